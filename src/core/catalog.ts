@@ -1,0 +1,51 @@
+/**
+ * Catalogue metadata: one record per item, in the same order as the rows of the vectors file.
+ * The file is `{ "items": [ {id, title, category, description, price, image}, ... ] }`.
+ */
+import { toItemId, type ItemId } from './ids.ts';
+import { readArray, readNumber, readRecord, readString, fail, type Reader } from './validate.ts';
+
+export interface CatalogItem {
+  readonly id: ItemId;
+  readonly title: string;
+  /** Department shown to the shopper and used as `data-category`. */
+  readonly category: string;
+  readonly description: string;
+  /** Price in the shop's currency; null when unknown. */
+  readonly price: number | null;
+  /** Image URL, relative to the model folder or absolute; null when none. */
+  readonly image: string | null;
+}
+
+/**
+ * Validates a parsed catalogue file. Missing description/price/image are allowed (real catalogues
+ * lack them); a missing id or title, duplicate ids or a count that differs from the manifest are not.
+ * @param value the parsed JSON.
+ * @param expectedCount the manifest's itemCount.
+ * @param file where it came from, for messages.
+ */
+export function parseCatalog(value: unknown, expectedCount: number, file: string): CatalogItem[] {
+  const reader: Reader = { code: 'CATALOG_INVALID', file };
+  const rows = readArray(reader, readRecord(reader, value, '(root)')['items'], 'items');
+  if (rows.length !== expectedCount) fail(reader, 'items', `${expectedCount} items (manifest itemCount)`, rows);
+  const seen = new Set<string>();
+  return rows.map((row, index) => {
+    const field = `items[${index}]`;
+    const record = readRecord(reader, row, field);
+    const id = readString(reader, record['id'], `${field}.id`, { nonEmpty: true });
+    if (seen.has(id)) fail(reader, `${field}.id`, 'a unique id', id);
+    seen.add(id);
+    return {
+      id: toItemId(id),
+      title: readString(reader, record['title'], `${field}.title`, { nonEmpty: true }),
+      category: optional(record['category'], (v) => readString(reader, v, `${field}.category`)) ?? '',
+      description: optional(record['description'], (v) => readString(reader, v, `${field}.description`)) ?? '',
+      price: optional(record['price'], (v) => readNumber(reader, v, `${field}.price`, { min: 0 })),
+      image: optional(record['image'], (v) => readString(reader, v, `${field}.image`)),
+    };
+  });
+}
+
+function optional<T>(value: unknown, read: (value: unknown) => T): T | null {
+  return value === undefined || value === null ? null : read(value);
+}

@@ -1,0 +1,13 @@
+/** The pure core of Vitrine: no DOM, TF.js, IndexedDB or React. Adapters implement its ports. */
+export { createRecommender, type Recommender, type RecommenderDeps, type Ranking, type RankedItem, type Reason } from './recommender.ts';
+export { createMemoryEventStore } from './memory-store.ts';
+export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
+export { parseStorefrontConfig, type StorefrontConfig } from './config.ts';
+export { RecError, isRecError, toRecError, type RecErrorCode } from './errors.ts';
+export type { CatalogItem } from './catalog.ts';
+export type { ItemId, SessionId, Score } from './ids.ts';
+export { toItemId, toSessionId } from './ids.ts';
+export type { InteractionEvent, InteractionInput, InteractionType } from './interactions.ts';
+export type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData } from './ports.ts';
+export type { InterestState } from './state.ts';
+export type { Unsubscribe } from './events.ts';

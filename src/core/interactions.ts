@@ -1,0 +1,125 @@
+/**
+ * What the shopper does, as stored events, and how much each kind of interaction moves their
+ * interest. Impressions are logged (they define skips) but carry no weight; skips and removals
+ * push interest away from an item.
+ */
+import { RecError } from './errors.ts';
+import { toItemId, toSessionId, type ItemId, type SessionId } from './ids.ts';
+import { readNumber, readOneOf, readRecord, readString, fail, type Reader } from './validate.ts';
+
+export const INTERACTION_TYPES = [
+  'impression',
+  'view',
+  'dwell',
+  'add_to_cart',
+  'remove_from_cart',
+  'purchase',
+  'search',
+  'skip',
+] as const;
+export type InteractionType = (typeof INTERACTION_TYPES)[number];
+
+interface EventBase {
+  /** Unique per event, so a write retried or seen from two tabs is stored once. */
+  readonly id: string;
+  /** Epoch milliseconds. */
+  readonly time: number;
+  readonly session: SessionId;
+}
+
+/** An interaction with one item; `position` is its 0-based grid slot when it happened there. */
+export interface ItemEvent extends EventBase {
+  readonly type: Exclude<InteractionType, 'search' | 'dwell'>;
+  readonly item: ItemId;
+  readonly position?: number;
+}
+
+/** Time spent on an item's product page, recorded when the shopper leaves it. */
+export interface DwellEvent extends EventBase {
+  readonly type: 'dwell';
+  readonly item: ItemId;
+  readonly dwellMs: number;
+}
+
+export interface SearchEvent extends EventBase {
+  readonly type: 'search';
+  readonly query: string;
+}
+
+export type InteractionEvent = ItemEvent | DwellEvent | SearchEvent;
+
+/** An event before it gets its id, time and session. */
+export type InteractionInput =
+  | { readonly type: ItemEvent['type']; readonly item: ItemId; readonly position?: number }
+  | { readonly type: 'dwell'; readonly item: ItemId; readonly dwellMs: number }
+  | { readonly type: 'search'; readonly query: string };
+
+/** Weight of each interaction type in the interest update (dwell is per DWELL_UNIT_MS). */
+export const INTERACTION_WEIGHTS: Readonly<Record<InteractionType, number>> = {
+  impression: 0,
+  skip: -0.05,
+  view: 0.5,
+  dwell: 0.1,
+  add_to_cart: 1,
+  remove_from_cart: -0.4,
+  purchase: 1.2,
+  search: 1,
+};
+
+const DWELL_UNIT_MS = 5000;
+const DWELL_MAX_UNITS = 6;
+/** Queries longer than this are cut: they are embedded on the device, not sent anywhere. */
+export const MAX_QUERY_LENGTH = 200;
+
+/** @param event a stored or new event; @returns its weight in the interest update. */
+export function interactionWeight(event: InteractionInput): number {
+  if (event.type === 'dwell') return INTERACTION_WEIGHTS.dwell * Math.min(DWELL_MAX_UNITS, event.dwellMs / DWELL_UNIT_MS);
+  return INTERACTION_WEIGHTS[event.type];
+}
+
+/** @param event any event; @returns whether it says the shopper likes the item (used for reasons). */
+export function isPositive(event: InteractionInput): event is Extract<InteractionInput, { item: ItemId }> {
+  return 'item' in event && interactionWeight(event) > 0;
+}
+
+/**
+ * Validates an event read back from storage or received from another tab.
+ * @param value the stored record.
+ * @param file where it came from, for messages.
+ */
+export function parseEvent(value: unknown, file: string): InteractionEvent {
+  const reader: Reader = { code: 'EVENT_INVALID', file };
+  const record = readRecord(reader, value, '(event)');
+  const base = {
+    id: readString(reader, record['id'], 'id', { nonEmpty: true }),
+    time: readNumber(reader, record['time'], 'time', { min: 0 }),
+    session: toSessionId(readString(reader, record['session'], 'session', { nonEmpty: true })),
+  };
+  const type = readOneOf(reader, record['type'], 'type', INTERACTION_TYPES);
+  if (type === 'search') {
+    return { ...base, type, query: readString(reader, record['query'], 'query', { nonEmpty: true }) };
+  }
+  const item = toItemId(readString(reader, record['item'], 'item', { nonEmpty: true }));
+  if (type === 'dwell') return { ...base, type, item, dwellMs: readNumber(reader, record['dwellMs'], 'dwellMs', { min: 0 }) };
+  const position = record['position'];
+  if (position === undefined) return { ...base, type, item };
+  return { ...base, type, item, position: readNumber(reader, position, 'position', { integer: true, min: 0 }) };
+}
+
+/**
+ * Checks an input from the UI or a host page before it is stored.
+ * @param input the interaction.
+ * @param knownItem whether an item id is in the loaded catalogue.
+ */
+export function checkInput(input: InteractionInput, knownItem: (id: ItemId) => boolean): InteractionInput {
+  const reader: Reader = { code: 'EVENT_INVALID', file: 'interaction' };
+  if (!(INTERACTION_TYPES as readonly string[]).includes(input.type)) fail(reader, 'type', `one of ${INTERACTION_TYPES.join(', ')}`, input.type);
+  if (input.type === 'search') {
+    const query = input.query.trim().slice(0, MAX_QUERY_LENGTH);
+    if (query === '') fail(reader, 'query', 'a non-empty search query', input.query);
+    return { type: 'search', query };
+  }
+  if (!knownItem(input.item)) throw new RecError('UNKNOWN_ITEM', `item "${input.item}" is not in the loaded catalogue`, { file: 'interaction', field: 'item' });
+  if (input.type === 'dwell') readNumber(reader, input.dwellMs, 'dwellMs', { min: 0 });
+  return input;
+}

@@ -1,0 +1,110 @@
+/**
+ * The model format: `models/<catalog>/manifest.json` describes every file of a built model with its
+ * byte size and sha256, so the browser can refuse anything truncated, corrupted or mismatched
+ * before using it. Written by src/build, read by the browser; this module is the single definition.
+ */
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './constants.ts';
+import { readNumber, readOneOf, readRecord, readString, fail, type Reader } from './validate.ts';
+import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
+
+/** Roles of the files a model can hold; `popularity` is optional. */
+export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity'] as const;
+export type ModelFileRole = (typeof MODEL_FILE_ROLES)[number];
+
+export interface ModelFile {
+  /** Path relative to the manifest. */
+  readonly path: string;
+  readonly bytes: number;
+  /** Lower-case hex sha256 of the file's bytes. */
+  readonly sha256: string;
+}
+
+export interface ModelManifest {
+  readonly format: typeof MODEL_FORMAT;
+  readonly formatVersion: typeof MODEL_FORMAT_VERSION;
+  readonly catalogId: string;
+  readonly createdAt: string;
+  readonly itemCount: number;
+  readonly dim: number;
+  readonly dtype: VectorDtype;
+  readonly encoder: { readonly name: string; readonly version: string };
+  readonly files: {
+    readonly vectors: ModelFile;
+    readonly catalog: ModelFile;
+    readonly popularity?: ModelFile;
+  };
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/**
+ * Validates a parsed manifest.json and returns it typed. Throws a RecError (MANIFEST_INVALID, or
+ * MODEL_DIMENSION_MISMATCH when the declared vector file size does not fit count x dim x dtype)
+ * naming the first bad field.
+ * @param value the parsed JSON.
+ * @param file where it came from, for messages.
+ */
+export function parseManifest(value: unknown, file: string = MANIFEST_FILE): ModelManifest {
+  const reader: Reader = { code: 'MANIFEST_INVALID', file };
+  const root = readRecord(reader, value, '(root)');
+  if (root['format'] !== MODEL_FORMAT) fail(reader, 'format', `"${MODEL_FORMAT}"`, root['format']);
+  if (root['formatVersion'] !== MODEL_FORMAT_VERSION) {
+    fail(reader, 'formatVersion', `${MODEL_FORMAT_VERSION} (this app reads format version ${MODEL_FORMAT_VERSION})`, root['formatVersion']);
+  }
+  const catalogId = readString(reader, root['catalogId'], 'catalogId', { nonEmpty: true });
+  const createdAt = readString(reader, root['createdAt'], 'createdAt', { nonEmpty: true });
+  const itemCount = readNumber(reader, root['itemCount'], 'itemCount', { integer: true, min: 1 });
+  const dim = readNumber(reader, root['dim'], 'dim', { integer: true, min: 1, max: 4096 });
+  const dtype = readOneOf(reader, root['dtype'], 'dtype', VECTOR_DTYPES);
+  const encoderRecord = readRecord(reader, root['encoder'], 'encoder');
+  const encoder = {
+    name: readString(reader, encoderRecord['name'], 'encoder.name', { nonEmpty: true }),
+    version: readString(reader, encoderRecord['version'], 'encoder.version', { nonEmpty: true }),
+  };
+  const filesRecord = readRecord(reader, root['files'], 'files');
+  for (const role of Object.keys(filesRecord)) {
+    if (!(MODEL_FILE_ROLES as readonly string[]).includes(role)) fail(reader, `files.${role}`, `a role among ${MODEL_FILE_ROLES.join(', ')}`, role);
+  }
+  const vectors = parseModelFile(reader, filesRecord['vectors'], 'files.vectors');
+  const expectedVectorBytes = vectorFileBytes(itemCount, dim, dtype);
+  if (vectors.bytes !== expectedVectorBytes) {
+    fail({ ...reader, code: 'MODEL_DIMENSION_MISMATCH' }, 'files.vectors.bytes', `${expectedVectorBytes} (${itemCount} x ${dim} ${dtype})`, vectors.bytes);
+  }
+  const catalog = parseModelFile(reader, filesRecord['catalog'], 'files.catalog');
+  const popularity = filesRecord['popularity'] === undefined ? undefined : parseModelFile(reader, filesRecord['popularity'], 'files.popularity');
+  if (popularity !== undefined && popularity.bytes !== itemCount * 4) {
+    fail(reader, 'files.popularity.bytes', `${itemCount * 4} (one float32 per item)`, popularity.bytes);
+  }
+  return {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    catalogId,
+    createdAt,
+    itemCount,
+    dim,
+    dtype,
+    encoder,
+    files: popularity === undefined ? { vectors, catalog } : { vectors, catalog, popularity },
+  };
+}
+
+function parseModelFile(reader: Reader, value: unknown, field: string): ModelFile {
+  const record = readRecord(reader, value, field);
+  const path = readString(reader, record['path'], `${field}.path`, { nonEmpty: true });
+  if (path.includes('..') || path.startsWith('/') || /^[a-z]+:/i.test(path)) {
+    fail(reader, `${field}.path`, 'a relative path inside the model folder', path);
+  }
+  const bytes = readNumber(reader, record['bytes'], `${field}.bytes`, { integer: true, min: 0 });
+  const sha256 = readString(reader, record['sha256'], `${field}.sha256`);
+  if (!/^[0-9a-f]{64}$/.test(sha256)) fail(reader, `${field}.sha256`, '64 lower-case hex digits', sha256);
+  return { path, bytes, sha256 };
+}
+
+/**
+ * A key that changes whenever the item vectors change: stored interest state is only reused for
+ * the same key, otherwise it is rebuilt from the stored events.
+ * @param manifest a validated manifest.
+ */
+export function modelKey(manifest: ModelManifest): string {
+  return `${manifest.catalogId}:${manifest.files.vectors.sha256.slice(0, 16)}`;
+}

@@ -1,0 +1,53 @@
+/**
+ * The interfaces core needs from the outside world. Adapters implement them: src/engine (TF.js),
+ * src/storage (IndexedDB), the app's HTTP model source; core/memory-store.ts is the in-memory store.
+ */
+import type { InteractionEvent } from './interactions.ts';
+import type { InterestTerm, RankedRows } from './rank.ts';
+import type { InterestState } from './state.ts';
+
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Holds the item matrix and the interest vector on a compute backend. */
+export interface InterestEngine {
+  readonly backend: BackendName;
+  /** @param vector replaces the interest vector (from stored state, or zeros). */
+  setInterest(vector: Float32Array): void;
+  /**
+   * u <- normalise(decay * u + sum w * v) on the backend.
+   * @returns the new interest vector, read back (to be stored).
+   */
+  update(decay: number, terms: readonly InterestTerm[]): Promise<Float32Array>;
+  /** Scores every item against the interest (+ prior) and returns the best k rows not excluded. */
+  topK(k: number, excludedRows: ReadonlySet<number>): Promise<RankedRows>;
+  /** Frees the backend memory; the engine is unusable afterwards. */
+  dispose(): void;
+}
+
+/** Embeds text into the item space (the same encoder the builder used). */
+export interface QueryEncoder {
+  embed(text: string): Promise<Float32Array>;
+}
+
+/** Everything stored about the shopper, as exported by the privacy panel. */
+export interface StoredData {
+  readonly events: readonly InteractionEvent[];
+  readonly states: readonly InterestState[];
+}
+
+/** Where the shopper's events and interest state live. */
+export interface EventStore {
+  /** 'indexeddb' survives reloads; 'memory' is the fallback when storage is unavailable. */
+  readonly kind: 'indexeddb' | 'memory';
+  /** All events, oldest first. */
+  loadEvents(): Promise<InteractionEvent[]>;
+  /** The stored state for this model, if any. */
+  loadState(modelKey: string): Promise<InterestState | null>;
+  /** Stores the events and the state that includes them, in one transaction: both or neither. */
+  append(events: readonly InteractionEvent[], state: InterestState): Promise<void>;
+  exportAll(): Promise<StoredData>;
+  /** Removes every event and state. */
+  eraseAll(): Promise<void>;
+  close(): void;
+}

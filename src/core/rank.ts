@@ -1,0 +1,119 @@
+/**
+ * The reference implementation of every numeric step, on plain Float32Arrays. The engine runs the
+ * same math on a TF.js backend (src/engine/interest-engine.ts); unit tests hold the two together.
+ *
+ *   u_t = normalise(decay(dt) * u_{t-1} + sum_i w_i * v_i)      (v_i: an item row or a query vector)
+ *   score_j = v_j . u_t + priorWeight * prior_j
+ */
+
+/** A contribution to the interest update: an item row of the matrix, or an outside vector (a query). */
+export type InterestTerm =
+  | { readonly kind: 'row'; readonly row: number; readonly weight: number }
+  | { readonly kind: 'vector'; readonly vector: Float32Array; readonly weight: number };
+
+export interface RankedRows {
+  readonly rows: readonly number[];
+  readonly scores: readonly number[];
+}
+
+/**
+ * @param elapsedMs time since the previous interaction (negative counts as 0: clocks can step back).
+ * @param halfLifeMs after this long, past interest counts half.
+ */
+export function decayFactor(elapsedMs: number, halfLifeMs: number): number {
+  return 0.5 ** (Math.max(0, elapsedMs) / halfLifeMs);
+}
+
+/** @param vector any vector; @returns a new L2-normalised copy, or zeros when it is (near) zero. */
+export function normalise(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (const v of vector) sum += v * v;
+  const norm = Math.sqrt(sum);
+  const out = new Float32Array(vector.length);
+  if (norm < 1e-12) return out;
+  for (let i = 0; i < vector.length; i++) out[i] = (vector[i] ?? 0) / norm;
+  return out;
+}
+
+/**
+ * @param interest the current interest vector (dim values).
+ * @param decay factor for the past, from decayFactor().
+ * @param terms what the new interactions add.
+ * @param items the item matrix, row-major.
+ * @param dim the dimension.
+ */
+export function updateInterest(
+  interest: Float32Array,
+  decay: number,
+  terms: readonly InterestTerm[],
+  items: Float32Array,
+  dim: number,
+): Float32Array {
+  const next = new Float32Array(dim);
+  for (let j = 0; j < dim; j++) next[j] = decay * (interest[j] ?? 0);
+  for (const term of terms) {
+    for (let j = 0; j < dim; j++) {
+      const v = term.kind === 'row' ? items[term.row * dim + j] : term.vector[j];
+      next[j] = (next[j] ?? 0) + term.weight * (v ?? 0);
+    }
+  }
+  return normalise(next);
+}
+
+/**
+ * @param items the item matrix, row-major (count x dim).
+ * @param dim the dimension.
+ * @param interest the interest vector.
+ * @param prior one popularity value per item, or null.
+ * @param priorWeight how much the prior adds.
+ */
+export function scoreAll(items: Float32Array, dim: number, interest: Float32Array, prior: Float32Array | null, priorWeight: number): Float32Array {
+  const count = items.length / dim;
+  const scores = new Float32Array(count);
+  for (let row = 0; row < count; row++) {
+    let dot = 0;
+    for (let j = 0; j < dim; j++) dot += (items[row * dim + j] ?? 0) * (interest[j] ?? 0);
+    scores[row] = dot + priorWeight * (prior?.[row] ?? 0);
+  }
+  return scores;
+}
+
+/**
+ * The k best rows, best first; ties go to the lower row so rankings are deterministic.
+ * @param scores one score per row.
+ * @param k how many.
+ * @param excluded rows never returned (e.g. purchased items).
+ */
+export function topK(scores: Float32Array, k: number, excluded: ReadonlySet<number>): RankedRows {
+  // A bounded sorted list: k is a grid (tens), N can be 10^5; reading N scores and selecting here is
+  // faster than tf.topk on webgpu (see ENVIRONMENT.md), and ties keep the earlier row.
+  const rows: number[] = [];
+  const kept: number[] = [];
+  for (let row = 0; row < scores.length; row++) {
+    if (excluded.has(row)) continue;
+    const score = scores[row] ?? Number.NEGATIVE_INFINITY;
+    if (rows.length === k && !(score > (kept[k - 1] ?? Number.POSITIVE_INFINITY))) continue;
+    if (rows.length === k) {
+      rows.pop();
+      kept.pop();
+    }
+    let at = rows.length;
+    while (at > 0 && (kept[at - 1] ?? 0) < score) at--;
+    rows.splice(at, 0, row);
+    kept.splice(at, 0, score);
+  }
+  return { rows, scores: kept };
+}
+
+/**
+ * @param items the item matrix, row-major.
+ * @param dim the dimension.
+ * @param a one row.
+ * @param b another row.
+ * @returns their dot product (cosine, as rows are unit-length).
+ */
+export function rowSimilarity(items: Float32Array, dim: number, a: number, b: number): number {
+  let dot = 0;
+  for (let j = 0; j < dim; j++) dot += (items[a * dim + j] ?? 0) * (items[b * dim + j] ?? 0);
+  return dot;
+}

@@ -1,0 +1,293 @@
+/**
+ * The Recommender: events in, rankings out. It records each interaction in the EventStore together
+ * with the interest state that includes it (one transaction), moves the interest vector on the
+ * InterestEngine, re-ranks, and explains each card. It is pure orchestration over ports, so the
+ * browser, the widget and the Node evaluation all run this same code.
+ */
+import type { CatalogItem } from './catalog.ts';
+import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, REASON_MIN_SIMILARITY } from './constants.ts';
+import { RecError, toRecError } from './errors.ts';
+import { createEmitter, type Unsubscribe } from './events.ts';
+import { toScore, type ItemId, type Score, type SessionId } from './ids.ts';
+import { checkInput, interactionWeight, type InteractionEvent, type ItemEvent, type InteractionInput, type InteractionType } from './interactions.ts';
+import type { LoadedModel } from './model.ts';
+import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData } from './ports.ts';
+import { decayFactor, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
+import { advanceState, emptyState, type InterestState } from './state.ts';
+import { modelKey } from './manifest.ts';
+
+/** Why a card is shown. */
+export type Reason =
+  | { readonly kind: 'similar'; readonly to: CatalogItem; readonly via: InteractionType }
+  | { readonly kind: 'search'; readonly query: string }
+  | { readonly kind: 'popular' };
+
+export interface RankedItem {
+  readonly item: CatalogItem;
+  readonly row: number;
+  readonly position: number;
+  readonly score: Score;
+  readonly reason: Reason | null;
+}
+
+export interface Ranking {
+  readonly items: readonly RankedItem[];
+  readonly backend: BackendName;
+  /** Milliseconds from the interaction to the new ranking (update + score + top-k + read-back). */
+  readonly tookMs: number;
+  /** How many events the ranking reflects. */
+  readonly eventCount: number;
+  /** False until the shopper has done something that moves their interest. */
+  readonly personalised: boolean;
+}
+
+export interface RecommenderEvents {
+  [name: string]: readonly unknown[];
+  ranking: [ranking: Ranking];
+  /** An environment problem the shopper should know about; the recommender keeps working. */
+  notice: [error: RecError];
+}
+
+export interface Recommender {
+  readonly backend: BackendName;
+  readonly model: LoadedModel;
+  /** Where events are kept now ('memory' after storage failed). */
+  readonly storage: EventStore['kind'];
+  /** The latest ranking. */
+  ranking(): Ranking;
+  /** Items in the cart (added, not removed or bought), oldest first. */
+  cart(): readonly CatalogItem[];
+  /**
+   * Records an interaction and re-ranks. A view/add-to-cart at a grid position also records the
+   * impressed cards above it as skips. Impressions are stored without re-ranking.
+   * @param input the interaction.
+   */
+  record(input: InteractionInput): Promise<Ranking>;
+  /** @param shown cards that became visible, with their grid positions. */
+  recordImpressions(shown: readonly { readonly item: ItemId; readonly position: number }[]): Promise<void>;
+  /** @param query embedded on the device and applied like an interaction. */
+  search(query: string): Promise<Ranking>;
+  exportData(): Promise<StoredData>;
+  /** Erases everything stored and returns the first-visit ranking. */
+  erase(): Promise<Ranking>;
+  on<Name extends keyof RecommenderEvents>(name: Name, listener: (...args: RecommenderEvents[Name]) => void): Unsubscribe;
+  dispose(): void;
+}
+
+export interface RecommenderDeps {
+  readonly model: LoadedModel;
+  readonly engine: InterestEngine;
+  readonly store: EventStore;
+  /** Loads the query encoder the first time a search needs it. */
+  readonly loadEncoder: () => Promise<QueryEncoder>;
+  readonly session: SessionId;
+  readonly gridSize?: number;
+  readonly halfLifeMs?: number;
+  /** Wall clock (epoch ms) for event times. */
+  readonly now?: () => number;
+  /** Monotonic clock (ms) for measuring re-rank time. */
+  readonly monotonic?: () => number;
+  readonly newEventId?: () => string;
+}
+
+/** Cards above a clicked one that count as skipped (the nearest ones only). */
+const MAX_SKIPS_PER_CLICK = 3;
+
+/**
+ * Restores the shopper's state (or rebuilds it from their events for a new model) and ranks.
+ * @param deps the ports and settings.
+ */
+export async function createRecommender(deps: RecommenderDeps): Promise<Recommender> {
+  const { model, engine, session } = deps;
+  const { dim } = model.manifest;
+  const gridSize = deps.gridSize ?? DEFAULT_GRID_SIZE;
+  const halfLifeMs = deps.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
+  const now = deps.now ?? (() => Date.now());
+  const monotonic = deps.monotonic ?? (() => performance.now());
+  const newEventId = deps.newEventId ?? (() => globalThis.crypto.randomUUID());
+  const key = modelKey(model.manifest);
+  const emitter = createEmitter<RecommenderEvents>();
+
+  const store = deps.store;
+  let encoder: Promise<QueryEncoder> | null = null;
+  let lastQueryVector: Float32Array | null = null;
+  let impressed = new Set<ItemId>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const getEncoder = (): Promise<QueryEncoder> => {
+    encoder ??= deps.loadEncoder().catch((error: unknown) => {
+      encoder = null;
+      throw toRecError(error, 'ENCODER_UNAVAILABLE');
+    });
+    return encoder;
+  };
+
+  const embedQuery = async (query: string): Promise<Float32Array> => {
+    const vector = await (await getEncoder()).embed(query);
+    if (vector.length !== dim) {
+      throw new RecError('MODEL_DIMENSION_MISMATCH', `the query encoder gives ${vector.length} values, the model has ${dim}`, { field: 'search' });
+    }
+    return vector;
+  };
+
+  const termsFor = async (event: InteractionEvent): Promise<InterestTerm[]> => {
+    const weight = interactionWeight(event);
+    if (weight === 0) return [];
+    if (event.type === 'search') return [{ kind: 'vector', vector: await embedQuery(event.query), weight }];
+    const row = model.rowOf.get(event.item);
+    // An event for an item no longer in the catalogue still counts as an event but moves nothing.
+    return row === undefined ? [] : [{ kind: 'row', row, weight }];
+  };
+
+  /** Rebuilds the state from every stored event with the reference math (fast on the CPU). */
+  const replay = async (events: readonly InteractionEvent[]): Promise<InterestState> => {
+    let state = emptyState(key, dim);
+    for (const event of events) {
+      const decay = state.lastEventTime === null ? 1 : decayFactor(event.time - state.lastEventTime, halfLifeMs);
+      const terms = await termsFor(event).catch(() => []);
+      const vector = terms.length === 0 ? state.vector : updateInterest(state.vector, decay, terms, model.vectors, dim);
+      state = advanceState(state, event, vector);
+    }
+    return state;
+  };
+
+  const persist = async (events: readonly InteractionEvent[], state: InterestState): Promise<void> => {
+    try {
+      await store.append(events, state);
+    } catch (error) {
+      // Storage failing must not interrupt shopping: keep going in memory and tell the shopper.
+      const recError = toRecError(error, 'STORAGE_UNAVAILABLE');
+      if (recError.kind !== 'environment') throw recError;
+      emitter.emit('notice', recError);
+    }
+  };
+
+  const explain = (row: number, state: InterestState): Reason | null => {
+    let best: Reason | null = null;
+    let bestSimilarity = REASON_MIN_SIMILARITY;
+    for (const recent of state.recent) {
+      const recentRow = model.rowOf.get(recent.item);
+      if (recentRow === undefined || recentRow === row) continue;
+      const similarity = rowSimilarity(model.vectors, dim, row, recentRow);
+      if (similarity > bestSimilarity) {
+        bestSimilarity = similarity;
+        best = { kind: 'similar', to: model.items[recentRow] as CatalogItem, via: recent.type };
+      }
+    }
+    if (state.lastQuery !== null && lastQueryVector !== null) {
+      let dot = 0;
+      for (let j = 0; j < dim; j++) dot += (model.vectors[row * dim + j] ?? 0) * (lastQueryVector[j] ?? 0);
+      // Query-to-title cosines run lower than title-to-title ones with USE, hence the smaller bar.
+      if (dot > bestSimilarity * 0.7) best = { kind: 'search', query: state.lastQuery.query };
+    }
+    return best;
+  };
+
+  let state = (await store.loadState(key)) ?? (await replay(await store.loadEvents()));
+  const personalised = (): boolean => state.vector.some((v) => v !== 0);
+
+  const rank = async (startedAt: number): Promise<Ranking> => {
+    const excluded = new Set<number>();
+    for (const id of state.purchased) {
+      const row = model.rowOf.get(id);
+      if (row !== undefined) excluded.add(row);
+    }
+    const top = await engine.topK(gridSize, excluded);
+    const isPersonal = personalised();
+    const items = top.rows.map((row, position) => ({
+      item: model.items[row] as CatalogItem,
+      row,
+      position,
+      score: toScore(top.scores[position] ?? 0),
+      reason: isPersonal ? explain(row, state) : ({ kind: 'popular' } as const),
+    }));
+    impressed = new Set();
+    return { items, backend: engine.backend, tookMs: monotonic() - startedAt, eventCount: state.eventCount, personalised: isPersonal };
+  };
+
+  engine.setInterest(state.vector);
+  let current = await rank(monotonic());
+
+  /** Runs interactions one at a time, in the order they happened. */
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = queue.then(task);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  const skipsBefore = (input: InteractionInput, time: number): InteractionEvent[] => {
+    if (!('position' in input) || input.position === undefined || (input.type !== 'view' && input.type !== 'add_to_cart')) return [];
+    const clickedAt = input.position;
+    return current.items
+      .filter((card) => card.position < clickedAt && impressed.has(card.item.id) && card.item.id !== input.item)
+      .slice(-MAX_SKIPS_PER_CLICK)
+      .map((card) => ({ id: newEventId(), time, session, type: 'skip', item: card.item.id, position: card.position }));
+  };
+
+  const recommender: Recommender = {
+    get backend() {
+      return engine.backend;
+    },
+    model,
+    get storage() {
+      return store.kind;
+    },
+    ranking: () => current,
+    cart: () => state.cart.flatMap((id) => {
+      const row = model.rowOf.get(id);
+      return row === undefined ? [] : [model.items[row] as CatalogItem];
+    }),
+    record: (input) =>
+      serial(async () => {
+        const startedAt = monotonic();
+        const checked = checkInput(input, (id) => model.rowOf.has(id));
+        const time = now();
+        const event = { ...checked, id: newEventId(), time, session } as InteractionEvent;
+        const events = [...skipsBefore(checked, time), event];
+        const terms = (await Promise.all(events.map(termsFor))).flat();
+        if (event.type === 'search') lastQueryVector = (terms[0] as Extract<InterestTerm, { kind: 'vector' }>).vector;
+        const decay = state.lastEventTime === null ? 1 : decayFactor(time - state.lastEventTime, halfLifeMs);
+        const vector = await engine.update(decay, terms);
+        let next = state;
+        for (const e of events) next = advanceState(next, e, vector);
+        await persist(events, next);
+        state = next;
+        current = await rank(startedAt);
+        emitter.emit('ranking', current);
+        return current;
+      }),
+    recordImpressions: (shown) =>
+      serial(async () => {
+        const time = now();
+        const events: ItemEvent[] = shown
+          .filter(({ item }) => model.rowOf.has(item) && !impressed.has(item))
+          .map(({ item, position }) => ({ id: newEventId(), time, session, type: 'impression', item, position }));
+        if (events.length === 0) return;
+        for (const event of events) impressed.add(event.item);
+        let next = state;
+        for (const event of events) next = advanceState(next, event, state.vector);
+        await persist(events, next);
+        state = next;
+      }),
+    search: (query) => recommender.record({ type: 'search', query }),
+    exportData: () => serial(() => store.exportAll()),
+    erase: () =>
+      serial(async () => {
+        await store.eraseAll();
+        state = emptyState(key, dim);
+        lastQueryVector = null;
+        engine.setInterest(state.vector);
+        current = await rank(monotonic());
+        emitter.emit('ranking', current);
+        return current;
+      }),
+    on: (name, listener) => emitter.on(name, listener),
+    dispose() {
+      emitter.clear();
+      engine.dispose();
+      store.close();
+    },
+  };
+  return recommender;
+}
+

@@ -1,0 +1,64 @@
+/**
+ * The shopper's interest state: a fold over their events. The vector part is computed by an
+ * InterestEngine (or rank.ts when replaying); this module folds the rest. Stored beside the events
+ * and reused only for the same model (see modelKey), otherwise rebuilt from the events.
+ */
+import type { ItemId } from './ids.ts';
+import { isPositive, type InteractionEvent, type InteractionType } from './interactions.ts';
+import { RECENT_INTERACTIONS_KEPT } from './constants.ts';
+
+export interface RecentInteraction {
+  readonly item: ItemId;
+  readonly type: InteractionType;
+  readonly time: number;
+}
+
+export interface InterestState {
+  readonly modelKey: string;
+  readonly vector: Float32Array;
+  /** How many events have been folded in (all types). */
+  readonly eventCount: number;
+  readonly lastEventTime: number | null;
+  /** Excluded from recommendations. */
+  readonly purchased: readonly ItemId[];
+  /** Added to the cart and not yet removed or bought, oldest first. */
+  readonly cart: readonly ItemId[];
+  /** Newest first, one entry per item: explains recommendations ("because you viewed …"). */
+  readonly recent: readonly RecentInteraction[];
+  readonly lastQuery: { readonly query: string; readonly time: number } | null;
+}
+
+/**
+ * @param modelKey the model this state belongs to.
+ * @param dim the model's dimension.
+ */
+export function emptyState(modelKey: string, dim: number): InterestState {
+  return { modelKey, vector: new Float32Array(dim), eventCount: 0, lastEventTime: null, purchased: [], cart: [], recent: [], lastQuery: null };
+}
+
+/**
+ * @param state before the event.
+ * @param event the event folded in.
+ * @param vector the interest vector after the event.
+ */
+export function advanceState(state: InterestState, event: InteractionEvent, vector: Float32Array): InterestState {
+  let { purchased, cart, recent, lastQuery } = state;
+  if (event.type === 'purchase' && !purchased.includes(event.item)) purchased = [...purchased, event.item];
+  if (event.type === 'add_to_cart' && !cart.includes(event.item)) cart = [...cart, event.item];
+  if (event.type === 'remove_from_cart' || event.type === 'purchase') cart = cart.filter((id) => id !== event.item);
+  if (event.type === 'search') lastQuery = { query: event.query, time: event.time };
+  if (isPositive(event)) {
+    const entry = { item: event.item, type: event.type, time: event.time };
+    recent = [entry, ...recent.filter((r) => r.item !== event.item)].slice(0, RECENT_INTERACTIONS_KEPT);
+  }
+  return {
+    modelKey: state.modelKey,
+    vector,
+    eventCount: state.eventCount + 1,
+    lastEventTime: event.time,
+    purchased,
+    cart,
+    recent,
+    lastQuery,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Binary layout of item vectors (row-major, little-endian):
+ *  - float32: count*dim float32 values.
+ *  - float16: count*dim IEEE half values.
+ *  - int8:    count*dim int8 values, then count float32 per-row scales (value = int8 * scale).
+ * The browser decodes any of them into one Float32Array; the builder encodes with the same code.
+ */
+import { UNIT_NORM_TOLERANCE } from './constants.ts';
+import { RecError } from './errors.ts';
+
+export const VECTOR_DTYPES = ['float32', 'float16', 'int8'] as const;
+export type VectorDtype = (typeof VECTOR_DTYPES)[number];
+
+/**
+ * @param count number of rows.
+ * @param dim values per row.
+ * @param dtype storage type.
+ * @returns the exact byte length of the vectors file.
+ */
+export function vectorFileBytes(count: number, dim: number, dtype: VectorDtype): number {
+  switch (dtype) {
+    case 'float32':
+      return count * dim * 4;
+    case 'float16':
+      return count * dim * 2;
+    case 'int8':
+      return count * dim + count * 4;
+  }
+}
+
+/**
+ * Encodes row-major float32 vectors into the file layout of `dtype`.
+ * @param values count*dim values.
+ * @param count number of rows.
+ * @param dim values per row.
+ * @param dtype target storage type.
+ */
+export function encodeVectors(values: Float32Array, count: number, dim: number, dtype: VectorDtype): Uint8Array {
+  const out = new Uint8Array(vectorFileBytes(count, dim, dtype));
+  const view = new DataView(out.buffer);
+  switch (dtype) {
+    case 'float32':
+      for (let i = 0; i < count * dim; i++) view.setFloat32(i * 4, values[i] ?? 0, true);
+      break;
+    case 'float16':
+      for (let i = 0; i < count * dim; i++) view.setUint16(i * 2, toHalf(values[i] ?? 0), true);
+      break;
+    case 'int8':
+      for (let row = 0; row < count; row++) {
+        let maxAbs = 0;
+        for (let j = 0; j < dim; j++) maxAbs = Math.max(maxAbs, Math.abs(values[row * dim + j] ?? 0));
+        const scale = maxAbs === 0 ? 1 : maxAbs / 127;
+        for (let j = 0; j < dim; j++) view.setInt8(row * dim + j, Math.round((values[row * dim + j] ?? 0) / scale));
+        view.setFloat32(count * dim + row * 4, scale, true);
+      }
+      break;
+  }
+  return out;
+}
+
+/**
+ * Decodes a vectors file and checks every row is finite and unit-length.
+ * @param bytes the file contents.
+ * @param count rows declared by the manifest.
+ * @param dim dimension declared by the manifest.
+ * @param dtype storage type declared by the manifest.
+ * @param file the file name, for error messages.
+ */
+export function decodeVectors(bytes: Uint8Array, count: number, dim: number, dtype: VectorDtype, file: string): Float32Array {
+  const expected = vectorFileBytes(count, dim, dtype);
+  if (bytes.byteLength !== expected) {
+    throw new RecError(
+      'MODEL_DIMENSION_MISMATCH',
+      `expected ${expected} bytes for ${count} x ${dim} ${dtype}, found ${bytes.byteLength}`,
+      { file },
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(count * dim);
+  switch (dtype) {
+    case 'float32':
+      for (let i = 0; i < count * dim; i++) out[i] = view.getFloat32(i * 4, true);
+      break;
+    case 'float16':
+      for (let i = 0; i < count * dim; i++) out[i] = fromHalf(view.getUint16(i * 2, true));
+      break;
+    case 'int8':
+      for (let row = 0; row < count; row++) {
+        const scale = view.getFloat32(count * dim + row * 4, true);
+        for (let j = 0; j < dim; j++) out[row * dim + j] = view.getInt8(row * dim + j) * scale;
+      }
+      break;
+  }
+  checkUnitRows(out, count, dim, file);
+  return out;
+}
+
+function checkUnitRows(values: Float32Array, count: number, dim: number, file: string): void {
+  for (let row = 0; row < count; row++) {
+    let sum = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = values[row * dim + j] ?? Number.NaN;
+      if (!Number.isFinite(v)) {
+        throw new RecError('MODEL_VECTORS_INVALID', `row ${row} column ${j} is ${v}, expected a finite number`, { file });
+      }
+      sum += v * v;
+    }
+    const norm = Math.sqrt(sum);
+    if (Math.abs(norm - 1) > UNIT_NORM_TOLERANCE) {
+      throw new RecError('MODEL_VECTORS_INVALID', `row ${row} has L2 norm ${norm.toFixed(4)}, expected 1 (L2-normalised)`, { file });
+    }
+  }
+}
+
+// IEEE 754 half precision conversion (Float16Array is not in Node 20 or every browser yet).
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+function toHalf(value: number): number {
+  f32[0] = value;
+  const x = u32[0] ?? 0;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = mant >> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    return sign | (half + (rest > halfway || (rest === halfway && half & 1) ? 1 : 0));
+  }
+  const half = (e << 10) | (mant >> 13);
+  const rest = mant & 0x1fff;
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
+}
+
+function fromHalf(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
