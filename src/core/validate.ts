@@ -12,6 +12,7 @@ export interface Reader {
 
 /** @param value anything; @returns a short description of what was found, for messages. */
 export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing (missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'string') return value.length > 40 ? `a string "${value.slice(0, 40)}…"` : `"${value}"`;

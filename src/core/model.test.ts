@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { RecError, type RecErrorCode } from './errors.ts';
+import { sha256Hex } from './hash.ts';
+import { parseManifest } from './manifest.ts';
+import { loadModel, type LoadProgress, type ModelSource } from './model.ts';
+import { makeFixtureModel } from './test-support.ts';
+import { encodeVectors } from './vectors.ts';
+
+const COUNT = 12;
+const DIM = 8;
+
+/** The files of a valid model, built in memory the way src/build writes them. */
+async function fixtureFiles(): Promise<Map<string, Uint8Array>> {
+  const model = makeFixtureModel({ count: COUNT, dim: DIM, categories: 3 });
+  const vectors = encodeVectors(model.vectors, COUNT, DIM, 'float32');
+  const catalog = new TextEncoder().encode(JSON.stringify({ items: model.items }));
+  const popularity = new Uint8Array(Float32Array.from({ length: COUNT }, (_, i) => i / COUNT).buffer);
+  const describeFile = async (path: string, bytes: Uint8Array) => ({ path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) });
+  const manifest = {
+    format: 'vitrine-model',
+    formatVersion: 1,
+    catalogId: 'fixture',
+    createdAt: '2026-01-01T00:00:00Z',
+    itemCount: COUNT,
+    dim: DIM,
+    dtype: 'float32',
+    encoder: { name: 'fixture', version: '1' },
+    files: {
+      vectors: await describeFile('vectors.bin', vectors),
+      catalog: await describeFile('catalog.json', catalog),
+      popularity: await describeFile('popularity.f32', popularity),
+    },
+  };
+  return new Map([
+    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
+    ['vectors.bin', vectors],
+    ['catalog.json', catalog],
+    ['popularity.f32', popularity],
+  ]);
+}
+
+function sourceOf(files: Map<string, Uint8Array>): ModelSource {
+  return {
+    location: 'models/fixture',
+    read(path, onBytes) {
+      const bytes = files.get(path);
+      if (bytes === undefined) return Promise.reject(new RecError('MODEL_FETCH_FAILED', 'HTTP 404', { file: `models/fixture/${path}` }));
+      onBytes(bytes.byteLength);
+      return Promise.resolve(bytes);
+    },
+  };
+}
+
+function manifestOf(files: Map<string, Uint8Array>): Record<string, unknown> {
+  return JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as Record<string, unknown>;
+}
+
+async function expectRecError(promise: Promise<unknown>, code: RecErrorCode, message: RegExp): Promise<void> {
+  const error: unknown = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(RecError);
+  expect((error as RecError).code).toBe(code);
+  expect((error as RecError).message).toMatch(message);
+}
+
+describe('loadModel', () => {
+  it('loads a valid model, reporting byte progress up to the total', async () => {
+    const progress: LoadProgress[] = [];
+    const model = await loadModel(sourceOf(await fixtureFiles()), (p) => progress.push(p));
+    expect(model.items).toHaveLength(COUNT);
+    expect(model.vectors).toHaveLength(COUNT * DIM);
+    expect(model.popularity?.[6]).toBeCloseTo(0.5);
+    expect(model.rowOf.get(model.items[5]?.id ?? ('' as never))).toBe(5);
+    const last = progress.at(-1);
+    expect(last).toMatchObject({ phase: 'ready' });
+    expect(last?.loadedBytes).toBe(last?.totalBytes);
+    expect(last?.totalBytes).toBeGreaterThan(COUNT * DIM * 4);
+  });
+
+  it('reports a missing file with its path', async () => {
+    const files = await fixtureFiles();
+    files.delete('vectors.bin');
+    await expectRecError(loadModel(sourceOf(files)), 'MODEL_FETCH_FAILED', /models\/fixture\/vectors\.bin/);
+  });
+
+  it('reports a truncated file with expected and found sizes', async () => {
+    const files = await fixtureFiles();
+    files.set('vectors.bin', (files.get('vectors.bin') as Uint8Array).subarray(0, 100));
+    await expectRecError(loadModel(sourceOf(files)), 'MODEL_FILE_SIZE_MISMATCH', new RegExp(`vectors\\.bin: expected ${COUNT * DIM * 4} bytes \\(manifest\\), found 100 \\(truncated\\?\\)`));
+  });
+
+  it('reports one flipped byte as a checksum mismatch', async () => {
+    const files = await fixtureFiles();
+    const corrupted = Uint8Array.from(files.get('catalog.json') as Uint8Array);
+    corrupted[10] = (corrupted[10] ?? 0) ^ 1;
+    files.set('catalog.json', corrupted);
+    await expectRecError(loadModel(sourceOf(files)), 'MODEL_CHECKSUM_MISMATCH', /catalog\.json: expected sha256 [0-9a-f]{64} \(manifest\), found [0-9a-f]{64}/);
+  });
+
+  it('reports a manifest that is not JSON', async () => {
+    const files = await fixtureFiles();
+    files.set('manifest.json', new TextEncoder().encode('{"format":'));
+    await expectRecError(loadModel(sourceOf(files)), 'MANIFEST_INVALID', /models\/fixture\/manifest\.json: not valid JSON/);
+  });
+});
+
+describe('parseManifest', () => {
+  const cases: Array<[string, (m: Record<string, unknown>) => void, RecErrorCode, RegExp]> = [
+    ['wrong format', (m) => (m['format'] = 'other'), 'MANIFEST_INVALID', /format: expected "vitrine-model", found "other"/],
+    ['newer format version', (m) => (m['formatVersion'] = 2), 'MANIFEST_INVALID', /formatVersion: expected 1 .*found number 2/],
+    ['missing catalogId', (m) => delete m['catalogId'], 'MANIFEST_INVALID', /catalogId: expected a string, found nothing \(missing\)/],
+    ['fractional itemCount', (m) => (m['itemCount'] = 1.5), 'MANIFEST_INVALID', /itemCount: expected an integer, found number 1.5/],
+    ['unknown dtype', (m) => (m['dtype'] = 'float64'), 'MANIFEST_INVALID', /dtype: expected one of float32, float16, int8, found "float64"/],
+    ['dimension that does not fit the vector file', (m) => (m['dim'] = DIM * 2), 'MODEL_DIMENSION_MISMATCH', new RegExp(`files\\.vectors\\.bytes: expected ${COUNT * DIM * 8} \\(${COUNT} x ${DIM * 2} float32\\), found number ${COUNT * DIM * 4}`)],
+    ['missing vectors file', (m) => delete (m['files'] as Record<string, unknown>)['vectors'], 'MANIFEST_INVALID', /files\.vectors: expected an object, found nothing \(missing\)/],
+    ['bad checksum text', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['catalog'] as Record<string, unknown>)['sha256'] = 'XYZ', 'MANIFEST_INVALID', /files\.catalog\.sha256: expected 64 lower-case hex digits/],
+    ['path escaping the model folder', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['catalog'] as Record<string, unknown>)['path'] = '../secret.json', 'MANIFEST_INVALID', /files\.catalog\.path: expected a relative path inside the model folder/],
+    ['unknown file role', (m) => ((m['files'] as Record<string, unknown>)['extra'] = {}), 'MANIFEST_INVALID', /files\.extra: expected a role among vectors, catalog, popularity/],
+    ['popularity of the wrong length', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['popularity'] as Record<string, unknown>)['bytes'] = 4, 'MANIFEST_INVALID', /files\.popularity\.bytes: expected 48 \(one float32 per item\)/],
+  ];
+
+  it.each(cases)('rejects a %s with its own message', async (_name, mutate, code, message) => {
+    const manifest = manifestOf(await fixtureFiles());
+    mutate(manifest);
+    const parse = () => parseManifest(manifest, 'm.json');
+    expect(parse).toThrow(RecError);
+    expect(parse).toThrow(message);
+    try {
+      parse();
+    } catch (error) {
+      expect((error as RecError).code).toBe(code);
+    }
+  });
+});

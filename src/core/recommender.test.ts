@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
+import { RecError } from './errors.ts';
+import { toItemId, toSessionId, type ItemId } from './ids.ts';
+import { createMemoryEventStore } from './memory-store.ts';
+import type { EventStore, QueryEncoder } from './ports.ts';
+import { createRecommender, type Ranking, type RecommenderDeps } from './recommender.ts';
+import { createReferenceEngine, makeFixtureModel } from './test-support.ts';
+
+const model = makeFixtureModel({ count: 120, dim: 16, categories: 6, popularity: true });
+
+function deps(overrides: Partial<RecommenderDeps> = {}): RecommenderDeps & { clock: { t: number } } {
+  const clock = { t: 1_000_000 };
+  let id = 0;
+  return {
+    model,
+    engine: createReferenceEngine(model, DEFAULT_PRIOR_WEIGHT),
+    store: createMemoryEventStore(),
+    loadEncoder: () => Promise.reject(new Error('no encoder in this test')),
+    session: toSessionId('s1'),
+    gridSize: 12,
+    now: () => (clock.t += 1000),
+    newEventId: () => `e${++id}`,
+    clock,
+    ...overrides,
+  };
+}
+
+const inCategory = (ranking: Ranking, category: string): number => ranking.items.filter((r) => r.item.category === category).length;
+const ids = (ranking: Ranking): ItemId[] => ranking.items.map((r) => r.item.id);
+
+describe('createRecommender', () => {
+  it('starts from the popularity prior and personalises after interactions with one category', async () => {
+    const recommender = await createRecommender(deps());
+    const first = recommender.ranking();
+    expect(first.personalised).toBe(false);
+    expect(first.items.every((r) => r.reason?.kind === 'popular')).toBe(true);
+    expect(inCategory(first, 'c2')).toBeLessThan(6);
+
+    await recommender.record({ type: 'view', item: toItemId('i2') });
+    const after = await recommender.record({ type: 'add_to_cart', item: toItemId('i8') });
+    expect(after.personalised).toBe(true);
+    expect(inCategory(after, 'c2')).toBeGreaterThanOrEqual(10);
+    expect(after.eventCount).toBe(2);
+    expect(after.items.some((r) => r.reason?.kind === 'similar')).toBe(true);
+    expect(recommender.cart().map((item) => item.id)).toEqual(['i8']);
+  });
+
+  it('emits each new ranking and never recommends purchased items', async () => {
+    const recommender = await createRecommender(deps());
+    const seen: Ranking[] = [];
+    recommender.on('ranking', (ranking) => seen.push(ranking));
+    await recommender.record({ type: 'add_to_cart', item: toItemId('i2') });
+    const ranking = await recommender.record({ type: 'purchase', item: toItemId('i2') });
+    expect(seen).toHaveLength(2);
+    expect(ids(ranking)).not.toContain('i2');
+    expect(recommender.cart()).toEqual([]);
+  });
+
+  it('restores the same ranking from stored state, and rebuilds the same state from events alone', async () => {
+    const store = createMemoryEventStore();
+    const live = await createRecommender(deps({ store }));
+    await live.record({ type: 'view', item: toItemId('i3') });
+    await live.record({ type: 'dwell', item: toItemId('i3'), dwellMs: 12_000 });
+    const ranking = await live.record({ type: 'remove_from_cart', item: toItemId('i4') });
+
+    const restored = await createRecommender(deps({ store }));
+    expect(ids(restored.ranking())).toEqual(ids(ranking));
+
+    const { events } = await store.exportAll();
+    const eventsOnly: EventStore = { ...createMemoryEventStore(), loadEvents: () => Promise.resolve([...events]) };
+    const replayed = await createRecommender(deps({ store: eventsOnly }));
+    expect(ids(replayed.ranking())).toEqual(ids(ranking));
+    expect(replayed.ranking().eventCount).toBe(3);
+  });
+
+  it('stores impressions without re-ranking, and turns impressed cards above a click into skips', async () => {
+    const store = createMemoryEventStore();
+    const recommender = await createRecommender(deps({ store }));
+    const grid = recommender.ranking().items;
+    const rankings: Ranking[] = [];
+    recommender.on('ranking', (r) => rankings.push(r));
+    await recommender.recordImpressions(grid.slice(0, 6).map((r) => ({ item: r.item.id, position: r.position })));
+    expect(rankings).toHaveLength(0);
+
+    const clicked = grid[5];
+    if (clicked === undefined) throw new Error('fixture grid too small');
+    await recommender.record({ type: 'view', item: clicked.item.id, position: 5 });
+    const { events } = await store.exportAll();
+    const skips = events.filter((e) => e.type === 'skip');
+    expect(events.filter((e) => e.type === 'impression')).toHaveLength(6);
+    expect(skips.map((e) => ('item' in e ? e.item : null))).toEqual(grid.slice(2, 5).map((r) => r.item.id));
+  });
+
+  it('rejects unknown items and empty queries with a RecError, and keeps working', async () => {
+    const recommender = await createRecommender(deps());
+    await expect(recommender.record({ type: 'view', item: toItemId('nope') })).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    await expect(recommender.search('   ')).rejects.toMatchObject({ code: 'EVENT_INVALID' });
+    const ranking = await recommender.record({ type: 'view', item: toItemId('i1') });
+    expect(ranking.eventCount).toBe(1);
+  });
+
+  it('embeds search queries with the lazily loaded encoder and explains matching cards', async () => {
+    let loads = 0;
+    const centre = model.vectors.slice(4 * 16, 5 * 16);
+    const encoder: QueryEncoder = { embed: () => Promise.resolve(centre) };
+    const recommender = await createRecommender(deps({ loadEncoder: () => { loads++; return Promise.resolve(encoder); } }));
+    expect(loads).toBe(0);
+    const ranking = await recommender.search('anything like item 4');
+    await recommender.search('again');
+    expect(loads).toBe(1);
+    expect(inCategory(ranking, 'c4')).toBeGreaterThanOrEqual(10);
+    expect(ranking.items[0]?.reason).toEqual({ kind: 'search', query: 'anything like item 4' });
+  });
+
+  it('keeps shopping in memory and emits a notice when storage fails', async () => {
+    const store: EventStore = { ...createMemoryEventStore(), append: () => Promise.reject(new RecError('STORAGE_QUOTA_EXCEEDED', 'full')) };
+    const recommender = await createRecommender(deps({ store }));
+    const notices: RecError[] = [];
+    recommender.on('notice', (error) => notices.push(error));
+    const ranking = await recommender.record({ type: 'view', item: toItemId('i1') });
+    expect(ranking.personalised).toBe(true);
+    expect(notices.map((n) => n.code)).toEqual(['STORAGE_QUOTA_EXCEEDED']);
+  });
+
+  it('erases everything and returns to the first-visit ranking', async () => {
+    const store = createMemoryEventStore();
+    const recommender = await createRecommender(deps({ store }));
+    const first = ids(recommender.ranking());
+    await recommender.record({ type: 'view', item: toItemId('i1') });
+    const erased = await recommender.erase();
+    expect(ids(erased)).toEqual(first);
+    expect(await store.exportAll()).toEqual({ events: [], states: [] });
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Test support shared by unit tests (never imported by app code): a seeded fixture model with
+ * clustered vectors, and an InterestEngine that runs core's reference math (rank.ts).
+ */
+import type { CatalogItem } from './catalog.ts';
+import { toItemId } from './ids.ts';
+import type { ModelManifest } from './manifest.ts';
+import type { LoadedModel } from './model.ts';
+import type { InterestEngine } from './ports.ts';
+import { normalise, scoreAll, topK, updateInterest } from './rank.ts';
+
+/** A small deterministic PRNG (mulberry32), so fixtures are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Items in `categories` clusters: each vector is its cluster centre plus noise, normalised.
+ * Items are interleaved by category (item i is in category i % categories).
+ */
+export function makeFixtureModel(options: { count: number; dim: number; categories: number; seed?: number; popularity?: boolean }): LoadedModel {
+  const { count, dim, categories } = options;
+  const random = seededRandom(options.seed ?? 1);
+  const centres = Array.from({ length: categories }, () => normalise(Float32Array.from({ length: dim }, () => random() * 2 - 1)));
+  const vectors = new Float32Array(count * dim);
+  const items: CatalogItem[] = [];
+  for (let i = 0; i < count; i++) {
+    const category = i % categories;
+    const centre = centres[category] as Float32Array;
+    const row = normalise(Float32Array.from({ length: dim }, (_, j) => (centre[j] ?? 0) + (random() - 0.5) * 0.6));
+    vectors.set(row, i * dim);
+    items.push({ id: toItemId(`i${i}`), title: `Item ${i}`, category: `c${category}`, description: '', price: 1 + i, image: null });
+  }
+  const manifest: ModelManifest = {
+    format: 'vitrine-model',
+    formatVersion: 1,
+    catalogId: 'fixture',
+    createdAt: '2026-01-01T00:00:00Z',
+    itemCount: count,
+    dim,
+    dtype: 'float32',
+    encoder: { name: 'fixture', version: '1' },
+    files: {
+      vectors: { path: 'vectors.bin', bytes: count * dim * 4, sha256: 'a'.repeat(64) },
+      catalog: { path: 'catalog.json', bytes: 1, sha256: 'b'.repeat(64) },
+    },
+  };
+  const popularity = options.popularity === true ? Float32Array.from({ length: count }, () => random()) : null;
+  return { manifest, items, vectors, popularity, rowOf: new Map(items.map((item, row) => [item.id, row])) };
+}
+
+/** An InterestEngine on core's reference math, for testing the recommender without TF.js. */
+export function createReferenceEngine(model: LoadedModel, priorWeight: number): InterestEngine & { readonly disposed: boolean } {
+  const { dim } = model.manifest;
+  let interest = new Float32Array(dim);
+  let disposed = false;
+  return {
+    backend: 'cpu',
+    get disposed() {
+      return disposed;
+    },
+    setInterest(vector) {
+      interest = Float32Array.from(vector);
+    },
+    update(decay, terms) {
+      interest = updateInterest(interest, decay, terms, model.vectors, dim);
+      return Promise.resolve(Float32Array.from(interest));
+    },
+    topK(k, excluded) {
+      return Promise.resolve(topK(scoreAll(model.vectors, dim, interest, model.popularity, priorWeight), k, excluded));
+    },
+    dispose() {
+      disposed = true;
+    },
+  };
+}
