@@ -59,7 +59,7 @@ export function makeFixtureModel(options: { count: number; dim: number; categori
 /** An InterestEngine on core's reference math, for testing the recommender without TF.js. */
 export function createReferenceEngine(model: LoadedModel, priorWeight: number): InterestEngine & { readonly disposed: boolean } {
   const { dim } = model.manifest;
-  let interest = new Float32Array(dim);
+  let interest: Float32Array = new Float32Array(dim);
   let disposed = false;
   return {
     backend: 'cpu',
