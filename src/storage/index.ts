@@ -1,0 +1,6 @@
+/**
+ * Vitrine's IndexedDB storage: core's EventStore, persisted on the shopper's device. The
+ * composition root opens it and, on a STORAGE_* RecError, falls back to core's in-memory store.
+ */
+export { openEventStore, type EventStoreOptions, type InvalidRecord } from './event-store.ts';
+export { DB_NAME } from './schema.ts';

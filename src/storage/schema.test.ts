@@ -1,0 +1,65 @@
+import 'fake-indexeddb/auto';
+import { openDB, type IndexNames, type StoreKey, type StoreNames, type StoreValue } from 'idb';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { InteractionEvent } from '../core/interactions.ts';
+import { openVitrineDB } from './db.ts';
+import { DB_NAME, DB_VERSION, upgradeVitrineDB, type StateRecord, type VitrineDB } from './schema.ts';
+import { uniqueDbName } from './test-support.ts';
+
+describe('schema', () => {
+  it('declares the stores, keys, values and indexes (type test)', () => {
+    expectTypeOf<StoreNames<VitrineDB>>().toEqualTypeOf<'events' | 'state'>();
+    expectTypeOf<StoreKey<VitrineDB, 'events'>>().toEqualTypeOf<string>();
+    expectTypeOf<StoreValue<VitrineDB, 'events'>>().toEqualTypeOf<InteractionEvent>();
+    expectTypeOf<IndexNames<VitrineDB, 'events'>>().toEqualTypeOf<'by-time' | 'by-session' | 'by-type'>();
+    expectTypeOf<StoreValue<VitrineDB, 'state'>>().toEqualTypeOf<StateRecord>();
+    expectTypeOf<StateRecord['vector']>().toEqualTypeOf<Float32Array>();
+    expect(DB_NAME).toBe('vitrine');
+    expect(DB_VERSION).toBe(1);
+  });
+
+  it('creates the stores and indexes on first open', async () => {
+    const db = await openVitrineDB(uniqueDbName());
+    try {
+      expect(db.version).toBe(DB_VERSION);
+      expect([...db.objectStoreNames].sort()).toEqual(['events', 'state']);
+      const tx = db.transaction(['events', 'state'], 'readonly');
+      const events = tx.objectStore('events');
+      expect(events.keyPath).toBe('id');
+      expect([...events.indexNames].sort()).toEqual(['by-session', 'by-time', 'by-type']);
+      expect(events.index('by-time').keyPath).toBe('time');
+      expect(events.index('by-session').keyPath).toBe('session');
+      expect(events.index('by-type').keyPath).toBe('type');
+      expect(events.index('by-time').unique).toBe(false);
+      const state = tx.objectStore('state');
+      expect(state.keyPath).toBe('modelKey');
+      expect([...state.indexNames]).toEqual([]);
+      await tx.done;
+    } finally {
+      db.close();
+    }
+  });
+
+  it('runs the migration steps from version 0 when driven directly', async () => {
+    const steps: Array<[number, number | null]> = [];
+    const db = await openDB<VitrineDB>(uniqueDbName(), DB_VERSION, {
+      upgrade(database, oldVersion, newVersion, transaction, event) {
+        steps.push([oldVersion, newVersion]);
+        upgradeVitrineDB(database, oldVersion, newVersion, transaction);
+        expect(event.type).toBe('upgradeneeded');
+      },
+    });
+    expect(steps).toEqual([[0, DB_VERSION]]);
+    expect([...db.objectStoreNames].sort()).toEqual(['events', 'state']);
+    db.close();
+  });
+
+  it('does not run the upgrade again when the database is already current', async () => {
+    const name = uniqueDbName();
+    (await openVitrineDB(name)).close();
+    let upgrades = 0;
+    const db = await openDB<VitrineDB>(name, DB_VERSION, { upgrade: () => void upgrades++ });
+    expect(upgrades).toBe(0);
+    db.close();
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { RecError } from '../core/errors.ts';
+import { STATE_VERSION } from './schema.ts';
+import { parseStateRecord, toStateRecord } from './state-record.ts';
+import { sampleState } from './test-support.ts';
+
+const KEY = 'catalog:0123456789abcdef';
+
+describe('state records', () => {
+  it('round-trips through a structured clone, as IndexedDB stores it', () => {
+    const state = sampleState(KEY);
+    const record = toStateRecord(state, 1234);
+    expect(record).toMatchObject({ stateVersion: STATE_VERSION, updatedAt: 1234, modelKey: KEY });
+    expect(record.vector).not.toBe(state.vector);
+    expect(parseStateRecord(structuredClone(record), KEY, 'test')).toEqual(state);
+  });
+
+  it.each([
+    ['vector', { vector: [0.5, 0.25] }],
+    ['vector', { vector: new Float32Array(0) }],
+    ['vector[1]', { vector: Float32Array.of(1, Number.NaN) }],
+    ['modelKey', { modelKey: 'other:key' }],
+    ['eventCount', { eventCount: -1 }],
+    ['purchased[0]', { purchased: [''] }],
+    ['recent[0].type', { recent: [{ item: 'a', type: 'teleport', time: 1 }] }],
+    ['lastQuery', { lastQuery: 'shoes' }],
+    ['updatedAt', { updatedAt: undefined }],
+  ])('rejects a record with a bad %s, naming it', (field, change) => {
+    const record = { ...toStateRecord(sampleState(KEY), 1), ...change };
+    const error: unknown = (() => {
+      try {
+        return parseStateRecord(record, KEY, 'test');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(RecError);
+    expect((error as RecError).location.field).toBe(field); // Checked to be a RecError just above.
+  });
+
+  it('returns null for another stateVersion (rebuild, not an error)', () => {
+    expect(parseStateRecord({ stateVersion: STATE_VERSION + 1 }, KEY, 'test')).toBeNull();
+  });
+});
