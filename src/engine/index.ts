@@ -1,0 +1,9 @@
+/**
+ * The public entry of the TF.js adapter: factories for core's InterestEngine and QueryEncoder
+ * ports, the backend chooser, and the sentence encoder the model builder shares. Nothing here
+ * exposes a tensor.
+ */
+export { initBackend, backendOrder, type BackendOptions, type WasmPaths } from './backend.ts';
+export { createInterestEngine, type InterestEngineOptions } from './interest-engine.ts';
+export { createQueryEncoder, type DisposableQueryEncoder } from './query-encoder.ts';
+export { loadSentenceEncoder, ENCODER, ENCODER_BACKENDS, type EncoderFiles, type EncoderOptions, type LoadedSentenceEncoder, type SentenceEncoder } from './text-encoder.ts';
