@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { RecError } from '../core/index.ts';
+import { createHttpModelSource } from './http-model-source.ts';
+
+/** A fetch answering one response, recording the URL asked for. */
+function fakeFetch(response: () => Response, asked: string[] = []): typeof fetch {
+  return (input) => {
+    asked.push(String(input));
+    return Promise.resolve(response());
+  };
+}
+
+function chunked(chunks: readonly Uint8Array[], headers: Record<string, string> = {}): Response {
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  return new Response(stream, { status: 200, headers });
+}
+
+describe('createHttpModelSource', () => {
+  it('streams the body, reporting bytes as they arrive', async () => {
+    const asked: string[] = [];
+    const source = createHttpModelSource('/models/demo/', { fetch: fakeFetch(() => chunked([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])], { 'content-length': '5' }), asked) });
+    const progress: number[] = [];
+    const bytes = await source.read('vectors.bin', (n) => progress.push(n));
+    expect(Array.from(bytes)).toEqual([1, 2, 3, 4, 5]);
+    expect(progress).toEqual([3, 5]);
+    expect(asked).toEqual(['/models/demo/vectors.bin']);
+    expect(source.location).toBe('/models/demo');
+  });
+
+  it('names the URL and the status of a 404', async () => {
+    const source = createHttpModelSource('/models/nope', { fetch: fakeFetch(() => new Response('not found', { status: 404, statusText: 'Not Found' })) });
+    const error = await source.read('manifest.json', () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecError);
+    expect((error as RecError).code).toBe('MODEL_FETCH_FAILED');
+    expect((error as RecError).message).toContain('/models/nope/manifest.json');
+    expect((error as RecError).message).toContain('HTTP 404');
+  });
+
+  it('refuses an HTML fallback page and reports network failures', async () => {
+    const html = createHttpModelSource('/x', { fetch: fakeFetch(() => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } })) });
+    await expect(html.read('manifest.json', () => {})).rejects.toThrow(/\/x\/manifest\.json: .*HTML page/);
+    const offline = createHttpModelSource('/x', { fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
+    await expect(offline.read('manifest.json', () => {})).rejects.toMatchObject({ code: 'MODEL_FETCH_FAILED' });
+  });
+
+  it('reports a body shorter than its Content-Length', async () => {
+    const source = createHttpModelSource('/m', { fetch: fakeFetch(() => chunked([new Uint8Array(3)], { 'content-length': '10' })) });
+    await expect(source.read('vectors.bin', () => {})).rejects.toThrow(/expected 10 bytes \(Content-Length\), found 3/);
+  });
+});

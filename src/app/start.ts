@@ -1,0 +1,115 @@
+/**
+ * Starting the storefront, in order: config from the URL, the model over HTTP (with byte progress),
+ * then the compute engine and the shopper's event store side by side, then the Recommender. It is
+ * the only module that knows which adapters implement core's ports. Storage that cannot be used
+ * falls back to memory with a notice; anything else that fails is thrown as a RecError for the
+ * error screen, after releasing what was already created.
+ */
+import {
+  createMemoryEventStore,
+  createRecommender,
+  loadModel,
+  parseStorefrontConfig,
+  toRecError,
+  toSessionId,
+  type EventStore,
+  type Recommender,
+  type StorefrontConfig,
+} from '../core/index.ts';
+import { createInterestEngine, createQueryEncoder } from '../engine/index.ts';
+import { openEventStore } from '../storage/index.ts';
+import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
+import { createHttpModelSource } from './http-model-source.ts';
+import { randomId } from './random-id.ts';
+import { WASM_PATHS } from './wasm-paths.ts';
+
+export interface StartProgress {
+  readonly phase: StartupPhase;
+  readonly loadedBytes: number;
+  readonly totalBytes: number;
+}
+
+export interface Started {
+  readonly config: StorefrontConfig;
+  readonly recommender: Recommender;
+  /** Things the shopper should know from the start (storage or backend fell back). */
+  readonly notices: readonly string[];
+}
+
+/** Where the query encoder's files are served (vite.config.ts mounts the npm package there). */
+const ENCODER_URL = '/encoder';
+
+/**
+ * @param search the page's query string (location.search).
+ * @param onProgress called as the model downloads and phases change.
+ */
+export async function startStorefront(search: string, onProgress: (progress: StartProgress) => void): Promise<Started> {
+  const config = parseStorefrontConfig(new URLSearchParams(search), 'URL');
+  let bytes = { loadedBytes: 0, totalBytes: 0 };
+  const model = await loadModel(createHttpModelSource(config.modelUrl), (progress) => {
+    bytes = { loadedBytes: progress.loadedBytes, totalBytes: progress.totalBytes };
+    onProgress(progress);
+  });
+  onProgress({ phase: 'engine', ...bytes });
+
+  const notices: string[] = [];
+  const skipped = new Map<string, string>();
+  const [engineResult, storeResult] = await Promise.allSettled([
+    createInterestEngine({
+      vectors: model.vectors,
+      dim: model.manifest.dim,
+      popularity: model.popularity,
+      backend: config.backend,
+      wasmPaths: { ...WASM_PATHS },
+      onBackendSkip: (backend, reason) => skipped.set(backend, reason),
+    }),
+    openStore(notices),
+  ]);
+  if (engineResult.status === 'rejected') {
+    if (storeResult.status === 'fulfilled') storeResult.value.close();
+    throw toRecError(engineResult.reason, 'BACKEND_UNAVAILABLE');
+  }
+  const engine = engineResult.value;
+  if (storeResult.status === 'rejected') {
+    engine.dispose();
+    throw toRecError(storeResult.reason);
+  }
+  const store = storeResult.value;
+  if (config.backend !== null && engine.backend !== config.backend) {
+    const why = skipped.get(config.backend);
+    notices.push(
+      `${BACKEND_LABELS[config.backend]} is not available in this browser${why === undefined ? '' : ` (${why})`}: recommendations run on ${BACKEND_LABELS[engine.backend]} instead.`,
+    );
+  }
+
+  onProgress({ phase: 'ranking', ...bytes });
+  try {
+    const recommender = await createRecommender({
+      model,
+      engine,
+      store,
+      // The encoder runs on wasm (else cpu) beside the engine, so it needs the wasm files' URLs too.
+      loadEncoder: () => createQueryEncoder(ENCODER_URL, { wasmPaths: { ...WASM_PATHS } }),
+      session: toSessionId(randomId()),
+      gridSize: config.gridSize,
+      newEventId: randomId,
+    });
+    return { config, recommender, notices };
+  } catch (error) {
+    engine.dispose();
+    store.close();
+    throw toRecError(error);
+  }
+}
+
+/** Opens IndexedDB, or falls back to memory (with a notice) when the browser will not let us. */
+async function openStore(notices: string[]): Promise<EventStore> {
+  try {
+    return await openEventStore();
+  } catch (error) {
+    const recError = toRecError(error, 'STORAGE_UNAVAILABLE');
+    if (recError.kind !== 'environment') throw recError;
+    notices.push(`Your browsing can't be saved on this device (${recError.message}), so it is kept in memory for this visit only.`);
+    return createMemoryEventStore();
+  }
+}

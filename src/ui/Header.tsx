@@ -1,0 +1,66 @@
+/** The storefront's header: name, search, backend indicator, cart and "Your data". */
+import { useState, type FormEvent } from 'react';
+import type { Ranking } from '../core/index.ts';
+import { BACKEND_LABELS, formatMs } from './format.ts';
+
+export interface HeaderProps {
+  readonly shopName: string;
+  readonly catalogName: string;
+  readonly ranking: Ranking;
+  readonly cartCount: number;
+  readonly searching: boolean;
+  readonly onSearch: (query: string) => void;
+  readonly onOpenCart: () => void;
+  readonly onOpenPrivacy: () => void;
+}
+
+export function Header({ shopName, catalogName, ranking, cartCount, searching, onSearch, onOpenCart, onOpenPrivacy }: HeaderProps) {
+  const [query, setQuery] = useState('');
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    const trimmed = query.trim();
+    if (trimmed !== '') onSearch(trimmed);
+  };
+  return (
+    <header className="header">
+      <div className="header__brand">
+        <h1 className="header__name">{shopName}</h1>
+        <span className="header__catalog">{catalogName}</span>
+      </div>
+      <form className="search" role="search" onSubmit={submit}>
+        <input
+          type="search"
+          className="search__input"
+          aria-label="Search products"
+          placeholder="Search products"
+          maxLength={200}
+          autoComplete="off"
+          enterKeyHint="search"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+        <button type="submit" className="button search__button" disabled={searching}>
+          {searching ? 'Searching…' : 'Search'}
+        </button>
+      </form>
+      <div className="header__actions">
+        <p
+          className="backend"
+          data-testid="backend-indicator"
+          data-backend={ranking.backend}
+          title="Where the products are re-ranked (on this device) and how long the last re-rank took"
+        >
+          <span className="backend__dot" aria-hidden="true" />
+          <span className="backend__name">{BACKEND_LABELS[ranking.backend]}</span>
+          <span className="backend__time">{formatMs(ranking.tookMs)}</span>
+        </p>
+        <button type="button" className="button button--ghost header__data" onClick={onOpenPrivacy}>
+          Your data
+        </button>
+        <button type="button" className="button button--cart header__cart" onClick={onOpenCart}>
+          {`Cart (${cartCount})`}
+        </button>
+      </div>
+    </header>
+  );
+}

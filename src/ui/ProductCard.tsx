@@ -1,0 +1,59 @@
+/**
+ * One product in the grid. Clicking anywhere on the card (or Enter on its focused title) opens the
+ * product page; "Add to cart" adds without opening it. All catalogue text is rendered as React text.
+ */
+import type { RefCallback } from 'react';
+import type { RankedItem } from '../core/index.ts';
+import { formatPrice, reasonText } from './format.ts';
+import { ProductImage } from './ProductImage.tsx';
+
+export interface ProductCardProps {
+  readonly ranked: RankedItem;
+  readonly modelUrl: string;
+  readonly inCart: boolean;
+  readonly cardRef: RefCallback<HTMLElement>;
+  readonly onOpen: (ranked: RankedItem) => void;
+  readonly onAddToCart: (ranked: RankedItem) => void;
+}
+
+export function ProductCard({ ranked, modelUrl, inCart, cardRef, onOpen, onAddToCart }: ProductCardProps) {
+  const { item, position, reason } = ranked;
+  const why = reasonText(reason);
+  return (
+    <article
+      ref={cardRef}
+      className="card"
+      data-item-id={item.id}
+      data-category={item.category}
+      data-position={position}
+      data-reason={reason?.kind ?? 'none'}
+      onClick={() => onOpen(ranked)}
+    >
+      <div className="card__media">
+        <ProductImage item={item} modelUrl={modelUrl} className="card__image" />
+        {inCart && <span className="card__badge">In cart</span>}
+      </div>
+      <div className="card__text">
+        <h3 className="card__title">
+          <button type="button" className="card__open" title={item.title}>
+            {item.title}
+          </button>
+        </h3>
+        {item.category !== '' && <p className="card__category">{item.category}</p>}
+        <p className="card__price">{formatPrice(item.price)}</p>
+        {why !== null && <p className={`card__reason card__reason--${reason?.kind ?? 'none'}`}>{why}</p>}
+      </div>
+      <button
+        type="button"
+        className={inCart ? 'button button--secondary card__add' : 'button card__add'}
+        onClick={(event) => {
+          // Adding to the cart must not also open the product page.
+          event.stopPropagation();
+          onAddToCart(ranked);
+        }}
+      >
+        Add to cart
+      </button>
+    </article>
+  );
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { toItemId, type CatalogItem } from '../core/index.ts';
+import { countByType, formatMegabytes, imageSrc, reasonText, toExportJson } from './format.ts';
+
+const item = (over: Partial<CatalogItem> = {}): CatalogItem => ({
+  id: toItemId('a1'),
+  title: 'Blue enamel mug',
+  category: 'kitchen',
+  description: '',
+  price: 4.5,
+  image: null,
+  ...over,
+});
+
+describe('reasonText', () => {
+  it('names the item and the verb of the interaction it is similar to', () => {
+    expect(reasonText({ kind: 'similar', to: item(), via: 'view' })).toBe('Because you viewed Blue enamel mug');
+    expect(reasonText({ kind: 'similar', to: item(), via: 'add_to_cart' })).toBe('Because you added Blue enamel mug');
+    expect(reasonText({ kind: 'similar', to: item(), via: 'purchase' })).toBe('Because you bought Blue enamel mug');
+  });
+
+  it('quotes the search and says popular or nothing otherwise', () => {
+    expect(reasonText({ kind: 'search', query: 'red shoes' })).toBe('Matches your search “red shoes”');
+    expect(reasonText({ kind: 'popular' })).toBe('Popular right now');
+    expect(reasonText(null)).toBeNull();
+  });
+});
+
+describe('imageSrc', () => {
+  it('resolves relative paths against the model folder and keeps absolute ones', () => {
+    expect(imageSrc('/models/demo', item({ image: 'images/a1.svg' }))).toBe('/models/demo/images/a1.svg');
+    expect(imageSrc('/models/demo', item({ image: '/static/a1.png' }))).toBe('/static/a1.png');
+    expect(imageSrc('/models/demo', item({ image: 'https://shop.example/a1.png' }))).toBe('https://shop.example/a1.png');
+    expect(imageSrc('/models/demo', item({ image: null }))).toBeNull();
+  });
+});
+
+describe('export and counts', () => {
+  it('writes Float32Array vectors as number arrays', () => {
+    const json = JSON.parse(toExportJson({ states: [{ vector: new Float32Array([0.5, -0.25]) }] })) as { states: [{ vector: unknown }] };
+    expect(json.states[0].vector).toEqual([0.5, -0.25]);
+  });
+
+  it('counts events per type, most frequent first', () => {
+    expect(countByType([{ type: 'view' }, { type: 'impression' }, { type: 'impression' }])).toEqual([
+      ['impression', 2],
+      ['view', 1],
+    ]);
+    expect(formatMegabytes(2_450_000)).toBe('2.5 MB');
+  });
+});

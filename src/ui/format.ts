@@ -1,0 +1,106 @@
+/**
+ * Pure formatting for the storefront: reason lines, prices, sizes, backend names, image URLs.
+ * No React here, so it is unit-tested in Node.
+ */
+import type { BackendName, CatalogItem, InteractionType, LoadProgress, Reason } from '../core/index.ts';
+
+const VERBS: Partial<Record<InteractionType, string>> = {
+  view: 'viewed',
+  dwell: 'viewed',
+  add_to_cart: 'added',
+  purchase: 'bought',
+};
+
+/**
+ * The short line under a card saying why it is shown; null shows nothing.
+ * @param reason the ranking's explanation.
+ */
+export function reasonText(reason: Reason | null): string | null {
+  if (reason === null) return null;
+  switch (reason.kind) {
+    case 'similar':
+      return `Because you ${VERBS[reason.via] ?? 'viewed'} ${reason.to.title}`;
+    case 'search':
+      return `Matches your search “${reason.query}”`;
+    case 'popular':
+      return 'Popular right now';
+  }
+}
+
+const priceFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * The catalogue has no currency, so prices are shown as plain amounts.
+ * @param price the item's price, or null when unknown.
+ */
+export function formatPrice(price: number | null): string {
+  return price === null ? 'Price on request' : priceFormat.format(price);
+}
+
+/** @param bytes a byte count; @returns megabytes with one decimal, e.g. "2.4 MB". */
+export function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** @param ms a duration; @returns e.g. "3.2 ms" or "1.24 s". */
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+export const BACKEND_LABELS: Readonly<Record<BackendName, string>> = {
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WebAssembly',
+  cpu: 'CPU',
+};
+
+/** Phases of starting the storefront: the model's own, then the app's. */
+export type StartupPhase = LoadProgress['phase'] | 'engine' | 'storage' | 'ranking';
+
+export const PHASE_LABELS: Readonly<Record<StartupPhase, string>> = {
+  manifest: 'Reading the model manifest',
+  files: 'Downloading the product embeddings',
+  verifying: 'Checking the files',
+  ready: 'Model loaded',
+  engine: 'Starting the compute backend',
+  storage: 'Opening your on-device history',
+  ranking: 'Ranking the products',
+};
+
+/**
+ * @param modelUrl the model folder's URL path, e.g. "/models/demo".
+ * @param item the catalogue item.
+ * @returns the image URL (relative catalogue paths resolve against the model folder), or null.
+ */
+export function imageSrc(modelUrl: string, item: CatalogItem): string | null {
+  const image = item.image;
+  if (image === null || image === '') return null;
+  if (/^(?:[a-z][a-z\d+.-]*:|\/)/i.test(image)) return image;
+  return `${modelUrl}/${image}`;
+}
+
+/** @param events newest first or any order; @returns a count per type, in a stable order. */
+export function countByType(events: readonly { readonly type: InteractionType }[]): Array<readonly [InteractionType, number]> {
+  const counts = new Map<InteractionType, number>();
+  for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+export const EVENT_LABELS: Readonly<Record<InteractionType, string>> = {
+  impression: 'Shown',
+  view: 'Viewed',
+  dwell: 'Time on page',
+  add_to_cart: 'Added to cart',
+  remove_from_cart: 'Removed from cart',
+  purchase: 'Bought',
+  search: 'Searched',
+  skip: 'Skipped',
+};
+
+/**
+ * Serialises the export for download: Float32Array vectors become number arrays.
+ * @param data anything exportData() returned.
+ */
+export function toExportJson(data: unknown): string {
+  return JSON.stringify(data, (_key, value: unknown) => (value instanceof Float32Array ? Array.from(value) : value), 2);
+}

@@ -1,0 +1,7 @@
+/** The storefront UI. It depends on core's interfaces only; src/app injects a Recommender. */
+export { App, type AppProps } from './App.tsx';
+export { ErrorBoundary } from './ErrorBoundary.tsx';
+export { ErrorView } from './ErrorView.tsx';
+export { LoadingView } from './LoadingView.tsx';
+export { StorefrontContext, type Storefront } from './storefront-context.ts';
+export { BACKEND_LABELS, type StartupPhase } from './format.ts';
