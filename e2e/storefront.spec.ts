@@ -1,0 +1,67 @@
+// A shopper's flows through the demo storefront (the USE-embedded default catalogue).
+import { expect, test } from './fixtures.ts';
+
+test.describe('storefront', () => {
+  test('ranks on WebGPU and pulls one department to the top after viewing and carting its products', async ({ storefront }) => {
+    await storefront.open();
+    expect(await storefront.backend()).toBe('webgpu');
+    await expect(storefront.cards).toHaveCount(24);
+
+    const first = await storefront.topCategories();
+    const department = first[0] ?? '';
+    const before = await storefront.countInTop(department);
+    expect(before, `first 12 before: ${first.join(', ')}`).toBeLessThanOrEqual(4);
+
+    const touched = new Set<string>();
+    for (let step = 0; step < 4; step++) {
+      const candidates = await storefront.grid.locator(`[data-category="${department}"]`).evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
+      const next = candidates.find((id) => !touched.has(id));
+      if (next === undefined) throw new Error(`no untouched ${department} card left`);
+      touched.add(next);
+      await storefront.viewAndAddToCart(next);
+    }
+    const after = await storefront.topCategories();
+    expect(after.filter((c) => c === department).length, `first 12 after: ${after.join(', ')}`).toBeGreaterThanOrEqual(9);
+    await expect(storefront.page.getByRole('button', { name: /Cart \(4\)/ })).toBeVisible();
+  });
+
+  test('keeps events, cart and ranking across a reload', async ({ storefront, page }) => {
+    await storefront.open();
+    const department = (await storefront.topCategories())[1] ?? '';
+    const ids = await storefront.grid.locator(`[data-category="${department}"]`).evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
+    await storefront.viewAndAddToCart(ids[0] ?? '');
+    const ranked = await storefront.topIds(24);
+    const events = await storefront.eventCount();
+
+    await page.reload();
+    await storefront.waitReady();
+    expect(await storefront.topIds(24)).toEqual(ranked);
+    expect(await storefront.eventCount()).toBeGreaterThanOrEqual(events);
+    await expect(page.getByRole('button', { name: /Cart \(1\)/ })).toBeVisible();
+  });
+
+  test('falls back to another backend without WebGPU and still re-ranks', async ({ storefront, page }) => {
+    await page.addInitScript(() => {
+      // As on a browser without WebGPU: the `gpu` getter lives on Navigator.prototype.
+      delete (Navigator.prototype as { gpu?: unknown }).gpu;
+    });
+    await storefront.open();
+    const backend = await storefront.backend();
+    expect(['webgl', 'wasm', 'cpu']).toContain(backend);
+    const before = await storefront.topIds();
+    const department = (await storefront.topCategories())[2] ?? '';
+    const id = await storefront.grid.locator(`[data-category="${department}"]`).first().getAttribute('data-item-id');
+    await storefront.viewAndAddToCart(id ?? '');
+    expect(await storefront.topIds()).not.toEqual(before);
+    expect(await storefront.countInTop(department)).toBeGreaterThanOrEqual(4);
+  });
+
+  test('a search query, embedded on the device, re-ranks towards what was asked for', async ({ storefront }) => {
+    await storefront.open();
+    const before = await storefront.countInTop('Garden');
+    await storefront.search('garden hose and lawn sprinkler');
+    const after = await storefront.topCategories();
+    expect(after.filter((c) => c === 'Garden').length, `first 12 after search: ${after.join(', ')}`).toBeGreaterThanOrEqual(Math.max(6, before + 3));
+    await expect(storefront.grid.getByText(/Matches your search/).first()).toBeVisible();
+  });
+});
