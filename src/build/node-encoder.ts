@@ -9,36 +9,20 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { RecError } from '../core/errors.ts';
+import type { BackendName } from '../core/ports.ts';
+import { initBackend } from '../engine/backend.ts';
 import { ENCODER, loadSentenceEncoder, type EncoderFiles, type SentenceEncoder } from '../engine/text-encoder.ts';
 
 export { ENCODER };
 
-/** The Node backends the builder tries, fastest first. */
-export type NodeBackend = 'wasm' | 'cpu';
-
 /**
- * Activates the wasm backend, or cpu when wasm cannot start. Cheap when called again.
- * @param log told which backend is used and why wasm was skipped.
+ * Activates the wasm backend, or cpu when wasm cannot start, through engine's one backend chooser.
+ * @param log told which backend was skipped and why.
  * @returns the active backend.
  */
-export async function initNodeBackend(log: (message: string) => void = () => {}): Promise<NodeBackend> {
-  if (tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu') return tf.getBackend() as NodeBackend;
-  try {
-    await import('@tensorflow/tfjs-backend-wasm');
-    if (await tf.setBackend('wasm')) {
-      await tf.ready();
-      return 'wasm';
-    }
-    log('tfjs wasm backend failed to initialise; falling back to the (much slower) cpu backend');
-  } catch (error) {
-    log(`tfjs wasm backend unavailable (${(error as Error).message}); falling back to the (much slower) cpu backend`);
-  }
-  await import('@tensorflow/tfjs-backend-cpu');
-  if (!(await tf.setBackend('cpu'))) throw new RecError('BACKEND_UNAVAILABLE', 'neither the tfjs wasm nor the cpu backend could start in Node');
-  await tf.ready();
-  return 'cpu';
+export function initNodeBackend(log: (message: string) => void = () => {}): Promise<BackendName> {
+  return initBackend({ preferred: 'wasm', allowed: ['wasm', 'cpu'], onSkip: (backend, reason) => log(`tfjs ${backend} backend skipped (${reason})`) });
 }
 
 /** The folder of the encoder's files in node_modules (`model.json`, shards, `vocab.json`). */

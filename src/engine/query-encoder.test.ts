@@ -2,7 +2,7 @@
 // encoder, and failures named by URL.
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { initBackend } from './backend.ts';
-import { diskEncoderFiles } from './encoder-files.test-util.ts';
+import { nodeEncoderFiles } from '../build/node-encoder.ts';
 import { createQueryEncoder } from './query-encoder.ts';
 import { loadSentenceEncoder, type EncoderFiles } from './text-encoder.ts';
 
@@ -20,7 +20,7 @@ function serveEncoder(missing: string | null = null): typeof fetch {
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm' });
-  diskFiles = await diskEncoderFiles();
+  diskFiles = nodeEncoderFiles();
 });
 
 afterEach(() => {

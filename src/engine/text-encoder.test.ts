@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalise, scoreAll, topK, updateInterest } from '../core/rank.ts';
 import { initBackend } from './backend.ts';
-import { diskEncoderFiles } from './encoder-files.test-util.ts';
+import { nodeEncoderFiles } from '../build/node-encoder.ts';
 import { createInterestEngine } from './interest-engine.ts';
 import { ENCODER, loadSentenceEncoder, type EncoderFiles, type LoadedSentenceEncoder } from './text-encoder.ts';
 
@@ -19,7 +19,7 @@ let baseline: number;
 beforeAll(async () => {
   expect(await initBackend({ preferred: 'wasm' })).toBe('wasm');
   baseline = tf.memory().numTensors;
-  diskFiles = await diskEncoderFiles();
+  diskFiles = nodeEncoderFiles();
   encoder = await loadSentenceEncoder(diskFiles);
 });
 
