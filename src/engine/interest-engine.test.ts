@@ -7,25 +7,14 @@ import { isRecError } from '../core/errors.ts';
 import type { InterestEngine } from '../core/ports.ts';
 import { normalise, scoreAll, topK, updateInterest, type InterestTerm } from '../core/rank.ts';
 import { initBackend } from './backend.ts';
+import { seededRandom } from '../core/test-support.ts';
 import { createInterestEngine, type InterestEngineOptions } from './interest-engine.ts';
 
 const COUNT = 50;
 const DIM = 8;
 const TOLERANCE = 1e-4;
 
-/** mulberry32: a small seeded PRNG, so the fixture is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(20240611);
+const random = seededRandom(20240611);
 const gaussianish = (): number => random() + random() + random() - 1.5;
 const randomVector = (scale = 1): Float32Array => Float32Array.from({ length: DIM }, () => scale * gaussianish());
 

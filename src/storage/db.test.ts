@@ -3,22 +3,13 @@ import { deleteDB, openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecError } from '../core/errors.ts';
 import { isQuotaError, openVitrineDB, toStorageError, type ConnectionLoss } from './db.ts';
-import { uniqueDbName } from './test-support.ts';
+import { rejection, uniqueDbName } from './test-support.ts';
 
 afterEach(() => {
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });
 
-/** @returns the RecError `promise` rejects with (fails the test if it resolves or rejects otherwise). */
-async function rejection(promise: Promise<unknown>): Promise<RecError> {
-  const error: unknown = await promise.then(
-    () => new Error('expected a rejection'),
-    (e: unknown) => e,
-  );
-  if (!(error instanceof RecError)) throw error;
-  return error;
-}
 
 describe('openVitrineDB failures', () => {
   it('reports STORAGE_UNAVAILABLE when there is no IndexedDB at all', async () => {

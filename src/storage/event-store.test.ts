@@ -1,12 +1,11 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RecError } from '../core/errors.ts';
 import type { EventStore } from '../core/ports.ts';
 import type { InterestState } from '../core/state.ts';
 import { openEventStore, type EventStoreOptions, type InvalidRecord } from './event-store.ts';
 import { STATE_VERSION } from './schema.ts';
-import { sampleState, uniqueDbName, viewEvent } from './test-support.ts';
+import { rejection, sampleState, uniqueDbName, viewEvent } from './test-support.ts';
 
 const stores: EventStore[] = [];
 afterEach(() => {
@@ -31,14 +30,6 @@ async function putRaw(name: string, storeName: 'events' | 'state', ...records: u
   db.close();
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RecError> {
-  const error: unknown = await promise.then(
-    () => new Error('expected a rejection'),
-    (e: unknown) => e,
-  );
-  if (!(error instanceof RecError)) throw error;
-  return error;
-}
 
 describe('openEventStore', () => {
   it('is an indexeddb store that starts empty', async () => {

@@ -2,6 +2,7 @@
  * Fixtures for the storage tests: events, states and unique database names, so tests sharing
  * fake-indexeddb's global factory never see each other's data.
  */
+import { RecError } from '../core/errors.ts';
 import { toItemId, toSessionId } from '../core/ids.ts';
 import type { InteractionEvent } from '../core/interactions.ts';
 import type { InterestState } from '../core/state.ts';
@@ -35,4 +36,14 @@ export function sampleState(modelKey = 'catalog:0123456789abcdef', eventCount = 
     recent: [{ item: toItemId('item-1'), type: 'view', time: 300 }],
     lastQuery: { query: 'red shoes', time: 200 },
   };
+}
+
+/** @returns the RecError `promise` rejects with (fails the test if it resolves or rejects otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<RecError> {
+  const error: unknown = await promise.then(
+    () => new Error('expected a rejection'),
+    (e: unknown) => e,
+  );
+  if (!(error instanceof RecError)) throw error;
+  return error;
 }
