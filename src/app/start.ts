@@ -10,6 +10,7 @@ import {
   createRecommender,
   loadModel,
   parseStorefrontConfig,
+  randomId,
   toRecError,
   toSessionId,
   type EventStore,
@@ -20,7 +21,6 @@ import { createInterestEngine, createQueryEncoder } from '../engine/index.ts';
 import { openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { createHttpModelSource } from './http-model-source.ts';
-import { randomId } from './random-id.ts';
 import { WASM_PATHS } from './wasm-paths.ts';
 
 export interface StartProgress {
@@ -92,7 +92,6 @@ export async function startStorefront(search: string, onProgress: (progress: Sta
       loadEncoder: () => createQueryEncoder(ENCODER_URL, { wasmPaths: { ...WASM_PATHS } }),
       session: toSessionId(randomId()),
       gridSize: config.gridSize,
-      newEventId: randomId,
     });
     return { config, recommender, notices };
   } catch (error) {

@@ -7,6 +7,7 @@ export { RecError, isRecError, toRecError, type RecErrorCode } from './errors.ts
 export type { CatalogItem } from './catalog.ts';
 export type { ItemId, SessionId, Score } from './ids.ts';
 export { toItemId, toSessionId } from './ids.ts';
+export { randomId } from './random-id.ts';
 export type { InteractionEvent, InteractionInput, InteractionType } from './interactions.ts';
 export type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData } from './ports.ts';
 export type { InterestState } from './state.ts';

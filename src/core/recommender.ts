@@ -15,6 +15,7 @@ import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData 
 import { decayFactor, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
 import { advanceState, emptyState, type InterestState } from './state.ts';
 import { modelKey } from './manifest.ts';
+import { randomId } from './random-id.ts';
 
 /** Why a card is shown. */
 export type Reason =
@@ -104,7 +105,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const halfLifeMs = deps.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
   const now = deps.now ?? (() => Date.now());
   const monotonic = deps.monotonic ?? (() => performance.now());
-  const newEventId = deps.newEventId ?? (() => globalThis.crypto.randomUUID());
+  const newEventId = deps.newEventId ?? randomId;
   const key = modelKey(model.manifest);
   const emitter = createEmitter<RecommenderEvents>();
 
