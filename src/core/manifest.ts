@@ -7,8 +7,12 @@ import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './constants.ts';
 import { readNumber, readOneOf, readRecord, readString, fail, type Reader } from './validate.ts';
 import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
 
-/** Roles of the files a model can hold; `popularity` is optional. */
-export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity'] as const;
+/**
+ * Roles of the files a model can hold. `popularity` and `projection` are optional; `projection`
+ * (float32, encoder.dim x dim, row-major) maps encoder vectors into the item space when the item
+ * vectors are not raw encoder vectors (fused or reduced), so on-device search still works.
+ */
+export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity', 'projection'] as const;
 export type ModelFileRole = (typeof MODEL_FILE_ROLES)[number];
 
 export interface ModelFile {
@@ -27,11 +31,13 @@ export interface ModelManifest {
   readonly itemCount: number;
   readonly dim: number;
   readonly dtype: VectorDtype;
-  readonly encoder: { readonly name: string; readonly version: string };
+  /** The text encoder; `dim` is its output size (equal to `dim` unless a projection is given). */
+  readonly encoder: { readonly name: string; readonly version: string; readonly dim: number };
   readonly files: {
     readonly vectors: ModelFile;
     readonly catalog: ModelFile;
     readonly popularity?: ModelFile;
+    readonly projection?: ModelFile;
   };
 }
 
@@ -60,6 +66,7 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   const encoder = {
     name: readString(reader, encoderRecord['name'], 'encoder.name', { nonEmpty: true }),
     version: readString(reader, encoderRecord['version'], 'encoder.version', { nonEmpty: true }),
+    dim: encoderRecord['dim'] === undefined ? dim : readNumber(reader, encoderRecord['dim'], 'encoder.dim', { integer: true, min: 1, max: 4096 }),
   };
   const filesRecord = readRecord(reader, root['files'], 'files');
   for (const role of Object.keys(filesRecord)) {
@@ -75,6 +82,14 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   if (popularity !== undefined && popularity.bytes !== itemCount * 4) {
     fail(reader, 'files.popularity.bytes', `${itemCount * 4} (one float32 per item)`, popularity.bytes);
   }
+  const projection = filesRecord['projection'] === undefined ? undefined : parseModelFile(reader, filesRecord['projection'], 'files.projection');
+  if (projection === undefined && encoder.dim !== dim) {
+    fail({ ...reader, code: 'MODEL_DIMENSION_MISMATCH' }, 'files.projection', `a projection from the encoder's ${encoder.dim} to ${dim} dimensions`, projection);
+  }
+  if (projection !== undefined && projection.bytes !== encoder.dim * dim * 4) {
+    fail({ ...reader, code: 'MODEL_DIMENSION_MISMATCH' }, 'files.projection.bytes', `${encoder.dim * dim * 4} (${encoder.dim} x ${dim} float32)`, projection.bytes);
+  }
+  const optionalFiles = { ...(popularity === undefined ? {} : { popularity }), ...(projection === undefined ? {} : { projection }) };
   return {
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
@@ -84,7 +99,7 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
     dim,
     dtype,
     encoder,
-    files: popularity === undefined ? { vectors, catalog } : { vectors, catalog, popularity },
+    files: { vectors, catalog, ...optionalFiles },
   };
 }
 

@@ -24,7 +24,7 @@ async function fixtureFiles(): Promise<Map<string, Uint8Array>> {
     itemCount: COUNT,
     dim: DIM,
     dtype: 'float32',
-    encoder: { name: 'fixture', version: '1' },
+    encoder: { name: 'fixture', version: '1', dim: DIM },
     files: {
       vectors: await describeFile('vectors.bin', vectors),
       catalog: await describeFile('catalog.json', catalog),
@@ -115,6 +115,11 @@ describe('parseManifest', () => {
     ['bad checksum text', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['catalog'] as Record<string, unknown>)['sha256'] = 'XYZ', 'MANIFEST_INVALID', /files\.catalog\.sha256: expected 64 lower-case hex digits/],
     ['path escaping the model folder', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['catalog'] as Record<string, unknown>)['path'] = '../secret.json', 'MANIFEST_INVALID', /files\.catalog\.path: expected a relative path inside the model folder/],
     ['unknown file role', (m) => ((m['files'] as Record<string, unknown>)['extra'] = {}), 'MANIFEST_INVALID', /files\.extra: expected a role among vectors, catalog, popularity/],
+    ['reduced dimension without a query projection', (m) => ((m['encoder'] as Record<string, unknown>)['dim'] = 512), 'MODEL_DIMENSION_MISMATCH', /files\.projection: expected a projection from the encoder's 512 to 8 dimensions, found nothing/],
+    ['projection of the wrong size', (m) => {
+      (m['encoder'] as Record<string, unknown>)['dim'] = 16;
+      (m['files'] as Record<string, unknown>)['projection'] = { path: 'projection.f32', bytes: 16 * 4, sha256: 'c'.repeat(64) };
+    }, 'MODEL_DIMENSION_MISMATCH', /files\.projection\.bytes: expected 512 \(16 x 8 float32\), found number 64/],
     ['popularity of the wrong length', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['popularity'] as Record<string, unknown>)['bytes'] = 4, 'MANIFEST_INVALID', /files\.popularity\.bytes: expected 48 \(one float32 per item\)/],
   ];
 

@@ -37,6 +37,8 @@ export interface LoadedModel {
   readonly vectors: Float32Array;
   /** One value in [0,1] per item, or null when the model has none. */
   readonly popularity: Float32Array | null;
+  /** encoder.dim x dim, row-major: maps a query's encoder vector into the item space; null when they are the same space. */
+  readonly projection: Float32Array | null;
   readonly rowOf: ReadonlyMap<ItemId, number>;
 }
 
@@ -50,7 +52,8 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const manifestBytes = await source.read(MANIFEST_FILE, () => {});
   const manifest = parseManifest(parseJson({ code: 'MANIFEST_INVALID', file: manifestFile }, new TextDecoder().decode(manifestBytes)), manifestFile);
 
-  const files = [manifest.files.vectors, manifest.files.catalog, ...(manifest.files.popularity ? [manifest.files.popularity] : [])];
+  const { vectors: vectorsFile, catalog: catalogFile, popularity: popularityFile, projection: projectionFile } = manifest.files;
+  const files = [vectorsFile, catalogFile, popularityFile, projectionFile].filter((file) => file !== undefined);
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const loadedPerFile = new Map<string, number>();
   const report = (): void => {
@@ -58,24 +61,28 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
     for (const n of loadedPerFile.values()) loaded += n;
     onProgress({ phase: 'files', loadedBytes: Math.min(loaded, totalBytes), totalBytes });
   };
-  const [vectorBytes, catalogBytes, popularityBytes] = await Promise.all(
-    files.map(async (file) => {
-      const bytes = await source.read(file.path, (loaded) => {
-        loadedPerFile.set(file.path, loaded);
-        report();
-      });
-      return verifyFile(source, file, bytes);
-    }),
+  const verified = new Map(
+    await Promise.all(
+      files.map(async (file) => {
+        const bytes = await source.read(file.path, (loaded) => {
+          loadedPerFile.set(file.path, loaded);
+          report();
+        });
+        return [file, await verifyFile(source, file, bytes)] as const;
+      }),
+    ),
   );
+  const bytesOf = (file: ModelFile): Uint8Array => verified.get(file) as Uint8Array;
   onProgress({ phase: 'verifying', loadedBytes: totalBytes, totalBytes });
 
   const where = (file: ModelFile): string => `${source.location}/${file.path}`;
-  const vectors = decodeVectors(vectorBytes as Uint8Array, manifest.itemCount, manifest.dim, manifest.dtype, where(manifest.files.vectors));
-  const catalogFile = where(manifest.files.catalog);
-  const items = parseCatalog(parseJson({ code: 'CATALOG_INVALID', file: catalogFile }, new TextDecoder().decode(catalogBytes)), manifest.itemCount, catalogFile);
-  const popularity = popularityBytes === undefined ? null : decodePopularity(popularityBytes, where(manifest.files.popularity as ModelFile));
+  const vectors = decodeVectors(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
+  const catalogWhere = where(catalogFile);
+  const items = parseCatalog(parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile))), manifest.itemCount, catalogWhere);
+  const popularity = popularityFile === undefined ? null : decodeFloats(bytesOf(popularityFile), where(popularityFile), 'popularity', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+  const projection = projectionFile === undefined ? null : decodeFloats(bytesOf(projectionFile), where(projectionFile), 'value', Number.isFinite, 'a finite number');
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  return { manifest, items, vectors, popularity, rowOf: new Map(items.map((item, row) => [item.id, row])) };
+  return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])) };
 }
 
 async function verifyFile(source: ModelSource, file: ModelFile, bytes: Uint8Array): Promise<Uint8Array> {
@@ -91,12 +98,12 @@ async function verifyFile(source: ModelSource, file: ModelFile, bytes: Uint8Arra
   return bytes;
 }
 
-function decodePopularity(bytes: Uint8Array, file: string): Float32Array {
+function decodeFloats(bytes: Uint8Array, file: string, what: string, valid: (v: number) => boolean, expected: string): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const values = new Float32Array(bytes.byteLength / 4);
   for (let i = 0; i < values.length; i++) {
     const v = view.getFloat32(i * 4, true);
-    if (!(v >= 0 && v <= 1)) throw new RecError('MODEL_VECTORS_INVALID', `item ${i} has popularity ${v}, expected a number in [0, 1]`, { file });
+    if (!valid(v)) throw new RecError('MODEL_VECTORS_INVALID', `${what} ${i} is ${v}, expected ${expected}`, { file });
     values[i] = v;
   }
   return values;

@@ -117,3 +117,19 @@ export function rowSimilarity(items: Float32Array, dim: number, a: number, b: nu
   for (let j = 0; j < dim; j++) dot += (items[a * dim + j] ?? 0) * (items[b * dim + j] ?? 0);
   return dot;
 }
+
+/**
+ * Maps a vector into another space and normalises it: normalise(vector · projection).
+ * @param vector length n.
+ * @param projection n x dim, row-major.
+ * @param dim the output dimension.
+ */
+export function project(vector: Float32Array, projection: Float32Array, dim: number): Float32Array {
+  const out = new Float32Array(dim);
+  for (let i = 0; i < vector.length; i++) {
+    const v = vector[i] ?? 0;
+    if (v === 0) continue;
+    for (let j = 0; j < dim; j++) out[j] = (out[j] ?? 0) + v * (projection[i * dim + j] ?? 0);
+  }
+  return normalise(out);
+}

@@ -113,6 +113,19 @@ describe('createRecommender', () => {
     expect(ranking.items[0]?.reason).toEqual({ kind: 'search', query: 'anything like item 4' });
   });
 
+  it('projects query vectors into a reduced item space when the model carries a projection', async () => {
+    // The "encoder" speaks a 4-d space; a projection maps its first axis onto item 4's direction.
+    const target = model.vectors.slice(4 * 16, 5 * 16);
+    const projection = new Float32Array(4 * 16);
+    projection.set(target, 0);
+    const projected = { ...model, manifest: { ...model.manifest, encoder: { ...model.manifest.encoder, dim: 4 } }, projection };
+    const encoder: QueryEncoder = { embed: () => Promise.resolve(Float32Array.of(2, 0, 0, 0)) };
+    const recommender = await createRecommender(deps({ model: projected, engine: createReferenceEngine(projected, DEFAULT_PRIOR_WEIGHT), loadEncoder: () => Promise.resolve(encoder) }));
+    const ranking = await recommender.search('four');
+    expect(ranking.items[0]?.item.id).toBe('i4');
+    expect(inCategory(ranking, 'c4')).toBeGreaterThanOrEqual(10);
+  });
+
   it('keeps shopping in memory and emits a notice when storage fails', async () => {
     const store: EventStore = { ...createMemoryEventStore(), append: () => Promise.reject(new RecError('STORAGE_QUOTA_EXCEEDED', 'full')) };
     const recommender = await createRecommender(deps({ store }));

@@ -12,7 +12,7 @@ import { toScore, type ItemId, type Score, type SessionId } from './ids.ts';
 import { checkInput, interactionWeight, type InteractionEvent, type ItemEvent, type InteractionInput, type InteractionType } from './interactions.ts';
 import type { LoadedModel } from './model.ts';
 import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData } from './ports.ts';
-import { decayFactor, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
+import { decayFactor, project, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
 import { advanceState, emptyState, type InterestState } from './state.ts';
 import { modelKey } from './manifest.ts';
 import { randomId } from './random-id.ts';
@@ -125,10 +125,11 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
 
   const embedQuery = async (query: string): Promise<Float32Array> => {
     const vector = await (await getEncoder()).embed(query);
-    if (vector.length !== dim) {
-      throw new RecError('MODEL_DIMENSION_MISMATCH', `the query encoder gives ${vector.length} values, the model has ${dim}`, { field: 'search' });
+    const expected = model.manifest.encoder.dim;
+    if (vector.length !== expected) {
+      throw new RecError('MODEL_DIMENSION_MISMATCH', `the query encoder gives ${vector.length} values, the model's encoder ${expected}`, { field: 'search' });
     }
-    return vector;
+    return model.projection === null ? vector : project(vector, model.projection, dim);
   };
 
   const termsFor = async (event: InteractionEvent): Promise<InterestTerm[]> => {

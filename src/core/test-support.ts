@@ -46,14 +46,14 @@ export function makeFixtureModel(options: { count: number; dim: number; categori
     itemCount: count,
     dim,
     dtype: 'float32',
-    encoder: { name: 'fixture', version: '1' },
+    encoder: { name: 'fixture', version: '1', dim },
     files: {
       vectors: { path: 'vectors.bin', bytes: count * dim * 4, sha256: 'a'.repeat(64) },
       catalog: { path: 'catalog.json', bytes: 1, sha256: 'b'.repeat(64) },
     },
   };
   const popularity = options.popularity === true ? Float32Array.from({ length: count }, () => random()) : null;
-  return { manifest, items, vectors, popularity, rowOf: new Map(items.map((item, row) => [item.id, row])) };
+  return { manifest, items, vectors, popularity, projection: null, rowOf: new Map(items.map((item, row) => [item.id, row])) };
 }
 
 /** An InterestEngine on core's reference math, for testing the recommender without TF.js. */
