@@ -18,7 +18,7 @@ import {
   type StorefrontConfig,
 } from '../core/index.ts';
 import { createInterestEngine, createQueryEncoder } from '../engine/index.ts';
-import { openEventStore } from '../storage/index.ts';
+import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { createHttpModelSource } from './http-model-source.ts';
 import { WASM_PATHS } from './wasm-paths.ts';
@@ -83,11 +83,14 @@ export async function startStorefront(search: string, onProgress: (progress: Sta
   }
 
   onProgress({ phase: 'ranking', ...bytes });
+  // Other tabs of this shop share the store; the channel keeps their rankings in step.
+  const sync = store.kind === 'indexeddb' ? createBroadcastSync() : null;
   try {
     const recommender = await createRecommender({
       model,
       engine,
       store,
+      ...(sync === null ? {} : { sync }),
       // The encoder runs on wasm (else cpu) beside the engine, so it needs the wasm files' URLs too.
       loadEncoder: () => createQueryEncoder(ENCODER_URL, { wasmPaths: { ...WASM_PATHS } }),
       session: toSessionId(randomId()),
@@ -97,6 +100,7 @@ export async function startStorefront(search: string, onProgress: (progress: Sta
   } catch (error) {
     engine.dispose();
     store.close();
+    sync?.close();
     throw toRecError(error);
   }
 }

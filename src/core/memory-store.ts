@@ -13,6 +13,7 @@ export function createMemoryEventStore(): EventStore {
   return {
     kind: 'memory',
     loadEvents: () => Promise.resolve([...events.values()].sort((a, b) => a.time - b.time)),
+    countEvents: () => Promise.resolve(events.size),
     loadState: (modelKey) => Promise.resolve(states.get(modelKey) ?? null),
     append(newEvents, state) {
       for (const event of newEvents) events.set(event.id, event);

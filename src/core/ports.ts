@@ -2,6 +2,7 @@
  * The interfaces core needs from the outside world. Adapters implement them: src/engine (TF.js),
  * src/storage (IndexedDB), the app's HTTP model source; core/memory-store.ts is the in-memory store.
  */
+import type { Unsubscribe } from './events.ts';
 import type { InteractionEvent } from './interactions.ts';
 import type { InterestTerm, RankedRows } from './rank.ts';
 import type { InterestState } from './state.ts';
@@ -42,6 +43,8 @@ export interface EventStore {
   readonly kind: 'indexeddb' | 'memory';
   /** All events, oldest first. */
   loadEvents(): Promise<InteractionEvent[]>;
+  /** How many events are stored: a stored state is only trusted when it has folded exactly these. */
+  countEvents(): Promise<number>;
   /** The stored state for this model, if any. */
   loadState(modelKey: string): Promise<InterestState | null>;
   /** Stores the events and the state that includes them, in one transaction: both or neither. */
@@ -49,5 +52,22 @@ export interface EventStore {
   exportAll(): Promise<StoredData>;
   /** Removes every event and state. */
   eraseAll(): Promise<void>;
+  close(): void;
+}
+
+/** What one tab tells the other tabs of the same shop (a discriminated union on `kind`). */
+export type SyncMessage =
+  | { readonly kind: 'events'; readonly events: readonly InteractionEvent[] }
+  | { readonly kind: 'erased' };
+
+/**
+ * Keeps tabs of one shop consistent: each tab publishes what it stored, and folds in what others
+ * stored. Messages arrive as `unknown` from outside and are validated by the receiver.
+ */
+export interface SyncChannel {
+  /** @param message sent to every other tab, after it is stored. */
+  publish(message: SyncMessage): void;
+  /** @param listener receives other tabs' messages, unvalidated. */
+  subscribe(listener: (message: unknown) => void): Unsubscribe;
   close(): void;
 }

@@ -9,9 +9,9 @@ import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, REASON_MIN_SIMILARITY } from '
 import { RecError, toRecError } from './errors.ts';
 import { createEmitter, type Unsubscribe } from './events.ts';
 import { toScore, type ItemId, type Score, type SessionId } from './ids.ts';
-import { checkInput, interactionWeight, type InteractionEvent, type ItemEvent, type InteractionInput, type InteractionType } from './interactions.ts';
+import { checkInput, interactionWeight, parseEvent, type InteractionEvent, type ItemEvent, type InteractionInput, type InteractionType } from './interactions.ts';
 import type { LoadedModel } from './model.ts';
-import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData } from './ports.ts';
+import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData, SyncChannel } from './ports.ts';
 import { decayFactor, project, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
 import { advanceState, emptyState, type InterestState } from './state.ts';
 import { modelKey } from './manifest.ts';
@@ -82,6 +82,11 @@ export interface RecommenderDeps {
   /** Loads the query encoder the first time a search needs it. */
   readonly loadEncoder: () => Promise<QueryEncoder>;
   readonly session: SessionId;
+  /**
+   * Other tabs of the same shop: what this tab stores is published, what they store is folded in.
+   * Like the engine and the store, it is closed by dispose().
+   */
+  readonly sync?: SyncChannel;
   readonly gridSize?: number;
   readonly halfLifeMs?: number;
   /** Wall clock (epoch ms) for event times. */
@@ -185,7 +190,10 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     return best;
   };
 
-  let state = (await store.loadState(key)) ?? (await replay(await store.loadEvents()));
+  // The events are the record; a stored state is a cache, trusted only if it folded all of them
+  // (another tab may have stored events after this state was written).
+  const [storedState, storedCount] = await Promise.all([store.loadState(key), store.countEvents()]);
+  let state = storedState !== null && storedState.eventCount === storedCount ? storedState : await replay(await store.loadEvents());
   const personalised = (): boolean => state.vector.some((v) => v !== 0);
 
   const rank = async (startedAt: number): Promise<Ranking> => {
@@ -226,6 +234,42 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       .map((card) => ({ id: newEventId(), time, session, type: 'skip', item: card.item.id, position: card.position }));
   };
 
+  /** Back to the first-visit state (after this or another tab erased everything). */
+  const reset = async (): Promise<Ranking> => {
+    state = emptyState(key, dim);
+    lastQueryVector = null;
+    engine.setInterest(state.vector);
+    current = await rank(monotonic());
+    emitter.emit('ranking', current);
+    return current;
+  };
+
+  /** Folds in events another tab stored (they are in the store already; only the state is saved). */
+  const foldOthers = async (events: readonly InteractionEvent[]): Promise<void> => {
+    const startedAt = monotonic();
+    const terms = (await Promise.all(events.map((event) => termsFor(event).catch(() => [])))).flat();
+    const latest = Math.max(...events.map((event) => event.time));
+    const decay = state.lastEventTime === null ? 1 : decayFactor(latest - state.lastEventTime, halfLifeMs);
+    const vector = terms.length === 0 ? state.vector : await engine.update(decay, terms);
+    let next = state;
+    for (const event of events) next = advanceState(next, event, vector);
+    await persist([], next);
+    state = next;
+    if (terms.length === 0) return;
+    current = await rank(startedAt);
+    emitter.emit('ranking', current);
+  };
+
+  const unsubscribeSync =
+    deps.sync?.subscribe((message) => {
+      void serial(async () => {
+        const parsed = parseSyncMessage(message);
+        if (parsed === null) return;
+        if (parsed.kind === 'erased') await reset();
+        else if (parsed.events.length > 0) await foldOthers(parsed.events);
+      }).catch((error: unknown) => emitter.emit('notice', toRecError(error)));
+    }) ?? (() => {});
+
   const recommender: Recommender = {
     get backend() {
       return engine.backend;
@@ -254,6 +298,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         for (const e of events) next = advanceState(next, e, vector);
         await persist(events, next);
         state = next;
+        deps.sync?.publish({ kind: 'events', events });
         current = await rank(startedAt);
         emitter.emit('ranking', current);
         return current;
@@ -270,21 +315,20 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         for (const event of events) next = advanceState(next, event, state.vector);
         await persist(events, next);
         state = next;
+        deps.sync?.publish({ kind: 'events', events });
       }),
     search: (query) => recommender.record({ type: 'search', query }),
     exportData: () => serial(() => store.exportAll()),
     erase: () =>
       serial(async () => {
         await store.eraseAll();
-        state = emptyState(key, dim);
-        lastQueryVector = null;
-        engine.setInterest(state.vector);
-        current = await rank(monotonic());
-        emitter.emit('ranking', current);
-        return current;
+        deps.sync?.publish({ kind: 'erased' });
+        return reset();
       }),
     on: (name, listener) => emitter.on(name, listener),
     dispose() {
+      unsubscribeSync();
+      deps.sync?.close();
       emitter.clear();
       engine.dispose();
       store.close();
@@ -293,3 +337,16 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   return recommender;
 }
 
+
+/** Validates a message from another tab; anything malformed is ignored (null), never trusted. */
+function parseSyncMessage(message: unknown): { kind: 'erased' } | { kind: 'events'; events: InteractionEvent[] } | null {
+  if (typeof message !== 'object' || message === null) return null;
+  const { kind, events } = message as { kind?: unknown; events?: unknown };
+  if (kind === 'erased') return { kind };
+  if (kind !== 'events' || !Array.isArray(events)) return null;
+  try {
+    return { kind, events: events.map((event: unknown) => parseEvent(event, 'another tab')) };
+  } catch {
+    return null;
+  }
+}

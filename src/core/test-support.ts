@@ -6,7 +6,7 @@ import type { CatalogItem } from './catalog.ts';
 import { toItemId } from './ids.ts';
 import type { ModelManifest } from './manifest.ts';
 import type { LoadedModel } from './model.ts';
-import type { InterestEngine } from './ports.ts';
+import type { InterestEngine, SyncChannel } from './ports.ts';
 import { normalise, scoreAll, topK, updateInterest } from './rank.ts';
 
 /** A small deterministic PRNG (mulberry32), so fixtures are the same on every run. */
@@ -79,5 +79,37 @@ export function createReferenceEngine(model: LoadedModel, priorWeight: number): 
     dispose() {
       disposed = true;
     },
+  };
+}
+
+/**
+ * Tabs in one test: each channel delivers what it publishes to the others (not to itself), a
+ * structured clone, asynchronously, in order — as BroadcastChannel does.
+ */
+export function createSyncHub(): { channel(): SyncChannel; settled(): Promise<void> } {
+  const listeners = new Map<SyncChannel, Set<(message: unknown) => void>>();
+  let pending = Promise.resolve();
+  return {
+    channel() {
+      const own = new Set<(message: unknown) => void>();
+      const channel: SyncChannel = {
+        publish(message) {
+          const copy = structuredClone(message);
+          pending = pending.then(() => {
+            for (const [other, set] of listeners) if (other !== channel) for (const listener of set) listener(copy);
+          });
+        },
+        subscribe(listener) {
+          own.add(listener);
+          return () => own.delete(listener);
+        },
+        close() {
+          listeners.delete(channel);
+        },
+      };
+      listeners.set(channel, own);
+      return channel;
+    },
+    settled: () => pending,
   };
 }

@@ -148,6 +148,8 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
         return reported(await readEvents(tx, invalid), invalid);
       }),
 
+    countEvents: () => run('count the stored events', (db) => db.count('events')),
+
     loadState: (modelKey) =>
       run('read the stored interest state', async (db) => {
         const value: unknown = await db.get('state', modelKey);

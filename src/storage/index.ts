@@ -4,3 +4,4 @@
  */
 export { openEventStore, type EventStoreOptions, type InvalidRecord } from './event-store.ts';
 export { DB_NAME } from './schema.ts';
+export { createBroadcastSync, SYNC_CHANNEL_NAME } from './broadcast-sync.ts';
