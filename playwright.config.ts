@@ -1,8 +1,13 @@
 // End-to-end tests in Debian's headless Chromium against the built app (vite build + preview),
-// with WebGPU enabled (a software adapter here, see ../shared/ENVIRONMENT.md).
+// with WebGPU enabled (a software adapter here, see ../shared/ENVIRONMENT.md). The build has the
+// test hooks compiled in (VITRINE_TEST_HOOKS=1, see src/app/test-hooks.ts); a plain
+// `npm run build` does not. VITRINE_E2E_PORT and VITRINE_E2E_OUT_DIR let two checkouts or
+// sessions on one machine run the suite at once without sharing a port or a dist/ folder.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+const PORT = Number(process.env['VITRINE_E2E_PORT'] ?? 4173);
+// Not dist/: the e2e build has the test hooks compiled in and must never be mistaken for a release.
+const OUT_DIR = process.env['VITRINE_E2E_OUT_DIR'] ?? '.cache/e2e-dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -11,7 +16,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // The reliability reporter writes docs/reliability.md from the tests tagged @fault.
+  reporter: [['list'], ['./e2e/reliability-reporter.ts', { outputFile: 'docs/reliability.md' }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
@@ -29,7 +35,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite build --logLevel warn --outDir ${OUT_DIR} && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${OUT_DIR}`,
+    env: { VITRINE_TEST_HOOKS: '1' },
     url: `http://127.0.0.1:${PORT}/`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -1,7 +1,9 @@
-// Shared e2e fixtures: a `storefront` page object over the app's stable DOM contract, and a
-// request log that every test checks on teardown: no request leaves the page's origin, and none
-// carries data (only GETs without a body or query string, apart from the pages we navigate to).
-import { test as base, expect, type Locator, type Page, type Request } from '@playwright/test';
+// Shared e2e fixtures: a `storefront` page object over the app's stable DOM contract, and two
+// checks that every storefront test runs on teardown: the request log (no request leaves the
+// page's origin, and none carries data: only GETs without a body or query string, apart from the
+// pages we navigate to) and the Content-Security-Policy monitor (no violation was reported).
+// Also the reliability-fault convention of docs/reliability.md: `fault()` and `observe()`.
+import { test as base, expect, type Locator, type Page, type Request, type TestDetails } from '@playwright/test';
 
 export class Storefront {
   readonly page: Page;
@@ -81,9 +83,64 @@ export class Storefront {
   }
 }
 
+/** A Content-Security-Policy violation, as the page's `securitypolicyviolation` event reported it. */
+export interface CspViolation {
+  /** The directive that was violated, e.g. "script-src-elem" or "connect-src". */
+  readonly directive: string;
+  /** What was blocked: a URL, or "inline", "eval", "wasm-eval", "trusted-types-sink". */
+  readonly blocked: string;
+  /** The first characters of the offending inline code or sink value, if any. */
+  readonly sample: string;
+  /** "enforce" (blocked) or "report" (report-only policy). */
+  readonly disposition: string;
+  readonly page: string;
+}
+
+/**
+ * Collects the page's CSP violations. They are listened for in the page itself (an init script,
+ * so from the first byte of every document) and handed out through an exposed function, so they
+ * survive reloads and need no report-uri/report-to endpoint.
+ */
+export class CspMonitor {
+  readonly violations: CspViolation[] = [];
+  #provoked = false;
+
+  /** Marks the test as provoking violations on purpose, so teardown does not fail on them. */
+  provoke(): void {
+    this.#provoked = true;
+  }
+
+  get provoked(): boolean {
+    return this.#provoked;
+  }
+}
+
+/** The name of the function the init script reports violations through (exposed by the fixture). */
+const REPORT_VIOLATION = '__vitrineReportCspViolation';
+
+/**
+ * Marks a test as a reliability fault for docs/reliability.md (see e2e/reliability-reporter.ts).
+ * Use as `test(title, fault('what goes wrong'), async (...) => { ...; observe('what the app did'); })`.
+ * @param description the fault, as the shopper or operator would meet it.
+ */
+export function fault(description: string): TestDetails {
+  return { tag: '@fault', annotation: { type: 'fault', description } };
+}
+
+/**
+ * Records what the app did under the fault (e.g. the exact error text it showed), for the report.
+ * @param outcome one line; call it more than once for several observations.
+ */
+export function observe(outcome: string): void {
+  base.info().annotations.push({ type: 'observed', description: outcome });
+}
+
 interface Fixtures {
   storefront: Storefront;
   requests: Request[];
+  csp: CspMonitor;
+  /** Not a value: an automatic fixture that annotates each test with the browser's version. */
+  browserVersion: undefined;
 }
 
 export const test = base.extend<Fixtures>({
@@ -100,10 +157,50 @@ export const test = base.extend<Fixtures>({
     });
     expect(offending.map((r) => `${r.method()} ${r.url()}`), 'requests that leave the origin or carry data').toEqual([]);
   },
-  storefront: async ({ page, requests }, use) => {
-    void requests; // depend on the request log so every storefront test is checked
+  csp: async ({ context, page }, use) => {
+    const monitor = new CspMonitor();
+    // On the context, so pages a test opens itself (a second tab) are watched too.
+    await context.exposeFunction(REPORT_VIOLATION, (violation: CspViolation) => {
+      monitor.violations.push(violation);
+    });
+    await context.addInitScript((report) => {
+      // Capture phase on the document: the event is fired at the element or document concerned
+      // and bubbles; an app listener could stop it only after us.
+      document.addEventListener(
+        'securitypolicyviolation',
+        (event) => {
+          const send = (window as unknown as Record<string, (violation: unknown) => Promise<void>>)[report];
+          void send?.({
+            directive: event.effectiveDirective,
+            blocked: event.blockedURI,
+            sample: event.sample,
+            disposition: event.disposition,
+            page: event.documentURI,
+          });
+        },
+        true,
+      );
+    }, REPORT_VIOLATION);
+    await use(monitor);
+    if (!monitor.provoked) {
+      // Violation events are queued as tasks: let any still in flight arrive before checking.
+      if (!page.isClosed()) await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50))).catch(() => undefined);
+      expect(monitor.violations, 'Content-Security-Policy violations during the test').toEqual([]);
+    }
+  },
+  storefront: async ({ page, requests, csp }, use) => {
+    void requests; // depend on the request log and the CSP monitor so every storefront test is checked
+    void csp;
     await use(new Storefront(page));
   },
+  // Every test records the browser it ran in, for docs/reliability.md.
+  browserVersion: [
+    async ({ browser, browserName }, use, testInfo) => {
+      testInfo.annotations.push({ type: 'browser', description: `${browserName} ${browser.version()}` });
+      await use(undefined);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -10,6 +10,9 @@ import { App, ErrorBoundary, ErrorView, LoadingView, StorefrontContext } from '.
 import '../ui/styles.css';
 import { startStorefront } from './start.ts';
 
+// Fault-injection hooks for the e2e suite; `false` in every other build, so this is removed.
+if (__VITRINE_TEST_HOOKS__) void import('./test-hooks.ts').then(({ installTestHooks }) => installTestHooks());
+
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html must contain <div id="root">');
 const root = createRoot(container);

@@ -18,6 +18,9 @@
  *    webgpu tensors. So work for different backends must never interleave: `onBackend()` queues
  *    each piece of work behind the previous one and activates its backend first. The queue is
  *    module state on purpose: it guards TF.js's own page-wide state, of which there is one.
+ *  - A GPU device can be lost. TF.js would keep handing out the dead backend, so `resetBackend()`
+ *    makes it build a fresh one (new adapter and device) on the next initBackend(); the interest
+ *    engine uses it to rebuild itself (see interest-engine.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -94,9 +97,54 @@ export function onBackend<T>(backend: BackendName, work: () => T | Promise<T>): 
  */
 export function watchDeviceLoss(backend: BackendName, onLost: (reason: string) => void): void {
   if (backend !== 'webgpu') return;
-  // The registry holds the initialised WebGPUBackend; only its device's `lost` promise is used.
-  const instance = tf.engine().registry['webgpu'] as { device?: { lost?: Promise<{ reason: string; message: string }> } } | undefined;
-  void instance?.device?.lost?.then((info) => onLost(`${info.reason}: ${info.message}`));
+  void webGpuDevice()?.lost.then((info) => onLost(`${info.reason}: ${info.message}`));
+}
+
+/**
+ * Forgets a backend whose device was lost, so that the next initBackend() builds it afresh (for
+ * webgpu: a new adapter and device) instead of handing back the dead instance TF.js keeps in its
+ * registry. The package's factory is registered again under the same name and priority; its
+ * kernels stay registered (they are keyed by the name). Dispose the tensors that lived on the
+ * backend first: this frees what is left of its memory.
+ * @param backend the backend to forget; nothing happens if it was never registered.
+ */
+export function resetBackend(backend: BackendName): Promise<void> {
+  return exclusive(() => {
+    const engine = tf.engine();
+    const entry = engine.registryFactory[backend];
+    if (entry === undefined) return;
+    engine.removeBackend(backend);
+    engine.registerBackend(backend, entry.factory, entry.priority);
+  });
+}
+
+/**
+ * TEST HOOK (reachable only from src/app/test-hooks.ts, which only test builds include): destroys
+ * the WebGPU device TF.js computes on, as a driver reset or the browser reclaiming the GPU would.
+ * @returns the reason the device reports once lost, or null when no WebGPU device is in use.
+ */
+export function destroyWebGpuDevice(): Promise<string | null> {
+  return exclusive(async () => {
+    const device = webGpuDevice();
+    if (device === null) return null;
+    device.destroy();
+    const info = await device.lost;
+    return `${info.reason}: ${info.message}`;
+  });
+}
+
+/** The subset of GPUDevice used here (the WebGPU types are not part of the project's lib). */
+interface LosableDevice {
+  readonly lost: Promise<{ readonly reason: string; readonly message: string }>;
+  destroy(): void;
+}
+
+/** The device of TF.js's initialised webgpu backend, if there is one. */
+function webGpuDevice(): LosableDevice | null {
+  // The registry holds the initialised WebGPUBackend, whose `device` is public in its d.ts, but
+  // typed as GPUDevice, which would pull @webgpu/types into every consumer of this module.
+  const instance = tf.engine().registry['webgpu'] as { device?: LosableDevice } | undefined;
+  return instance?.device ?? null;
 }
 
 /**

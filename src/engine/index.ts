@@ -4,6 +4,8 @@
  * exposes a tensor.
  */
 export { initBackend, backendOrder, type BackendOptions, type WasmPaths } from './backend.ts';
+/** Test hook only: used by src/app/test-hooks.ts, which only test builds include. */
+export { destroyWebGpuDevice } from './backend.ts';
 export { createInterestEngine, type InterestEngineOptions } from './interest-engine.ts';
 export { createQueryEncoder, type DisposableQueryEncoder } from './query-encoder.ts';
 export { loadSentenceEncoder, ENCODER, ENCODER_BACKENDS, type EncoderFiles, type EncoderOptions, type LoadedSentenceEncoder, type SentenceEncoder } from './text-encoder.ts';

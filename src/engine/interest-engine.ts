@@ -14,13 +14,22 @@
  * encoder's work on another backend; `setInterest()` (synchronous in the port) only records the
  * vector, which the next update/topK uploads. Every intermediate tensor is freed (tf.tidy for the
  * synchronous math, dispose for the rest).
+ *
+ * A lost GPU device (a driver reset, the browser reclaiming the GPU, or the e2e test hook's
+ * GPUDevice.destroy()) takes every tensor on it. The engine keeps the interest vector on the CPU
+ * too (it reads it back after every update anyway), so it can rebuild itself: when the device's
+ * `lost` promise settles, or a call fails because of it, it frees what is left, has backend.ts
+ * forget the dead backend, and uploads the items, the prior and that vector again on the first
+ * backend that works (a new WebGPU device first, then the usual order). The call that met the
+ * loss runs again on the rebuilt engine; `backend` is a getter, so core's rankings name the new
+ * backend. Core and the UI need not know: to them the next interaction simply re-ranks.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { RecError } from '../core/errors.ts';
 import type { BackendName, InterestEngine } from '../core/ports.ts';
 import { topK, type InterestTerm, type RankedRows } from '../core/rank.ts';
-import { initBackend, onBackend, watchDeviceLoss, type WasmPaths } from './backend.ts';
+import { initBackend, onBackend, resetBackend, watchDeviceLoss, type WasmPaths } from './backend.ts';
 
 /** Settings of createInterestEngine. */
 export interface InterestEngineOptions {
@@ -80,47 +89,124 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
     throw new RecError('CONFIG_INVALID', `priorWeight must be a finite number, found ${priorWeight}`, { field: 'priorWeight' });
   }
 
-  const backend = await initBackend({
-    preferred: options.backend,
-    ...(options.wasmPaths === undefined ? {} : { wasmPaths: options.wasmPaths }),
-    ...(options.onBackendSkip === undefined ? {} : { onSkip: options.onBackendSkip }),
-  });
+  const choose = (preferred: BackendName | null): Promise<BackendName> =>
+    initBackend({
+      preferred,
+      ...(options.wasmPaths === undefined ? {} : { wasmPaths: options.wasmPaths }),
+      ...(options.onBackendSkip === undefined ? {} : { onSkip: options.onBackendSkip }),
+    });
 
-  // Created outside any tidy: these live until dispose().
-  const { items, prior } = await onBackend(backend, () => ({
-    items: tf.tensor2d(vectors, [count, dim], 'float32'),
-    prior: popularity === null || priorWeight === 0 ? null : tf.tensor2d(popularity.map((p) => priorWeight * p), [1, count], 'float32'),
-  }));
-  /** The interest on the backend; null until the first update/topK uploads it. */
-  let interest: tf.Tensor2D | null = null;
-  /** A vector from setInterest() not uploaded yet (uploaded inside onBackend, like all work). */
-  let pending: Float32Array | null = null;
+  /** Puts the item matrix and the prior on `backend` and watches its device. */
+  const upload = async (backend: BackendName): Promise<Resident> => {
+    // Created outside any tidy: these live until released.
+    const tensors = await onBackend(backend, () => ({
+      items: tf.tensor2d(vectors, [count, dim], 'float32'),
+      prior: popularity === null || priorWeight === 0 ? null : tf.tensor2d(popularity.map((p) => priorWeight * p), [1, count], 'float32'),
+    }));
+    const created: Resident = { backend, ...tensors, interest: null, lost: null };
+    watchDeviceLoss(backend, (reason) => {
+      created.lost = reason;
+      // Rebuild right away, so the shopper's next interaction does not wait for it. A failed
+      // rebuild is retried by that interaction (run), which reports it.
+      void Promise.resolve()
+        .then(() => recover(created))
+        .catch(() => undefined);
+    });
+    return created;
+  };
+
+  let resident = await upload(await choose(options.backend));
+  /**
+   * The interest vector as last set or read back: the CPU copy a rebuilt engine starts from. The
+   * backend's copy (`resident.interest`) is derived from it; `stale` says it must be uploaded again.
+   */
+  let current: Float32Array = new Float32Array(dim);
+  let stale = true;
   let disposed = false;
-  let lost: string | null = null;
-  watchDeviceLoss(backend, (reason) => {
-    lost = reason;
-  });
+  /** The rebuild under way after a device loss, if any. */
+  let recovering: Promise<void> | null = null;
 
-  const lostError = (cause?: unknown): RecError =>
-    new RecError('DEVICE_LOST', `the GPU device was lost (${lost ?? 'unknown'}); the engine must be created again`, {}, { cause });
+  const release = (r: Resident): void => {
+    // Disposing needs no active backend: each tensor is freed on the backend it lives on.
+    r.interest?.dispose();
+    r.interest = null;
+    r.items.dispose();
+    r.prior?.dispose();
+  };
+
+  /**
+   * Replaces a resident whose device was lost: frees its tensors, forgets the dead backend, and
+   * builds the engine again on the first backend that works (the same one first, e.g. a new WebGPU
+   * device, then the rest of the usual order), with the same items, prior and interest vector.
+   */
+  const recover = (lostResident: Resident): Promise<void> => {
+    if (resident !== lostResident) return recovering ?? Promise.resolve();
+    recovering ??= (async () => {
+      release(lostResident);
+      await resetBackend(lostResident.backend);
+      const rebuilt = await upload(await choose(lostResident.backend));
+      if (disposed) {
+        release(rebuilt);
+        return;
+      }
+      resident = rebuilt;
+      stale = true;
+    })().finally(() => {
+      recovering = null;
+    });
+    return recovering;
+  };
 
   const assertLive = (method: string): void => {
     if (disposed) throw new RecError('INTERNAL', `InterestEngine.${method}() was called after dispose()`);
-    if (lost !== null) throw lostError();
   };
 
-  /** Runs `work` on the engine's backend; a failure caused by a lost device becomes DEVICE_LOST. */
-  const run = <T>(method: string, work: () => Promise<T>): Promise<T> =>
-    onBackend(backend, async () => {
-      assertLive(method);
+  /** Runs `work` once on the current resident's backend; a failure due to device loss becomes DeviceLost. */
+  const attempt = async <T>(method: string, work: (r: Resident) => Promise<T>): Promise<T> => {
+    if (recovering !== null) await recovering;
+    const r = resident;
+    try {
+      return await onBackend(r.backend, async () => {
+        assertLive(method);
+        if (r.lost !== null) throw new DeviceLost(r.lost, null);
+        try {
+          return await work(r);
+        } catch (error) {
+          // `device.lost` settles a moment after the failed read that revealed it.
+          if (r.backend === 'webgpu' && !(error instanceof RecError)) await new Promise((resolve) => setTimeout(resolve, 0));
+          if (r.lost !== null) throw new DeviceLost(r.lost, error);
+          throw error;
+        }
+      });
+    } catch (error) {
+      // The dead backend may already be gone from TF.js (a rebuild is under way), so it cannot
+      // even be activated: that is the same loss.
+      if (r.lost !== null && !disposed && !(error instanceof DeviceLost)) throw new DeviceLost(r.lost, error);
+      throw error;
+    }
+  };
+
+  /**
+   * Runs `work` on the engine's backend. If the device is lost before or during it, the engine is
+   * rebuilt (recover) and `work` runs once more from the same CPU-side interest vector; a second
+   * loss in a row is reported as DEVICE_LOST.
+   */
+  const run = async <T>(method: string, work: (r: Resident) => Promise<T>): Promise<T> => {
+    try {
+      return await attempt(method, work);
+    } catch (error) {
+      if (!(error instanceof DeviceLost)) throw error;
+      const lostResident = resident;
       try {
-        return await work();
-      } catch (error) {
-        // A read fails as soon as the device goes; `lost` settles a moment later.
-        if (backend === 'webgpu' && !(error instanceof RecError)) await new Promise((resolve) => setTimeout(resolve, 0));
-        throw lost === null ? error : lostError(error);
+        await recover(lostResident);
+        return await attempt(method, work);
+      } catch (again) {
+        if (again instanceof RecError) throw again;
+        const reason = again instanceof DeviceLost ? again.reason : error.reason;
+        throw new RecError('DEVICE_LOST', `the GPU device was lost (${reason}) and the engine could not be rebuilt`, {}, { cause: again });
       }
-    });
+    }
+  };
 
   const checkVector = (vector: Float32Array, what: string): void => {
     if (vector.length !== dim) {
@@ -138,48 +224,62 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
     });
   };
 
-  /** The current interest tensor, uploading a pending vector (or the first, zero one). Call inside onBackend. */
-  const currentInterest = (): tf.Tensor2D => {
-    if (pending !== null || interest === null) {
-      interest?.dispose();
-      interest = tf.tensor2d(pending ?? new Float32Array(dim), [1, dim], 'float32');
-      pending = null;
+  /** The interest tensor on `r`'s backend, uploading `current` when stale. Call inside onBackend. */
+  const interestOn = (r: Resident): tf.Tensor2D => {
+    if (stale || r.interest === null) {
+      r.interest?.dispose();
+      r.interest = tf.tensor2d(current, [1, dim], 'float32');
+      stale = false;
     }
-    return interest;
+    return r.interest;
   };
 
   return {
-    backend,
+    // A getter: after a device loss the engine may live on another backend.
+    get backend() {
+      return resident.backend;
+    },
 
     setInterest(vector) {
       assertLive('setInterest');
       checkVector(vector, 'the interest vector');
-      // Copied: the caller may reuse the array, and a cpu/wasm tensor may share it.
-      pending = vector.slice();
+      // Copied: the caller may reuse the array, and a cpu/wasm tensor may share it. Uploaded by the
+      // next update/topK, inside onBackend like all TF.js work.
+      current = vector.slice();
+      stale = true;
     },
 
     async update(decay, terms) {
       assertLive('update');
       if (!Number.isFinite(decay)) throw new RecError('INTERNAL', `decay must be a finite number, found ${decay}`);
       checkTerms(terms);
-      return run('update', async () => {
-        const previous = currentInterest();
-        const next = tf.tidy(() => combine(previous, decay, terms, items));
+      return run('update', async (r) => {
+        const previous = interestOn(r);
+        const next = tf.tidy(() => combine(previous, decay, terms, r.items));
+        let values: Float32Array;
+        try {
+          // Copied: on cpu, data() hands out the tensor's own storage.
+          values = (await next.data<'float32'>()).slice();
+        } catch (error) {
+          // Keep `previous` (and `current`) so a retry starts from the same interest.
+          next.dispose();
+          throw error;
+        }
         previous.dispose();
-        interest = next;
-        // Copied: on cpu, data() hands out the tensor's own storage.
-        return (await next.data<'float32'>()).slice();
+        r.interest = next;
+        current = values;
+        return values.slice();
       });
     },
 
     async topK(k, excludedRows): Promise<RankedRows> {
       assertLive('topK');
       if (!Number.isInteger(k) || k < 0) throw new RecError('INTERNAL', `k must be a whole number >= 0, found ${k}`);
-      return run('topK', async () => {
-        const user = currentInterest();
+      return run('topK', async (r) => {
+        const user = interestOn(r);
         const scores = tf.tidy(() => {
-          const cosine = tf.matMul(user, items, false, true);
-          return prior === null ? cosine : tf.add(cosine, prior);
+          const cosine = tf.matMul(user, r.items, false, true);
+          return r.prior === null ? cosine : tf.add(cosine, r.prior);
         });
         try {
           return topK(await scores.data<'float32'>(), k, excludedRows);
@@ -192,13 +292,34 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
     dispose() {
       if (disposed) return;
       disposed = true;
-      // Disposing needs no active backend: each tensor is freed on the backend it lives on.
-      interest?.dispose();
-      pending = null;
-      items.dispose();
-      prior?.dispose();
+      release(resident);
     },
   };
+}
+
+/**
+ * A failure caused by a lost device (a read fails as soon as the device goes). Internal: `run`
+ * turns it into a rebuild and a retry, or into RecError DEVICE_LOST.
+ */
+class DeviceLost extends Error {
+  readonly reason: string;
+  constructor(reason: string, cause: unknown) {
+    super(`the GPU device was lost (${reason})`, { cause });
+    this.reason = reason;
+  }
+}
+
+/** What the engine keeps on one backend; replaced as a whole when its device is lost. */
+interface Resident {
+  readonly backend: BackendName;
+  /** The item matrix [N, D]. */
+  readonly items: tf.Tensor2D;
+  /** The scaled popularity prior [1, N], or null. */
+  readonly prior: tf.Tensor2D | null;
+  /** The interest [1, D]; null until first uploaded from the CPU copy. */
+  interest: tf.Tensor2D | null;
+  /** Why the device was lost, once it has been. */
+  lost: string | null;
 }
 
 /**

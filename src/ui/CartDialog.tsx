@@ -48,7 +48,9 @@ export function CartDialog({ items, modelUrl, onRemove, onCheckout, onClose }: C
               <li key={item.id} className="cart__item" data-item-id={item.id}>
                 <ProductImage item={item} modelUrl={modelUrl} className="cart__image" />
                 <div className="cart__text">
-                  <span className="cart__title">{item.title}</span>
+                  <span className="cart__title" dir="auto">
+                    {item.title}
+                  </span>
                   <span className="cart__price">{formatPrice(item.price)}</span>
                 </div>
                 <button type="button" className="button button--ghost" aria-label={`Remove ${item.title}`} disabled={buying} onClick={() => onRemove(item)}>

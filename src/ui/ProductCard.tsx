@@ -1,6 +1,8 @@
 /**
  * One product in the grid. Clicking anywhere on the card (or Enter on its focused title) opens the
- * product page; "Add to cart" adds without opening it. All catalogue text is rendered as React text.
+ * product page; "Add to cart" adds without opening it. All catalogue text is rendered as React text
+ * (never markup), with dir="auto" so a right-to-left title reads right to left and a stray bidi
+ * control in one field cannot reorder its neighbours.
  */
 import type { RefCallback } from 'react';
 import type { RankedItem } from '../core/index.ts';
@@ -35,11 +37,15 @@ export function ProductCard({ ranked, modelUrl, inCart, cardRef, onOpen, onAddTo
       </div>
       <div className="card__text">
         <h3 className="card__title">
-          <button type="button" className="card__open" title={item.title}>
+          <button type="button" className="card__open" title={item.title} dir="auto">
             {item.title}
           </button>
         </h3>
-        {item.category !== '' && <p className="card__category">{item.category}</p>}
+        {item.category !== '' && (
+          <p className="card__category" dir="auto">
+            {item.category}
+          </p>
+        )}
         <p className="card__price">{formatPrice(item.price)}</p>
         {why !== null && <p className={`card__reason card__reason--${reason?.kind ?? 'none'}`}>{why}</p>}
       </div>

@@ -36,10 +36,20 @@ export function ProductDialog({ item, modelUrl, inCart, onAddToCart, onClose }: 
       <div className="product">
         <ProductImage item={item} modelUrl={modelUrl} className="product__image" loading="eager" />
         <div className="product__info">
-          <h2 className="product__title">{item.title}</h2>
-          {item.category !== '' && <p className="product__category">{item.category}</p>}
+          <h2 className="product__title" dir="auto">
+            {item.title}
+          </h2>
+          {item.category !== '' && (
+            <p className="product__category" dir="auto">
+              {item.category}
+            </p>
+          )}
           <p className="product__price">{formatPrice(item.price)}</p>
-          {item.description !== '' && <p className="product__description">{item.description}</p>}
+          {item.description !== '' && (
+            <p className="product__description" dir="auto">
+              {item.description}
+            </p>
+          )}
           <div className="product__actions">
             <button
               type="button"

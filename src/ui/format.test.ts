@@ -27,11 +27,28 @@ describe('reasonText', () => {
 });
 
 describe('imageSrc', () => {
-  it('resolves relative paths against the model folder and keeps absolute ones', () => {
+  it('resolves relative paths against the model folder and keeps same-origin absolute ones', () => {
     expect(imageSrc('/models/demo', item({ image: 'images/a1.svg' }))).toBe('/models/demo/images/a1.svg');
     expect(imageSrc('/models/demo', item({ image: '/static/a1.png' }))).toBe('/static/a1.png');
-    expect(imageSrc('/models/demo', item({ image: 'https://shop.example/a1.png' }))).toBe('https://shop.example/a1.png');
     expect(imageSrc('/models/demo', item({ image: null }))).toBeNull();
+    expect(imageSrc('/models/demo', item({ image: '' }))).toBeNull();
+  });
+
+  it('refuses images from anywhere but our own origin (the CSP would block them, and they leak)', () => {
+    for (const image of [
+      'https://shop.example/a1.png',
+      '//tracker.example/p.gif',
+      '/\\tracker.example/p.gif',
+      '/\t/tracker.example/p.gif',
+      'javascript:alert(1)',
+      'data:image/svg+xml,<svg onload=alert(1)>',
+      'http://[::1',
+    ]) {
+      expect(imageSrc('/models/demo', item({ image })), image).toBeNull();
+    }
+    // Markup in a relative path is just an odd file name, resolved under the model folder.
+    expect(imageSrc('/models/demo', item({ image: 'x" onerror="alert(1)' }))).toBe('/models/demo/x" onerror="alert(1)');
+    expect(imageSrc('/models/demo', item({ image: '\\\\tracker.example/p.gif' }))).toBe('/models/demo/\\\\tracker.example/p.gif');
   });
 });
 

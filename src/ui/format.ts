@@ -67,7 +67,13 @@ export const PHASE_LABELS: Readonly<Record<StartupPhase, string>> = {
   ranking: 'Ranking the products',
 };
 
+/** A stand-in origin for telling same-origin URLs from others without a DOM (see imageSrc). */
+const PAGE_ORIGIN = 'https://storefront.invalid';
+
 /**
+ * Only same-origin images are shown: the CSP allows no others (img-src 'self'), and an image
+ * fetched from a third party would tell it which products this shopper's on-device ranking shows.
+ * Anything else (another origin, `//host/…`, `\\host\…`, `javascript:`, `data:`) gets the placeholder.
  * @param modelUrl the model folder's URL path, e.g. "/models/demo".
  * @param item the catalogue item.
  * @returns the image URL (relative catalogue paths resolve against the model folder), or null.
@@ -75,8 +81,16 @@ export const PHASE_LABELS: Readonly<Record<StartupPhase, string>> = {
 export function imageSrc(modelUrl: string, item: CatalogItem): string | null {
   const image = item.image;
   if (image === null || image === '') return null;
-  if (/^(?:[a-z][a-z\d+.-]*:|\/)/i.test(image)) return image;
-  return `${modelUrl}/${image}`;
+  const src = image.startsWith('/') || /^[a-z][a-z\d+.-]*:/i.test(image) ? image : `${modelUrl}/${image}`;
+  // Resolved the way the browser will resolve it (it also strips tabs and newlines, and reads
+  // backslashes as slashes), against a page of a stand-in origin.
+  let resolved: URL;
+  try {
+    resolved = new URL(src, `${PAGE_ORIGIN}/`);
+  } catch {
+    return null;
+  }
+  return resolved.origin === PAGE_ORIGIN ? src : null;
 }
 
 /** @param events newest first or any order; @returns a count per type, in a stable order. */
