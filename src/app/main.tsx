@@ -1,12 +1,14 @@
 /**
  * Composition root of the standalone storefront: it starts the adapters (src/app/start.ts), shows
  * real progress while the model downloads, then renders the UI with the Recommender in context.
- * A start-up failure renders the error screen with the RecError's message, never a blank page.
+ * A model that cannot be loaded but whose catalogue could be salvaged renders the popularity
+ * fallback under the precise error; any other start-up failure renders the error screen with the
+ * RecError's message. Never a blank page.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { toRecError } from '../core/index.ts';
-import { App, ErrorBoundary, ErrorView, LoadingView, StorefrontContext } from '../ui/index.ts';
+import { App, ErrorBoundary, ErrorView, FallbackView, LoadingView, StorefrontContext } from '../ui/index.ts';
 import '../ui/styles.css';
 import { startStorefront } from './start.ts';
 
@@ -25,8 +27,21 @@ let settled = false;
 startStorefront(location.search, (progress) => {
   if (!settled) root.render(<LoadingView {...progress} />);
 }).then(
-  ({ config, recommender, notices }) => {
+  (started) => {
     settled = true;
+    if (started.kind === 'fallback') {
+      const { config, error, catalog } = started;
+      console.error('Vitrine: personalised ranking is off, showing the catalogue by popularity', error);
+      root.render(
+        <StrictMode>
+          <ErrorBoundary onRetry={retry}>
+            <FallbackView error={error} catalog={catalog} modelUrl={config.modelUrl} gridSize={config.gridSize} onRetry={retry} />
+          </ErrorBoundary>
+        </StrictMode>,
+      );
+      return;
+    }
+    const { config, recommender, notices } = started;
     addEventListener('pagehide', () => recommender.dispose(), { once: true });
     // Restored from the back/forward cache after pagehide disposed everything: start afresh.
     addEventListener('pageshow', (event) => {

@@ -2,19 +2,25 @@
  * Starting the storefront, in order: config from the URL, the model over HTTP (with byte progress),
  * then the compute engine and the shopper's event store side by side, then the Recommender. It is
  * the only module that knows which adapters implement core's ports. Storage that cannot be used
- * falls back to memory with a notice; anything else that fails is thrown as a RecError for the
- * error screen, after releasing what was already created.
+ * falls back to memory with a notice. A model that cannot be loaded (a file missing or broken)
+ * gives the popularity fallback when core can salvage the catalogue (issue 7, fault 5); anything
+ * else that fails is thrown as a RecError for the error screen, after releasing what was already
+ * created.
  */
 import {
   createMemoryEventStore,
   createRecommender,
+  loadFallbackCatalog,
   loadModel,
   parseStorefrontConfig,
   randomId,
   toRecError,
   toSessionId,
   type EventStore,
+  type FallbackCatalog,
+  type LoadedModel,
   type Recommender,
+  type RecError,
   type StorefrontConfig,
 } from '../core/index.ts';
 import { createInterestEngine, createQueryEncoder } from '../engine/index.ts';
@@ -30,10 +36,20 @@ export interface StartProgress {
 }
 
 export interface Started {
+  readonly kind: 'storefront';
   readonly config: StorefrontConfig;
   readonly recommender: Recommender;
   /** Things the shopper should know from the start (storage or backend fell back). */
   readonly notices: readonly string[];
+}
+
+/** The model could not be loaded, but its catalogue could: the grid shows it without ranking. */
+export interface StartedFallback {
+  readonly kind: 'fallback';
+  readonly config: StorefrontConfig;
+  /** Why the model could not be loaded (an input error in its files, or a file that could not be fetched). */
+  readonly error: RecError;
+  readonly catalog: FallbackCatalog;
 }
 
 /** Where the query encoder's files are served (vite.config.ts mounts the npm package there). */
@@ -43,13 +59,27 @@ const ENCODER_URL = '/encoder';
  * @param search the page's query string (location.search).
  * @param onProgress called as the model downloads and phases change.
  */
-export async function startStorefront(search: string, onProgress: (progress: StartProgress) => void): Promise<Started> {
+export async function startStorefront(search: string, onProgress: (progress: StartProgress) => void): Promise<Started | StartedFallback> {
   const config = parseStorefrontConfig(new URLSearchParams(search), 'URL');
   let bytes = { loadedBytes: 0, totalBytes: 0 };
-  const model = await loadModel(createHttpModelSource(config.modelUrl), (progress) => {
-    bytes = { loadedBytes: progress.loadedBytes, totalBytes: progress.totalBytes };
-    onProgress(progress);
-  });
+  const source = createHttpModelSource(config.modelUrl);
+  let model: LoadedModel;
+  try {
+    model = await loadModel(source, (progress) => {
+      bytes = { loadedBytes: progress.loadedBytes, totalBytes: progress.totalBytes };
+      onProgress(progress);
+    });
+  } catch (error) {
+    const recError = toRecError(error);
+    // Only a problem with the model's files can leave a usable catalogue behind.
+    if (recError.kind !== 'input' && recError.code !== 'MODEL_FETCH_FAILED') throw recError;
+    const catalog = await loadFallbackCatalog(source).catch((bug: unknown) => {
+      console.error('Vitrine: salvaging the catalogue failed', bug);
+      return null;
+    });
+    if (catalog === null) throw recError;
+    return { kind: 'fallback', config, error: recError, catalog };
+  }
   onProgress({ phase: 'engine', ...bytes });
 
   const notices: string[] = [];
@@ -96,7 +126,7 @@ export async function startStorefront(search: string, onProgress: (progress: Sta
       session: toSessionId(randomId()),
       gridSize: config.gridSize,
     });
-    return { config, recommender, notices };
+    return { kind: 'storefront', config, recommender, notices };
   } catch (error) {
     engine.dispose();
     store.close();

@@ -2,6 +2,7 @@
 export { createRecommender, type Recommender, type RecommenderDeps, type Ranking, type RankedItem, type Reason } from './recommender.ts';
 export { createMemoryEventStore } from './memory-store.ts';
 export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
+export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';
 export { parseStorefrontConfig, type StorefrontConfig } from './config.ts';
 export { RecError, isRecError, toRecError, type RecErrorCode } from './errors.ts';
 export type { CatalogItem } from './catalog.ts';

@@ -103,7 +103,14 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   };
 }
 
-function parseModelFile(reader: Reader, value: unknown, field: string): ModelFile {
+/**
+ * Validates one entry of the manifest's `files` (path inside the model folder, byte size, sha256).
+ * Also used on its own to salvage a checksum from a manifest that is otherwise unreadable.
+ * @param reader the error code and file to report.
+ * @param value the entry, as parsed.
+ * @param field its field path, e.g. "files.popularity".
+ */
+export function parseModelFile(reader: Reader, value: unknown, field: string): ModelFile {
   const record = readRecord(reader, value, field);
   const path = readString(reader, record['path'], `${field}.path`, { nonEmpty: true });
   if (path.includes('..') || path.startsWith('/') || /^[a-z]+:/i.test(path)) {

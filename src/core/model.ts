@@ -68,7 +68,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
           loadedPerFile.set(file.path, loaded);
           report();
         });
-        return [file, await verifyFile(source, file, bytes)] as const;
+        return [file, await verifyModelFile(source, file, bytes)] as const;
       }),
     ),
   );
@@ -79,13 +79,22 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const vectors = decodeVectors(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const items = parseCatalog(parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile))), manifest.itemCount, catalogWhere);
-  const popularity = popularityFile === undefined ? null : decodeFloats(bytesOf(popularityFile), where(popularityFile), 'popularity', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+  const popularity = popularityFile === undefined ? null : decodePopularity(bytesOf(popularityFile), where(popularityFile));
   const projection = projectionFile === undefined ? null : decodeFloats(bytesOf(projectionFile), where(projectionFile), 'value', Number.isFinite, 'a finite number');
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
   return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])) };
 }
 
-async function verifyFile(source: ModelSource, file: ModelFile, bytes: Uint8Array): Promise<Uint8Array> {
+/**
+ * Checks a model file's bytes against its manifest entry: the size first (so a truncated file says
+ * so), then the sha256.
+ * @param source where the file was read from, for messages.
+ * @param file the manifest's entry for it.
+ * @param bytes what was read.
+ * @returns the same bytes.
+ * @throws RecError MODEL_FILE_SIZE_MISMATCH or MODEL_CHECKSUM_MISMATCH, naming the file.
+ */
+export async function verifyModelFile(source: ModelSource, file: ModelFile, bytes: Uint8Array): Promise<Uint8Array> {
   const where = { file: `${source.location}/${file.path}` };
   if (bytes.byteLength !== file.bytes) {
     const hint = bytes.byteLength < file.bytes ? ' (truncated?)' : '';
@@ -96,6 +105,16 @@ async function verifyFile(source: ModelSource, file: ModelFile, bytes: Uint8Arra
     throw new RecError('MODEL_CHECKSUM_MISMATCH', `expected sha256 ${file.sha256} (manifest), found ${sha256}: the file is corrupted or from another build`, where);
   }
   return bytes;
+}
+
+/**
+ * Decodes a popularity file: one little-endian float32 in [0, 1] per item.
+ * @param bytes the file's (verified) bytes.
+ * @param file where it came from, for messages.
+ * @throws RecError MODEL_VECTORS_INVALID naming the first value out of range.
+ */
+export function decodePopularity(bytes: Uint8Array, file: string): Float32Array {
+  return decodeFloats(bytes, file, 'popularity', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
 }
 
 function decodeFloats(bytes: Uint8Array, file: string, what: string, valid: (v: number) => boolean, expected: string): Float32Array {

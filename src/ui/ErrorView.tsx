@@ -3,6 +3,7 @@
  * names the file and what was expected vs found, plus what to try. Never a blank page.
  */
 import type { RecError } from '../core/index.ts';
+import { ERROR_HINTS } from './format.ts';
 
 export interface ErrorViewProps {
   readonly error: RecError;
@@ -10,21 +11,8 @@ export interface ErrorViewProps {
   readonly onRetry?: (() => void) | undefined;
 }
 
-const HINTS: Partial<Record<RecError['code'], string>> = {
-  MODEL_FETCH_FAILED: 'Check that the model has been built (npm run models:demo) and that the “models” URL parameter names it.',
-  MANIFEST_INVALID: 'The model folder holds a manifest this version cannot read. Rebuild the model.',
-  MODEL_FILE_SIZE_MISMATCH: 'A model file does not match its manifest: it may be truncated or from another build. Rebuild the model.',
-  MODEL_CHECKSUM_MISMATCH: 'A model file does not match its manifest: it may be corrupted or from another build. Rebuild the model.',
-  MODEL_DIMENSION_MISMATCH: 'The vectors do not have the shape the manifest declares. Rebuild the model.',
-  MODEL_VECTORS_INVALID: 'The vectors file holds invalid values. Rebuild the model.',
-  CATALOG_INVALID: 'The catalogue file does not match the model. Rebuild the model.',
-  CONFIG_INVALID: 'Fix the URL parameter named above (models, backend or limit) and reload.',
-  BACKEND_UNAVAILABLE: 'No compute backend could start in this browser.',
-  WEBGPU_UNAVAILABLE: 'WebGPU is not available here; try ?backend=wasm.',
-};
-
 export function ErrorView({ error, title = 'The storefront could not start', onRetry }: ErrorViewProps) {
-  const hint = HINTS[error.code];
+  const hint = ERROR_HINTS[error.code];
   return (
     <main className="failure">
       <div className="failure__card" role="alert" data-error-code={error.code}>

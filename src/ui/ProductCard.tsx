@@ -9,16 +9,20 @@ import type { RankedItem } from '../core/index.ts';
 import { formatPrice, reasonText } from './format.ts';
 import { ProductImage } from './ProductImage.tsx';
 
-export interface ProductCardProps {
-  readonly ranked: RankedItem;
+/** What one card shows: an item, its grid position and why it is there. A RankedItem is one. */
+export type GridEntry = Pick<RankedItem, 'item' | 'position' | 'reason'>;
+
+export interface ProductCardProps<T extends GridEntry> {
+  readonly ranked: T;
   readonly modelUrl: string;
   readonly inCart: boolean;
-  readonly cardRef: RefCallback<HTMLElement>;
-  readonly onOpen: (ranked: RankedItem) => void;
-  readonly onAddToCart: (ranked: RankedItem) => void;
+  readonly cardRef?: RefCallback<HTMLElement> | undefined;
+  readonly onOpen: (ranked: T) => void;
+  /** Omitted when there is no cart: the card then has no "Add to cart" button. */
+  readonly onAddToCart?: ((ranked: T) => void) | undefined;
 }
 
-export function ProductCard({ ranked, modelUrl, inCart, cardRef, onOpen, onAddToCart }: ProductCardProps) {
+export function ProductCard<T extends GridEntry>({ ranked, modelUrl, inCart, cardRef, onOpen, onAddToCart }: ProductCardProps<T>) {
   const { item, position, reason } = ranked;
   const why = reasonText(reason);
   return (
@@ -49,17 +53,19 @@ export function ProductCard({ ranked, modelUrl, inCart, cardRef, onOpen, onAddTo
         <p className="card__price">{formatPrice(item.price)}</p>
         {why !== null && <p className={`card__reason card__reason--${reason?.kind ?? 'none'}`}>{why}</p>}
       </div>
-      <button
-        type="button"
-        className={inCart ? 'button button--secondary card__add' : 'button card__add'}
-        onClick={(event) => {
-          // Adding to the cart must not also open the product page.
-          event.stopPropagation();
-          onAddToCart(ranked);
-        }}
-      >
-        Add to cart
-      </button>
+      {onAddToCart !== undefined && (
+        <button
+          type="button"
+          className={inCart ? 'button button--secondary card__add' : 'button card__add'}
+          onClick={(event) => {
+            // Adding to the cart must not also open the product page.
+            event.stopPropagation();
+            onAddToCart(ranked);
+          }}
+        >
+          Add to cart
+        </button>
+      )}
     </article>
   );
 }

@@ -12,7 +12,8 @@ export interface ProductDialogProps {
   readonly item: CatalogItem;
   readonly modelUrl: string;
   readonly inCart: boolean;
-  readonly onAddToCart: () => void;
+  /** Omitted when there is no cart (the popularity fallback): the page says so instead of offering it. */
+  readonly onAddToCart?: (() => void) | undefined;
   /** @param dwellMs time the page was open. */
   readonly onClose: (dwellMs: number) => void;
 }
@@ -51,16 +52,20 @@ export function ProductDialog({ item, modelUrl, inCart, onAddToCart, onClose }: 
             </p>
           )}
           <div className="product__actions">
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setAdded(true);
-                onAddToCart();
-              }}
-            >
-              Add to cart
-            </button>
+            {onAddToCart === undefined ? (
+              <p className="product__unavailable">The cart is unavailable while personalised ranking is off.</p>
+            ) : (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setAdded(true);
+                  onAddToCart();
+                }}
+              >
+                Add to cart
+              </button>
+            )}
             {(added || inCart) && <span className="product__added">In your cart</span>}
           </div>
         </div>

@@ -1,8 +1,8 @@
 /**
- * Pure formatting for the storefront: reason lines, prices, sizes, backend names, image URLs.
+ * Pure formatting for the storefront: reason lines, prices, sizes, backend names, image URLs, error hints.
  * No React here, so it is unit-tested in Node.
  */
-import type { BackendName, CatalogItem, InteractionType, LoadProgress, Reason } from '../core/index.ts';
+import type { BackendName, CatalogItem, InteractionType, LoadProgress, Reason, RecErrorCode } from '../core/index.ts';
 
 const VERBS: Partial<Record<InteractionType, string>> = {
   view: 'viewed',
@@ -52,6 +52,20 @@ export const BACKEND_LABELS: Readonly<Record<BackendName, string>> = {
   webgl: 'WebGL',
   wasm: 'WebAssembly',
   cpu: 'CPU',
+};
+
+/** What to try, per error code, under the error's own message (error screen and fallback notice). */
+export const ERROR_HINTS: Readonly<Partial<Record<RecErrorCode, string>>> = {
+  MODEL_FETCH_FAILED: 'Check that the model has been built (npm run models:demo) and that the “models” URL parameter names it.',
+  MANIFEST_INVALID: 'The model folder holds a manifest this version cannot read. Rebuild the model.',
+  MODEL_FILE_SIZE_MISMATCH: 'A model file does not match its manifest: it may be truncated or from another build. Rebuild the model.',
+  MODEL_CHECKSUM_MISMATCH: 'A model file does not match its manifest: it may be corrupted or from another build. Rebuild the model.',
+  MODEL_DIMENSION_MISMATCH: 'The vectors do not have the shape the manifest declares. Rebuild the model.',
+  MODEL_VECTORS_INVALID: 'The vectors file holds invalid values. Rebuild the model.',
+  CATALOG_INVALID: 'The catalogue file does not match the model. Rebuild the model.',
+  CONFIG_INVALID: 'Fix the URL parameter named above (models, backend or limit) and reload.',
+  BACKEND_UNAVAILABLE: 'No compute backend could start in this browser.',
+  WEBGPU_UNAVAILABLE: 'WebGPU is not available here; try ?backend=wasm.',
 };
 
 /** Phases of starting the storefront: the model's own, then the app's. */

@@ -2,6 +2,7 @@
 export { App, type AppProps } from './App.tsx';
 export { ErrorBoundary } from './ErrorBoundary.tsx';
 export { ErrorView } from './ErrorView.tsx';
+export { FallbackView, type FallbackViewProps } from './FallbackView.tsx';
 export { LoadingView } from './LoadingView.tsx';
 export { StorefrontContext, type Storefront } from './storefront-context.ts';
 export { BACKEND_LABELS, type StartupPhase } from './format.ts';
