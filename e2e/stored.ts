@@ -8,6 +8,8 @@ export interface StoredSummary {
   readonly byType: Record<string, number>;
   /** eventCount of each stored state. */
   readonly stateCounts: number[];
+  /** eventCount of each model's baseline: the events compacted away (schema version 2 on). */
+  readonly baselineCounts: number[];
 }
 
 /** @param page any page of the app's origin. */
@@ -26,9 +28,10 @@ export function readStored(page: Page): Promise<StoredSummary> {
       });
     const events = (await all('events')) as Array<{ id: string; type: string }>;
     const states = (await all('state')) as Array<{ eventCount: number }>;
+    const baselines = (db.objectStoreNames.contains('baselines') ? await all('baselines') : []) as Array<{ eventCount: number }>;
     db.close();
     const byType: Record<string, number> = {};
     for (const event of events) byType[event.type] = (byType[event.type] ?? 0) + 1;
-    return { events: events.length, distinctIds: new Set(events.map((e) => e.id)).size, byType, stateCounts: states.map((s) => s.eventCount) };
+    return { events: events.length, distinctIds: new Set(events.map((e) => e.id)).size, byType, stateCounts: states.map((s) => s.eventCount), baselineCounts: baselines.map((b) => b.eventCount) };
   });
 }

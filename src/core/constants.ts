@@ -21,3 +21,9 @@ export const RECENT_INTERACTIONS_KEPT = 8;
 
 /** A recommended card is explained by a recent item only when their cosine is at least this. */
 export const REASON_MIN_SIMILARITY = 0.35;
+
+/**
+ * Raw events older than this are compacted into the interest state's baseline at start-up: their
+ * effect is kept, the events themselves (what, when) are removed. Issue 7, "Retention".
+ */
+export const DEFAULT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;

@@ -34,23 +34,50 @@ export interface QueryEncoder {
 /** Everything stored about the shopper, as exported by the privacy panel. */
 export interface StoredData {
   readonly events: readonly InteractionEvent[];
+  /** The interest state of each model (a cache of baseline + events). */
   readonly states: readonly InterestState[];
+  /** Per model, the fold of the events compacted away (storage full, or older than the retention). */
+  readonly baselines: readonly InterestState[];
 }
 
-/** Where the shopper's events and interest state live. */
+/** Which events loadEvents reads. */
+export interface EventQuery {
+  /** Only events with `time` before this (epoch ms, exclusive); all when absent. */
+  readonly before?: number;
+}
+
+/**
+ * Where the shopper's events and interest state live. The events are the record. Events may be
+ * compacted: folded, oldest first, into a per-model `baseline` (an InterestState) and removed, so
+ * for each model `baseline ⊕ remaining events` is everything. A stored state is a cache of that
+ * fold, trusted only when `state.eventCount === (baseline?.eventCount ?? 0) + countEvents()`.
+ */
 export interface EventStore {
   /** 'indexeddb' survives reloads; 'memory' is the fallback when storage is unavailable. */
   readonly kind: 'indexeddb' | 'memory';
-  /** All events, oldest first. */
-  loadEvents(): Promise<InteractionEvent[]>;
-  /** How many events are stored: a stored state is only trusted when it has folded exactly these. */
+  /** @param query which events (default: all); @returns them, oldest first (ties by id). */
+  loadEvents(query?: EventQuery): Promise<InteractionEvent[]>;
+  /** How many events are stored (compacted ones are in the baseline's eventCount instead). */
   countEvents(): Promise<number>;
   /** The stored state for this model, if any. */
   loadState(modelKey: string): Promise<InterestState | null>;
+  /** The fold of this model's compacted events, if any were compacted for it. */
+  loadBaseline(modelKey: string): Promise<InterestState | null>;
   /** Stores the events and the state that includes them, in one transaction: both or neither. */
   append(events: readonly InteractionEvent[], state: InterestState): Promise<void>;
+  /**
+   * Replaces the baseline of `baseline.modelKey` and removes the events it newly folded, in one
+   * transaction: both or neither. `baseline` must be the stored baseline (or an empty state) with
+   * exactly the events `removeEventIds` folded in. If the store changed since they were read (another
+   * tab compacted or erased, so an event is gone or the stored baseline's eventCount is not
+   * `baseline.eventCount - removeEventIds.length`), nothing is written.
+   * @param baseline the new baseline.
+   * @param removeEventIds the ids of the events it folded in on top of the stored baseline.
+   * @returns true when compacted, false when the store changed meanwhile (nothing written).
+   */
+  compact(baseline: InterestState, removeEventIds: readonly string[]): Promise<boolean>;
   exportAll(): Promise<StoredData>;
-  /** Removes every event and state. */
+  /** Removes every event, state and baseline. */
   eraseAll(): Promise<void>;
   close(): void;
 }

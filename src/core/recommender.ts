@@ -3,9 +3,18 @@
  * with the interest state that includes it (one transaction), moves the interest vector on the
  * InterestEngine, re-ranks, and explains each card. It is pure orchestration over ports, so the
  * browser, the widget and the Node evaluation all run this same code.
+ *
+ * Compaction: raw events are folded, oldest first, into the model's stored baseline and removed
+ * (EventStore.compact) when a write finds the storage full (the oldest half, then the write is
+ * retried once) and, at start-up, when they are older than the retention period. The fold is
+ * replay's, so `baseline ⊕ remaining events` rebuilds what replaying every event would have; the
+ * live state already includes the compacted events, so the shopper sees no change. A baseline
+ * serves only its model (it is a fold over that model's vectors): after a model change the old
+ * model's baseline is left as it is and the new model starts from the events still stored, with its
+ * own eventCount, so the stored state of the new model is trusted again after one replay.
  */
 import type { CatalogItem } from './catalog.ts';
-import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, REASON_MIN_SIMILARITY } from './constants.ts';
+import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_RETENTION_MS, REASON_MIN_SIMILARITY } from './constants.ts';
 import { RecError, toRecError } from './errors.ts';
 import { createEmitter, type Unsubscribe } from './events.ts';
 import { toScore, type ItemId, type Score, type SessionId } from './ids.ts';
@@ -42,11 +51,21 @@ export interface Ranking {
   readonly personalised: boolean;
 }
 
+/** Raw events folded into the stored baseline and removed (their effect on the ranking is kept). */
+export interface Compaction {
+  /** 'storage-full': a write hit the storage quota; 'retention': the events were older than retentionMs. */
+  readonly reason: 'storage-full' | 'retention';
+  /** How many events were compacted. */
+  readonly events: number;
+}
+
 export interface RecommenderEvents {
   [name: string]: readonly unknown[];
   ranking: [ranking: Ranking];
   /** An environment problem the shopper should know about; the recommender keeps working. */
   notice: [error: RecError];
+  /** Older history was compacted; nothing the shopper needs to act on. */
+  compacted: [compaction: Compaction];
 }
 
 export interface Recommender {
@@ -89,12 +108,17 @@ export interface RecommenderDeps {
   readonly sync?: SyncChannel;
   readonly gridSize?: number;
   readonly halfLifeMs?: number;
+  /** Raw events older than this (ms) are compacted at start-up (default DEFAULT_RETENTION_MS, 90 days). */
+  readonly retentionMs?: number;
   /** Wall clock (epoch ms) for event times. */
   readonly now?: () => number;
   /** Monotonic clock (ms) for measuring re-rank time. */
   readonly monotonic?: () => number;
   readonly newEventId?: () => string;
 }
+
+/** At most this many events wait in memory for storage to work again (about 200 bytes each). */
+const MAX_UNSAVED_EVENTS = 5000;
 
 /** Cards above a clicked one that count as skipped (the nearest ones only). */
 const MAX_SKIPS_PER_CLICK = 3;
@@ -108,6 +132,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const { dim } = model.manifest;
   const gridSize = deps.gridSize ?? DEFAULT_GRID_SIZE;
   const halfLifeMs = deps.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
+  const retentionMs = deps.retentionMs ?? DEFAULT_RETENTION_MS;
+  if (!(retentionMs > 0)) throw new RecError('CONFIG_INVALID', `retentionMs must be a positive number of milliseconds, got ${retentionMs}`, { field: 'retentionMs' });
   const now = deps.now ?? (() => Date.now());
   const monotonic = deps.monotonic ?? (() => performance.now());
   const newEventId = deps.newEventId ?? randomId;
@@ -118,6 +144,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   let encoder: Promise<QueryEncoder> | null = null;
   let lastQueryVector: Float32Array | null = null;
   let impressed = new Set<ItemId>();
+  /** Events not stored yet because storage failed, oldest first (see persist). */
+  let unsaved: InteractionEvent[] = [];
   let queue: Promise<unknown> = Promise.resolve();
 
   const getEncoder = (): Promise<QueryEncoder> => {
@@ -146,9 +174,13 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     return row === undefined ? [] : [{ kind: 'row', row, weight }];
   };
 
-  /** Rebuilds the state from every stored event with the reference math (fast on the CPU). */
-  const replay = async (events: readonly InteractionEvent[]): Promise<InterestState> => {
-    let state = emptyState(key, dim);
+  /**
+   * Folds events, oldest first, onto a state with the reference math (fast on the CPU): how the
+   * state is rebuilt from the baseline and the stored events, and how a baseline is extended when
+   * events are compacted. A search whose query cannot be embedded now counts but moves nothing.
+   */
+  const fold = async (start: InterestState, events: readonly InteractionEvent[]): Promise<InterestState> => {
+    let state = start;
     for (const event of events) {
       const decay = state.lastEventTime === null ? 1 : decayFactor(event.time - state.lastEventTime, halfLifeMs);
       const terms = await termsFor(event).catch(() => []);
@@ -158,14 +190,71 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     return state;
   };
 
+  /**
+   * Folds stored events into this model's baseline and removes them from the store (one
+   * transaction). They must be the oldest stored events, oldest first, so that baseline ⊕ the
+   * remaining events is the fold of them all.
+   * @returns whether they were compacted (false when another tab compacted or erased meanwhile).
+   */
+  const compactEvents = async (events: readonly InteractionEvent[], reason: Compaction['reason']): Promise<boolean> => {
+    if (events.length === 0) return false;
+    const previous = await store.loadBaseline(key);
+    const baseline = await fold(previous ?? emptyState(key, dim), events);
+    const compacted = await store.compact(baseline, events.map((event) => event.id));
+    if (compacted) emitter.emit('compacted', { reason, events: events.length });
+    return compacted;
+  };
+
+  /**
+   * The storage is full: compacts the oldest half of the stored events (and at least as many as the
+   * write that failed adds, so a write like it fits again).
+   * @param needed how many events the failed write adds.
+   */
+  const makeRoom = async (needed: number): Promise<void> => {
+    const stored = await store.loadEvents();
+    await compactEvents(stored.slice(0, Math.max(Math.ceil(stored.length / 2), needed)), 'storage-full');
+  };
+
+  /**
+   * Stores events with the state that includes them. If that fails, shopping goes on in memory:
+   * the events are kept (unsaved) and written with the next write that succeeds, so a storage
+   * problem that clears up (room made by compaction, another tab freeing space) loses nothing.
+   */
   const persist = async (events: readonly InteractionEvent[], state: InterestState): Promise<void> => {
+    const batch = unsaved.length === 0 ? events : [...unsaved, ...events];
     try {
-      await store.append(events, state);
+      await store.append(batch, state);
+      unsaved = [];
+      return;
     } catch (error) {
+      let failure = toRecError(error, 'STORAGE_UNAVAILABLE');
+      if (failure.kind !== 'environment') throw failure;
+      if (failure.code === 'STORAGE_QUOTA_EXCEEDED') {
+        // Storage full: compact older history and try once more. `state` already includes the
+        // compacted events, so nothing it summarises is lost and the shopper sees no change.
+        try {
+          await makeRoom(batch.length);
+          await store.append(batch, state);
+          unsaved = [];
+          return;
+        } catch (retryError) {
+          failure = toRecError(retryError, 'STORAGE_UNAVAILABLE');
+          if (failure.kind !== 'environment') throw failure;
+          if (failure.code === 'STORAGE_QUOTA_EXCEEDED') {
+            failure = new RecError(
+              'STORAGE_QUOTA_EXCEEDED',
+              "This browser's storage for the shop is full, even after compacting older history: your latest activity is kept in memory and saved once there is room.",
+              {},
+              { cause: retryError },
+            );
+          }
+        }
+      }
+      // Over the cap, the oldest unsaved events are dropped: the stored state then no longer adds
+      // up, and the next load rebuilds it from what was stored.
+      unsaved = batch.slice(-MAX_UNSAVED_EVENTS);
       // Storage failing must not interrupt shopping: keep going in memory and tell the shopper.
-      const recError = toRecError(error, 'STORAGE_UNAVAILABLE');
-      if (recError.kind !== 'environment') throw recError;
-      emitter.emit('notice', recError);
+      emitter.emit('notice', failure);
     }
   };
 
@@ -190,10 +279,24 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     return best;
   };
 
-  // The events are the record; a stored state is a cache, trusted only if it folded all of them
-  // (another tab may have stored events after this state was written).
-  const [storedState, storedCount] = await Promise.all([store.loadState(key), store.countEvents()]);
-  let state = storedState !== null && storedState.eventCount === storedCount ? storedState : await replay(await store.loadEvents());
+  // Retention: raw events older than retentionMs are compacted before anything else (their effect
+  // stays in the baseline). If storage fails, they are kept and tried again at the next start.
+  await store
+    .loadEvents({ before: now() - retentionMs })
+    .then((old) => compactEvents(old, 'retention'))
+    .catch((error: unknown) => {
+      const recError = toRecError(error, 'STORAGE_UNAVAILABLE');
+      if (recError.kind !== 'environment') throw recError;
+    });
+
+  // This model's baseline and the events after it are the record; a stored state is a cache,
+  // trusted only if it folded all of them (another tab may have stored events after it was
+  // written). These reads are separate transactions: if they straddle another tab's compaction,
+  // the state rebuilt here has an eventCount that does not add up either, and the next load
+  // rebuilds it again.
+  const [storedState, baseline, storedCount] = await Promise.all([store.loadState(key), store.loadBaseline(key), store.countEvents()]);
+  const trusted = storedState !== null && storedState.eventCount === (baseline?.eventCount ?? 0) + storedCount;
+  let state = trusted ? storedState : await fold(baseline ?? emptyState(key, dim), await store.loadEvents());
   const personalised = (): boolean => state.vector.some((v) => v !== 0);
 
   const rank = async (startedAt: number): Promise<Ranking> => {
@@ -237,6 +340,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   /** Back to the first-visit state (after this or another tab erased everything). */
   const reset = async (): Promise<Ranking> => {
     state = emptyState(key, dim);
+    unsaved = []; // Erased: never written later.
     lastQueryVector = null;
     engine.setInterest(state.vector);
     current = await rank(monotonic());

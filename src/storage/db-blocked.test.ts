@@ -1,5 +1,5 @@
-// The `blocked` event cannot happen at DB_VERSION 1 (no older version can be open), so idb's
-// openDB is replaced here by one that reports it, the way it will once a version 2 ships.
+// The late connection's clean-up, with idb's openDB replaced by one that reports `blocked` and
+// resolves only when told to. A real `blocked` from a version 1 tab is in db.test.ts.
 import type { OpenDBCallbacks } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
 import { RecError } from '../core/errors.ts';

@@ -3,7 +3,8 @@ import { deleteDB, openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecError } from '../core/errors.ts';
 import { isQuotaError, openVitrineDB, toStorageError, type ConnectionLoss } from './db.ts';
-import { rejection, uniqueDbName } from './test-support.ts';
+import { DB_VERSION } from './schema.ts';
+import { createVersion1Database, rejection, uniqueDbName } from './test-support.ts';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -62,12 +63,48 @@ describe('openVitrineDB across tabs', () => {
     const lost: ConnectionLoss[] = [];
     const db = await openVitrineDB(name, { onLost: (reason) => lost.push(reason) });
     const blocked = vi.fn();
-    const newer = await openDB(name, 2, { blocked });
+    const newer = await openDB(name, DB_VERSION + 1, { blocked });
     expect(blocked).not.toHaveBeenCalled();
-    expect(newer.version).toBe(2);
+    expect(newer.version).toBe(DB_VERSION + 1);
     expect(lost).toEqual(['versionchange']);
     expect(() => db.transaction('events')).toThrow();
     newer.close();
+  });
+});
+
+describe('upgrading while a tab of the previous version is open', () => {
+  it('opens version 2 at once: the version 1 tab closes its connection on versionchange, as v1 did', async () => {
+    const name = uniqueDbName();
+    const v1Tab = await createVersion1Database(name);
+    const v1Closed = vi.fn();
+    // Version 1's db.ts closed its connection on `versionchange` (idb's `blocking`), as ours does.
+    v1Tab.addEventListener('versionchange', () => {
+      v1Tab.close();
+      v1Closed();
+    });
+    const started = Date.now();
+    // A blocked open would give up after 2 s; the whole test has 5 s.
+    const db = await openVitrineDB(name, { blockedTimeoutMs: 2000 });
+    expect(v1Closed).toHaveBeenCalledOnce();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(db.version).toBe(2);
+    expect([...db.objectStoreNames].sort()).toEqual(['baselines', 'events', 'state']);
+    expect(() => v1Tab.transaction('events')).toThrow(); // The old tab's connection is closed.
+    db.close();
+  });
+
+  it('gives up with STORAGE_BLOCKED when the version 1 tab does not close, and leaves its data alone', async () => {
+    const name = uniqueDbName();
+    const v1Tab = await createVersion1Database(name, 3);
+    const error = await rejection(openVitrineDB(name, { blockedTimeoutMs: 50 }));
+    expect(error.code).toBe('STORAGE_BLOCKED');
+    expect(error.message).toContain('version 1');
+    expect(await v1Tab.count('events')).toBe(3); // Still usable and untouched.
+    v1Tab.close();
+    // Once it is closed, the upgrade goes through.
+    const db = await openVitrineDB(name);
+    expect(db.version).toBe(DB_VERSION);
+    db.close();
   });
 });
 

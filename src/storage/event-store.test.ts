@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore } from '../core/ports.ts';
 import type { InterestState } from '../core/state.ts';
 import { openEventStore, type EventStoreOptions, type InvalidRecord } from './event-store.ts';
-import { STATE_VERSION } from './schema.ts';
-import { rejection, sampleState, uniqueDbName, viewEvent } from './test-support.ts';
+import { DB_VERSION, STATE_VERSION } from './schema.ts';
+import { createVersion1Database, rejection, sampleState, uniqueDbName, version1Events, viewEvent } from './test-support.ts';
 
 const stores: EventStore[] = [];
 afterEach(() => {
@@ -23,7 +23,7 @@ async function freshStore(options: EventStoreOptions = {}) {
 }
 
 /** Writes raw records straight into a store, the way another (buggy or newer) app version could. */
-async function putRaw(name: string, storeName: 'events' | 'state', ...records: unknown[]): Promise<void> {
+async function putRaw(name: string, storeName: 'events' | 'state' | 'baselines', ...records: unknown[]): Promise<void> {
   const db = await openDB(name); // Untyped on purpose: these records do not fit the schema.
   const tx = db.transaction(storeName, 'readwrite');
   await Promise.all([...records.map((record) => tx.store.put(record)), tx.done]);
@@ -37,7 +37,7 @@ describe('openEventStore', () => {
     expect(store.kind).toBe('indexeddb');
     expect(await store.loadEvents()).toEqual([]);
     expect(await store.loadState('any')).toBeNull();
-    expect(await store.exportAll()).toEqual({ events: [], states: [] });
+    expect(await store.exportAll()).toEqual({ events: [], states: [], baselines: [] });
   });
 
   it('round-trips events (oldest first) and the state, with a bit-exact Float32Array vector', async () => {
@@ -111,7 +111,7 @@ describe('openEventStore', () => {
     const { store, name } = await freshStore();
     await store.append([viewEvent('a', 100)], sampleState());
     await store.eraseAll();
-    expect(await store.exportAll()).toEqual({ events: [], states: [] });
+    expect(await store.exportAll()).toEqual({ events: [], states: [], baselines: [] });
     expect(await store.loadState(sampleState().modelKey)).toBeNull();
 
     const db = await openDB(name);
@@ -177,7 +177,7 @@ describe('append is atomic', () => {
     expect(error.cause).toBe(quota);
 
     vi.restoreAllMocks();
-    expect(await store.exportAll()).toEqual({ events: [], states: [] });
+    expect(await store.exportAll()).toEqual({ events: [], states: [], baselines: [] });
   });
 });
 
@@ -259,7 +259,7 @@ describe('connection life cycle', () => {
   it('lets another tab upgrade, then rejects with STORAGE_UNAVAILABLE asking for a reload', async () => {
     const { store, name } = await freshStore();
     await store.append([viewEvent('a', 1)], sampleState());
-    const newer = await openDB(name, 2); // Would hang if our connection did not close itself.
+    const newer = await openDB(name, DB_VERSION + 1); // Would hang if our connection did not close itself.
     newer.close();
     const error = await rejection(store.loadEvents());
     expect(error.code).toBe('STORAGE_UNAVAILABLE');
@@ -268,33 +268,184 @@ describe('connection life cycle', () => {
 });
 
 describe('migration', () => {
-  it('keeps every event and state written by version 1 of the schema', async () => {
+  it('keeps every event and the state written by version 1 of the schema, and adds the baselines store', async () => {
     const name = uniqueDbName();
-    // Version 1 as it shipped, re-declared here on purpose: later schema changes must keep this data.
-    const v1 = await openDB(name, 1, {
-      upgrade(db) {
-        const events = db.createObjectStore('events', { keyPath: 'id' });
-        events.createIndex('by-time', 'time');
-        events.createIndex('by-session', 'session');
-        events.createIndex('by-type', 'type');
-        db.createObjectStore('state', { keyPath: 'modelKey' });
-      },
-    });
-    const written = Array.from({ length: 50 }, (_, i) => viewEvent(`e${String(i).padStart(2, '0')}`, 1000 - i * 10, `item-${i % 7}`));
-    const state = sampleState('m1', 50);
-    const tx = v1.transaction(['events', 'state'], 'readwrite');
-    await Promise.all([
-      ...written.map((event) => tx.objectStore('events').put(event)),
-      tx.objectStore('state').put({ ...state, stateVersion: 1, updatedAt: 123 }),
-      tx.done,
-    ]);
-    v1.close();
+    const state = sampleState('m1', 200);
+    (await createVersion1Database(name, 200, state)).close();
 
     const { store, invalid } = await freshStore({ name });
     const events = await store.loadEvents();
-    expect(events).toHaveLength(written.length);
-    expect(events).toEqual([...written].sort((a, b) => a.time - b.time));
+    expect(events).toHaveLength(200);
+    expect(events).toEqual([...version1Events(200)].sort((a, b) => a.time - b.time));
+    expect(await store.countEvents()).toBe(200);
+    // Still trusted by core: no baseline yet, so 0 + 200 events = the state's eventCount.
     expect(await store.loadState('m1')).toEqual(state);
+    expect(await store.loadBaseline('m1')).toBeNull();
     expect(invalid).toEqual([]);
+
+    const db = await openDB(name);
+    expect(db.version).toBe(DB_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['baselines', 'events', 'state']);
+    db.close();
+
+    // The new store is usable at once.
+    expect(await store.compact(sampleState('m1', 2), [events[0]?.id ?? '', events[1]?.id ?? ''])).toBe(true);
+    expect(await store.countEvents()).toBe(198);
+  });
+});
+
+describe('compaction', () => {
+  /** A store holding events a…e (times 1…5), a state of 5 events and, optionally, a baseline. */
+  async function storeWithHistory() {
+    const fresh = await freshStore();
+    const events = ['a', 'b', 'c', 'd', 'e'].map((id, i) => viewEvent(id, i + 1));
+    await fresh.store.append(events, sampleState('m1', 5));
+    return { ...fresh, events };
+  }
+
+  it('puts the baseline and removes the compacted events; the baseline round-trips bit-exact', async () => {
+    const { store } = await storeWithHistory();
+    const baseline = { ...sampleState('m1', 2), vector: Float32Array.of(0.1, 1 / 3, -0.7, 1e-30) };
+    expect(await store.compact(baseline, ['a', 'b'])).toBe(true);
+    expect((await store.loadEvents()).map((e) => e.id)).toEqual(['c', 'd', 'e']);
+    expect(await store.countEvents()).toBe(3);
+    const loaded = await store.loadBaseline('m1');
+    expect(loaded).toEqual(baseline);
+    expect(loaded?.vector).toBeInstanceOf(Float32Array);
+    expect(Array.from(loaded?.vector ?? [])).toEqual(Array.from(baseline.vector));
+    expect(await store.loadBaseline('m2')).toBeNull();
+    // The state is untouched: 2 in the baseline + 3 events = its 5.
+    expect((await store.loadState('m1'))?.eventCount).toBe(5);
+
+    // A later compaction extends the baseline.
+    expect(await store.compact(sampleState('m1', 3), ['c'])).toBe(true);
+    expect((await store.loadBaseline('m1'))?.eventCount).toBe(3);
+    expect((await store.loadEvents()).map((e) => e.id)).toEqual(['d', 'e']);
+  });
+
+  it('writes nothing when the store changed since it was read (an event gone, or another baseline stored)', async () => {
+    const { store } = await storeWithHistory();
+    expect(await store.compact(sampleState('m1', 2), ['a', 'missing'])).toBe(false);
+    expect(await store.compact(sampleState('m1', 3), ['a', 'b'])).toBe(false); // Folded onto a baseline of 1 that is not stored.
+    expect(await store.loadBaseline('m1')).toBeNull();
+    expect(await store.countEvents()).toBe(5);
+
+    // Two tabs compact the same events: the second finds them gone and the baseline moved on.
+    expect(await store.compact(sampleState('m1', 2), ['a', 'b'])).toBe(true);
+    expect(await store.compact(sampleState('m1', 2), ['a', 'b'])).toBe(false);
+    expect(await store.compact(sampleState('m1', 3), ['b', 'c'])).toBe(false); // b is gone.
+    expect((await store.loadBaseline('m1'))?.eventCount).toBe(2);
+    expect((await store.loadEvents()).map((e) => e.id)).toEqual(['c', 'd', 'e']);
+
+    // An erase in between: erased events never come back as a baseline.
+    await store.eraseAll();
+    expect(await store.compact(sampleState('m1', 1), ['c'])).toBe(false);
+    expect(await store.exportAll()).toEqual({ events: [], states: [], baselines: [] });
+  });
+
+  it('checks and writes in one transaction: an erase from another tab in between never leaves a baseline', async () => {
+    const { store, name } = await storeWithHistory();
+    const { store: otherTab } = await freshStore({ name });
+    // Both start at once; whichever transaction runs first, nothing may be left afterwards.
+    const [compacted] = await Promise.all([store.compact(sampleState('m1', 2), ['a', 'b']), otherTab.eraseAll()]);
+    expect(compacted).toBe(true); // It was first: the erase then removed its baseline too.
+    expect(await store.exportAll()).toEqual({ events: [], states: [], baselines: [] });
+  });
+
+  it('is atomic: neither the baseline nor the deletions when a request fails and IndexedDB aborts', async () => {
+    const { store } = await storeWithHistory();
+    await store.compact(sampleState('m1', 1), ['a']);
+    const put = IDBObjectStore.prototype.put;
+    // The baseline write fails after it was issued, with the deletions already issued or not.
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      return this.name === 'baselines' ? this.add(value, key) : put.call(this, value, key);
+    });
+    const error = await rejection(store.compact(sampleState('m1', 3), ['b', 'c']));
+    expect(error.code).toBe('STORAGE_UNAVAILABLE');
+    expect((error.cause as DOMException).name).toBe('ConstraintError'); // cause is unknown; IndexedDB's DOMException.
+    vi.restoreAllMocks();
+    expect((await store.loadEvents()).map((e) => e.id)).toEqual(['b', 'c', 'd', 'e']);
+    expect((await store.loadBaseline('m1'))?.eventCount).toBe(1);
+  });
+
+  it('is atomic: the baseline is not kept when a deletion throws after it was issued', async () => {
+    const { store } = await storeWithHistory();
+    const remove = IDBObjectStore.prototype.delete;
+    vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(function (this: IDBObjectStore, query: IDBValidKey | IDBKeyRange) {
+      if (query === 'b') throw new DOMException('no', 'DataError');
+      return remove.call(this, query);
+    });
+    const error = await rejection(store.compact(sampleState('m1', 2), ['a', 'b']));
+    expect((error.cause as DOMException).name).toBe('DataError'); // cause is unknown; the DOMException thrown above.
+    vi.restoreAllMocks();
+    expect((await store.loadEvents()).map((e) => e.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await store.loadBaseline('m1')).toBeNull();
+  });
+
+  it('over quota, drops the state caches in a delete-only transaction and compacts on the second try', async () => {
+    const { store } = await storeWithHistory();
+    await store.append([], sampleState('other-model', 5));
+    const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    const put = IDBObjectStore.prototype.put;
+    let refused = 0;
+    // As Chromium does while the origin is over its quota: any transaction that puts fails.
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === 'baselines' && refused++ === 0) throw quota;
+      return put.call(this, value, key);
+    });
+    expect(await store.compact(sampleState('m1', 2), ['a', 'b'])).toBe(true);
+    expect(refused).toBe(2);
+    expect((await store.loadEvents()).map((e) => e.id)).toEqual(['c', 'd', 'e']);
+    expect((await store.loadBaseline('m1'))?.eventCount).toBe(2);
+    expect((await store.exportAll()).states).toEqual([]); // Caches: core rebuilds them from baseline + events.
+  });
+
+  it('over quota twice, rejects with STORAGE_QUOTA_EXCEEDED and keeps every event', async () => {
+    const { store } = await storeWithHistory();
+    const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    const put = IDBObjectStore.prototype.put;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === 'baselines') throw quota;
+      return put.call(this, value, key);
+    });
+    const error = await rejection(store.compact(sampleState('m1', 2), ['a', 'b']));
+    expect(error.code).toBe('STORAGE_QUOTA_EXCEEDED');
+    vi.restoreAllMocks();
+    expect(await store.countEvents()).toBe(5);
+    expect(await store.loadBaseline('m1')).toBeNull();
+  });
+
+  it('reads events before a time, oldest first, for retention', async () => {
+    const { store } = await storeWithHistory();
+    await store.append([viewEvent('a2', 2), viewEvent('z', 0)], sampleState('m1', 7));
+    expect((await store.loadEvents({ before: 3 })).map((e) => e.id)).toEqual(['z', 'a', 'a2', 'b']);
+    expect(await store.loadEvents({ before: 0 })).toEqual([]);
+    expect(await store.loadEvents({ before: Number.NEGATIVE_INFINITY })).toEqual([]);
+    expect(await store.loadEvents({ before: Number.POSITIVE_INFINITY })).toHaveLength(7);
+  });
+
+  it('exports the baselines, and erases them', async () => {
+    const { store, name } = await storeWithHistory();
+    await store.compact(sampleState('m1', 2), ['a', 'b']);
+    const data = await store.exportAll();
+    expect(data.baselines).toEqual([sampleState('m1', 2)]);
+    expect(data.events.map((e) => e.id)).toEqual(['c', 'd', 'e']);
+    expect(data.states).toEqual([sampleState('m1', 5)]);
+
+    await store.eraseAll();
+    expect(await store.exportAll()).toEqual({ events: [], states: [], baselines: [] });
+    const db = await openDB(name);
+    expect(await db.count('baselines')).toBe(0);
+    db.close();
+  });
+
+  it('reads an invalid baseline as null and reports it; the next compaction replaces it', async () => {
+    const { store, name, invalid } = await storeWithHistory();
+    await putRaw(name, 'baselines', { ...sampleState('m1', 1), vector: 'not a vector', stateVersion: STATE_VERSION, updatedAt: 1 });
+    expect(await store.loadBaseline('m1')).toBeNull();
+    expect(invalid.map((r) => [r.store, r.key, r.error.location.field])).toEqual([['baselines', 'm1', 'vector']]);
+    // Core folded onto an empty state then, and that is what compact checks against.
+    expect(await store.compact(sampleState('m1', 1), ['a'])).toBe(true);
+    expect(await store.loadBaseline('m1')).toEqual(sampleState('m1', 1));
   });
 });

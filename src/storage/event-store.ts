@@ -1,16 +1,27 @@
 /**
- * Core's EventStore on IndexedDB (stores and formats: schema.ts). Owns the `events` and `state`
- * stores; callers never see the database.
+ * Core's EventStore on IndexedDB (stores and formats: schema.ts). Owns the `events`, `state` and
+ * `baselines` stores; callers never see the database.
  *
- * - append writes the events and the state in one readwrite transaction over both stores, so a
- *   crash, a quota error or a closed tab leaves both or neither. Events are `put` by id: a retried
- *   or duplicated event is stored once.
+ * - append writes the events and the state in one readwrite transaction, so a crash, a quota error
+ *   or a closed tab leaves both or neither. Events are `put` by id: a retried or duplicated event
+ *   is stored once.
+ * - compact puts a model's new baseline and deletes the events it folded in one transaction, after
+ *   checking in that transaction that the store is as the caller read it (every event still there,
+ *   the stored baseline the one it extended): two tabs compacting at once, or an erase in between,
+ *   then write nothing rather than count events twice or resurrect erased ones. Chromium refuses
+ *   every transaction that writes once the origin's usage has reached its quota, even one that
+ *   deletes far more than it adds (a delete-only one still commits; seen in Chromium 156 with a
+ *   quota lowered through DevTools). So when the compaction itself hits the quota, the `state`
+ *   records, caches that core rebuilds from baselines + events, are deleted in a delete-only
+ *   transaction and the compaction is tried once more.
  * - Everything read back is validated (parseEvent, parseStateRecord). An invalid record, e.g.
  *   written by a newer or buggy version of the app or edited in devtools, is skipped and reported
  *   through `onInvalidRecords`, never thrown: one bad record must not cost the shopper the
  *   others. It is left in place (reading never writes, and a newer tab may understand it); the
- *   next append of that model's state overwrites a bad state record, and eraseAll removes all.
- *   A state that cannot be used reads as null, so core rebuilds it from the events.
+ *   next append of that model's state overwrites a bad state record, the next compaction a bad
+ *   baseline, and eraseAll removes all. A state that cannot be used reads as null, so core rebuilds
+ *   it from the baseline and the events; a baseline that cannot be used reads as null too (the
+ *   events it folded are gone, so core starts from the remaining events).
  * - Failures become RecErrors: STORAGE_QUOTA_EXCEEDED when the origin is out of space,
  *   STORAGE_UNAVAILABLE otherwise (including use after close, or after another tab's upgrade
  *   made this connection close itself).
@@ -20,8 +31,8 @@ import { RecError, toRecError } from '../core/errors.ts';
 import { parseEvent, type InteractionEvent } from '../core/interactions.ts';
 import type { EventStore, StoredData } from '../core/ports.ts';
 import type { InterestState } from '../core/state.ts';
-import { openVitrineDB, toStorageError, type ConnectionLoss } from './db.ts';
-import { DB_NAME, STORE_NAMES, type VitrineDB } from './schema.ts';
+import { isQuotaError, openVitrineDB, toStorageError, type ConnectionLoss } from './db.ts';
+import { DB_NAME, STORE_NAMES, type StateRecord, type VitrineDB } from './schema.ts';
 import { parseStateRecord, toStateRecord } from './state-record.ts';
 
 /** A stored record that failed validation and was skipped. */
@@ -49,8 +60,11 @@ export interface EventStoreOptions {
   readonly openTimeoutMs?: number | undefined;
 }
 
-/** A transaction over both stores (every transaction here spans both, see STORE_NAMES). */
+/** A transaction over every store (every transaction here spans them all, see STORE_NAMES). */
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<VitrineDB, typeof STORE_NAMES, Mode>;
+
+/** The stores holding InterestStates (StateRecords). */
+type StateStore = 'state' | 'baselines';
 
 /**
  * Opens the IndexedDB-backed EventStore.
@@ -92,14 +106,20 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
     }
   };
 
-  /** Every valid event in `tx`, oldest first; invalid ones go to `invalid`. */
-  const readEvents = async (tx: Tx<'readonly'>, invalid: InvalidRecord[]): Promise<InteractionEvent[]> => {
+  /** Every valid event in `tx` (with `time` before `before`, if given), oldest first; invalid ones go to `invalid`. */
+  const readEvents = async (tx: Tx<'readonly'>, invalid: InvalidRecord[], before?: number): Promise<InteractionEvent[]> => {
     const store = tx.objectStore('events');
     const byTime = store.index('by-time');
-    const [indexed, total, indexedCount] = await Promise.all([byTime.getAll(), store.count(), byTime.count()]);
-    // A record whose `time` is not a valid key (missing, NaN) is absent from the index; such a
-    // record is invalid anyway, but read the whole store then so it is reported, not silently lost.
-    const raw: readonly unknown[] = total === indexedCount ? indexed : sortByTime(await store.getAll());
+    let raw: readonly unknown[];
+    if (before === undefined) {
+      const [indexed, total, indexedCount] = await Promise.all([byTime.getAll(), store.count(), byTime.count()]);
+      // A record whose `time` is not a valid key (missing, NaN) is absent from the index; such a
+      // record is invalid anyway, but read the whole store then so it is reported, not silently lost.
+      raw = total === indexedCount ? indexed : sortByTime(await store.getAll());
+    } else {
+      // A record without a valid time has no age; it is reported when all events are read.
+      raw = await byTime.getAll(IDBKeyRange.upperBound(before, true));
+    }
     const events: InteractionEvent[] = [];
     for (const value of raw) {
       const key = recordKey(value, 'id');
@@ -112,25 +132,60 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
     return events;
   };
 
-  /** Every usable state in `tx`; invalid ones go to `invalid`, other-version ones are left out. */
-  const readStates = async (tx: Tx<'readonly'>, invalid: InvalidRecord[]): Promise<InterestState[]> => {
-    const raw: readonly unknown[] = await tx.objectStore('state').getAll();
+  /** Every usable record of `store` in `tx`; invalid ones go to `invalid`, other-version ones are left out. */
+  const readStates = async (tx: Tx<'readonly'>, store: StateStore, invalid: InvalidRecord[]): Promise<InterestState[]> => {
+    const raw: readonly unknown[] = await tx.objectStore(store).getAll();
     const states: InterestState[] = [];
     for (const value of raw) {
-      const state = parseState(value, recordKey(value, 'modelKey'), invalid);
+      const state = parseState(store, value, recordKey(value, 'modelKey'), invalid);
       if (state !== null) states.push(state);
     }
     return states;
   };
 
-  const parseState = (value: unknown, modelKey: string | null, invalid: InvalidRecord[]): InterestState | null => {
+  /** A `state` or `baselines` record as an InterestState; null (and reported if invalid) when it cannot be used. */
+  const parseState = (store: StateStore, value: unknown, modelKey: string | null, invalid: InvalidRecord[]): InterestState | null => {
     try {
       // A record without a string modelKey cannot match any key: parseStateRecord reports the field.
-      return parseStateRecord(value, modelKey ?? '', `indexeddb:${name}/state/${modelKey ?? '?'}`);
+      return parseStateRecord(value, modelKey ?? '', `indexeddb:${name}/${store}/${modelKey ?? '?'}`);
     } catch (error) {
-      invalid.push({ store: 'state', key: modelKey, error: toRecError(error, 'EVENT_INVALID') });
+      invalid.push({ store, key: modelKey, error: toRecError(error, 'EVENT_INVALID') });
       return null;
     }
+  };
+
+  /** Reads one model's record from `state` or `baselines`. */
+  const loadRecord = (store: StateStore, modelKey: string, action: string): Promise<InterestState | null> =>
+    run(action, async (db) => {
+      const value: unknown = await db.get(store, modelKey);
+      if (value === undefined) return null;
+      const invalid: InvalidRecord[] = [];
+      return reported(parseState(store, value, modelKey, invalid), invalid);
+    });
+
+  /**
+   * One attempt at compacting (see the module header): checks, then writes, in one transaction.
+   * @returns false, writing nothing, when the store is not as the caller read it.
+   */
+  const compactOnce = async (db: IDBPDatabase<VitrineDB>, record: StateRecord, removeEventIds: readonly string[]): Promise<boolean> => {
+    const tx = db.transaction(STORE_NAMES, 'readwrite');
+    // Handled here if the checks fail (the transaction then aborts); writeAll awaits it otherwise.
+    tx.done.catch(() => undefined);
+    const events = tx.objectStore('events');
+    const [previous, ...present] = await Promise.all([tx.objectStore('baselines').get(record.modelKey), ...removeEventIds.map((id) => events.count(id))]);
+    // A missing or unusable stored baseline reads as none (loadBaseline gives null): the caller
+    // folded onto an empty state then.
+    const previousCount = previous === undefined ? 0 : (parseState('baselines', previous, record.modelKey, [])?.eventCount ?? 0);
+    if (previousCount !== record.eventCount - removeEventIds.length || present.some((count) => count === 0)) {
+      await tx.done; // Nothing was written: it commits empty.
+      return false;
+    }
+    await writeAll(tx, function* (tx) {
+      yield tx.objectStore('baselines').put(record);
+      const store = tx.objectStore('events');
+      for (const id of removeEventIds) yield store.delete(id);
+    });
+    return true;
   };
 
   const reported = <T>(result: T, invalid: readonly InvalidRecord[]): T => {
@@ -141,22 +196,18 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
   return {
     kind: 'indexeddb',
 
-    loadEvents: () =>
+    loadEvents: (query = {}) =>
       run('read the stored events', async (db) => {
         const invalid: InvalidRecord[] = [];
         const tx = db.transaction(STORE_NAMES, 'readonly');
-        return reported(await readEvents(tx, invalid), invalid);
+        return reported(await readEvents(tx, invalid, query.before), invalid);
       }),
 
     countEvents: () => run('count the stored events', (db) => db.count('events')),
 
-    loadState: (modelKey) =>
-      run('read the stored interest state', async (db) => {
-        const value: unknown = await db.get('state', modelKey);
-        if (value === undefined) return null;
-        const invalid: InvalidRecord[] = [];
-        return reported(parseState(value, modelKey, invalid), invalid);
-      }),
+    loadState: (modelKey) => loadRecord('state', modelKey, 'read the stored interest state'),
+
+    loadBaseline: (modelKey) => loadRecord('baselines', modelKey, 'read the compacted history'),
 
     append: (events, state) =>
       run('save the interaction', async (db) => {
@@ -168,12 +219,28 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
         });
       }),
 
+    compact: (baseline, removeEventIds) =>
+      run('compact older events', async (db) => {
+        const record = toStateRecord(baseline, now());
+        try {
+          return await compactOnce(db, record, removeEventIds);
+        } catch (error) {
+          if (!isQuotaError(error)) throw error;
+          // Over quota, only a delete-only transaction commits (see the module header): drop the
+          // state caches, which frees room without losing anything, and try once more.
+          await writeAll(db.transaction(STORE_NAMES, 'readwrite'), function* (tx) {
+            yield tx.objectStore('state').clear();
+          });
+          return await compactOnce(db, record, removeEventIds);
+        }
+      }),
+
     exportAll: () =>
       run('export the stored data', async (db): Promise<StoredData> => {
         const invalid: InvalidRecord[] = [];
         const tx = db.transaction(STORE_NAMES, 'readonly');
-        const [events, states] = await Promise.all([readEvents(tx, invalid), readStates(tx, invalid)]);
-        return reported({ events, states }, invalid);
+        const [events, states, baselines] = await Promise.all([readEvents(tx, invalid), readStates(tx, 'state', invalid), readStates(tx, 'baselines', invalid)]);
+        return reported({ events, states, baselines }, invalid);
       }),
 
     eraseAll: () =>

@@ -6,11 +6,20 @@
  *    keyed by its `id` (so a write retried or seen from two tabs is stored once). Indexes:
  *    `by-time` (epoch ms; loadEvents reads in this order), `by-session` and `by-type` (for the
  *    privacy panel and later clean-up by age or kind). This is the source of truth.
- *  - `state`: one `StateRecord` per model (`modelKey`): the shopper's `InterestState` folded over
- *    the events, plus `stateVersion` and `updatedAt`. It is a cache: a missing, unreadable or
- *    other-version record is rebuilt from `events` by core.
+ *  - `baselines` (since version 2): one `StateRecord` per model (`modelKey`): the fold of every
+ *    event compacted away for that model (when the storage was full, or the events were older than
+ *    the retention period), oldest first. The events it folded are gone, so together with the
+ *    remaining `events` it is the record: the baseline's eventCount says how many it holds.
+ *  - `state`: one `StateRecord` per model (`modelKey`): the shopper's `InterestState`, the fold of
+ *    that model's baseline and then the events, plus `stateVersion` and `updatedAt`. It is a cache,
+ *    trusted only when its eventCount is the baseline's plus the number of events: a missing,
+ *    unreadable, other-version or stale record is rebuilt from `baselines` + `events` by core.
  *
- * The interest vector is stored as a Float32Array, not a number[]: IndexedDB's structured clone
+ * A baseline serves only its own model: the events it folded cannot be replayed for another one, so
+ * after a model change the old model's baseline is left as it is (for a switch back) and the new
+ * model starts from the events still stored.
+ *
+ * The interest vector (of states and baselines) is stored as a Float32Array, not a number[]: IndexedDB's structured clone
  * keeps typed arrays as they are, so the record is compact (4 bytes a value) and reads back
  * bit-exact with no conversion. It is copied before writing so a view into a larger buffer never
  * drags that whole buffer into storage (see state-record.ts).
@@ -28,7 +37,7 @@ export const DB_NAME = 'vitrine';
  * The schema version. Bump it with a new `if (oldVersion < N)` step in upgradeVitrineDB whenever a
  * store or index changes; never edit a step that has shipped.
  */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /**
  * The format of a `state` record, independent of DB_VERSION: bump it when InterestState or its
@@ -36,7 +45,7 @@ export const DB_VERSION = 1;
  */
 export const STATE_VERSION = 1;
 
-/** An InterestState as stored: the state itself plus bookkeeping. */
+/** An InterestState as stored (in `state` and in `baselines`): the state itself plus bookkeeping. */
 export interface StateRecord extends InterestState {
   /** STATE_VERSION when written. */
   readonly stateVersion: typeof STATE_VERSION;
@@ -62,10 +71,14 @@ export interface VitrineDB extends DBSchema {
     key: string;
     value: StateRecord;
   };
+  baselines: {
+    key: string;
+    value: StateRecord;
+  };
 }
 
 /** The names of the object stores, as a value (for transactions over all of them). */
-export const STORE_NAMES = ['events', 'state'] as const satisfies readonly StoreNames<VitrineDB>[];
+export const STORE_NAMES = ['events', 'state', 'baselines'] as const satisfies readonly StoreNames<VitrineDB>[];
 
 /**
  * Creates or migrates the schema, one versioned step at a time, inside the open's versionchange
@@ -88,5 +101,10 @@ export function upgradeVitrineDB(
     events.createIndex('by-type', 'type');
     db.createObjectStore('state', { keyPath: 'modelKey' });
   }
-  // Next: `if (oldVersion < 2) { const events = _transaction.objectStore('events'); … }`
+  if (oldVersion < 2) {
+    // Compaction (storage full, retention): existing events and states are kept as they are; a
+    // state written by version 1 is still trusted, as no baseline means an eventCount of 0.
+    db.createObjectStore('baselines', { keyPath: 'modelKey' });
+  }
+  // Next: `if (oldVersion < 3) { const events = _transaction.objectStore('events'); … }`
 }

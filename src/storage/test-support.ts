@@ -2,6 +2,7 @@
  * Fixtures for the storage tests: events, states and unique database names, so tests sharing
  * fake-indexeddb's global factory never see each other's data.
  */
+import { openDB, type IDBPDatabase } from 'idb';
 import { RecError } from '../core/errors.ts';
 import { toItemId, toSessionId } from '../core/ids.ts';
 import type { InteractionEvent } from '../core/interactions.ts';
@@ -46,4 +47,36 @@ export async function rejection(promise: Promise<unknown>): Promise<RecError> {
   );
   if (!(error instanceof RecError)) throw error;
   return error;
+}
+
+/**
+ * Creates a database exactly as version 1 of the schema did (its upgrade step, re-declared here on
+ * purpose: later schema changes must keep its data), with `events` view events and, if `state` is
+ * given, that state record; and returns the open version 1 connection, like a tab of the old app.
+ * @param name the database name.
+ * @param events how many events to write (times 1000, 990, …: newest first, as written out of order).
+ * @param state a state to store as version 1 wrote it (stateVersion 1).
+ */
+export async function createVersion1Database(name: string, events = 0, state: InterestState | null = null): Promise<IDBPDatabase> {
+  const v1 = await openDB(name, 1, {
+    upgrade(db) {
+      const store = db.createObjectStore('events', { keyPath: 'id' });
+      store.createIndex('by-time', 'time');
+      store.createIndex('by-session', 'session');
+      store.createIndex('by-type', 'type');
+      db.createObjectStore('state', { keyPath: 'modelKey' });
+    },
+  });
+  const tx = v1.transaction(['events', 'state'], 'readwrite');
+  await Promise.all([
+    ...version1Events(events).map((event) => tx.objectStore('events').put(event)),
+    ...(state === null ? [] : [tx.objectStore('state').put({ ...state, vector: state.vector.slice(), stateVersion: 1, updatedAt: 123 })]),
+    tx.done,
+  ]);
+  return v1;
+}
+
+/** @returns the events createVersion1Database writes, in the order it writes them. */
+export function version1Events(count: number): InteractionEvent[] {
+  return Array.from({ length: count }, (_, i) => viewEvent(`e${String(i).padStart(4, '0')}`, 100_000 - i * 10, `item-${i % 7}`));
 }
