@@ -2,7 +2,7 @@
 // Driven through the UI: real clicks on the first card's "Add to cart" button, on the wasm backend
 // (a thousand re-ranks on the software WebGPU adapter would take minutes and test nothing more).
 import type { Page } from '@playwright/test';
-import { expect, Storefront, test } from './fixtures.ts';
+import { expect, fault, observe, Storefront, test } from './fixtures.ts';
 import { readStored } from './stored.ts';
 
 /** Runs in the page: clicks the first card's "Add to cart" `times` times, yielding between clicks. */
@@ -17,7 +17,7 @@ async function clickAddToCart(times: number): Promise<void> {
 
 const firstAddToCart = (page: Page) => page.getByRole('region', { name: 'Recommended products' }).locator('[data-item-id]').first().getByRole('button', { name: 'Add to cart' });
 
-test('two tabs interleaving 500 interactions each store all 1,000 exactly once, and both rank with all of them', async ({ context }) => {
+test('two tabs interleaving 500 interactions each store all 1,000 exactly once, and both rank with all of them', fault('Two tabs of the shop interleave 500 interactions each, writing at the same time'), async ({ context }) => {
   test.setTimeout(600_000);
   const tabs = [new Storefront(await context.newPage()), new Storefront(await context.newPage())];
   for (const tab of tabs) await tab.open('?backend=wasm&limit=4');
@@ -37,9 +37,10 @@ test('two tabs interleaving 500 interactions each store all 1,000 exactly once, 
     await expect.poll(() => tab.eventCount(), { timeout: 120_000 }).toBeGreaterThanOrEqual(reranking);
     expect(await tab.eventCount()).toBeLessThanOrEqual((await readStored(tab.page)).events);
   }
+  observe(`stored ${stored.byType['add_to_cart']} add-to-carts under ${stored.distinctIds} distinct ids (${stored.events} events); rankings count ${await first.eventCount()} and ${await second.eventCount()} events`);
 });
 
-test('a reload in the middle of writes leaves no partial or corrupt state', async ({ storefront, page }) => {
+test('a reload in the middle of writes leaves no partial or corrupt state', fault('The page reloads while a burst of 30 interactions is being written'), async ({ storefront, page }) => {
   await storefront.open('?backend=wasm');
   // Fire a burst of interactions without waiting for them, then reload while they are being written.
   for (let i = 0; i < 30; i++) await firstAddToCart(page).click({ noWaitAfter: true });
@@ -55,4 +56,5 @@ test('a reload in the middle of writes leaves no partial or corrupt state', asyn
   const shown = await storefront.eventCount();
   expect(shown).toBeLessThanOrEqual(stored.events);
   expect(shown).toBeGreaterThanOrEqual(stored.events - (stored.byType['impression'] ?? 0));
+  observe(`after the reload: ${stored.byType['add_to_cart']} add-to-carts stored, every id once; the first ranking folded ${shown} of ${stored.events} stored events (the rest: new impressions)`);
 });
