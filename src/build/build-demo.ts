@@ -20,7 +20,7 @@ import type { SentenceEncoder } from '../engine/text-encoder.ts';
 import { DEMO_GENERATOR_VERSION, generateDemoCatalog, type DemoCatalog, type DemoCatalogOptions } from './demo-catalog.ts';
 import { embedTexts, itemText } from './embed.ts';
 import { DEMO_MODEL_DIR, REPO_ROOT } from './paths.ts';
-import { createProgress, formatSeconds } from './progress.ts';
+import { createProgress, formatBytes, formatSeconds } from './progress.ts';
 import { verifyModelDir, writeModel } from './write-model.ts';
 
 /** Bump to force a rebuild of every demo model after a builder change the input hash cannot see. */
@@ -154,13 +154,6 @@ async function installedEncoderVersion(): Promise<string> {
 
 function relativeToRoot(path: string): string {
   return path.startsWith(`${REPO_ROOT}/`) ? path.slice(REPO_ROOT.length + 1) : path;
-}
-
-/** @param bytes a size; @returns e.g. "4.9 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
 }
 
 /** The command line of `npm run models:demo [-- --force]`. */

@@ -4,54 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SentenceEncoder } from '../engine/text-encoder.ts';
 import { cacheKey, embedTexts, itemText } from './embed.ts';
-
+import { fakeEncoder } from './test-support.ts';
 const DIM = 4;
-
-interface FakeEncoder {
-  readonly loads: number;
-  readonly embedded: string[];
-  readonly calls: number;
-  readonly disposed: number;
-  load(): Promise<SentenceEncoder>;
-}
-
-/** A deterministic fake: the vector of a text is derived from its characters, then normalised. */
-function fakeEncoder(dim = DIM): FakeEncoder {
-  const state = { loads: 0, embedded: [] as string[], calls: 0, disposed: 0 };
-  const vectorOf = (text: string): number[] => {
-    const v = Array.from({ length: dim }, (_, j) => 1 + ((text.charCodeAt(j % text.length) * (j + 1)) % 17));
-    const norm = Math.hypot(...v);
-    return v.map((x) => x / norm);
-  };
-  return {
-    get loads() {
-      return state.loads;
-    },
-    get embedded() {
-      return state.embedded;
-    },
-    get calls() {
-      return state.calls;
-    },
-    get disposed() {
-      return state.disposed;
-    },
-    async load() {
-      state.loads++;
-      return {
-        dim,
-        async embed(texts) {
-          state.calls++;
-          state.embedded.push(...texts);
-          return Float32Array.from(texts.flatMap(vectorOf));
-        },
-        dispose() {
-          state.disposed++;
-        },
-      };
-    },
-  };
-}
 
 let cacheDir = '';
 beforeEach(async () => {

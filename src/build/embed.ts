@@ -9,13 +9,15 @@
  * New records are appended after every batch, so an interrupted build keeps what it embedded; a
  * torn last record is dropped on the next open. The encoder is loaded only when something is
  * missing, and this module imports no TF.js itself (the encoder is injected), so it is cheap to
- * test with a fake.
+ * test with a fake. The injected encoder may be a pool of worker threads (encoder-pool.ts, one
+ * encoder per core); the cache file is still written only here, by one writer in the main thread.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, truncate, appendFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RecError } from '../core/errors.ts';
 import type { SentenceEncoder } from '../engine/text-encoder.ts';
+import { parseTextTemplate, renderTextTemplate } from './ingest/text-template.ts';
 import { EMBEDDING_CACHE_DIR } from './paths.ts';
 import { SILENT_PROGRESS, type Progress } from './progress.ts';
 
@@ -34,15 +36,15 @@ export interface TextFields {
   readonly description?: string | null;
 }
 
+/** The demo's text template (the CLI's is configurable). */
+const ITEM_TEXT_TEMPLATE = parseTextTemplate('{title}. {category}. {description}');
+
 /**
  * The text embedded for an item: `${title}. ${category}. ${description}`, leaving out empty parts.
  * @param item the item's text fields.
  */
 export function itemText(item: TextFields): string {
-  return [item.title, item.category ?? '', item.description ?? '']
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .join('. ');
+  return renderTextTemplate(ITEM_TEXT_TEMPLATE, (field) => (field === 'title' ? item.title : field === 'category' ? (item.category ?? '') : (item.description ?? '')));
 }
 
 export interface EmbedOptions {

@@ -5,6 +5,8 @@
  * The model itself (tokeniser, graph, normalisation) is engine/text-encoder.ts, shared with the
  * browser, so item vectors and in-browser query vectors land in the same space.
  * Imported lazily by the builder scripts: loading TF.js is skipped when the model is up to date.
+ * It is also the entry of the encoder worker threads (`serveNodeEncoder`), so each worker runs the
+ * very same loading code.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -13,6 +15,7 @@ import { RecError } from '../core/errors.ts';
 import type { BackendName } from '../core/ports.ts';
 import { initBackend } from '../engine/backend.ts';
 import { ENCODER, loadSentenceEncoder, type EncoderFiles, type SentenceEncoder } from '../engine/text-encoder.ts';
+import { createEncoderPool, serveEncoder, type EncoderPool } from './encoder-pool.ts';
 
 export { ENCODER };
 
@@ -51,4 +54,19 @@ export function nodeEncoderFiles(dir: string = encoderDir()): EncoderFiles {
 export async function loadNodeSentenceEncoder(log: (message: string) => void = () => {}): Promise<SentenceEncoder> {
   await initNodeBackend(log);
   return loadSentenceEncoder(nodeEncoderFiles());
+}
+
+/**
+ * The entry of an encoder worker thread (see encoder-pool.ts): loads the encoder on wasm and serves it.
+ */
+export function serveNodeEncoder(): Promise<void> {
+  return serveEncoder(() => loadNodeSentenceEncoder());
+}
+
+/**
+ * Starts `size` worker threads, each with its own sentence encoder on tfjs wasm (one core each).
+ * @param size how many workers.
+ */
+export function createNodeEncoderPool(size: number): Promise<EncoderPool> {
+  return createEncoderPool({ size, worker: { module: new URL(import.meta.url), entry: 'serveNodeEncoder' } });
 }

@@ -1,7 +1,8 @@
 /**
  * A small progress line for long builder steps, on stderr so stdout stays the summary. On a TTY it
  * rewrites one line in place (at most a few times a second); otherwise (CI, pipes) it prints a line
- * every ~10% so logs stay short. Owns nothing else; embed.ts reports through it.
+ * every ~10% so logs stay short. Also the two formatters of durations and sizes that every builder
+ * message uses. Owns nothing else; embed.ts and build-model.ts report through it.
  */
 
 /** Receives progress of a counted task. */
@@ -68,4 +69,11 @@ export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** @param bytes a size; @returns e.g. "4.9 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${bytes} B`;
 }

@@ -141,4 +141,27 @@ describe('writeModel', () => {
     expect((await verifyModelDir(outDir)).manifest).toEqual(first.manifest);
     expect(await readdir(root)).toEqual(['tiny']);
   });
+
+  it('writes a query projection (encoder.dim x dim) that core loads back, and records encoder.dim', async () => {
+    const outDir = join(root, 'fused');
+    const projection = Float32Array.from({ length: 16 * DIM }, (_, i) => ((i * 7) % 11) / 11 - 0.5);
+    const written = await writeModel({ outDir, catalogId: 'fused', items, vectors, dim: DIM, dtype: 'int8', encoder: { ...encoder, dim: 16 }, projection });
+    expect(written.manifest.encoder).toEqual({ ...encoder, dim: 16 });
+    expect(written.manifest.files.projection).toMatchObject({ path: 'projection.f32', bytes: 16 * DIM * 4 });
+    const loaded = await verifyModelDir(outDir);
+    expect(Array.from(loaded.projection ?? [])).toEqual(Array.from(projection));
+    expect(loaded.manifest.encoder.dim).toBe(16);
+  });
+
+  it('refuses reduced vectors without a projection, or a projection of the wrong size', async () => {
+    const outDir = join(root, 'fused');
+    await expect(writeModel({ outDir, catalogId: 'fused', items, vectors, dim: DIM, encoder: { ...encoder, dim: 16 } })).rejects.toMatchObject({
+      code: 'MODEL_DIMENSION_MISMATCH',
+      message: expect.stringMatching(/a projection \(16 x 8\) is required/),
+    });
+    await expect(writeModel({ outDir, catalogId: 'fused', items, vectors, dim: DIM, encoder: { ...encoder, dim: 16 }, projection: new Float32Array(10) })).rejects.toMatchObject({
+      code: 'MODEL_DIMENSION_MISMATCH',
+    });
+    expect(await readdir(root)).toEqual([]);
+  });
 });

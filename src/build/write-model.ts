@@ -1,7 +1,9 @@
 /**
  * Writes a built model folder: `vectors.<dtype>.bin`, `catalog.json`, optional `popularity.f32`,
- * any extra assets (images, build info) and `manifest.json` in core's format, with every file's
- * byte size and sha256 computed by core's `sha256Hex` (the same function the browser checks with).
+ * optional `projection.f32` (encoder.dim x dim, when the item vectors are fused or reduced rather
+ * than raw encoder vectors), any extra assets (images, build info) and `manifest.json` in core's
+ * format, with every file's byte size and sha256 computed by core's `sha256Hex` (the same function
+ * the browser checks with).
  *
  * Two guarantees, because the browser trusts only what it can verify:
  *  - Atomic: everything is written into a sibling temporary folder, which replaces the target only
@@ -16,7 +18,7 @@ import { RecError, type RecErrorCode } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { MANIFEST_FILE, parseManifest, type ModelFile, type ModelManifest } from '../core/manifest.ts';
 import { loadModel, type LoadedModel, type ModelSource } from '../core/model.ts';
-import { encodeVectors, type VectorDtype } from '../core/vectors.ts';
+import { encodeVectors, VECTOR_DTYPES, type VectorDtype } from '../core/vectors.ts';
 
 /** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
 export interface ModelItemInput {
@@ -48,8 +50,16 @@ export interface WriteModelOptions {
   readonly dtype?: VectorDtype;
   /** One value in [0, 1] per item, or null/undefined for none. */
   readonly popularity?: Float32Array | null;
-  /** The text encoder that produced the vectors. */
-  readonly encoder: { readonly name: string; readonly version: string };
+  /**
+   * The text encoder behind the vectors; `dim` is its output size (default: the vectors' dim, i.e.
+   * raw encoder vectors). When it differs from `dim`, a projection is required.
+   */
+  readonly encoder: { readonly name: string; readonly version: string; readonly dim?: number };
+  /**
+   * encoder.dim x dim float32, row-major: maps a query's encoder vector into the item space, so
+   * in-browser search works over fused or reduced item vectors. Null/undefined for raw vectors.
+   */
+  readonly projection?: Float32Array | null;
   readonly assets?: readonly ModelAsset[];
   /** Recorded as `createdAt` (default: now). */
   readonly createdAt?: Date;
@@ -78,18 +88,21 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
   const { items, vectors, dim, catalogId, encoder } = options;
   const dtype = options.dtype ?? 'float32';
   const popularity = options.popularity ?? null;
-  checkInputs(options, dtype);
+  const projection = options.projection ?? null;
+  const encoderDim = encoder.dim ?? dim;
+  checkInputs(options, dtype, encoderDim);
 
   const dir = resolve(options.outDir);
   await removeLeftovers(dir);
   const temp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   await mkdir(temp, { recursive: true });
   try {
-    const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile } = {
+    const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile } = {
       vectors: await writeTracked(temp, `vectors.${dtype}.bin`, encodeVectors(vectors, items.length, dim, dtype)),
       catalog: await writeTracked(temp, 'catalog.json', new TextEncoder().encode(catalogJson(items))),
     };
-    if (popularity !== null) files.popularity = await writeTracked(temp, 'popularity.f32', encodePopularity(popularity));
+    if (popularity !== null) files.popularity = await writeTracked(temp, 'popularity.f32', encodeFloat32(popularity));
+    if (projection !== null) files.projection = await writeTracked(temp, 'projection.f32', encodeFloat32(projection));
     let assetBytes = 0;
     for (const asset of options.assets ?? []) {
       checkRelativePath(asset.path, 'asset');
@@ -106,7 +119,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
       itemCount: items.length,
       dim,
       dtype,
-      encoder: { name: encoder.name, version: encoder.version },
+      encoder: { name: encoder.name, version: encoder.version, dim: encoderDim },
       files,
     };
     // Validate what we are about to write with the browser's parser, then write it.
@@ -167,11 +180,9 @@ function catalogJson(items: readonly ModelItemInput[]): string {
   return `{"items":[\n${rows.join(',\n')}\n]}\n`;
 }
 
-function encodePopularity(values: Float32Array): Uint8Array {
-  const out = new Uint8Array(values.length * 4);
-  const view = new DataView(out.buffer);
-  values.forEach((value, i) => view.setFloat32(i * 4, value, true));
-  return out;
+/** Little-endian float32 values: the layout of popularity.f32 and projection.f32 (core's float32 vectors layout). */
+function encodeFloat32(values: Float32Array): Uint8Array {
+  return encodeVectors(values, 1, values.length, 'float32');
 }
 
 async function writeTracked(dir: string, path: string, bytes: Uint8Array): Promise<ModelFile> {
@@ -179,7 +190,7 @@ async function writeTracked(dir: string, path: string, bytes: Uint8Array): Promi
   return { path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
 }
 
-function checkInputs(options: WriteModelOptions, dtype: VectorDtype): void {
+function checkInputs(options: WriteModelOptions, dtype: VectorDtype, encoderDim: number): void {
   const { items, vectors, dim } = options;
   const where = { file: resolve(options.outDir) };
   const bad = (message: string, code: RecErrorCode = 'MANIFEST_INVALID'): never => {
@@ -193,7 +204,16 @@ function checkInputs(options: WriteModelOptions, dtype: VectorDtype): void {
   if (options.catalogId.trim() === '') bad('catalogId must not be empty');
   const popularity = options.popularity ?? null;
   if (popularity !== null && popularity.length !== items.length) bad(`expected ${items.length} popularity values, found ${popularity.length}`);
-  if (!['float32', 'float16', 'int8'].includes(dtype)) bad(`unknown dtype ${dtype}`);
+  if (!(VECTOR_DTYPES as readonly string[]).includes(dtype)) bad(`unknown dtype ${dtype}`);
+  if (!Number.isInteger(encoderDim) || encoderDim < 1) bad(`encoder.dim must be a positive integer, found ${encoderDim}`);
+  const projection = options.projection ?? null;
+  if (projection === null && encoderDim !== dim) {
+    bad(`the vectors have ${dim} dimensions but the encoder ${encoderDim}: a projection (${encoderDim} x ${dim}) is required so search works`, 'MODEL_DIMENSION_MISMATCH');
+  }
+  if (projection !== null && projection.length !== encoderDim * dim) {
+    bad(`expected a projection of ${encoderDim} x ${dim} = ${encoderDim * dim} values, found ${projection.length}`, 'MODEL_DIMENSION_MISMATCH');
+  }
+  if (projection !== null && !projection.every(Number.isFinite)) bad('the projection has a non-finite value', 'MODEL_VECTORS_INVALID');
 }
 
 function checkRelativePath(path: string, what: string): void {

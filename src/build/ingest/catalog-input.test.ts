@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CATALOG_FIELDS, readCatalog, type CatalogFields } from './catalog-input.ts';
+import { createProblemLog } from './problems.ts';
+import { parseTextTemplate } from './text-template.ts';
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+const TEMPLATE = parseTextTemplate('{title}. {category}. {brand}. {description}');
+
+function read(text: string | Uint8Array, file = 'items.jsonl', fields: CatalogFields = DEFAULT_CATALOG_FIELDS, strict = false) {
+  const problems = createProblemLog(file, { strict, code: 'CATALOG_INVALID' });
+  const catalog = readCatalog(typeof text === 'string' ? utf8(text) : text, file, { fields, template: TEMPLATE, textCase: 'auto', problems });
+  return { catalog, summary: problems.summary() };
+}
+
+describe('readCatalog (JSON Lines)', () => {
+  it('gives each bad line its own counted reason and file:line, and keeps the good ones', () => {
+    const latin1 = Uint8Array.from([...utf8('{"id":"l1","title":"Caf'), 0xe9, ...utf8('"}')]);
+    const bytes = new Uint8Array([
+      ...utf8(
+        [
+          '{"id":"a1","title":"Frying Pan","category":"Kitchen","description":"Non-stick.","price":24.5,"image":"a1.jpg"}',
+          '',
+          '{"id":7,"title":"Kettle"}',
+          'not json',
+          '[1,2]',
+          '{"title":"No id"}',
+          '{"id":"a1","title":"Again"}',
+          '{"id":"a2","title":"  "}',
+          '{"id":"a3","title":42}',
+          '{"id":"a4","title":"Lamp","category":{"x":1}}',
+          '{"id":"a5","title":"Lamp","price":"cheap"}',
+        ].join('\n') + '\n',
+      ),
+      ...latin1,
+      ...utf8('\n'),
+    ]);
+    const { catalog, summary } = read(bytes);
+    expect(catalog.items).toEqual([
+      { id: 'a1', title: 'Frying Pan', category: 'Kitchen', description: 'Non-stick.', price: 24.5, image: 'a1.jpg' },
+      { id: '7', title: 'Kettle', category: '', description: '', price: null, image: null },
+    ]);
+    expect(catalog.texts).toEqual(['Frying Pan. Kitchen. Non-stick.', 'Kettle']);
+    expect(catalog.records).toBe(11);
+    expect(summary.skipped).toBe(9);
+    expect(summary.byReason).toEqual({
+      'bad-json': 1,
+      'not-an-object': 1,
+      'missing-id': 1,
+      'duplicate-id': 1,
+      'missing-title': 1,
+      'non-text-title': 1,
+      'bad-field': 1,
+      'bad-number': 1,
+      'invalid-utf8': 1,
+    });
+    expect(summary.examples['bad-json']?.[0]).toMatch(/^items\.jsonl:4: .* \[bad-json\]$/);
+    expect(summary.examples['not-an-object']).toEqual(['items.jsonl:5: expected a JSON object, found an array of 2 [not-an-object]']);
+    expect(summary.examples['missing-id']?.[0]).toMatch(/^items\.jsonl:6: "id" must be a non-empty string or an integer/);
+    expect(summary.examples['duplicate-id']).toEqual(['items.jsonl:7: id "a1" was already used on line 1 [duplicate-id]']);
+    expect(summary.examples['missing-title']).toEqual(['items.jsonl:8: no non-empty title in "title" [missing-title]']);
+    expect(summary.examples['non-text-title']).toEqual(['items.jsonl:9: "title" must be text, found number 42 [non-text-title]']);
+    expect(summary.examples['bad-field']?.[0]).toMatch(/^items\.jsonl:10: "category" \(category\) must be text/);
+    expect(summary.examples['bad-number']?.[0]).toMatch(/^items\.jsonl:11: "price" \(price\) must be a number >= 0, found "cheap"/);
+    expect(summary.examples['invalid-utf8']).toEqual(['items.jsonl:12: invalid UTF-8 byte 0xe9 at byte 24 of the line [invalid-utf8]']);
+    // Ids of skipped records are remembered, so events that name them are told apart from unknown ids.
+    expect([...catalog.skippedIds].sort()).toEqual(['a2', 'a3', 'a4', 'a5']);
+  });
+
+  it('maps fields: title alternatives, lists joined, missing parts drop out of the template, capitals lower-cased', () => {
+    const fields: CatalogFields = { ...DEFAULT_CATALOG_FIELDS, title: ['title', 'title_hint'], category: 'categories' };
+    const { catalog, summary } = read(
+      [
+        '{"id":1,"title":null,"title_hint":"nail lacquer","brand":"OPI","categories":["Makeup","Nails"]}',
+        '{"id":2,"title":"HEART T-LIGHT HOLDER","brand":null,"categories":[]}',
+      ].join('\n'),
+      'items.jsonl',
+      fields,
+    );
+    expect(summary.skipped).toBe(0);
+    expect(catalog.items[0]).toMatchObject({ id: '1', title: 'nail lacquer', category: 'Makeup, Nails' });
+    expect(catalog.texts).toEqual(['nail lacquer. Makeup, Nails. OPI', 'heart t-light holder']);
+  });
+
+  it('fails at the first bad line in strict mode, naming file and line', () => {
+    expect(() => read('{"id":"a","title":"A"}\n{"id":"b"}\n{"id":"c"}', 'shop.jsonl', DEFAULT_CATALOG_FIELDS, true)).toThrow(
+      expect.objectContaining({ code: 'CATALOG_INVALID', location: { file: 'shop.jsonl', line: 2 }, message: expect.stringMatching(/^shop\.jsonl: line 2: missing or empty title \[missing-title\]/) }),
+    );
+  });
+});
+
+describe('readCatalog (CSV)', () => {
+  it('reads quoted fields and reports wrong column counts and unclosed quotes by line', () => {
+    const text = ['id,title,category,price', 'c1,"Mug, large","Kitchen ""best""",3.5', 'c2,Plate', 'c3,"Bowl', 'c4,Cup,Kitchen,'].join('\r\n');
+    const { catalog, summary } = read(text, 'items.csv');
+    expect(catalog.items).toEqual([
+      { id: 'c1', title: 'Mug, large', category: 'Kitchen "best"', description: '', price: 3.5, image: null },
+      { id: 'c4', title: 'Cup', category: 'Kitchen', description: '', price: null, image: null },
+    ]);
+    expect(summary.byReason).toEqual({ 'wrong-column-count': 1, 'bad-csv': 1 });
+    expect(summary.examples['wrong-column-count']).toEqual(['items.csv:3: expected 4 columns (id,title,category,price), found 2 [wrong-column-count]']);
+    expect(summary.examples['bad-csv']?.[0]).toMatch(/^items\.csv:4: /);
+  });
+
+  it('keeps a quoted field that spans lines in one record', () => {
+    const { catalog, summary } = read('id,title,description\nc1,Mug,"Line one\nline two"\nc2,Plate,x', 'items.csv');
+    expect(summary.skipped).toBe(0);
+    expect(catalog.items.map((item) => item.description)).toEqual(['Line one\nline two', 'x']);
+  });
+});

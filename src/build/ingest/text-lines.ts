@@ -1,0 +1,79 @@
+/**
+ * Splits an input file's bytes into numbered lines and decodes each one as strict UTF-8, so a file
+ * in another encoding (Latin-1, Windows-1252: a shop export's usual suspects) is reported line by
+ * line instead of silently turning into U+FFFD and wrong embeddings. The byte 0x0A never occurs
+ * inside a multi-byte UTF-8 sequence, so splitting before decoding is safe. A UTF-8 byte order mark
+ * and CR of CRLF endings are removed; blank lines are passed over.
+ */
+
+/** Receives the lines of a file. */
+export interface LineVisitor {
+  /**
+   * @param text the decoded line, without its line ending.
+   * @param line the 1-based line number.
+   */
+  line(text: string, line: number): void;
+  /**
+   * A line that is not valid UTF-8.
+   * @param line the 1-based line number.
+   * @param message where the first bad byte is.
+   */
+  invalid(line: number, message: string): void;
+  /** @param bytesDone bytes read so far, for progress (called every few thousand lines). */
+  progress?(bytesDone: number): void;
+}
+
+const PROGRESS_EVERY = 4096;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Visits every non-blank line of `bytes` in order.
+ * @param bytes the file's contents.
+ * @param visitor receives lines, invalid lines and progress.
+ * @returns the number of lines in the file (blank ones included).
+ */
+export function forEachLine(bytes: Uint8Array, visitor: LineVisitor): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let number = 0;
+  while (start < bytes.length) {
+    const newline = bytes.indexOf(NEWLINE, start);
+    const stop = newline === -1 ? bytes.length : newline;
+    const end = stop > start && bytes[stop - 1] === CR ? stop - 1 : stop;
+    number++;
+    if (end > start) {
+      const raw = bytes.subarray(start, end);
+      let text: string | null = null;
+      try {
+        text = decoder.decode(raw);
+      } catch {
+        visitor.invalid(number, `invalid UTF-8 byte 0x${(raw[firstInvalidByte(raw)] ?? 0).toString(16).padStart(2, '0')} at byte ${firstInvalidByte(raw) + 1} of the line`);
+      }
+      if (text !== null && text.trim() !== '') visitor.line(text, number);
+    }
+    if (number % PROGRESS_EVERY === 0) visitor.progress?.(stop);
+    start = stop + 1;
+  }
+  visitor.progress?.(bytes.length);
+  return number;
+}
+
+/** @returns the index of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidByte(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    // Overlong 3-byte forms, surrogates and code points above U+10FFFF are invalid too.
+    const next = bytes[i + 1] ?? 0;
+    if ((b === 0xe0 && next < 0xa0) || (b === 0xed && next > 0x9f) || (b === 0xf0 && next < 0x90) || (b === 0xf4 && next > 0x8f)) return i;
+    i += length;
+  }
+  return 0;
+}
