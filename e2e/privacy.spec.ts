@@ -2,6 +2,7 @@
 // (the request log of every test is checked by the fixture on teardown).
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures.ts';
+import { readStored } from './stored.ts';
 
 test('exports every stored event as JSON and erases everything', async ({ storefront, page }) => {
   await storefront.open();
@@ -38,4 +39,35 @@ test('exports every stored event as JSON and erases everything', async ({ storef
   });
   expect(stored).toEqual({ nonImpressionEvents: 0 });
   expect(await page.evaluate(() => localStorage.length)).toBe(0);
+});
+
+test('a scripted 200-interaction session requests only same-origin static assets and model files, none carrying event data', async ({ storefront, page, requests }) => {
+  test.setTimeout(300_000);
+  await storefront.open('?backend=wasm');
+  // 190 interactions through the UI, in the page: open a product (view), close it (dwell is only
+  // recorded past 500 ms, so mostly not), add to cart from the grid; then 10 searches.
+  await page.evaluate(async () => {
+    const grid = () => document.querySelector('[aria-label="Recommended products"]');
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let i = 0; i < 95; i++) {
+      const cards = [...(grid()?.querySelectorAll<HTMLElement>('[data-item-id]') ?? [])];
+      cards[i % cards.length]?.querySelector<HTMLButtonElement>('h3 button')?.click();
+      await pause(0);
+      [...document.querySelectorAll<HTMLButtonElement>('dialog[open] button')].find((b) => b.textContent?.trim() === 'Close')?.click();
+      await pause(0);
+      [...(grid()?.querySelectorAll<HTMLButtonElement>('[data-item-id] button') ?? [])].find((b) => b.textContent?.trim() === 'Add to cart')?.click();
+      await pause(0);
+    }
+  });
+  for (const query of ['garden hose', 'running shoes', 'desk lamp', 'dog food', 'silver ring', 'coffee grinder', 'office chair', 'novel', 'lipstick', 'board game']) {
+    await storefront.search(query);
+  }
+  await expect.poll(async () => (await readStored(page)).events - ((await readStored(page)).byType['impression'] ?? 0), { timeout: 120_000 }).toBeGreaterThanOrEqual(200);
+
+  // What the page asked for: the app shell and its chunks, the model, the encoder and TF.js's wasm.
+  const paths = requests.map((request) => new URL(request.url()).pathname);
+  const unexpected = paths.filter((path) => !/^\/($|assets\/|models\/demo\/|encoder\/|favicon)/.test(path));
+  expect(unexpected, 'requests other than the app shell, its assets, the model and the encoder').toEqual([]);
+  // The fixture checks on teardown that every request is a same-origin GET with no body or query.
+  expect(requests.every((request) => request.method() === 'GET')).toBe(true);
 });
