@@ -30,7 +30,8 @@
  *    its row of V · Λ^p (p = `eigenPower`, 0.5 = the symmetric U·sqrt(Σ)), L2-normalised.
  *    Items whose row of M is empty (no informative pair) get zero rows and hasEvents 0.
  */
-import { createRandom, symmetricEigen, topEigenSparse, type CsrMatrix } from './linalg.ts';
+import { seededRandom } from '../core/random.ts';
+import { symmetricEigen, topEigenSparse, type CsrMatrix } from './linalg.ts';
 
 /** One session, basket or user history: item row indices in order, with optional per-element weights (default 1). */
 export interface Sequence {
@@ -236,7 +237,7 @@ function flattenSequences(
   const items: number[] = [];
   const weights: number[] = [];
   const starts: number[] = [0];
-  const random = createRandom(seed ^ 0x5bd1e995);
+  const random = seededRandom(seed ^ 0x5bd1e995);
   for (const { rows, weights: w } of sequences) {
     const from = items.length;
     rows.forEach((row, p) => {

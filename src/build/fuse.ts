@@ -36,7 +36,8 @@
  * When no item has events (or w = 0) the behaviour part is dropped and the text part takes all D
  * dimensions.
  */
-import { createRandom, gaussian, orthonormaliseColumns, symmetricEigen } from './linalg.ts';
+import { seededRandom } from '../core/random.ts';
+import { gaussian, orthonormaliseColumns, symmetricEigen } from './linalg.ts';
 import type { BehaviourEmbeddings } from './behaviour.ts';
 
 /** One vector per item in the fused space, plus the map from text/query vectors into it. */
@@ -114,7 +115,7 @@ export function fuseEmbeddings(text: Float32Array, textDim: number, behaviour: B
   const beta = useBehaviour ? Math.sqrt(weight) : 0;
 
   // Gram matrices of three disjoint item sets: ridge-train, ridge-hold-out, and items without events.
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const isHoldout = new Uint8Array(count);
   const chooseRidge = useBehaviour && options.ridge === undefined && withEvents.length >= MIN_HOLDOUT_ITEMS;
   if (chooseRidge) for (const row of withEvents) isHoldout[row] = random() < HOLDOUT_SHARE ? 1 : 0;
@@ -197,7 +198,7 @@ export function fuseEmbeddings(text: Float32Array, textDim: number, behaviour: B
 
 /** A seeded random orthogonal matrix (d x d, row-major): Gram-Schmidt on Gaussian columns. */
 function randomRotation(d: number, seed: number): Float64Array {
-  const random = createRandom(seed ^ 0x2545f491);
+  const random = seededRandom(seed ^ 0x2545f491);
   const columns = Array.from({ length: d }, () => Float64Array.from({ length: d }, () => gaussian(random)));
   orthonormaliseColumns(columns, random);
   const q = new Float64Array(d * d);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../core/test-support.ts';
-import { createRandom, csrMultiply, gaussian, orthonormaliseColumns, symmetricEigen, topEigenSparse, type CsrMatrix } from './linalg.ts';
+import { csrMultiply, gaussian, orthonormaliseColumns, symmetricEigen, topEigenSparse, type CsrMatrix } from './linalg.ts';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
   const random = seededRandom(seed);
@@ -109,7 +109,7 @@ describe('randomised sparse eigensolver', () => {
 
 describe('orthonormaliseColumns', () => {
   it('returns orthonormal columns, replacing ones that collapse', () => {
-    const random = createRandom(4);
+    const random = seededRandom(4);
     const a = Float64Array.from({ length: 50 }, () => gaussian(random));
     const columns = [a.slice(), a.map((x) => 2 * x), Float64Array.from({ length: 50 }, () => gaussian(random))];
     orthonormaliseColumns(columns, random);
@@ -123,12 +123,12 @@ describe('orthonormaliseColumns', () => {
   });
 });
 
-describe('createRandom', () => {
+describe('seededRandom', () => {
   it('is deterministic per seed and gives standard normals', () => {
-    const a = createRandom(9);
-    const b = createRandom(9);
+    const a = seededRandom(9);
+    const b = seededRandom(9);
     expect(Array.from({ length: 5 }, a)).toEqual(Array.from({ length: 5 }, b));
-    const random = createRandom(1);
+    const random = seededRandom(1);
     const samples = Array.from({ length: 20000 }, () => gaussian(random));
     const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
     const variance = samples.reduce((s, x) => s + (x - mean) ** 2, 0) / samples.length;

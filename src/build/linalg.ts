@@ -4,7 +4,7 @@
  * with the same Node, and the matrices here are small or sparse).
  *
  * Owns:
- *  - `createRandom` / `gaussian`: a seeded PRNG (mulberry32) and Box-Muller normals.
+ *  - `gaussian`: Box-Muller normals from core's seeded PRNG (`seededRandom`).
  *  - `symmetricEigen`: the full eigen-decomposition of a dense symmetric n x n matrix by Householder
  *    tridiagonalisation + implicit QL (EISPACK tred2/tql2, as in JAMA), O(n^3) with a small constant:
  *    512 x 512 (a text encoder's covariance) takes well under a second.
@@ -20,21 +20,7 @@
  * Every eigenvector comes out with a fixed sign (its largest-magnitude component positive) so the
  * results do not depend on the solver's arbitrary sign choices.
  */
-
-/**
- * A small deterministic PRNG (mulberry32): uniform numbers in [0, 1).
- * @param seed any integer; the same seed gives the same sequence.
- */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../core/random.ts';
 
 /**
  * One standard normal sample (Box-Muller), from a uniform source.
@@ -321,7 +307,7 @@ export function topEigenSparse(m: CsrMatrix, k: number, options: TopEigenOptions
   const { n } = m;
   const l = Math.min(n, k + (options.oversampling ?? Math.max(10, Math.ceil(k / 2))));
   const iterations = options.iterations ?? 4;
-  const random = createRandom(options.seed);
+  const random = seededRandom(options.seed);
   const total = iterations + 2;
   let block: Float64Array[] = Array.from({ length: l }, () => Float64Array.from({ length: n }, () => gaussian(random)));
   block = csrMultiply(m, block);

@@ -8,7 +8,7 @@
  */
 import type { Sequence } from './behaviour.ts';
 import type { ParsedEvent } from './ingest/events-input.ts';
-import { createRandom } from './linalg.ts';
+import { seededRandom } from '../core/random.ts';
 
 /** What a sequence is made of. */
 export const SEQUENCE_GROUPINGS = ['session', 'user'] as const;
@@ -102,7 +102,7 @@ export function planInteractions(events: readonly ParsedEvent[], options: PlanOp
  */
 export function sampleInOrder<T>(values: readonly T[], count: number, seed: number): T[] {
   if (values.length <= count) return [...values];
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const picked = new Set<number>();
   // Floyd's algorithm: exactly `count` distinct indices, each subset equally likely.
   for (let j = values.length - count; j < values.length; j++) {

@@ -8,18 +8,9 @@ import type { ModelManifest } from './manifest.ts';
 import type { LoadedModel } from './model.ts';
 import type { InterestEngine, SyncChannel } from './ports.ts';
 import { normalise, scoreAll, topK, updateInterest } from './rank.ts';
+import { seededRandom } from './random.ts';
 
-/** A small deterministic PRNG (mulberry32), so fixtures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './random.ts';
 
 /**
  * Items in `categories` clusters: each vector is its cluster centre plus noise, normalised.
