@@ -4,59 +4,17 @@
 import { describe, expect, it } from 'vitest';
 import { RecError } from './errors.ts';
 import { loadFallbackCatalog } from './fallback.ts';
-import { sha256Hex } from './hash.ts';
 import { loadModel, type ModelSource } from './model.ts';
-import { makeFixtureModel } from './test-support.ts';
-import { encodeVectors } from './vectors.ts';
+import { fixtureModelFiles, memoryModelSource } from './test-support.ts';
 
 const COUNT = 12;
 const DIM = 8;
 /** Distinct and not in row order: row i has (5i mod 12) / 12, so row 7 (11/12) is the most popular. */
 const POPULARITY = Float32Array.from({ length: COUNT }, (_, i) => ((i * 5) % COUNT) / COUNT);
 const BY_POPULARITY = [...Array(COUNT).keys()].sort((a, b) => (POPULARITY[b] ?? 0) - (POPULARITY[a] ?? 0)).map((row) => `i${row}`);
+const fixtureFiles = () => fixtureModelFiles({ count: COUNT, dim: DIM, popularity: POPULARITY });
+const sourceOf = memoryModelSource;
 const BY_ROW = [...Array(COUNT).keys()].map((row) => `i${row}`);
-
-async function fixtureFiles(): Promise<Map<string, Uint8Array>> {
-  const model = makeFixtureModel({ count: COUNT, dim: DIM, categories: 3 });
-  const vectors = encodeVectors(model.vectors, COUNT, DIM, 'float32');
-  const catalog = new TextEncoder().encode(JSON.stringify({ items: model.items }));
-  const popularity = new Uint8Array(POPULARITY.buffer.slice(0));
-  const describeFile = async (path: string, bytes: Uint8Array) => ({ path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) });
-  const manifest = {
-    format: 'vitrine-model',
-    formatVersion: 1,
-    catalogId: 'fixture',
-    createdAt: '2026-01-01T00:00:00Z',
-    itemCount: COUNT,
-    dim: DIM,
-    dtype: 'float32',
-    encoder: { name: 'fixture', version: '1', dim: DIM },
-    files: {
-      vectors: await describeFile('vectors.bin', vectors),
-      catalog: await describeFile('catalog.json', catalog),
-      popularity: await describeFile('popularity.f32', popularity),
-    },
-  };
-  return new Map([
-    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
-    ['vectors.bin', vectors],
-    ['catalog.json', catalog],
-    ['popularity.f32', popularity],
-  ]);
-}
-
-/** Serves the files from memory; a missing one is an HTTP 404, as the browser's source reports it. */
-function sourceOf(files: Map<string, Uint8Array>): ModelSource {
-  return {
-    location: 'models/fixture',
-    read(path, onBytes) {
-      const bytes = files.get(path);
-      if (bytes === undefined) return Promise.reject(new RecError('MODEL_FETCH_FAILED', 'expected HTTP 200, found HTTP 404', { file: `models/fixture/${path}` }));
-      onBytes(bytes.byteLength);
-      return Promise.resolve(bytes);
-    },
-  };
-}
 
 function flipByte(files: Map<string, Uint8Array>, path: string, at = 10): void {
   const corrupted = Uint8Array.from(files.get(path) as Uint8Array);

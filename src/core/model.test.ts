@@ -1,55 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RecError, type RecErrorCode } from './errors.ts';
-import { sha256Hex } from './hash.ts';
 import { parseManifest } from './manifest.ts';
-import { loadModel, type LoadProgress, type ModelSource } from './model.ts';
-import { makeFixtureModel } from './test-support.ts';
-import { encodeVectors } from './vectors.ts';
+import { loadModel, type LoadProgress } from './model.ts';
+import { fixtureModelFiles, memoryModelSource } from './test-support.ts';
 
 const COUNT = 12;
 const DIM = 8;
-
-/** The files of a valid model, built in memory the way src/build writes them. */
-async function fixtureFiles(): Promise<Map<string, Uint8Array>> {
-  const model = makeFixtureModel({ count: COUNT, dim: DIM, categories: 3 });
-  const vectors = encodeVectors(model.vectors, COUNT, DIM, 'float32');
-  const catalog = new TextEncoder().encode(JSON.stringify({ items: model.items }));
-  const popularity = new Uint8Array(Float32Array.from({ length: COUNT }, (_, i) => i / COUNT).buffer);
-  const describeFile = async (path: string, bytes: Uint8Array) => ({ path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) });
-  const manifest = {
-    format: 'vitrine-model',
-    formatVersion: 1,
-    catalogId: 'fixture',
-    createdAt: '2026-01-01T00:00:00Z',
-    itemCount: COUNT,
-    dim: DIM,
-    dtype: 'float32',
-    encoder: { name: 'fixture', version: '1', dim: DIM },
-    files: {
-      vectors: await describeFile('vectors.bin', vectors),
-      catalog: await describeFile('catalog.json', catalog),
-      popularity: await describeFile('popularity.f32', popularity),
-    },
-  };
-  return new Map([
-    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
-    ['vectors.bin', vectors],
-    ['catalog.json', catalog],
-    ['popularity.f32', popularity],
-  ]);
-}
-
-function sourceOf(files: Map<string, Uint8Array>): ModelSource {
-  return {
-    location: 'models/fixture',
-    read(path, onBytes) {
-      const bytes = files.get(path);
-      if (bytes === undefined) return Promise.reject(new RecError('MODEL_FETCH_FAILED', 'HTTP 404', { file: `models/fixture/${path}` }));
-      onBytes(bytes.byteLength);
-      return Promise.resolve(bytes);
-    },
-  };
-}
+const fixtureFiles = () => fixtureModelFiles({ count: COUNT, dim: DIM, popularity: Float32Array.from({ length: COUNT }, (_, i) => i / COUNT) });
+const sourceOf = memoryModelSource;
 
 function manifestOf(files: Map<string, Uint8Array>): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as Record<string, unknown>;

@@ -5,7 +5,10 @@
 import type { CatalogItem } from './catalog.ts';
 import { toItemId } from './ids.ts';
 import type { ModelManifest } from './manifest.ts';
-import type { LoadedModel } from './model.ts';
+import { RecError } from './errors.ts';
+import { sha256Hex } from './hash.ts';
+import type { LoadedModel, ModelSource } from './model.ts';
+import { encodeVectors } from './vectors.ts';
 import type { InterestEngine, SyncChannel } from './ports.ts';
 import { normalise, scoreAll, topK, updateInterest } from './rank.ts';
 import { seededRandom } from './random.ts';
@@ -102,5 +105,52 @@ export function createSyncHub(): { channel(): SyncChannel; settled(): Promise<vo
       return channel;
     },
     settled: () => pending,
+  };
+}
+
+/**
+ * The files of a valid model (manifest, vectors, catalogue, popularity), built in memory the way
+ * src/build writes them, for tests of loading and salvaging.
+ */
+export async function fixtureModelFiles(options: { count: number; dim: number; popularity: Float32Array }): Promise<Map<string, Uint8Array>> {
+  const { count, dim } = options;
+  const model = makeFixtureModel({ count, dim, categories: 3 });
+  const vectors = encodeVectors(model.vectors, count, dim, 'float32');
+  const catalog = new TextEncoder().encode(JSON.stringify({ items: model.items }));
+  const popularity = new Uint8Array(options.popularity.buffer.slice(0));
+  const describeFile = async (path: string, bytes: Uint8Array) => ({ path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) });
+  const manifest = {
+    format: 'vitrine-model',
+    formatVersion: 1,
+    catalogId: 'fixture',
+    createdAt: '2026-01-01T00:00:00Z',
+    itemCount: count,
+    dim,
+    dtype: 'float32',
+    encoder: { name: 'fixture', version: '1', dim },
+    files: {
+      vectors: await describeFile('vectors.bin', vectors),
+      catalog: await describeFile('catalog.json', catalog),
+      popularity: await describeFile('popularity.f32', popularity),
+    },
+  };
+  return new Map([
+    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
+    ['vectors.bin', vectors],
+    ['catalog.json', catalog],
+    ['popularity.f32', popularity],
+  ]);
+}
+
+/** Serves model files from memory; a missing one is an HTTP 404, as the browser's source reports it. */
+export function memoryModelSource(files: Map<string, Uint8Array>): ModelSource {
+  return {
+    location: 'models/fixture',
+    read(path, onBytes) {
+      const bytes = files.get(path);
+      if (bytes === undefined) return Promise.reject(new RecError('MODEL_FETCH_FAILED', 'expected HTTP 200, found HTTP 404', { file: `models/fixture/${path}` }));
+      onBytes(bytes.byteLength);
+      return Promise.resolve(bytes);
+    },
   };
 }
