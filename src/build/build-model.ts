@@ -54,6 +54,8 @@ export interface BuildOptions {
   /** Context half-width for behaviour; Infinity = whole sequence as a set; null: all for sessions, 5 for users. */
   readonly window: number | null;
   readonly holdoutLast: number;
+  /** Epoch ms: events at or after it are left out of training (a temporal split); null: none. */
+  readonly trainBefore: number | null;
   readonly dim: number;
   /** null: fuse.ts's default. */
   readonly behaviourWeight: number | null;
@@ -181,7 +183,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   const window = options.window ?? (grouping === 'session' ? Number.POSITIVE_INFINITY : DEFAULT_USER_WINDOW);
   const eventsInput = events;
   const plan: InteractionPlan | null =
-    eventsInput === null ? null : await timed('sequences', () => planInteractions(eventsInput.events, { grouping, holdoutLast: options.holdoutLast }));
+    eventsInput === null ? null : await timed('sequences', () => planInteractions(eventsInput.events, { grouping, holdoutLast: options.holdoutLast, trainBefore: options.trainBefore }));
   const eventsReport =
     events === null || eventsSummary === null || plan === null || options.events === null
       ? null
@@ -426,6 +428,7 @@ function mappingFailure(events: EventsInput | null, grouping: SequenceGrouping, 
   if (events === null) return null;
   if (events.columns[grouping] === null) return `--sequence ${grouping} needs a ${grouping} column in ${options.events ?? ''} (see --event-${grouping})`;
   if (options.holdoutLast > 0 && events.columns.user === null) return `--holdout-last needs a user column in ${options.events ?? ''} (see --event-user)`;
+  if (options.trainBefore !== null && events.columns.time === null) return `--train-before needs a time column in ${options.events ?? ''} (see --event-time)`;
   return null;
 }
 

@@ -76,11 +76,14 @@ describe('build:models CLI', () => {
     expect(await main(['--bogus'])).toBe(2);
     expect(errors.join('\n')).toMatch(/--dim must be an integer in \[2, 512\], found "1024"/);
     expect(errors.join('\n')).toMatch(/--dim must be even/);
+    expect(await main(['--catalog', 'x.jsonl', '--out', 'y', '--train-before', 'last month'])).toBe(2);
+    expect(errors.join('\n')).toMatch(/--train-before must be an ISO 8601 date or date-time \(UTC when no zone\), found "last month"/);
+    expect(parseCommandLine(['--catalog', 'x.jsonl', '--out', 'y', '--train-before', '2011-11-09'])).toMatchObject({ trainBefore: Date.UTC(2011, 10, 9) });
   });
 
   it('expands presets before the user options, which win', () => {
     const options = parseCommandLine(['--preset', 'amazon-beauty', '--catalog', 'i.jsonl', '--out', 'models/beauty', '--sequence', 'session']);
-    expect(options).toMatchObject({ sequence: 'session', catalogId: 'beauty', fields: { title: ['title', 'title_hint'], category: 'categories' }, eventColumns: { time: null, order: { name: 'position' } } });
+    expect(options).toMatchObject({ sequence: 'session', catalogId: 'beauty', fields: { title: ['title', 'title_hint', 'brand'], category: 'categories' }, eventColumns: { time: null, order: { name: 'position' } } });
     expect(PRESETS['online-retail']).toContain('purchase=1,return=-1,adjustment=0');
   });
 

@@ -20,7 +20,7 @@ import { buildDemo } from './build-demo.ts';
 import { buildModel, TEXT_DIM, type BuildDeps, type BuildOptions, type DtypeChoice } from './build-model.ts';
 import { DEFAULT_BATCH_SIZE } from './embed.ts';
 import { DEFAULT_CATALOG_FIELDS, type CatalogFields } from './ingest/catalog-input.ts';
-import { DEFAULT_EVENT_COLUMNS, DEFAULT_EVENT_WEIGHTS, type ColumnSpec, type EventColumns } from './ingest/events-input.ts';
+import { DEFAULT_EVENT_COLUMNS, DEFAULT_EVENT_WEIGHTS, parseTimestamp, type ColumnSpec, type EventColumns } from './ingest/events-input.ts';
 import { parseFraction } from './ingest/problems.ts';
 import { parseTextTemplate, TEXT_CASES, type TextCase } from './ingest/text-template.ts';
 import { SEQUENCE_GROUPINGS, type SequenceGrouping } from './sequences.ts';
@@ -35,7 +35,8 @@ export const DEFAULT_TEXT_TEMPLATE = '{title}. {category}. {brand}. {description
 export const PRESETS: Readonly<Record<string, readonly string[]>> = {
   'online-retail': ['--event-weights', 'purchase=1,return=-1,adjustment=0', '--sequence', 'session'],
   'amazon-beauty': [
-    '--title-field', 'title|title_hint',
+    // Item 10205 has no title and an empty title_hint: its brand names it, so every item is embedded.
+    '--title-field', 'title|title_hint|brand',
     '--category-field', 'categories',
     '--brand-field', 'brand',
     '--event-time', 'none',
@@ -89,6 +90,8 @@ Event columns (default names are used when the file has them; "none" ignores a c
   --window <n|all>          behaviour context half-width (default all for sessions, 5 for users)
   --holdout-last <n>        leave each user's last n usable events out of training and popularity (default 0;
                             2 for the leave-one-out protocol: last = test, second-to-last = validation)
+  --train-before <date>     leave events at or after this ISO 8601 date(-time, UTC) out of training and
+                            popularity (a temporal split: evaluate on what came after)
 
 Model
   --dim <n>                 item vector size, even, 2..${TEXT_DIM} and at most the item count (default 128).
@@ -232,6 +235,7 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
     sequence: sequence as SequenceGrouping | null,
     window,
     holdoutLast: integer('--holdout-last', values['holdout-last'], 0, 0, 1000),
+    trainBefore: values['train-before'] === undefined ? null : date('--train-before', values['train-before']),
     dim,
     behaviourWeight: values['behaviour-weight'] === undefined ? null : number('--behaviour-weight', values['behaviour-weight'], 0, 1),
     dtype: dtype as DtypeChoice,
@@ -278,6 +282,7 @@ const OPTIONS = {
   sequence: { type: 'string' },
   window: { type: 'string' },
   'holdout-last': { type: 'string' },
+  'train-before': { type: 'string' },
   dim: { type: 'string' },
   'behaviour-weight': { type: 'string' },
   dtype: { type: 'string' },
@@ -312,6 +317,7 @@ function showOptions(options: BuildOptions): Record<string, unknown> {
     sequence: options.sequence ?? 'auto',
     window: options.window === null ? 'auto' : options.window === Number.POSITIVE_INFINITY ? 'all' : options.window,
     holdoutLast: options.holdoutLast,
+    trainBefore: options.trainBefore === null ? null : new Date(options.trainBefore).toISOString(),
     dim: options.dim,
     behaviourWeight: options.behaviourWeight ?? 'default',
     dtype: options.dtype,
@@ -341,6 +347,12 @@ function integer(name: string, text: string | undefined, fallback: number, min: 
   if (text === undefined) return fallback;
   const value = Number(text);
   if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) throw new UsageError(`${name} must be an integer in [${min}, ${max}], found "${text}"`);
+  return value;
+}
+
+function date(name: string, text: string): number {
+  const value = parseTimestamp(text);
+  if (value === null) throw new UsageError(`${name} must be an ISO 8601 date or date-time (UTC when no zone), found "${text}"`);
   return value;
 }
 

@@ -43,6 +43,15 @@ describe('planInteractions', () => {
     expect(plan.ungrouped).toBe(1);
     expect(plan.latestTime).toBe(200);
   });
+
+  it('holds out every event at or after trainBefore (a temporal split), guests included', () => {
+    const plan = planInteractions(log, { grouping: 'session', holdoutLast: 0, trainBefore: 70 });
+    // Left: rows 3 (time 50) and 5 (time 60); rows 1, 2, 4, 7 and the guest's 6 (time 70) are held out.
+    expect(plan.heldOut).toBe(5);
+    expect(plan.sequences).toEqual([{ rows: [3, 5], weights: [1, -1] }]);
+    expect(plan.training.map((event) => event.row)).toEqual([3, 5]);
+    expect(plan.latestTime).toBe(60);
+  });
 });
 
 describe('sampleInOrder', () => {

@@ -4,7 +4,8 @@
  * histories for the quantisation check. It also owns the hold-out: with `holdoutLast` N, each
  * user's last N events (by time, then order, then file line) are removed from everything here, so
  * an evaluation that tests on those events (Beauty's protocol: last item = test, second-to-last =
- * validation, i.e. N = 2) sees a model that never learned from them.
+ * validation, i.e. N = 2) sees a model that never learned from them. With `trainBefore`, events at
+ * or after that time are removed too (a temporal split: the evaluation tests on the later events).
  */
 import type { Sequence } from './behaviour.ts';
 import type { ParsedEvent } from './ingest/events-input.ts';
@@ -18,6 +19,8 @@ export interface PlanOptions {
   readonly grouping: SequenceGrouping;
   /** Each user's last N events are held out (0: none). */
   readonly holdoutLast: number;
+  /** Epoch ms: events at or after it are held out (null or absent: none). */
+  readonly trainBefore?: number | null;
 }
 
 /** An event for the popularity prior. */
@@ -34,7 +37,7 @@ export interface InteractionPlan {
   readonly training: readonly TimedEvent[];
   /** Per user, the rows of their positive training events in order (for the quantisation check). */
   readonly histories: readonly (readonly number[])[];
-  /** Events held out (users' last N). */
+  /** Events held out (users' last N, and those at or after trainBefore). */
   readonly heldOut: number;
   /** Training events that belong to no sequence (no session or no user in the grouping column). */
   readonly ungrouped: number;
@@ -54,6 +57,8 @@ export function planInteractions(events: readonly ParsedEvent[], options: PlanOp
   const chronological = (a: ParsedEvent, b: ParsedEvent): number => a.time - b.time || a.order - b.order || a.line - b.line;
   const byUser = groupBy(events, (event) => event.user);
   const held = new Set<ParsedEvent>();
+  const trainBefore = options.trainBefore ?? null;
+  if (trainBefore !== null) for (const event of events) if (event.time >= trainBefore) held.add(event);
   if (options.holdoutLast > 0) {
     for (const list of byUser.values()) {
       list.sort(chronological);
