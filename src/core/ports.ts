@@ -22,6 +22,12 @@ export interface InterestEngine {
   update(decay: number, terms: readonly InterestTerm[]): Promise<Float32Array>;
   /** Scores every item against the interest (+ prior) and returns the best k rows not excluded. */
   topK(k: number, excludedRows: ReadonlySet<number>): Promise<RankedRows>;
+  /**
+   * The cosines between some item rows (core/rank.ts `gramMatrix`), for re-ranking candidates.
+   * @param rows item rows, e.g. the candidates from topK.
+   * @returns rows.length² values, row-major.
+   */
+  similarities(rows: readonly number[]): Promise<Float32Array>;
   /** Frees the backend memory; the engine is unusable afterwards. */
   dispose(): void;
 }

@@ -119,6 +119,26 @@ export function rowSimilarity(items: Float32Array, dim: number, a: number, b: nu
 }
 
 /**
+ * The Gram matrix of some rows: their pairwise dot products (cosines, as rows are unit-length).
+ * @param items the item matrix, row-major.
+ * @param dim the dimension.
+ * @param rows which rows, in the order of the result.
+ * @returns rows.length² values, row-major: entry (a, b) is rowSimilarity(rows[a], rows[b]).
+ */
+export function gramMatrix(items: Float32Array, dim: number, rows: readonly number[]): Float32Array {
+  const n = rows.length;
+  const gram = new Float32Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      const value = rowSimilarity(items, dim, rows[a] ?? 0, rows[b] ?? 0);
+      gram[a * n + b] = value;
+      gram[b * n + a] = value;
+    }
+  }
+  return gram;
+}
+
+/**
  * Maps a vector into another space and normalises it: normalise(vector · projection).
  * @param vector length n.
  * @param projection n x dim, row-major.

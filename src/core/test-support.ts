@@ -10,7 +10,7 @@ import { sha256Hex } from './hash.ts';
 import type { LoadedModel, ModelSource } from './model.ts';
 import { encodeVectors } from './vectors.ts';
 import type { InterestEngine, SyncChannel } from './ports.ts';
-import { normalise, scoreAll, topK, updateInterest } from './rank.ts';
+import { gramMatrix, normalise, scoreAll, topK, updateInterest } from './rank.ts';
 import { seededRandom } from './random.ts';
 
 export { seededRandom } from './random.ts';
@@ -69,6 +69,9 @@ export function createReferenceEngine(model: LoadedModel, priorWeight: number): 
     },
     topK(k, excluded) {
       return Promise.resolve(topK(scoreAll(model.vectors, dim, interest, model.popularity, priorWeight), k, excluded));
+    },
+    similarities(rows) {
+      return Promise.resolve(gramMatrix(model.vectors, dim, rows));
     },
     dispose() {
       disposed = true;

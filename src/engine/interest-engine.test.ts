@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { isRecError } from '../core/errors.ts';
 import type { InterestEngine } from '../core/ports.ts';
-import { normalise, scoreAll, topK, updateInterest, type InterestTerm } from '../core/rank.ts';
+import { gramMatrix, normalise, scoreAll, topK, updateInterest, type InterestTerm } from '../core/rank.ts';
 import { initBackend } from './backend.ts';
 import { seededRandom } from '../core/test-support.ts';
 import { createInterestEngine, type InterestEngineOptions } from './interest-engine.ts';
@@ -172,5 +172,16 @@ describe('createInterestEngine on the cpu backend', () => {
     await expect(e.update(1, [{ kind: 'row', row: COUNT, weight: 1 }])).rejects.toSatisfy(isRecError);
     await expect(e.update(Number.NaN, [])).rejects.toMatchObject({ code: 'INTERNAL' });
     await expect(e.topK(-1, new Set())).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(e.similarities([0, COUNT])).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('similarities() matches core gramMatrix, in the order asked, without leaking tensors', async () => {
+    const e = await engine();
+    const rows = [7, 0, 42, 7, 19];
+    expectClose(await e.similarities(rows), gramMatrix(items, DIM, rows));
+    expect(await e.similarities([])).toEqual(new Float32Array(0));
+    const tensors = tf.memory().numTensors;
+    await e.similarities([3, 4, 5]);
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 });

@@ -289,6 +289,27 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       });
     },
 
+    async similarities(rows): Promise<Float32Array> {
+      assertLive('similarities');
+      rows.forEach((row, i) => {
+        if (!Number.isInteger(row) || row < 0 || row >= count) throw new RecError('INTERNAL', `row ${i} is ${row}, expected a whole number below ${count}`);
+      });
+      if (rows.length === 0) return new Float32Array(0);
+      return run('similarities', async (r) => {
+        // core/rank.ts `gramMatrix`: the candidates' rows times themselves, [K, D] x [D, K].
+        const gram = tf.tidy(() => {
+          const gathered = tf.gather(r.items, tf.tensor1d([...rows], 'int32'));
+          return tf.matMul(gathered, gathered, false, true);
+        });
+        try {
+          // Copied: on cpu, data() hands out the tensor's own storage.
+          return (await gram.data<'float32'>()).slice();
+        } finally {
+          gram.dispose();
+        }
+      });
+    },
+
     dispose() {
       if (disposed) return;
       disposed = true;
