@@ -1,9 +1,10 @@
 /**
  * Catalogue metadata: one record per item, in the same order as the rows of the vectors file.
- * The file is `{ "items": [ {id, title, category, description, price, image}, ... ] }`.
+ * The file is `{ "items": [ {id, title, category, description, price, image, group, inStock}, ... ],
+ * "rules": {...} }`; the optional shop rules are read by shop-rules.ts.
  */
 import { toItemId, type ItemId } from './ids.ts';
-import { readArray, readNumber, readRecord, readString, fail, type Reader } from './validate.ts';
+import { readArray, readBoolean, readNumber, readRecord, readString, fail, type Reader } from './validate.ts';
 
 export interface CatalogItem {
   readonly id: ItemId;
@@ -15,10 +16,17 @@ export interface CatalogItem {
   readonly price: number | null;
   /** Image URL, relative to the model folder or absolute; null when none. */
   readonly image: string | null;
+  /**
+   * Variant group: items that are the same product in another colour or size share it, and the grid
+   * shows at most one of them. Null when the item has no variants (or the catalogue does not say).
+   */
+  readonly group: string | null;
+  /** False for items the shop cannot sell now: they are never recommended. Missing means true. */
+  readonly inStock: boolean;
 }
 
 /**
- * Validates a parsed catalogue file. Missing description/price/image are allowed (real catalogues
+ * Validates a parsed catalogue file. Missing description/price/image/group/inStock are allowed (real catalogues
  * lack them); a missing id or title, duplicate ids or a count that differs from the manifest are not.
  * @param value the parsed JSON.
  * @param expectedCount the manifest's itemCount.
@@ -42,6 +50,8 @@ export function parseCatalog(value: unknown, expectedCount: number, file: string
       description: optional(record['description'], (v) => readString(reader, v, `${field}.description`)) ?? '',
       price: optional(record['price'], (v) => readNumber(reader, v, `${field}.price`, { min: 0 })),
       image: optional(record['image'], (v) => readString(reader, v, `${field}.image`)),
+      group: optional(record['group'], (v) => readString(reader, v, `${field}.group`, { nonEmpty: true })),
+      inStock: optional(record['inStock'], (v) => readBoolean(reader, v, `${field}.inStock`)) ?? true,
     };
   });
 }

@@ -27,3 +27,25 @@ export const REASON_MIN_SIMILARITY = 0.35;
  * effect is kept, the events themselves (what, when) are removed. Issue 7, "Retention".
  */
 export const DEFAULT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+
+/**
+ * Maximal-marginal-relevance trade-off of the grid (1: relevance only). Chosen from the measured
+ * curve in docs/results.md ("List quality"); a shop overrides it in its rules.
+ */
+export const DEFAULT_DIVERSITY_LAMBDA = 0.8;
+
+/** How many of the best-scored items the diversity re-ranking chooses the grid from. */
+export const DEFAULT_DIVERSITY_CANDIDATES = 200;
+
+/**
+ * Items without a variant group whose vectors' cosine is at least this are treated as variants of
+ * each other. On the demo catalogue's USE vectors, pairs above 0.97 are the same product under
+ * another brand or size ("… Pasta Sauce 500 g" / "… 1 l"); below it they are merely alike.
+ */
+export const DEFAULT_VARIANT_SIMILARITY = 0.97;
+
+/** Share of the grid given to exploration at the start of a session (3 of 24 cards). */
+export const DEFAULT_EXPLORATION_SHARE = 0.125;
+
+/** Interactions after which the exploration share has halved. */
+export const DEFAULT_EXPLORATION_HALF_LIFE = 12;

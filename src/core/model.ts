@@ -8,6 +8,7 @@ import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import type { ItemId } from './ids.ts';
 import { MANIFEST_FILE, parseManifest, type ModelFile, type ModelManifest } from './manifest.ts';
+import { parseShopRules, type ShopRules } from './shop-rules.ts';
 import { parseJson } from './validate.ts';
 import { decodeVectors } from './vectors.ts';
 
@@ -40,6 +41,8 @@ export interface LoadedModel {
   /** encoder.dim x dim, row-major: maps a query's encoder vector into the item space; null when they are the same space. */
   readonly projection: Float32Array | null;
   readonly rowOf: ReadonlyMap<ItemId, number>;
+  /** The shop's rules from the catalogue file (defaults when it has none). */
+  readonly rules: ShopRules;
 }
 
 /**
@@ -78,11 +81,13 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const where = (file: ModelFile): string => `${source.location}/${file.path}`;
   const vectors = decodeVectors(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
-  const items = parseCatalog(parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile))), manifest.itemCount, catalogWhere);
+  const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));
+  const items = parseCatalog(catalogJson, manifest.itemCount, catalogWhere);
+  const rules = parseShopRules(catalogJson, items, catalogWhere);
   const popularity = popularityFile === undefined ? null : decodePopularity(bytesOf(popularityFile), where(popularityFile));
   const projection = projectionFile === undefined ? null : decodeFloats(bytesOf(projectionFile), where(projectionFile), 'value', Number.isFinite, 'a finite number');
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])) };
+  return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])), rules };
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Seeded randomness for deterministic builds and fixtures (the builder's linear algebra, tests). */
+/** Seeded randomness for deterministic builds, fixtures and the grid's exploration slots. */
 
 /**
  * A small deterministic PRNG (mulberry32): uniform numbers in [0, 1).
@@ -13,4 +13,14 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A 32-bit seed from text (FNV-1a), e.g. a session id, so a seeded sequence can follow it.
+ * @param text any string.
+ */
+export function seedFromText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }

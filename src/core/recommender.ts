@@ -21,16 +21,24 @@ import { toScore, type ItemId, type Score, type SessionId } from './ids.ts';
 import { checkInput, interactionWeight, parseEvent, type InteractionEvent, type ItemEvent, type InteractionInput, type InteractionType } from './interactions.ts';
 import type { LoadedModel } from './model.ts';
 import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData, SyncChannel } from './ports.ts';
+import { arrangeList, explorationSlots, type ArrangedSource } from './list-quality.ts';
+import { seededRandom, seedFromText } from './random.ts';
 import { decayFactor, project, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
+import { unavailableRows } from './shop-rules.ts';
 import { advanceState, emptyState, type InterestState } from './state.ts';
 import { modelKey } from './manifest.ts';
 import { randomId } from './random-id.ts';
 
-/** Why a card is shown. */
+/**
+ * Why a card is shown: like something the shopper interacted with, matching their search, popular
+ * (first visit), placed there by the shop (pinned), or new to the shopper (an exploration slot).
+ */
 export type Reason =
   | { readonly kind: 'similar'; readonly to: CatalogItem; readonly via: InteractionType }
   | { readonly kind: 'search'; readonly query: string }
-  | { readonly kind: 'popular' };
+  | { readonly kind: 'popular' }
+  | { readonly kind: 'pinned' }
+  | { readonly kind: 'explore' };
 
 export interface RankedItem {
   readonly item: CatalogItem;
@@ -115,6 +123,11 @@ export interface RecommenderDeps {
   /** Monotonic clock (ms) for measuring re-rank time. */
   readonly monotonic?: () => number;
   readonly newEventId?: () => string;
+  /**
+   * Seeds the exploration slots (with the session's interaction count), so a session's grids are
+   * reproducible; default: derived from `session`.
+   */
+  readonly explorationSeed?: number;
 }
 
 /** At most this many events wait in memory for storage to work again (about 200 bytes each). */
@@ -144,6 +157,11 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   let encoder: Promise<QueryEncoder> | null = null;
   let lastQueryVector: Float32Array | null = null;
   let impressed = new Set<ItemId>();
+  /** Rows this session's grids have shown: exploration offers only others. */
+  let shown = new Set<number>();
+  /** Interactions recorded in this session (not impressions): exploration shrinks as they grow. */
+  let interactions = 0;
+  const explorationSeed = deps.explorationSeed ?? seedFromText(session);
   /** Events not stored yet because storage failed, oldest first (see persist). */
   let unsaved: InteractionEvent[] = [];
   let queue: Promise<unknown> = Promise.resolve();
@@ -299,21 +317,43 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   let state = trusted ? storedState : await fold(baseline ?? emptyState(key, dim), await store.loadEvents());
   const personalised = (): boolean => state.vector.some((v) => v !== 0);
 
+  /** Why the card at `row` is shown, by how it was placed. */
+  const reasonFor = (row: number, source: ArrangedSource, isPersonal: boolean): Reason | null => {
+    if (source === 'pinned' || source === 'explore') return { kind: source };
+    return isPersonal ? explain(row, state) : { kind: 'popular' };
+  };
+
+  /**
+   * The grid: the engine scores every available item and returns the best candidates and their
+   * similarities; list-quality.ts arranges them under the shop's rules (pins, boosts, diversity,
+   * variants, first-row cap, exploration).
+   */
   const rank = async (startedAt: number): Promise<Ranking> => {
-    const excluded = new Set<number>();
-    for (const id of state.purchased) {
-      const row = model.rowOf.get(id);
-      if (row !== undefined) excluded.add(row);
-    }
-    const top = await engine.topK(gridSize, excluded);
+    const { rules } = model;
+    const unavailable = unavailableRows(model.items, rules, state.purchased, model.rowOf, now());
+    const top = await engine.topK(Math.max(gridSize, rules.diversity.candidates), unavailable);
+    // Pinned items hold their slots even when they score below the candidates.
+    const pinnedRows = rules.pins.flatMap(({ target }) => (target.kind === 'item' && !unavailable.has(target.row) && !top.rows.includes(target.row) ? [target.row] : []));
+    const candidates = { rows: [...top.rows, ...pinnedRows], scores: [...top.scores, ...pinnedRows.map(() => 0)] };
+    const arranged = arrangeList({
+      size: gridSize,
+      candidates,
+      similarity: await engine.similarities(candidates.rows),
+      items: model.items,
+      rules,
+      explorationSlots: explorationSlots(gridSize, interactions, rules.exploration),
+      shown,
+      random: seededRandom((explorationSeed ^ Math.imul(interactions + 1, 0x9e3779b1)) >>> 0),
+    });
     const isPersonal = personalised();
-    const items = top.rows.map((row, position) => ({
+    const items = arranged.map(({ row, score, source }, position) => ({
       item: model.items[row] as CatalogItem,
       row,
       position,
-      score: toScore(top.scores[position] ?? 0),
-      reason: isPersonal ? explain(row, state) : ({ kind: 'popular' } as const),
+      score: toScore(score),
+      reason: reasonFor(row, source, isPersonal),
     }));
+    for (const { row } of arranged) shown.add(row);
     impressed = new Set();
     return { items, backend: engine.backend, tookMs: monotonic() - startedAt, eventCount: state.eventCount, personalised: isPersonal };
   };
@@ -341,6 +381,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const reset = async (): Promise<Ranking> => {
     state = emptyState(key, dim);
     unsaved = []; // Erased: never written later.
+    shown = new Set();
+    interactions = 0;
     lastQueryVector = null;
     engine.setInterest(state.vector);
     current = await rank(monotonic());
@@ -391,6 +433,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       serial(async () => {
         const startedAt = monotonic();
         const checked = checkInput(input, (id) => model.rowOf.has(id));
+        interactions++;
         const time = now();
         const event = { ...checked, id: newEventId(), time, session } as InteractionEvent;
         const events = [...skipsBefore(checked, time), event];

@@ -13,14 +13,23 @@ export interface RecentInteraction {
   readonly time: number;
 }
 
+/** The latest purchase of an item. */
+export interface Purchase {
+  readonly item: ItemId;
+  readonly time: number;
+}
+
 export interface InterestState {
   readonly modelKey: string;
   readonly vector: Float32Array;
   /** How many events have been folded in (all types). */
   readonly eventCount: number;
   readonly lastEventTime: number | null;
-  /** Excluded from recommendations. */
-  readonly purchased: readonly ItemId[];
+  /**
+   * One entry per item bought, with its latest purchase time, oldest first: durables are not
+   * recommended again, consumables only after the shop's interval (shop-rules.ts).
+   */
+  readonly purchased: readonly Purchase[];
   /** Added to the cart and not yet removed or bought, oldest first. */
   readonly cart: readonly ItemId[];
   /** Newest first, one entry per item: explains recommendations ("because you viewed …"). */
@@ -43,7 +52,7 @@ export function emptyState(modelKey: string, dim: number): InterestState {
  */
 export function advanceState(state: InterestState, event: InteractionEvent, vector: Float32Array): InterestState {
   let { purchased, cart, recent, lastQuery } = state;
-  if (event.type === 'purchase' && !purchased.includes(event.item)) purchased = [...purchased, event.item];
+  if (event.type === 'purchase') purchased = [...purchased.filter((p) => p.item !== event.item), { item: event.item, time: event.time }];
   if (event.type === 'add_to_cart' && !cart.includes(event.item)) cart = [...cart, event.item];
   if (event.type === 'remove_from_cart' || event.type === 'purchase') cart = cart.filter((id) => id !== event.item);
   if (event.type === 'search') lastQuery = { query: event.query, time: event.time };

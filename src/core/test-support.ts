@@ -12,6 +12,7 @@ import { encodeVectors } from './vectors.ts';
 import type { InterestEngine, SyncChannel } from './ports.ts';
 import { gramMatrix, normalise, scoreAll, topK, updateInterest } from './rank.ts';
 import { seededRandom } from './random.ts';
+import { DEFAULT_SHOP_RULES, type ShopRules } from './shop-rules.ts';
 
 export { seededRandom } from './random.ts';
 
@@ -30,7 +31,7 @@ export function makeFixtureModel(options: { count: number; dim: number; categori
     const centre = centres[category] as Float32Array;
     const row = normalise(Float32Array.from({ length: dim }, (_, j) => (centre[j] ?? 0) + (random() - 0.5) * 0.6));
     vectors.set(row, i * dim);
-    items.push({ id: toItemId(`i${i}`), title: `Item ${i}`, category: `c${category}`, description: '', price: 1 + i, image: null });
+    items.push({ id: toItemId(`i${i}`), title: `Item ${i}`, category: `c${category}`, description: '', price: 1 + i, image: null, group: null, inStock: true });
   }
   const manifest: ModelManifest = {
     format: 'vitrine-model',
@@ -47,8 +48,18 @@ export function makeFixtureModel(options: { count: number; dim: number; categori
     },
   };
   const popularity = options.popularity === true ? Float32Array.from({ length: count }, () => random()) : null;
-  return { manifest, items, vectors, popularity, projection: null, rowOf: new Map(items.map((item, row) => [item.id, row])) };
+  return { manifest, items, vectors, popularity, projection: null, rowOf: new Map(items.map((item, row) => [item.id, row])), rules: DEFAULT_SHOP_RULES };
 }
+
+/**
+ * Shop rules that leave the grid in score order: no diversity re-ranking, variant similarity or
+ * exploration. For tests of what the ranking is made from (state, replay, tabs), not how it is arranged.
+ */
+export const RELEVANCE_ONLY_RULES: ShopRules = {
+  ...DEFAULT_SHOP_RULES,
+  diversity: { ...DEFAULT_SHOP_RULES.diversity, lambda: 1, variantSimilarity: null },
+  exploration: { ...DEFAULT_SHOP_RULES.exploration, share: 0 },
+};
 
 /** An InterestEngine on core's reference math, for testing the recommender without TF.js. */
 export function createReferenceEngine(model: LoadedModel, priorWeight: number): InterestEngine & { readonly disposed: boolean } {

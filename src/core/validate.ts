@@ -59,6 +59,11 @@ export function readNumber(
   return value;
 }
 
+export function readBoolean(reader: Reader, value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') fail(reader, field, 'true or false', value);
+  return value;
+}
+
 export function readOneOf<T extends string>(reader: Reader, value: unknown, field: string, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     fail(reader, field, `one of ${allowed.join(', ')}`, value);

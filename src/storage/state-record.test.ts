@@ -22,6 +22,7 @@ describe('state records', () => {
     ['modelKey', { modelKey: 'other:key' }],
     ['eventCount', { eventCount: -1 }],
     ['purchased[0]', { purchased: [''] }],
+    ['purchased[0].time', { purchased: [{ item: 'a', time: -1 }] }],
     ['recent[0].type', { recent: [{ item: 'a', type: 'teleport', time: 1 }] }],
     ['lastQuery', { lastQuery: 'shoes' }],
     ['updatedAt', { updatedAt: undefined }],
@@ -36,6 +37,11 @@ describe('state records', () => {
     })();
     expect(error).toBeInstanceOf(RecError);
     expect((error as RecError).location.field).toBe(field); // Checked to be a RecError just above.
+  });
+
+  it('reads purchases stored as bare ids (before purchase times) as bought at the last event', () => {
+    const record = { ...toStateRecord(sampleState(KEY), 1), purchased: ['item-9'] };
+    expect(parseStateRecord(record, KEY, 'test')?.purchased).toEqual([{ item: 'item-9', time: 300 }]);
   });
 
   it('returns null for another stateVersion (rebuild, not an error)', () => {

@@ -5,7 +5,7 @@
  */
 import { toItemId, type ItemId } from '../core/ids.ts';
 import { INTERACTION_TYPES } from '../core/interactions.ts';
-import type { InterestState, RecentInteraction } from '../core/state.ts';
+import type { InterestState, Purchase, RecentInteraction } from '../core/state.ts';
 import { fail, readArray, readNumber, readOneOf, readRecord, readString, type Reader } from '../core/validate.ts';
 import { STATE_VERSION, type StateRecord } from './schema.ts';
 
@@ -22,7 +22,7 @@ export function toStateRecord(state: InterestState, updatedAt: number): StateRec
     vector: state.vector.slice(),
     eventCount: state.eventCount,
     lastEventTime: state.lastEventTime,
-    purchased: [...state.purchased],
+    purchased: state.purchased.map(({ item, time }) => ({ item, time })),
     cart: [...state.cart],
     recent: state.recent.map(({ item, type, time }) => ({ item, type, time })),
     lastQuery: state.lastQuery === null ? null : { query: state.lastQuery.query, time: state.lastQuery.time },
@@ -53,7 +53,7 @@ export function parseStateRecord(value: unknown, modelKey: string, file: string)
     vector: readVector(reader, record['vector']),
     eventCount: readNumber(reader, record['eventCount'], 'eventCount', { integer: true, min: 0 }),
     lastEventTime: record['lastEventTime'] === null ? null : readNumber(reader, record['lastEventTime'], 'lastEventTime', { min: 0 }),
-    purchased: readItemIds(reader, record['purchased'], 'purchased'),
+    purchased: readPurchases(reader, record['purchased'], record['lastEventTime']),
     cart: readItemIds(reader, record['cart'], 'cart'),
     recent: readArray(reader, record['recent'], 'recent').map((entry, i) => readRecent(reader, entry, `recent[${i}]`)),
     lastQuery: readLastQuery(reader, record['lastQuery']),
@@ -70,6 +70,22 @@ function readVector(reader: Reader, value: unknown): Float32Array {
 
 function readItemIds(reader: Reader, value: unknown, field: string): ItemId[] {
   return readArray(reader, value, field).map((id, i) => toItemId(readString(reader, id, `${field}[${i}]`, { nonEmpty: true })));
+}
+
+/**
+ * Purchases with their times; records written before purchases had times hold bare item ids, read
+ * as bought at the state's last event (the latest they can have been), so no purchase is lost.
+ */
+function readPurchases(reader: Reader, value: unknown, lastEventTime: unknown): Purchase[] {
+  return readArray(reader, value, 'purchased').map((entry, i) => {
+    const field = `purchased[${i}]`;
+    if (typeof entry === 'string') return { item: toItemId(readString(reader, entry, field, { nonEmpty: true })), time: typeof lastEventTime === 'number' ? lastEventTime : 0 };
+    const record = readRecord(reader, entry, field);
+    return {
+      item: toItemId(readString(reader, record['item'], `${field}.item`, { nonEmpty: true })),
+      time: readNumber(reader, record['time'], `${field}.time`, { min: 0 }),
+    };
+  });
 }
 
 function readRecent(reader: Reader, value: unknown, field: string): RecentInteraction {

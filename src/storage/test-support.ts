@@ -32,7 +32,7 @@ export function sampleState(modelKey = 'catalog:0123456789abcdef', eventCount = 
     vector: Float32Array.of(0.5, -0.25, 1 / 3, 1e-7),
     eventCount,
     lastEventTime: 300,
-    purchased: [toItemId('item-9')],
+    purchased: [{ item: toItemId('item-9'), time: 250 }],
     cart: [toItemId('item-2'), toItemId('item-3')],
     recent: [{ item: toItemId('item-1'), type: 'view', time: 300 }],
     lastQuery: { query: 'red shoes', time: 200 },

@@ -9,6 +9,8 @@ const item = (over: Partial<CatalogItem> = {}): CatalogItem => ({
   description: '',
   price: 4.5,
   image: null,
+  group: null,
+  inStock: true,
   ...over,
 });
 
@@ -22,6 +24,8 @@ describe('reasonText', () => {
   it('quotes the search and says popular or nothing otherwise', () => {
     expect(reasonText({ kind: 'search', query: 'red shoes' })).toBe('Matches your search “red shoes”');
     expect(reasonText({ kind: 'popular' })).toBe('Popular right now');
+    expect(reasonText({ kind: 'pinned' })).toBe('Featured by the shop');
+    expect(reasonText({ kind: 'explore' })).toBe('Something new for you');
     expect(reasonText(null)).toBeNull();
   });
 });

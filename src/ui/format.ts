@@ -24,6 +24,10 @@ export function reasonText(reason: Reason | null): string | null {
       return `Matches your search “${reason.query}”`;
     case 'popular':
       return 'Popular right now';
+    case 'pinned':
+      return 'Featured by the shop';
+    case 'explore':
+      return 'Something new for you';
   }
 }
 

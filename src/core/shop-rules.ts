@@ -1,0 +1,233 @@
+/**
+ * The shop's rules for its grid, kept in the model's catalogue file next to the items
+ * (`catalog.json`: `{ "items": [...], "rules": {...} }`), so a shop changes them with its catalogue
+ * and the browser verifies them with the same checksum. Every field is optional:
+ *
+ *   "rules": {
+ *     "boost":      [{ "category": "Garden", "by": 0.05 }, { "item": "p0042", "by": 0.1 }],
+ *     "pin":        [{ "item": "p0007", "position": 1 }, { "category": "Books", "position": 5 }],
+ *     "firstRow":   { "size": 4, "maxPerCategory": 2 },
+ *     "repurchase": [{ "category": "Grocery", "afterDays": 14 }],
+ *     "diversity":  { "lambda": 0.8, "candidates": 200, "variantSimilarity": 0.97 },
+ *     "exploration": { "share": 0.125, "halfLife": 12 }
+ *   }
+ *
+ * Per item, the catalogue says `inStock` (false: never recommended) and `group` (variants); see
+ * catalog.ts. Items bought once are durables and are not recommended again, unless a `repurchase`
+ * rule names them (or their category) as consumables: then they come back `afterDays` after the
+ * latest purchase. This module validates the rules (a RecError CATALOG_INVALID naming the field)
+ * and answers the questions the ranking asks of them; list-quality.ts applies them to a list.
+ */
+import type { CatalogItem } from './catalog.ts';
+import {
+  DEFAULT_DIVERSITY_CANDIDATES,
+  DEFAULT_DIVERSITY_LAMBDA,
+  DEFAULT_EXPLORATION_HALF_LIFE,
+  DEFAULT_EXPLORATION_SHARE,
+  DEFAULT_VARIANT_SIMILARITY,
+} from './constants.ts';
+import type { ItemId } from './ids.ts';
+import { fail, readArray, readNumber, readRecord, readString, type Reader } from './validate.ts';
+
+/** What a rule applies to: one item (by id, resolved to its row) or every item of a category. */
+export type RuleTarget = { readonly kind: 'item'; readonly item: ItemId; readonly row: number } | { readonly kind: 'category'; readonly category: string };
+
+export interface Boost {
+  readonly target: RuleTarget;
+  /** Added to the score (a cosine plus the popularity prior) of each matching item; may be negative. */
+  readonly by: number;
+}
+
+export interface Pin {
+  readonly target: RuleTarget;
+  /** 0-based grid position (the cards' `data-position`). A category pin places its best item there. */
+  readonly position: number;
+}
+
+export interface FirstRowRule {
+  /** How many cards the shop's first row holds. */
+  readonly size: number;
+  /** At most this many of them from one category. */
+  readonly maxPerCategory: number;
+}
+
+export interface RepurchaseRule {
+  readonly target: RuleTarget;
+  /** A bought item it matches is recommended again this many days after the latest purchase. */
+  readonly afterDays: number;
+}
+
+export interface DiversitySettings {
+  /**
+   * Maximal marginal relevance trade-off: each card maximises `lambda * relevance - (1 - lambda) *
+   * (its highest similarity to the cards above)`. 1 ranks by relevance alone.
+   */
+  readonly lambda: number;
+  /** How many of the best-scored items the re-ranking chooses from. */
+  readonly candidates: number;
+  /** Items without a `group` whose vectors' cosine is at least this count as variants; null: groups only. */
+  readonly variantSimilarity: number | null;
+}
+
+export interface ExplorationSettings {
+  /** Share of the grid given, at the start of a session, to relevant items the shopper has not been shown. */
+  readonly share: number;
+  /** After this many interactions in the session the share has halved (share * h / (h + n)). */
+  readonly halfLife: number;
+}
+
+export interface ShopRules {
+  readonly boosts: readonly Boost[];
+  /** Sorted by position, at most one per position. */
+  readonly pins: readonly Pin[];
+  readonly firstRow: FirstRowRule | null;
+  readonly repurchase: readonly RepurchaseRule[];
+  readonly diversity: DiversitySettings;
+  readonly exploration: ExplorationSettings;
+}
+
+const RULE_NAMES = ['boost', 'pin', 'firstRow', 'repurchase', 'diversity', 'exploration'] as const;
+
+/** The rules of a catalogue that has none: no boosts, pins, caps or consumables; default diversity and exploration. */
+export const DEFAULT_SHOP_RULES: ShopRules = {
+  boosts: [],
+  pins: [],
+  firstRow: null,
+  repurchase: [],
+  diversity: { lambda: DEFAULT_DIVERSITY_LAMBDA, candidates: DEFAULT_DIVERSITY_CANDIDATES, variantSimilarity: DEFAULT_VARIANT_SIMILARITY },
+  exploration: { share: DEFAULT_EXPLORATION_SHARE, halfLife: DEFAULT_EXPLORATION_HALF_LIFE },
+};
+
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Validates the `rules` of a parsed catalogue file against its items.
+ * @param catalogJson the parsed catalogue file (its root object holds `items` and `rules`).
+ * @param items the catalogue's validated items (ids and categories that rules may name).
+ * @param file where it came from, for messages.
+ * @returns the rules with defaults filled in (DEFAULT_SHOP_RULES when there are none).
+ * @throws RecError CATALOG_INVALID naming the first bad field, e.g. `rules.pin[0].item`.
+ */
+export function parseShopRules(catalogJson: unknown, items: readonly CatalogItem[], file: string): ShopRules {
+  const reader: Reader = { code: 'CATALOG_INVALID', file };
+  const value = readRecord(reader, catalogJson, '(root)')['rules'];
+  if (value === undefined || value === null) return DEFAULT_SHOP_RULES;
+  const rules = readRecord(reader, value, 'rules');
+  for (const name of Object.keys(rules)) {
+    if (!(RULE_NAMES as readonly string[]).includes(name)) fail(reader, `rules.${name}`, `a rule among ${RULE_NAMES.join(', ')}`, name);
+  }
+  const rowOf = new Map(items.map((item, row) => [item.id as string, row]));
+  const categories = new Set(items.map((item) => item.category));
+  const target = (record: Record<string, unknown>, field: string): RuleTarget => {
+    if ((record['item'] === undefined) === (record['category'] === undefined)) fail(reader, field, 'exactly one of "item" or "category"', record);
+    if (record['item'] !== undefined) {
+      const id = readString(reader, record['item'], `${field}.item`, { nonEmpty: true });
+      const row = rowOf.get(id);
+      if (row === undefined) fail(reader, `${field}.item`, 'the id of an item in this catalogue', id);
+      return { kind: 'item', item: items[row]?.id as ItemId, row };
+    }
+    const category = readString(reader, record['category'], `${field}.category`, { nonEmpty: true });
+    if (!categories.has(category)) fail(reader, `${field}.category`, 'a category of this catalogue', category);
+    return { kind: 'category', category };
+  };
+  const list = <T>(name: string, read: (record: Record<string, unknown>, field: string) => T): T[] =>
+    rules[name] === undefined ? [] : readArray(reader, rules[name], `rules.${name}`).map((entry, i) => read(readRecord(reader, entry, `rules.${name}[${i}]`), `rules.${name}[${i}]`));
+
+  const boosts = list('boost', (record, field) => ({ target: target(record, field), by: readNumber(reader, record['by'], `${field}.by`, { min: -1, max: 1 }) }));
+  const pins = list('pin', (record, field) => ({ target: target(record, field), position: readNumber(reader, record['position'], `${field}.position`, { integer: true, min: 0, max: 199 }) }));
+  pins.forEach((pin, i) => {
+    if (pins.findIndex((other) => other.position === pin.position) !== i) fail(reader, `rules.pin[${i}].position`, 'a position no other pin holds', pin.position);
+    if (pin.target.kind === 'item') {
+      const row = pin.target.row;
+      if (pins.findIndex((other) => other.target.kind === 'item' && other.target.row === row) !== i) fail(reader, `rules.pin[${i}].item`, 'an item no other pin places', pin.target.item);
+    }
+  });
+  const repurchase = list('repurchase', (record, field) => ({ target: target(record, field), afterDays: readNumber(reader, record['afterDays'], `${field}.afterDays`, { min: 0, max: 3650 }) }));
+
+  let firstRow: FirstRowRule | null = null;
+  if (rules['firstRow'] !== undefined) {
+    const record = readRecord(reader, rules['firstRow'], 'rules.firstRow');
+    firstRow = {
+      size: readNumber(reader, record['size'], 'rules.firstRow.size', { integer: true, min: 1, max: 200 }),
+      maxPerCategory: readNumber(reader, record['maxPerCategory'], 'rules.firstRow.maxPerCategory', { integer: true, min: 1, max: 200 }),
+    };
+  }
+  const defaults = DEFAULT_SHOP_RULES;
+  const settings = (name: 'diversity' | 'exploration'): Record<string, unknown> => (rules[name] === undefined ? {} : readRecord(reader, rules[name], `rules.${name}`));
+  const number = (record: Record<string, unknown>, key: string, fallback: number, field: string, range: { integer?: boolean; min: number; max: number }): number =>
+    record[key] === undefined ? fallback : readNumber(reader, record[key], field, range);
+  const diversity = settings('diversity');
+  const exploration = settings('exploration');
+  return {
+    boosts,
+    pins: [...pins].sort((a, b) => a.position - b.position),
+    firstRow,
+    repurchase,
+    diversity: {
+      lambda: number(diversity, 'lambda', defaults.diversity.lambda, 'rules.diversity.lambda', { min: 0, max: 1 }),
+      candidates: number(diversity, 'candidates', defaults.diversity.candidates, 'rules.diversity.candidates', { integer: true, min: 1, max: 5000 }),
+      variantSimilarity:
+        diversity['variantSimilarity'] === undefined
+          ? defaults.diversity.variantSimilarity
+          : diversity['variantSimilarity'] === null
+            ? null
+            : readNumber(reader, diversity['variantSimilarity'], 'rules.diversity.variantSimilarity', { min: 0, max: 1 }),
+    },
+    exploration: {
+      share: number(exploration, 'share', defaults.exploration.share, 'rules.exploration.share', { min: 0, max: 0.5 }),
+      halfLife: number(exploration, 'halfLife', defaults.exploration.halfLife, 'rules.exploration.halfLife', { min: 0.001, max: 1e6 }),
+    },
+  };
+}
+
+/**
+ * @param target a rule's target.
+ * @param item the item at `row`.
+ * @param row its row.
+ */
+export function matches(target: RuleTarget, item: CatalogItem, row: number): boolean {
+  return target.kind === 'item' ? target.row === row : target.category === item.category;
+}
+
+/**
+ * @param rules the shop's rules.
+ * @param item the item at `row`.
+ * @param row its row.
+ * @returns the sum of the boosts that apply to it (0 when none).
+ */
+export function boostOf(rules: ShopRules, item: CatalogItem, row: number): number {
+  let sum = 0;
+  for (const boost of rules.boosts) if (matches(boost.target, item, row)) sum += boost.by;
+  return sum;
+}
+
+/**
+ * Rows never to recommend now: out of stock, or bought and not (yet) due again.
+ * @param items the catalogue, by row.
+ * @param rules the shop's rules.
+ * @param purchased the shopper's purchases (latest time per item).
+ * @param rowOf the row of each item id.
+ * @param now epoch ms.
+ */
+export function unavailableRows(
+  items: readonly CatalogItem[],
+  rules: ShopRules,
+  purchased: readonly { readonly item: ItemId; readonly time: number }[],
+  rowOf: ReadonlyMap<ItemId, number>,
+  now: number,
+): Set<number> {
+  const rows = new Set<number>();
+  items.forEach((item, row) => {
+    if (!item.inStock) rows.add(row);
+  });
+  for (const { item: id, time } of purchased) {
+    const row = rowOf.get(id);
+    const item = row === undefined ? undefined : items[row];
+    if (row === undefined || item === undefined) continue;
+    // A rule naming the item overrides its category's.
+    const consumable =
+      rules.repurchase.find((rule) => rule.target.kind === 'item' && rule.target.row === row) ?? rules.repurchase.find((rule) => matches(rule.target, item, row));
+    if (consumable === undefined || now - time < consumable.afterDays * MS_PER_DAY) rows.add(row);
+  }
+  return rows;
+}
