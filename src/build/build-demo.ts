@@ -98,6 +98,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     dim: embedding.dim,
     dtype: 'float32',
     popularity: catalog.popularity,
+    rules: catalog.rules,
     encoder,
     assets: [...catalog.images.map((image) => ({ path: image.path, data: image.svg })), { path: BUILD_INFO_FILE, data: `${JSON.stringify(buildInfo, null, 2)}\n` }],
   });
@@ -123,6 +124,7 @@ export function demoInputHash(catalog: DemoCatalog, encoderVersion: string): str
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ BUILD_VERSION, DEMO_GENERATOR_VERSION, encoderVersion, TEXT_TEMPLATE, dtype: 'float32' }));
   for (const item of catalog.items) hash.update(`\n${JSON.stringify(item)}`);
+  hash.update(`\n${JSON.stringify(catalog.rules)}`);
   for (const image of catalog.images) hash.update(`\n${image.path}\n${image.svg}`);
   hash.update(new Uint8Array(catalog.popularity.buffer, catalog.popularity.byteOffset, catalog.popularity.byteLength));
   return hash.digest('hex');

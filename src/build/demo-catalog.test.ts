@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCatalog } from '../core/catalog.ts';
-import { DEMO_ITEM_COUNT, escapeXml, generateDemoCatalog } from './demo-catalog.ts';
+import { parseCatalog, type CatalogItem } from '../core/catalog.ts';
+import { parseShopRules } from '../core/shop-rules.ts';
+import { DEMO_ITEM_COUNT, DEMO_OUT_OF_STOCK_EVERY, DEMO_PINNED, escapeXml, generateDemoCatalog } from './demo-catalog.ts';
 import { DEMO_DEPARTMENTS } from './demo-vocab.ts';
 
 describe('generateDemoCatalog', () => {
@@ -43,6 +44,32 @@ describe('generateDemoCatalog', () => {
       expect(Math.round((item.price as number) * 100) / 100).toBe(item.price);
       expect(item.image).toBe(`images/${item.id}.svg`);
     }
+  });
+
+  it('carries variant groups, out-of-stock products and shop rules that core accepts (issue 9)', () => {
+    const json = JSON.parse(JSON.stringify({ items: catalog.items, rules: catalog.rules })) as unknown;
+    const items = parseCatalog(json, catalog.items.length, 'demo');
+    const rules = parseShopRules(json, items, 'demo');
+    const groups = new Map<string, CatalogItem[]>();
+    for (const item of items) if (item.group !== null) groups.set(item.group, [...(groups.get(item.group) ?? []), item]);
+    expect(groups.size).toBeGreaterThanOrEqual(100);
+    for (const members of groups.values()) {
+      expect(members.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(members.map((item) => item.category)).size).toBe(1); // one product, one department
+      const [first, ...variants] = members;
+      for (const variant of variants) expect(variant.title.startsWith(first?.title ?? '?')).toBe(true);
+    }
+    expect(items.filter((item) => !item.inStock).length).toBe(DEMO_ITEM_COUNT / DEMO_OUT_OF_STOCK_EVERY);
+    const pinned = items.find((item) => item.id === DEMO_PINNED.item);
+    expect(pinned).toMatchObject({ inStock: true });
+    expect(rules.pins).toEqual([{ target: { kind: 'item', item: DEMO_PINNED.item, row: items.indexOf(pinned as CatalogItem) }, position: DEMO_PINNED.position }]);
+    expect(rules.repurchase.map((rule) => rule.target)).toEqual([
+      { kind: 'category', category: 'Grocery' },
+      { kind: 'category', category: 'Pet Supplies' },
+    ]);
+    // A small catalogue gets only the rules that name what it has.
+    const small = generateDemoCatalog({ count: 20 });
+    expect(() => parseShopRules({ items: small.items, rules: small.rules }, parseCatalog({ items: small.items }, 20, 'small'), 'small')).not.toThrow();
   });
 
   it('keeps titles department-coherent: each title names a noun of its own department', () => {

@@ -5,6 +5,13 @@
  * Determinism matters: the demo model is rebuilt only when this output changes (build-demo.ts
  * hashes it), and tests compare two runs. Randomness comes from one seeded faker instance (used
  * for choices, colours and surnames only); the words come from demo-vocab.ts.
+ *
+ * It also carries what a shop's grid must respect (issue 9), so the storefront shows it: every
+ * DEMO_VARIANT_EVERY-th product is a variant (another colour or size) of the previous product of its
+ * department, sharing its `group`; every DEMO_OUT_OF_STOCK_EVERY-th is out of stock; and the
+ * catalogue's rules pin one product, cap a department in the first row and make groceries and pet
+ * food consumables. These are chosen by row, not drawn from faker, so every other product is the
+ * same as before they existed (and its embedding stays cached).
  */
 import { Faker, base, en } from '@faker-js/faker';
 import { DEMO_DEPARTMENTS, type DemoDepartment, type DemoPicks } from './demo-vocab.ts';
@@ -15,6 +22,14 @@ export const DEMO_SEED = 20_240_611;
 export const DEMO_ITEM_COUNT = 2400;
 /** Bump when the generator changes in a way its output hash would not show (it always shows today). */
 export const DEMO_GENERATOR_VERSION = 1;
+/** Row r is a variant of the previous product of its department when r % this === this - 1. */
+export const DEMO_VARIANT_EVERY = 20;
+/** Row r is out of stock when r % this === 7. */
+export const DEMO_OUT_OF_STOCK_EVERY = 50;
+/** The product the demo shop pins, and where (0-based position). */
+export const DEMO_PINNED = { item: 'p0042', position: 2 } as const;
+/** The variant labels, by variant number. */
+const VARIANT_LABELS = ['Slate Grey', 'Sage Green', 'Large', 'Ocean Blue', 'Compact', 'Sand', 'Charcoal', 'Coral'] as const;
 
 /** One demo product; the fields of core's CatalogItem, all present. */
 export interface DemoItem {
@@ -25,6 +40,10 @@ export interface DemoItem {
   readonly price: number;
   /** Relative to the model folder: `images/<id>.svg`. */
   readonly image: string;
+  /** Variant group (the id of the group's first product); absent for products without variants. */
+  readonly group?: string;
+  /** Present (false) only for products out of stock. */
+  readonly inStock?: false;
 }
 
 /** A generated image file, relative to the model folder. */
@@ -41,6 +60,8 @@ export interface DemoCatalog {
   readonly popularity: Float32Array;
   /** Department names in display order. */
   readonly departments: readonly string[];
+  /** The shop rules written into catalog.json (core/shop-rules.ts). */
+  readonly rules: Readonly<Record<string, unknown>>;
 }
 
 export interface DemoCatalogOptions {
@@ -74,6 +95,8 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatal
   const titles = new Set<string>();
   const items: DemoItem[] = [];
   const images: DemoImage[] = [];
+  /** Per department, its latest product that is not a variant and how its image was drawn (a variant's base). */
+  const latest = new Map<number, { row: number; noun: string; hueShift: number; lightness: number }>();
   for (let row = 0; row < count; row++) {
     const d = departmentOfRow[row] ?? 0;
     const department = DEMO_DEPARTMENTS[d] as DemoDepartment;
@@ -106,7 +129,7 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatal
     }
     titles.add(title);
     const p = picks as DemoPicks;
-    const item: DemoItem = {
+    let item: DemoItem = {
       id,
       title,
       category: department.name,
@@ -114,11 +137,22 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatal
       price: demoPrice(priceRange.min, priceRange.max, faker.number.float({ min: 0, max: 1 }), pick([0.99, 0.99, 0.49, 0])),
       image: `images/${id}.svg`,
     };
+    let drawn = { row, noun: p.noun, hueShift: faker.number.int({ min: -14, max: 14 }), lightness: faker.number.int({ min: 38, max: 56 }) };
+    const base = latest.get(d);
+    const isVariant = row % DEMO_VARIANT_EVERY === DEMO_VARIANT_EVERY - 1 && base !== undefined;
+    if (isVariant) {
+      // The same product in another colour or size: the base's text with a label, its own id and image.
+      const baseItem = items[base.row] as DemoItem;
+      const group = baseItem.group ?? baseItem.id;
+      items[base.row] = { ...baseItem, group };
+      const label = VARIANT_LABELS[Math.floor(row / DEMO_VARIANT_EVERY) % VARIANT_LABELS.length] as string;
+      item = { ...item, title: `${baseItem.title}, ${label}`, description: baseItem.description, price: baseItem.price, group };
+      drawn = { ...base, row, hueShift: base.hueShift + 24 };
+    }
+    if (row % DEMO_OUT_OF_STOCK_EVERY === 7) item = { ...item, inStock: false };
+    if (!isVariant) latest.set(d, drawn);
     items.push(item);
-    images.push({
-      path: item.image,
-      svg: renderItemSvg(item, department, p.noun, faker.number.int({ min: -14, max: 14 }), faker.number.int({ min: 38, max: 56 })),
-    });
+    images.push({ path: item.image, svg: renderItemSvg(item, department, drawn.noun, drawn.hueShift, drawn.lightness) });
   }
 
   const rankOfRow = faker.helpers.shuffle(Array.from({ length: count }, (_, i) => i));
@@ -126,7 +160,17 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatal
   for (let row = 0; row < count; row++) {
     popularity[row] = ((ZIPF_K + 1) / (ZIPF_K + 1 + (rankOfRow[row] ?? 0))) ** ZIPF_S;
   }
-  return { items, images, popularity, departments: DEMO_DEPARTMENTS.map((department) => department.name) };
+  // Small catalogues (tests) may lack the pinned product or a department: rules may name only what exists.
+  const has = (category: string): boolean => items.some((item) => item.category === category);
+  const rules = {
+    pin: items.some((item) => item.id === DEMO_PINNED.item) ? [DEMO_PINNED] : [],
+    firstRow: { size: 4, maxPerCategory: 3 },
+    repurchase: [
+      { category: 'Grocery', afterDays: 14 },
+      { category: 'Pet Supplies', afterDays: 30 },
+    ].filter((rule) => has(rule.category)),
+  };
+  return { items, images, popularity, departments: DEMO_DEPARTMENTS.map((department) => department.name), rules };
 }
 
 /** Log-uniform price in [min, max] with a shop-like ending, rounded to cents. */

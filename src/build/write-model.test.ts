@@ -72,9 +72,22 @@ describe('writeModel', () => {
     expect(Array.from(loaded.vectors)).toEqual(Array.from(vectors));
     expect(Array.from(loaded.popularity ?? [])).toEqual(Array.from(popularity));
     expect(loaded.items.map((item) => item.id)).toEqual(items.map((item) => item.id));
-    expect(loaded.items[3]).toEqual({ id: 't3', title: 'Item 3', category: 'Odd', description: '', price: 3.99, image: 'images/t3.svg' });
+    expect(loaded.items[3]).toEqual({ id: 't3', title: 'Item 3', category: 'Odd', description: '', price: 3.99, image: 'images/t3.svg', group: null, inStock: true });
     expect(loaded.items[0]).toMatchObject({ price: null, image: null });
     expect(await readdir(root)).toEqual(['tiny']);
+  });
+
+  it('writes variant groups, stock and shop rules that core loads back, and refuses rules that name no item', async () => {
+    const shop = items.map((item, i) => (i < 2 ? { ...item, group: 'pair' } : i === 2 ? { ...item, inStock: false } : item));
+    const rules = { pin: [{ item: 't4', position: 1 }], firstRow: { size: 4, maxPerCategory: 2 } };
+    const written = await writeModel({ outDir: join(root, 'shop'), catalogId: 'shop', items: shop, vectors, dim: DIM, encoder, rules });
+    expect(written.loaded.items.slice(0, 4).map((item) => [item.group, item.inStock])).toEqual([['pair', true], ['pair', true], [null, false], [null, true]]);
+    expect(written.loaded.rules.pins).toEqual([{ target: { kind: 'item', item: 't4', row: 4 }, position: 1 }]);
+    expect(written.loaded.rules.firstRow).toEqual({ size: 4, maxPerCategory: 2 });
+    await expect(writeModel({ outDir: join(root, 'bad'), catalogId: 'bad', items, vectors, dim: DIM, encoder, rules: { pin: [{ item: 'nope', position: 1 }] } })).rejects.toMatchObject({
+      code: 'CATALOG_INVALID',
+      location: { field: 'rules.pin[0].item' },
+    });
   });
 
   it('rejects a corrupted byte with MODEL_CHECKSUM_MISMATCH', async () => {

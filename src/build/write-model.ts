@@ -28,6 +28,10 @@ export interface ModelItemInput {
   readonly description?: string | null;
   readonly price?: number | null;
   readonly image?: string | null;
+  /** Variant group shared with the same product in other colours or sizes; written only when set. */
+  readonly group?: string | null;
+  /** Written only when false (out of stock). */
+  readonly inStock?: boolean;
 }
 
 /** A file written next to the model but not listed in the manifest (images, build info). */
@@ -61,6 +65,8 @@ export interface WriteModelOptions {
    */
   readonly projection?: Float32Array | null;
   readonly assets?: readonly ModelAsset[];
+  /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
+  readonly rules?: Readonly<Record<string, unknown>>;
   /** Recorded as `createdAt` (default: now). */
   readonly createdAt?: Date;
 }
@@ -99,7 +105,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
   try {
     const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile } = {
       vectors: await writeTracked(temp, `vectors.${dtype}.bin`, encodeVectors(vectors, items.length, dim, dtype)),
-      catalog: await writeTracked(temp, 'catalog.json', new TextEncoder().encode(catalogJson(items))),
+      catalog: await writeTracked(temp, 'catalog.json', new TextEncoder().encode(catalogJson(items, options.rules))),
     };
     if (popularity !== null) files.popularity = await writeTracked(temp, 'popularity.f32', encodeFloat32(popularity));
     if (projection !== null) files.projection = await writeTracked(temp, 'projection.f32', encodeFloat32(projection));
@@ -165,8 +171,8 @@ export function verifyModelDir(dir: string): Promise<LoadedModel> {
   return loadModel(createFsModelSource(resolve(dir)));
 }
 
-/** The catalogue file: `{"items":[...]}` with one item per line, so diffs stay readable. */
-function catalogJson(items: readonly ModelItemInput[]): string {
+/** The catalogue file: `{"items":[...], "rules": {...}}` with one item per line, so diffs stay readable. */
+function catalogJson(items: readonly ModelItemInput[], rules: Readonly<Record<string, unknown>> | undefined): string {
   const rows = items.map((item) =>
     JSON.stringify({
       id: item.id,
@@ -175,9 +181,12 @@ function catalogJson(items: readonly ModelItemInput[]): string {
       description: item.description ?? '',
       price: item.price ?? null,
       image: item.image ?? null,
+      ...(item.group === undefined || item.group === null ? {} : { group: item.group }),
+      ...(item.inStock === false ? { inStock: false } : {}),
     }),
   );
-  return `{"items":[\n${rows.join(',\n')}\n]}\n`;
+  const rulesPart = rules === undefined ? '' : `,\n"rules":${JSON.stringify(rules)}`;
+  return `{"items":[\n${rows.join(',\n')}\n]${rulesPart}}\n`;
 }
 
 /** Little-endian float32 values: the layout of popularity.f32 and projection.f32 (core's float32 vectors layout). */
