@@ -1,4 +1,4 @@
-// The dependency rule of ARCHITECTURE.md, machine-checked: core <- engine, storage <- ui <- app.
+// The dependency rule of ARCHITECTURE.md, machine-checked: core <- engine, storage <- ui <- app <- widget.
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
@@ -8,6 +8,7 @@ const banned = (...groups) => ['error', { patterns: groups }];
 const tf = { group: ['@tensorflow/*', '@tensorflow-models/*', '@energetic-ai/*'], message: 'TF.js lives in src/engine only.' };
 const idb = { group: ['idb', 'idb/*', 'fake-indexeddb', 'fake-indexeddb/*'], message: 'IndexedDB lives in src/storage only.' };
 const react = { group: ['react', 'react/*', 'react-dom', 'react-dom/*'], message: 'React lives in src/ui and src/app only.' };
+const widget = { group: ['**/widget', '**/widget/**'], message: 'src/widget builds on src/app, not the other way round.' };
 const layer = (name) => ({ group: [`**/${name}`, `**/${name}/**`], message: `Import ${name}/ only from the composition root (src/app).` });
 
 export default tseslint.config(
@@ -32,6 +33,9 @@ export default tseslint.config(
   { files: ['src/engine/**'], rules: { 'no-restricted-imports': banned(idb, react, layer('storage'), layer('ui'), layer('app')) } },
   { files: ['src/storage/**'], rules: { 'no-restricted-imports': banned(tf, react, layer('engine'), layer('ui'), layer('app')) } },
   { files: ['src/ui/**'], plugins: { 'react-hooks': reactHooks }, rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': banned(tf, idb, layer('engine'), layer('storage'), layer('app'), layer('build')) } },
-  { files: ['src/app/**'], plugins: { 'react-hooks': reactHooks }, rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': banned(layer('build')) } },
+  { files: ['src/app/**'], plugins: { 'react-hooks': reactHooks }, rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': banned(layer('build'), widget) } },
+  // The embeddable widget sits on the composition root: it starts storefronts through src/app, never
+  // the adapters directly.
+  { files: ['src/widget/**'], plugins: { 'react-hooks': reactHooks }, rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': banned(tf, idb, layer('engine'), layer('storage'), layer('build')) } },
   { files: ['src/build/**'], rules: { 'no-restricted-imports': banned(react, idb, layer('storage'), layer('ui'), layer('app')) } },
 );

@@ -3,14 +3,16 @@
 // from our own origin in dev and preview, and copies both into dist/ on build: the shopper's
 // browser never fetches anything from a third party. It also owns the app's Content-Security-Policy
 // (docs/security.md): sent as a header by `vite preview` and `vite` (dev), and written into the
-// built index.html as a <meta> tag for static hosts that cannot set headers.
+// built index.html as a <meta> tag for static hosts that cannot set headers. `vite build` also
+// builds the embeddable widget (src/widget) into <outDir>/widget/, and reports every bundle's size.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
-import type { Connect, HtmlTagDescriptor, Plugin } from 'vite';
-import { defineConfig } from 'vite';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import type { Connect, HtmlTagDescriptor, Plugin, ResolvedConfig } from 'vite';
+import { build, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const require = createRequire(import.meta.url);
@@ -137,11 +139,149 @@ function vitrineAssets(): Plugin {
   };
 }
 
+/** Where the widget is served and built: /widget/vitrine.js (ESM) and /widget/vitrine.iife.js. */
+const WIDGET_BASE = '/widget/';
+const WIDGET_ENTRY = resolve(import.meta.dirname, 'src/widget/index.ts');
+
+/**
+ * The embeddable widget (README, "Embed the grid in your own pages"):
+ *  - dev: pages under public/ (the example shop) are served by their folder's URL; and /widget/vitrine.js is a module that installs React Fast Refresh's preamble (which Vite
+ *    injects into index.html only, and which the widget's .tsx modules insist on) and re-exports
+ *    the widget's source, so the same <script> tag works under `npm start` and in a build.
+ *  - build: after the app, two more builds of src/widget/index.ts into <outDir>/widget/: an ES
+ *    module whose heavy parts (TF.js backends, the query encoder) stay lazy chunks, and a single
+ *    classic script (IIFE, global `Vitrine`) for pages that cannot load modules, which has to carry
+ *    them inline. Both use base /widget/, so the wasm binaries they emit resolve from any page.
+ */
+function vitrineWidget(): Plugin {
+  let resolved: ResolvedConfig | null = null;
+  return {
+    name: 'vitrine-widget',
+    configResolved(config) {
+      resolved = config;
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        // Pages under public/ (the example shop, /shop/) by their folder's URL, as `vite preview`
+        // and static hosts serve them; the dev server would answer with the app's index.html.
+        if (path.endsWith('/') && path !== '/' && existsSync(join(server.config.publicDir, path, 'index.html'))) {
+          req.url = `${path}index.html`;
+          return next();
+        }
+        if (path !== `${WIDGET_BASE}vitrine.js`) return next();
+        res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+        res.end(`import '/@id/@vitejs/plugin-react/preamble';\nexport * from '/src/widget/index.ts';\n`);
+      });
+    },
+    async closeBundle() {
+      // Only after the app's own build (the widget builds below run this config's plugins too).
+      if (resolved === null || resolved.command !== 'build' || process.env['VITRINE_WIDGET_BUILD'] === '1') return;
+      const outDir = join(resolve(resolved.root, resolved.build.outDir), 'widget');
+      process.env['VITRINE_WIDGET_BUILD'] = '1';
+      try {
+        for (const format of ['es', 'iife'] as const) {
+          await build({
+            configFile: false,
+            root: resolved.root,
+            base: WIDGET_BASE,
+            publicDir: false,
+            ...(resolved.logLevel === undefined ? {} : { logLevel: resolved.logLevel }),
+            mode: resolved.mode,
+            plugins: [react(), sizeReport(`widget (${format === 'es' ? 'ES module' : 'classic script'})`)],
+            build: {
+              target: 'es2022',
+              outDir,
+              emptyOutDir: format === 'es',
+              chunkSizeWarningLimit: 4000,
+              // No CSS chunks to preload (the styles are inlined into the shadow root), and the
+              // classic script has its dynamic imports inlined.
+              modulePreload: false,
+              rollupOptions: {
+                input: { vitrine: WIDGET_ENTRY },
+                // Vite's preload helper reads import.meta only for a relative base; ours is absolute,
+                // so the classic script's empty import.meta is never read.
+                onwarn(warning, warn) {
+                  if (format === 'iife' && warning.code === 'EMPTY_IMPORT_META') return;
+                  warn(warning);
+                },
+                // An app build drops the entry's exports; the widget's are its API.
+                preserveEntrySignatures: 'exports-only',
+                output:
+                  format === 'es'
+                    ? { format, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' }
+                    : { format, name: 'Vitrine', entryFileNames: '[name].iife.js', assetFileNames: 'assets/[name]-[hash][extname]', codeSplitting: false },
+              },
+            },
+          });
+        }
+      } finally {
+        delete process.env['VITRINE_WIDGET_BUILD'];
+      }
+    },
+  };
+}
+
+/**
+ * Prints each file of a build with its raw, gzip (level 9) and brotli (quality 11) size, marked
+ * `entry` (the page loads it), `static` (imported by an entry, so loaded with it), `lazy` (loaded by
+ * a dynamic import when needed) or `asset`, then the totals loaded at start and lazily.
+ * @param label names the build in the report.
+ */
+function sizeReport(label: string): Plugin {
+  let resolved: ResolvedConfig | null = null;
+  return {
+    name: 'vitrine-size-report',
+    apply: 'build',
+    configResolved(config) {
+      resolved = config;
+    },
+    generateBundle(_options, bundle) {
+      // Compressing at brotli's top quality takes seconds: skip it when the report would not print
+      // (the e2e suite builds with --logLevel warn).
+      if (resolved === null || !['info', undefined].includes(resolved.logLevel)) return;
+      const files = Object.values(bundle).filter((file) => /\.(js|css|wasm)$/.test(file.fileName));
+      // Loaded at start: the entries and, transitively, what they import statically.
+      const atStart = new Set<string>();
+      const visit = (name: string): void => {
+        const file = bundle[name];
+        if (file === undefined || atStart.has(name)) return;
+        atStart.add(name);
+        if (file.type === 'chunk') for (const imported of [...file.imports, ...(file.viteMetadata?.importedCss ?? [])]) visit(imported);
+      };
+      for (const file of files) if (file.type === 'chunk' && file.isEntry) visit(file.fileName);
+      const rows = files.map((file) => {
+        const bytes = Buffer.from(file.type === 'chunk' ? file.code : file.source);
+        const load = file.type === 'chunk' && file.isEntry ? 'entry' : atStart.has(file.fileName) ? 'static' : file.type === 'chunk' ? 'lazy' : 'asset';
+        return {
+          name: file.fileName,
+          load,
+          raw: bytes.length,
+          gzip: gzipSync(bytes, { level: 9 }).length,
+          brotli: brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+        };
+      });
+      const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} kB`.padStart(10);
+      const total = (selected: typeof rows): string =>
+        `${kb(selected.reduce((sum, row) => sum + row.raw, 0))} ${kb(selected.reduce((sum, row) => sum + row.gzip, 0))} ${kb(selected.reduce((sum, row) => sum + row.brotli, 0))}`;
+      const width = Math.max(...rows.map((row) => row.name.length), 24);
+      const lines = [
+        `bundle sizes, ${label}:`,
+        `  ${'file'.padEnd(width)} ${'load'.padEnd(6)} ${'raw'.padStart(10)} ${'gzip'.padStart(10)} ${'brotli'.padStart(10)}`,
+        ...rows.sort((a, b) => a.load.localeCompare(b.load) || b.raw - a.raw).map((row) => `  ${row.name.padEnd(width)} ${row.load.padEnd(6)} ${kb(row.raw)} ${kb(row.gzip)} ${kb(row.brotli)}`),
+        `  ${'loaded at start'.padEnd(width)} ${''.padEnd(6)} ${total(rows.filter((row) => row.load === 'entry' || row.load === 'static'))}`,
+        `  ${'loaded when needed'.padEnd(width)} ${''.padEnd(6)} ${total(rows.filter((row) => row.load === 'lazy' || row.load === 'asset'))}`,
+      ];
+      resolved.logger.info(lines.join('\n'));
+    },
+  };
+}
+
 export default defineConfig(({ command }) => {
   // A fresh nonce each time the dev server starts; the build carries no nonce (no inline code).
   const devNonce = randomBytes(16).toString('base64');
   return {
-    plugins: [react(), vitrineAssets(), cspMeta()],
+    plugins: [react(), vitrineAssets(), cspMeta(), vitrineWidget(), sizeReport('storefront app')],
     build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
     // The e2e suite's fault-injection hooks (src/app/test-hooks.ts) exist only in builds made with
     // VITRINE_TEST_HOOKS=1; anywhere else the constant is false and the hooks are not emitted.

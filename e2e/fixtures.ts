@@ -1,4 +1,4 @@
-// Shared e2e fixtures: a `storefront` page object over the app's stable DOM contract, and two
+// Shared e2e fixtures: a `storefront` page object over the app's (and the widget's) stable DOM contract, and two
 // checks that every storefront test runs on teardown: the request log (no request leaves the
 // page's origin, and none carries data: only GETs without a body or query string, apart from the
 // pages we navigate to) and the Content-Security-Policy monitor (no violation was reported).
@@ -7,9 +7,13 @@ import { test as base, expect, type Locator, type Page, type Request, type TestD
 
 export class Storefront {
   readonly page: Page;
+  /** Where the grid is: the page, or one `<vitrine-grid>` element on a page embedding the widget. */
+  readonly scope: Page | Locator;
 
-  constructor(page: Page) {
+  /** @param page the tab; @param scope the grid's container when there may be more than one grid. */
+  constructor(page: Page, scope: Page | Locator = page) {
     this.page = page;
+    this.scope = scope;
   }
 
   /** @param query URL parameters, e.g. '?backend=wasm'. */
@@ -24,7 +28,7 @@ export class Storefront {
   }
 
   get grid(): Locator {
-    return this.page.getByRole('region', { name: 'Recommended products' });
+    return this.scope.getByRole('region', { name: 'Recommended products' });
   }
 
   get cards(): Locator {

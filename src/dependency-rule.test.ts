@@ -21,11 +21,18 @@ describe('dependency rule', () => {
     ['src/ui/X.tsx', "import { openEventStore } from '../storage/index.ts';\nexport const o = openEventStore;\n", /Import storage\/ only from the composition root/],
     ['src/engine/x.ts', "import { openDB } from 'idb';\nexport const o = openDB;\n", /IndexedDB lives in src\/storage only/],
     ['src/storage/x.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const t = tf;\n", /TF\.js lives in src\/engine only/],
+    ['src/widget/x.ts', "import { openEventStore } from '../storage/index.ts';\nexport const o = openEventStore;\n", /Import storage\/ only from the composition root/],
+    ['src/widget/x.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const t = tf;\n", /TF\.js lives in src\/engine only/],
+    ['src/app/x.ts', "import { VitrineGrid } from '../widget/index.ts';\nexport const v = VitrineGrid;\n", /src\/widget builds on src\/app/],
   ])('rejects in %s: %s', async (file, code, message) => {
     expect(await ruleMessages(file, code)).toEqual([expect.stringMatching(message)]);
   });
 
   it('allows the composition root to import the adapters', async () => {
     expect(await ruleMessages('src/app/x.ts', "import { openEventStore } from '../storage/index.ts';\nexport const o = openEventStore;\n")).toEqual([]);
+  });
+
+  it('allows the widget to start storefronts through the composition root', async () => {
+    expect(await ruleMessages('src/widget/x.ts', "import { acquireStorefront } from '../app/shared-storefronts.ts';\nexport const a = acquireStorefront;\n")).toEqual([]);
   });
 });

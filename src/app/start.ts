@@ -23,7 +23,10 @@ import {
   type RecError,
   type StorefrontConfig,
 } from '../core/index.ts';
-import { createInterestEngine, createQueryEncoder } from '../engine/index.ts';
+// From its module, not engine/index.ts: the index also re-exports the query encoder, and a static
+// import of it would pull the encoder's graph runtime and tokeniser into the entry chunk, which the
+// dynamic import below keeps lazy (the bundler reports INEFFECTIVE_DYNAMIC_IMPORT otherwise).
+import { createInterestEngine } from '../engine/interest-engine.ts';
 import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { createHttpModelSource } from './http-model-source.ts';
@@ -60,7 +63,16 @@ const ENCODER_URL = '/encoder';
  * @param onProgress called as the model downloads and phases change.
  */
 export async function startStorefront(search: string, onProgress: (progress: StartProgress) => void): Promise<Started | StartedFallback> {
-  const config = parseStorefrontConfig(new URLSearchParams(search), 'URL');
+  return startWithConfig(parseStorefrontConfig(new URLSearchParams(search), 'URL'), onProgress);
+}
+
+/**
+ * Starts a storefront from a parsed config: the app's (from its URL) or the widgets' shared one
+ * (shared-storefronts.ts).
+ * @param config the model, backend preference and grid size.
+ * @param onProgress called as the model downloads and phases change.
+ */
+export async function startWithConfig(config: StorefrontConfig, onProgress: (progress: StartProgress) => void): Promise<Started | StartedFallback> {
   let bytes = { loadedBytes: 0, totalBytes: 0 };
   const source = createHttpModelSource(config.modelUrl);
   let model: LoadedModel;
@@ -122,7 +134,12 @@ export async function startStorefront(search: string, onProgress: (progress: Sta
       store,
       ...(sync === null ? {} : { sync }),
       // The encoder runs on wasm (else cpu) beside the engine, so it needs the wasm files' URLs too.
-      loadEncoder: () => createQueryEncoder(ENCODER_URL, { wasmPaths: { ...WASM_PATHS } }),
+      // Loaded on the first search, with its code: the encoder's graph runtime and tokeniser are
+      // the heaviest part of the bundle, and most visits never search.
+      loadEncoder: async () => {
+        const { createQueryEncoder } = await import('../engine/query-encoder.ts');
+        return createQueryEncoder(ENCODER_URL, { wasmPaths: { ...WASM_PATHS } });
+      },
       session: toSessionId(randomId()),
       gridSize: config.gridSize,
     });

@@ -2,7 +2,7 @@
  * Runtime configuration of a storefront (the app's URL parameters, later the widget's attributes):
  * parsed from strings once, with defaults, naming the bad value.
  */
-import { DEFAULT_GRID_SIZE } from './constants.ts';
+import { DEFAULT_GRID_SIZE, MAX_GRID_SIZE } from './constants.ts';
 import { RecError } from './errors.ts';
 import { BACKEND_NAMES, type BackendName } from './ports.ts';
 
@@ -32,8 +32,8 @@ export function parseStorefrontConfig(params: { get(name: string): string | null
   }
   const limitParam = params.get('limit');
   const gridSize = limitParam === null ? DEFAULT_GRID_SIZE : Number(limitParam);
-  if (!Number.isInteger(gridSize) || gridSize < 1 || gridSize > 200) {
-    throw new RecError('CONFIG_INVALID', `"limit" must be a whole number from 1 to 200, found "${limitParam}"`, { file: source, field: 'limit' });
+  if (!Number.isInteger(gridSize) || gridSize < 1 || gridSize > MAX_GRID_SIZE) {
+    throw new RecError('CONFIG_INVALID', `"limit" must be a whole number from 1 to ${MAX_GRID_SIZE}, found "${limitParam}"`, { file: source, field: 'limit' });
   }
   return {
     modelUrl: models.includes('/') ? models.replace(/\/$/, '') : `/models/${models}`,

@@ -10,6 +10,9 @@ export const UNIT_NORM_TOLERANCE = 1e-2;
 /** How many products the grid shows. */
 export const DEFAULT_GRID_SIZE = 24;
 
+/** The most products one grid may ask for (a storefront's or widget's `limit`). */
+export const MAX_GRID_SIZE = 200;
+
 /** Half-life of past interest: an interaction this long ago counts half as much as one now. */
 export const DEFAULT_HALF_LIFE_MS = 30 * 60 * 1000;
 

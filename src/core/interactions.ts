@@ -95,15 +95,29 @@ export function parseEvent(value: unknown, file: string): InteractionEvent {
     time: readNumber(reader, record['time'], 'time', { min: 0 }),
     session: toSessionId(readString(reader, record['session'], 'session', { nonEmpty: true })),
   };
+  return { ...base, ...readInput(reader, record) } as InteractionEvent;
+}
+
+/**
+ * Validates an interaction that arrives untyped, e.g. from a host page's script through the widget.
+ * @param value the interaction, e.g. `{ type: 'purchase', item: 'sku-42' }`.
+ * @param file where it came from, for messages.
+ * @throws RecError EVENT_INVALID naming the field, what was expected and what was found.
+ */
+export function parseInteractionInput(value: unknown, file: string): InteractionInput {
+  const reader: Reader = { code: 'EVENT_INVALID', file };
+  return readInput(reader, readRecord(reader, value, '(interaction)'));
+}
+
+/** The fields an event shares with its input: type, then the query or the item (+ dwell, position). */
+function readInput(reader: Reader, record: Record<string, unknown>): InteractionInput {
   const type = readOneOf(reader, record['type'], 'type', INTERACTION_TYPES);
-  if (type === 'search') {
-    return { ...base, type, query: readString(reader, record['query'], 'query', { nonEmpty: true }) };
-  }
+  if (type === 'search') return { type, query: readString(reader, record['query'], 'query', { nonEmpty: true }) };
   const item = toItemId(readString(reader, record['item'], 'item', { nonEmpty: true }));
-  if (type === 'dwell') return { ...base, type, item, dwellMs: readNumber(reader, record['dwellMs'], 'dwellMs', { min: 0 }) };
+  if (type === 'dwell') return { type, item, dwellMs: readNumber(reader, record['dwellMs'], 'dwellMs', { min: 0 }) };
   const position = record['position'];
-  if (position === undefined) return { ...base, type, item };
-  return { ...base, type, item, position: readNumber(reader, position, 'position', { integer: true, min: 0 }) };
+  if (position === undefined) return { type, item };
+  return { type, item, position: readNumber(reader, position, 'position', { integer: true, min: 0 }) };
 }
 
 /**

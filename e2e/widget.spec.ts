@@ -1,0 +1,197 @@
+// Issue 6: the embeddable <vitrine-grid> on the example shop page (public/shop/index.html, plain
+// HTML and JavaScript, served at /shop/), under the same request log and CSP monitor as the app.
+// The first test runs the page exactly as served; the others put the grid on wasm by adding
+// backend="wasm" to the element as the page is served (as tabs.spec.ts does through the URL): many
+// re-ranks on the software WebGPU adapter take minutes and would test nothing more here.
+import type { Locator, Page, Request } from '@playwright/test';
+import { expect, Storefront, test } from './fixtures.ts';
+
+const SHOP = '/shop/';
+
+/** The shop page: its own product list, product page, cart and log, and the grid(s) it embeds. */
+class ShopPage {
+  readonly page: Page;
+
+  constructor(page: Page) {
+    this.page = page;
+  }
+
+  /** @param backend added to the page's <vitrine-grid> as it is served, or the page as it is. */
+  async open(backend?: string): Promise<Storefront> {
+    if (backend !== undefined) {
+      await this.page.route(`**${SHOP}`, async (route) => {
+        const response = await route.fetch();
+        const html = await response.text();
+        await route.fulfill({ response, body: html.replace('<vitrine-grid id="recommendations"', `<vitrine-grid id="recommendations" backend="${backend}"`) });
+      });
+    }
+    await this.page.goto(SHOP);
+    const grid = this.grid('recommendations');
+    await grid.waitReady();
+    return grid;
+  }
+
+  /** @param id the element's id. */
+  grid(id: string): Storefront {
+    return new Storefront(this.page, this.page.locator(`vitrine-grid#${id}`));
+  }
+
+  /** The shop's own list entry for an item. */
+  product(itemId: string): Locator {
+    return this.page.locator(`#products [data-host-item-id="${itemId}"]`);
+  }
+
+  /** Item ids of the shop's own list in one department. */
+  async productsIn(category: string): Promise<string[]> {
+    return this.page.locator(`#products [data-category="${category}"]`).evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['hostItemId'] ?? ''));
+  }
+
+  get log(): Locator {
+    return this.page.locator('#widget-log');
+  }
+}
+
+/** A department with the fewest cards among the first `n` (so adding interest in it must show). */
+async function leastShownDepartment(shop: ShopPage, grid: Storefront, n: number): Promise<string> {
+  const listed = await shop.page.locator('#products [data-category]').evaluateAll((rows) => [...new Set(rows.map((row) => (row as HTMLElement).dataset['category'] ?? ''))]);
+  const shown = await grid.topCategories(n);
+  const counts = listed.map((category) => [category, shown.filter((c) => c === category).length] as const);
+  counts.sort((a, b) => a[1] - b[1]);
+  return (counts[0] as readonly [string, number])[0];
+}
+
+test('the plain-HTML shop embeds the grid with one script tag and one element, and the grid’s clicks reach the page', async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const shop = new ShopPage(page);
+  const grid = await shop.open();
+  await expect(page.locator('script[src="/widget/vitrine.js"]')).toHaveCount(1);
+  await expect(page.locator('vitrine-grid')).toHaveCount(1);
+  expect(await grid.cards.count()).toBeLessThanOrEqual(8);
+
+  // A click on a card: recorded by the widget (a view), navigation is the page's (its product page).
+  const [first] = await grid.topIds(1);
+  const firstCard = grid.grid.locator(`[data-item-id="${first}"]`);
+  const title = (await firstCard.getByRole('heading').innerText()).trim();
+  await grid.afterRerank(() => firstCard.getByRole('heading').click());
+  await expect(page.getByRole('region', { name: 'Product page' })).toBeVisible();
+  await expect(page.locator('#product-title')).toHaveText(title);
+  await expect(shop.log).toContainText(`product-click: ${title}`);
+
+  // "Add to cart" on a card: recorded by the widget, the cart is the page's.
+  await expect(page.locator('#cart-count')).toHaveText('0');
+  await grid.afterRerank(() => grid.grid.locator('[data-item-id]').first().getByRole('button', { name: 'Add to cart' }).click());
+  await expect(page.locator('#cart-count')).toHaveText('1');
+  await expect(shop.log).toContainText('add-to-cart: ');
+});
+
+test('the page’s own buttons re-rank the grid through element.record()', async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const shop = new ShopPage(page);
+  const grid = await shop.open('wasm');
+  const department = await leastShownDepartment(shop, grid, 8);
+  const before = await grid.countInTop(department, 8);
+  for (const itemId of await shop.productsIn(department)) {
+    await grid.afterRerank(() => shop.product(itemId).getByRole('button', { name: 'Add to cart' }).click());
+    await grid.afterRerank(() => shop.product(itemId).getByRole('button', { name: 'Buy now' }).click());
+  }
+  await expect(page.locator('#cart-count')).toHaveText('2');
+  expect(await grid.countInTop(department, 8)).toBeGreaterThan(before);
+  await expect(grid.grid).toHaveAttribute('data-personalised', 'true');
+});
+
+test('two grids on one page share one event store, one ranking and one copy of the model', async ({ page, requests, csp }) => {
+  void csp;
+  const shop = new ShopPage(page);
+  const first = await shop.open('wasm');
+  // A second grid, added the way a host page would add one later.
+  await page.evaluate(() => {
+    const second = document.createElement('vitrine-grid');
+    second.id = 'second';
+    second.setAttribute('models', '/models/demo');
+    second.setAttribute('limit', '4');
+    document.body.append(second);
+  });
+  const second = shop.grid('second');
+  await second.waitReady();
+  await expect(second.cards).toHaveCount(4);
+  expect(await second.topIds(4)).toEqual(await first.topIds(4));
+
+  // An interaction in one grid re-ranks the other: the same recommender, so the same event count.
+  await first.afterRerank(() => first.grid.locator('[data-item-id]').nth(3).getByRole('button', { name: 'Add to cart' }).click());
+  await expect.poll(() => second.eventCount()).toBe(await first.eventCount());
+  expect(await second.topIds(4)).toEqual(await first.topIds(4));
+  await expect(second.grid).toHaveAttribute('data-backend', 'wasm');
+
+  const modelFiles = (request: Request): boolean => /\/models\/demo\/(manifest\.json|vectors\.[\w]+\.bin)$/.test(new URL(request.url()).pathname);
+  expect(requests.filter(modelFiles).map((request) => new URL(request.url()).pathname).sort()).toEqual([
+    '/models/demo/manifest.json',
+    expect.stringMatching(/^\/models\/demo\/vectors\.\w+\.bin$/),
+  ]);
+});
+
+test('a second tab re-ranks after an interaction in the first', async ({ context, requests, csp }) => {
+  void requests;
+  void csp;
+  const [firstShop, secondShop] = [new ShopPage(await context.newPage()), new ShopPage(await context.newPage())];
+  const first = await firstShop.open('wasm');
+  const second = await secondShop.open('wasm');
+  const department = await leastShownDepartment(secondShop, second, 8);
+  const before = { ids: await second.topIds(8), count: await second.countInTop(department, 8), events: await second.eventCount() };
+
+  for (const itemId of await firstShop.productsIn(department)) {
+    await first.afterRerank(() => firstShop.product(itemId).getByRole('button', { name: 'Buy now' }).click());
+  }
+  await expect.poll(() => second.eventCount(), { timeout: 60_000 }).toBeGreaterThan(before.events);
+  await expect.poll(() => second.countInTop(department, 8), { timeout: 60_000 }).toBeGreaterThan(before.count);
+  expect(await second.topIds(8)).not.toEqual(before.ids);
+});
+
+test('bad attributes and bad record() input give visible, specific errors', async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  const shop = new ShopPage(page);
+  await shop.open('wasm');
+  await page.evaluate(() => {
+    for (const [id, name, value] of [
+      ['bad-limit', 'limit', 'lots'],
+      ['bad-models', 'models', '../secrets'],
+      ['bad-backend', 'backend', 'quantum'],
+    ] as const) {
+      const grid = document.createElement('vitrine-grid');
+      grid.id = id;
+      grid.setAttribute(name, value);
+      document.body.append(grid);
+    }
+  });
+  const expected = {
+    'bad-limit': '<vitrine-grid> attribute: limit: "limit" must be a whole number from 1 to 200, found "lots"',
+    'bad-models': '<vitrine-grid> attribute: models: "models" must be a model folder name or a same-origin path, found "../secrets"',
+    'bad-backend': '<vitrine-grid> attribute: backend: "backend" must be one of webgpu, webgl, wasm, cpu, found "quantum"',
+  };
+  for (const [id, message] of Object.entries(expected)) {
+    const alert = page.locator(`vitrine-grid#${id}`).getByRole('alert');
+    await expect(alert).toContainText(message);
+    await expect(alert).toHaveAttribute('data-error-code', 'CONFIG_INVALID');
+    expect(consoleErrors.some((line) => line.includes(message))).toBe(true);
+  }
+  // Fixing the attribute restarts the grid with it.
+  await page.locator('vitrine-grid#bad-limit').evaluate((grid) => grid.setAttribute('limit', '3'));
+  await expect(shop.grid('bad-limit').cards).toHaveCount(3);
+
+  // The host page's calls are checked too, naming the field.
+  const rejected = await page.evaluate(() => {
+    // The element's type lives in src/widget, outside this test project.
+    const grid = document.querySelector('vitrine-grid') as unknown as { record(interaction: unknown): Promise<void> };
+    return grid.record({ type: 'purchase' }).then(
+      () => 'resolved',
+      (error: unknown) => String(error),
+    );
+  });
+  expect(rejected).toContain('<vitrine-grid>.record(): item:');
+});

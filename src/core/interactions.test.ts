@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { RecError } from './errors.ts';
+import { parseEvent, parseInteractionInput } from './interactions.ts';
+
+/** @returns the RecError `run` throws (fails the test when it throws nothing or something else). */
+function thrown(run: () => unknown): RecError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof RecError) return error;
+    throw error;
+  }
+  throw new Error('expected a RecError');
+}
+
+describe('parseInteractionInput (interactions from a host page)', () => {
+  it('accepts each kind of input and keeps only its fields', () => {
+    expect(parseInteractionInput({ type: 'purchase', item: 'p1', extra: true }, 'host')).toEqual({ type: 'purchase', item: 'p1' });
+    expect(parseInteractionInput({ type: 'view', item: 'p1', position: 3 }, 'host')).toEqual({ type: 'view', item: 'p1', position: 3 });
+    expect(parseInteractionInput({ type: 'dwell', item: 'p1', dwellMs: 900 }, 'host')).toEqual({ type: 'dwell', item: 'p1', dwellMs: 900 });
+    expect(parseInteractionInput({ type: 'search', query: 'tea' }, 'host')).toEqual({ type: 'search', query: 'tea' });
+  });
+
+  it.each([
+    [null, 'host: (interaction): expected an object'],
+    [{ type: 'like', item: 'p1' }, 'host: type: expected one of impression, view'],
+    [{ type: 'purchase' }, 'host: item: expected a string, found nothing (missing)'],
+    [{ type: 'purchase', item: 42 }, 'host: item: expected a string, found number 42'],
+    [{ type: 'view', item: 'p1', position: -1 }, 'host: position: expected'],
+    [{ type: 'dwell', item: 'p1' }, 'host: dwellMs: expected a finite number, found nothing (missing)'],
+  ])('rejects %j naming the field', (input, message) => {
+    const error = thrown(() => parseInteractionInput(input, 'host'));
+    expect(error.code).toBe('EVENT_INVALID');
+    expect(error.message).toContain(message);
+  });
+});
+
+describe('parseEvent', () => {
+  it('reads the stored fields around the input', () => {
+    expect(parseEvent({ id: 'e1', time: 5, session: 's', type: 'add_to_cart', item: 'p2', position: 0 }, 'store')).toEqual({
+      id: 'e1',
+      time: 5,
+      session: 's',
+      type: 'add_to_cart',
+      item: 'p2',
+      position: 0,
+    });
+    expect(thrown(() => parseEvent({ time: 5, session: 's', type: 'view', item: 'p2' }, 'store')).message).toContain('store: id:');
+  });
+});

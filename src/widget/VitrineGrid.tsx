@@ -1,0 +1,190 @@
+/**
+ * The embeddable grid as a React component: the same settings as the `<vitrine-grid>` element
+ * (`models`, `limit`, `backend`, parsed by core's parseStorefrontConfig, so the app's URL and the
+ * widget's attributes are one format with one set of messages), the storefront's own ProductGrid,
+ * and callbacks where the element dispatches DOM events. Every VitrineGrid on a page that names the
+ * same model shares one started storefront (src/app/shared-storefronts.ts).
+ *
+ * The host page is in charge of navigation and the cart: a click on a card is recorded as a view
+ * and handed to `onProductClick`, "Add to cart" is recorded and handed to `onAddToCart`; nothing
+ * here opens a product page or keeps a cart of its own.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { parseStorefrontConfig, toRecError, type InteractionInput, type RankedItem, type RecError, type Recommender, type StorefrontConfig } from '../core/index.ts';
+import { acquireStorefront } from '../app/shared-storefronts.ts';
+import type { StartProgress } from '../app/start.ts';
+import { ProductGrid, StorefrontContext, useImpressions, useRanking, useStorefront } from '../ui/index.ts';
+import type { VitrineErrorDetail, VitrineProductDetail, VitrineRankedDetail } from './events.ts';
+
+export interface VitrineGridCallbacks {
+  /** A card was clicked (and recorded as a view): show the product. */
+  readonly onProductClick?: ((detail: VitrineProductDetail) => void) | undefined;
+  /** "Add to cart" was clicked on a card (and recorded): put the item in the host's cart. */
+  readonly onAddToCart?: ((detail: VitrineProductDetail) => void) | undefined;
+  /** The grid shows a new ranking. */
+  readonly onRanked?: ((detail: VitrineRankedDetail) => void) | undefined;
+  /** A setting is invalid, the model could not be loaded, or an interaction failed. */
+  readonly onError?: ((detail: VitrineErrorDetail) => void) | undefined;
+  /** The shared recommender once started, null once this grid lets go of it (the element's record()). */
+  readonly onRecommender?: ((recommender: Recommender | null) => void) | undefined;
+}
+
+export interface VitrineGridProps extends VitrineGridCallbacks {
+  /** A model folder name under /models/, or a same-origin path such as "/models/demo" (default "demo"). */
+  readonly models?: string | null | undefined;
+  /** How many cards to show, 1 to 200 (default 24); a string, as an attribute would give it. */
+  readonly limit?: string | number | null | undefined;
+  /** A TF.js backend to try first: webgpu, webgl, wasm or cpu. */
+  readonly backend?: string | null | undefined;
+  /** Names where the settings came from in error messages, e.g. "<vitrine-grid> attribute". */
+  readonly settingsSource?: string | undefined;
+}
+
+type Phase =
+  | { readonly kind: 'loading'; readonly progress: StartProgress | null }
+  | { readonly kind: 'ready'; readonly recommender: Recommender; readonly modelUrl: string }
+  | { readonly kind: 'failed'; readonly error: RecError };
+
+const LOADING: Phase = { kind: 'loading', progress: null };
+
+export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineGrid props', ...callbacks }: VitrineGridProps) {
+  const latest = useRef(callbacks);
+  useEffect(() => {
+    latest.current = callbacks;
+  });
+
+  const parsed = useMemo(() => {
+    const settings: Readonly<Record<string, string | null>> = {
+      models: models ?? null,
+      limit: limit === null || limit === undefined ? null : String(limit),
+      backend: backend ?? null,
+    };
+    try {
+      return { config: parseStorefrontConfig({ get: (name) => settings[name] ?? null }, settingsSource), error: null };
+    } catch (error) {
+      return { config: null, error: toRecError(error) };
+    }
+  }, [models, limit, backend, settingsSource]);
+  const config = parsed.config;
+
+  // Each phase is tagged with the settings it belongs to, so new settings read as loading at once.
+  const [state, setState] = useState<{ readonly config: StorefrontConfig | null; readonly phase: Phase }>({ config: null, phase: LOADING });
+  const phase = state.config === config ? state.phase : LOADING;
+  useEffect(() => {
+    if (config === null) return undefined;
+    let live = true;
+    const setPhase = (next: Phase): void => {
+      if (live) setState({ config, phase: next });
+    };
+    const shared = acquireStorefront(config, (progress) => setPhase({ kind: 'loading', progress }));
+    shared.started.then(
+      (started) => {
+        // The model is broken but its catalogue was salvaged: the host page has its own product
+        // list, so the widget shows the precise error rather than a second, unranked one.
+        if (started.kind === 'fallback') setPhase({ kind: 'failed', error: started.error });
+        else setPhase({ kind: 'ready', recommender: started.recommender, modelUrl: started.config.modelUrl });
+      },
+      (error: unknown) => setPhase({ kind: 'failed', error: toRecError(error) }),
+    );
+    return () => {
+      live = false;
+      shared.release();
+    };
+  }, [config]);
+
+  const error = parsed.error ?? (phase.kind === 'failed' ? phase.error : null);
+  useEffect(() => {
+    if (error === null) return;
+    console.error('Vitrine:', error.message, error);
+    latest.current.onError?.({ error, during: 'start' });
+  }, [error]);
+
+  const recommender = phase.kind === 'ready' && config !== null ? phase.recommender : null;
+  useEffect(() => {
+    latest.current.onRecommender?.(recommender);
+    return () => latest.current.onRecommender?.(null);
+  }, [recommender]);
+
+  if (error !== null) return <WidgetError error={error} />;
+  if (phase.kind !== 'ready' || config === null) return <WidgetLoading progress={phase.kind === 'loading' ? phase.progress : null} />;
+  return (
+    <StorefrontContext value={{ recommender: phase.recommender, modelUrl: phase.modelUrl }}>
+      <WidgetRanking limit={config.gridSize} callbacks={latest} />
+    </StorefrontContext>
+  );
+}
+
+/** The grid itself: the shared ranking's first `limit` cards, recorded and reported to the host. */
+function WidgetRanking({ limit, callbacks }: { readonly limit: number; readonly callbacks: { readonly current: VitrineGridCallbacks } }) {
+  const { recommender, modelUrl } = useStorefront();
+  const ranking = useRanking();
+  const shown = useMemo(() => ({ ...ranking, items: ranking.items.slice(0, limit) }), [ranking, limit]);
+  const [pending, setPending] = useState(0);
+
+  const report = (error: unknown): void => {
+    const recError = toRecError(error);
+    console.error('Vitrine:', recError.message, recError);
+    callbacks.current.onError?.({ error: recError, during: 'interaction' });
+  };
+  const cardRef = useImpressions(shown, report);
+
+  useEffect(() => {
+    callbacks.current.onRanked?.({
+      itemIds: shown.items.map((entry) => entry.item.id),
+      eventCount: shown.eventCount,
+      backend: shown.backend,
+      personalised: shown.personalised,
+    });
+  }, [shown, callbacks]);
+
+  const record = (input: InteractionInput): void => {
+    setPending((count) => count + 1);
+    recommender
+      .record(input)
+      .catch(report)
+      .finally(() => setPending((count) => count - 1));
+  };
+  const detail = (entry: RankedItem): VitrineProductDetail => ({ item: entry.item, position: entry.position });
+
+  // The cart changes only with a re-rank, which re-renders this component.
+  const cartIds = new Set(recommender.cart().map((item) => item.id));
+  return (
+    <ProductGrid
+      ranking={shown}
+      modelUrl={modelUrl}
+      busy={pending > 0}
+      cartIds={cartIds}
+      cardRef={cardRef}
+      onOpen={(entry) => {
+        record({ type: 'view', item: entry.item.id, position: entry.position });
+        callbacks.current.onProductClick?.(detail(entry));
+      }}
+      onAddToCart={(entry) => {
+        record({ type: 'add_to_cart', item: entry.item.id, position: entry.position });
+        callbacks.current.onAddToCart?.(detail(entry));
+      }}
+    />
+  );
+}
+
+function WidgetLoading({ progress }: { readonly progress: StartProgress | null }) {
+  const total = progress?.totalBytes ?? 0;
+  return (
+    <div className="vitrine-status" role="status">
+      <p>Loading recommendations…</p>
+      <progress max={total > 0 ? total : undefined} value={total > 0 ? (progress?.loadedBytes ?? 0) : undefined} aria-label="Loading the product model" />
+    </div>
+  );
+}
+
+function WidgetError({ error }: { readonly error: RecError }) {
+  return (
+    <div className="vitrine-error" role="alert" data-error-code={error.code}>
+      <p className="vitrine-error__title">Recommendations are unavailable</p>
+      <p className="vitrine-error__message">{error.message}</p>
+      <p className="vitrine-error__code">
+        Error code <code>{error.code}</code>
+      </p>
+    </div>
+  );
+}

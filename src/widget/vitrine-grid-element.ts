@@ -1,0 +1,134 @@
+/**
+ * `<vitrine-grid models="/models/demo" limit="24">`: the custom element a shop pastes into any page.
+ * It is a thin shell around the VitrineGrid React component: an open shadow root (the shop's CSS
+ * cannot break the grid and the grid's cannot leak out; open so tools and tests can look inside),
+ * the storefront stylesheet adopted into it, attributes passed through as the component's settings,
+ * its callbacks turned into DOM events, and `record()` for the host page's own interactions.
+ *
+ * Styles are adopted as a constructed stylesheet rather than a <style> element: a strict
+ * Content-Security-Policy (style-src 'self', as ours) refuses inline <style>, and adoptedStyleSheets
+ * is not subject to it. Theming is through CSS custom properties set on the element (README).
+ */
+import { createElement } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { parseInteractionInput, type RecError, type Recommender } from '../core/index.ts';
+import storefrontCss from '../ui/styles.css?inline';
+import type { HostInteraction, VitrineEventMap, VitrineRankedDetail } from './events.ts';
+import { VitrineGrid } from './VitrineGrid.tsx';
+import widgetCss from './widget.css?inline';
+
+/** The attributes the element reads; changing one restarts the grid with the new settings. */
+const ATTRIBUTES = ['models', 'limit', 'backend'] as const;
+
+/** One constructed stylesheet for every grid on the page (created on first use: no DOM in Node). */
+let sharedSheet: CSSStyleSheet | null = null;
+function widgetStyleSheet(): CSSStyleSheet {
+  if (sharedSheet === null) {
+    sharedSheet = new CSSStyleSheet();
+    sharedSheet.replaceSync(`${storefrontCss}\n${widgetCss}`);
+  }
+  return sharedSheet;
+}
+
+export class VitrineGridElement extends HTMLElement {
+  static readonly observedAttributes: readonly string[] = ATTRIBUTES;
+
+  #root: Root | null = null;
+  #recommender: Recommender | null = null;
+  #ranked: VitrineRankedDetail | null = null;
+  /** Why the grid could not start (record() then rejects with it), or null. */
+  #failure: RecError | null = null;
+  /** Callers of record() before the grid has started wait here. */
+  #waiting: Array<{ resolve: (recommender: Recommender) => void; reject: (error: RecError) => void }> = [];
+
+  connectedCallback(): void {
+    if (this.#root === null) {
+      const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+      shadow.adoptedStyleSheets = [widgetStyleSheet()];
+      const container = document.createElement('div');
+      container.className = 'vitrine';
+      shadow.replaceChildren(container);
+      this.#root = createRoot(container);
+    }
+    this.#render();
+  }
+
+  attributeChangedCallback(): void {
+    if (this.#root !== null) this.#render();
+  }
+
+  disconnectedCallback(): void {
+    // Unmounting releases this grid's hold on the shared storefront (disposed when none is left).
+    this.#root?.unmount();
+    this.#root = null;
+  }
+
+  /** The latest ranking shown (ids in order, event count, backend), or null before the first. */
+  get ranked(): VitrineRankedDetail | null {
+    return this.#ranked;
+  }
+
+  /**
+   * Records an interaction from the host page (its own product page, cart or checkout) and
+   * re-ranks every grid on the page that shows the same model; waits for the grid to start first.
+   * @param interaction e.g. `{ type: 'purchase', item: 'sku-42' }` or `{ type: 'search', query: 'tea' }`.
+   * @throws RecError EVENT_INVALID or UNKNOWN_ITEM naming the bad field or id.
+   */
+  async record(interaction: HostInteraction): Promise<void> {
+    const input = parseInteractionInput(interaction, '<vitrine-grid>.record()');
+    if (this.#failure !== null) throw this.#failure;
+    const recommender = this.#recommender ?? (await new Promise<Recommender>((resolve, reject) => this.#waiting.push({ resolve, reject })));
+    await recommender.record(input);
+  }
+
+  /** (Re)renders the grid with the current attributes. */
+  #render(): void {
+    this.#failure = null;
+    this.#root?.render(
+      createElement(VitrineGrid, {
+        models: this.getAttribute('models'),
+        limit: this.getAttribute('limit'),
+        backend: this.getAttribute('backend'),
+        settingsSource: '<vitrine-grid> attribute',
+        onProductClick: (detail) => this.#dispatch('vitrine:product-click', detail),
+        onAddToCart: (detail) => this.#dispatch('vitrine:add-to-cart', detail),
+        onRanked: (detail) => {
+          this.#ranked = detail;
+          this.#dispatch('vitrine:ranked', detail);
+        },
+        onError: (detail) => {
+          if (detail.during === 'start') {
+            this.#failure = detail.error;
+            for (const { reject } of this.#waiting.splice(0)) reject(detail.error);
+          }
+          this.#dispatch('vitrine:error', detail);
+        },
+        onRecommender: (recommender) => {
+          this.#recommender = recommender;
+          if (recommender === null) return;
+          for (const { resolve } of this.#waiting.splice(0)) resolve(recommender);
+        },
+      }),
+    );
+  }
+
+  #dispatch<Name extends keyof VitrineEventMap>(name: Name, detail: VitrineEventMap[Name]['detail']): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}
+
+/** The element's tag name. */
+export const VITRINE_GRID_TAG = 'vitrine-grid';
+
+/** Registers `<vitrine-grid>`, unless a script loaded earlier (this one, or another build of it) did. */
+export function defineVitrineGrid(): void {
+  const existing = customElements.get(VITRINE_GRID_TAG);
+  if (existing === undefined) customElements.define(VITRINE_GRID_TAG, VitrineGridElement);
+  else if (existing !== VitrineGridElement) console.warn(`Vitrine: <${VITRINE_GRID_TAG}> is already defined by another script on this page; this copy is not used.`);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vitrine-grid': VitrineGridElement;
+  }
+}
