@@ -49,12 +49,16 @@ export interface InteractionPlan {
   readonly latestTime: number;
 }
 
+/** The order of events within a user or session: by time, then the order column, then the file line. */
+export function chronological(a: ParsedEvent, b: ParsedEvent): number {
+  return a.time - b.time || a.order - b.order || a.line - b.line;
+}
+
 /**
  * @param events parsed events, in file order.
  * @param options grouping and hold-out.
  */
 export function planInteractions(events: readonly ParsedEvent[], options: PlanOptions): InteractionPlan {
-  const chronological = (a: ParsedEvent, b: ParsedEvent): number => a.time - b.time || a.order - b.order || a.line - b.line;
   const byUser = groupBy(events, (event) => event.user);
   const held = new Set<ParsedEvent>();
   const trainBefore = options.trainBefore ?? null;

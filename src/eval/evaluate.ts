@@ -1,0 +1,74 @@
+/**
+ * Runs ranking methods over a split's cases and checks the sanity row: pure of files and
+ * processes, so the unit test drives it on a fixture exactly as the CLI drives it on real data.
+ */
+import type { EvalSplit } from './dataset.ts';
+import type { RankingMethod } from './method.ts';
+import { createMetricsAccumulator, RANK_DEPTH, type MethodMetrics, type MetricsContext } from './metrics.ts';
+import type { PublishedResults } from './published.ts';
+
+export interface MethodResult {
+  readonly method: string;
+  readonly description: string;
+  readonly metrics: MethodMetrics;
+  /** Wall time of this method over all cases. */
+  readonly seconds: number;
+}
+
+export interface SanityCheck {
+  readonly method: string;
+  readonly publishedRow: string;
+  readonly pass: boolean;
+  /** Per metric: ours rounded to 4 decimals, and the published value. */
+  readonly compared: readonly { readonly metric: string; readonly ours: number; readonly published: number }[];
+}
+
+/** Cases per rank() call: enough for a matrix product to pay off, small enough to hold B x items scores. */
+export const BATCH_SIZE = 256;
+
+/** The method whose popularity counts the whole file, as the published PopRec does. */
+export const PUBLISHED_POPULARITY = 'popularity-published';
+
+/**
+ * @param split the cases.
+ * @param methods evaluated one after another (each is disposed by the caller).
+ * @param context what the metrics need besides the rankings.
+ * @param onDone told after each method.
+ */
+export async function evaluateMethods(
+  split: EvalSplit,
+  methods: readonly RankingMethod[],
+  context: Omit<MetricsContext, 'trainingCounts'>,
+  onDone: (result: MethodResult) => void = () => {},
+): Promise<MethodResult[]> {
+  const results: MethodResult[] = [];
+  for (const method of methods) {
+    const started = performance.now();
+    const metrics = createMetricsAccumulator({ ...context, trainingCounts: split.trainingCounts });
+    for (let start = 0; start < split.cases.length; start += BATCH_SIZE) {
+      const batch = split.cases.slice(start, start + BATCH_SIZE);
+      const ranked = await method.rank(batch, RANK_DEPTH);
+      batch.forEach((testCase, i) => metrics.add(testCase, ranked[i] ?? []));
+    }
+    const result = { method: method.name, description: method.description, metrics: metrics.summary(), seconds: (performance.now() - started) / 1000 };
+    results.push(result);
+    onDone(result);
+  }
+  return results;
+}
+
+/**
+ * Compares the whole-file popularity with the published row, to 4 decimals.
+ * @returns null when either is missing (another data set, or the method was not run).
+ */
+export function checkSanity(results: readonly MethodResult[], published: PublishedResults | null): SanityCheck | null {
+  const ours = results.find((result) => result.method === PUBLISHED_POPULARITY);
+  const row = published?.rows.find((r) => r.model === published.sanityRow);
+  if (ours === undefined || row === undefined) return null;
+  const round4 = (value: number): number => Math.round(value * 1e4) / 1e4;
+  const compared = (['5', '10', '20'] as const).flatMap((k) => [
+    { metric: `HR@${k}`, ours: round4(ours.metrics.hr[k]), published: row.hr[k] },
+    { metric: `NDCG@${k}`, ours: round4(ours.metrics.ndcg[k]), published: row.ndcg[k] },
+  ]);
+  return { method: ours.method, publishedRow: row.model, pass: compared.every((c) => Math.abs(c.ours - c.published) < 1e-9), compared };
+}
