@@ -40,7 +40,9 @@ async function loseDeviceMidSession(storefront: Storefront, page: Page, beforeLo
   }
   const before = await storefront.topCategories();
   const keptBefore = before.filter((c) => c === department).length;
-  expect(keptBefore, `first 12 before the loss: ${before.join(', ')}`).toBeGreaterThanOrEqual(9);
+  // The demo shop's rules leave one department at most 10 of the first 12 (a pinned product, two
+  // per department in the first row), and the session's exploration slots may take two (issue 9).
+  expect(keptBefore, `first 12 before the loss: ${before.join(', ')}`).toBeGreaterThanOrEqual(8);
   const rankedBefore = await storefront.topIds(24);
   const eventsBefore = await storefront.eventCount();
 

@@ -230,7 +230,9 @@ test(
     await page.reload();
     await storefront.waitReady();
     expect(await cartItems(page)).toEqual(expect.arrayContaining(compacted));
-    expect(await storefront.countInTop(department)).toBeGreaterThanOrEqual(9);
+    // A reload starts a new session, whose exploration share (3 of 24 cards) may take up to three of
+    // the 10 first-12 slots the demo shop's rules leave to one department (issue 9).
+    expect(await storefront.countInTop(department)).toBeGreaterThanOrEqual(7);
     // Interactions only kept in memory (if writes were still failing) are not in it: the shopper was told.
     const kept = (await storefront.topIds(24)).filter((id) => ranked.includes(id)).length;
     const stored = await readStored(page);

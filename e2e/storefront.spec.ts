@@ -21,7 +21,10 @@ test.describe('storefront', () => {
       await storefront.viewAndAddToCart(next);
     }
     const after = await storefront.topCategories();
-    expect(after.filter((c) => c === department).length, `first 12 after: ${after.join(', ')}`).toBeGreaterThanOrEqual(9);
+    // At most 10 of the first 12 can be one department under the demo shop's rules (a pinned
+    // product, two per department in the first row), and a young session's exploration slots may
+    // take two more: 8 is all the department can be sure to hold.
+    expect(after.filter((c) => c === department).length, `first 12 after: ${after.join(', ')}`).toBeGreaterThanOrEqual(8);
     await expect(storefront.page.getByRole('button', { name: /Cart \(4\)/ })).toBeVisible();
   });
 
@@ -30,12 +33,19 @@ test.describe('storefront', () => {
     const department = (await storefront.topCategories())[1] ?? '';
     const ids = await storefront.grid.locator(`[data-category="${department}"]`).evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
     await storefront.viewAndAddToCart(ids[0] ?? '');
-    const ranked = await storefront.topIds(24);
+    // Exploration slots are drawn per session, and a reload starts a new one (with the share of a
+    // fresh session): every other card is the ranking restored from the stored state, in order.
+    const ranked = async (): Promise<string[]> =>
+      storefront.cards.evaluateAll((cards) => cards.filter((c) => c.getAttribute('data-reason') !== 'explore').map((c) => c.getAttribute('data-item-id') ?? ''));
+    const before = await ranked();
     const events = await storefront.eventCount();
 
     await page.reload();
     await storefront.waitReady();
-    expect(await storefront.topIds(24)).toEqual(ranked);
+    const after = await ranked();
+    const kept = Math.min(before.length, after.length);
+    expect(kept).toBeGreaterThanOrEqual(20);
+    expect(after.slice(0, kept)).toEqual(before.slice(0, kept));
     expect(await storefront.eventCount()).toBeGreaterThanOrEqual(events);
     await expect(page.getByRole('button', { name: /Cart \(1\)/ })).toBeVisible();
   });

@@ -3,62 +3,9 @@
 // The first test runs the page exactly as served; the others put the grid on wasm by adding
 // backend="wasm" to the element as the page is served (as tabs.spec.ts does through the URL): many
 // re-ranks on the software WebGPU adapter take minutes and would test nothing more here.
-import type { Locator, Page, Request } from '@playwright/test';
-import { expect, Storefront, test } from './fixtures.ts';
-
-const SHOP = '/shop/';
-
-/** The shop page: its own product list, product page, cart and log, and the grid(s) it embeds. */
-class ShopPage {
-  readonly page: Page;
-
-  constructor(page: Page) {
-    this.page = page;
-  }
-
-  /** @param backend added to the page's <vitrine-grid> as it is served, or the page as it is. */
-  async open(backend?: string): Promise<Storefront> {
-    if (backend !== undefined) {
-      await this.page.route(`**${SHOP}`, async (route) => {
-        const response = await route.fetch();
-        const html = await response.text();
-        await route.fulfill({ response, body: html.replace('<vitrine-grid id="recommendations"', `<vitrine-grid id="recommendations" backend="${backend}"`) });
-      });
-    }
-    await this.page.goto(SHOP);
-    const grid = this.grid('recommendations');
-    await grid.waitReady();
-    return grid;
-  }
-
-  /** @param id the element's id. */
-  grid(id: string): Storefront {
-    return new Storefront(this.page, this.page.locator(`vitrine-grid#${id}`));
-  }
-
-  /** The shop's own list entry for an item. */
-  product(itemId: string): Locator {
-    return this.page.locator(`#products [data-host-item-id="${itemId}"]`);
-  }
-
-  /** Item ids of the shop's own list in one department. */
-  async productsIn(category: string): Promise<string[]> {
-    return this.page.locator(`#products [data-category="${category}"]`).evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['hostItemId'] ?? ''));
-  }
-
-  get log(): Locator {
-    return this.page.locator('#widget-log');
-  }
-}
-
-/** A department with the fewest cards among the first `n` (so adding interest in it must show). */
-async function leastShownDepartment(shop: ShopPage, grid: Storefront, n: number): Promise<string> {
-  const listed = await shop.page.locator('#products [data-category]').evaluateAll((rows) => [...new Set(rows.map((row) => (row as HTMLElement).dataset['category'] ?? ''))]);
-  const shown = await grid.topCategories(n);
-  const counts = listed.map((category) => [category, shown.filter((c) => c === category).length] as const);
-  counts.sort((a, b) => a[1] - b[1]);
-  return (counts[0] as readonly [string, number])[0];
-}
+import type { Request } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { ShopPage } from './shop-page.ts';
 
 test('the plain-HTML shop embeds the grid with one script tag and one element, and the grid’s clicks reach the page', async ({ page, requests, csp }) => {
   void requests;
@@ -90,7 +37,7 @@ test('the page’s own buttons re-rank the grid through element.record()', async
   void csp;
   const shop = new ShopPage(page);
   const grid = await shop.open('wasm');
-  const department = await leastShownDepartment(shop, grid, 8);
+  const department = await shop.leastShownDepartment(grid, 8);
   const before = await grid.countInTop(department, 8);
   for (const itemId of await shop.productsIn(department)) {
     await grid.afterRerank(() => shop.product(itemId).getByRole('button', { name: 'Add to cart' }).click());
@@ -137,7 +84,7 @@ test('a second tab re-ranks after an interaction in the first', async ({ context
   const [firstShop, secondShop] = [new ShopPage(await context.newPage()), new ShopPage(await context.newPage())];
   const first = await firstShop.open('wasm');
   const second = await secondShop.open('wasm');
-  const department = await leastShownDepartment(secondShop, second, 8);
+  const department = await secondShop.leastShownDepartment(second, 8);
   const before = { ids: await second.topIds(8), count: await second.countInTop(department, 8), events: await second.eventCount() };
 
   for (const itemId of await firstShop.productsIn(department)) {

@@ -164,7 +164,7 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatal
   const has = (category: string): boolean => items.some((item) => item.category === category);
   const rules = {
     pin: items.some((item) => item.id === DEMO_PINNED.item) ? [DEMO_PINNED] : [],
-    firstRow: { size: 4, maxPerCategory: 3 },
+    firstRow: { size: 4, maxPerCategory: 2 },
     repurchase: [
       { category: 'Grocery', afterDays: 14 },
       { category: 'Pet Supplies', afterDays: 30 },
