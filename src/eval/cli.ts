@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HALF_LIFE_MS, DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
+import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { RecError, toRecError } from '../core/errors.ts';
 import type { BackendName } from '../core/ports.ts';
 import { createBatchScorer } from '../engine/batch-scorer.ts';
@@ -19,6 +19,7 @@ import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod
 import { leaveOneOut, temporalSplit, type EvalSplit } from './dataset.ts';
 import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
 import { loadEvalInputs, type EvalInputs } from './load.ts';
+import { createListQualityMethod, renderTradeOffPlot, renderTradeOffTable, tradeOffPoints } from './list-quality.ts';
 import type { RankingMethod } from './method.ts';
 import { COLD_BELOW, RANK_DEPTH } from './metrics.ts';
 import { PUBLISHED } from './published.ts';
@@ -53,6 +54,8 @@ next-basket split when built with --train-before <date>; a model built from ever
   --spacing-minutes <m>     time between a user's events when the log has none (default ${DEFAULT_SPACING_MINUTES})
   --half-life-minutes <m>   interest half-life (default the browser's, ${DEFAULT_HALF_LIFE_MS / 60000})
   --prior-weight <w>        popularity prior weight in the engine's score (default the browser's, ${DEFAULT_PRIOR_WEIGHT})
+  --lambdas <list>          also rank with the storefront's list arrangement (MMR + variant collapsing) at
+                            these diversity trade-offs, e.g. 1,0.8,0.5; writes list-quality.md and .svg
   --limit <n>               only the first n cases (quick runs; docs/results.md is then left alone)
   --out <dir>               where the reports go (default .cache/eval/<model>[-validation])
   --no-docs                 do not update docs/results.md
@@ -74,6 +77,8 @@ interface EvalOptions {
   readonly limit: number | null;
   readonly out: string | null;
   readonly docs: boolean;
+  /** Diversity trade-offs to run the storefront's list arrangement at (list-quality.ts). */
+  readonly lambdas: readonly number[];
 }
 
 /**
@@ -158,6 +163,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   await writeFile(join(out, 'report.md'), `# Evaluation\n\n${markdown}`);
   await writeFile(join(out, 'hit-rate.svg'), renderHitRatePlot(report));
   log(`wrote ${relative(REPO_ROOT, out)}/report.json, report.md, hit-rate.svg in ${report.wallSeconds.toFixed(1)} s`);
+  if (options.lambdas.length > 0) {
+    const points = tradeOffPoints(results, options.lambdas);
+    const title = `${report.model.catalogId}, ${report.protocol.name} (${report.protocol.target}), ${report.protocol.cases} cases: HR@10 / NDCG@10 against diversity and coverage`;
+    await writeFile(join(out, 'list-quality.svg'), renderTradeOffPlot(points, title));
+    await writeFile(join(out, 'list-quality.md'), `# List quality: ${title}\n\n\`${report.command}\`\n\n${renderTradeOffTable(points)}\n`);
+    log(`wrote ${relative(REPO_ROOT, out)}/list-quality.md, list-quality.svg`);
+  }
   if (options.docs && options.limit === null && run.target === 'test') {
     const docsFile = join(REPO_ROOT, 'docs/results.md');
     const current = await readFile(docsFile, 'utf8').catch(() => '');
@@ -227,6 +239,11 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
         list.push(createReplayMethod({ ...replay, name, description, model, engine }));
       }
     }
+    for (const lambda of options.lambdas) {
+      const engine = await createInterestEngine(engineOptions(model.vectors, model.manifest.dim, model.popularity));
+      engines.push(engine.backend);
+      list.push(createListQualityMethod({ ...replay, lambda, model, engine, gridSize: DEFAULT_GRID_SIZE }));
+    }
   } catch (error) {
     for (const method of list) method.dispose();
     throw error;
@@ -253,6 +270,7 @@ function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {
         limit: { type: 'string' },
         out: { type: 'string' },
         'no-docs': { type: 'boolean' },
+        lambdas: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -274,6 +292,7 @@ function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {
     limit: values.limit === undefined ? null : number('--limit', values.limit, 0, 1),
     out: values.out ?? null,
     docs: values['no-docs'] !== true,
+    lambdas: values.lambdas === undefined ? [] : values.lambdas.split(',').map((text) => number('--lambdas', text, 0, 0)),
   };
 }
 
