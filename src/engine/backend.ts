@@ -148,6 +148,21 @@ function webGpuDevice(): LosableDevice | null {
 }
 
 /**
+ * Names this browser and its WebGPU adapter (GPUAdapterInfo), e.g. to key measurements made on it
+ * (calibrate.ts). Asks for an adapter without creating a device.
+ * @returns the user agent, plus the adapter's vendor, architecture and description when there is one.
+ */
+export async function describeDevice(): Promise<string> {
+  const userAgent = typeof navigator === 'undefined' ? 'no navigator' : navigator.userAgent;
+  // The WebGPU types are not part of the project's lib (see webGpuDevice below).
+  const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator ? (navigator.gpu as { requestAdapter(): Promise<{ info?: Record<string, unknown> } | null> }) : null;
+  const adapter = await gpu?.requestAdapter().catch(() => null);
+  const info = adapter?.info ?? {};
+  const adapterName = ['vendor', 'architecture', 'description'].map((field) => String(info[field] ?? '')).join('/');
+  return `${userAgent}|${adapter === null || adapter === undefined ? 'no WebGPU adapter' : adapterName}`;
+}
+
+/**
  * Activates the first backend, in backendOrder(preferred, allowed), that loads, initialises and
  * computes correctly. Calling it again is cheap: an already initialised backend is reused.
  * @param options the preferred and allowed backends, wasm file locations and a skip listener.

@@ -3,7 +3,8 @@
  * ports, the backend chooser, and the sentence encoder the model builder shares. Nothing here
  * exposes a tensor.
  */
-export { initBackend, backendOrder, type BackendOptions, type WasmPaths } from './backend.ts';
+export { initBackend, backendOrder, describeDevice, onBackend, type BackendOptions, type WasmPaths } from './backend.ts';
+export { createCalibratedInterestEngine, compareRankings, type BackendChoice, type CalibrationOptions, type CalibrationStore, type RankingAgreement } from './calibrate.ts';
 /** Test hook only: used by src/app/test-hooks.ts, which only test builds include. */
 export { destroyWebGpuDevice } from './backend.ts';
 export { createInterestEngine, type InterestEngineOptions } from './interest-engine.ts';

@@ -7,8 +7,11 @@
  * Backend facts it is built around (measured on software WebGPU, see ENVIRONMENT.md):
  *  - scores are `matMul(u[1,D], items[N,D], false, true)`: 6-25x faster on webgpu than
  *    `matMul(items, u[D,1])`;
- *  - the N scores are read back and the best k chosen with core's `topK`, which is faster than
- *    `tf.topk` on webgpu and keeps core's deterministic tie-break;
+ *  - on webgpu, scoring + top-K is one dedicated kernel (kernels/score-top-k-webgpu.ts) that
+ *    reads back only the k best rows, over the item matrix stored as `itemDtype` (float32, or the
+ *    model's float16/int8 layout, unpacked in the shader); on the other backends (and on webgpu
+ *    when dim is not a multiple of 4) the N scores are read back and the best k chosen with core's
+ *    `topK`, which keeps core's deterministic tie-break;
  *  - everything is read back with `await data()`: `dataSync()` silently returns zeros on webgpu.
  * All TF.js work runs through backend.ts `onBackend()`, so it never interleaves with the text
  * encoder's work on another backend; `setInterest()` (synchronous in the port) only records the
@@ -26,10 +29,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
+import { encodeVectors, type VectorDtype } from '../core/vectors.ts';
 import { RecError } from '../core/errors.ts';
 import type { BackendName, InterestEngine } from '../core/ports.ts';
 import { topK, type InterestTerm, type RankedRows } from '../core/rank.ts';
 import { initBackend, onBackend, resetBackend, watchDeviceLoss, type WasmPaths } from './backend.ts';
+import { kernelSupportsDim, packForKernel } from './kernels/kernel-layout.ts';
+import type * as ScoringKernel from './kernels/score-top-k-webgpu.ts';
 
 /** Settings of createInterestEngine. */
 export interface InterestEngineOptions {
@@ -46,6 +52,14 @@ export interface InterestEngineOptions {
   readonly priorWeight?: number;
   /** A backend to try first, or null for the default order (see backend.ts). */
   readonly backend: BackendName | null;
+  /** The backends that may be used at all (default: every one); calibration tries one at a time. */
+  readonly allowedBackends?: readonly BackendName[];
+  /**
+   * How the WebGPU scoring kernel stores the item matrix on the GPU (default float32): float16 and
+   * int8 (the model file layouts, core/vectors.ts) take 1/2 and 1/4 of the memory and bandwidth,
+   * and score the quantised values. Other backends always score the float32 `vectors`.
+   */
+  readonly itemDtype?: VectorDtype;
   /** Where the wasm backend's `.wasm` files are served, if it may be used in a browser. */
   readonly wasmPaths?: WasmPaths;
   /**
@@ -75,6 +89,7 @@ const NEGLIGIBLE = 1e-30;
 export async function createInterestEngine(options: InterestEngineOptions): Promise<InterestEngine> {
   const { vectors, dim, popularity } = options;
   const priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
+  const itemDtype = options.itemDtype ?? 'float32';
   if (!Number.isInteger(dim) || dim < 1) {
     throw new RecError('MODEL_DIMENSION_MISMATCH', `dim must be a positive whole number, found ${dim}`, { field: 'dim' });
   }
@@ -92,18 +107,22 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
   const choose = (preferred: BackendName | null): Promise<BackendName> =>
     initBackend({
       preferred,
+      ...(options.allowedBackends === undefined ? {} : { allowed: options.allowedBackends }),
       ...(options.wasmPaths === undefined ? {} : { wasmPaths: options.wasmPaths }),
       ...(options.onBackendSkip === undefined ? {} : { onSkip: options.onBackendSkip }),
     });
 
   /** Puts the item matrix and the prior on `backend` and watches its device. */
   const upload = async (backend: BackendName): Promise<Resident> => {
+    const weightedPrior = popularity === null || priorWeight === 0 ? null : popularity.map((p) => priorWeight * p);
+    const kernel = backend === 'webgpu' && kernelSupportsDim(dim) ? await import('./kernels/score-top-k-webgpu.ts') : null;
     // Created outside any tidy: these live until released.
     const tensors = await onBackend(backend, () => ({
       items: tf.tensor2d(vectors, [count, dim], 'float32'),
-      prior: popularity === null || priorWeight === 0 ? null : tf.tensor2d(popularity.map((p) => priorWeight * p), [1, count], 'float32'),
+      prior: weightedPrior === null ? null : tf.tensor2d(weightedPrior, [1, count], 'float32'),
+      kernelItems: kernel === null ? null : kernel.uploadKernelItems(packForKernel(encodeVectors(vectors, count, dim, itemDtype), count, dim, itemDtype), weightedPrior),
     }));
-    const created: Resident = { backend, ...tensors, interest: null, lost: null };
+    const created: Resident = { backend, ...tensors, kernel, interest: null, lost: null };
     watchDeviceLoss(backend, (reason) => {
       created.lost = reason;
       // Rebuild right away, so the shopper's next interaction does not wait for it. A failed
@@ -132,6 +151,7 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
     r.interest = null;
     r.items.dispose();
     r.prior?.dispose();
+    if (r.kernelItems !== null) r.kernel?.disposeKernelItems(r.kernelItems);
   };
 
   /**
@@ -277,6 +297,10 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       if (!Number.isInteger(k) || k < 0) throw new RecError('INTERNAL', `k must be a whole number >= 0, found ${k}`);
       return run('topK', async (r) => {
         const user = interestOn(r);
+        if (r.kernel !== null && r.kernelItems !== null) {
+          const ranked = await r.kernel.kernelTopK(r.kernelItems, user, k, excludedRows);
+          if (ranked !== null) return ranked;
+        }
         const scores = tf.tidy(() => {
           const cosine = tf.matMul(user, r.items, false, true);
           return r.prior === null ? cosine : tf.add(cosine, r.prior);
@@ -337,6 +361,9 @@ interface Resident {
   readonly items: tf.Tensor2D;
   /** The scaled popularity prior [1, N], or null. */
   readonly prior: tf.Tensor2D | null;
+  /** On webgpu: the scoring kernel's module and its copy of the items (in itemDtype) and prior. */
+  readonly kernel: typeof ScoringKernel | null;
+  readonly kernelItems: ScoringKernel.KernelItems | null;
   /** The interest [1, D]; null until first uploaded from the CPU copy. */
   interest: tf.Tensor2D | null;
   /** Why the device was lost, once it has been. */
