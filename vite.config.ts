@@ -282,7 +282,15 @@ export default defineConfig(({ command }) => {
   const devNonce = randomBytes(16).toString('base64');
   return {
     plugins: [react(), vitrineAssets(), cspMeta(), vitrineWidget(), sizeReport('storefront app')],
-    build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+    build: {
+      target: 'es2022',
+      chunkSizeWarningLimit: 4000,
+      // The benchmark page (src/bench/bench.html) is built only for `npm run bench` (VITRINE_BENCH=1)
+      // and the e2e suite (its scoring-kernel spec), never into a release.
+      ...(process.env['VITRINE_BENCH'] === '1' || process.env['VITRINE_TEST_HOOKS'] === '1'
+        ? { rollupOptions: { input: { index: resolve(import.meta.dirname, 'index.html'), bench: resolve(import.meta.dirname, 'src/bench/bench.html') } } }
+        : {}),
+    },
     // The e2e suite's fault-injection hooks (src/app/test-hooks.ts) exist only in builds made with
     // VITRINE_TEST_HOOKS=1; anywhere else the constant is false and the hooks are not emitted.
     define: { __VITRINE_TEST_HOOKS__: JSON.stringify(process.env['VITRINE_TEST_HOOKS'] === '1') },

@@ -1,0 +1,176 @@
+/**
+ * What `npm run bench` writes, and the derived views of it: the ratios the targets are judged by
+ * (computed only from figures of the same run), the self-contained HTML chart, and the Markdown
+ * summary committed as docs/benchmarks.md. Pure functions of the run's JSON, so the committed
+ * summary can always be regenerated from the output file it names.
+ */
+import type { BenchCaseResult, BenchEnvironment, BenchMethod, BenchMethodResult } from '../../src/bench/bench-types.ts';
+
+/** One storefront measurement in the real app (click to re-rendered grid, and Event Timing). */
+export interface StorefrontResult {
+  readonly backend: string | null;
+  readonly backendReason: string | null;
+  readonly interactions: number;
+  /** Click (event timestamp) to the grid showing the ranking that includes it, then painted (next frame). */
+  readonly clickToGridMs: { readonly p50: number; readonly p95: number };
+  /** Interaction to Next Paint: the longest Event Timing interaction (fewer than 50 interactions). */
+  readonly inpMs: number | null;
+  /** First visit (no stored events; includes backend calibration): navigation to the first grid. */
+  readonly firstGridMs: number;
+  /** Repeat visit with the events stored: navigation to the first personalised grid. */
+  readonly firstPersonalisedGridMs: number;
+  /** Bytes fetched by the first visit (transfer sizes of the document and every resource). */
+  readonly bytesFetched: number;
+  /** performance.memory.usedJSHeapSize after the interactions, or why not available. */
+  readonly jsHeapBytes: number | string;
+  /** performance.measureUserAgentSpecificMemory(), or why not available. */
+  readonly userAgentMemoryBytes: number | string;
+}
+
+export interface BenchRun {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly grid: 'default' | 'full';
+  readonly browserVersion: string;
+  readonly environment: BenchEnvironment;
+  readonly cases: readonly BenchCaseResult[];
+  readonly storefront: StorefrontResult | { readonly failed: string };
+}
+
+/** A ratio the issue's targets are judged by, with the two figures it comes from. */
+export interface TargetFigure {
+  readonly name: string;
+  readonly value: number | null;
+  readonly target: string;
+  readonly met: boolean | null;
+  readonly detail: string;
+}
+
+const ok = (results: readonly BenchMethodResult[]) => results.filter((r) => r.status === 'ok' && r.p95Ms !== undefined && r.medianMs !== undefined);
+const find = (run: BenchRun, mode: 'score' | 'interaction', count: number, dim: number, dtype: string): BenchCaseResult | undefined =>
+  run.cases.find((c) => c.spec.mode === mode && c.spec.count === count && c.spec.dim === dim && c.spec.dtype === dtype);
+const byMethod = (c: BenchCaseResult | undefined, method: BenchMethod) => c?.results.find((r) => r.method === method && r.status === 'ok');
+const fmt = (ms: number | undefined): string => (ms === undefined ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+/** The figures of the issue's targets, from one run (100k x 128). */
+export function targetFigures(run: BenchRun): TargetFigure[] {
+  const figures: TargetFigure[] = [];
+  const interaction = find(run, 'interaction', 100_000, 128, 'float32');
+  const score = find(run, 'score', 100_000, 128, 'float32');
+  const engines = ok(interaction?.results ?? []).filter((r) => r.method.startsWith('engine:'));
+  const best = engines.sort((a, b) => (a.p95Ms ?? Infinity) - (b.p95Ms ?? Infinity))[0];
+  const plain = byMethod(interaction, 'plain-js');
+  const peers = ok(score?.results ?? []).filter((r) => r.method.startsWith('peer:'));
+  const bestPeer = peers.sort((a, b) => (a.p95Ms ?? Infinity) - (b.p95Ms ?? Infinity))[0];
+  if (best !== undefined) {
+    figures.push({ name: 'engine work per interaction, p95 (best backend)', value: best.p95Ms ?? null, target: '<= 16 ms', met: (best.p95Ms ?? Infinity) <= 16, detail: `${best.method} (${best.backend ?? '?'}): median ${fmt(best.medianMs)} ms, p95 ${fmt(best.p95Ms)} ms` });
+    if (plain !== undefined) {
+      const ratio = (plain.p95Ms ?? 0) / (best.p95Ms ?? Infinity);
+      figures.push({ name: 'best engine vs plain JS (p95)', value: ratio, target: '>= 2x', met: ratio >= 2, detail: `plain JS p95 ${fmt(plain.p95Ms)} ms vs ${best.method} p95 ${fmt(best.p95Ms)} ms` });
+    }
+    if (bestPeer !== undefined) {
+      const ratio = (bestPeer.p95Ms ?? 0) / (best.p95Ms ?? Infinity);
+      figures.push({ name: 'best engine vs best peer library (p95)', value: ratio, target: '>= 2x', met: ratio >= 2, detail: `${bestPeer.method} search p95 ${fmt(bestPeer.p95Ms)} ms vs ${best.method} p95 ${fmt(best.p95Ms)} ms` });
+    }
+  }
+  const kernel = byMethod(score, 'engine:webgpu');
+  const stock = byMethod(score, 'stock:webgpu');
+  if (kernel !== undefined && stock !== undefined) {
+    const ratio = (stock.medianMs ?? 0) / (kernel.medianMs ?? Infinity);
+    figures.push({ name: 'WebGPU kernel vs stock matMul + topk (median, same adapter)', value: ratio, target: '>= 10x', met: ratio >= 10, detail: `stock ${fmt(stock.medianMs)} ms vs kernel ${fmt(kernel.medianMs)} ms` });
+  }
+  for (const source of ['synthetic', 'demo-model'] as const) {
+    for (const dtype of ['int8', 'float16'] as const) {
+      const found = run.cases.find((c) => c.spec.mode === 'score' && c.spec.source === source && c.spec.dtype === dtype && (source === 'demo-model' || (c.spec.count === 100_000 && c.spec.dim === 128)));
+      const quantised = byMethod(found, 'engine:webgpu');
+      if (found === undefined || quantised?.recall === undefined) continue;
+      const where = source === 'demo-model' ? `demo model's real embeddings, ${found.spec.count} x ${found.spec.dim}` : 'synthetic clusters, 100,000 x 128';
+      figures.push({ name: `${dtype} kernel recall@${found.spec.k} vs float32 (${where})`, value: quantised.recall, target: dtype === 'int8' ? '>= 0.99' : '(no target)', met: dtype === 'int8' ? quantised.recall >= 0.99 : null, detail: 'mean over 8 interest vectors' });
+    }
+  }
+  return figures;
+}
+
+function adapterText(environment: BenchEnvironment): string {
+  const a = environment.adapter;
+  if ('unavailable' in a) return `no WebGPU adapter (${a.unavailable})`;
+  return `${a.vendor || '?'} / ${a.architecture || '?'}${a.description ? ` (${a.description})` : ''}${a.isFallbackAdapter === true ? ', fallback (software) adapter' : ''}`;
+}
+
+function caseTitle(c: BenchCaseResult): string {
+  return `${c.spec.source === 'demo-model' ? 'demo model (real embeddings): ' : ''}${c.spec.mode === 'score' ? 'scoring + top-' + c.spec.k : 'interaction (update + top-' + c.spec.k + ')'}, ${c.spec.count.toLocaleString('en')} x ${c.spec.dim} ${c.spec.dtype}`;
+}
+
+/** docs/benchmarks.md: every figure is copied from `run`, whose file is named in the header. */
+export function renderMarkdown(run: BenchRun, sourceFile: string): string {
+  const lines: string[] = [];
+  lines.push('# Benchmarks', '');
+  lines.push(`Generated by \`npm run bench\` from \`${sourceFile}\` (${run.grid} grid), ${run.finishedAt}. Do not edit by hand: re-run the bench.`, '');
+  lines.push(`- Browser: ${run.browserVersion} (${run.environment.userAgent})`);
+  lines.push(`- WebGPU adapter: ${adapterText(run.environment)}`);
+  lines.push(`- CPU threads visible to the page: ${run.environment.hardwareConcurrency}; cross-origin isolated: ${run.environment.crossOriginIsolated}`);
+  lines.push('- Timings are milliseconds per call on this machine, shared with other work: compare the ratios within this run, not across machines. A software WebGPU adapter is a CPU in disguise and says nothing about a real GPU.', '');
+  lines.push('## Targets (100,000 x 128)', '', '| figure | measured | target | met |', '| --- | --- | --- | --- |');
+  for (const f of targetFigures(run)) {
+    lines.push(`| ${f.name} | ${f.value === null ? 'n/a' : f.name.includes('recall') ? f.value.toFixed(3) : f.name.includes(' vs ') ? `${f.value.toFixed(1)}x` : `${fmt(f.value)} ms`} (${f.detail}) | ${f.target} | ${f.met === null ? '-' : f.met ? 'yes' : '**no**'} |`);
+  }
+  lines.push('');
+  const storefront = run.storefront;
+  lines.push('## The storefront (demo model, real app)', '');
+  if ('failed' in storefront) {
+    lines.push(`Not measured: ${storefront.failed}`, '');
+  } else {
+    lines.push('| figure | value |', '| --- | --- |');
+    lines.push(`| backend (calibrated) | ${storefront.backend ?? '?'}: ${storefront.backendReason ?? ''} |`);
+    lines.push(`| click to re-ranked grid painted, p50 / p95 (${storefront.interactions} add-to-cart clicks) | ${fmt(storefront.clickToGridMs.p50)} / ${fmt(storefront.clickToGridMs.p95)} ms |`);
+    lines.push(`| Interaction to Next Paint (Event Timing, longest interaction) | ${storefront.inpMs === null ? 'n/a' : `${storefront.inpMs} ms`} |`);
+    lines.push(`| first visit: navigation to first grid (includes calibration) | ${fmt(storefront.firstGridMs)} ms |`);
+    lines.push(`| repeat visit: navigation to first personalised grid | ${fmt(storefront.firstPersonalisedGridMs)} ms |`);
+    lines.push(`| bytes fetched by the first visit | ${(storefront.bytesFetched / 1024 / 1024).toFixed(2)} MiB |`);
+    lines.push(`| JS heap after the interactions (performance.memory) | ${typeof storefront.jsHeapBytes === 'number' ? `${(storefront.jsHeapBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.jsHeapBytes} |`);
+    lines.push(`| measureUserAgentSpecificMemory | ${typeof storefront.userAgentMemoryBytes === 'number' ? `${(storefront.userAgentMemoryBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.userAgentMemoryBytes} |`, '');
+  }
+  lines.push('## Every case', '');
+  lines.push('Methods: `plain-js` = core/rank.ts on a Float32Array; `engine:B` = the InterestEngine on backend B (on webgpu: the scoring kernel over the matrix stored in the case\'s dtype; other backends score the decoded float32 values); `stock:B` = TF.js `matMul` + prior + `tf.topk`; `peer:*` = npm vector-search libraries (cosine only, no popularity prior; setup = building their index). Recall is against the exact float32 top-k.', '');
+  for (const c of run.cases) {
+    lines.push(`### ${caseTitle(c)}`, '', '| method | backend | median ms | p95 ms | runs | recall | setup ms | note |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of c.results) {
+      lines.push(`| ${r.method} | ${r.backend ?? ''} | ${fmt(r.medianMs)} | ${fmt(r.p95Ms)} | ${r.runs ?? ''} | ${r.recall === undefined ? '' : r.recall.toFixed(3)} | ${r.setupMs === undefined ? '' : fmt(r.setupMs)} | ${r.status === 'ok' ? '' : `${r.status}: ${(r.reason ?? '').replaceAll('|', '/').slice(0, 160)}`} |`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const escapeHtml = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** A self-contained HTML page (inline SVG, no script) with one bar chart of medians per case. */
+export function renderChart(run: BenchRun): string {
+  const charts = run.cases.map((c) => {
+    const rows = ok(c.results);
+    const max = Math.max(...rows.map((r) => r.p95Ms ?? 0), 1);
+    const barHeight = 18;
+    const width = 760;
+    const labelWidth = 220;
+    const bars = rows
+      .map((r, i) => {
+        const y = i * (barHeight + 6);
+        const scale = (ms: number) => Math.max(1, ((width - labelWidth - 140) * Math.log10(1 + ms)) / Math.log10(1 + max));
+        return `<text x="0" y="${y + 13}" font-size="12">${escapeHtml(r.method)}</text>
+<rect x="${labelWidth}" y="${y}" width="${scale(r.medianMs ?? 0).toFixed(1)}" height="${barHeight}" fill="${r.method.startsWith('peer:') ? '#b35' : r.method === 'plain-js' ? '#777' : r.method.startsWith('stock:') ? '#c93' : '#368'}"/>
+<line x1="${(labelWidth + scale(r.p95Ms ?? 0)).toFixed(1)}" x2="${(labelWidth + scale(r.p95Ms ?? 0)).toFixed(1)}" y1="${y}" y2="${y + barHeight}" stroke="#000"/>
+<text x="${(labelWidth + scale(r.p95Ms ?? 0) + 6).toFixed(1)}" y="${y + 13}" font-size="12">${fmt(r.medianMs)} / ${fmt(r.p95Ms)} ms</text>`;
+      })
+      .join('\n');
+    return `<h2>${escapeHtml(caseTitle(c))}</h2>
+<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${rows.length * (barHeight + 6)}" font-family="sans-serif">${bars}</svg>`;
+  });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Vitrine benchmarks ${escapeHtml(run.finishedAt)}</title></head>
+<body style="font-family: sans-serif; max-width: 800px">
+<h1>Vitrine benchmarks</h1>
+<p>${escapeHtml(run.browserVersion)}; WebGPU adapter: ${escapeHtml(adapterText(run.environment))}; ${escapeHtml(run.finishedAt)}. Bars: median (log scale); tick and label: median / p95.</p>
+${charts.join('\n')}
+</body></html>
+`;
+}

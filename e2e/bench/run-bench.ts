@@ -1,0 +1,257 @@
+/**
+ * `npm run bench`: builds the app with the bench page (VITRINE_BENCH=1, vite.config.ts), serves it
+ * with `vite preview`, and drives Debian's headless Chromium (the e2e suite's launch options) to
+ *  1. run the scoring cases on src/bench/bench.html: every method on the same vectors in one page;
+ *  2. measure the real storefront: click to re-ranked grid, Event Timing (INP), load and memory.
+ * Writes .cache/bench/bench-<time>.json, .cache/bench/latest.json, .cache/bench/chart.html, and
+ * docs/benchmarks.md (generated from that JSON; the README quotes it).
+ *
+ * Flags: --full runs the whole grid (N 10k/100k/1M x D 64/128/256/512 x float32/float16/int8,
+ * skipping matrices over MAX_MATRIX_BYTES); the default grid fits in about ten minutes here.
+ * Env: VITRINE_BENCH_PORT (default 4190), VITRINE_CHROMIUM (as the e2e suite).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import playwrightConfig from '../../playwright.config.ts';
+import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchPageApi } from '../../src/bench/bench-types.ts';
+import { renderChart, renderMarkdown, targetFigures, type BenchRun, type StorefrontResult } from './bench-report.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT_DIR = join(ROOT, '.cache/bench');
+const DIST_DIR = '.cache/bench-dist';
+const PORT = Number(process.env['VITRINE_BENCH_PORT'] ?? 4190);
+const BASE = `http://127.0.0.1:${PORT}`;
+const FULL = process.argv.includes('--full');
+/** Matrices above this (as float32) are skipped: the page holds several copies (JS + each backend). */
+const MAX_MATRIX_BYTES = 512 * 1024 * 1024;
+/** Peers index number[] objects (10x the float32 bytes or more): only up to this many rows. */
+const MAX_PEER_ROWS = 100_000;
+const K = 50;
+/** The shape of models/demo (npm run models:demo), whose real embeddings one case uses. */
+const DEMO_MODEL = { count: 2400, dim: 512 };
+/** Add-to-cart clicks timed in the storefront. */
+const STOREFRONT_CLICKS = 20;
+
+const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+const TIMING = { minRuns: 5, maxRuns: 30, budgetMs: 2_000 };
+
+function scoreSpec(count: number, dim: number, dtype: BenchCaseSpec['dtype'], methods: readonly BenchMethod[]): BenchCaseSpec {
+  return { mode: 'score', source: 'synthetic', count, dim, dtype, k: K, methods, seed: count + dim, ...TIMING };
+}
+
+/** Every method that applies to a matrix of this size and dtype. */
+function methodsFor(count: number, dtype: BenchCaseSpec['dtype']): BenchMethod[] {
+  const methods: BenchMethod[] = ['plain-js', ...ALL_BACKENDS.map((b) => `engine:${b}` as const), ...ALL_BACKENDS.map((b) => `stock:${b}` as const)];
+  // The peers take float32 only, and build heavy per-row JS objects.
+  if (dtype === 'float32' && count <= MAX_PEER_ROWS) methods.push('peer:client-vector-search', 'peer:voy-search');
+  return methods;
+}
+
+function grid(): BenchCaseSpec[] {
+  const cases: BenchCaseSpec[] = [];
+  if (FULL) {
+    for (const count of [10_000, 100_000, 1_000_000]) {
+      for (const dim of [64, 128, 256, 512]) {
+        if (count * dim * 4 > MAX_MATRIX_BYTES) continue;
+        for (const dtype of ['float32', 'float16', 'int8'] as const) cases.push(scoreSpec(count, dim, dtype, methodsFor(count, dtype)));
+      }
+    }
+  } else {
+    for (const count of [10_000, 100_000]) for (const dim of [64, 128]) cases.push(scoreSpec(count, dim, 'float32', methodsFor(count, 'float32')));
+    for (const dtype of ['float16', 'int8'] as const) cases.push(scoreSpec(100_000, 128, dtype, ['plain-js', 'engine:webgpu', 'stock:webgpu', 'engine:wasm']));
+    // 1M rows: the fast methods only (the cpu and webgl stock paths take seconds per call here).
+    cases.push(scoreSpec(1_000_000, 128, 'int8', ['plain-js', 'engine:webgpu', 'engine:wasm']));
+  }
+  // Quantisation recall on real embeddings: the demo model's 2,400 x 512 USE vectors.
+  for (const dtype of ['float16', 'int8'] as const) cases.push({ ...scoreSpec(DEMO_MODEL.count, DEMO_MODEL.dim, dtype, ['plain-js', 'engine:webgpu', 'engine:wasm']), source: 'demo-model' });
+  // The engine's whole work per interaction (update + score + top-k), for the 16 ms target.
+  cases.push({ mode: 'interaction', source: 'synthetic', count: 100_000, dim: 128, dtype: 'float32', k: 24, methods: ['plain-js', ...ALL_BACKENDS.map((b) => `engine:${b}` as const)], seed: 7, ...TIMING });
+  return cases;
+}
+
+/** Runs a command in the repo, resolving when it exits 0. */
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+async function startPreview(): Promise<ChildProcess> {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--outDir', DIST_DIR], { cwd: ROOT, stdio: 'ignore' });
+  for (let attempt = 0; attempt < 120; attempt++) {
+    if (await fetch(`${BASE}/`).then((r) => r.ok, () => false)) return server;
+    await new Promise((wait) => setTimeout(wait, 500));
+  }
+  server.kill();
+  throw new Error(`vite preview did not answer on ${BASE}`);
+}
+
+async function launch(): Promise<Browser> {
+  const launchOptions = playwrightConfig.use?.launchOptions ?? {};
+  return chromium.launch(launchOptions);
+}
+
+async function benchCases(browser: Browser): Promise<{ environment: BenchEnvironment; cases: BenchCaseResult[] }> {
+  const cases: BenchCaseResult[] = [];
+  let environment: BenchEnvironment | null = null;
+  for (const spec of grid()) {
+    // A fresh page per case: one case's GPU buffers and heap never weigh on the next.
+    const page = await browser.newPage();
+    try {
+      await page.addInitScript('globalThis.__name = (fn) => fn');
+      await page.goto(`${BASE}/src/bench/bench.html`);
+      await page.waitForFunction(() => 'vitrineBench' in window);
+      environment ??= await page.evaluate(() => (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench.environment());
+      const label = `${spec.mode} ${spec.count} x ${spec.dim} ${spec.dtype}`;
+      console.log(`bench: ${label} ...`);
+      const result = await page.evaluate((s) => (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench.runCase(s), spec);
+      for (const r of result.results) console.log(`  ${r.method.padEnd(28)} ${r.status === 'ok' ? `median ${r.medianMs?.toFixed(2)} ms, p95 ${r.p95Ms?.toFixed(2)} ms, recall ${r.recall?.toFixed(3) ?? '-'}` : `${r.status}: ${r.reason ?? ''}`}`);
+      cases.push(result);
+    } catch (error) {
+      console.log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+      cases.push({ spec, results: spec.methods.map((method) => ({ method, status: 'failed' as const, reason: `the page failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` })) });
+    } finally {
+      await page.close();
+    }
+  }
+  if (environment === null) throw new Error('the bench page never answered');
+  return { environment, cases };
+}
+
+const quantile = (values: readonly number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+};
+
+/** Installed before the app's scripts: records Event Timing entries and when grids appear. */
+function instrument(): void {
+  const marks = { firstGrid: -1, firstPersonalisedGrid: -1, events: [] as { id: number; duration: number }[] };
+  (window as unknown as { vitrineMarks: typeof marks }).vitrineMarks = marks;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEventTiming & { interactionId?: number })[]) {
+      if ((entry.interactionId ?? 0) > 0) marks.events.push({ id: entry.interactionId ?? 0, duration: entry.duration });
+    }
+  }).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+  new MutationObserver(() => {
+    const grid = document.querySelector('section[data-backend]');
+    if (grid === null) return;
+    if (marks.firstGrid < 0 && grid.querySelector('[data-item-id]') !== null) marks.firstGrid = performance.now();
+    if (marks.firstPersonalisedGrid < 0 && grid.getAttribute('data-personalised') === 'true') marks.firstPersonalisedGrid = performance.now();
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+}
+
+interface Marks {
+  firstGrid: number;
+  firstPersonalisedGrid: number;
+  events: { id: number; duration: number }[];
+}
+const marksOf = (page: Page): Promise<Marks> => page.evaluate(() => (window as unknown as { vitrineMarks: Marks }).vitrineMarks);
+
+async function benchStorefront(browser: Browser): Promise<StorefrontResult> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    // tsx compiles this file with esbuild's keepNames, which wraps named inner functions of the
+    // callbacks passed to page.evaluate in a `__name` helper that exists only in Node.
+    await page.addInitScript('globalThis.__name = (fn) => fn');
+    await page.addInitScript(instrument);
+    await page.goto(`${BASE}/`);
+    const grid = page.getByRole('region', { name: 'Recommended products' });
+    await grid.locator('[data-item-id]').first().waitFor({ timeout: 120_000 });
+    const firstVisit = await marksOf(page);
+    const bytesFetched = await page.evaluate(() =>
+      [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce((sum, entry) => sum + ((entry as PerformanceResourceTiming).transferSize || (entry as PerformanceResourceTiming).encodedBodySize || 0), 0),
+    );
+    const backend = await grid.getAttribute('data-backend');
+    const backendReason = await grid.getAttribute('data-backend-reason');
+
+    const latencies: number[] = [];
+    for (let click = 0; click < STOREFRONT_CLICKS; click++) {
+      const before = Number(await grid.getAttribute('data-event-count'));
+      // The click's own timestamp to the frame after the grid shows a ranking that includes it.
+      const waited = page.evaluate(
+        (count) =>
+          new Promise<number>((done) => {
+            let clickedAt = -1;
+            addEventListener('click', (event) => (clickedAt = event.timeStamp), { capture: true, once: true });
+            const section = document.querySelector('section[data-backend]');
+            const check = () => {
+              if (clickedAt >= 0 && Number(section?.getAttribute('data-event-count')) > count && section?.getAttribute('aria-busy') === 'false') {
+                requestAnimationFrame(() => done(performance.now() - clickedAt));
+                return;
+              }
+              requestAnimationFrame(check);
+            };
+            check();
+          }),
+        before,
+      );
+      // Settled below, after the click; a rejection before then must not go unhandled.
+      waited.catch(() => undefined);
+      const card = grid.locator('[data-item-id]').nth(click % 12);
+      await card.getByRole('button', { name: /add to cart/i }).click();
+      latencies.push(await waited);
+    }
+    const marks = await marksOf(page);
+    const byInteraction = new Map<number, number>();
+    for (const { id, duration } of marks.events) byInteraction.set(id, Math.max(duration, byInteraction.get(id) ?? 0));
+    const memory = await page.evaluate(async () => {
+      const heap = (performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+      const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
+      return {
+        heap: heap ?? 'performance.memory is not available',
+        userAgent: !crossOriginIsolated || measure === undefined ? 'unavailable: needs a cross-origin isolated page (COOP + COEP), which the app is not served as' : (await measure.call(performance)).bytes,
+      };
+    });
+
+    await page.reload();
+    await grid.locator('[data-item-id]').first().waitFor({ timeout: 120_000 });
+    await page.waitForFunction(() => (window as unknown as { vitrineMarks: Marks }).vitrineMarks.firstPersonalisedGrid >= 0);
+    const repeatVisit = await marksOf(page);
+    return {
+      backend,
+      backendReason,
+      interactions: latencies.length,
+      clickToGridMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
+      inpMs: byInteraction.size === 0 ? null : Math.max(...byInteraction.values()),
+      firstGridMs: firstVisit.firstGrid,
+      firstPersonalisedGridMs: repeatVisit.firstPersonalisedGrid,
+      bytesFetched,
+      jsHeapBytes: memory.heap,
+      userAgentMemoryBytes: memory.userAgent,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  await run('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', DIST_DIR], { VITRINE_BENCH: '1' });
+  const server = await startPreview();
+  let browser: Browser | null = null;
+  try {
+    browser = await launch();
+    const { environment, cases } = await benchCases(browser);
+    console.log('bench: storefront ...');
+    const storefront = await benchStorefront(browser).catch((error: unknown) => ({ failed: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) }));
+    const result: BenchRun = { startedAt, finishedAt: new Date().toISOString(), grid: FULL ? 'full' : 'default', browserVersion: `Chromium ${browser.version()}`, environment, cases, storefront };
+    await mkdir(OUT_DIR, { recursive: true });
+    const file = join(OUT_DIR, `bench-${result.finishedAt.replaceAll(':', '-')}.json`);
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    await writeFile(file, json);
+    await writeFile(join(OUT_DIR, 'latest.json'), json);
+    await writeFile(join(OUT_DIR, 'chart.html'), renderChart(result));
+    await writeFile(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(result, relative(ROOT, file)));
+    for (const figure of targetFigures(result)) console.log(`target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`);
+    console.log(`bench: wrote ${relative(ROOT, file)}, .cache/bench/chart.html and docs/benchmarks.md`);
+  } finally {
+    await browser?.close();
+    server.kill();
+  }
+}
+
+await main();
