@@ -85,6 +85,8 @@ describe('build:models CLI', () => {
     const options = parseCommandLine(['--preset', 'amazon-beauty', '--catalog', 'i.jsonl', '--out', 'models/beauty', '--sequence', 'session']);
     expect(options).toMatchObject({ sequence: 'session', catalogId: 'beauty', fields: { title: ['title', 'title_hint', 'brand'], category: 'categories' }, eventColumns: { time: null, order: { name: 'position' } } });
     expect(PRESETS['online-retail']).toContain('purchase=1,return=-1,adjustment=0');
+    expect(parseCommandLine(['--catalog', 'i.jsonl', '--out', 'o', '--group-field', 'parent_asin'])).toMatchObject({ fields: { group: 'parent_asin' } });
+    expect(parseCommandLine(['--catalog', 'i.jsonl', '--out', 'o'])).toMatchObject({ fields: { group: 'group' } });
   });
 
   it('builds a fused model with projection, popularity and a report from a mapped catalogue and event log', async () => {

@@ -72,6 +72,7 @@ Catalogue fields (JSON keys or CSV columns; "none" for a field the catalogue lac
   --description-field <f>   default description
   --price-field <f>         default price
   --image-field <f>         default image
+  --group-field <f>         default group: items sharing a value are variants (colours, sizes) of one product
   --text-template <t>       what is embedded (default "${DEFAULT_TEXT_TEMPLATE}");
                             {title} etc. name the fields above, any other {name} a raw field;
                             empty fields drop out with their separator; lists are joined with ", "
@@ -201,7 +202,7 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
   if (titles.length === 0) throw new UsageError('--title-field must name at least one field');
   // Object.fromEntries returns string keys (https://github.com/microsoft/TypeScript/issues/35745),
   // hence the casts back to the roles the arrays list.
-  const optionalRoles = ['category', 'brand', 'description', 'price', 'image'] as const;
+  const optionalRoles = ['category', 'brand', 'description', 'price', 'image', 'group'] as const;
   const fields: CatalogFields = {
     id: field(values['id-field'], DEFAULT_CATALOG_FIELDS.id) ?? fail('--id-field cannot be none: every item needs an id'),
     title: titles,
@@ -270,6 +271,7 @@ const OPTIONS = {
   'description-field': { type: 'string' },
   'price-field': { type: 'string' },
   'image-field': { type: 'string' },
+  'group-field': { type: 'string' },
   'text-template': { type: 'string' },
   'text-case': { type: 'string' },
   'event-item': { type: 'string' },

@@ -18,7 +18,7 @@ describe('readCatalog (JSON Lines)', () => {
     const bytes = new Uint8Array([
       ...utf8(
         [
-          '{"id":"a1","title":"Frying Pan","category":"Kitchen","description":"Non-stick.","price":24.5,"image":"a1.jpg"}',
+          '{"id":"a1","title":"Frying Pan","category":"Kitchen","description":"Non-stick.","price":24.5,"image":"a1.jpg","group":"pans"}',
           '',
           '{"id":7,"title":"Kettle"}',
           'not json',
@@ -36,8 +36,8 @@ describe('readCatalog (JSON Lines)', () => {
     ]);
     const { catalog, summary } = read(bytes);
     expect(catalog.items).toEqual([
-      { id: 'a1', title: 'Frying Pan', category: 'Kitchen', description: 'Non-stick.', price: 24.5, image: 'a1.jpg' },
-      { id: '7', title: 'Kettle', category: '', description: '', price: null, image: null },
+      { id: 'a1', title: 'Frying Pan', category: 'Kitchen', description: 'Non-stick.', price: 24.5, image: 'a1.jpg', group: 'pans' },
+      { id: '7', title: 'Kettle', category: '', description: '', price: null, image: null, group: null },
     ]);
     expect(catalog.texts).toEqual(['Frying Pan. Kitchen. Non-stick.', 'Kettle']);
     expect(catalog.records).toBe(11);
@@ -93,8 +93,8 @@ describe('readCatalog (CSV)', () => {
     const text = ['id,title,category,price', 'c1,"Mug, large","Kitchen ""best""",3.5', 'c2,Plate', 'c3,"Bowl', 'c4,Cup,Kitchen,'].join('\r\n');
     const { catalog, summary } = read(text, 'items.csv');
     expect(catalog.items).toEqual([
-      { id: 'c1', title: 'Mug, large', category: 'Kitchen "best"', description: '', price: 3.5, image: null },
-      { id: 'c4', title: 'Cup', category: 'Kitchen', description: '', price: null, image: null },
+      { id: 'c1', title: 'Mug, large', category: 'Kitchen "best"', description: '', price: 3.5, image: null, group: null },
+      { id: 'c4', title: 'Cup', category: 'Kitchen', description: '', price: null, image: null, group: null },
     ]);
     expect(summary.byReason).toEqual({ 'wrong-column-count': 1, 'bad-csv': 1 });
     expect(summary.examples['wrong-column-count']).toEqual(['items.csv:3: expected 4 columns (id,title,category,price), found 2 [wrong-column-count]']);

@@ -27,6 +27,8 @@ export interface CatalogFields {
   readonly description: string | null;
   readonly price: string | null;
   readonly image: string | null;
+  /** Variant group: the same product in another colour or size shares it (the grid shows one of them). */
+  readonly group: string | null;
 }
 
 /** The default field names: those of the builder's own JSONL format. */
@@ -38,6 +40,7 @@ export const DEFAULT_CATALOG_FIELDS: CatalogFields = {
   description: 'description',
   price: 'price',
   image: 'image',
+  group: 'group',
 };
 
 /** Roles a template placeholder can name besides raw field names. */
@@ -165,7 +168,7 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
   if (title === '') return { reason: 'missing-title', message: `no non-empty title in ${fields.title.map((name) => `"${name}"`).join(' or ')}`, id };
 
   const texts = new Map<string, string>([['title', title]]);
-  for (const role of ['category', 'brand', 'description', 'image'] as const) {
+  for (const role of ['category', 'brand', 'description', 'image', 'group'] as const) {
     const name = fields[role];
     if (name === null) continue;
     const text = textOf(get(name));
@@ -187,8 +190,9 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
   // A template that names no field this item has still embeds something meaningful: its title.
   const text = renderTextTemplate(options.template, valueOf, options.textCase) || applyTextCase(title, options.textCase);
   const image = texts.get('image') ?? '';
+  const group = texts.get('group') ?? '';
   return {
-    item: { id, title, category: texts.get('category') ?? '', description: texts.get('description') ?? '', price, image: image === '' ? null : image },
+    item: { id, title, category: texts.get('category') ?? '', description: texts.get('description') ?? '', price, image: image === '' ? null : image, group: group === '' ? null : group },
     text,
   };
 }
