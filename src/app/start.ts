@@ -26,7 +26,8 @@ import {
 // From its module, not engine/index.ts: the index also re-exports the query encoder, and a static
 // import of it would pull the encoder's graph runtime and tokeniser into the entry chunk, which the
 // dynamic import below keeps lazy (the bundler reports INEFFECTIVE_DYNAMIC_IMPORT otherwise).
-import { createInterestEngine } from '../engine/interest-engine.ts';
+import { describeDevice } from '../engine/backend.ts';
+import { createCalibratedInterestEngine } from '../engine/calibrate.ts';
 import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { createHttpModelSource } from './http-model-source.ts';
@@ -97,13 +98,21 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
   const notices: string[] = [];
   const skipped = new Map<string, string>();
   const [engineResult, storeResult] = await Promise.allSettled([
-    createInterestEngine({
-      vectors: model.vectors,
-      dim: model.manifest.dim,
-      popularity: model.popularity,
-      backend: config.backend,
-      wasmPaths: { ...WASM_PATHS },
-      onBackendSkip: (backend, reason) => skipped.set(backend, reason),
+    // Without a backend in the config, the engine goes where a short measurement on this device
+    // says it is fastest and correct (engine/calibrate.ts), remembered in localStorage.
+    describeDevice().then(async (device) => {
+      const { engine } = await createCalibratedInterestEngine(
+        {
+          vectors: model.vectors,
+          dim: model.manifest.dim,
+          popularity: model.popularity,
+          backend: config.backend,
+          wasmPaths: { ...WASM_PATHS },
+          onBackendSkip: (backend, reason) => skipped.set(backend, reason),
+        },
+        { device, ...calibrationStore() },
+      );
+      return engine;
     }),
     openStore(notices),
   ]);
@@ -149,6 +158,15 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
     store.close();
     sync?.close();
     throw toRecError(error);
+  }
+}
+
+/** localStorage for the backend calibration's verdict, unless the browser refuses it (then it measures each visit). */
+function calibrationStore(): { store?: Storage } {
+  try {
+    return { store: window.localStorage };
+  } catch {
+    return {};
   }
 }
 

@@ -13,6 +13,8 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 /** Holds the item matrix and the interest vector on a compute backend. */
 export interface InterestEngine {
   readonly backend: BackendName;
+  /** Why this backend: measured fastest here, asked for, or the default order (absent). */
+  readonly backendReason?: string;
   /** @param vector replaces the interest vector (from stored state, or zeros). */
   setInterest(vector: Float32Array): void;
   /**

@@ -51,6 +51,8 @@ export interface RankedItem {
 export interface Ranking {
   readonly items: readonly RankedItem[];
   readonly backend: BackendName;
+  /** Why the engine runs on that backend (e.g. measured fastest on this device), when it says. */
+  readonly backendReason?: string;
   /** Milliseconds from the interaction to the new ranking (update + score + top-k + read-back). */
   readonly tookMs: number;
   /** How many events the ranking reflects. */
@@ -355,7 +357,14 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     }));
     for (const { row } of arranged) shown.add(row);
     impressed = new Set();
-    return { items, backend: engine.backend, tookMs: monotonic() - startedAt, eventCount: state.eventCount, personalised: isPersonal };
+    return {
+      items,
+      backend: engine.backend,
+      ...(engine.backendReason === undefined ? {} : { backendReason: engine.backendReason }),
+      tookMs: monotonic() - startedAt,
+      eventCount: state.eventCount,
+      personalised: isPersonal,
+    };
   };
 
   engine.setInterest(state.vector);

@@ -48,7 +48,8 @@ export function Header({ shopName, catalogName, ranking, cartCount, searching, o
           className="backend"
           data-testid="backend-indicator"
           data-backend={ranking.backend}
-          title="Where the products are re-ranked (on this device) and how long the last re-rank took"
+          data-backend-reason={ranking.backendReason}
+          title={`Where the products are re-ranked (on this device)${ranking.backendReason === undefined ? '' : `, chosen because ${ranking.backendReason}`}, and how long the last re-rank took`}
         >
           <span className="backend__dot" aria-hidden="true" />
           <span className="backend__name">{BACKEND_LABELS[ranking.backend]}</span>

@@ -12,6 +12,8 @@ import { ProductCard, type GridEntry } from './ProductCard.tsx';
 export interface GridContents<T extends GridEntry> {
   readonly items: readonly T[];
   readonly backend: BackendName | 'none';
+  /** Why that backend (Ranking.backendReason), when known. */
+  readonly backendReason?: string;
   readonly eventCount: number;
   readonly personalised: boolean;
 }
@@ -43,6 +45,7 @@ export function ProductGrid<T extends GridEntry>({ ranking, modelUrl, busy, cart
       aria-label="Recommended products"
       aria-busy={busy}
       data-backend={ranking.backend}
+      data-backend-reason={ranking.backendReason}
       data-event-count={ranking.eventCount}
       data-personalised={String(ranking.personalised)}
     >
