@@ -132,7 +132,7 @@ export function formatReportMarkdown(report: BuildReport): string {
     const effect = (weight: number | undefined): string =>
       weight === undefined ? '' : weight > 0 ? ` (weight ${weight})` : weight < 0 ? ` (weight ${weight}: lowers popularity, no co-occurrence)` : ' (weight 0: no effect)';
     lines.push(`- by type (used): ${Object.entries(e.byType).map(([k, v]) => `${k} ${n(v)}${effect(e.weights[k])}`).join(', ') || '—'}`);
-    lines.push(`- held out (each user's last usable events): ${n(e.heldOut)}; training events: ${n(e.training)}`);
+    lines.push(`- held out (each user's last --holdout-last events, and those at or after --train-before): ${n(e.heldOut)}; training events: ${n(e.training)}`);
     lines.push(`- ${n(e.sequences)} sequences by ${e.sequenceGrouping}; ${n(e.ungrouped)} training events have no ${e.sequenceGrouping} (used for popularity only)`);
     lines.push(`- users: ${n(e.users)}; items with events: ${n(e.itemsWithEvents)}; timestamps: ${e.hasTimestamps ? 'yes' : 'no (popularity is not time-decayed)'}`, '');
   }

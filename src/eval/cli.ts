@@ -54,6 +54,8 @@ next-basket split when built with --train-before <date>; a model built from ever
   --spacing-minutes <m>     time between a user's events when the log has none (default ${DEFAULT_SPACING_MINUTES})
   --half-life-minutes <m>   interest half-life (default the browser's, ${DEFAULT_HALF_LIFE_MS / 60000})
   --prior-weight <w>        popularity prior weight in the engine's score (default the browser's, ${DEFAULT_PRIOR_WEIGHT})
+  --allow-missing-items     accept a model that lacks catalogue items (e.g. Online Retail's 120 stock codes
+                            with no description, never sold); they are left out of the ranking and counted
   --lambdas <list>          also rank with the storefront's list arrangement (MMR + variant collapsing) at
                             these diversity trade-offs, e.g. 1,0.8,0.5; writes list-quality.md and .svg
   --limit <n>               only the first n cases (quick runs; docs/results.md is then left alone)
@@ -79,6 +81,7 @@ interface EvalOptions {
   readonly docs: boolean;
   /** Diversity trade-offs to run the storefront's list arrangement at (list-quality.ts). */
   readonly lambdas: readonly number[];
+  readonly allowMissingItems: boolean;
 }
 
 /**
@@ -99,7 +102,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const started = performance.now();
-  const inputs = await loadEvalInputs(options.models);
+  const inputs = await loadEvalInputs(options.models, options.allowMissingItems);
+  if (inputs.missingItems.length > 0) log(`WARNING: the model lacks ${inputs.missingItems.length} catalogue item(s) (first: ${inputs.missingItems.slice(0, 5).join(', ')}); they are not ranked`);
   const split = protocolSplit(inputs, options);
   const cases = options.limit === null ? split.cases : split.cases.slice(0, options.limit);
   const run = { ...split, cases };
@@ -145,6 +149,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         ...(run.protocol === 'leave-one-out' ? { 'spacing minutes': options.spacingMinutes } : {}),
         'half-life minutes': options.halfLifeMinutes,
         'prior weight': options.priorWeight,
+        'catalogue items missing from the model': inputs.missingItems.length,
       },
     },
     backend,
@@ -271,6 +276,7 @@ function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {
         out: { type: 'string' },
         'no-docs': { type: 'boolean' },
         lambdas: { type: 'string' },
+        'allow-missing-items': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -293,6 +299,7 @@ function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {
     out: values.out ?? null,
     docs: values['no-docs'] !== true,
     lambdas: values.lambdas === undefined ? [] : values.lambdas.split(',').map((text) => number('--lambdas', text, 0, 0)),
+    allowMissingItems: values['allow-missing-items'] === true,
   };
 }
 

@@ -31,13 +31,17 @@ export interface EvalInputs {
   /** One 512-d unit text vector per model row (row-major), from the builder's texts. */
   readonly textVectors: Float32Array;
   readonly textDim: number;
+  /** Catalogue ids the model lacks (only with allowMissingItems; else loading fails). */
+  readonly missingItems: readonly string[];
 }
 
 /**
  * @param modelDir the model folder (with the build-report.json the builder writes next to it).
+ * @param allowMissingItems accept a model that lacks catalogue items (they are then never ranked,
+ *   so a full ranking is over fewer items than the catalogue; the report says how many).
  * @throws RecError when the model does not verify, its report is missing, or it lacks catalogue items.
  */
-export async function loadEvalInputs(modelDir: string): Promise<EvalInputs> {
+export async function loadEvalInputs(modelDir: string, allowMissingItems = false): Promise<EvalInputs> {
   const dir = resolve(modelDir);
   const model = await loadModel(createFsModelSource(dir));
   const manifestSha256 = createHash('sha256').update(await readFile(join(dir, MANIFEST_FILE))).digest('hex');
@@ -52,8 +56,12 @@ export async function loadEvalInputs(modelDir: string): Promise<EvalInputs> {
     problems: createProblemLog(catalogFile, { strict: false, code: 'CATALOG_INVALID' }),
   });
   const missing = [...catalog.skippedIds, ...catalog.items.map((item) => item.id).filter((id) => !model.rowOf.has(id as never))];
-  if (missing.length > 0) {
-    throw new RecError('UNKNOWN_ITEM', `the model lacks ${missing.length} item(s) of the catalogue (first: ${missing.slice(0, 5).join(', ')}), so the full ranking would not cover every item: rebuild it so that every item gets a text`, { file: catalogFile });
+  if (missing.length > 0 && !allowMissingItems) {
+    throw new RecError(
+      'UNKNOWN_ITEM',
+      `the model lacks ${missing.length} item(s) of the catalogue (first: ${missing.slice(0, 5).join(', ')}), so the full ranking would not cover every item: rebuild it so that every item gets a text, or pass --allow-missing-items to rank the others`,
+      { file: catalogFile },
+    );
   }
   if (catalog.items.length !== model.items.length) {
     throw new RecError('UNKNOWN_ITEM', `the model has ${model.items.length} items, the catalogue ${catalog.items.length}: it was built from another catalogue`, { file: catalogFile });
@@ -73,7 +81,7 @@ export async function loadEvalInputs(modelDir: string): Promise<EvalInputs> {
   const textDim = embedded.dim;
   const textVectors = new Float32Array(model.items.length * textDim);
   catalog.items.forEach((item, i) => textVectors.set(embedded.vectors.subarray(i * textDim, (i + 1) * textDim), (rowOf.get(item.id) ?? 0) * textDim));
-  return { model, manifestSha256, build, events, textVectors, textDim };
+  return { model, manifestSha256, build, events, textVectors, textDim, missingItems: missing };
 }
 
 /** The builder's command line, from its report, parsed as the builder parsed it. */

@@ -14,6 +14,8 @@
  * starting from each shopper's empty state; the case's ranking is that engine's `topK` over all
  * items with the shopper's earlier items excluded: the storefront's scoring (cosine + popularity
  * prior) with the protocol's mask, which covers every earlier item, not only the replayed ones.
+ * The storefront's arrangement of the grid (shop rules, diversity, exploration: core's
+ * list-quality.ts) is not applied: these metrics measure the relevance order it starts from.
  *
  * `createReferenceDecayMethod` applies the same rule with core's reference math (`updateInterest`,
  * as `createRecommender` folds stored events on a reload) and scores whole batches with the

@@ -108,7 +108,10 @@ export function renderHitRatePlot(report: EvalReport): string {
     `<line x1="${plot.left}" y1="${plot.bottom}" x2="${plot.right}" y2="${plot.bottom}" stroke="black"/>`,
     `<line x1="${plot.left}" y1="${plot.top}" x2="${plot.left}" y2="${plot.bottom}" stroke="black"/>`,
     ...CUTOFFS.map((k, i) => `<text x="${x(i)}" y="${plot.bottom + 18}" text-anchor="middle">k = ${k}</text>`),
-    ...[0, 0.25, 0.5, 0.75, 1].map((t) => `<line x1="${plot.left}" y1="${y(t * top)}" x2="${plot.right}" y2="${y(t * top)}" stroke="#ddd"/><text x="${plot.left - 6}" y="${y(t * top) + 4}" text-anchor="end">${(t * top).toFixed(3)}</text>`),
+    ...[0, 0.25, 0.5, 0.75, 1].map((t) => {
+      const at = y(t * top).toFixed(1);
+      return `<line x1="${plot.left}" y1="${at}" x2="${plot.right}" y2="${at}" stroke="#ddd"/><text x="${plot.left - 6}" y="${(Number(at) + 4).toFixed(1)}" text-anchor="end">${(t * top).toFixed(3)}</text>`;
+    }),
   ];
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length] ?? 'black';
