@@ -47,6 +47,11 @@ type Phase =
 
 const LOADING: Phase = { kind: 'loading', progress: null };
 
+/**
+ * The grid for a React page: invalid settings and start-up failures render a visible alert (and go
+ * to the console and `onError`), a loading line while the model downloads, then the ranked cards.
+ * @param props the settings (as the element's attributes) and the callbacks.
+ */
 export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineGrid props', ...callbacks }: VitrineGridProps) {
   const latest = useRef(callbacks);
   useEffect(() => {

@@ -30,6 +30,7 @@ function widgetStyleSheet(): CSSStyleSheet {
   return sharedSheet;
 }
 
+/** `<vitrine-grid>`: attributes `models`, `limit`, `backend`; events in events.ts; `record()`, `ranked`. */
 export class VitrineGridElement extends HTMLElement {
   static readonly observedAttributes: readonly string[] = ATTRIBUTES;
 
