@@ -18,7 +18,7 @@ import { REPO_ROOT } from '../build/paths.ts';
 import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
 import { leaveOneOut, temporalSplit, type EvalSplit } from './dataset.ts';
 import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
-import { loadEvalInputs, type EvalInputs } from './load.ts';
+import { loadEvalInputs, type EvalInputs, type LoadOptions } from './load.ts';
 import { createListQualityMethod, renderTradeOffPlot, renderTradeOffTable, tradeOffPoints } from './list-quality.ts';
 import type { RankingMethod } from './method.ts';
 import { COLD_BELOW, RANK_DEPTH } from './metrics.ts';
@@ -84,11 +84,15 @@ interface EvalOptions {
   readonly allowMissingItems: boolean;
 }
 
+/** What main() can be given instead of the real encoder and cache (tests). */
+export type EvalDeps = Pick<LoadOptions, 'loadEncoder' | 'cacheDir'>;
+
 /**
  * @param argv the arguments after the script name.
+ * @param deps replacements for the real encoder and embedding cache (tests).
  * @returns the process exit code.
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], deps: EvalDeps = {}): Promise<number> {
   let options: EvalOptions | 'help';
   try {
     options = parseCommandLine(argv);
@@ -102,7 +106,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const started = performance.now();
-  const inputs = await loadEvalInputs(options.models, options.allowMissingItems);
+  const inputs = await loadEvalInputs(options.models, { ...deps, allowMissingItems: options.allowMissingItems });
   if (inputs.missingItems.length > 0) log(`WARNING: the model lacks ${inputs.missingItems.length} catalogue item(s) (first: ${inputs.missingItems.slice(0, 5).join(', ')}); they are not ranked`);
   const split = protocolSplit(inputs, options);
   const cases = options.limit === null ? split.cases : split.cases.slice(0, options.limit);

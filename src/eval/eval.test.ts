@@ -11,6 +11,7 @@ import type { RankingMethod } from './method.ts';
 import { scoreCase } from './metrics.ts';
 import { createReferenceDecayMethod, createReplayMethod } from './replay.ts';
 import { renderHitRatePlot, renderMarkdown, updateResultsDocument, type EvalReport } from './report.ts';
+import { FIXTURE_ITEMS, FIXTURE_USERS } from './test-support.ts';
 
 /** Users' item rows in order, as a parsed log without times (Beauty's shape). */
 function orderedLog(users: readonly (readonly number[])[]): ParsedEvent[] {
@@ -18,14 +19,8 @@ function orderedLog(users: readonly (readonly number[])[]): ParsedEvent[] {
   return users.flatMap((rows, user) => rows.map((row, order) => ({ user, session: -1, row, time: 0, order, weight: 1, type: 0, line: ++line })));
 }
 
-// Eight items; three users. Training (all but each user's last two): rows 0, 1 | 1 | 2, 1,
-// so training counts are r0 1, r1 3, r2 1, the rest 0.
-const USERS = [
-  [0, 1, 2, 3],
-  [1, 0, 7],
-  [2, 1, 0, 5],
-];
-const ITEMS = 8;
+const USERS = FIXTURE_USERS;
+const ITEMS = FIXTURE_ITEMS;
 const log2 = Math.log2;
 
 // Unit 2-d vectors: u1's history [1, 0] points between r0 = (1, 0) and r1 = (0, 1).

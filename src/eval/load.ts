@@ -17,9 +17,10 @@ import { embedTexts } from '../build/embed.ts';
 import { readCatalog } from '../build/ingest/catalog-input.ts';
 import { readEvents, type ParsedEvent } from '../build/ingest/events-input.ts';
 import { createProblemLog } from '../build/ingest/problems.ts';
-import { ENCODER, loadNodeSentenceEncoder } from '../build/node-encoder.ts';
+import { loadNodeSentenceEncoder } from '../build/node-encoder.ts';
 import { REPO_ROOT } from '../build/paths.ts';
 import { createFsModelSource } from '../build/write-model.ts';
+import type { SentenceEncoder } from '../engine/text-encoder.ts';
 
 export interface EvalInputs {
   readonly model: LoadedModel;
@@ -35,13 +36,24 @@ export interface EvalInputs {
   readonly missingItems: readonly string[];
 }
 
+export interface LoadOptions {
+  /**
+   * Accept a model that lacks catalogue items (they are then never ranked, so a full ranking is
+   * over fewer items than the catalogue; the report says how many). Default false.
+   */
+  readonly allowMissingItems?: boolean;
+  /** Loads the text encoder, only if a text is missing from the cache (default: the real one on wasm). */
+  readonly loadEncoder?: () => Promise<SentenceEncoder>;
+  /** The embedding cache folder (default: the builder's). */
+  readonly cacheDir?: string;
+}
+
 /**
  * @param modelDir the model folder (with the build-report.json the builder writes next to it).
- * @param allowMissingItems accept a model that lacks catalogue items (they are then never ranked,
- *   so a full ranking is over fewer items than the catalogue; the report says how many).
+ * @param options missing items, encoder and cache.
  * @throws RecError when the model does not verify, its report is missing, or it lacks catalogue items.
  */
-export async function loadEvalInputs(modelDir: string, allowMissingItems = false): Promise<EvalInputs> {
+export async function loadEvalInputs(modelDir: string, options: LoadOptions = {}): Promise<EvalInputs> {
   const dir = resolve(modelDir);
   const model = await loadModel(createFsModelSource(dir));
   const manifestSha256 = createHash('sha256').update(await readFile(join(dir, MANIFEST_FILE))).digest('hex');
@@ -56,7 +68,7 @@ export async function loadEvalInputs(modelDir: string, allowMissingItems = false
     problems: createProblemLog(catalogFile, { strict: false, code: 'CATALOG_INVALID' }),
   });
   const missing = [...catalog.skippedIds, ...catalog.items.map((item) => item.id).filter((id) => !model.rowOf.has(id as never))];
-  if (missing.length > 0 && !allowMissingItems) {
+  if (missing.length > 0 && options.allowMissingItems !== true) {
     throw new RecError(
       'UNKNOWN_ITEM',
       `the model lacks ${missing.length} item(s) of the catalogue (first: ${missing.slice(0, 5).join(', ')}), so the full ranking would not cover every item: rebuild it so that every item gets a text, or pass --allow-missing-items to rank the others`,
@@ -77,7 +89,12 @@ export async function loadEvalInputs(modelDir: string, allowMissingItems = false
     problems: createProblemLog(eventsFile, { strict: false, code: 'EVENT_INVALID' }),
   }).events;
 
-  const embedded = await embedTexts(catalog.texts, { encoderVersion: ENCODER.version, loadEncoder: () => loadNodeSentenceEncoder() });
+  // The model's own encoder version keys the cache, so the vectors are the ones its build embedded.
+  const embedded = await embedTexts(catalog.texts, {
+    encoderVersion: model.manifest.encoder.version,
+    loadEncoder: options.loadEncoder ?? (() => loadNodeSentenceEncoder()),
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  });
   const textDim = embedded.dim;
   const textVectors = new Float32Array(model.items.length * textDim);
   catalog.items.forEach((item, i) => textVectors.set(embedded.vectors.subarray(i * textDim, (i + 1) * textDim), (rowOf.get(item.id) ?? 0) * textDim));
