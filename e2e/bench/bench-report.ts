@@ -13,6 +13,8 @@ export interface StorefrontResult {
   readonly interactions: number;
   /** Click (event timestamp) to the grid showing the ranking that includes it, then painted (next frame). */
   readonly clickToGridMs: { readonly p50: number; readonly p95: number };
+  /** Of that, the recommender's own work (Ranking.tookMs: interest update, IndexedDB write, scoring, arranging). */
+  readonly recommenderMs: { readonly p50: number; readonly p95: number };
   /** Interaction to Next Paint: the longest Event Timing interaction (fewer than 50 interactions). */
   readonly inpMs: number | null;
   /** First visit (no stored events; includes backend calibration): navigation to the first grid. */
@@ -123,6 +125,7 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
     lines.push('| figure | value |', '| --- | --- |');
     lines.push(`| backend (calibrated) | ${storefront.backend ?? '?'}: ${storefront.backendReason ?? ''} |`);
     lines.push(`| click to re-ranked grid painted, p50 / p95 (${storefront.interactions} add-to-cart clicks) | ${fmt(storefront.clickToGridMs.p50)} / ${fmt(storefront.clickToGridMs.p95)} ms |`);
+    lines.push(`| of which the recommender (update + store + rank, Ranking.tookMs), p50 / p95 | ${fmt(storefront.recommenderMs.p50)} / ${fmt(storefront.recommenderMs.p95)} ms |`);
     lines.push(`| Interaction to Next Paint (Event Timing, longest interaction) | ${storefront.inpMs === null ? 'n/a' : `${storefront.inpMs} ms`} |`);
     lines.push(`| first visit: navigation to first grid (includes calibration) | ${fmt(storefront.firstGridMs)} ms |`);
     lines.push(`| repeat visit: navigation to first personalised grid | ${fmt(storefront.firstPersonalisedGridMs)} ms |`);

@@ -21,6 +21,7 @@ import { renderChart, renderMarkdown, targetFigures, type BenchRun, type Storefr
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, '.cache/bench');
 const DIST_DIR = '.cache/bench-dist';
+const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
 const PORT = Number(process.env['VITRINE_BENCH_PORT'] ?? 4190);
 const BASE = `http://127.0.0.1:${PORT}`;
 const FULL = process.argv.includes('--full');
@@ -80,7 +81,8 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
 }
 
 async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--outDir', DIST_DIR], { cwd: ROOT, stdio: 'ignore' });
+  // Vite's own script, not `npx vite`: killing npx would leave the server it started running.
+  const server = spawn(process.execPath, [VITE, 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--outDir', DIST_DIR], { cwd: ROOT, stdio: 'ignore' });
   for (let attempt = 0; attempt < 120; attempt++) {
     if (await fetch(`${BASE}/`).then((r) => r.ok, () => false)) return server;
     await new Promise((wait) => setTimeout(wait, 500));
@@ -143,6 +145,13 @@ function instrument(): void {
   }).observe(document, { subtree: true, childList: true, attributes: true });
 }
 
+/** @param text the header's duration, ui/format.ts formatMs: "3.2 ms" or "1.24 s". */
+function parseShownDuration(text: string): number {
+  const match = /^([\d.]+) (ms|s)$/.exec(text.trim());
+  if (match === null) throw new Error(`unexpected duration in the backend indicator: "${text}"`);
+  return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+}
+
 interface Marks {
   firstGrid: number;
   firstPersonalisedGrid: number;
@@ -169,6 +178,8 @@ async function benchStorefront(browser: Browser): Promise<StorefrontResult> {
     const backendReason = await grid.getAttribute('data-backend-reason');
 
     const latencies: number[] = [];
+    /** The recommender's own time per click (Ranking.tookMs: update, store, rank), as the header shows it. */
+    const recommenderTimes: number[] = [];
     for (let click = 0; click < STOREFRONT_CLICKS; click++) {
       const before = Number(await grid.getAttribute('data-event-count'));
       // The click's own timestamp to the frame after the grid shows a ranking that includes it.
@@ -194,6 +205,7 @@ async function benchStorefront(browser: Browser): Promise<StorefrontResult> {
       const card = grid.locator('[data-item-id]').nth(click % 12);
       await card.getByRole('button', { name: /add to cart/i }).click();
       latencies.push(await waited);
+      recommenderTimes.push(parseShownDuration((await page.getByTestId('backend-indicator').locator('.backend__time').textContent()) ?? ''));
     }
     const marks = await marksOf(page);
     const byInteraction = new Map<number, number>();
@@ -216,6 +228,7 @@ async function benchStorefront(browser: Browser): Promise<StorefrontResult> {
       backendReason,
       interactions: latencies.length,
       clickToGridMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
+      recommenderMs: { p50: quantile(recommenderTimes, 0.5), p95: quantile(recommenderTimes, 0.95) },
       inpMs: byInteraction.size === 0 ? null : Math.max(...byInteraction.values()),
       firstGridMs: firstVisit.firstGrid,
       firstPersonalisedGridMs: repeatVisit.firstPersonalisedGrid,
@@ -230,7 +243,7 @@ async function benchStorefront(browser: Browser): Promise<StorefrontResult> {
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
-  await run('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', DIST_DIR], { VITRINE_BENCH: '1' });
+  await run(process.execPath, [VITE, 'build', '--logLevel', 'warn', '--outDir', DIST_DIR], { VITRINE_BENCH: '1' });
   const server = await startPreview();
   let browser: Browser | null = null;
   try {
