@@ -33,9 +33,9 @@ export const DEFAULT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 /**
  * Maximal-marginal-relevance trade-off of the grid (1: relevance only). Chosen from the measured
- * curve in docs/results.md ("List quality"); a shop overrides it in its rules.
+ * curve in docs/list-quality.md (linked from docs/results.md); a shop overrides it in its rules.
  */
-export const DEFAULT_DIVERSITY_LAMBDA = 0.8;
+export const DEFAULT_DIVERSITY_LAMBDA = 0.85;
 
 /** How many of the best-scored items the diversity re-ranking chooses the grid from. */
 export const DEFAULT_DIVERSITY_CANDIDATES = 200;

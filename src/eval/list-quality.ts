@@ -119,7 +119,7 @@ export function renderTradeOffPlot(points: readonly TradeOffPoint[], title: stri
     { left: 70, right: 400, label: 'intra-list diversity@10 (mean 1 − cosine, text vectors)', x: (p: TradeOffPoint) => p.diversity10 },
     { left: 500, right: 830, label: 'coverage@10 (share of items in any top 10)', x: (p: TradeOffPoint) => p.coverage10 },
   ];
-  const top = 40;
+  const top = 56;
   const bottom = 340;
   const yMax = Math.max(0.001, ...points.flatMap((p) => [p.hr10, p.ndcg10])) * 1.15;
   const y = (v: number): number => bottom - (v / yMax) * (bottom - top);
@@ -132,7 +132,7 @@ export function renderTradeOffPlot(points: readonly TradeOffPoint[], title: stri
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="70" y="20" font-size="14">${esc(title)}</text>`,
-    ...series.map((s, i) => `<circle cx="${600 + i * 90}" cy="16" r="4" fill="${s.colour}"/><text x="${608 + i * 90}" y="20">${s.name}</text>`),
+    ...series.map((s, i) => `<circle cx="${74 + i * 90}" cy="34" r="4" fill="${s.colour}"/><text x="${82 + i * 90}" y="38">${s.name}</text>`),
   ];
   for (const panel of panels) {
     const xs = points.map(panel.x);
