@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from './catalog.ts';
-import { arrangeList, explorationSlots, intraListDiversity, type ArrangeInput } from './list-quality.ts';
+import { arrangeGrid, arrangeList, explorationSlots, intraListDiversity, type ArrangeInput } from './list-quality.ts';
 import { gramMatrix, rowSimilarity, scoreAll, topK } from './rank.ts';
 import { parseShopRules, type ShopRules } from './shop-rules.ts';
-import { makeFixtureModel, RELEVANCE_ONLY_RULES, seededRandom } from './test-support.ts';
+import { createReferenceEngine, makeFixtureModel, RELEVANCE_ONLY_RULES, seededRandom } from './test-support.ts';
 
 // 90 items in 3 clustered categories (item i is in category c(i % 3)); the shopper likes c0.
 const model = makeFixtureModel({ count: 90, dim: 16, categories: 3, seed: 7 });
@@ -107,6 +107,22 @@ describe('arrangeList', () => {
     const settings = { share: 0.125, halfLife: 12 };
     expect([0, 12, 36, 200].map((n) => explorationSlots(24, n, settings))).toEqual([3, 2, 1, 0]);
     expect(explorationSlots(24, 0, { ...settings, share: 0 })).toBe(0);
+  });
+});
+
+describe('arrangeGrid', () => {
+  it('scores on the engine, appends a pinned item that scored below the candidates so it holds its slot, and never shows an excluded one', async () => {
+    const engine = createReferenceEngine(model, 0);
+    engine.setInterest(interest);
+    const few = { ...rules({ pin: [{ item: 'i1', position: 2 }] }), diversity: { ...RELEVANCE_ONLY_RULES.diversity, candidates: 20 } };
+    const request = { size: 12, items: model.items, rules: few, explorationSlots: 0, shown: new Set<number>(), random: seededRandom(1) };
+    const { grid, candidates } = await arrangeGrid(engine, { ...request, excluded: new Set([top.rows[0] ?? 0]) });
+    expect(candidates.rows).toHaveLength(21); // 20 best + the pinned one
+    expect(grid[2]).toMatchObject({ row: 1, source: 'pinned', score: 0 });
+    expect(grid.map((entry) => entry.row)).not.toContain(top.rows[0]);
+    const withoutPin = await arrangeGrid(engine, { ...request, excluded: new Set([1]) });
+    expect(withoutPin.grid.map((entry) => entry.row)).not.toContain(1);
+    expect(withoutPin.candidates.rows).toHaveLength(20);
   });
 });
 

@@ -8,6 +8,7 @@
  * (`topK`, `similarities`), so the heavy math stays on the backend and this only chooses.
  */
 import type { CatalogItem } from './catalog.ts';
+import type { InterestEngine } from './ports.ts';
 import { boostOf, type ShopRules } from './shop-rules.ts';
 import type { RankedRows } from './rank.ts';
 
@@ -158,6 +159,30 @@ export function arrangeList(input: ArrangeInput): ArrangedEntry[] {
   return placed.flatMap((i, position) =>
     i === null ? [] : [{ row: candidates.rows[i] ?? 0, score: candidates.scores[i] ?? 0, source: sources[position] ?? 'ranked' }],
   );
+}
+
+/** What arrangeGrid needs besides the engine: arrangeList's input without the candidates. */
+export interface GridRequest extends Omit<ArrangeInput, 'candidates' | 'similarity'> {
+  /** Rows never to show (out of stock, bought, masked). */
+  readonly excluded: ReadonlySet<number>;
+  /** At least this many candidates (beside the rules' `diversity.candidates`), e.g. a ranking's depth. */
+  readonly depth?: number;
+}
+
+/**
+ * Scores on the engine and arranges: the best candidates not excluded (plus pinned items that
+ * scored below them, so they still hold their slots), their similarities, then arrangeList.
+ * @param engine the interest engine, holding the shopper's interest.
+ * @param request the grid's size, the rules and the exploration draw.
+ * @returns the grid and the candidates it was arranged from (best-scored first).
+ */
+export async function arrangeGrid(engine: Pick<InterestEngine, 'topK' | 'similarities'>, request: GridRequest): Promise<{ grid: ArrangedEntry[]; candidates: RankedRows }> {
+  const { rules, excluded } = request;
+  const top = await engine.topK(Math.max(request.size, request.depth ?? 0, rules.diversity.candidates), excluded);
+  const pinnedRows = rules.pins.flatMap(({ target }) => (target.kind === 'item' && !excluded.has(target.row) && !top.rows.includes(target.row) ? [target.row] : []));
+  const candidates = { rows: [...top.rows, ...pinnedRows], scores: [...top.scores, ...pinnedRows.map(() => 0)] };
+  const grid = arrangeList({ ...request, candidates, similarity: await engine.similarities(candidates.rows) });
+  return { grid, candidates };
 }
 
 /**

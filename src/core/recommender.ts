@@ -21,7 +21,7 @@ import { toScore, type ItemId, type Score, type SessionId } from './ids.ts';
 import { checkInput, interactionWeight, parseEvent, type InteractionEvent, type ItemEvent, type InteractionInput, type InteractionType } from './interactions.ts';
 import type { LoadedModel } from './model.ts';
 import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData, SyncChannel } from './ports.ts';
-import { arrangeList, explorationSlots, type ArrangedSource } from './list-quality.ts';
+import { arrangeGrid, explorationSlots, type ArrangedSource } from './list-quality.ts';
 import { seededRandom, seedFromText } from './random.ts';
 import { decayFactor, project, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
 import { unavailableRows } from './shop-rules.ts';
@@ -332,15 +332,9 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
    */
   const rank = async (startedAt: number): Promise<Ranking> => {
     const { rules } = model;
-    const unavailable = unavailableRows(model.items, rules, state.purchased, model.rowOf, now());
-    const top = await engine.topK(Math.max(gridSize, rules.diversity.candidates), unavailable);
-    // Pinned items hold their slots even when they score below the candidates.
-    const pinnedRows = rules.pins.flatMap(({ target }) => (target.kind === 'item' && !unavailable.has(target.row) && !top.rows.includes(target.row) ? [target.row] : []));
-    const candidates = { rows: [...top.rows, ...pinnedRows], scores: [...top.scores, ...pinnedRows.map(() => 0)] };
-    const arranged = arrangeList({
+    const { grid: arranged } = await arrangeGrid(engine, {
       size: gridSize,
-      candidates,
-      similarity: await engine.similarities(candidates.rows),
+      excluded: unavailableRows(model.items, rules, state.purchased, model.rowOf, now()),
       items: model.items,
       rules,
       explorationSlots: explorationSlots(gridSize, interactions, rules.exploration),

@@ -4,14 +4,14 @@
  * coverage@10 (`npm run eval -- --lambdas 1,0.9,...`).
  *
  * `createListQualityMethod` replays each history as the 'vitrine' method does (foldHistory on the
- * engine), then ranks as `createRecommender` does: the engine's best `candidates` rows with the
- * shopper's earlier items masked, their similarities from the engine, and core's `arrangeList`
- * with the model's rules at the given lambda. Pins, the first-row cap and exploration are left out
- * (none of them is defined for a data set's catalogue, and exploration is random by design): what
- * is measured is MMR and variant collapsing. The grid is the first `gridSize` rows; the rows below
+ * engine), then ranks as `createRecommender` does, with core's `arrangeGrid`: the engine's best
+ * `candidates` rows with the shopper's earlier items masked, their similarities from the engine,
+ * and `arrangeList` with the model's rules at the given lambda. Pins, the first-row cap and
+ * exploration are left out (none of them is defined for a data set's catalogue, and exploration is
+ * random by design): what is measured is MMR and variant collapsing. The grid is the first `gridSize` rows; the rows below
  * it follow in score order, so MRR and HR@20 still see the full depth.
  */
-import { arrangeList } from '../core/list-quality.ts';
+import { arrangeGrid } from '../core/list-quality.ts';
 import type { LoadedModel } from '../core/model.ts';
 import type { InterestEngine } from '../core/ports.ts';
 import type { ShopRules } from '../core/shop-rules.ts';
@@ -51,17 +51,17 @@ export function createListQualityMethod(options: ListQualityOptions): RankingMet
       for (const testCase of cases) {
         engine.setInterest(new Float32Array(model.manifest.dim));
         await foldHistory(testCase, options, model, (decay, terms) => engine.update(decay, terms));
-        const candidates = await engine.topK(Math.max(depth, rules.diversity.candidates), testCase.masked);
-        const arranged = arrangeList({
+        const { grid, candidates } = await arrangeGrid(engine, {
           size: gridSize,
-          candidates,
-          similarity: await engine.similarities(candidates.rows),
+          depth,
+          excluded: testCase.masked,
           items: model.items,
           rules,
           explorationSlots: 0,
           shown: new Set(),
           random: () => 0,
-        }).map((entry) => entry.row);
+        });
+        const arranged = grid.map((entry) => entry.row);
         const placed = new Set(arranged);
         ranked.push([...arranged, ...candidates.rows.filter((row) => !placed.has(row))].slice(0, depth));
       }
