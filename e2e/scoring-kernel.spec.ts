@@ -19,6 +19,7 @@ test('the WebGPU scoring kernel ranks as core’s reference does, for float32, f
     expect(check.backend, label).toBe('webgpu');
     expect(check.rows, label).toHaveLength(c.k);
     expect(check.rows.filter((row) => (c.excluded as readonly number[]).includes(row)), label).toEqual([]);
+    expect(check.leakedBuffers, `${label}: buffers left behind`).toBe(0);
     expect(check.agree, `${label}: rows ${check.rows.join(',')} vs ${check.expectedRows.join(',')}, max score difference ${check.maxScoreDifference}`).toBe(true);
   }
 });

@@ -271,9 +271,13 @@ async function checkKernel(count: number, dim: number, dtype: VectorDtype, k: nu
     engine.setInterest(query);
     const skip = new Set(excluded);
     const ranked = await engine.topK(k, skip);
+    // The first call uploaded the interest vector; a second one must leave nothing behind.
+    const buffers = tf.memory().numDataBuffers;
+    await engine.topK(k, skip);
+    const leakedBuffers = tf.memory().numDataBuffers - buffers;
     const expected = topK(scoreAll(data.decoded, dim, query, data.popularity, DEFAULT_PRIOR_WEIGHT), k, skip);
     const { agree, maxScoreDifference } = compareRankings(ranked, expected);
-    return { backend: engine.backend, agree, rows: ranked.rows, expectedRows: expected.rows, maxScoreDifference };
+    return { backend: engine.backend, agree, rows: ranked.rows, expectedRows: expected.rows, maxScoreDifference, leakedBuffers };
   } finally {
     engine.dispose();
   }

@@ -76,6 +76,8 @@ export interface KernelCheck {
   readonly rows: readonly number[];
   readonly expectedRows: readonly number[];
   readonly maxScoreDifference: number;
+  /** TF.js data buffers (tensors and the kernel's intermediate outputs) left behind by a second call. */
+  readonly leakedBuffers: number;
 }
 
 /** The page's API, on `window.vitrineBench`. */
