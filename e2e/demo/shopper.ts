@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
+    await rm(join(OUT, 'recording'), { recursive: true, force: true });
   }
   console.log(`\nvideos:\n${videos.map((video) => `    ${relative(ROOT, video)}`).join('\n')}\nscreenshots: ${relative(ROOT, OUT)}/`);
 }
