@@ -69,6 +69,9 @@ export async function buildHostileModel(): Promise<void> {
     // Descending, so the first-visit order is the row order: the long title comes first.
     popularity: Float32Array.from(HOSTILE_ITEMS, (_, i) => 1 - i / HOSTILE_ITEMS.length),
     encoder: { name: 'hand-made unit vectors (e2e fixture)', version: '1' },
+    // The hand-made vectors repeat every DIM rows; those items are not variants of each other, so
+    // the grid must not collapse them by vector similarity (issue 9): every item is shown.
+    rules: { diversity: { variantSimilarity: null } },
     createdAt: new Date(0),
   });
 }
