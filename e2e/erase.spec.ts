@@ -11,6 +11,7 @@ interface OriginStorage {
   readonly databases: string[];
   /** Store name -> every record, per database. */
   readonly records: Record<string, Record<string, unknown[]>>;
+  /** localStorage entries other than the backend calibration's verdicts (see below). */
   readonly localStorage: number;
   readonly sessionStorage: number;
   readonly caches: string[];
@@ -46,7 +47,9 @@ function readOriginStorage(page: Page): Promise<OriginStorage> {
     return {
       databases,
       records,
-      localStorage: localStorage.length,
+      // The one thing the app keeps there: which backend measured fastest on this device for a
+      // model shape (engine/calibrate.ts), which says nothing about the shopper.
+      localStorage: Object.keys(localStorage).filter((key) => !key.startsWith('vitrine.backend.v1:')).length,
       sessionStorage: sessionStorage.length,
       caches: await caches.keys(),
       serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,

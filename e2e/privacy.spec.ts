@@ -38,7 +38,12 @@ test('exports every stored event as JSON and erases everything', async ({ storef
     return { nonImpressionEvents: events.filter((e) => e.type !== 'impression').length };
   });
   expect(stored).toEqual({ nonImpressionEvents: 0 });
-  expect(await page.evaluate(() => localStorage.length)).toBe(0);
+  // Nothing but the backend calibration's verdict (engine/calibrate.ts): a backend and timings.
+  const kept = await page.evaluate(() => Object.entries(localStorage));
+  for (const [key, value] of kept) {
+    expect(key).toMatch(/^vitrine\.backend\.v1:/);
+    expect(Object.keys(JSON.parse(value) as object).sort()).toEqual(['backend', 'reason']);
+  }
 });
 
 test('a scripted 200-interaction session requests only same-origin static assets and model files, none carrying event data', async ({ storefront, page, requests }) => {
