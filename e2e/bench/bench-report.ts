@@ -103,6 +103,25 @@ function caseTitle(c: BenchCaseResult): string {
   return `${c.spec.source === 'demo-model' ? 'demo model (real embeddings): ' : ''}${c.spec.mode === 'score' ? 'scoring + top-' + c.spec.k : 'interaction (update + top-' + c.spec.k + ')'}, ${c.spec.count.toLocaleString('en')} x ${c.spec.dim} ${c.spec.dtype}`;
 }
 
+/** The issue's targets as a Markdown table, one row per figure of `targetFigures`. */
+function renderTargetsTable(run: BenchRun): string[] {
+  const rows = targetFigures(run).map((f) =>
+    `| ${f.name} | ${f.value === null ? 'n/a' : f.name.includes('recall') ? f.value.toFixed(3) : f.name.includes(' vs ') ? `${f.value.toFixed(1)}x` : `${fmt(f.value)} ms`} (${f.detail}) | ${f.target} | ${f.met === null ? '-' : f.met ? 'yes' : '**no**'} |`);
+  return ['| figure | measured | target | met |', '| --- | --- | --- | --- |', ...rows];
+}
+
+/**
+ * The README's benchmark summary (its `bench:targets` section), so that every figure the README
+ * shows comes from the latest run's file, named in the first line.
+ */
+export function renderReadmeTargets(run: BenchRun, sourceFile: string): string {
+  return [
+    `From \`${sourceFile}\` (${run.grid} grid, ${run.finishedAt}; ${run.browserVersion}, WebGPU adapter ${adapterText(run.environment)}, ${run.environment.hardwareConcurrency} CPU threads), at 100,000 x 128:`,
+    '',
+    ...renderTargetsTable(run),
+  ].join('\n');
+}
+
 /** docs/benchmarks.md: every figure is copied from `run`, whose file is named in the header. */
 export function renderMarkdown(run: BenchRun, sourceFile: string): string {
   const lines: string[] = [];
@@ -112,11 +131,7 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
   lines.push(`- WebGPU adapter: ${adapterText(run.environment)}`);
   lines.push(`- CPU threads visible to the page: ${run.environment.hardwareConcurrency}; cross-origin isolated: ${run.environment.crossOriginIsolated}`);
   lines.push('- Timings are milliseconds per call on this machine, shared with other work: compare the ratios within this run, not across machines. A software WebGPU adapter is a CPU in disguise and says nothing about a real GPU.', '');
-  lines.push('## Targets (100,000 x 128)', '', '| figure | measured | target | met |', '| --- | --- | --- | --- |');
-  for (const f of targetFigures(run)) {
-    lines.push(`| ${f.name} | ${f.value === null ? 'n/a' : f.name.includes('recall') ? f.value.toFixed(3) : f.name.includes(' vs ') ? `${f.value.toFixed(1)}x` : `${fmt(f.value)} ms`} (${f.detail}) | ${f.target} | ${f.met === null ? '-' : f.met ? 'yes' : '**no**'} |`);
-  }
-  lines.push('');
+  lines.push('## Targets (100,000 x 128)', '', ...renderTargetsTable(run), '');
   const storefront = run.storefront;
   lines.push('## The storefront (demo model, real app)', '');
   if ('failed' in storefront) {

@@ -4,27 +4,34 @@
  *  1. run the scoring cases on src/bench/bench.html: every method on the same vectors in one page;
  *  2. measure the real storefront: click to re-ranked grid, Event Timing (INP), load and memory.
  * Writes .cache/bench/bench-<time>.json, .cache/bench/latest.json, .cache/bench/chart.html, and
- * docs/benchmarks.md (generated from that JSON; the README quotes it).
+ * docs/benchmarks.md and the README's `bench:targets` section (both generated from that JSON).
  *
  * Flags: --full runs the whole grid (N 10k/100k/1M x D 64/128/256/512 x float32/float16/int8,
  * skipping matrices over MAX_MATRIX_BYTES); the default grid fits in about ten minutes here.
- * Env: VITRINE_BENCH_PORT (default 4190), VITRINE_CHROMIUM (as the e2e suite).
+ * --from <run.json> re-renders the reports (chart, docs/benchmarks.md, the README's summary) from a
+ * saved run without measuring.
+ * Env: VITRINE_BENCH_PORT (default 4180; not 4190, which fetch and Chromium refuse as a "bad port"), VITRINE_CHROMIUM (as the e2e suite).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import playwrightConfig from '../../playwright.config.ts';
 import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchPageApi } from '../../src/bench/bench-types.ts';
-import { renderChart, renderMarkdown, targetFigures, type BenchRun, type StorefrontResult } from './bench-report.ts';
+import { replaceMarkedSection } from '../../src/build/marked-section.ts';
+import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun, type StorefrontResult } from './bench-report.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, '.cache/bench');
 const DIST_DIR = '.cache/bench-dist';
 const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
-const PORT = Number(process.env['VITRINE_BENCH_PORT'] ?? 4190);
+const PORT = Number(process.env['VITRINE_BENCH_PORT'] ?? 4180);
 const BASE = `http://127.0.0.1:${PORT}`;
 const FULL = process.argv.includes('--full');
+/** `--from <run.json>`: only re-render the reports from a saved run. */
+const FROM = process.argv.includes('--from') ? (process.argv[process.argv.indexOf('--from') + 1] ?? null) : null;
+/** The README's generated benchmark summary sits between these markers. */
+const README_SECTION = 'bench:targets';
 /** Matrices above this (as float32) are skipped: the page holds several copies (JS + each backend). */
 const MAX_MATRIX_BYTES = 512 * 1024 * 1024;
 /** Peers index number[] objects (10x the float32 bytes or more): only up to this many rows. */
@@ -241,7 +248,26 @@ async function benchStorefront(browser: Browser): Promise<StorefrontResult> {
   }
 }
 
+/** Writes the chart, docs/benchmarks.md and the README's summary from one run, saved as `file`. */
+async function writeReports(result: BenchRun, file: string): Promise<void> {
+  const source = relative(ROOT, file);
+  await mkdir(OUT_DIR, { recursive: true });
+  await writeFile(join(OUT_DIR, 'chart.html'), renderChart(result));
+  await writeFile(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(result, source));
+  const readmeFile = join(ROOT, 'README.md');
+  const readme = replaceMarkedSection(await readFile(readmeFile, 'utf8'), README_SECTION, renderReadmeTargets(result, source));
+  if (readme === null) throw new Error(`README.md has no <!-- ${README_SECTION} --> section for the benchmark summary`);
+  await writeFile(readmeFile, readme);
+  for (const figure of targetFigures(result)) console.log(`target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`);
+  console.log(`bench: from ${source}, wrote .cache/bench/chart.html, docs/benchmarks.md and README.md's benchmark summary`);
+}
+
 async function main(): Promise<void> {
+  if (FROM !== null) {
+    // Re-renders the reports from a saved run without measuring again.
+    await writeReports(JSON.parse(await readFile(FROM, 'utf8')) as BenchRun, resolve(FROM));
+    return;
+  }
   const startedAt = new Date().toISOString();
   await run(process.execPath, [VITE, 'build', '--logLevel', 'warn', '--outDir', DIST_DIR], { VITRINE_BENCH: '1' });
   const server = await startPreview();
@@ -257,10 +283,7 @@ async function main(): Promise<void> {
     const json = `${JSON.stringify(result, null, 2)}\n`;
     await writeFile(file, json);
     await writeFile(join(OUT_DIR, 'latest.json'), json);
-    await writeFile(join(OUT_DIR, 'chart.html'), renderChart(result));
-    await writeFile(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(result, relative(ROOT, file)));
-    for (const figure of targetFigures(result)) console.log(`target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`);
-    console.log(`bench: wrote ${relative(ROOT, file)}, .cache/bench/chart.html and docs/benchmarks.md`);
+    await writeReports(result, file);
   } finally {
     await browser?.close();
     server.kill();

@@ -7,6 +7,7 @@
 import { PUBLISHED_POPULARITY, type MethodResult, type SanityCheck } from './evaluate.ts';
 import { CUTOFFS, type BucketMetrics } from './metrics.ts';
 import type { PublishedResults } from './published.ts';
+import { markedSection, replaceMarkedSection } from '../build/marked-section.ts';
 
 export interface EvalReport {
   readonly tool: 'vitrine eval';
@@ -130,13 +131,9 @@ export function renderHitRatePlot(report: EvalReport): string {
  * @param section the new Markdown section.
  */
 export function updateResultsDocument(document: string, key: string, section: string): string {
-  const begin = `<!-- eval:${key} -->`;
-  const end = `<!-- /eval:${key} -->`;
-  const block = `${begin}\n${section.trimEnd()}\n${end}`;
+  const replaced = replaceMarkedSection(document, `eval:${key}`, section);
+  if (replaced !== null) return replaced;
   const header = '# Evaluation results\n\nWritten by `npm run eval` (src/eval): one section per model, replaced by its latest full run on the test split.\nEach section says how it was produced; `.cache/eval/<model>/` holds the JSON report and the HR@k plot.\n';
-  const start = document.indexOf(begin);
-  const stop = document.indexOf(end);
-  if (start !== -1 && stop > start) return `${document.slice(0, start)}${block}${document.slice(stop + end.length)}`;
   const base = document.trim() === '' ? header : document.trimEnd() + '\n';
-  return `${base}\n${block}\n`;
+  return `${base}\n${markedSection(`eval:${key}`, section)}\n`;
 }
