@@ -133,15 +133,9 @@ export async function fixtureModelFiles(options: { count: number; dim: number; p
   const catalog = new TextEncoder().encode(JSON.stringify({ items: model.items }));
   const popularity = new Uint8Array(options.popularity.buffer.slice(0));
   const describeFile = async (path: string, bytes: Uint8Array) => ({ path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) });
+  // The fixture model's manifest, with the real sizes and checksums of the files written here.
   const manifest = {
-    format: 'vitrine-model',
-    formatVersion: 1,
-    catalogId: 'fixture',
-    createdAt: '2026-01-01T00:00:00Z',
-    itemCount: count,
-    dim,
-    dtype: 'float32',
-    encoder: { name: 'fixture', version: '1', dim },
+    ...model.manifest,
     files: {
       vectors: await describeFile('vectors.bin', vectors),
       catalog: await describeFile('catalog.json', catalog),
