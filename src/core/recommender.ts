@@ -24,7 +24,7 @@ import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData,
 import { arrangeGrid, explorationSlots, type ArrangedSource } from './list-quality.ts';
 import { seededRandom, seedFromText } from './random.ts';
 import { decayFactor, project, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
-import { unavailableRows } from './shop-rules.ts';
+import { outOfStockRows, unavailableRows } from './shop-rules.ts';
 import { advanceState, emptyState, type InterestState } from './state.ts';
 import { modelKey } from './manifest.ts';
 import { randomId } from './random-id.ts';
@@ -164,6 +164,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   /** Interactions recorded in this session (not impressions): exploration shrinks as they grow. */
   let interactions = 0;
   const explorationSeed = deps.explorationSeed ?? seedFromText(session);
+  const outOfStock = outOfStockRows(model.items);
   /** Events not stored yet because storage failed, oldest first (see persist). */
   let unsaved: InteractionEvent[] = [];
   let queue: Promise<unknown> = Promise.resolve();
@@ -334,7 +335,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const { rules } = model;
     const { grid: arranged } = await arrangeGrid(engine, {
       size: gridSize,
-      excluded: unavailableRows(model.items, rules, state.purchased, model.rowOf, now()),
+      excluded: unavailableRows(outOfStock, model.items, rules, state.purchased, model.rowOf, now()),
       items: model.items,
       rules,
       explorationSlots: explorationSlots(gridSize, interactions, rules.exploration),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { toItemId } from './ids.ts';
-import { boostOf, DEFAULT_SHOP_RULES, parseShopRules, unavailableRows } from './shop-rules.ts';
+import { boostOf, DEFAULT_SHOP_RULES, outOfStockRows, parseShopRules, unavailableRows } from './shop-rules.ts';
 import { makeFixtureModel } from './test-support.ts';
 
 const { items, rowOf } = makeFixtureModel({ count: 12, dim: 4, categories: 3 });
@@ -66,7 +66,7 @@ describe('unavailableRows', () => {
 
   it('holds out-of-stock items, and bought durables forever', () => {
     const purchased = [{ item: toItemId('i5'), time: 0 }];
-    expect([...unavailableRows(outOfStock, DEFAULT_SHOP_RULES, purchased, rowOf, 1000 * DAY)].sort()).toEqual([3, 5]);
+    expect([...unavailableRows(outOfStockRows(outOfStock), outOfStock, DEFAULT_SHOP_RULES, purchased, rowOf, 1000 * DAY)].sort()).toEqual([3, 5]);
   });
 
   it('lets consumables back once their interval has passed since the latest purchase; an item rule beats its category', () => {
@@ -76,8 +76,8 @@ describe('unavailableRows', () => {
       { item: toItemId('i5'), time: 0 },
       { item: toItemId('i8'), time: 0 },
     ];
-    expect([...unavailableRows(items, rules, purchased, rowOf, 6 * DAY)].sort()).toEqual([5, 8]);
-    expect([...unavailableRows(items, rules, purchased, rowOf, 7 * DAY)]).toEqual([5]);
-    expect([...unavailableRows(items, rules, purchased, rowOf, 30 * DAY)]).toEqual([]);
+    expect([...unavailableRows(outOfStockRows(items), items, rules, purchased, rowOf, 6 * DAY)].sort()).toEqual([5, 8]);
+    expect([...unavailableRows(outOfStockRows(items), items, rules, purchased, rowOf, 7 * DAY)]).toEqual([5]);
+    expect([...unavailableRows(outOfStockRows(items), items, rules, purchased, rowOf, 30 * DAY)]).toEqual([]);
   });
 });

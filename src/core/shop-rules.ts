@@ -202,7 +202,21 @@ export function boostOf(rules: ShopRules, item: CatalogItem, row: number): numbe
 }
 
 /**
+ * Rows out of stock. The catalogue does not change while the storefront runs, so this is computed
+ * once per model rather than on every re-rank.
+ * @param items the catalogue, by row.
+ */
+export function outOfStockRows(items: readonly CatalogItem[]): ReadonlySet<number> {
+  const rows = new Set<number>();
+  items.forEach((item, row) => {
+    if (!item.inStock) rows.add(row);
+  });
+  return rows;
+}
+
+/**
  * Rows never to recommend now: out of stock, or bought and not (yet) due again.
+ * @param outOfStock the catalogue's out-of-stock rows (outOfStockRows).
  * @param items the catalogue, by row.
  * @param rules the shop's rules.
  * @param purchased the shopper's purchases (latest time per item).
@@ -210,16 +224,14 @@ export function boostOf(rules: ShopRules, item: CatalogItem, row: number): numbe
  * @param now epoch ms.
  */
 export function unavailableRows(
+  outOfStock: ReadonlySet<number>,
   items: readonly CatalogItem[],
   rules: ShopRules,
   purchased: readonly { readonly item: ItemId; readonly time: number }[],
   rowOf: ReadonlyMap<ItemId, number>,
   now: number,
 ): Set<number> {
-  const rows = new Set<number>();
-  items.forEach((item, row) => {
-    if (!item.inStock) rows.add(row);
-  });
+  const rows = new Set(outOfStock);
   for (const { item: id, time } of purchased) {
     const row = rowOf.get(id);
     const item = row === undefined ? undefined : items[row];
