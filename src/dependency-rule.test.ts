@@ -21,8 +21,9 @@ describe('dependency rule', () => {
     ['src/ui/X.tsx', "import { openEventStore } from '../storage/index.ts';\nexport const o = openEventStore;\n", /Import storage\/ only from the composition root/],
     ['src/engine/x.ts', "import { openDB } from 'idb';\nexport const o = openDB;\n", /IndexedDB lives in src\/storage only/],
     ['src/storage/x.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const t = tf;\n", /TF\.js lives in src\/engine only/],
-    ['src/build/x.ts', "import { main } from '../eval/cli.ts';\nexport const m = main;\n", /src\/eval is the evaluation harness: nothing imports it/],
+    ['src/build/x.ts', "import { main } from '../eval/cli.ts';\nexport const m = main;\n", /src\/eval is the evaluation harness: only src\/train imports it/],
     ['src/eval/x.ts', "import { openEventStore } from '../storage/index.ts';\nexport const o = openEventStore;\n", /Import storage\/ only from the composition root/],
+    ['src/train/x.ts', "import { openEventStore } from '../storage/index.ts';\nexport const o = openEventStore;\n", /Import storage\/ only from the composition root/],
     ['src/widget/x.ts', "import { openEventStore } from '../storage/index.ts';\nexport const o = openEventStore;\n", /Import storage\/ only from the composition root/],
     ['src/widget/x.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const t = tf;\n", /TF\.js lives in src\/engine only/],
     ['src/app/x.ts', "import { VitrineGrid } from '../widget/index.ts';\nexport const v = VitrineGrid;\n", /src\/widget builds on src\/app/],
@@ -33,6 +34,10 @@ describe('dependency rule', () => {
   it('allows the evaluation harness to import core, engine and build', async () => {
     const code = "import { createRecommender } from '../core/index.ts';\nimport { createInterestEngine } from '../engine/index.ts';\nimport { buildModel } from '../build/build-model.ts';\nexport const all = [createRecommender, createInterestEngine, buildModel];\n";
     expect(await ruleMessages('src/eval/x.ts', code)).toEqual([]);
+  });
+
+  it('allows the trainer to import the evaluation harness', async () => {
+    expect(await ruleMessages('src/train/x.ts', "import { evaluateMethods } from '../eval/evaluate.ts';\nexport const e = evaluateMethods;\n")).toEqual([]);
   });
 
   it('allows the composition root to import the adapters', async () => {

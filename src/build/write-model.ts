@@ -18,6 +18,7 @@ import { RecError, type RecErrorCode } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { MANIFEST_FILE, parseManifest, type ModelFile, type ModelManifest } from '../core/manifest.ts';
 import { loadModel, type LoadedModel, type ModelSource } from '../core/model.ts';
+import type { SequenceModelSpec } from '../core/sequence-spec.ts';
 import { encodeVectors, VECTOR_DTYPES, type VectorDtype } from '../core/vectors.ts';
 
 /** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
@@ -141,6 +142,43 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Adds (or replaces) a trained sequence model in a published model folder. The two files get
+ * content-named paths, so the folder's current manifest stays valid until the new manifest replaces
+ * it in one rename; the folder is then loaded back with core's `loadModel` (restoring the previous
+ * manifest if that fails), and the sequence files the old manifest named are removed.
+ * @param dir the model folder.
+ * @param spec the sequence model's description (its weights path is set here).
+ * @param weights the weights file's bytes.
+ * @returns the model as loadModel read it back.
+ */
+export async function addSequenceModel(dir: string, spec: SequenceModelSpec, weights: Uint8Array): Promise<LoadedModel> {
+  const folder = resolve(dir);
+  const manifestPath = join(folder, MANIFEST_FILE);
+  const previousText = await readFile(manifestPath, 'utf8');
+  const previous = parseManifest(JSON.parse(previousText) as unknown, manifestPath);
+  const tag = (await sha256Hex(weights)).slice(0, 12);
+  const weightsFile = await writeTracked(folder, `sequence.${tag}.bin`, weights);
+  const specValue = { ...spec, weightsManifest: [{ ...spec.weightsManifest[0], paths: [weightsFile.path] }] };
+  const specFile = await writeTracked(folder, `sequence.${tag}.json`, new TextEncoder().encode(`${JSON.stringify(specValue, null, 1)}\n`));
+  const manifestValue = { ...(JSON.parse(previousText) as Record<string, unknown>), files: { ...previous.files, sequence: specFile, sequenceWeights: weightsFile } };
+  parseManifest(manifestValue, manifestPath);
+  const temp = `${manifestPath}.tmp-${process.pid}`;
+  await writeFile(temp, `${JSON.stringify(manifestValue, null, 2)}\n`);
+  await rename(temp, manifestPath);
+  let loaded: LoadedModel;
+  try {
+    loaded = await loadModel(createFsModelSource(folder));
+  } catch (error) {
+    await writeFile(manifestPath, previousText);
+    throw error;
+  }
+  for (const old of [previous.files.sequence, previous.files.sequenceWeights]) {
+    if (old !== undefined && old.path !== specFile.path && old.path !== weightsFile.path) await rm(join(folder, old.path), { force: true });
+  }
+  return loaded;
 }
 
 /**

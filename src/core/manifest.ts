@@ -11,8 +11,10 @@ import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
  * Roles of the files a model can hold. `popularity` and `projection` are optional; `projection`
  * (float32, encoder.dim x dim, row-major) maps encoder vectors into the item space when the item
  * vectors are not raw encoder vectors (fused or reduced), so on-device search still works.
+ * `sequence` (core/sequence-spec.ts) and `sequenceWeights` come together: a trained sequence model
+ * that computes the interest vector from the shopper's latest items instead of the decay rule.
  */
-export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity', 'projection'] as const;
+export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity', 'projection', 'sequence', 'sequenceWeights'] as const;
 export type ModelFileRole = (typeof MODEL_FILE_ROLES)[number];
 
 export interface ModelFile {
@@ -38,6 +40,8 @@ export interface ModelManifest {
     readonly catalog: ModelFile;
     readonly popularity?: ModelFile;
     readonly projection?: ModelFile;
+    readonly sequence?: ModelFile;
+    readonly sequenceWeights?: ModelFile;
   };
 }
 
@@ -89,7 +93,16 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   if (projection !== undefined && projection.bytes !== encoder.dim * dim * 4) {
     fail({ ...reader, code: 'MODEL_DIMENSION_MISMATCH' }, 'files.projection.bytes', `${encoder.dim * dim * 4} (${encoder.dim} x ${dim} float32)`, projection.bytes);
   }
-  const optionalFiles = { ...(popularity === undefined ? {} : { popularity }), ...(projection === undefined ? {} : { projection }) };
+  const sequence = filesRecord['sequence'] === undefined ? undefined : parseModelFile(reader, filesRecord['sequence'], 'files.sequence');
+  const sequenceWeights = filesRecord['sequenceWeights'] === undefined ? undefined : parseModelFile(reader, filesRecord['sequenceWeights'], 'files.sequenceWeights');
+  if ((sequence === undefined) !== (sequenceWeights === undefined)) {
+    fail(reader, sequence === undefined ? 'files.sequence' : 'files.sequenceWeights', 'files.sequence and files.sequenceWeights together', undefined);
+  }
+  const optionalFiles = {
+    ...(popularity === undefined ? {} : { popularity }),
+    ...(projection === undefined ? {} : { projection }),
+    ...(sequence === undefined || sequenceWeights === undefined ? {} : { sequence, sequenceWeights }),
+  };
   return {
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
@@ -128,5 +141,7 @@ export function parseModelFile(reader: Reader, value: unknown, field: string): M
  * @param manifest a validated manifest.
  */
 export function modelKey(manifest: ModelManifest): string {
-  return `${manifest.catalogId}:${manifest.files.vectors.sha256.slice(0, 16)}`;
+  // A sequence model scores against its own trained item vectors, so a new one is a new space too.
+  const sequence = manifest.files.sequenceWeights === undefined ? '' : `:${manifest.files.sequenceWeights.sha256.slice(0, 16)}`;
+  return `${manifest.catalogId}:${manifest.files.vectors.sha256.slice(0, 16)}${sequence}`;
 }

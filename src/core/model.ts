@@ -8,6 +8,7 @@ import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import type { ItemId } from './ids.ts';
 import { MANIFEST_FILE, parseManifest, type ModelFile, type ModelManifest } from './manifest.ts';
+import { parseSequenceSpec, sequenceWeightBytes, type SequenceModelSpec } from './sequence-spec.ts';
 import { parseShopRules, type ShopRules } from './shop-rules.ts';
 import { parseJson } from './validate.ts';
 import { decodeVectors } from './vectors.ts';
@@ -43,6 +44,14 @@ export interface LoadedModel {
   readonly rowOf: ReadonlyMap<ItemId, number>;
   /** The shop's rules from the catalogue file (defaults when it has none). */
   readonly rules: ShopRules;
+  /** The trained sequence model (its validated description and verified weight bytes), or null when the model has none. */
+  readonly sequence: LoadedSequenceModel | null;
+}
+
+export interface LoadedSequenceModel {
+  readonly spec: SequenceModelSpec;
+  /** The TF.js weights file the spec describes, size and checksum verified. */
+  readonly weights: Uint8Array;
 }
 
 /**
@@ -55,8 +64,8 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const manifestBytes = await source.read(MANIFEST_FILE, () => {});
   const manifest = parseManifest(parseJson({ code: 'MANIFEST_INVALID', file: manifestFile }, new TextDecoder().decode(manifestBytes)), manifestFile);
 
-  const { vectors: vectorsFile, catalog: catalogFile, popularity: popularityFile, projection: projectionFile } = manifest.files;
-  const files = [vectorsFile, catalogFile, popularityFile, projectionFile].filter((file) => file !== undefined);
+  const { vectors: vectorsFile, catalog: catalogFile, popularity: popularityFile, projection: projectionFile, sequence: sequenceFile, sequenceWeights: sequenceWeightsFile } = manifest.files;
+  const files = [vectorsFile, catalogFile, popularityFile, projectionFile, sequenceFile, sequenceWeightsFile].filter((file) => file !== undefined);
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const loadedPerFile = new Map<string, number>();
   const report = (): void => {
@@ -86,8 +95,23 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const rules = parseShopRules(catalogJson, items, catalogWhere);
   const popularity = popularityFile === undefined ? null : decodePopularity(bytesOf(popularityFile), where(popularityFile));
   const projection = projectionFile === undefined ? null : decodeFloats(bytesOf(projectionFile), where(projectionFile), 'value', Number.isFinite, 'a finite number');
+  const sequence = sequenceFile === undefined || sequenceWeightsFile === undefined ? null : readSequenceModel(manifest, bytesOf(sequenceFile), where(sequenceFile), bytesOf(sequenceWeightsFile), where(sequenceWeightsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])), rules };
+  return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])), rules, sequence };
+}
+
+/**
+ * Parses the sequence model's description and checks that the weights file holds exactly the
+ * tensors it describes.
+ * @throws RecError MANIFEST_INVALID / MODEL_DIMENSION_MISMATCH naming the file and field.
+ */
+function readSequenceModel(manifest: ModelManifest, specBytes: Uint8Array, specFile: string, weights: Uint8Array, weightsFile: string): LoadedSequenceModel {
+  const spec = parseSequenceSpec(parseJson({ code: 'MANIFEST_INVALID', file: specFile }, new TextDecoder().decode(specBytes)), manifest, specFile);
+  const expected = sequenceWeightBytes(spec.weightsManifest[0].weights);
+  if (weights.byteLength !== expected) {
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${expected} bytes for the tensors ${specFile} describes, found ${weights.byteLength}`, { file: weightsFile });
+  }
+  return { spec, weights };
 }
 
 /**

@@ -48,7 +48,7 @@ export function makeFixtureModel(options: { count: number; dim: number; categori
     },
   };
   const popularity = options.popularity === true ? Float32Array.from({ length: count }, () => random()) : null;
-  return { manifest, items, vectors, popularity, projection: null, rowOf: new Map(items.map((item, row) => [item.id, row])), rules: DEFAULT_SHOP_RULES };
+  return { manifest, items, vectors, popularity, projection: null, rowOf: new Map(items.map((item, row) => [item.id, row])), rules: DEFAULT_SHOP_RULES, sequence: null };
 }
 
 /**

@@ -10,13 +10,13 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
-import { RecError, toRecError } from '../core/errors.ts';
+import { toRecError } from '../core/errors.ts';
 import type { BackendName } from '../core/ports.ts';
 import { createBatchScorer } from '../engine/batch-scorer.ts';
 import { createInterestEngine } from '../engine/interest-engine.ts';
 import { REPO_ROOT } from '../build/paths.ts';
 import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
-import { leaveOneOut, temporalSplit, type EvalSplit } from './dataset.ts';
+import { modelSplit, type EvalSplit } from './dataset.ts';
 import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
 import { loadEvalInputs, type EvalInputs, type LoadOptions } from './load.ts';
 import { createListQualityMethod, renderTradeOffPlot, renderTradeOffTable, tradeOffPoints } from './list-quality.ts';
@@ -108,7 +108,7 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
   const started = performance.now();
   const inputs = await loadEvalInputs(options.models, { ...deps, allowMissingItems: options.allowMissingItems });
   if (inputs.missingItems.length > 0) log(`WARNING: the model lacks ${inputs.missingItems.length} catalogue item(s) (first: ${inputs.missingItems.slice(0, 5).join(', ')}); they are not ranked`);
-  const split = protocolSplit(inputs, options);
+  const split = modelSplit(inputs.build, inputs.events, { itemCount: inputs.model.items.length, target: options.split, maxHistory: MAX_HISTORY, spacingMs: options.spacingMinutes * 60_000, modelDir: options.models });
   const cases = options.limit === null ? split.cases : split.cases.slice(0, options.limit);
   const run = { ...split, cases };
   log(`${inputs.model.manifest.catalogId}: ${run.protocol} (${run.target}), ${cases.length} cases, ${inputs.model.items.length} items`);
@@ -187,24 +187,6 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
   }
   if (sanity !== null) log(`sanity check ${sanity.pass ? 'PASS' : 'FAIL'}: ${sanity.compared.map((c) => `${c.metric} ${c.ours.toFixed(4)}/${c.published.toFixed(4)}`).join(', ')}`);
   return sanity?.pass === false ? 1 : 0;
-}
-
-/** The split the model's build held out for. */
-function protocolSplit(inputs: EvalInputs, options: EvalOptions): EvalSplit {
-  const itemCount = inputs.model.items.length;
-  const { holdoutLast, trainBefore } = inputs.build;
-  if (holdoutLast === 2) {
-    return leaveOneOut(inputs.events, { itemCount, target: options.split, maxHistory: MAX_HISTORY, spacingMs: options.spacingMinutes * 60_000 });
-  }
-  if (trainBefore !== null && holdoutLast === 0) {
-    if (options.split === 'validation') throw new RecError('CONFIG_INVALID', '--split validation needs a leave-one-out model (--holdout-last 2); a temporal split has only a test part', { field: '--split' });
-    return temporalSplit(inputs.events, { itemCount, trainBefore, maxHistory: MAX_HISTORY });
-  }
-  throw new RecError(
-    'CONFIG_INVALID',
-    `the model in ${options.models} was built with --holdout-last ${holdoutLast}${trainBefore === null ? '' : ` and --train-before ${new Date(trainBefore).toISOString()}`}: evaluate a model built with --holdout-last 2 (leave-one-out) or with --train-before <date> alone (temporal), so that no test event is in its training`,
-    { field: '--models' },
-  );
 }
 
 function describeProtocol(split: EvalSplit, inputs: EvalInputs, options: EvalOptions): string {

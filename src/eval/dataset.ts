@@ -16,6 +16,7 @@
  */
 import { RecError } from '../core/errors.ts';
 import type { Sequence } from '../build/behaviour.ts';
+import type { BuildOptions } from '../build/build-model.ts';
 import type { ParsedEvent } from '../build/ingest/events-input.ts';
 import { chronological } from '../build/sequences.ts';
 
@@ -69,6 +70,39 @@ export interface TemporalOptions {
   /** Epoch ms: training is before it, the test after it. */
   readonly trainBefore: number;
   readonly maxHistory: number;
+}
+
+/** What `modelSplit` needs beyond the build: the target, the history cut, the spacing of order-only logs. */
+export interface ModelSplitOptions {
+  readonly itemCount: number;
+  readonly target: 'test' | 'validation';
+  readonly maxHistory: number;
+  readonly spacingMs: number;
+  /** The model folder, for messages. */
+  readonly modelDir: string;
+}
+
+/**
+ * The split the model's build held out for: leave-one-out for --holdout-last 2, temporal for
+ * --train-before alone.
+ * @param build the builder's hold-out options, from its report.
+ * @param events the parsed log.
+ * @param options target, history cut, spacing.
+ * @throws RecError CONFIG_INVALID for a model trained on its test events, or a validation target on a temporal split.
+ */
+export function modelSplit(build: Pick<BuildOptions, 'holdoutLast' | 'trainBefore'>, events: readonly ParsedEvent[], options: ModelSplitOptions): EvalSplit {
+  const { itemCount, target, maxHistory } = options;
+  const { holdoutLast, trainBefore } = build;
+  if (holdoutLast === 2) return leaveOneOut(events, { itemCount, target, maxHistory, spacingMs: options.spacingMs });
+  if (trainBefore !== null && holdoutLast === 0) {
+    if (target === 'validation') throw new RecError('CONFIG_INVALID', '--split validation needs a leave-one-out model (--holdout-last 2); a temporal split has only a test part', { field: '--split' });
+    return temporalSplit(events, { itemCount, trainBefore, maxHistory });
+  }
+  throw new RecError(
+    'CONFIG_INVALID',
+    `the model in ${options.modelDir} was built with --holdout-last ${holdoutLast}${trainBefore === null ? '' : ` and --train-before ${new Date(trainBefore).toISOString()}`}: use a model built with --holdout-last 2 (leave-one-out) or with --train-before <date> alone (temporal), so that no test event is in its training`,
+    { field: '--models' },
+  );
 }
 
 /** The fixed origin of synthesised times; only differences matter to the decay. */

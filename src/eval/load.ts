@@ -22,18 +22,24 @@ import { REPO_ROOT } from '../build/paths.ts';
 import { createFsModelSource } from '../build/write-model.ts';
 import type { SentenceEncoder } from '../engine/text-encoder.ts';
 
-export interface EvalInputs {
+/** The model and the log it was built from, as the builder read them. */
+export interface ModelInputs {
   readonly model: LoadedModel;
   /** sha256 of manifest.json: names the exact model evaluated. */
   readonly manifestSha256: string;
   /** The builder's options, re-parsed from its recorded command line. */
   readonly build: BuildOptions;
   readonly events: readonly ParsedEvent[];
+  /** Catalogue ids the model lacks (only with allowMissingItems; else loading fails). */
+  readonly missingItems: readonly string[];
+  /** The builder's catalogue: item ids and their texts, in the catalogue file's order. */
+  readonly catalog: { readonly ids: readonly string[]; readonly texts: readonly string[] };
+}
+
+export interface EvalInputs extends ModelInputs {
   /** One 512-d unit text vector per model row (row-major), from the builder's texts. */
   readonly textVectors: Float32Array;
   readonly textDim: number;
-  /** Catalogue ids the model lacks (only with allowMissingItems; else loading fails). */
-  readonly missingItems: readonly string[];
 }
 
 export interface LoadOptions {
@@ -49,11 +55,12 @@ export interface LoadOptions {
 }
 
 /**
+ * The model and its log, without text vectors (what training needs).
  * @param modelDir the model folder (with the build-report.json the builder writes next to it).
- * @param options missing items, encoder and cache.
+ * @param options missing items.
  * @throws RecError when the model does not verify, its report is missing, or it lacks catalogue items.
  */
-export async function loadEvalInputs(modelDir: string, options: LoadOptions = {}): Promise<EvalInputs> {
+export async function loadModelInputs(modelDir: string, options: Pick<LoadOptions, 'allowMissingItems'> = {}): Promise<ModelInputs> {
   const dir = resolve(modelDir);
   const model = await loadModel(createFsModelSource(dir));
   const manifestSha256 = createHash('sha256').update(await readFile(join(dir, MANIFEST_FILE))).digest('hex');
@@ -88,7 +95,18 @@ export async function loadEvalInputs(modelDir: string, options: LoadOptions = {}
     skippedIds: catalog.skippedIds,
     problems: createProblemLog(eventsFile, { strict: false, code: 'EVENT_INVALID' }),
   }).events;
+  return { model, manifestSha256, build, events, missingItems: missing, catalog: { ids: catalog.items.map((item) => item.id), texts: catalog.texts } };
+}
 
+/**
+ * The model, its log and the items' text vectors.
+ * @param modelDir the model folder (with the build-report.json the builder writes next to it).
+ * @param options missing items, encoder and cache.
+ * @throws RecError when the model does not verify, its report is missing, or it lacks catalogue items.
+ */
+export async function loadEvalInputs(modelDir: string, options: LoadOptions = {}): Promise<EvalInputs> {
+  const inputs = await loadModelInputs(modelDir, options);
+  const { model, catalog } = inputs;
   // The model's own encoder version keys the cache, so the vectors are the ones its build embedded.
   const embedded = await embedTexts(catalog.texts, {
     encoderVersion: model.manifest.encoder.version,
@@ -97,8 +115,8 @@ export async function loadEvalInputs(modelDir: string, options: LoadOptions = {}
   });
   const textDim = embedded.dim;
   const textVectors = new Float32Array(model.items.length * textDim);
-  catalog.items.forEach((item, i) => textVectors.set(embedded.vectors.subarray(i * textDim, (i + 1) * textDim), (rowOf.get(item.id) ?? 0) * textDim));
-  return { model, manifestSha256, build, events, textVectors, textDim, missingItems: missing };
+  catalog.ids.forEach((id, i) => textVectors.set(embedded.vectors.subarray(i * textDim, (i + 1) * textDim), (model.rowOf.get(id as never) ?? 0) * textDim));
+  return { ...inputs, textVectors, textDim };
 }
 
 /** The builder's command line, from its report, parsed as the builder parsed it. */

@@ -1,0 +1,235 @@
+/**
+ * `npm run train:sequence -- --models <dir> [options]`: trains the sequence model on the training
+ * part of the log a built model was made from (the same hold-out the evaluation uses, so no
+ * validation or test event is seen), and adds it to the model folder (manifest, checksums).
+ * After every epoch it prints the loss and, for leave-one-out models, HR@10 / NDCG@10 on the
+ * validation targets; the best epoch by validation NDCG@10 (the latest for temporal models, which
+ * have no validation part) is the checkpoint kept in the folder. `sequence-report.json` records the
+ * command, sizes, timings and the per-epoch history.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { RecError, toRecError } from '../core/errors.ts';
+import type { SequenceArchitecture } from '../core/sequence-spec.ts';
+import { initBackend } from '../engine/backend.ts';
+import { decodeSequenceWeights, encodeSequenceModel, type SequenceWeights } from '../engine/sequence-model.ts';
+import { formatSeconds } from '../build/progress.ts';
+import { addSequenceModel } from '../build/write-model.ts';
+import { modelSplit, type EvalSplit } from '../eval/dataset.ts';
+import { evaluateMethods } from '../eval/evaluate.ts';
+import { loadModelInputs } from '../eval/load.ts';
+import { createSequenceMethod } from '../eval/sequence-method.ts';
+import { trainSequenceModel, type EpochRecord } from './train-sequence.ts';
+
+const USAGE = `Usage: npm run train:sequence -- --models <dir> [options]
+
+Trains a causal self-attention next-item model (SASRec-style, full-softmax cross-entropy) on the
+training part of the model's own log and adds it to the model folder.
+
+  --models <dir>             a folder written by npm run build:models with --holdout-last 2 or --train-before
+  --epochs <n>               passes over the training sequences (default 10)
+  --blocks <n>               attention blocks (default 2)
+  --heads <n>                attention heads, a divisor of the model's dim (default 2)
+  --max-length <n>           latest items the model reads (default 50)
+  --learning-rate <x>        Adam's step size (default 0.001)
+  --dropout <x>              dropout rate while training (default 0.5)
+  --batch-positions <n>      training positions per step, about (default 1024)
+  --validation-limit <n>     validation users scored after each epoch (default 3000; 0: none)
+  --resume                   start from the folder's sequence model instead of the fused vectors
+  --allow-missing-items      accept a model that lacks catalogue items (as npm run eval)
+  --seed <n>                 initialisation and shuffling (default 1)
+  --help`;
+
+export interface TrainCliOptions {
+  readonly models: string;
+  readonly epochs: number;
+  readonly blocks: number;
+  readonly heads: number;
+  readonly maxLength: number;
+  readonly learningRate: number;
+  readonly dropout: number;
+  readonly batchPositions: number;
+  readonly validationLimit: number;
+  readonly resume: boolean;
+  readonly allowMissingItems: boolean;
+  readonly seed: number;
+}
+
+class UsageError extends Error {}
+
+/**
+ * @param argv the arguments after the script name.
+ * @returns the exit code.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: TrainCliOptions | 'help';
+  try {
+    options = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`train:sequence: ${error.message}\nRun with --help for usage.`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  await initBackend({ preferred: 'wasm', allowed: ['wasm', 'cpu'] });
+  const inputs = await loadModelInputs(options.models, { allowMissingItems: options.allowMissingItems });
+  const { model } = inputs;
+  const splitOptions = { itemCount: model.items.length, maxHistory: options.maxLength, spacingMs: 0, modelDir: options.models };
+  const split = modelSplit(inputs.build, inputs.events, { ...splitOptions, target: 'test' });
+  const validation = split.protocol === 'leave-one-out' && options.validationLimit > 0 ? limitCases(modelSplit(inputs.build, inputs.events, { ...splitOptions, target: 'validation' }), options.validationLimit) : null;
+  const architecture: SequenceArchitecture = {
+    itemCount: model.items.length,
+    dim: model.manifest.dim,
+    maxLength: options.maxLength,
+    blocks: options.blocks,
+    heads: options.heads,
+    ffnDim: model.manifest.dim,
+  };
+  if (architecture.dim % architecture.heads !== 0) throw new RecError('CONFIG_INVALID', `--heads ${options.heads} does not divide the model's dim ${architecture.dim}`, { field: '--heads' });
+  const initialWeights = options.resume && model.sequence !== null ? decodeSequenceWeights(model.sequence.spec, model.sequence.weights) : null;
+  log(`${model.manifest.catalogId}: ${split.training.length} training sequences, ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users`}${initialWeights === null ? '' : ', resumed from the folder\'s model'}`);
+
+  let best: { epoch: number; score: number } | null = null;
+  const checkpoint = async (epoch: number, weights: SequenceWeights, history: readonly EpochRecord[]): Promise<void> => {
+    const training = { command: ['npm run train:sequence --', ...argv].join(' '), epoch, history, protocol: split.protocol };
+    const { spec, bytes } = await encodeSequenceModel(weights, architecture, 'sequence.bin', training, true);
+    await addSequenceModel(options.models, spec, bytes);
+    log(`  checkpoint: epoch ${epoch} written to ${options.models} (${(bytes.byteLength / 1e6).toFixed(2)} MB of weights)`);
+  };
+  const history: EpochRecord[] = [];
+  const trained = await trainSequenceModel(split.training, {
+    architecture,
+    itemVectors: model.vectors,
+    ...(initialWeights === null ? {} : { initialWeights }),
+    epochs: options.epochs,
+    learningRate: options.learningRate,
+    dropout: options.dropout,
+    batchPositions: options.batchPositions,
+    seed: options.seed,
+    onStep: (epoch, step, steps, loss) => process.stderr.write(`epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)}\r`),
+    afterEpoch: async (weights, epochRecord) => {
+      const { epoch, loss } = epochRecord;
+      const metrics = validation === null ? {} : await validate(weights, architecture, validation);
+      history.push({ ...epochRecord, ...metrics });
+      log(`epoch ${epoch}: loss ${loss.toFixed(4)}${validation === null ? '' : `, validation HR@10 ${metrics['validationHr10']?.toFixed(4)} NDCG@10 ${metrics['validationNdcg10']?.toFixed(4)}`} (${formatSeconds((performance.now() - started) / 1000)} so far)`);
+      const score = metrics['validationNdcg10'] ?? epoch;
+      if (best === null || score > best.score) {
+        best = { epoch, score };
+        await checkpoint(epoch, weights, history);
+      }
+      return metrics;
+    },
+  });
+  for (const tensor of trained.weights.values()) tensor.dispose();
+  for (const tensor of initialWeights?.values() ?? []) tensor.dispose();
+
+  const report = {
+    tool: 'vitrine train:sequence',
+    createdAt: new Date().toISOString(),
+    command: ['npm run train:sequence --', ...argv].join(' '),
+    backend: tf.getBackend(),
+    architecture,
+    parameters: parameterCount(architecture),
+    trainingSequences: split.training.length,
+    positionsPerEpoch: trained.positions,
+    bestEpoch: (best as { epoch: number } | null)?.epoch ?? null,
+    wallSeconds: (performance.now() - started) / 1000,
+    history: trained.history,
+  };
+  await writeFile(join(resolve(options.models), 'sequence-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  log(`done in ${formatSeconds(report.wallSeconds)}; kept epoch ${report.bestEpoch}; report in ${join(options.models, 'sequence-report.json')}`);
+  return 0;
+}
+
+function limitCases(split: EvalSplit, limit: number): EvalSplit {
+  return { ...split, cases: split.cases.slice(0, limit) };
+}
+
+async function validate(weights: SequenceWeights, architecture: SequenceArchitecture, validation: EvalSplit): Promise<Record<string, number>> {
+  const method = await createSequenceMethod({ name: 'sequence', description: 'validation', weights, architecture, backend: 'wasm' });
+  try {
+    const [result] = await evaluateMethods(validation, [method], { itemCount: architecture.itemCount, textVectors: null, textDim: 0 });
+    return { validationHr10: result?.metrics.hr['10'] ?? Number.NaN, validationNdcg10: result?.metrics.ndcg['10'] ?? Number.NaN };
+  } finally {
+    method.dispose();
+  }
+}
+
+/** Trainable values: the item table and bias, positions, and per block 4 projections + FFN + 2 norms, plus the final norm. */
+function parameterCount(a: SequenceArchitecture): number {
+  const block = 4 * (a.dim * a.dim + a.dim) + (a.dim * a.ffnDim + a.ffnDim) + (a.ffnDim * a.dim + a.dim) + 4 * a.dim;
+  return a.itemCount * (a.dim + 1) + a.maxLength * a.dim + a.blocks * block + 2 * a.dim;
+}
+
+function log(message: string): void {
+  console.log(message);
+}
+
+function parseCommandLine(argv: readonly string[]): TrainCliOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        models: { type: 'string' },
+        epochs: { type: 'string' },
+        blocks: { type: 'string' },
+        heads: { type: 'string' },
+        'max-length': { type: 'string' },
+        'learning-rate': { type: 'string' },
+        dropout: { type: 'string' },
+        'batch-positions': { type: 'string' },
+        'validation-limit': { type: 'string' },
+        resume: { type: 'boolean' },
+        'allow-missing-items': { type: 'boolean' },
+        seed: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help === true) return 'help';
+  if (values.models === undefined) throw new UsageError('--models <dir> is required');
+  const number = (flag: string, text: string | undefined, fallback: number, check: (v: number) => boolean, expected: string): number => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || !check(value)) throw new UsageError(`${flag} must be ${expected}, found "${text}"`);
+    return value;
+  };
+  const whole = (min: number) => (v: number) => Number.isInteger(v) && v >= min;
+  return {
+    models: values.models,
+    epochs: number('--epochs', values.epochs, 10, whole(1), 'a whole number ≥ 1'),
+    blocks: number('--blocks', values.blocks, 2, whole(1), 'a whole number ≥ 1'),
+    heads: number('--heads', values.heads, 2, whole(1), 'a whole number ≥ 1'),
+    maxLength: number('--max-length', values['max-length'], 50, whole(1), 'a whole number ≥ 1'),
+    learningRate: number('--learning-rate', values['learning-rate'], 0.001, (v) => v > 0 && v < 1, 'a number in (0, 1)'),
+    dropout: number('--dropout', values.dropout, 0.5, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+    batchPositions: number('--batch-positions', values['batch-positions'], 1024, whole(1), 'a whole number ≥ 1'),
+    validationLimit: number('--validation-limit', values['validation-limit'], 3000, whole(0), 'a whole number ≥ 0'),
+    resume: values.resume === true,
+    allowMissingItems: values['allow-missing-items'] === true,
+    seed: number('--seed', values.seed, 1, whole(0), 'a whole number ≥ 0'),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const problem = toRecError(error);
+      console.error(`train:sequence failed: ${problem.message}`);
+      process.exit(1);
+    },
+  );
+}
