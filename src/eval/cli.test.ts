@@ -1,38 +1,22 @@
 // npm run eval end to end on a tiny data set: the builder's CLI builds the model (fake encoder,
 // temporary cache), the evaluation reads the build's own command line back, and its report holds
 // the metrics worked out by hand in eval.test.ts for the same three users.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main as build } from '../build/cli.ts';
-import { fakeEncoder } from '../build/test-support.ts';
 import { main as evaluate } from './cli.ts';
 import type { EvalReport } from './report.ts';
-import { FIXTURE_USERS } from './test-support.ts';
+import { buildFixtureModel, fixtureDeps, writeFixtureData, type FixtureData, type FixtureDeps } from './test-support.ts';
 
 let root = '';
-const encoder = fakeEncoder(16);
-const deps = (): { loadEncoder: typeof encoder.load; cacheDir: string } => ({ loadEncoder: () => encoder.load(), cacheDir: join(root, 'cache') });
-
-
-async function writeData(options: { blankTitle?: number } = {}): Promise<{ catalog: string; events: string }> {
-  const catalog = join(root, `items-${options.blankTitle ?? 'all'}.jsonl`);
-  // One title per fixture item (FIXTURE_ITEMS).
-  const titles = ['red kettle', 'blue kettle', 'garden hose', 'rose seeds', 'toy train', 'board game', 'cook book', 'novel'];
-  await writeFile(catalog, titles.map((title, i) => JSON.stringify({ id: `p${i}`, title: i === options.blankTitle ? '' : title })).join('\n') + '\n');
-  const events = join(root, 'events.csv');
-  await writeFile(events, ['user_id,item_id,event_type,position', ...FIXTURE_USERS.flatMap((rows, user) => rows.map((row, position) => `u${user},p${row},review,${position}`))].join('\n') + '\n');
-  return { catalog, events };
-}
-
-async function buildModel(name: string, extra: readonly string[], data: { catalog: string; events: string }): Promise<string> {
-  const out = join(root, name);
-  const mapping = ['--event-time', 'none', '--event-order', 'position', '--event-weights', 'review=1', '--sequence', 'user', '--dim', '4', '--max-invalid', '50%'];
-  const code = await build(['--catalog', data.catalog, '--events', data.events, '--out', out, ...mapping, ...extra, '--workers', '1', '--quiet'], { encoder: { name: 'fake-encoder', version: 'fake@1' }, ...deps() });
+const deps = (): FixtureDeps => fixtureDeps(root);
+const writeData = (options: { blankTitle?: number } = {}): Promise<FixtureData> => writeFixtureData(root, options);
+const buildModel = async (name: string, extra: readonly string[], data: FixtureData): Promise<string> => {
+  const { code, out } = await buildFixtureModel(root, name, extra, data);
   expect(code).toBe(0);
   return out;
-}
+};
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'vitrine-eval-'));

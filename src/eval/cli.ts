@@ -11,9 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { toRecError } from '../core/errors.ts';
+import type { LoadedSequenceModel } from '../core/model.ts';
 import type { BackendName } from '../core/ports.ts';
 import { createBatchScorer } from '../engine/batch-scorer.ts';
+import { initBackend } from '../engine/backend.ts';
 import { createInterestEngine } from '../engine/interest-engine.ts';
+import { decodeSequenceWeights } from '../engine/sequence-model.ts';
 import { REPO_ROOT } from '../build/paths.ts';
 import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
 import { modelSplit, type EvalSplit } from './dataset.ts';
@@ -23,10 +26,11 @@ import { createListQualityMethod, renderTradeOffPlot, renderTradeOffTable, trade
 import type { RankingMethod } from './method.ts';
 import { COLD_BELOW, RANK_DEPTH } from './metrics.ts';
 import { PUBLISHED } from './published.ts';
+import { createSequenceMethod } from './sequence-method.ts';
 import { createReferenceDecayMethod, createReplayMethod, REPLAY_PATHS, type ReplayPath } from './replay.ts';
 import { renderHitRatePlot, renderMarkdown, updateResultsDocument, type EvalReport } from './report.ts';
 
-const METHODS = ['popularity', PUBLISHED_POPULARITY, 'item-knn', 'text-last-item', 'text-decay', 'vitrine'] as const;
+const METHODS = ['popularity', PUBLISHED_POPULARITY, 'item-knn', 'text-last-item', 'text-decay', 'vitrine', 'sequence'] as const;
 type MethodName = (typeof METHODS)[number];
 const BACKENDS = ['wasm', 'cpu'] as const satisfies readonly BackendName[];
 
@@ -223,6 +227,14 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
         const description = "the browser's decay rule on the USE text vectors (512-d) with the model's popularity prior (core's reference fold, scored in batches by the engine's BatchScorer)";
         list.push(createReferenceDecayMethod({ ...replay, name, description, model: textModel, vectors: textVectors, scorer: await scorerFor(textVectors, textDim, model.popularity) }));
       }
+      if (name === 'sequence') {
+        if (model.sequence === null) {
+          log(`the model has no sequence model (npm run train:sequence adds one): method "sequence" skipped`);
+          continue;
+        }
+        list.push(await createSequenceEvalMethod(model.sequence, options.backend));
+        engines.push(options.backend);
+      }
       if (name === 'vitrine') {
         const engine = await createInterestEngine(engineOptions(model.vectors, model.manifest.dim, model.popularity));
         engines.push(engine.backend);
@@ -240,6 +252,27 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
     throw error;
   }
   return { list, engines };
+}
+
+/** The model's sequence model as a method that also frees its weights when disposed. */
+async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: BackendName): Promise<RankingMethod> {
+  const { architecture, training } = sequence.spec;
+  await initBackend({ preferred: backend, allowed: [backend] });
+  const weights = decodeSequenceWeights(sequence.spec, sequence.weights);
+  try {
+    const description = `the sequence model (${architecture.blocks} attention blocks x ${architecture.heads} heads, ${architecture.dim}-d, trained with full-softmax cross-entropy on the training split by npm run train:sequence${typeof training['epoch'] === 'number' ? `, epoch ${training['epoch']}` : ''}): its output at the newest of the latest ${architecture.maxLength} items, scored against its trained item vectors + item bias, as the browser does`;
+    const method = await createSequenceMethod({ name: 'sequence', description, weights, architecture, backend });
+    return {
+      ...method,
+      dispose() {
+        method.dispose();
+        for (const tensor of weights.values()) tensor.dispose();
+      },
+    };
+  } catch (error) {
+    for (const tensor of weights.values()) tensor.dispose();
+    throw error;
+  }
 }
 
 function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { normalise } from '../core/rank.ts';
 import { seededRandom } from '../core/test-support.ts';
+import { SEQUENCE_WEIGHTS } from '../core/sequence-spec.ts';
 import { initBackend } from '../engine/backend.ts';
+import { sequenceInterest } from '../engine/sequence-model.ts';
 import { planBatches, tiedSoftmaxCrossEntropy, trainSequenceModel } from './train-sequence.ts';
 
 beforeAll(async () => {
@@ -63,6 +65,14 @@ describe('trainSequenceModel', () => {
     const trained = await trainSequenceModel(training, { architecture, itemVectors, epochs: 30, learningRate: 0.01, dropout: 0, batchPositions: 64, seed: 1 });
     const losses = trained.history.map((record) => record.loss);
     expect(losses.at(-1)).toBeLessThan((losses[0] ?? 0) * 0.5);
+    // The browser's path: the interest of [3, 4, 5] scored against the trained item table + bias.
+    const best = tf.tidy(() => {
+      const interest = sequenceInterest(trained.weights, architecture, tf.tensor2d([[3, 4, 5]], [1, 3], 'int32'));
+      const scores = tf.add(tf.matMul(interest, trained.weights.get(SEQUENCE_WEIGHTS.items) as tf.Tensor2D, false, true), trained.weights.get(SEQUENCE_WEIGHTS.itemBias) as tf.Tensor1D);
+      return tf.argMax(scores, 1);
+    });
+    expect((await best.data())[0]).toBe(6);
+    best.dispose();
     expect(tf.memory().numTensors).toBe(tensors + trained.weights.size);
     for (const weight of trained.weights.values()) weight.dispose();
   });
