@@ -48,6 +48,11 @@ export interface EvalSplit {
   readonly cases: readonly EvalCase[];
   /** What baselines may learn from: the builder's training part (user histories or sessions). */
   readonly training: readonly Sequence[];
+  /**
+   * The same training events as one chronological sequence per user (what a sequence model learns
+   * from: the temporal split's `training` is baskets, but its test histories span baskets).
+   */
+  readonly trainingByUser: readonly Sequence[];
   /** Positive training events per row (leak-free popularity). */
   readonly trainingCounts: Float32Array;
   /** Positive events per row over the whole log, test included (the published PopRec's leak). */
@@ -151,7 +156,7 @@ export function leaveOneOut(events: readonly ParsedEvent[], options: LeaveOneOut
       targets: [rows[cut] as number],
     });
   }
-  return { protocol: 'leave-one-out', target: options.target, cases, training, trainingCounts, allCounts: countPositive(events, options.itemCount), skipped: tooShort === 0 ? {} : { 'fewer than 3 events': tooShort } };
+  return { protocol: 'leave-one-out', target: options.target, cases, training, trainingByUser: training, trainingCounts, allCounts: countPositive(events, options.itemCount), skipped: tooShort === 0 ? {} : { 'fewer than 3 events': tooShort } };
 }
 
 /**
@@ -174,10 +179,12 @@ export function temporalSplit(events: readonly ParsedEvent[], options: TemporalO
     else rows.push(event.row);
   }
   const cases: EvalCase[] = [];
+  const trainingByUser: Sequence[] = [];
   const skipped = { 'no purchase before the split': 0, 'no purchase after the split': 0, 'next basket only repeats earlier purchases': 0 };
   for (const [user, list] of positiveByUser(events)) {
     const before = list.filter((event) => event.time < options.trainBefore);
     const after = list.filter((event) => event.time >= options.trainBefore);
+    if (before.length > 0) trainingByUser.push({ rows: before.map((event) => event.row) });
     const first = after[0];
     if (before.length === 0) skipped['no purchase before the split']++;
     if (first === undefined) skipped['no purchase after the split']++;
@@ -201,6 +208,7 @@ export function temporalSplit(events: readonly ParsedEvent[], options: TemporalO
     target: 'test',
     cases,
     training: [...sessions.values()].map((rows) => ({ rows })),
+    trainingByUser,
     trainingCounts,
     allCounts: countPositive(events, options.itemCount),
     skipped,

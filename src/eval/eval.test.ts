@@ -68,6 +68,7 @@ describe('temporal split', () => {
       event(0, 11, 1, 300, 4), // after the cut: a repeat (masked) and a new item
       event(0, 11, 2, 300, 5),
       event(0, 12, 3, 400, 6), // a later basket: not a target
+      event(1, 19, 3, 50, 1), // an earlier basket of customer 1
       event(1, 20, 4, 100, 7),
       event(1, 21, 4, 300, 8), // only a repeat: nothing to predict
       event(2, 30, 5, 300, 9), // no history before the cut
@@ -76,7 +77,8 @@ describe('temporal split', () => {
     expect(split.cases).toHaveLength(1);
     expect(split.cases[0]).toMatchObject({ user: 0, targets: [2], history: [{ row: 0, time: 100 }, { row: 1, time: 100 }] });
     expect(split.skipped).toEqual({ 'no purchase before the split': 1, 'no purchase after the split': 0, 'next basket only repeats earlier purchases': 1 });
-    expect(split.training.map((s) => s.rows)).toEqual([[0, 1], [4]]);
+    expect(split.training.map((s) => s.rows)).toEqual([[3], [0, 1], [4]]);
+    expect(split.trainingByUser.map((s) => s.rows)).toEqual([[0, 1], [3, 4]]);
   });
 });
 

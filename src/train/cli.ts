@@ -94,7 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   if (architecture.dim % architecture.heads !== 0) throw new RecError('CONFIG_INVALID', `--heads ${options.heads} does not divide the model's dim ${architecture.dim}`, { field: '--heads' });
   const initialWeights = options.resume && model.sequence !== null ? decodeSequenceWeights(model.sequence.spec, model.sequence.weights) : null;
-  log(`${model.manifest.catalogId}: ${split.training.length} training sequences, ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users`}${initialWeights === null ? '' : ', resumed from the folder\'s model'}`);
+  log(`${model.manifest.catalogId}: ${split.trainingByUser.length} training sequences (one per user), ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users`}${initialWeights === null ? '' : ', resumed from the folder\'s model'}`);
 
   let best: { epoch: number; score: number } | null = null;
   const checkpoint = async (epoch: number, weights: SequenceWeights, history: readonly EpochRecord[]): Promise<void> => {
@@ -104,7 +104,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(`  checkpoint: epoch ${epoch} written to ${options.models} (${(bytes.byteLength / 1e6).toFixed(2)} MB of weights)`);
   };
   const history: EpochRecord[] = [];
-  const trained = await trainSequenceModel(split.training, {
+  const trained = await trainSequenceModel(split.trainingByUser, {
     architecture,
     itemVectors: model.vectors,
     ...(initialWeights === null ? {} : { initialWeights }),
@@ -137,7 +137,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     backend: tf.getBackend(),
     architecture,
     parameters: parameterCount(architecture),
-    trainingSequences: split.training.length,
+    trainingSequences: split.trainingByUser.length,
     positionsPerEpoch: trained.positions,
     bestEpoch: (best as { epoch: number } | null)?.epoch ?? null,
     wallSeconds: (performance.now() - started) / 1000,
