@@ -22,6 +22,13 @@ export const DEFAULT_PRIOR_WEIGHT = 0.08;
 /** How many recent positive interactions are kept to explain recommendations. */
 export const RECENT_INTERACTIONS_KEPT = 8;
 
+/**
+ * How many of the shopper's latest positive item interactions the state keeps for a sequence
+ * model to read (issue 5: "the shopper's last ≤ 50 interactions"); a model reads at most its own
+ * maxLength of them.
+ */
+export const SEQUENCE_ITEMS_KEPT = 50;
+
 /** A recommended card is explained by a recent item only when their cosine is at least this. */
 export const REASON_MIN_SIMILARITY = 0.35;
 

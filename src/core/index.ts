@@ -1,5 +1,5 @@
 /** The pure core of Vitrine: no DOM, TF.js, IndexedDB or React. Adapters implement its ports. */
-export { createRecommender, type Recommender, type RecommenderDeps, type Ranking, type RankedItem, type Reason } from './recommender.ts';
+export { createRecommender, type InterestModel, type Recommender, type RecommenderDeps, type Ranking, type RankedItem, type Reason } from './recommender.ts';
 export { createMemoryEventStore } from './memory-store.ts';
 export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
 export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';
@@ -12,6 +12,7 @@ export { toItemId, toSessionId } from './ids.ts';
 export { randomId } from './random-id.ts';
 export type { InteractionEvent, InteractionInput, InteractionType } from './interactions.ts';
 export { parseInteractionInput } from './interactions.ts';
-export type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData } from './ports.ts';
+export type { BackendName, EventStore, InterestEngine, QueryEncoder, SequenceEncoder, StoredData } from './ports.ts';
+export { decodeSequenceItemTable, type SequenceItemTable } from './sequence-items.ts';
 export type { InterestState } from './state.ts';
 export type { Unsubscribe } from './events.ts';

@@ -25,12 +25,30 @@ export interface InterestEngine {
   /** Scores every item against the interest (+ prior) and returns the best k rows not excluded. */
   topK(k: number, excludedRows: ReadonlySet<number>): Promise<RankedRows>;
   /**
-   * The cosines between some item rows (core/rank.ts `gramMatrix`), for re-ranking candidates.
+   * The cosines between some item rows (core/rank.ts `gramMatrix`), for re-ranking candidates;
+   * cosines even when the rows are not unit length.
    * @param rows item rows, e.g. the candidates from topK.
    * @returns rows.length² values, row-major.
    */
   similarities(rows: readonly number[]): Promise<Float32Array>;
   /** Frees the backend memory; the engine is unusable afterwards. */
+  dispose(): void;
+}
+
+/**
+ * A trained sequence model on a compute backend: turns the shopper's latest items into the interest
+ * vector that scores the catalogue (against the model's own item table, which the InterestEngine
+ * then holds).
+ */
+export interface SequenceEncoder {
+  /** The model reads at most this many of the latest items. */
+  readonly maxLength: number;
+  /**
+   * @param rows item rows, oldest first: 1 to maxLength of them.
+   * @returns the interest vector (dim values; not unit length).
+   */
+  interest(rows: readonly number[]): Promise<Float32Array>;
+  /** Frees the backend memory; the encoder is unusable afterwards. */
   dispose(): void;
 }
 

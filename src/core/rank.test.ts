@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decayFactor, normalise, scoreAll, topK, updateInterest } from './rank.ts';
+import { decayFactor, gramMatrix, normalise, scoreAll, topK, updateInterest } from './rank.ts';
 import { seededRandom } from './test-support.ts';
 
 describe('topK', () => {
@@ -51,5 +51,14 @@ describe('interest update', () => {
     const items = Float32Array.from([1, 0, 0, 1]);
     const scores = scoreAll(items, 2, Float32Array.from([1, 0]), Float32Array.from([0, 1]), 0.5);
     expect([...scores]).toEqual([1, 0.5]);
+  });
+});
+
+describe('gramMatrix', () => {
+  it('gives cosines whatever the rows’ lengths, and 0 against a zero row', () => {
+    // Rows: (3, 4), (0, 2), (0, 0), length 5, 2 and 0.
+    const items = Float32Array.of(3, 4, 0, 2, 0, 0);
+    const gram = gramMatrix(items, 2, [0, 1, 2]);
+    [1, 0.8, 0, 0.8, 1, 0, 0, 0, 0].forEach((cosine, i) => expect(gram[i]).toBeCloseTo(cosine, 6));
   });
 });

@@ -119,18 +119,21 @@ export function rowSimilarity(items: Float32Array, dim: number, a: number, b: nu
 }
 
 /**
- * The Gram matrix of some rows: their pairwise dot products (cosines, as rows are unit-length).
+ * The cosines between some rows: their pairwise dot products divided by both lengths, so rows need
+ * not be unit length (a sequence model's trained item table is not); a zero row has cosine 0.
  * @param items the item matrix, row-major.
  * @param dim the dimension.
  * @param rows which rows, in the order of the result.
- * @returns rows.length² values, row-major: entry (a, b) is rowSimilarity(rows[a], rows[b]).
+ * @returns rows.length² values, row-major: entry (a, b) is the cosine of rows[a] and rows[b].
  */
 export function gramMatrix(items: Float32Array, dim: number, rows: readonly number[]): Float32Array {
   const n = rows.length;
+  const norms = rows.map((row) => Math.sqrt(rowSimilarity(items, dim, row, row)));
   const gram = new Float32Array(n * n);
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
-      const value = rowSimilarity(items, dim, rows[a] ?? 0, rows[b] ?? 0);
+      const lengths = (norms[a] ?? 0) * (norms[b] ?? 0);
+      const value = lengths === 0 ? 0 : rowSimilarity(items, dim, rows[a] ?? 0, rows[b] ?? 0) / lengths;
       gram[a * n + b] = value;
       gram[b * n + a] = value;
     }

@@ -4,7 +4,8 @@ import { RecError } from './errors.ts';
 import { toItemId, toSessionId, type ItemId } from './ids.ts';
 import { modelKey } from './manifest.ts';
 import { createMemoryEventStore } from './memory-store.ts';
-import type { EventStore, QueryEncoder } from './ports.ts';
+import type { EventStore, QueryEncoder, SequenceEncoder } from './ports.ts';
+import { scoreAll, topK } from './rank.ts';
 import { createRecommender, type Compaction, type Ranking, type Recommender, type RecommenderDeps } from './recommender.ts';
 import { parseShopRules } from './shop-rules.ts';
 import { createReferenceEngine, createSyncHub, makeFixtureModel, RELEVANCE_ONLY_RULES } from './test-support.ts';
@@ -148,6 +149,66 @@ describe('createRecommender', () => {
     const erased = await recommender.erase();
     expect(ids(erased)).toEqual(first);
     expect(await store.exportAll()).toEqual({ events: [], states: [], baselines: [] });
+  });
+});
+
+describe('with a sequence model (issue 5)', () => {
+  const dim = model.manifest.dim;
+  const rowVector = (row: number): Float32Array => model.vectors.slice(row * dim, (row + 1) * dim);
+
+  /** A stand-in model: the interest is its oldest item's vector, doubled (not unit length, unlike the decay rule's). */
+  function fakeEncoder(maxLength: number): SequenceEncoder & { readonly calls: number[][]; disposed: boolean } {
+    return {
+      maxLength,
+      calls: [],
+      disposed: false,
+      interest(rows) {
+        this.calls.push([...rows]);
+        return Promise.resolve(rowVector(rows[0] ?? 0).map((v) => 2 * v));
+      },
+      dispose() {
+        this.disposed = true;
+      },
+    };
+  }
+
+  it("scores the grid with the encoder's interest of the latest maxLength items, and stores the decay vector as before", async () => {
+    const encoder = fakeEncoder(3);
+    const store = createMemoryEventStore();
+    const recommender = await createRecommender(deps({ store, sequenceEncoder: encoder }));
+    expect(recommender.ranking().interestModel).toBe('decay');
+    let ranking = recommender.ranking();
+    for (const id of ['i1', 'i2', 'i3', 'i4', 'i5']) ranking = await recommender.record({ type: 'view', item: toItemId(id) });
+    expect(encoder.calls.at(-1)).toEqual([3, 4, 5]);
+    expect(ranking.interestModel).toBe('sequence');
+    const expected = topK(scoreAll(model.vectors, dim, rowVector(3).map((v) => 2 * v), model.popularity, DEFAULT_PRIOR_WEIGHT), 12, new Set());
+    expect(ranking.items.map((r) => r.row)).toEqual(expected.rows);
+
+    const decayOnly = await createRecommender(deps());
+    for (const id of ['i1', 'i2', 'i3', 'i4', 'i5']) await decayOnly.record({ type: 'view', item: toItemId(id) });
+    expect((await store.exportAll()).states[0]?.vector).toEqual((await decayOnly.exportData()).states[0]?.vector);
+    expect(decayOnly.ranking().interestModel).toBe('decay');
+    expect(ids(decayOnly.ranking())).not.toEqual(ids(ranking));
+
+    // Restored from the stored state, the first grid is the sequence model's again.
+    const restored = await createRecommender(deps({ store, sequenceEncoder: fakeEncoder(3) }));
+    expect(ids(restored.ranking())).toEqual(ids(ranking));
+    recommender.dispose();
+    expect(encoder.disposed).toBe(true);
+  });
+
+  it('after a search the grid follows the query (the decay vector) until the next item interaction', async () => {
+    const loadEncoder = () => Promise.resolve({ embed: () => Promise.resolve(rowVector(4)) });
+    const recommender = await createRecommender(deps({ sequenceEncoder: fakeEncoder(50), loadEncoder }));
+    const decayOnly = await createRecommender(deps({ loadEncoder }));
+    expect((await recommender.record({ type: 'view', item: toItemId('i1') })).interestModel).toBe('sequence');
+    await decayOnly.record({ type: 'view', item: toItemId('i1') });
+    const searched = await recommender.search('like item 4');
+    expect(searched.interestModel).toBe('decay');
+    expect(ids(searched)).toEqual(ids(await decayOnly.search('like item 4')));
+    const viewed = await recommender.record({ type: 'view', item: toItemId('i2') });
+    expect(viewed.interestModel).toBe('sequence');
+    expect(inCategory(viewed, 'c1')).toBeGreaterThanOrEqual(10);
   });
 });
 

@@ -12,6 +12,13 @@
  * serves only its model (it is a fold over that model's vectors): after a model change the old
  * model's baseline is left as it is and the new model starts from the events still stored, with its
  * own eventCount, so the stored state of the new model is trusted again after one replay.
+ *
+ * Interest models: the decay rule's vector (state.vector, moved by the engine on every interaction)
+ * always scores the grid unless the model has a trained sequence model (a SequenceEncoder) and the
+ * shopper has items in their sequence: then the grid is scored with the encoder's interest of the
+ * latest items, recomputed on every interaction. A search hands the grid back to the decay vector,
+ * which holds the query, until the next item interaction. The decay vector keeps being updated and
+ * stored either way, so the engine gets it back after each sequence-scored ranking.
  */
 import type { CatalogItem } from './catalog.ts';
 import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_RETENTION_MS, REASON_MIN_SIMILARITY } from './constants.ts';
@@ -20,7 +27,7 @@ import { createEmitter, type Unsubscribe } from './events.ts';
 import { toScore, type ItemId, type Score, type SessionId } from './ids.ts';
 import { checkInput, interactionWeight, parseEvent, type InteractionEvent, type ItemEvent, type InteractionInput, type InteractionType } from './interactions.ts';
 import type { LoadedModel } from './model.ts';
-import type { BackendName, EventStore, InterestEngine, QueryEncoder, StoredData, SyncChannel } from './ports.ts';
+import type { BackendName, EventStore, InterestEngine, QueryEncoder, SequenceEncoder, StoredData, SyncChannel } from './ports.ts';
 import { arrangeGrid, explorationSlots, type ArrangedSource } from './list-quality.ts';
 import { seededRandom, seedFromText } from './random.ts';
 import { decayFactor, project, rowSimilarity, updateInterest, type InterestTerm } from './rank.ts';
@@ -40,6 +47,9 @@ export type Reason =
   | { readonly kind: 'pinned' }
   | { readonly kind: 'explore' };
 
+/** What scored a grid: a trained sequence model's interest, or the decay rule's vector. */
+export type InterestModel = 'sequence' | 'decay';
+
 export interface RankedItem {
   readonly item: CatalogItem;
   readonly row: number;
@@ -53,6 +63,8 @@ export interface Ranking {
   readonly backend: BackendName;
   /** Why the engine runs on that backend (e.g. measured fastest on this device), when it says. */
   readonly backendReason?: string;
+  /** Which interest vector scored this grid (see the module header). */
+  readonly interestModel: InterestModel;
   /** Milliseconds from the interaction to the new ranking (update + score + top-k + read-back). */
   readonly tookMs: number;
   /** How many events the ranking reflects. */
@@ -107,6 +119,12 @@ export interface Recommender {
 export interface RecommenderDeps {
   readonly model: LoadedModel;
   readonly engine: InterestEngine;
+  /**
+   * The model's trained sequence model, when it has one: it then scores the grid from the shopper's
+   * latest items (see the module header), over the item table the engine was given. Closed by
+   * dispose(), like the engine.
+   */
+  readonly sequenceEncoder?: SequenceEncoder;
   readonly store: EventStore;
   /** Loads the query encoder the first time a search needs it. */
   readonly loadEncoder: () => Promise<QueryEncoder>;
@@ -143,7 +161,7 @@ const MAX_SKIPS_PER_CLICK = 3;
  * @param deps the ports and settings.
  */
 export async function createRecommender(deps: RecommenderDeps): Promise<Recommender> {
-  const { model, engine, session } = deps;
+  const { model, engine, sequenceEncoder, session } = deps;
   const { dim } = model.manifest;
   const gridSize = deps.gridSize ?? DEFAULT_GRID_SIZE;
   const halfLifeMs = deps.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
@@ -327,11 +345,44 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   };
 
   /**
-   * The grid: the engine scores every available item and returns the best candidates and their
-   * similarities; list-quality.ts arranges them under the shop's rules (pins, boosts, diversity,
-   * variants, first-row cap, exploration).
+   * The sequence model's interest of the shopper's latest items (those still in the catalogue), or
+   * null when the decay vector scores the grid: no sequence model, no item yet, or a search since
+   * the latest item interaction (the grid follows the query until the shopper picks an item).
+   */
+  const sequenceInterest = async (): Promise<Float32Array | null> => {
+    if (sequenceEncoder === undefined) return null;
+    const latestItemTime = state.recent[0]?.time ?? Number.NEGATIVE_INFINITY;
+    if (state.lastQuery !== null && state.lastQuery.time > latestItemTime) return null;
+    const rows = state.sequence
+      .flatMap((id) => {
+        const row = model.rowOf.get(id);
+        return row === undefined ? [] : [row];
+      })
+      .slice(-sequenceEncoder.maxLength);
+    return rows.length === 0 ? null : sequenceEncoder.interest(rows);
+  };
+
+  /**
+   * The grid, scored by the sequence model's interest when it leads (the engine gets the decay
+   * vector back afterwards, for the next update), else by the decay vector already on the engine.
    */
   const rank = async (startedAt: number): Promise<Ranking> => {
+    const interest = await sequenceInterest();
+    if (interest === null) return arrange(startedAt, 'decay');
+    engine.setInterest(interest);
+    try {
+      return await arrange(startedAt, 'sequence');
+    } finally {
+      engine.setInterest(state.vector);
+    }
+  };
+
+  /**
+   * The engine scores every available item against the interest it holds and returns the best
+   * candidates and their similarities; list-quality.ts arranges them under the shop's rules (pins,
+   * boosts, diversity, variants, first-row cap, exploration).
+   */
+  const arrange = async (startedAt: number, interestModel: InterestModel): Promise<Ranking> => {
     const { rules } = model;
     const { grid: arranged } = await arrangeGrid(engine, {
       size: gridSize,
@@ -356,6 +407,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       items,
       backend: engine.backend,
       ...(engine.backendReason === undefined ? {} : { backendReason: engine.backendReason }),
+      interestModel,
       tookMs: monotonic() - startedAt,
       eventCount: state.eventCount,
       personalised: isPersonal,
@@ -482,6 +534,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       deps.sync?.close();
       emitter.clear();
       engine.dispose();
+      sequenceEncoder?.dispose();
       store.close();
     },
   };

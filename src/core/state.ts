@@ -5,7 +5,7 @@
  */
 import type { ItemId } from './ids.ts';
 import { isPositive, type InteractionEvent, type InteractionType } from './interactions.ts';
-import { RECENT_INTERACTIONS_KEPT } from './constants.ts';
+import { RECENT_INTERACTIONS_KEPT, SEQUENCE_ITEMS_KEPT } from './constants.ts';
 
 export interface RecentInteraction {
   readonly item: ItemId;
@@ -34,6 +34,11 @@ export interface InterestState {
   readonly cart: readonly ItemId[];
   /** Newest first, one entry per item: explains recommendations ("because you viewed …"). */
   readonly recent: readonly RecentInteraction[];
+  /**
+   * What a sequence model reads: the items of the latest SEQUENCE_ITEMS_KEPT positive item
+   * interactions, oldest first, repeats kept (viewing, then adding to the cart, is two steps).
+   */
+  readonly sequence: readonly ItemId[];
   readonly lastQuery: { readonly query: string; readonly time: number } | null;
 }
 
@@ -42,7 +47,7 @@ export interface InterestState {
  * @param dim the model's dimension.
  */
 export function emptyState(modelKey: string, dim: number): InterestState {
-  return { modelKey, vector: new Float32Array(dim), eventCount: 0, lastEventTime: null, purchased: [], cart: [], recent: [], lastQuery: null };
+  return { modelKey, vector: new Float32Array(dim), eventCount: 0, lastEventTime: null, purchased: [], cart: [], recent: [], sequence: [], lastQuery: null };
 }
 
 /**
@@ -51,7 +56,7 @@ export function emptyState(modelKey: string, dim: number): InterestState {
  * @param vector the interest vector after the event.
  */
 export function advanceState(state: InterestState, event: InteractionEvent, vector: Float32Array): InterestState {
-  let { purchased, cart, recent, lastQuery } = state;
+  let { purchased, cart, recent, sequence, lastQuery } = state;
   if (event.type === 'purchase') purchased = [...purchased.filter((p) => p.item !== event.item), { item: event.item, time: event.time }];
   if (event.type === 'add_to_cart' && !cart.includes(event.item)) cart = [...cart, event.item];
   if (event.type === 'remove_from_cart' || event.type === 'purchase') cart = cart.filter((id) => id !== event.item);
@@ -59,6 +64,7 @@ export function advanceState(state: InterestState, event: InteractionEvent, vect
   if (isPositive(event)) {
     const entry = { item: event.item, type: event.type, time: event.time };
     recent = [entry, ...recent.filter((r) => r.item !== event.item)].slice(0, RECENT_INTERACTIONS_KEPT);
+    sequence = [...sequence, event.item].slice(-SEQUENCE_ITEMS_KEPT);
   }
   return {
     modelKey: state.modelKey,
@@ -68,6 +74,7 @@ export function advanceState(state: InterestState, event: InteractionEvent, vect
     purchased,
     cart,
     recent,
+    sequence,
     lastQuery,
   };
 }

@@ -59,14 +59,17 @@ export function encodeVectors(values: Float32Array, count: number, dim: number, 
 }
 
 /**
- * Decodes a vectors file and checks every row is finite and unit-length.
+ * Decodes a vectors file and checks every value is finite and, unless `unitRows` is false, every
+ * row unit-length.
  * @param bytes the file contents.
  * @param count rows declared by the manifest.
  * @param dim dimension declared by the manifest.
  * @param dtype storage type declared by the manifest.
  * @param file the file name, for error messages.
+ * @param unitRows whether rows must be L2-normalised (false for a trained sequence model's item
+ *   table, whose lengths carry what it learned).
  */
-export function decodeVectors(bytes: Uint8Array, count: number, dim: number, dtype: VectorDtype, file: string): Float32Array {
+export function decodeVectors(bytes: Uint8Array, count: number, dim: number, dtype: VectorDtype, file: string, unitRows = true): Float32Array {
   const expected = vectorFileBytes(count, dim, dtype);
   if (bytes.byteLength !== expected) {
     throw new RecError(
@@ -91,11 +94,11 @@ export function decodeVectors(bytes: Uint8Array, count: number, dim: number, dty
       }
       break;
   }
-  checkUnitRows(out, count, dim, file);
+  checkRows(out, count, dim, file, unitRows);
   return out;
 }
 
-function checkUnitRows(values: Float32Array, count: number, dim: number, file: string): void {
+function checkRows(values: Float32Array, count: number, dim: number, file: string, unitRows: boolean): void {
   for (let row = 0; row < count; row++) {
     let sum = 0;
     for (let j = 0; j < dim; j++) {
@@ -106,7 +109,7 @@ function checkUnitRows(values: Float32Array, count: number, dim: number, file: s
       sum += v * v;
     }
     const norm = Math.sqrt(sum);
-    if (Math.abs(norm - 1) > UNIT_NORM_TOLERANCE) {
+    if (unitRows && Math.abs(norm - 1) > UNIT_NORM_TOLERANCE) {
       throw new RecError('MODEL_VECTORS_INVALID', `row ${row} has L2 norm ${norm.toFixed(4)}, expected 1 (L2-normalised)`, { file });
     }
   }

@@ -147,7 +147,7 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
   const parseState = (store: StateStore, value: unknown, modelKey: string | null, invalid: InvalidRecord[]): InterestState | null => {
     try {
       // A record without a string modelKey cannot match any key: parseStateRecord reports the field.
-      return parseStateRecord(value, modelKey ?? '', `indexeddb:${name}/${store}/${modelKey ?? '?'}`);
+      return parseStateRecord(value, modelKey ?? '', `indexeddb:${name}/${store}/${modelKey ?? '?'}`, store === 'state' ? 'cache' : 'baseline');
     } catch (error) {
       invalid.push({ store, key: modelKey, error: toRecError(error, 'EVENT_INVALID') });
       return null;

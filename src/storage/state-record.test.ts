@@ -25,6 +25,7 @@ describe('state records', () => {
     ['purchased[0].time', { purchased: [{ item: 'a', time: -1 }] }],
     ['recent[0].type', { recent: [{ item: 'a', type: 'teleport', time: 1 }] }],
     ['lastQuery', { lastQuery: 'shoes' }],
+    ['sequence[1]', { sequence: ['a', 7] }],
     ['updatedAt', { updatedAt: undefined }],
   ])('rejects a record with a bad %s, naming it', (field, change) => {
     const record = { ...toStateRecord(sampleState(KEY), 1), ...change };
@@ -42,6 +43,13 @@ describe('state records', () => {
   it('reads purchases stored as bare ids (before purchase times) as bought at the last event', () => {
     const record = { ...toStateRecord(sampleState(KEY), 1), purchased: ['item-9'] };
     expect(parseStateRecord(record, KEY, 'test')?.purchased).toEqual([{ item: 'item-9', time: 300 }]);
+  });
+
+  it('rebuilds a cached state written before states had a sequence, and reads such a baseline as an empty sequence', () => {
+    const older: Record<string, unknown> = { ...toStateRecord(sampleState(KEY), 1) };
+    delete older['sequence'];
+    expect(parseStateRecord(older, KEY, 'test')).toBeNull();
+    expect(parseStateRecord(older, KEY, 'test', 'baseline')).toEqual({ ...sampleState(KEY), sequence: [] });
   });
 
   it('returns null for another stateVersion (rebuild, not an error)', () => {

@@ -25,6 +25,7 @@ export function toStateRecord(state: InterestState, updatedAt: number): StateRec
     purchased: state.purchased.map(({ item, time }) => ({ item, time })),
     cart: [...state.cart],
     recent: state.recent.map(({ item, type, time }) => ({ item, type, time })),
+    sequence: [...state.sequence],
     lastQuery: state.lastQuery === null ? null : { query: state.lastQuery.query, time: state.lastQuery.time },
     stateVersion: STATE_VERSION,
     updatedAt,
@@ -36,15 +37,20 @@ export function toStateRecord(state: InterestState, updatedAt: number): StateRec
  * @param value the record as read from IndexedDB.
  * @param modelKey the key it was read under (the record must say the same).
  * @param file where it came from, for messages.
- * @returns the state, or null when the record is of another STATE_VERSION (to be rebuilt, not an error).
+ * @param kind 'cache' for a `state` record, 'baseline' for a `baselines` one. Records written before
+ *   states had a `sequence` lack it: a cache is then rebuilt from the events (null), while a
+ *   baseline, whose events are gone, reads as having an empty sequence.
+ * @returns the state, or null when the record is of another STATE_VERSION, or a cache without a
+ *   sequence (to be rebuilt, not an error).
  * @throws RecError EVENT_INVALID naming the first bad field.
  */
-export function parseStateRecord(value: unknown, modelKey: string, file: string): InterestState | null {
+export function parseStateRecord(value: unknown, modelKey: string, file: string, kind: 'cache' | 'baseline' = 'cache'): InterestState | null {
   // Core has no code for "stored record invalid"; the state is derived from the events, so their code is used.
   const reader: Reader = { code: 'EVENT_INVALID', file };
   const record = readRecord(reader, value, '(state)');
   const version = readNumber(reader, record['stateVersion'], 'stateVersion', { integer: true, min: 1 });
   if (version !== STATE_VERSION) return null;
+  if (record['sequence'] === undefined && kind === 'cache') return null;
   readNumber(reader, record['updatedAt'], 'updatedAt', { min: 0 });
   const key = readString(reader, record['modelKey'], 'modelKey', { nonEmpty: true });
   if (key !== modelKey) fail(reader, 'modelKey', `"${modelKey}"`, key);
@@ -56,6 +62,7 @@ export function parseStateRecord(value: unknown, modelKey: string, file: string)
     purchased: readPurchases(reader, record['purchased'], record['lastEventTime']),
     cart: readItemIds(reader, record['cart'], 'cart'),
     recent: readArray(reader, record['recent'], 'recent').map((entry, i) => readRecent(reader, entry, `recent[${i}]`)),
+    sequence: record['sequence'] === undefined ? [] : readItemIds(reader, record['sequence'], 'sequence'),
     lastQuery: readLastQuery(reader, record['lastQuery']),
   };
 }

@@ -35,6 +35,7 @@ export function sampleState(modelKey = 'catalog:0123456789abcdef', eventCount = 
     purchased: [{ item: toItemId('item-9'), time: 250 }],
     cart: [toItemId('item-2'), toItemId('item-3')],
     recent: [{ item: toItemId('item-1'), type: 'view', time: 300 }],
+    sequence: [toItemId('item-2'), toItemId('item-1'), toItemId('item-1')],
     lastQuery: { query: 'red shoes', time: 200 },
   };
 }
