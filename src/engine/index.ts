@@ -8,5 +8,6 @@ export { createCalibratedInterestEngine, compareRankings, type BackendChoice, ty
 /** Test hook only: used by src/app/test-hooks.ts, which only test builds include. */
 export { destroyWebGpuDevice } from './backend.ts';
 export { createInterestEngine, type InterestEngineOptions } from './interest-engine.ts';
+export { createSequenceEncoder, type SequenceEncoderOptions } from './sequence-encoder.ts';
 export { createQueryEncoder, type DisposableQueryEncoder } from './query-encoder.ts';
 export { loadSentenceEncoder, ENCODER, ENCODER_BACKENDS, type EncoderFiles, type EncoderOptions, type LoadedSentenceEncoder, type SentenceEncoder } from './text-encoder.ts';

@@ -184,4 +184,14 @@ describe('createInterestEngine on the cpu backend', () => {
     await e.similarities([3, 4, 5]);
     expect(tf.memory().numTensors).toBe(tensors);
   });
+
+  it('similarities() are cosines when rows are not unit length (a sequence model item table), 0 for a zero row', async () => {
+    const scaled = items.map((value, i) => value * (1 + Math.floor(i / DIM) * 0.5));
+    scaled.fill(0, 3 * DIM, 4 * DIM);
+    const e = await engine({ vectors: scaled });
+    const rows = [7, 0, 3, 42];
+    const cosines = await e.similarities(rows);
+    expectClose(cosines, gramMatrix(items, DIM, [7, 0, 0, 42]).map((value, i) => (Math.floor(i / 4) === 2 || i % 4 === 2 ? 0 : value)));
+    expectClose(cosines, gramMatrix(scaled, DIM, rows));
+  });
 });

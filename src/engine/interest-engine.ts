@@ -40,13 +40,14 @@ import type * as ScoringKernel from './kernels/score-top-k-webgpu.ts';
 /** Settings of createInterestEngine. */
 export interface InterestEngineOptions {
   /**
-   * The item matrix, row-major (count x dim), L2-normalised rows. It is uploaded as is: the cpu
+   * The item matrix, row-major (count x dim): L2-normalised rows, or a sequence model's trained
+   * item table (scored against its interest as is). It is uploaded as is: the cpu
    * and wasm backends may share the array rather than copy it, so do not mutate it afterwards.
    */
   readonly vectors: Float32Array;
   /** Values per item vector. */
   readonly dim: number;
-  /** One popularity value per item (in [0, 1]), or null when the model has none. */
+  /** One popularity value per item (in [0, 1]; a sequence model's item bias), or null when the model has none. */
   readonly popularity: Float32Array | null;
   /** How much the popularity prior adds to the cosine score; DEFAULT_PRIOR_WEIGHT when omitted. */
   readonly priorWeight?: number;
@@ -320,10 +321,12 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       });
       if (rows.length === 0) return new Float32Array(0);
       return run('similarities', async (r) => {
-        // core/rank.ts `gramMatrix`: the candidates' rows times themselves, [K, D] x [D, K].
+        // core/rank.ts `gramMatrix`: the candidates' rows, scaled to unit length (a sequence
+        // model's item table is not), times themselves, [K, D] x [D, K]; a zero row stays zero.
         const gram = tf.tidy(() => {
           const gathered = tf.gather(r.items, tf.tensor1d([...rows], 'int32'));
-          return tf.matMul(gathered, gathered, false, true);
+          const unit = tf.div(gathered, tf.maximum(tf.norm(gathered, 'euclidean', 1, true), NEGLIGIBLE));
+          return tf.matMul(unit, unit, false, true);
         });
         try {
           // Copied: on cpu, data() hands out the tensor's own storage.
