@@ -42,6 +42,7 @@ startStorefront(location.search, (progress) => {
       return;
     }
     const { config, recommender, notices } = started;
+    if (__VITRINE_TEST_HOOKS__) void import('./test-hooks.ts').then(({ attachRecommender }) => attachRecommender(recommender));
     addEventListener('pagehide', () => recommender.dispose(), { once: true });
     // Restored from the back/forward cache after pagehide disposed everything: start afresh.
     addEventListener('pageshow', (event) => {

@@ -1,6 +1,10 @@
 /**
  * Starting the storefront, in order: config from the URL, the model over HTTP (with byte progress),
- * then the compute engine and the shopper's event store side by side, then the Recommender. It is
+ * then the compute engine and the shopper's event store side by side, then the Recommender. When
+ * the model has a trained sequence model, the engine holds that model's item table with its item
+ * bias as the prior (weight 1, as the offline evaluation scores it) and a SequenceEncoder on the
+ * engine's backend turns the shopper's latest items into the interest; otherwise the engine holds
+ * the fused vectors and the popularity prior, and the decay rule moves the interest. It is
  * the only module that knows which adapters implement core's ports. Storage that cannot be used
  * falls back to memory with a notice. A model that cannot be loaded (a file missing or broken)
  * gives the popularity fallback when core can salvage the catalogue (issue 7, fault 5); anything
@@ -10,6 +14,7 @@
 import {
   createMemoryEventStore,
   createRecommender,
+  decodeSequenceItemTable,
   loadFallbackCatalog,
   loadModel,
   parseStorefrontConfig,
@@ -21,6 +26,7 @@ import {
   type LoadedModel,
   type Recommender,
   type RecError,
+  type SequenceEncoder,
   type StorefrontConfig,
 } from '../core/index.ts';
 // From its module, not engine/index.ts: the index also re-exports the query encoder, and a static
@@ -28,6 +34,7 @@ import {
 // dynamic import below keeps lazy (the bundler reports INEFFECTIVE_DYNAMIC_IMPORT otherwise).
 import { describeDevice } from '../engine/backend.ts';
 import { createCalibratedInterestEngine } from '../engine/calibrate.ts';
+import { createSequenceEncoder } from '../engine/sequence-encoder.ts';
 import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { createHttpModelSource } from './http-model-source.ts';
@@ -97,15 +104,17 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
 
   const notices: string[] = [];
   const skipped = new Map<string, string>();
+  const sequenceTable = model.sequence === null ? null : decodeSequenceItemTable(model.sequence);
   const [engineResult, storeResult] = await Promise.allSettled([
     // Without a backend in the config, the engine goes where a short measurement on this device
     // says it is fastest and correct (engine/calibrate.ts), remembered in localStorage.
     describeDevice().then(async (device) => {
       const { engine } = await createCalibratedInterestEngine(
         {
-          vectors: model.vectors,
+          ...(sequenceTable === null
+            ? { vectors: model.vectors, popularity: model.popularity }
+            : { vectors: sequenceTable.vectors, popularity: sequenceTable.bias, priorWeight: 1 }),
           dim: model.manifest.dim,
-          popularity: model.popularity,
           backend: config.backend,
           wasmPaths: { ...WASM_PATHS },
           onBackendSkip: (backend, reason) => skipped.set(backend, reason),
@@ -136,10 +145,13 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
   onProgress({ phase: 'ranking', ...bytes });
   // Other tabs of this shop share the store; the channel keeps their rankings in step.
   const sync = store.kind === 'indexeddb' ? createBroadcastSync() : null;
+  let sequenceEncoder: SequenceEncoder | null = null;
   try {
+    if (model.sequence !== null) sequenceEncoder = await createSequenceEncoder({ model: model.sequence, backend: () => engine.backend });
     const recommender = await createRecommender({
       model,
       engine,
+      ...(sequenceEncoder === null ? {} : { sequenceEncoder }),
       store,
       ...(sync === null ? {} : { sync }),
       // The encoder runs on wasm (else cpu) beside the engine, so it needs the wasm files' URLs too.
@@ -155,6 +167,7 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
     return { kind: 'storefront', config, recommender, notices };
   } catch (error) {
     engine.dispose();
+    sequenceEncoder?.dispose();
     store.close();
     sync?.close();
     throw toRecError(error);

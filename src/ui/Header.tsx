@@ -1,7 +1,13 @@
-/** The storefront's header: name, search, backend indicator, cart and "Your data". */
+/** The storefront's header: name, search, backend indicator (with the interest model), cart and "Your data". */
 import { useState, type FormEvent } from 'react';
 import type { Ranking } from '../core/index.ts';
 import { BACKEND_LABELS, formatMs } from './format.ts';
+
+/** How the indicator's title names what scored the grid. */
+const INTEREST_MODEL_LABELS = {
+  sequence: "the shop's trained sequence model, from your latest items",
+  decay: 'your recent interactions and searches, older ones fading',
+} as const;
 
 export interface HeaderProps {
   readonly shopName: string;
@@ -49,7 +55,8 @@ export function Header({ shopName, catalogName, ranking, cartCount, searching, o
           data-testid="backend-indicator"
           data-backend={ranking.backend}
           data-backend-reason={ranking.backendReason}
-          title={`Where the products are re-ranked (on this device)${ranking.backendReason === undefined ? '' : `, chosen because ${ranking.backendReason}`}, and how long the last re-rank took`}
+          data-interest-model={ranking.interestModel}
+          title={`Where the products are re-ranked (on this device)${ranking.backendReason === undefined ? '' : `, chosen because ${ranking.backendReason}`}, by ${INTEREST_MODEL_LABELS[ranking.interestModel]}, and how long the last re-rank took`}
         >
           <span className="backend__dot" aria-hidden="true" />
           <span className="backend__name">{BACKEND_LABELS[ranking.backend]}</span>

@@ -1,11 +1,11 @@
 /**
  * The product grid: the re-ranked one, or the popularity fallback when the model could not be
  * loaded. Its section carries the grid's state for tests and tools: the active backend ("none" in
- * the fallback), how many events the order reflects, whether it is personalised, and aria-busy
+ * the fallback), which interest model scored it (absent in the fallback), how many events the order reflects, whether it is personalised, and aria-busy
  * while an interaction is being applied.
  */
 import type { RefCallback } from 'react';
-import type { BackendName, ItemId } from '../core/index.ts';
+import type { BackendName, InterestModel, ItemId } from '../core/index.ts';
 import { ProductCard, type GridEntry } from './ProductCard.tsx';
 
 /** What the grid shows: a Ranking, or the fallback's fixed order (backend "none", never personalised). */
@@ -14,6 +14,8 @@ export interface GridContents<T extends GridEntry> {
   readonly backend: BackendName | 'none';
   /** Why that backend (Ranking.backendReason), when known. */
   readonly backendReason?: string;
+  /** What scored the grid (Ranking.interestModel); absent in the fallback, which is not scored. */
+  readonly interestModel?: InterestModel;
   readonly eventCount: number;
   readonly personalised: boolean;
 }
@@ -46,6 +48,7 @@ export function ProductGrid<T extends GridEntry>({ ranking, modelUrl, busy, cart
       aria-busy={busy}
       data-backend={ranking.backend}
       data-backend-reason={ranking.backendReason}
+      data-interest-model={ranking.interestModel}
       data-event-count={ranking.eventCount}
       data-personalised={String(ranking.personalised)}
     >
