@@ -4,7 +4,7 @@
  * summary committed as docs/benchmarks.md. Pure functions of the run's JSON, so the committed
  * summary can always be regenerated from the output file it names.
  */
-import type { BenchCaseResult, BenchEnvironment, BenchMethod, BenchMethodResult } from '../../src/bench/bench-types.ts';
+import type { BenchCaseResult, BenchEnvironment, BenchMethod, BenchMethodResult, SequenceBenchResult, SequenceBenchSpec } from '../../src/bench/bench-types.ts';
 
 /** One storefront measurement in the real app (click to re-rendered grid, and Event Timing). */
 export interface StorefrontResult {
@@ -37,6 +37,8 @@ export interface BenchRun {
   readonly environment: BenchEnvironment;
   readonly cases: readonly BenchCaseResult[];
   readonly storefront: StorefrontResult | { readonly failed: string };
+  /** The sequence model's per-interaction work (absent in runs made before it existed). */
+  readonly sequence?: { readonly spec: SequenceBenchSpec; readonly results: readonly SequenceBenchResult[] } | { readonly failed: string };
 }
 
 /** A ratio the issue's targets are judged by, with the two figures it comes from. */
@@ -148,6 +150,7 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
     lines.push(`| JS heap after the interactions (performance.memory) | ${typeof storefront.jsHeapBytes === 'number' ? `${(storefront.jsHeapBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.jsHeapBytes} |`);
     lines.push(`| measureUserAgentSpecificMemory | ${typeof storefront.userAgentMemoryBytes === 'number' ? `${(storefront.userAgentMemoryBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.userAgentMemoryBytes} |`, '');
   }
+  if (run.sequence !== undefined) lines.push(...renderSequenceSection(run.sequence));
   lines.push('## Every case', '');
   lines.push('Methods: `plain-js` = core/rank.ts on a Float32Array; `engine:B` = the InterestEngine on backend B (on webgpu: the scoring kernel over the matrix stored in the case\'s dtype; other backends score the decoded float32 values); `stock:B` = TF.js `matMul` + prior + `tf.topk`; `peer:*` = npm vector-search libraries (cosine only, no popularity prior; setup = building their index). Recall is against the exact float32 top-k.', '');
   for (const c of run.cases) {
@@ -158,6 +161,22 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+function renderSequenceSection(sequence: NonNullable<BenchRun['sequence']>): string[] {
+  const lines = ['## The sequence model, per interaction', ''];
+  if ('failed' in sequence) return [...lines, `Not measured: ${sequence.failed}`, ''];
+  const { spec } = sequence;
+  lines.push(
+    `Encoding the latest ${spec.length} items with a ${spec.blocks}-block, ${spec.heads}-head, ${spec.dim}-d model over ${spec.itemCount.toLocaleString('en')} items (Amazon Beauty's shape; fresh weights: the time depends on the shape only), read back, then the engine's score + top-${spec.k} over the item table.`,
+    '',
+    '| backend | encode median / p95 ms | encode + score + top-k median / p95 ms | runs | note |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const r of sequence.results) {
+    lines.push(`| ${r.backend} | ${fmt(r.encodeMedianMs)} / ${fmt(r.encodeP95Ms)} | ${fmt(r.interactionMedianMs)} / ${fmt(r.interactionP95Ms)} | ${r.runs ?? ''} | ${r.status === 'ok' ? '' : `${r.status}: ${(r.reason ?? '').replaceAll('|', '/').slice(0, 160)}`} |`);
+  }
+  return [...lines, ''];
 }
 
 const escapeHtml = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');

@@ -17,7 +17,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import playwrightConfig from '../../playwright.config.ts';
-import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchPageApi } from '../../src/bench/bench-types.ts';
+import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchPageApi, SequenceBenchSpec } from '../../src/bench/bench-types.ts';
 import { replaceMarkedSection } from '../../src/build/marked-section.ts';
 import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun, type StorefrontResult } from './bench-report.ts';
 
@@ -43,6 +43,8 @@ const DEMO_MODEL = { count: 2400, dim: 512 };
 const STOREFRONT_CLICKS = 20;
 
 const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/** The sequence model's shape as trained on Amazon Beauty (npm run train:sequence defaults), over a full 50-item history. */
+const SEQUENCE_CASE = { itemCount: 12_101, dim: 128, blocks: 2, heads: 2, maxLength: 50, length: 50, k: 24 };
 const TIMING = { minRuns: 5, maxRuns: 30, budgetMs: 2_000 };
 
 function scoreSpec(count: number, dim: number, dtype: BenchCaseSpec['dtype'], methods: readonly BenchMethod[]): BenchCaseSpec {
@@ -128,6 +130,22 @@ async function benchCases(browser: Browser): Promise<{ environment: BenchEnviron
   }
   if (environment === null) throw new Error('the bench page never answered');
   return { environment, cases };
+}
+
+/** The sequence model's per-interaction work on every backend, in a fresh page. */
+async function benchSequence(browser: Browser): Promise<NonNullable<BenchRun['sequence']>> {
+  const spec: SequenceBenchSpec = { ...SEQUENCE_CASE, backends: ALL_BACKENDS, seed: 11, ...TIMING };
+  const page = await browser.newPage();
+  try {
+    await page.addInitScript('globalThis.__name = (fn) => fn');
+    await page.goto(`${BASE}/src/bench/bench.html`);
+    await page.waitForFunction(() => 'vitrineBench' in window);
+    const results = await page.evaluate((s) => (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench.runSequenceCase(s), spec);
+    for (const r of results) console.log(`  ${r.backend.padEnd(8)} ${r.status === 'ok' ? `encode median ${r.encodeMedianMs?.toFixed(2)} ms, with top-k ${r.interactionMedianMs?.toFixed(2)} ms (p95 ${r.interactionP95Ms?.toFixed(2)})` : `${r.status}: ${r.reason ?? ''}`}`);
+    return { spec, results };
+  } finally {
+    await page.close();
+  }
 }
 
 const quantile = (values: readonly number[], q: number): number => {
@@ -275,9 +293,11 @@ async function main(): Promise<void> {
   try {
     browser = await launch();
     const { environment, cases } = await benchCases(browser);
+    console.log('bench: sequence model ...');
+    const sequence = await benchSequence(browser).catch((error: unknown) => ({ failed: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) }));
     console.log('bench: storefront ...');
     const storefront = await benchStorefront(browser).catch((error: unknown) => ({ failed: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) }));
-    const result: BenchRun = { startedAt, finishedAt: new Date().toISOString(), grid: FULL ? 'full' : 'default', browserVersion: `Chromium ${browser.version()}`, environment, cases, storefront };
+    const result: BenchRun = { startedAt, finishedAt: new Date().toISOString(), grid: FULL ? 'full' : 'default', browserVersion: `Chromium ${browser.version()}`, environment, cases, storefront, sequence };
     await mkdir(OUT_DIR, { recursive: true });
     const file = join(OUT_DIR, `bench-${result.finishedAt.replaceAll(':', '-')}.json`);
     const json = `${JSON.stringify(result, null, 2)}\n`;

@@ -14,8 +14,9 @@ import { normalise, scoreAll, topK, updateInterest, type RankedRows } from '../c
 import { seededRandom } from '../core/random.ts';
 import { decodeVectors, encodeVectors, type VectorDtype } from '../core/vectors.ts';
 import { compareRankings, createInterestEngine, initBackend, onBackend } from '../engine/index.ts';
+import { initialSequenceWeights, sequenceInterest } from '../engine/sequence-model.ts';
 import { WASM_PATHS } from '../app/wasm-paths.ts';
-import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchMethodResult, BenchPageApi, KernelCheck } from './bench-types.ts';
+import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchMethodResult, BenchPageApi, KernelCheck, SequenceBenchResult, SequenceBenchSpec } from './bench-types.ts';
 
 /** The vectors of one case: the float32 originals, and the dtype's values as every method scores them. */
 interface CaseData {
@@ -77,7 +78,7 @@ function syntheticVectors(spec: Pick<BenchCaseSpec, 'count' | 'dim'>, random: ()
 }
 
 /** Calls `call(i)` for warm-up, then times it until the spec's run/budget limits. */
-async function sample(spec: BenchCaseSpec, call: (i: number) => Promise<unknown> | unknown): Promise<{ runs: number; medianMs: number; p95Ms: number }> {
+async function sample(spec: Pick<BenchCaseSpec, 'minRuns' | 'maxRuns' | 'budgetMs'>, call: (i: number) => Promise<unknown> | unknown): Promise<{ runs: number; medianMs: number; p95Ms: number }> {
   await call(0);
   await call(1);
   const times: number[] = [];
@@ -262,6 +263,49 @@ async function runCase(spec: BenchCaseSpec): Promise<BenchCaseResult> {
   return { spec, results };
 }
 
+/** See SequenceBenchSpec: per backend, the encoder alone and encoder + the engine's top-k. */
+async function runSequenceCase(spec: SequenceBenchSpec): Promise<SequenceBenchResult[]> {
+  const { itemCount, dim } = spec;
+  const architecture = { itemCount, dim, maxLength: spec.maxLength, blocks: spec.blocks, heads: spec.heads, ffnDim: dim };
+  const items = syntheticVectors({ count: itemCount, dim }, seededRandom(spec.seed));
+  const random = seededRandom(spec.seed + 1);
+  const histories = Array.from({ length: QUERIES }, () => Array.from({ length: spec.length }, () => Math.floor(random() * itemCount)));
+  const results: SequenceBenchResult[] = [];
+  for (const backend of spec.backends) {
+    let engine: InterestEngine;
+    try {
+      engine = await createInterestEngine({ vectors: items, dim, popularity: null, backend, allowedBackends: [backend], wasmPaths: { ...WASM_PATHS } });
+    } catch (error) {
+      results.push({ backend, status: 'skipped', reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    const weights = await onBackend(engine.backend, () => initialSequenceWeights(architecture, items, spec.seed));
+    const encode = (i: number): Promise<Float32Array> =>
+      onBackend(engine.backend, async () => {
+        const interest = sequenceInterest(weights, architecture, tf.tensor2d(histories[i % QUERIES] ?? [], [1, spec.length], 'int32'));
+        try {
+          return await interest.data<'float32'>();
+        } finally {
+          interest.dispose();
+        }
+      });
+    try {
+      const encoding = await sample(spec, encode);
+      const interaction = await sample(spec, async (i) => {
+        engine.setInterest(await encode(i));
+        return engine.topK(spec.k, new Set());
+      });
+      results.push({ backend: engine.backend, status: 'ok', runs: encoding.runs, encodeMedianMs: encoding.medianMs, encodeP95Ms: encoding.p95Ms, interactionMedianMs: interaction.medianMs, interactionP95Ms: interaction.p95Ms });
+    } catch (error) {
+      results.push({ backend, status: 'failed', reason: error instanceof Error ? error.message : String(error) });
+    } finally {
+      for (const tensor of weights.values()) tensor.dispose();
+      engine.dispose();
+    }
+  }
+  return results;
+}
+
 /** The kernel (engine on webgpu, matrix stored as `dtype`) against core's reference on the same decoded values. */
 async function checkKernel(count: number, dim: number, dtype: VectorDtype, k: number, excluded: readonly number[]): Promise<KernelCheck> {
   const data = await makeData({ source: 'synthetic', count, dim, dtype, seed: count + dim });
@@ -283,5 +327,5 @@ async function checkKernel(count: number, dim: number, dtype: VectorDtype, k: nu
   }
 }
 
-const api: BenchPageApi = { environment, runCase, checkKernel };
+const api: BenchPageApi = { environment, runCase, runSequenceCase, checkKernel };
 (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench = api;

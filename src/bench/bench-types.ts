@@ -80,9 +80,45 @@ export interface KernelCheck {
   readonly leakedBuffers: number;
 }
 
+/**
+ * The sequence model's work per interaction (issue 5), per backend: encode the shopper's latest
+ * `length` items (engine/sequence-model.ts `sequenceInterest`, read back), then the engine's
+ * score + top-k over the item table. The weights are freshly initialised, not trained: the time
+ * depends on the architecture only.
+ */
+export interface SequenceBenchSpec {
+  readonly itemCount: number;
+  readonly dim: number;
+  readonly blocks: number;
+  readonly heads: number;
+  readonly maxLength: number;
+  /** Items in the encoded history (≤ maxLength). */
+  readonly length: number;
+  readonly k: number;
+  readonly backends: readonly BackendName[];
+  readonly seed: number;
+  readonly minRuns: number;
+  readonly maxRuns: number;
+  readonly budgetMs: number;
+}
+
+export interface SequenceBenchResult {
+  readonly backend: BackendName;
+  readonly status: 'ok' | 'skipped' | 'failed';
+  readonly reason?: string;
+  readonly runs?: number;
+  /** Encoding alone. */
+  readonly encodeMedianMs?: number;
+  readonly encodeP95Ms?: number;
+  /** Encoding + scoring + top-k: the engine's whole work for one interaction. */
+  readonly interactionMedianMs?: number;
+  readonly interactionP95Ms?: number;
+}
+
 /** The page's API, on `window.vitrineBench`. */
 export interface BenchPageApi {
   environment(): Promise<BenchEnvironment>;
   runCase(spec: BenchCaseSpec): Promise<BenchCaseResult>;
+  runSequenceCase(spec: SequenceBenchSpec): Promise<SequenceBenchResult[]>;
   checkKernel(count: number, dim: number, dtype: VectorDtype, k: number, excluded: readonly number[]): Promise<KernelCheck>;
 }
