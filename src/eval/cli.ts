@@ -186,7 +186,7 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
   if (options.docs && options.limit === null && run.target === 'test') {
     const docsFile = join(REPO_ROOT, 'docs/results.md');
     const current = await readFile(docsFile, 'utf8').catch(() => '');
-    await writeFile(docsFile, updateResultsDocument(current, report.model.catalogId, markdown));
+    await writeFile(docsFile, updateResultsDocument(current, `eval:${report.model.catalogId}`, markdown));
     log(`updated docs/results.md (section ${report.model.catalogId})`);
   }
   if (sanity !== null) log(`sanity check ${sanity.pass ? 'PASS' : 'FAIL'}: ${sanity.compared.map((c) => `${c.metric} ${c.ours.toFixed(4)}/${c.published.toFixed(4)}`).join(', ')}`);

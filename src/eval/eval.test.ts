@@ -179,8 +179,8 @@ describe('report', () => {
     expect(markdown).toContain('| *GRU4Rec (published)* | 0.0164 | 0.0099 | 0.0283 | 0.0137 | 0.0479 | 0.0187 |');
     expect(markdown).toContain('**Sanity check: PASS**');
     expect(renderHitRatePlot(report)).toMatch(/^<svg[^]*GRU4Rec \(published\)[^]*<\/svg>/);
-    const doc = updateResultsDocument(updateResultsDocument('', 'other', '## other\nold'), 'x', '## x\nfirst');
-    const updated = updateResultsDocument(doc, 'x', '## x\nsecond');
+    const doc = updateResultsDocument(updateResultsDocument('', 'eval:other', '## other\nold'), 'eval:x', '## x\nfirst');
+    const updated = updateResultsDocument(doc, 'eval:x', '## x\nsecond');
     expect(updated).toContain('## other\nold');
     expect(updated).toContain('## x\nsecond');
     expect(updated).not.toContain('first');

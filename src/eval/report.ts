@@ -125,15 +125,16 @@ export function renderHitRatePlot(report: EvalReport): string {
 }
 
 /**
- * Replaces (or appends) one model's section of docs/results.md, leaving the other sections as they are.
+ * Replaces (or appends) one generated section of docs/results.md, leaving the others as they are:
+ * `eval:<model>` (npm run eval) or `train:<model>` (npm run train:sequence).
  * @param document the current file ('' when missing).
- * @param key the model's section key.
+ * @param key the section's marker key, e.g. "eval:beauty".
  * @param section the new Markdown section.
  */
 export function updateResultsDocument(document: string, key: string, section: string): string {
-  const replaced = replaceMarkedSection(document, `eval:${key}`, section);
+  const replaced = replaceMarkedSection(document, key, section);
   if (replaced !== null) return replaced;
   const header = '# Evaluation results\n\nWritten by `npm run eval` (src/eval): one section per model, replaced by its latest full run on the test split.\nEach section says how it was produced; `.cache/eval/<model>/` holds the JSON report and the HR@k plot.\n';
   const base = document.trim() === '' ? header : document.trimEnd() + '\n';
-  return `${base}\n${markedSection(`eval:${key}`, section)}\n`;
+  return `${base}\n${markedSection(key, section)}\n`;
 }

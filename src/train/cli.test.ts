@@ -23,7 +23,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const small = ['--epochs', '3', '--blocks', '1', '--heads', '2', '--max-length', '4', '--batch-positions', '4', '--dropout', '0'];
+const small = ['--no-docs', '--epochs', '3', '--blocks', '1', '--heads', '2', '--max-length', '4', '--batch-positions', '4', '--dropout', '0'];
 
 describe('npm run train:sequence', () => {
   it('adds a verified sequence model to a leave-one-out build, with a report, and the evaluation scores it', async () => {
@@ -41,6 +41,9 @@ describe('npm run train:sequence', () => {
       expect(record.validationHr10).toBeGreaterThanOrEqual(0);
     }
     expect(loaded.sequence?.spec.training['epoch']).toBe(report.bestEpoch);
+    await rm(join(model, 'sequence-report.md'));
+    expect(await train(['--models', model, '--render-report', '--no-docs'])).toBe(0); // re-renders from the JSON
+    expect(await readFile(join(model, 'sequence-report.md'), 'utf8')).toMatch(/^## Sequence model training: [^]*\| 3 \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/m);
 
     const out = join(root, 'report');
     expect(await evaluate(['--models', model, '--methods', 'popularity,sequence', '--out', out, '--no-docs'], fixtureDeps(root))).toBe(0);

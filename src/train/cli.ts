@@ -7,7 +7,7 @@
  * have no validation part) is the checkpoint kept in the folder. `sequence-report.json` records the
  * command, sizes, timings and the per-epoch history.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,11 +16,13 @@ import { RecError, toRecError } from '../core/errors.ts';
 import type { SequenceArchitecture } from '../core/sequence-spec.ts';
 import { initBackend } from '../engine/backend.ts';
 import { decodeSequenceWeights, encodeSequenceModel, type SequenceWeights } from '../engine/sequence-model.ts';
+import { REPO_ROOT } from '../build/paths.ts';
 import { formatSeconds } from '../build/progress.ts';
-import { addSequenceModel } from '../build/write-model.ts';
+import { addSequenceModel, verifyModelDir } from '../build/write-model.ts';
 import { modelSplit, type EvalSplit } from '../eval/dataset.ts';
 import { evaluateMethods } from '../eval/evaluate.ts';
 import { loadModelInputs } from '../eval/load.ts';
+import { updateResultsDocument } from '../eval/report.ts';
 import { createSequenceMethod } from '../eval/sequence-method.ts';
 import { trainSequenceModel, type EpochRecord } from './train-sequence.ts';
 
@@ -41,6 +43,8 @@ training part of the model's own log and adds it to the model folder.
   --resume                   start from the folder's sequence model instead of the fused vectors
   --allow-missing-items      accept a model that lacks catalogue items (as npm run eval)
   --seed <n>                 initialisation and shuffling (default 1)
+  --no-docs                  do not update the model's training section of docs/results.md
+  --render-report            only re-render sequence-report.md and docs/results.md from the folder's sequence-report.json
   --help`;
 
 export interface TrainCliOptions {
@@ -56,6 +60,8 @@ export interface TrainCliOptions {
   readonly resume: boolean;
   readonly allowMissingItems: boolean;
   readonly seed: number;
+  readonly docs: boolean;
+  readonly renderReport: boolean;
 }
 
 class UsageError extends Error {}
@@ -75,6 +81,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (options === 'help') {
     console.log(USAGE);
+    return 0;
+  }
+  if (options.renderReport) {
+    await writeTrainingReports(options);
     return 0;
   }
   const started = performance.now();
@@ -130,7 +140,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const tensor of trained.weights.values()) tensor.dispose();
   for (const tensor of initialWeights?.values() ?? []) tensor.dispose();
 
-  const report = {
+  const kept = best as { epoch: number } | null;
+  const report: TrainingReport = {
     tool: 'vitrine train:sequence',
     createdAt: new Date().toISOString(),
     command: ['npm run train:sequence --', ...argv].join(' '),
@@ -139,13 +150,68 @@ export async function main(argv: readonly string[]): Promise<number> {
     parameters: parameterCount(architecture),
     trainingSequences: split.trainingByUser.length,
     positionsPerEpoch: trained.positions,
-    bestEpoch: (best as { epoch: number } | null)?.epoch ?? null,
+    bestEpoch: kept?.epoch ?? null,
     wallSeconds: (performance.now() - started) / 1000,
     history: trained.history,
   };
-  await writeFile(join(resolve(options.models), 'sequence-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(resolve(options.models), REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+  await writeTrainingReports(options);
   log(`done in ${formatSeconds(report.wallSeconds)}; kept epoch ${report.bestEpoch}; report in ${join(options.models, 'sequence-report.json')}`);
   return 0;
+}
+
+const REPORT_FILE = 'sequence-report.json';
+
+/**
+ * Renders the folder's sequence-report.json as sequence-report.md and (unless --no-docs) as the
+ * model's `train:` section of docs/results.md, with the download size from the manifest.
+ */
+async function writeTrainingReports(options: Pick<TrainCliOptions, 'models' | 'docs'>): Promise<void> {
+  const folder = resolve(options.models);
+  const report = JSON.parse(await readFile(join(folder, REPORT_FILE), 'utf8')) as TrainingReport;
+  const { manifest } = await verifyModelDir(folder);
+  const markdown = renderTrainingMarkdown(report, manifest.catalogId, manifest.files.sequenceWeights?.bytes ?? 0);
+  await writeFile(join(folder, 'sequence-report.md'), markdown);
+  if (!options.docs) return;
+  const docsFile = join(REPO_ROOT, 'docs/results.md');
+  await writeFile(docsFile, updateResultsDocument(await readFile(docsFile, 'utf8').catch(() => ''), `train:${manifest.catalogId}`, markdown));
+  log(`updated docs/results.md (section train:${manifest.catalogId})`);
+}
+
+interface TrainingReport {
+  readonly tool: string;
+  readonly createdAt: string;
+  readonly command: string;
+  readonly backend: string;
+  readonly architecture: SequenceArchitecture;
+  readonly parameters: number;
+  readonly trainingSequences: number;
+  readonly positionsPerEpoch: number;
+  readonly bestEpoch: number | null;
+  readonly wallSeconds: number;
+  readonly history: readonly EpochRecord[];
+}
+
+/** The training section of docs/results.md (and sequence-report.md): every figure from the report. */
+function renderTrainingMarkdown(report: TrainingReport, catalogId: string, weightsBytes: number): string {
+  const a = report.architecture;
+  const validated = report.history.some((record) => record['validationHr10'] !== undefined);
+  const metric = (value: number | undefined): string => (value === undefined ? '' : value.toFixed(4));
+  return [
+    `## Sequence model training: ${catalogId}`,
+    '',
+    `Written by \`${report.command}\` (${report.createdAt}, TF.js ${report.backend} backend in Node).`,
+    '',
+    `- Architecture: ${a.blocks} causal self-attention blocks x ${a.heads} heads, ${a.dim}-d, feed-forward ${a.ffnDim}, the latest ${a.maxLength} items; item table tied to the output and started from the model's fused vectors; ${report.parameters.toLocaleString('en')} parameters.`,
+    `- Download: ${(weightsBytes / 1e6).toFixed(2)} MB of weights (the item table as float16).`,
+    `- Data: ${report.trainingSequences.toLocaleString('en')} training sequences, ${report.positionsPerEpoch.toLocaleString('en')} positions per epoch, each predicting the next item with full-softmax cross-entropy over all ${a.itemCount.toLocaleString('en')} items.`,
+    `- Wall time: ${formatSeconds(report.wallSeconds)} for ${report.history.length} epochs; kept: epoch ${report.bestEpoch ?? '-'} (${validated ? 'best validation NDCG@10' : 'the last: no validation part'}).`,
+    '',
+    `| epoch | training loss | ${validated ? 'validation HR@10 | validation NDCG@10 | ' : ''}seconds |`,
+    `| --- | --- | ${validated ? '--- | --- | ' : ''}--- |`,
+    ...report.history.map((r) => `| ${r.epoch} | ${r.loss.toFixed(4)} | ${validated ? `${metric(r['validationHr10'])} | ${metric(r['validationNdcg10'])} | ` : ''}${r.seconds.toFixed(0)} |`),
+    '',
+  ].join('\n');
 }
 
 function limitCases(split: EvalSplit, limit: number): EvalSplit {
@@ -192,6 +258,8 @@ function parseCommandLine(argv: readonly string[]): TrainCliOptions | 'help' {
         resume: { type: 'boolean' },
         'allow-missing-items': { type: 'boolean' },
         seed: { type: 'string' },
+        'no-docs': { type: 'boolean' },
+        'render-report': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -220,6 +288,8 @@ function parseCommandLine(argv: readonly string[]): TrainCliOptions | 'help' {
     resume: values.resume === true,
     allowMissingItems: values['allow-missing-items'] === true,
     seed: number('--seed', values.seed, 1, whole(0), 'a whole number ≥ 0'),
+    docs: values['no-docs'] !== true,
+    renderReport: values['render-report'] === true,
   };
 }
 
