@@ -151,7 +151,7 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
     const recommender = await createRecommender({
       model,
       engine,
-      ...(sequenceEncoder === null ? {} : { sequenceEncoder }),
+      ...(sequenceEncoder === null || sequenceTable === null ? {} : { sequenceEncoder, engineVectors: sequenceTable.vectors }),
       store,
       ...(sync === null ? {} : { sync }),
       // The encoder runs on wasm (else cpu) beside the engine, so it needs the wasm files' URLs too.

@@ -197,6 +197,26 @@ describe('with a sequence model (issue 5)', () => {
     expect(encoder.disposed).toBe(true);
   });
 
+  it("rebuilds the state from stored events over the engine's item table (engineVectors), equal to the live one", async () => {
+    // A stand-in for a trained table: the fused vectors, each row turned a little and lengthened.
+    const table = model.vectors.map((v, i) => (v + 0.5 * (model.vectors[(i + 3) % model.vectors.length] ?? 0)) * (1 + (Math.floor(i / dim) % 3)));
+    const engine = () => createReferenceEngine({ ...model, vectors: table }, 1);
+    const store = createMemoryEventStore();
+    const live = await createRecommender(deps({ store, engine: engine(), sequenceEncoder: fakeEncoder(50), engineVectors: table }));
+    for (const id of ['i1', 'i8', 'i3']) await live.record({ type: 'view', item: toItemId(id) });
+    const { events, states } = await store.exportAll();
+
+    /** The vector a recommender rebuilds from the events alone (stored with the next impression). */
+    const rebuiltVector = async (engineVectors?: Float32Array): Promise<Float32Array | undefined> => {
+      const eventsOnly: EventStore = { ...createMemoryEventStore(), loadEvents: () => Promise.resolve(events) };
+      const rebuilt = await createRecommender(deps({ store: eventsOnly, engine: engine(), sequenceEncoder: fakeEncoder(50), ...(engineVectors === undefined ? {} : { engineVectors }) }));
+      await rebuilt.recordImpressions([{ item: toItemId('i100'), position: 0 }]);
+      return (await eventsOnly.exportAll()).states[0]?.vector;
+    };
+    expect(await rebuiltVector(table)).toEqual(states[0]?.vector);
+    expect(await rebuiltVector()).not.toEqual(states[0]?.vector);
+  });
+
   it('after a search the grid follows the query (the decay vector) until the next item interaction', async () => {
     const loadEncoder = () => Promise.resolve({ embed: () => Promise.resolve(rowVector(4)) });
     const recommender = await createRecommender(deps({ sequenceEncoder: fakeEncoder(50), loadEncoder }));

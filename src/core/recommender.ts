@@ -125,6 +125,11 @@ export interface RecommenderDeps {
    * dispose(), like the engine.
    */
   readonly sequenceEncoder?: SequenceEncoder;
+  /**
+   * The item matrix the engine holds when it is not `model.vectors` (a sequence model's trained
+   * table): the state rebuilt from stored events is folded over it, so it equals the live one.
+   */
+  readonly engineVectors?: Float32Array;
   readonly store: EventStore;
   /** Loads the query encoder the first time a search needs it. */
   readonly loadEncoder: () => Promise<QueryEncoder>;
@@ -162,6 +167,7 @@ const MAX_SKIPS_PER_CLICK = 3;
  */
 export async function createRecommender(deps: RecommenderDeps): Promise<Recommender> {
   const { model, engine, sequenceEncoder, session } = deps;
+  const engineVectors = deps.engineVectors ?? model.vectors;
   const { dim } = model.manifest;
   const gridSize = deps.gridSize ?? DEFAULT_GRID_SIZE;
   const halfLifeMs = deps.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
@@ -223,7 +229,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     for (const event of events) {
       const decay = state.lastEventTime === null ? 1 : decayFactor(event.time - state.lastEventTime, halfLifeMs);
       const terms = await termsFor(event).catch(() => []);
-      const vector = terms.length === 0 ? state.vector : updateInterest(state.vector, decay, terms, model.vectors, dim);
+      const vector = terms.length === 0 ? state.vector : updateInterest(state.vector, decay, terms, engineVectors, dim);
       state = advanceState(state, event, vector);
     }
     return state;
