@@ -208,7 +208,7 @@ describe('with a sequence model (issue 5)', () => {
 
     /** The vector a recommender rebuilds from the events alone (stored with the next impression). */
     const rebuiltVector = async (engineVectors?: Float32Array): Promise<Float32Array | undefined> => {
-      const eventsOnly: EventStore = { ...createMemoryEventStore(), loadEvents: () => Promise.resolve(events) };
+      const eventsOnly: EventStore = { ...createMemoryEventStore(), loadEvents: () => Promise.resolve([...events]) };
       const rebuilt = await createRecommender(deps({ store: eventsOnly, engine: engine(), sequenceEncoder: fakeEncoder(50), ...(engineVectors === undefined ? {} : { engineVectors }) }));
       await rebuilt.recordImpressions([{ item: toItemId('i100'), position: 0 }]);
       return (await eventsOnly.exportAll()).states[0]?.vector;
