@@ -24,7 +24,7 @@ import { evaluateMethods } from '../eval/evaluate.ts';
 import { loadModelInputs } from '../eval/load.ts';
 import { updateResultsDocument } from '../eval/report.ts';
 import { createSequenceMethod } from '../eval/sequence-method.ts';
-import { trainSequenceModel, type EpochRecord } from './train-sequence.ts';
+import { trainingPositions, trainSequenceModel, type EpochRecord } from './train-sequence.ts';
 
 const USAGE = `Usage: npm run train:sequence -- --models <dir> [options]
 
@@ -114,6 +114,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(`  checkpoint: epoch ${epoch} written to ${options.models} (${(bytes.byteLength / 1e6).toFixed(2)} MB of weights)`);
   };
   const history: EpochRecord[] = [];
+  // Written after every epoch, so a run stopped early still says what it did and what it kept.
+  const writeReport = (finished: boolean): Promise<void> => {
+    const report: TrainingReport = {
+      tool: 'vitrine train:sequence',
+      createdAt: new Date().toISOString(),
+      command: ['npm run train:sequence --', ...argv].join(' '),
+      backend: tf.getBackend(),
+      architecture,
+      parameters: parameterCount(architecture),
+      trainingSequences: split.trainingByUser.length,
+      positionsPerEpoch: trainingPositions(split.trainingByUser, architecture.maxLength),
+      bestEpoch: (best as { epoch: number } | null)?.epoch ?? null,
+      finished,
+      wallSeconds: (performance.now() - started) / 1000,
+      history,
+    };
+    return writeFile(join(resolve(options.models), REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+  };
   const trained = await trainSequenceModel(split.trainingByUser, {
     architecture,
     itemVectors: model.vectors,
@@ -134,28 +152,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         best = { epoch, score };
         await checkpoint(epoch, weights, history);
       }
+      await writeReport(epoch === options.epochs);
       return metrics;
     },
   });
   for (const tensor of trained.weights.values()) tensor.dispose();
   for (const tensor of initialWeights?.values() ?? []) tensor.dispose();
-
-  const kept = best as { epoch: number } | null;
-  const report: TrainingReport = {
-    tool: 'vitrine train:sequence',
-    createdAt: new Date().toISOString(),
-    command: ['npm run train:sequence --', ...argv].join(' '),
-    backend: tf.getBackend(),
-    architecture,
-    parameters: parameterCount(architecture),
-    trainingSequences: split.trainingByUser.length,
-    positionsPerEpoch: trained.positions,
-    bestEpoch: kept?.epoch ?? null,
-    wallSeconds: (performance.now() - started) / 1000,
-    history: trained.history,
-  };
-  await writeFile(join(resolve(options.models), REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
   await writeTrainingReports(options);
+  const report = JSON.parse(await readFile(join(resolve(options.models), REPORT_FILE), 'utf8')) as TrainingReport;
   log(`done in ${formatSeconds(report.wallSeconds)}; kept epoch ${report.bestEpoch}; report in ${join(options.models, 'sequence-report.json')}`);
   return 0;
 }
@@ -188,6 +192,8 @@ interface TrainingReport {
   readonly trainingSequences: number;
   readonly positionsPerEpoch: number;
   readonly bestEpoch: number | null;
+  /** False while training (or when it was stopped): the report is rewritten after every epoch. */
+  readonly finished: boolean;
   readonly wallSeconds: number;
   readonly history: readonly EpochRecord[];
 }
@@ -205,7 +211,7 @@ function renderTrainingMarkdown(report: TrainingReport, catalogId: string, weigh
     `- Architecture: ${a.blocks} causal self-attention blocks x ${a.heads} heads, ${a.dim}-d, feed-forward ${a.ffnDim}, the latest ${a.maxLength} items; item table tied to the output and started from the model's fused vectors; ${report.parameters.toLocaleString('en')} parameters.`,
     `- Download: ${(weightsBytes / 1e6).toFixed(2)} MB of weights (the item table as float16).`,
     `- Data: ${report.trainingSequences.toLocaleString('en')} training sequences, ${report.positionsPerEpoch.toLocaleString('en')} positions per epoch, each predicting the next item with full-softmax cross-entropy over all ${a.itemCount.toLocaleString('en')} items.`,
-    `- Wall time: ${formatSeconds(report.wallSeconds)} for ${report.history.length} epochs; kept: epoch ${report.bestEpoch ?? '-'} (${validated ? 'best validation NDCG@10' : 'the last: no validation part'}).`,
+    `- Wall time: ${formatSeconds(report.wallSeconds)} for ${report.history.length} epochs${report.finished ? '' : ' (stopped before the last epoch asked for)'}; kept: epoch ${report.bestEpoch ?? '-'} (${validated ? 'best validation NDCG@10' : 'the last: no validation part'}).`,
     '',
     `| epoch | training loss | ${validated ? 'validation HR@10 | validation NDCG@10 | ' : ''}seconds |`,
     `| --- | --- | ${validated ? '--- | --- | ' : ''}--- |`,

@@ -7,7 +7,7 @@ import { seededRandom } from '../core/test-support.ts';
 import { SEQUENCE_WEIGHTS } from '../core/sequence-spec.ts';
 import { initBackend } from '../engine/backend.ts';
 import { sequenceInterest } from '../engine/sequence-model.ts';
-import { planBatches, tiedSoftmaxCrossEntropy, trainSequenceModel } from './train-sequence.ts';
+import { planBatches, tiedSoftmaxCrossEntropy, trainingPositions, trainSequenceModel } from './train-sequence.ts';
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm', allowed: ['wasm'] });
@@ -48,6 +48,7 @@ describe('planBatches', () => {
       [3, 2, 3, 4, 5],
     ].sort());
     expect(batches.every((batch) => batch.sequences.length * batch.length <= 6)).toBe(true);
+    expect(trainingPositions([{ rows: [1, 2, 3, 4, 5] }, { rows: [6, 7, 8] }, { rows: [9] }, { rows: [1, 2, 3] }], 3)).toBe(3 + 2 + 0 + 2);
   });
 });
 

@@ -58,8 +58,16 @@ export interface EpochRecord {
 export interface TrainedSequenceModel {
   readonly weights: Map<string, tf.Tensor>;
   readonly history: readonly EpochRecord[];
-  /** Training positions per epoch. */
-  readonly positions: number;
+}
+
+/**
+ * Training positions per epoch: each sequence's latest maxLength + 1 items give maxLength
+ * (input, next item) pairs; a sequence of one item gives none.
+ * @param sequences the training sequences.
+ * @param maxLength the model's input length.
+ */
+export function trainingPositions(sequences: readonly Sequence[], maxLength: number): number {
+  return sequences.reduce((sum, sequence) => sum + Math.max(0, Math.min(sequence.rows.length, maxLength + 1) - 1), 0);
 }
 
 /** One step's sequences: `rows` is [batch, length + 1] (inputs are the first length, targets the last length). */
@@ -160,14 +168,13 @@ export async function trainSequenceModel(training: readonly Sequence[], options:
   const variables = [...weights.values()];
   const optimizer = tf.train.adam(options.learningRate);
   const history: EpochRecord[] = [];
-  let positions = 0;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
       const batches = planBatches(training, architecture.maxLength, options.batchPositions, random);
       if (batches.length === 0) throw new RecError('CONFIG_INVALID', 'no training sequence has two items, so there is nothing to learn from', { field: 'training' });
       let lossSum = 0;
-      positions = 0;
+      let positions = 0;
       for (const [step, batch] of batches.entries()) {
         const count = batch.sequences.length * batch.length;
         // Made outside minimize's scope: the custom gradients read them after the forward pass's tensors are freed.
@@ -196,7 +203,7 @@ export async function trainSequenceModel(training: readonly Sequence[], options:
   } finally {
     optimizer.dispose();
   }
-  return { weights, history, positions };
+  return { weights, history };
 }
 
 function stepLoss(weights: SequenceWeights, architecture: SequenceArchitecture, inputs: tf.Tensor2D, targets: tf.Tensor1D, dropout: number): tf.Scalar {
