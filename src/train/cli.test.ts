@@ -47,6 +47,13 @@ describe('npm run train:sequence', () => {
     expect(await train(['--models', model, '--render-report', '--no-docs'])).toBe(0); // re-renders from the JSON
     expect(await readFile(join(model, 'sequence-report.md'), 'utf8')).toMatch(/^## Sequence model training: [^]*\| 3 \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/m);
 
+    // Resumed: epoch 0 is the checkpoint it starts from, which a worse epoch does not replace.
+    expect(await train(['--models', model, ...small, '--epochs', '1', '--resume'])).toBe(0);
+    const resumed = JSON.parse(await readFile(join(model, 'sequence-report.json'), 'utf8')) as { resumedFrom?: { epoch: number }; bestEpoch: number };
+    expect(resumed.resumedFrom?.epoch).toBe(report.bestEpoch);
+    expect([0, 1]).toContain(resumed.bestEpoch);
+    expect(await readFile(join(model, 'sequence-report.md'), 'utf8')).toContain('Resumed from the checkpoint of `npm run train:sequence --');
+
     const out = join(root, 'report');
     expect(await evaluate(['--models', model, '--methods', 'popularity,sequence', '--out', out, '--no-docs'], fixtureDeps(root))).toBe(0);
     const evaluation = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as EvalReport;

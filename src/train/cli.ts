@@ -106,7 +106,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const initialWeights = options.resume && model.sequence !== null ? decodeSequenceWeights(model.sequence.spec, model.sequence.weights) : null;
   log(`${model.manifest.catalogId}: ${split.trainingByUser.length} training sequences (one per user), ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users`}${initialWeights === null ? '' : ', resumed from the folder\'s model'}`);
 
-  let best: { epoch: number; score: number } | null = null;
+  // A resumed run must beat the checkpoint it started from to replace it (epoch 0 is that checkpoint).
+  const startingScore = initialWeights !== null && validation !== null ? (await validate(initialWeights, architecture, validation))['validationNdcg10'] : undefined;
+  if (startingScore !== undefined) log(`resumed model: validation NDCG@10 ${startingScore.toFixed(4)}`);
+  let best: { epoch: number; score: number } | null = startingScore === undefined ? null : { epoch: 0, score: startingScore };
   const checkpoint = async (epoch: number, weights: SequenceWeights, history: readonly EpochRecord[]): Promise<void> => {
     const training = { command: ['npm run train:sequence --', ...argv].join(' '), epoch, history, protocol: split.protocol };
     const { spec, bytes } = await encodeSequenceModel(weights, architecture, 'sequence.bin', training, true);
@@ -126,6 +129,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       trainingSequences: split.trainingByUser.length,
       positionsPerEpoch: trainingPositions(split.trainingByUser, architecture.maxLength),
       bestEpoch: (best as { epoch: number } | null)?.epoch ?? null,
+      ...(model.sequence !== null && initialWeights !== null ? { resumedFrom: model.sequence.spec.training } : {}),
       finished,
       wallSeconds: (performance.now() - started) / 1000,
       history,
@@ -191,7 +195,10 @@ interface TrainingReport {
   readonly parameters: number;
   readonly trainingSequences: number;
   readonly positionsPerEpoch: number;
+  /** Epoch 0 is the checkpoint a --resume run started from. */
   readonly bestEpoch: number | null;
+  /** With --resume: the training record of the model it started from (its command and history). */
+  readonly resumedFrom?: Readonly<Record<string, unknown>>;
   /** False while training (or when it was stopped): the report is rewritten after every epoch. */
   readonly finished: boolean;
   readonly wallSeconds: number;
@@ -201,8 +208,16 @@ interface TrainingReport {
 /** The training section of docs/results.md (and sequence-report.md): every figure from the report. */
 function renderTrainingMarkdown(report: TrainingReport, catalogId: string, weightsBytes: number): string {
   const a = report.architecture;
+  const previous = report.resumedFrom;
+  const previousHistory = Array.isArray(previous?.['history']) ? (previous['history'] as EpochRecord[]) : [];
+  const stages = [
+    ...(previous === undefined
+      ? []
+      : [`Resumed from the checkpoint of \`${String(previous['command'])}\` (its epoch ${String(previous['epoch'])}, epoch 0 below), whose epochs were:`, '', ...epochTable(previousHistory), '', 'This run:', '']),
+    ...epochTable(report.history),
+  ];
   const validated = report.history.some((record) => record['validationHr10'] !== undefined);
-  const metric = (value: number | undefined): string => (value === undefined ? '' : value.toFixed(4));
+  const seconds = report.wallSeconds + previousHistory.reduce((sum, record) => sum + record.seconds, 0);
   return [
     `## Sequence model training: ${catalogId}`,
     '',
@@ -211,13 +226,22 @@ function renderTrainingMarkdown(report: TrainingReport, catalogId: string, weigh
     `- Architecture: ${a.blocks} causal self-attention blocks x ${a.heads} heads, ${a.dim}-d, feed-forward ${a.ffnDim}, the latest ${a.maxLength} items; item table tied to the output and started from the model's fused vectors; ${report.parameters.toLocaleString('en')} parameters.`,
     `- Download: ${(weightsBytes / 1e6).toFixed(2)} MB of weights (the item table as float16).`,
     `- Data: ${report.trainingSequences.toLocaleString('en')} training sequences, ${report.positionsPerEpoch.toLocaleString('en')} positions per epoch, each predicting the next item with full-softmax cross-entropy over all ${a.itemCount.toLocaleString('en')} items.`,
-    `- Wall time: ${formatSeconds(report.wallSeconds)} for ${report.history.length} epochs${report.finished ? '' : ' (stopped before the last epoch asked for)'}; kept: epoch ${report.bestEpoch ?? '-'} (${validated ? 'best validation NDCG@10' : 'the last: no validation part'}).`,
+    `- Wall time: ${formatSeconds(seconds)} for ${report.history.length + previousHistory.length} epochs${previous === undefined ? '' : ' (both runs)'}${report.finished ? '' : ' (stopped before the last epoch asked for)'}; kept: epoch ${report.bestEpoch ?? '-'}${previous === undefined ? '' : ' of this run'} (${validated ? 'best validation NDCG@10 on the first validation users' : 'the last: no validation part'}).`,
     '',
-    `| epoch | training loss | ${validated ? 'validation HR@10 | validation NDCG@10 | ' : ''}seconds |`,
-    `| --- | --- | ${validated ? '--- | --- | ' : ''}--- |`,
-    ...report.history.map((r) => `| ${r.epoch} | ${r.loss.toFixed(4)} | ${validated ? `${metric(r['validationHr10'])} | ${metric(r['validationNdcg10'])} | ` : ''}${r.seconds.toFixed(0)} |`),
+    ...stages,
     '',
   ].join('\n');
+}
+
+/** One row per epoch: loss, validation figures when measured, seconds. */
+function epochTable(history: readonly EpochRecord[]): string[] {
+  const validated = history.some((record) => record['validationHr10'] !== undefined);
+  const metric = (value: number | undefined): string => (value === undefined ? '' : value.toFixed(4));
+  return [
+    `| epoch | training loss | ${validated ? 'validation HR@10 | validation NDCG@10 | ' : ''}seconds |`,
+    `| --- | --- | ${validated ? '--- | --- | ' : ''}--- |`,
+    ...history.map((r) => `| ${r.epoch} | ${r.loss.toFixed(4)} | ${validated ? `${metric(r['validationHr10'])} | ${metric(r['validationNdcg10'])} | ` : ''}${r.seconds.toFixed(0)} |`),
+  ];
 }
 
 function limitCases(split: EvalSplit, limit: number): EvalSplit {
