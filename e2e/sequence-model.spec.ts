@@ -148,8 +148,10 @@ for (const backend of ['webgpu', 'wasm'] as const) {
   });
 }
 
-test('clicking products re-ranks the grid with the sequence model', async ({ storefront }) => {
-  await storefront.open(`?models=${MODEL}&backend=wasm`);
+test('clicking products re-ranks the grid with the sequence model, on the backend calibration chose', async ({ storefront }) => {
+  // No ?backend=: the engine over the trained table and its bias goes through the calibration.
+  await storefront.open(`?models=${MODEL}`);
+  await expect(storefront.grid).toHaveAttribute('data-backend-reason', /fastest here/);
   const indicator = storefront.page.getByTestId('backend-indicator');
   await expect(indicator).toHaveAttribute('data-interest-model', 'decay');
   const before = await storefront.topIds();
