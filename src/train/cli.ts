@@ -226,7 +226,7 @@ function renderTrainingMarkdown(report: TrainingReport, catalogId: string, weigh
     `- Architecture: ${a.blocks} causal self-attention blocks x ${a.heads} heads, ${a.dim}-d, feed-forward ${a.ffnDim}, the latest ${a.maxLength} items; item table tied to the output and started from the model's fused vectors; ${report.parameters.toLocaleString('en')} parameters.`,
     `- Download: ${(weightsBytes / 1e6).toFixed(2)} MB of weights (the item table as float16).`,
     `- Data: ${report.trainingSequences.toLocaleString('en')} training sequences, ${report.positionsPerEpoch.toLocaleString('en')} positions per epoch, each predicting the next item with full-softmax cross-entropy over all ${a.itemCount.toLocaleString('en')} items.`,
-    `- Wall time: ${formatSeconds(seconds)} for ${report.history.length + previousHistory.length} epochs${previous === undefined ? '' : ' (both runs)'}${report.finished ? '' : ' (stopped before the last epoch asked for)'}; kept: epoch ${report.bestEpoch ?? '-'}${previous === undefined ? '' : ' of this run'} (${validated ? 'best validation NDCG@10 on the first validation users' : 'the last: no validation part'}).`,
+    `- Wall time: ${formatSeconds(seconds)} for ${report.history.length + previousHistory.length} epochs${previous === undefined ? '' : ' (both runs)'}${report.finished === false ? ' (stopped before the last epoch asked for)' : ''}; kept: epoch ${report.bestEpoch ?? '-'}${previous === undefined ? '' : ' of this run'} (${validated ? 'best validation NDCG@10 on the first validation users' : 'the last: no validation part'}).`,
     '',
     ...stages,
     '',
