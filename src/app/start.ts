@@ -119,7 +119,7 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
           wasmPaths: { ...WASM_PATHS },
           onBackendSkip: (backend, reason) => skipped.set(backend, reason),
         },
-        { device, ...calibrationStore() },
+        { device, ...calibrationStore(), ...(model.sequence === null ? {} : { sequence: model.sequence }) },
       );
       return engine;
     }),

@@ -1,11 +1,14 @@
 // Choosing the backend by measurement: the ranking check (compareRankings), the verdict and its
 // reason, the cache between visits, and an explicit backend skipping the measurement. Runs on the
 // backends Node has (cpu, wasm); the browser's webgpu/webgl go through the same code in e2e.
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InterestEngine } from '../core/ports.ts';
 import { normalise } from '../core/rank.ts';
 import { seededRandom } from '../core/random.ts';
+import { initBackend, onBackend } from './backend.ts';
 import { compareRankings, createCalibratedInterestEngine, type CalibrationStore } from './calibrate.ts';
+import { encodeSequenceModel, initialSequenceWeights } from './sequence-model.ts';
 
 const COUNT = 60;
 const DIM = 8;
@@ -74,6 +77,27 @@ describe('createCalibratedInterestEngine', () => {
     const chosen = await createCalibratedInterestEngine({ ...options, backend: null }, { store, device: 'node', trials: 1 });
     engines.push(chosen.engine);
     expect(chosen.choice.reason).toMatch(/^fastest here/);
+  });
+
+  it('with a sequence model, times its encoding too and caches the verdict per sequence architecture', async () => {
+    await initBackend({ preferred: 'cpu', allowed: ['cpu'] });
+    const architecture = { itemCount: COUNT, dim: DIM, maxLength: 5, blocks: 1, heads: 2, ffnDim: DIM };
+    const sequence = await onBackend('cpu', async () => {
+      const weights = initialSequenceWeights(architecture, vectors, 4);
+      const { spec, bytes } = await encodeSequenceModel(weights, architecture, 'sequence.bin', {}, false);
+      for (const tensor of weights.values()) tensor.dispose();
+      return { spec, weights: bytes };
+    });
+    const store = memoryStore();
+    const tensors = tf.memory().numTensors;
+    const chosen = await createCalibratedInterestEngine({ ...options, backend: null }, { store, device: 'node', trials: 1, sequence });
+    engines.push(chosen.engine);
+    expect(chosen.choice.reason).toMatch(/^fastest here: .* per interaction \(with the sequence model\)$/);
+    expect([...store.entries.keys()]).toEqual([`vitrine.backend.v1:node|${COUNT}x${DIM}|float32|sequence 1x2x${DIM}x5`]);
+    // The encoders used for timing are gone; only the chosen engine's tensors remain.
+    chosen.engine.dispose();
+    engines.pop();
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 
   it('an explicit backend wins without measuring', async () => {

@@ -4,16 +4,20 @@
  * small catalogue the fixed cost of a GPU round trip exceeds the whole CPU computation
  * (docs/benchmarks.md). So, at start-up, each backend that initialises runs a few real interactions
  * (an interest update + scoring + top-k) on the model itself; a backend counts only if its ranking
- * agrees with core's reference math, and the fastest one that agrees wins. The verdict is cached
+ * agrees with core's reference math, and the fastest one that agrees wins. With a sequence model
+ * every interaction also encodes the shopper's latest items and ranks by that, so each trial does
+ * too (a full-length history): on a software WebGPU adapter the encoder alone costs ~30x wasm's. The verdict is cached
  * (e.g. in localStorage) under a key naming the device and the model's shape, so later visits skip
  * the measurement; an explicit backend (the `?backend=` parameter) skips it too.
  */
 import { RecError } from '../core/errors.ts';
-import { BACKEND_NAMES, type BackendName, type InterestEngine } from '../core/ports.ts';
+import type { LoadedSequenceModel } from '../core/model.ts';
+import { BACKEND_NAMES, type BackendName, type InterestEngine, type SequenceEncoder } from '../core/ports.ts';
 import { normalise, scoreAll, topK, updateInterest, type RankedRows } from '../core/rank.ts';
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { seededRandom } from '../core/random.ts';
 import { createInterestEngine, type InterestEngineOptions } from './interest-engine.ts';
+import { createSequenceEncoder } from './sequence-encoder.ts';
 
 /** Where verdicts are kept between visits (localStorage fits); failures to read or write are ignored. */
 export interface CalibrationStore {
@@ -29,6 +33,12 @@ export interface CalibrationOptions {
   readonly device: string;
   /** Timed interactions per backend, after one untimed warm-up (default 5). */
   readonly trials?: number;
+  /**
+   * The model's sequence model, when it has one: each trial also encodes a full history with it on
+   * the candidate backend, and the verdict is cached per architecture (the time depends on the
+   * shape, not the values).
+   */
+  readonly sequence?: LoadedSequenceModel;
 }
 
 /** The chosen backend and why, in words for the storefront's backend indicator. */
@@ -86,7 +96,9 @@ export async function createCalibratedInterestEngine(options: InterestEngineOpti
     const reason = engine.backend === options.backend ? `asked for ${options.backend}` : `asked for ${options.backend}, which does not work here`;
     return explained(engine, { backend: engine.backend, reason });
   }
-  const key = `${CACHE_PREFIX}${calibration.device}|${options.vectors.length / options.dim}x${options.dim}|${options.itemDtype ?? 'float32'}`;
+  const sequence = calibration.sequence?.spec.architecture;
+  const sequenceKey = sequence === undefined ? '' : `|sequence ${sequence.blocks}x${sequence.heads}x${sequence.ffnDim}x${sequence.maxLength}`;
+  const key = `${CACHE_PREFIX}${calibration.device}|${options.vectors.length / options.dim}x${options.dim}|${options.itemDtype ?? 'float32'}${sequenceKey}`;
   const cached = readCache(calibration.store, key);
   if (cached !== null) {
     const engine = await createInterestEngine({ ...options, backend: cached.backend }).catch(() => null);
@@ -94,7 +106,7 @@ export async function createCalibratedInterestEngine(options: InterestEngineOpti
     engine?.dispose();
   }
 
-  const probe = calibrationProbe(options);
+  const probe = calibrationProbe(options, sequence?.maxLength ?? 0);
   const timings: { backend: BackendName; ms: number }[] = [];
   const rejected: string[] = [];
   let best: { engine: InterestEngine; ms: number } | null = null;
@@ -104,7 +116,19 @@ export async function createCalibratedInterestEngine(options: InterestEngineOpti
       return null;
     });
     if (engine === null) continue;
-    const measured = await measure(engine, probe, calibration.trials ?? DEFAULT_TRIALS).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    const sequenceModel = calibration.sequence;
+    const encoder =
+      sequenceModel === undefined
+        ? null
+        : await createSequenceEncoder({ model: sequenceModel, backend: () => engine.backend }).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    if (typeof encoder === 'string') {
+      rejected.push(`${backend}: the sequence model failed (${encoder})`);
+      engine.dispose();
+      continue;
+    }
+    const measured = await measure(engine, encoder, probe, calibration.trials ?? DEFAULT_TRIALS)
+      .catch((error: unknown) => (error instanceof Error ? error.message : String(error)))
+      .finally(() => encoder?.dispose());
     if (typeof measured === 'string' || !measured.agree) {
       rejected.push(`${backend}: ${typeof measured === 'string' ? measured : 'its ranking disagreed with the reference'}`);
       engine.dispose();
@@ -122,7 +146,7 @@ export async function createCalibratedInterestEngine(options: InterestEngineOpti
   const reason = `fastest here: ${timings
     .sort((a, b) => a.ms - b.ms)
     .map(({ backend, ms }) => `${backend} ${ms.toFixed(2)} ms`)
-    .join(', ')} per interaction`;
+    .join(', ')} per interaction${sequence === undefined ? '' : ' (with the sequence model)'}`;
   const choice = { backend: best.engine.backend, reason };
   writeCache(calibration.store, key, choice);
   return explained(best.engine, choice);
@@ -139,10 +163,12 @@ interface Probe {
   readonly row: number;
   readonly decay: number;
   readonly expected: RankedRows;
+  /** A full-length history for the sequence model (seeded rows of the catalogue). */
+  readonly history: readonly number[];
 }
 
 /** A fixed, seeded interaction on the model's own items, and what core's reference math makes of it. */
-function calibrationProbe(options: InterestEngineOptions): Probe {
+function calibrationProbe(options: InterestEngineOptions, maxLength: number): Probe {
   const count = options.vectors.length / options.dim;
   const random = seededRandom(count * 31 + options.dim);
   const start = normalise(Float32Array.from({ length: options.dim }, () => random() - 0.5));
@@ -150,11 +176,16 @@ function calibrationProbe(options: InterestEngineOptions): Probe {
   const decay = 0.5;
   const interest = updateInterest(start, decay, [{ kind: 'row', row, weight: 1 }], options.vectors, options.dim);
   const scores = scoreAll(options.vectors, options.dim, interest, options.popularity, options.priorWeight ?? DEFAULT_PRIOR_WEIGHT);
-  return { start, row, decay, expected: topK(scores, CALIBRATION_K, new Set()) };
+  const history = Array.from({ length: maxLength }, () => Math.floor(random() * count));
+  return { start, row, decay, expected: topK(scores, CALIBRATION_K, new Set()), history };
 }
 
-/** Median time of `trials` probe interactions after a warm-up, and whether the ranking agreed. */
-async function measure(engine: InterestEngine, probe: Probe, trials: number): Promise<{ ms: number; agree: boolean }> {
+/**
+ * Median time of `trials` probe interactions after a warm-up, and whether the decay rule's ranking
+ * agreed with the reference (the sequence model's is timed as the recommender runs it, not checked
+ * here: e2e compares it with Node's).
+ */
+async function measure(engine: InterestEngine, encoder: SequenceEncoder | null, probe: Probe, trials: number): Promise<{ ms: number; agree: boolean }> {
   const times: number[] = [];
   let agree = true;
   for (let trial = 0; trial <= trials; trial++) {
@@ -162,6 +193,10 @@ async function measure(engine: InterestEngine, probe: Probe, trials: number): Pr
     const started = performance.now();
     await engine.update(probe.decay, [{ kind: 'row', row: probe.row, weight: 1 }]);
     const ranked = await engine.topK(CALIBRATION_K, new Set());
+    if (encoder !== null) {
+      engine.setInterest(await encoder.interest(probe.history));
+      await engine.topK(CALIBRATION_K, new Set());
+    }
     if (trial > 0) times.push(performance.now() - started);
     agree &&= compareRankings(ranked, probe.expected).agree;
   }
