@@ -9,6 +9,7 @@
  * (more skipped lines than --max-invalid, --strict at the first bad line, a --dim that does not
  * fit); 3 int8 was asked for and its measured recall is below --min-recall.
  */
+import { integerOption, numberOption, oneOfOption, UsageError } from './cli-args.ts';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -120,7 +121,6 @@ Run
 Exit codes: 0 built, 1 failed, 2 bad usage or bad input, 3 int8 recall below --min-recall.`;
 
 /** Thrown for bad command-line usage; printed with the usage hint. */
-class UsageError extends Error {}
 
 /** What main() can be given instead of the real encoder and streams (tests). */
 export type CliDeps = Partial<BuildDeps>;
@@ -215,14 +215,14 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
     ...(Object.fromEntries(optionalColumns.map((key) => [key, column(values[`event-${key}`], DEFAULT_EVENT_COLUMNS[key])])) as Pick<EventColumns, (typeof optionalColumns)[number]>),
   };
 
-  const dim = integer('--dim', values.dim, 128, 2, TEXT_DIM);
+  const dim = integerOption('--dim', values.dim, 128, 2, TEXT_DIM);
   if (dim % 2 !== 0) throw new UsageError(`--dim must be even (a fused vector is half text, half behaviour), found ${dim}`);
-  const dtype = oneOf('--dtype', values.dtype ?? 'auto', DTYPE_CHOICES);
-  const sequence = values.sequence === undefined ? null : oneOf('--sequence', values.sequence, SEQUENCE_GROUPINGS);
-  const window = values.window === undefined ? null : values.window === 'all' ? Number.POSITIVE_INFINITY : integer('--window', values.window, 1, 1, 1000);
+  const dtype = oneOfOption('--dtype', values.dtype ?? 'auto', DTYPE_CHOICES);
+  const sequence = values.sequence === undefined ? null : oneOfOption('--sequence', values.sequence, SEQUENCE_GROUPINGS);
+  const window = values.window === undefined ? null : values.window === 'all' ? Number.POSITIVE_INFINITY : integerOption('--window', values.window, 1, 1, 1000);
   const maxInvalid = values['max-invalid'] === undefined ? 0.01 : parseFraction(values['max-invalid']);
   if (maxInvalid === null) throw new UsageError(`--max-invalid must be a share such as 1% or 0.01, found "${values['max-invalid']}"`);
-  const workers = integer('--workers', values.workers, defaultWorkers(), 1, 64);
+  const workers = integerOption('--workers', values.workers, defaultWorkers(), 1, 64);
   const options: BuildOptions = {
     catalog: values.catalog,
     events: values.events ?? null,
@@ -230,25 +230,25 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
     catalogId: values['catalog-id'] ?? basename(resolve(values.out)),
     fields,
     template: parseTextTemplate(values['text-template'] ?? DEFAULT_TEXT_TEMPLATE),
-    textCase: oneOf('--text-case', values['text-case'] ?? 'auto', TEXT_CASES) as TextCase,
+    textCase: oneOfOption('--text-case', values['text-case'] ?? 'auto', TEXT_CASES) as TextCase,
     eventColumns,
     eventWeights: values['event-weights'] === undefined ? DEFAULT_EVENT_WEIGHTS : parseWeights(values['event-weights']),
     sequence: sequence as SequenceGrouping | null,
     window,
-    holdoutLast: integer('--holdout-last', values['holdout-last'], 0, 0, 1000),
+    holdoutLast: integerOption('--holdout-last', values['holdout-last'], 0, 0, 1000),
     trainBefore: values['train-before'] === undefined ? null : date('--train-before', values['train-before']),
     dim,
-    behaviourWeight: values['behaviour-weight'] === undefined ? null : number('--behaviour-weight', values['behaviour-weight'], 0, 1),
+    behaviourWeight: numberOption('--behaviour-weight', values['behaviour-weight'], null, 0, 1),
     dtype: dtype as DtypeChoice,
-    minRecall: values['min-recall'] === undefined ? 0.99 : number('--min-recall', values['min-recall'], 0, 1),
-    recallSample: integer('--recall-sample', values['recall-sample'], 2000, 1, 1_000_000),
-    halfLifeDays: values['half-life-days'] === undefined ? 30 : number('--half-life-days', values['half-life-days'], 1e-6, 1e6),
+    minRecall: numberOption('--min-recall', values['min-recall'], 0.99, 0, 1),
+    recallSample: integerOption('--recall-sample', values['recall-sample'], 2000, 1, 1_000_000),
+    halfLifeDays: numberOption('--half-life-days', values['half-life-days'], 30, 1e-6, 1e6),
     maxInvalid,
     strict: values.strict === true,
     workers,
     // With a pool, two chunks per worker per batch keep every worker busy while the cache is written.
-    batchSize: integer('--batch-size', values['batch-size'], workers === 1 ? DEFAULT_BATCH_SIZE : DEFAULT_BATCH_SIZE * 2 * workers, 1, 4096),
-    seed: integer('--seed', values.seed, 1, 0, 2 ** 31 - 1),
+    batchSize: integerOption('--batch-size', values['batch-size'], workers === 1 ? DEFAULT_BATCH_SIZE : DEFAULT_BATCH_SIZE * 2 * workers, 1, 4096),
+    seed: integerOption('--seed', values.seed, 1, 0, 2 ** 31 - 1),
     cache: values['no-cache'] !== true,
     quiet: values.quiet === true,
     preset,
@@ -345,28 +345,10 @@ function parseWeights(text: string): Map<string, number> {
   return weights;
 }
 
-function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) throw new UsageError(`${name} must be an integer in [${min}, ${max}], found "${text}"`);
-  return value;
-}
-
 function date(name: string, text: string): number {
   const value = parseTimestamp(text);
   if (value === null) throw new UsageError(`${name} must be an ISO 8601 date or date-time (UTC when no zone), found "${text}"`);
   return value;
-}
-
-function number(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) throw new UsageError(`${name} must be a number in [${min}, ${max}], found "${text}"`);
-  return value;
-}
-
-function oneOf<T extends string>(name: string, text: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`${name} must be one of ${choices.join(', ')}, found "${text}"`);
-  return text as T;
 }
 
 /** Preset arguments as option-value pairs, one pair a line. */

@@ -5,6 +5,7 @@
  * report.json, report.md and hit-rate.svg to `--out` (default .cache/eval/<model>/), plus the
  * model's section of docs/results.md after a full run on the test split.
  */
+import { integerOption, numberOption, oneOfOption, UsageError } from '../build/cli-args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,7 +70,6 @@ next-basket split when built with --train-before <date>; a model built from ever
 
 Exit codes: 0 done, 1 failed or the sanity check failed, 2 bad usage.`;
 
-class UsageError extends Error {}
 
 interface EvalOptions {
   readonly models: string;
@@ -304,35 +304,24 @@ function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {
   }
   if (values.help === true) return 'help';
   if (values.models === undefined) throw new UsageError('--models <dir> is required');
-  const methods = (values.methods ?? METHODS.join(',')).split(',').map((name) => oneOf('--methods', name.trim(), METHODS));
+  const methods = (values.methods ?? METHODS.join(',')).split(',').map((name) => oneOfOption('--methods', name.trim(), METHODS));
   return {
     models: values.models,
-    split: oneOf('--split', values.split ?? 'test', ['test', 'validation'] as const),
+    split: oneOfOption('--split', values.split ?? 'test', ['test', 'validation'] as const),
     methods,
-    backend: oneOf('--backend', values.backend ?? 'wasm', BACKENDS),
-    replay: oneOf('--replay', values.replay ?? 'engine', REPLAY_PATHS),
-    spacingMinutes: number('--spacing-minutes', values['spacing-minutes'], DEFAULT_SPACING_MINUTES, 0),
-    halfLifeMinutes: number('--half-life-minutes', values['half-life-minutes'], DEFAULT_HALF_LIFE_MS / 60_000, 1e-9),
-    priorWeight: number('--prior-weight', values['prior-weight'], DEFAULT_PRIOR_WEIGHT, 0),
-    limit: values.limit === undefined ? null : number('--limit', values.limit, 0, 1),
+    backend: oneOfOption('--backend', values.backend ?? 'wasm', BACKENDS),
+    replay: oneOfOption('--replay', values.replay ?? 'engine', REPLAY_PATHS),
+    spacingMinutes: numberOption('--spacing-minutes', values['spacing-minutes'], DEFAULT_SPACING_MINUTES, 0, Number.POSITIVE_INFINITY),
+    halfLifeMinutes: numberOption('--half-life-minutes', values['half-life-minutes'], DEFAULT_HALF_LIFE_MS / 60_000, 1e-9, Number.POSITIVE_INFINITY),
+    priorWeight: numberOption('--prior-weight', values['prior-weight'], DEFAULT_PRIOR_WEIGHT, 0, Number.POSITIVE_INFINITY),
+    limit: integerOption('--limit', values.limit, null, 1, Number.POSITIVE_INFINITY),
     out: values.out ?? null,
     docs: values['no-docs'] !== true,
-    lambdas: values.lambdas === undefined ? [] : values.lambdas.split(',').map((text) => number('--lambdas', text, 0, 0)),
+    lambdas: values.lambdas === undefined ? [] : values.lambdas.split(',').map((text) => numberOption('--lambdas', text, 0, 0, 1)),
     allowMissingItems: values['allow-missing-items'] === true,
   };
 }
 
-function oneOf<T extends string>(name: string, text: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`${name} must be one of ${choices.join(', ')}, found "${text}"`);
-  return text as T;
-}
-
-function number(name: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min) throw new UsageError(`${name} must be a number >= ${min}, found "${text}"`);
-  return value;
-}
 
 function log(line: string): void {
   console.error(`eval: ${line}`);

@@ -7,6 +7,7 @@
  * have no validation part) is the checkpoint kept in the folder. `sequence-report.json` records the
  * command, sizes, timings and the per-epoch history.
  */
+import { integerOption, numberOption, UsageError } from '../build/cli-args.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,8 +64,6 @@ export interface TrainCliOptions {
   readonly docs: boolean;
   readonly renderReport: boolean;
 }
-
-class UsageError extends Error {}
 
 /**
  * @param argv the arguments after the script name.
@@ -298,26 +297,19 @@ function parseCommandLine(argv: readonly string[]): TrainCliOptions | 'help' {
   }
   if (values.help === true) return 'help';
   if (values.models === undefined) throw new UsageError('--models <dir> is required');
-  const number = (flag: string, text: string | undefined, fallback: number, check: (v: number) => boolean, expected: string): number => {
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || !check(value)) throw new UsageError(`${flag} must be ${expected}, found "${text}"`);
-    return value;
-  };
-  const whole = (min: number) => (v: number) => Number.isInteger(v) && v >= min;
   return {
     models: values.models,
-    epochs: number('--epochs', values.epochs, 10, whole(1), 'a whole number ≥ 1'),
-    blocks: number('--blocks', values.blocks, 2, whole(1), 'a whole number ≥ 1'),
-    heads: number('--heads', values.heads, 2, whole(1), 'a whole number ≥ 1'),
-    maxLength: number('--max-length', values['max-length'], 50, whole(1), 'a whole number ≥ 1'),
-    learningRate: number('--learning-rate', values['learning-rate'], 0.001, (v) => v > 0 && v < 1, 'a number in (0, 1)'),
-    dropout: number('--dropout', values.dropout, 0.5, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
-    batchPositions: number('--batch-positions', values['batch-positions'], 1024, whole(1), 'a whole number ≥ 1'),
-    validationLimit: number('--validation-limit', values['validation-limit'], 3000, whole(0), 'a whole number ≥ 0'),
+    epochs: integerOption('--epochs', values.epochs, 10, 1, 10_000),
+    blocks: integerOption('--blocks', values.blocks, 2, 1, 16),
+    heads: integerOption('--heads', values.heads, 2, 1, 64),
+    maxLength: integerOption('--max-length', values['max-length'], 50, 1, 1000),
+    learningRate: numberOption('--learning-rate', values['learning-rate'], 0.001, 1e-9, 0.5),
+    dropout: numberOption('--dropout', values.dropout, 0.5, 0, 0.95),
+    batchPositions: integerOption('--batch-positions', values['batch-positions'], 1024, 1, 1_000_000),
+    validationLimit: integerOption('--validation-limit', values['validation-limit'], 3000, 0, Number.POSITIVE_INFINITY),
     resume: values.resume === true,
     allowMissingItems: values['allow-missing-items'] === true,
-    seed: number('--seed', values.seed, 1, whole(0), 'a whole number ≥ 0'),
+    seed: integerOption('--seed', values.seed, 1, 0, 2 ** 31 - 1),
     docs: values['no-docs'] !== true,
     renderReport: values['render-report'] === true,
   };

@@ -1,0 +1,51 @@
+/**
+ * Option values of the Node command lines (npm run build:models, eval, train:sequence): one usage
+ * error type, which each CLI turns into exit code 2 with its usage hint, and the readers that name
+ * the option, what it must be and what was found.
+ */
+
+/** A bad command line: the message names the option and the value. */
+export class UsageError extends Error {}
+
+const range = (kind: string, min: number, max: number): string => (max === Number.POSITIVE_INFINITY ? `${kind} ≥ ${min}` : `${kind} in [${min}, ${max}]`);
+
+/**
+ * @param name the option, e.g. "--dim".
+ * @param text its value, or undefined when not given.
+ * @param fallback returned when not given.
+ * @param min smallest allowed.
+ * @param max largest allowed (Infinity: no bound).
+ * @throws UsageError when it is not a whole number in range.
+ */
+export function integerOption<F>(name: string, text: string | undefined, fallback: F, min: number, max: number): number | F {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) throw new UsageError(`${name} must be ${range('an integer', min, max)}, found "${text}"`);
+  return value;
+}
+
+/**
+ * @param name the option.
+ * @param text its value, or undefined when not given.
+ * @param fallback returned when not given.
+ * @param min smallest allowed.
+ * @param max largest allowed (Infinity: no bound).
+ * @throws UsageError when it is not a finite number in range.
+ */
+export function numberOption<F>(name: string, text: string | undefined, fallback: F, min: number, max: number): number | F {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) throw new UsageError(`${name} must be ${range('a number', min, max)}, found "${text}"`);
+  return value;
+}
+
+/**
+ * @param name the option.
+ * @param text its value.
+ * @param choices the allowed values.
+ * @throws UsageError naming the choices when it is none of them.
+ */
+export function oneOfOption<T extends string>(name: string, text: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`${name} must be one of ${choices.join(', ')}, found "${text}"`);
+  return text as T;
+}
