@@ -57,7 +57,7 @@ async function scorerFor(weights: SequenceWeights, architecture: SequenceArchite
  * The interest vector of every case (B x dim, in case order); a case with no history gets zeros,
  * which leaves the ranking to the item bias.
  */
-export async function encodeHistories(weights: SequenceWeights, architecture: SequenceArchitecture, cases: readonly EvalCase[]): Promise<Float32Array> {
+async function encodeHistories(weights: SequenceWeights, architecture: SequenceArchitecture, cases: readonly EvalCase[]): Promise<Float32Array> {
   const { dim, maxLength } = architecture;
   const interests = new Float32Array(cases.length * dim);
   const byLength = new Map<number, number[]>();

@@ -61,13 +61,23 @@ export interface TrainedSequenceModel {
 }
 
 /**
- * Training positions per epoch: each sequence's latest maxLength + 1 items give maxLength
- * (input, next item) pairs; a sequence of one item gives none.
+ * What one sequence trains on: its latest maxLength + 1 items (the browser reads only the latest
+ * maxLength), giving one (input, next item) pair per position; null when it has fewer than two items.
+ * @param sequence a training sequence.
+ * @param maxLength the model's input length.
+ */
+function trainingWindow(sequence: Sequence, maxLength: number): readonly number[] | null {
+  const window = sequence.rows.slice(-(maxLength + 1));
+  return window.length < 2 ? null : window;
+}
+
+/**
+ * Training positions per epoch: one per (input, next item) pair of every sequence's window.
  * @param sequences the training sequences.
  * @param maxLength the model's input length.
  */
 export function trainingPositions(sequences: readonly Sequence[], maxLength: number): number {
-  return sequences.reduce((sum, sequence) => sum + Math.max(0, Math.min(sequence.rows.length, maxLength + 1) - 1), 0);
+  return sequences.reduce((sum, sequence) => sum + Math.max(0, (trainingWindow(sequence, maxLength)?.length ?? 1) - 1), 0);
 }
 
 /** One step's sequences: `rows` is [batch, length + 1] (inputs are the first length, targets the last length). */
@@ -77,8 +87,7 @@ interface Batch {
 }
 
 /**
- * Batches of equal-length windows, shuffled: every sequence's last maxLength + 1 items (its earlier
- * items are dropped, as the browser reads only the latest maxLength).
+ * Batches of equal-length training windows (`trainingWindow`), shuffled.
  * @param sequences the training sequences.
  * @param maxLength the model's input length.
  * @param batchPositions about how many positions per batch.
@@ -87,8 +96,8 @@ interface Batch {
 export function planBatches(sequences: readonly Sequence[], maxLength: number, batchPositions: number, random: () => number): Batch[] {
   const byLength = new Map<number, (readonly number[])[]>();
   for (const sequence of sequences) {
-    const window = sequence.rows.slice(-(maxLength + 1));
-    if (window.length < 2) continue;
+    const window = trainingWindow(sequence, maxLength);
+    if (window === null) continue;
     const length = window.length - 1;
     byLength.set(length, [...(byLength.get(length) ?? []), window]);
   }
