@@ -4,8 +4,23 @@
  * the option, what it must be and what was found.
  */
 
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+
 /** A bad command line: the message names the option and the value. */
 export class UsageError extends Error {}
+
+/**
+ * Node's strict parser (no positionals), its errors turned into UsageError.
+ * @param args the arguments after the script name.
+ * @param options the CLI's option table (declared `as const`, so the values are typed).
+ */
+export function parseOptions<T extends ParseArgsOptionsConfig>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 const range = (kind: string, min: number, max: number): string => (max === Number.POSITIVE_INFINITY ? `${kind} ≥ ${min}` : `${kind} in [${min}, ${max}]`);
 

@@ -9,11 +9,10 @@
  * (more skipped lines than --max-invalid, --strict at the first bad line, a --dim that does not
  * fit); 3 int8 was asked for and its measured recall is below --min-recall.
  */
-import { integerOption, numberOption, oneOfOption, UsageError } from './cli-args.ts';
+import { integerOption, numberOption, oneOfOption, parseOptions, UsageError } from './cli-args.ts';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { isRecError, toRecError } from '../core/errors.ts';
 import { VECTOR_DTYPES } from '../core/vectors.ts';
 import type { SentenceEncoder } from '../engine/text-encoder.ts';
@@ -185,12 +184,7 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
     if (PRESETS[preset] === undefined) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}, found "${preset}"`);
   }
   const args = [...(preset === null ? [] : (PRESETS[preset] ?? [])), ...argv];
-  let values;
-  try {
-    ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: OPTIONS }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(args, OPTIONS);
   if (values.help === true) return 'help';
   if (values.demo === true) return values.force === true ? 'demo-force' : 'demo';
   if (values.catalog === undefined) throw new UsageError('--catalog <items.jsonl|items.csv> is required');

@@ -5,11 +5,10 @@
  * report.json, report.md and hit-rate.svg to `--out` (default .cache/eval/<model>/), plus the
  * model's section of docs/results.md after a full run on the test split.
  */
-import { integerOption, numberOption, oneOfOption, UsageError } from '../build/cli-args.ts';
+import { integerOption, numberOption, oneOfOption, parseOptions, UsageError } from '../build/cli-args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { toRecError } from '../core/errors.ts';
 import type { LoadedSequenceModel } from '../core/model.ts';
@@ -275,33 +274,26 @@ async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: 
   }
 }
 
+/** The command line's options (values typed through `as const`). */
+const OPTIONS = {
+  models: { type: 'string' },
+  split: { type: 'string' },
+  methods: { type: 'string' },
+  backend: { type: 'string' },
+  replay: { type: 'string' },
+  'spacing-minutes': { type: 'string' },
+  'half-life-minutes': { type: 'string' },
+  'prior-weight': { type: 'string' },
+  limit: { type: 'string' },
+  out: { type: 'string' },
+  'no-docs': { type: 'boolean' },
+  lambdas: { type: 'string' },
+  'allow-missing-items': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        models: { type: 'string' },
-        split: { type: 'string' },
-        methods: { type: 'string' },
-        backend: { type: 'string' },
-        replay: { type: 'string' },
-        'spacing-minutes': { type: 'string' },
-        'half-life-minutes': { type: 'string' },
-        'prior-weight': { type: 'string' },
-        limit: { type: 'string' },
-        out: { type: 'string' },
-        'no-docs': { type: 'boolean' },
-        lambdas: { type: 'string' },
-        'allow-missing-items': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(argv, OPTIONS);
   if (values.help === true) return 'help';
   if (values.models === undefined) throw new UsageError('--models <dir> is required');
   const methods = (values.methods ?? METHODS.join(',')).split(',').map((name) => oneOfOption('--methods', name.trim(), METHODS));

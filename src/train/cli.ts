@@ -7,11 +7,10 @@
  * have no validation part) is the checkpoint kept in the folder. `sequence-report.json` records the
  * command, sizes, timings and the per-epoch history.
  */
-import { integerOption, numberOption, UsageError } from '../build/cli-args.ts';
+import { integerOption, numberOption, parseOptions, UsageError } from '../build/cli-args.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { RecError, toRecError } from '../core/errors.ts';
 import type { SequenceArchitecture } from '../core/sequence-spec.ts';
@@ -267,34 +266,27 @@ function log(message: string): void {
   console.log(message);
 }
 
+/** The command line's options (values typed through `as const`). */
+const OPTIONS = {
+  models: { type: 'string' },
+  epochs: { type: 'string' },
+  blocks: { type: 'string' },
+  heads: { type: 'string' },
+  'max-length': { type: 'string' },
+  'learning-rate': { type: 'string' },
+  dropout: { type: 'string' },
+  'batch-positions': { type: 'string' },
+  'validation-limit': { type: 'string' },
+  resume: { type: 'boolean' },
+  'allow-missing-items': { type: 'boolean' },
+  seed: { type: 'string' },
+  'no-docs': { type: 'boolean' },
+  'render-report': { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
 function parseCommandLine(argv: readonly string[]): TrainCliOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        models: { type: 'string' },
-        epochs: { type: 'string' },
-        blocks: { type: 'string' },
-        heads: { type: 'string' },
-        'max-length': { type: 'string' },
-        'learning-rate': { type: 'string' },
-        dropout: { type: 'string' },
-        'batch-positions': { type: 'string' },
-        'validation-limit': { type: 'string' },
-        resume: { type: 'boolean' },
-        'allow-missing-items': { type: 'boolean' },
-        seed: { type: 'string' },
-        'no-docs': { type: 'boolean' },
-        'render-report': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(argv, OPTIONS);
   if (values.help === true) return 'help';
   if (values.models === undefined) throw new UsageError('--models <dir> is required');
   return {
