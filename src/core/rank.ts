@@ -90,9 +90,10 @@ export function topK(scores: Float32Array, k: number, excluded: ReadonlySet<numb
   const rows: number[] = [];
   const kept: number[] = [];
   for (let row = 0; row < scores.length; row++) {
-    if (excluded.has(row)) continue;
     const score = scores[row] ?? Number.NEGATIVE_INFINITY;
+    // Most rows fail this test once k are kept: it comes before the set lookup, which costs more.
     if (rows.length === k && !(score > (kept[k - 1] ?? Number.POSITIVE_INFINITY))) continue;
+    if (excluded.has(row)) continue;
     if (rows.length === k) {
       rows.pop();
       kept.pop();
