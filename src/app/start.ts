@@ -112,7 +112,8 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
       const { engine } = await createCalibratedInterestEngine(
         {
           ...(sequenceTable === null
-            ? { vectors: model.vectors, popularity: model.popularity }
+            ? // The model's own dtype: the scoring kernels read int8/float16 as the file stores them.
+              { vectors: model.vectors, popularity: model.popularity, itemDtype: model.manifest.dtype }
             : { vectors: sequenceTable.vectors, popularity: sequenceTable.bias, priorWeight: 1 }),
           dim: model.manifest.dim,
           backend: config.backend,

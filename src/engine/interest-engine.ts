@@ -12,6 +12,10 @@
  *    model's float16/int8 layout, unpacked in the shader); on the other backends (and on webgpu
  *    when dim is not a multiple of 4) the N scores are read back and the best k chosen with core's
  *    `topK`, which keeps core's deterministic tie-break;
+ *  - on wasm, an int8 `itemDtype` (the model's int8 file layout) is scored by a hand-written wasm
+ *    SIMD module over the int8 values (kernels/score-int8-wasm.ts): a quarter of float32's bytes
+ *    per interaction, with the CPU copy of the interest vector; TF.js keeps the float32 matrix for
+ *    updates and similarities;
  *  - everything is read back with `await data()`: `dataSync()` silently returns zeros on webgpu.
  * All TF.js work runs through backend.ts `onBackend()`, so it never interleaves with the text
  * encoder's work on another backend; `setInterest()` (synchronous in the port) only records the
@@ -36,6 +40,7 @@ import { topK, type InterestTerm, type RankedRows } from '../core/rank.ts';
 import { initBackend, onBackend, resetBackend, watchDeviceLoss, type WasmPaths } from './backend.ts';
 import { kernelSupportsDim, packForKernel } from './kernels/kernel-layout.ts';
 import type * as ScoringKernel from './kernels/score-top-k-webgpu.ts';
+import { createInt8WasmScorer, int8ScorerSupportsDim, type Int8WasmScorer } from './kernels/score-int8-wasm.ts';
 
 /** Settings of createInterestEngine. */
 export interface InterestEngineOptions {
@@ -56,9 +61,11 @@ export interface InterestEngineOptions {
   /** The backends that may be used at all (default: every one); calibration tries one at a time. */
   readonly allowedBackends?: readonly BackendName[];
   /**
-   * How the WebGPU scoring kernel stores the item matrix on the GPU (default float32): float16 and
-   * int8 (the model file layouts, core/vectors.ts) take 1/2 and 1/4 of the memory and bandwidth,
-   * and score the quantised values. Other backends always score the float32 `vectors`.
+   * How the scoring kernels store the item matrix (default float32): float16 and int8 (the model
+   * file layouts, core/vectors.ts) take 1/2 and 1/4 of the memory and bandwidth, and score the
+   * quantised values. The WebGPU kernel takes every dtype; on wasm, int8 is scored by the wasm SIMD
+   * kernel; otherwise the float32 `vectors` are scored. Pass the model's own dtype: its decoded
+   * vectors then quantise back to exactly the file's values, and scores match core's reference.
    */
   readonly itemDtype?: VectorDtype;
   /** Where the wasm backend's `.wasm` files are served, if it may be used in a browser. */
@@ -117,13 +124,14 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
   const upload = async (backend: BackendName): Promise<Resident> => {
     const weightedPrior = popularity === null || priorWeight === 0 ? null : popularity.map((p) => priorWeight * p);
     const kernel = backend === 'webgpu' && kernelSupportsDim(dim) ? await import('./kernels/score-top-k-webgpu.ts') : null;
+    const wasmScorer = backend === 'wasm' && itemDtype === 'int8' && int8ScorerSupportsDim(dim) ? await createInt8WasmScorer(encodeVectors(vectors, count, dim, 'int8'), count, dim, weightedPrior) : null;
     // Created outside any tidy: these live until released.
     const tensors = await onBackend(backend, () => ({
       items: tf.tensor2d(vectors, [count, dim], 'float32'),
       prior: weightedPrior === null ? null : tf.tensor2d(weightedPrior, [1, count], 'float32'),
       kernelItems: kernel === null ? null : kernel.uploadKernelItems(packForKernel(encodeVectors(vectors, count, dim, itemDtype), count, dim, itemDtype), weightedPrior),
     }));
-    const created: Resident = { backend, ...tensors, kernel, interest: null, lost: null };
+    const created: Resident = { backend, ...tensors, kernel, wasmScorer, interest: null, lost: null };
     watchDeviceLoss(backend, (reason) => {
       created.lost = reason;
       // Rebuild right away, so the shopper's next interaction does not wait for it. A failed
@@ -153,6 +161,8 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
     r.items.dispose();
     r.prior?.dispose();
     if (r.kernelItems !== null) r.kernel?.disposeKernelItems(r.kernelItems);
+    // Garbage, once no longer referenced: a module's memory has no explicit free.
+    r.wasmScorer = null;
   };
 
   /**
@@ -297,6 +307,7 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       assertLive('topK');
       if (!Number.isInteger(k) || k < 0) throw new RecError('INTERNAL', `k must be a whole number >= 0, found ${k}`);
       return run('topK', async (r) => {
+        if (r.wasmScorer !== null) return r.wasmScorer.topK(current, k, excludedRows);
         const user = interestOn(r);
         if (r.kernel !== null && r.kernelItems !== null) {
           const ranked = await r.kernel.kernelTopK(r.kernelItems, user, k, excludedRows);
@@ -367,6 +378,8 @@ interface Resident {
   /** On webgpu: the scoring kernel's module and its copy of the items (in itemDtype) and prior. */
   readonly kernel: typeof ScoringKernel | null;
   readonly kernelItems: ScoringKernel.KernelItems | null;
+  /** On wasm with int8 items: the wasm SIMD kernel's copy of them (in its own memory) and the prior; dropped on release. */
+  wasmScorer: Int8WasmScorer | null;
   /** The interest [1, D]; null until first uploaded from the CPU copy. */
   interest: tf.Tensor2D | null;
   /** Why the device was lost, once it has been. */
