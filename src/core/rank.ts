@@ -70,12 +70,23 @@ export function updateInterest(
 export function scoreAll(items: Float32Array, dim: number, interest: Float32Array, prior: Float32Array | null, priorWeight: number): Float32Array {
   const count = items.length / dim;
   const scores = new Float32Array(count);
-  for (let row = 0; row < count; row++) {
-    let dot = 0;
-    for (let j = 0; j < dim; j++) dot += (items[row * dim + j] ?? 0) * (interest[j] ?? 0);
-    scores[row] = dot + priorWeight * (prior?.[row] ?? 0);
-  }
+  for (let row = 0; row < count; row++) scores[row] = scoreRow(items, dim, interest, prior, priorWeight, row);
   return scores;
+}
+
+/**
+ * One row's score as scoreAll computes it (in float64; scoreAll stores it as float32).
+ * @param items the item matrix, row-major (count x dim).
+ * @param dim the dimension.
+ * @param interest the interest vector.
+ * @param prior one popularity value per item, or null.
+ * @param priorWeight how much the prior adds.
+ * @param row which row.
+ */
+export function scoreRow(items: Float32Array, dim: number, interest: Float32Array, prior: Float32Array | null, priorWeight: number, row: number): number {
+  let dot = 0;
+  for (let j = 0; j < dim; j++) dot += (items[row * dim + j] ?? 0) * (interest[j] ?? 0);
+  return dot + priorWeight * (prior?.[row] ?? 0);
 }
 
 /**

@@ -12,10 +12,11 @@
  *    model's float16/int8 layout, unpacked in the shader); on the other backends (and on webgpu
  *    when dim is not a multiple of 4) the N scores are read back and the best k chosen with core's
  *    `topK`, which keeps core's deterministic tie-break;
- *  - on wasm, an int8 `itemDtype` (the model's int8 file layout) is scored by a hand-written wasm
- *    SIMD module over the int8 values (kernels/score-int8-wasm.ts): a quarter of float32's bytes
- *    per interaction, with the CPU copy of the interest vector; TF.js keeps the float32 matrix for
- *    updates and similarities;
+ *  - on wasm (dim a multiple of 16), scoring + top-K is kernels/wasm-scorer.ts: a hand-written
+ *    WebAssembly SIMD pass over an int8 copy of the matrix (a quarter of float32's bytes), then an
+ *    exact re-rank of the rows that can still be among the best, so the ranking is core's exactly;
+ *    it takes the CPU copy of the interest vector, and TF.js keeps the matrix for updates and
+ *    similarities;
  *  - everything is read back with `await data()`: `dataSync()` silently returns zeros on webgpu.
  * All TF.js work runs through backend.ts `onBackend()`, so it never interleaves with the text
  * encoder's work on another backend; `setInterest()` (synchronous in the port) only records the
@@ -40,7 +41,7 @@ import { topK, type InterestTerm, type RankedRows } from '../core/rank.ts';
 import { initBackend, onBackend, resetBackend, watchDeviceLoss, type WasmPaths } from './backend.ts';
 import { kernelSupportsDim, packForKernel } from './kernels/kernel-layout.ts';
 import type * as ScoringKernel from './kernels/score-top-k-webgpu.ts';
-import { createInt8WasmScorer, int8ScorerSupportsDim, type Int8WasmScorer } from './kernels/score-int8-wasm.ts';
+import { createWasmScorer, wasmScorerSupportsDim, type WasmScorer } from './kernels/wasm-scorer.ts';
 
 /** Settings of createInterestEngine. */
 export interface InterestEngineOptions {
@@ -63,9 +64,9 @@ export interface InterestEngineOptions {
   /**
    * How the scoring kernels store the item matrix (default float32): float16 and int8 (the model
    * file layouts, core/vectors.ts) take 1/2 and 1/4 of the memory and bandwidth, and score the
-   * quantised values. The WebGPU kernel takes every dtype; on wasm, int8 is scored by the wasm SIMD
-   * kernel; otherwise the float32 `vectors` are scored. Pass the model's own dtype: its decoded
-   * vectors then quantise back to exactly the file's values, and scores match core's reference.
+   * quantised values. Only the WebGPU kernel reads it (the other backends score the float32
+   * `vectors`, exactly). Pass the model's own dtype: its decoded vectors then quantise back to
+   * exactly the file's values, and the kernel's scores match core's reference.
    */
   readonly itemDtype?: VectorDtype;
   /** Where the wasm backend's `.wasm` files are served, if it may be used in a browser. */
@@ -124,7 +125,7 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
   const upload = async (backend: BackendName): Promise<Resident> => {
     const weightedPrior = popularity === null || priorWeight === 0 ? null : popularity.map((p) => priorWeight * p);
     const kernel = backend === 'webgpu' && kernelSupportsDim(dim) ? await import('./kernels/score-top-k-webgpu.ts') : null;
-    const wasmScorer = backend === 'wasm' && itemDtype === 'int8' && int8ScorerSupportsDim(dim) ? await createInt8WasmScorer(encodeVectors(vectors, count, dim, 'int8'), count, dim, weightedPrior) : null;
+    const wasmScorer = backend === 'wasm' && wasmScorerSupportsDim(dim) ? await createWasmScorer({ vectors, dim, popularity, priorWeight }) : null;
     // Created outside any tidy: these live until released.
     const tensors = await onBackend(backend, () => ({
       items: tf.tensor2d(vectors, [count, dim], 'float32'),
@@ -378,8 +379,8 @@ interface Resident {
   /** On webgpu: the scoring kernel's module and its copy of the items (in itemDtype) and prior. */
   readonly kernel: typeof ScoringKernel | null;
   readonly kernelItems: ScoringKernel.KernelItems | null;
-  /** On wasm with int8 items: the wasm SIMD kernel's copy of them (in its own memory) and the prior; dropped on release. */
-  wasmScorer: Int8WasmScorer | null;
+  /** On wasm: the wasm scorer (its int8 copy of the items lives in its module's memory); dropped on release. */
+  wasmScorer: WasmScorer | null;
   /** The interest [1, D]; null until first uploaded from the CPU copy. */
   interest: tf.Tensor2D | null;
   /** Why the device was lost, once it has been. */

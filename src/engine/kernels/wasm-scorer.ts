@@ -1,0 +1,176 @@
+/**
+ * The engine's scoring on the wasm backend: a coarse pass over an int8 copy of the item matrix in a
+ * small hand-written WebAssembly SIMD module (score-int8.wat), then an exact re-rank that returns
+ * precisely core/rank.ts's ranking and float32 scores (`topK(scoreAll(...))`), whatever the model's
+ * dtype.
+ *
+ * Why: scoring one interest vector is a matrix-vector product, bound by the bytes read. The float32
+ * matrix is 51 MB at 100k x 128, beyond the caches, and TF.js's wasm matMul reads all of it per
+ * interaction. The module reads the rows as int8 (the model's int8 file layout, core/vectors.ts: a
+ * quarter of the bytes) with the interest quantised to int16, and `i32x4.dot_i16x8_s` does 8
+ * multiply-adds per instruction, exactly, in integers.
+ *
+ * Why the result is still exact: each row's coarse score is within a bound of its exact one
+ * (`errorBound`: the int8 rounding of the row, measured once here, times |u|_1, plus the int16
+ * rounding of the interest, plus float32 rounding). The coarse best k, scored exactly, give a
+ * threshold T that the k-th best exact score reaches; a row whose coarse score plus its bound is
+ * below T cannot be among the best k. The rest (a few more than k in practice; every row in the
+ * worst case, which is then simply exact scoring) are scored with core's `scoreRow` and selected
+ * with core's `topK`, so ties, exclusions and the scores are the reference's.
+ * No TF.js here: the engine calls it with its CPU copy of the interest vector.
+ */
+import { RecError } from '../../core/errors.ts';
+import { scoreRow, topK, type RankedRows } from '../../core/rank.ts';
+import { encodeVectors } from '../../core/vectors.ts';
+import { WASM_BASE64 } from './score-int8-wasm-bytes.ts';
+
+/** The item matrix and its prior, resident in the module's memory (int8) and in JS (exact). */
+export interface WasmScorer {
+  /**
+   * The k best rows for `interest`, best first, not in `excluded`: core's `topK(scoreAll(...))`.
+   * @param interest dim float32 values.
+   * @param k how many rows.
+   * @param excluded rows never returned.
+   */
+  topK(interest: Float32Array, k: number, excluded: ReadonlySet<number>): RankedRows;
+}
+
+/** What the scorer scores: the engine's options. */
+export interface WasmScorerItems {
+  /** The item matrix, row-major (count x dim), kept by reference for the exact re-rank: do not mutate. */
+  readonly vectors: Float32Array;
+  readonly dim: number;
+  /** One popularity value per row, or null. */
+  readonly popularity: Float32Array | null;
+  readonly priorWeight: number;
+}
+
+/** The module's exports (score-int8.wat). */
+interface ScoreModule {
+  readonly memory: WebAssembly.Memory;
+  score(items: number, scales: number, prior: number, user: number, out: number, count: number, dim: number, userScale: number): void;
+}
+
+/** int8 values per step of the module: one 128-bit vector. */
+const STEP_VALUES = 16;
+const PAGE_BYTES = 65_536;
+const INT8_MAX = 127;
+const INT16_MAX = 32_767;
+const INT32_MAX = 2 ** 31 - 1;
+/**
+ * Relative slack for float32 rounding, on top of the quantisation bound: the coarse score is rounded
+ * about four times (sum to float32, scale product, its product, + prior) and the exact one twice,
+ * each by at most 2^-24 of the magnitudes involved; 1e-6 (about 17 roundings' worth) is generous.
+ */
+const ROUNDING_SLACK = 1e-6;
+
+/**
+ * Whether the module can score rows of this width: it reads 16 int8 values per step.
+ * @param dim values per row.
+ */
+export function wasmScorerSupportsDim(dim: number): boolean {
+  return Number.isInteger(dim) && dim > 0 && dim % STEP_VALUES === 0;
+}
+
+/**
+ * The largest |int16| the interest is quantised to: as large as int16 allows, but small enough that
+ * a row's sum of dim products (|int8| <= 127) cannot overflow int32.
+ * @param dim values per row.
+ */
+export function interestQuantisationMax(dim: number): number {
+  return Math.min(INT16_MAX, Math.floor(INT32_MAX / (INT8_MAX * dim)));
+}
+
+/**
+ * Quantises the matrix to int8, measures each row's rounding, and copies both into the module.
+ * @param items the matrix and the prior.
+ * @returns the scorer, or null when this WebAssembly has no SIMD (the engine then uses TF.js).
+ * @throws RecError MODEL_DIMENSION_MISMATCH when the sizes do not fit.
+ */
+export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScorer | null> {
+  const { vectors, dim, popularity, priorWeight } = items;
+  if (!wasmScorerSupportsDim(dim)) {
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `the wasm scorer needs dim to be a multiple of ${STEP_VALUES}, found ${dim}`, { field: 'dim' });
+  }
+  if (vectors.length % dim !== 0) {
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `the item matrix has ${vectors.length} values, not a multiple of dim ${dim}`, { field: 'vectors' });
+  }
+  const count = vectors.length / dim;
+  if (popularity !== null && popularity.length !== count) {
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${count} popularity values (one per item), found ${popularity.length}`, { field: 'popularity' });
+  }
+  const binary = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
+  if (!WebAssembly.validate(binary)) return null;
+  const { instance } = await WebAssembly.instantiate(binary);
+  const module = instance.exports as unknown as ScoreModule;
+
+  // The int8 file layout: count * dim values, then one float32 scale per row.
+  const int8 = encodeVectors(vectors, count, dim, 'int8');
+  const values = new Int8Array(int8.buffer, 0, count * dim);
+  const scales = new Float32Array(int8.buffer.slice(count * dim));
+  /** Half the L1 norm of each quantised row (scale * sum |q_j| / 2): the interest's rounding costs at most t times it. */
+  const halfL1 = new Float32Array(count);
+  /** Each row's largest |v_j - q_j * scale|: its own rounding (0 when the model is int8 already). */
+  const residual = new Float32Array(count);
+  for (let row = 0; row < count; row++) {
+    const scale = scales[row] ?? 0;
+    let l1 = 0;
+    let largest = 0;
+    for (let j = row * dim; j < (row + 1) * dim; j++) {
+      const q = values[j] ?? 0;
+      l1 += Math.abs(q);
+      largest = Math.max(largest, Math.abs((vectors[j] ?? 0) - q * scale));
+    }
+    halfL1[row] = (scale * l1) / 2;
+    residual[row] = largest;
+  }
+
+  // The module's memory: the int8 values and scales, the weighted prior, the coarse scores and the
+  // int16 interest. count * dim is a multiple of 16, so every float section is aligned.
+  const scalesAt = count * dim;
+  const priorAt = scalesAt + count * 4;
+  const outAt = priorAt + count * 4;
+  const userAt = outAt + count * 4;
+  const pages = Math.ceil((userAt + dim * 2) / PAGE_BYTES) - module.memory.buffer.byteLength / PAGE_BYTES;
+  if (pages > 0) module.memory.grow(pages);
+  const memory = module.memory.buffer;
+  new Uint8Array(memory, 0, int8.byteLength).set(int8);
+  const prior = new Float32Array(memory, priorAt, count);
+  if (popularity !== null) popularity.forEach((p, row) => (prior[row] = priorWeight * p));
+  const coarse = new Float32Array(memory, outAt, count);
+  const user = new Int16Array(memory, userAt, dim);
+  const quantisationMax = interestQuantisationMax(dim);
+  const exactScore = (interest: Float32Array, row: number): number => Math.fround(scoreRow(vectors, dim, interest, popularity, priorWeight, row));
+
+  return {
+    topK(interest, k, excluded) {
+      if (interest.length !== dim) throw new RecError('MODEL_DIMENSION_MISMATCH', `the interest vector has ${interest.length} values, the model has dim ${dim}`);
+      let largest = 0;
+      let l1 = 0;
+      for (const value of interest) {
+        largest = Math.max(largest, Math.abs(value));
+        l1 += Math.abs(value);
+      }
+      const userScale = largest / quantisationMax;
+      for (let j = 0; j < dim; j++) user[j] = largest === 0 ? 0 : Math.round((interest[j] ?? 0) / userScale);
+      module.score(0, scalesAt, priorAt, userAt, outAt, count, dim, userScale);
+
+      const firstGuess = topK(coarse, k, excluded);
+      if (firstGuess.rows.length === 0) return firstGuess;
+      let threshold = Number.POSITIVE_INFINITY;
+      for (const row of firstGuess.rows) threshold = Math.min(threshold, exactScore(interest, row));
+      // |coarse - exact| <= t * halfL1 + residual * (|u|_1 + dim * t) + rounding (see the header).
+      const residualFactor = l1 + dim * userScale;
+      const candidates: number[] = [];
+      for (let row = 0; row < count; row++) {
+        const score = coarse[row] ?? 0;
+        const bound = userScale * (halfL1[row] ?? 0) + (residual[row] ?? 0) * residualFactor + ROUNDING_SLACK * (1 + Math.abs(score) + Math.abs(prior[row] ?? 0));
+        if (score + bound >= threshold && !excluded.has(row)) candidates.push(row);
+      }
+      // Candidates are in row order, so topK's ties (to the lower index) go to the lower row.
+      const exact = Float32Array.from(candidates, (row) => exactScore(interest, row));
+      const best = topK(exact, k, new Set());
+      return { rows: best.rows.map((i) => candidates[i] ?? -1), scores: best.scores };
+    },
+  };
+}
