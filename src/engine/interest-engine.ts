@@ -15,8 +15,8 @@
  *  - on wasm (dim a multiple of 16), scoring + top-K is kernels/wasm-scorer.ts: a hand-written
  *    WebAssembly SIMD pass over an int8 copy of the matrix (a quarter of float32's bytes), then an
  *    exact re-rank of the rows that can still be among the best, so the ranking is core's exactly;
- *    it takes the CPU copy of the interest vector, and TF.js keeps the matrix for updates and
- *    similarities;
+ *    it takes the CPU copy of the interest vector, which core's `updateInterest` updates there (for
+ *    one vector a TF.js dispatch costs more than the math); TF.js keeps the matrix for similarities;
  *  - everything is read back with `await data()`: `dataSync()` silently returns zeros on webgpu.
  * All TF.js work runs through backend.ts `onBackend()`, so it never interleaves with the text
  * encoder's work on another backend; `setInterest()` (synchronous in the port) only records the
@@ -37,7 +37,7 @@ import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { encodeVectors, type VectorDtype } from '../core/vectors.ts';
 import { RecError } from '../core/errors.ts';
 import type { BackendName, InterestEngine } from '../core/ports.ts';
-import { topK, type InterestTerm, type RankedRows } from '../core/rank.ts';
+import { topK, updateInterest, type InterestTerm, type RankedRows } from '../core/rank.ts';
 import { initBackend, onBackend, resetBackend, watchDeviceLoss, type WasmPaths } from './backend.ts';
 import { kernelSupportsDim, packForKernel } from './kernels/kernel-layout.ts';
 import type * as ScoringKernel from './kernels/score-top-k-webgpu.ts';
@@ -286,6 +286,14 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       if (!Number.isFinite(decay)) throw new RecError('INTERNAL', `decay must be a finite number, found ${decay}`);
       checkTerms(terms);
       return run('update', async (r) => {
+        if (r.wasmScorer !== null) {
+          // Nothing reads the backend's copy of the interest here (the wasm scorer takes the CPU
+          // copy), and at one vector a TF.js dispatch costs more than the math: core's reference
+          // update, in JS.
+          current = updateInterest(current, decay, terms, vectors, dim);
+          stale = true;
+          return current.slice();
+        }
         const previous = interestOn(r);
         const next = tf.tidy(() => combine(previous, decay, terms, r.items));
         let values: Float32Array;

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isRecError } from '../../core/errors.ts';
-import { normalise, scoreAll, topK, type RankedRows } from '../../core/rank.ts';
+import { normalise, scoreAll, topK, updateInterest, type RankedRows } from '../../core/rank.ts';
 import { seededRandom } from '../../core/test-support.ts';
 import { decodeVectors, encodeVectors } from '../../core/vectors.ts';
 import { initBackend } from '../backend.ts';
@@ -105,7 +105,7 @@ describe('the InterestEngine on wasm', () => {
     await initBackend({ preferred: 'wasm', allowed: ['wasm'] });
   });
 
-  it("ranks with the wasm scorer (no TF.js kernel runs), exactly as core does, after updates", async () => {
+  it("updates with core's math and ranks with the wasm scorer (no TF.js kernel runs), exactly as core does", async () => {
     const count = 500;
     const dim = 64;
     const vectors = unitRows(count, dim);
@@ -113,14 +113,19 @@ describe('the InterestEngine on wasm', () => {
     const engine = await createInterestEngine({ vectors, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
     try {
       expect(engine.backend).toBe('wasm');
-      const interest = await engine.update(0.9, [{ kind: 'row', row: 17, weight: 1 }, { kind: 'row', row: 42, weight: 0.5 }]);
+      const start = normalise(randomVector(dim));
+      engine.setInterest(start);
+      const terms = [{ kind: 'row', row: 17, weight: 1 }, { kind: 'row', row: 42, weight: 0.5 }, { kind: 'vector', vector: randomVector(dim), weight: -0.2 }] as const;
       const excluded = new Set([17]);
+      let interest: Float32Array = new Float32Array(dim);
       let ranked: RankedRows = { rows: [], scores: [] };
       const profile = await tf.profile(async () => {
+        interest = await engine.update(0.9, terms);
         ranked = await engine.topK(24, excluded);
         return [];
       });
       expect(profile.kernelNames).toEqual([]);
+      expect(interest).toEqual(updateInterest(start, 0.9, terms, vectors, dim));
       expect(ranked).toEqual(reference({ vectors, dim, popularity, priorWeight: 0.2 }, interest, 24, excluded));
     } finally {
       engine.dispose();
