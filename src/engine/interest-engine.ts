@@ -9,9 +9,9 @@
  *    `matMul(items, u[D,1])`;
  *  - on webgpu, scoring + top-K is one dedicated kernel (kernels/score-top-k-webgpu.ts) that
  *    reads back only the k best rows, over the item matrix stored as `itemDtype` (float32, or the
- *    model's float16/int8 layout, unpacked in the shader); on the other backends (and on webgpu
- *    when dim is not a multiple of 4) the N scores are read back and the best k chosen with core's
- *    `topK`, which keeps core's deterministic tie-break;
+ *    model's float16/int8 layout, unpacked in the shader); on webgl and cpu (and on webgpu when dim
+ *    is not a multiple of 4, on wasm when not of 16) the N scores are read back and the best k
+ *    chosen with core's `topK`, which keeps core's deterministic tie-break;
  *  - on wasm (dim a multiple of 16), scoring + top-K is kernels/wasm-scorer.ts: a hand-written
  *    WebAssembly SIMD pass over an int8 copy of the matrix (a quarter of float32's bytes), then an
  *    exact re-rank of the rows that can still be among the best, so the ranking is core's exactly;
