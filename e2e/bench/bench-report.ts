@@ -83,13 +83,18 @@ export function targetFigures(run: BenchRun): TargetFigure[] {
     const ratio = (stock.medianMs ?? 0) / (kernel.medianMs ?? Infinity);
     figures.push({ name: 'WebGPU kernel vs stock matMul + topk (median, same adapter)', value: ratio, target: '>= 10x', met: ratio >= 10, detail: `stock ${fmt(stock.medianMs)} ms vs kernel ${fmt(kernel.medianMs)} ms` });
   }
+  // The wasm scorer scores an int8 copy of float32 items, then re-ranks exactly (engine/kernels/wasm-scorer.ts).
+  const wasmScorer = byMethod(score, 'engine:wasm');
+  if (wasmScorer?.recall !== undefined) {
+    figures.push({ name: 'int8 scoring with exact re-rank (wasm scorer) recall@50 vs float32 (synthetic clusters, 100,000 x 128)', value: wasmScorer.recall, target: '>= 0.99', met: wasmScorer.recall >= 0.99, detail: 'mean over 8 interest vectors; float32 items' });
+  }
   for (const source of ['synthetic', 'demo-model'] as const) {
     for (const dtype of ['int8', 'float16'] as const) {
       const found = run.cases.find((c) => c.spec.mode === 'score' && c.spec.source === source && c.spec.dtype === dtype && (source === 'demo-model' || (c.spec.count === 100_000 && c.spec.dim === 128)));
       const quantised = byMethod(found, 'engine:webgpu');
       if (found === undefined || quantised?.recall === undefined) continue;
       const where = source === 'demo-model' ? `demo model's real embeddings, ${found.spec.count} x ${found.spec.dim}` : 'synthetic clusters, 100,000 x 128';
-      figures.push({ name: `${dtype} kernel recall@${found.spec.k} vs float32 (${where})`, value: quantised.recall, target: dtype === 'int8' ? '>= 0.99' : '(no target)', met: dtype === 'int8' ? quantised.recall >= 0.99 : null, detail: 'mean over 8 interest vectors' });
+      figures.push({ name: `${dtype} storage (the WebGPU kernel over the ${dtype} file's values) recall@${found.spec.k} vs float32 (${where})`, value: quantised.recall, target: dtype === 'int8' ? '>= 0.99' : '(no target)', met: dtype === 'int8' ? quantised.recall >= 0.99 : null, detail: 'mean over 8 interest vectors' });
     }
   }
   return figures;
