@@ -307,9 +307,9 @@ async function runSequenceCase(spec: SequenceBenchSpec): Promise<SequenceBenchRe
 }
 
 /** The kernel (engine on webgpu, matrix stored as `dtype`) against core's reference on the same decoded values. */
-async function checkKernel(count: number, dim: number, dtype: VectorDtype, k: number, excluded: readonly number[]): Promise<KernelCheck> {
+async function checkKernel(count: number, dim: number, dtype: VectorDtype, k: number, excluded: readonly number[], backend: 'webgpu' | 'wasm' = 'webgpu'): Promise<KernelCheck> {
   const data = await makeData({ source: 'synthetic', count, dim, dtype, seed: count + dim });
-  const engine = await createInterestEngine({ vectors: data.decoded, dim, popularity: data.popularity, backend: 'webgpu', allowedBackends: ['webgpu'], itemDtype: dtype });
+  const engine = await createInterestEngine({ vectors: data.decoded, dim, popularity: data.popularity, backend, allowedBackends: [backend], itemDtype: dtype, wasmPaths: { ...WASM_PATHS } });
   try {
     const query = data.queries[0] ?? new Float32Array(dim);
     engine.setInterest(query);
@@ -321,7 +321,7 @@ async function checkKernel(count: number, dim: number, dtype: VectorDtype, k: nu
     const leakedBuffers = tf.memory().numDataBuffers - buffers;
     const expected = topK(scoreAll(data.decoded, dim, query, data.popularity, DEFAULT_PRIOR_WEIGHT), k, skip);
     const { agree, maxScoreDifference } = compareRankings(ranked, expected);
-    return { backend: engine.backend, agree, rows: ranked.rows, expectedRows: expected.rows, maxScoreDifference, leakedBuffers };
+    return { backend: engine.backend, agree, rows: ranked.rows, expectedRows: expected.rows, scores: ranked.scores, expectedScores: expected.scores, maxScoreDifference, leakedBuffers };
   } finally {
     engine.dispose();
   }

@@ -75,6 +75,8 @@ export interface KernelCheck {
   readonly agree: boolean;
   readonly rows: readonly number[];
   readonly expectedRows: readonly number[];
+  readonly scores: readonly number[];
+  readonly expectedScores: readonly number[];
   readonly maxScoreDifference: number;
   /** TF.js data buffers (tensors and the kernel's intermediate outputs) left behind by a second call. */
   readonly leakedBuffers: number;
@@ -120,5 +122,6 @@ export interface BenchPageApi {
   environment(): Promise<BenchEnvironment>;
   runCase(spec: BenchCaseSpec): Promise<BenchCaseResult>;
   runSequenceCase(spec: SequenceBenchSpec): Promise<SequenceBenchResult[]>;
-  checkKernel(count: number, dim: number, dtype: VectorDtype, k: number, excluded: readonly number[]): Promise<KernelCheck>;
+  /** The engine's scoring kernel on `backend` (webgpu: the WebGPU kernel; wasm: the wasm scorer) against core's reference. */
+  checkKernel(count: number, dim: number, dtype: VectorDtype, k: number, excluded: readonly number[], backend?: 'webgpu' | 'wasm'): Promise<KernelCheck>;
 }

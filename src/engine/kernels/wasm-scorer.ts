@@ -82,9 +82,25 @@ export function interestQuantisationMax(dim: number): number {
 }
 
 /**
+ * @returns the module, or null where it cannot run: a WebAssembly without SIMD, or a page whose
+ *   Content-Security-Policy forbids compiling WebAssembly (no 'wasm-unsafe-eval').
+ */
+async function instantiate(): Promise<ScoreModule | null> {
+  const binary = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
+  if (!WebAssembly.validate(binary)) return null;
+  try {
+    const { instance } = await WebAssembly.instantiate(binary);
+    return instance.exports as unknown as ScoreModule;
+  } catch (error) {
+    if (error instanceof WebAssembly.CompileError) return null;
+    throw error;
+  }
+}
+
+/**
  * Quantises the matrix to int8, measures each row's rounding, and copies both into the module.
  * @param items the matrix and the prior.
- * @returns the scorer, or null when this WebAssembly has no SIMD (the engine then uses TF.js).
+ * @returns the scorer, or null when the module cannot run here (the engine then scores with TF.js).
  * @throws RecError MODEL_DIMENSION_MISMATCH when the sizes do not fit.
  */
 export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScorer | null> {
@@ -99,10 +115,8 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
   if (popularity !== null && popularity.length !== count) {
     throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${count} popularity values (one per item), found ${popularity.length}`, { field: 'popularity' });
   }
-  const binary = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-  if (!WebAssembly.validate(binary)) return null;
-  const { instance } = await WebAssembly.instantiate(binary);
-  const module = instance.exports as unknown as ScoreModule;
+  const module = await instantiate();
+  if (module === null) return null;
 
   // The int8 file layout: count * dim values, then one float32 scale per row.
   const int8 = encodeVectors(vectors, count, dim, 'int8');
