@@ -16,7 +16,8 @@
  *    WebAssembly SIMD pass over an int8 copy of the matrix (a quarter of float32's bytes), then an
  *    exact re-rank of the rows that can still be among the best, so the ranking is core's exactly;
  *    it takes the CPU copy of the interest vector, which core's `updateInterest` updates there (for
- *    one vector a TF.js dispatch costs more than the math); TF.js keeps the matrix for similarities;
+ *    one vector a TF.js dispatch costs more than the math), and similarities are core's
+ *    `gramMatrix`: the engine then holds no TF.js tensor at all (a `ScorerResident`);
  *  - everything is read back with `await data()`: `dataSync()` silently returns zeros on webgpu.
  * All TF.js work runs through backend.ts `onBackend()`, so it never interleaves with the text
  * encoder's work on another backend; `setInterest()` (synchronous in the port) only records the
@@ -37,7 +38,7 @@ import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { encodeVectors, type VectorDtype } from '../core/vectors.ts';
 import { RecError } from '../core/errors.ts';
 import type { BackendName, InterestEngine } from '../core/ports.ts';
-import { topK, updateInterest, type InterestTerm, type RankedRows } from '../core/rank.ts';
+import { gramMatrix, topK, updateInterest, type InterestTerm, type RankedRows } from '../core/rank.ts';
 import { initBackend, onBackend, resetBackend, watchDeviceLoss, type WasmPaths } from './backend.ts';
 import { kernelSupportsDim, packForKernel } from './kernels/kernel-layout.ts';
 import type * as ScoringKernel from './kernels/score-top-k-webgpu.ts';
@@ -121,18 +122,23 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       ...(options.onBackendSkip === undefined ? {} : { onSkip: options.onBackendSkip }),
     });
 
-  /** Puts the item matrix and the prior on `backend` and watches its device. */
+  /**
+   * Puts the item matrix and the prior on `backend` and watches its device. On wasm the wasm scorer
+   * holds them instead (no TF.js tensors: they would copy the whole matrix into TF.js's heap for
+   * nothing), unless it cannot run there.
+   */
   const upload = async (backend: BackendName): Promise<Resident> => {
+    const scorer = backend === 'wasm' && wasmScorerSupportsDim(dim) ? await createWasmScorer({ vectors, dim, popularity, priorWeight }) : null;
+    if (scorer !== null) return { kind: 'wasm-scorer', backend, scorer, lost: null };
     const weightedPrior = popularity === null || priorWeight === 0 ? null : popularity.map((p) => priorWeight * p);
     const kernel = backend === 'webgpu' && kernelSupportsDim(dim) ? await import('./kernels/score-top-k-webgpu.ts') : null;
-    const wasmScorer = backend === 'wasm' && wasmScorerSupportsDim(dim) ? await createWasmScorer({ vectors, dim, popularity, priorWeight }) : null;
     // Created outside any tidy: these live until released.
     const tensors = await onBackend(backend, () => ({
       items: tf.tensor2d(vectors, [count, dim], 'float32'),
       prior: weightedPrior === null ? null : tf.tensor2d(weightedPrior, [1, count], 'float32'),
       kernelItems: kernel === null ? null : kernel.uploadKernelItems(packForKernel(encodeVectors(vectors, count, dim, itemDtype), count, dim, itemDtype), weightedPrior),
     }));
-    const created: Resident = { backend, ...tensors, kernel, wasmScorer, interest: null, lost: null };
+    const created: TensorResident = { kind: 'tensors', backend, ...tensors, kernel, interest: null, lost: null };
     watchDeviceLoss(backend, (reason) => {
       created.lost = reason;
       // Rebuild right away, so the shopper's next interaction does not wait for it. A failed
@@ -156,14 +162,17 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
   let recovering: Promise<void> | null = null;
 
   const release = (r: Resident): void => {
+    if (r.kind === 'wasm-scorer') {
+      // Garbage once no longer referenced: a module's memory has no explicit free.
+      r.scorer = null;
+      return;
+    }
     // Disposing needs no active backend: each tensor is freed on the backend it lives on.
     r.interest?.dispose();
     r.interest = null;
     r.items.dispose();
     r.prior?.dispose();
     if (r.kernelItems !== null) r.kernel?.disposeKernelItems(r.kernelItems);
-    // Garbage, once no longer referenced: a module's memory has no explicit free.
-    r.wasmScorer = null;
   };
 
   /**
@@ -257,7 +266,7 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
   };
 
   /** The interest tensor on `r`'s backend, uploading `current` when stale. Call inside onBackend. */
-  const interestOn = (r: Resident): tf.Tensor2D => {
+  const interestOn = (r: TensorResident): tf.Tensor2D => {
     if (stale || r.interest === null) {
       r.interest?.dispose();
       r.interest = tf.tensor2d(current, [1, dim], 'float32');
@@ -286,12 +295,10 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       if (!Number.isFinite(decay)) throw new RecError('INTERNAL', `decay must be a finite number, found ${decay}`);
       checkTerms(terms);
       return run('update', async (r) => {
-        if (r.wasmScorer !== null) {
-          // Nothing reads the backend's copy of the interest here (the wasm scorer takes the CPU
-          // copy), and at one vector a TF.js dispatch costs more than the math: core's reference
-          // update, in JS.
+        if (r.kind === 'wasm-scorer') {
+          // The wasm scorer takes the CPU copy of the interest, and for one vector a TF.js dispatch
+          // costs more than the math: core's reference update, in JS.
           current = updateInterest(current, decay, terms, vectors, dim);
-          stale = true;
           return current.slice();
         }
         const previous = interestOn(r);
@@ -316,7 +323,7 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       assertLive('topK');
       if (!Number.isInteger(k) || k < 0) throw new RecError('INTERNAL', `k must be a whole number >= 0, found ${k}`);
       return run('topK', async (r) => {
-        if (r.wasmScorer !== null) return r.wasmScorer.topK(current, k, excludedRows);
+        if (r.kind === 'wasm-scorer') return scorerOf(r).topK(current, k, excludedRows);
         const user = interestOn(r);
         if (r.kernel !== null && r.kernelItems !== null) {
           const ranked = await r.kernel.kernelTopK(r.kernelItems, user, k, excludedRows);
@@ -341,6 +348,7 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       });
       if (rows.length === 0) return new Float32Array(0);
       return run('similarities', async (r) => {
+        if (r.kind === 'wasm-scorer') return gramMatrix(vectors, dim, rows);
         // core/rank.ts `gramMatrix`: the candidates' rows, scaled to unit length (a sequence
         // model's item table is not), times themselves, [K, D] x [D, K]; a zero row stays zero.
         const gram = tf.tidy(() => {
@@ -378,7 +386,11 @@ class DeviceLost extends Error {
 }
 
 /** What the engine keeps on one backend; replaced as a whole when its device is lost. */
-interface Resident {
+type Resident = TensorResident | ScorerResident;
+
+/** The engine on TF.js tensors (and on webgpu, the scoring kernel's). */
+interface TensorResident {
+  readonly kind: 'tensors';
   readonly backend: BackendName;
   /** The item matrix [N, D]. */
   readonly items: tf.Tensor2D;
@@ -387,12 +399,30 @@ interface Resident {
   /** On webgpu: the scoring kernel's module and its copy of the items (in itemDtype) and prior. */
   readonly kernel: typeof ScoringKernel | null;
   readonly kernelItems: ScoringKernel.KernelItems | null;
-  /** On wasm: the wasm scorer (its int8 copy of the items lives in its module's memory); dropped on release. */
-  wasmScorer: WasmScorer | null;
   /** The interest [1, D]; null until first uploaded from the CPU copy. */
   interest: tf.Tensor2D | null;
   /** Why the device was lost, once it has been. */
   lost: string | null;
+}
+
+/**
+ * The engine on wasm: the wasm scorer holds the items (int8 in its module's memory; the float32
+ * `vectors` for the exact re-rank) and the prior; updates and similarities are core's math on
+ * `vectors`. No TF.js tensors.
+ */
+interface ScorerResident {
+  readonly kind: 'wasm-scorer';
+  readonly backend: BackendName;
+  /** Null once released. */
+  scorer: WasmScorer | null;
+  /** Never set: no device to lose; here so that `run` treats both kinds alike. */
+  lost: string | null;
+}
+
+/** The scorer of a live resident (calls after dispose() were refused before they got here). */
+function scorerOf(r: ScorerResident): WasmScorer {
+  if (r.scorer === null) throw new RecError('INTERNAL', 'the wasm scorer was used after it was released');
+  return r.scorer;
 }
 
 /**

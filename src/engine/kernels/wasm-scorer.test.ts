@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isRecError } from '../../core/errors.ts';
-import { normalise, scoreAll, topK, updateInterest, type RankedRows } from '../../core/rank.ts';
+import { gramMatrix, normalise, scoreAll, topK, updateInterest, type RankedRows } from '../../core/rank.ts';
 import { seededRandom } from '../../core/test-support.ts';
 import { decodeVectors, encodeVectors } from '../../core/vectors.ts';
 import { initBackend } from '../backend.ts';
@@ -105,12 +105,14 @@ describe('the InterestEngine on wasm', () => {
     await initBackend({ preferred: 'wasm', allowed: ['wasm'] });
   });
 
-  it("updates with core's math and ranks with the wasm scorer (no TF.js kernel runs), exactly as core does", async () => {
+  it("updates, ranks and compares with core's math and the wasm scorer, exactly as core does, with no TF.js tensor or kernel", async () => {
     const count = 500;
     const dim = 64;
     const vectors = unitRows(count, dim);
     const popularity = Float32Array.from({ length: count }, () => random());
+    const tensors = tf.memory().numTensors;
     const engine = await createInterestEngine({ vectors, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
+    expect(tf.memory().numTensors).toBe(tensors);
     try {
       expect(engine.backend).toBe('wasm');
       const start = normalise(randomVector(dim));
@@ -119,16 +121,20 @@ describe('the InterestEngine on wasm', () => {
       const excluded = new Set([17]);
       let interest: Float32Array = new Float32Array(dim);
       let ranked: RankedRows = { rows: [], scores: [] };
+      let similarities: Float32Array = new Float32Array(0);
       const profile = await tf.profile(async () => {
         interest = await engine.update(0.9, terms);
         ranked = await engine.topK(24, excluded);
+        similarities = await engine.similarities(ranked.rows);
         return [];
       });
       expect(profile.kernelNames).toEqual([]);
       expect(interest).toEqual(updateInterest(start, 0.9, terms, vectors, dim));
       expect(ranked).toEqual(reference({ vectors, dim, popularity, priorWeight: 0.2 }, interest, 24, excluded));
+      expect(similarities).toEqual(gramMatrix(vectors, dim, ranked.rows));
     } finally {
       engine.dispose();
     }
+    await expect(engine.topK(1, new Set())).rejects.toThrow(/after dispose/);
   });
 });
