@@ -4,7 +4,7 @@
  * (never markup), with dir="auto" so a right-to-left title reads right to left and a stray bidi
  * control in one field cannot reorder its neighbours.
  */
-import type { RefCallback } from 'react';
+import { memo, type RefCallback } from 'react';
 import type { RankedItem } from '../core/index.ts';
 import { formatPrice, reasonText } from './format.ts';
 import { ProductImage } from './ProductImage.tsx';
@@ -22,7 +22,15 @@ export interface ProductCardProps<T extends GridEntry> {
   readonly onAddToCart?: ((ranked: T) => void) | undefined;
 }
 
-export function ProductCard<T extends GridEntry>({ ranked, modelUrl, inCart, cardRef, onOpen, onAddToCart }: ProductCardProps<T>) {
+/**
+ * Memoised: every click re-renders the grid to set its aria-busy, with each card's props unchanged
+ * (same entry, same callbacks), so the cards skip that render; a new ranking renders the cards
+ * whose entry changed. memo's type drops the generic parameter; the cast restores it
+ * (https://github.com/DefinitelyTyped/DefinitelyTyped/issues/37087).
+ */
+export const ProductCard = memo(ProductCardView) as typeof ProductCardView;
+
+function ProductCardView<T extends GridEntry>({ ranked, modelUrl, inCart, cardRef, onOpen, onAddToCart }: ProductCardProps<T>) {
   const { item, position, reason } = ranked;
   const why = reasonText(reason);
   return (
