@@ -37,6 +37,7 @@ import { createCalibratedInterestEngine } from '../engine/calibrate.ts';
 import { createSequenceEncoder } from '../engine/sequence-encoder.ts';
 import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
+import { afterNextPaint } from './after-next-paint.ts';
 import { createHttpModelSource } from './http-model-source.ts';
 import { WASM_PATHS } from './wasm-paths.ts';
 
@@ -164,6 +165,7 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
       },
       session: toSessionId(randomId()),
       gridSize: config.gridSize,
+      yieldToPaint: afterNextPaint,
     });
     return { kind: 'storefront', config, recommender, notices };
   } catch (error) {

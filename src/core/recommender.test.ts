@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PRIOR_WEIGHT, DEFAULT_RETENTION_MS } from './constants.ts';
 import { RecError } from './errors.ts';
 import { toItemId, toSessionId, type ItemId } from './ids.ts';
@@ -139,6 +139,68 @@ describe('createRecommender', () => {
     const ranking = await recommender.record({ type: 'view', item: toItemId('i1') });
     expect(ranking.personalised).toBe(true);
     expect(notices.map((n) => n.code)).toEqual(['STORAGE_QUOTA_EXCEEDED']);
+  });
+
+  it('ranks while the write commits, and shows the ranking and publishes the events only once they are stored (issue 8)', async () => {
+    const memory = createMemoryEventStore();
+    let commit: () => void = () => undefined;
+    const store: EventStore = { ...memory, append: (events, state) => new Promise<void>((done) => (commit = done)).then(() => memory.append(events, state)) };
+    const engine = createReferenceEngine(model, DEFAULT_PRIOR_WEIGHT);
+    let rankings = 0;
+    const published: unknown[] = [];
+    const recommender = await createRecommender(
+      deps({
+        store,
+        engine: { ...engine, topK: (k, excluded) => (rankings++, engine.topK(k, excluded)) },
+        sync: { publish: (message) => published.push(message), subscribe: () => () => undefined, close: () => undefined },
+      }),
+    );
+    const seen: Ranking[] = [];
+    recommender.on('ranking', (ranking) => seen.push(ranking));
+    const first = recommender.ranking();
+    const recorded = recommender.record({ type: 'view', item: toItemId('i2') });
+    await vi.waitFor(() => expect(rankings).toBe(2)); // The start-up ranking, then this one: the write is still pending.
+    await new Promise((settle) => setTimeout(settle, 10));
+    expect(seen).toEqual([]);
+    expect(recommender.ranking()).toBe(first);
+    expect(published).toEqual([]);
+    commit();
+    const ranking = await recorded;
+    expect(seen).toEqual([ranking]);
+    expect(ranking.eventCount).toBe(1);
+    expect(published).toHaveLength(1);
+    expect((await memory.exportAll()).events).toHaveLength(1);
+  });
+
+  it('ranks an interaction only after yieldToPaint resolves, off the frame that answers the click (issue 8)', async () => {
+    const engine = createReferenceEngine(model, DEFAULT_PRIOR_WEIGHT);
+    let rankings = 0;
+    let painted: () => void = () => undefined;
+    const recommender = await createRecommender(
+      deps({ engine: { ...engine, topK: (k, excluded) => (rankings++, engine.topK(k, excluded)) }, yieldToPaint: () => new Promise<void>((done) => (painted = done)) }),
+    );
+    const recorded = recommender.record({ type: 'view', item: toItemId('i2') });
+    await new Promise((settle) => setTimeout(settle, 10));
+    expect(rankings).toBe(1); // Only the start-up ranking.
+    painted();
+    expect((await recorded).eventCount).toBe(1);
+    expect(rankings).toBe(2);
+  });
+
+  it('shows nothing and keeps its state when the write fails for a reason that is not the environment', async () => {
+    const memory = createMemoryEventStore();
+    let broken = true;
+    const store: EventStore = { ...memory, append: (events, state) => (broken ? Promise.reject(new RecError('INTERNAL', 'a bug in the store')) : memory.append(events, state)) };
+    const recommender = await createRecommender(deps({ store }));
+    const seen: Ranking[] = [];
+    recommender.on('ranking', (ranking) => seen.push(ranking));
+    const first = recommender.ranking();
+    await expect(recommender.record({ type: 'view', item: toItemId('i2') })).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(seen).toEqual([]);
+    expect(recommender.ranking()).toBe(first);
+    broken = false;
+    const next = await recommender.record({ type: 'view', item: toItemId('i3') });
+    expect(next.eventCount).toBe(1); // The failed interaction's event is not in the state.
   });
 
   it('erases everything and returns to the first-visit ranking', async () => {

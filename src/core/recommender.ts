@@ -65,13 +65,19 @@ export interface Ranking {
   readonly backendReason?: string;
   /** Which interest vector scored this grid (see the module header). */
   readonly interestModel: InterestModel;
-  /** Milliseconds from the interaction to the new ranking (update + score + top-k + read-back). */
+  /**
+   * Milliseconds from the interaction to the new ranking, ready to show: the interest update, the
+   * store's write and the ranking (scores, top-k, arrangement, reasons), which run side by side.
+   */
   readonly tookMs: number;
   /** How many events the ranking reflects. */
   readonly eventCount: number;
   /** False until the shopper has done something that moves their interest. */
   readonly personalised: boolean;
 }
+
+/** A ranking before it is shown: `show` adds how long it took to be ready. */
+type UnshownRanking = Omit<Ranking, 'tookMs'>;
 
 /** Raw events folded into the stored baseline and removed (their effect on the ranking is kept). */
 export interface Compaction {
@@ -153,6 +159,12 @@ export interface RecommenderDeps {
    * reproducible; default: derived from `session`.
    */
   readonly explorationSeed?: number;
+  /**
+   * Resolves once the browser has had the chance to paint the interaction's immediate feedback;
+   * an interaction is ranked after it, so the ranking's work is not part of the frame that answers
+   * the click (Interaction to Next Paint). Default: at once (Node, tests).
+   */
+  readonly yieldToPaint?: () => Promise<void>;
 }
 
 /** At most this many events wait in memory for storage to work again (about 200 bytes each). */
@@ -176,6 +188,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const now = deps.now ?? (() => Date.now());
   const monotonic = deps.monotonic ?? (() => performance.now());
   const newEventId = deps.newEventId ?? randomId;
+  const yieldToPaint = deps.yieldToPaint ?? (() => Promise.resolve());
   const key = modelKey(model.manifest);
   const emitter = createEmitter<RecommenderEvents>();
 
@@ -342,12 +355,11 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const [storedState, baseline, storedCount] = await Promise.all([store.loadState(key), store.loadBaseline(key), store.countEvents()]);
   const trusted = storedState !== null && storedState.eventCount === (baseline?.eventCount ?? 0) + storedCount;
   let state = trusted ? storedState : await fold(baseline ?? emptyState(key, dim), await store.loadEvents());
-  const personalised = (): boolean => state.vector.some((v) => v !== 0);
 
   /** Why the card at `row` is shown, by how it was placed. */
-  const reasonFor = (row: number, source: ArrangedSource, isPersonal: boolean): Reason | null => {
+  const reasonFor = (row: number, source: ArrangedSource, basis: InterestState, isPersonal: boolean): Reason | null => {
     if (source === 'pinned' || source === 'explore') return { kind: source };
-    return isPersonal ? explain(row, state) : { kind: 'popular' };
+    return isPersonal ? explain(row, basis) : { kind: 'popular' };
   };
 
   /**
@@ -355,11 +367,11 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
    * null when the decay vector scores the grid: no sequence model, no item yet, or a search since
    * the latest item interaction (the grid follows the query until the shopper picks an item).
    */
-  const sequenceInterest = async (): Promise<Float32Array | null> => {
+  const sequenceInterest = async (basis: InterestState): Promise<Float32Array | null> => {
     if (sequenceEncoder === undefined) return null;
-    const latestItemTime = state.recent[0]?.time ?? Number.NEGATIVE_INFINITY;
-    if (state.lastQuery !== null && state.lastQuery.time > latestItemTime) return null;
-    const rows = state.sequence
+    const latestItemTime = basis.recent[0]?.time ?? Number.NEGATIVE_INFINITY;
+    if (basis.lastQuery !== null && basis.lastQuery.time > latestItemTime) return null;
+    const rows = basis.sequence
       .flatMap((id) => {
         const row = model.rowOf.get(id);
         return row === undefined ? [] : [row];
@@ -369,18 +381,31 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   };
 
   /**
-   * The grid, scored by the sequence model's interest when it leads (the engine gets the decay
-   * vector back afterwards, for the next update), else by the decay vector already on the engine.
+   * The grid for `basis` (the state it ranks for, whose decay vector the engine holds), scored by
+   * the sequence model's interest when it leads (the engine gets the decay vector back afterwards,
+   * for the next update), else by that decay vector. It changes nothing the recommender keeps:
+   * `show` makes it the grid.
    */
-  const rank = async (startedAt: number): Promise<Ranking> => {
-    const interest = await sequenceInterest();
-    if (interest === null) return arrange(startedAt, 'decay');
+  const rank = async (basis: InterestState): Promise<UnshownRanking> => {
+    const interest = await sequenceInterest(basis);
+    if (interest === null) return arrange(basis, 'decay');
     engine.setInterest(interest);
     try {
-      return await arrange(startedAt, 'sequence');
+      return await arrange(basis, 'sequence');
     } finally {
-      engine.setInterest(state.vector);
+      engine.setInterest(basis.vector);
     }
+  };
+
+  /**
+   * Makes a ranking the grid: its rows count as shown (exploration offers others) and impressions
+   * start afresh.
+   * @param startedAt when the interaction began (monotonic), for `tookMs`.
+   */
+  const show = (ranking: UnshownRanking, startedAt: number): Ranking => {
+    for (const { row } of ranking.items) shown.add(row);
+    impressed = new Set();
+    return { ...ranking, tookMs: monotonic() - startedAt };
   };
 
   /**
@@ -388,40 +413,38 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
    * candidates and their similarities; list-quality.ts arranges them under the shop's rules (pins,
    * boosts, diversity, variants, first-row cap, exploration).
    */
-  const arrange = async (startedAt: number, interestModel: InterestModel): Promise<Ranking> => {
+  const arrange = async (basis: InterestState, interestModel: InterestModel): Promise<UnshownRanking> => {
     const { rules } = model;
     const { grid: arranged } = await arrangeGrid(engine, {
       size: gridSize,
-      excluded: unavailableRows(outOfStock, model.items, rules, state.purchased, model.rowOf, now()),
+      excluded: unavailableRows(outOfStock, model.items, rules, basis.purchased, model.rowOf, now()),
       items: model.items,
       rules,
       explorationSlots: explorationSlots(gridSize, interactions, rules.exploration),
       shown,
       random: seededRandom((explorationSeed ^ Math.imul(interactions + 1, 0x9e3779b1)) >>> 0),
     });
-    const isPersonal = personalised();
+    const isPersonal = basis.vector.some((v) => v !== 0);
     const items = arranged.map(({ row, score, source }, position) => ({
       item: model.items[row] as CatalogItem,
       row,
       position,
       score: toScore(score),
-      reason: reasonFor(row, source, isPersonal),
+      reason: reasonFor(row, source, basis, isPersonal),
     }));
-    for (const { row } of arranged) shown.add(row);
-    impressed = new Set();
     return {
       items,
       backend: engine.backend,
       ...(engine.backendReason === undefined ? {} : { backendReason: engine.backendReason }),
       interestModel,
-      tookMs: monotonic() - startedAt,
-      eventCount: state.eventCount,
+      eventCount: basis.eventCount,
       personalised: isPersonal,
     };
   };
 
   engine.setInterest(state.vector);
-  let current = await rank(monotonic());
+  const firstRankStartedAt = monotonic();
+  let current = show(await rank(state), firstRankStartedAt);
 
   /** Runs interactions one at a time, in the order they happened. */
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -447,7 +470,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     interactions = 0;
     lastQueryVector = null;
     engine.setInterest(state.vector);
-    current = await rank(monotonic());
+    const startedAt = monotonic();
+    current = show(await rank(state), startedAt);
     emitter.emit('ranking', current);
     return current;
   };
@@ -464,7 +488,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     await persist([], next);
     state = next;
     if (terms.length === 0) return;
-    current = await rank(startedAt);
+    current = show(await rank(state), startedAt);
     emitter.emit('ranking', current);
   };
 
@@ -505,10 +529,17 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         const vector = await engine.update(decay, terms);
         let next = state;
         for (const e of events) next = advanceState(next, e, vector);
-        await persist(events, next);
+        // The ranking needs nothing from the write, so it is computed (after the click's frame)
+        // while the transaction commits; it is shown, and the events published, only once persist
+        // has settled (stored, or kept in memory with a notice), exactly as when it waited for it.
+        const stored = persist(events, next);
+        const ranked = yieldToPaint().then(() => rank(next));
+        // Awaited below once the write has settled; if the write fails first, this must not go unhandled.
+        ranked.catch(() => undefined);
+        await stored;
         state = next;
         deps.sync?.publish({ kind: 'events', events });
-        current = await rank(startedAt);
+        current = show(await ranked, startedAt);
         emitter.emit('ranking', current);
         return current;
       }),
