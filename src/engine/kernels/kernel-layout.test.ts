@@ -5,13 +5,19 @@ import { isRecError } from '../../core/errors.ts';
 import { normalise } from '../../core/rank.ts';
 import { seededRandom } from '../../core/random.ts';
 import { decodeVectors, encodeVectors } from '../../core/vectors.ts';
-import { MAX_KERNEL_K, packForKernel, planSelection } from './kernel-layout.ts';
+import { MAX_KERNEL_K, packForKernel, planSelection, ROWS_PER_SCORE_THREAD, SELECT_THREADS } from './kernel-layout.ts';
 
 const COUNT = 7;
 const DIM = 12;
 const random = seededRandom(8);
 const matrix = new Float32Array(COUNT * DIM);
 for (let row = 0; row < COUNT; row++) matrix.set(normalise(Float32Array.from({ length: DIM }, () => random() - 0.5)), row * DIM);
+
+/**
+ * score-top-k-webgpu.ts's int8 unpacking, in 32-bit integer arithmetic: the word times
+ * 2^(24 - 8 * byte) (wrapping), its top byte kept, read as a signed i32, divided by 2^24.
+ */
+const shaderInt8 = (word: number, byte: number): number => (Math.imul(word, 2 ** (24 - 8 * byte)) & 0xff000000) / 2 ** 24;
 
 /** Where the shader finds value j of `row`: element (j/4) * count + row, component j % 4. */
 const element = (row: number, j: number): number => Math.floor(j / 4) * COUNT + row;
@@ -25,16 +31,24 @@ describe('packForKernel', () => {
     expect(packed.scales).toBeNull();
   });
 
-  it('int8: four signed bytes per word, low byte first, sign-extended as the shader does, times the row scale', () => {
+  it('int8: four signed bytes per word, low byte first, read as the shader does, times the row scale', () => {
     const bytes = encodeVectors(matrix, COUNT, DIM, 'int8');
     const decoded = decodeVectors(bytes, COUNT, DIM, 'int8', 'test');
     const packed = packForKernel(bytes, COUNT, DIM, 'int8');
     for (let row = 0; row < COUNT; row++) {
       for (let j = 0; j < DIM; j++) {
         const word = packed.values[element(row, j)] ?? 0;
-        // The shader: (word << (24 - 8 * (j % 4))) >> 24, arithmetic.
-        const value = (word << (24 - 8 * (j % 4))) >> 24;
-        expect(value * (packed.scales?.[row] ?? Number.NaN)).toBeCloseTo(decoded[row * DIM + j] ?? Number.NaN, 6);
+        expect(shaderInt8(word, j % 4) * (packed.scales?.[row] ?? Number.NaN)).toBeCloseTo(decoded[row * DIM + j] ?? Number.NaN, 6);
+      }
+    }
+  });
+
+  it('int8: the shader’s multiply-and-mask reading gives every byte value, -128 and 127 included', () => {
+    for (let value = -128; value <= 127; value++) {
+      for (let byte = 0; byte < 4; byte++) {
+        // The byte among neighbours with every bit set, so a leak from them would show.
+        const word = (0xffffffff & ~(0xff << (8 * byte))) | ((value & 0xff) << (8 * byte));
+        expect(shaderInt8(word | 0, byte)).toBe(value);
       }
     }
   });
@@ -70,10 +84,29 @@ describe('packForKernel', () => {
 });
 
 describe('planSelection', () => {
-  it('rounds k up to a multiple of 16 and merges lists 16 at a time down to one', () => {
-    expect(planSelection(100_000, 50)).toEqual({ k: 64, rowsPerThread: 512, lists: [196, 13, 1] });
-    expect(planSelection(300, 1)).toEqual({ k: 16, rowsPerThread: 512, lists: [1] });
-    expect(planSelection(1_000_000, 24)?.lists).toEqual([1954, 123, 8, 1]);
+  it('rounds k up to a multiple of 16 and gives the score pass one thread per ROWS_PER_SCORE_THREAD rows', () => {
+    expect(planSelection(100_000, 50)).toEqual({ k: 64, scoreThreads: 12_500 });
+    expect(planSelection(300, 1)).toEqual({ k: 16, scoreThreads: 38 });
+    expect(planSelection(3, 1)).toEqual({ k: 16, scoreThreads: 1 });
+    expect(planSelection(1_000_001, 24)).toEqual({ k: 32, scoreThreads: 125_001 });
+  });
+
+  it('covers every row exactly once: thread t scores rows t + i * scoreThreads', () => {
+    for (const count of [1, 5, 300, 1001]) {
+      const plan = planSelection(count, 10);
+      const scored = new Array<number>(count).fill(0);
+      for (let thread = 0; thread < (plan?.scoreThreads ?? 0); thread++) {
+        for (let i = 0; i < ROWS_PER_SCORE_THREAD; i++) {
+          const row = thread + i * (plan?.scoreThreads ?? 0);
+          if (row < count) scored[row] = (scored[row] ?? 0) + 1;
+        }
+      }
+      expect(scored.every((times) => times === 1), `${count} rows`).toBe(true);
+    }
+  });
+
+  it('has at least K chunks in the selection pass, so the K-th best chunk maximum always exists', () => {
+    expect(SELECT_THREADS).toBeGreaterThanOrEqual(MAX_KERNEL_K);
   });
 
   it('gives up beyond what one run selects, so the engine reads every score instead', () => {

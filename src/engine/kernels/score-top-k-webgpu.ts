@@ -8,17 +8,31 @@
  * product, and `tf.topk` (or reading all N scores back to select on the CPU) moves N values where
  * K are needed. Measured in `npm run bench` (docs/benchmarks.md).
  *
- * Passes (the work split is kernel-layout.ts `planSelection`), all queued before one read-back:
- *  1. score: one thread per row, unpacking int8/float16 words in the shader (the model's file
- *     layout, kernel-layout.ts), writes N scores (dot product + prior) to a GPU buffer;
- *  2. select: one thread per chunk of ROWS_PER_THREAD rows keeps its K best in a sorted private
- *     list (most rows fail the comparison with the K-th and cost nothing more) and writes it;
- *  3. merge, repeated until one list is left: one thread per LISTS_PER_MERGE lists does the same
- *     over their candidates.
- * No pass uses workgroup barriers: on a software adapter (SwiftShader here) each barrier switches
- * every invocation of the workgroup, and a barrier-per-round reduction measured slower than the
- * stock matMul. On a real GPU the N x D scoring pass, fully parallel, is the bulk of the work.
- * Ties go to the lower row, as in core/rank.ts `topK`, so rankings match the reference.
+ * Three passes (the work split is kernel-layout.ts `planSelection`), all queued before one read-back:
+ *  1. score: thread t scores ROWS_PER_SCORE_THREAD rows (t, t + T, ...), unpacking int8/float16
+ *     words in the shader (the model's file layout, kernel-layout.ts), and writes the N scores and
+ *     its own best row;
+ *  2. select: one workgroup takes the K-th best of 256 chunk bests as a threshold (at least K rows
+ *     reach it, so the top K all do), and keeps the few rows that reach it, one sorted list per
+ *     chunk, looking only at score threads whose best reaches it;
+ *  3. merge: one thread merges the 256 short lists into the K best.
+ * Ties go to the lower row, as in core/rank.ts `topK`, so rankings match the reference; the
+ * threshold uses the same total order, so it stays exact when many scores are equal.
+ *
+ * What the design rests on, measured at 100k x 128, k = 50, on this project's software adapter
+ * (SwiftShader: Chromium runs the shaders on the CPU) against the previous kernel (a thread per
+ * row, then a sorted K-list per 512 rows, then merges: 60 ms, of which selection was a third):
+ *  - every storage-buffer load is a per-lane gather there, whatever the layout (a scalar,
+ *    lane-sequential layout measured 2-4x slower than the vec4 one), so the score pass shares
+ *    each interest load among 8 rows (about 2x faster than a row per thread; 16 rows measured slower);
+ *  - a private array indexed at run time costs a gather per access, so keeping K-lists while
+ *    scoring would be slow: the threshold leaves a row or two per list instead of inserting
+ *    hundreds (selection 24 ms -> about 1 ms);
+ *  - a dispatch and the read-back cost well under a millisecond each once compiled; the fixed
+ *    cost is TF.js's command submission (3-4 ms per call at 10k x 64).
+ * On a real GPU the same shape holds: N/8 threads in workgroups of 64 read coalesced groups
+ * (neighbouring lanes, neighbouring rows), the selection workgroup reads about 2 x N/8 bests and a
+ * few rows, and no pass loops over barriers.
  * This module imports the webgpu backend package: load it only once that backend is active.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,7 +40,7 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
 import { RecError } from '../../core/errors.ts';
 import type { RankedRows } from '../../core/rank.ts';
 import type { VectorDtype } from '../../core/vectors.ts';
-import { LISTS_PER_MERGE, planSelection, SCORE_WORKGROUP_SIZE, SELECT_WORKGROUP_SIZE, type KernelMatrix, type SelectionPlan } from './kernel-layout.ts';
+import { planSelection, ROWS_PER_SCORE_THREAD, SCORE_WORKGROUP_SIZE, SELECT_THREADS, type KernelMatrix, type SelectionPlan } from './kernel-layout.ts';
 
 /** The kernel's tensors on the webgpu backend. */
 export interface KernelItems {
@@ -84,16 +98,15 @@ export async function kernelTopK(items: KernelItems, user: tf.Tensor, k: number,
   if (plan === null) return null;
   const backend = tf.backend() as WebGPUBackend;
   const inputs = [items.values, user, ...(items.scales === null ? [] : [items.scales]), ...(items.prior === null ? [] : [items.prior])];
-  let info = backend.runWebGPUProgram(scoreProgram(items), inputs, 'float32');
-  let count = items.count;
-  for (const [pass, lists] of plan.lists.entries()) {
+  const passes = [(): WebGPUProgram => selectProgram(items.count, plan), (): WebGPUProgram => mergeProgram(plan.k)];
+  let info = backend.runWebGPUProgram(scoreProgram(items, plan), inputs, 'float32');
+  for (const pass of passes) {
     const previous = info;
     try {
-      info = backend.runWebGPUProgram(pass === 0 ? selectProgram(count, lists, plan) : mergeProgram(count, lists, plan.k), [previous], 'float32');
+      info = backend.runWebGPUProgram(pass(), [previous], 'float32');
     } finally {
       backend.disposeData(previous.dataId);
     }
-    count = lists;
   }
   const result = tf.engine().makeTensorFromTensorInfo(info);
   let values: Float32Array;
@@ -174,10 +187,14 @@ function unpackSnippet(dtype: VectorDtype): string {
         return vec4<f32>(unpack2x16float(words.x), unpack2x16float(words.y));
       }`;
     case 'int8':
-      // Arithmetic right shifts of an i32 sign-extend each byte; the low byte is the first value.
+      // Value j of the word, times 2^24: the word times 2^(24 - 8j) (wrapping) leaves byte j in the
+      // top byte, the mask clears the rest, and the i32 is its signed value times 2^24, exact in an
+      // f32. The scoring pass multiplies by 2^-24 at the end (exact: a power of two). Multiplies
+      // and masks instead of per-component shifts: a software adapter without per-lane shift
+      // instructions emulates those one lane at a time.
       return `fn itemValues(element: u32) -> vec4<f32> {
-        let word = values[element];
-        return vec4<f32>((vec4<i32>(word) << vec4<u32>(24u, 16u, 8u, 0u)) >> vec4<u32>(24u));
+        let shifted = vec4<u32>(bitcast<u32>(values[element])) * vec4<u32>(16777216u, 65536u, 256u, 1u);
+        return vec4<f32>(bitcast<vec4<i32>>(shifted & vec4<u32>(0xff000000u)));
       }`;
   }
 }
@@ -185,94 +202,176 @@ function unpackSnippet(dtype: VectorDtype): string {
 /** Components per bound element of the values buffer: 4 item values each. */
 const VALUE_COMPONENTS: Readonly<Record<VectorDtype, number>> = { float32: 4, float16: 2, int8: 1 };
 
-/** Pass 1: one thread per row writes its score (dot product with the interest, + prior): [N]. */
-function scoreProgram(items: KernelItems): WebGPUProgram {
-  const vec4PerRow = items.dim / 4;
+/**
+ * Pass 1: thread t scores rows t + i * scoreThreads (i < ROWS_PER_SCORE_THREAD) against the
+ * interest (dot product, times the int8 row scale, + prior). The rows of one thread share each
+ * load of the interest vector; lanes of a workgroup read neighbouring rows. Writes the N scores,
+ * then each thread's best (score, row): [N + 2 * scoreThreads].
+ */
+function scoreProgram(items: KernelItems, plan: SelectionPlan): WebGPUProgram {
   const scaled = items.scales !== null;
   const withPrior = items.prior !== null;
+  const rows = Array.from({ length: ROWS_PER_SCORE_THREAD }, (_, i) => i);
   return {
-    outputShape: [items.count],
-    shaderKey: `vitrineScore_${items.dtype}_${items.count}_${items.dim}_${scaled}_${withPrior}`,
+    outputShape: [items.count + 2 * plan.scoreThreads],
+    shaderKey: `vitrineScore_${items.dtype}_${items.count}_${items.dim}_${plan.scoreThreads}_${scaled}_${withPrior}`,
     dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(items.count / SCORE_WORKGROUP_SIZE), 1, 1],
+    dispatch: [Math.ceil(plan.scoreThreads / SCORE_WORKGROUP_SIZE), 1, 1],
     workgroupSize: [SCORE_WORKGROUP_SIZE, 1, 1],
     variableNames: ['values', 'user', ...(scaled ? ['scales'] : []), ...(withPrior ? ['prior'] : [])],
     variableComponents: [VALUE_COMPONENTS[items.dtype], 4, ...(scaled ? [1] : []), ...(withPrior ? [1] : [])],
+    // The ROWS_PER_SCORE_THREAD rows are unrolled at generation time (sums0, sums1, ...): a private
+    // array indexed in a loop costs a gather per access on a software adapter.
     getUserCode: () => `
-      const VEC4_PER_ROW = ${vec4PerRow}u;
+      const VEC4_PER_ROW = ${items.dim / 4}u;
       const ROWS = ${items.count}u;
+      const THREADS = ${plan.scoreThreads}u;
+      /** 2^-24: int8 values are unpacked times 2^24 (unpackSnippet). */
+      const INT8_UNIT = 5.9604644775390625e-8;
       ${unpackSnippet(items.dtype)}
 
       fn main(index: i32) {
-        if (index >= uniforms.outShape) {
+        let thread = u32(index);
+        // uniforms.outShape also keeps TF.js's uniforms in the bind group layout (see writeKept).
+        if (thread >= THREADS || index >= uniforms.outShape) {
           return;
         }
-        let row = u32(index);
-        var sums = vec4<f32>(0.0);
+        // A thread's last rows may lie past the end: they read the last row and are not written.
+        ${rows.map((i) => `let row${i} = thread + ${i}u * THREADS;\n        let read${i} = min(row${i}, ROWS - 1u);\n        var sums${i} = vec4<f32>(0.0);`).join('\n        ')}
         for (var j = 0u; j < VEC4_PER_ROW; j++) {
-          sums += itemValues(j * ROWS + row) * user[j];
+          let interest = user[j];
+          ${rows.map((i) => `sums${i} += itemValues(j * ROWS + read${i}) * interest;`).join('\n          ')}
         }
-        var score = sums.x + sums.y + sums.z + sums.w;
-        ${scaled ? 'score *= scales[row];' : ''}
+        // A thread's first row always exists (THREADS <= ROWS); a later row, ascending, replaces
+        // the best only with a higher score, so ties keep the lower row.
+        var bestScore = writeScore(row0, sums0);
+        var bestRow = row0;
+        ${rows.slice(1).map((i) => `let score${i} = writeScore(row${i}, sums${i});\n        if (score${i} > bestScore) {\n          bestScore = score${i};\n          bestRow = row${i};\n        }`).join('\n        ')}
+        result[ROWS + 2u * thread] = bestScore;
+        result[ROWS + 2u * thread + 1u] = f32(bestRow);
+      }
+
+      /** Writes the row's score and returns it; a row past the end returns the lowest float. */
+      fn writeScore(row: u32, sums: vec4<f32>) -> f32 {
+        if (row >= ROWS) {
+          return -3.4e38;
+        }
+        var score = (sums.x + sums.y) + (sums.z + sums.w);
+        ${scaled ? 'score *= scales[row] * INT8_UNIT;' : ''}
         ${withPrior ? 'score += prior[row];' : ''}
         result[row] = score;
+        return score;
       }
     `,
   };
 }
 
-/** Pass 2: one thread per chunk of rows writes the chunk's K best: [lists, 2K]. */
-function selectProgram(count: number, lists: number, plan: SelectionPlan): WebGPUProgram {
+/**
+ * Pass 2, one workgroup of SELECT_THREADS threads; thread c owns the chunk of rows scored by the
+ * score pass's threads c + i * SELECT_THREADS:
+ *  1. each thread folds those threads' bests into its chunk's best (bests only, not rows);
+ *  2. each ranks its best among all chunks' bests; the K-th best of them is a threshold that at
+ *     least K rows reach (those K chunk bests), so every row of the top K reaches it too;
+ *  3. only the threads whose own best reaches the threshold (at most K of them) look again, at the
+ *     rows of the score threads whose best reaches it, and keep the rows that reach it in a sorted
+ *     private list: usually a row or two each, since rows past the threshold are about as few as K.
+ * Ties (equal scores) are ordered by row, so the order is total and the threshold exact even when
+ * every score is equal. Writes SELECT_THREADS lists: [SELECT_THREADS, 2K]. Two barriers in all: on
+ * a software adapter a barrier switches every invocation of the workgroup, so none sits in a loop.
+ */
+function selectProgram(count: number, plan: SelectionPlan): WebGPUProgram {
   return {
-    outputShape: [lists * 2 * plan.k],
-    shaderKey: `vitrineSelect_${count}_${plan.rowsPerThread}_${plan.k}`,
+    outputShape: [SELECT_THREADS * 2 * plan.k],
+    shaderKey: `vitrineSelect_${count}_${plan.scoreThreads}_${plan.k}`,
     dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(lists / SELECT_WORKGROUP_SIZE), 1, 1],
-    workgroupSize: [SELECT_WORKGROUP_SIZE, 1, 1],
-    variableNames: ['scores'],
+    dispatch: [1, 1, 1],
+    workgroupSize: [SELECT_THREADS, 1, 1],
+    variableNames: ['scored'],
     getUserCode: () => `
       ${keptListSnippet(plan.k)}
       const ROWS = ${count}u;
-      const LISTS = ${lists}u;
-      const ROWS_PER_THREAD = ${plan.rowsPerThread}u;
+      const SCORE_THREADS = ${plan.scoreThreads}u;
+      const ROWS_PER_SCORE_THREAD = ${ROWS_PER_SCORE_THREAD}u;
+      const CHUNKS = ${SELECT_THREADS}u;
+      /** The row of an empty chunk: it ranks after every real row. */
+      const NO_ROW = 0xffffffffu;
+      var<workgroup> chunkBestScores: array<f32, CHUNKS>;
+      var<workgroup> chunkBestRows: array<u32, CHUNKS>;
+      var<workgroup> thresholdScore: f32;
+      var<workgroup> thresholdRow: u32;
+
+      fn reaches(score: f32, row: u32, minScore: f32, maxRow: u32) -> bool {
+        return score > minScore || (score == minScore && row <= maxRow);
+      }
 
       fn main(index: i32) {
-        let list = u32(index);
-        if (list >= LISTS) {
-          return;
+        let chunk = localIndex;
+        var bestScore = -3.0e38;
+        var bestRow = NO_ROW;
+        for (var thread = chunk; thread < SCORE_THREADS; thread += CHUNKS) {
+          let score = scored[ROWS + 2u * thread];
+          let row = u32(scored[ROWS + 2u * thread + 1u]);
+          if (ranksBefore(score, row, bestScore, bestRow)) {
+            bestScore = score;
+            bestRow = row;
+          }
         }
-        let end = min(ROWS, (list + 1u) * ROWS_PER_THREAD);
-        for (var row = list * ROWS_PER_THREAD; row < end; row++) {
-          offer(scores[row], row);
+        chunkBestScores[chunk] = bestScore;
+        chunkBestRows[chunk] = bestRow;
+        workgroupBarrier();
+
+        // Equal bests (empty chunks) are ordered by chunk, so every rank is taken exactly once.
+        var rank = 0u;
+        for (var other = 0u; other < CHUNKS; other++) {
+          let otherScore = chunkBestScores[other];
+          let otherRow = chunkBestRows[other];
+          let same = otherScore == bestScore && otherRow == bestRow;
+          if (ranksBefore(otherScore, otherRow, bestScore, bestRow) || (same && other < chunk)) {
+            rank++;
+          }
         }
-        writeKept(list);
+        if (rank == K - 1u) {
+          thresholdScore = bestScore;
+          thresholdRow = bestRow;
+        }
+        workgroupBarrier();
+
+        let minScore = thresholdScore;
+        let maxRow = thresholdRow;
+        if (rank < K) {
+          for (var thread = chunk; thread < SCORE_THREADS; thread += CHUNKS) {
+            if (!reaches(scored[ROWS + 2u * thread], u32(scored[ROWS + 2u * thread + 1u]), minScore, maxRow)) {
+              continue;
+            }
+            for (var i = 0u; i < ROWS_PER_SCORE_THREAD; i++) {
+              let row = thread + i * SCORE_THREADS;
+              if (row < ROWS && reaches(scored[row], row, minScore, maxRow)) {
+                offer(scored[row], row);
+              }
+            }
+          }
+        }
+        writeKept(chunk);
       }
     `,
   };
 }
 
-/** Pass 3+: one thread per LISTS_PER_MERGE candidate lists writes their K best: [lists, 2K]. */
-function mergeProgram(inputLists: number, lists: number, k: number): WebGPUProgram {
+/** Pass 3: one thread merges the SELECT_THREADS candidate lists into the K best: [2K]. */
+function mergeProgram(k: number): WebGPUProgram {
   return {
-    outputShape: [lists * 2 * k],
-    shaderKey: `vitrineMerge_${inputLists}_${k}`,
+    outputShape: [2 * k],
+    shaderKey: `vitrineMerge_${k}`,
     dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(lists / SELECT_WORKGROUP_SIZE), 1, 1],
-    workgroupSize: [SELECT_WORKGROUP_SIZE, 1, 1],
+    dispatch: [1, 1, 1],
+    workgroupSize: [1, 1, 1],
     variableNames: ['candidates'],
     getUserCode: () => `
       ${keptListSnippet(k)}
-      const INPUT_LISTS = ${inputLists}u;
-      const LISTS = ${lists}u;
-      const PER_MERGE = ${LISTS_PER_MERGE}u;
+      const LISTS = ${SELECT_THREADS}u;
 
       fn main(index: i32) {
-        let list = u32(index);
-        if (list >= LISTS) {
-          return;
-        }
-        let end = min(INPUT_LISTS, (list + 1u) * PER_MERGE);
-        for (var source = list * PER_MERGE; source < end; source++) {
+        for (var source = 0u; source < LISTS; source++) {
           for (var r = 0u; r < K; r++) {
             let row = candidates[source * 2u * K + K + r];
             // Lists are sorted and padded at the end: the first empty slot ends this one.
@@ -282,7 +381,7 @@ function mergeProgram(inputLists: number, lists: number, k: number): WebGPUProgr
             offer(candidates[source * 2u * K + r], u32(row));
           }
         }
-        writeKept(list);
+        writeKept(0u);
       }
     `,
   };
