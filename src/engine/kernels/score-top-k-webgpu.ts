@@ -19,17 +19,20 @@
  * Ties go to the lower row, as in core/rank.ts `topK`, so rankings match the reference; the
  * threshold uses the same total order, so it stays exact when many scores are equal.
  *
- * What the design rests on, measured at 100k x 128, k = 50, on this project's software adapter
- * (SwiftShader: Chromium runs the shaders on the CPU) against the previous kernel (a thread per
- * row, then a sorted K-list per 512 rows, then merges: 60 ms, of which selection was a third):
- *  - every storage-buffer load is a per-lane gather there, whatever the layout (a scalar,
- *    lane-sequential layout measured 2-4x slower than the vec4 one), so the score pass shares
- *    each interest load among 8 rows (about 2x faster than a row per thread; 16 rows measured slower);
- *  - a private array indexed at run time costs a gather per access, so keeping K-lists while
- *    scoring would be slow: the threshold leaves a row or two per list instead of inserting
- *    hundreds (selection 24 ms -> about 1 ms);
- *  - a dispatch and the read-back cost well under a millisecond each once compiled; the fixed
- *    cost is TF.js's command submission (3-4 ms per call at 10k x 64).
+ * What the design rests on, measured per pass at 100k x 128, k = 50, on this project's software
+ * adapter (SwiftShader: Chromium runs the shaders on the CPU, 2 cores) with a throwaway probe page,
+ * against the previous kernel (a thread per row, then a sorted K-list per 512 rows, then merges):
+ *  - every storage-buffer load is a per-lane gather there, whatever the layout: a scalar,
+ *    lane-sequential layout measured 1.4-3.7x slower than the vec4 one, and int8 (a quarter of
+ *    the bytes) was no faster than float32. So the score pass shares each interest load among 8
+ *    rows (score pass 64-80 -> 19-25 ms for float32; 4 rows per thread measured a little slower,
+ *    12 and 16 slower again). int8 unpacks with a multiply and a mask, not shifts: no slower in
+ *    the same page, within the noise of a shared 2-core machine;
+ *  - a private array indexed at run time costs a gather per access, so sorted K-lists over every
+ *    row were the selection's cost (20-28 ms); the threshold leaves a row or two per list
+ *    (selection 1-2 ms, the merge too small to time);
+ *  - a further dispatch in one submission costs about 0.15 ms, a submission's round trip 0.7 ms
+ *    and more, the read-back of K values about 0.6 ms: the arithmetic is what counts.
  * On a real GPU the same shape holds: N/8 threads in workgroups of 64 read coalesced groups
  * (neighbouring lanes, neighbouring rows), the selection workgroup reads about 2 x N/8 bests and a
  * few rows, and no pass loops over barriers.
@@ -189,9 +192,9 @@ function unpackSnippet(dtype: VectorDtype): string {
     case 'int8':
       // Value j of the word, times 2^24: the word times 2^(24 - 8j) (wrapping) leaves byte j in the
       // top byte, the mask clears the rest, and the i32 is its signed value times 2^24, exact in an
-      // f32. The scoring pass multiplies by 2^-24 at the end (exact: a power of two). Multiplies
-      // and masks instead of per-component shifts: a software adapter without per-lane shift
-      // instructions emulates those one lane at a time.
+      // f32 (-128 included). The score pass multiplies by 2^-24 at the end (exact: a power of
+      // two), so scores round as with the plain values. Integer multiplies and one mask, where
+      // shifting each byte down takes two shifts per value.
       return `fn itemValues(element: u32) -> vec4<f32> {
         let shifted = vec4<u32>(bitcast<u32>(values[element])) * vec4<u32>(16777216u, 65536u, 256u, 1u);
         return vec4<f32>(bitcast<vec4<i32>>(shifted & vec4<u32>(0xff000000u)));
