@@ -12,11 +12,11 @@ import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import type { BackendName, InterestEngine } from '../core/ports.ts';
 import { normalise, scoreAll, topK, updateInterest, type RankedRows } from '../core/rank.ts';
 import { seededRandom } from '../core/random.ts';
-import { decodeVectors, encodeVectors, type VectorDtype } from '../core/vectors.ts';
+import { decodeVectors, encodeVectors } from '../core/vectors.ts';
 import { compareRankings, createInterestEngine, initBackend, onBackend } from '../engine/index.ts';
 import { initialSequenceWeights, sequenceInterest } from '../engine/sequence-model.ts';
 import { WASM_PATHS } from '../app/wasm-paths.ts';
-import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchMethodResult, BenchPageApi, KernelCheck, SequenceBenchResult, SequenceBenchSpec } from './bench-types.ts';
+import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchMethodResult, BenchPageApi, KernelCheck, KernelCheckSpec, SequenceBenchResult, SequenceBenchSpec } from './bench-types.ts';
 
 /** The vectors of one case: the float32 originals, and the dtype's values as every method scores them. */
 interface CaseData {
@@ -307,8 +307,12 @@ async function runSequenceCase(spec: SequenceBenchSpec): Promise<SequenceBenchRe
 }
 
 /** The kernel (engine on webgpu, matrix stored as `dtype`) against core's reference on the same decoded values. */
-async function checkKernel(count: number, dim: number, dtype: VectorDtype, k: number, excluded: readonly number[], backend: 'webgpu' | 'wasm' = 'webgpu'): Promise<KernelCheck> {
+async function checkKernel({ count, dim, dtype, k, excluded, backend = 'webgpu', allTied = false }: KernelCheckSpec): Promise<KernelCheck> {
   const data = await makeData({ source: 'synthetic', count, dim, dtype, seed: count + dim });
+  if (allTied) {
+    for (let row = 1; row < count; row++) data.decoded.copyWithin(row * dim, 0, dim);
+    data.popularity.fill(0.5);
+  }
   const engine = await createInterestEngine({ vectors: data.decoded, dim, popularity: data.popularity, backend, allowedBackends: [backend], itemDtype: dtype, wasmPaths: { ...WASM_PATHS } });
   try {
     const query = data.queries[0] ?? new Float32Array(dim);

@@ -70,6 +70,19 @@ export interface BenchEnvironment {
 }
 
 /** What the e2e kernel check returns (e2e/scoring-kernel.spec.ts). */
+/** One check of a scoring kernel (e2e/scoring-kernel.spec.ts, e2e/wasm-scorer.spec.ts). */
+export interface KernelCheckSpec {
+  readonly count: number;
+  readonly dim: number;
+  readonly dtype: VectorDtype;
+  readonly k: number;
+  readonly excluded: readonly number[];
+  /** webgpu: the WebGPU kernel (the default); wasm: the wasm scorer. */
+  readonly backend?: 'webgpu' | 'wasm';
+  /** Every row the same vector with the same popularity: every score ties, so the ranking is rows in order. */
+  readonly allTied?: boolean;
+}
+
 export interface KernelCheck {
   readonly backend: string;
   readonly agree: boolean;
@@ -122,6 +135,6 @@ export interface BenchPageApi {
   environment(): Promise<BenchEnvironment>;
   runCase(spec: BenchCaseSpec): Promise<BenchCaseResult>;
   runSequenceCase(spec: SequenceBenchSpec): Promise<SequenceBenchResult[]>;
-  /** The engine's scoring kernel on `backend` (webgpu: the WebGPU kernel; wasm: the wasm scorer) against core's reference. */
-  checkKernel(count: number, dim: number, dtype: VectorDtype, k: number, excluded: readonly number[], backend?: 'webgpu' | 'wasm'): Promise<KernelCheck>;
+  /** The engine's scoring kernel on a backend against core's reference. */
+  checkKernel(spec: KernelCheckSpec): Promise<KernelCheck>;
 }
