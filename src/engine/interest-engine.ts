@@ -16,8 +16,8 @@
  *    WebAssembly SIMD pass over an int8 copy of the matrix (a quarter of float32's bytes), then an
  *    exact re-rank of the rows that can still be among the best, so the ranking is core's exactly;
  *    it takes the CPU copy of the interest vector, which core's `updateInterest` updates there (for
- *    one vector a TF.js dispatch costs more than the math), and similarities are core's
- *    `gramMatrix`: the engine then holds no TF.js tensor at all (a `ScorerResident`);
+ *    one vector a TF.js dispatch costs more than the math), and similarities are one TF.js matMul
+ *    of the candidates' rows (`unitGram`): the engine then keeps no TF.js tensor (a `ScorerResident`);
  *  - everything is read back with `await data()`: `dataSync()` silently returns zeros on webgpu.
  * All TF.js work runs through backend.ts `onBackend()`, so it never interleaves with the text
  * encoder's work on another backend; `setInterest()` (synchronous in the port) only records the
@@ -38,7 +38,7 @@ import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { encodeVectors, type VectorDtype } from '../core/vectors.ts';
 import { RecError } from '../core/errors.ts';
 import type { BackendName, InterestEngine } from '../core/ports.ts';
-import { gramMatrix, topK, updateInterest, type InterestTerm, type RankedRows } from '../core/rank.ts';
+import { normalise, topK, updateInterest, type InterestTerm, type RankedRows } from '../core/rank.ts';
 import { initBackend, onBackend, resetBackend, watchDeviceLoss, type WasmPaths } from './backend.ts';
 import { kernelSupportsDim, packForKernel } from './kernels/kernel-layout.ts';
 import type * as ScoringKernel from './kernels/score-top-k-webgpu.ts';
@@ -348,7 +348,7 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
       });
       if (rows.length === 0) return new Float32Array(0);
       return run('similarities', async (r) => {
-        if (r.kind === 'wasm-scorer') return gramMatrix(vectors, dim, rows);
+        if (r.kind === 'wasm-scorer') return unitGram(vectors, dim, rows);
         // core/rank.ts `gramMatrix`: the candidates' rows, scaled to unit length (a sequence
         // model's item table is not), times themselves, [K, D] x [D, K]; a zero row stays zero.
         const gram = tf.tidy(() => {
@@ -407,8 +407,8 @@ interface TensorResident {
 
 /**
  * The engine on wasm: the wasm scorer holds the items (int8 in its module's memory; the float32
- * `vectors` for the exact re-rank) and the prior; updates and similarities are core's math on
- * `vectors`. No TF.js tensors.
+ * `vectors` for the exact re-rank) and the prior; updates are core's math on `vectors`, and
+ * similarities a matMul of the candidates' rows only (`unitGram`). No resident TF.js tensors.
  */
 interface ScorerResident {
   readonly kind: 'wasm-scorer';
@@ -423,6 +423,33 @@ interface ScorerResident {
 function scorerOf(r: ScorerResident): WasmScorer {
   if (r.scorer === null) throw new RecError('INTERNAL', 'the wasm scorer was used after it was released');
   return r.scorer;
+}
+
+/**
+ * core/rank.ts `gramMatrix` for the engine on wasm, which keeps no item tensor: the candidates' rows
+ * scaled to unit length on the CPU (core's `normalise`), then one matMul on TF.js's wasm backend,
+ * handed [K, D] and its transpose [D, K] because wasm's matMul is 5-10x slower with a transposed
+ * operand (at 200 x 512 this takes ~2 ms in Node, the loop in JS ~15 ms). Call inside onBackend.
+ * @param vectors the item matrix, row-major.
+ * @param dim values per row.
+ * @param rows the candidates.
+ */
+async function unitGram(vectors: Float32Array, dim: number, rows: readonly number[]): Promise<Float32Array> {
+  const k = rows.length;
+  const unit = new Float32Array(k * dim);
+  const transposed = new Float32Array(dim * k);
+  rows.forEach((row, i) => {
+    const scaled = normalise(vectors.subarray(row * dim, (row + 1) * dim));
+    unit.set(scaled, i * dim);
+    scaled.forEach((value, j) => (transposed[j * k + i] = value));
+  });
+  const gram = tf.tidy(() => tf.matMul(tf.tensor2d(unit, [k, dim]), tf.tensor2d(transposed, [dim, k])));
+  try {
+    // Copied: on cpu, data() hands out the tensor's own storage.
+    return (await gram.data<'float32'>()).slice();
+  } finally {
+    gram.dispose();
+  }
 }
 
 /**
