@@ -26,8 +26,13 @@
  *    lane-sequential layout measured 1.4-3.7x slower than the vec4 one, and int8 (a quarter of
  *    the bytes) was no faster than float32. So the score pass shares each interest load among 8
  *    rows (score pass 64-80 -> 19-25 ms for float32; 4 rows per thread measured a little slower,
- *    12 and 16 slower again). int8 unpacks with a multiply and a mask, not shifts: no slower in
- *    the same page, within the noise of a shared 2-core machine;
+ *    12 and 16 slower again). Each row accumulates one scalar dot() per group, not a vec4 of
+ *    partial sums: 0.9-4.3 ms (mostly 1.3-2) less per whole call in each of 8 interleaved float32
+ *    runs (medians 20.3-27.2 vs 22.0-28.9 ms), int8 14.9 vs 17.0 ms, float16 29.2 vs 31.4.
+ *    No better or slower: fma() in place of the vec4 multiply-add, workgroups of 32/128/256,
+ *    packing the dots of 4 rows into a vec4, two groups per loop step, a strength-reduced offset,
+ *    a fully unrolled loop, and 12 or 16 rows with scalar sums. int8 unpacks with a multiply and
+ *    a mask, not shifts: no slower in the same page, within the noise of a shared 2-core machine;
  *  - a private array indexed at run time costs a gather per access, so sorted K-lists over every
  *    row were the selection's cost (20-28 ms); the threshold leaves a row or two per list
  *    (selection 1-2 ms, the merge too small to time);
@@ -223,8 +228,12 @@ function scoreProgram(items: KernelItems, plan: SelectionPlan): WebGPUProgram {
     workgroupSize: [SCORE_WORKGROUP_SIZE, 1, 1],
     variableNames: ['values', 'user', ...(scaled ? ['scales'] : []), ...(withPrior ? ['prior'] : [])],
     variableComponents: [VALUE_COMPONENTS[items.dtype], 4, ...(scaled ? [1] : []), ...(withPrior ? [1] : [])],
-    // The ROWS_PER_SCORE_THREAD rows are unrolled at generation time (sums0, sums1, ...): a private
-    // array indexed in a loop costs a gather per access on a software adapter.
+    // The ROWS_PER_SCORE_THREAD rows are unrolled at generation time (sum0, sum1, ...): a private
+    // array indexed in a loop costs a gather per access on a software adapter. Each row accumulates
+    // a scalar dot() per group rather than a vec4 of partial sums: 8 vector accumulators are 32
+    // SIMD registers on SwiftShader, where every component is a register across the lanes, and
+    // x86 has 16, so they likely spill; scalar sums measured faster (header). On a GPU dot() is
+    // the same 4 multiply-adds with a quarter of the accumulator registers.
     getUserCode: () => `
       const VEC4_PER_ROW = ${items.dim / 4}u;
       const ROWS = ${items.count}u;
@@ -240,26 +249,26 @@ function scoreProgram(items: KernelItems, plan: SelectionPlan): WebGPUProgram {
           return;
         }
         // A thread's last rows may lie past the end: they read the last row and are not written.
-        ${rows.map((i) => `let row${i} = thread + ${i}u * THREADS;\n        let read${i} = min(row${i}, ROWS - 1u);\n        var sums${i} = vec4<f32>(0.0);`).join('\n        ')}
+        ${rows.map((i) => `let row${i} = thread + ${i}u * THREADS;\n        let read${i} = min(row${i}, ROWS - 1u);\n        var sum${i} = 0.0;`).join('\n        ')}
         for (var j = 0u; j < VEC4_PER_ROW; j++) {
           let interest = user[j];
-          ${rows.map((i) => `sums${i} += itemValues(j * ROWS + read${i}) * interest;`).join('\n          ')}
+          ${rows.map((i) => `sum${i} += dot(itemValues(j * ROWS + read${i}), interest);`).join('\n          ')}
         }
         // A thread's first row always exists (THREADS <= ROWS); a later row, ascending, replaces
         // the best only with a higher score, so ties keep the lower row.
-        var bestScore = writeScore(row0, sums0);
+        var bestScore = writeScore(row0, sum0);
         var bestRow = row0;
-        ${rows.slice(1).map((i) => `let score${i} = writeScore(row${i}, sums${i});\n        if (score${i} > bestScore) {\n          bestScore = score${i};\n          bestRow = row${i};\n        }`).join('\n        ')}
+        ${rows.slice(1).map((i) => `let score${i} = writeScore(row${i}, sum${i});\n        if (score${i} > bestScore) {\n          bestScore = score${i};\n          bestRow = row${i};\n        }`).join('\n        ')}
         result[ROWS + 2u * thread] = bestScore;
         result[ROWS + 2u * thread + 1u] = f32(bestRow);
       }
 
       /** Writes the row's score and returns it; a row past the end returns the lowest float. */
-      fn writeScore(row: u32, sums: vec4<f32>) -> f32 {
+      fn writeScore(row: u32, dotProduct: f32) -> f32 {
         if (row >= ROWS) {
           return -3.4e38;
         }
-        var score = (sums.x + sums.y) + (sums.z + sums.w);
+        var score = dotProduct;
         ${scaled ? 'score *= scales[row] * INT8_UNIT;' : ''}
         ${withPrior ? 'score += prior[row];' : ''}
         result[row] = score;
