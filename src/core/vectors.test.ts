@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RecError } from './errors.ts';
 import { normalise } from './rank.ts';
 import { seededRandom } from './test-support.ts';
-import { VECTOR_DTYPES, decodeVectors, encodeVectors, vectorFileBytes } from './vectors.ts';
+import { VECTOR_DTYPES, decodeVectors, encodeVectors, matrixRowCount, vectorFileBytes } from './vectors.ts';
 
 const COUNT = 30;
 const DIM = 16;
@@ -39,5 +39,23 @@ describe('vector files', () => {
     expect(() => decodeVectors(encodeVectors(values, COUNT, DIM, 'float32'), COUNT, DIM, 'float32', 'v.bin')).toThrow(/row 2 has L2 norm/);
     values[DIM * 2] = Number.NaN;
     expect(() => decodeVectors(encodeVectors(values, COUNT, DIM, 'float32'), COUNT, DIM, 'float32', 'v.bin')).toThrow(/row 2 column 0 is NaN/);
+  });
+});
+
+describe('matrixRowCount', () => {
+  it('counts the rows of a matrix that fits, and names the field that does not', () => {
+    expect(matrixRowCount(new Float32Array(12), 4, new Float32Array(3))).toBe(3);
+    expect(matrixRowCount(new Float32Array(12), 4, null)).toBe(3);
+    const field = (run: () => unknown): unknown => {
+      try {
+        run();
+      } catch (error) {
+        return error instanceof RecError ? [error.code, error.location.field] : error;
+      }
+      return 'no error';
+    };
+    expect(field(() => matrixRowCount(new Float32Array(12), 0, null))).toEqual(['MODEL_DIMENSION_MISMATCH', 'dim']);
+    expect(field(() => matrixRowCount(new Float32Array(12), 5, null))).toEqual(['MODEL_DIMENSION_MISMATCH', 'vectors']);
+    expect(field(() => matrixRowCount(new Float32Array(12), 4, new Float32Array(4)))).toEqual(['MODEL_DIMENSION_MISMATCH', 'popularity']);
   });
 });

@@ -29,6 +29,29 @@ export function vectorFileBytes(count: number, dim: number, dtype: VectorDtype):
 }
 
 /**
+ * Checks that a row-major item matrix, and the per-item values that go with it, fit `dim`: what
+ * every engine that takes a matrix (the interest engine, its scorers, the batch scorer) checks first.
+ * @param vectors count*dim values.
+ * @param dim values per row.
+ * @param perItem one value per row (the popularity prior), or null.
+ * @returns count, the number of rows.
+ * @throws RecError MODEL_DIMENSION_MISMATCH naming the field that does not fit (dim, vectors, popularity).
+ */
+export function matrixRowCount(vectors: Float32Array, dim: number, perItem: Float32Array | null): number {
+  if (!Number.isInteger(dim) || dim < 1) {
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `dim must be a positive whole number, found ${dim}`, { field: 'dim' });
+  }
+  if (vectors.length % dim !== 0) {
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `the item matrix has ${vectors.length} values, not a multiple of dim ${dim}`, { field: 'vectors' });
+  }
+  const count = vectors.length / dim;
+  if (perItem !== null && perItem.length !== count) {
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${count} popularity values (one per item), found ${perItem.length}`, { field: 'popularity' });
+  }
+  return count;
+}
+
+/**
  * Encodes row-major float32 vectors into the file layout of `dtype`.
  * @param values count*dim values.
  * @param count number of rows.

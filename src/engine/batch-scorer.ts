@@ -11,6 +11,7 @@ import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { RecError } from '../core/errors.ts';
 import type { BackendName } from '../core/ports.ts';
 import { topK, type RankedRows } from '../core/rank.ts';
+import { matrixRowCount } from '../core/vectors.ts';
 import { initBackend, onBackend } from './backend.ts';
 
 export interface BatchScorerOptions {
@@ -45,13 +46,7 @@ export interface BatchScorer {
 export async function createBatchScorer(options: BatchScorerOptions): Promise<BatchScorer> {
   const { vectors, dim, popularity } = options;
   const priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
-  if (!Number.isInteger(dim) || dim < 1 || vectors.length % dim !== 0) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `the item matrix has ${vectors.length} values, not a multiple of dim ${dim}`, { field: 'vectors' });
-  }
-  const count = vectors.length / dim;
-  if (popularity !== null && popularity.length !== count) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${count} popularity values (one per item), found ${popularity.length}`, { field: 'popularity' });
-  }
+  const count = matrixRowCount(vectors, dim, popularity);
   const backend = await initBackend({ preferred: options.backend });
   const resident = await onBackend(backend, () => ({
     // Stored transposed, [D, N]: on wasm, U[B,D] x items[D,N] runs ~8x faster than U x items[N,D]ᵀ

@@ -35,7 +35,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
-import { encodeVectors, type VectorDtype } from '../core/vectors.ts';
+import { encodeVectors, matrixRowCount, type VectorDtype } from '../core/vectors.ts';
 import { RecError } from '../core/errors.ts';
 import type { BackendName, InterestEngine } from '../core/ports.ts';
 import { normalise, topK, updateInterest, type InterestTerm, type RankedRows } from '../core/rank.ts';
@@ -100,16 +100,7 @@ export async function createInterestEngine(options: InterestEngineOptions): Prom
   const { vectors, dim, popularity } = options;
   const priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
   const itemDtype = options.itemDtype ?? 'float32';
-  if (!Number.isInteger(dim) || dim < 1) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `dim must be a positive whole number, found ${dim}`, { field: 'dim' });
-  }
-  if (vectors.length % dim !== 0) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `the item matrix has ${vectors.length} values, not a multiple of dim ${dim}`, { field: 'vectors' });
-  }
-  const count = vectors.length / dim;
-  if (popularity !== null && popularity.length !== count) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${count} popularity values (one per item), found ${popularity.length}`, { field: 'popularity' });
-  }
+  const count = matrixRowCount(vectors, dim, popularity);
   if (!Number.isFinite(priorWeight)) {
     throw new RecError('CONFIG_INVALID', `priorWeight must be a finite number, found ${priorWeight}`, { field: 'priorWeight' });
   }

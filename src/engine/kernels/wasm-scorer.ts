@@ -21,7 +21,7 @@
  */
 import { RecError } from '../../core/errors.ts';
 import { scoreRow, topK, type RankedRows } from '../../core/rank.ts';
-import { encodeVectors } from '../../core/vectors.ts';
+import { encodeVectors, matrixRowCount } from '../../core/vectors.ts';
 import { WASM_BASE64 } from './score-int8-wasm-bytes.ts';
 
 /** The item matrix and its prior, resident in the module's memory (int8) and in JS (exact). */
@@ -108,13 +108,7 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
   if (!wasmScorerSupportsDim(dim)) {
     throw new RecError('MODEL_DIMENSION_MISMATCH', `the wasm scorer needs dim to be a multiple of ${STEP_VALUES}, found ${dim}`, { field: 'dim' });
   }
-  if (vectors.length % dim !== 0) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `the item matrix has ${vectors.length} values, not a multiple of dim ${dim}`, { field: 'vectors' });
-  }
-  const count = vectors.length / dim;
-  if (popularity !== null && popularity.length !== count) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${count} popularity values (one per item), found ${popularity.length}`, { field: 'popularity' });
-  }
+  const count = matrixRowCount(vectors, dim, popularity);
   const module = await instantiate();
   if (module === null) return null;
 
