@@ -13,7 +13,7 @@ import { ProductGrid } from './ProductGrid.tsx';
 import { StatusBanner } from './StatusBanner.tsx';
 import { BACKEND_LABELS } from './format.ts';
 import { useStorefront } from './storefront-context.ts';
-import { useImpressions } from './use-impressions.ts';
+import { useInteractions } from './use-interactions.ts';
 import { describeError, useMessages } from './use-messages.ts';
 import { useRanking } from './use-ranking.ts';
 
@@ -48,29 +48,10 @@ export function App({ startupNotices = [] }: AppProps) {
   const ranking = useRanking();
   const { messages, push, dismiss } = useMessages(startupNotices);
   const [open, setOpen] = useState<Open>(null);
-  const [pending, setPending] = useState(0);
   const [searching, setSearching] = useState(false);
 
   const reportError = useCallback((error: unknown) => push(describeError(error), 'error'), [push]);
-
-  /** Runs one recommender call, counting it as pending and reporting its failure. */
-  const track = useCallback(
-    async <T,>(task: Promise<T>, failure: string): Promise<T | undefined> => {
-      setPending((n) => n + 1);
-      try {
-        return await task;
-      } catch (error) {
-        push(`${failure}: ${describeError(error)}`, 'error');
-        return undefined;
-      } finally {
-        setPending((n) => n - 1);
-      }
-    },
-    [push],
-  );
-
-  const record = useCallback((input: InteractionInput) => track(recommender.record(input), FAILURES[input.type]), [track, recommender]);
-  const cardRef = useImpressions(ranking, (error) => push(`${FAILURES.impression}: ${describeError(error)}`, 'error'));
+  const { grid, cart, record, track } = useInteractions(ranking, (error, kind) => push(`${FAILURES[kind]}: ${describeError(error)}`, 'error'));
 
   const openProduct = useCallback(
     (ranked: RankedItem) => {
@@ -86,7 +67,7 @@ export function App({ startupNotices = [] }: AppProps) {
   const search = useCallback(
     (query: string) => {
       setSearching(true);
-      void track(recommender.search(query), FAILURES.search).finally(() => setSearching(false));
+      void track(recommender.search(query), 'search').finally(() => setSearching(false));
     },
     [track, recommender],
   );
@@ -95,16 +76,13 @@ export function App({ startupNotices = [] }: AppProps) {
       let bought = 0;
       for (const item of items) {
         // One purchase event per item, in order; a failure is reported and the rest still go through.
-        if ((await record({ type: 'purchase', item: item.id })) !== undefined) bought++;
+        if (await record({ type: 'purchase', item: item.id })) bought++;
       }
       return bought;
     },
     [record],
   );
 
-  // The cart changes only with a re-rank (add, remove, purchase), which re-renders this component.
-  const cart = recommender.cart();
-  const cartIds = new Set(cart.map((item) => item.id));
   const close = useCallback(() => setOpen(null), []);
   const { manifest } = recommender.model;
 
@@ -122,15 +100,7 @@ export function App({ startupNotices = [] }: AppProps) {
       />
       <StatusBanner messages={messages} onDismiss={dismiss} />
       <main className="main">
-        <ProductGrid
-          ranking={ranking}
-          modelUrl={modelUrl}
-          busy={pending > 0}
-          cartIds={cartIds}
-          cardRef={cardRef}
-          onOpen={openProduct}
-          onAddToCart={addToCart}
-        />
+        <ProductGrid {...grid} onOpen={openProduct} onAddToCart={addToCart} />
       </main>
       <footer className="footer">
         <p>
@@ -144,7 +114,7 @@ export function App({ startupNotices = [] }: AppProps) {
           key={open.item.id}
           item={open.item}
           modelUrl={modelUrl}
-          inCart={cartIds.has(open.item.id)}
+          inCart={grid.cartIds.has(open.item.id)}
           onAddToCart={() => void record({ type: 'add_to_cart', item: open.item.id, position: open.position })}
           onClose={(dwellMs) => {
             setOpen(null);

@@ -6,6 +6,6 @@ export { FallbackView, type FallbackViewProps } from './FallbackView.tsx';
 export { LoadingView } from './LoadingView.tsx';
 export { StorefrontContext, useStorefront, type Storefront } from './storefront-context.ts';
 export { ProductGrid, type ProductGridProps } from './ProductGrid.tsx';
-export { useImpressions } from './use-impressions.ts';
+export { useInteractions, type InteractionGrid, type InteractionKind, type Interactions } from './use-interactions.ts';
 export { useRanking } from './use-ranking.ts';
 export { BACKEND_LABELS, type StartupPhase } from './format.ts';

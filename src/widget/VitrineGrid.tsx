@@ -10,10 +10,10 @@
  * here opens a product page or keeps a cart of its own.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { parseStorefrontConfig, toRecError, type InteractionInput, type RankedItem, type RecError, type Recommender, type StorefrontConfig } from '../core/index.ts';
+import { parseStorefrontConfig, toRecError, type RankedItem, type RecError, type Recommender, type StorefrontConfig } from '../core/index.ts';
 import { acquireStorefront } from '../app/shared-storefronts.ts';
 import type { StartProgress } from '../app/start.ts';
-import { ProductGrid, StorefrontContext, useImpressions, useRanking, useStorefront } from '../ui/index.ts';
+import { ProductGrid, StorefrontContext, useInteractions, useRanking } from '../ui/index.ts';
 import type { VitrineErrorDetail, VitrineProductDetail, VitrineRankedDetail } from './events.ts';
 
 export interface VitrineGridCallbacks {
@@ -121,17 +121,13 @@ export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineG
 
 /** The grid itself: the shared ranking's first `limit` cards, recorded and reported to the host. */
 function WidgetRanking({ limit, callbacks }: { readonly limit: number; readonly callbacks: { readonly current: VitrineGridCallbacks } }) {
-  const { recommender, modelUrl } = useStorefront();
   const ranking = useRanking();
   const shown = useMemo(() => ({ ...ranking, items: ranking.items.slice(0, limit) }), [ranking, limit]);
-  const [pending, setPending] = useState(0);
-
-  const report = (error: unknown): void => {
+  const { grid, record } = useInteractions(shown, (error) => {
     const recError = toRecError(error);
     console.error('Vitrine:', recError.message, recError);
     callbacks.current.onError?.({ error: recError, during: 'interaction' });
-  };
-  const cardRef = useImpressions(shown, report);
+  });
 
   useEffect(() => {
     callbacks.current.onRanked?.({
@@ -142,30 +138,16 @@ function WidgetRanking({ limit, callbacks }: { readonly limit: number; readonly 
     });
   }, [shown, callbacks]);
 
-  const record = (input: InteractionInput): void => {
-    setPending((count) => count + 1);
-    recommender
-      .record(input)
-      .catch(report)
-      .finally(() => setPending((count) => count - 1));
-  };
   const detail = (entry: RankedItem): VitrineProductDetail => ({ item: entry.item, position: entry.position });
-
-  // The cart changes only with a re-rank, which re-renders this component.
-  const cartIds = new Set(recommender.cart().map((item) => item.id));
   return (
     <ProductGrid
-      ranking={shown}
-      modelUrl={modelUrl}
-      busy={pending > 0}
-      cartIds={cartIds}
-      cardRef={cardRef}
+      {...grid}
       onOpen={(entry) => {
-        record({ type: 'view', item: entry.item.id, position: entry.position });
+        void record({ type: 'view', item: entry.item.id, position: entry.position });
         callbacks.current.onProductClick?.(detail(entry));
       }}
       onAddToCart={(entry) => {
-        record({ type: 'add_to_cart', item: entry.item.id, position: entry.position });
+        void record({ type: 'add_to_cart', item: entry.item.id, position: entry.position });
         callbacks.current.onAddToCart?.(detail(entry));
       }}
     />
