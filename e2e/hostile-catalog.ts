@@ -1,10 +1,10 @@
 // A small model whose catalogue text is hostile or odd: HTML and script payloads (in titles,
 // descriptions, categories, ids and image paths), right-to-left and bidi-override text, emoji,
 // combining marks, a 10,000-character title, and items with every optional field missing. It is
-// written with the repository's own builder (src/build/write-model.ts, which also verifies it with
+// written with the repository's own builder (src/offline/lib/write-model.ts, which also verifies it with
 // core's loadModel) from hand-made unit vectors: no encoder needed. models/ is gitignored.
 import { resolve } from 'node:path';
-import { writeModel, type ModelItemInput } from '../src/build/write-model.ts';
+import { writeModel, type ModelItemInput } from '../src/offline/lib/write-model.ts';
 
 /** The model folder name, for `?models=`. */
 export const HOSTILE_MODEL = 'e2e-hostile';

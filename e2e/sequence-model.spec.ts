@@ -1,5 +1,5 @@
 // The trained sequence model in the shopper's browser (issue 5). The fixture model is the demo
-// catalogue plus a sequence model from a short real training run (src/train, 1 epoch over a few
+// catalogue plus a sequence model from a short real training run (src/offline/train, 1 epoch over a few
 // hundred synthetic sequences, a tiny architecture), written with the repository's own code into
 // models/e2e-sequence (gitignored), with rules that leave the grid in score order. Node (this
 // process, wasm backend) computes the interest and the best 20 rows and scores for fixed
@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs-core';
 import type { VitrineTestHooks } from '../src/app/test-hooks.ts';
-import { writeModel, addSequenceModel, createFsModelSource } from '../src/build/write-model.ts';
+import { writeModel, addSequenceModel, createFsModelSource } from '../src/offline/lib/write-model.ts';
 import { toItemId } from '../src/core/ids.ts';
 import { loadModel } from '../src/core/model.ts';
 import { seededRandom } from '../src/core/random.ts';
@@ -20,7 +20,7 @@ import { outOfStockRows } from '../src/core/shop-rules.ts';
 import { initBackend } from '../src/engine/backend.ts';
 import { compareRankings } from '../src/engine/calibrate.ts';
 import { decodeSequenceWeights, encodeSequenceModel, sequenceInterest } from '../src/engine/sequence-model.ts';
-import { trainSequenceModel } from '../src/train/train-sequence.ts';
+import { trainSequenceModel } from '../src/offline/train/train-sequence.ts';
 import { expect, test } from './fixtures.ts';
 
 const MODEL = 'e2e-sequence';

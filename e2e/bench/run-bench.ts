@@ -18,7 +18,7 @@ import { join, relative, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import playwrightConfig from '../../playwright.config.ts';
 import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchPageApi, SequenceBenchSpec } from '../../src/bench/bench-types.ts';
-import { replaceMarkedSection } from '../../src/build/marked-section.ts';
+import { replaceMarkedSection } from '../../src/offline/lib/marked-section.ts';
 import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun, type StorefrontResult } from './bench-report.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

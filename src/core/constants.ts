@@ -1,6 +1,6 @@
 /** Constants shared by the builder and the browser. */
 
-/** The model format written by src/build and read by the browser; bump on any breaking change. */
+/** The model format written by src/offline/builder and read by the browser; bump on any breaking change. */
 export const MODEL_FORMAT = 'vitrine-model';
 export const MODEL_FORMAT_VERSION = 1;
 

@@ -1,7 +1,7 @@
 /**
  * The model format: `models/<catalog>/manifest.json` describes every file of a built model with its
  * byte size and sha256, so the browser can refuse anything truncated, corrupted or mismatched
- * before using it. Written by src/build, read by the browser; this module is the single definition.
+ * before using it. Written by src/offline/lib/write-model.ts, read by the browser; this module is the single definition.
  */
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './constants.ts';
 import { readNumber, readOneOf, readRecord, readString, fail, type Reader } from './validate.ts';

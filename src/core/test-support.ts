@@ -124,7 +124,7 @@ export function createSyncHub(): { channel(): SyncChannel; settled(): Promise<vo
 
 /**
  * The files of a valid model (manifest, vectors, catalogue, popularity), built in memory the way
- * src/build writes them, for tests of loading and salvaging.
+ * src/offline/lib/write-model.ts writes them, for tests of loading and salvaging.
  */
 export async function fixtureModelFiles(options: { count: number; dim: number; popularity: Float32Array }): Promise<Map<string, Uint8Array>> {
   const { count, dim } = options;

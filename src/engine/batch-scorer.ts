@@ -1,7 +1,7 @@
 /**
  * Scores many interest vectors at once: the InterestEngine's scoring (cosine + popularity prior,
  * then core's `topK` with its tie-break) as one [B, D] x [D, N] product per batch. The storefront
- * scores one shopper at a time; the offline evaluation (src/eval) scores tens of thousands, where a
+ * scores one shopper at a time; the offline evaluation (src/offline/eval) scores tens of thousands, where a
  * matrix-vector product per shopper spends most of its time in per-call overhead and, at 512-d
  * text vectors, would not fit the evaluation's time budget. The interest vectors themselves still
  * come from the browser's rule (core/rank.ts `updateInterest`, which the engine is tested against).

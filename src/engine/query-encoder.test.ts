@@ -2,7 +2,7 @@
 // encoder, and failures named by URL.
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { initBackend } from './backend.ts';
-import { nodeEncoderFiles } from '../build/node-encoder.ts';
+import { nodeEncoderFiles } from '../offline/lib/node-encoder.ts';
 import { createQueryEncoder } from './query-encoder.ts';
 import { loadSentenceEncoder, type EncoderFiles } from './text-encoder.ts';
 

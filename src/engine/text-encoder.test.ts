@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalise, scoreAll, topK, updateInterest } from '../core/rank.ts';
 import { initBackend } from './backend.ts';
-import { nodeEncoderFiles } from '../build/node-encoder.ts';
+import { nodeEncoderFiles } from '../offline/lib/node-encoder.ts';
 import { createInterestEngine } from './interest-engine.ts';
 import { ENCODER, loadSentenceEncoder, type EncoderFiles, type LoadedSentenceEncoder } from './text-encoder.ts';
 

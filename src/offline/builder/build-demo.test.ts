@@ -1,0 +1,92 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SentenceEncoder } from '../../engine/text-encoder.ts';
+import { BUILD_INFO_FILE, buildDemo, type BuildDemoOptions } from './build-demo.ts';
+import { verifyModelDir } from '../lib/write-model.ts';
+
+const DIM = 8;
+
+/** A fake encoder (one-hot-ish rows by department) that counts how often it is loaded. */
+function fakeLoader(): { loads: number; load: () => Promise<SentenceEncoder> } {
+  const state = { loads: 0, load: async (): Promise<SentenceEncoder> => {
+    state.loads++;
+    return {
+      dim: DIM,
+      async embed(texts) {
+        const out = new Float32Array(texts.length * DIM);
+        texts.forEach((text, row) => {
+          out[row * DIM + (text.length % DIM)] = 1;
+        });
+        return out;
+      },
+      dispose() {},
+    };
+  } };
+  return state;
+}
+
+let root = '';
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'vitrine-build-demo-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('buildDemo', () => {
+  const options = (loader: ReturnType<typeof fakeLoader>, extra: Partial<BuildDemoOptions> = {}): BuildDemoOptions => ({
+    outDir: join(root, 'demo'),
+    catalog: { count: 60 },
+    cacheDir: join(root, 'cache'),
+    loadEncoder: loader.load,
+    encoder: { name: 'fake', version: 'fake@1' },
+    log: () => {},
+    quiet: true,
+    ...extra,
+  });
+
+  it('builds once, then reports up to date without loading the encoder', async () => {
+    const loader = fakeLoader();
+    const first = await buildDemo(options(loader));
+    expect(first).toMatchObject({ status: 'built', itemCount: 60, embedded: 60, cached: 0 });
+    const model = await verifyModelDir(join(root, 'demo'));
+    expect(model.manifest).toMatchObject({ catalogId: 'demo', itemCount: 60, dim: DIM, encoder: { name: 'fake', version: 'fake@1' } });
+    expect(model.popularity?.length).toBe(60);
+    expect((await readdir(join(root, 'demo', 'images'))).length).toBe(60);
+    const info = JSON.parse(await readFile(join(root, 'demo', BUILD_INFO_FILE), 'utf8')) as { inputHash: string };
+    expect(info.inputHash).toBe(first.inputHash);
+
+    const again = fakeLoader();
+    const second = await buildDemo(options(again));
+    expect(second.status).toBe('up-to-date');
+    expect(again.loads).toBe(0);
+  });
+
+  it('rebuilds when the input changes (catalogue or encoder version)', async () => {
+    const first = await buildDemo(options(fakeLoader()));
+    const seeded = await buildDemo(options(fakeLoader(), { catalog: { count: 60, seed: 5 } }));
+    expect(seeded.status).toBe('built');
+    expect(seeded.inputHash).not.toBe(first.inputHash);
+    const upgraded = fakeLoader();
+    expect(await buildDemo(options(upgraded, { encoder: { name: 'fake', version: 'fake@2' } }))).toMatchObject({ status: 'built', embedded: 60 });
+    expect(upgraded.loads).toBe(1);
+  });
+
+  it('rebuilds a corrupted model', async () => {
+    await buildDemo(options(fakeLoader()));
+    const path = join(root, 'demo', 'catalog.json');
+    await writeFile(path, (await readFile(path, 'utf8')).replace('"p0001"', '"p000X"'));
+    const loader = fakeLoader();
+    const result = await buildDemo(options(loader));
+    expect(result).toMatchObject({ status: 'built', embedded: 0, cached: 60 });
+    expect(loader.loads).toBe(0);
+    await verifyModelDir(join(root, 'demo'));
+  });
+
+  it('rebuilds with force even when up to date', async () => {
+    await buildDemo(options(fakeLoader()));
+    expect((await buildDemo(options(fakeLoader(), { force: true }))).status).toBe('built');
+  });
+});

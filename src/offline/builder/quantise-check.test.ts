@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { RecError } from '../../core/errors.ts';
+import { normalise } from '../../core/rank.ts';
+import { seededRandom } from '../../core/test-support.ts';
+import { quantisationRecall } from './quantise-check.ts';
+
+function randomUnitRows(count: number, dim: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  const out = new Float32Array(count * dim);
+  for (let row = 0; row < count; row++) out.set(normalise(Float32Array.from({ length: dim }, () => random() * 2 - 1)), row * dim);
+  return out;
+}
+
+function randomHistories(count: number, histories: number, seed: number): number[][] {
+  const random = seededRandom(seed);
+  return Array.from({ length: histories }, () => Array.from({ length: 1 + Math.floor(random() * 10) }, () => Math.floor(random() * count)));
+}
+
+describe('quantisationRecall', () => {
+  it('is 1 when quantisation changes no ranking', () => {
+    // Every sign pattern of ±0.5 in 4 dimensions: exact in float16, and int8 scales every row alike.
+    const rows = Array.from({ length: 16 }, (_, r) => [0, 1, 2, 3].map((bit) => ((r >> bit) & 1 ? 0.5 : -0.5)));
+    const vectors = Float32Array.from(rows.flat());
+    const recall = quantisationRecall(vectors, 16, 4, [[0], [5, 6], [15, 1, 2]], { k: 5 });
+    expect(recall).toEqual({ float16: 1, int8: 1 });
+  });
+
+  it('keeps most of the float32 top 50 on random unit vectors, float16 more than int8', () => {
+    const count = 2000;
+    const dim = 64;
+    const recall = quantisationRecall(randomUnitRows(count, dim, 3), count, dim, randomHistories(count, 100, 4));
+    expect(recall.int8).toBeGreaterThanOrEqual(0.9);
+    expect(recall.float16).toBeGreaterThanOrEqual(recall.int8);
+    expect(recall.float16).toBeGreaterThan(0.98);
+    expect(recall.float16).toBeLessThanOrEqual(1);
+  });
+
+  it('measures only the dtypes asked for, and gives NaN without histories', () => {
+    const vectors = randomUnitRows(100, 8, 1);
+    const onlyInt8 = quantisationRecall(vectors, 100, 8, [[1, 2]], { dtypes: ['int8'], k: 10 });
+    expect(onlyInt8.float16).toBeNaN();
+    expect(onlyInt8.int8).toBeGreaterThan(0);
+    const none = quantisationRecall(vectors, 100, 8, [[], []]);
+    expect(none.float16).toBeNaN();
+    expect(none.int8).toBeNaN();
+  });
+
+  it('rejects rows outside the catalogue and vectors the browser would reject', () => {
+    const vectors = randomUnitRows(10, 4, 2);
+    expect(() => quantisationRecall(vectors, 10, 4, [[1, 10]])).toThrow(/history 0 position 1: row 10 is not an integer in \[0, 10\)/);
+    expect(() => quantisationRecall(vectors.map((x) => 2 * x), 10, 4, [[1]])).toThrow(RecError);
+    expect(() => quantisationRecall(vectors, 10, 4, [[1]], { k: 0 })).toThrow(/k must be an integer >= 1, found 0/);
+  });
+});

@@ -1,0 +1,332 @@
+/**
+ * `npm run eval -- --models <dir> [options]`: evaluates a built model on the data it was built
+ * from, under the protocol its build held out for (`--holdout-last 2`: leave-one-out;
+ * `--train-before`: temporal next basket), with every baseline in the same run, and writes
+ * report.json, report.md and hit-rate.svg to `--out` (default .cache/eval/<model>/), plus the
+ * model's section of docs/results.md after a full run on the test split.
+ */
+import { integerOption, numberOption, oneOfOption, parseOptions, UsageError } from '../lib/cli-args.ts';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_PRIOR_WEIGHT } from '../../core/constants.ts';
+import { toRecError } from '../../core/errors.ts';
+import type { LoadedSequenceModel } from '../../core/model.ts';
+import type { BackendName } from '../../core/ports.ts';
+import { createBatchScorer } from '../../engine/batch-scorer.ts';
+import { initBackend } from '../../engine/backend.ts';
+import { createInterestEngine } from '../../engine/interest-engine.ts';
+import { decodeSequenceWeights } from '../../engine/sequence-model.ts';
+import { REPO_ROOT } from '../lib/paths.ts';
+import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
+import { modelSplit, type EvalSplit } from './dataset.ts';
+import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
+import { loadEvalInputs, type EvalInputs, type LoadOptions } from './load.ts';
+import { createListQualityMethod, renderTradeOffPlot, renderTradeOffTable, tradeOffPoints } from './list-quality.ts';
+import type { RankingMethod } from './method.ts';
+import { COLD_BELOW, RANK_DEPTH } from './metrics.ts';
+import { PUBLISHED } from './published.ts';
+import { createSequenceMethod } from './sequence-method.ts';
+import { createReferenceDecayMethod, createReplayMethod, REPLAY_PATHS, type ReplayPath } from './replay.ts';
+import { renderHitRatePlot, renderMarkdown, updateResultsDocument, type EvalReport } from './report.ts';
+
+const METHODS = ['popularity', PUBLISHED_POPULARITY, 'item-knn', 'text-last-item', 'text-decay', 'vitrine', 'sequence'] as const;
+type MethodName = (typeof METHODS)[number];
+const BACKENDS = ['wasm', 'cpu'] as const satisfies readonly BackendName[];
+
+/** Spacing of Beauty's order-only events: chosen on the validation split (see docs/results.md). */
+const DEFAULT_SPACING_MINUTES = 60;
+const MAX_HISTORY = 50;
+/** item-kNN: user histories are ordered, baskets are sets. */
+const KNN_USER_WINDOW = 5;
+const KNN_RECENCY_DECAY = 0.8;
+const KNN_RECENT = 10;
+
+const USAGE = `Usage: npm run eval -- --models <dir> [options]
+
+Evaluates the model in <dir> (written by npm run build:models, which records its command line)
+on the data it was built from. Leave-one-out when it was built with --holdout-last 2, a temporal
+next-basket split when built with --train-before <date>; a model built from every event is refused.
+
+  --models <dir>            the model folder (required)
+  --split test|validation   the target: test (default), or validation (leave-one-out only; for tuning)
+  --methods <list>          comma-separated, default all: ${METHODS.join(', ')}
+  --backend wasm|cpu        TF.js backend of the engines (default wasm)
+  --replay engine|recommender
+                            engine (default): record()'s interest update per event on the engine;
+                            recommender: createRecommender.record() per event (the full storefront path, slow)
+  --spacing-minutes <m>     time between a user's events when the log has none (default ${DEFAULT_SPACING_MINUTES})
+  --half-life-minutes <m>   interest half-life (default the browser's, ${DEFAULT_HALF_LIFE_MS / 60000})
+  --prior-weight <w>        popularity prior weight in the engine's score (default the browser's, ${DEFAULT_PRIOR_WEIGHT})
+  --allow-missing-items     accept a model that lacks catalogue items (e.g. Online Retail's 120 stock codes
+                            with no description, never sold); they are left out of the ranking and counted
+  --lambdas <list>          also rank with the storefront's list arrangement (MMR + variant collapsing) at
+                            these diversity trade-offs, e.g. 1,0.8,0.5; writes list-quality.md and .svg
+  --limit <n>               only the first n cases (quick runs; docs/results.md is then left alone)
+  --out <dir>               where the reports go (default .cache/eval/<model>[-validation])
+  --no-docs                 do not update docs/results.md
+  -h, --help                this text
+
+Exit codes: 0 done, 1 failed or the sanity check failed, 2 bad usage.`;
+
+
+interface EvalOptions {
+  readonly models: string;
+  readonly split: 'test' | 'validation';
+  readonly methods: readonly MethodName[];
+  readonly backend: (typeof BACKENDS)[number];
+  readonly replay: ReplayPath;
+  readonly spacingMinutes: number;
+  readonly halfLifeMinutes: number;
+  readonly priorWeight: number;
+  readonly limit: number | null;
+  readonly out: string | null;
+  readonly docs: boolean;
+  /** Diversity trade-offs to run the storefront's list arrangement at (list-quality.ts). */
+  readonly lambdas: readonly number[];
+  readonly allowMissingItems: boolean;
+}
+
+/** What main() can be given instead of the real encoder and cache (tests). */
+export type EvalDeps = Pick<LoadOptions, 'loadEncoder' | 'cacheDir'>;
+
+/**
+ * @param argv the arguments after the script name.
+ * @param deps replacements for the real encoder and embedding cache (tests).
+ * @returns the process exit code.
+ */
+export async function main(argv: readonly string[], deps: EvalDeps = {}): Promise<number> {
+  let options: EvalOptions | 'help';
+  try {
+    options = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`eval: ${error.message}\nRun with --help for usage.`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  const inputs = await loadEvalInputs(options.models, { ...deps, allowMissingItems: options.allowMissingItems });
+  if (inputs.missingItems.length > 0) log(`WARNING: the model lacks ${inputs.missingItems.length} catalogue item(s) (first: ${inputs.missingItems.slice(0, 5).join(', ')}); they are not ranked`);
+  const split = modelSplit(inputs.build, inputs.events, { itemCount: inputs.model.items.length, target: options.split, maxHistory: MAX_HISTORY, spacingMs: options.spacingMinutes * 60_000, modelDir: options.models });
+  const cases = options.limit === null ? split.cases : split.cases.slice(0, options.limit);
+  const run = { ...split, cases };
+  log(`${inputs.model.manifest.catalogId}: ${run.protocol} (${run.target}), ${cases.length} cases, ${inputs.model.items.length} items`);
+
+  const methods = await createMethods(inputs, run, options);
+  const backend = [...new Set(methods.engines)].join(', ') || 'none';
+  let results;
+  try {
+    results = await evaluateMethods(run, methods.list, { itemCount: inputs.model.items.length, textVectors: inputs.textVectors, textDim: inputs.textDim }, (result) =>
+      log(`${result.method}: HR@10 ${result.metrics.hr['10'].toFixed(4)}, NDCG@10 ${result.metrics.ndcg['10'].toFixed(4)} (${result.seconds.toFixed(1)} s)`),
+    );
+  } finally {
+    for (const method of methods.list) method.dispose();
+  }
+
+  const preset = inputs.build.preset;
+  const published = preset !== null && run.protocol === 'leave-one-out' && run.target === 'test' && options.limit === null ? (PUBLISHED[preset] ?? null) : null;
+  const sanity = checkSanity(results, published);
+  const report: EvalReport = {
+    tool: 'vitrine eval',
+    createdAt: new Date().toISOString(),
+    command: ['npm run eval --', ...argv].join(' '),
+    model: {
+      dir: relative(REPO_ROOT, resolve(options.models)),
+      catalogId: inputs.model.manifest.catalogId,
+      manifestSha256: inputs.manifestSha256,
+      itemCount: inputs.model.items.length,
+      dim: inputs.model.manifest.dim,
+      dtype: inputs.model.manifest.dtype,
+    },
+    dataset: { preset, catalog: inputs.build.catalog, events: inputs.build.events ?? '' },
+    protocol: {
+      name: run.protocol,
+      description: describeProtocol(run, inputs, options),
+      target: run.target,
+      cases: cases.length,
+      skipped: { ...run.skipped, ...(options.limit === null ? {} : { [`--limit ${options.limit}`]: split.cases.length - cases.length }) },
+      settings: {
+        'max history': MAX_HISTORY,
+        'rank depth': RANK_DEPTH,
+        'cold below': COLD_BELOW,
+        ...(run.protocol === 'leave-one-out' ? { 'spacing minutes': options.spacingMinutes } : {}),
+        'half-life minutes': options.halfLifeMinutes,
+        'prior weight': options.priorWeight,
+        'catalogue items missing from the model': inputs.missingItems.length,
+      },
+    },
+    backend,
+    replayPath: options.replay,
+    wallSeconds: (performance.now() - started) / 1000,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    methods: results,
+    published,
+    sanity,
+  };
+
+  const out = resolve(options.out ?? join(REPO_ROOT, '.cache/eval', `${report.model.catalogId}${run.target === 'validation' ? '-validation' : ''}`));
+  await mkdir(out, { recursive: true });
+  const markdown = renderMarkdown(report);
+  await writeFile(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(out, 'report.md'), `# Evaluation\n\n${markdown}`);
+  await writeFile(join(out, 'hit-rate.svg'), renderHitRatePlot(report));
+  log(`wrote ${relative(REPO_ROOT, out)}/report.json, report.md, hit-rate.svg in ${report.wallSeconds.toFixed(1)} s`);
+  if (options.lambdas.length > 0) {
+    const points = tradeOffPoints(results, options.lambdas);
+    const title = `${report.model.catalogId}, ${report.protocol.name} (${report.protocol.target}), ${report.protocol.cases} cases: HR@10 / NDCG@10 against diversity and coverage`;
+    await writeFile(join(out, 'list-quality.svg'), renderTradeOffPlot(points, title));
+    await writeFile(join(out, 'list-quality.md'), `# List quality: ${title}\n\n\`${report.command}\`\n\n${renderTradeOffTable(points)}\n`);
+    log(`wrote ${relative(REPO_ROOT, out)}/list-quality.md, list-quality.svg`);
+  }
+  if (options.docs && options.limit === null && run.target === 'test') {
+    const docsFile = join(REPO_ROOT, 'docs/results.md');
+    const current = await readFile(docsFile, 'utf8').catch(() => '');
+    await writeFile(docsFile, updateResultsDocument(current, `eval:${report.model.catalogId}`, markdown));
+    log(`updated docs/results.md (section ${report.model.catalogId})`);
+  }
+  if (sanity !== null) log(`sanity check ${sanity.pass ? 'PASS' : 'FAIL'}: ${sanity.compared.map((c) => `${c.metric} ${c.ours.toFixed(4)}/${c.published.toFixed(4)}`).join(', ')}`);
+  return sanity?.pass === false ? 1 : 0;
+}
+
+function describeProtocol(split: EvalSplit, inputs: EvalInputs, options: EvalOptions): string {
+  if (split.protocol === 'leave-one-out') {
+    return `leave-one-out as BASELINES.md: per user in order, last item = test, second-to-last = validation, earlier = history; target = ${split.target}; full ranking over all ${inputs.model.items.length} items with every earlier item of the user masked; the replay sees the last ${MAX_HISTORY} history items, synthesised ${options.spacingMinutes} minutes apart (the log has only an order); model and baselines trained on each user's items before the validation item (builder --holdout-last 2)`;
+  }
+  const cut = new Date(inputs.build.trainBefore ?? 0).toISOString();
+  return `temporal next basket: training = events before ${cut} (builder --train-before); a test case is a customer with purchases before and after it; history = their purchase lines before it (the last ${MAX_HISTORY} replayed, at their real times), target = the items of their first basket (invoice) at or after it that they had not bought before; full ranking over all ${inputs.model.items.length} items with their earlier purchases masked`;
+}
+
+async function createMethods(inputs: EvalInputs, split: EvalSplit, options: EvalOptions): Promise<{ list: RankingMethod[]; engines: string[] }> {
+  const { model, textVectors, textDim } = inputs;
+  const list: RankingMethod[] = [];
+  const engines: string[] = [];
+  const engineOptions = (vectors: Float32Array, dim: number, popularity: Float32Array | null) => ({ vectors, dim, popularity, priorWeight: options.priorWeight, backend: options.backend });
+  const scorerFor = async (vectors: Float32Array, dim: number, popularity: Float32Array | null) => {
+    const scorer = await createBatchScorer(engineOptions(vectors, dim, popularity));
+    engines.push(scorer.backend);
+    return scorer;
+  };
+  const replay = { eventType: 'purchase', halfLifeMs: options.halfLifeMinutes * 60_000, path: options.replay } as const;
+  try {
+    for (const name of options.methods) {
+      if (name === 'popularity') list.push(createPopularityMethod(name, 'items by number of training events, ties to the lower row (leak-free)', split.trainingCounts));
+      if (name === PUBLISHED_POPULARITY) list.push(createPopularityMethod(name, 'items by number of events in the whole file, test included, as the published PopRec (a leak; for the sanity check only)', split.allCounts));
+      if (name === 'item-knn') {
+        const window = split.protocol === 'temporal' ? Number.POSITIVE_INFINITY : KNN_USER_WINDOW;
+        list.push(createItemKnnMethod(split.training, split.trainingCounts, { window, recencyDecay: KNN_RECENCY_DECAY, recent: KNN_RECENT }));
+      }
+      if (name === 'text-last-item') list.push(createTextNeighboursMethod(await scorerFor(textVectors, textDim, null), textVectors, textDim));
+      if (name === 'text-decay') {
+        // The browser's rule on the raw text vectors, as a text-only model with the same prior would apply it.
+        const textModel = { items: model.items, manifest: { ...model.manifest, dim: textDim, catalogId: `${model.manifest.catalogId}-text` } };
+        const description = "the browser's decay rule on the USE text vectors (512-d) with the model's popularity prior (core's reference fold, scored in batches by the engine's BatchScorer)";
+        list.push(createReferenceDecayMethod({ ...replay, name, description, model: textModel, vectors: textVectors, scorer: await scorerFor(textVectors, textDim, model.popularity) }));
+      }
+      if (name === 'sequence') {
+        if (model.sequence === null) {
+          log(`the model has no sequence model (npm run train:sequence adds one): method "sequence" skipped`);
+          continue;
+        }
+        list.push(await createSequenceEvalMethod(model.sequence, options.backend));
+        engines.push(options.backend);
+      }
+      if (name === 'vitrine') {
+        const engine = await createInterestEngine(engineOptions(model.vectors, model.manifest.dim, model.popularity));
+        engines.push(engine.backend);
+        const description = `the browser's decay rule on the model's own fused vectors (${model.manifest.dim}-d ${model.manifest.dtype}, text + behaviour) with its popularity prior, replayed on the ${options.replay} path: createInterestEngine's update per event and its topK`;
+        list.push(createReplayMethod({ ...replay, name, description, model, engine }));
+      }
+    }
+    for (const lambda of options.lambdas) {
+      const engine = await createInterestEngine(engineOptions(model.vectors, model.manifest.dim, model.popularity));
+      engines.push(engine.backend);
+      list.push(createListQualityMethod({ ...replay, lambda, model, engine, gridSize: DEFAULT_GRID_SIZE }));
+    }
+  } catch (error) {
+    for (const method of list) method.dispose();
+    throw error;
+  }
+  return { list, engines };
+}
+
+/** The model's sequence model as a method that also frees its weights when disposed. */
+async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: BackendName): Promise<RankingMethod> {
+  const { architecture, training } = sequence.spec;
+  await initBackend({ preferred: backend, allowed: [backend] });
+  const weights = decodeSequenceWeights(sequence.spec, sequence.weights);
+  try {
+    const description = `the sequence model (${architecture.blocks} attention blocks x ${architecture.heads} heads, ${architecture.dim}-d, trained with full-softmax cross-entropy on the training split by npm run train:sequence${typeof training['epoch'] === 'number' ? `, epoch ${training['epoch']}` : ''}): its output at the newest of the latest ${architecture.maxLength} items, scored against its trained item vectors + item bias, as the browser does`;
+    const method = await createSequenceMethod({ name: 'sequence', description, weights, architecture, backend });
+    return {
+      ...method,
+      dispose() {
+        method.dispose();
+        for (const tensor of weights.values()) tensor.dispose();
+      },
+    };
+  } catch (error) {
+    for (const tensor of weights.values()) tensor.dispose();
+    throw error;
+  }
+}
+
+/** The command line's options (values typed through `as const`). */
+const OPTIONS = {
+  models: { type: 'string' },
+  split: { type: 'string' },
+  methods: { type: 'string' },
+  backend: { type: 'string' },
+  replay: { type: 'string' },
+  'spacing-minutes': { type: 'string' },
+  'half-life-minutes': { type: 'string' },
+  'prior-weight': { type: 'string' },
+  limit: { type: 'string' },
+  out: { type: 'string' },
+  'no-docs': { type: 'boolean' },
+  lambdas: { type: 'string' },
+  'allow-missing-items': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {
+  const values = parseOptions(argv, OPTIONS);
+  if (values.help === true) return 'help';
+  if (values.models === undefined) throw new UsageError('--models <dir> is required');
+  const methods = (values.methods ?? METHODS.join(',')).split(',').map((name) => oneOfOption('--methods', name.trim(), METHODS));
+  return {
+    models: values.models,
+    split: oneOfOption('--split', values.split ?? 'test', ['test', 'validation'] as const),
+    methods,
+    backend: oneOfOption('--backend', values.backend ?? 'wasm', BACKENDS),
+    replay: oneOfOption('--replay', values.replay ?? 'engine', REPLAY_PATHS),
+    spacingMinutes: numberOption('--spacing-minutes', values['spacing-minutes'], DEFAULT_SPACING_MINUTES, 0, Number.POSITIVE_INFINITY),
+    halfLifeMinutes: numberOption('--half-life-minutes', values['half-life-minutes'], DEFAULT_HALF_LIFE_MS / 60_000, 1e-9, Number.POSITIVE_INFINITY),
+    priorWeight: numberOption('--prior-weight', values['prior-weight'], DEFAULT_PRIOR_WEIGHT, 0, Number.POSITIVE_INFINITY),
+    limit: integerOption('--limit', values.limit, null, 1, Number.POSITIVE_INFINITY),
+    out: values.out ?? null,
+    docs: values['no-docs'] !== true,
+    lambdas: values.lambdas === undefined ? [] : values.lambdas.split(',').map((text) => numberOption('--lambdas', text, 0, 0, 1)),
+    allowMissingItems: values['allow-missing-items'] === true,
+  };
+}
+
+
+function log(line: string): void {
+  console.error(`eval: ${line}`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`eval: ${toRecError(error).message}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * The sequence model as an evaluation method: each shopper's latest ≤ maxLength items go through
+ * the model (engine/sequence-model.ts, as the browser runs it), and the interest vector of the
+ * newest position scores the catalogue against the model's trained item vectors plus its item bias,
+ * as the browser's engine does. Histories of one length are encoded together, then scored in one
+ * batch by the engine's BatchScorer.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { RecError } from '../../core/errors.ts';
+import type { BackendName } from '../../core/ports.ts';
+import type { SequenceArchitecture } from '../../core/sequence-spec.ts';
+import { SEQUENCE_WEIGHTS } from '../../core/sequence-spec.ts';
+import { createBatchScorer, type BatchScorer } from '../../engine/batch-scorer.ts';
+import { sequenceInterest, type SequenceWeights } from '../../engine/sequence-model.ts';
+import type { EvalCase } from './dataset.ts';
+import type { RankingMethod } from './method.ts';
+
+export interface SequenceMethodOptions {
+  readonly name: string;
+  readonly description: string;
+  /** The model's tensors on the active backend (the method reads them; the caller frees them). */
+  readonly weights: SequenceWeights;
+  readonly architecture: SequenceArchitecture;
+  /** Where the scorer runs (null: the default order). */
+  readonly backend: BackendName | null;
+}
+
+/**
+ * @param options the model and how the method is named in reports.
+ * @returns the method; its dispose() frees the scorer, not the weights.
+ */
+export async function createSequenceMethod(options: SequenceMethodOptions): Promise<RankingMethod> {
+  const { weights, architecture } = options;
+  const scorer = await scorerFor(weights, architecture, options.backend);
+  return {
+    name: options.name,
+    description: options.description,
+    async rank(cases, depth) {
+      const interests = await encodeHistories(weights, architecture, cases);
+      return (await scorer.topK(interests, depth, cases.map((c) => c.masked))).map((ranked) => ranked.rows);
+    },
+    dispose() {
+      scorer.dispose();
+    },
+  };
+}
+
+/** The trained item vectors and bias, as the browser's engine scores them (prior weight 1). */
+async function scorerFor(weights: SequenceWeights, architecture: SequenceArchitecture, backend: BackendName | null): Promise<BatchScorer> {
+  const items = weights.get(SEQUENCE_WEIGHTS.items);
+  const bias = weights.get(SEQUENCE_WEIGHTS.itemBias);
+  if (items === undefined || bias === undefined) throw new RecError('INTERNAL', 'the sequence model lacks its item table');
+  return createBatchScorer({ vectors: await items.data<'float32'>(), dim: architecture.dim, popularity: await bias.data<'float32'>(), priorWeight: 1, backend });
+}
+
+/**
+ * The interest vector of every case (B x dim, in case order); a case with no history gets zeros,
+ * which leaves the ranking to the item bias.
+ */
+async function encodeHistories(weights: SequenceWeights, architecture: SequenceArchitecture, cases: readonly EvalCase[]): Promise<Float32Array> {
+  const { dim, maxLength } = architecture;
+  const interests = new Float32Array(cases.length * dim);
+  const byLength = new Map<number, number[]>();
+  cases.forEach((c, i) => {
+    const length = Math.min(c.history.length, maxLength);
+    if (length > 0) byLength.set(length, [...(byLength.get(length) ?? []), i]);
+  });
+  for (const [length, indices] of byLength) {
+    const rows = indices.flatMap((i) => (cases[i] as EvalCase).history.slice(-length).map((event) => event.row));
+    const interest = tf.tidy(() => sequenceInterest(weights, architecture, tf.tensor2d(rows, [indices.length, length], 'int32')));
+    const values = await interest.data<'float32'>();
+    interest.dispose();
+    indices.forEach((caseIndex, j) => interests.set(values.subarray(j * dim, (j + 1) * dim), caseIndex * dim));
+  }
+  return interests;
+}

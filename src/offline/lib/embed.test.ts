@@ -1,0 +1,99 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SentenceEncoder } from '../../engine/text-encoder.ts';
+import { cacheKey, embedTexts, itemText } from './embed.ts';
+import { fakeEncoder } from './test-support.ts';
+const DIM = 4;
+
+let cacheDir = '';
+beforeEach(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'vitrine-embed-'));
+});
+afterEach(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+const texts = Array.from({ length: 10 }, (_, i) => `Product ${i}. Kitchen. A pan number ${i}.`);
+
+describe('embedTexts', () => {
+  it('embeds in batches, then serves a re-run from the cache without loading the encoder', async () => {
+    const first = fakeEncoder();
+    const a = await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => first.load(), cacheDir, batchSize: 4 });
+    expect(a).toMatchObject({ dim: DIM, embedded: 10, cached: 0, unique: 10 });
+    expect(first.calls).toBe(3);
+    expect(first.disposed).toBe(1);
+
+    const second = fakeEncoder();
+    const b = await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => second.load(), cacheDir });
+    expect(b).toMatchObject({ dim: DIM, embedded: 0, cached: 10, encoderSeconds: 0 });
+    expect(second.loads).toBe(0);
+    expect(Array.from(b.vectors)).toEqual(Array.from(a.vectors));
+  });
+
+  it('embeds only new or changed texts', async () => {
+    await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    const changed = [...texts.slice(0, 9), 'A brand new text.'];
+    const encoder = fakeEncoder();
+    const result = await embedTexts(changed, { encoderVersion: 'fake@1', loadEncoder: () => encoder.load(), cacheDir });
+    expect(result).toMatchObject({ embedded: 1, cached: 9 });
+    expect(encoder.embedded).toEqual(['A brand new text.']);
+  });
+
+  it('keys the cache by encoder version', async () => {
+    await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    const other = fakeEncoder();
+    const result = await embedTexts(texts, { encoderVersion: 'fake@2', loadEncoder: () => other.load(), cacheDir });
+    expect(result.embedded).toBe(10);
+    expect(other.loads).toBe(1);
+    expect((await readdir(cacheDir)).length).toBe(2);
+  });
+
+  it('embeds duplicates once and returns rows in input order', async () => {
+    const encoder = fakeEncoder();
+    const input = ['b text', 'a text', 'b text'];
+    const result = await embedTexts(input, { encoderVersion: 'fake@1', loadEncoder: () => encoder.load(), cacheDir: null });
+    expect(result).toMatchObject({ embedded: 2, unique: 2 });
+    expect(encoder.embedded).toEqual(['b text', 'a text']);
+    expect(Array.from(result.vectors.subarray(0, DIM))).toEqual(Array.from(result.vectors.subarray(2 * DIM, 3 * DIM)));
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it('survives a torn last record from an interrupted run', async () => {
+    await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    const [name] = await readdir(cacheDir);
+    const file = join(cacheDir, name ?? '');
+    const full = await readFile(file);
+    await writeFile(file, full.subarray(0, full.byteLength - 5));
+    const encoder = fakeEncoder();
+    const result = await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => encoder.load(), cacheDir });
+    expect(result).toMatchObject({ embedded: 1, cached: 9 });
+    expect((await stat(file)).size).toBe(full.byteLength);
+  });
+
+  it('starts over when the cached dimension differs from the encoder', async () => {
+    await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder(4).load(), cacheDir });
+    const result = await embedTexts([...texts, 'new'], { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder(6).load(), cacheDir });
+    expect(result).toMatchObject({ dim: 6, embedded: 11, cached: 0 });
+  });
+
+  it('rejects blank texts and empty input', async () => {
+    const load = (): Promise<SentenceEncoder> => fakeEncoder().load();
+    await expect(embedTexts(['ok', '  '], { encoderVersion: 'v', loadEncoder: load, cacheDir })).rejects.toMatchObject({ code: 'CATALOG_INVALID' });
+    await expect(embedTexts([], { encoderVersion: 'v', loadEncoder: load, cacheDir })).rejects.toMatchObject({ code: 'CATALOG_INVALID' });
+  });
+});
+
+describe('itemText and cacheKey', () => {
+  it('joins title, category and description, leaving out empty parts', () => {
+    expect(itemText({ title: 'Frying Pan', category: 'Kitchen', description: 'Non-stick.' })).toBe('Frying Pan. Kitchen. Non-stick.');
+    expect(itemText({ title: 'Frying Pan', category: null, description: '' })).toBe('Frying Pan');
+  });
+
+  it('hashes the version and text together', () => {
+    expect(cacheKey('v1', 'a')).toMatch(/^[0-9a-f]{64}$/);
+    expect(cacheKey('v1', 'a')).not.toBe(cacheKey('v2', 'a'));
+    expect(cacheKey('v1', 'ab')).not.toBe(cacheKey('v1a', 'b'));
+  });
+});

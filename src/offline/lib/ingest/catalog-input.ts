@@ -1,0 +1,214 @@
+/**
+ * Reads a shop's catalogue, JSON Lines (one object per line) or CSV (a header row), into the
+ * builder's item records and the text each item is embedded from. Which field holds what is
+ * configuration (CatalogFields), not code, so exports with other names work as they are:
+ * `--title-field title|title_hint` takes the first non-empty of several fields, list values are
+ * joined with ", ", and numbers are accepted for ids.
+ *
+ * Every line it cannot use is reported to the file's ProblemLog with a reason and its line number
+ * (bad JSON, not an object, wrong column count, invalid UTF-8, missing id, duplicate id, missing or
+ * non-text title, a text field that is not text, a price that is not a number); nothing is dropped
+ * without a count.
+ */
+import { describe } from '../../../core/validate.ts';
+import type { ModelItemInput } from '../write-model.ts';
+import { readCsv } from './csv.ts';
+import type { InputReason, ProblemLog } from './problems.ts';
+import { forEachLine } from './text-lines.ts';
+import { applyTextCase, renderTextTemplate, type TextCase, type TextTemplate } from './text-template.ts';
+
+/** Where each role is found in a catalogue record; null: the catalogue has no such field. */
+export interface CatalogFields {
+  readonly id: string;
+  /** Alternatives, first non-empty wins (from `a|b`). */
+  readonly title: readonly string[];
+  readonly category: string | null;
+  readonly brand: string | null;
+  readonly description: string | null;
+  readonly price: string | null;
+  readonly image: string | null;
+  /** Variant group: the same product in another colour or size shares it (the grid shows one of them). */
+  readonly group: string | null;
+}
+
+/** The default field names: those of the builder's own JSONL format. */
+export const DEFAULT_CATALOG_FIELDS: CatalogFields = {
+  id: 'id',
+  title: ['title'],
+  category: 'category',
+  brand: 'brand',
+  description: 'description',
+  price: 'price',
+  image: 'image',
+  group: 'group',
+};
+
+/** Roles a template placeholder can name besides raw field names. */
+const ROLES = ['title', 'category', 'brand', 'description', 'price'] as const;
+
+export interface CatalogReadOptions {
+  readonly fields: CatalogFields;
+  readonly template: TextTemplate;
+  readonly textCase: TextCase;
+  /** Where skipped lines are reported. */
+  readonly problems: ProblemLog;
+  /** @param bytesDone bytes read so far. */
+  readonly progress?: (bytesDone: number) => void;
+}
+
+export interface CatalogInput {
+  /** Valid items, in file order; item i becomes row i of the model. */
+  readonly items: readonly ModelItemInput[];
+  /** The text embedded for each item (same order), never blank. */
+  readonly texts: readonly string[];
+  /** Records read (non-blank lines of JSONL, data rows of CSV), good and skipped. */
+  readonly records: number;
+  /** Ids of records that were skipped but had a readable id: events naming them are told apart from unknown ids. */
+  readonly skippedIds: ReadonlySet<string>;
+  /** Which fields were actually found in at least one record (for the report). */
+  readonly fieldsSeen: readonly string[];
+}
+
+/** A JSON object or a CSV row as a name -> value lookup. */
+type RecordLookup = (field: string) => unknown;
+
+/**
+ * @param bytes the file's contents.
+ * @param file the file name; `.csv` selects CSV, anything else JSON Lines.
+ * @param options the field mapping, template, case policy and problem log.
+ */
+export function readCatalog(bytes: Uint8Array, file: string, options: CatalogReadOptions): CatalogInput {
+  const items: ModelItemInput[] = [];
+  const texts: string[] = [];
+  const skippedIds = new Set<string>();
+  const firstLineOf = new Map<string, number>();
+  const seen = new Set<string>();
+  const { problems } = options;
+  const accept = (get: RecordLookup, line: number): void => {
+    const result = toItem(get, options);
+    if ('reason' in result) {
+      problems.report(result.reason, line, result.message);
+      if (result.id !== null && !firstLineOf.has(result.id)) skippedIds.add(result.id);
+      return;
+    }
+    const first = firstLineOf.get(result.item.id);
+    if (first !== undefined) {
+      problems.report('duplicate-id', line, `id "${result.item.id}" was already used on line ${first}`);
+      return;
+    }
+    firstLineOf.set(result.item.id, line);
+    skippedIds.delete(result.item.id);
+    items.push(result.item);
+    texts.push(result.text);
+  };
+
+  let records = 0;
+  if (file.toLowerCase().endsWith('.csv')) {
+    let index = new Map<string, number>();
+    records = readCsv(bytes, file, problems, {
+      header(columns) {
+        index = new Map(columns.map((name, i) => [name, i]));
+        for (const name of columns) seen.add(name);
+      },
+      record(fields, line) {
+        accept((field) => {
+          const at = index.get(field);
+          return at === undefined ? undefined : fields[at];
+        }, line);
+      },
+      ...(options.progress === undefined ? {} : { progress: options.progress }),
+    });
+  } else {
+    forEachLine(bytes, {
+      line(text, line) {
+        records++;
+        let value: unknown;
+        try {
+          value = JSON.parse(text) as unknown;
+        } catch (error) {
+          problems.report('bad-json', line, (error as Error).message);
+          return;
+        }
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          problems.report('not-an-object', line, `expected a JSON object, found ${describe(value)}`);
+          return;
+        }
+        const record = value as Record<string, unknown>;
+        for (const key of Object.keys(record)) seen.add(key);
+        accept((field) => record[field], line);
+      },
+      invalid(line, message) {
+        records++;
+        problems.report('invalid-utf8', line, message);
+      },
+      ...(options.progress === undefined ? {} : { progress: options.progress }),
+    });
+  }
+  return { items, texts, records, skippedIds, fieldsSeen: [...seen] };
+}
+
+type ItemResult = { item: ModelItemInput; text: string } | { reason: InputReason; message: string; id: string | null };
+
+function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
+  const { fields } = options;
+  const rawId = get(fields.id);
+  let id: string | null = null;
+  if (typeof rawId === 'string' && rawId.trim() !== '') id = rawId.trim();
+  else if (typeof rawId === 'number' && Number.isSafeInteger(rawId)) id = String(rawId);
+  if (id === null) return { reason: 'missing-id', message: `"${fields.id}" must be a non-empty string or an integer, found ${describe(rawId)}`, id };
+
+  let title = '';
+  for (const name of fields.title) {
+    const value = get(name);
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') return { reason: 'non-text-title', message: `"${name}" must be text, found ${describe(value)}`, id };
+    title = value.trim();
+    if (title !== '') break;
+  }
+  if (title === '') return { reason: 'missing-title', message: `no non-empty title in ${fields.title.map((name) => `"${name}"`).join(' or ')}`, id };
+
+  const texts = new Map<string, string>([['title', title]]);
+  for (const role of ['category', 'brand', 'description', 'image', 'group'] as const) {
+    const name = fields[role];
+    if (name === null) continue;
+    const text = textOf(get(name));
+    if (text === null) return { reason: 'bad-field', message: `"${name}" (${role}) must be text or a list of text, found ${describe(get(name))}`, id };
+    texts.set(role, text);
+  }
+  let price: number | null = null;
+  if (fields.price !== null) {
+    const raw = get(fields.price);
+    const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) price = value;
+    else if (!(raw === undefined || raw === null || raw === '')) return { reason: 'bad-number', message: `"${fields.price}" (price) must be a number >= 0, found ${describe(raw)}`, id };
+  }
+  const valueOf = (placeholder: string): string => {
+    if (placeholder === 'price') return price === null ? '' : String(price);
+    if ((ROLES as readonly string[]).includes(placeholder)) return texts.get(placeholder) ?? '';
+    return textOf(get(placeholder)) ?? '';
+  };
+  // A template that names no field this item has still embeds something meaningful: its title.
+  const text = renderTextTemplate(options.template, valueOf, options.textCase) || applyTextCase(title, options.textCase);
+  const image = texts.get('image') ?? '';
+  const group = texts.get('group') ?? '';
+  return {
+    item: { id, title, category: texts.get('category') ?? '', description: texts.get('description') ?? '', price, image: image === '' ? null : image, group: group === '' ? null : group },
+    text,
+  };
+}
+
+/** Text of a field: strings trimmed, numbers as written, lists joined with ", "; null when it is anything else. */
+function textOf(value: unknown): string | null {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (!Array.isArray(value)) return null;
+  const parts: string[] = [];
+  for (const part of value as readonly unknown[]) {
+    if (Array.isArray(part)) return null;
+    const text = textOf(part);
+    if (text === null) return null;
+    if (text !== '') parts.push(text);
+  }
+  return parts.join(', ');
+}

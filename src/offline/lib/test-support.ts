@@ -1,0 +1,79 @@
+/**
+ * Test support for the builder (never imported by app or builder code): a deterministic fake
+ * sentence encoder that records what it embedded, and the entry of a fake encoder worker thread
+ * for encoder-pool tests. Vectors are derived from the text's characters, so equal texts give
+ * equal vectors and a changed text a different one.
+ */
+import { serveEncoder } from './encoder-pool.ts';
+import type { SentenceEncoder } from '../../engine/text-encoder.ts';
+
+/** A fake encoder and what it was asked to do. */
+export interface FakeEncoder {
+  readonly loads: number;
+  readonly embedded: readonly string[];
+  readonly calls: number;
+  readonly disposed: number;
+  load(): Promise<SentenceEncoder>;
+}
+
+/**
+ * The unit vector of a text: each component from the text's characters, then normalised.
+ * @param text any text.
+ * @param dim the vector size.
+ */
+export function fakeVector(text: string, dim: number): number[] {
+  const v = Array.from({ length: dim }, (_, j) => 1 + ((text.charCodeAt(j % text.length) * (j + 1) + j * j) % 17) - 9);
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+}
+
+/**
+ * @param dim the encoder's output size.
+ * @returns a fake encoder that counts loads, calls, texts and disposals.
+ */
+export function fakeEncoder(dim = 4): FakeEncoder {
+  const state = { loads: 0, embedded: [] as string[], calls: 0, disposed: 0 };
+  return {
+    get loads() {
+      return state.loads;
+    },
+    get embedded() {
+      return state.embedded;
+    },
+    get calls() {
+      return state.calls;
+    },
+    get disposed() {
+      return state.disposed;
+    },
+    async load() {
+      state.loads++;
+      return {
+        dim,
+        async embed(texts) {
+          state.calls++;
+          state.embedded.push(...texts);
+          return Float32Array.from(texts.flatMap((text) => fakeVector(text, dim)));
+        },
+        dispose() {
+          state.disposed++;
+        },
+      };
+    },
+  };
+}
+
+/** Worker entry (see encoder-pool.ts): serves a 4-d fake encoder; a text "FAIL" makes it fail. */
+export function serveFakeEncoder(): Promise<void> {
+  const fake = fakeEncoder(4);
+  return serveEncoder(async () => {
+    const encoder = await fake.load();
+    return {
+      ...encoder,
+      async embed(texts: readonly string[]) {
+        if (texts.includes('FAIL')) throw new Error('the fake encoder was told to fail');
+        return encoder.embed(texts);
+      },
+    };
+  });
+}

@@ -1,0 +1,180 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../core/hash.ts';
+import { MANIFEST_FILE, parseManifest } from '../../core/manifest.ts';
+import { loadModel } from '../../core/model.ts';
+import type { VectorDtype } from '../../core/vectors.ts';
+import { createFsModelSource, verifyModelDir, writeModel, type ModelItemInput } from './write-model.ts';
+
+const COUNT = 20;
+const DIM = 8;
+
+/** Deterministic unit-length rows from a small LCG. */
+function fakeVectors(count: number, dim: number, seed = 1): Float32Array {
+  let state = seed;
+  const next = (): number => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31 - 0.5;
+  };
+  const out = new Float32Array(count * dim);
+  for (let row = 0; row < count; row++) {
+    let sum = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = next();
+      out[row * dim + j] = v;
+      sum += v * v;
+    }
+    for (let j = 0; j < dim; j++) out[row * dim + j] = (out[row * dim + j] ?? 0) / Math.sqrt(sum);
+  }
+  return out;
+}
+
+const items: ModelItemInput[] = Array.from({ length: COUNT }, (_, i) => ({
+  id: `t${i}`,
+  title: `Item ${i}`,
+  category: i % 2 === 0 ? 'Even' : 'Odd',
+  description: i % 3 === 0 ? null : `Description of item ${i}`,
+  price: i % 4 === 0 ? null : i + 0.99,
+  image: i % 5 === 0 ? null : `images/t${i}.svg`,
+}));
+const vectors = fakeVectors(COUNT, DIM);
+const popularity = Float32Array.from({ length: COUNT }, (_, i) => 1 / (i + 1));
+const encoder = { name: 'fake-encoder', version: 'fake@1' };
+
+let root = '';
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'vitrine-write-model-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('writeModel', () => {
+  it('round-trips through core loadModel with correct checksums', async () => {
+    const outDir = join(root, 'tiny');
+    const written = await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, popularity, encoder, createdAt: new Date('2024-01-02T03:04:05Z') });
+
+    const manifest = parseManifest(JSON.parse(await readFile(join(outDir, MANIFEST_FILE), 'utf8')));
+    expect(manifest).toEqual(written.manifest);
+    expect(manifest).toMatchObject({ catalogId: 'tiny', itemCount: COUNT, dim: DIM, dtype: 'float32', encoder, createdAt: '2024-01-02T03:04:05.000Z' });
+    expect(Object.keys(manifest.files).sort()).toEqual(['catalog', 'popularity', 'vectors']);
+    for (const file of Object.values(manifest.files)) {
+      const bytes = new Uint8Array(await readFile(join(outDir, file.path)));
+      expect(bytes.byteLength).toBe(file.bytes);
+      expect(await sha256Hex(bytes)).toBe(file.sha256);
+    }
+    expect(manifest.files.vectors.path).toBe('vectors.float32.bin');
+    expect(manifest.files.popularity?.path).toBe('popularity.f32');
+
+    const loaded = await loadModel(createFsModelSource(outDir));
+    expect(Array.from(loaded.vectors)).toEqual(Array.from(vectors));
+    expect(Array.from(loaded.popularity ?? [])).toEqual(Array.from(popularity));
+    expect(loaded.items.map((item) => item.id)).toEqual(items.map((item) => item.id));
+    expect(loaded.items[3]).toEqual({ id: 't3', title: 'Item 3', category: 'Odd', description: '', price: 3.99, image: 'images/t3.svg', group: null, inStock: true });
+    expect(loaded.items[0]).toMatchObject({ price: null, image: null });
+    expect(await readdir(root)).toEqual(['tiny']);
+  });
+
+  it('writes variant groups, stock and shop rules that core loads back, and refuses rules that name no item', async () => {
+    const shop = items.map((item, i) => (i < 2 ? { ...item, group: 'pair' } : i === 2 ? { ...item, inStock: false } : item));
+    const rules = { pin: [{ item: 't4', position: 1 }], firstRow: { size: 4, maxPerCategory: 2 } };
+    const written = await writeModel({ outDir: join(root, 'shop'), catalogId: 'shop', items: shop, vectors, dim: DIM, encoder, rules });
+    expect(written.loaded.items.slice(0, 4).map((item) => [item.group, item.inStock])).toEqual([['pair', true], ['pair', true], [null, false], [null, true]]);
+    expect(written.loaded.rules.pins).toEqual([{ target: { kind: 'item', item: 't4', row: 4 }, position: 1 }]);
+    expect(written.loaded.rules.firstRow).toEqual({ size: 4, maxPerCategory: 2 });
+    await expect(writeModel({ outDir: join(root, 'bad'), catalogId: 'bad', items, vectors, dim: DIM, encoder, rules: { pin: [{ item: 'nope', position: 1 }] } })).rejects.toMatchObject({
+      code: 'CATALOG_INVALID',
+      location: { field: 'rules.pin[0].item' },
+    });
+  });
+
+  it('rejects a corrupted byte with MODEL_CHECKSUM_MISMATCH', async () => {
+    const outDir = join(root, 'tiny');
+    const { manifest } = await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, encoder });
+    const path = join(outDir, manifest.files.vectors.path);
+    const bytes = new Uint8Array(await readFile(path));
+    bytes[17] = (bytes[17] ?? 0) ^ 0x01;
+    await writeFile(path, bytes);
+    await expect(verifyModelDir(outDir)).rejects.toMatchObject({ code: 'MODEL_CHECKSUM_MISMATCH' });
+  });
+
+  it('rejects a truncated catalogue with MODEL_FILE_SIZE_MISMATCH', async () => {
+    const outDir = join(root, 'tiny');
+    await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, encoder });
+    const path = join(outDir, 'catalog.json');
+    await writeFile(path, (await readFile(path)).subarray(0, 100));
+    await expect(verifyModelDir(outDir)).rejects.toMatchObject({ code: 'MODEL_FILE_SIZE_MISMATCH' });
+  });
+
+  it.each<VectorDtype>(['float16', 'int8'])('writes %s vectors that decode close to the input', async (dtype) => {
+    const outDir = join(root, dtype);
+    const written = await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, dtype, encoder });
+    expect(written.manifest.files.vectors.path).toBe(`vectors.${dtype}.bin`);
+    const loaded = await verifyModelDir(outDir);
+    loaded.vectors.forEach((value, i) => expect(value).toBeCloseTo(vectors[i] ?? Number.NaN, 1));
+  });
+
+  it('replaces an existing model atomically and writes assets', async () => {
+    const outDir = join(root, 'tiny');
+    await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, encoder, assets: [{ path: 'images/old.svg', data: '<svg/>' }] });
+    const second = await writeModel({ outDir, catalogId: 'tiny', items, vectors: fakeVectors(COUNT, DIM, 2), dim: DIM, encoder, assets: [{ path: 'images/t1.svg', data: '<svg/>' }] });
+    expect((await verifyModelDir(outDir)).manifest).toEqual(second.manifest);
+    expect(await readdir(join(outDir, 'images'))).toEqual(['t1.svg']);
+    expect(await readdir(root)).toEqual(['tiny']);
+  });
+
+  it('cleans up temporary folders left by an interrupted earlier build', async () => {
+    await mkdir(join(root, '.tiny.tmp-999999999-1', 'images'), { recursive: true });
+    await mkdir(join(root, '.other.tmp-999999999-1'));
+    await writeModel({ outDir: join(root, 'tiny'), catalogId: 'tiny', items, vectors, dim: DIM, encoder });
+    expect((await readdir(root)).sort()).toEqual(['.other.tmp-999999999-1', 'tiny']);
+  });
+
+  it('refuses inconsistent inputs before touching the target, leaving no temp folder', async () => {
+    const outDir = join(root, 'tiny');
+    await expect(writeModel({ outDir, catalogId: 'tiny', items, vectors: vectors.subarray(8), dim: DIM, encoder })).rejects.toMatchObject({
+      code: 'MODEL_DIMENSION_MISMATCH',
+    });
+    await expect(writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, encoder, popularity: new Float32Array(3) })).rejects.toMatchObject({
+      code: 'MANIFEST_INVALID',
+    });
+    await expect(writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, encoder, assets: [{ path: '../x', data: '' }] })).rejects.toMatchObject({
+      code: 'MANIFEST_INVALID',
+    });
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('does not publish a model that fails verification (non-unit vectors), keeping the old one', async () => {
+    const outDir = join(root, 'tiny');
+    const first = await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, encoder });
+    const bad = vectors.map((v) => v * 3);
+    await expect(writeModel({ outDir, catalogId: 'tiny', items, vectors: bad, dim: DIM, encoder })).rejects.toMatchObject({ code: 'MODEL_VECTORS_INVALID' });
+    expect((await verifyModelDir(outDir)).manifest).toEqual(first.manifest);
+    expect(await readdir(root)).toEqual(['tiny']);
+  });
+
+  it('writes a query projection (encoder.dim x dim) that core loads back, and records encoder.dim', async () => {
+    const outDir = join(root, 'fused');
+    const projection = Float32Array.from({ length: 16 * DIM }, (_, i) => ((i * 7) % 11) / 11 - 0.5);
+    const written = await writeModel({ outDir, catalogId: 'fused', items, vectors, dim: DIM, dtype: 'int8', encoder: { ...encoder, dim: 16 }, projection });
+    expect(written.manifest.encoder).toEqual({ ...encoder, dim: 16 });
+    expect(written.manifest.files.projection).toMatchObject({ path: 'projection.f32', bytes: 16 * DIM * 4 });
+    const loaded = await verifyModelDir(outDir);
+    expect(Array.from(loaded.projection ?? [])).toEqual(Array.from(projection));
+    expect(loaded.manifest.encoder.dim).toBe(16);
+  });
+
+  it('refuses reduced vectors without a projection, or a projection of the wrong size', async () => {
+    const outDir = join(root, 'fused');
+    await expect(writeModel({ outDir, catalogId: 'fused', items, vectors, dim: DIM, encoder: { ...encoder, dim: 16 } })).rejects.toMatchObject({
+      code: 'MODEL_DIMENSION_MISMATCH',
+      message: expect.stringMatching(/a projection \(16 x 8\) is required/),
+    });
+    await expect(writeModel({ outDir, catalogId: 'fused', items, vectors, dim: DIM, encoder: { ...encoder, dim: 16 }, projection: new Float32Array(10) })).rejects.toMatchObject({
+      code: 'MODEL_DIMENSION_MISMATCH',
+    });
+    expect(await readdir(root)).toEqual([]);
+  });
+});

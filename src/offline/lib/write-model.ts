@@ -1,0 +1,310 @@
+/**
+ * Writes a built model folder: `vectors.<dtype>.bin`, `catalog.json`, optional `popularity.f32`,
+ * optional `projection.f32` (encoder.dim x dim, when the item vectors are fused or reduced rather
+ * than raw encoder vectors), any extra assets (images, build info) and `manifest.json` in core's
+ * format, with every file's byte size and sha256 computed by core's `sha256Hex` (the same function
+ * the browser checks with).
+ *
+ * Two guarantees, because the browser trusts only what it can verify:
+ *  - Atomic: everything is written into a sibling temporary folder, which replaces the target only
+ *    once complete, so an interrupted build never leaves a half model where the app looks for one.
+ *  - Tested, not assumed: before it is published, the temporary folder is loaded back with core's
+ *    `loadModel` through a file-system `ModelSource`, exactly as the browser would over HTTP.
+ */
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../../core/constants.ts';
+import { RecError, type RecErrorCode } from '../../core/errors.ts';
+import { sha256Hex } from '../../core/hash.ts';
+import { MANIFEST_FILE, parseManifest, type ModelFile, type ModelManifest } from '../../core/manifest.ts';
+import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.ts';
+import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
+import { encodeVectors, VECTOR_DTYPES, type VectorDtype } from '../../core/vectors.ts';
+
+/** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
+export interface ModelItemInput {
+  readonly id: string;
+  readonly title: string;
+  readonly category?: string | null;
+  readonly description?: string | null;
+  readonly price?: number | null;
+  readonly image?: string | null;
+  /** Variant group shared with the same product in other colours or sizes; written only when set. */
+  readonly group?: string | null;
+  /** Written only when false (out of stock). */
+  readonly inStock?: boolean;
+}
+
+/** A file written next to the model but not listed in the manifest (images, build info). */
+export interface ModelAsset {
+  /** Relative to the model folder, '/'-separated, without '..'. */
+  readonly path: string;
+  readonly data: string | Uint8Array;
+}
+
+export interface WriteModelOptions {
+  /** The model folder to (re)place, e.g. `models/demo`. */
+  readonly outDir: string;
+  /** Recorded in the manifest; the browser keys stored state by it. */
+  readonly catalogId: string;
+  readonly items: readonly ModelItemInput[];
+  /** items.length x dim values, row-major, rows L2-normalised. */
+  readonly vectors: Float32Array;
+  readonly dim: number;
+  /** Storage type of the vectors file (default float32). */
+  readonly dtype?: VectorDtype;
+  /** One value in [0, 1] per item, or null/undefined for none. */
+  readonly popularity?: Float32Array | null;
+  /**
+   * The text encoder behind the vectors; `dim` is its output size (default: the vectors' dim, i.e.
+   * raw encoder vectors). When it differs from `dim`, a projection is required.
+   */
+  readonly encoder: { readonly name: string; readonly version: string; readonly dim?: number };
+  /**
+   * encoder.dim x dim float32, row-major: maps a query's encoder vector into the item space, so
+   * in-browser search works over fused or reduced item vectors. Null/undefined for raw vectors.
+   */
+  readonly projection?: Float32Array | null;
+  readonly assets?: readonly ModelAsset[];
+  /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
+  readonly rules?: Readonly<Record<string, unknown>>;
+  /** Recorded as `createdAt` (default: now). */
+  readonly createdAt?: Date;
+}
+
+export interface WrittenModel {
+  /** The published folder (absolute). */
+  readonly dir: string;
+  readonly manifest: ModelManifest;
+  /** Bytes of the files the manifest lists (what the browser downloads), manifest included. */
+  readonly modelBytes: number;
+  /** Bytes of the extra assets. */
+  readonly assetBytes: number;
+  /** The model as core's loadModel read it back before publishing. */
+  readonly loaded: LoadedModel;
+}
+
+/**
+ * Writes, verifies and atomically publishes a model folder.
+ * @param options what to write and where.
+ * @returns the manifest, sizes and the verified model.
+ * @throws RecError (an input code) when the inputs are inconsistent or the written folder does not
+ * load back; the target folder is then left as it was.
+ */
+export async function writeModel(options: WriteModelOptions): Promise<WrittenModel> {
+  const { items, vectors, dim, catalogId, encoder } = options;
+  const dtype = options.dtype ?? 'float32';
+  const popularity = options.popularity ?? null;
+  const projection = options.projection ?? null;
+  const encoderDim = encoder.dim ?? dim;
+  checkInputs(options, dtype, encoderDim);
+
+  const dir = resolve(options.outDir);
+  await removeLeftovers(dir);
+  const temp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  await mkdir(temp, { recursive: true });
+  try {
+    const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile } = {
+      vectors: await writeTracked(temp, `vectors.${dtype}.bin`, encodeVectors(vectors, items.length, dim, dtype)),
+      catalog: await writeTracked(temp, 'catalog.json', new TextEncoder().encode(catalogJson(items, options.rules))),
+    };
+    if (popularity !== null) files.popularity = await writeTracked(temp, 'popularity.f32', encodeFloat32(popularity));
+    if (projection !== null) files.projection = await writeTracked(temp, 'projection.f32', encodeFloat32(projection));
+    let assetBytes = 0;
+    for (const asset of options.assets ?? []) {
+      checkRelativePath(asset.path, 'asset');
+      const target = join(temp, ...asset.path.split('/'));
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, asset.data);
+      assetBytes += typeof asset.data === 'string' ? Buffer.byteLength(asset.data) : asset.data.byteLength;
+    }
+    const manifestValue = {
+      format: MODEL_FORMAT,
+      formatVersion: MODEL_FORMAT_VERSION,
+      catalogId,
+      createdAt: (options.createdAt ?? new Date()).toISOString(),
+      itemCount: items.length,
+      dim,
+      dtype,
+      encoder: { name: encoder.name, version: encoder.version, dim: encoderDim },
+      files,
+    };
+    // Validate what we are about to write with the browser's parser, then write it.
+    const manifest = parseManifest(manifestValue, join(temp, MANIFEST_FILE));
+    const manifestText = `${JSON.stringify(manifestValue, null, 2)}\n`;
+    await writeFile(join(temp, MANIFEST_FILE), manifestText);
+
+    const loaded = await loadModel(createFsModelSource(temp));
+    await publish(temp, dir);
+    const modelBytes = Buffer.byteLength(manifestText) + Object.values(files).reduce((sum, file) => sum + file.bytes, 0);
+    return { dir, manifest, modelBytes, assetBytes, loaded };
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Adds (or replaces) a trained sequence model in a published model folder. The two files get
+ * content-named paths, so the folder's current manifest stays valid until the new manifest replaces
+ * it in one rename; the folder is then loaded back with core's `loadModel` (restoring the previous
+ * manifest if that fails), and the sequence files the old manifest named are removed.
+ * @param dir the model folder.
+ * @param spec the sequence model's description (its weights path is set here).
+ * @param weights the weights file's bytes.
+ * @returns the model as loadModel read it back.
+ */
+export async function addSequenceModel(dir: string, spec: SequenceModelSpec, weights: Uint8Array): Promise<LoadedModel> {
+  const folder = resolve(dir);
+  const manifestPath = join(folder, MANIFEST_FILE);
+  const previousText = await readFile(manifestPath, 'utf8');
+  const previous = parseManifest(JSON.parse(previousText) as unknown, manifestPath);
+  const tag = (await sha256Hex(weights)).slice(0, 12);
+  const weightsFile = await writeTracked(folder, `sequence.${tag}.bin`, weights);
+  const specValue = { ...spec, weightsManifest: [{ ...spec.weightsManifest[0], paths: [weightsFile.path] }] };
+  const specFile = await writeTracked(folder, `sequence.${tag}.json`, new TextEncoder().encode(`${JSON.stringify(specValue, null, 1)}\n`));
+  const manifestValue = { ...(JSON.parse(previousText) as Record<string, unknown>), files: { ...previous.files, sequence: specFile, sequenceWeights: weightsFile } };
+  parseManifest(manifestValue, manifestPath);
+  const temp = `${manifestPath}.tmp-${process.pid}`;
+  await writeFile(temp, `${JSON.stringify(manifestValue, null, 2)}\n`);
+  await rename(temp, manifestPath);
+  let loaded: LoadedModel;
+  try {
+    loaded = await loadModel(createFsModelSource(folder));
+  } catch (error) {
+    await writeFile(manifestPath, previousText);
+    throw error;
+  }
+  for (const old of [previous.files.sequence, previous.files.sequenceWeights]) {
+    if (old !== undefined && old.path !== specFile.path && old.path !== weightsFile.path) await rm(join(folder, old.path), { force: true });
+  }
+  return loaded;
+}
+
+/**
+ * A ModelSource over a folder on disk, for loading models in Node exactly as the browser does.
+ * @param dir the model folder.
+ */
+export function createFsModelSource(dir: string): ModelSource {
+  return {
+    location: dir,
+    async read(path, onBytes) {
+      try {
+        const bytes = new Uint8Array(await readFile(join(dir, ...path.split('/'))));
+        onBytes(bytes.byteLength);
+        return bytes;
+      } catch (error) {
+        throw new RecError('MODEL_FETCH_FAILED', `cannot read the file (${(error as Error).message})`, { file: join(dir, path) }, { cause: error });
+      }
+    },
+  };
+}
+
+/**
+ * Loads and fully verifies a model folder (manifest, sizes, checksums, vectors, catalogue).
+ * @param dir the model folder.
+ * @throws RecError when anything is missing or wrong.
+ */
+export function verifyModelDir(dir: string): Promise<LoadedModel> {
+  return loadModel(createFsModelSource(resolve(dir)));
+}
+
+/** The catalogue file: `{"items":[...], "rules": {...}}` with one item per line, so diffs stay readable. */
+function catalogJson(items: readonly ModelItemInput[], rules: Readonly<Record<string, unknown>> | undefined): string {
+  const rows = items.map((item) =>
+    JSON.stringify({
+      id: item.id,
+      title: item.title,
+      category: item.category ?? '',
+      description: item.description ?? '',
+      price: item.price ?? null,
+      image: item.image ?? null,
+      ...(item.group === undefined || item.group === null ? {} : { group: item.group }),
+      ...(item.inStock === false ? { inStock: false } : {}),
+    }),
+  );
+  const rulesPart = rules === undefined ? '' : `,\n"rules":${JSON.stringify(rules)}`;
+  return `{"items":[\n${rows.join(',\n')}\n]${rulesPart}}\n`;
+}
+
+/** Little-endian float32 values: the layout of popularity.f32 and projection.f32 (core's float32 vectors layout). */
+function encodeFloat32(values: Float32Array): Uint8Array {
+  return encodeVectors(values, 1, values.length, 'float32');
+}
+
+async function writeTracked(dir: string, path: string, bytes: Uint8Array): Promise<ModelFile> {
+  await writeFile(join(dir, path), bytes);
+  return { path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
+}
+
+function checkInputs(options: WriteModelOptions, dtype: VectorDtype, encoderDim: number): void {
+  const { items, vectors, dim } = options;
+  const where = { file: resolve(options.outDir) };
+  const bad = (message: string, code: RecErrorCode = 'MANIFEST_INVALID'): never => {
+    throw new RecError(code, message, where);
+  };
+  if (items.length === 0) bad('cannot write a model with no items', 'CATALOG_INVALID');
+  if (!Number.isInteger(dim) || dim < 1) bad(`dim must be a positive integer, found ${dim}`);
+  if (vectors.length !== items.length * dim) {
+    bad(`expected ${items.length} x ${dim} = ${items.length * dim} vector values, found ${vectors.length}`, 'MODEL_DIMENSION_MISMATCH');
+  }
+  if (options.catalogId.trim() === '') bad('catalogId must not be empty');
+  const popularity = options.popularity ?? null;
+  if (popularity !== null && popularity.length !== items.length) bad(`expected ${items.length} popularity values, found ${popularity.length}`);
+  if (!(VECTOR_DTYPES as readonly string[]).includes(dtype)) bad(`unknown dtype ${dtype}`);
+  if (!Number.isInteger(encoderDim) || encoderDim < 1) bad(`encoder.dim must be a positive integer, found ${encoderDim}`);
+  const projection = options.projection ?? null;
+  if (projection === null && encoderDim !== dim) {
+    bad(`the vectors have ${dim} dimensions but the encoder ${encoderDim}: a projection (${encoderDim} x ${dim}) is required so search works`, 'MODEL_DIMENSION_MISMATCH');
+  }
+  if (projection !== null && projection.length !== encoderDim * dim) {
+    bad(`expected a projection of ${encoderDim} x ${dim} = ${encoderDim * dim} values, found ${projection.length}`, 'MODEL_DIMENSION_MISMATCH');
+  }
+  if (projection !== null && !projection.every(Number.isFinite)) bad('the projection has a non-finite value', 'MODEL_VECTORS_INVALID');
+}
+
+function checkRelativePath(path: string, what: string): void {
+  if (path === '' || path.split('/').some((part) => part === '' || part === '.' || part === '..') || path.startsWith('/') || path.includes('\\')) {
+    throw new RecError('MANIFEST_INVALID', `${what} path must be relative inside the model folder, found "${path}"`);
+  }
+  if (path === MANIFEST_FILE) throw new RecError('MANIFEST_INVALID', `${what} path must not be ${MANIFEST_FILE}`);
+}
+
+/** Removes temporary folders that an interrupted earlier build (another process) left next to `dir`. */
+async function removeLeftovers(dir: string): Promise<void> {
+  const prefix = `.${basename(dir)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(dir));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^\.(tmp|old)-(\d+)-\d+$/.exec(name.slice(prefix.length - 1));
+    if (name.startsWith(prefix) && match !== null && Number(match[2]) !== process.pid) {
+      await rm(join(dirname(dir), name), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Replaces `dir` with `temp`. At every instant `dir` is either the old complete model, absent for
+ * the moment between two renames, or the new complete model; never a partial one.
+ */
+async function publish(temp: string, dir: string): Promise<void> {
+  const old = join(dirname(dir), `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
+  let moved = false;
+  try {
+    await rename(dir, old);
+    moved = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  try {
+    await rename(temp, dir);
+  } catch (error) {
+    if (moved) await rename(old, dir);
+    throw error;
+  }
+  if (moved) await rm(old, { recursive: true, force: true });
+}
