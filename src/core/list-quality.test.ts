@@ -3,7 +3,7 @@ import type { CatalogItem } from './catalog.ts';
 import { arrangeGrid, arrangeList, explorationSlots, intraListDiversity, type ArrangeInput } from './list-quality.ts';
 import { gramMatrix, rowSimilarity, scoreAll, topK } from './rank.ts';
 import { parseShopRules, type ShopRules } from './shop-rules.ts';
-import { createReferenceEngine, makeFixtureModel, RELEVANCE_ONLY_RULES, seededRandom } from './test-support.ts';
+import { createReferenceSpace, makeFixtureModel, RELEVANCE_ONLY_RULES, seededRandom } from './test-support.ts';
 
 // 90 items in 3 clustered categories (item i is in category c(i % 3)); the shopper likes c0.
 const model = makeFixtureModel({ count: 90, dim: 16, categories: 3, seed: 7 });
@@ -111,16 +111,15 @@ describe('arrangeList', () => {
 });
 
 describe('arrangeGrid', () => {
-  it('scores on the engine, appends a pinned item that scored below the candidates so it holds its slot, and never shows an excluded one', async () => {
-    const engine = createReferenceEngine(model, 0);
-    engine.setInterest(interest);
+  it('scores in the item space, appends a pinned item that scored below the candidates so it holds its slot, and never shows an excluded one', async () => {
+    const space = createReferenceSpace(model, 0);
     const few = { ...rules({ pin: [{ item: 'i1', position: 2 }] }), diversity: { ...RELEVANCE_ONLY_RULES.diversity, candidates: 20 } };
     const request = { size: 12, items: model.items, rules: few, explorationSlots: 0, shown: new Set<number>(), random: seededRandom(1) };
-    const { grid, candidates } = await arrangeGrid(engine, { ...request, excluded: new Set([top.rows[0] ?? 0]) });
+    const { grid, candidates } = await arrangeGrid(space, interest, { ...request, excluded: new Set([top.rows[0] ?? 0]) });
     expect(candidates.rows).toHaveLength(21); // 20 best + the pinned one
     expect(grid[2]).toMatchObject({ row: 1, source: 'pinned', score: 0 });
     expect(grid.map((entry) => entry.row)).not.toContain(top.rows[0]);
-    const withoutPin = await arrangeGrid(engine, { ...request, excluded: new Set([1]) });
+    const withoutPin = await arrangeGrid(space, interest, { ...request, excluded: new Set([1]) });
     expect(withoutPin.grid.map((entry) => entry.row)).not.toContain(1);
     expect(withoutPin.candidates.rows).toHaveLength(20);
   });

@@ -4,11 +4,11 @@
  * one product never appear twice, the first row holds at most `maxPerCategory` cards of a category,
  * and a seeded, shrinking share of slots goes to relevant items the shopper has not been shown yet.
  *
- * Pure: the candidates' scores and their pairwise similarities come from the InterestEngine
+ * Pure: the candidates' scores and their pairwise similarities come from the ItemSpace
  * (`topK`, `similarities`), so the heavy math stays on the backend and this only chooses.
  */
 import type { CatalogItem } from './catalog.ts';
-import type { InterestEngine } from './ports.ts';
+import type { ItemSpace } from './ports.ts';
 import { boostOf, type ShopRules } from './shop-rules.ts';
 import type { RankedRows } from './rank.ts';
 
@@ -17,7 +17,7 @@ export type ArrangedSource = 'ranked' | 'pinned' | 'explore';
 
 export interface ArrangedEntry {
   readonly row: number;
-  /** The engine's score (before boosts); 0 for a pinned item that was not among the candidates. */
+  /** The space's score (before boosts); 0 for a pinned item that was not among the candidates. */
   readonly score: number;
   readonly source: ArrangedSource;
 }
@@ -161,7 +161,7 @@ export function arrangeList(input: ArrangeInput): ArrangedEntry[] {
   );
 }
 
-/** What arrangeGrid needs besides the engine: arrangeList's input without the candidates. */
+/** What arrangeGrid needs besides the space: arrangeList's input without the candidates. */
 export interface GridRequest extends Omit<ArrangeInput, 'candidates' | 'similarity'> {
   /** Rows never to show (out of stock, bought, masked). */
   readonly excluded: ReadonlySet<number>;
@@ -170,18 +170,23 @@ export interface GridRequest extends Omit<ArrangeInput, 'candidates' | 'similari
 }
 
 /**
- * Scores on the engine and arranges: the best candidates not excluded (plus pinned items that
+ * Scores in the item space and arranges: the best candidates not excluded (plus pinned items that
  * scored below them, so they still hold their slots), their similarities, then arrangeList.
- * @param engine the interest engine, holding the shopper's interest.
+ * @param space the item space.
+ * @param interest the shopper's interest it scores against.
  * @param request the grid's size, the rules and the exploration draw.
  * @returns the grid and the candidates it was arranged from (best-scored first).
  */
-export async function arrangeGrid(engine: Pick<InterestEngine, 'topK' | 'similarities'>, request: GridRequest): Promise<{ grid: ArrangedEntry[]; candidates: RankedRows }> {
+export async function arrangeGrid(
+  space: Pick<ItemSpace, 'topK' | 'similarities'>,
+  interest: Float32Array,
+  request: GridRequest,
+): Promise<{ grid: ArrangedEntry[]; candidates: RankedRows }> {
   const { rules, excluded } = request;
-  const top = await engine.topK(Math.max(request.size, request.depth ?? 0, rules.diversity.candidates), excluded);
+  const top = await space.topK(interest, Math.max(request.size, request.depth ?? 0, rules.diversity.candidates), excluded);
   const pinnedRows = rules.pins.flatMap(({ target }) => (target.kind === 'item' && !excluded.has(target.row) && !top.rows.includes(target.row) ? [target.row] : []));
   const candidates = { rows: [...top.rows, ...pinnedRows], scores: [...top.scores, ...pinnedRows.map(() => 0)] };
-  const grid = arrangeList({ ...request, candidates, similarity: await engine.similarities(candidates.rows) });
+  const grid = arrangeList({ ...request, candidates, similarity: await space.similarities(candidates.rows) });
   return { grid, candidates };
 }
 

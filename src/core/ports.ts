@@ -10,20 +10,31 @@ import type { InterestState } from './state.ts';
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-/** Holds the item matrix and the interest vector on a compute backend. */
-export interface InterestEngine {
+/**
+ * The item matrix on a compute backend, and the math over it. Stateless apart from the matrix (and
+ * its popularity prior), which is expensive to upload and so stays resident: the shopper's interest
+ * lives once, in core's state, and is passed in with every call. The sequence model's interest and
+ * the decay rule's vector go through the same calls, with no swapping.
+ */
+export interface ItemSpace {
+  /** Where the matrix lives now (a getter in adapters: a lost GPU device moves it). */
   readonly backend: BackendName;
-  /** Why this backend: measured fastest here, asked for, or the default order (absent). */
-  readonly backendReason?: string;
-  /** @param vector replaces the interest vector (from stored state, or zeros). */
-  setInterest(vector: Float32Array): void;
   /**
-   * u <- normalise(decay * u + sum w * v) on the backend.
-   * @returns the new interest vector, read back (to be stored).
+   * u' = normalise(decay * u + sum w * v), core/rank.ts `updateInterest` on the backend.
+   * @param interest u, dim values; not modified.
+   * @param decay the factor for the past.
+   * @param terms item rows or outside vectors (a query), each weighted.
+   * @returns the new interest vector.
    */
-  update(decay: number, terms: readonly InterestTerm[]): Promise<Float32Array>;
-  /** Scores every item against the interest (+ prior) and returns the best k rows not excluded. */
-  topK(k: number, excludedRows: ReadonlySet<number>): Promise<RankedRows>;
+  update(interest: Float32Array, decay: number, terms: readonly InterestTerm[]): Promise<Float32Array>;
+  /**
+   * Scores every item against `interest` (+ prior) and returns the best k rows not excluded,
+   * as core/rank.ts `topK(scoreAll(...))`.
+   * @param interest dim values (a unit decay vector, or a sequence model's interest).
+   * @param k how many rows.
+   * @param excludedRows rows never returned.
+   */
+  topK(interest: Float32Array, k: number, excludedRows: ReadonlySet<number>): Promise<RankedRows>;
   /**
    * The cosines between some item rows (core/rank.ts `gramMatrix`), for re-ranking candidates;
    * cosines even when the rows are not unit length.
@@ -31,13 +42,13 @@ export interface InterestEngine {
    * @returns rows.length² values, row-major.
    */
   similarities(rows: readonly number[]): Promise<Float32Array>;
-  /** Frees the backend memory; the engine is unusable afterwards. */
+  /** Frees the backend memory; the space is unusable afterwards. */
   dispose(): void;
 }
 
 /**
  * A trained sequence model on a compute backend: turns the shopper's latest items into the interest
- * vector that scores the catalogue (against the model's own item table, which the InterestEngine
+ * vector that scores the catalogue (against the model's own item table, which the ItemSpace
  * then holds).
  */
 export interface SequenceEncoder {

@@ -8,7 +8,7 @@ import type { EventStore, QueryEncoder, SequenceEncoder } from './ports.ts';
 import { scoreAll, topK } from './rank.ts';
 import { createRecommender, type Compaction, type Ranking, type Recommender, type RecommenderDeps } from './recommender.ts';
 import { parseShopRules } from './shop-rules.ts';
-import { createReferenceEngine, createSyncHub, makeFixtureModel, RELEVANCE_ONLY_RULES } from './test-support.ts';
+import { createReferenceSpace, createSyncHub, makeFixtureModel, RELEVANCE_ONLY_RULES } from './test-support.ts';
 
 // These tests are about what a ranking is made from (events, state, tabs, storage); how the grid is
 // arranged from the scores (diversity, rules, exploration) is tested at the end and in list-quality.test.ts.
@@ -19,7 +19,7 @@ function deps(overrides: Partial<RecommenderDeps> = {}): RecommenderDeps & { clo
   let id = 0;
   return {
     model,
-    engine: createReferenceEngine(model, DEFAULT_PRIOR_WEIGHT),
+    space: createReferenceSpace(model, DEFAULT_PRIOR_WEIGHT),
     store: createMemoryEventStore(),
     loadEncoder: () => Promise.reject(new Error('no encoder in this test')),
     session: toSessionId('s1'),
@@ -125,7 +125,7 @@ describe('createRecommender', () => {
     projection.set(target, 0);
     const projected = { ...model, manifest: { ...model.manifest, encoder: { ...model.manifest.encoder, dim: 4 } }, projection };
     const encoder: QueryEncoder = { embed: () => Promise.resolve(Float32Array.of(2, 0, 0, 0)) };
-    const recommender = await createRecommender(deps({ model: projected, engine: createReferenceEngine(projected, DEFAULT_PRIOR_WEIGHT), loadEncoder: () => Promise.resolve(encoder) }));
+    const recommender = await createRecommender(deps({ model: projected, space: createReferenceSpace(projected, DEFAULT_PRIOR_WEIGHT), loadEncoder: () => Promise.resolve(encoder) }));
     const ranking = await recommender.search('four');
     expect(ranking.items[0]?.item.id).toBe('i4');
     expect(inCategory(ranking, 'c4')).toBeGreaterThanOrEqual(10);
@@ -145,13 +145,13 @@ describe('createRecommender', () => {
     const memory = createMemoryEventStore();
     let commit: () => void = () => undefined;
     const store: EventStore = { ...memory, append: (events, state) => new Promise<void>((done) => (commit = done)).then(() => memory.append(events, state)) };
-    const engine = createReferenceEngine(model, DEFAULT_PRIOR_WEIGHT);
+    const space = createReferenceSpace(model, DEFAULT_PRIOR_WEIGHT);
     let rankings = 0;
     const published: unknown[] = [];
     const recommender = await createRecommender(
       deps({
         store,
-        engine: { ...engine, topK: (k, excluded) => (rankings++, engine.topK(k, excluded)) },
+        space: { ...space, topK: (interest, k, excluded) => (rankings++, space.topK(interest, k, excluded)) },
         sync: { publish: (message) => published.push(message), subscribe: () => () => undefined, close: () => undefined },
       }),
     );
@@ -173,11 +173,11 @@ describe('createRecommender', () => {
   });
 
   it('ranks an interaction only after yieldToPaint resolves, off the frame that answers the click (issue 8)', async () => {
-    const engine = createReferenceEngine(model, DEFAULT_PRIOR_WEIGHT);
+    const space = createReferenceSpace(model, DEFAULT_PRIOR_WEIGHT);
     let rankings = 0;
     let painted: () => void = () => undefined;
     const recommender = await createRecommender(
-      deps({ engine: { ...engine, topK: (k, excluded) => (rankings++, engine.topK(k, excluded)) }, yieldToPaint: () => new Promise<void>((done) => (painted = done)) }),
+      deps({ space: { ...space, topK: (interest, k, excluded) => (rankings++, space.topK(interest, k, excluded)) }, yieldToPaint: () => new Promise<void>((done) => (painted = done)) }),
     );
     const recorded = recommender.record({ type: 'view', item: toItemId('i2') });
     await new Promise((settle) => setTimeout(settle, 10));
@@ -259,19 +259,19 @@ describe('with a sequence model (issue 5)', () => {
     expect(encoder.disposed).toBe(true);
   });
 
-  it("rebuilds the state from stored events over the engine's item table (engineVectors), equal to the live one", async () => {
+  it("rebuilds the state from stored events over the space's item table (spaceVectors), equal to the live one", async () => {
     // A stand-in for a trained table: the fused vectors, each row turned a little and lengthened.
     const table = model.vectors.map((v, i) => (v + 0.5 * (model.vectors[(i + 3) % model.vectors.length] ?? 0)) * (1 + (Math.floor(i / dim) % 3)));
-    const engine = () => createReferenceEngine({ ...model, vectors: table }, 1);
+    const space = () => createReferenceSpace({ ...model, vectors: table }, 1);
     const store = createMemoryEventStore();
-    const live = await createRecommender(deps({ store, engine: engine(), sequenceEncoder: fakeEncoder(50), engineVectors: table }));
+    const live = await createRecommender(deps({ store, space: space(), sequenceEncoder: fakeEncoder(50), spaceVectors: table }));
     for (const id of ['i1', 'i8', 'i3']) await live.record({ type: 'view', item: toItemId(id) });
     const { events, states } = await store.exportAll();
 
     /** The vector a recommender rebuilds from the events alone (stored with the next impression). */
-    const rebuiltVector = async (engineVectors?: Float32Array): Promise<Float32Array | undefined> => {
+    const rebuiltVector = async (spaceVectors?: Float32Array): Promise<Float32Array | undefined> => {
       const eventsOnly: EventStore = { ...createMemoryEventStore(), loadEvents: () => Promise.resolve([...events]) };
-      const rebuilt = await createRecommender(deps({ store: eventsOnly, engine: engine(), sequenceEncoder: fakeEncoder(50), ...(engineVectors === undefined ? {} : { engineVectors }) }));
+      const rebuilt = await createRecommender(deps({ store: eventsOnly, space: space(), sequenceEncoder: fakeEncoder(50), ...(spaceVectors === undefined ? {} : { spaceVectors }) }));
       await rebuilt.recordImpressions([{ item: toItemId('i100'), position: 0 }]);
       return (await eventsOnly.exportAll()).states[0]?.vector;
     };
@@ -622,7 +622,7 @@ describe('compaction across a model change', () => {
 
     const loads: string[] = [];
     const counting: EventStore = { ...store, loadEvents: (query) => (query?.before === undefined && loads.push('all'), store.loadEvents(query)) };
-    const otherDeps = () => deps({ model: otherModel, engine: createReferenceEngine(otherModel, DEFAULT_PRIOR_WEIGHT), store: counting, now, newEventId });
+    const otherDeps = () => deps({ model: otherModel, space: createReferenceSpace(otherModel, DEFAULT_PRIOR_WEIGHT), store: counting, now, newEventId });
     const switched = await createRecommender(otherDeps());
     expect(loads).toEqual(['all']); // No state for the new model: rebuilt from the events still stored.
     expect(switched.ranking().eventCount).toBe(2);
@@ -651,7 +651,7 @@ describe('list quality: shop rules, variants and exploration (issue 9)', () => {
     'catalog.json',
   );
   const shop = { ...model, items, rules };
-  const shopDeps = (overrides: Partial<RecommenderDeps> = {}) => deps({ model: shop, engine: createReferenceEngine(shop, DEFAULT_PRIOR_WEIGHT), explorationSeed: 9, ...overrides });
+  const shopDeps = (overrides: Partial<RecommenderDeps> = {}) => deps({ model: shop, space: createReferenceSpace(shop, DEFAULT_PRIOR_WEIGHT), explorationSeed: 9, ...overrides });
   const DAY = 24 * 60 * 60 * 1000;
 
   it('never shows out-of-stock items or two variants, keeps the pin in its slot and caps the first row', async () => {

@@ -1,6 +1,6 @@
 /**
  * Test support shared by unit tests (never imported by app code): a seeded fixture model with
- * clustered vectors, and an InterestEngine that runs core's reference math (rank.ts).
+ * clustered vectors, and an ItemSpace that runs core's reference math (rank.ts).
  */
 import type { CatalogItem } from './catalog.ts';
 import { toItemId } from './ids.ts';
@@ -9,7 +9,7 @@ import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import type { LoadedModel, ModelSource } from './model.ts';
 import { encodeVectors } from './vectors.ts';
-import type { InterestEngine, SyncChannel } from './ports.ts';
+import type { ItemSpace, SyncChannel } from './ports.ts';
 import { gramMatrix, normalise, scoreAll, topK, updateInterest } from './rank.ts';
 import { seededRandom } from './random.ts';
 import { DEFAULT_SHOP_RULES, type ShopRules } from './shop-rules.ts';
@@ -61,24 +61,19 @@ export const RELEVANCE_ONLY_RULES: ShopRules = {
   exploration: { ...DEFAULT_SHOP_RULES.exploration, share: 0 },
 };
 
-/** An InterestEngine on core's reference math, for testing the recommender without TF.js. */
-export function createReferenceEngine(model: LoadedModel, priorWeight: number): InterestEngine & { readonly disposed: boolean } {
+/** An ItemSpace on core's reference math, for testing the recommender without TF.js. */
+export function createReferenceSpace(model: LoadedModel, priorWeight: number): ItemSpace & { readonly disposed: boolean } {
   const { dim } = model.manifest;
-  let interest: Float32Array = new Float32Array(dim);
   let disposed = false;
   return {
     backend: 'cpu',
     get disposed() {
       return disposed;
     },
-    setInterest(vector) {
-      interest = Float32Array.from(vector);
+    update(interest, decay, terms) {
+      return Promise.resolve(updateInterest(interest, decay, terms, model.vectors, dim));
     },
-    update(decay, terms) {
-      interest = updateInterest(interest, decay, terms, model.vectors, dim);
-      return Promise.resolve(Float32Array.from(interest));
-    },
-    topK(k, excluded) {
+    topK(interest, k, excluded) {
       return Promise.resolve(topK(scoreAll(model.vectors, dim, interest, model.popularity, priorWeight), k, excluded));
     },
     similarities(rows) {

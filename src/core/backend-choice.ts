@@ -1,0 +1,161 @@
+/**
+ * Which compute backend scores the grid: policy, kept apart from the measuring (src/engine). A fixed
+ * order (webgpu first) is wrong on many devices: on a software WebGPU adapter the GPU is a CPU in
+ * disguise, and for a small catalogue a GPU round trip costs more than the whole CPU computation
+ * (docs/benchmarks.md). So, unless the shop or the shopper names a backend, each allowed backend is
+ * opened and measured on the model itself; one counts only if its ranking agrees with core's
+ * reference math, and the fastest that agrees wins. The verdict is cached (localStorage in the
+ * browser) under a key naming the device and the model's shape, so later visits skip the measuring.
+ */
+import { RecError } from './errors.ts';
+import { BACKEND_NAMES, type BackendName } from './ports.ts';
+
+/** Where verdicts are kept between visits (localStorage fits); failures to read or write are ignored. */
+export interface CalibrationStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** The chosen backend and why, in words for the storefront's backend indicator. */
+export interface BackendChoice {
+  readonly backend: BackendName;
+  readonly reason: string;
+}
+
+/** One backend's measurement: the median time of an interaction, and whether its ranking agreed. */
+export interface BackendTrial {
+  readonly ms: number;
+  readonly agree: boolean;
+}
+
+/** Something that runs on one backend and can be freed (an ItemSpace). */
+export interface OnBackend {
+  readonly backend: BackendName;
+  dispose(): void;
+}
+
+/** What the engine lends the policy: opening on a backend, and measuring what was opened. */
+export interface BackendProbe<T extends OnBackend> {
+  /**
+   * @param backend the backend to open on.
+   * @param only true: on that backend or not at all (throws); false: that one first, then the usual order.
+   */
+  open(backend: BackendName | null, only: boolean): Promise<T>;
+  /** Times a few real interactions on `opened` and checks its ranking against core's reference. */
+  measure(opened: T): Promise<BackendTrial>;
+}
+
+export interface ChoiceRequest {
+  /** A backend named by the shop or the shopper (`?backend=`): it wins without measuring. */
+  readonly asked: BackendName | null;
+  /** The backends that may be measured (default: all). */
+  readonly allowed?: readonly BackendName[];
+  /** Keeps verdicts between visits; none: measure every time. */
+  readonly store?: CalibrationStore;
+  /** The verdict's cache key (`calibrationKey`). */
+  readonly cacheKey: string;
+  /** The trials also encode a history with the sequence model (said in the reason). */
+  readonly withSequence: boolean;
+}
+
+/** What a verdict depends on: the device and the shape of the work, not the model's values. */
+export interface CalibrationShape {
+  /** Names the device (browser + GPU adapter). */
+  readonly device: string;
+  readonly count: number;
+  readonly dim: number;
+  readonly dtype: string;
+  /** The sequence model's architecture, when it has one (its encoding is timed too). */
+  readonly sequence?: { readonly blocks: number; readonly heads: number; readonly ffnDim: number; readonly maxLength: number };
+}
+
+const CACHE_PREFIX = 'vitrine.backend.v1:';
+
+/** @param shape the device and the model's shape. @returns the key its verdict is cached under. */
+export function calibrationKey(shape: CalibrationShape): string {
+  const { sequence } = shape;
+  const sequenceKey = sequence === undefined ? '' : `|sequence ${sequence.blocks}x${sequence.heads}x${sequence.ffnDim}x${sequence.maxLength}`;
+  return `${CACHE_PREFIX}${shape.device}|${shape.count}x${shape.dim}|${shape.dtype}${sequenceKey}`;
+}
+
+/**
+ * Opens on the backend the policy picks: the one asked for; else the cached verdict; else the
+ * fastest correct one by measurement (then cached).
+ * @param request what was asked, what is allowed, and the cache.
+ * @param probe opens and measures on a backend.
+ * @returns what was opened, and the choice with its reason.
+ * @throws RecError BACKEND_UNAVAILABLE when no backend works (or none agrees with the reference).
+ */
+export async function chooseBackend<T extends OnBackend>(request: ChoiceRequest, probe: BackendProbe<T>): Promise<{ opened: T; choice: BackendChoice }> {
+  const { asked } = request;
+  if (asked !== null) {
+    const opened = await probe.open(asked, false);
+    const reason = opened.backend === asked ? `asked for ${asked}` : `asked for ${asked}, which does not work here`;
+    return { opened, choice: { backend: opened.backend, reason } };
+  }
+  const cached = readCache(request.store, request.cacheKey);
+  if (cached !== null) {
+    const opened = await probe.open(cached.backend, false).catch(() => null);
+    if (opened?.backend === cached.backend) return { opened, choice: { backend: cached.backend, reason: `${cached.reason} (measured on an earlier visit)` } };
+    opened?.dispose();
+  }
+  const measured = await measureEach(request, probe);
+  writeCache(request.store, request.cacheKey, measured.choice);
+  return measured;
+}
+
+/** Opens and measures each allowed backend in turn, keeping only the fastest that agrees. */
+async function measureEach<T extends OnBackend>(request: ChoiceRequest, probe: BackendProbe<T>): Promise<{ opened: T; choice: BackendChoice }> {
+  const timings: { backend: BackendName; ms: number }[] = [];
+  const rejected: string[] = [];
+  let best: { opened: T; ms: number } | null = null;
+  for (const backend of BACKEND_NAMES.filter((name) => request.allowed?.includes(name) ?? true)) {
+    const opened = await probe.open(backend, true).catch((error: unknown) => {
+      rejected.push(`${backend}: ${messageOf(error)}`);
+      return null;
+    });
+    if (opened === null) continue;
+    const trial = await probe.measure(opened).catch((error: unknown) => messageOf(error));
+    if (typeof trial === 'string' || !trial.agree) {
+      rejected.push(`${backend}: ${typeof trial === 'string' ? trial : 'its ranking disagreed with the reference'}`);
+      opened.dispose();
+      continue;
+    }
+    timings.push({ backend, ms: trial.ms });
+    if (best === null || trial.ms < best.ms) {
+      best?.opened.dispose();
+      best = { opened, ms: trial.ms };
+    } else {
+      opened.dispose();
+    }
+  }
+  if (best === null) throw new RecError('BACKEND_UNAVAILABLE', `no TF.js backend computed the ranking correctly here (${rejected.join('; ') || 'none allowed'})`);
+  const ranked = timings.sort((a, b) => a.ms - b.ms).map(({ backend, ms }) => `${backend} ${ms.toFixed(2)} ms`);
+  const reason = `fastest here: ${ranked.join(', ')} per interaction${request.withSequence ? ' (with the sequence model)' : ''}`;
+  return { opened: best.opened, choice: { backend: best.opened.backend, reason } };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function readCache(store: CalibrationStore | undefined, key: string): BackendChoice | null {
+  try {
+    const parsed: unknown = JSON.parse(store?.getItem(key) ?? 'null');
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const { backend, reason } = parsed as Record<string, unknown>;
+    const known = BACKEND_NAMES.find((name) => name === backend);
+    return typeof reason === 'string' && known !== undefined ? { backend: known, reason } : null;
+  } catch {
+    // Unreadable storage or a corrupt entry: measure again.
+    return null;
+  }
+}
+
+function writeCache(store: CalibrationStore | undefined, key: string, choice: BackendChoice): void {
+  try {
+    store?.setItem(key, JSON.stringify(choice));
+  } catch {
+    // Storage full or refused: the next visit measures again.
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * What an interaction contributes to the interest: an item's row, or a search query embedded on
+ * the device into the item space. The query encoder is large (a sentence encoder), so it is loaded
+ * the first time a search needs it, and loaded again after a failure.
+ */
+import { RecError, toRecError } from './errors.ts';
+import { interactionWeight, type InteractionEvent } from './interactions.ts';
+import type { LoadedModel } from './model.ts';
+import type { QueryEncoder } from './ports.ts';
+import { project, type InterestTerm } from './rank.ts';
+
+export interface TermSource {
+  /**
+   * @param event the interaction.
+   * @returns its weighted term, or none when it moves nothing (weight 0, or an item no longer in the catalogue).
+   * @throws RecError ENCODER_UNAVAILABLE when a search cannot be embedded.
+   */
+  termsOf(event: InteractionEvent): Promise<InterestTerm[]>;
+}
+
+/**
+ * @param model the catalogue rows and, for queries, the encoder's dimension and the projection into the item space.
+ * @param loadEncoder loads the query encoder (called lazily).
+ */
+export function createTermSource(model: LoadedModel, loadEncoder: () => Promise<QueryEncoder>): TermSource {
+  let encoder: Promise<QueryEncoder> | null = null;
+  const getEncoder = (): Promise<QueryEncoder> => {
+    encoder ??= loadEncoder().catch((error: unknown) => {
+      encoder = null;
+      throw toRecError(error, 'ENCODER_UNAVAILABLE');
+    });
+    return encoder;
+  };
+
+  const embedQuery = async (query: string): Promise<Float32Array> => {
+    const vector = await (await getEncoder()).embed(query);
+    const expected = model.manifest.encoder.dim;
+    if (vector.length !== expected) {
+      throw new RecError('MODEL_DIMENSION_MISMATCH', `the query encoder gives ${vector.length} values, the model's encoder ${expected}`, { field: 'search' });
+    }
+    return model.projection === null ? vector : project(vector, model.projection, model.manifest.dim);
+  };
+
+  return {
+    async termsOf(event) {
+      const weight = interactionWeight(event);
+      if (weight === 0) return [];
+      if (event.type === 'search') return [{ kind: 'vector', vector: await embedQuery(event.query), weight }];
+      const row = model.rowOf.get(event.item);
+      // An event for an item no longer in the catalogue still counts as an event but moves nothing.
+      return row === undefined ? [] : [{ kind: 'row', row, weight }];
+    },
+  };
+}

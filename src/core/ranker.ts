@@ -1,0 +1,129 @@
+/**
+ * The ranker: the grid for a state. The ItemSpace scores every available item against the interest
+ * and returns the best candidates and their similarities; list-quality.ts arranges them under the
+ * shop's rules (pins, boosts, diversity, variants, first-row cap, exploration); explain.ts gives
+ * each card its reason.
+ *
+ * Which interest scores the grid: the decay rule's vector (state.vector) unless the model has a
+ * trained sequence model and the shopper has items in their sequence: then the sequence model's
+ * interest of the latest items. A search hands the grid back to the decay vector, which holds the
+ * query, until the next item interaction. Both are passed to the space as they are; nothing is
+ * swapped in or out.
+ *
+ * It keeps what exploration needs across grids: the rows this session has shown (exploration
+ * offers only others) and the number of interactions (exploration shrinks as they grow).
+ */
+import type { CatalogItem } from './catalog.ts';
+import { toScore } from './ids.ts';
+import { arrangeGrid, explorationSlots, type ArrangedSource } from './list-quality.ts';
+import type { LoadedModel } from './model.ts';
+import type { ItemSpace, SequenceEncoder } from './ports.ts';
+import { seededRandom } from './random.ts';
+import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommender-types.ts';
+import { explainRow } from './explain.ts';
+import { outOfStockRows, unavailableRows } from './shop-rules.ts';
+import type { InterestState } from './state.ts';
+
+export interface RankerOptions {
+  readonly model: LoadedModel;
+  readonly space: ItemSpace;
+  readonly sequenceEncoder: SequenceEncoder | undefined;
+  readonly backendReason: string | undefined;
+  readonly gridSize: number;
+  readonly explorationSeed: number;
+  /** Wall clock (epoch ms): consumables become available again after their interval. */
+  readonly now: () => number;
+  /** Monotonic clock (ms), for `tookMs`. */
+  readonly monotonic: () => number;
+}
+
+export interface Ranker {
+  /**
+   * The grid for `basis`; it changes nothing the ranker keeps (`show` makes it the grid).
+   * @param basis the state to rank for.
+   * @param queryVector the session's last query in the item space, for the cards' reasons.
+   */
+  rank(basis: InterestState, queryVector: Float32Array | null): Promise<UnshownRanking>;
+  /**
+   * Makes a ranking the grid: its rows count as shown.
+   * @param startedAt when the interaction began (monotonic), for `tookMs`.
+   */
+  show(ranking: UnshownRanking, startedAt: number): Ranking;
+  /** One more interaction in this session (exploration shrinks). */
+  countInteraction(): void;
+  /** Back to a new session's exploration (after an erase). */
+  reset(): void;
+}
+
+/** @param options the model, the space, the sequence model, the grid's size and the clocks. */
+export function createRanker(options: RankerOptions): Ranker {
+  const { model, space, sequenceEncoder, gridSize } = options;
+  const outOfStock = outOfStockRows(model.items);
+  let shown = new Set<number>();
+  let interactions = 0;
+
+  /**
+   * The sequence model's interest of the shopper's latest items (those still in the catalogue), or
+   * null when the decay vector scores the grid: no sequence model, no item yet, or a search since
+   * the latest item interaction (the grid follows the query until the shopper picks an item).
+   */
+  const sequenceInterest = async (basis: InterestState): Promise<Float32Array | null> => {
+    if (sequenceEncoder === undefined) return null;
+    const latestItemTime = basis.recent[0]?.time ?? Number.NEGATIVE_INFINITY;
+    if (basis.lastQuery !== null && basis.lastQuery.time > latestItemTime) return null;
+    const rows = basis.sequence.flatMap((id) => {
+      const row = model.rowOf.get(id);
+      return row === undefined ? [] : [row];
+    });
+    return rows.length === 0 ? null : sequenceEncoder.interest(rows.slice(-sequenceEncoder.maxLength));
+  };
+
+  const reasonFor = (row: number, source: ArrangedSource, basis: InterestState, isPersonal: boolean, queryVector: Float32Array | null): Reason | null => {
+    if (source === 'pinned' || source === 'explore') return { kind: source };
+    return isPersonal ? explainRow(model, row, basis, queryVector) : { kind: 'popular' };
+  };
+
+  return {
+    async rank(basis, queryVector) {
+      const sequence = await sequenceInterest(basis);
+      const interestModel: InterestModel = sequence === null ? 'decay' : 'sequence';
+      const { rules } = model;
+      const { grid } = await arrangeGrid(space, sequence ?? basis.vector, {
+        size: gridSize,
+        excluded: unavailableRows(outOfStock, model.items, rules, basis.purchased, model.rowOf, options.now()),
+        items: model.items,
+        rules,
+        explorationSlots: explorationSlots(gridSize, interactions, rules.exploration),
+        shown,
+        random: seededRandom((options.explorationSeed ^ Math.imul(interactions + 1, 0x9e3779b1)) >>> 0),
+      });
+      const isPersonal = basis.vector.some((v) => v !== 0);
+      const items = grid.map(({ row, score, source }, position) => ({
+        item: model.items[row] as CatalogItem,
+        row,
+        position,
+        score: toScore(score),
+        reason: reasonFor(row, source, basis, isPersonal, queryVector),
+      }));
+      return {
+        items,
+        backend: space.backend,
+        ...(options.backendReason === undefined ? {} : { backendReason: options.backendReason }),
+        interestModel,
+        eventCount: basis.eventCount,
+        personalised: isPersonal,
+      };
+    },
+    show(ranking, startedAt) {
+      for (const { row } of ranking.items) shown.add(row);
+      return { ...ranking, tookMs: options.monotonic() - startedAt };
+    },
+    countInteraction() {
+      interactions++;
+    },
+    reset() {
+      shown = new Set();
+      interactions = 0;
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The shopping session: the live state, the grid on show, and what changes them, one interaction at
+ * a time in the order they happened: the shopper's interactions and impressions, other tabs'
+ * events, and an erase. It derives skips (impressed cards above a clicked one) and remembers the
+ * last query's vector for the cards' reasons.
+ */
+import type { CatalogItem } from './catalog.ts';
+import type { ItemId, SessionId } from './ids.ts';
+import { checkInput, type InteractionEvent, type InteractionInput, type ItemEvent } from './interactions.ts';
+import type { Journal } from './journal.ts';
+import { modelKey } from './manifest.ts';
+import type { LoadedModel } from './model.ts';
+import type { SyncMessage } from './ports.ts';
+import type { InterestTerm } from './rank.ts';
+import type { Ranker } from './ranker.ts';
+import type { Ranking, UnshownRanking } from './recommender-types.ts';
+import { emptyState, type InterestState } from './state.ts';
+import type { TabMessage } from './tab-sync.ts';
+
+/** Cards above a clicked one that count as skipped (the nearest ones only). */
+const MAX_SKIPS_PER_CLICK = 3;
+
+export interface SessionOptions {
+  readonly model: LoadedModel;
+  readonly journal: Journal;
+  readonly ranker: Ranker;
+  /** The restored state. */
+  readonly initial: InterestState;
+  readonly sessionId: SessionId;
+  readonly newEventId: () => string;
+  readonly now: () => number;
+  readonly monotonic: () => number;
+  /** Resolves once the click's own frame could paint; the ranking's work comes after it. */
+  readonly yieldToPaint: () => Promise<void>;
+  /** Tells the other tabs what was stored. */
+  readonly publish: (message: SyncMessage) => void;
+  /** Announces a new grid. */
+  readonly emit: (ranking: Ranking) => void;
+  /** fold.ts `foldStep` on the ItemSpace: events at `time` with their terms, folded into `state`. */
+  readonly move: (events: readonly InteractionEvent[], time: number, state: InterestState, terms: readonly InterestTerm[]) => Promise<InterestState>;
+  /** What an event contributes to the interest. */
+  readonly termsOf: (event: InteractionEvent) => Promise<InterestTerm[]>;
+}
+
+export interface Session {
+  /** The grid on show. */
+  current(): Ranking;
+  cart(): readonly CatalogItem[];
+  record(input: InteractionInput): Promise<Ranking>;
+  recordImpressions(shown: readonly { readonly item: ItemId; readonly position: number }[]): Promise<void>;
+  fromOtherTab(message: TabMessage): Promise<void>;
+  /** Back to the first-visit state and its grid (after an erase here or in another tab); call inside serial. */
+  reset(): Promise<Ranking>;
+  /** Runs a task after every earlier one, in order. */
+  serial<T>(task: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Ranks the restored state (the first grid) and takes over.
+ * @param options the ports, the restored state and the clocks.
+ */
+export async function createSession(options: SessionOptions): Promise<Session> {
+  const { model, journal, ranker, sessionId } = options;
+  let state = options.initial;
+  let queryVector: Float32Array | null = null;
+  const firstStartedAt = options.monotonic();
+  let current = ranker.show(await ranker.rank(state, queryVector), firstStartedAt);
+  let impressed = new Set<ItemId>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = queue.then(task);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  /** Makes a ranking the grid: impressions start afresh. */
+  const show = (ranking: UnshownRanking, startedAt: number): Ranking => {
+    impressed = new Set();
+    current = ranker.show(ranking, startedAt);
+    return current;
+  };
+
+  const showAndEmit = async (startedAt: number): Promise<Ranking> => {
+    const ranking = show(await ranker.rank(state, queryVector), startedAt);
+    options.emit(ranking);
+    return ranking;
+  };
+
+  const record = async (input: InteractionInput): Promise<Ranking> => {
+    const startedAt = options.monotonic();
+    const checked = checkInput(input, (id) => model.rowOf.has(id));
+    ranker.countInteraction();
+    const time = options.now();
+    const event = { ...checked, id: options.newEventId(), time, session: sessionId } as InteractionEvent;
+    const events = [...skipsBefore(current, impressed, checked, time, sessionId, options.newEventId), event];
+    const terms = (await Promise.all(events.map(options.termsOf))).flat();
+    const query = terms.find((term): term is Extract<InterestTerm, { kind: 'vector' }> => term.kind === 'vector');
+    if (event.type === 'search' && query !== undefined) queryVector = query.vector;
+    const next = await options.move(events, time, state, terms);
+    const stored = journal.persist(events, next);
+    const ranked = options.yieldToPaint().then(() => ranker.rank(next, queryVector));
+    // Awaited below once the write has settled; if the write fails first, this must not go unhandled.
+    ranked.catch(() => undefined);
+    await stored;
+    state = next;
+    options.publish({ kind: 'events', events });
+    const ranking = show(await ranked, startedAt);
+    options.emit(ranking);
+    return ranking;
+  };
+
+  const recordImpressions = async (shown: readonly { readonly item: ItemId; readonly position: number }[]): Promise<void> => {
+    const time = options.now();
+    const events: ItemEvent[] = shown
+      .filter(({ item }) => model.rowOf.has(item) && !impressed.has(item))
+      .map(({ item, position }) => ({ id: options.newEventId(), time, session: sessionId, type: 'impression', item, position }));
+    if (events.length === 0) return;
+    for (const event of events) impressed.add(event.item);
+    const next = await options.move(events, time, state, []);
+    await journal.persist(events, next);
+    state = next;
+    options.publish({ kind: 'events', events });
+  };
+
+  /** Another tab stored these events: fold them in (only the state is saved here) and re-rank. */
+  const foldOthers = async (events: readonly InteractionEvent[]): Promise<void> => {
+    const startedAt = options.monotonic();
+    const terms = (await Promise.all(events.map((event) => options.termsOf(event).catch(() => [])))).flat();
+    const next = await options.move(events, Math.max(...events.map((event) => event.time)), state, terms);
+    await journal.persist([], next);
+    state = next;
+    if (terms.length > 0) await showAndEmit(startedAt);
+  };
+
+  const reset = async (): Promise<Ranking> => {
+    state = emptyState(modelKey(model.manifest), model.manifest.dim);
+    journal.forgetUnsaved();
+    ranker.reset();
+    queryVector = null;
+    return showAndEmit(options.monotonic());
+  };
+
+  return {
+    current: () => current,
+    cart: () =>
+      state.cart.flatMap((id) => {
+        const row = model.rowOf.get(id);
+        return row === undefined ? [] : [model.items[row] as CatalogItem];
+      }),
+    record: (input) => serial(() => record(input)),
+    recordImpressions: (shown) => serial(() => recordImpressions(shown)),
+    fromOtherTab: (message) => serial(() => (message.kind === 'erased' ? reset().then(() => undefined) : foldOthers(message.events))),
+    reset,
+    serial,
+  };
+}
+
+/**
+ * The impressed cards above a clicked one (a view or add-to-cart at a grid position), nearest
+ * first up to MAX_SKIPS_PER_CLICK, as skip events.
+ * @param grid the grid on show.
+ * @param impressed the items whose cards were seen since it was shown.
+ * @param input the interaction.
+ * @param time its time.
+ * @param session the session's id.
+ * @param newEventId makes each skip's id.
+ */
+function skipsBefore(grid: Ranking, impressed: ReadonlySet<ItemId>, input: InteractionInput, time: number, session: SessionId, newEventId: () => string): InteractionEvent[] {
+  if (!('position' in input) || input.position === undefined || (input.type !== 'view' && input.type !== 'add_to_cart')) return [];
+  const clickedAt = input.position;
+  return grid.items
+    .filter((card) => card.position < clickedAt && impressed.has(card.item.id) && card.item.id !== input.item)
+    .slice(-MAX_SKIPS_PER_CLICK)
+    .map((card) => ({ id: newEventId(), time, session, type: 'skip', item: card.item.id, position: card.position }));
+}
