@@ -15,7 +15,7 @@ import type { LoadedSequenceModel } from '../../core/model.ts';
 import type { BackendName } from '../../core/ports.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { createInterestEngine } from '../../engine/interest-engine.ts';
+import { createItemSpace } from '../../engine/item-space.ts';
 import { decodeSequenceWeights } from '../../engine/sequence-model.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
 import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
@@ -235,16 +235,16 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
         engines.push(options.backend);
       }
       if (name === 'vitrine') {
-        const engine = await createInterestEngine(engineOptions(model.vectors, model.manifest.dim, model.popularity));
-        engines.push(engine.backend);
-        const description = `the browser's decay rule on the model's own fused vectors (${model.manifest.dim}-d ${model.manifest.dtype}, text + behaviour) with its popularity prior, replayed on the ${options.replay} path: createInterestEngine's update per event and its topK`;
-        list.push(createReplayMethod({ ...replay, name, description, model, engine }));
+        const space = await createItemSpace(engineOptions(model.vectors, model.manifest.dim, model.popularity));
+        engines.push(space.backend);
+        const description = `the browser's decay rule on the model's own fused vectors (${model.manifest.dim}-d ${model.manifest.dtype}, text + behaviour) with its popularity prior, replayed on the ${options.replay} path: the item space's update per event and its topK`;
+        list.push(createReplayMethod({ ...replay, name, description, model, space }));
       }
     }
     for (const lambda of options.lambdas) {
-      const engine = await createInterestEngine(engineOptions(model.vectors, model.manifest.dim, model.popularity));
-      engines.push(engine.backend);
-      list.push(createListQualityMethod({ ...replay, lambda, model, engine, gridSize: DEFAULT_GRID_SIZE }));
+      const space = await createItemSpace(engineOptions(model.vectors, model.manifest.dim, model.popularity));
+      engines.push(space.backend);
+      list.push(createListQualityMethod({ ...replay, lambda, model, space, gridSize: DEFAULT_GRID_SIZE }));
     }
   } catch (error) {
     for (const method of list) method.dispose();

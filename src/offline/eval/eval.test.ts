@@ -3,7 +3,7 @@ import type { ParsedEvent } from '../lib/ingest/events-input.ts';
 import { makeFixtureModel } from '../../core/test-support.ts';
 import type { LoadedModel } from '../../core/model.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
-import { createInterestEngine } from '../../engine/interest-engine.ts';
+import { createItemSpace } from '../../engine/item-space.ts';
 import { createItemKnnMethod, createPopularityMethod } from './baselines.ts';
 import { leaveOneOut, SYNTHETIC_EPOCH, temporalSplit } from './dataset.ts';
 import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
@@ -134,8 +134,8 @@ describe('evaluateMethods on the fixture', () => {
     const engineOptions = { vectors: VECTORS, dim: 2, popularity: null, backend: 'cpu' } as const;
     const rule = { eventType: 'purchase', halfLifeMs: 30 * 60_000 } as const;
     const methods = [
-      createReplayMethod({ ...rule, name: 'engine', description: '', model, engine: await createInterestEngine(engineOptions), path: 'engine' }),
-      createReplayMethod({ ...rule, name: 'recommender', description: '', model, engine: await createInterestEngine(engineOptions), path: 'recommender' }),
+      createReplayMethod({ ...rule, name: 'engine', description: '', model, space: await createItemSpace(engineOptions), path: 'engine' }),
+      createReplayMethod({ ...rule, name: 'recommender', description: '', model, space: await createItemSpace(engineOptions), path: 'recommender' }),
       createReferenceDecayMethod({ ...rule, name: 'reference', description: '', model, vectors: VECTORS, scorer: await createBatchScorer(engineOptions) }),
     ];
     disposables.push(...methods);

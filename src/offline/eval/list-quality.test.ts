@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEVANCE_ONLY_RULES, makeFixtureModel } from '../../core/test-support.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { createInterestEngine } from '../../engine/interest-engine.ts';
+import { createItemSpace } from '../../engine/item-space.ts';
 import type { EvalCase } from './dataset.ts';
 import type { MethodResult } from './evaluate.ts';
 import { createListQualityMethod, listQualityMethodName, renderTradeOffPlot, renderTradeOffTable, tradeOffPoints } from './list-quality.ts';
@@ -18,16 +18,16 @@ const cases: EvalCase[] = [
 ].map((rows, user) => ({ user, history: rows.map((row, i) => ({ row, time: i * 60_000 })), historyLength: rows.length, masked: new Set(rows), targets: [rows[0] ?? 0] }));
 
 const methods: RankingMethod[] = [];
-const engine = () => createInterestEngine({ vectors: model.vectors, dim: model.manifest.dim, popularity: null, backend: 'cpu' });
+const space = () => createItemSpace({ vectors: model.vectors, dim: model.manifest.dim, popularity: null, backend: 'cpu' });
 beforeAll(() => initBackend({ preferred: 'cpu' }));
 afterAll(() => methods.forEach((method) => method.dispose()));
 
 describe('createListQualityMethod', () => {
   it("at lambda 1 ranks as the browser's replay; lower lambdas mix categories in the grid, never a masked row", async () => {
     const rule = { eventType: 'purchase' } as const;
-    const replay = createReplayMethod({ ...rule, name: 'vitrine', description: '', model, engine: await engine() });
-    const plain = createListQualityMethod({ ...rule, lambda: 1, model, engine: await engine(), gridSize: 12 });
-    const diverse = createListQualityMethod({ ...rule, lambda: 0.3, model, engine: await engine(), gridSize: 12 });
+    const replay = createReplayMethod({ ...rule, name: 'vitrine', description: '', model, space: await space() });
+    const plain = createListQualityMethod({ ...rule, lambda: 1, model, space: await space(), gridSize: 12 });
+    const diverse = createListQualityMethod({ ...rule, lambda: 0.3, model, space: await space(), gridSize: 12 });
     methods.push(replay, plain, diverse);
     expect(plain.name).toBe(listQualityMethodName(1));
     const expected = await replay.rank(cases, 30);

@@ -1,11 +1,11 @@
 /**
- * List quality in the evaluation (issue 9): the browser's grid arrangement as a ranking method, at
+ * List quality in the evaluation: the browser's grid arrangement as a ranking method, at
  * several diversity trade-offs, so HR@10 / NDCG@10 can be read against intra-list diversity and
  * coverage@10 (`npm run eval -- --lambdas 1,0.9,...`).
  *
- * `createListQualityMethod` replays each history as the 'vitrine' method does (foldHistory on the
- * engine), then ranks as `createRecommender` does, with core's `arrangeGrid`: the engine's best
- * `candidates` rows with the shopper's earlier items masked, their similarities from the engine,
+ * `createListQualityMethod` replays each history as the 'vitrine' method does (foldHistory in the
+ * item space), then ranks as `createRecommender` does, with core's `arrangeGrid`: the space's best
+ * `candidates` rows with the shopper's earlier items masked, their similarities from the space,
  * and `arrangeList` with the model's rules at the given lambda. Pins, the first-row cap and
  * exploration are left out (none of them is defined for a data set's catalogue, and exploration is
  * random by design): what is measured is MMR and variant collapsing. The grid is the first `gridSize` rows; the rows below
@@ -13,7 +13,7 @@
  */
 import { arrangeGrid } from '../../core/list-quality.ts';
 import type { LoadedModel } from '../../core/model.ts';
-import type { InterestEngine } from '../../core/ports.ts';
+import type { ItemSpace } from '../../core/ports.ts';
 import type { ShopRules } from '../../core/shop-rules.ts';
 import type { MethodResult } from './evaluate.ts';
 import type { RankingMethod } from './method.ts';
@@ -22,10 +22,10 @@ import { foldHistory, type ReplayRule } from './replay.ts';
 export interface ListQualityOptions extends ReplayRule {
   /** MMR trade-off (1: relevance only). */
   readonly lambda: number;
-  /** The model (items, rules); its vectors are the ones `engine` holds. */
+  /** The model (items, rules); its vectors are the ones `space` holds. */
   readonly model: LoadedModel;
   /** Owned by the method from now on: disposed with it. */
-  readonly engine: InterestEngine;
+  readonly space: ItemSpace;
   /** How many rows are arranged (the storefront's grid); the rest follow in score order. */
   readonly gridSize: number;
 }
@@ -36,11 +36,11 @@ export function listQualityMethodName(lambda: number): string {
 }
 
 /**
- * @param options the trade-off, the model, its engine and the replay rule.
+ * @param options the trade-off, the model, its item space and the replay rule.
  * @returns the browser's arrangement (MMR + variant collapsing) after the browser's replay.
  */
 export function createListQualityMethod(options: ListQualityOptions): RankingMethod {
-  const { model, engine, lambda, gridSize } = options;
+  const { model, space, lambda, gridSize } = options;
   const rules: ShopRules = { ...model.rules, pins: [], firstRow: null, diversity: { ...model.rules.diversity, lambda } };
   const variants = rules.diversity.variantSimilarity === null ? 'groups only' : `cosine >= ${rules.diversity.variantSimilarity} or a shared group`;
   return {
@@ -49,9 +49,8 @@ export function createListQualityMethod(options: ListQualityOptions): RankingMet
     async rank(cases, depth) {
       const ranked: (readonly number[])[] = [];
       for (const testCase of cases) {
-        engine.setInterest(new Float32Array(model.manifest.dim));
-        await foldHistory(testCase, options, model, (decay, terms) => engine.update(decay, terms));
-        const { grid, candidates } = await arrangeGrid(engine, {
+        const interest = await foldHistory(testCase, options, model, (u, decay, terms) => space.update(u, decay, terms));
+        const { grid, candidates } = await arrangeGrid(space, interest, {
           size: gridSize,
           depth,
           excluded: testCase.masked,
@@ -67,7 +66,7 @@ export function createListQualityMethod(options: ListQualityOptions): RankingMet
       }
       return ranked;
     },
-    dispose: () => engine.dispose(),
+    dispose: () => space.dispose(),
   };
 }
 

@@ -4,20 +4,20 @@
  * `createReplayMethod` runs the storefront's own code, on one of two paths (the unit test holds
  * them to the same rankings):
  *  - 'recommender': each event goes through core's `createRecommender` (an in-memory event store,
- *    as in the browser without IndexedDB) over an `InterestEngine` from src/engine: validation,
+ *    as in the browser without IndexedDB) over an `ItemSpace` from src/engine: validation,
  *    weights, time decay, the state fold, storage, and a re-rank of the grid after every event.
  *    Exact but slow (arranging the grid after every event dominates: ~150 ms per Beauty user).
- *  - 'engine' (the default): the interest update alone, as `record` does it (`foldHistory`): core's
- *    `interactionWeight` and `decayFactor` make the term and the decay, the engine's `update` moves
- *    the interest on the backend, and core's `advanceState` folds the event into the state.
- * One engine serves every case (uploading the item matrix per shopper would dominate the run),
- * starting from each shopper's empty state; the case's ranking is that engine's `topK` over all
+ *  - 'engine' (the default): the interest update alone, through core's fold (`foldHistory`, the
+ *    fold `record` uses): core's `interactionWeight` and `decaySince` make the term and the decay,
+ *    the space's `update` moves the interest on the backend.
+ * One item space serves every case (uploading the item matrix per shopper would dominate the run),
+ * starting from each shopper's empty state; the case's ranking is that space's `topK` over all
  * items with the shopper's earlier items excluded: the storefront's scoring (cosine + popularity
  * prior) with the protocol's mask, which covers every earlier item, not only the replayed ones.
  * The storefront's arrangement of the grid (shop rules, diversity, exploration: core's
  * list-quality.ts) is not applied: these metrics measure the relevance order it starts from.
  *
- * `createReferenceDecayMethod` applies the same rule with core's reference math (`updateInterest`,
+ * `createReferenceDecayMethod` applies the same rule with core's reference math (`referenceUpdate`,
  * as `createRecommender` folds stored events on a reload) and scores whole batches with the
  * engine's BatchScorer: for other item vectors (the 512-d text ones), where one matrix-vector
  * product per shopper would not fit the evaluation's time budget.
@@ -29,10 +29,11 @@ import { interactionWeight, type InteractionEvent, type ItemEvent } from '../../
 import { modelKey } from '../../core/manifest.ts';
 import { createMemoryEventStore } from '../../core/memory-store.ts';
 import type { LoadedModel } from '../../core/model.ts';
-import type { InterestEngine } from '../../core/ports.ts';
-import { decayFactor, updateInterest, type InterestTerm } from '../../core/rank.ts';
+import { foldEvents, referenceUpdate, type InterestUpdate } from '../../core/fold.ts';
+import type { ItemSpace } from '../../core/ports.ts';
+import type { InterestTerm } from '../../core/rank.ts';
 import { createRecommender } from '../../core/recommender.ts';
-import { advanceState, emptyState } from '../../core/state.ts';
+import { emptyState } from '../../core/state.ts';
 import type { BatchScorer } from '../../engine/batch-scorer.ts';
 import type { EvalCase } from './dataset.ts';
 import type { RankingMethod } from './method.ts';
@@ -51,63 +52,65 @@ export interface ReplayRule {
 export interface ReplayOptions extends ReplayRule {
   readonly name: string;
   readonly description: string;
-  /** The model the recommender sees (its vectors must be the ones `engine` holds). */
+  /** The model the recommender sees (its vectors must be the ones `space` holds). */
   readonly model: LoadedModel;
   /** Owned by the method from now on: disposed with it. */
-  readonly engine: InterestEngine;
+  readonly space: ItemSpace;
   /** Which code path replays the events (see the module header; default 'engine'). */
   readonly path?: ReplayPath;
 }
 
 /**
- * Folds a history into an interest vector the way `record` does, event by event.
+ * Folds a history into an interest vector the way `record` does, event by event (core's fold.ts).
  * @param testCase whose history.
  * @param rule event type and half-life.
  * @param model item ids by row, dim and the model key of the state.
- * @param update moves the interest: the engine's `update`, or core's reference math.
+ * @param update moves the interest: the item space's `update`, or core's reference math.
  * @returns the interest vector after the last event.
  */
-export async function foldHistory(
-  testCase: EvalCase,
-  rule: ReplayRule,
-  model: Pick<LoadedModel, 'items' | 'manifest'>,
-  update: (decay: number, terms: readonly InterestTerm[], previous: Float32Array) => Promise<Float32Array> | Float32Array,
-): Promise<Float32Array> {
-  const halfLifeMs = rule.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
+export async function foldHistory(testCase: EvalCase, rule: ReplayRule, model: Pick<LoadedModel, 'items' | 'manifest'>, update: InterestUpdate): Promise<Float32Array> {
   const session = toSessionId(`replay-${testCase.user}`);
-  let state = emptyState(modelKey(model.manifest), model.manifest.dim);
-  for (const { row, time } of testCase.history) {
-    const event: InteractionEvent = { id: `${testCase.user}-${state.eventCount}`, time, session, type: rule.eventType, item: itemOf(model, row) };
-    const decay = state.lastEventTime === null ? 1 : decayFactor(time - state.lastEventTime, halfLifeMs);
-    state = advanceState(state, event, await update(decay, [{ kind: 'row', row, weight: interactionWeight(event) }], state.vector));
-  }
+  const rows = new Map<InteractionEvent, number>();
+  const events = testCase.history.map(({ row, time }, i) => {
+    const event: InteractionEvent = { id: `${testCase.user}-${i}`, time, session, type: rule.eventType, item: itemOf(model, row) };
+    rows.set(event, row);
+    return event;
+  });
+  const termsOf = (event: InteractionEvent): InterestTerm[] => [{ kind: 'row', row: rows.get(event) ?? -1, weight: interactionWeight(event) }];
+  const state = await foldEvents(emptyState(modelKey(model.manifest), model.manifest.dim), events, termsOf, update, rule.halfLifeMs ?? DEFAULT_HALF_LIFE_MS);
   return state.vector;
 }
 
 /**
- * @param options model, engine, how events are recorded, the decay and the path.
- * @returns a method that replays each history with the storefront's code and ranks with its engine.
+ * @param options model, item space, how events are recorded, the decay and the path.
+ * @returns a method that replays each history with the storefront's code and ranks in its item space.
  */
 export function createReplayMethod(options: ReplayOptions): RankingMethod {
-  const { model, engine } = options;
+  const { model, space } = options;
   const halfLifeMs = options.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
 
-  const replayOnEngine = async (testCase: EvalCase): Promise<void> => {
-    engine.setInterest(new Float32Array(model.manifest.dim));
-    await foldHistory(testCase, options, model, (decay, terms) => engine.update(decay, terms));
-  };
+  const replayOnSpace = (testCase: EvalCase): Promise<Float32Array> => foldHistory(testCase, options, model, (interest, decay, terms) => space.update(interest, decay, terms));
 
-  // Lent to each shopper's recommender: its dispose() must not free the engine the next one uses.
-  // Prototype delegation forwards every other member of the port, whatever the port grows.
-  const lent = Object.create(engine, { dispose: { value: () => {} } }) as InterestEngine;
+  // Lent to each shopper's recommender: its dispose() must not free the space the next one uses.
+  const lent: ItemSpace = {
+    get backend() {
+      return space.backend;
+    },
+    update: (interest, decay, terms) => space.update(interest, decay, terms),
+    topK: (interest, k, excluded) => space.topK(interest, k, excluded),
+    similarities: (rows) => space.similarities(rows),
+    dispose: () => {},
+  };
   let nextId = 0;
-  const replayOnRecommender = async (testCase: EvalCase): Promise<void> => {
+  /** The decay vector the recommender stored after the last event (what its grid ranked with). */
+  const replayOnRecommender = async (testCase: EvalCase): Promise<Float32Array> => {
     let clock = testCase.history[0]?.time ?? 0;
+    const store = createMemoryEventStore();
     const session: SessionId = toSessionId(`replay-${testCase.user}`);
     const recommender = await createRecommender({
       model,
-      engine: lent,
-      store: createMemoryEventStore(),
+      space: lent,
+      store,
       loadEncoder: () => Promise.reject(new RecError('ENCODER_UNAVAILABLE', 'replays record no searches')),
       session,
       halfLifeMs,
@@ -119,24 +122,24 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
         clock = time;
         await recommender.record({ type: options.eventType, item: itemOf(model, row) });
       }
+      return (await store.loadState(modelKey(model.manifest)))?.vector ?? new Float32Array(model.manifest.dim);
     } finally {
       recommender.dispose();
     }
   };
 
-  const replay = options.path === 'recommender' ? replayOnRecommender : replayOnEngine;
+  const replay = options.path === 'recommender' ? replayOnRecommender : replayOnSpace;
   return {
     name: options.name,
     description: options.description,
     async rank(cases, depth) {
       const ranked: (readonly number[])[] = [];
       for (const testCase of cases) {
-        await replay(testCase);
-        ranked.push((await engine.topK(depth, testCase.masked)).rows);
+        ranked.push((await space.topK(await replay(testCase), depth, testCase.masked)).rows);
       }
       return ranked;
     },
-    dispose: () => engine.dispose(),
+    dispose: () => space.dispose(),
   };
 }
 
@@ -164,7 +167,7 @@ export function createReferenceDecayMethod(options: ReferenceDecayOptions): Rank
     async rank(cases, depth) {
       const interests = new Float32Array(cases.length * dim);
       for (const [i, testCase] of cases.entries()) {
-        interests.set(await foldHistory(testCase, options, model, (decay, terms, previous) => updateInterest(previous, decay, terms, vectors, dim)), i * dim);
+        interests.set(await foldHistory(testCase, options, model, referenceUpdate(vectors, dim)), i * dim);
       }
       return (await scorer.topK(interests, depth, cases.map((testCase) => testCase.masked))).map((ranked) => ranked.rows);
     },
