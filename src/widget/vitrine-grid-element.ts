@@ -2,8 +2,9 @@
  * `<vitrine-grid models="/models/demo" limit="24">`: the custom element a shop pastes into any page.
  * It is a thin shell around the VitrineGrid React component: an open shadow root (the shop's CSS
  * cannot break the grid and the grid's cannot leak out; open so tools and tests can look inside),
- * the storefront stylesheet adopted into it, attributes passed through as the component's settings,
- * its callbacks turned into DOM events, and `record()` for the host page's own interactions.
+ * the stylesheets of what it renders adopted into it, attributes passed through as the component's
+ * settings, its callbacks turned into DOM events, and `record()` for the host page's own
+ * interactions.
  *
  * Styles are adopted as a constructed stylesheet rather than a <style> element: a strict
  * Content-Security-Policy (style-src 'self', as ours) refuses inline <style>, and adoptedStyleSheets
@@ -12,7 +13,9 @@
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { parseInteractionInput, type RecError, type Recommender } from '../core/index.ts';
-import storefrontCss from '../ui/styles.css?inline';
+import baseCss from '../ui/styles/base.css?inline';
+import buttonsCss from '../ui/styles/buttons.css?inline';
+import productGridCss from '../ui/styles/product-grid.css?inline';
 import type { HostInteraction, VitrineEventMap, VitrineRankedDetail } from './events.ts';
 import { VitrineGrid } from './VitrineGrid.tsx';
 import widgetCss from './widget.css?inline';
@@ -20,12 +23,19 @@ import widgetCss from './widget.css?inline';
 /** The attributes the element reads; changing one restarts the grid with the new settings. */
 const ATTRIBUTES = ['models', 'limit', 'backend'] as const;
 
+/**
+ * The storefront's sheets for what the grid renders (tokens and resets, buttons, the product grid),
+ * in the storefront's cascade order, then the widget's own; not the header, dialogs, banners or
+ * page layout, which only the storefront renders.
+ */
+const WIDGET_CSS: readonly string[] = [baseCss, buttonsCss, productGridCss, widgetCss];
+
 /** One constructed stylesheet for every grid on the page (created on first use: no DOM in Node). */
 let sharedSheet: CSSStyleSheet | null = null;
 function widgetStyleSheet(): CSSStyleSheet {
   if (sharedSheet === null) {
     sharedSheet = new CSSStyleSheet();
-    sharedSheet.replaceSync(`${storefrontCss}\n${widgetCss}`);
+    sharedSheet.replaceSync(WIDGET_CSS.join('\n'));
   }
   return sharedSheet;
 }
