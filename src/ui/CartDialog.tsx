@@ -27,13 +27,7 @@ export function CartDialog({ items, modelUrl, onRemove, onCheckout, onClose }: C
   };
 
   return (
-    <Dialog label="Cart" onClose={onClose} className="dialog--side">
-      <div className="dialog__bar">
-        <h2 className="dialog__title">Your cart</h2>
-        <button type="button" className="button button--ghost" onClick={onClose}>
-          Close
-        </button>
-      </div>
+    <Dialog label="Cart" onClose={onClose} className="dialog--side" heading={<h2 className="dialog__title">Your cart</h2>}>
       {bought !== null && bought > 0 && (
         <p className="cart__thanks">
           Thank you! {bought} {bought === 1 ? 'item' : 'items'} bought. Bought products no longer appear in your recommendations.

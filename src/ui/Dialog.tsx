@@ -1,7 +1,8 @@
 /**
  * A modal dialog on the native <dialog> element (showModal): focus moves in and is trapped, the
  * rest of the page is inert, Escape closes. Mount it to open it and unmount it to close it; every
- * way of closing (the Close button, Escape, a click on the backdrop) goes through `onClose` once.
+ * way of closing (the Close button in its top bar, Escape, a click on the backdrop) goes through
+ * `onClose` once.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 
@@ -10,10 +11,12 @@ export interface DialogProps {
   readonly label: string;
   readonly onClose: () => void;
   readonly className?: string;
+  /** Shown in the bar at the top, before its Close button (which calls `onClose`). */
+  readonly heading: ReactNode;
   readonly children: ReactNode;
 }
 
-export function Dialog({ label, onClose, className, children }: DialogProps) {
+export function Dialog({ label, onClose, className, heading, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const onCloseRef = useRef(onClose);
   useEffect(() => {
@@ -46,7 +49,15 @@ export function Dialog({ label, onClose, className, children }: DialogProps) {
 
   return (
     <dialog ref={ref} aria-label={label} className={['dialog', className].filter(Boolean).join(' ')}>
-      <div className="dialog__body">{children}</div>
+      <div className="dialog__body">
+        <div className="dialog__bar">
+          {heading}
+          <button type="button" className="button button--ghost" onClick={onClose}>
+            Close
+          </button>
+        </div>
+        {children}
+      </div>
     </dialog>
   );
 }

@@ -1,9 +1,10 @@
 /**
- * The storefront without its model (issue 7, fault 5): when the model files are missing or broken
- * but the catalogue could be salvaged (core's loadFallbackCatalog), the shopper still gets a grid,
- * in popularity order, under a notice that names the precise error. Nothing is ranked, recorded or
- * stored in this mode: the grid is the same for everyone (data-backend="none",
- * data-personalised="false"), product pages open read-only and there is no cart.
+ * The storefront without its model: when the model files are missing or broken but the catalogue
+ * could be salvaged (core's loadFallbackCatalog), the shopper still gets a grid, in popularity
+ * order, under a notice that names the precise error, rather than a shop with nothing to buy.
+ * Nothing is ranked, recorded or stored in this mode: the grid is the same for everyone
+ * (data-backend="none", data-personalised="false"), product pages open read-only and there is no
+ * cart.
  */
 import { useMemo, useState } from 'react';
 import type { CatalogItem, FallbackCatalog, RecError } from '../core/index.ts';

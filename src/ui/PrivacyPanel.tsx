@@ -4,9 +4,10 @@
  * server: there is none.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { InteractionEvent, ItemId, StoredData } from '../core/index.ts';
+import type { Recommender, StoredData } from '../core/index.ts';
 import { Dialog } from './Dialog.tsx';
-import { countByType, EVENT_LABELS, formatMs, toExportJson } from './format.ts';
+import { toExportJson } from './format.ts';
+import { PrivacyEvents } from './PrivacyEvents.tsx';
 import { useStorefront } from './storefront-context.ts';
 
 export interface PrivacyPanelProps {
@@ -14,9 +15,6 @@ export interface PrivacyPanelProps {
   readonly onError: (error: unknown) => void;
   readonly onClose: () => void;
 }
-
-/** How many of the latest events the table shows. */
-const LATEST_SHOWN = 12;
 
 type Load = { readonly status: 'loading' } | { readonly status: 'ready'; readonly data: StoredData } | { readonly status: 'failed' };
 
@@ -26,7 +24,6 @@ export function PrivacyPanel({ onError, onClose }: PrivacyPanelProps) {
   const [confirming, setConfirming] = useState(false);
   const [erased, setErased] = useState(false);
   const [version, setVersion] = useState(0);
-  const [showImpressions, setShowImpressions] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -44,25 +41,7 @@ export function PrivacyPanel({ onError, onClose }: PrivacyPanelProps) {
     };
   }, [recommender, onError, version]);
 
-  const download = useCallback(async () => {
-    try {
-      const data = await recommender.exportData();
-      const blob = new Blob([toExportJson({ exportedAt: new Date().toISOString(), storage: recommender.storage, model: recommender.model.manifest.catalogId, ...data })], {
-        type: 'application/json',
-      });
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `vitrine-my-data-${new Date().toISOString().slice(0, 10)}.json`;
-      link.hidden = true;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (error) {
-      onError(error);
-    }
-  }, [recommender, onError]);
+  const download = useCallback(() => downloadExport(recommender).catch(onError), [recommender, onError]);
 
   const erase = useCallback(async () => {
     try {
@@ -77,24 +56,9 @@ export function PrivacyPanel({ onError, onClose }: PrivacyPanelProps) {
   }, [recommender, onError]);
 
   const events = load.status === 'ready' ? load.data.events : [];
-  const titleOf = (id: ItemId): string => {
-    const row = recommender.model.rowOf.get(id);
-    return (row === undefined ? undefined : recommender.model.items[row]?.title) ?? id;
-  };
-  const impressions = events.filter((event) => event.type === 'impression').length;
-  const latest = events
-    .filter((event) => showImpressions || event.type !== 'impression')
-    .sort((a, b) => b.time - a.time)
-    .slice(0, LATEST_SHOWN);
 
   return (
-    <Dialog label="Your data" onClose={onClose} className="dialog--side dialog--privacy">
-      <div className="dialog__bar">
-        <h2 className="dialog__title">Your data</h2>
-        <button type="button" className="button button--ghost" onClick={onClose}>
-          Close
-        </button>
-      </div>
+    <Dialog label="Your data" onClose={onClose} className="dialog--side dialog--privacy" heading={<h2 className="dialog__title">Your data</h2>}>
       <p className="privacy__lead">
         Everything stays on this device. Your views, cart, purchases and searches are stored in this browser and used here, by
         code running on this page, to re-rank the products. Even searches are understood on the device. Nothing is sent to a server.
@@ -121,87 +85,69 @@ export function PrivacyPanel({ onError, onClose }: PrivacyPanelProps) {
       {load.status === 'failed' && <p className="privacy__muted">What is stored could not be read.</p>}
       {erased && <p className="privacy__done">Everything was erased. Recommendations start afresh.</p>}
 
-      {load.status === 'ready' && events.length > 0 && (
-        <>
-          <h3 className="privacy__heading">By type</h3>
-          <ul className="privacy__counts">
-            {countByType(events).map(([type, count]) => (
-              <li key={type} data-type={type}>
-                <span>{EVENT_LABELS[type]}</span>
-                <strong>{count}</strong>
-              </li>
-            ))}
-          </ul>
-          <div className="privacy__latest-head">
-            <h3 className="privacy__heading">Latest events</h3>
-            {impressions > 0 && (
-              <label className="privacy__toggle">
-                <input type="checkbox" checked={showImpressions} onChange={(event) => setShowImpressions(event.target.checked)} />
-                Include “shown” events ({impressions})
-              </label>
-            )}
-          </div>
-          {latest.length === 0 ? (
-            <p className="privacy__muted">Only “shown” events so far: which products appeared on your screen.</p>
-          ) : (
-            <div className="privacy__table-wrap">
-              <table className="privacy__table">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Detail</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {latest.map((event) => (
-                    <tr key={event.id}>
-                      <td>{new Date(event.time).toLocaleTimeString()}</td>
-                      <td>{EVENT_LABELS[event.type]}</td>
-                      <td>{detailOf(event, titleOf)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </>
-      )}
+      {load.status === 'ready' && events.length > 0 && <PrivacyEvents events={events} />}
       {load.status === 'ready' && events.length === 0 && <p className="privacy__muted">Nothing is stored yet.</p>}
 
       <div className="privacy__actions">
         <button type="button" className="button button--secondary" onClick={() => void download()}>
           Export JSON
         </button>
-        {confirming ? (
-          <div className="privacy__confirm" role="group" aria-label="Confirm erasing">
-            <p>Erase every event and your interest profile from this device? This cannot be undone.</p>
-            <button type="button" className="button button--danger" onClick={() => void erase()}>
-              Yes, erase everything
-            </button>
-            <button type="button" className="button button--ghost" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
-        ) : (
-          <button
-            type="button"
-            className="button button--danger-outline"
-            onClick={() => {
-              setErased(false);
-              setConfirming(true);
-            }}
-          >
-            Erase everything
-          </button>
-        )}
+        <EraseControls
+          confirming={confirming}
+          onAsk={() => {
+            setErased(false);
+            setConfirming(true);
+          }}
+          onErase={() => void erase()}
+          onCancel={() => setConfirming(false)}
+        />
       </div>
     </Dialog>
   );
 }
 
-function detailOf(event: InteractionEvent, titleOf: (id: ItemId) => string): string {
-  if (event.type === 'search') return `“${event.query}”`;
-  if (event.type === 'dwell') return `${titleOf(event.item)} · ${formatMs(event.dwellMs)}`;
-  return event.position === undefined ? titleOf(event.item) : `${titleOf(event.item)} · position ${event.position + 1}`;
+/** Saves what is stored, with where and for which model, as a JSON file the browser downloads. */
+async function downloadExport(recommender: Recommender): Promise<void> {
+  const data = await recommender.exportData();
+  const blob = new Blob([toExportJson({ exportedAt: new Date().toISOString(), storage: recommender.storage, model: recommender.model.manifest.catalogId, ...data })], {
+    type: 'application/json',
+  });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `vitrine-my-data-${new Date().toISOString().slice(0, 10)}.json`;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+interface EraseControlsProps {
+  readonly confirming: boolean;
+  readonly onAsk: () => void;
+  readonly onErase: () => void;
+  readonly onCancel: () => void;
+}
+
+/** "Erase everything", in two steps: the button, then a confirmation. */
+function EraseControls({ confirming, onAsk, onErase, onCancel }: EraseControlsProps) {
+  if (!confirming) {
+    return (
+      <button type="button" className="button button--danger-outline" onClick={onAsk}>
+        Erase everything
+      </button>
+    );
+  }
+  return (
+    <div className="privacy__confirm" role="group" aria-label="Confirm erasing">
+      <p>Erase every event and your interest profile from this device? This cannot be undone.</p>
+      <button type="button" className="button button--danger" onClick={onErase}>
+        Yes, erase everything
+      </button>
+      <button type="button" className="button button--ghost" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
 }

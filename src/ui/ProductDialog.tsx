@@ -27,13 +27,7 @@ export function ProductDialog({ item, modelUrl, inCart, onAddToCart, onClose }: 
   const close = (): void => onClose(openedAt.current === null ? 0 : performance.now() - openedAt.current);
 
   return (
-    <Dialog label={item.title} onClose={close} className="dialog--product">
-      <div className="dialog__bar">
-        <span className="dialog__kicker">Product</span>
-        <button type="button" className="button button--ghost" onClick={close}>
-          Close
-        </button>
-      </div>
+    <Dialog label={item.title} onClose={close} className="dialog--product" heading={<span className="dialog__kicker">Product</span>}>
       <div className="product">
         <ProductImage item={item} modelUrl={modelUrl} className="product__image" loading="eager" />
         <div className="product__info">
