@@ -14,14 +14,14 @@ import { readFile } from 'node:fs/promises';
 import { RecError } from '../../core/errors.ts';
 import type { VectorDtype } from '../../core/vectors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
+import type { BuildOptionsRecord, DtypeChoice, RecordedBuild } from '../lib/build-options.ts';
 import { learnBehaviourEmbeddings, type BehaviourEmbeddings } from '../lib/behaviour.ts';
 import { writeBuildReport, type BuildReport, type InputReport } from './build-report.ts';
 import { embedTexts, type EmbedResult } from '../lib/embed.ts';
 import { fuseEmbeddings } from './fuse.ts';
-import { readCatalog, type CatalogFields, type CatalogInput } from '../lib/ingest/catalog-input.ts';
-import { readEvents, type EventColumns, type EventsInput } from '../lib/ingest/events-input.ts';
+import { readCatalog, type CatalogInput } from '../lib/ingest/catalog-input.ts';
+import { readEvents, type EventsInput } from '../lib/ingest/events-input.ts';
 import { createProblemLog, type ProblemSummary } from '../lib/ingest/problems.ts';
-import type { TextCase, TextTemplate } from '../lib/ingest/text-template.ts';
 import { decayedPopularity } from './popularity.ts';
 import { createProgress, formatBytes, formatSeconds, SILENT_PROGRESS, type Progress, type ProgressStream } from '../lib/progress.ts';
 import { quantisationRecall } from './quantise-check.ts';
@@ -35,27 +35,14 @@ export const RECALL_K = 50;
 /** Histories are processed in chunks of this many, so the check can show progress. */
 const RECALL_CHUNK = 100;
 
-/** The stored vector type, or `auto`: the smallest whose measured recall is at least minRecall. */
-export type DtypeChoice = VectorDtype | 'auto';
-
-/** Everything the pipeline needs to know, validated by the CLI. */
-export interface BuildOptions {
-  readonly catalog: string;
-  readonly events: string | null;
+/** Everything the pipeline needs to know, validated by the CLI (what later steps read back is RecordedBuild). */
+export interface BuildOptions extends RecordedBuild {
   readonly out: string;
   readonly catalogId: string;
-  readonly fields: CatalogFields;
-  readonly template: TextTemplate;
-  readonly textCase: TextCase;
-  readonly eventColumns: EventColumns;
-  readonly eventWeights: ReadonlyMap<string, number>;
   /** null: by session when the log has sessions, else by user. */
   readonly sequence: SequenceGrouping | null;
   /** Context half-width for behaviour; Infinity = whole sequence as a set; null: all for sessions, 5 for users. */
   readonly window: number | null;
-  readonly holdoutLast: number;
-  /** Epoch ms: events at or after it are left out of training (a temporal split); null: none. */
-  readonly trainBefore: number | null;
   readonly dim: number;
   /** null: fuse.ts's default. */
   readonly behaviourWeight: number | null;
@@ -72,9 +59,8 @@ export interface BuildOptions {
   readonly cache: boolean;
   /** No progress lines. */
   readonly quiet: boolean;
-  readonly preset: string | null;
-  /** The resolved options as shown in the report. */
-  readonly shown: Readonly<Record<string, unknown>>;
+  /** The resolved options as recorded in the report. */
+  readonly shown: BuildOptionsRecord;
   readonly command: readonly string[];
 }
 

@@ -6,6 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BuildOptionsRecord } from '../lib/build-options.ts';
 import { INPUT_REASONS, type InputReason, type ProblemSummary } from '../lib/ingest/problems.ts';
 import { formatBytes, formatSeconds } from '../lib/progress.ts';
 
@@ -31,8 +32,8 @@ export interface BuildReport {
   readonly failure: string | null;
   readonly createdAt: string;
   readonly command: readonly string[];
-  /** Every resolved option (after presets and defaults). */
-  readonly options: Readonly<Record<string, unknown>>;
+  /** Every resolved option (after presets and defaults): what evaluation and training read back. */
+  readonly options: BuildOptionsRecord;
   readonly catalog: InputReport & { readonly items: number; readonly fieldsSeen: readonly string[]; readonly exampleTexts: readonly string[] };
   readonly events:
     | (InputReport & {
@@ -106,7 +107,7 @@ export async function writeBuildReport(dir: string, report: BuildReport): Promis
 export function formatReportMarkdown(report: BuildReport): string {
   const lines: string[] = [];
   const n = (value: number): string => value.toLocaleString('en-GB');
-  lines.push(`# Build report: ${report.model?.dir ?? String(report.options['out'])}`, '');
+  lines.push(`# Build report: ${report.model?.dir ?? report.options.out}`, '');
   lines.push(`${report.status === 'built' ? 'Built' : `**Failed**: ${report.failure ?? ''}`} at ${report.createdAt} by \`${report.command.join(' ')}\`.`, '');
   for (const warning of report.warnings) lines.push(`> **Warning**: ${warning}`, '');
 

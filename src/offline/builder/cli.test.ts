@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { rowSimilarity } from '../../core/rank.ts';
 import type { BuildReport } from './build-report.ts';
 import { main, parseCommandLine, PRESETS } from './cli.ts';
+import { parseBuildOptions } from '../lib/build-options.ts';
 import { fakeEncoder, type FakeEncoder } from '../lib/test-support.ts';
 import { verifyModelDir } from '../lib/write-model.ts';
 
@@ -63,7 +64,7 @@ async function readReport(dir: string): Promise<BuildReport> {
   return JSON.parse(await readFile(join(dir, 'build-report.json'), 'utf8')) as BuildReport;
 }
 
-describe('build:models CLI', () => {
+describe('build:models command line', () => {
   it('prints help, and rejects bad usage with exit code 2 naming the bad value', async () => {
     expect(await main(['--help'])).toBe(0);
     expect(await main(['--out', join(root, 'm')])).toBe(2);
@@ -89,6 +90,19 @@ describe('build:models CLI', () => {
     expect(parseCommandLine(['--catalog', 'i.jsonl', '--out', 'o'])).toMatchObject({ fields: { group: 'group' } });
   });
 
+  it('records its resolved options so that a later step reads back the mapping and hold-out it ran with', () => {
+    const options = parseCommandLine(['--preset', 'online-retail', '--catalog', 'i.csv', '--events', 'e.csv', '--out', 'o', '--title-field', 'name|label', '--brand-field', 'none', '--text-template', '{title} by {maker}', '--text-case', 'lower', '--event-user', 'customer', '--train-before', '2011-11-09T12:30:00Z']);
+    if (typeof options === 'string') throw new Error(`expected build options, got ${options}`);
+    const recorded = parseBuildOptions(JSON.parse(JSON.stringify(options.shown)), 'build-report.json');
+    const { preset, catalog, events, fields, template, textCase, eventColumns, eventWeights, holdoutLast, trainBefore } = options;
+    expect(recorded).toEqual({ preset, catalog, events, fields, template, textCase, eventColumns, eventWeights, holdoutLast, trainBefore });
+    expect([...recorded.eventWeights]).toEqual([['purchase', 1], ['return', -1], ['adjustment', 0]]);
+    expect(recorded).toMatchObject({ preset: 'online-retail', fields: { title: ['name', 'label'], brand: null }, eventColumns: { user: { name: 'customer', required: true } }, trainBefore: Date.UTC(2011, 10, 9, 12, 30) });
+  });
+
+});
+
+describe('build:models builds', () => {
   it('builds a fused model with projection, popularity and a report from a mapped catalogue and event log', async () => {
     const { catalog, events } = await writeFixture();
     const out = join(root, 'models', 'shop');

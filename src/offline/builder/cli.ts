@@ -17,7 +17,8 @@ import { isRecError, toRecError } from '../../core/errors.ts';
 import { VECTOR_DTYPES } from '../../core/vectors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import { buildDemo } from './build-demo.ts';
-import { buildModel, TEXT_DIM, type BuildDeps, type BuildOptions, type DtypeChoice } from './build-model.ts';
+import { buildModel, TEXT_DIM, type BuildDeps, type BuildOptions } from './build-model.ts';
+import type { BuildOptionsRecord, DtypeChoice } from '../lib/build-options.ts';
 import { DEFAULT_BATCH_SIZE } from '../lib/embed.ts';
 import { DEFAULT_CATALOG_FIELDS, type CatalogFields } from '../lib/ingest/catalog-input.ts';
 import { DEFAULT_EVENT_COLUMNS, DEFAULT_EVENT_WEIGHTS, parseTimestamp, type ColumnSpec, type EventColumns } from '../lib/ingest/events-input.ts';
@@ -217,7 +218,7 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
   const maxInvalid = values['max-invalid'] === undefined ? 0.01 : parseFraction(values['max-invalid']);
   if (maxInvalid === null) throw new UsageError(`--max-invalid must be a share such as 1% or 0.01, found "${values['max-invalid']}"`);
   const workers = integerOption('--workers', values.workers, defaultWorkers(), 1, 64);
-  const options: BuildOptions = {
+  const options: Omit<BuildOptions, 'shown'> = {
     catalog: values.catalog,
     events: values.events ?? null,
     out: values.out,
@@ -246,10 +247,9 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
     cache: values['no-cache'] !== true,
     quiet: values.quiet === true,
     preset,
-    shown: {},
     command: ['build:models', ...argv],
   };
-  return { ...options, shown: showOptions(options) };
+  return { ...options, shown: recordOptions(options) };
 }
 
 const OPTIONS = {
@@ -297,8 +297,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The options as the report shows them: plain JSON values. */
-function showOptions(options: BuildOptions): Record<string, unknown> {
+/** The options as the report records them: plain JSON values (read back by lib/build-options.ts). */
+function recordOptions(options: Omit<BuildOptions, 'shown'>): BuildOptionsRecord {
   return {
     preset: options.preset,
     catalog: options.catalog,

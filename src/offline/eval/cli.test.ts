@@ -1,7 +1,7 @@
 // npm run eval end to end on a tiny data set: the builder's CLI builds the model (fake encoder,
-// temporary cache), the evaluation reads the build's own command line back, and its report holds
+// temporary cache), the evaluation reads the options its build recorded, and its report holds
 // the metrics worked out by hand in eval.test.ts for the same three users.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -51,6 +51,15 @@ describe('npm run eval', () => {
     await expect(evaluate(['--models', incomplete, '--out', join(root, 'x'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(/the model lacks 1 item\(s\) of the catalogue \(first: p5\)/);
     const leaky = await buildModel('leaky', [], await writeData());
     await expect(evaluate(['--models', leaky, '--out', join(root, 'y'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(/built with --holdout-last 0/);
+  });
+
+  it('asks for a rebuild of a model folder whose report predates recorded build options', async () => {
+    const old = await buildModel('old', ['--holdout-last', '2'], await writeData());
+    const reportFile = join(old, 'build-report.json');
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as Record<string, unknown>;
+    delete report['options'];
+    await writeFile(reportFile, JSON.stringify(report));
+    await expect(evaluate(['--models', old, '--out', join(root, 'z'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(/records no build options .*rebuild the model with npm run build:models/);
   });
 
   it('rejects bad usage with exit code 2', async () => {

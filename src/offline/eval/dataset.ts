@@ -16,7 +16,7 @@
  */
 import { RecError } from '../../core/errors.ts';
 import type { Sequence } from '../lib/behaviour.ts';
-import type { BuildOptions } from '../builder/build-model.ts';
+import type { RecordedBuild } from '../lib/build-options.ts';
 import type { ParsedEvent } from '../lib/ingest/events-input.ts';
 import { chronological } from '../lib/sequences.ts';
 
@@ -95,7 +95,7 @@ export interface ModelSplitOptions {
  * @param options target, history cut, spacing.
  * @throws RecError CONFIG_INVALID for a model trained on its test events, or a validation target on a temporal split.
  */
-export function modelSplit(build: Pick<BuildOptions, 'holdoutLast' | 'trainBefore'>, events: readonly ParsedEvent[], options: ModelSplitOptions): EvalSplit {
+export function modelSplit(build: Pick<RecordedBuild, 'holdoutLast' | 'trainBefore'>, events: readonly ParsedEvent[], options: ModelSplitOptions): EvalSplit {
   const { itemCount, target, maxHistory } = options;
   const { holdoutLast, trainBefore } = build;
   if (holdoutLast === 2) return leaveOneOut(events, { itemCount, target, maxHistory, spacingMs: options.spacingMs });

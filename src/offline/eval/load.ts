@@ -1,6 +1,6 @@
 /**
  * Loads what an evaluation needs from a built model folder: the model (through core's `loadModel`,
- * checksums and all, as the browser loads it), the builder's own command line from
+ * checksums and all, as the browser loads it), the builder's resolved options recorded in
  * `build-report.json` (so the catalogue and event files are read with exactly the mapping and
  * hold-out the model was built with), the parsed events, and the items' 512-d text vectors (the
  * builder's texts through its embedding cache, so nothing is re-embedded).
@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { RecError } from '../../core/errors.ts';
+import { toItemId } from '../../core/ids.ts';
 import { loadModel, type LoadedModel } from '../../core/model.ts';
 import { MANIFEST_FILE } from '../../core/manifest.ts';
-import type { BuildOptions } from '../builder/build-model.ts';
-import { parseCommandLine } from '../builder/cli.ts';
+import { BUILD_OPTIONS_FIELD, parseBuildOptions, type RecordedBuild } from '../lib/build-options.ts';
 import { embedTexts } from '../lib/embed.ts';
 import { readCatalog } from '../lib/ingest/catalog-input.ts';
 import { readEvents, type ParsedEvent } from '../lib/ingest/events-input.ts';
@@ -27,8 +27,8 @@ export interface ModelInputs {
   readonly model: LoadedModel;
   /** sha256 of manifest.json: names the exact model evaluated. */
   readonly manifestSha256: string;
-  /** The builder's options, re-parsed from its recorded command line. */
-  readonly build: BuildOptions;
+  /** The builder's inputs, mapping and hold-out, as its report records them. */
+  readonly build: RecordedBuild;
   readonly events: readonly ParsedEvent[];
   /** Catalogue ids the model lacks (only with allowMissingItems; else loading fails). */
   readonly missingItems: readonly string[];
@@ -64,8 +64,9 @@ export async function loadModelInputs(modelDir: string, options: Pick<LoadOption
   const dir = resolve(modelDir);
   const model = await loadModel(createFsModelSource(dir));
   const manifestSha256 = createHash('sha256').update(await readFile(join(dir, MANIFEST_FILE))).digest('hex');
-  const build = await readBuildOptions(join(dir, 'build-report.json'));
-  if (build.events === null) throw new RecError('CONFIG_INVALID', 'the model was built without an event log, so there is nothing to evaluate on', { file: join(dir, 'build-report.json'), field: 'command' });
+  const reportFile = join(dir, 'build-report.json');
+  const build = await readRecordedBuild(reportFile);
+  if (build.events === null) throw new RecError('CONFIG_INVALID', 'the model was built without an event log, so there is nothing to evaluate on', { file: reportFile, field: `${BUILD_OPTIONS_FIELD}.events` });
 
   const catalogFile = fromRepo(build.catalog);
   const catalog = readCatalog(await readInput(catalogFile), catalogFile, {
@@ -74,7 +75,7 @@ export async function loadModelInputs(modelDir: string, options: Pick<LoadOption
     textCase: build.textCase,
     problems: createProblemLog(catalogFile, { strict: false, code: 'CATALOG_INVALID' }),
   });
-  const missing = [...catalog.skippedIds, ...catalog.items.map((item) => item.id).filter((id) => !model.rowOf.has(id as never))];
+  const missing = [...catalog.skippedIds, ...catalog.items.map((item) => item.id).filter((id) => !model.rowOf.has(toItemId(id)))];
   if (missing.length > 0 && options.allowMissingItems !== true) {
     throw new RecError(
       'UNKNOWN_ITEM',
@@ -87,7 +88,7 @@ export async function loadModelInputs(modelDir: string, options: Pick<LoadOption
   }
 
   const eventsFile = fromRepo(build.events);
-  const rowOf = new Map(model.items.map((item, row) => [item.id as string, row]));
+  const rowOf = new Map<string, number>(model.items.map((item, row) => [item.id, row]));
   const events = readEvents(await readInput(eventsFile), eventsFile, {
     columns: build.eventColumns,
     weights: build.eventWeights,
@@ -115,24 +116,22 @@ export async function loadEvalInputs(modelDir: string, options: LoadOptions = {}
   });
   const textDim = embedded.dim;
   const textVectors = new Float32Array(model.items.length * textDim);
-  catalog.ids.forEach((id, i) => textVectors.set(embedded.vectors.subarray(i * textDim, (i + 1) * textDim), (model.rowOf.get(id as never) ?? 0) * textDim));
+  catalog.ids.forEach((id, i) => textVectors.set(embedded.vectors.subarray(i * textDim, (i + 1) * textDim), (model.rowOf.get(toItemId(id)) ?? 0) * textDim));
   return { ...inputs, textVectors, textDim };
 }
 
-/** The builder's command line, from its report, parsed as the builder parsed it. */
-async function readBuildOptions(file: string): Promise<BuildOptions> {
-  let command: unknown;
+/** The builder's recorded options, from its report. */
+async function readRecordedBuild(file: string): Promise<RecordedBuild> {
+  let report: unknown;
   try {
-    command = (JSON.parse(await readFile(file, 'utf8')) as { command?: unknown }).command;
+    report = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new RecError('CONFIG_INVALID', `cannot read the build report (${(error as Error).message}); evaluate a folder written by npm run build:models`, { file }, { cause: error });
   }
-  if (!Array.isArray(command) || !command.every((arg) => typeof arg === 'string')) {
-    throw new RecError('CONFIG_INVALID', 'expected the command line as a list of strings', { file, field: 'command' });
+  if (typeof report !== 'object' || report === null || Array.isArray(report)) {
+    throw new RecError('CONFIG_INVALID', 'expected the build report as a JSON object; evaluate a folder written by npm run build:models', { file });
   }
-  const options = parseCommandLine(command.slice(1));
-  if (typeof options === 'string') throw new RecError('CONFIG_INVALID', `the recorded command is "${command.join(' ')}", not a model build`, { file, field: 'command' });
-  return options;
+  return parseBuildOptions((report as Record<string, unknown>)[BUILD_OPTIONS_FIELD], file);
 }
 
 /** npm runs the builder from the repository root, so its relative paths are relative to it. */
@@ -144,6 +143,6 @@ async function readInput(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (error) {
-    throw new RecError('CONFIG_INVALID', `cannot read ${file}, named in the model's build command (${(error as Error).message})`, { file }, { cause: error });
+    throw new RecError('CONFIG_INVALID', `cannot read ${file}, named in the model's build report (${(error as Error).message})`, { file }, { cause: error });
   }
 }
