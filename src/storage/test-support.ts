@@ -1,12 +1,16 @@
 /**
- * Fixtures for the storage tests: events, states and unique database names, so tests sharing
- * fake-indexeddb's global factory never see each other's data.
+ * Fixtures for the storage tests: events, states, event stores on unique databases (so tests
+ * sharing fake-indexeddb's global factory never see each other's data), and raw writes that bypass
+ * the schema the way another version of the app could.
  */
 import { openDB, type IDBPDatabase } from 'idb';
 import { RecError } from '../core/errors.ts';
 import { toItemId, toSessionId } from '../core/ids.ts';
 import type { InteractionEvent } from '../core/interactions.ts';
+import type { EventStore } from '../core/ports.ts';
 import type { InterestState } from '../core/state.ts';
+import { openEventStore, type EventStoreOptions } from './event-store.ts';
+import type { InvalidRecord } from './read-records.ts';
 
 /** @returns a database name no other test uses. */
 export function uniqueDbName(): string {
@@ -80,4 +84,38 @@ export async function createVersion1Database(name: string, events = 0, state: In
 /** @returns the events createVersion1Database writes, in the order it writes them. */
 export function version1Events(count: number): InteractionEvent[] {
   return Array.from({ length: count }, (_, i) => viewEvent(`e${String(i).padStart(4, '0')}`, 100_000 - i * 10, `item-${i % 7}`));
+}
+
+const openStores: EventStore[] = [];
+
+/** Closes every store freshStore opened; call it after each test. */
+export function closeOpenStores(): void {
+  for (const store of openStores.splice(0)) store.close();
+}
+
+/**
+ * Opens a store (on a fresh database unless `options.name` is given), closed by closeOpenStores.
+ * @returns the store, its database name, and the invalid records it has reported so far.
+ */
+export async function freshStore(options: EventStoreOptions = {}): Promise<{ store: EventStore; name: string; invalid: InvalidRecord[] }> {
+  const name = options.name ?? uniqueDbName();
+  const invalid: InvalidRecord[] = [];
+  const store = await openEventStore({ onInvalidRecords: (records) => invalid.push(...records), ...options, name });
+  openStores.push(store);
+  return { store, name, invalid };
+}
+
+/** A fresh store holding events a…e (times 1…5) and a state of model `m1` that counts them. */
+export async function storeWithHistory(): ReturnType<typeof freshStore> {
+  const fresh = await freshStore();
+  await fresh.store.append(['a', 'b', 'c', 'd', 'e'].map((id, i) => viewEvent(id, i + 1)), sampleState('m1', 5));
+  return fresh;
+}
+
+/** Writes raw records straight into a store, the way another (buggy or newer) app version could. */
+export async function putRaw(name: string, storeName: 'events' | 'state' | 'baselines', ...records: unknown[]): Promise<void> {
+  const db = await openDB(name); // Untyped on purpose: these records do not fit the schema.
+  const tx = db.transaction(storeName, 'readwrite');
+  await Promise.all([...records.map((record) => tx.store.put(record)), tx.done]);
+  db.close();
 }

@@ -1,0 +1,83 @@
+// read-records.ts: invalid stored records are skipped and reported, never thrown; events read by age.
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { STATE_VERSION } from './schema.ts';
+import { closeOpenStores, freshStore, putRaw, sampleState, storeWithHistory, viewEvent } from './test-support.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  closeOpenStores();
+});
+
+describe('invalid stored records', () => {
+  it('skips and reports invalid events, keeping every valid one in order', async () => {
+    const { store, name, invalid } = await freshStore();
+    // Ids in the reverse of time order: events read in key order rather than by time would show.
+    await store.append([viewEvent('a', 300), viewEvent('c', 100)], sampleState());
+    await putRaw(
+      name,
+      'events',
+      { id: 'bad-type', time: 150, session: 's', type: 'teleport', item: 'x' },
+      { id: 'no-time', session: 's', type: 'view', item: 'x' }, // Not in the by-time index at all.
+      { id: 'text-time', time: '200', session: 's', type: 'view', item: 'x' },
+      { ...viewEvent('b', 200), extra: 'ignored' },
+    );
+
+    const events = await store.loadEvents();
+    expect(events.map((e) => e.id)).toEqual(['c', 'b', 'a']);
+    expect(invalid.map((r) => [r.store, r.key, r.error.code]).sort()).toEqual([
+      ['events', 'bad-type', 'EVENT_INVALID'],
+      ['events', 'no-time', 'EVENT_INVALID'],
+      ['events', 'text-time', 'EVENT_INVALID'],
+    ]);
+    expect(invalid.find((r) => r.key === 'bad-type')?.error.message).toContain('type');
+
+    invalid.length = 0;
+    const data = await store.exportAll();
+    expect(data.events.map((e) => e.id)).toEqual(['c', 'b', 'a']);
+    expect(invalid).toHaveLength(3);
+  });
+
+  it('reads an invalid state as null (rebuilt from events) and reports it; the next append replaces it', async () => {
+    const { store, name, invalid } = await freshStore();
+    const state = sampleState('m1');
+    await putRaw(name, 'state', { ...state, vector: [0.5, 0.25], stateVersion: STATE_VERSION, updatedAt: 1 });
+
+    expect(await store.loadState('m1')).toBeNull();
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]?.store).toBe('state');
+    expect(invalid[0]?.key).toBe('m1');
+    expect(invalid[0]?.error.message).toContain('vector');
+    expect((await store.exportAll()).states).toEqual([]);
+
+    await store.append([], state);
+    expect(await store.loadState('m1')).toEqual(state);
+  });
+
+  it('reads a state of another stateVersion as null without reporting it', async () => {
+    const { store, name, invalid } = await freshStore();
+    await putRaw(name, 'state', { ...sampleState('m1'), stateVersion: STATE_VERSION + 1, updatedAt: 1 });
+    expect(await store.loadState('m1')).toBeNull();
+    expect(invalid).toEqual([]);
+  });
+
+  it('warns once per read by default', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { store, name } = await freshStore({ onInvalidRecords: undefined }); // The default reporter.
+    await putRaw(name, 'events', { id: 'x1' }, { id: 'x2', time: 1 });
+    expect(await store.loadEvents()).toEqual([]);
+    expect(warn).toHaveBeenCalledOnce();
+    expect(warn.mock.calls[0]?.[0]).toContain('2 invalid stored record');
+  });
+});
+
+describe('reading events by age', () => {
+  it('reads events before a time, oldest first, for retention', async () => {
+    const { store } = await storeWithHistory();
+    await store.append([viewEvent('a2', 2), viewEvent('z', 0)], sampleState('m1', 7));
+    expect((await store.loadEvents({ before: 3 })).map((e) => e.id)).toEqual(['z', 'a', 'a2', 'b']);
+    expect(await store.loadEvents({ before: 0 })).toEqual([]);
+    expect(await store.loadEvents({ before: Number.NEGATIVE_INFINITY })).toEqual([]);
+    expect(await store.loadEvents({ before: Number.POSITIVE_INFINITY })).toHaveLength(7);
+  });
+});
