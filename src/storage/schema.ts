@@ -24,6 +24,10 @@
  * bit-exact with no conversion. It is copied before writing so a view into a larger buffer never
  * drags that whole buffer into storage (see state-record.ts).
  *
+ * Who writes what: append.ts puts events and a state; compaction.ts puts a baseline, deletes the
+ * events it folded and, over quota, clears `state`; export-erase.ts clears every store. Records
+ * read back are validated before use (read-records.ts), never trusted for their stored shape.
+ *
  * Nothing here touches browser globals: the upgrade only uses the database it is given.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';

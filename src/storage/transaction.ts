@@ -1,7 +1,8 @@
 /**
- * Transactions of the event store, and writing in them all-or-nothing. Every transaction here spans
- * every store (STORE_NAMES), so the transactions of one tab, and of tabs sharing the database, run
- * one after the other rather than interleaving reads and writes across stores.
+ * Transactions of the event store, and writing in them all-or-nothing. Every write, and every read
+ * of more than one record, runs in a transaction over every store (STORE_NAMES): whichever stores
+ * they touch, those of this tab and of other tabs are then ordered one after another as wholes (a
+ * compaction's check and write never straddle an erase), and an export is one consistent snapshot.
  *
  * IndexedDB aborts a transaction by itself only when a request fails asynchronously; writeAll also
  * aborts it when issuing a write throws, so a readwrite transaction here commits every write or none.
