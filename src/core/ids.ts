@@ -12,8 +12,6 @@ export type ItemId = Brand<string, 'ItemId'>;
 export type SessionId = Brand<string, 'SessionId'>;
 /** A relevance score: higher is better; comparable only within one ranking. */
 export type Score = Brand<number, 'Score'>;
-/** An L2-normalised (or zero) vector of a known dimension. */
-export type Embedding = Brand<Float32Array, 'Embedding'>;
 
 /** @param raw a non-empty string from a validated source (catalogue, stored event). */
 export function toItemId(raw: string): ItemId {
@@ -28,16 +26,4 @@ export function toSessionId(raw: string): SessionId {
 /** @param raw a finite number. */
 export function toScore(raw: number): Score {
   return raw as Score;
-}
-
-/**
- * Brands a vector as an embedding after checking its dimension.
- * @param vector the values (not copied).
- * @param dim the expected dimension.
- */
-export function toEmbedding(vector: Float32Array, dim: number): Embedding {
-  if (vector.length !== dim) {
-    throw new RangeError(`embedding has ${vector.length} values, expected ${dim}`);
-  }
-  return vector as Embedding;
 }

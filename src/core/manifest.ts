@@ -116,6 +116,53 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   };
 }
 
+/** What a builder knows of the model it writes; createManifest adds the format and its version. */
+export interface ManifestInput {
+  readonly catalogId: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly itemCount: number;
+  readonly dim: number;
+  readonly dtype: VectorDtype;
+  readonly encoder: ModelManifest['encoder'];
+  readonly files: ModelManifest['files'];
+}
+
+/**
+ * The manifest a builder writes, checked by the parser the browser reads it with, so a builder
+ * cannot write what the browser would refuse. The keys are in the format's order (that of
+ * `ModelManifest`), so formatManifest gives the same text for the same model.
+ * @param input the model's facts and files.
+ * @param file where it will be written, for messages.
+ * @throws RecError as parseManifest does, naming the first bad field.
+ */
+export function createManifest(input: ManifestInput, file: string = MANIFEST_FILE): ModelManifest {
+  const { catalogId, createdAt, itemCount, dim, dtype, encoder, files } = input;
+  return parseManifest(
+    { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, catalogId, createdAt, itemCount, dim, dtype, encoder: { name: encoder.name, version: encoder.version, dim: encoder.dim }, files },
+    file,
+  );
+}
+
+/**
+ * The manifest with a trained sequence model's two files added, or replacing the ones it had.
+ * @param manifest a validated manifest.
+ * @param sequence the sequence model's description file.
+ * @param sequenceWeights its weights file.
+ * @param file where it will be written, for messages.
+ */
+export function withSequenceModel(manifest: ModelManifest, sequence: ModelFile, sequenceWeights: ModelFile, file: string = MANIFEST_FILE): ModelManifest {
+  return createManifest({ ...manifest, files: { ...manifest.files, sequence, sequenceWeights } }, file);
+}
+
+/**
+ * manifest.json's text: two-space indented JSON and a final newline.
+ * @param manifest a validated manifest.
+ */
+export function formatManifest(manifest: ModelManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
 /**
  * Validates one entry of the manifest's `files` (path inside the model folder, byte size, sha256).
  * Also used on its own to salvage a checksum from a manifest that is otherwise unreadable.

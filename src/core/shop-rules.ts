@@ -86,6 +86,22 @@ export interface ShopRules {
   readonly exploration: ExplorationSettings;
 }
 
+/** A rule's target as catalog.json names it: one item by id, or every item of a category. */
+export type RuleTargetJson = { readonly item: string } | { readonly category: string };
+
+/**
+ * The `rules` object of catalog.json as a builder writes it (see the example above; every field
+ * optional). parseShopRules checks it against the catalogue and fills in the defaults.
+ */
+export interface ShopRulesJson {
+  readonly boost?: readonly (RuleTargetJson & { readonly by: number })[];
+  readonly pin?: readonly (RuleTargetJson & { readonly position: number })[];
+  readonly firstRow?: FirstRowRule;
+  readonly repurchase?: readonly (RuleTargetJson & { readonly afterDays: number })[];
+  readonly diversity?: Partial<DiversitySettings>;
+  readonly exploration?: Partial<ExplorationSettings>;
+}
+
 const RULE_NAMES = ['boost', 'pin', 'firstRow', 'repurchase', 'diversity', 'exploration'] as const;
 
 /** The rules of a catalogue that has none: no boosts, pins, caps or consumables; default diversity and exploration. */
