@@ -1,13 +1,14 @@
 /**
  * Starting the storefront, in order: config from the URL, the model over HTTP (with byte progress),
- * then the compute engine and the shopper's event store side by side, then the Recommender. When
- * the model has a trained sequence model, the engine holds that model's item table with its item
- * bias as the prior (weight 1, as the offline evaluation scores it) and a SequenceEncoder on the
- * engine's backend turns the shopper's latest items into the interest; otherwise the engine holds
- * the fused vectors and the popularity prior, and the decay rule moves the interest. It is
+ * then the item space (the item matrix on the compute backend) and the shopper's event store side
+ * by side, then the Recommender. When the model has a trained sequence model, the space holds that
+ * model's item table with its item bias as the prior (weight 1, as the offline evaluation scores it)
+ * and a SequenceEncoder on the space's backend turns the shopper's latest items into the interest;
+ * otherwise the space holds the fused vectors and the popularity prior, and the decay rule moves
+ * the interest. It is
  * the only module that knows which adapters implement core's ports. Storage that cannot be used
  * falls back to memory with a notice. A model that cannot be loaded (a file missing or broken)
- * gives the popularity fallback when core can salvage the catalogue (issue 7, fault 5); anything
+ * gives the popularity fallback when core can salvage the catalogue; anything
  * else that fails is thrown as a RecError for the error screen, after releasing what was already
  * created.
  */
@@ -33,7 +34,7 @@ import {
 // import of it would pull the encoder's graph runtime and tokeniser into the entry chunk, which the
 // dynamic import below keeps lazy (the bundler reports INEFFECTIVE_DYNAMIC_IMPORT otherwise).
 import { describeDevice } from '../engine/backend.ts';
-import { createCalibratedInterestEngine } from '../engine/calibrate.ts';
+import { createCalibratedItemSpace } from '../engine/calibrated-item-space.ts';
 import { createSequenceEncoder } from '../engine/sequence-encoder.ts';
 import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
@@ -106,11 +107,11 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
   const notices: string[] = [];
   const skipped = new Map<string, string>();
   const sequenceTable = model.sequence === null ? null : decodeSequenceItemTable(model.sequence);
-  const [engineResult, storeResult] = await Promise.allSettled([
-    // Without a backend in the config, the engine goes where a short measurement on this device
-    // says it is fastest and correct (engine/calibrate.ts), remembered in localStorage.
+  const [spaceResult, storeResult] = await Promise.allSettled([
+    // Without a backend in the config, the space goes where a short measurement on this device
+    // says it is fastest and correct (core/backend-choice.ts), remembered in localStorage.
     describeDevice().then(async (device) => {
-      const { engine } = await createCalibratedInterestEngine(
+      return createCalibratedItemSpace(
         {
           ...(sequenceTable === null
             ? // The model's own dtype: the scoring kernels read int8/float16 as the file stores them.
@@ -123,24 +124,23 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
         },
         { device, ...calibrationStore(), ...(model.sequence === null ? {} : { sequence: model.sequence }) },
       );
-      return engine;
     }),
     openStore(notices),
   ]);
-  if (engineResult.status === 'rejected') {
+  if (spaceResult.status === 'rejected') {
     if (storeResult.status === 'fulfilled') storeResult.value.close();
-    throw toRecError(engineResult.reason, 'BACKEND_UNAVAILABLE');
+    throw toRecError(spaceResult.reason, 'BACKEND_UNAVAILABLE');
   }
-  const engine = engineResult.value;
+  const { space, choice } = spaceResult.value;
   if (storeResult.status === 'rejected') {
-    engine.dispose();
+    space.dispose();
     throw toRecError(storeResult.reason);
   }
   const store = storeResult.value;
-  if (config.backend !== null && engine.backend !== config.backend) {
+  if (config.backend !== null && space.backend !== config.backend) {
     const why = skipped.get(config.backend);
     notices.push(
-      `${BACKEND_LABELS[config.backend]} is not available in this browser${why === undefined ? '' : ` (${why})`}: recommendations run on ${BACKEND_LABELS[engine.backend]} instead.`,
+      `${BACKEND_LABELS[config.backend]} is not available in this browser${why === undefined ? '' : ` (${why})`}: recommendations run on ${BACKEND_LABELS[space.backend]} instead.`,
     );
   }
 
@@ -149,14 +149,15 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
   const sync = store.kind === 'indexeddb' ? createBroadcastSync() : null;
   let sequenceEncoder: SequenceEncoder | null = null;
   try {
-    if (model.sequence !== null) sequenceEncoder = await createSequenceEncoder({ model: model.sequence, backend: () => engine.backend });
+    if (model.sequence !== null) sequenceEncoder = await createSequenceEncoder({ model: model.sequence, backend: () => space.backend });
     const recommender = await createRecommender({
       model,
-      engine,
-      ...(sequenceEncoder === null || sequenceTable === null ? {} : { sequenceEncoder, engineVectors: sequenceTable.vectors }),
+      space,
+      backendReason: choice.reason,
+      ...(sequenceEncoder === null || sequenceTable === null ? {} : { sequenceEncoder, spaceVectors: sequenceTable.vectors }),
       store,
       ...(sync === null ? {} : { sync }),
-      // The encoder runs on wasm (else cpu) beside the engine, so it needs the wasm files' URLs too.
+      // The encoder runs on wasm (else cpu) beside the item space, so it needs the wasm files' URLs too.
       // Loaded on the first search, with its code: the encoder's graph runtime and tokeniser are
       // the heaviest part of the bundle, and most visits never search.
       loadEncoder: async () => {
@@ -169,7 +170,7 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
     });
     return { kind: 'storefront', config, recommender, notices };
   } catch (error) {
-    engine.dispose();
+    space.dispose();
     sequenceEncoder?.dispose();
     store.close();
     sync?.close();
