@@ -1,4 +1,4 @@
-// The Content-Security-Policy (issue 7, privacy): the served app carries a strict policy, nothing in
+// The Content-Security-Policy (privacy): the served app carries a strict policy, nothing in
 // normal use violates it on any backend (the `csp` fixture fails every storefront test on a
 // violation), and a deliberate violation is reported, which proves the listener works.
 import { expect, test, type CspMonitor, type Storefront } from './fixtures.ts';

@@ -1,4 +1,4 @@
-// Fault 6 of issue 7: the GPU device is lost mid-session. The test build's hook
+// A reliability fault: the GPU device is lost mid-session. The test build's hook
 // (src/app/test-hooks.ts) calls GPUDevice.destroy() on TF.js's WebGPU device; the engine must
 // rebuild itself, on WebGPU or the next backend, with the same interest, and the next interaction
 // must re-rank as if nothing had happened.
@@ -42,7 +42,7 @@ async function loseDeviceMidSession(storefront: Storefront, page: Page, beforeLo
   const before = await storefront.topCategories();
   const keptBefore = before.filter((c) => c === department).length;
   // The demo shop's rules leave one department at most 10 of the first 12 (a pinned product, two
-  // per department in the first row), and the session's exploration slots may take two (issue 9).
+  // per department in the first row), and the session's exploration slots may take two (the shop's list rules).
   expect(keptBefore, `first 12 before the loss: ${before.join(', ')}`).toBeGreaterThanOrEqual(8);
   const rankedBefore = await storefront.topIds(24);
   const eventsBefore = await storefront.eventCount();

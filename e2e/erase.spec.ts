@@ -1,4 +1,4 @@
-// Privacy, issue 7: "Erase everything" leaves nothing behind: not in IndexedDB (any store, any
+// Privacy: "Erase everything" leaves nothing behind: not in IndexedDB (any store, any
 // database), localStorage, sessionStorage, Cache Storage, cookies, service workers or the origin
 // private file system. The app uses none of the last ones at all, which is checked before erasing.
 // The stores are read raw from inside the page, not through app code, and enumerated rather than
@@ -48,7 +48,7 @@ function readOriginStorage(page: Page): Promise<OriginStorage> {
       databases,
       records,
       // The one thing the app keeps there: which backend measured fastest on this device for a
-      // model shape (engine/calibrate.ts), which says nothing about the shopper.
+      // model shape (core/backend-choice.ts), which says nothing about the shopper.
       localStorage: Object.keys(localStorage).filter((key) => !key.startsWith('vitrine.backend.v1:')).length,
       sessionStorage: sessionStorage.length,
       caches: await caches.keys(),

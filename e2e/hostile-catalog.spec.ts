@@ -1,4 +1,4 @@
-// Fault 7 of issue 7: hostile or odd catalogue text renders as text, never as markup, and the
+// A reliability fault: hostile or odd catalogue text renders as text, never as markup, and the
 // layout holds. The model is generated before the tests (e2e/hostile-catalog.ts) with the
 // repository's own builder. Every payload would set window.__vitrineXss if it ran; the fixtures
 // also fail the test on any CSP violation (an injected script or image would cause one) and on any

@@ -70,7 +70,7 @@ export async function buildHostileModel(): Promise<void> {
     popularity: Float32Array.from(HOSTILE_ITEMS, (_, i) => 1 - i / HOSTILE_ITEMS.length),
     encoder: { name: 'hand-made unit vectors (e2e fixture)', version: '1' },
     // The hand-made vectors repeat every DIM rows; those items are not variants of each other, so
-    // the grid must not collapse them by vector similarity (issue 9): every item is shown.
+    // the grid must not collapse them by vector similarity (variant collapsing): every item is shown.
     rules: { diversity: { variantSimilarity: null } },
     createdAt: new Date(0),
   });

@@ -1,4 +1,4 @@
-// Issue 9: the grid respects the shop's catalogue (stock, variants, a pinned product) and stays
+// List quality: the grid respects the shop's catalogue (stock, variants, a pinned product) and stays
 // varied while a shopper sticks to one department. The demo catalogue's facts are read from the
 // built model folder, as the browser reads them.
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// A broken or missing model never gives a blank page (issue 7, fault 5). When a model file is
+// A broken or missing model never gives a blank page. When a model file is
 // missing, truncated, corrupted, of the wrong dimension or format version, the storefront names
 // the file, what it expected and what it found, in a notice above a grid that still shows the
 // catalogue in popularity order (no ranking: data-backend="none"). When nothing can be salvaged

@@ -1,10 +1,10 @@
-// The trained sequence model in the shopper's browser (issue 5). The fixture model is the demo
+// The trained sequence model in the shopper's browser. The fixture model is the demo
 // catalogue plus a sequence model from a short real training run (src/offline/train, 1 epoch over a few
 // hundred synthetic sequences, a tiny architecture), written with the repository's own code into
 // models/e2e-sequence (gitignored), with rules that leave the grid in score order. Node (this
 // process, wasm backend) computes the interest and the best 20 rows and scores for fixed
 // sequences; the storefront must give the same through its own path (Recommender.record ->
-// SequenceEncoder -> InterestEngine) on WebGPU and on the wasm fallback, and re-rank clicks with
+// SequenceEncoder -> ItemSpace) on WebGPU and on the wasm fallback, and re-rank clicks with
 // the sequence model.
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -18,7 +18,7 @@ import { scoreAll, topK } from '../src/core/rank.ts';
 import { decodeSequenceItemTable } from '../src/core/sequence-items.ts';
 import { outOfStockRows } from '../src/core/shop-rules.ts';
 import { initBackend } from '../src/engine/backend.ts';
-import { compareRankings } from '../src/engine/calibrate.ts';
+import { compareRankings } from '../src/core/ranking-agreement.ts';
 import { decodeSequenceWeights, encodeSequenceModel, sequenceInterest } from '../src/engine/sequence-model.ts';
 import { trainSequenceModel } from '../src/offline/train/train-sequence.ts';
 import { expect, test } from './fixtures.ts';

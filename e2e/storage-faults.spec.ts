@@ -1,4 +1,4 @@
-// Faults 3 and 4 of issue 7 in a real browser: IndexedDB unavailable, the database upgraded by a
+// Two storage faults in a real browser: IndexedDB unavailable, the database upgraded by a
 // newer version of the app in another tab, and the storage full (a real QuotaExceededError, from a
 // quota lowered through the DevTools protocol). The app must keep working, say what happened, and
 // lose nothing it can keep. What is stored is read raw (e2e/stored.ts), not through app code.
@@ -231,7 +231,7 @@ test(
     await storefront.waitReady();
     expect(await cartItems(page)).toEqual(expect.arrayContaining(compacted));
     // A reload starts a new session, whose exploration share (3 of 24 cards) may take up to three of
-    // the 10 first-12 slots the demo shop's rules leave to one department (issue 9).
+    // the 10 first-12 slots the demo shop's rules leave to one department (the first-row cap).
     expect(await storefront.countInTop(department)).toBeGreaterThanOrEqual(7);
     // Interactions only kept in memory (if writes were still failing) are not in it: the shopper was told.
     const kept = (await storefront.topIds(24)).filter((id) => ranked.includes(id)).length;

@@ -1,4 +1,4 @@
-// Faults 1 and 2 of issue 7: two tabs writing at once, and a reload in the middle of writes.
+// Two reliability faults: two tabs writing at once, and a reload in the middle of writes.
 // Driven through the UI: real clicks on the first card's "Add to cart" button, on the wasm backend
 // (a thousand re-ranks on the software WebGPU adapter would take minutes and test nothing more).
 import type { Page } from '@playwright/test';

@@ -1,4 +1,4 @@
-// Issue 6: the embeddable <vitrine-grid> on the example shop page (public/shop/index.html, plain
+// The embeddable <vitrine-grid> on the example shop page (public/shop/index.html, plain
 // HTML and JavaScript, served at /shop/), under the same request log and CSP monitor as the app.
 // The first test runs the page exactly as served; the others put the grid on wasm by adding
 // backend="wasm" to the element as the page is served (as tabs.spec.ts does through the URL): many

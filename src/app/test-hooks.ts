@@ -1,6 +1,6 @@
 /**
  * Hooks that let the end-to-end tests inject faults a shopper's browser would meet on its own
- * (issue 7), on `window.__vitrineTestHooks`. They exist ONLY in test builds: main.tsx loads this
+ * on `window.__vitrineTestHooks`. They exist ONLY in test builds: main.tsx loads this
  * module behind `__VITRINE_TEST_HOOKS__`, a constant vite.config.ts defines as `true` only when the
  * build runs with VITRINE_TEST_HOOKS=1 (the e2e webServer in playwright.config.ts sets it). In any
  * other build the constant is `false`, the import is dead code, and this module is not emitted at
@@ -9,10 +9,10 @@
  * Hooks:
  *  - `loseGpuDevice()`: GPUDevice.destroy() on the device TF.js's webgpu backend computes on, as a
  *    driver reset would; resolves with the device's loss reason, or null when WebGPU is not in use.
- *    The interest engine then rebuilds itself (src/engine/interest-engine.ts).
+ *    The item space then rebuilds itself (src/engine/device-loss-recovery.ts).
  *  - `rankAfterViews(ids)`: erases the shopper's data, then views the items in order through the
  *    running storefront's Recommender (main.tsx attaches it), and returns the ranking after the
- *    last one: the storefront's own path, for comparing its scores with Node's (issue 5).
+ *    last one: the storefront's own path, for comparing its scores with Node's.
  *  - `sequenceInterest(ids)`: the interest a SequenceEncoder over the running storefront's sequence
  *    model computes for these items, on the storefront's backend (null without a sequence model).
  */

@@ -24,7 +24,7 @@ export const RECENT_INTERACTIONS_KEPT = 8;
 
 /**
  * How many of the shopper's latest positive item interactions the state keeps for a sequence
- * model to read (issue 5: "the shopper's last ≤ 50 interactions"); a model reads at most its own
+ * model to read ("the shopper's last ≤ 50 interactions"); a model reads at most its own
  * maxLength of them.
  */
 export const SEQUENCE_ITEMS_KEPT = 50;
@@ -34,7 +34,7 @@ export const REASON_MIN_SIMILARITY = 0.35;
 
 /**
  * Raw events older than this are compacted into the interest state's baseline at start-up: their
- * effect is kept, the events themselves (what, when) are removed. Issue 7, "Retention".
+ * effect is kept, the events themselves (what, when) are removed: kept no longer than the shop needs them (privacy).
  */
 export const DEFAULT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 

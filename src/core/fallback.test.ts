@@ -1,4 +1,4 @@
-// Issue 7, fault 5: a model that cannot be loaded still gives the catalogue in popularity order.
+// A model that cannot be loaded still gives the catalogue in popularity order.
 // Each case breaks the in-memory model the way a server or disk would, checks that loadModel
 // refuses it, and then what loadFallbackCatalog salvages.
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * What the storefront can still show when the model cannot be loaded (issue 7, fault 5): the
+ * What the storefront can still show when the model cannot be loaded: the
  * catalogue in popularity order, without personalised ranking, instead of an empty page. It
  * salvages what checks out and says how far it could be checked:
  *  - a valid manifest: catalog.json and popularity.f32 are verified (size + sha256) as loadModel
