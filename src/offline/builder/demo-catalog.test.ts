@@ -46,7 +46,7 @@ describe('generateDemoCatalog', () => {
     }
   });
 
-  it('carries variant groups, out-of-stock products and shop rules that core accepts (issue 9)', () => {
+  it('carries variant groups, out-of-stock products and shop rules that core accepts', () => {
     const json = JSON.parse(JSON.stringify({ items: catalog.items, rules: catalog.rules })) as unknown;
     const items = parseCatalog(json, catalog.items.length, 'demo');
     const rules = parseShopRules(json, items, 'demo');

@@ -6,7 +6,7 @@
  * hashes it), and tests compare two runs. Randomness comes from one seeded faker instance (used
  * for choices, colours and surnames only); the words come from demo-vocab.ts.
  *
- * It also carries what a shop's grid must respect (issue 9), so the storefront shows it: every
+ * It also carries what a shop's grid must respect, so the storefront shows it: every
  * DEMO_VARIANT_EVERY-th product is a variant (another colour or size) of the previous product of its
  * department, sharing its `group`; every DEMO_OUT_OF_STOCK_EVERY-th is out of stock; and the
  * catalogue's rules pin one product, cap a department in the first row and make groceries and pet
@@ -15,6 +15,7 @@
  */
 import { Faker, base, en } from '@faker-js/faker';
 import { DEMO_DEPARTMENTS, type DemoDepartment, type DemoPicks } from './demo-vocab.ts';
+import type { ShopRulesJson } from '../../core/shop-rules.ts';
 
 /** Seed of the default demo catalogue. */
 export const DEMO_SEED = 20_240_611;
@@ -61,7 +62,7 @@ export interface DemoCatalog {
   /** Department names in display order. */
   readonly departments: readonly string[];
   /** The shop rules written into catalog.json (core/shop-rules.ts). */
-  readonly rules: Readonly<Record<string, unknown>>;
+  readonly rules: ShopRulesJson;
 }
 
 export interface DemoCatalogOptions {
@@ -162,7 +163,7 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatal
   }
   // Small catalogues (tests) may lack the pinned product or a department: rules may name only what exists.
   const has = (category: string): boolean => items.some((item) => item.category === category);
-  const rules = {
+  const rules: ShopRulesJson = {
     pin: items.some((item) => item.id === DEMO_PINNED.item) ? [DEMO_PINNED] : [],
     firstRow: { size: 4, maxPerCategory: 2 },
     repurchase: [
