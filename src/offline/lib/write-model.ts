@@ -13,12 +13,12 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../../core/constants.ts';
 import { RecError, type RecErrorCode } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
-import { MANIFEST_FILE, parseManifest, type ModelFile, type ModelManifest } from '../../core/manifest.ts';
+import { createManifest, formatManifest, MANIFEST_FILE, parseManifest, withSequenceModel, type ModelFile, type ModelManifest } from '../../core/manifest.ts';
 import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.ts';
 import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
+import type { ShopRulesJson } from '../../core/shop-rules.ts';
 import { encodeVectors, VECTOR_DTYPES, type VectorDtype } from '../../core/vectors.ts';
 
 /** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
@@ -67,7 +67,7 @@ export interface WriteModelOptions {
   readonly projection?: Float32Array | null;
   readonly assets?: readonly ModelAsset[];
   /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
-  readonly rules?: Readonly<Record<string, unknown>>;
+  readonly rules?: ShopRulesJson;
   /** Recorded as `createdAt` (default: now). */
   readonly createdAt?: Date;
 }
@@ -118,20 +118,11 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
       await writeFile(target, asset.data);
       assetBytes += typeof asset.data === 'string' ? Buffer.byteLength(asset.data) : asset.data.byteLength;
     }
-    const manifestValue = {
-      format: MODEL_FORMAT,
-      formatVersion: MODEL_FORMAT_VERSION,
-      catalogId,
-      createdAt: (options.createdAt ?? new Date()).toISOString(),
-      itemCount: items.length,
-      dim,
-      dtype,
-      encoder: { name: encoder.name, version: encoder.version, dim: encoderDim },
-      files,
-    };
-    // Validate what we are about to write with the browser's parser, then write it.
-    const manifest = parseManifest(manifestValue, join(temp, MANIFEST_FILE));
-    const manifestText = `${JSON.stringify(manifestValue, null, 2)}\n`;
+    const manifest = createManifest(
+      { catalogId, createdAt: (options.createdAt ?? new Date()).toISOString(), itemCount: items.length, dim, dtype, encoder: { name: encoder.name, version: encoder.version, dim: encoderDim }, files },
+      join(temp, MANIFEST_FILE),
+    );
+    const manifestText = formatManifest(manifest);
     await writeFile(join(temp, MANIFEST_FILE), manifestText);
 
     const loaded = await loadModel(createFsModelSource(temp));
@@ -163,10 +154,9 @@ export async function addSequenceModel(dir: string, spec: SequenceModelSpec, wei
   const weightsFile = await writeTracked(folder, `sequence.${tag}.bin`, weights);
   const specValue = { ...spec, weightsManifest: [{ ...spec.weightsManifest[0], paths: [weightsFile.path] }] };
   const specFile = await writeTracked(folder, `sequence.${tag}.json`, new TextEncoder().encode(`${JSON.stringify(specValue, null, 1)}\n`));
-  const manifestValue = { ...(JSON.parse(previousText) as Record<string, unknown>), files: { ...previous.files, sequence: specFile, sequenceWeights: weightsFile } };
-  parseManifest(manifestValue, manifestPath);
+  const manifest = withSequenceModel(previous, specFile, weightsFile, manifestPath);
   const temp = `${manifestPath}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(manifestValue, null, 2)}\n`);
+  await writeFile(temp, formatManifest(manifest));
   await rename(temp, manifestPath);
   let loaded: LoadedModel;
   try {
@@ -210,7 +200,7 @@ export function verifyModelDir(dir: string): Promise<LoadedModel> {
 }
 
 /** The catalogue file: `{"items":[...], "rules": {...}}` with one item per line, so diffs stay readable. */
-function catalogJson(items: readonly ModelItemInput[], rules: Readonly<Record<string, unknown>> | undefined): string {
+function catalogJson(items: readonly ModelItemInput[], rules: ShopRulesJson | undefined): string {
   const rows = items.map((item) =>
     JSON.stringify({
       id: item.id,
