@@ -1,18 +1,127 @@
-// The dependency rule of ARCHITECTURE.md, machine-checked: core <- engine, storage <- ui <- app <- widget.
+// The dependency rule of ARCHITECTURE.md, machine-checked as an allowlist: each folder below names the
+// folders and packages it may import, and any other import is an error. A folder's own files may
+// always import each other.
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-// src/eval, the evaluation harness (Node), may import core, engine and build; only src/train (the
-// sequence model's trainer, which validates with it) imports it.
-const evalLayer = { group: ['**/eval', '**/eval/**'], message: 'src/eval is the evaluation harness: only src/train imports it.' };
-const banned = (...groups) => ['error', { patterns: [...groups, evalLayer] }];
-const tf = { group: ['@tensorflow/*', '@tensorflow-models/*', '@energetic-ai/*'], message: 'TF.js lives in src/engine only.' };
-const idb = { group: ['idb', 'idb/*', 'fake-indexeddb', 'fake-indexeddb/*'], message: 'IndexedDB lives in src/storage only.' };
-const react = { group: ['react', 'react/*', 'react-dom', 'react-dom/*'], message: 'React lives in src/ui and src/app only.' };
-const widget = { group: ['**/widget', '**/widget/**'], message: 'src/widget builds on src/app, not the other way round.' };
-const layer = (name) => ({ group: [`**/${name}`, `**/${name}/**`], message: `Import ${name}/ only from the composition root (src/app).` });
+const TF = ['@tensorflow/*', '@tensorflow-models/*', '@energetic-ai/*'];
+const REACT = ['react', 'react-dom'];
+const NODE = ['node:*'];
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts'];
+
+/**
+ * One entry per folder: `folders` it may import besides itself, `packages` it may import (a name stands
+ * for the package and any module in it, 'x/*' for anything under the scope or path x), and what its
+ * tests (TESTS) may import on top of that.
+ * Nothing outside src/widget imports the widget (its only entry is vite.config.ts's build input), and
+ * only src/offline/train imports the evaluation harness (it validates each epoch with it).
+ */
+const ROOMS = [
+  { folder: 'src/core', what: 'pure TS, for the browser and Node alike', folders: [], packages: [], tests: { packages: ['vitest'] } },
+  {
+    folder: 'src/engine',
+    what: 'the TF.js adapter',
+    folders: ['src/core'],
+    packages: TF,
+    // Node's copy of the sentence encoder's files, for the tests that run the real encoder.
+    tests: { folders: ['src/offline/lib'], packages: ['vitest'] },
+  },
+  { folder: 'src/storage', what: 'the IndexedDB adapter', folders: ['src/core'], packages: ['idb'], tests: { packages: ['vitest', 'fake-indexeddb'] } },
+  { folder: 'src/ui', what: 'the React components, which see only core interfaces', folders: ['src/core'], packages: REACT, tests: { packages: ['vitest'] } },
+  {
+    folder: 'src/app',
+    what: 'the composition root',
+    folders: ['src/core', 'src/engine', 'src/storage', 'src/ui'],
+    // The wasm backend's binaries, bundled as asset URLs.
+    packages: [...REACT, '@tensorflow/tfjs-backend-wasm/dist'],
+    tests: { packages: ['vitest'] },
+  },
+  {
+    folder: 'src/widget',
+    what: 'the embeddable custom element, built on the composition root',
+    folders: ['src/app', 'src/ui', 'src/core'],
+    packages: REACT,
+    tests: { packages: ['vitest'] },
+  },
+  {
+    folder: 'src/bench',
+    what: 'the browser bench page',
+    folders: ['src/core', 'src/engine'],
+    packages: [...TF, 'client-vector-search', 'voy-search'],
+    tests: { packages: ['vitest'] },
+  },
+  {
+    folder: 'src/offline/lib',
+    what: "the Node wing's shared library",
+    folders: ['src/core', 'src/engine'],
+    packages: [...NODE, ...TF],
+    tests: { packages: ['vitest'] },
+  },
+  {
+    folder: 'src/offline/builder',
+    what: 'the model builder (Node)',
+    folders: ['src/offline/lib', 'src/core', 'src/engine'],
+    packages: [...NODE, ...TF, '@faker-js/faker', 'wabt'],
+    tests: { packages: ['vitest'] },
+  },
+  {
+    folder: 'src/offline/eval',
+    what: 'the evaluation harness (Node)',
+    folders: ['src/offline/lib', 'src/core', 'src/engine'],
+    packages: [...NODE, ...TF],
+    // The harness's tests evaluate a model the builder has just built.
+    tests: { folders: ['src/offline/builder'], packages: ['vitest'] },
+  },
+  {
+    folder: 'src/offline/train',
+    what: "the sequence model's trainer (Node)",
+    folders: ['src/offline/lib', 'src/offline/eval', 'src/core', 'src/engine'],
+    packages: [...NODE, ...TF],
+    tests: { packages: ['vitest'] },
+  },
+  {
+    folder: 'e2e',
+    what: 'the Playwright suite (Node), which drives the UI and the widget through the browser',
+    folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline'],
+    packages: [...NODE, ...TF, '@playwright/*', 'vite'],
+  },
+];
+
+/** Source of a RegExp that matches a module specifier in `packages` (and any file under it). */
+function packagePattern(packages) {
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return packages.map((name) => (name.endsWith('*') ? escape(name.slice(0, -1)) : `${escape(name)}(?:[/?]|$)`)).join('|');
+}
+
+/** The rules that enforce one room's allowlist: src folders by resolved path, packages by specifier. */
+function roomRules({ folder, what, folders, packages }, extra = {}) {
+  const mayFolders = [...folders, ...(extra.folders ?? [])];
+  const mayPackages = [...packages, ...(extra.packages ?? [])];
+  const message =
+    `Dependency rule: ${folder} (${what}) may import only its own files${mayFolders.map((path) => `, ${path}`).join('')}` +
+    ` and ${mayPackages.length > 0 ? `the packages ${mayPackages.join(', ')}` : 'no package'} (eslint.config.js, ARCHITECTURE.md).`;
+  const fromSrc = [folder, ...mayFolders].filter((path) => path.startsWith('src/')).map((path) => `./${path.slice('src/'.length)}`);
+  // Anything that is neither relative nor an allowed package: a negative lookahead over both.
+  const forbidden = `^(?!\\.{1,2}/${mayPackages.length > 0 ? `|${packagePattern(mayPackages)}` : ''})`;
+  return {
+    'import-x/no-restricted-paths': ['error', { zones: [{ target: `./${folder}`, from: './src', except: fromSrc, message }] }],
+    'no-restricted-imports': ['error', { patterns: [{ regex: forbidden, message }] }],
+    // no-restricted-imports does not see import(); this catches a dynamic import of a package too
+    // (esquery's regex literal cannot hold a '/', so it is written as \x2F).
+    'no-restricted-syntax': ['error', { selector: `ImportExpression > Literal.source[value=/${forbidden.replaceAll('/', '\\x2F')}/]`, message }],
+  };
+}
+
+const roomConfigs = ROOMS.flatMap((room) => [
+  { files: [`${room.folder}/**`], ignores: TESTS, rules: roomRules(room) },
+  ...(room.tests ? [{ files: TESTS.map((test) => `${room.folder}/${test}`), rules: roomRules(room, room.tests) }] : []),
+]);
+
+// Small rooms (STYLE.md): data tables and generated code are exempt; tests are held to the same sizes.
+const GENERATED_OR_DATA = ['src/engine/kernels/score-int8-wasm-bytes.ts', 'src/offline/builder/demo-vocab.ts'];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'models', 'test-results', 'playwright-report', '.cache', 'bench-results'] },
@@ -20,26 +129,36 @@ export default tseslint.config(
     files: ['**/*.{ts,tsx,js}'],
     extends: [js.configs.recommended, ...tseslint.configs.strict],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver()] },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
   {
-    files: ['src/core/**'],
-    languageOptions: { globals: { ...globals['shared-node-browser'] } },
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: GENERATED_OR_DATA,
     rules: {
-      'no-restricted-imports': banned(tf, idb, react, layer('engine'), layer('storage'), layer('ui'), layer('app'), layer('build'), { group: ['node:*'], message: 'core runs in the browser and Node alike.' }),
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'indexedDB', 'localStorage', 'fetch'],
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }],
     },
   },
-  { files: ['src/engine/**'], rules: { 'no-restricted-imports': banned(idb, react, layer('storage'), layer('ui'), layer('app')) } },
-  { files: ['src/storage/**'], rules: { 'no-restricted-imports': banned(tf, react, layer('engine'), layer('ui'), layer('app')) } },
-  { files: ['src/ui/**'], plugins: { 'react-hooks': reactHooks }, rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': banned(tf, idb, layer('engine'), layer('storage'), layer('app'), layer('build')) } },
-  { files: ['src/app/**'], plugins: { 'react-hooks': reactHooks }, rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': banned(layer('build'), widget) } },
-  // The embeddable widget sits on the composition root: it starts storefronts through src/app, never
-  // the adapters directly.
-  { files: ['src/widget/**'], plugins: { 'react-hooks': reactHooks }, rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': banned(tf, idb, layer('engine'), layer('storage'), layer('build')) } },
-  { files: ['src/build/**'], rules: { 'no-restricted-imports': banned(react, idb, layer('storage'), layer('ui'), layer('app')) } },
-  { files: ['src/eval/**', 'src/train/**'], rules: { 'no-restricted-imports': ['error', { patterns: [react, idb, layer('storage'), layer('ui'), layer('app'), layer('widget')] }] } },
+  ...roomConfigs,
+  // Files directly in src/ (this rule's own test) and the root config files import no src folder.
+  {
+    files: ['src/*', '*.{ts,js}'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        { zones: [{ target: ['./src/*', './*'], from: './src/*/**', message: 'Dependency rule: root files import no src folder.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/core/**'],
+    languageOptions: { globals: { ...globals['shared-node-browser'] } },
+    rules: { 'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'indexedDB', 'localStorage', 'fetch'] },
+  },
+  { files: ['src/ui/**', 'src/app/**', 'src/widget/**'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
 );
