@@ -11,7 +11,7 @@ import { createRecommender, type Ranking } from './recommender.ts';
 import { createReferenceSpace } from './test-support.ts';
 import { deps, ids, inCategory, model } from './recommender-test-support.ts';
 
-describe('createRecommender', () => {
+describe('createRecommender: interactions, searches and stored state', () => {
   it('starts from the popularity prior and personalises after interactions with one category', async () => {
     const recommender = await createRecommender(deps());
     const first = recommender.ranking();
@@ -108,6 +108,9 @@ describe('createRecommender', () => {
     expect(inCategory(ranking, 'c4')).toBeGreaterThanOrEqual(10);
   });
 
+});
+
+describe('createRecommender: storage, timing, events and erasing', () => {
   it('keeps shopping in memory and emits a notice when storage fails', async () => {
     const store: EventStore = { ...createMemoryEventStore(), append: () => Promise.reject(new RecError('STORAGE_QUOTA_EXCEEDED', 'full')) };
     const recommender = await createRecommender(deps({ store }));
