@@ -78,7 +78,12 @@ describe('calibrationKey', () => {
 
 describe('chooseBackend', () => {
   it('measures every allowed backend in order, keeps the fastest that agrees, frees the rest, explains and caches the verdict', async () => {
-    const probe = fakeProbe({ webgpu: { ms: 19.9, agree: true }, webgl: { ms: 0.5, agree: false }, wasm: { ms: 1.8, agree: true }, cpu: { ms: 9.1, agree: true } });
+    const probe = fakeProbe({
+      webgpu: { ms: 19.9, agree: true },
+      webgl: { ms: 0.5, agree: false },
+      wasm: { ms: 1.8, agree: true },
+      cpu: { ms: 9.1, agree: true },
+    });
     const store = memoryStore();
     const { opened, choice } = await chooseBackend(request({ store }), probe);
     const reason = 'fastest here: wasm 1.80 ms, cpu 9.10 ms, webgpu 19.90 ms per interaction';
@@ -136,7 +141,10 @@ describe('chooseBackend', () => {
     const store = memoryStore({ [KEY]: JSON.stringify({ backend: 'cpu', reason: 'cached' }) });
     const probe = fakeProbe({ wasm: { ms: 1, agree: true }, cpu: { ms: 2, agree: true } });
     expect((await chooseBackend(request({ asked: 'wasm', store }), probe)).choice).toEqual({ backend: 'wasm', reason: 'asked for wasm' });
-    expect((await chooseBackend(request({ asked: 'webgpu', store }), probe)).choice).toEqual({ backend: 'wasm', reason: 'asked for webgpu, which does not work here' });
+    expect((await chooseBackend(request({ asked: 'webgpu', store }), probe)).choice).toEqual({
+      backend: 'wasm',
+      reason: 'asked for webgpu, which does not work here',
+    });
     expect(store.reads).toBe(0);
     expect(probe.measured).toEqual([]);
   });
@@ -146,7 +154,8 @@ describe('chooseBackend', () => {
     const error = await chooseBackend(request({ allowed: ['webgpu', 'webgl', 'wasm'] }), probe).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'BACKEND_UNAVAILABLE',
-      message: 'no TF.js backend computed the ranking correctly here (webgpu: webgpu does not open; webgl: its ranking disagreed with the reference; wasm: out of memory)',
+      message:
+        'no TF.js backend computed the ranking correctly here (webgpu: webgpu does not open; webgl: its ranking disagreed with the reference; wasm: out of memory)',
     });
     expect(probe.opened.every((o) => o.disposed)).toBe(true);
     await expect(chooseBackend(request({ allowed: [] }), probe)).rejects.toThrow('no TF.js backend computed the ranking correctly here (none allowed)');

@@ -11,7 +11,7 @@
  *    builder and the unit tests run on wasm or cpu there).
  *  - A backend counts only after a tiny computation on it reads back the right numbers with
  *    `await data()`: a backend that initialises but computes wrongly is skipped like a missing one.
- *  - Two backends are used at once in the browser: the interest engine on the fastest one (webgpu)
+ *  - Two backends are used at once in the browser: the item space on the fastest one (webgpu)
  *    and the text encoder on wasm or cpu (its graph loses the WebGPU device on the software adapter,
  *    and gives different vectors on webgl). TF.js has ONE active backend, and an op whose input
  *    lives on another backend silently moves it there with `readSync`, which returns zeros for
@@ -19,8 +19,8 @@
  *    each piece of work behind the previous one and activates its backend first. The queue is
  *    module state on purpose: it guards TF.js's own page-wide state, of which there is one.
  *  - A GPU device can be lost. TF.js would keep handing out the dead backend, so `resetBackend()`
- *    makes it build a fresh one (new adapter and device) on the next initBackend(); the interest
- *    engine uses it to rebuild itself (see interest-engine.ts).
+ *    makes it build a fresh one (new adapter and device) on the next initBackend(); the item space
+ *    uses it to rebuild itself (see device-loss-recovery.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -149,7 +149,7 @@ function webGpuDevice(): LosableDevice | null {
 
 /**
  * Names this browser and its WebGPU adapter (GPUAdapterInfo), e.g. to key measurements made on it
- * (calibrate.ts). Asks for an adapter without creating a device.
+ * (the backend choice's cache key). Asks for an adapter without creating a device.
  * @returns the user agent, plus the adapter's vendor, architecture and description when there is one.
  */
 export async function describeDevice(): Promise<string> {

@@ -1,5 +1,5 @@
 // The BatchScorer on the cpu backend against core/rank.ts's reference scoring (what the
-// InterestEngine's topK computes), plus the tensor accounting.
+// ItemSpace's topK computes), plus the tensor accounting.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { normalise, scoreAll, topK } from '../core/rank.ts';

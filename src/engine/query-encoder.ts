@@ -4,7 +4,7 @@
  * /encoder/ and copies it into the build) and embedding the shopper's search queries on the device
  * with text-encoder.ts, the same code the builder used for the item texts.
  *
- * The encoder runs on wasm (else cpu) next to the interest engine's backend; see text-encoder.ts.
+ * The encoder runs on wasm (else cpu) next to the item space's backend; see text-encoder.ts.
  */
 import { RecError } from '../core/errors.ts';
 import type { QueryEncoder } from '../core/ports.ts';

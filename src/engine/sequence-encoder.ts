@@ -1,11 +1,11 @@
 /**
  * The TF.js implementation of core's SequenceEncoder port: the model's trained sequence model
- * (engine/sequence-model.ts) resident on the backend the interest engine runs on, turning the
+ * (engine/sequence-model.ts) resident on the backend the item space runs on, turning the
  * shopper's latest items into the interest vector that scores the catalogue.
  *
- * The weights are decoded once onto that backend (WebGPU first, falling back like the engine) and
- * kept there. The engine may move: after a lost GPU device it rebuilds itself on a new device or
- * another backend (interest-engine.ts). The encoder therefore asks where the engine runs on every
+ * The weights are decoded once onto that backend (WebGPU first, falling back like the space) and
+ * kept there. The space may move: after a lost GPU device it rebuilds itself on a new device or
+ * another backend (device-loss-recovery.ts). The encoder therefore asks where the space runs on every
  * call and, when that changed or its own device was lost, frees what is left and decodes the
  * weights again there; a call that fails because the device went during it runs once more. All
  * TF.js work goes through backend.ts `onBackend`, the result is read back with `await data()`
@@ -23,7 +23,7 @@ export interface SequenceEncoderOptions {
   /** The sequence model as loadModel verified it. */
   readonly model: LoadedSequenceModel;
   /**
-   * Where the interest engine runs now (its `backend` getter, which follows a rebuild after a lost
+   * Where the item space runs now (its `backend` getter, which follows a rebuild after a lost
    * device); the encoder computes there, so the two never switch TF.js backends back and forth.
    */
   readonly backend: () => BackendName;
@@ -38,8 +38,8 @@ interface Resident {
 }
 
 /**
- * Decodes the weights onto the engine's backend.
- * @param options the model and where the engine runs.
+ * Decodes the weights onto the item space's backend.
+ * @param options the model and where the space runs.
  * @returns the encoder; call `dispose()` to free its backend memory.
  */
 export async function createSequenceEncoder(options: SequenceEncoderOptions): Promise<SequenceEncoder> {
@@ -61,7 +61,7 @@ export async function createSequenceEncoder(options: SequenceEncoderOptions): Pr
     return created;
   };
 
-  /** The weights on the engine's current backend, decoded again if the engine moved or the device was lost. */
+  /** The weights on the space's current backend, decoded again if the space moved or the device was lost. */
   const residentNow = async (): Promise<Resident> => {
     const backend = options.backend();
     if (resident !== null && resident.backend === backend && resident.lost === null) return resident;
@@ -107,7 +107,7 @@ export async function createSequenceEncoder(options: SequenceEncoderOptions): Pr
         return await compute(rows);
       } catch (error) {
         // If the device went during the call (its `lost` settles a moment after the failed read),
-        // once more, on wherever the engine runs now.
+        // once more, on wherever the space runs now.
         await new Promise((settle) => setTimeout(settle, 0));
         if (disposed || resident === null || resident.lost === null) throw error;
         return compute(rows);

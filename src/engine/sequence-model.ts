@@ -1,7 +1,7 @@
 /**
  * The sequence model on TF.js: a causal self-attention next-item model in the style of SASRec
  * (Kang & McAuley 2018), with the tensors core/sequence-spec.ts names. The same code runs in Node
- * (training, evaluation) and in the browser (on the engine's backend, WebGPU first).
+ * (training, evaluation) and in the browser (on the item space's backend, WebGPU first).
  *
  *   x_t = items[i_t]·sqrt(dim) + positions[t]            t counted so the newest item is maxLength-1
  *   x  ← x + Attention(LN(x))   (causal: position t sees 0..t; `heads` heads)      } `blocks` times,

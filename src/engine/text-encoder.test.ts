@@ -2,10 +2,10 @@
 // node_modules and run on the tfjs wasm backend in Node, as the model builder runs it.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalise, scoreAll, topK, updateInterest } from '../core/rank.ts';
+import { normalise, scoreAll, topK, updateInterest, type InterestTerm } from '../core/rank.ts';
 import { initBackend } from './backend.ts';
 import { nodeEncoderFiles } from '../offline/lib/node-encoder.ts';
-import { createInterestEngine } from './interest-engine.ts';
+import { createItemSpace } from './item-space.ts';
 import { ENCODER, loadSentenceEncoder, type EncoderFiles, type LoadedSentenceEncoder } from './text-encoder.ts';
 
 let diskFiles: EncoderFiles;
@@ -64,23 +64,20 @@ describe('loadSentenceEncoder (USE lite, wasm backend)', () => {
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
-  it('runs beside an interest engine on another backend, interleaved calls and all', async () => {
+  it('runs beside an item space on another backend, interleaved calls and all', async () => {
     const dim = 512;
     const texts = ['a kettle', 'a teapot', 'hiking boots'];
     const items = await encoder.embed(texts);
-    const engine = await createInterestEngine({ vectors: items, dim, popularity: null, backend: 'cpu' });
-    expect(engine.backend).toBe('cpu');
+    const space = await createItemSpace({ vectors: items, dim, popularity: null, backend: 'cpu' });
+    expect(space.backend).toBe('cpu');
     const query = normalise(row(items, 1, dim));
-    const [update, ranking, again] = await Promise.all([
-      engine.update(1, [{ kind: 'row', row: 0, weight: 1 }, { kind: 'vector', vector: query, weight: 1 }]),
-      engine.topK(2, new Set()),
-      encoder.embed(texts),
-    ]);
-    const expected = updateInterest(new Float32Array(dim), 1, [{ kind: 'row', row: 0, weight: 1 }, { kind: 'vector', vector: query, weight: 1 }], items, dim);
+    const terms: InterestTerm[] = [{ kind: 'row', row: 0, weight: 1 }, { kind: 'vector', vector: query, weight: 1 }];
+    const expected = updateInterest(new Float32Array(dim), 1, terms, items, dim);
+    const [update, ranking, again] = await Promise.all([space.update(new Float32Array(dim), 1, terms), space.topK(query, 2, new Set()), encoder.embed(texts)]);
     for (let j = 0; j < dim; j++) expect(update[j]).toBeCloseTo(expected[j] ?? Number.NaN, 5);
-    expect(ranking.rows).toEqual(topK(scoreAll(items, dim, expected, null, 0), 2, new Set()).rows);
+    expect(ranking.rows).toEqual(topK(scoreAll(items, dim, query, null, 0), 2, new Set()).rows);
     expect(again).toEqual(items);
-    engine.dispose();
+    space.dispose();
   });
 
   it('reports a missing or broken file as ENCODER_UNAVAILABLE naming it', async () => {

@@ -8,10 +8,10 @@
  * and shopper queries (in the browser) go through this one module, so both land in the same space.
  *
  * It runs on wasm, else cpu (backend.ts), never on the GPU backends: on the software WebGPU adapter
- * this graph makes the device get lost (which would also take the interest engine's tensors with
+ * this graph makes the device get lost (which would also take the item space's tensors with
  * it), and on webgl its vectors drift from the ones the builder computed on wasm. Its work goes
- * through `onBackend()`, so it never interleaves with the engine's on another backend. Results are
- * read back with `await data()`.
+ * through `onBackend()`, so it never interleaves with the item space's on another backend.
+ * Results are read back with `await data()`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';

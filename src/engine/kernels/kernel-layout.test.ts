@@ -109,7 +109,7 @@ describe('planSelection', () => {
     expect(SELECT_THREADS).toBeGreaterThanOrEqual(MAX_KERNEL_K);
   });
 
-  it('gives up beyond what one run selects, so the engine reads every score instead', () => {
+  it('gives up beyond what one run selects, so the item space reads every score instead', () => {
     expect(planSelection(1000, MAX_KERNEL_K + 1)).toBeNull();
     expect(planSelection(2 ** 24 + 1, 10)).toBeNull();
   });

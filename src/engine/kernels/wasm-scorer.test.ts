@@ -1,15 +1,12 @@
 // The wasm scorer against core/rank.ts's reference, in Node's WebAssembly (the same SIMD
 // instructions Chromium runs): its coarse int8 pass plus exact re-rank must give core's ranking and
 // float32 scores exactly, for float32, int8-decoded and unnormalised matrices, near-ties and exact
-// ties included; and the engine's use of it on the TF.js wasm backend.
-import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+// ties included. The item space's use of it on the TF.js wasm backend: ../scorer-resident.test.ts.
+import { describe, expect, it } from 'vitest';
 import { isRecError } from '../../core/errors.ts';
-import { gramMatrix, normalise, scoreAll, topK, updateInterest, type RankedRows } from '../../core/rank.ts';
+import { normalise, scoreAll, topK, type RankedRows } from '../../core/rank.ts';
 import { seededRandom } from '../../core/test-support.ts';
 import { decodeVectors, encodeVectors } from '../../core/vectors.ts';
-import { initBackend } from '../backend.ts';
-import { createInterestEngine } from '../interest-engine.ts';
 import { createWasmScorer, interestQuantisationMax, wasmScorerSupportsDim, type WasmScorerItems } from './wasm-scorer.ts';
 
 const random = seededRandom(8);
@@ -97,47 +94,5 @@ describe('createWasmScorer', () => {
     expect(await failure(createWasmScorer({ vectors, dim: 20, popularity: null, priorWeight: 0 }))).toBe('MODEL_DIMENSION_MISMATCH:dim');
     expect(await failure(createWasmScorer({ vectors: vectors.subarray(1), dim: 16, popularity: null, priorWeight: 0 }))).toBe('MODEL_DIMENSION_MISMATCH:vectors');
     expect(await failure(createWasmScorer({ vectors, dim: 16, popularity: new Float32Array(9), priorWeight: 0 }))).toBe('MODEL_DIMENSION_MISMATCH:popularity');
-  });
-});
-
-describe('the InterestEngine on wasm', () => {
-  beforeAll(async () => {
-    await initBackend({ preferred: 'wasm', allowed: ['wasm'] });
-  });
-
-  it("updates and ranks with core's math and the wasm scorer, exactly as core does, keeping no TF.js tensor", async () => {
-    const count = 500;
-    const dim = 64;
-    const vectors = unitRows(count, dim);
-    const popularity = Float32Array.from({ length: count }, () => random());
-    const tensors = tf.memory().numTensors;
-    const engine = await createInterestEngine({ vectors, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
-    expect(tf.memory().numTensors).toBe(tensors);
-    try {
-      expect(engine.backend).toBe('wasm');
-      const start = normalise(randomVector(dim));
-      engine.setInterest(start);
-      const terms = [{ kind: 'row', row: 17, weight: 1 }, { kind: 'row', row: 42, weight: 0.5 }, { kind: 'vector', vector: randomVector(dim), weight: -0.2 }] as const;
-      const excluded = new Set([17]);
-      let interest: Float32Array = new Float32Array(dim);
-      let ranked: RankedRows = { rows: [], scores: [] };
-      const profile = await tf.profile(async () => {
-        interest = await engine.update(0.9, terms);
-        ranked = await engine.topK(24, excluded);
-        return [];
-      });
-      expect(profile.kernelNames).toEqual([]);
-      expect(interest).toEqual(updateInterest(start, 0.9, terms, vectors, dim));
-      expect(ranked).toEqual(reference({ vectors, dim, popularity, priorWeight: 0.2 }, interest, 24, excluded));
-      // Similarities: one TF.js matMul of the candidates' rows, freed at once.
-      const similarities = await engine.similarities([...ranked.rows, 499]);
-      const expected = gramMatrix(vectors, dim, [...ranked.rows, 499]);
-      expect(similarities).toHaveLength(expected.length);
-      similarities.forEach((value, i) => expect(value).toBeCloseTo(expected[i] ?? Number.NaN, 6));
-      expect(tf.memory().numTensors).toBe(tensors);
-    } finally {
-      engine.dispose();
-    }
-    await expect(engine.topK(1, new Set())).rejects.toThrow(/after dispose/);
   });
 });

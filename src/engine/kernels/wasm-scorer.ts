@@ -1,5 +1,5 @@
 /**
- * The engine's scoring on the wasm backend: a coarse pass over an int8 copy of the item matrix in a
+ * The item space's scoring on the wasm backend: a coarse pass over an int8 copy of the item matrix in a
  * small hand-written WebAssembly SIMD module (score-int8.wat), then an exact re-rank that returns
  * precisely core/rank.ts's ranking and float32 scores (`topK(scoreAll(...))`), whatever the model's
  * dtype.
@@ -17,7 +17,7 @@
  * below T cannot be among the best k. The rest (a few more than k in practice; every row in the
  * worst case, which is then simply exact scoring) are scored with core's `scoreRow` and selected
  * with core's `topK`, so ties, exclusions and the scores are the reference's.
- * No TF.js here: the engine calls it with its CPU copy of the interest vector.
+ * No TF.js here: the item space calls it with the interest vector it was given, on the CPU.
  */
 import { RecError } from '../../core/errors.ts';
 import { scoreRow, topK, type RankedRows } from '../../core/rank.ts';
@@ -35,7 +35,7 @@ export interface WasmScorer {
   topK(interest: Float32Array, k: number, excluded: ReadonlySet<number>): RankedRows;
 }
 
-/** What the scorer scores: the engine's options. */
+/** What the scorer scores: the item space's options. */
 export interface WasmScorerItems {
   /** The item matrix, row-major (count x dim), kept by reference for the exact re-rank: do not mutate. */
   readonly vectors: Float32Array;
@@ -100,7 +100,7 @@ async function instantiate(): Promise<ScoreModule | null> {
 /**
  * Quantises the matrix to int8, measures each row's rounding, and copies both into the module.
  * @param items the matrix and the prior.
- * @returns the scorer, or null when the module cannot run here (the engine then scores with TF.js).
+ * @returns the scorer, or null when the module cannot run here (the item space then scores with TF.js).
  * @throws RecError MODEL_DIMENSION_MISMATCH when the sizes do not fit.
  */
 export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScorer | null> {

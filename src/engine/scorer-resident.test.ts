@@ -1,0 +1,58 @@
+// The item space on the TF.js wasm backend with dim a multiple of 16: the wasm scorer holds the
+// items, updates are core's math in JS, similarities one matMul freed at once, so the space keeps
+// no TF.js tensor and its update and topK dispatch none; answers are exactly core's.
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gramMatrix, normalise, scoreAll, topK, updateInterest, type InterestTerm, type RankedRows } from '../core/rank.ts';
+import { seededRandom } from '../core/test-support.ts';
+import { initBackend } from './backend.ts';
+import { createItemSpace } from './item-space.ts';
+
+const random = seededRandom(8);
+const randomVector = (dim: number): Float32Array => Float32Array.from({ length: dim }, () => random() - 0.5);
+
+describe('the ItemSpace on wasm', () => {
+  beforeAll(async () => {
+    await initBackend({ preferred: 'wasm', allowed: ['wasm'] });
+  });
+
+  it("updates and ranks with core's math and the wasm scorer, exactly as core does, keeping no TF.js tensor", async () => {
+    const count = 500;
+    const dim = 64;
+    const vectors = new Float32Array(count * dim);
+    for (let row = 0; row < count; row++) vectors.set(normalise(randomVector(dim)), row * dim);
+    const popularity = Float32Array.from({ length: count }, () => random());
+    const tensors = tf.memory().numTensors;
+    const space = await createItemSpace({ vectors, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
+    expect(tf.memory().numTensors).toBe(tensors);
+    let interest: Float32Array = new Float32Array(dim);
+    try {
+      expect(space.backend).toBe('wasm');
+      const start = normalise(randomVector(dim));
+      const terms: InterestTerm[] = [
+        { kind: 'row', row: 17, weight: 1 },
+        { kind: 'row', row: 42, weight: 0.5 },
+        { kind: 'vector', vector: randomVector(dim), weight: -0.2 },
+      ];
+      const excluded = new Set([17]);
+      let ranked: RankedRows = { rows: [], scores: [] };
+      const profile = await tf.profile(async () => {
+        interest = await space.update(start, 0.9, terms);
+        ranked = await space.topK(interest, 24, excluded);
+        return [];
+      });
+      expect(profile.kernelNames).toEqual([]);
+      expect(interest).toEqual(updateInterest(start, 0.9, terms, vectors, dim));
+      expect(ranked).toEqual(topK(scoreAll(vectors, dim, interest, popularity, 0.2), 24, excluded));
+      // Similarities: one TF.js matMul of the candidates' rows, freed at once.
+      const similarities = await space.similarities([...ranked.rows, 499]);
+      const expected = gramMatrix(vectors, dim, [...ranked.rows, 499]);
+      expect(similarities).toHaveLength(expected.length);
+      similarities.forEach((value, i) => expect(value).toBeCloseTo(expected[i] ?? Number.NaN, 6));
+      expect(tf.memory().numTensors).toBe(tensors);
+    } finally {
+      space.dispose();
+    }
+    await expect(space.topK(interest, 1, new Set())).rejects.toThrow(/after dispose/);
+  });
+});
