@@ -38,7 +38,7 @@ test('exports every stored event as JSON and erases everything', async ({ storef
     return { nonImpressionEvents: events.filter((e) => e.type !== 'impression').length };
   });
   expect(stored).toEqual({ nonImpressionEvents: 0 });
-  // Nothing but the backend calibration's verdict (engine/calibrate.ts): a backend and timings.
+  // Nothing but the backend calibration's verdict (core/backend-choice.ts): a backend and timings.
   const kept = await page.evaluate(() => Object.entries(localStorage));
   for (const [key, value] of kept) {
     expect(key).toMatch(/^vitrine\.backend\.v1:/);

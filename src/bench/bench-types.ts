@@ -9,7 +9,7 @@ import type { VectorDtype } from '../core/vectors.ts';
 /**
  * What is timed per call:
  *  - plain-js: core/rank.ts `scoreAll` + `topK` on a Float32Array (the reference, no library);
- *  - engine:B: the InterestEngine's `topK` on backend B (on webgpu: the scoring kernel, over the
+ *  - engine:B: the ItemSpace's `topK` on backend B (on webgpu: the scoring kernel, over the
  *    matrix stored in the case's dtype);
  *  - stock:B: TF.js's own `matMul(u, items, false, true)` + prior + `tf.topk`, read back;
  *  - peer:*: an in-browser vector-search library from npm (cosine only: no popularity prior).
@@ -64,7 +64,15 @@ export interface BenchCaseResult {
 export interface BenchEnvironment {
   readonly userAgent: string;
   /** GPUAdapterInfo of navigator.gpu.requestAdapter(), or why there is none. */
-  readonly adapter: { readonly vendor: string; readonly architecture: string; readonly device: string; readonly description: string; readonly isFallbackAdapter: boolean | null } | { readonly unavailable: string };
+  readonly adapter:
+    | {
+        readonly vendor: string;
+        readonly architecture: string;
+        readonly device: string;
+        readonly description: string;
+        readonly isFallbackAdapter: boolean | null;
+      }
+    | { readonly unavailable: string };
   readonly hardwareConcurrency: number;
   readonly crossOriginIsolated: boolean;
 }
@@ -96,9 +104,10 @@ export interface KernelCheck {
 }
 
 /**
- * The sequence model's work per interaction (issue 5), per backend: encode the shopper's latest
- * `length` items (engine/sequence-model.ts `sequenceInterest`, read back), then the engine's
- * score + top-k over the item table. The weights are freshly initialised, not trained: the time
+ * The sequence model's work per interaction, per backend, which decides whether a backend that
+ * scores fast is still fast once each interaction also encodes a history: encode the shopper's
+ * latest `length` items (engine/sequence-model.ts `sequenceInterest`, read back), then the item
+ * space's score + top-k over the item table. The weights are freshly initialised, not trained: the time
  * depends on the architecture only.
  */
 export interface SequenceBenchSpec {
