@@ -53,7 +53,10 @@ describe('initBackend in Node', () => {
     const skipped: BackendName[] = [];
     expect(await initBackend({ preferred: 'webgpu', allowed: ['webgpu', 'cpu'], onSkip: (name) => skipped.push(name) })).toBe('cpu');
     expect(skipped).toEqual(['webgpu']);
-    await expect(initBackend({ preferred: null, allowed: [] })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/none allowed/) });
+    await expect(initBackend({ preferred: null, allowed: [] })).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: expect.stringMatching(/none allowed/),
+    });
   });
 
   it('can switch back and forth without leaking tensors', async () => {

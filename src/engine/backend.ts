@@ -155,7 +155,8 @@ function webGpuDevice(): LosableDevice | null {
 export async function describeDevice(): Promise<string> {
   const userAgent = typeof navigator === 'undefined' ? 'no navigator' : navigator.userAgent;
   // The WebGPU types are not part of the project's lib (see webGpuDevice below).
-  const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator ? (navigator.gpu as { requestAdapter(): Promise<{ info?: Record<string, unknown> } | null> }) : null;
+  const gpu =
+    typeof navigator !== 'undefined' && 'gpu' in navigator ? (navigator.gpu as { requestAdapter(): Promise<{ info?: Record<string, unknown> } | null> }) : null;
   const adapter = await gpu?.requestAdapter().catch(() => null);
   const info = adapter?.info ?? {};
   const adapterName = ['vendor', 'architecture', 'description'].map((field) => String(info[field] ?? '')).join('/');

@@ -45,12 +45,18 @@ it('names the URL that failed', async () => {
     location: { file: '/encoder/vocab.json' },
     message: expect.stringMatching(/^\/encoder\/vocab\.json: .*HTTP 404/),
   });
-  vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))));
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))),
+  );
   await expect(createQueryEncoder('/assets/use')).rejects.toMatchObject({ code: 'ENCODER_UNAVAILABLE', location: { file: '/assets/use/model.json' } });
 });
 
 it('names the file when the server sends something that is not the encoder', async () => {
-  vi.stubGlobal('fetch', vi.fn(async (input: string) => (String(input).endsWith('model.json') ? new Response('<!doctype html>') : serveEncoder()(input))));
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: string) => (String(input).endsWith('model.json') ? new Response('<!doctype html>') : serveEncoder()(input))),
+  );
   await expect(createQueryEncoder()).rejects.toMatchObject({
     code: 'ENCODER_UNAVAILABLE',
     location: { file: '/encoder/model.json' },

@@ -15,12 +15,17 @@ import { decodeSequenceWeights, encodeSequenceModel, initialSequenceWeights, seq
 const architecture: SequenceArchitecture = { itemCount: 12, dim: 8, maxLength: 4, blocks: 1, heads: 2, ffnDim: 8 };
 const random = seededRandom(11);
 const itemVectors = new Float32Array(architecture.itemCount * architecture.dim);
-for (let row = 0; row < architecture.itemCount; row++) itemVectors.set(normalise(Float32Array.from({ length: architecture.dim }, () => random() - 0.5)), row * architecture.dim);
+for (let row = 0; row < architecture.itemCount; row++)
+  itemVectors.set(normalise(Float32Array.from({ length: architecture.dim }, () => random() - 0.5)), row * architecture.dim);
 
 /** A model file as the trainer writes it: fresh weights, with a non-zero item bias and lengthened item rows. */
 async function modelFile(halfItems: boolean): Promise<{ spec: Awaited<ReturnType<typeof encodeSequenceModel>>['spec']; weights: Uint8Array }> {
   return onBackend('cpu', async () => {
-    const weights = initialSequenceWeights(architecture, itemVectors.map((v, i) => v * (1 + (i % 5))), 3);
+    const weights = initialSequenceWeights(
+      architecture,
+      itemVectors.map((v, i) => v * (1 + (i % 5))),
+      3,
+    );
     weights.get(SEQUENCE_WEIGHTS.itemBias)?.dispose();
     weights.set(SEQUENCE_WEIGHTS.itemBias, tf.linspace(-1, 1, architecture.itemCount));
     const { spec, bytes } = await encodeSequenceModel(weights, architecture, 'sequence.bin', {}, halfItems);
@@ -67,7 +72,9 @@ describe('decodeSequenceItemTable', () => {
     const model = await modelFile(false);
     const weights = model.weights.slice();
     new DataView(weights.buffer).setFloat32(4 * architecture.dim * 2, Number.NaN, true);
-    expect(() => decodeSequenceItemTable({ ...model, weights })).toThrow(expect.objectContaining({ code: 'MODEL_VECTORS_INVALID', location: { file: 'sequence.bin (items)' } }));
+    expect(() => decodeSequenceItemTable({ ...model, weights })).toThrow(
+      expect.objectContaining({ code: 'MODEL_VECTORS_INVALID', location: { file: 'sequence.bin (items)' } }),
+    );
   });
 });
 

@@ -19,7 +19,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RecError } from '../core/errors.ts';
 import { encodeVectors } from '../core/vectors.ts';
-import { blockWeightNames, SEQUENCE_FORMAT, SEQUENCE_FORMAT_VERSION, SEQUENCE_WEIGHTS, sequenceWeightShapes, type SequenceArchitecture, type SequenceModelSpec } from '../core/sequence-spec.ts';
+import {
+  blockWeightNames,
+  SEQUENCE_FORMAT,
+  SEQUENCE_FORMAT_VERSION,
+  SEQUENCE_WEIGHTS,
+  sequenceWeightShapes,
+  type SequenceArchitecture,
+  type SequenceModelSpec,
+} from '../core/sequence-spec.ts';
 
 /** The model's tensors by name (core/sequence-spec.ts); variables while training. */
 export type SequenceWeights = ReadonlyMap<string, tf.Tensor>;
@@ -120,7 +128,10 @@ export function sequenceHidden(
   let x = dropout(tf.add(tf.mul(embed(weight(weights, SEQUENCE_WEIGHTS.items), inputs), Math.sqrt(architecture.dim)), positions));
   for (let b = 0; b < architecture.blocks; b++) {
     const n = blockWeightNames(b);
-    x = tf.add(x, dropout(attention(layerNorm(x, weight(weights, n.attentionNormGamma), weight(weights, n.attentionNormBeta)), weights, b, architecture, dropout)));
+    x = tf.add(
+      x,
+      dropout(attention(layerNorm(x, weight(weights, n.attentionNormGamma), weight(weights, n.attentionNormBeta)), weights, b, architecture, dropout)),
+    );
     const normed = layerNorm(x, weight(weights, n.ffnNormGamma), weight(weights, n.ffnNormBeta));
     const inner = dropout(tf.relu(dense(normed, weight(weights, n.ffnIn), weight(weights, n.ffnInBias))));
     x = tf.add(x, dropout(dense(inner, weight(weights, n.ffnOut), weight(weights, n.ffnOutBias))));
@@ -150,7 +161,10 @@ export function sequenceInterest(weights: SequenceWeights, architecture: Sequenc
  */
 export function decodeSequenceWeights(spec: SequenceModelSpec, bytes: Uint8Array): Map<string, tf.Tensor> {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const decoded = tf.io.decodeWeights(buffer, spec.weightsManifest[0].weights.map((w) => ({ ...w, shape: [...w.shape] })));
+  const decoded = tf.io.decodeWeights(
+    buffer,
+    spec.weightsManifest[0].weights.map((w) => ({ ...w, shape: [...w.shape] })),
+  );
   return new Map(Object.entries(decoded));
 }
 
@@ -184,5 +198,14 @@ export async function encodeSequenceModel(
     bytes.set(part, offset);
     offset += part.byteLength;
   }
-  return { spec: { format: SEQUENCE_FORMAT, formatVersion: SEQUENCE_FORMAT_VERSION, architecture, weightsManifest: [{ paths: [weightsPath], weights: specs }], training }, bytes };
+  return {
+    spec: {
+      format: SEQUENCE_FORMAT,
+      formatVersion: SEQUENCE_FORMAT_VERSION,
+      architecture,
+      weightsManifest: [{ paths: [weightsPath], weights: specs }],
+      training,
+    },
+    bytes,
+  };
 }

@@ -71,7 +71,10 @@ describe('loadSentenceEncoder (USE lite, wasm backend)', () => {
     const space = await createItemSpace({ vectors: items, dim, popularity: null, backend: 'cpu' });
     expect(space.backend).toBe('cpu');
     const query = normalise(row(items, 1, dim));
-    const terms: InterestTerm[] = [{ kind: 'row', row: 0, weight: 1 }, { kind: 'vector', vector: query, weight: 1 }];
+    const terms: InterestTerm[] = [
+      { kind: 'row', row: 0, weight: 1 },
+      { kind: 'vector', vector: query, weight: 1 },
+    ];
     const expected = updateInterest(new Float32Array(dim), 1, terms, items, dim);
     const [update, ranking, again] = await Promise.all([space.update(new Float32Array(dim), 1, terms), space.topK(query, 2, new Set()), encoder.embed(texts)]);
     for (let j = 0; j < dim; j++) expect(update[j]).toBeCloseTo(expected[j] ?? Number.NaN, 5);

@@ -68,10 +68,7 @@ describe('packForKernel', () => {
   });
 
   it('names the problem when dim is not a multiple of 4 or the bytes do not fit', () => {
-    const problems = [
-      () => packForKernel(new Uint8Array(COUNT * 6 * 4), COUNT, 6, 'float32'),
-      () => packForKernel(new Uint8Array(10), COUNT, DIM, 'int8'),
-    ];
+    const problems = [() => packForKernel(new Uint8Array(COUNT * 6 * 4), COUNT, 6, 'float32'), () => packForKernel(new Uint8Array(10), COUNT, DIM, 'int8')];
     for (const problem of problems) {
       try {
         problem();
@@ -101,7 +98,10 @@ describe('planSelection', () => {
           if (row < count) scored[row] = (scored[row] ?? 0) + 1;
         }
       }
-      expect(scored.every((times) => times === 1), `${count} rows`).toBe(true);
+      expect(
+        scored.every((times) => times === 1),
+        `${count} rows`,
+      ).toBe(true);
     }
   });
 

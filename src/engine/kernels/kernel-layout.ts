@@ -73,7 +73,9 @@ export function packForKernel(bytes: Uint8Array, count: number, dim: number, dty
   }
   const expected = vectorFileBytes(count, dim, dtype);
   if (bytes.byteLength !== expected) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${expected} bytes for ${count} x ${dim} ${dtype}, found ${bytes.byteLength}`, { field: 'vectors' });
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${expected} bytes for ${count} x ${dim} ${dtype}, found ${bytes.byteLength}`, {
+      field: 'vectors',
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const groups = dim / 4;

@@ -54,7 +54,8 @@ describe('createWasmScorer', () => {
         const scored = await scorer(items);
         const interest = name === 'clustered' ? normalise(vectors.slice(0, dim).map((v) => v + 0.01 * (random() - 0.5))) : normalise(randomVector(dim));
         const excluded = new Set([3, 7, 200]);
-        for (const k of [1, 24, count]) expect([name, dim, k, scored.topK(interest, k, excluded)]).toEqual([name, dim, k, reference(items, interest, k, excluded)]);
+        for (const k of [1, 24, count])
+          expect([name, dim, k, scored.topK(interest, k, excluded)]).toEqual([name, dim, k, reference(items, interest, k, excluded)]);
       }
     }
   });
@@ -92,7 +93,9 @@ describe('createWasmScorer', () => {
       );
     const vectors = unitRows(10, 16);
     expect(await failure(createWasmScorer({ vectors, dim: 20, popularity: null, priorWeight: 0 }))).toBe('MODEL_DIMENSION_MISMATCH:dim');
-    expect(await failure(createWasmScorer({ vectors: vectors.subarray(1), dim: 16, popularity: null, priorWeight: 0 }))).toBe('MODEL_DIMENSION_MISMATCH:vectors');
+    expect(await failure(createWasmScorer({ vectors: vectors.subarray(1), dim: 16, popularity: null, priorWeight: 0 }))).toBe(
+      'MODEL_DIMENSION_MISMATCH:vectors',
+    );
     expect(await failure(createWasmScorer({ vectors, dim: 16, popularity: new Float32Array(9), priorWeight: 0 }))).toBe('MODEL_DIMENSION_MISMATCH:popularity');
   });
 });

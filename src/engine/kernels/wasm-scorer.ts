@@ -152,7 +152,8 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
 
   return {
     topK(interest, k, excluded) {
-      if (interest.length !== dim) throw new RecError('MODEL_DIMENSION_MISMATCH', `the interest vector has ${interest.length} values, the model has dim ${dim}`);
+      if (interest.length !== dim)
+        throw new RecError('MODEL_DIMENSION_MISMATCH', `the interest vector has ${interest.length} values, the model has dim ${dim}`);
       let largest = 0;
       let l1 = 0;
       for (const value of interest) {
@@ -172,7 +173,8 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
       const candidates: number[] = [];
       for (let row = 0; row < count; row++) {
         const score = coarse[row] ?? 0;
-        const bound = userScale * (halfL1[row] ?? 0) + (residual[row] ?? 0) * residualFactor + ROUNDING_SLACK * (1 + Math.abs(score) + Math.abs(prior[row] ?? 0));
+        const bound =
+          userScale * (halfL1[row] ?? 0) + (residual[row] ?? 0) * residualFactor + ROUNDING_SLACK * (1 + Math.abs(score) + Math.abs(prior[row] ?? 0));
         if (score + bound >= threshold && !excluded.has(row)) candidates.push(row);
       }
       // Candidates are in row order, so topK's ties (to the lower index) go to the lower row.
