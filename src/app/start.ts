@@ -40,7 +40,7 @@ import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { afterNextPaint } from './after-next-paint.ts';
 import { createHttpModelSource } from './http-model-source.ts';
-import { WASM_PATHS } from './wasm-paths.ts';
+import { WASM_PATHS } from '../engine/wasm-asset-urls.ts';
 
 export interface StartProgress {
   readonly phase: StartupPhase;

@@ -12,7 +12,7 @@ import { seededRandom } from '../core/random.ts';
 import { compareRankings } from '../core/ranking-agreement.ts';
 import { createItemSpace, initBackend, onBackend } from '../engine/index.ts';
 import { initialSequenceWeights, sequenceInterest } from '../engine/sequence-model.ts';
-import { WASM_PATHS } from '../app/wasm-paths.ts';
+import { WASM_PATHS } from '../engine/wasm-asset-urls.ts';
 import { makeData, QUERIES, queryOf, syntheticVectors, type CaseData } from './bench-data.ts';
 import { meanRecall, messageOf, sample } from './bench-measure.ts';
 import { runClientVectorSearch, runVoy } from './bench-peers.ts';

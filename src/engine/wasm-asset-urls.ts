@@ -1,6 +1,8 @@
 /**
  * The URLs of the TF.js wasm backend's binaries, emitted by Vite as our own assets (the `?url`
  * suffix), so the wasm fallback never fetches from a CDN. Keys are the file names TF.js asks for.
+ * For browser bundles only (the storefront and the bench page): Node resolves the files itself, so
+ * engine/index.ts does not re-export this.
  */
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
