@@ -157,7 +157,7 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
   }
   if (run.sequence !== undefined) lines.push(...renderSequenceSection(run.sequence));
   lines.push('## Every case', '');
-  lines.push('Methods: `plain-js` = core/rank.ts on a Float32Array; `engine:B` = the InterestEngine on backend B (on webgpu: the scoring kernel over the matrix stored in the case\'s dtype; other backends score the decoded float32 values); `stock:B` = TF.js `matMul` + prior + `tf.topk`; `peer:*` = npm vector-search libraries (cosine only, no popularity prior; setup = building their index). Recall is against the exact float32 top-k.', '');
+  lines.push('Methods: `plain-js` = core/rank.ts on a Float32Array; `engine:B` = the ItemSpace on backend B (on webgpu: the scoring kernel over the matrix stored in the case\'s dtype; other backends score the decoded float32 values); `stock:B` = TF.js `matMul` + prior + `tf.topk`; `peer:*` = npm vector-search libraries (cosine only, no popularity prior; setup = building their index). Recall is against the exact float32 top-k.', '');
   for (const c of run.cases) {
     lines.push(`### ${caseTitle(c)}`, '', '| method | backend | median ms | p95 ms | runs | recall | setup ms | note |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of c.results) {

@@ -1,6 +1,6 @@
 /**
  * The reference implementation of every numeric step, on plain Float32Arrays. The engine runs the
- * same math on a TF.js backend (src/engine/interest-engine.ts); unit tests hold the two together.
+ * same math on a TF.js backend (src/engine/item-space.ts and its residents); unit tests hold the two together.
  *
  *   u_t = normalise(decay(dt) * u_{t-1} + sum_i w_i * v_i)      (v_i: an item row or a query vector)
  *   score_j = v_j . u_t + priorWeight * prior_j

@@ -1,6 +1,6 @@
 /**
- * The shopper's interest state: a fold over their events. The vector part is computed by an
- * InterestEngine (or rank.ts when replaying); this module folds the rest. Stored beside the events
+ * The shopper's interest state: a fold over their events. The vector part is moved by fold.ts (in
+ * the ItemSpace, or with rank.ts when rebuilding); this module folds the rest. Stored beside the events
  * and reused only for the same model (see modelKey), otherwise rebuilt from the events.
  */
 import type { ItemId } from './ids.ts';
