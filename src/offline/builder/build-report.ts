@@ -170,3 +170,35 @@ export function formatReportMarkdown(report: BuildReport): string {
   lines.push('', `Peak resident memory: ${formatBytes(report.peakRssBytes)}.`, '');
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The lines printed after a build: what was written, what was used and skipped, the recall check.
+ * @param report the finished report.
+ */
+export function summaryLines(report: BuildReport): string[] {
+  const lines = [`build:models: wrote ${report.model?.dir ?? ''} in ${formatSeconds(report.timings['total'] ?? 0)}`];
+  const m = report.model;
+  if (m !== null) lines.push(`  ${m.itemCount} items x ${m.dim} ${m.dtype}${m.projection ? ` + projection ${m.encoderDim}x${m.dim}` : ''}, ${formatBytes(m.totalBytes)}`);
+  lines.push(`  catalogue: ${report.catalog.used} of ${report.catalog.records} records used, ${report.catalog.skipped} skipped`);
+  if (report.events !== null) {
+    const e = report.events;
+    lines.push(`  events: ${e.used} of ${e.records} used (${e.skipped} skipped, ${e.heldOut} held out); ${e.sequences} sequences by ${e.sequenceGrouping}; ${e.itemsWithEvents} items with events`);
+  }
+  if (report.embedding !== null) lines.push(`  texts: embedded ${report.embedding.embedded}, from cache ${report.embedding.cached}`);
+  if (report.quantisation !== null) {
+    const q = report.quantisation;
+    lines.push(`  recall@${q.k} vs float32 (${q.histories} ${q.source}): float16 ${q.recall.float16.toFixed(4)}, int8 ${q.recall.int8.toFixed(4)} -> stored ${q.dtype}`);
+  }
+  lines.push(`  peak memory ${formatBytes(report.peakRssBytes)}; report in build-report.json / build-report.md`);
+  return lines;
+}
+
+/**
+ * A report figure rounded to a number of decimal places.
+ * @param value the figure.
+ * @param digits decimal places.
+ */
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

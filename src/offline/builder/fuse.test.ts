@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { normalise, project, rowSimilarity } from '../../core/rank.ts';
 import { seededRandom } from '../../core/test-support.ts';
 import type { BehaviourEmbeddings } from '../lib/behaviour.ts';
-import { fuseEmbeddings, RIDGE_GRID, type FusedEmbeddings } from './fuse.ts';
+import { fuseEmbeddings, type FusedEmbeddings } from './fuse.ts';
+import { RIDGE_GRID } from './ridge.ts';
 
 const TEXT_DIM = 32;
 const BEHAVIOUR_DIM = 6;

@@ -5,11 +5,11 @@
  * report.json, report.md and hit-rate.svg to `--out` (default .cache/eval/<model>/), plus the
  * model's section of docs/results.md after a full run on the test split.
  */
-import { integerOption, numberOption, oneOfOption, parseOptions, UsageError } from '../lib/cli-args.ts';
+import { UsageError } from '../lib/cli-args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_PRIOR_WEIGHT } from '../../core/constants.ts';
+import { DEFAULT_GRID_SIZE } from '../../core/constants.ts';
 import { toRecError } from '../../core/errors.ts';
 import type { LoadedSequenceModel } from '../../core/model.ts';
 import type { BackendName } from '../../core/ports.ts';
@@ -18,6 +18,7 @@ import { initBackend } from '../../engine/backend.ts';
 import { createItemSpace } from '../../engine/item-space.ts';
 import { decodeSequenceWeights } from '../../engine/sequence-model.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
+import { parseCommandLine, USAGE, type EvalOptions } from './cli-options.ts';
 import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
 import { modelSplit, type EvalSplit } from './dataset.ts';
 import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
@@ -27,65 +28,14 @@ import type { RankingMethod } from './method.ts';
 import { COLD_BELOW, RANK_DEPTH } from './metrics.ts';
 import { PUBLISHED } from './published.ts';
 import { createSequenceMethod } from './sequence-method.ts';
-import { createReferenceDecayMethod, createReplayMethod, REPLAY_PATHS, type ReplayPath } from './replay.ts';
+import { createReferenceDecayMethod, createReplayMethod } from './replay.ts';
 import { renderHitRatePlot, renderMarkdown, updateResultsDocument, type EvalReport } from './report.ts';
 
-const METHODS = ['popularity', PUBLISHED_POPULARITY, 'item-knn', 'text-last-item', 'text-decay', 'vitrine', 'sequence'] as const;
-type MethodName = (typeof METHODS)[number];
-const BACKENDS = ['wasm', 'cpu'] as const satisfies readonly BackendName[];
-
-/** Spacing of Beauty's order-only events: chosen on the validation split (see docs/results.md). */
-const DEFAULT_SPACING_MINUTES = 60;
 const MAX_HISTORY = 50;
 /** item-kNN: user histories are ordered, baskets are sets. */
 const KNN_USER_WINDOW = 5;
 const KNN_RECENCY_DECAY = 0.8;
 const KNN_RECENT = 10;
-
-const USAGE = `Usage: npm run eval -- --models <dir> [options]
-
-Evaluates the model in <dir> (written by npm run build:models, which records its command line)
-on the data it was built from. Leave-one-out when it was built with --holdout-last 2, a temporal
-next-basket split when built with --train-before <date>; a model built from every event is refused.
-
-  --models <dir>            the model folder (required)
-  --split test|validation   the target: test (default), or validation (leave-one-out only; for tuning)
-  --methods <list>          comma-separated, default all: ${METHODS.join(', ')}
-  --backend wasm|cpu        TF.js backend of the engines (default wasm)
-  --replay engine|recommender
-                            engine (default): record()'s interest update per event on the engine;
-                            recommender: createRecommender.record() per event (the full storefront path, slow)
-  --spacing-minutes <m>     time between a user's events when the log has none (default ${DEFAULT_SPACING_MINUTES})
-  --half-life-minutes <m>   interest half-life (default the browser's, ${DEFAULT_HALF_LIFE_MS / 60000})
-  --prior-weight <w>        popularity prior weight in the engine's score (default the browser's, ${DEFAULT_PRIOR_WEIGHT})
-  --allow-missing-items     accept a model that lacks catalogue items (e.g. Online Retail's 120 stock codes
-                            with no description, never sold); they are left out of the ranking and counted
-  --lambdas <list>          also rank with the storefront's list arrangement (MMR + variant collapsing) at
-                            these diversity trade-offs, e.g. 1,0.8,0.5; writes list-quality.md and .svg
-  --limit <n>               only the first n cases (quick runs; docs/results.md is then left alone)
-  --out <dir>               where the reports go (default .cache/eval/<model>[-validation])
-  --no-docs                 do not update docs/results.md
-  -h, --help                this text
-
-Exit codes: 0 done, 1 failed or the sanity check failed, 2 bad usage.`;
-
-
-interface EvalOptions {
-  readonly models: string;
-  readonly split: 'test' | 'validation';
-  readonly methods: readonly MethodName[];
-  readonly backend: (typeof BACKENDS)[number];
-  readonly replay: ReplayPath;
-  readonly spacingMinutes: number;
-  readonly halfLifeMinutes: number;
-  readonly priorWeight: number;
-  readonly limit: number | null;
-  readonly out: string | null;
-  readonly docs: boolean;
-  /** Diversity trade-offs to run the storefront's list arrangement at (list-quality.ts). */
-  readonly lambdas: readonly number[];
-  readonly allowMissingItems: boolean;
-}
 
 /** What main() can be given instead of the real encoder and cache (tests). */
 export type EvalDeps = Pick<LoadOptions, 'loadEncoder' | 'cacheDir'>;
@@ -273,47 +223,6 @@ async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: 
     throw error;
   }
 }
-
-/** The command line's options (values typed through `as const`). */
-const OPTIONS = {
-  models: { type: 'string' },
-  split: { type: 'string' },
-  methods: { type: 'string' },
-  backend: { type: 'string' },
-  replay: { type: 'string' },
-  'spacing-minutes': { type: 'string' },
-  'half-life-minutes': { type: 'string' },
-  'prior-weight': { type: 'string' },
-  limit: { type: 'string' },
-  out: { type: 'string' },
-  'no-docs': { type: 'boolean' },
-  lambdas: { type: 'string' },
-  'allow-missing-items': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' {
-  const values = parseOptions(argv, OPTIONS);
-  if (values.help === true) return 'help';
-  if (values.models === undefined) throw new UsageError('--models <dir> is required');
-  const methods = (values.methods ?? METHODS.join(',')).split(',').map((name) => oneOfOption('--methods', name.trim(), METHODS));
-  return {
-    models: values.models,
-    split: oneOfOption('--split', values.split ?? 'test', ['test', 'validation'] as const),
-    methods,
-    backend: oneOfOption('--backend', values.backend ?? 'wasm', BACKENDS),
-    replay: oneOfOption('--replay', values.replay ?? 'engine', REPLAY_PATHS),
-    spacingMinutes: numberOption('--spacing-minutes', values['spacing-minutes'], DEFAULT_SPACING_MINUTES, 0, Number.POSITIVE_INFINITY),
-    halfLifeMinutes: numberOption('--half-life-minutes', values['half-life-minutes'], DEFAULT_HALF_LIFE_MS / 60_000, 1e-9, Number.POSITIVE_INFINITY),
-    priorWeight: numberOption('--prior-weight', values['prior-weight'], DEFAULT_PRIOR_WEIGHT, 0, Number.POSITIVE_INFINITY),
-    limit: integerOption('--limit', values.limit, null, 1, Number.POSITIVE_INFINITY),
-    out: values.out ?? null,
-    docs: values['no-docs'] !== true,
-    lambdas: values.lambdas === undefined ? [] : values.lambdas.split(',').map((text) => numberOption('--lambdas', text, 0, 0, 1)),
-    allowMissingItems: values['allow-missing-items'] === true,
-  };
-}
-
 
 function log(line: string): void {
   console.error(`eval: ${line}`);

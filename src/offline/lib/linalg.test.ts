@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../core/test-support.ts';
-import { csrMultiply, gaussian, orthonormaliseColumns, symmetricEigen, topEigenSparse, type CsrMatrix } from './linalg.ts';
+import { csrMultiply, gaussian, orthonormaliseColumns, topEigenSparse, type CsrMatrix } from './linalg.ts';
+import { symmetricEigen } from './symmetric-eigen.ts';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
   const random = seededRandom(seed);

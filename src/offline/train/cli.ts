@@ -7,7 +7,7 @@
  * have no validation part) is the checkpoint kept in the folder. `sequence-report.json` records the
  * command, sizes, timings and the per-epoch history.
  */
-import { integerOption, numberOption, parseOptions, UsageError } from '../lib/cli-args.ts';
+import { UsageError } from '../lib/cli-args.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,45 +24,8 @@ import { evaluateMethods } from '../eval/evaluate.ts';
 import { loadModelInputs } from '../eval/load.ts';
 import { updateResultsDocument } from '../eval/report.ts';
 import { createSequenceMethod } from '../eval/sequence-method.ts';
+import { parseCommandLine, USAGE, type TrainCliOptions } from './cli-options.ts';
 import { trainingPositions, trainSequenceModel, type EpochRecord } from './train-sequence.ts';
-
-const USAGE = `Usage: npm run train:sequence -- --models <dir> [options]
-
-Trains a causal self-attention next-item model (SASRec-style, full-softmax cross-entropy) on the
-training part of the model's own log and adds it to the model folder.
-
-  --models <dir>             a folder written by npm run build:models with --holdout-last 2 or --train-before
-  --epochs <n>               passes over the training sequences (default 10)
-  --blocks <n>               attention blocks (default 2)
-  --heads <n>                attention heads, a divisor of the model's dim (default 2)
-  --max-length <n>           latest items the model reads (default 50)
-  --learning-rate <x>        Adam's step size (default 0.001)
-  --dropout <x>              dropout rate while training (default 0.5)
-  --batch-positions <n>      training positions per step, about (default 1024)
-  --validation-limit <n>     validation users scored after each epoch (default 3000; 0: none)
-  --resume                   start from the folder's sequence model instead of the fused vectors
-  --allow-missing-items      accept a model that lacks catalogue items (as npm run eval)
-  --seed <n>                 initialisation and shuffling (default 1)
-  --no-docs                  do not update the model's training section of docs/results.md
-  --render-report            only re-render sequence-report.md and docs/results.md from the folder's sequence-report.json
-  --help`;
-
-export interface TrainCliOptions {
-  readonly models: string;
-  readonly epochs: number;
-  readonly blocks: number;
-  readonly heads: number;
-  readonly maxLength: number;
-  readonly learningRate: number;
-  readonly dropout: number;
-  readonly batchPositions: number;
-  readonly validationLimit: number;
-  readonly resume: boolean;
-  readonly allowMissingItems: boolean;
-  readonly seed: number;
-  readonly docs: boolean;
-  readonly renderReport: boolean;
-}
 
 /**
  * @param argv the arguments after the script name.
@@ -264,47 +227,6 @@ function parameterCount(a: SequenceArchitecture): number {
 
 function log(message: string): void {
   console.log(message);
-}
-
-/** The command line's options (values typed through `as const`). */
-const OPTIONS = {
-  models: { type: 'string' },
-  epochs: { type: 'string' },
-  blocks: { type: 'string' },
-  heads: { type: 'string' },
-  'max-length': { type: 'string' },
-  'learning-rate': { type: 'string' },
-  dropout: { type: 'string' },
-  'batch-positions': { type: 'string' },
-  'validation-limit': { type: 'string' },
-  resume: { type: 'boolean' },
-  'allow-missing-items': { type: 'boolean' },
-  seed: { type: 'string' },
-  'no-docs': { type: 'boolean' },
-  'render-report': { type: 'boolean' },
-  help: { type: 'boolean' },
-} as const;
-
-function parseCommandLine(argv: readonly string[]): TrainCliOptions | 'help' {
-  const values = parseOptions(argv, OPTIONS);
-  if (values.help === true) return 'help';
-  if (values.models === undefined) throw new UsageError('--models <dir> is required');
-  return {
-    models: values.models,
-    epochs: integerOption('--epochs', values.epochs, 10, 1, 10_000),
-    blocks: integerOption('--blocks', values.blocks, 2, 1, 16),
-    heads: integerOption('--heads', values.heads, 2, 1, 64),
-    maxLength: integerOption('--max-length', values['max-length'], 50, 1, 1000),
-    learningRate: numberOption('--learning-rate', values['learning-rate'], 0.001, 1e-9, 0.5),
-    dropout: numberOption('--dropout', values.dropout, 0.5, 0, 0.95),
-    batchPositions: integerOption('--batch-positions', values['batch-positions'], 1024, 1, 1_000_000),
-    validationLimit: integerOption('--validation-limit', values['validation-limit'], 3000, 0, Number.POSITIVE_INFINITY),
-    resume: values.resume === true,
-    allowMissingItems: values['allow-missing-items'] === true,
-    seed: integerOption('--seed', values.seed, 1, 0, 2 ** 31 - 1),
-    docs: values['no-docs'] !== true,
-    renderReport: values['render-report'] === true,
-  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,0 +1,64 @@
+/**
+ * The build's quantisation step: measures how well float16 and int8 storage keep the float32
+ * ranking on real user histories (single items when there are none), and picks the stored type:
+ * the one asked for, or with --dtype auto the smallest whose recall holds.
+ */
+import type { VectorDtype } from '../../core/vectors.ts';
+import { sampleInOrder, type InteractionPlan } from '../lib/sequences.ts';
+import type { BuildOptions } from './build-model.ts';
+import { round, type BuildReport } from './build-report.ts';
+import type { BuildRun } from './build-run.ts';
+import { quantisationRecall } from './quantise-check.ts';
+
+/** Recall is measured at the size of a storefront's candidate list. */
+export const RECALL_K = 50;
+/** Histories are processed in chunks of this many, so the check can show progress. */
+const RECALL_CHUNK = 100;
+
+/** The stored type and the measurements behind it. */
+export interface DtypeChoiceResult {
+  readonly dtype: VectorDtype;
+  readonly report: NonNullable<BuildReport['quantisation']>;
+}
+
+/**
+ * @param vectors count x dim float32 item vectors.
+ * @param count the item count.
+ * @param dim the vector size.
+ * @param plan the user histories, or null without events.
+ * @param options --dtype, --min-recall, --recall-sample, --seed.
+ * @param run progress, timings and warnings (a recall below --min-recall is warned about).
+ */
+export async function chooseDtype(vectors: Float32Array, count: number, dim: number, plan: InteractionPlan | null, options: BuildOptions, run: BuildRun): Promise<DtypeChoiceResult> {
+  const historySource = plan !== null && plan.histories.length > 0 ? 'user histories' : 'single-item queries (no user histories)';
+  const histories =
+    plan !== null && plan.histories.length > 0
+      ? sampleInOrder(plan.histories, options.recallSample, options.seed)
+      : sampleInOrder(
+          Array.from({ length: count }, (_, row) => [row]),
+          options.recallSample,
+          options.seed,
+        );
+  const recall = await run.timed('quantisation check', () => {
+    const bar = run.progress('quantisation check (histories)', histories.length);
+    const sums = { float16: 0, int8: 0 };
+    for (let start = 0; start < histories.length; start += RECALL_CHUNK) {
+      const chunk = histories.slice(start, start + RECALL_CHUNK);
+      const result = quantisationRecall(vectors, count, dim, chunk, { k: RECALL_K });
+      sums.float16 += result.float16 * chunk.length;
+      sums.int8 += result.int8 * chunk.length;
+      bar.update(start + chunk.length);
+    }
+    bar.finish();
+    return { float16: round(sums.float16 / Math.max(1, histories.length), 5), int8: round(sums.int8 / Math.max(1, histories.length), 5) };
+  });
+  const below = (['float16', 'int8'] as const).filter((dtype) => recall[dtype] < options.minRecall);
+  const dtype: VectorDtype = options.dtype !== 'auto' ? options.dtype : recall.int8 >= options.minRecall ? 'int8' : recall.float16 >= options.minRecall ? 'float16' : 'float32';
+  for (const d of below) {
+    run.loud(`${d} recall@${RECALL_K} is ${recall[d].toFixed(4)}, below the minimum ${options.minRecall}${d === dtype ? '' : ` (not used: stored as ${dtype})`}`);
+  }
+  return {
+    dtype,
+    report: { k: RECALL_K, histories: histories.length, source: historySource, recall, minRecall: options.minRecall, dtype, requestedDtype: options.dtype, belowThreshold: below },
+  };
+}
