@@ -7,11 +7,12 @@
  *
  * Two guarantees, because the browser trusts only what it can verify:
  *  - Atomic: everything is written into a sibling temporary folder, which replaces the target only
- *    once complete, so an interrupted build never leaves a half model where the app looks for one.
+ *    once complete, so an interrupted build never leaves a half model where the app looks for one
+ *    (publish-folder.ts).
  *  - Tested, not assumed: before it is published, the temporary folder is loaded back with core's
  *    `loadModel` through a file-system `ModelSource`, exactly as the browser would over HTTP.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RecError, type RecErrorCode } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
@@ -20,6 +21,7 @@ import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.
 import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
 import { encodeVectors, VECTOR_DTYPES, type VectorDtype } from '../../core/vectors.ts';
+import { publish, removeLeftovers } from './publish-folder.ts';
 
 /** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
 export interface ModelItemInput {
@@ -258,43 +260,4 @@ function checkRelativePath(path: string, what: string): void {
     throw new RecError('MANIFEST_INVALID', `${what} path must be relative inside the model folder, found "${path}"`);
   }
   if (path === MANIFEST_FILE) throw new RecError('MANIFEST_INVALID', `${what} path must not be ${MANIFEST_FILE}`);
-}
-
-/** Removes temporary folders that an interrupted earlier build (another process) left next to `dir`. */
-async function removeLeftovers(dir: string): Promise<void> {
-  const prefix = `.${basename(dir)}.`;
-  let names: string[];
-  try {
-    names = await readdir(dirname(dir));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const match = /^\.(tmp|old)-(\d+)-\d+$/.exec(name.slice(prefix.length - 1));
-    if (name.startsWith(prefix) && match !== null && Number(match[2]) !== process.pid) {
-      await rm(join(dirname(dir), name), { recursive: true, force: true });
-    }
-  }
-}
-
-/**
- * Replaces `dir` with `temp`. At every instant `dir` is either the old complete model, absent for
- * the moment between two renames, or the new complete model; never a partial one.
- */
-async function publish(temp: string, dir: string): Promise<void> {
-  const old = join(dirname(dir), `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-  let moved = false;
-  try {
-    await rename(dir, old);
-    moved = true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  try {
-    await rename(temp, dir);
-  } catch (error) {
-    if (moved) await rename(old, dir);
-    throw error;
-  }
-  if (moved) await rm(old, { recursive: true, force: true });
 }
