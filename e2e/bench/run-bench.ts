@@ -15,11 +15,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import playwrightConfig from '../../playwright.config.ts';
 import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchPageApi, SequenceBenchSpec } from '../../src/bench/bench-types.ts';
 import { replaceMarkedSection } from '../../src/offline/lib/marked-section.ts';
-import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun, type StorefrontResult } from './bench-report.ts';
+import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun } from './bench-report.ts';
+import { benchStorefront } from './bench-storefront.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, '.cache/bench');
@@ -75,9 +76,20 @@ function grid(): BenchCaseSpec[] {
     cases.push(scoreSpec(1_000_000, 128, 'int8', ['plain-js', 'engine:webgpu', 'engine:wasm']));
   }
   // Quantisation recall on real embeddings: the demo model's 2,400 x 512 USE vectors.
-  for (const dtype of ['float16', 'int8'] as const) cases.push({ ...scoreSpec(DEMO_MODEL.count, DEMO_MODEL.dim, dtype, ['plain-js', 'engine:webgpu', 'engine:wasm']), source: 'demo-model' });
+  for (const dtype of ['float16', 'int8'] as const)
+    cases.push({ ...scoreSpec(DEMO_MODEL.count, DEMO_MODEL.dim, dtype, ['plain-js', 'engine:webgpu', 'engine:wasm']), source: 'demo-model' });
   // The engine's whole work per interaction (update + score + top-k), for the 16 ms target.
-  cases.push({ mode: 'interaction', source: 'synthetic', count: 100_000, dim: 128, dtype: 'float32', k: 24, methods: ['plain-js', ...ALL_BACKENDS.map((b) => `engine:${b}` as const)], seed: 7, ...TIMING });
+  cases.push({
+    mode: 'interaction',
+    source: 'synthetic',
+    count: 100_000,
+    dim: 128,
+    dtype: 'float32',
+    k: 24,
+    methods: ['plain-js', ...ALL_BACKENDS.map((b) => `engine:${b}` as const)],
+    seed: 7,
+    ...TIMING,
+  });
   return cases;
 }
 
@@ -91,9 +103,18 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
 
 async function startPreview(): Promise<ChildProcess> {
   // Vite's own script, not `npx vite`: killing npx would leave the server it started running.
-  const server = spawn(process.execPath, [VITE, 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--outDir', DIST_DIR], { cwd: ROOT, stdio: 'ignore' });
+  const server = spawn(process.execPath, [VITE, 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--outDir', DIST_DIR], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   for (let attempt = 0; attempt < 120; attempt++) {
-    if (await fetch(`${BASE}/`).then((r) => r.ok, () => false)) return server;
+    if (
+      await fetch(`${BASE}/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return server;
     await new Promise((wait) => setTimeout(wait, 500));
   }
   server.kill();
@@ -119,11 +140,21 @@ async function benchCases(browser: Browser): Promise<{ environment: BenchEnviron
       const label = `${spec.mode} ${spec.count} x ${spec.dim} ${spec.dtype}`;
       console.log(`bench: ${label} ...`);
       const result = await page.evaluate((s) => (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench.runCase(s), spec);
-      for (const r of result.results) console.log(`  ${r.method.padEnd(28)} ${r.status === 'ok' ? `median ${r.medianMs?.toFixed(2)} ms, p95 ${r.p95Ms?.toFixed(2)} ms, recall ${r.recall?.toFixed(3) ?? '-'}` : `${r.status}: ${r.reason ?? ''}`}`);
+      for (const r of result.results)
+        console.log(
+          `  ${r.method.padEnd(28)} ${r.status === 'ok' ? `median ${r.medianMs?.toFixed(2)} ms, p95 ${r.p95Ms?.toFixed(2)} ms, recall ${r.recall?.toFixed(3) ?? '-'}` : `${r.status}: ${r.reason ?? ''}`}`,
+        );
       cases.push(result);
     } catch (error) {
       console.log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
-      cases.push({ spec, results: spec.methods.map((method) => ({ method, status: 'failed' as const, reason: `the page failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` })) });
+      cases.push({
+        spec,
+        results: spec.methods.map((method) => ({
+          method,
+          status: 'failed' as const,
+          reason: `the page failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        })),
+      });
     } finally {
       await page.close();
     }
@@ -141,128 +172,13 @@ async function benchSequence(browser: Browser): Promise<NonNullable<BenchRun['se
     await page.goto(`${BASE}/src/bench/bench.html`);
     await page.waitForFunction(() => 'vitrineBench' in window);
     const results = await page.evaluate((s) => (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench.runSequenceCase(s), spec);
-    for (const r of results) console.log(`  ${r.backend.padEnd(8)} ${r.status === 'ok' ? `encode median ${r.encodeMedianMs?.toFixed(2)} ms, with top-k ${r.interactionMedianMs?.toFixed(2)} ms (p95 ${r.interactionP95Ms?.toFixed(2)})` : `${r.status}: ${r.reason ?? ''}`}`);
+    for (const r of results)
+      console.log(
+        `  ${r.backend.padEnd(8)} ${r.status === 'ok' ? `encode median ${r.encodeMedianMs?.toFixed(2)} ms, with top-k ${r.interactionMedianMs?.toFixed(2)} ms (p95 ${r.interactionP95Ms?.toFixed(2)})` : `${r.status}: ${r.reason ?? ''}`}`,
+      );
     return { spec, results };
   } finally {
     await page.close();
-  }
-}
-
-const quantile = (values: readonly number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-};
-
-/** Installed before the app's scripts: records Event Timing entries and when grids appear. */
-function instrument(): void {
-  const marks = { firstGrid: -1, firstPersonalisedGrid: -1, events: [] as { id: number; duration: number }[] };
-  (window as unknown as { vitrineMarks: typeof marks }).vitrineMarks = marks;
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries() as (PerformanceEventTiming & { interactionId?: number })[]) {
-      if ((entry.interactionId ?? 0) > 0) marks.events.push({ id: entry.interactionId ?? 0, duration: entry.duration });
-    }
-  }).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
-  new MutationObserver(() => {
-    const grid = document.querySelector('section[data-backend]');
-    if (grid === null) return;
-    if (marks.firstGrid < 0 && grid.querySelector('[data-item-id]') !== null) marks.firstGrid = performance.now();
-    if (marks.firstPersonalisedGrid < 0 && grid.getAttribute('data-personalised') === 'true') marks.firstPersonalisedGrid = performance.now();
-  }).observe(document, { subtree: true, childList: true, attributes: true });
-}
-
-/** @param text the header's duration, ui/format.ts formatMs: "3.2 ms" or "1.24 s". */
-function parseShownDuration(text: string): number {
-  const match = /^([\d.]+) (ms|s)$/.exec(text.trim());
-  if (match === null) throw new Error(`unexpected duration in the backend indicator: "${text}"`);
-  return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
-}
-
-interface Marks {
-  firstGrid: number;
-  firstPersonalisedGrid: number;
-  events: { id: number; duration: number }[];
-}
-const marksOf = (page: Page): Promise<Marks> => page.evaluate(() => (window as unknown as { vitrineMarks: Marks }).vitrineMarks);
-
-async function benchStorefront(browser: Browser): Promise<StorefrontResult> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    // tsx compiles this file with esbuild's keepNames, which wraps named inner functions of the
-    // callbacks passed to page.evaluate in a `__name` helper that exists only in Node.
-    await page.addInitScript('globalThis.__name = (fn) => fn');
-    await page.addInitScript(instrument);
-    await page.goto(`${BASE}/`);
-    const grid = page.getByRole('region', { name: 'Recommended products' });
-    await grid.locator('[data-item-id]').first().waitFor({ timeout: 120_000 });
-    const firstVisit = await marksOf(page);
-    const bytesFetched = await page.evaluate(() =>
-      [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce((sum, entry) => sum + ((entry as PerformanceResourceTiming).transferSize || (entry as PerformanceResourceTiming).encodedBodySize || 0), 0),
-    );
-    const backend = await grid.getAttribute('data-backend');
-    const backendReason = await grid.getAttribute('data-backend-reason');
-
-    const latencies: number[] = [];
-    /** The recommender's own time per click (Ranking.tookMs: update, store, rank), as the header shows it. */
-    const recommenderTimes: number[] = [];
-    for (let click = 0; click < STOREFRONT_CLICKS; click++) {
-      const before = Number(await grid.getAttribute('data-event-count'));
-      // The click's own timestamp to the frame after the grid shows a ranking that includes it.
-      const waited = page.evaluate(
-        (count) =>
-          new Promise<number>((done) => {
-            let clickedAt = -1;
-            addEventListener('click', (event) => (clickedAt = event.timeStamp), { capture: true, once: true });
-            const section = document.querySelector('section[data-backend]');
-            const check = () => {
-              if (clickedAt >= 0 && Number(section?.getAttribute('data-event-count')) > count && section?.getAttribute('aria-busy') === 'false') {
-                requestAnimationFrame(() => done(performance.now() - clickedAt));
-                return;
-              }
-              requestAnimationFrame(check);
-            };
-            check();
-          }),
-        before,
-      );
-      // Settled below, after the click; a rejection before then must not go unhandled.
-      waited.catch(() => undefined);
-      const card = grid.locator('[data-item-id]').nth(click % 12);
-      await card.getByRole('button', { name: /add to cart/i }).click();
-      latencies.push(await waited);
-      recommenderTimes.push(parseShownDuration((await page.getByTestId('backend-indicator').locator('.backend__time').textContent()) ?? ''));
-    }
-    const marks = await marksOf(page);
-    const byInteraction = new Map<number, number>();
-    for (const { id, duration } of marks.events) byInteraction.set(id, Math.max(duration, byInteraction.get(id) ?? 0));
-    const memory = await page.evaluate(async () => {
-      const heap = (performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
-      const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
-      return {
-        heap: heap ?? 'performance.memory is not available',
-        userAgent: !crossOriginIsolated || measure === undefined ? 'unavailable: needs a cross-origin isolated page (COOP + COEP), which the app is not served as' : (await measure.call(performance)).bytes,
-      };
-    });
-
-    await page.reload();
-    await grid.locator('[data-item-id]').first().waitFor({ timeout: 120_000 });
-    await page.waitForFunction(() => (window as unknown as { vitrineMarks: Marks }).vitrineMarks.firstPersonalisedGrid >= 0);
-    const repeatVisit = await marksOf(page);
-    return {
-      backend,
-      backendReason,
-      interactions: latencies.length,
-      clickToGridMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
-      recommenderMs: { p50: quantile(recommenderTimes, 0.5), p95: quantile(recommenderTimes, 0.95) },
-      inpMs: byInteraction.size === 0 ? null : Math.max(...byInteraction.values()),
-      firstGridMs: firstVisit.firstGrid,
-      firstPersonalisedGridMs: repeatVisit.firstPersonalisedGrid,
-      bytesFetched,
-      jsHeapBytes: memory.heap,
-      userAgentMemoryBytes: memory.userAgent,
-    };
-  } finally {
-    await context.close();
   }
 }
 
@@ -276,7 +192,8 @@ async function writeReports(result: BenchRun, file: string): Promise<void> {
   const readme = replaceMarkedSection(await readFile(readmeFile, 'utf8'), README_SECTION, renderReadmeTargets(result, source));
   if (readme === null) throw new Error(`README.md has no <!-- ${README_SECTION} --> section for the benchmark summary`);
   await writeFile(readmeFile, readme);
-  for (const figure of targetFigures(result)) console.log(`target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`);
+  for (const figure of targetFigures(result))
+    console.log(`target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`);
   console.log(`bench: from ${source}, wrote .cache/bench/chart.html, docs/benchmarks.md and README.md's benchmark summary`);
 }
 
@@ -294,10 +211,23 @@ async function main(): Promise<void> {
     browser = await launch();
     const { environment, cases } = await benchCases(browser);
     console.log('bench: sequence model ...');
-    const sequence = await benchSequence(browser).catch((error: unknown) => ({ failed: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) }));
+    const sequence = await benchSequence(browser).catch((error: unknown) => ({
+      failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+    }));
     console.log('bench: storefront ...');
-    const storefront = await benchStorefront(browser).catch((error: unknown) => ({ failed: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) }));
-    const result: BenchRun = { startedAt, finishedAt: new Date().toISOString(), grid: FULL ? 'full' : 'default', browserVersion: `Chromium ${browser.version()}`, environment, cases, storefront, sequence };
+    const storefront = await benchStorefront(browser, BASE, STOREFRONT_CLICKS).catch((error: unknown) => ({
+      failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+    }));
+    const result: BenchRun = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      grid: FULL ? 'full' : 'default',
+      browserVersion: `Chromium ${browser.version()}`,
+      environment,
+      cases,
+      storefront,
+      sequence,
+    };
     await mkdir(OUT_DIR, { recursive: true });
     const file = join(OUT_DIR, `bench-${result.finishedAt.replaceAll(':', '-')}.json`);
     const json = `${JSON.stringify(result, null, 2)}\n`;

@@ -46,14 +46,34 @@ async function writeFixture(options: { changeTitleOf?: number } = {}): Promise<{
   const rows = ['basket,customer,product,kind,at'];
   for (let s = 0; s < 60; s++) {
     const department = s % 4;
-    for (let k = 0; k < 4; k++) rows.push(`b${s},c${s % 10},p${department + 4 * ((s + k * 3) % 10)},buy,2024-01-${String(1 + (s % 28)).padStart(2, '0')}T10:00:00`);
+    for (let k = 0; k < 4; k++)
+      rows.push(`b${s},c${s % 10},p${department + 4 * ((s + k * 3) % 10)},buy,2024-01-${String(1 + (s % 28)).padStart(2, '0')}T10:00:00`);
   }
   rows.push('b99,c1,p404,buy,2024-02-01T10:00:00'); // an unknown item, skipped and counted
   await writeFile(events, `${rows.join('\n')}\n`);
   return { catalog, events };
 }
 
-const MAPPING = ['--id-field', 'sku', '--title-field', 'name', '--category-field', 'dept', '--event-item', 'product', '--event-user', 'customer', '--event-session', 'basket', '--event-type', 'kind', '--event-time', 'at', '--event-weights', 'buy=1'];
+const MAPPING = [
+  '--id-field',
+  'sku',
+  '--title-field',
+  'name',
+  '--category-field',
+  'dept',
+  '--event-item',
+  'product',
+  '--event-user',
+  'customer',
+  '--event-session',
+  'basket',
+  '--event-type',
+  'kind',
+  '--event-time',
+  'at',
+  '--event-weights',
+  'buy=1',
+];
 
 /** A small fake encoder keeps the fusion maths (eigen-decompositions of textDim x textDim) fast. */
 const TEXT_DIM = 32;
@@ -86,22 +106,56 @@ describe('build:models command line', () => {
 
   it('expands presets before the user options, which win', () => {
     const options = parseCommandLine(['--preset', 'amazon-beauty', '--catalog', 'i.jsonl', '--out', 'models/beauty', '--sequence', 'session']);
-    expect(options).toMatchObject({ sequence: 'session', catalogId: 'beauty', fields: { title: ['title', 'title_hint', 'brand'], category: 'categories' }, eventColumns: { time: null, order: { name: 'position' } } });
+    expect(options).toMatchObject({
+      sequence: 'session',
+      catalogId: 'beauty',
+      fields: { title: ['title', 'title_hint', 'brand'], category: 'categories' },
+      eventColumns: { time: null, order: { name: 'position' } },
+    });
     expect(PRESETS['online-retail']).toContain('purchase=1,return=-1,adjustment=0');
     expect(parseCommandLine(['--catalog', 'i.jsonl', '--out', 'o', '--group-field', 'parent_asin'])).toMatchObject({ fields: { group: 'parent_asin' } });
     expect(parseCommandLine(['--catalog', 'i.jsonl', '--out', 'o'])).toMatchObject({ fields: { group: 'group' } });
   });
 
   it('records its resolved options so that a later step reads back the mapping and hold-out it ran with', () => {
-    const options = parseCommandLine(['--preset', 'online-retail', '--catalog', 'i.csv', '--events', 'e.csv', '--out', 'o', '--title-field', 'name|label', '--brand-field', 'none', '--text-template', '{title} by {maker}', '--text-case', 'lower', '--event-user', 'customer', '--train-before', '2011-11-09T12:30:00Z']);
+    const options = parseCommandLine([
+      '--preset',
+      'online-retail',
+      '--catalog',
+      'i.csv',
+      '--events',
+      'e.csv',
+      '--out',
+      'o',
+      '--title-field',
+      'name|label',
+      '--brand-field',
+      'none',
+      '--text-template',
+      '{title} by {maker}',
+      '--text-case',
+      'lower',
+      '--event-user',
+      'customer',
+      '--train-before',
+      '2011-11-09T12:30:00Z',
+    ]);
     if (typeof options === 'string') throw new Error(`expected build options, got ${options}`);
     const recorded = parseBuildOptions(JSON.parse(JSON.stringify(options.shown)), 'build-report.json');
     const { preset, catalog, events, fields, template, textCase, eventColumns, eventWeights, holdoutLast, trainBefore } = options;
     expect(recorded).toEqual({ preset, catalog, events, fields, template, textCase, eventColumns, eventWeights, holdoutLast, trainBefore });
-    expect([...recorded.eventWeights]).toEqual([['purchase', 1], ['return', -1], ['adjustment', 0]]);
-    expect(recorded).toMatchObject({ preset: 'online-retail', fields: { title: ['name', 'label'], brand: null }, eventColumns: { user: { name: 'customer', required: true } }, trainBefore: Date.UTC(2011, 10, 9, 12, 30) });
+    expect([...recorded.eventWeights]).toEqual([
+      ['purchase', 1],
+      ['return', -1],
+      ['adjustment', 0],
+    ]);
+    expect(recorded).toMatchObject({
+      preset: 'online-retail',
+      fields: { title: ['name', 'label'], brand: null },
+      eventColumns: { user: { name: 'customer', required: true } },
+      trainBefore: Date.UTC(2011, 10, 9, 12, 30),
+    });
   });
-
 });
 
 describe('build:models builds', () => {
@@ -122,14 +176,24 @@ describe('build:models builds', () => {
     expect(report.status).toBe('built');
     expect(report.catalog).toMatchObject({ records: 41, used: 40, skipped: 1, byReason: { 'missing-title': 1 } });
     expect(report.catalog.examples['missing-title']).toEqual([`${catalog}:11: no non-empty title in "name" [missing-title]`]);
-    expect(report.events).toMatchObject({ records: 241, used: 240, skipped: 1, byReason: { 'unknown-item': 1 }, sequences: 60, sequenceGrouping: 'session', byType: { buy: 240 } });
+    expect(report.events).toMatchObject({
+      records: 241,
+      used: 240,
+      skipped: 1,
+      byReason: { 'unknown-item': 1 },
+      sequences: 60,
+      sequenceGrouping: 'session',
+      byType: { buy: 240 },
+    });
     expect(report.events?.examples['unknown-item']).toEqual([`${events}:242: item "p404" is not in the catalogue [unknown-item]`]);
     expect(report.embedding).toMatchObject({ texts: 40, embedded: 40, cached: 0 });
     expect(report.quantisation).toMatchObject({ k: 50, histories: 10, source: 'user histories' });
     expect(report.quantisation?.recall.int8).toBeGreaterThan(0.9);
     expect(report.model).toMatchObject({ itemCount: 40, dim: 8, encoderDim: TEXT_DIM, projection: true });
     expect(report.peakRssBytes).toBeGreaterThan(0);
-    expect(Object.keys(report.timings)).toEqual(expect.arrayContaining(['read catalogue', 'read events', 'embed texts', 'behaviour', 'fusion', 'quantisation check', 'write + verify', 'total']));
+    expect(Object.keys(report.timings)).toEqual(
+      expect.arrayContaining(['read catalogue', 'read events', 'embed texts', 'behaviour', 'fusion', 'quantisation check', 'write + verify', 'total']),
+    );
     expect(await readFile(join(out, 'build-report.md'), 'utf8')).toMatch(/embedded 40, from cache 0/);
     // The reports sit next to the model but are not part of it.
     expect(JSON.stringify(model.manifest.files)).not.toMatch(/build-report/);
@@ -153,7 +217,7 @@ describe('build:models builds', () => {
     expect((await readReport(out)).embedding).toMatchObject({ embedded: 1, cached: 39 });
   });
 
-  it("without events keeps raw encoder vectors and no projection, or reduces them by PCA with one", async () => {
+  it('without events keeps raw encoder vectors and no projection, or reduces them by PCA with one', async () => {
     const { catalog } = await writeFixture();
     const raw = join(root, 'raw');
     expect(await run(['--catalog', catalog, '--out', raw, ...MAPPING, '--dim', String(TEXT_DIM), '--max-invalid', '5%', '--dtype', 'float32'])).toBe(0);
@@ -169,7 +233,9 @@ describe('build:models builds', () => {
     expect(reducedModel.manifest).toMatchObject({ dim: 16, encoder: { dim: TEXT_DIM } });
     expect(reducedModel.projection).toHaveLength(TEXT_DIM * 16);
   });
+});
 
+describe('build:models stops on bad input, and builds with the real encoder', () => {
   it('stops with exit 2 above --max-invalid, at the first bad line with --strict, and for a --dim that does not fit', async () => {
     const { catalog, events } = await writeFixture();
     const out = join(root, 'shop');
@@ -190,7 +256,25 @@ describe('build:models builds', () => {
     expect(errors.join('\n')).toMatch(/--dim 36 does not fit: the text encoder gives 32-d vectors/);
 
     errors = [];
-    expect(await run(['--catalog', catalog, '--events', events, '--out', out, ...MAPPING, '--event-session', 'none', '--sequence', 'session', '--dim', '8', '--max-invalid', '5%'])).toBe(2);
+    expect(
+      await run([
+        '--catalog',
+        catalog,
+        '--events',
+        events,
+        '--out',
+        out,
+        ...MAPPING,
+        '--event-session',
+        'none',
+        '--sequence',
+        'session',
+        '--dim',
+        '8',
+        '--max-invalid',
+        '5%',
+      ]),
+    ).toBe(2);
     expect(errors.join('\n')).toMatch(/--sequence session needs a session column/);
     expect(await run(['--catalog', join(root, 'missing.jsonl'), '--out', out])).toBe(2);
     expect(errors.join('\n')).toMatch(/--catalog .*missing\.jsonl cannot be read \(ENOENT/);

@@ -15,6 +15,8 @@
  * and HR@10 / NDCG@10 split by history length and by target popularity (cold: fewer than
  * COLD_BELOW training events; a basket is cold when all its targets are).
  */
+import { intraListDiversity } from '../../core/list-quality.ts';
+import { rowSimilarity } from '../../core/rank.ts';
 import type { EvalCase } from './dataset.ts';
 
 export const CUTOFFS = [5, 10, 20] as const;
@@ -73,10 +75,18 @@ export interface MetricsAccumulator {
 /** @param context catalogue size, training counts and text vectors. */
 export function createMetricsAccumulator(context: MetricsContext): MetricsAccumulator {
   const percentile = popularityPercentiles(context.trainingCounts);
+  const { textVectors } = context;
   const sums = { hr: [0, 0, 0], ndcg: [0, 0, 0], recall: [0, 0, 0], mrr: 0, diversity: 0, popularity: 0, listed: 0 };
   const covered = new Set<number>();
   let cases = 0;
-  const historyBuckets = HISTORY_BUCKETS.map(([low, high]) => ({ bucket: high === Number.POSITIVE_INFINITY ? `${low}+ items` : `${low}-${high} items`, low, high, cases: 0, hr10: 0, ndcg10: 0 }));
+  const historyBuckets = HISTORY_BUCKETS.map(([low, high]) => ({
+    bucket: high === Number.POSITIVE_INFINITY ? `${low}+ items` : `${low}-${high} items`,
+    low,
+    high,
+    cases: 0,
+    hr10: 0,
+    ndcg10: 0,
+  }));
   const popularityBuckets = [
     { bucket: `cold (< ${COLD_BELOW} training events)`, cases: 0, hr10: 0, ndcg10: 0 },
     { bucket: `warm (>= ${COLD_BELOW})`, cases: 0, hr10: 0, ndcg10: 0 },
@@ -97,7 +107,7 @@ export function createMetricsAccumulator(context: MetricsContext): MetricsAccumu
         sums.popularity += percentile[row] ?? 0;
       }
       sums.listed += list.length;
-      if (context.textVectors !== null) sums.diversity += intraListDistance(list, context.textVectors, context.textDim);
+      if (textVectors !== null) sums.diversity += intraListDiversity(list, (a, b) => rowSimilarity(textVectors, context.textDim, a, b));
       const at10 = CUTOFFS.indexOf(10);
       const history = historyBuckets.find((b) => testCase.historyLength >= b.low && testCase.historyLength <= b.high);
       const cold = testCase.targets.every((row) => (context.trainingCounts[row] ?? 0) < COLD_BELOW);
@@ -154,23 +164,6 @@ export function scoreCase(targets: readonly number[], ranked: readonly number[])
   }
   const first = hitRanks[0];
   return { hr, ndcg, recall, mrr: first === undefined ? 0 : 1 / first };
-}
-
-/** Mean pairwise (1 − cosine) of the rows' unit vectors; 0 for fewer than two rows. */
-function intraListDistance(rows: readonly number[], vectors: Float32Array, dim: number): number {
-  let sum = 0;
-  let pairs = 0;
-  for (let a = 0; a < rows.length; a++) {
-    for (let b = a + 1; b < rows.length; b++) {
-      const oa = (rows[a] as number) * dim;
-      const ob = (rows[b] as number) * dim;
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += (vectors[oa + j] ?? 0) * (vectors[ob + j] ?? 0);
-      sum += 1 - dot;
-      pairs++;
-    }
-  }
-  return pairs === 0 ? 0 : sum / pairs;
 }
 
 /** Mid-rank percentile of each count (whole numbers) among all counts: 100 · (below + equal / 2) / n. */

@@ -51,7 +51,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe('writeModel', () => {
+describe('writeModel contents', () => {
   it('round-trips through core loadModel with correct checksums', async () => {
     const outDir = join(root, 'tiny');
     const written = await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, popularity, encoder, createdAt: new Date('2024-01-02T03:04:05Z') });
@@ -72,7 +72,16 @@ describe('writeModel', () => {
     expect(Array.from(loaded.vectors)).toEqual(Array.from(vectors));
     expect(Array.from(loaded.popularity ?? [])).toEqual(Array.from(popularity));
     expect(loaded.items.map((item) => item.id)).toEqual(items.map((item) => item.id));
-    expect(loaded.items[3]).toEqual({ id: 't3', title: 'Item 3', category: 'Odd', description: '', price: 3.99, image: 'images/t3.svg', group: null, inStock: true });
+    expect(loaded.items[3]).toEqual({
+      id: 't3',
+      title: 'Item 3',
+      category: 'Odd',
+      description: '',
+      price: 3.99,
+      image: 'images/t3.svg',
+      group: null,
+      inStock: true,
+    });
     expect(loaded.items[0]).toMatchObject({ price: null, image: null });
     expect(await readdir(root)).toEqual(['tiny']);
   });
@@ -81,10 +90,17 @@ describe('writeModel', () => {
     const shop = items.map((item, i) => (i < 2 ? { ...item, group: 'pair' } : i === 2 ? { ...item, inStock: false } : item));
     const rules = { pin: [{ item: 't4', position: 1 }], firstRow: { size: 4, maxPerCategory: 2 } };
     const written = await writeModel({ outDir: join(root, 'shop'), catalogId: 'shop', items: shop, vectors, dim: DIM, encoder, rules });
-    expect(written.loaded.items.slice(0, 4).map((item) => [item.group, item.inStock])).toEqual([['pair', true], ['pair', true], [null, false], [null, true]]);
+    expect(written.loaded.items.slice(0, 4).map((item) => [item.group, item.inStock])).toEqual([
+      ['pair', true],
+      ['pair', true],
+      [null, false],
+      [null, true],
+    ]);
     expect(written.loaded.rules.pins).toEqual([{ target: { kind: 'item', item: 't4', row: 4 }, position: 1 }]);
     expect(written.loaded.rules.firstRow).toEqual({ size: 4, maxPerCategory: 2 });
-    await expect(writeModel({ outDir: join(root, 'bad'), catalogId: 'bad', items, vectors, dim: DIM, encoder, rules: { pin: [{ item: 'nope', position: 1 }] } })).rejects.toMatchObject({
+    await expect(
+      writeModel({ outDir: join(root, 'bad'), catalogId: 'bad', items, vectors, dim: DIM, encoder, rules: { pin: [{ item: 'nope', position: 1 }] } }),
+    ).rejects.toMatchObject({
       code: 'CATALOG_INVALID',
       location: { field: 'rules.pin[0].item' },
     });
@@ -115,11 +131,21 @@ describe('writeModel', () => {
     const loaded = await verifyModelDir(outDir);
     loaded.vectors.forEach((value, i) => expect(value).toBeCloseTo(vectors[i] ?? Number.NaN, 1));
   });
+});
 
+describe('writeModel publishing', () => {
   it('replaces an existing model atomically and writes assets', async () => {
     const outDir = join(root, 'tiny');
     await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, encoder, assets: [{ path: 'images/old.svg', data: '<svg/>' }] });
-    const second = await writeModel({ outDir, catalogId: 'tiny', items, vectors: fakeVectors(COUNT, DIM, 2), dim: DIM, encoder, assets: [{ path: 'images/t1.svg', data: '<svg/>' }] });
+    const second = await writeModel({
+      outDir,
+      catalogId: 'tiny',
+      items,
+      vectors: fakeVectors(COUNT, DIM, 2),
+      dim: DIM,
+      encoder,
+      assets: [{ path: 'images/t1.svg', data: '<svg/>' }],
+    });
     expect((await verifyModelDir(outDir)).manifest).toEqual(second.manifest);
     expect(await readdir(join(outDir, 'images'))).toEqual(['t1.svg']);
     expect(await readdir(root)).toEqual(['tiny']);
@@ -172,7 +198,9 @@ describe('writeModel', () => {
       code: 'MODEL_DIMENSION_MISMATCH',
       message: expect.stringMatching(/a projection \(16 x 8\) is required/),
     });
-    await expect(writeModel({ outDir, catalogId: 'fused', items, vectors, dim: DIM, encoder: { ...encoder, dim: 16 }, projection: new Float32Array(10) })).rejects.toMatchObject({
+    await expect(
+      writeModel({ outDir, catalogId: 'fused', items, vectors, dim: DIM, encoder: { ...encoder, dim: 16 }, projection: new Float32Array(10) }),
+    ).rejects.toMatchObject({
       code: 'MODEL_DIMENSION_MISMATCH',
     });
     expect(await readdir(root)).toEqual([]);
