@@ -268,7 +268,9 @@ function sizeReport(label: string): Plugin {
       const lines = [
         `bundle sizes, ${label}:`,
         `  ${'file'.padEnd(width)} ${'load'.padEnd(6)} ${'raw'.padStart(10)} ${'gzip'.padStart(10)} ${'brotli'.padStart(10)}`,
-        ...rows.sort((a, b) => a.load.localeCompare(b.load) || b.raw - a.raw).map((row) => `  ${row.name.padEnd(width)} ${row.load.padEnd(6)} ${kb(row.raw)} ${kb(row.gzip)} ${kb(row.brotli)}`),
+        ...rows
+          .sort((a, b) => a.load.localeCompare(b.load) || b.raw - a.raw)
+          .map((row) => `  ${row.name.padEnd(width)} ${row.load.padEnd(6)} ${kb(row.raw)} ${kb(row.gzip)} ${kb(row.brotli)}`),
         `  ${'loaded at start'.padEnd(width)} ${''.padEnd(6)} ${total(rows.filter((row) => row.load === 'entry' || row.load === 'static'))}`,
         `  ${'loaded when needed'.padEnd(width)} ${''.padEnd(6)} ${total(rows.filter((row) => row.load === 'lazy' || row.load === 'asset'))}`,
       ];

@@ -57,7 +57,12 @@ async function loseDeviceMidSession(storefront: Storefront, page: Page, beforeLo
   // the bottom; with the interest kept, the department stays on top.
   await page.getByRole('button', { name: /Cart \(3\)/ }).click();
   const cart = page.getByRole('dialog');
-  await storefront.afterRerank(() => cart.getByRole('button', { name: /^Remove / }).first().click());
+  await storefront.afterRerank(() =>
+    cart
+      .getByRole('button', { name: /^Remove / })
+      .first()
+      .click(),
+  );
   await cart.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByRole('button', { name: /Cart \(2\)/ })).toBeVisible();
 

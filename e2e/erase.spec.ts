@@ -39,7 +39,9 @@ function readOriginStorage(page: Page): Promise<OriginStorage> {
       }
       db.close();
       // Through JSON, turning Float32Arrays into arrays, so the test sees every value.
-      records[name] = JSON.parse(JSON.stringify(stores, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value))) as Record<string, unknown[]>;
+      records[name] = JSON.parse(
+        JSON.stringify(stores, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value)),
+      ) as Record<string, unknown[]>;
     }
     const opfsEntries: string[] = [];
     const root = await navigator.storage.getDirectory();
@@ -113,7 +115,11 @@ test('erasing leaves nothing from before in any store, and the app keeps nothing
     expect(JSON.stringify(records).includes(viewed), `store "${name}" still names the viewed item ${viewed}`).toBe(false);
     for (const record of records as Array<Record<string, unknown>>) {
       const vector = record['vector'];
-      if (Array.isArray(vector)) expect(vector.every((v) => v === 0), `store "${name}" keeps a non-zero interest vector`).toBe(true);
+      if (Array.isArray(vector))
+        expect(
+          vector.every((v) => v === 0),
+          `store "${name}" keeps a non-zero interest vector`,
+        ).toBe(true);
     }
   }
 

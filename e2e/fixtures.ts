@@ -159,7 +159,10 @@ export const test = base.extend<Fixtures>({
       const isPage = request.isNavigationRequest();
       return url.origin !== origin || request.method() !== 'GET' || request.postData() !== null || (!isPage && url.search !== '');
     });
-    expect(offending.map((r) => `${r.method()} ${r.url()}`), 'requests that leave the origin or carry data').toEqual([]);
+    expect(
+      offending.map((r) => `${r.method()} ${r.url()}`),
+      'requests that leave the origin or carry data',
+    ).toEqual([]);
   },
   csp: async ({ context, page }, use) => {
     const monitor = new CspMonitor();

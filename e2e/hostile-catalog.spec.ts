@@ -58,14 +58,16 @@ function measure(storefront: Storefront): Promise<Layout> {
     const problems: string[] = [];
     const cards = [...section.querySelectorAll<HTMLElement>('[data-item-id]')];
     const grid = cards[0]?.parentElement;
-    if (grid === null || grid === undefined) return { viewport: innerWidth, pageOverflow: 0, tracks: [], problems: ['no cards'], cardHeights: { min: 0, max: 0 } };
+    if (grid === null || grid === undefined)
+      return { viewport: innerWidth, pageOverflow: 0, tracks: [], problems: ['no cards'], cardHeights: { min: 0, max: 0 } };
     const box = grid.getBoundingClientRect();
     const tracks = getComputedStyle(grid).gridTemplateColumns.split(' ').map(Number.parseFloat);
     const rects = cards.map((card) => card.getBoundingClientRect());
     const name = (i: number): string => cards[i]?.dataset['itemId']?.slice(0, 30) ?? String(i);
     rects.forEach((r, i) => {
       if (!tracks.some((t) => Math.abs(t - r.width) < 1)) problems.push(`${name(i)}: width ${r.width} is no column track (${tracks.join(', ')})`);
-      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) problems.push(`${name(i)}: sticks out of the grid (${r.left}-${r.right} vs ${box.left}-${box.right})`);
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5)
+        problems.push(`${name(i)}: sticks out of the grid (${r.left}-${r.right} vs ${box.left}-${box.right})`);
       // Content wider or taller than the card would be cut off by its overflow: hidden (text that
       // its own element clamps or ellipsises does not count: that element clips it itself).
       const card = cards[i];
@@ -98,7 +100,9 @@ function measure(storefront: Storefront): Promise<Layout> {
 }
 
 /** The text of each card's heading, by item id (ids are compared as data, not put in selectors). */
-function cardTexts(storefront: Storefront): Promise<Record<string, { title: string; category: string; dataCategory: string; price: string; direction: string }>> {
+function cardTexts(
+  storefront: Storefront,
+): Promise<Record<string, { title: string; category: string; dataCategory: string; price: string; direction: string }>> {
   return storefront.cards.evaluateAll((cards) =>
     Object.fromEntries(
       cards.map((card) => {
@@ -174,7 +178,11 @@ test(
     await openProduct(storefront, longTitle.id);
     let dialog = page.getByRole('dialog');
     await expect(dialog.getByRole('heading', { level: 2 })).toHaveText(LONG_TITLE);
-    const fit = await dialog.evaluate((d) => ({ right: d.getBoundingClientRect().right, overflow: d.scrollWidth - d.clientWidth, page: document.documentElement.scrollWidth - document.documentElement.clientWidth }));
+    const fit = await dialog.evaluate((d) => ({
+      right: d.getBoundingClientRect().right,
+      overflow: d.scrollWidth - d.clientWidth,
+      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    }));
     expect(fit.right).toBeLessThanOrEqual(375);
     expect(fit.overflow).toBeLessThanOrEqual(0);
     expect(fit.page).toBeLessThanOrEqual(0);
@@ -210,6 +218,8 @@ test(
     expect(details.some((d) => d.startsWith(markupId.title))).toBe(true);
 
     const found = await expectNothingRan(page);
-    observe(`product page, cart, ${reasons.length} reasons and the privacy panel show the payloads verbatim; window.${XSS_FLAG} ${String(found.flag)}; 0 elements from payloads`);
+    observe(
+      `product page, cart, ${reasons.length} reasons and the privacy panel show the payloads verbatim; window.${XSS_FLAG} ${String(found.flag)}; 0 elements from payloads`,
+    );
   },
 );

@@ -18,7 +18,10 @@ const pin = catalog.rules.pin[0] ?? { item: '(no pin in the demo rules)', positi
 /** The grid's invariants: no out-of-stock item, no two variants of one product, the pin in its slot. */
 async function expectShopRules(storefront: Storefront, step: string): Promise<void> {
   const ids = await storefront.topIds(24);
-  expect(ids.filter((id) => outOfStock.has(id)), `out-of-stock cards ${step}`).toEqual([]);
+  expect(
+    ids.filter((id) => outOfStock.has(id)),
+    `out-of-stock cards ${step}`,
+  ).toEqual([]);
   const groups = ids.flatMap((id) => groupOf.get(id) ?? []);
   expect(groups.length - new Set(groups).size, `variants sharing a group ${step}: ${groups.join(', ')}`).toBe(0);
   const pinned = storefront.cards.nth(pin.position);
@@ -31,10 +34,14 @@ test('one department only: the grid stays varied, shows no out-of-stock item and
   const inDepartment = (category: string) => catalog.items.filter((item) => item.category === category);
   const department =
     [...new Set(catalog.items.map((item) => item.category))].find(
-      (category) => inDepartment(category).some((item) => outOfStock.has(item.id)) && inDepartment(category).some((item) => item.group !== undefined && !outOfStock.has(item.id)),
+      (category) =>
+        inDepartment(category).some((item) => outOfStock.has(item.id)) &&
+        inDepartment(category).some((item) => item.group !== undefined && !outOfStock.has(item.id)),
     ) ?? '';
   const missing = inDepartment(department).find((item) => outOfStock.has(item.id));
-  const variant = inDepartment(department).find((item) => item.group !== undefined && catalog.items.every((other) => other.group !== item.group || !outOfStock.has(other.id)));
+  const variant = inDepartment(department).find(
+    (item) => item.group !== undefined && catalog.items.every((other) => other.group !== item.group || !outOfStock.has(other.id)),
+  );
   expect(missing && variant, `a department with an out-of-stock item and an in-stock variant group (${department})`).toBeTruthy();
 
   await storefront.open();
@@ -48,13 +55,18 @@ test('one department only: the grid stays varied, shows no out-of-stock item and
   // Searching for a product with variants: one of them is shown, never two.
   await storefront.search(variant?.title ?? '');
   const ids = await storefront.topIds(24);
-  expect(ids.filter((id) => groupOf.get(id) === variant?.group), `cards of group ${variant?.group}`).toHaveLength(1);
+  expect(
+    ids.filter((id) => groupOf.get(id) === variant?.group),
+    `cards of group ${variant?.group}`,
+  ).toHaveLength(1);
   await expectShopRules(storefront, `after searching for ${variant?.id}`);
 
   // Then views and add-to-carts in that department only.
   const touched = new Set<string>();
   for (let step = 0; step < 3; step++) {
-    const candidates = await storefront.grid.locator(`[data-category="${department}"]`).evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
+    const candidates = await storefront.grid
+      .locator(`[data-category="${department}"]`)
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
     const next = candidates.find((id) => !touched.has(id) && id !== pin.item) ?? '';
     touched.add(next);
     await storefront.viewAndAddToCart(next);

@@ -107,88 +107,136 @@ async function expectPopularityFallback(storefront: Storefront, code: string, me
 }
 
 test.describe('the model cannot be loaded but its catalogue can: popularity fallback', () => {
-  test('a missing vectors file (HTTP 404) is named, and the grid shows the most popular products', fault('Model file missing: the vectors file answers HTTP 404'), async ({ storefront, page }) => {
-    await page.route('**/models/demo/vectors.*', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
-    await page.goto('/');
-    await expectPopularityFallback(storefront, 'MODEL_FETCH_FAILED', /\/models\/demo\/vectors\.float32\.bin: expected HTTP 200, found HTTP 404/);
-  });
+  test(
+    'a missing vectors file (HTTP 404) is named, and the grid shows the most popular products',
+    fault('Model file missing: the vectors file answers HTTP 404'),
+    async ({ storefront, page }) => {
+      await page.route('**/models/demo/vectors.*', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
+      await page.goto('/');
+      await expectPopularityFallback(storefront, 'MODEL_FETCH_FAILED', /\/models\/demo\/vectors\.float32\.bin: expected HTTP 200, found HTTP 404/);
+    },
+  );
 
-  test('a truncated vectors file is reported with expected and found sizes, over the popularity grid', fault('Model file truncated: the vectors file cut to 1,000 bytes'), async ({ storefront, page }) => {
-    await rewrite(page, '**/models/demo/vectors.*', (body) => body.subarray(0, 1000));
-    await page.goto('/');
-    await expectPopularityFallback(storefront, 'MODEL_FILE_SIZE_MISMATCH', new RegExp(`/models/demo/vectors\\.float32\\.bin: expected ${demo().vectorBytes} bytes \\(manifest\\), found 1000 \\(truncated\\?\\)`));
-  });
+  test(
+    'a truncated vectors file is reported with expected and found sizes, over the popularity grid',
+    fault('Model file truncated: the vectors file cut to 1,000 bytes'),
+    async ({ storefront, page }) => {
+      await rewrite(page, '**/models/demo/vectors.*', (body) => body.subarray(0, 1000));
+      await page.goto('/');
+      await expectPopularityFallback(
+        storefront,
+        'MODEL_FILE_SIZE_MISMATCH',
+        new RegExp(`/models/demo/vectors\\.float32\\.bin: expected ${demo().vectorBytes} bytes \\(manifest\\), found 1000 \\(truncated\\?\\)`),
+      );
+    },
+  );
 
-  test('one flipped byte in the vectors file is a checksum mismatch; products still show and open', fault('Model file corrupted: one flipped byte in the vectors file'), async ({ storefront, page }) => {
-    await rewrite(page, '**/models/demo/vectors.*', (body) => {
-      const flipped = Buffer.from(body);
-      flipped[1000] = (flipped[1000] ?? 0) ^ 0x01;
-      return flipped;
-    });
-    await page.goto('/');
-    await expectPopularityFallback(storefront, 'MODEL_CHECKSUM_MISMATCH', /\/models\/demo\/vectors\.float32\.bin: expected sha256 [0-9a-f]{64} \(manifest\), found [0-9a-f]{64}: the file is corrupted or from another build/);
-    // The catalogue was verified against the manifest, so the notice does not say otherwise.
-    await expect(page.getByRole('alert')).not.toContainText('could not be checked');
+  test(
+    'one flipped byte in the vectors file is a checksum mismatch; products still show and open',
+    fault('Model file corrupted: one flipped byte in the vectors file'),
+    async ({ storefront, page }) => {
+      await rewrite(page, '**/models/demo/vectors.*', (body) => {
+        const flipped = Buffer.from(body);
+        flipped[1000] = (flipped[1000] ?? 0) ^ 0x01;
+        return flipped;
+      });
+      await page.goto('/');
+      await expectPopularityFallback(
+        storefront,
+        'MODEL_CHECKSUM_MISMATCH',
+        /\/models\/demo\/vectors\.float32\.bin: expected sha256 [0-9a-f]{64} \(manifest\), found [0-9a-f]{64}: the file is corrupted or from another build/,
+      );
+      // The catalogue was verified against the manifest, so the notice does not say otherwise.
+      await expect(page.getByRole('alert')).not.toContainText('could not be checked');
 
-    // Product pages still open, read-only.
-    const second = storefront.cards.nth(1);
-    const title = (await second.getByRole('heading').textContent()) ?? '';
-    await second.getByRole('heading').click();
-    const dialog = page.getByRole('dialog', { name: title });
-    await expect(dialog).toBeVisible();
-    await expect(dialog).toContainText('The cart is unavailable while personalised ranking is off.');
-    await expect(dialog.getByRole('button', { name: 'Add to cart' })).toHaveCount(0);
-    await dialog.getByRole('button', { name: 'Close' }).click();
-    await expect(dialog).toBeHidden();
-    observe(`product page “${title}” opens read-only (no cart)`);
-  });
+      // Product pages still open, read-only.
+      const second = storefront.cards.nth(1);
+      const title = (await second.getByRole('heading').textContent()) ?? '';
+      await second.getByRole('heading').click();
+      const dialog = page.getByRole('dialog', { name: title });
+      await expect(dialog).toBeVisible();
+      await expect(dialog).toContainText('The cart is unavailable while personalised ranking is off.');
+      await expect(dialog.getByRole('button', { name: 'Add to cart' })).toHaveCount(0);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await expect(dialog).toBeHidden();
+      observe(`product page “${title}” opens read-only (no cart)`);
+    },
+  );
 
-  test('a manifest of the wrong dimension is named; the grid still shows the popularity order', fault('Model of the wrong dimension: the manifest says dim 256 for 512-dimensional vectors'), async ({ storefront, page }) => {
-    await editManifest(page, (manifest) => (manifest['dim'] = 256));
-    await page.goto('/');
-    await expectPopularityFallback(storefront, 'MODEL_DIMENSION_MISMATCH', new RegExp(`/models/demo/manifest\\.json: files\\.vectors\\.bytes: expected ${demo().vectorBytes / 2} \\(2400 x 256 float32\\), found number ${demo().vectorBytes}`));
-    // The manifest cannot vouch for the catalogue any more, and the notice says so.
-    await expect(page.getByRole('alert')).toContainText('The catalogue could not be checked against the model manifest');
-  });
+  test(
+    'a manifest of the wrong dimension is named; the grid still shows the popularity order',
+    fault('Model of the wrong dimension: the manifest says dim 256 for 512-dimensional vectors'),
+    async ({ storefront, page }) => {
+      await editManifest(page, (manifest) => (manifest['dim'] = 256));
+      await page.goto('/');
+      await expectPopularityFallback(
+        storefront,
+        'MODEL_DIMENSION_MISMATCH',
+        new RegExp(
+          `/models/demo/manifest\\.json: files\\.vectors\\.bytes: expected ${demo().vectorBytes / 2} \\(2400 x 256 float32\\), found number ${demo().vectorBytes}`,
+        ),
+      );
+      // The manifest cannot vouch for the catalogue any more, and the notice says so.
+      await expect(page.getByRole('alert')).toContainText('The catalogue could not be checked against the model manifest');
+    },
+  );
 
-  test('a newer format version is named; the grid still shows the popularity order', fault('Model of another format version: formatVersion 2 in the manifest'), async ({ storefront, page }) => {
-    await editManifest(page, (manifest) => (manifest['formatVersion'] = 2));
-    await page.goto('/');
-    await expectPopularityFallback(storefront, 'MANIFEST_INVALID', /\/models\/demo\/manifest\.json: formatVersion: expected 1 \(this app reads format version 1\), found number 2/);
-    await expect(page.getByRole('alert')).toContainText('The catalogue could not be checked against the model manifest');
-  });
+  test(
+    'a newer format version is named; the grid still shows the popularity order',
+    fault('Model of another format version: formatVersion 2 in the manifest'),
+    async ({ storefront, page }) => {
+      await editManifest(page, (manifest) => (manifest['formatVersion'] = 2));
+      await page.goto('/');
+      await expectPopularityFallback(
+        storefront,
+        'MANIFEST_INVALID',
+        /\/models\/demo\/manifest\.json: formatVersion: expected 1 \(this app reads format version 1\), found number 2/,
+      );
+      await expect(page.getByRole('alert')).toContainText('The catalogue could not be checked against the model manifest');
+    },
+  );
 });
 
 test.describe('no manifest: the catalogue as served', () => {
-  test('a missing manifest (HTTP 404) is named; the catalogue is shown unverified, in its own order', fault('Model file missing: the manifest answers HTTP 404, the other files are there'), async ({ storefront, page }) => {
-    await page.route('**/models/demo/manifest.json', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
-    await page.goto('/');
-    await storefront.waitReady();
-    const alert = page.getByRole('alert');
-    await expect(alert).toHaveAttribute('data-error-code', 'MODEL_FETCH_FAILED');
-    await expect(alert.locator('.notice__message')).toHaveText(/^Personalised ranking is off: \/models\/demo\/manifest\.json: expected HTTP 200, found HTTP 404/);
-    await expect(alert).toContainText('Showing the catalogue in its own order instead. The catalogue could not be checked against the model manifest');
-    await expect(storefront.grid).toHaveAttribute('data-backend', 'none');
-    await expect(storefront.cards).toHaveCount(24);
-    // Without a manifest nothing vouches for popularity.f32, so the order is the catalogue's and no card claims popularity.
-    expect(await storefront.topIds(24)).toEqual(demo().byRow.slice(0, 24));
-    await expect(storefront.grid.locator('.card__reason')).toHaveCount(0);
-    observe(`notice MODEL_FETCH_FAILED: ${(await alert.locator('.notice__message').textContent()) ?? ''}`);
-    observe(`grid in catalogue order (unverified catalogue, popularity not used), ${await storefront.cards.count()} cards (data-backend="none")`);
-  });
+  test(
+    'a missing manifest (HTTP 404) is named; the catalogue is shown unverified, in its own order',
+    fault('Model file missing: the manifest answers HTTP 404, the other files are there'),
+    async ({ storefront, page }) => {
+      await page.route('**/models/demo/manifest.json', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
+      await page.goto('/');
+      await storefront.waitReady();
+      const alert = page.getByRole('alert');
+      await expect(alert).toHaveAttribute('data-error-code', 'MODEL_FETCH_FAILED');
+      await expect(alert.locator('.notice__message')).toHaveText(
+        /^Personalised ranking is off: \/models\/demo\/manifest\.json: expected HTTP 200, found HTTP 404/,
+      );
+      await expect(alert).toContainText('Showing the catalogue in its own order instead. The catalogue could not be checked against the model manifest');
+      await expect(storefront.grid).toHaveAttribute('data-backend', 'none');
+      await expect(storefront.cards).toHaveCount(24);
+      // Without a manifest nothing vouches for popularity.f32, so the order is the catalogue's and no card claims popularity.
+      expect(await storefront.topIds(24)).toEqual(demo().byRow.slice(0, 24));
+      await expect(storefront.grid.locator('.card__reason')).toHaveCount(0);
+      observe(`notice MODEL_FETCH_FAILED: ${(await alert.locator('.notice__message').textContent()) ?? ''}`);
+      observe(`grid in catalogue order (unverified catalogue, popularity not used), ${await storefront.cards.count()} cards (data-backend="none")`);
+    },
+  );
 });
 
 test.describe('nothing to salvage: the error screen', () => {
-  test('a truncated catalogue leaves nothing to show: the error screen gives expected and found sizes', fault('Model file truncated: the catalogue cut to 1,000 bytes'), async ({ page }) => {
-    await rewrite(page, '**/models/demo/catalog.json', (body) => body.subarray(0, 1000));
-    await page.goto('/');
-    const alert = page.getByRole('alert');
-    await expect(alert).toHaveAttribute('data-error-code', 'MODEL_FILE_SIZE_MISMATCH');
-    await expect(alert).toContainText(new RegExp(`catalog\\.json: expected ${demo().catalogBytes} bytes \\(manifest\\), found 1000 \\(truncated\\?\\)`));
-    await expect(alert).toContainText('The storefront could not start');
-    await expect(page.getByRole('region', { name: 'Recommended products' })).toHaveCount(0);
-    await observeErrorScreen(alert);
-  });
+  test(
+    'a truncated catalogue leaves nothing to show: the error screen gives expected and found sizes',
+    fault('Model file truncated: the catalogue cut to 1,000 bytes'),
+    async ({ page }) => {
+      await rewrite(page, '**/models/demo/catalog.json', (body) => body.subarray(0, 1000));
+      await page.goto('/');
+      const alert = page.getByRole('alert');
+      await expect(alert).toHaveAttribute('data-error-code', 'MODEL_FILE_SIZE_MISMATCH');
+      await expect(alert).toContainText(new RegExp(`catalog\\.json: expected ${demo().catalogBytes} bytes \\(manifest\\), found 1000 \\(truncated\\?\\)`));
+      await expect(alert).toContainText('The storefront could not start');
+      await expect(page.getByRole('region', { name: 'Recommended products' })).toHaveCount(0);
+      await observeErrorScreen(alert);
+    },
+  );
 
   test('a missing model folder names the manifest URL and the HTTP status', fault('Model files missing (HTTP 404 for the manifest)'), async ({ page }) => {
     await page.goto('/?models=no-such-model');

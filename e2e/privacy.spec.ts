@@ -15,10 +15,9 @@ test('exports every stored event as JSON and erases everything', async ({ storef
   const download = page.waitForEvent('download');
   await panel.getByRole('button', { name: 'Export JSON' }).click();
   const exported = JSON.parse(await readFile(await (await download).path(), 'utf8')) as { events: Array<{ type: string; item?: string }> };
-  expect(exported.events).toEqual(expect.arrayContaining([
-    expect.objectContaining({ type: 'view', item: id }),
-    expect.objectContaining({ type: 'add_to_cart', item: id }),
-  ]));
+  expect(exported.events).toEqual(
+    expect.arrayContaining([expect.objectContaining({ type: 'view', item: id }), expect.objectContaining({ type: 'add_to_cart', item: id })]),
+  );
 
   await panel.getByRole('button', { name: 'Erase everything' }).click();
   await panel.getByRole('button', { name: /Yes, erase/ }).click();
@@ -30,10 +29,11 @@ test('exports every stored event as JSON and erases everything', async ({ storef
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-    const all = (store: string) => new Promise<unknown[]>((resolve) => {
-      const request = db.transaction(store).objectStore(store).getAll();
-      request.onsuccess = () => resolve(request.result);
-    });
+    const all = (store: string) =>
+      new Promise<unknown[]>((resolve) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
     const events = (await all('events')) as Array<{ type: string }>;
     return { nonImpressionEvents: events.filter((e) => e.type !== 'impression').length };
   });
@@ -46,7 +46,11 @@ test('exports every stored event as JSON and erases everything', async ({ storef
   }
 });
 
-test('a scripted 200-interaction session requests only same-origin static assets and model files, none carrying event data', async ({ storefront, page, requests }) => {
+test('a scripted 200-interaction session requests only same-origin static assets and model files, none carrying event data', async ({
+  storefront,
+  page,
+  requests,
+}) => {
   test.setTimeout(300_000);
   await storefront.open('?backend=wasm');
   // 190 interactions through the UI, in the page: open a product (view), close it (dwell is only
@@ -64,10 +68,23 @@ test('a scripted 200-interaction session requests only same-origin static assets
       await pause(0);
     }
   });
-  for (const query of ['garden hose', 'running shoes', 'desk lamp', 'dog food', 'silver ring', 'coffee grinder', 'office chair', 'novel', 'lipstick', 'board game']) {
+  for (const query of [
+    'garden hose',
+    'running shoes',
+    'desk lamp',
+    'dog food',
+    'silver ring',
+    'coffee grinder',
+    'office chair',
+    'novel',
+    'lipstick',
+    'board game',
+  ]) {
     await storefront.search(query);
   }
-  await expect.poll(async () => (await readStored(page)).events - ((await readStored(page)).byType['impression'] ?? 0), { timeout: 120_000 }).toBeGreaterThanOrEqual(200);
+  await expect
+    .poll(async () => (await readStored(page)).events - ((await readStored(page)).byType['impression'] ?? 0), { timeout: 120_000 })
+    .toBeGreaterThanOrEqual(200);
 
   // What the page asked for: the app shell and its chunks, the model, the encoder and TF.js's wasm.
   const paths = requests.map((request) => new URL(request.url()).pathname);

@@ -162,7 +162,11 @@ async function readRows(file: string): Promise<Row[]> {
 function isRow(value: unknown): value is Row {
   if (typeof value !== 'object' || value === null) return false;
   const row = value as Record<string, unknown>;
-  return ['file', 'title', 'fault', 'status', 'browser', 'run'].every((key) => typeof row[key] === 'string') && typeof row['durationMs'] === 'number' && Array.isArray(row['observed']);
+  return (
+    ['file', 'title', 'fault', 'status', 'browser', 'run'].every((key) => typeof row[key] === 'string') &&
+    typeof row['durationMs'] === 'number' &&
+    Array.isArray(row['observed'])
+  );
 }
 
 /** Text for a Markdown table cell: one line, pipes escaped, markup shown as text. */

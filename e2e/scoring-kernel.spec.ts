@@ -20,9 +20,14 @@ test('the WebGPU scoring kernel ranks as core’s reference does, for float32, f
     const label = `${c.count} x ${c.dim} ${c.dtype}, k ${c.k}${c.allTied === true ? ', all tied' : ''}`;
     expect(check.backend, label).toBe('webgpu');
     expect(check.rows, label).toHaveLength(c.k);
-    expect(check.rows.filter((row) => (c.excluded as readonly number[]).includes(row)), label).toEqual([]);
+    expect(
+      check.rows.filter((row) => (c.excluded as readonly number[]).includes(row)),
+      label,
+    ).toEqual([]);
     expect(check.leakedBuffers, `${label}: buffers left behind`).toBe(0);
-    expect(check.agree, `${label}: rows ${check.rows.join(',')} vs ${check.expectedRows.join(',')}, max score difference ${check.maxScoreDifference}`).toBe(true);
+    expect(check.agree, `${label}: rows ${check.rows.join(',')} vs ${check.expectedRows.join(',')}, max score difference ${check.maxScoreDifference}`).toBe(
+      true,
+    );
     // Tied scores agree whatever the rows: the rows themselves must be the lowest, as core's are.
     if (c.allTied === true) expect(check.rows, label).toEqual(check.expectedRows);
   }

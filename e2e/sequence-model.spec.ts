@@ -76,7 +76,15 @@ async function buildSequenceFixture(): Promise<void> {
     return { rows: Array.from({ length: 4 + Math.floor(random() * 9) }, () => rows[Math.floor(random() * rows.length)] ?? 0) };
   });
   const architecture = { itemCount: demo.manifest.itemCount, dim, maxLength: 8, blocks: 1, heads: 2, ffnDim: 64 };
-  const trained = await trainSequenceModel(sequences, { architecture, itemVectors: written.loaded.vectors, epochs: 1, learningRate: 0.002, dropout: 0, batchPositions: 512, seed: 1 });
+  const trained = await trainSequenceModel(sequences, {
+    architecture,
+    itemVectors: written.loaded.vectors,
+    epochs: 1,
+    learningRate: 0.002,
+    dropout: 0,
+    batchPositions: 512,
+    seed: 1,
+  });
   const { spec, bytes } = await encodeSequenceModel(trained.weights, architecture, 'sequence.bin', { fixture: 'e2e', history: trained.history }, true);
   for (const tensor of trained.weights.values()) tensor.dispose();
   await addSequenceModel(resolve(MODELS_DIR, MODEL), spec, bytes);

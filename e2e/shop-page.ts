@@ -41,12 +41,16 @@ export class ShopPage {
 
   /** Item ids of the shop's own list in one department. */
   async productsIn(category: string): Promise<string[]> {
-    return this.page.locator(`#products [data-category="${category}"]`).evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['hostItemId'] ?? ''));
+    return this.page
+      .locator(`#products [data-category="${category}"]`)
+      .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['hostItemId'] ?? ''));
   }
 
   /** A department of the shop's list with the fewest cards among the grid's first `n` (so adding interest in it must show). */
   async leastShownDepartment(grid: Storefront, n: number): Promise<string> {
-    const listed = await this.page.locator('#products [data-category]').evaluateAll((rows) => [...new Set(rows.map((row) => (row as HTMLElement).dataset['category'] ?? ''))]);
+    const listed = await this.page
+      .locator('#products [data-category]')
+      .evaluateAll((rows) => [...new Set(rows.map((row) => (row as HTMLElement).dataset['category'] ?? ''))]);
     const shown = await grid.topCategories(n);
     const counts = listed.map((category) => [category, shown.filter((c) => c === category).length] as const);
     counts.sort((a, b) => a[1] - b[1]);

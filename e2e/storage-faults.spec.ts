@@ -87,7 +87,9 @@ test(
     expect(await storageShown(page)).toBe('memory');
     await expect(banner).not.toContainText(INTERACTION_FAILED);
     expect(errors).toEqual([]);
-    observe(`kept in memory (privacy panel: “Memory only”); re-ranked: ${await storefront.countInTop(department)} of the first 12 from “${department}”; no uncaught error`);
+    observe(
+      `kept in memory (privacy panel: “Memory only”); re-ranked: ${await storefront.countInTop(department)} of the first 12 from “${department}”; no uncaught error`,
+    );
   },
 );
 
@@ -200,7 +202,9 @@ test(
       await addNextOf(storefront, department, added);
       after = await readStored(page);
     }
-    observe(`quota ${quotaSize} bytes: compaction at add-to-cart ${steps}; raw events in IndexedDB ${before.events} → ${after.events}, baseline of ${after.baselineCounts[0] ?? 0} events`);
+    observe(
+      `quota ${quotaSize} bytes: compaction at add-to-cart ${steps}; raw events in IndexedDB ${before.events} → ${after.events}, baseline of ${after.baselineCounts[0] ?? 0} events`,
+    );
     expect(after.baselineCounts[0]).toBeGreaterThan(0);
     // Raw events drop, unless some writes failed before room could be made: the events kept in
     // memory meanwhile are then written with the first write that fits.
@@ -238,7 +242,9 @@ test(
     const stored = await readStored(page);
     expect(stored.events + (stored.baselineCounts[0] ?? 0)).toBeGreaterThanOrEqual(await storefront.eventCount());
     expect(errors).toEqual([]);
-    observe(`${compacted.length} compacted add-to-carts still in the cart after a reload and when rebuilt from baseline + events; ${await storefront.countInTop(department)} of the first 12 from “${department}”, ${kept} of the first 24 cards as before; usage ${await usage()} of ${quotaSize} bytes`);
+    observe(
+      `${compacted.length} compacted add-to-carts still in the cart after a reload and when rebuilt from baseline + events; ${await storefront.countInTop(department)} of the first 12 from “${department}”, ${kept} of the first 24 cards as before; usage ${await usage()} of ${quotaSize} bytes`,
+    );
   },
 );
 

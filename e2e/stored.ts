@@ -32,6 +32,12 @@ export function readStored(page: Page): Promise<StoredSummary> {
     db.close();
     const byType: Record<string, number> = {};
     for (const event of events) byType[event.type] = (byType[event.type] ?? 0) + 1;
-    return { events: events.length, distinctIds: new Set(events.map((e) => e.id)).size, byType, stateCounts: states.map((s) => s.eventCount), baselineCounts: baselines.map((b) => b.eventCount) };
+    return {
+      events: events.length,
+      distinctIds: new Set(events.map((e) => e.id)).size,
+      byType,
+      stateCounts: states.map((s) => s.eventCount),
+      baselineCounts: baselines.map((b) => b.eventCount),
+    };
   });
 }

@@ -2,12 +2,16 @@
 import { expect, test } from './fixtures.ts';
 
 test.describe('storefront', () => {
-  test('ranks on the backend measured fastest here, says why, and pulls one department to the top after viewing and carting its products', async ({ storefront }) => {
+  test('ranks on the backend measured fastest here, says why, and pulls one department to the top after viewing and carting its products', async ({
+    storefront,
+  }) => {
     await storefront.open();
     // No ?backend=: a short calibration picks the fastest backend that ranks correctly (on this
     // machine's software WebGPU adapter, a CPU backend), and the grid and header name the winner.
     const backend = await storefront.backend();
-    expect(await storefront.grid.getAttribute('data-backend-reason')).toMatch(new RegExp(`^fastest here: ${backend} [\\d.]+ ms(, (webgpu|webgl|wasm|cpu) [\\d.]+ ms)+ per interaction$`));
+    expect(await storefront.grid.getAttribute('data-backend-reason')).toMatch(
+      new RegExp(`^fastest here: ${backend} [\\d.]+ ms(, (webgpu|webgl|wasm|cpu) [\\d.]+ ms)+ per interaction$`),
+    );
     await expect(storefront.page.getByTestId('backend-indicator')).toHaveAttribute('title', /chosen because fastest here/);
     await expect(storefront.cards).toHaveCount(24);
 
@@ -18,7 +22,9 @@ test.describe('storefront', () => {
 
     const touched = new Set<string>();
     for (let step = 0; step < 4; step++) {
-      const candidates = await storefront.grid.locator(`[data-category="${department}"]`).evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
+      const candidates = await storefront.grid
+        .locator(`[data-category="${department}"]`)
+        .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
       const next = candidates.find((id) => !touched.has(id));
       if (next === undefined) throw new Error(`no untouched ${department} card left`);
       touched.add(next);
@@ -40,7 +46,9 @@ test.describe('storefront', () => {
     // Exploration slots are drawn per session, and a reload starts a new one (with the share of a
     // fresh session): every other card is the ranking restored from the stored state, in order.
     const ranked = async (): Promise<string[]> =>
-      storefront.cards.evaluateAll((cards) => cards.filter((c) => c.getAttribute('data-reason') !== 'explore').map((c) => c.getAttribute('data-item-id') ?? ''));
+      storefront.cards.evaluateAll((cards) =>
+        cards.filter((c) => c.getAttribute('data-reason') !== 'explore').map((c) => c.getAttribute('data-item-id') ?? ''),
+      );
     const before = await ranked();
     const events = await storefront.eventCount();
 

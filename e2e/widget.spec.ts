@@ -72,10 +72,12 @@ test('two grids on one page share one event store, one ranking and one copy of t
   await expect(second.grid).toHaveAttribute('data-backend', 'wasm');
 
   const modelFiles = (request: Request): boolean => /\/models\/demo\/(manifest\.json|vectors\.[\w]+\.bin)$/.test(new URL(request.url()).pathname);
-  expect(requests.filter(modelFiles).map((request) => new URL(request.url()).pathname).sort()).toEqual([
-    '/models/demo/manifest.json',
-    expect.stringMatching(/^\/models\/demo\/vectors\.\w+\.bin$/),
-  ]);
+  expect(
+    requests
+      .filter(modelFiles)
+      .map((request) => new URL(request.url()).pathname)
+      .sort(),
+  ).toEqual(['/models/demo/manifest.json', expect.stringMatching(/^\/models\/demo\/vectors\.\w+\.bin$/)]);
 });
 
 test('a second tab re-ranks after an interaction in the first', async ({ context, requests, csp }) => {

@@ -67,34 +67,76 @@ export function targetFigures(run: BenchRun): TargetFigure[] {
   const peers = ok(score?.results ?? []).filter((r) => r.method.startsWith('peer:'));
   const bestPeer = peers.sort((a, b) => (a.p95Ms ?? Infinity) - (b.p95Ms ?? Infinity))[0];
   if (best !== undefined) {
-    figures.push({ name: 'engine work per interaction, p95 (best backend)', value: best.p95Ms ?? null, target: '<= 16 ms', met: (best.p95Ms ?? Infinity) <= 16, detail: `${best.method} (${best.backend ?? '?'}): median ${fmt(best.medianMs)} ms, p95 ${fmt(best.p95Ms)} ms` });
+    figures.push({
+      name: 'engine work per interaction, p95 (best backend)',
+      value: best.p95Ms ?? null,
+      target: '<= 16 ms',
+      met: (best.p95Ms ?? Infinity) <= 16,
+      detail: `${best.method} (${best.backend ?? '?'}): median ${fmt(best.medianMs)} ms, p95 ${fmt(best.p95Ms)} ms`,
+    });
     if (plain !== undefined) {
       const ratio = (plain.p95Ms ?? 0) / (best.p95Ms ?? Infinity);
-      figures.push({ name: 'best engine vs plain JS (p95)', value: ratio, target: '>= 2x', met: ratio >= 2, detail: `plain JS p95 ${fmt(plain.p95Ms)} ms vs ${best.method} p95 ${fmt(best.p95Ms)} ms` });
+      figures.push({
+        name: 'best engine vs plain JS (p95)',
+        value: ratio,
+        target: '>= 2x',
+        met: ratio >= 2,
+        detail: `plain JS p95 ${fmt(plain.p95Ms)} ms vs ${best.method} p95 ${fmt(best.p95Ms)} ms`,
+      });
     }
     if (bestPeer !== undefined) {
       const ratio = (bestPeer.p95Ms ?? 0) / (best.p95Ms ?? Infinity);
-      figures.push({ name: 'best engine vs best peer library (p95)', value: ratio, target: '>= 2x', met: ratio >= 2, detail: `${bestPeer.method} search p95 ${fmt(bestPeer.p95Ms)} ms vs ${best.method} p95 ${fmt(best.p95Ms)} ms` });
+      figures.push({
+        name: 'best engine vs best peer library (p95)',
+        value: ratio,
+        target: '>= 2x',
+        met: ratio >= 2,
+        detail: `${bestPeer.method} search p95 ${fmt(bestPeer.p95Ms)} ms vs ${best.method} p95 ${fmt(best.p95Ms)} ms`,
+      });
     }
   }
   const kernel = byMethod(score, 'engine:webgpu');
   const stock = byMethod(score, 'stock:webgpu');
   if (kernel !== undefined && stock !== undefined) {
     const ratio = (stock.medianMs ?? 0) / (kernel.medianMs ?? Infinity);
-    figures.push({ name: 'WebGPU kernel vs stock matMul + topk (median, same adapter)', value: ratio, target: '>= 10x', met: ratio >= 10, detail: `stock ${fmt(stock.medianMs)} ms vs kernel ${fmt(kernel.medianMs)} ms` });
+    figures.push({
+      name: 'WebGPU kernel vs stock matMul + topk (median, same adapter)',
+      value: ratio,
+      target: '>= 10x',
+      met: ratio >= 10,
+      detail: `stock ${fmt(stock.medianMs)} ms vs kernel ${fmt(kernel.medianMs)} ms`,
+    });
   }
   // The wasm scorer scores an int8 copy of float32 items, then re-ranks exactly (engine/kernels/wasm-scorer.ts).
   const wasmScorer = byMethod(score, 'engine:wasm');
   if (wasmScorer?.recall !== undefined) {
-    figures.push({ name: 'int8 scoring with exact re-rank (wasm scorer) recall@50 vs float32 (synthetic clusters, 100,000 x 128)', value: wasmScorer.recall, target: '>= 0.99', met: wasmScorer.recall >= 0.99, detail: 'mean over 8 interest vectors; float32 items' });
+    figures.push({
+      name: 'int8 scoring with exact re-rank (wasm scorer) recall@50 vs float32 (synthetic clusters, 100,000 x 128)',
+      value: wasmScorer.recall,
+      target: '>= 0.99',
+      met: wasmScorer.recall >= 0.99,
+      detail: 'mean over 8 interest vectors; float32 items',
+    });
   }
   for (const source of ['synthetic', 'demo-model'] as const) {
     for (const dtype of ['int8', 'float16'] as const) {
-      const found = run.cases.find((c) => c.spec.mode === 'score' && c.spec.source === source && c.spec.dtype === dtype && (source === 'demo-model' || (c.spec.count === 100_000 && c.spec.dim === 128)));
+      const found = run.cases.find(
+        (c) =>
+          c.spec.mode === 'score' &&
+          c.spec.source === source &&
+          c.spec.dtype === dtype &&
+          (source === 'demo-model' || (c.spec.count === 100_000 && c.spec.dim === 128)),
+      );
       const quantised = byMethod(found, 'engine:webgpu');
       if (found === undefined || quantised?.recall === undefined) continue;
       const where = source === 'demo-model' ? `demo model's real embeddings, ${found.spec.count} x ${found.spec.dim}` : 'synthetic clusters, 100,000 x 128';
-      figures.push({ name: `${dtype} storage (the WebGPU kernel over the ${dtype} file's values) recall@${found.spec.k} vs float32 (${where})`, value: quantised.recall, target: dtype === 'int8' ? '>= 0.99' : '(no target)', met: dtype === 'int8' ? quantised.recall >= 0.99 : null, detail: 'mean over 8 interest vectors' });
+      figures.push({
+        name: `${dtype} storage (the WebGPU kernel over the ${dtype} file's values) recall@${found.spec.k} vs float32 (${where})`,
+        value: quantised.recall,
+        target: dtype === 'int8' ? '>= 0.99' : '(no target)',
+        met: dtype === 'int8' ? quantised.recall >= 0.99 : null,
+        detail: 'mean over 8 interest vectors',
+      });
     }
   }
   return figures;
@@ -112,8 +154,10 @@ function caseTitle(c: BenchCaseResult): string {
 
 /** The issue's targets as a Markdown table, one row per figure of `targetFigures`. */
 function renderTargetsTable(run: BenchRun): string[] {
-  const rows = targetFigures(run).map((f) =>
-    `| ${f.name} | ${f.value === null ? 'n/a' : f.name.includes('recall') ? f.value.toFixed(3) : f.name.includes(' vs ') ? `${f.value.toFixed(1)}x` : `${fmt(f.value)} ms`} (${f.detail}) | ${f.target} | ${f.met === null ? '-' : f.met ? 'yes' : '**no**'} |`);
+  const rows = targetFigures(run).map(
+    (f) =>
+      `| ${f.name} | ${f.value === null ? 'n/a' : f.name.includes('recall') ? f.value.toFixed(3) : f.name.includes(' vs ') ? `${f.value.toFixed(1)}x` : `${fmt(f.value)} ms`} (${f.detail}) | ${f.target} | ${f.met === null ? '-' : f.met ? 'yes' : '**no**'} |`,
+  );
   return ['| figure | measured | target | met |', '| --- | --- | --- | --- |', ...rows];
 }
 
@@ -137,7 +181,10 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
   lines.push(`- Browser: ${run.browserVersion} (${run.environment.userAgent})`);
   lines.push(`- WebGPU adapter: ${adapterText(run.environment)}`);
   lines.push(`- CPU threads visible to the page: ${run.environment.hardwareConcurrency}; cross-origin isolated: ${run.environment.crossOriginIsolated}`);
-  lines.push('- Timings are milliseconds per call on this machine, shared with other work: compare the ratios within this run, not across machines. A software WebGPU adapter is a CPU in disguise and says nothing about a real GPU.', '');
+  lines.push(
+    '- Timings are milliseconds per call on this machine, shared with other work: compare the ratios within this run, not across machines. A software WebGPU adapter is a CPU in disguise and says nothing about a real GPU.',
+    '',
+  );
   lines.push('## Targets (100,000 x 128)', '', ...renderTargetsTable(run), '');
   const storefront = run.storefront;
   lines.push('## The storefront (demo model, real app)', '');
@@ -146,22 +193,41 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
   } else {
     lines.push('| figure | value |', '| --- | --- |');
     lines.push(`| backend (calibrated) | ${storefront.backend ?? '?'}: ${storefront.backendReason ?? ''} |`);
-    lines.push(`| click to re-ranked grid painted, p50 / p95 (${storefront.interactions} add-to-cart clicks) | ${fmt(storefront.clickToGridMs.p50)} / ${fmt(storefront.clickToGridMs.p95)} ms |`);
-    lines.push(`| of which the recommender (update + store + rank, Ranking.tookMs), p50 / p95 | ${fmt(storefront.recommenderMs.p50)} / ${fmt(storefront.recommenderMs.p95)} ms |`);
+    lines.push(
+      `| click to re-ranked grid painted, p50 / p95 (${storefront.interactions} add-to-cart clicks) | ${fmt(storefront.clickToGridMs.p50)} / ${fmt(storefront.clickToGridMs.p95)} ms |`,
+    );
+    lines.push(
+      `| of which the recommender (update + store + rank, Ranking.tookMs), p50 / p95 | ${fmt(storefront.recommenderMs.p50)} / ${fmt(storefront.recommenderMs.p95)} ms |`,
+    );
     lines.push(`| Interaction to Next Paint (Event Timing, longest interaction) | ${storefront.inpMs === null ? 'n/a' : `${storefront.inpMs} ms`} |`);
     lines.push(`| first visit: navigation to first grid (includes calibration) | ${fmt(storefront.firstGridMs)} ms |`);
     lines.push(`| repeat visit: navigation to first personalised grid | ${fmt(storefront.firstPersonalisedGridMs)} ms |`);
     lines.push(`| bytes fetched by the first visit | ${(storefront.bytesFetched / 1024 / 1024).toFixed(2)} MiB |`);
-    lines.push(`| JS heap after the interactions (performance.memory) | ${typeof storefront.jsHeapBytes === 'number' ? `${(storefront.jsHeapBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.jsHeapBytes} |`);
-    lines.push(`| measureUserAgentSpecificMemory | ${typeof storefront.userAgentMemoryBytes === 'number' ? `${(storefront.userAgentMemoryBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.userAgentMemoryBytes} |`, '');
+    lines.push(
+      `| JS heap after the interactions (performance.memory) | ${typeof storefront.jsHeapBytes === 'number' ? `${(storefront.jsHeapBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.jsHeapBytes} |`,
+    );
+    lines.push(
+      `| measureUserAgentSpecificMemory | ${typeof storefront.userAgentMemoryBytes === 'number' ? `${(storefront.userAgentMemoryBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.userAgentMemoryBytes} |`,
+      '',
+    );
   }
   if (run.sequence !== undefined) lines.push(...renderSequenceSection(run.sequence));
   lines.push('## Every case', '');
-  lines.push('Methods: `plain-js` = core/rank.ts on a Float32Array; `engine:B` = the ItemSpace on backend B (on webgpu: the scoring kernel over the matrix stored in the case\'s dtype; other backends score the decoded float32 values); `stock:B` = TF.js `matMul` + prior + `tf.topk`; `peer:*` = npm vector-search libraries (cosine only, no popularity prior; setup = building their index). Recall is against the exact float32 top-k.', '');
+  lines.push(
+    "Methods: `plain-js` = core/rank.ts on a Float32Array; `engine:B` = the ItemSpace on backend B (on webgpu: the scoring kernel over the matrix stored in the case's dtype; other backends score the decoded float32 values); `stock:B` = TF.js `matMul` + prior + `tf.topk`; `peer:*` = npm vector-search libraries (cosine only, no popularity prior; setup = building their index). Recall is against the exact float32 top-k.",
+    '',
+  );
   for (const c of run.cases) {
-    lines.push(`### ${caseTitle(c)}`, '', '| method | backend | median ms | p95 ms | runs | recall | setup ms | note |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      `### ${caseTitle(c)}`,
+      '',
+      '| method | backend | median ms | p95 ms | runs | recall | setup ms | note |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const r of c.results) {
-      lines.push(`| ${r.method} | ${r.backend ?? ''} | ${fmt(r.medianMs)} | ${fmt(r.p95Ms)} | ${r.runs ?? ''} | ${r.recall === undefined ? '' : r.recall.toFixed(3)} | ${r.setupMs === undefined ? '' : fmt(r.setupMs)} | ${r.status === 'ok' ? '' : `${r.status}: ${(r.reason ?? '').replaceAll('|', '/').slice(0, 160)}`} |`);
+      lines.push(
+        `| ${r.method} | ${r.backend ?? ''} | ${fmt(r.medianMs)} | ${fmt(r.p95Ms)} | ${r.runs ?? ''} | ${r.recall === undefined ? '' : r.recall.toFixed(3)} | ${r.setupMs === undefined ? '' : fmt(r.setupMs)} | ${r.status === 'ok' ? '' : `${r.status}: ${(r.reason ?? '').replaceAll('|', '/').slice(0, 160)}`} |`,
+      );
     }
     lines.push('');
   }
@@ -179,7 +245,9 @@ function renderSequenceSection(sequence: NonNullable<BenchRun['sequence']>): str
     '| --- | --- | --- | --- | --- |',
   );
   for (const r of sequence.results) {
-    lines.push(`| ${r.backend} | ${fmt(r.encodeMedianMs)} / ${fmt(r.encodeP95Ms)} | ${fmt(r.interactionMedianMs)} / ${fmt(r.interactionP95Ms)} | ${r.runs ?? ''} | ${r.status === 'ok' ? '' : `${r.status}: ${(r.reason ?? '').replaceAll('|', '/').slice(0, 160)}`} |`);
+    lines.push(
+      `| ${r.backend} | ${fmt(r.encodeMedianMs)} / ${fmt(r.encodeP95Ms)} | ${fmt(r.interactionMedianMs)} / ${fmt(r.interactionP95Ms)} | ${r.runs ?? ''} | ${r.status === 'ok' ? '' : `${r.status}: ${(r.reason ?? '').replaceAll('|', '/').slice(0, 160)}`} |`,
+    );
   }
   return [...lines, ''];
 }

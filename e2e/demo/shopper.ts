@@ -15,7 +15,15 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, '.cache/demo');
 const PORT = Number(process.env['VITRINE_DEMO_PORT'] ?? 5174);
 /** The same flags as playwright.config.ts: WebGPU on, and nothing that would call Google hosts. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const VIEWPORT = { width: 1280, height: 900 };
 
 let step = 0;
@@ -23,7 +31,13 @@ let step = 0;
 /** Screenshots the page after a step and prints what the grid shows now. */
 async function record(page: Page, grid: Storefront, what: string): Promise<void> {
   step += 1;
-  const file = join(OUT, `${String(step).padStart(2, '0')}-${what.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.png`);
+  const file = join(
+    OUT,
+    `${String(step).padStart(2, '0')}-${what
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')}.png`,
+  );
   await page.screenshot({ path: file, fullPage: true });
   const departments = (await grid.topCategories(8)).join(', ');
   console.log(`${String(step).padStart(2)}. ${what}\n    grid (${await grid.eventCount()} events): ${departments}\n    ${relative(ROOT, file)}`);
@@ -67,9 +81,16 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env['VITRINE_CHROMIUM'] ?? '/usr/bin/chromium-headless-shell', args: CHROMIUM_ARGS });
   const videos: string[] = [];
   try {
-    for (const [name, tour] of [['storefront', storefrontTour], ['shop', shopTour]] as const) {
+    for (const [name, tour] of [
+      ['storefront', storefrontTour],
+      ['shop', shopTour],
+    ] as const) {
       // One context per tour: a fresh shopper (empty IndexedDB) and one video each.
-      const context = await browser.newContext({ baseURL: `http://127.0.0.1:${PORT}`, viewport: VIEWPORT, recordVideo: { dir: join(OUT, 'recording'), size: VIEWPORT } });
+      const context = await browser.newContext({
+        baseURL: `http://127.0.0.1:${PORT}`,
+        viewport: VIEWPORT,
+        recordVideo: { dir: join(OUT, 'recording'), size: VIEWPORT },
+      });
       const page = await context.newPage();
       try {
         await tour(page);

@@ -23,7 +23,9 @@ function chunked(chunks: readonly Uint8Array[], headers: Record<string, string> 
 describe('createHttpModelSource', () => {
   it('streams the body, reporting bytes as they arrive', async () => {
     const asked: string[] = [];
-    const source = createHttpModelSource('/models/demo/', { fetch: fakeFetch(() => chunked([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])], { 'content-length': '5' }), asked) });
+    const source = createHttpModelSource('/models/demo/', {
+      fetch: fakeFetch(() => chunked([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])], { 'content-length': '5' }), asked),
+    });
     const progress: number[] = [];
     const bytes = await source.read('vectors.bin', (n) => progress.push(n));
     expect(Array.from(bytes)).toEqual([1, 2, 3, 4, 5]);

@@ -64,7 +64,12 @@ export function installTestHooks(): void {
       const recommender = running();
       let ranking = await recommender.erase();
       for (const id of ids) ranking = await recommender.record({ type: 'view', item: toItemId(id) });
-      return { interestModel: ranking.interestModel, backend: ranking.backend, rows: ranking.items.map((item) => item.row), scores: ranking.items.map((item) => item.score) };
+      return {
+        interestModel: ranking.interestModel,
+        backend: ranking.backend,
+        rows: ranking.items.map((item) => item.row),
+        scores: ranking.items.map((item) => item.score),
+      };
     },
     async sequenceInterest(ids) {
       const recommender = running();

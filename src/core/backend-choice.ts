@@ -129,7 +129,8 @@ async function measureEach<T extends OnBackend>(request: ChoiceRequest, probe: B
       opened.dispose();
     }
   }
-  if (best === null) throw new RecError('BACKEND_UNAVAILABLE', `no TF.js backend computed the ranking correctly here (${rejected.join('; ') || 'none allowed'})`);
+  if (best === null)
+    throw new RecError('BACKEND_UNAVAILABLE', `no TF.js backend computed the ranking correctly here (${rejected.join('; ') || 'none allowed'})`);
   const ranked = timings.sort((a, b) => a.ms - b.ms).map(({ backend, ms }) => `${backend} ${ms.toFixed(2)} ms`);
   const reason = `fastest here: ${ranked.join(', ')} per interaction${request.withSequence ? ' (with the sequence model)' : ''}`;
   return { opened: best.opened, choice: { backend: best.opened.backend, reason } };

@@ -34,7 +34,10 @@ export async function compactEvents(context: CompactionContext, events: readonly
   const { store, modelKey } = context;
   const previous = await store.loadBaseline(modelKey);
   const baseline = await context.fold(previous ?? emptyState(modelKey, context.dim), events);
-  const compacted = await store.compact(baseline, events.map((event) => event.id));
+  const compacted = await store.compact(
+    baseline,
+    events.map((event) => event.id),
+  );
   if (compacted) context.onCompacted({ reason, events: events.length });
   return compacted;
 }

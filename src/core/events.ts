@@ -14,7 +14,10 @@ export interface Emitter<Events extends EventMap> {
 
 /** @param onListenerError called when a listener throws (default: rethrown asynchronously). */
 export function createEmitter<Events extends EventMap>(
-  onListenerError: (error: unknown) => void = (error) => queueMicrotask(() => { throw error; }),
+  onListenerError: (error: unknown) => void = (error) =>
+    queueMicrotask(() => {
+      throw error;
+    }),
 ): Emitter<Events> {
   // Listeners are stored untyped; on() and emit() are the only way in and both are typed by name.
   type StoredListener = (...args: readonly unknown[]) => void;

@@ -30,7 +30,10 @@ function editManifest(files: Map<string, Uint8Array>, edit: (manifest: Record<st
 
 /** loadModel must refuse the broken model with this code, or the case tests nothing. */
 async function expectLoadFails(files: Map<string, Uint8Array>, code: RecError['code']): Promise<void> {
-  const error: unknown = await loadModel(sourceOf(files)).then(() => null, (e: unknown) => e);
+  const error: unknown = await loadModel(sourceOf(files)).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RecError);
   expect((error as RecError).code).toBe(code);
 }

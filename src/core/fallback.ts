@@ -39,7 +39,9 @@ export interface FallbackCatalog {
  * @throws only what is not a RecError (a programmer error); every file problem gives null or less.
  */
 export async function loadFallbackCatalog(source: ModelSource): Promise<FallbackCatalog | null> {
-  const manifestJson = await attempt(async () => parseJson({ code: 'MANIFEST_INVALID', file: where(source, MANIFEST_FILE) }, decode(await source.read(MANIFEST_FILE, ignore))));
+  const manifestJson = await attempt(async () =>
+    parseJson({ code: 'MANIFEST_INVALID', file: where(source, MANIFEST_FILE) }, decode(await source.read(MANIFEST_FILE, ignore))),
+  );
   const manifest = manifestJson === null ? null : await attempt(() => Promise.resolve(parseManifest(manifestJson, where(source, MANIFEST_FILE))));
   return manifest === null ? fromCatalogAlone(source, manifestJson) : fromManifest(source, manifest);
 }

@@ -9,7 +9,13 @@ import { emptyState } from './state.ts';
 import { makeFixtureModel } from './test-support.ts';
 
 const model = makeFixtureModel({ count: 20, dim: 8, categories: 2, popularity: false });
-const view = (item: number, time: number): InteractionEvent => ({ id: `e${item}-${time}`, time, session: toSessionId('s'), type: 'view', item: toItemId(`i${item}`) });
+const view = (item: number, time: number): InteractionEvent => ({
+  id: `e${item}-${time}`,
+  time,
+  session: toSessionId('s'),
+  type: 'view',
+  item: toItemId(`i${item}`),
+});
 const rowTerm = (row: number) => [{ kind: 'row' as const, row, weight: 1 }];
 const update = referenceUpdate(model.vectors, 8);
 const HALF_LIFE = 60_000;

@@ -60,7 +60,13 @@ export async function foldStep(
  * @param update the math that moves the interest.
  * @param halfLifeMs the interest's half-life.
  */
-export async function foldEvents(start: InterestState, events: readonly InteractionEvent[], termsOf: TermsOf, update: InterestUpdate, halfLifeMs: number): Promise<InterestState> {
+export async function foldEvents(
+  start: InterestState,
+  events: readonly InteractionEvent[],
+  termsOf: TermsOf,
+  update: InterestUpdate,
+  halfLifeMs: number,
+): Promise<InterestState> {
   let state = start;
   for (const event of events) state = await foldStep(state, [event], event.time, await termsOf(event), update, halfLifeMs);
   return state;

@@ -7,16 +7,7 @@ import { RecError } from './errors.ts';
 import { toItemId, toSessionId, type ItemId, type SessionId } from './ids.ts';
 import { readNumber, readOneOf, readRecord, readString, fail, type Reader } from './validate.ts';
 
-export const INTERACTION_TYPES = [
-  'impression',
-  'view',
-  'dwell',
-  'add_to_cart',
-  'remove_from_cart',
-  'purchase',
-  'search',
-  'skip',
-] as const;
+export const INTERACTION_TYPES = ['impression', 'view', 'dwell', 'add_to_cart', 'remove_from_cart', 'purchase', 'search', 'skip'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
 
 interface EventBase {

@@ -74,7 +74,11 @@ export function createJournal(options: JournalOptions): Journal {
       // These reads are separate transactions: if they straddle another tab's compaction, the
       // state rebuilt here has an eventCount that does not add up either, and the next load
       // rebuilds it again.
-      const [storedState, baseline, storedCount] = await Promise.all([store.loadState(options.modelKey), store.loadBaseline(options.modelKey), store.countEvents()]);
+      const [storedState, baseline, storedCount] = await Promise.all([
+        store.loadState(options.modelKey),
+        store.loadBaseline(options.modelKey),
+        store.countEvents(),
+      ]);
       const trusted = storedState !== null && storedState.eventCount === (baseline?.eventCount ?? 0) + storedCount;
       return trusted ? storedState : options.fold(baseline ?? emptyState(options.modelKey, options.dim), await store.loadEvents());
     },

@@ -39,7 +39,12 @@ describe('arrangeList', () => {
   it('trades relevance for variety as lambda falls (maximal marginal relevance)', () => {
     const diverse = (lambda: number) => arrange({ rules: { ...RELEVANCE_ONLY_RULES, diversity: { ...RELEVANCE_ONLY_RULES.diversity, lambda } } });
     const similarity = (a: number, b: number) => rowSimilarity(vectors, manifest.dim, a, b);
-    const ild = [1, 0.7, 0.3].map((lambda) => intraListDiversity(diverse(lambda).map((entry) => entry.row), similarity));
+    const ild = [1, 0.7, 0.3].map((lambda) =>
+      intraListDiversity(
+        diverse(lambda).map((entry) => entry.row),
+        similarity,
+      ),
+    );
     expect(ild[1]).toBeGreaterThan(ild[0] ?? 1);
     expect(ild[2]).toBeGreaterThan(ild[1] ?? 1);
     expect(new Set(categoriesOf(diverse(0.3))).size).toBeGreaterThanOrEqual(2);
@@ -65,12 +70,24 @@ describe('arrangeList', () => {
   });
 
   it('holds pinned items and categories in their positions', () => {
-    const list = arrange({ rules: rules({ pin: [{ item: 'i1', position: 2 }, { category: 'c2', position: 0 }] }) });
+    const list = arrange({
+      rules: rules({
+        pin: [
+          { item: 'i1', position: 2 },
+          { category: 'c2', position: 0 },
+        ],
+      }),
+    });
     // i1 (c1) scores low for a c0 shopper: it is not among the 60 candidates, so the caller appends it.
     expect(top.rows).not.toContain(1);
     const withPin = arrange({
       candidates: { rows: [...top.rows, 1], scores: [...top.scores, 0] },
-      rules: rules({ pin: [{ item: 'i1', position: 2 }, { category: 'c2', position: 0 }] }),
+      rules: rules({
+        pin: [
+          { item: 'i1', position: 2 },
+          { category: 'c2', position: 0 },
+        ],
+      }),
     });
     expect(withPin[2]).toMatchObject({ row: 1, source: 'pinned' });
     expect(withPin[0]?.source).toBe('pinned');
@@ -81,16 +98,24 @@ describe('arrangeList', () => {
 
   it('caps one category in the first row, and lets the cap give way only when nothing else is left', () => {
     const capped = arrange({ rules: rules({ firstRow: { size: 4, maxPerCategory: 2 } }) });
-    expect(categoriesOf(capped).slice(0, 4).filter((c) => c === 'c0')).toHaveLength(2);
+    expect(
+      categoriesOf(capped)
+        .slice(0, 4)
+        .filter((c) => c === 'c0'),
+    ).toHaveLength(2);
     expect(categoriesOf(capped).slice(4)).toEqual(new Array(8).fill('c0'));
     const onlyC0 = top.rows.flatMap((row, i) => (model.items[row]?.category === 'c0' ? [{ row, score: top.scores[i] ?? 0 }] : []));
-    const alone = arrange({ candidates: { rows: onlyC0.map((c) => c.row), scores: onlyC0.map((c) => c.score) }, rules: rules({ firstRow: { size: 4, maxPerCategory: 2 } }) });
+    const alone = arrange({
+      candidates: { rows: onlyC0.map((c) => c.row), scores: onlyC0.map((c) => c.score) },
+      rules: rules({ firstRow: { size: 4, maxPerCategory: 2 } }),
+    });
     expect(alone).toHaveLength(12);
   });
 
   it('gives exploration slots, outside the first row, to relevant candidates not yet shown; the same seed, the same grid', () => {
     const shown = new Set(top.rows.slice(0, 30));
-    const explore = (seed: number) => arrange({ explorationSlots: 3, shown, random: seededRandom(seed), rules: rules({ firstRow: { size: 4, maxPerCategory: 4 } }) });
+    const explore = (seed: number) =>
+      arrange({ explorationSlots: 3, shown, random: seededRandom(seed), rules: rules({ firstRow: { size: 4, maxPerCategory: 4 } }) });
     const list = explore(42);
     const explored = list.flatMap((entry, position) => (entry.source === 'explore' ? [{ ...entry, position }] : []));
     expect(explored).toHaveLength(3);

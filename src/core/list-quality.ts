@@ -184,7 +184,9 @@ export async function arrangeGrid(
 ): Promise<{ grid: ArrangedEntry[]; candidates: RankedRows }> {
   const { rules, excluded } = request;
   const top = await space.topK(interest, Math.max(request.size, request.depth ?? 0, rules.diversity.candidates), excluded);
-  const pinnedRows = rules.pins.flatMap(({ target }) => (target.kind === 'item' && !excluded.has(target.row) && !top.rows.includes(target.row) ? [target.row] : []));
+  const pinnedRows = rules.pins.flatMap(({ target }) =>
+    target.kind === 'item' && !excluded.has(target.row) && !top.rows.includes(target.row) ? [target.row] : [],
+  );
   const candidates = { rows: [...top.rows, ...pinnedRows], scores: [...top.scores, ...pinnedRows.map(() => 0)] };
   const grid = arrangeList({ ...request, candidates, similarity: await space.similarities(candidates.rows) });
   return { grid, candidates };

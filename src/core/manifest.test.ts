@@ -36,6 +36,9 @@ describe('createManifest', () => {
     const second = withSequenceModel(first, file('sequence.2.json', 7), file('sequence.2.bin', 8));
     expect(second.files.sequence?.path).toBe('sequence.2.json');
     expect(second.files.sequenceWeights?.path).toBe('sequence.2.bin');
-    expect({ ...second, files: { ...second.files, sequence: undefined, sequenceWeights: undefined } }).toEqual({ ...createManifest(INPUT), files: { ...createManifest(INPUT).files, sequence: undefined, sequenceWeights: undefined } });
+    expect({ ...second, files: { ...second.files, sequence: undefined, sequenceWeights: undefined } }).toEqual({
+      ...createManifest(INPUT),
+      files: { ...createManifest(INPUT).files, sequence: undefined, sequenceWeights: undefined },
+    });
   });
 });

@@ -88,13 +88,24 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   }
   const projection = filesRecord['projection'] === undefined ? undefined : parseModelFile(reader, filesRecord['projection'], 'files.projection');
   if (projection === undefined && encoder.dim !== dim) {
-    fail({ ...reader, code: 'MODEL_DIMENSION_MISMATCH' }, 'files.projection', `a projection from the encoder's ${encoder.dim} to ${dim} dimensions`, projection);
+    fail(
+      { ...reader, code: 'MODEL_DIMENSION_MISMATCH' },
+      'files.projection',
+      `a projection from the encoder's ${encoder.dim} to ${dim} dimensions`,
+      projection,
+    );
   }
   if (projection !== undefined && projection.bytes !== encoder.dim * dim * 4) {
-    fail({ ...reader, code: 'MODEL_DIMENSION_MISMATCH' }, 'files.projection.bytes', `${encoder.dim * dim * 4} (${encoder.dim} x ${dim} float32)`, projection.bytes);
+    fail(
+      { ...reader, code: 'MODEL_DIMENSION_MISMATCH' },
+      'files.projection.bytes',
+      `${encoder.dim * dim * 4} (${encoder.dim} x ${dim} float32)`,
+      projection.bytes,
+    );
   }
   const sequence = filesRecord['sequence'] === undefined ? undefined : parseModelFile(reader, filesRecord['sequence'], 'files.sequence');
-  const sequenceWeights = filesRecord['sequenceWeights'] === undefined ? undefined : parseModelFile(reader, filesRecord['sequenceWeights'], 'files.sequenceWeights');
+  const sequenceWeights =
+    filesRecord['sequenceWeights'] === undefined ? undefined : parseModelFile(reader, filesRecord['sequenceWeights'], 'files.sequenceWeights');
   if ((sequence === undefined) !== (sequenceWeights === undefined)) {
     fail(reader, sequence === undefined ? 'files.sequence' : 'files.sequenceWeights', 'files.sequence and files.sequenceWeights together', undefined);
   }
@@ -139,7 +150,17 @@ export interface ManifestInput {
 export function createManifest(input: ManifestInput, file: string = MANIFEST_FILE): ModelManifest {
   const { catalogId, createdAt, itemCount, dim, dtype, encoder, files } = input;
   return parseManifest(
-    { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, catalogId, createdAt, itemCount, dim, dtype, encoder: { name: encoder.name, version: encoder.version, dim: encoder.dim }, files },
+    {
+      format: MODEL_FORMAT,
+      formatVersion: MODEL_FORMAT_VERSION,
+      catalogId,
+      createdAt,
+      itemCount,
+      dim,
+      dtype,
+      encoder: { name: encoder.name, version: encoder.version, dim: encoder.dim },
+      files,
+    },
     file,
   );
 }

@@ -14,7 +14,10 @@ function manifestOf(files: Map<string, Uint8Array>): Record<string, unknown> {
 }
 
 async function expectRecError(promise: Promise<unknown>, code: RecErrorCode, message: RegExp): Promise<void> {
-  const error: unknown = await promise.then(() => null, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RecError);
   expect((error as RecError).code).toBe(code);
   expect((error as RecError).message).toMatch(message);
@@ -43,7 +46,11 @@ describe('loadModel', () => {
   it('reports a truncated file with expected and found sizes', async () => {
     const files = await fixtureFiles();
     files.set('vectors.bin', (files.get('vectors.bin') as Uint8Array).subarray(0, 100));
-    await expectRecError(loadModel(sourceOf(files)), 'MODEL_FILE_SIZE_MISMATCH', new RegExp(`vectors\\.bin: expected ${COUNT * DIM * 4} bytes \\(manifest\\), found 100 \\(truncated\\?\\)`));
+    await expectRecError(
+      loadModel(sourceOf(files)),
+      'MODEL_FILE_SIZE_MISMATCH',
+      new RegExp(`vectors\\.bin: expected ${COUNT * DIM * 4} bytes \\(manifest\\), found 100 \\(truncated\\?\\)`),
+    );
   });
 
   it('reports one flipped byte as a checksum mismatch', async () => {
@@ -68,17 +75,57 @@ describe('parseManifest', () => {
     ['missing catalogId', (m) => delete m['catalogId'], 'MANIFEST_INVALID', /catalogId: expected a string, found nothing \(missing\)/],
     ['fractional itemCount', (m) => (m['itemCount'] = 1.5), 'MANIFEST_INVALID', /itemCount: expected an integer, found number 1.5/],
     ['unknown dtype', (m) => (m['dtype'] = 'float64'), 'MANIFEST_INVALID', /dtype: expected one of float32, float16, int8, found "float64"/],
-    ['dimension that does not fit the vector file', (m) => (m['dim'] = DIM * 2), 'MODEL_DIMENSION_MISMATCH', new RegExp(`files\\.vectors\\.bytes: expected ${COUNT * DIM * 8} \\(${COUNT} x ${DIM * 2} float32\\), found number ${COUNT * DIM * 4}`)],
-    ['missing vectors file', (m) => delete (m['files'] as Record<string, unknown>)['vectors'], 'MANIFEST_INVALID', /files\.vectors: expected an object, found nothing \(missing\)/],
-    ['bad checksum text', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['catalog'] as Record<string, unknown>)['sha256'] = 'XYZ', 'MANIFEST_INVALID', /files\.catalog\.sha256: expected 64 lower-case hex digits/],
-    ['path escaping the model folder', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['catalog'] as Record<string, unknown>)['path'] = '../secret.json', 'MANIFEST_INVALID', /files\.catalog\.path: expected a relative path inside the model folder/],
-    ['unknown file role', (m) => ((m['files'] as Record<string, unknown>)['extra'] = {}), 'MANIFEST_INVALID', /files\.extra: expected a role among vectors, catalog, popularity/],
-    ['reduced dimension without a query projection', (m) => ((m['encoder'] as Record<string, unknown>)['dim'] = 512), 'MODEL_DIMENSION_MISMATCH', /files\.projection: expected a projection from the encoder's 512 to 8 dimensions, found nothing/],
-    ['projection of the wrong size', (m) => {
-      (m['encoder'] as Record<string, unknown>)['dim'] = 16;
-      (m['files'] as Record<string, unknown>)['projection'] = { path: 'projection.f32', bytes: 16 * 4, sha256: 'c'.repeat(64) };
-    }, 'MODEL_DIMENSION_MISMATCH', /files\.projection\.bytes: expected 512 \(16 x 8 float32\), found number 64/],
-    ['popularity of the wrong length', (m) => ((m['files'] as Record<string, Record<string, unknown>>)['popularity'] as Record<string, unknown>)['bytes'] = 4, 'MANIFEST_INVALID', /files\.popularity\.bytes: expected 48 \(one float32 per item\)/],
+    [
+      'dimension that does not fit the vector file',
+      (m) => (m['dim'] = DIM * 2),
+      'MODEL_DIMENSION_MISMATCH',
+      new RegExp(`files\\.vectors\\.bytes: expected ${COUNT * DIM * 8} \\(${COUNT} x ${DIM * 2} float32\\), found number ${COUNT * DIM * 4}`),
+    ],
+    [
+      'missing vectors file',
+      (m) => delete (m['files'] as Record<string, unknown>)['vectors'],
+      'MANIFEST_INVALID',
+      /files\.vectors: expected an object, found nothing \(missing\)/,
+    ],
+    [
+      'bad checksum text',
+      (m) => (((m['files'] as Record<string, Record<string, unknown>>)['catalog'] as Record<string, unknown>)['sha256'] = 'XYZ'),
+      'MANIFEST_INVALID',
+      /files\.catalog\.sha256: expected 64 lower-case hex digits/,
+    ],
+    [
+      'path escaping the model folder',
+      (m) => (((m['files'] as Record<string, Record<string, unknown>>)['catalog'] as Record<string, unknown>)['path'] = '../secret.json'),
+      'MANIFEST_INVALID',
+      /files\.catalog\.path: expected a relative path inside the model folder/,
+    ],
+    [
+      'unknown file role',
+      (m) => ((m['files'] as Record<string, unknown>)['extra'] = {}),
+      'MANIFEST_INVALID',
+      /files\.extra: expected a role among vectors, catalog, popularity/,
+    ],
+    [
+      'reduced dimension without a query projection',
+      (m) => ((m['encoder'] as Record<string, unknown>)['dim'] = 512),
+      'MODEL_DIMENSION_MISMATCH',
+      /files\.projection: expected a projection from the encoder's 512 to 8 dimensions, found nothing/,
+    ],
+    [
+      'projection of the wrong size',
+      (m) => {
+        (m['encoder'] as Record<string, unknown>)['dim'] = 16;
+        (m['files'] as Record<string, unknown>)['projection'] = { path: 'projection.f32', bytes: 16 * 4, sha256: 'c'.repeat(64) };
+      },
+      'MODEL_DIMENSION_MISMATCH',
+      /files\.projection\.bytes: expected 512 \(16 x 8 float32\), found number 64/,
+    ],
+    [
+      'popularity of the wrong length',
+      (m) => (((m['files'] as Record<string, Record<string, unknown>>)['popularity'] as Record<string, unknown>)['bytes'] = 4),
+      'MANIFEST_INVALID',
+      /files\.popularity\.bytes: expected 48 \(one float32 per item\)/,
+    ],
   ];
 
   it.each(cases)('rejects a %s with its own message', async (_name, mutate, code, message) => {

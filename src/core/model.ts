@@ -64,7 +64,14 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const manifestBytes = await source.read(MANIFEST_FILE, () => {});
   const manifest = parseManifest(parseJson({ code: 'MANIFEST_INVALID', file: manifestFile }, new TextDecoder().decode(manifestBytes)), manifestFile);
 
-  const { vectors: vectorsFile, catalog: catalogFile, popularity: popularityFile, projection: projectionFile, sequence: sequenceFile, sequenceWeights: sequenceWeightsFile } = manifest.files;
+  const {
+    vectors: vectorsFile,
+    catalog: catalogFile,
+    popularity: popularityFile,
+    projection: projectionFile,
+    sequence: sequenceFile,
+    sequenceWeights: sequenceWeightsFile,
+  } = manifest.files;
   const files = [vectorsFile, catalogFile, popularityFile, projectionFile, sequenceFile, sequenceWeightsFile].filter((file) => file !== undefined);
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const loadedPerFile = new Map<string, number>();
@@ -94,8 +101,12 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const items = parseCatalog(catalogJson, manifest.itemCount, catalogWhere);
   const rules = parseShopRules(catalogJson, items, catalogWhere);
   const popularity = popularityFile === undefined ? null : decodePopularity(bytesOf(popularityFile), where(popularityFile));
-  const projection = projectionFile === undefined ? null : decodeFloats(bytesOf(projectionFile), where(projectionFile), 'value', Number.isFinite, 'a finite number');
-  const sequence = sequenceFile === undefined || sequenceWeightsFile === undefined ? null : readSequenceModel(manifest, bytesOf(sequenceFile), where(sequenceFile), bytesOf(sequenceWeightsFile), where(sequenceWeightsFile));
+  const projection =
+    projectionFile === undefined ? null : decodeFloats(bytesOf(projectionFile), where(projectionFile), 'value', Number.isFinite, 'a finite number');
+  const sequence =
+    sequenceFile === undefined || sequenceWeightsFile === undefined
+      ? null
+      : readSequenceModel(manifest, bytesOf(sequenceFile), where(sequenceFile), bytesOf(sequenceWeightsFile), where(sequenceWeightsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
   return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])), rules, sequence };
 }
@@ -109,7 +120,9 @@ function readSequenceModel(manifest: ModelManifest, specBytes: Uint8Array, specF
   const spec = parseSequenceSpec(parseJson({ code: 'MANIFEST_INVALID', file: specFile }, new TextDecoder().decode(specBytes)), manifest, specFile);
   const expected = sequenceWeightBytes(spec.weightsManifest[0].weights);
   if (weights.byteLength !== expected) {
-    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${expected} bytes for the tensors ${specFile} describes, found ${weights.byteLength}`, { file: weightsFile });
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${expected} bytes for the tensors ${specFile} describes, found ${weights.byteLength}`, {
+      file: weightsFile,
+    });
   }
   return { spec, weights };
 }
@@ -131,7 +144,11 @@ export async function verifyModelFile(source: ModelSource, file: ModelFile, byte
   }
   const sha256 = await sha256Hex(bytes);
   if (sha256 !== file.sha256) {
-    throw new RecError('MODEL_CHECKSUM_MISMATCH', `expected sha256 ${file.sha256} (manifest), found ${sha256}: the file is corrupted or from another build`, where);
+    throw new RecError(
+      'MODEL_CHECKSUM_MISMATCH',
+      `expected sha256 ${file.sha256} (manifest), found ${sha256}: the file is corrupted or from another build`,
+      where,
+    );
   }
   return bytes;
 }

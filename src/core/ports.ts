@@ -120,9 +120,7 @@ export interface EventStore {
 }
 
 /** What one tab tells the other tabs of the same shop (a discriminated union on `kind`). */
-export type SyncMessage =
-  | { readonly kind: 'events'; readonly events: readonly InteractionEvent[] }
-  | { readonly kind: 'erased' };
+export type SyncMessage = { readonly kind: 'events'; readonly events: readonly InteractionEvent[] } | { readonly kind: 'erased' };
 
 /**
  * Keeps tabs of one shop consistent: each tab publishes what it stored, and folds in what others

@@ -41,7 +41,16 @@ describe('interest update', () => {
     const items = Float32Array.from([1, 0, 0, 1]);
     const towardsFirst = updateInterest(new Float32Array(2), 1, [{ kind: 'row', row: 0, weight: 1 }], items, 2);
     expect([...towardsFirst]).toEqual([1, 0]);
-    const mixed = updateInterest(towardsFirst, 0.5, [{ kind: 'row', row: 1, weight: -0.5 }, { kind: 'vector', vector: Float32Array.from([0, 0]), weight: 1 }], items, 2);
+    const mixed = updateInterest(
+      towardsFirst,
+      0.5,
+      [
+        { kind: 'row', row: 1, weight: -0.5 },
+        { kind: 'vector', vector: Float32Array.from([0, 0]), weight: 1 },
+      ],
+      items,
+      2,
+    );
     expect(mixed[0]).toBeGreaterThan(0);
     expect(mixed[1]).toBeLessThan(0);
     expect(Math.hypot(mixed[0] ?? 0, mixed[1] ?? 0)).toBeCloseTo(1);

@@ -8,8 +8,7 @@
 
 /** A contribution to the interest update: an item row of the matrix, or an outside vector (a query). */
 export type InterestTerm =
-  | { readonly kind: 'row'; readonly row: number; readonly weight: number }
-  | { readonly kind: 'vector'; readonly vector: Float32Array; readonly weight: number };
+  { readonly kind: 'row'; readonly row: number; readonly weight: number } | { readonly kind: 'vector'; readonly vector: Float32Array; readonly weight: number };
 
 export interface RankedRows {
   readonly rows: readonly number[];
@@ -42,13 +41,7 @@ export function normalise(vector: Float32Array): Float32Array {
  * @param items the item matrix, row-major.
  * @param dim the dimension.
  */
-export function updateInterest(
-  interest: Float32Array,
-  decay: number,
-  terms: readonly InterestTerm[],
-  items: Float32Array,
-  dim: number,
-): Float32Array {
+export function updateInterest(interest: Float32Array, decay: number, terms: readonly InterestTerm[], items: Float32Array, dim: number): Float32Array {
   const next = new Float32Array(dim);
   for (let j = 0; j < dim; j++) next[j] = decay * (interest[j] ?? 0);
   for (const term of terms) {

@@ -21,7 +21,8 @@ describe('list quality: shop rules, variants and exploration', () => {
     'catalog.json',
   );
   const shop = { ...model, items, rules };
-  const shopDeps = (overrides: Partial<RecommenderDeps> = {}) => deps({ model: shop, space: createReferenceSpace(shop, DEFAULT_PRIOR_WEIGHT), explorationSeed: 9, ...overrides });
+  const shopDeps = (overrides: Partial<RecommenderDeps> = {}) =>
+    deps({ model: shop, space: createReferenceSpace(shop, DEFAULT_PRIOR_WEIGHT), explorationSeed: 9, ...overrides });
   const DAY = 24 * 60 * 60 * 1000;
 
   it('never shows out-of-stock items or two variants, keeps the pin in its slot and caps the first row', async () => {

@@ -53,7 +53,13 @@ describe('several tabs of one shop', () => {
     await quiet();
     // Another tab stored an event, and its state write was lost (e.g. the tab closed in between).
     const [stale] = (await store.exportAll()).states;
-    await store.append([{ id: 'late', time: 5_000_000, session: toSessionId('s2'), type: 'purchase', item: toItemId('i5') }], stale ?? (() => { throw new Error('no state'); })());
+    await store.append(
+      [{ id: 'late', time: 5_000_000, session: toSessionId('s2'), type: 'purchase', item: toItemId('i5') }],
+      stale ??
+        (() => {
+          throw new Error('no state');
+        })(),
+    );
     const reopened = await createRecommender(deps({ store }));
     expect(reopened.ranking().eventCount).toBe(2);
     expect(ids(reopened.ranking())).not.toContain('i5');

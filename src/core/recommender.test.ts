@@ -50,7 +50,10 @@ describe('createRecommender: interactions, searches and stored state', () => {
     expect(ids(restored.ranking())).toEqual(ids(ranking));
 
     const { events } = await store.exportAll();
-    const eventsOnly: EventStore = { ...createMemoryEventStore(), loadEvents: (query) => Promise.resolve(events.filter((e) => e.time < (query?.before ?? Infinity))) };
+    const eventsOnly: EventStore = {
+      ...createMemoryEventStore(),
+      loadEvents: (query) => Promise.resolve(events.filter((e) => e.time < (query?.before ?? Infinity))),
+    };
     const replayed = await createRecommender(deps({ store: eventsOnly }));
     expect(ids(replayed.ranking())).toEqual(ids(ranking));
     expect(replayed.ranking().eventCount).toBe(3);
@@ -86,7 +89,14 @@ describe('createRecommender: interactions, searches and stored state', () => {
     let loads = 0;
     const centre = model.vectors.slice(4 * 16, 5 * 16);
     const encoder: QueryEncoder = { embed: () => Promise.resolve(centre) };
-    const recommender = await createRecommender(deps({ loadEncoder: () => { loads++; return Promise.resolve(encoder); } }));
+    const recommender = await createRecommender(
+      deps({
+        loadEncoder: () => {
+          loads++;
+          return Promise.resolve(encoder);
+        },
+      }),
+    );
     expect(loads).toBe(0);
     const ranking = await recommender.search('anything like item 4');
     await recommender.search('again');
@@ -102,12 +112,13 @@ describe('createRecommender: interactions, searches and stored state', () => {
     projection.set(target, 0);
     const projected = { ...model, manifest: { ...model.manifest, encoder: { ...model.manifest.encoder, dim: 4 } }, projection };
     const encoder: QueryEncoder = { embed: () => Promise.resolve(Float32Array.of(2, 0, 0, 0)) };
-    const recommender = await createRecommender(deps({ model: projected, space: createReferenceSpace(projected, DEFAULT_PRIOR_WEIGHT), loadEncoder: () => Promise.resolve(encoder) }));
+    const recommender = await createRecommender(
+      deps({ model: projected, space: createReferenceSpace(projected, DEFAULT_PRIOR_WEIGHT), loadEncoder: () => Promise.resolve(encoder) }),
+    );
     const ranking = await recommender.search('four');
     expect(ranking.items[0]?.item.id).toBe('i4');
     expect(inCategory(ranking, 'c4')).toBeGreaterThanOrEqual(10);
   });
-
 });
 
 describe('createRecommender: storage, timing, events and erasing', () => {
@@ -157,7 +168,10 @@ describe('createRecommender: storage, timing, events and erasing', () => {
     let rankings = 0;
     let painted: () => void = () => undefined;
     const recommender = await createRecommender(
-      deps({ space: { ...space, topK: (interest, k, excluded) => (rankings++, space.topK(interest, k, excluded)) }, yieldToPaint: () => new Promise<void>((done) => (painted = done)) }),
+      deps({
+        space: { ...space, topK: (interest, k, excluded) => (rankings++, space.topK(interest, k, excluded)) },
+        yieldToPaint: () => new Promise<void>((done) => (painted = done)),
+      }),
     );
     const recorded = recommender.record({ type: 'view', item: toItemId('i2') });
     await new Promise((settle) => setTimeout(settle, 10));
@@ -170,7 +184,10 @@ describe('createRecommender: storage, timing, events and erasing', () => {
   it('shows nothing and keeps its state when the write fails for a reason that is not the environment', async () => {
     const memory = createMemoryEventStore();
     let broken = true;
-    const store: EventStore = { ...memory, append: (events, state) => (broken ? Promise.reject(new RecError('INTERNAL', 'a bug in the store')) : memory.append(events, state)) };
+    const store: EventStore = {
+      ...memory,
+      append: (events, state) => (broken ? Promise.reject(new RecError('INTERNAL', 'a bug in the store')) : memory.append(events, state)),
+    };
     const recommender = await createRecommender(deps({ store }));
     const seen: Ranking[] = [];
     recommender.on('ranking', (ranking) => seen.push(ranking));
@@ -233,7 +250,17 @@ describe('with a sequence model', () => {
     for (const id of ['i1', 'i2', 'i3', 'i4', 'i5']) ranking = await recommender.record({ type: 'view', item: toItemId(id) });
     expect(encoder.calls.at(-1)).toEqual([3, 4, 5]);
     expect(ranking.interestModel).toBe('sequence');
-    const expected = topK(scoreAll(model.vectors, dim, rowVector(3).map((v) => 2 * v), model.popularity, DEFAULT_PRIOR_WEIGHT), 12, new Set());
+    const expected = topK(
+      scoreAll(
+        model.vectors,
+        dim,
+        rowVector(3).map((v) => 2 * v),
+        model.popularity,
+        DEFAULT_PRIOR_WEIGHT,
+      ),
+      12,
+      new Set(),
+    );
     expect(ranking.items.map((r) => r.row)).toEqual(expected.rows);
 
     const decayOnly = await createRecommender(deps());
@@ -261,7 +288,9 @@ describe('with a sequence model', () => {
     /** The vector a recommender rebuilds from the events alone (stored with the next impression). */
     const rebuiltVector = async (spaceVectors?: Float32Array): Promise<Float32Array | undefined> => {
       const eventsOnly: EventStore = { ...createMemoryEventStore(), loadEvents: () => Promise.resolve([...events]) };
-      const rebuilt = await createRecommender(deps({ store: eventsOnly, space: space(), sequenceEncoder: fakeEncoder(50), ...(spaceVectors === undefined ? {} : { spaceVectors }) }));
+      const rebuilt = await createRecommender(
+        deps({ store: eventsOnly, space: space(), sequenceEncoder: fakeEncoder(50), ...(spaceVectors === undefined ? {} : { spaceVectors }) }),
+      );
       await rebuilt.recordImpressions([{ item: toItemId('i100'), position: 0 }]);
       return (await eventsOnly.exportAll()).states[0]?.vector;
     };

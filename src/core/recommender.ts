@@ -36,7 +36,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const { dim } = model.manifest;
   const halfLifeMs = deps.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
   const retentionMs = deps.retentionMs ?? DEFAULT_RETENTION_MS;
-  if (!(retentionMs > 0)) throw new RecError('CONFIG_INVALID', `retentionMs must be a positive number of milliseconds, got ${retentionMs}`, { field: 'retentionMs' });
+  if (!(retentionMs > 0))
+    throw new RecError('CONFIG_INVALID', `retentionMs must be a positive number of milliseconds, got ${retentionMs}`, { field: 'retentionMs' });
   const now = deps.now ?? (() => Date.now());
   const monotonic = deps.monotonic ?? (() => performance.now());
   const emitter = createEmitter<RecommenderEvents>();
@@ -76,7 +77,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     yieldToPaint: deps.yieldToPaint ?? (() => Promise.resolve()),
     publish: (message) => deps.sync?.publish(message),
     emit: (ranking: Ranking) => emitter.emit('ranking', ranking),
-    move: (events: readonly InteractionEvent[], time, state, eventTerms) => foldStep(state, events, time, eventTerms, (u, d, t) => space.update(u, d, t), halfLifeMs),
+    move: (events: readonly InteractionEvent[], time, state, eventTerms) =>
+      foldStep(state, events, time, eventTerms, (u, d, t) => space.update(u, d, t), halfLifeMs),
     termsOf: (event) => terms.termsOf(event),
   });
 

@@ -43,4 +43,3 @@ export function decodeSequenceItemTable(sequence: LoadedSequenceModel): Sequence
   };
   return { vectors: read(SEQUENCE_WEIGHTS.items, itemCount, dim), bias: read(SEQUENCE_WEIGHTS.itemBias, itemCount, 1) };
 }
-

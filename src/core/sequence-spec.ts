@@ -47,7 +47,27 @@ export interface SequenceModelSpec {
 }
 
 /** Names of the tensors of one attention block. */
-export function blockWeightNames(block: number): Record<'attentionNormGamma' | 'attentionNormBeta' | 'query' | 'queryBias' | 'key' | 'keyBias' | 'value' | 'valueBias' | 'output' | 'outputBias' | 'ffnNormGamma' | 'ffnNormBeta' | 'ffnIn' | 'ffnInBias' | 'ffnOut' | 'ffnOutBias', string> {
+export function blockWeightNames(
+  block: number,
+): Record<
+  | 'attentionNormGamma'
+  | 'attentionNormBeta'
+  | 'query'
+  | 'queryBias'
+  | 'key'
+  | 'keyBias'
+  | 'value'
+  | 'valueBias'
+  | 'output'
+  | 'outputBias'
+  | 'ffnNormGamma'
+  | 'ffnNormBeta'
+  | 'ffnIn'
+  | 'ffnInBias'
+  | 'ffnOut'
+  | 'ffnOutBias',
+  string
+> {
   const p = `block${block}`;
   return {
     attentionNormGamma: `${p}/attention_norm/gamma`,
@@ -142,7 +162,8 @@ export function parseSequenceSpec(value: unknown, model: { readonly itemCount: n
   if (root['format'] !== SEQUENCE_FORMAT) fail(reader, 'format', `"${SEQUENCE_FORMAT}"`, root['format']);
   if (root['formatVersion'] !== SEQUENCE_FORMAT_VERSION) fail(reader, 'formatVersion', `${SEQUENCE_FORMAT_VERSION}`, root['formatVersion']);
   const arch = readRecord(reader, root['architecture'], 'architecture');
-  const size = (field: keyof SequenceArchitecture, max: number): number => readNumber(reader, arch[field], `architecture.${field}`, { integer: true, min: 1, max });
+  const size = (field: keyof SequenceArchitecture, max: number): number =>
+    readNumber(reader, arch[field], `architecture.${field}`, { integer: true, min: 1, max });
   const architecture: SequenceArchitecture = {
     itemCount: size('itemCount', 10_000_000),
     dim: size('dim', 4096),
@@ -172,7 +193,8 @@ export function parseSequenceSpec(value: unknown, model: { readonly itemCount: n
     if (seen.has(name)) fail(reader, `${field}.name`, 'each tensor once', name);
     seen.add(name);
     const found = readArray(reader, record['shape'], `${field}.shape`);
-    if (found.length !== shape.length || found.some((d, j) => d !== shape[j])) fail(mismatch, `${field}.shape`, `[${shape.join(', ')}] for ${name}`, `[${found.join(', ')}]`);
+    if (found.length !== shape.length || found.some((d, j) => d !== shape[j]))
+      fail(mismatch, `${field}.shape`, `[${shape.join(', ')}] for ${name}`, `[${found.join(', ')}]`);
     if (record['dtype'] !== 'float32') fail(reader, `${field}.dtype`, '"float32"', record['dtype']);
     if (record['quantization'] === undefined) return { name, shape, dtype: 'float32' };
     const quantization = readRecord(reader, record['quantization'], `${field}.quantization`);

@@ -166,7 +166,14 @@ export async function createSession(options: SessionOptions): Promise<Session> {
  * @param session the session's id.
  * @param newEventId makes each skip's id.
  */
-function skipsBefore(grid: Ranking, impressed: ReadonlySet<ItemId>, input: InteractionInput, time: number, session: SessionId, newEventId: () => string): InteractionEvent[] {
+function skipsBefore(
+  grid: Ranking,
+  impressed: ReadonlySet<ItemId>,
+  input: InteractionInput,
+  time: number,
+  session: SessionId,
+  newEventId: () => string,
+): InteractionEvent[] {
   if (!('position' in input) || input.position === undefined || (input.type !== 'view' && input.type !== 'add_to_cart')) return [];
   const clickedAt = input.position;
   return grid.items

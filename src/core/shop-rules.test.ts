@@ -17,8 +17,14 @@ describe('parseShopRules', () => {
 
   it('reads every rule, resolving item ids to rows and sorting pins by position', () => {
     const rules = parse({
-      boost: [{ category: 'c1', by: 0.1 }, { item: 'i4', by: -0.05 }],
-      pin: [{ item: 'i7', position: 5 }, { category: 'c2', position: 0 }],
+      boost: [
+        { category: 'c1', by: 0.1 },
+        { item: 'i4', by: -0.05 },
+      ],
+      pin: [
+        { item: 'i7', position: 5 },
+        { category: 'c2', position: 0 },
+      ],
       firstRow: { size: 4, maxPerCategory: 2 },
       repurchase: [{ category: 'c0', afterDays: 14 }],
       diversity: { lambda: 0.6, variantSimilarity: null },
@@ -39,8 +45,24 @@ describe('parseShopRules', () => {
     ['rules.pins', { pins: [] }],
     ['rules.pin[0].item', { pin: [{ item: 'nope', position: 1 }] }],
     ['rules.pin[0]', { pin: [{ item: 'i1', category: 'c1', position: 1 }] }],
-    ['rules.pin[1].position', { pin: [{ item: 'i1', position: 1 }, { item: 'i2', position: 1 }] }],
-    ['rules.pin[1].item', { pin: [{ item: 'i1', position: 1 }, { item: 'i1', position: 2 }] }],
+    [
+      'rules.pin[1].position',
+      {
+        pin: [
+          { item: 'i1', position: 1 },
+          { item: 'i2', position: 1 },
+        ],
+      },
+    ],
+    [
+      'rules.pin[1].item',
+      {
+        pin: [
+          { item: 'i1', position: 1 },
+          { item: 'i1', position: 2 },
+        ],
+      },
+    ],
     ['rules.pin[0].position', { pin: [{ item: 'i1', position: 1.5 }] }],
     ['rules.boost[0].category', { boost: [{ category: 'Nowhere', by: 0.1 }] }],
     ['rules.boost[0].by', { boost: [{ category: 'c1', by: 'a lot' }] }],
@@ -70,7 +92,12 @@ describe('unavailableRows', () => {
   });
 
   it('lets consumables back once their interval has passed since the latest purchase; an item rule beats its category', () => {
-    const rules = parse({ repurchase: [{ category: 'c2', afterDays: 30 }, { item: 'i8', afterDays: 7 }] });
+    const rules = parse({
+      repurchase: [
+        { category: 'c2', afterDays: 30 },
+        { item: 'i8', afterDays: 7 },
+      ],
+    });
     // i5 and i8 are in c2; i8 has its own, shorter interval.
     const purchased = [
       { item: toItemId('i5'), time: 0 },

@@ -147,18 +147,31 @@ export function parseShopRules(catalogJson: unknown, items: readonly CatalogItem
     return { kind: 'category', category };
   };
   const list = <T>(name: string, read: (record: Record<string, unknown>, field: string) => T): T[] =>
-    rules[name] === undefined ? [] : readArray(reader, rules[name], `rules.${name}`).map((entry, i) => read(readRecord(reader, entry, `rules.${name}[${i}]`), `rules.${name}[${i}]`));
+    rules[name] === undefined
+      ? []
+      : readArray(reader, rules[name], `rules.${name}`).map((entry, i) => read(readRecord(reader, entry, `rules.${name}[${i}]`), `rules.${name}[${i}]`));
 
-  const boosts = list('boost', (record, field) => ({ target: target(record, field), by: readNumber(reader, record['by'], `${field}.by`, { min: -1, max: 1 }) }));
-  const pins = list('pin', (record, field) => ({ target: target(record, field), position: readNumber(reader, record['position'], `${field}.position`, { integer: true, min: 0, max: 199 }) }));
+  const boosts = list('boost', (record, field) => ({
+    target: target(record, field),
+    by: readNumber(reader, record['by'], `${field}.by`, { min: -1, max: 1 }),
+  }));
+  const pins = list('pin', (record, field) => ({
+    target: target(record, field),
+    position: readNumber(reader, record['position'], `${field}.position`, { integer: true, min: 0, max: 199 }),
+  }));
   pins.forEach((pin, i) => {
-    if (pins.findIndex((other) => other.position === pin.position) !== i) fail(reader, `rules.pin[${i}].position`, 'a position no other pin holds', pin.position);
+    if (pins.findIndex((other) => other.position === pin.position) !== i)
+      fail(reader, `rules.pin[${i}].position`, 'a position no other pin holds', pin.position);
     if (pin.target.kind === 'item') {
       const row = pin.target.row;
-      if (pins.findIndex((other) => other.target.kind === 'item' && other.target.row === row) !== i) fail(reader, `rules.pin[${i}].item`, 'an item no other pin places', pin.target.item);
+      if (pins.findIndex((other) => other.target.kind === 'item' && other.target.row === row) !== i)
+        fail(reader, `rules.pin[${i}].item`, 'an item no other pin places', pin.target.item);
     }
   });
-  const repurchase = list('repurchase', (record, field) => ({ target: target(record, field), afterDays: readNumber(reader, record['afterDays'], `${field}.afterDays`, { min: 0, max: 3650 }) }));
+  const repurchase = list('repurchase', (record, field) => ({
+    target: target(record, field),
+    afterDays: readNumber(reader, record['afterDays'], `${field}.afterDays`, { min: 0, max: 3650 }),
+  }));
 
   let firstRow: FirstRowRule | null = null;
   if (rules['firstRow'] !== undefined) {
@@ -169,9 +182,15 @@ export function parseShopRules(catalogJson: unknown, items: readonly CatalogItem
     };
   }
   const defaults = DEFAULT_SHOP_RULES;
-  const settings = (name: 'diversity' | 'exploration'): Record<string, unknown> => (rules[name] === undefined ? {} : readRecord(reader, rules[name], `rules.${name}`));
-  const number = (record: Record<string, unknown>, key: string, fallback: number, field: string, range: { integer?: boolean; min: number; max: number }): number =>
-    record[key] === undefined ? fallback : readNumber(reader, record[key], field, range);
+  const settings = (name: 'diversity' | 'exploration'): Record<string, unknown> =>
+    rules[name] === undefined ? {} : readRecord(reader, rules[name], `rules.${name}`);
+  const number = (
+    record: Record<string, unknown>,
+    key: string,
+    fallback: number,
+    field: string,
+    range: { integer?: boolean; min: number; max: number },
+  ): number => (record[key] === undefined ? fallback : readNumber(reader, record[key], field, range));
   const diversity = settings('diversity');
   const exploration = settings('exploration');
   return {
@@ -254,7 +273,8 @@ export function unavailableRows(
     if (row === undefined || item === undefined) continue;
     // A rule naming the item overrides its category's.
     const consumable =
-      rules.repurchase.find((rule) => rule.target.kind === 'item' && rule.target.row === row) ?? rules.repurchase.find((rule) => matches(rule.target, item, row));
+      rules.repurchase.find((rule) => rule.target.kind === 'item' && rule.target.row === row) ??
+      rules.repurchase.find((rule) => matches(rule.target, item, row));
     if (consumable === undefined || now - time < consumable.afterDays * MS_PER_DAY) rows.add(row);
   }
   return rows;

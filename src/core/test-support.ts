@@ -48,7 +48,16 @@ export function makeFixtureModel(options: { count: number; dim: number; categori
     },
   };
   const popularity = options.popularity === true ? Float32Array.from({ length: count }, () => random()) : null;
-  return { manifest, items, vectors, popularity, projection: null, rowOf: new Map(items.map((item, row) => [item.id, row])), rules: DEFAULT_SHOP_RULES, sequence: null };
+  return {
+    manifest,
+    items,
+    vectors,
+    popularity,
+    projection: null,
+    rowOf: new Map(items.map((item, row) => [item.id, row])),
+    rules: DEFAULT_SHOP_RULES,
+    sequence: null,
+  };
 }
 
 /**
@@ -151,7 +160,8 @@ export function memoryModelSource(files: Map<string, Uint8Array>): ModelSource {
     location: 'models/fixture',
     read(path, onBytes) {
       const bytes = files.get(path);
-      if (bytes === undefined) return Promise.reject(new RecError('MODEL_FETCH_FAILED', 'expected HTTP 200, found HTTP 404', { file: `models/fixture/${path}` }));
+      if (bytes === undefined)
+        return Promise.reject(new RecError('MODEL_FETCH_FAILED', 'expected HTTP 200, found HTTP 404', { file: `models/fixture/${path}` }));
       onBytes(bytes.byteLength);
       return Promise.resolve(bytes);
     },

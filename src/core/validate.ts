@@ -46,12 +46,7 @@ export function readString(reader: Reader, value: unknown, field: string, option
   return value;
 }
 
-export function readNumber(
-  reader: Reader,
-  value: unknown,
-  field: string,
-  options: { integer?: boolean; min?: number; max?: number } = {},
-): number {
+export function readNumber(reader: Reader, value: unknown, field: string, options: { integer?: boolean; min?: number; max?: number } = {}): number {
   const { integer = false, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = options;
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(reader, field, 'a finite number', value);
   if (integer && !Number.isInteger(value)) fail(reader, field, 'an integer', value);

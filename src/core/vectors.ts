@@ -95,11 +95,7 @@ export function encodeVectors(values: Float32Array, count: number, dim: number, 
 export function decodeVectors(bytes: Uint8Array, count: number, dim: number, dtype: VectorDtype, file: string, unitRows = true): Float32Array {
   const expected = vectorFileBytes(count, dim, dtype);
   if (bytes.byteLength !== expected) {
-    throw new RecError(
-      'MODEL_DIMENSION_MISMATCH',
-      `expected ${expected} bytes for ${count} x ${dim} ${dtype}, found ${bytes.byteLength}`,
-      { file },
-    );
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${expected} bytes for ${count} x ${dim} ${dtype}, found ${bytes.byteLength}`, { file });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count * dim);

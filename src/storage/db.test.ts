@@ -11,7 +11,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-
 describe('openVitrineDB failures', () => {
   it('reports STORAGE_UNAVAILABLE when there is no IndexedDB at all', async () => {
     vi.stubGlobal('indexedDB', undefined);

@@ -62,7 +62,12 @@ export function openVitrineDB(name: string = DB_NAME, options: OpenVitrineDBOpti
       if (settle()) reject(error);
     };
     const openTimer = setTimeout(
-      () => giveUp(new RecError('STORAGE_BLOCKED', `the database did not open within ${openTimeoutMs} ms; another tab may be upgrading or deleting it`, { file: `indexeddb:${name}` })),
+      () =>
+        giveUp(
+          new RecError('STORAGE_BLOCKED', `the database did not open within ${openTimeoutMs} ms; another tab may be upgrading or deleting it`, {
+            file: `indexeddb:${name}`,
+          }),
+        ),
       openTimeoutMs,
     );
 
@@ -72,7 +77,12 @@ export function openVitrineDB(name: string = DB_NAME, options: OpenVitrineDBOpti
         upgrade: upgradeVitrineDB,
         blocked(currentVersion) {
           blockedTimer ??= setTimeout(
-            () => giveUp(new RecError('STORAGE_BLOCKED', `another tab keeps version ${currentVersion} of the database open; close other tabs of this shop and reload`, { file: `indexeddb:${name}` })),
+            () =>
+              giveUp(
+                new RecError('STORAGE_BLOCKED', `another tab keeps version ${currentVersion} of the database open; close other tabs of this shop and reload`, {
+                  file: `indexeddb:${name}`,
+                }),
+              ),
             blockedTimeoutMs,
           );
         },
@@ -126,9 +136,7 @@ export function toStorageError(error: unknown, action: string): RecError {
   const code: RecErrorCode = isQuotaError(error) ? 'STORAGE_QUOTA_EXCEEDED' : 'STORAGE_UNAVAILABLE';
   const detail = describeError(error);
   const message =
-    code === 'STORAGE_QUOTA_EXCEEDED'
-      ? `could not ${action}: the browser's storage for this site is full (${detail})`
-      : `could not ${action}: ${detail}`;
+    code === 'STORAGE_QUOTA_EXCEEDED' ? `could not ${action}: the browser's storage for this site is full (${detail})` : `could not ${action}: ${detail}`;
   return new RecError(code, message, {}, { cause: error });
 }
 

@@ -27,7 +27,11 @@ describe('openEventStore', () => {
     await store.append([viewEvent('b', 200, 'item-2')], state);
 
     const events = await store.loadEvents();
-    expect(events.map((e) => [e.id, e.time])).toEqual([['a', 100], ['b', 200], ['c', 300]]);
+    expect(events.map((e) => [e.id, e.time])).toEqual([
+      ['a', 100],
+      ['b', 200],
+      ['c', 300],
+    ]);
     expect(events[0]).toEqual(viewEvent('a', 100));
 
     const loaded = await store.loadState(state.modelKey);
@@ -84,7 +88,16 @@ describe('connection life cycle', () => {
     const { store } = await freshStore();
     store.close();
     store.close(); // Idempotent.
-    const calls = [store.loadEvents(), store.countEvents(), store.loadState('m'), store.loadBaseline('m'), store.append([], sampleState()), store.compact(sampleState(), []), store.exportAll(), store.eraseAll()];
+    const calls = [
+      store.loadEvents(),
+      store.countEvents(),
+      store.loadState('m'),
+      store.loadBaseline('m'),
+      store.append([], sampleState()),
+      store.compact(sampleState(), []),
+      store.exportAll(),
+      store.eraseAll(),
+    ];
     for (const call of calls) {
       const error = await rejection(call);
       expect(error.code).toBe('STORAGE_UNAVAILABLE');

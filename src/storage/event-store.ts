@@ -51,8 +51,10 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
     kind: 'indexeddb',
     loadEvents: (query = {}) => run('read the stored events', (db) => reportingInvalid(report, (invalid) => loadEvents(db, name, invalid, query.before))),
     countEvents: () => run('count the stored events', (db) => db.count('events')),
-    loadState: (modelKey) => run('read the stored interest state', (db) => reportingInvalid(report, (invalid) => loadStateRecord(db, name, 'state', modelKey, invalid))),
-    loadBaseline: (modelKey) => run('read the compacted history', (db) => reportingInvalid(report, (invalid) => loadStateRecord(db, name, 'baselines', modelKey, invalid))),
+    loadState: (modelKey) =>
+      run('read the stored interest state', (db) => reportingInvalid(report, (invalid) => loadStateRecord(db, name, 'state', modelKey, invalid))),
+    loadBaseline: (modelKey) =>
+      run('read the compacted history', (db) => reportingInvalid(report, (invalid) => loadStateRecord(db, name, 'baselines', modelKey, invalid))),
     append: (events, state) => run('save the interaction', (db) => appendEvents(db, events, toStateRecord(state, now()))),
     compact: (baseline, removeEventIds) => run('compact older events', (db) => compactEvents(db, name, toStateRecord(baseline, now()), removeEventIds)),
     exportAll: () => run('export the stored data', (db) => reportingInvalid(report, (invalid) => exportData(db, name, invalid))),

@@ -19,7 +19,11 @@ import { writeAll } from './transaction.ts';
  */
 export async function exportData(db: IDBPDatabase<VitrineDB>, dbName: string, invalid: InvalidRecord[]): Promise<StoredData> {
   const tx = db.transaction(STORE_NAMES, 'readonly');
-  const [events, states, baselines] = await Promise.all([readEvents(tx, dbName, invalid), readStates(tx, dbName, 'state', invalid), readStates(tx, dbName, 'baselines', invalid)]);
+  const [events, states, baselines] = await Promise.all([
+    readEvents(tx, dbName, invalid),
+    readStates(tx, dbName, 'state', invalid),
+    readStates(tx, dbName, 'baselines', invalid),
+  ]);
   return { events, states, baselines };
 }
 

@@ -109,7 +109,13 @@ export async function readStates(tx: Tx<'readonly'>, dbName: string, store: Stat
  * One model's record from `state` or `baselines`.
  * @returns it, or null when there is none or it cannot be used.
  */
-export async function loadStateRecord(db: IDBPDatabase<VitrineDB>, dbName: string, store: StateStore, modelKey: string, invalid: InvalidRecord[]): Promise<InterestState | null> {
+export async function loadStateRecord(
+  db: IDBPDatabase<VitrineDB>,
+  dbName: string,
+  store: StateStore,
+  modelKey: string,
+  invalid: InvalidRecord[],
+): Promise<InterestState | null> {
   const value: unknown = await db.get(store, modelKey);
   return value === undefined ? null : parseState(dbName, store, value, modelKey, invalid);
 }

@@ -86,7 +86,8 @@ function readItemIds(reader: Reader, value: unknown, field: string): ItemId[] {
 function readPurchases(reader: Reader, value: unknown, lastEventTime: unknown): Purchase[] {
   return readArray(reader, value, 'purchased').map((entry, i) => {
     const field = `purchased[${i}]`;
-    if (typeof entry === 'string') return { item: toItemId(readString(reader, entry, field, { nonEmpty: true })), time: typeof lastEventTime === 'number' ? lastEventTime : 0 };
+    if (typeof entry === 'string')
+      return { item: toItemId(readString(reader, entry, field, { nonEmpty: true })), time: typeof lastEventTime === 'number' ? lastEventTime : 0 };
     const record = readRecord(reader, entry, field);
     return {
       item: toItemId(readString(reader, record['item'], `${field}.item`, { nonEmpty: true })),

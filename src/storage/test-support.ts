@@ -108,7 +108,10 @@ export async function freshStore(options: EventStoreOptions = {}): Promise<{ sto
 /** A fresh store holding events a…e (times 1…5) and a state of model `m1` that counts them. */
 export async function storeWithHistory(): ReturnType<typeof freshStore> {
   const fresh = await freshStore();
-  await fresh.store.append(['a', 'b', 'c', 'd', 'e'].map((id, i) => viewEvent(id, i + 1)), sampleState('m1', 5));
+  await fresh.store.append(
+    ['a', 'b', 'c', 'd', 'e'].map((id, i) => viewEvent(id, i + 1)),
+    sampleState('m1', 5),
+  );
   return fresh;
 }
 

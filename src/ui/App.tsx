@@ -38,10 +38,7 @@ const FAILURES: Readonly<Record<InteractionInput['type'], string>> = {
 };
 
 type Open =
-  | { readonly kind: 'product'; readonly item: CatalogItem; readonly position: number }
-  | { readonly kind: 'cart' }
-  | { readonly kind: 'privacy' }
-  | null;
+  { readonly kind: 'product'; readonly item: CatalogItem; readonly position: number } | { readonly kind: 'cart' } | { readonly kind: 'privacy' } | null;
 
 export function App({ startupNotices = [] }: AppProps) {
   const { recommender, modelUrl } = useStorefront();
@@ -60,10 +57,7 @@ export function App({ startupNotices = [] }: AppProps) {
     },
     [record],
   );
-  const addToCart = useCallback(
-    (ranked: RankedItem) => void record({ type: 'add_to_cart', item: ranked.item.id, position: ranked.position }),
-    [record],
-  );
+  const addToCart = useCallback((ranked: RankedItem) => void record({ type: 'add_to_cart', item: ranked.item.id, position: ranked.position }), [record]);
   const search = useCallback(
     (query: string) => {
       setSearching(true);
@@ -104,8 +98,8 @@ export function App({ startupNotices = [] }: AppProps) {
       </main>
       <footer className="footer">
         <p>
-          Recommendations are computed in this browser with {BACKEND_LABELS[ranking.backend]} from {manifest.itemCount.toLocaleString()} products ({manifest.dim}-dimensional{' '}
-          {manifest.encoder.name} embeddings). Your history stays on this device.
+          Recommendations are computed in this browser with {BACKEND_LABELS[ranking.backend]} from {manifest.itemCount.toLocaleString()} products (
+          {manifest.dim}-dimensional {manifest.encoder.name} embeddings). Your history stays on this device.
         </p>
       </footer>
 

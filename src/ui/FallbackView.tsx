@@ -79,8 +79,8 @@ export function FallbackView({ error, catalog, modelUrl, gridSize, onRetry }: Fa
       </main>
       <footer className="footer">
         <p>
-          {catalog.items.length.toLocaleString()} products, shown {byPopularity ? 'in popularity order' : 'in catalogue order'} because the product model could not be
-          loaded.
+          {catalog.items.length.toLocaleString()} products, shown {byPopularity ? 'in popularity order' : 'in catalogue order'} because the product model could
+          not be loaded.
         </p>
       </footer>
       {open !== null && <ProductDialog key={open.id} item={open} modelUrl={modelUrl} inCart={false} onClose={() => setOpen(null)} />}

@@ -60,15 +60,17 @@ export function PrivacyPanel({ onError, onClose }: PrivacyPanelProps) {
   return (
     <Dialog label="Your data" onClose={onClose} className="dialog--side dialog--privacy" heading={<h2 className="dialog__title">Your data</h2>}>
       <p className="privacy__lead">
-        Everything stays on this device. Your views, cart, purchases and searches are stored in this browser and used here, by
-        code running on this page, to re-rank the products. Even searches are understood on the device. Nothing is sent to a server.
+        Everything stays on this device. Your views, cart, purchases and searches are stored in this browser and used here, by code running on this page, to
+        re-rank the products. Even searches are understood on the device. Nothing is sent to a server.
       </p>
       <dl className="privacy__facts">
         <div>
           <dt>Stored in</dt>
           <dd data-storage={recommender.storage}>
             {recommender.storage === 'indexeddb' ? 'IndexedDB' : 'Memory only'}
-            <span className="privacy__sub">{recommender.storage === 'indexeddb' ? 'in this browser, kept across visits' : 'storage is unavailable: gone when you leave'}</span>
+            <span className="privacy__sub">
+              {recommender.storage === 'indexeddb' ? 'in this browser, kept across visits' : 'storage is unavailable: gone when you leave'}
+            </span>
           </dd>
         </div>
         <div>
@@ -109,9 +111,12 @@ export function PrivacyPanel({ onError, onClose }: PrivacyPanelProps) {
 /** Saves what is stored, with where and for which model, as a JSON file the browser downloads. */
 async function downloadExport(recommender: Recommender): Promise<void> {
   const data = await recommender.exportData();
-  const blob = new Blob([toExportJson({ exportedAt: new Date().toISOString(), storage: recommender.storage, model: recommender.model.manifest.catalogId, ...data })], {
-    type: 'application/json',
-  });
+  const blob = new Blob(
+    [toExportJson({ exportedAt: new Date().toISOString(), storage: recommender.storage, model: recommender.model.manifest.catalogId, ...data })],
+    {
+      type: 'application/json',
+    },
+  );
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

@@ -45,7 +45,10 @@ export function useMessages(initial: readonly string[] = []): {
   }, []);
   const dismiss = useCallback((id: number) => setMessages((current) => current.filter((m) => m.id !== id)), []);
 
-  useEffect(() => recommender.on('notice', (notice: RecError) => push(notice.message, notice.kind === 'environment' ? 'warning' : 'error')), [recommender, push]);
+  useEffect(
+    () => recommender.on('notice', (notice: RecError) => push(notice.message, notice.kind === 'environment' ? 'warning' : 'error')),
+    [recommender, push],
+  );
 
   return { messages, push, dismiss };
 }

@@ -135,7 +135,8 @@ export const VITRINE_GRID_TAG = 'vitrine-grid';
 export function defineVitrineGrid(): void {
   const existing = customElements.get(VITRINE_GRID_TAG);
   if (existing === undefined) customElements.define(VITRINE_GRID_TAG, VitrineGridElement);
-  else if (existing !== VitrineGridElement) console.warn(`Vitrine: <${VITRINE_GRID_TAG}> is already defined by another script on this page; this copy is not used.`);
+  else if (existing !== VitrineGridElement)
+    console.warn(`Vitrine: <${VITRINE_GRID_TAG}> is already defined by another script on this page; this copy is not used.`);
 }
 
 declare global {

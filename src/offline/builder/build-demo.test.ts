@@ -10,20 +10,23 @@ const DIM = 8;
 
 /** A fake encoder (one-hot-ish rows by department) that counts how often it is loaded. */
 function fakeLoader(): { loads: number; load: () => Promise<SentenceEncoder> } {
-  const state = { loads: 0, load: async (): Promise<SentenceEncoder> => {
-    state.loads++;
-    return {
-      dim: DIM,
-      async embed(texts) {
-        const out = new Float32Array(texts.length * DIM);
-        texts.forEach((text, row) => {
-          out[row * DIM + (text.length % DIM)] = 1;
-        });
-        return out;
-      },
-      dispose() {},
-    };
-  } };
+  const state = {
+    loads: 0,
+    load: async (): Promise<SentenceEncoder> => {
+      state.loads++;
+      return {
+        dim: DIM,
+        async embed(texts) {
+          const out = new Float32Array(texts.length * DIM);
+          texts.forEach((text, row) => {
+            out[row * DIM + (text.length % DIM)] = 1;
+          });
+          return out;
+        },
+        dispose() {},
+      };
+    },
+  };
   return state;
 }
 

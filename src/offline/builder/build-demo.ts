@@ -72,7 +72,9 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
   const elapsed = (): number => (performance.now() - started) / 1000;
 
   if (options.force !== true && (await isUpToDate(outDir, inputHash))) {
-    log(`models:demo: ${relativeToRoot(outDir)} is up to date (${catalog.items.length} items, input ${inputHash.slice(0, 12)}), checked in ${elapsed().toFixed(2)}s`);
+    log(
+      `models:demo: ${relativeToRoot(outDir)} is up to date (${catalog.items.length} items, input ${inputHash.slice(0, 12)}), checked in ${elapsed().toFixed(2)}s`,
+    );
     return { status: 'up-to-date', outDir, inputHash, itemCount: catalog.items.length, seconds: elapsed() };
   }
 
@@ -100,7 +102,10 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     popularity: catalog.popularity,
     rules: catalog.rules,
     encoder,
-    assets: [...catalog.images.map((image) => ({ path: image.path, data: image.svg })), { path: BUILD_INFO_FILE, data: `${JSON.stringify(buildInfo, null, 2)}\n` }],
+    assets: [
+      ...catalog.images.map((image) => ({ path: image.path, data: image.svg })),
+      { path: BUILD_INFO_FILE, data: `${JSON.stringify(buildInfo, null, 2)}\n` },
+    ],
   });
   const seconds = elapsed();
   log(

@@ -65,7 +65,9 @@ export async function readBuildInputs(options: BuildOptions, run: BuildRun): Pro
   const grouping: SequenceGrouping = options.sequence ?? (events?.columns.session !== null && events?.columns.session !== undefined ? 'session' : 'user');
   const window = options.window ?? (grouping === 'session' ? Number.POSITIVE_INFINITY : DEFAULT_USER_WINDOW);
   const plan: InteractionPlan | null =
-    events === null ? null : await run.timed('sequences', () => planInteractions(events.events, { grouping, holdoutLast: options.holdoutLast, trainBefore: options.trainBefore }));
+    events === null
+      ? null
+      : await run.timed('sequences', () => planInteractions(events.events, { grouping, holdoutLast: options.holdoutLast, trainBefore: options.trainBefore }));
   const eventsReport =
     read === null || plan === null
       ? null

@@ -138,7 +138,9 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   const popularity =
     plan === null || plan.training.length === 0
       ? null
-      : await run.timed('popularity', () => decayedPopularity(plan.training, count, { halfLifeDays: options.halfLifeDays, ...(plan.latestTime > 0 ? { now: plan.latestTime } : {}) }));
+      : await run.timed('popularity', () =>
+          decayedPopularity(plan.training, count, { halfLifeDays: options.halfLifeDays, ...(plan.latestTime > 0 ? { now: plan.latestTime } : {}) }),
+        );
 
   // 6. Quantisation check on real histories (or single items when there are none).
   const { dtype, report: quantisation } = await chooseDtype(vectors, count, dim, plan, options, run);
@@ -149,7 +151,12 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     popularity:
       popularity === null || plan === null
         ? null
-        : { halfLifeDays: options.halfLifeDays, now: plan.latestTime > 0 ? new Date(plan.latestTime).toISOString() : null, events: plan.training.length, nonZero: popularity.filter((v: number) => v > 0).length },
+        : {
+            halfLifeDays: options.halfLifeDays,
+            now: plan.latestTime > 0 ? new Date(plan.latestTime).toISOString() : null,
+            events: plan.training.length,
+            nonZero: popularity.filter((v: number) => v > 0).length,
+          },
     quantisation,
   };
   if (options.dtype === 'int8' && quantisation.belowThreshold.includes('int8')) {
@@ -196,7 +203,9 @@ function embeddingReport(embedding: EmbedResult, texts: number, workers: number)
 
 /** The written model's sizes: bytes per file the manifest lists, plus the manifest. */
 function modelReport(written: WrittenModel, dim: number): NonNullable<BuildReport['model']> {
-  const files: Record<string, number> = { 'manifest.json': written.modelBytes - Object.values(written.manifest.files).reduce((sum, file) => sum + file.bytes, 0) };
+  const files: Record<string, number> = {
+    'manifest.json': written.modelBytes - Object.values(written.manifest.files).reduce((sum, file) => sum + file.bytes, 0),
+  };
   for (const file of Object.values(written.manifest.files)) files[file.path] = file.bytes;
   return {
     dir: written.dir,

@@ -60,7 +60,12 @@ export interface BuildReport {
     readonly encoderSeconds: number;
     readonly textsPerSecond: number | null;
   } | null;
-  readonly behaviour: { readonly dim: number; readonly window: number | 'all'; readonly trainedItems: number; readonly stats: Readonly<Record<string, number>> } | null;
+  readonly behaviour: {
+    readonly dim: number;
+    readonly window: number | 'all';
+    readonly trainedItems: number;
+    readonly stats: Readonly<Record<string, number>>;
+  } | null;
   readonly fusion: { readonly method: string; readonly textDim: number; readonly dim: number; readonly stats: Readonly<Record<string, number>> } | null;
   readonly quantisation: {
     readonly k: number;
@@ -129,13 +134,34 @@ export function formatReportMarkdown(report: BuildReport): string {
   if (report.events !== null) {
     const e = report.events;
     lines.push('## Events', '');
-    lines.push(`- columns: ${Object.entries(e.columns).map(([k, v]) => `${k}=${v ?? '—'}`).join(', ')}`);
+    lines.push(
+      `- columns: ${Object.entries(e.columns)
+        .map(([k, v]) => `${k}=${v ?? '—'}`)
+        .join(', ')}`,
+    );
     const effect = (weight: number | undefined): string =>
-      weight === undefined ? '' : weight > 0 ? ` (weight ${weight})` : weight < 0 ? ` (weight ${weight}: lowers popularity, no co-occurrence)` : ' (weight 0: no effect)';
-    lines.push(`- by type (used): ${Object.entries(e.byType).map(([k, v]) => `${k} ${n(v)}${effect(e.weights[k])}`).join(', ') || '—'}`);
+      weight === undefined
+        ? ''
+        : weight > 0
+          ? ` (weight ${weight})`
+          : weight < 0
+            ? ` (weight ${weight}: lowers popularity, no co-occurrence)`
+            : ' (weight 0: no effect)';
+    lines.push(
+      `- by type (used): ${
+        Object.entries(e.byType)
+          .map(([k, v]) => `${k} ${n(v)}${effect(e.weights[k])}`)
+          .join(', ') || '—'
+      }`,
+    );
     lines.push(`- held out (each user's last --holdout-last events, and those at or after --train-before): ${n(e.heldOut)}; training events: ${n(e.training)}`);
-    lines.push(`- ${n(e.sequences)} sequences by ${e.sequenceGrouping}; ${n(e.ungrouped)} training events have no ${e.sequenceGrouping} (used for popularity only)`);
-    lines.push(`- users: ${n(e.users)}; items with events: ${n(e.itemsWithEvents)}; timestamps: ${e.hasTimestamps ? 'yes' : 'no (popularity is not time-decayed)'}`, '');
+    lines.push(
+      `- ${n(e.sequences)} sequences by ${e.sequenceGrouping}; ${n(e.ungrouped)} training events have no ${e.sequenceGrouping} (used for popularity only)`,
+    );
+    lines.push(
+      `- users: ${n(e.users)}; items with events: ${n(e.itemsWithEvents)}; timestamps: ${e.hasTimestamps ? 'yes' : 'no (popularity is not time-decayed)'}`,
+      '',
+    );
   }
   lines.push('## Steps', '');
   if (report.embedding !== null) {
@@ -145,10 +171,12 @@ export function formatReportMarkdown(report: BuildReport): string {
         ` on ${m.workers} worker${m.workers === 1 ? '' : 's'}${m.textsPerSecond === null ? '' : `, ${m.textsPerSecond.toFixed(1)} texts/s (encoder start-up included)`}`,
     );
   }
-  if (report.behaviour !== null) lines.push(`- behaviour: ${report.behaviour.dim}-d, window ${report.behaviour.window}, ${n(report.behaviour.trainedItems)} items learned from events`);
+  if (report.behaviour !== null)
+    lines.push(`- behaviour: ${report.behaviour.dim}-d, window ${report.behaviour.window}, ${n(report.behaviour.trainedItems)} items learned from events`);
   if (report.fusion !== null) lines.push(`- vectors: ${report.fusion.method}, ${report.fusion.textDim}-d text → ${report.fusion.dim}-d`);
   if (report.popularity !== null) {
-    const decay = report.popularity.now === null ? 'not time-decayed (no timestamps)' : `half-life ${report.popularity.halfLifeDays} days as of ${report.popularity.now}`;
+    const decay =
+      report.popularity.now === null ? 'not time-decayed (no timestamps)' : `half-life ${report.popularity.halfLifeDays} days as of ${report.popularity.now}`;
     lines.push(`- popularity: ${n(report.popularity.events)} training events, ${decay}; ${n(report.popularity.nonZero)} items > 0`);
   }
   if (report.quantisation !== null) {
@@ -161,12 +189,21 @@ export function formatReportMarkdown(report: BuildReport): string {
   lines.push('');
   if (report.model !== null) {
     const m = report.model;
-    lines.push('## Model', '', `${n(m.itemCount)} items × ${m.dim} ${m.dtype}${m.projection ? `, query projection ${m.encoderDim} × ${m.dim}` : ''}; ${formatBytes(m.totalBytes)} to download:`, '');
+    lines.push(
+      '## Model',
+      '',
+      `${n(m.itemCount)} items × ${m.dim} ${m.dtype}${m.projection ? `, query projection ${m.encoderDim} × ${m.dim}` : ''}; ${formatBytes(m.totalBytes)} to download:`,
+      '',
+    );
     for (const [file, bytes] of Object.entries(m.files)) lines.push(`- \`${file}\` ${formatBytes(bytes)}`);
     lines.push('');
   }
   lines.push('## Time and memory', '');
-  lines.push(Object.entries(report.timings).map(([step, seconds]) => `${step} ${formatSeconds(seconds)}`).join(' · '));
+  lines.push(
+    Object.entries(report.timings)
+      .map(([step, seconds]) => `${step} ${formatSeconds(seconds)}`)
+      .join(' · '),
+  );
   lines.push('', `Peak resident memory: ${formatBytes(report.peakRssBytes)}.`, '');
   return `${lines.join('\n')}\n`;
 }
@@ -178,16 +215,21 @@ export function formatReportMarkdown(report: BuildReport): string {
 export function summaryLines(report: BuildReport): string[] {
   const lines = [`build:models: wrote ${report.model?.dir ?? ''} in ${formatSeconds(report.timings['total'] ?? 0)}`];
   const m = report.model;
-  if (m !== null) lines.push(`  ${m.itemCount} items x ${m.dim} ${m.dtype}${m.projection ? ` + projection ${m.encoderDim}x${m.dim}` : ''}, ${formatBytes(m.totalBytes)}`);
+  if (m !== null)
+    lines.push(`  ${m.itemCount} items x ${m.dim} ${m.dtype}${m.projection ? ` + projection ${m.encoderDim}x${m.dim}` : ''}, ${formatBytes(m.totalBytes)}`);
   lines.push(`  catalogue: ${report.catalog.used} of ${report.catalog.records} records used, ${report.catalog.skipped} skipped`);
   if (report.events !== null) {
     const e = report.events;
-    lines.push(`  events: ${e.used} of ${e.records} used (${e.skipped} skipped, ${e.heldOut} held out); ${e.sequences} sequences by ${e.sequenceGrouping}; ${e.itemsWithEvents} items with events`);
+    lines.push(
+      `  events: ${e.used} of ${e.records} used (${e.skipped} skipped, ${e.heldOut} held out); ${e.sequences} sequences by ${e.sequenceGrouping}; ${e.itemsWithEvents} items with events`,
+    );
   }
   if (report.embedding !== null) lines.push(`  texts: embedded ${report.embedding.embedded}, from cache ${report.embedding.cached}`);
   if (report.quantisation !== null) {
     const q = report.quantisation;
-    lines.push(`  recall@${q.k} vs float32 (${q.histories} ${q.source}): float16 ${q.recall.float16.toFixed(4)}, int8 ${q.recall.int8.toFixed(4)} -> stored ${q.dtype}`);
+    lines.push(
+      `  recall@${q.k} vs float32 (${q.histories} ${q.source}): float16 ${q.recall.float16.toFixed(4)}, int8 ${q.recall.int8.toFixed(4)} -> stored ${q.dtype}`,
+    );
   }
   lines.push(`  peak memory ${formatBytes(report.peakRssBytes)}; report in build-report.json / build-report.md`);
   return lines;

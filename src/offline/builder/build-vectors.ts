@@ -29,7 +29,13 @@ export interface ItemVectors {
  * @param options dim, seed and behaviour weight.
  * @param run progress and timings.
  */
-export async function learnItemVectors(plan: InteractionPlan | null, window: number, embedding: EmbedResult, options: BuildOptions, run: BuildRun): Promise<ItemVectors> {
+export async function learnItemVectors(
+  plan: InteractionPlan | null,
+  window: number,
+  embedding: EmbedResult,
+  options: BuildOptions,
+  run: BuildRun,
+): Promise<ItemVectors> {
   const count = embedding.vectors.length / embedding.dim;
   const textDim = embedding.dim;
   const behaviour = plan !== null && plan.sequences.length > 0 ? await learnBehaviour(plan, count, window, options, run) : null;
@@ -52,8 +58,17 @@ export async function learnItemVectors(plan: InteractionPlan | null, window: num
     vectors: fused?.vectors ?? embedding.vectors,
     dim,
     fused,
-    behaviourReport: behaviour === null ? null : { dim: behaviour.dim, window: window === Number.POSITIVE_INFINITY ? 'all' : window, trainedItems: count1(behaviour.hasEvents), stats: behaviour.stats ?? {} },
-    fusionReport: fused === null ? null : { method: behaviour === null ? 'PCA of the text vectors' : 'text + behaviour fusion', textDim, dim, stats: fused.stats },
+    behaviourReport:
+      behaviour === null
+        ? null
+        : {
+            dim: behaviour.dim,
+            window: window === Number.POSITIVE_INFINITY ? 'all' : window,
+            trainedItems: count1(behaviour.hasEvents),
+            stats: behaviour.stats ?? {},
+          },
+    fusionReport:
+      fused === null ? null : { method: behaviour === null ? 'PCA of the text vectors' : 'text + behaviour fusion', textDim, dim, stats: fused.stats },
   };
 }
 

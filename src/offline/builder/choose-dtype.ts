@@ -29,7 +29,14 @@ export interface DtypeChoiceResult {
  * @param options --dtype, --min-recall, --recall-sample, --seed.
  * @param run progress, timings and warnings (a recall below --min-recall is warned about).
  */
-export async function chooseDtype(vectors: Float32Array, count: number, dim: number, plan: InteractionPlan | null, options: BuildOptions, run: BuildRun): Promise<DtypeChoiceResult> {
+export async function chooseDtype(
+  vectors: Float32Array,
+  count: number,
+  dim: number,
+  plan: InteractionPlan | null,
+  options: BuildOptions,
+  run: BuildRun,
+): Promise<DtypeChoiceResult> {
   const historySource = plan !== null && plan.histories.length > 0 ? 'user histories' : 'single-item queries (no user histories)';
   const histories =
     plan !== null && plan.histories.length > 0
@@ -53,12 +60,24 @@ export async function chooseDtype(vectors: Float32Array, count: number, dim: num
     return { float16: round(sums.float16 / Math.max(1, histories.length), 5), int8: round(sums.int8 / Math.max(1, histories.length), 5) };
   });
   const below = (['float16', 'int8'] as const).filter((dtype) => recall[dtype] < options.minRecall);
-  const dtype: VectorDtype = options.dtype !== 'auto' ? options.dtype : recall.int8 >= options.minRecall ? 'int8' : recall.float16 >= options.minRecall ? 'float16' : 'float32';
+  const dtype: VectorDtype =
+    options.dtype !== 'auto' ? options.dtype : recall.int8 >= options.minRecall ? 'int8' : recall.float16 >= options.minRecall ? 'float16' : 'float32';
   for (const d of below) {
-    run.loud(`${d} recall@${RECALL_K} is ${recall[d].toFixed(4)}, below the minimum ${options.minRecall}${d === dtype ? '' : ` (not used: stored as ${dtype})`}`);
+    run.loud(
+      `${d} recall@${RECALL_K} is ${recall[d].toFixed(4)}, below the minimum ${options.minRecall}${d === dtype ? '' : ` (not used: stored as ${dtype})`}`,
+    );
   }
   return {
     dtype,
-    report: { k: RECALL_K, histories: histories.length, source: historySource, recall, minRecall: options.minRecall, dtype, requestedDtype: options.dtype, belowThreshold: below },
+    report: {
+      k: RECALL_K,
+      histories: histories.length,
+      source: historySource,
+      recall,
+      minRecall: options.minRecall,
+      dtype,
+      requestedDtype: options.dtype,
+      belowThreshold: below,
+    },
   };
 }

@@ -21,16 +21,22 @@ export const PRESETS: Readonly<Record<string, readonly string[]>> = {
   'online-retail': ['--event-weights', 'purchase=1,return=-1,adjustment=0', '--sequence', 'session'],
   'amazon-beauty': [
     // Item 10205 has no title and an empty title_hint: its brand names it, so every item is embedded.
-    '--title-field', 'title|title_hint|brand',
-    '--category-field', 'categories',
-    '--brand-field', 'brand',
-    '--event-time', 'none',
-    '--event-order', 'position',
-    '--event-weights', 'review=1',
-    '--sequence', 'user',
+    '--title-field',
+    'title|title_hint|brand',
+    '--category-field',
+    'categories',
+    '--brand-field',
+    'brand',
+    '--event-time',
+    'none',
+    '--event-order',
+    'position',
+    '--event-weights',
+    'review=1',
+    '--sequence',
+    'user',
   ],
 };
-
 
 /** What --dtype accepts. */
 export const DTYPE_CHOICES = ['auto', ...VECTOR_DTYPES] as const;
@@ -50,7 +56,9 @@ Inputs
   --out <dir>               the model folder to write (required)
   --catalog-id <id>         recorded in the manifest (default: the --out folder's name)
   --preset <name>           shorthand for a known data set's mapping (your options still win):
-${Object.entries(PRESETS).map(([name, args]) => `                              ${name}:\n${wrapArgs(args, '                                ')}`).join('\n')}
+${Object.entries(PRESETS)
+  .map(([name, args]) => `                              ${name}:\n${wrapArgs(args, '                                ')}`)
+  .join('\n')}
 
 Catalogue fields (JSON keys or CSV columns; "none" for a field the catalogue lacks)
   --id-field <f>            default id

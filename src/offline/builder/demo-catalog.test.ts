@@ -62,7 +62,9 @@ describe('generateDemoCatalog', () => {
     expect(items.filter((item) => !item.inStock).length).toBe(DEMO_ITEM_COUNT / DEMO_OUT_OF_STOCK_EVERY);
     const pinned = items.find((item) => item.id === DEMO_PINNED.item);
     expect(pinned).toMatchObject({ inStock: true });
-    expect(rules.pins).toEqual([{ target: { kind: 'item', item: DEMO_PINNED.item, row: items.indexOf(pinned as CatalogItem) }, position: DEMO_PINNED.position }]);
+    expect(rules.pins).toEqual([
+      { target: { kind: 'item', item: DEMO_PINNED.item, row: items.indexOf(pinned as CatalogItem) }, position: DEMO_PINNED.position },
+    ]);
     expect(rules.repurchase.map((rule) => rule.target)).toEqual([
       { kind: 'category', category: 'Grocery' },
       { kind: 'category', category: 'Pet Supplies' },

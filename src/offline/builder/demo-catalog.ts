@@ -87,9 +87,7 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatal
   faker.seed(options.seed ?? DEMO_SEED);
   const pick = <T>(values: readonly T[]): T => faker.helpers.arrayElement(values as T[]);
 
-  const brands = DEMO_DEPARTMENTS.map(() =>
-    faker.helpers.uniqueArray(() => faker.person.lastName().split(/[\s-]/)[0] ?? 'Vitrine', BRANDS_PER_DEPARTMENT),
-  );
+  const brands = DEMO_DEPARTMENTS.map(() => faker.helpers.uniqueArray(() => faker.person.lastName().split(/[\s-]/)[0] ?? 'Vitrine', BRANDS_PER_DEPARTMENT));
   // Balanced departments, shuffled so that ids (and any id-ordered listing) mix departments.
   const departmentOfRow = faker.helpers.shuffle(Array.from({ length: count }, (_, i) => i % DEMO_DEPARTMENTS.length));
 

@@ -133,7 +133,11 @@ describe('fuseEmbeddings', () => {
 
   it('follows behaviour more as its weight grows', () => {
     // Behaviour groups (row % 3 among warm rows) cut across the text topics.
-    const crossing = makeBehaviour(3, (row) => row % 3, (row) => row % 5 === 0);
+    const crossing = makeBehaviour(
+      3,
+      (row) => row % 3,
+      (row) => row % 5 === 0,
+    );
     const groupOf = (row: number): number => row % 3;
     const agreement = (weight: number): number => {
       const f = fuseEmbeddings(text, TEXT_DIM, crossing, { dim: 12, behaviourWeight: weight });

@@ -106,7 +106,9 @@ export function fuseEmbeddings(text: Float32Array, textDim: number, behaviour: B
   const behaviourDim = useBehaviour ? behaviour.dim : 0;
   const textPartDim = dim - behaviourDim;
   if (textPartDim < 1) {
-    throw new RangeError(`dim ${dim} leaves no room for text next to ${behaviourDim} behaviour dimensions: use dim > ${behaviourDim} or a smaller behaviour dim`);
+    throw new RangeError(
+      `dim ${dim} leaves no room for text next to ${behaviourDim} behaviour dimensions: use dim > ${behaviourDim} or a smaller behaviour dim`,
+    );
   }
   if (textPartDim > textDim) throw new RangeError(`dim ${dim} needs ${textPartDim} text dimensions, but the text vectors have only ${textDim}`);
   const alpha = useBehaviour ? Math.sqrt(1 - weight) : 1;

@@ -38,7 +38,10 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
 
   const none = (value: string | undefined): boolean => value !== undefined && value.trim().toLowerCase() === 'none';
   const field = (value: string | undefined, fallback: string | null): string | null => (none(value) ? null : (value?.trim() ?? fallback));
-  const titles = (values['title-field'] ?? DEFAULT_CATALOG_FIELDS.title.join('|')).split('|').map((name) => name.trim()).filter((name) => name !== '');
+  const titles = (values['title-field'] ?? DEFAULT_CATALOG_FIELDS.title.join('|'))
+    .split('|')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   if (titles.length === 0) throw new UsageError('--title-field must name at least one field');
   // Object.fromEntries returns string keys (https://github.com/microsoft/TypeScript/issues/35745),
   // hence the casts back to the roles the arrays list.
@@ -46,13 +49,20 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
   const fields: CatalogFields = {
     id: field(values['id-field'], DEFAULT_CATALOG_FIELDS.id) ?? fail('--id-field cannot be none: every item needs an id'),
     title: titles,
-    ...(Object.fromEntries(optionalRoles.map((role) => [role, field(values[`${role}-field`], DEFAULT_CATALOG_FIELDS[role])])) as Pick<CatalogFields, (typeof optionalRoles)[number]>),
+    ...(Object.fromEntries(optionalRoles.map((role) => [role, field(values[`${role}-field`], DEFAULT_CATALOG_FIELDS[role])])) as Pick<
+      CatalogFields,
+      (typeof optionalRoles)[number]
+    >),
   };
-  const column = (value: string | undefined, fallback: ColumnSpec): ColumnSpec => (none(value) ? null : value === undefined ? fallback : { name: value.trim(), required: true });
+  const column = (value: string | undefined, fallback: ColumnSpec): ColumnSpec =>
+    none(value) ? null : value === undefined ? fallback : { name: value.trim(), required: true };
   const optionalColumns = ['user', 'session', 'type', 'time', 'order'] as const;
   const eventColumns: EventColumns = {
     item: column(values['event-item'], DEFAULT_EVENT_COLUMNS.item) ?? fail('--event-item cannot be none: every event needs an item'),
-    ...(Object.fromEntries(optionalColumns.map((key) => [key, column(values[`event-${key}`], DEFAULT_EVENT_COLUMNS[key])])) as Pick<EventColumns, (typeof optionalColumns)[number]>),
+    ...(Object.fromEntries(optionalColumns.map((key) => [key, column(values[`event-${key}`], DEFAULT_EVENT_COLUMNS[key])])) as Pick<
+      EventColumns,
+      (typeof optionalColumns)[number]
+    >),
   };
 
   const dim = integerOption('--dim', values.dim, 128, 2, TEXT_DIM);

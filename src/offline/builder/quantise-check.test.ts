@@ -48,7 +48,14 @@ describe('quantisationRecall', () => {
   it('rejects rows outside the catalogue and vectors the browser would reject', () => {
     const vectors = randomUnitRows(10, 4, 2);
     expect(() => quantisationRecall(vectors, 10, 4, [[1, 10]])).toThrow(/history 0 position 1: row 10 is not an integer in \[0, 10\)/);
-    expect(() => quantisationRecall(vectors.map((x) => 2 * x), 10, 4, [[1]])).toThrow(RecError);
+    expect(() =>
+      quantisationRecall(
+        vectors.map((x) => 2 * x),
+        10,
+        4,
+        [[1]],
+      ),
+    ).toThrow(RecError);
     expect(() => quantisationRecall(vectors, 10, 4, [[1]], { k: 0 })).toThrow(/k must be an integer >= 1, found 0/);
   });
 });

@@ -102,7 +102,14 @@ function ridgeSolver(
 }
 
 /** Mean squared error and mean cosine of t_i R against b_i over rows. */
-function ridgeError(text: Float32Array, d: number, behaviour: BehaviourEmbeddings, rows: readonly number[], weights: Float64Array, b: number): { mse: number; cosine: number } {
+function ridgeError(
+  text: Float32Array,
+  d: number,
+  behaviour: BehaviourEmbeddings,
+  rows: readonly number[],
+  weights: Float64Array,
+  b: number,
+): { mse: number; cosine: number } {
   const predicted = new Float64Array(b);
   let squared = 0;
   let cosine = 0;

@@ -82,14 +82,14 @@ export function createItemKnnMethod(training: readonly Sequence[], counts: Float
   };
 
   function rankOne(testCase: EvalCase, depth: number): readonly number[] {
-      const scores = fallback.slice();
-      const recent = testCase.history.slice(-options.recent);
-      let weight = 1;
-      for (let i = recent.length - 1; i >= 0; i--) {
-        for (const [row, similarity] of neighbours[(recent[i] as { row: number }).row] ?? []) scores[row] = (scores[row] ?? 0) + weight * similarity;
-        weight *= options.recencyDecay;
-      }
-      return topK(scores, depth, testCase.masked).rows;
+    const scores = fallback.slice();
+    const recent = testCase.history.slice(-options.recent);
+    let weight = 1;
+    for (let i = recent.length - 1; i >= 0; i--) {
+      for (const [row, similarity] of neighbours[(recent[i] as { row: number }).row] ?? []) scores[row] = (scores[row] ?? 0) + weight * similarity;
+      weight *= options.recencyDecay;
+    }
+    return topK(scores, depth, testCase.masked).rows;
   }
 }
 
@@ -108,7 +108,13 @@ export function createTextNeighboursMethod(scorer: BatchScorer, textVectors: Flo
         const last = testCase.history[testCase.history.length - 1];
         if (last !== undefined) interests.set(textVectors.subarray(last.row * textDim, (last.row + 1) * textDim), i * textDim);
       });
-      return (await scorer.topK(interests, depth, cases.map((testCase) => testCase.masked))).map((ranked) => ranked.rows);
+      return (
+        await scorer.topK(
+          interests,
+          depth,
+          cases.map((testCase) => testCase.masked),
+        )
+      ).map((ranked) => ranked.rows);
     },
     dispose: () => scorer.dispose(),
   };

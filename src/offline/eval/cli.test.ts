@@ -48,9 +48,13 @@ describe('npm run eval', () => {
 
   it('refuses a model that lacks catalogue items, and one built from every event', async () => {
     const incomplete = await buildModel('incomplete', ['--holdout-last', '2'], await writeData({ blankTitle: 5 }));
-    await expect(evaluate(['--models', incomplete, '--out', join(root, 'x'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(/the model lacks 1 item\(s\) of the catalogue \(first: p5\)/);
+    await expect(evaluate(['--models', incomplete, '--out', join(root, 'x'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(
+      /the model lacks 1 item\(s\) of the catalogue \(first: p5\)/,
+    );
     const leaky = await buildModel('leaky', [], await writeData());
-    await expect(evaluate(['--models', leaky, '--out', join(root, 'y'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(/built with --holdout-last 0/);
+    await expect(evaluate(['--models', leaky, '--out', join(root, 'y'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(
+      /built with --holdout-last 0/,
+    );
   });
 
   it('asks for a rebuild of a model folder whose report predates recorded build options', async () => {
@@ -59,7 +63,9 @@ describe('npm run eval', () => {
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as Record<string, unknown>;
     delete report['options'];
     await writeFile(reportFile, JSON.stringify(report));
-    await expect(evaluate(['--models', old, '--out', join(root, 'z'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(/records no build options .*rebuild the model with npm run build:models/);
+    await expect(evaluate(['--models', old, '--out', join(root, 'z'), '--no-docs', '--backend', 'cpu'], deps())).rejects.toThrow(
+      /records no build options .*rebuild the model with npm run build:models/,
+    );
   });
 
   it('rejects bad usage with exit code 2', async () => {

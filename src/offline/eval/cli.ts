@@ -60,8 +60,15 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
   }
   const started = performance.now();
   const inputs = await loadEvalInputs(options.models, { ...deps, allowMissingItems: options.allowMissingItems });
-  if (inputs.missingItems.length > 0) log(`WARNING: the model lacks ${inputs.missingItems.length} catalogue item(s) (first: ${inputs.missingItems.slice(0, 5).join(', ')}); they are not ranked`);
-  const split = modelSplit(inputs.build, inputs.events, { itemCount: inputs.model.items.length, target: options.split, maxHistory: MAX_HISTORY, spacingMs: options.spacingMinutes * 60_000, modelDir: options.models });
+  if (inputs.missingItems.length > 0)
+    log(`WARNING: the model lacks ${inputs.missingItems.length} catalogue item(s) (first: ${inputs.missingItems.slice(0, 5).join(', ')}); they are not ranked`);
+  const split = modelSplit(inputs.build, inputs.events, {
+    itemCount: inputs.model.items.length,
+    target: options.split,
+    maxHistory: MAX_HISTORY,
+    spacingMs: options.spacingMinutes * 60_000,
+    modelDir: options.models,
+  });
   const cases = options.limit === null ? split.cases : split.cases.slice(0, options.limit);
   const run = { ...split, cases };
   log(`${inputs.model.manifest.catalogId}: ${run.protocol} (${run.target}), ${cases.length} cases, ${inputs.model.items.length} items`);
@@ -70,8 +77,12 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
   const backend = [...new Set(methods.engines)].join(', ') || 'none';
   let results;
   try {
-    results = await evaluateMethods(run, methods.list, { itemCount: inputs.model.items.length, textVectors: inputs.textVectors, textDim: inputs.textDim }, (result) =>
-      log(`${result.method}: HR@10 ${result.metrics.hr['10'].toFixed(4)}, NDCG@10 ${result.metrics.ndcg['10'].toFixed(4)} (${result.seconds.toFixed(1)} s)`),
+    results = await evaluateMethods(
+      run,
+      methods.list,
+      { itemCount: inputs.model.items.length, textVectors: inputs.textVectors, textDim: inputs.textDim },
+      (result) =>
+        log(`${result.method}: HR@10 ${result.metrics.hr['10'].toFixed(4)}, NDCG@10 ${result.metrics.ndcg['10'].toFixed(4)} (${result.seconds.toFixed(1)} s)`),
     );
   } finally {
     for (const method of methods.list) method.dispose();
@@ -138,7 +149,10 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
     await writeFile(docsFile, updateResultsDocument(current, `eval:${report.model.catalogId}`, markdown));
     log(`updated docs/results.md (section ${report.model.catalogId})`);
   }
-  if (sanity !== null) log(`sanity check ${sanity.pass ? 'PASS' : 'FAIL'}: ${sanity.compared.map((c) => `${c.metric} ${c.ours.toFixed(4)}/${c.published.toFixed(4)}`).join(', ')}`);
+  if (sanity !== null)
+    log(
+      `sanity check ${sanity.pass ? 'PASS' : 'FAIL'}: ${sanity.compared.map((c) => `${c.metric} ${c.ours.toFixed(4)}/${c.published.toFixed(4)}`).join(', ')}`,
+    );
   return sanity?.pass === false ? 1 : 0;
 }
 
@@ -154,7 +168,13 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
   const { model, textVectors, textDim } = inputs;
   const list: RankingMethod[] = [];
   const engines: string[] = [];
-  const engineOptions = (vectors: Float32Array, dim: number, popularity: Float32Array | null) => ({ vectors, dim, popularity, priorWeight: options.priorWeight, backend: options.backend });
+  const engineOptions = (vectors: Float32Array, dim: number, popularity: Float32Array | null) => ({
+    vectors,
+    dim,
+    popularity,
+    priorWeight: options.priorWeight,
+    backend: options.backend,
+  });
   const scorerFor = async (vectors: Float32Array, dim: number, popularity: Float32Array | null) => {
     const scorer = await createBatchScorer(engineOptions(vectors, dim, popularity));
     engines.push(scorer.backend);
@@ -163,8 +183,16 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
   const replay = { eventType: 'purchase', halfLifeMs: options.halfLifeMinutes * 60_000, path: options.replay } as const;
   try {
     for (const name of options.methods) {
-      if (name === 'popularity') list.push(createPopularityMethod(name, 'items by number of training events, ties to the lower row (leak-free)', split.trainingCounts));
-      if (name === PUBLISHED_POPULARITY) list.push(createPopularityMethod(name, 'items by number of events in the whole file, test included, as the published PopRec (a leak; for the sanity check only)', split.allCounts));
+      if (name === 'popularity')
+        list.push(createPopularityMethod(name, 'items by number of training events, ties to the lower row (leak-free)', split.trainingCounts));
+      if (name === PUBLISHED_POPULARITY)
+        list.push(
+          createPopularityMethod(
+            name,
+            'items by number of events in the whole file, test included, as the published PopRec (a leak; for the sanity check only)',
+            split.allCounts,
+          ),
+        );
       if (name === 'item-knn') {
         const window = split.protocol === 'temporal' ? Number.POSITIVE_INFINITY : KNN_USER_WINDOW;
         list.push(createItemKnnMethod(split.training, split.trainingCounts, { window, recencyDecay: KNN_RECENCY_DECAY, recent: KNN_RECENT }));
@@ -173,8 +201,18 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
       if (name === 'text-decay') {
         // The browser's rule on the raw text vectors, as a text-only model with the same prior would apply it.
         const textModel = { items: model.items, manifest: { ...model.manifest, dim: textDim, catalogId: `${model.manifest.catalogId}-text` } };
-        const description = "the browser's decay rule on the USE text vectors (512-d) with the model's popularity prior (core's reference fold, scored in batches by the engine's BatchScorer)";
-        list.push(createReferenceDecayMethod({ ...replay, name, description, model: textModel, vectors: textVectors, scorer: await scorerFor(textVectors, textDim, model.popularity) }));
+        const description =
+          "the browser's decay rule on the USE text vectors (512-d) with the model's popularity prior (core's reference fold, scored in batches by the engine's BatchScorer)";
+        list.push(
+          createReferenceDecayMethod({
+            ...replay,
+            name,
+            description,
+            model: textModel,
+            vectors: textVectors,
+            scorer: await scorerFor(textVectors, textDim, model.popularity),
+          }),
+        );
       }
       if (name === 'sequence') {
         if (model.sequence === null) {

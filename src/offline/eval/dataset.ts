@@ -100,7 +100,10 @@ export function modelSplit(build: Pick<RecordedBuild, 'holdoutLast' | 'trainBefo
   const { holdoutLast, trainBefore } = build;
   if (holdoutLast === 2) return leaveOneOut(events, { itemCount, target, maxHistory, spacingMs: options.spacingMs });
   if (trainBefore !== null && holdoutLast === 0) {
-    if (target === 'validation') throw new RecError('CONFIG_INVALID', '--split validation needs a leave-one-out model (--holdout-last 2); a temporal split has only a test part', { field: '--split' });
+    if (target === 'validation')
+      throw new RecError('CONFIG_INVALID', '--split validation needs a leave-one-out model (--holdout-last 2); a temporal split has only a test part', {
+        field: '--split',
+      });
     return temporalSplit(events, { itemCount, trainBefore, maxHistory });
   }
   throw new RecError(
@@ -156,7 +159,16 @@ export function leaveOneOut(events: readonly ParsedEvent[], options: LeaveOneOut
       targets: [rows[cut] as number],
     });
   }
-  return { protocol: 'leave-one-out', target: options.target, cases, training, trainingByUser: training, trainingCounts, allCounts: countPositive(events, options.itemCount), skipped: tooShort === 0 ? {} : { 'fewer than 3 events': tooShort } };
+  return {
+    protocol: 'leave-one-out',
+    target: options.target,
+    cases,
+    training,
+    trainingByUser: training,
+    trainingCounts,
+    allCounts: countPositive(events, options.itemCount),
+    skipped: tooShort === 0 ? {} : { 'fewer than 3 events': tooShort },
+  };
 }
 
 /**

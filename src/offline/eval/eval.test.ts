@@ -40,7 +40,11 @@ describe('leave-one-out split', () => {
   it('targets the last item (or the second-to-last), masks every earlier one and trains on the rest', () => {
     const test = leaveOneOut(orderedLog(USERS), { itemCount: ITEMS, target: 'test', maxHistory: 2, spacingMs: 60_000 });
     expect(test.cases.map((c) => c.targets)).toEqual([[3], [7], [5]]);
-    expect(test.cases.map((c) => [...c.masked].sort())).toEqual([[0, 1, 2], [0, 1], [0, 1, 2]]);
+    expect(test.cases.map((c) => [...c.masked].sort())).toEqual([
+      [0, 1, 2],
+      [0, 1],
+      [0, 1, 2],
+    ]);
     // Only the latest maxHistory items are replayed, a minute apart; historyLength counts them all.
     expect(test.cases[0]?.history).toEqual([
       { row: 1, time: SYNTHETIC_EPOCH },
@@ -61,7 +65,16 @@ describe('leave-one-out split', () => {
 
 describe('temporal split', () => {
   it("targets each customer's first basket after the cut, minus what they bought before", () => {
-    const event = (user: number, session: number, row: number, time: number, line: number): ParsedEvent => ({ user, session, row, time, order: line, weight: 1, type: 0, line });
+    const event = (user: number, session: number, row: number, time: number, line: number): ParsedEvent => ({
+      user,
+      session,
+      row,
+      time,
+      order: line,
+      weight: 1,
+      type: 0,
+      line,
+    });
     const events = [
       event(0, 10, 0, 100, 2),
       event(0, 10, 1, 100, 3),
@@ -75,10 +88,20 @@ describe('temporal split', () => {
     ];
     const split = temporalSplit(events, { itemCount: 6, trainBefore: 200, maxHistory: 50 });
     expect(split.cases).toHaveLength(1);
-    expect(split.cases[0]).toMatchObject({ user: 0, targets: [2], history: [{ row: 0, time: 100 }, { row: 1, time: 100 }] });
+    expect(split.cases[0]).toMatchObject({
+      user: 0,
+      targets: [2],
+      history: [
+        { row: 0, time: 100 },
+        { row: 1, time: 100 },
+      ],
+    });
     expect(split.skipped).toEqual({ 'no purchase before the split': 1, 'no purchase after the split': 0, 'next basket only repeats earlier purchases': 1 });
     expect(split.training.map((s) => s.rows)).toEqual([[3], [0, 1], [4]]);
-    expect(split.trainingByUser.map((s) => s.rows)).toEqual([[0, 1], [3, 4]]);
+    expect(split.trainingByUser.map((s) => s.rows)).toEqual([
+      [0, 1],
+      [3, 4],
+    ]);
   });
 });
 
@@ -96,7 +119,10 @@ describe('metrics', () => {
 describe('evaluateMethods on the fixture', () => {
   it('computes every metric of the popularity baselines as worked out by hand, and checks the sanity row', async () => {
     const split = leaveOneOut(orderedLog(USERS), { itemCount: ITEMS, target: 'test', maxHistory: 50, spacingMs: 0 });
-    const methods = [createPopularityMethod('popularity', 'training counts', split.trainingCounts), createPopularityMethod(PUBLISHED_POPULARITY, 'whole file', split.allCounts)];
+    const methods = [
+      createPopularityMethod('popularity', 'training counts', split.trainingCounts),
+      createPopularityMethod(PUBLISHED_POPULARITY, 'whole file', split.allCounts),
+    ];
     const [popularity, published] = await evaluateMethods(split, methods, { itemCount: ITEMS, textVectors: TEXT, textDim: 2 });
     // Training popularity, masked: u0 [3,4,5,6,7] hits 3 at rank 1; u1 [2,3,4,5,6,7] hits 7 at 6;
     // u2 [3,4,5,6,7] hits 5 at 3.
@@ -119,7 +145,11 @@ describe('evaluateMethods on the fixture', () => {
     // Whole-file popularity: u0 [3,5,7,4,6] hits 3 at 1; u1 [2,3,5,7,...] hits 7 at 4; u2 hits 5 at 2.
     const ndcg5 = (1 + 1 / log2(5) + 1 / log2(3)) / 3;
     expect(published?.metrics.ndcg['5']).toBeCloseTo(ndcg5, 12);
-    const row = (hr5: number, n5: number) => ({ model: 'PopRec', hr: { '5': hr5, '10': 1, '20': 1 }, ndcg: { '5': n5, '10': Math.round(ndcg5 * 1e4) / 1e4, '20': Math.round(ndcg5 * 1e4) / 1e4 } });
+    const row = (hr5: number, n5: number) => ({
+      model: 'PopRec',
+      hr: { '5': hr5, '10': 1, '20': 1 },
+      ndcg: { '5': n5, '10': Math.round(ndcg5 * 1e4) / 1e4, '20': Math.round(ndcg5 * 1e4) / 1e4 },
+    });
     const sources = (r: ReturnType<typeof row>) => ({ source: 'by hand', sanityRow: 'PopRec', rows: [r] });
     const results = [popularity, published].flatMap((r) => (r === undefined ? [] : [r]));
     expect(checkSanity(results, sources(row(1, Math.round(ndcg5 * 1e4) / 1e4)))?.pass).toBe(true);
@@ -158,7 +188,18 @@ describe('evaluateMethods on the fixture', () => {
 
 describe('report', () => {
   it('writes the published rows beside ours, the sanity verdict, a plot, and replaces only its own docs section', () => {
-    const metrics = { cases: 1, hr: { '5': 0.5, '10': 0.5, '20': 1 }, ndcg: { '5': 0.5, '10': 0.5, '20': 0.6 }, recall: { '5': 0.5, '10': 0.5, '20': 1 }, mrr: 0.5, coverage10: 0.1, diversity10: null, popularityPercentile10: 50, byHistoryLength: [], byTargetPopularity: [] };
+    const metrics = {
+      cases: 1,
+      hr: { '5': 0.5, '10': 0.5, '20': 1 },
+      ndcg: { '5': 0.5, '10': 0.5, '20': 0.6 },
+      recall: { '5': 0.5, '10': 0.5, '20': 1 },
+      mrr: 0.5,
+      coverage10: 0.1,
+      diversity10: null,
+      popularityPercentile10: 50,
+      byHistoryLength: [],
+      byTargetPopularity: [],
+    };
     const report: EvalReport = {
       tool: 'vitrine eval',
       createdAt: '2026-01-01T00:00:00Z',
@@ -171,7 +212,11 @@ describe('report', () => {
       wallSeconds: 1,
       peakRssBytes: 0,
       methods: [{ method: 'vitrine', description: 'ours', metrics, seconds: 1 }],
-      published: { source: 'by hand', sanityRow: 'PopRec', rows: [{ model: 'GRU4Rec', hr: { '5': 0.0164, '10': 0.0283, '20': 0.0479 }, ndcg: { '5': 0.0099, '10': 0.0137, '20': 0.0187 } }] },
+      published: {
+        source: 'by hand',
+        sanityRow: 'PopRec',
+        rows: [{ model: 'GRU4Rec', hr: { '5': 0.0164, '10': 0.0283, '20': 0.0479 }, ndcg: { '5': 0.0099, '10': 0.0137, '20': 0.0187 } }],
+      },
       sanity: { method: PUBLISHED_POPULARITY, publishedRow: 'PopRec', pass: true, compared: [] },
     };
     const markdown = renderMarkdown(report);

@@ -15,7 +15,13 @@ const cases: EvalCase[] = [
   [0, 3, 6],
   [9, 12],
   [1, 4],
-].map((rows, user) => ({ user, history: rows.map((row, i) => ({ row, time: i * 60_000 })), historyLength: rows.length, masked: new Set(rows), targets: [rows[0] ?? 0] }));
+].map((rows, user) => ({
+  user,
+  history: rows.map((row, i) => ({ row, time: i * 60_000 })),
+  historyLength: rows.length,
+  masked: new Set(rows),
+  targets: [rows[0] ?? 0],
+}));
 
 const methods: RankingMethod[] = [];
 const space = () => createItemSpace({ vectors: model.vectors, dim: model.manifest.dim, popularity: null, backend: 'cpu' });

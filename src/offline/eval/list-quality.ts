@@ -144,13 +144,19 @@ export function renderTradeOffPlot(points: readonly TradeOffPoint[], title: stri
       `<line x1="${panel.left}" y1="${top}" x2="${panel.left}" y2="${bottom}" stroke="black"/>`,
       `<text x="${(panel.left + panel.right) / 2}" y="${bottom + 36}" text-anchor="middle">${esc(panel.label)}</text>`,
       ...[low, (low + high) / 2, high].map((v) => `<text x="${x(v).toFixed(1)}" y="${bottom + 16}" text-anchor="middle">${v.toFixed(3)}</text>`),
-      ...[0, 0.5, 1].map((t) => `<line x1="${panel.left}" y1="${y(t * yMax).toFixed(1)}" x2="${panel.right}" y2="${y(t * yMax).toFixed(1)}" stroke="#ddd"/><text x="${panel.left - 6}" y="${(y(t * yMax) + 4).toFixed(1)}" text-anchor="end">${(t * yMax).toFixed(3)}</text>`),
+      ...[0, 0.5, 1].map(
+        (t) =>
+          `<line x1="${panel.left}" y1="${y(t * yMax).toFixed(1)}" x2="${panel.right}" y2="${y(t * yMax).toFixed(1)}" stroke="#ddd"/><text x="${panel.left - 6}" y="${(y(t * yMax) + 4).toFixed(1)}" text-anchor="end">${(t * yMax).toFixed(3)}</text>`,
+      ),
     );
     for (const s of series) {
-      parts.push(`<polyline fill="none" stroke="${s.colour}" stroke-width="1.5" points="${points.map((p) => `${x(panel.x(p)).toFixed(1)},${y(s.value(p)).toFixed(1)}`).join(' ')}"/>`);
+      parts.push(
+        `<polyline fill="none" stroke="${s.colour}" stroke-width="1.5" points="${points.map((p) => `${x(panel.x(p)).toFixed(1)},${y(s.value(p)).toFixed(1)}`).join(' ')}"/>`,
+      );
       for (const p of points) {
         parts.push(`<circle cx="${x(panel.x(p)).toFixed(1)}" cy="${y(s.value(p)).toFixed(1)}" r="3.5" fill="${s.colour}"/>`);
-        if (s.name === 'HR@10') parts.push(`<text x="${(x(panel.x(p)) + 5).toFixed(1)}" y="${(y(s.value(p)) - 6).toFixed(1)}" font-size="10">λ ${p.lambda}</text>`);
+        if (s.name === 'HR@10')
+          parts.push(`<text x="${(x(panel.x(p)) + 5).toFixed(1)}" y="${(y(s.value(p)) - 6).toFixed(1)}" font-size="10">λ ${p.lambda}</text>`);
       }
     }
   }

@@ -63,10 +63,16 @@ export interface LoadOptions {
 export async function loadModelInputs(modelDir: string, options: Pick<LoadOptions, 'allowMissingItems'> = {}): Promise<ModelInputs> {
   const dir = resolve(modelDir);
   const model = await loadModel(createFsModelSource(dir));
-  const manifestSha256 = createHash('sha256').update(await readFile(join(dir, MANIFEST_FILE))).digest('hex');
+  const manifestSha256 = createHash('sha256')
+    .update(await readFile(join(dir, MANIFEST_FILE)))
+    .digest('hex');
   const reportFile = join(dir, 'build-report.json');
   const build = await readRecordedBuild(reportFile);
-  if (build.events === null) throw new RecError('CONFIG_INVALID', 'the model was built without an event log, so there is nothing to evaluate on', { file: reportFile, field: `${BUILD_OPTIONS_FIELD}.events` });
+  if (build.events === null)
+    throw new RecError('CONFIG_INVALID', 'the model was built without an event log, so there is nothing to evaluate on', {
+      file: reportFile,
+      field: `${BUILD_OPTIONS_FIELD}.events`,
+    });
 
   const catalogFile = fromRepo(build.catalog);
   const catalog = readCatalog(await readInput(catalogFile), catalogFile, {
@@ -84,7 +90,11 @@ export async function loadModelInputs(modelDir: string, options: Pick<LoadOption
     );
   }
   if (catalog.items.length !== model.items.length) {
-    throw new RecError('UNKNOWN_ITEM', `the model has ${model.items.length} items, the catalogue ${catalog.items.length}: it was built from another catalogue`, { file: catalogFile });
+    throw new RecError(
+      'UNKNOWN_ITEM',
+      `the model has ${model.items.length} items, the catalogue ${catalog.items.length}: it was built from another catalogue`,
+      { file: catalogFile },
+    );
   }
 
   const eventsFile = fromRepo(build.events);
@@ -126,7 +136,12 @@ async function readRecordedBuild(file: string): Promise<RecordedBuild> {
   try {
     report = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new RecError('CONFIG_INVALID', `cannot read the build report (${(error as Error).message}); evaluate a folder written by npm run build:models`, { file }, { cause: error });
+    throw new RecError(
+      'CONFIG_INVALID',
+      `cannot read the build report (${(error as Error).message}); evaluate a folder written by npm run build:models`,
+      { file },
+      { cause: error },
+    );
   }
   if (typeof report !== 'object' || report === null || Array.isArray(report)) {
     throw new RecError('CONFIG_INVALID', 'expected the build report as a JSON object; evaluate a folder written by npm run build:models', { file });

@@ -68,7 +68,12 @@ export interface ReplayOptions extends ReplayRule {
  * @param update moves the interest: the item space's `update`, or core's reference math.
  * @returns the interest vector after the last event.
  */
-export async function foldHistory(testCase: EvalCase, rule: ReplayRule, model: Pick<LoadedModel, 'items' | 'manifest'>, update: InterestUpdate): Promise<Float32Array> {
+export async function foldHistory(
+  testCase: EvalCase,
+  rule: ReplayRule,
+  model: Pick<LoadedModel, 'items' | 'manifest'>,
+  update: InterestUpdate,
+): Promise<Float32Array> {
   const session = toSessionId(`replay-${testCase.user}`);
   const rows = new Map<InteractionEvent, number>();
   const events = testCase.history.map(({ row, time }, i) => {
@@ -89,7 +94,8 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
   const { model, space } = options;
   const halfLifeMs = options.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
 
-  const replayOnSpace = (testCase: EvalCase): Promise<Float32Array> => foldHistory(testCase, options, model, (interest, decay, terms) => space.update(interest, decay, terms));
+  const replayOnSpace = (testCase: EvalCase): Promise<Float32Array> =>
+    foldHistory(testCase, options, model, (interest, decay, terms) => space.update(interest, decay, terms));
 
   // Lent to each shopper's recommender: its dispose() must not free the space the next one uses.
   const lent: ItemSpace = {
@@ -169,7 +175,13 @@ export function createReferenceDecayMethod(options: ReferenceDecayOptions): Rank
       for (const [i, testCase] of cases.entries()) {
         interests.set(await foldHistory(testCase, options, model, referenceUpdate(vectors, dim)), i * dim);
       }
-      return (await scorer.topK(interests, depth, cases.map((testCase) => testCase.masked))).map((ranked) => ranked.rows);
+      return (
+        await scorer.topK(
+          interests,
+          depth,
+          cases.map((testCase) => testCase.masked),
+        )
+      ).map((ranked) => ranked.rows);
     },
     dispose: () => scorer.dispose(),
   };

@@ -13,7 +13,14 @@ export interface EvalReport {
   readonly tool: 'vitrine eval';
   readonly createdAt: string;
   readonly command: string;
-  readonly model: { readonly dir: string; readonly catalogId: string; readonly manifestSha256: string; readonly itemCount: number; readonly dim: number; readonly dtype: string };
+  readonly model: {
+    readonly dir: string;
+    readonly catalogId: string;
+    readonly manifestSha256: string;
+    readonly itemCount: number;
+    readonly dim: number;
+    readonly dtype: string;
+  };
   readonly dataset: { readonly preset: string | null; readonly catalog: string; readonly events: string };
   readonly protocol: {
     readonly name: string;
@@ -44,16 +51,24 @@ export function renderMarkdown(report: EvalReport): string {
     `- model: \`${report.model.dir}\` (${report.model.itemCount} items, ${report.model.dim}-d ${report.model.dtype}), manifest sha256 \`${report.model.manifestSha256}\``,
     `- data: \`${report.dataset.catalog}\`, \`${report.dataset.events}\`${report.dataset.preset === null ? '' : ` (preset ${report.dataset.preset})`}`,
     `- protocol: ${report.protocol.description}`,
-    `- cases: ${report.protocol.cases}${Object.entries(report.protocol.skipped).filter(([, n]) => n > 0).map(([why, n]) => `; skipped ${n} (${why})`).join('')}`,
-    `- settings: ${Object.entries(report.protocol.settings).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `- cases: ${report.protocol.cases}${Object.entries(report.protocol.skipped)
+      .filter(([, n]) => n > 0)
+      .map(([why, n]) => `; skipped ${n} (${why})`)
+      .join('')}`,
+    `- settings: ${Object.entries(report.protocol.settings)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `- backend: ${report.backend} (TF.js in Node), replay path: ${report.replayPath}; wall time ${report.wallSeconds.toFixed(1)} s, peak RSS ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB; ${report.createdAt}`,
     '',
     '| method | HR@5 | NDCG@5 | HR@10 | NDCG@10 | HR@20 | NDCG@20 | MRR@100 | Recall@10 | coverage@10 | diversity@10 | popularity pct@10 | seconds |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...report.methods.map(({ method, metrics: m, seconds }) =>
-      `| ${method === best ? `**${method}**` : method} | ${CUTOFFS.map((k) => `${f4(m.hr[`${k}`])} | ${f4(m.ndcg[`${k}`])}`).join(' | ')} | ${f4(m.mrr)} | ${f4(m.recall['10'])} | ${f4(m.coverage10)} | ${m.diversity10 === null ? '-' : f4(m.diversity10)} | ${m.popularityPercentile10.toFixed(1)} | ${seconds.toFixed(1)} |`,
+    ...report.methods.map(
+      ({ method, metrics: m, seconds }) =>
+        `| ${method === best ? `**${method}**` : method} | ${CUTOFFS.map((k) => `${f4(m.hr[`${k}`])} | ${f4(m.ndcg[`${k}`])}`).join(' | ')} | ${f4(m.mrr)} | ${f4(m.recall['10'])} | ${f4(m.coverage10)} | ${m.diversity10 === null ? '-' : f4(m.diversity10)} | ${m.popularityPercentile10.toFixed(1)} | ${seconds.toFixed(1)} |`,
     ),
-    ...(report.published?.rows.map((row) => `| *${row.model} (published)* | ${CUTOFFS.map((k) => `${f4(row.hr[`${k}`])} | ${f4(row.ndcg[`${k}`])}`).join(' | ')} | | | | | | |`) ?? []),
+    ...(report.published?.rows.map(
+      (row) => `| *${row.model} (published)* | ${CUTOFFS.map((k) => `${f4(row.hr[`${k}`])} | ${f4(row.ndcg[`${k}`])}`).join(' | ')} | | | | | | |`,
+    ) ?? []),
     '',
   ];
   if (report.published !== null) lines.push(`Published rows: ${report.published.source}.`, '');
@@ -65,11 +80,19 @@ export function renderMarkdown(report: EvalReport): string {
     );
   }
   lines.push('HR@10 / NDCG@10 by history length (items before the target) and by target popularity:', '');
-  const bucketNames = (pick: (m: MethodResult) => readonly BucketMetrics[]): string[] => (report.methods[0] === undefined ? [] : pick(report.methods[0]).map((b) => `${b.bucket} (n=${b.cases})`));
+  const bucketNames = (pick: (m: MethodResult) => readonly BucketMetrics[]): string[] =>
+    report.methods[0] === undefined ? [] : pick(report.methods[0]).map((b) => `${b.bucket} (n=${b.cases})`);
   const bucketTable = (pick: (m: MethodResult) => readonly BucketMetrics[]): string[] => [
     `| method | ${bucketNames(pick).join(' | ')} |`,
-    `| --- | ${bucketNames(pick).map(() => '---').join(' | ')} |`,
-    ...report.methods.map((m) => `| ${m.method} | ${pick(m).map((b) => `${f4(b.hr10)} / ${f4(b.ndcg10)}`).join(' | ')} |`),
+    `| --- | ${bucketNames(pick)
+      .map(() => '---')
+      .join(' | ')} |`,
+    ...report.methods.map(
+      (m) =>
+        `| ${m.method} | ${pick(m)
+          .map((b) => `${f4(b.hr10)} / ${f4(b.ndcg10)}`)
+          .join(' | ')} |`,
+    ),
     '',
   ];
   lines.push(...bucketTable((m) => m.metrics.byHistoryLength), ...bucketTable((m) => m.metrics.byTargetPopularity));
@@ -82,7 +105,12 @@ export function bestMethod(methods: readonly MethodResult[]): string | null {
   let best: MethodResult | null = null;
   for (const m of methods) {
     if (m.method === PUBLISHED_POPULARITY) continue;
-    if (best === null || m.metrics.ndcg['10'] > best.metrics.ndcg['10'] || (m.metrics.ndcg['10'] === best.metrics.ndcg['10'] && m.metrics.hr['10'] > best.metrics.hr['10'])) best = m;
+    if (
+      best === null ||
+      m.metrics.ndcg['10'] > best.metrics.ndcg['10'] ||
+      (m.metrics.ndcg['10'] === best.metrics.ndcg['10'] && m.metrics.hr['10'] > best.metrics.hr['10'])
+    )
+      best = m;
   }
   return best?.method ?? null;
 }
@@ -117,8 +145,12 @@ export function renderHitRatePlot(report: EvalReport): string {
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length] ?? 'black';
     const dash = s.dashed ? ' stroke-dasharray="5,4"' : '';
-    parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${s.values.map((v, j) => `${x(j).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`);
-    parts.push(`<line x1="${plot.right + 20}" y1="${plot.top + 16 * i}" x2="${plot.right + 44}" y2="${plot.top + 16 * i}" stroke="${colour}" stroke-width="2"${dash}/><text x="${plot.right + 50}" y="${plot.top + 16 * i + 4}">${esc(s.name)}</text>`);
+    parts.push(
+      `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${s.values.map((v, j) => `${x(j).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`,
+    );
+    parts.push(
+      `<line x1="${plot.right + 20}" y1="${plot.top + 16 * i}" x2="${plot.right + 44}" y2="${plot.top + 16 * i}" stroke="${colour}" stroke-width="2"${dash}/><text x="${plot.right + 50}" y="${plot.top + 16 * i + 4}">${esc(s.name)}</text>`,
+    );
   });
   parts.push('</svg>', '');
   return parts.join('\n');
@@ -134,7 +166,8 @@ export function renderHitRatePlot(report: EvalReport): string {
 export function updateResultsDocument(document: string, key: string, section: string): string {
   const replaced = replaceMarkedSection(document, key, section);
   if (replaced !== null) return replaced;
-  const header = '# Evaluation results\n\nWritten by `npm run eval` (src/offline/eval): one section per model, replaced by its latest full run on the test split.\nEach section says how it was produced; `.cache/eval/<model>/` holds the JSON report and the HR@k plot.\n';
+  const header =
+    '# Evaluation results\n\nWritten by `npm run eval` (src/offline/eval): one section per model, replaced by its latest full run on the test split.\nEach section says how it was produced; `.cache/eval/<model>/` holds the JSON report and the HR@k plot.\n';
   const base = document.trim() === '' ? header : document.trimEnd() + '\n';
   return `${base}\n${markedSection(key, section)}\n`;
 }

@@ -37,7 +37,13 @@ export async function createSequenceMethod(options: SequenceMethodOptions): Prom
     description: options.description,
     async rank(cases, depth) {
       const interests = await encodeHistories(weights, architecture, cases);
-      return (await scorer.topK(interests, depth, cases.map((c) => c.masked))).map((ranked) => ranked.rows);
+      return (
+        await scorer.topK(
+          interests,
+          depth,
+          cases.map((c) => c.masked),
+        )
+      ).map((ranked) => ranked.rows);
     },
     dispose() {
       scorer.dispose();
@@ -50,7 +56,13 @@ async function scorerFor(weights: SequenceWeights, architecture: SequenceArchite
   const items = weights.get(SEQUENCE_WEIGHTS.items);
   const bias = weights.get(SEQUENCE_WEIGHTS.itemBias);
   if (items === undefined || bias === undefined) throw new RecError('INTERNAL', 'the sequence model lacks its item table');
-  return createBatchScorer({ vectors: await items.data<'float32'>(), dim: architecture.dim, popularity: await bias.data<'float32'>(), priorWeight: 1, backend });
+  return createBatchScorer({
+    vectors: await items.data<'float32'>(),
+    dim: architecture.dim,
+    popularity: await bias.data<'float32'>(),
+    priorWeight: 1,
+    backend,
+  });
 }
 
 /**

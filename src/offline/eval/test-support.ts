@@ -45,7 +45,12 @@ export async function writeFixtureData(root: string, options: { blankTitle?: num
   const titles = ['red kettle', 'blue kettle', 'garden hose', 'rose seeds', 'toy train', 'board game', 'cook book', 'novel'];
   await writeFile(catalog, titles.map((title, i) => JSON.stringify({ id: `p${i}`, title: i === options.blankTitle ? '' : title })).join('\n') + '\n');
   const events = join(root, 'events.csv');
-  await writeFile(events, ['user_id,item_id,event_type,position', ...FIXTURE_USERS.flatMap((rows, user) => rows.map((row, position) => `u${user},p${row},review,${position}`))].join('\n') + '\n');
+  await writeFile(
+    events,
+    ['user_id,item_id,event_type,position', ...FIXTURE_USERS.flatMap((rows, user) => rows.map((row, position) => `u${user},p${row},review,${position}`))].join(
+      '\n',
+    ) + '\n',
+  );
   return { catalog, events };
 }
 
@@ -59,7 +64,23 @@ export async function writeFixtureData(root: string, options: { blankTitle?: num
  */
 export async function buildFixtureModel(root: string, name: string, extra: readonly string[], data: FixtureData): Promise<{ code: number; out: string }> {
   const out = join(root, name);
-  const mapping = ['--event-time', 'none', '--event-order', 'position', '--event-weights', 'review=1', '--sequence', 'user', '--dim', '4', '--max-invalid', '50%'];
-  const code = await build(['--catalog', data.catalog, '--events', data.events, '--out', out, ...mapping, ...extra, '--workers', '1', '--quiet'], { encoder: { name: 'fake-encoder', version: 'fake@1' }, ...fixtureDeps(root) });
+  const mapping = [
+    '--event-time',
+    'none',
+    '--event-order',
+    'position',
+    '--event-weights',
+    'review=1',
+    '--sequence',
+    'user',
+    '--dim',
+    '4',
+    '--max-invalid',
+    '50%',
+  ];
+  const code = await build(['--catalog', data.catalog, '--events', data.events, '--out', out, ...mapping, ...extra, '--workers', '1', '--quiet'], {
+    encoder: { name: 'fake-encoder', version: 'fake@1' },
+    ...fixtureDeps(root),
+  });
   return { code, out };
 }

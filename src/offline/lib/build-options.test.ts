@@ -14,7 +14,14 @@ const RECORD: BuildOptionsRecord = {
   fields: { id: 'id', title: ['title', 'name'], category: 'category', brand: null, description: 'description', price: 'price', image: 'image', group: 'group' },
   textTemplate: '{title}. {category}',
   textCase: 'auto',
-  eventColumns: { item: { name: 'item_id', required: true }, user: { name: 'user_id', required: false }, session: null, type: { name: 'kind', required: true }, time: null, order: { name: 'position', required: true } },
+  eventColumns: {
+    item: { name: 'item_id', required: true },
+    user: { name: 'user_id', required: false },
+    session: null,
+    type: { name: 'kind', required: true },
+    time: null,
+    order: { name: 'position', required: true },
+  },
   eventWeights: { review: 1, return: -1 },
   sequence: 'auto',
   window: 'all',
@@ -49,13 +56,29 @@ function failure(record: unknown): { message: string; field: string | undefined;
 describe('parseBuildOptions', () => {
   it('reads the inputs, mapping and hold-out a build recorded', () => {
     const build = parseBuildOptions(JSON.parse(JSON.stringify({ ...RECORD, trainBefore: '2011-11-09T00:00:00.000Z', holdoutLast: 0 })), FILE);
-    expect(build).toMatchObject({ preset: null, catalog: 'data/items.jsonl', events: 'data/events.csv', fields: RECORD.fields, textCase: 'auto', eventColumns: RECORD.eventColumns, holdoutLast: 0, trainBefore: Date.UTC(2011, 10, 9) });
+    expect(build).toMatchObject({
+      preset: null,
+      catalog: 'data/items.jsonl',
+      events: 'data/events.csv',
+      fields: RECORD.fields,
+      textCase: 'auto',
+      eventColumns: RECORD.eventColumns,
+      holdoutLast: 0,
+      trainBefore: Date.UTC(2011, 10, 9),
+    });
     expect(build.template).toMatchObject({ source: '{title}. {category}', fields: ['title', 'category'] });
-    expect([...build.eventWeights]).toEqual([['review', 1], ['return', -1]]);
+    expect([...build.eventWeights]).toEqual([
+      ['review', 1],
+      ['return', -1],
+    ]);
   });
 
   it('asks for a rebuild when the report predates recorded options', () => {
-    expect(failure(undefined)).toEqual({ message: expect.stringMatching(/records no build options .*rebuild the model with npm run build:models/), field: 'options', file: FILE });
+    expect(failure(undefined)).toEqual({
+      message: expect.stringMatching(/records no build options .*rebuild the model with npm run build:models/),
+      field: 'options',
+      file: FILE,
+    });
   });
 
   it('names the first bad field', () => {
@@ -71,7 +94,13 @@ describe('parseBuildOptions', () => {
   });
 
   it('refuses a template or a cut-off date the builder could not have written', () => {
-    expect(failure({ ...RECORD, textTemplate: 'no placeholder' })).toMatchObject({ field: 'options.textTemplate', message: expect.stringMatching(/expected a text template, found "no placeholder"/) });
-    expect(failure({ ...RECORD, trainBefore: '2011-11-09' })).toMatchObject({ field: 'options.trainBefore', message: expect.stringMatching(/ISO 8601 UTC date-time .* found "2011-11-09"/) });
+    expect(failure({ ...RECORD, textTemplate: 'no placeholder' })).toMatchObject({
+      field: 'options.textTemplate',
+      message: expect.stringMatching(/expected a text template, found "no placeholder"/),
+    });
+    expect(failure({ ...RECORD, trainBefore: '2011-11-09' })).toMatchObject({
+      field: 'options.trainBefore',
+      message: expect.stringMatching(/ISO 8601 UTC date-time .* found "2011-11-09"/),
+    });
   });
 });

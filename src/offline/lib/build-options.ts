@@ -84,7 +84,11 @@ const OPTIONAL_COLUMNS = ['user', 'session', 'type', 'time', 'order'] as const;
  */
 export function parseBuildOptions(value: unknown, file: string): RecordedBuild {
   if (value === undefined) {
-    throw new RecError('CONFIG_INVALID', 'the build report records no build options (it was written by an older builder): rebuild the model with npm run build:models', { file, field: BUILD_OPTIONS_FIELD });
+    throw new RecError(
+      'CONFIG_INVALID',
+      'the build report records no build options (it was written by an older builder): rebuild the model with npm run build:models',
+      { file, field: BUILD_OPTIONS_FIELD },
+    );
   }
   const reader: Reader = { code: 'CONFIG_INVALID', file };
   const at = (name: string): string => `${BUILD_OPTIONS_FIELD}.${name}`;
@@ -92,14 +96,20 @@ export function parseBuildOptions(value: unknown, file: string): RecordedBuild {
   const nullable = <T>(name: string, read: (raw: unknown) => T): T | null => (record[name] === null ? null : read(record[name]));
 
   const fields = readRecord(reader, record['fields'], at('fields'));
-  const titles = readArray(reader, fields['title'], at('fields.title')).map((title, i) => readString(reader, title, at(`fields.title[${i}]`), { nonEmpty: true }));
+  const titles = readArray(reader, fields['title'], at('fields.title')).map((title, i) =>
+    readString(reader, title, at(`fields.title[${i}]`), { nonEmpty: true }),
+  );
   if (titles.length === 0) throw new RecError('CONFIG_INVALID', 'expected at least one title field, found an empty list', { file, field: at('fields.title') });
-  const optionalField = (role: string): string | null => (fields[role] === null ? null : readString(reader, fields[role], at(`fields.${role}`), { nonEmpty: true }));
+  const optionalField = (role: string): string | null =>
+    fields[role] === null ? null : readString(reader, fields[role], at(`fields.${role}`), { nonEmpty: true });
 
   const columns = readRecord(reader, record['eventColumns'], at('eventColumns'));
   const column = (key: string): Column => {
     const spec = readRecord(reader, columns[key], at(`eventColumns.${key}`));
-    return { name: readString(reader, spec['name'], at(`eventColumns.${key}.name`), { nonEmpty: true }), required: readBoolean(reader, spec['required'], at(`eventColumns.${key}.required`)) };
+    return {
+      name: readString(reader, spec['name'], at(`eventColumns.${key}.name`), { nonEmpty: true }),
+      required: readBoolean(reader, spec['required'], at(`eventColumns.${key}.required`)),
+    };
   };
   const optionalColumn = (key: string): ColumnSpec => (columns[key] === null ? null : column(key));
 

@@ -35,7 +35,8 @@ const range = (kind: string, min: number, max: number): string => (max === Numbe
 export function integerOption<F>(name: string, text: string | undefined, fallback: F, min: number, max: number): number | F {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) throw new UsageError(`${name} must be ${range('an integer', min, max)}, found "${text}"`);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max)
+    throw new UsageError(`${name} must be ${range('an integer', min, max)}, found "${text}"`);
   return value;
 }
 
@@ -50,7 +51,8 @@ export function integerOption<F>(name: string, text: string | undefined, fallbac
 export function numberOption<F>(name: string, text: string | undefined, fallback: F, min: number, max: number): number | F {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) throw new UsageError(`${name} must be ${range('a number', min, max)}, found "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max)
+    throw new UsageError(`${name} must be ${range('a number', min, max)}, found "${text}"`);
   return value;
 }
 

@@ -44,7 +44,9 @@ const ITEM_TEXT_TEMPLATE = parseTextTemplate('{title}. {category}. {description}
  * @param item the item's text fields.
  */
 export function itemText(item: TextFields): string {
-  return renderTextTemplate(ITEM_TEXT_TEMPLATE, (field) => (field === 'title' ? item.title : field === 'category' ? (item.category ?? '') : (item.description ?? '')));
+  return renderTextTemplate(ITEM_TEXT_TEMPLATE, (field) =>
+    field === 'title' ? item.title : field === 'category' ? (item.category ?? '') : (item.description ?? ''),
+  );
 }
 
 export interface EmbedOptions {
@@ -241,6 +243,9 @@ async function writeHeader(file: string, dim: number): Promise<void> {
 
 /** A file-name-safe form of an encoder version, with a short hash so distinct versions never collide. */
 function slug(version: string): string {
-  const readable = version.replace(/[^a-zA-Z0-9.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60);
+  const readable = version
+    .replace(/[^a-zA-Z0-9.-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
   return `${readable}-${createHash('sha256').update(version).digest('hex').slice(0, 8)}`;
 }

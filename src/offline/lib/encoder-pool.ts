@@ -65,7 +65,8 @@ import(workerData.tsx)
  * @throws RecError ENCODER_UNAVAILABLE when a worker fails to start (the others are stopped).
  */
 export async function createEncoderPool(options: EncoderPoolOptions): Promise<EncoderPool> {
-  if (!Number.isInteger(options.size) || options.size < 1) throw new RecError('CONFIG_INVALID', `the encoder pool needs at least 1 worker, found ${options.size}`);
+  if (!Number.isInteger(options.size) || options.size < 1)
+    throw new RecError('CONFIG_INVALID', `the encoder pool needs at least 1 worker, found ${options.size}`);
   const chunkSize = options.chunkSize ?? 32;
   const setup: WorkerSetup = {
     tsx: import.meta.resolve('tsx/esm/api'),
@@ -117,7 +118,9 @@ export async function createEncoderPool(options: EncoderPoolOptions): Promise<En
         fail(new RecError('ENCODER_UNAVAILABLE', `an encoder worker failed: ${message.message}`));
       }
     });
-    worker.on('error', (error: unknown) => fail(new RecError('ENCODER_UNAVAILABLE', `an encoder worker crashed: ${describeError(error)}`, {}, { cause: error })));
+    worker.on('error', (error: unknown) =>
+      fail(new RecError('ENCODER_UNAVAILABLE', `an encoder worker crashed: ${describeError(error)}`, {}, { cause: error })),
+    );
     worker.on('exit', (code) => {
       if (busy.has(worker)) fail(new RecError('ENCODER_UNAVAILABLE', `an encoder worker exited with code ${code}`));
     });

@@ -80,7 +80,10 @@ export function planInteractions(events: readonly ParsedEvent[], options: PlanOp
   }
   const histories: number[][] = [];
   for (const list of groupBy(training, (event) => event.user).values()) {
-    const rows = list.sort(chronological).filter((event) => event.weight > 0).map((event) => event.row);
+    const rows = list
+      .sort(chronological)
+      .filter((event) => event.weight > 0)
+      .map((event) => event.row);
     if (rows.length > 0) histories.push(rows);
   }
   let ungrouped = 0;

@@ -121,7 +121,15 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
       assetBytes += typeof asset.data === 'string' ? Buffer.byteLength(asset.data) : asset.data.byteLength;
     }
     const manifest = createManifest(
-      { catalogId, createdAt: (options.createdAt ?? new Date()).toISOString(), itemCount: items.length, dim, dtype, encoder: { name: encoder.name, version: encoder.version, dim: encoderDim }, files },
+      {
+        catalogId,
+        createdAt: (options.createdAt ?? new Date()).toISOString(),
+        itemCount: items.length,
+        dim,
+        dtype,
+        encoder: { name: encoder.name, version: encoder.version, dim: encoderDim },
+        files,
+      },
       join(temp, MANIFEST_FILE),
     );
     const manifestText = formatManifest(manifest);
@@ -247,7 +255,10 @@ function checkInputs(options: WriteModelOptions, dtype: VectorDtype, encoderDim:
   if (!Number.isInteger(encoderDim) || encoderDim < 1) bad(`encoder.dim must be a positive integer, found ${encoderDim}`);
   const projection = options.projection ?? null;
   if (projection === null && encoderDim !== dim) {
-    bad(`the vectors have ${dim} dimensions but the encoder ${encoderDim}: a projection (${encoderDim} x ${dim}) is required so search works`, 'MODEL_DIMENSION_MISMATCH');
+    bad(
+      `the vectors have ${dim} dimensions but the encoder ${encoderDim}: a projection (${encoderDim} x ${dim}) is required so search works`,
+      'MODEL_DIMENSION_MISMATCH',
+    );
   }
   if (projection !== null && projection.length !== encoderDim * dim) {
     bad(`expected a projection of ${encoderDim} x ${dim} = ${encoderDim * dim} values, found ${projection.length}`, 'MODEL_DIMENSION_MISMATCH');

@@ -34,7 +34,12 @@ describe('npm run train:sequence', () => {
     const loaded = await verifyModelDir(model);
     expect(loaded.sequence?.spec.architecture).toEqual({ itemCount: 8, dim: 4, maxLength: 4, blocks: 1, heads: 2, ffnDim: 4 });
     expect(loaded.manifest.files.sequenceWeights?.path).toMatch(/^sequence\.[0-9a-f]{12}\.bin$/);
-    const report = JSON.parse(await readFile(join(model, 'sequence-report.json'), 'utf8')) as { history: { epoch: number; loss: number; validationHr10: number }[]; bestEpoch: number; finished: boolean; positionsPerEpoch: number };
+    const report = JSON.parse(await readFile(join(model, 'sequence-report.json'), 'utf8')) as {
+      history: { epoch: number; loss: number; validationHr10: number }[];
+      bestEpoch: number;
+      finished: boolean;
+      positionsPerEpoch: number;
+    };
     expect(report.finished).toBe(true);
     expect(report.positionsPerEpoch).toBe(1 + 0 + 1); // training rows 0,1 | 1 | 2,1: one (input, next) pair each for two users
     expect(report.history.map((record) => record.epoch)).toEqual([1, 2, 3]);

@@ -54,7 +54,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { model } = inputs;
   const splitOptions = { itemCount: model.items.length, maxHistory: options.maxLength, spacingMs: 0, modelDir: options.models };
   const split = modelSplit(inputs.build, inputs.events, { ...splitOptions, target: 'test' });
-  const validation = split.protocol === 'leave-one-out' && options.validationLimit > 0 ? limitCases(modelSplit(inputs.build, inputs.events, { ...splitOptions, target: 'validation' }), options.validationLimit) : null;
+  const validation =
+    split.protocol === 'leave-one-out' && options.validationLimit > 0
+      ? limitCases(modelSplit(inputs.build, inputs.events, { ...splitOptions, target: 'validation' }), options.validationLimit)
+      : null;
   const architecture: SequenceArchitecture = {
     itemCount: model.items.length,
     dim: model.manifest.dim,
@@ -63,12 +66,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     heads: options.heads,
     ffnDim: model.manifest.dim,
   };
-  if (architecture.dim % architecture.heads !== 0) throw new RecError('CONFIG_INVALID', `--heads ${options.heads} does not divide the model's dim ${architecture.dim}`, { field: '--heads' });
+  if (architecture.dim % architecture.heads !== 0)
+    throw new RecError('CONFIG_INVALID', `--heads ${options.heads} does not divide the model's dim ${architecture.dim}`, { field: '--heads' });
   const initialWeights = options.resume && model.sequence !== null ? decodeSequenceWeights(model.sequence.spec, model.sequence.weights) : null;
-  log(`${model.manifest.catalogId}: ${split.trainingByUser.length} training sequences (one per user), ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users`}${initialWeights === null ? '' : ', resumed from the folder\'s model'}`);
+  log(
+    `${model.manifest.catalogId}: ${split.trainingByUser.length} training sequences (one per user), ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users`}${initialWeights === null ? '' : ", resumed from the folder's model"}`,
+  );
 
   // A resumed run must beat the checkpoint it started from to replace it (epoch 0 is that checkpoint).
-  const startingScore = initialWeights !== null && validation !== null ? (await validate(initialWeights, architecture, validation))['validationNdcg10'] : undefined;
+  const startingScore =
+    initialWeights !== null && validation !== null ? (await validate(initialWeights, architecture, validation))['validationNdcg10'] : undefined;
   if (startingScore !== undefined) log(`resumed model: validation NDCG@10 ${startingScore.toFixed(4)}`);
   let best: { epoch: number; score: number } | null = startingScore === undefined ? null : { epoch: 0, score: startingScore };
   const checkpoint = async (epoch: number, weights: SequenceWeights, history: readonly EpochRecord[]): Promise<void> => {
@@ -111,7 +118,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { epoch, loss } = epochRecord;
       const metrics = validation === null ? {} : await validate(weights, architecture, validation);
       history.push({ ...epochRecord, ...metrics });
-      log(`epoch ${epoch}: loss ${loss.toFixed(4)}${validation === null ? '' : `, validation HR@10 ${metrics['validationHr10']?.toFixed(4)} NDCG@10 ${metrics['validationNdcg10']?.toFixed(4)}`} (${formatSeconds((performance.now() - started) / 1000)} so far)`);
+      log(
+        `epoch ${epoch}: loss ${loss.toFixed(4)}${validation === null ? '' : `, validation HR@10 ${metrics['validationHr10']?.toFixed(4)} NDCG@10 ${metrics['validationNdcg10']?.toFixed(4)}`} (${formatSeconds((performance.now() - started) / 1000)} so far)`,
+      );
       const score = metrics['validationNdcg10'] ?? epoch;
       if (best === null || score > best.score) {
         best = { epoch, score };
@@ -174,7 +183,14 @@ function renderTrainingMarkdown(report: TrainingReport, catalogId: string, weigh
   const stages = [
     ...(previous === undefined
       ? []
-      : [`Resumed from the checkpoint of \`${String(previous['command'])}\` (its epoch ${String(previous['epoch'])}, epoch 0 below), whose epochs were:`, '', ...epochTable(previousHistory), '', 'This run:', '']),
+      : [
+          `Resumed from the checkpoint of \`${String(previous['command'])}\` (its epoch ${String(previous['epoch'])}, epoch 0 below), whose epochs were:`,
+          '',
+          ...epochTable(previousHistory),
+          '',
+          'This run:',
+          '',
+        ]),
     ...epochTable(report.history),
   ];
   const validated = report.history.some((record) => record['validationHr10'] !== undefined);
@@ -201,7 +217,10 @@ function epochTable(history: readonly EpochRecord[]): string[] {
   return [
     `| epoch | training loss | ${validated ? 'validation HR@10 | validation NDCG@10 | ' : ''}seconds |`,
     `| --- | --- | ${validated ? '--- | --- | ' : ''}--- |`,
-    ...history.map((r) => `| ${r.epoch} | ${r.loss.toFixed(4)} | ${validated ? `${metric(r['validationHr10'])} | ${metric(r['validationNdcg10'])} | ` : ''}${r.seconds.toFixed(0)} |`),
+    ...history.map(
+      (r) =>
+        `| ${r.epoch} | ${r.loss.toFixed(4)} | ${validated ? `${metric(r['validationHr10'])} | ${metric(r['validationNdcg10'])} | ` : ''}${r.seconds.toFixed(0)} |`,
+    ),
   ];
 }
 

@@ -27,8 +27,12 @@ describe('tiedSoftmaxCrossEntropy', () => {
     const e = tf.tensor2d(values(7 * 4), [7, 4]);
     const b = tf.tensor1d(values(7));
     const targets = tf.tensor1d([0, 3, 3, 6, 2], 'int32');
-    const ours = tf.valueAndGrads((hh: tf.Tensor, ee: tf.Tensor, bb: tf.Tensor) => tiedSoftmaxCrossEntropy(hh as tf.Tensor2D, ee as tf.Tensor2D, bb as tf.Tensor1D, targets))([h, e, b]);
-    const reference = tf.valueAndGrads((hh: tf.Tensor, ee: tf.Tensor, bb: tf.Tensor) => referenceLoss(hh as tf.Tensor2D, ee as tf.Tensor2D, bb as tf.Tensor1D, targets))([h, e, b]);
+    const ours = tf.valueAndGrads((hh: tf.Tensor, ee: tf.Tensor, bb: tf.Tensor) =>
+      tiedSoftmaxCrossEntropy(hh as tf.Tensor2D, ee as tf.Tensor2D, bb as tf.Tensor1D, targets),
+    )([h, e, b]);
+    const reference = tf.valueAndGrads((hh: tf.Tensor, ee: tf.Tensor, bb: tf.Tensor) =>
+      referenceLoss(hh as tf.Tensor2D, ee as tf.Tensor2D, bb as tf.Tensor1D, targets),
+    )([h, e, b]);
     expect((await ours.value.data())[0]).toBeCloseTo((await reference.value.data())[0] ?? Number.NaN, 5);
     for (let i = 0; i < 3; i++) {
       const [got, want] = [await ours.grads[i]?.data(), await reference.grads[i]?.data()];
@@ -42,11 +46,13 @@ describe('planBatches', () => {
   it('keeps the latest maxLength + 1 items, groups equal lengths and drops sequences with one item', () => {
     const batches = planBatches([{ rows: [1, 2, 3, 4, 5] }, { rows: [6, 7, 8] }, { rows: [9] }, { rows: [1, 2, 3] }], 3, 6, seededRandom(1));
     const all = batches.flatMap((batch) => batch.sequences.map((s) => [batch.length, ...s]));
-    expect(all.sort()).toEqual([
-      [2, 1, 2, 3],
-      [2, 6, 7, 8],
-      [3, 2, 3, 4, 5],
-    ].sort());
+    expect(all.sort()).toEqual(
+      [
+        [2, 1, 2, 3],
+        [2, 6, 7, 8],
+        [3, 2, 3, 4, 5],
+      ].sort(),
+    );
     expect(batches.every((batch) => batch.sequences.length * batch.length <= 6)).toBe(true);
     expect(trainingPositions([{ rows: [1, 2, 3, 4, 5] }, { rows: [6, 7, 8] }, { rows: [9] }, { rows: [1, 2, 3] }], 3)).toBe(3 + 2 + 0 + 2);
   });
@@ -69,7 +75,10 @@ describe('trainSequenceModel', () => {
     // The browser's path: the interest of [3, 4, 5] scored against the trained item table + bias.
     const best = tf.tidy(() => {
       const interest = sequenceInterest(trained.weights, architecture, tf.tensor2d([[3, 4, 5]], [1, 3], 'int32'));
-      const scores = tf.add(tf.matMul(interest, trained.weights.get(SEQUENCE_WEIGHTS.items) as tf.Tensor2D, false, true), trained.weights.get(SEQUENCE_WEIGHTS.itemBias) as tf.Tensor1D);
+      const scores = tf.add(
+        tf.matMul(interest, trained.weights.get(SEQUENCE_WEIGHTS.items) as tf.Tensor2D, false, true),
+        trained.weights.get(SEQUENCE_WEIGHTS.itemBias) as tf.Tensor1D,
+      );
       return tf.argMax(scores, 1);
     });
     expect((await best.data())[0]).toBe(6);

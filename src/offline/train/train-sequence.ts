@@ -181,14 +181,22 @@ export async function trainSequenceModel(training: readonly Sequence[], options:
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
       const batches = planBatches(training, architecture.maxLength, options.batchPositions, random);
-      if (batches.length === 0) throw new RecError('CONFIG_INVALID', 'no training sequence has two items, so there is nothing to learn from', { field: 'training' });
+      if (batches.length === 0)
+        throw new RecError('CONFIG_INVALID', 'no training sequence has two items, so there is nothing to learn from', { field: 'training' });
       let lossSum = 0;
       let positions = 0;
       for (const [step, batch] of batches.entries()) {
         const count = batch.sequences.length * batch.length;
         // Made outside minimize's scope: the custom gradients read them after the forward pass's tensors are freed.
-        const inputs = tf.tensor2d(batch.sequences.flatMap((s) => s.slice(0, batch.length)), [batch.sequences.length, batch.length], 'int32');
-        const targets = tf.tensor1d(batch.sequences.flatMap((s) => s.slice(1)), 'int32');
+        const inputs = tf.tensor2d(
+          batch.sequences.flatMap((s) => s.slice(0, batch.length)),
+          [batch.sequences.length, batch.length],
+          'int32',
+        );
+        const targets = tf.tensor1d(
+          batch.sequences.flatMap((s) => s.slice(1)),
+          'int32',
+        );
         let cost: tf.Scalar | null;
         try {
           cost = optimizer.minimize(() => stepLoss(weights, architecture, inputs, targets, options.dropout), true, variables);

@@ -83,7 +83,11 @@ describe('readCatalog (JSON Lines)', () => {
 
   it('fails at the first bad line in strict mode, naming file and line', () => {
     expect(() => read('{"id":"a","title":"A"}\n{"id":"b"}\n{"id":"c"}', 'shop.jsonl', DEFAULT_CATALOG_FIELDS, true)).toThrow(
-      expect.objectContaining({ code: 'CATALOG_INVALID', location: { file: 'shop.jsonl', line: 2 }, message: expect.stringMatching(/^shop\.jsonl: line 2: missing or empty title \[missing-title\]/) }),
+      expect.objectContaining({
+        code: 'CATALOG_INVALID',
+        location: { file: 'shop.jsonl', line: 2 },
+        message: expect.stringMatching(/^shop\.jsonl: line 2: missing or empty title \[missing-title\]/),
+      }),
     );
   });
 });

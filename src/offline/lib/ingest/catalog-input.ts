@@ -180,7 +180,8 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
     const raw = get(fields.price);
     const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) price = value;
-    else if (!(raw === undefined || raw === null || raw === '')) return { reason: 'bad-number', message: `"${fields.price}" (price) must be a number >= 0, found ${describe(raw)}`, id };
+    else if (!(raw === undefined || raw === null || raw === ''))
+      return { reason: 'bad-number', message: `"${fields.price}" (price) must be a number >= 0, found ${describe(raw)}`, id };
   }
   const valueOf = (placeholder: string): string => {
     if (placeholder === 'price') return price === null ? '' : String(price);
@@ -192,7 +193,15 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
   const image = texts.get('image') ?? '';
   const group = texts.get('group') ?? '';
   return {
-    item: { id, title, category: texts.get('category') ?? '', description: texts.get('description') ?? '', price, image: image === '' ? null : image, group: group === '' ? null : group },
+    item: {
+      id,
+      title,
+      category: texts.get('category') ?? '',
+      description: texts.get('description') ?? '',
+      price,
+      image: image === '' ? null : image,
+      group: group === '' ? null : group,
+    },
     text,
   };
 }

@@ -34,7 +34,12 @@ describe('readEvents', () => {
       's1,u1,i2,purchase,yesterday,1', // 9 bad timestamp
       's2,,i3,return,1291191960,-1', // 10 ok: a guest, epoch seconds
     ];
-    const bytes = new Uint8Array([...new TextEncoder().encode([header, ...rows].join('\n') + '\n'), ...new TextEncoder().encode('s3,u2,i1,purchase,2011-01-01,'), 0xff, 0x0a]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode([header, ...rows].join('\n') + '\n'),
+      ...new TextEncoder().encode('s3,u2,i1,purchase,2011-01-01,'),
+      0xff,
+      0x0a,
+    ]);
     const { events, summary } = read(bytes);
     expect(events.records).toBe(10);
     expect(summary.byReason).toEqual({
@@ -75,10 +80,12 @@ describe('readEvents', () => {
   });
 
   it('refuses a named column the header lacks, and fails at the first bad row when strict', () => {
-    expect(() => read('user,item\n1,i1\n', { ...DEFAULT_EVENT_COLUMNS, item: { name: 'item', required: true }, user: { name: 'customer', required: true } })).toThrow(
-      /expected a column "customer" \(user\), found only "user", "item"/,
+    expect(() =>
+      read('user,item\n1,i1\n', { ...DEFAULT_EVENT_COLUMNS, item: { name: 'item', required: true }, user: { name: 'customer', required: true } }),
+    ).toThrow(/expected a column "customer" \(user\), found only "user", "item"/);
+    expect(() => read('item_id\ni1\ni7\ni2\n', DEFAULT_EVENT_COLUMNS, true)).toThrow(
+      expect.objectContaining({ code: 'EVENT_INVALID', location: { file: 'events.csv', line: 3 } }),
     );
-    expect(() => read('item_id\ni1\ni7\ni2\n', DEFAULT_EVENT_COLUMNS, true)).toThrow(expect.objectContaining({ code: 'EVENT_INVALID', location: { file: 'events.csv', line: 3 } }));
   });
 });
 

@@ -134,7 +134,10 @@ export function readEvents(bytes: Uint8Array, file: string, options: EventsReadO
         const spec = options.columns[key];
         const column = spec === null ? undefined : index.get(spec.name);
         if (spec !== null && spec.required && column === undefined) {
-          throw new RecError('CONFIG_INVALID', `expected a column "${spec.name}" (${key}), found only ${header.map((name) => `"${name}"`).join(', ')}`, { file, line: 1 });
+          throw new RecError('CONFIG_INVALID', `expected a column "${spec.name}" (${key}), found only ${header.map((name) => `"${name}"`).join(', ')}`, {
+            file,
+            line: 1,
+          });
         }
         at = { ...at, [key]: column ?? -1 };
         resolved = { ...resolved, [key]: column === undefined || spec === null ? null : spec.name };
@@ -155,7 +158,8 @@ export function readEvents(bytes: Uint8Array, file: string, options: EventsReadO
       if (at.type !== -1) {
         const name = field('type');
         const known = weights.get(name);
-        if (known === undefined) return problems.report('unknown-event-type', line, `event type "${name}" has no weight (known: ${[...weights.keys()].join(', ')})`);
+        if (known === undefined)
+          return problems.report('unknown-event-type', line, `event type "${name}" has no weight (known: ${[...weights.keys()].join(', ')})`);
         weight = known;
         type = intern(types, name);
       }
@@ -175,7 +179,16 @@ export function readEvents(bytes: Uint8Array, file: string, options: EventsReadO
       }
       const user = field('user');
       const session = field('session');
-      events.push({ row, user: user === '' ? -1 : intern(users, user), session: session === '' ? -1 : intern(sessions, session), time, order, weight, type, line });
+      events.push({
+        row,
+        user: user === '' ? -1 : intern(users, user),
+        session: session === '' ? -1 : intern(sessions, session),
+        time,
+        order,
+        weight,
+        type,
+        line,
+      });
       if (type !== -1) {
         const name = field('type');
         byType[name] = (byType[name] ?? 0) + 1;

@@ -77,7 +77,8 @@ export function createProblemLog(file: string, options: { readonly strict: boole
   let skipped = 0;
   return {
     report(reason, line, message) {
-      if (options.strict) throw new RecError(options.code, `${INPUT_REASONS[reason]} [${reason}]: ${message} (--strict stops at the first bad line)`, { file, line });
+      if (options.strict)
+        throw new RecError(options.code, `${INPUT_REASONS[reason]} [${reason}]: ${message} (--strict stops at the first bad line)`, { file, line });
       skipped++;
       byReason[reason] = (byReason[reason] ?? 0) + 1;
       const list = (examples[reason] ??= []);

@@ -48,7 +48,10 @@ export function forEachLine(bytes: Uint8Array, visitor: LineVisitor): number {
       try {
         text = decoder.decode(raw);
       } catch {
-        visitor.invalid(number, `invalid UTF-8 byte 0x${(raw[firstInvalidByte(raw)] ?? 0).toString(16).padStart(2, '0')} at byte ${firstInvalidByte(raw) + 1} of the line`);
+        visitor.invalid(
+          number,
+          `invalid UTF-8 byte 0x${(raw[firstInvalidByte(raw)] ?? 0).toString(16).padStart(2, '0')} at byte ${firstInvalidByte(raw) + 1} of the line`,
+        );
       }
       if (text !== null && text.trim() !== '') visitor.line(text, number);
     }
