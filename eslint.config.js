@@ -35,8 +35,7 @@ const ROOMS = [
     folder: 'src/app',
     what: 'the composition root',
     folders: ['src/core', 'src/engine', 'src/storage', 'src/ui'],
-    // The wasm backend's binaries, bundled as asset URLs.
-    packages: [...REACT, '@tensorflow/tfjs-backend-wasm/dist'],
+    packages: REACT,
     tests: { packages: ['vitest'] },
   },
   {

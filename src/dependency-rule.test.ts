@@ -75,7 +75,7 @@ const ROOMS: Readonly<Record<string, Room>> = {
   app: {
     file: 'src/app/probe.ts',
     folders: ['src/core', 'src/engine', 'src/storage', 'src/ui'],
-    packages: [...REACT, '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'],
+    packages: REACT,
   },
   widget: { file: 'src/widget/probe.ts', folders: ['src/core', 'src/ui', 'src/app'], packages: REACT },
   bench: { file: 'src/bench/probe.ts', folders: ['src/core', 'src/engine'], packages: [...TF, 'client-vector-search', 'voy-search'] },
