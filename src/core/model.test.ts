@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecError, type RecErrorCode } from './errors.ts';
+import { toItemId } from './ids.ts';
 import { parseManifest } from './manifest.ts';
 import { loadModel, type LoadProgress } from './model.ts';
 import { fixtureModelFiles, memoryModelSource } from './test-support.ts';
@@ -30,7 +31,7 @@ describe('loadModel', () => {
     expect(model.items).toHaveLength(COUNT);
     expect(model.vectors).toHaveLength(COUNT * DIM);
     expect(model.popularity?.[6]).toBeCloseTo(0.5);
-    expect(model.rowOf.get(model.items[5]?.id ?? ('' as never))).toBe(5);
+    expect(model.rowOf.get(model.items[5]?.id ?? toItemId(''))).toBe(5);
     const last = progress.at(-1);
     expect(last).toMatchObject({ phase: 'ready' });
     expect(last?.loadedBytes).toBe(last?.totalBytes);

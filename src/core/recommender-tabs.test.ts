@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecError } from './errors.ts';
 import { toItemId, toSessionId } from './ids.ts';
 import { createMemoryEventStore } from './memory-store.ts';
+import type { SyncMessage } from './ports.ts';
 import { createRecommender, type Ranking } from './recommender.ts';
 import { createSyncHub } from './test-support.ts';
 import { deps, ids } from './recommender-test-support.ts';
@@ -73,7 +74,8 @@ describe('several tabs of one shop', () => {
     tab.on('notice', (notice) => notices.push(notice));
     const stranger = hub.channel();
     for (const message of [null, 'events', { kind: 'events', events: [{ id: 'x', type: 'view' }] }, { kind: 'events', events: 'nope' }, { kind: 'other' }]) {
-      stranger.publish(message as never);
+      // Deliberately ill-typed: a tab running older or hostile code can send anything.
+      stranger.publish(message as unknown as SyncMessage);
     }
     await hub.settled();
     await tab.exportData();
