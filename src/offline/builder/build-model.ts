@@ -11,9 +11,11 @@
  * build-vectors.ts, choose-dtype.ts, and the library's embedding and model writer). The
  * encoder is injected, so the whole pipeline runs in tests with a fake one.
  */
+import { resolve } from 'node:path';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import type { BuildOptionsRecord, DtypeChoice, RecordedBuild } from '../lib/build-options.ts';
 import { embedTexts, type EmbedResult } from '../lib/embed.ts';
+import { checkReplaceable } from '../lib/publish-folder.ts';
 import type { SequenceGrouping } from '../lib/sequences.ts';
 import { writeModel, type WrittenModel } from '../lib/write-model.ts';
 import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
@@ -78,10 +80,13 @@ export interface BuildResult {
  * Runs the whole build.
  * @param options validated options.
  * @param deps encoder, output streams and cache.
- * @throws RecError with a file and line in strict mode at the first bad line; encoder and write errors as they come.
+ * @throws RecError with a file and line in strict mode at the first bad line; CONFIG_INVALID when --out
+ *   holds something other than a model or nothing; encoder and write errors as they come.
  */
 export async function buildModel(options: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
   const run = createBuildRun(options.quiet, deps);
+  // 0. Refuse an --out that is not ours to replace before minutes of embedding, not after.
+  await checkReplaceable(resolve(options.out));
   // 1. Inputs.
   const inputs = await readBuildInputs(options, run);
   const { catalog, plan } = inputs;

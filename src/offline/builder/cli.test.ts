@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -279,6 +279,24 @@ describe('build:models stops on bad input, and builds with the real encoder', ()
     expect(await run(['--catalog', join(root, 'missing.jsonl'), '--out', out])).toBe(2);
     expect(errors.join('\n')).toMatch(/--catalog .*missing\.jsonl cannot be read \(ENOENT/);
     expect(await readdir(root)).not.toContain('shop');
+  });
+
+  it('refuses with exit 2, before reading anything, an --out that is a non-model folder or a file, deleting nothing', async () => {
+    const { catalog } = await writeFixture();
+    const models = join(root, 'models');
+    await mkdir(join(models, 'other'), { recursive: true });
+    await writeFile(join(models, 'other', 'manifest.json'), '{}');
+    const encoder = fakeEncoder(TEXT_DIM);
+    expect(await run(['--catalog', catalog, '--out', models, ...MAPPING, '--max-invalid', '5%'], encoder)).toBe(2);
+    expect(errors.join('\n')).toContain(`${models}: --out is a folder that is not a model (it holds other)`);
+    expect(encoder.embedded).toEqual([]);
+    expect(await readdir(models)).toEqual(['other']);
+
+    const file = join(root, 'items-copy');
+    await writeFile(file, 'keep me');
+    expect(await run(['--catalog', catalog, '--out', file, ...MAPPING, '--max-invalid', '5%'])).toBe(2);
+    expect(errors.join('\n')).toContain(`${file}: --out is a file (7 bytes)`);
+    expect(await readFile(file, 'utf8')).toBe('keep me');
   });
 
   // The one test that runs the real sentence encoder (tfjs wasm, ~5-10 s on this machine).

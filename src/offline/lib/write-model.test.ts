@@ -151,11 +151,49 @@ describe('writeModel publishing', () => {
     expect(await readdir(root)).toEqual(['tiny']);
   });
 
-  it('cleans up temporary folders left by an interrupted earlier build', async () => {
+  it('cleans up temporary folders left by an interrupted earlier build, and only those', async () => {
     await mkdir(join(root, '.tiny.tmp-999999999-1', 'images'), { recursive: true });
+    await writeFile(join(root, '.tiny.tmp-999999999-1', '.vitrine-build-temp'), '');
+    await mkdir(join(root, '.tiny.old-999999999-2'));
     await mkdir(join(root, '.other.tmp-999999999-1'));
+    // Named like a leftover but not the builder's: no mark, no manifest, not empty.
+    await mkdir(join(root, '.tiny.tmp-999999999-3'));
+    await writeFile(join(root, '.tiny.tmp-999999999-3', 'notes.txt'), 'mine');
+    // A leftover of a build that is still running (this test's parent process) is in use.
+    await mkdir(join(root, `.tiny.tmp-${process.ppid}-4`));
     await writeModel({ outDir: join(root, 'tiny'), catalogId: 'tiny', items, vectors, dim: DIM, encoder });
-    expect((await readdir(root)).sort()).toEqual(['.other.tmp-999999999-1', 'tiny']);
+    expect((await readdir(root)).sort()).toEqual(['.other.tmp-999999999-1', '.tiny.tmp-999999999-3', `.tiny.tmp-${process.ppid}-4`, 'tiny'].sort());
+    expect(await readdir(join(root, 'tiny'))).not.toContain('.vitrine-build-temp');
+  });
+
+  it('replaces only a missing or empty folder or a model folder, and refuses anything else naming the path and what is there', async () => {
+    const empty = join(root, 'empty');
+    await mkdir(empty);
+    await writeModel({ outDir: empty, catalogId: 'empty', items, vectors, dim: DIM, encoder });
+    await writeModel({ outDir: empty, catalogId: 'empty', items, vectors, dim: DIM, encoder });
+
+    const shelf = join(root, 'shelf');
+    await mkdir(join(shelf, 'other-model'), { recursive: true });
+    await writeFile(join(shelf, 'keep.txt'), 'unrelated');
+    await expect(writeModel({ outDir: shelf, catalogId: 'shelf', items, vectors, dim: DIM, encoder })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining(`${shelf}: --out is a folder that is not a model (it holds keep.txt, other-model)`),
+    });
+    expect((await readdir(shelf)).sort()).toEqual(['keep.txt', 'other-model']);
+
+    const notAModel = join(root, 'not-a-model');
+    await mkdir(notAModel);
+    await writeFile(join(notAModel, MANIFEST_FILE), '{"format":"something-else"}');
+    await expect(writeModel({ outDir: notAModel, catalogId: 'x', items, vectors, dim: DIM, encoder })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(await readFile(join(notAModel, MANIFEST_FILE), 'utf8')).toBe('{"format":"something-else"}');
+
+    const file = join(root, 'plain');
+    await writeFile(file, 'data');
+    await expect(writeModel({ outDir: file, catalogId: 'plain', items, vectors, dim: DIM, encoder })).rejects.toMatchObject({
+      message: expect.stringContaining(`${file}: --out is a file (4 bytes)`),
+    });
+    expect(await readFile(file, 'utf8')).toBe('data');
+    expect((await readdir(root)).sort()).toEqual(['empty', 'not-a-model', 'plain', 'shelf']);
   });
 
   it('refuses inconsistent inputs before touching the target, leaving no temp folder', async () => {

@@ -13,7 +13,7 @@
  *    `loadModel` through a file-system `ModelSource`, exactly as the browser would over HTTP.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { RecError, type RecErrorCode } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import { createManifest, formatManifest, MANIFEST_FILE, parseManifest, withSequenceModel, type ModelFile, type ModelManifest } from '../../core/manifest.ts';
@@ -21,7 +21,7 @@ import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.
 import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
 import { encodeVectors, VECTOR_DTYPES, type VectorDtype } from '../../core/vectors.ts';
-import { publish, removeLeftovers } from './publish-folder.ts';
+import { checkReplaceable, markTempFolder, publish, removeLeftovers, tempFolderFor, unmarkTempFolder } from './publish-folder.ts';
 
 /** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
 export interface ModelItemInput {
@@ -91,7 +91,8 @@ export interface WrittenModel {
  * @param options what to write and where.
  * @returns the manifest, sizes and the verified model.
  * @throws RecError (an input code) when the inputs are inconsistent or the written folder does not
- * load back; the target folder is then left as it was.
+ * load back, or CONFIG_INVALID when `outDir` holds something other than a model or nothing (see
+ * publish-folder.ts); the target folder is then left as it was.
  */
 export async function writeModel(options: WriteModelOptions): Promise<WrittenModel> {
   const { items, vectors, dim, catalogId, encoder } = options;
@@ -102,10 +103,12 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
   checkInputs(options, dtype, encoderDim);
 
   const dir = resolve(options.outDir);
+  await checkReplaceable(dir);
   await removeLeftovers(dir);
-  const temp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  const temp = tempFolderFor(dir);
   await mkdir(temp, { recursive: true });
   try {
+    await markTempFolder(temp);
     const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile } = {
       vectors: await writeTracked(temp, `vectors.${dtype}.bin`, encodeVectors(vectors, items.length, dim, dtype)),
       catalog: await writeTracked(temp, 'catalog.json', new TextEncoder().encode(catalogJson(items, options.rules))),
@@ -134,6 +137,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
     );
     const manifestText = formatManifest(manifest);
     await writeFile(join(temp, MANIFEST_FILE), manifestText);
+    await unmarkTempFolder(temp);
 
     const loaded = await loadModel(createFsModelSource(temp));
     await publish(temp, dir);
