@@ -124,7 +124,7 @@ const roomConfigs = ROOMS.flatMap((room) => [
 const GENERATED_OR_DATA = ['src/engine/kernels/score-int8-wasm-bytes.ts', 'src/offline/builder/demo-vocab.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'models', 'test-results', 'playwright-report', '.cache', 'bench-results'] },
+  { ignores: ['dist', 'node_modules', 'models', 'test-results', 'playwright-report', '.cache', 'bench-results', '.stryker-tmp', 'reports'] },
   {
     files: ['**/*.{ts,tsx,js}'],
     extends: [js.configs.recommended, ...tseslint.configs.strict],

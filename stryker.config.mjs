@@ -1,0 +1,51 @@
+// Mutation testing (docs/mutation.md): StrykerJS changes one operator, literal or branch at a time in
+// the modules below and runs the unit tests that cover it; a change no test notices (a surviving
+// mutant) is a behaviour the tests do not pin down. `npm run test:mutation` runs it all (slow: not
+// part of `npm test`); `npm run test:mutation -- --mutate "src/core/**/*.ts"` runs one folder.
+// Only code that runs in Node under Vitest is listed: the rest (React, WebGPU/WebGL kernels) is held
+// by the e2e suite, which Stryker cannot drive.
+
+const NOT_TESTS = ['!src/**/*.test.ts', '!src/**/test-support.ts', '!src/**/*-test-support.ts'];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vite.config.ts' },
+  // Each mutant runs only the tests that executed its line (measured once, up front).
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/core/**/*.ts',
+    'src/storage/**/*.ts',
+    // The engine's pure-TS paths; the rest of src/engine needs a GPU or a browser.
+    'src/engine/tensor-math.ts',
+    'src/engine/kernels/kernel-layout.ts',
+    'src/engine/item-space.ts',
+    'src/offline/lib/ingest/**/*.ts',
+    'src/offline/builder/quantise-check.ts',
+    'src/offline/builder/choose-dtype.ts',
+    'src/offline/eval/metrics.ts',
+    ...NOT_TESTS,
+    // Barrels and type-only modules have nothing to mutate but would still be instrumented.
+    '!src/**/index.ts',
+  ],
+  // A static mutant (a module-level constant) can only be tested by re-running every test of every
+  // file that imports it; on a 2-core machine those few mutants take most of the run, so they are
+  // reported as ignored rather than run.
+  ignoreStatic: true,
+  concurrency: 2,
+  // Re-runs test only the mutants whose code or covering tests changed since the last run.
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // The score table and the surviving mutants, without the list of every test that ran.
+  clearTextReporter: { logTests: false },
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // The sandbox copies the project; these are large and no unit test reads them (the builder's
+  // model folders, the e2e browsers and embedding cache, build and test output).
+  ignorePatterns: ['/models', '/.cache', '/dist', '/test-results', '/playwright-report', '/bench-results', '/reports'],
+  tempDirName: '.stryker-tmp',
+  // A mutant that loops forever is cut off at 1.5x its tests' normal time plus this margin; the
+  // shared machine's timings vary, so the margin is generous.
+  timeoutMS: 10_000,
+};
