@@ -8,6 +8,7 @@ import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import type { ItemId } from './ids.ts';
 import { MANIFEST_FILE, parseManifest, type ModelFile, type ModelManifest } from './manifest.ts';
+import { decodeSequenceTensors } from './sequence-items.ts';
 import { parseSequenceSpec, sequenceWeightBytes, type SequenceModelSpec } from './sequence-spec.ts';
 import { parseShopRules, type ShopRules } from './shop-rules.ts';
 import { parseJson } from './validate.ts';
@@ -113,8 +114,9 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
 
 /**
  * Parses the sequence model's description and checks that the weights file holds exactly the
- * tensors it describes.
- * @throws RecError MANIFEST_INVALID / MODEL_DIMENSION_MISMATCH naming the file and field.
+ * tensors it describes, every value finite.
+ * @throws RecError MANIFEST_INVALID / MODEL_DIMENSION_MISMATCH naming the file and field, or
+ *   MODEL_VECTORS_INVALID naming the tensor and the index of a value that is not finite.
  */
 function readSequenceModel(manifest: ModelManifest, specBytes: Uint8Array, specFile: string, weights: Uint8Array, weightsFile: string): LoadedSequenceModel {
   const spec = parseSequenceSpec(parseJson({ code: 'MANIFEST_INVALID', file: specFile }, new TextDecoder().decode(specBytes)), manifest, specFile);
@@ -124,6 +126,9 @@ function readSequenceModel(manifest: ModelManifest, specBytes: Uint8Array, specF
       file: weightsFile,
     });
   }
+  // Every value is checked here, not first when the engine runs the model: a NaN would make every
+  // score NaN and the grid empty, where a refused file makes the storefront fall back.
+  decodeSequenceTensors(spec, weights, weightsFile);
   return { spec, weights };
 }
 

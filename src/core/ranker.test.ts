@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
 import { toItemId } from './ids.ts';
+import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { createRecommender, type Ranking, type RecommenderDeps } from './recommender.ts';
 import { parseShopRules } from './shop-rules.ts';
 import { createReferenceSpace } from './test-support.ts';
@@ -63,5 +64,34 @@ describe('list quality: shop rules, variants and exploration', () => {
     for (const id of explored(second)) expect(ids(first as Ranking)).not.toContain(id);
     expect((await run(9)).map(ids)).toEqual([first, second].map((r) => ids(r as Ranking)));
     expect((await run(10)).map(ids)).not.toEqual([first, second].map((r) => ids(r as Ranking)));
+  });
+});
+
+describe('non-finite scores', () => {
+  // An empty grid reads as "you have bought everything": a NaN must be an error instead.
+  it('refuses a sequence interest that is not finite, naming the index', async () => {
+    const interest = new Float32Array(model.manifest.dim).fill(0.25);
+    interest[3] = Number.NaN;
+    const encoder: SequenceEncoder = { maxLength: 4, interest: () => Promise.resolve(interest), dispose: () => {} };
+    const recommender = await createRecommender(deps({ sequenceEncoder: encoder }));
+    await expect(recommender.record({ type: 'view', item: toItemId('i2') })).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: 'the sequence interest has NaN at index 3, expected finite numbers',
+    });
+  });
+
+  it("refuses the item space's scores when one is not finite", async () => {
+    const reference = createReferenceSpace(model, DEFAULT_PRIOR_WEIGHT);
+    const space: ItemSpace = {
+      ...reference,
+      topK: async (interest, k, excluded) => {
+        const top = await reference.topK(interest, k, excluded);
+        return { rows: top.rows, scores: top.scores.map((score, i) => (i === 1 ? Number.POSITIVE_INFINITY : score)) };
+      },
+    };
+    await expect(createRecommender(deps({ space }))).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringMatching(/scores has Infinity at index 1/) as unknown,
+    });
   });
 });

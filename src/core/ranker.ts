@@ -14,6 +14,7 @@
  * offers only others) and the number of interactions (exploration shrinks as they grow).
  */
 import type { CatalogItem } from './catalog.ts';
+import { RecError } from './errors.ts';
 import { toScore } from './ids.ts';
 import { arrangeGrid, explorationSlots, type ArrangedSource } from './list-quality.ts';
 import type { LoadedModel } from './model.ts';
@@ -88,7 +89,9 @@ export function createRanker(options: RankerOptions): Ranker {
       const sequence = await sequenceInterest(basis);
       const interestModel: InterestModel = sequence === null ? 'decay' : 'sequence';
       const { rules } = model;
-      const { grid } = await arrangeGrid(space, sequence ?? basis.vector, {
+      const interest = sequence ?? basis.vector;
+      checkFinite(interest, `the ${interestModel} interest`);
+      const { grid, candidates } = await arrangeGrid(space, interest, {
         size: gridSize,
         excluded: unavailableRows(outOfStock, model.items, rules, basis.purchased, model.rowOf, options.now()),
         items: model.items,
@@ -97,6 +100,7 @@ export function createRanker(options: RankerOptions): Ranker {
         shown,
         random: seededRandom((options.explorationSeed ^ Math.imul(interactions + 1, 0x9e3779b1)) >>> 0),
       });
+      checkFinite(candidates.scores, "the item space's scores");
       const isPersonal = basis.vector.some((v) => v !== 0);
       const items = grid.map(({ row, score, source }, position) => ({
         item: model.items[row] as CatalogItem,
@@ -126,4 +130,19 @@ export function createRanker(options: RankerOptions): Ranker {
       interactions = 0;
     },
   };
+}
+
+/**
+ * A NaN or infinite score compares false with everything, so no candidate would be picked and the
+ * grid would be empty, which the storefront shows as "you have bought everything": a bug must fail
+ * loudly instead.
+ * @param values an interest vector or the candidates' scores.
+ * @param what what they are, for the message.
+ * @throws RecError INTERNAL naming the index and the value.
+ */
+function checkFinite(values: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === undefined || !Number.isFinite(v)) throw new RecError('INTERNAL', `${what} has ${v} at index ${i}, expected finite numbers`);
+  }
 }

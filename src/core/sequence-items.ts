@@ -7,7 +7,7 @@
  */
 import { RecError } from './errors.ts';
 import type { LoadedSequenceModel } from './model.ts';
-import { SEQUENCE_WEIGHTS, sequenceWeightBytes } from './sequence-spec.ts';
+import { SEQUENCE_WEIGHTS, sequenceWeightBytes, type SequenceModelSpec } from './sequence-spec.ts';
 import { decodeVectors } from './vectors.ts';
 
 /** What the browser's engine scores with when the model has a sequence model. */
@@ -19,27 +19,44 @@ export interface SequenceItemTable {
 }
 
 /**
- * @param sequence the loaded sequence model (its spec validated and its weights' size checked by loadModel).
+ * Decodes every tensor of a sequence model's weights file, checking that each value is finite: one
+ * NaN or infinity anywhere would make the model's interest, and so every score, NaN.
+ * @param spec the validated description.
+ * @param weights the weights file's bytes (its size checked against the spec).
+ * @param file where the weights came from, for messages.
+ * @returns each tensor's values by name, float32 (float16 ones widened).
+ * @throws RecError MODEL_VECTORS_INVALID naming the tensor, the row and the column of the first
+ *   value that is not finite.
+ */
+export function decodeSequenceTensors(spec: SequenceModelSpec, weights: Uint8Array, file: string): Map<string, Float32Array> {
+  const tensors = new Map<string, Float32Array>();
+  let offset = 0;
+  for (const entry of spec.weightsManifest[0].weights) {
+    const bytes = sequenceWeightBytes([entry]);
+    const [rows = 1, ...rest] = entry.shape;
+    const width = rest.reduce((n, d) => n * d, 1);
+    const dtype = entry.quantization === undefined ? 'float32' : 'float16';
+    tensors.set(entry.name, decodeVectors(weights.subarray(offset, offset + bytes), rows, width, dtype, `${file} (${entry.name})`, false));
+    offset += bytes;
+  }
+  return tensors;
+}
+
+/**
+ * @param sequence the loaded sequence model (its spec validated, its weights' size checked and every
+ *   value found finite by loadModel).
  * @returns the item table and the item bias, decoded.
  * @throws RecError MODEL_VECTORS_INVALID when a value is not finite; MANIFEST_INVALID when the spec
  *   lacks either tensor.
  */
 export function decodeSequenceItemTable(sequence: LoadedSequenceModel): SequenceItemTable {
   const { spec, weights } = sequence;
-  const { itemCount, dim } = spec.architecture;
-  const group = spec.weightsManifest[0];
-  const file = group.paths[0];
-  const read = (name: string, rows: number, width: number): Float32Array => {
-    let offset = 0;
-    for (const entry of group.weights) {
-      const bytes = sequenceWeightBytes([entry]);
-      if (entry.name === name) {
-        const dtype = entry.quantization === undefined ? 'float32' : 'float16';
-        return decodeVectors(weights.subarray(offset, offset + bytes), rows, width, dtype, `${file} (${name})`, false);
-      }
-      offset += bytes;
-    }
-    throw new RecError('MANIFEST_INVALID', `the weights manifest has no tensor "${name}"`, { file });
+  const file = spec.weightsManifest[0].paths[0];
+  const tensors = decodeSequenceTensors(spec, weights, file);
+  const read = (name: string): Float32Array => {
+    const values = tensors.get(name);
+    if (values === undefined) throw new RecError('MANIFEST_INVALID', `the weights manifest has no tensor "${name}"`, { file });
+    return values;
   };
-  return { vectors: read(SEQUENCE_WEIGHTS.items, itemCount, dim), bias: read(SEQUENCE_WEIGHTS.itemBias, itemCount, 1) };
+  return { vectors: read(SEQUENCE_WEIGHTS.items), bias: read(SEQUENCE_WEIGHTS.itemBias) };
 }
