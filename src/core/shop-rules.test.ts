@@ -69,6 +69,7 @@ describe('parseShopRules', () => {
     ['rules.firstRow.maxPerCategory', { firstRow: { size: 4 } }],
     ['rules.repurchase[0].afterDays', { repurchase: [{ item: 'i1', afterDays: -1 }] }],
     ['rules.diversity.lambda', { diversity: { lambda: 1.5 } }],
+    ['rules.diversity.variantSimilarity', { diversity: { variantSimilarity: 0 } }],
     ['rules.exploration.share', { exploration: { share: 0.9 } }],
     ['rules', ['pin']],
   ])('rejects a bad %s with CATALOG_INVALID naming it', (field, rules) => {

@@ -65,7 +65,7 @@ export interface DiversitySettings {
   readonly lambda: number;
   /** How many of the best-scored items the re-ranking chooses from. */
   readonly candidates: number;
-  /** Items without a `group` whose vectors' cosine is at least this count as variants; null: groups only. */
+  /** Items without a `group` whose vectors' cosine is at least this, in (0, 1], count as variants; null: groups only. */
   readonly variantSimilarity: number | null;
 }
 
@@ -206,13 +206,24 @@ export function parseShopRules(catalogJson: unknown, items: readonly CatalogItem
           ? defaults.diversity.variantSimilarity
           : diversity['variantSimilarity'] === null
             ? null
-            : readNumber(reader, diversity['variantSimilarity'], 'rules.diversity.variantSimilarity', { min: 0, max: 1 }),
+            : readVariantSimilarity(reader, diversity['variantSimilarity']),
     },
     exploration: {
       share: number(exploration, 'share', defaults.exploration.share, 'rules.exploration.share', { min: 0, max: 0.5 }),
       halfLife: number(exploration, 'halfLife', defaults.exploration.halfLife, 'rules.exploration.halfLife', { min: 0.001, max: 1e6 }),
     },
   };
+}
+
+/**
+ * A cosine in (0, 1]: at 0 or below nearly every item counts as a variant of the first card and the
+ * grid shrinks to a card or two.
+ */
+function readVariantSimilarity(reader: Reader, value: unknown): number {
+  const field = 'rules.diversity.variantSimilarity';
+  const similarity = readNumber(reader, value, field, { min: 0, max: 1 });
+  if (similarity <= 0) fail(reader, field, 'a cosine in (0, 1] (at 0 nearly every item counts as a variant of the cards above)', similarity);
+  return similarity;
 }
 
 /**
