@@ -12,13 +12,25 @@
  */
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { parseInteractionInput, type RecError, type Recommender } from '../core/index.ts';
+import { parseInteractionInput, RecError, type Recommender } from '../core/index.ts';
 import baseCss from '../ui/styles/base.css?inline';
 import buttonsCss from '../ui/styles/buttons.css?inline';
 import productGridCss from '../ui/styles/product-grid.css?inline';
 import type { HostInteraction, VitrineEventMap, VitrineRankedDetail } from './events.ts';
 import { VitrineGrid } from './VitrineGrid.tsx';
 import widgetCss from './widget.css?inline';
+
+/** Where record()'s errors come from, for messages. */
+const RECORD_CALL = '<vitrine-grid>.record()';
+
+/** record() on an element outside the document: its grid has not started and will not until it is attached. */
+function notConnected(): RecError {
+  return new RecError(
+    'CONFIG_INVALID',
+    'the <vitrine-grid> element is not connected to the document (never attached, or removed): attach it before recording interactions through it',
+    { file: RECORD_CALL },
+  );
+}
 
 /** The attributes the element reads; changing one restarts the grid with the new settings. */
 const ATTRIBUTES = ['models', 'limit', 'backend'] as const;
@@ -72,6 +84,8 @@ export class VitrineGridElement extends HTMLElement {
     // Unmounting releases this grid's hold on the shared storefront (disposed when none is left).
     this.#root?.unmount();
     this.#root = null;
+    // A removed grid never starts: whoever awaits record() must hear so rather than wait forever.
+    for (const { reject } of this.#waiting.splice(0)) reject(notConnected());
   }
 
   /** The latest ranking shown (ids in order, event count, backend), or null before the first. */
@@ -83,10 +97,12 @@ export class VitrineGridElement extends HTMLElement {
    * Records an interaction from the host page (its own product page, cart or checkout) and
    * re-ranks every grid on the page that shows the same model; waits for the grid to start first.
    * @param interaction e.g. `{ type: 'purchase', item: 'sku-42' }` or `{ type: 'search', query: 'tea' }`.
-   * @throws RecError EVENT_INVALID or UNKNOWN_ITEM naming the bad field or id.
+   * @throws RecError EVENT_INVALID or UNKNOWN_ITEM naming the bad field or id; CONFIG_INVALID when
+   *   the element is not in the document (never attached, or removed), as only a connected grid starts.
    */
   async record(interaction: HostInteraction): Promise<void> {
-    const input = parseInteractionInput(interaction, '<vitrine-grid>.record()');
+    const input = parseInteractionInput(interaction, RECORD_CALL);
+    if (!this.isConnected) throw notConnected();
     if (this.#failure !== null) throw this.#failure;
     const recommender = this.#recommender ?? (await new Promise<Recommender>((resolve, reject) => this.#waiting.push({ resolve, reject })));
     await recommender.record(input);
