@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { RecError } from '../../core/errors.ts';
-import { readCatalog, type CatalogInput } from '../lib/ingest/catalog-input.ts';
+import { MAX_EMBED_FIELD_CHARS, readCatalog, type CatalogInput } from '../lib/ingest/catalog-input.ts';
 import { readEvents, type EventsInput } from '../lib/ingest/events-input.ts';
 import { createProblemLog, type ProblemSummary } from '../lib/ingest/problems.ts';
 import { planInteractions, type InteractionPlan, type SequenceGrouping } from '../lib/sequences.ts';
@@ -53,6 +53,13 @@ export async function readBuildInputs(options: BuildOptions, run: BuildRun): Pro
     bar.finish();
     return read;
   });
+  const truncated = catalogLog.summary().notes;
+  const cut = truncated.byNote['text-truncated'] ?? 0;
+  if (cut > 0) {
+    run.loud(
+      `${cut} text field(s) longer than ${MAX_EMBED_FIELD_CHARS} characters are embedded by their beginning only (kept whole in the catalogue) [text-truncated], e.g. ${(truncated.examples['text-truncated'] ?? []).join('; ')}`,
+    );
+  }
   const catalogReport = {
     ...inputReport(options.catalog, catalogBytes.byteLength, catalog.records, catalogLog.summary()),
     items: catalog.items.length,

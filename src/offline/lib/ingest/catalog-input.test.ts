@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOG_FIELDS, readCatalog, type CatalogFields } from './catalog-input.ts';
+import { DEFAULT_CATALOG_FIELDS, MAX_EMBED_FIELD_CHARS, readCatalog, type CatalogFields } from './catalog-input.ts';
 import { createProblemLog } from './problems.ts';
+import { MAX_LINE_BYTES } from './text-lines.ts';
 import { parseTextTemplate } from './text-template.ts';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -109,5 +110,52 @@ describe('readCatalog (CSV)', () => {
     const { catalog, summary } = read('id,title,description\nc1,Mug,"Line one\nline two"\nc2,Plate,x', 'items.csv');
     expect(summary.skipped).toBe(0);
     expect(catalog.items.map((item) => item.description)).toEqual(['Line one\nline two', 'x']);
+  });
+
+  it('keeps a quoted field of any number of lines in one record, "" and commas included', () => {
+    const paragraphs = Array.from({ length: 60 }, (_, i) => `para ${i}, with "" quotes`);
+    const { catalog, summary } = read(`id,title,description\nc1,Mug,"${paragraphs.join('\n')}"\nc2,Plate,x\n`, 'items.csv');
+    expect(summary.skipped).toBe(0);
+    expect(catalog.items.map((item) => item.id)).toEqual(['c1', 'c2']);
+    expect(catalog.items[0]?.description).toBe(paragraphs.join('\n').replaceAll('""', '"'));
+  });
+
+  it('refuses a record whose quote stays open past the size limit, naming the line it starts on', () => {
+    const filler = Array.from({ length: Math.ceil(MAX_LINE_BYTES / 1000) + 1 }, () => 'x'.repeat(999)).join('\n');
+    expect(() => read(`id,title\nc1,Mug\nc2,"Plate\n${filler}\n`, 'items.csv')).toThrow(
+      expect.objectContaining({
+        code: 'CATALOG_INVALID',
+        location: { file: 'items.csv', line: 3 },
+        message: expect.stringMatching(/a quoted field opened on this line is still open after \d+ lines .* over the limit of 1048576 characters per record/),
+      }),
+    );
+  });
+});
+
+describe('readCatalog (long texts)', () => {
+  it('embeds only the first MAX_EMBED_FIELD_CHARS of a long field, keeps it whole in the item, and notes it with file:line', () => {
+    const long = `${'word '.repeat(MAX_EMBED_FIELD_CHARS)}END`;
+    const { catalog, summary } = read(`{"id":"a","title":"Pan"}\n${JSON.stringify({ id: 'b', title: 'Pot', description: long })}\n`);
+    expect(catalog.items[1]?.description).toBe(long);
+    expect(catalog.texts[1]).toBe(`Pot. ${long.slice(0, MAX_EMBED_FIELD_CHARS).trimEnd()}`);
+    expect(summary.skipped).toBe(0);
+    expect(summary.notes.byNote).toEqual({ 'text-truncated': 1 });
+    expect(summary.notes.examples['text-truncated']).toEqual([
+      `items.jsonl:2: "description" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
+    ]);
+  });
+
+  it('refuses a line over MAX_LINE_BYTES with its file:line, in JSON Lines and CSV, strict or not', () => {
+    const huge = JSON.stringify({ id: 'b', title: 'x'.repeat(MAX_LINE_BYTES) });
+    expect(() => read(`{"id":"a","title":"Pan"}\n${huge}\n`)).toThrow(
+      expect.objectContaining({
+        code: 'CATALOG_INVALID',
+        location: { file: 'items.jsonl', line: 2 },
+        message: expect.stringMatching(/over the limit of 1048576 bytes per line/),
+      }),
+    );
+    expect(() => read(`id,title\nc1,${'x'.repeat(MAX_LINE_BYTES + 1)}\n`, 'items.csv')).toThrow(
+      expect.objectContaining({ location: { file: 'items.csv', line: 2 } }),
+    );
   });
 });

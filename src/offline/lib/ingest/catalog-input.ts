@@ -8,13 +8,15 @@
  * Every line it cannot use is reported to the file's ProblemLog with a reason and its line number
  * (bad JSON, not an object, wrong column count, invalid UTF-8, missing id, duplicate id, missing or
  * non-text title, a text field that is not text, a price that is not a number); nothing is dropped
- * without a count.
+ * without a count. A text field longer than MAX_EMBED_FIELD_CHARS is embedded by its beginning
+ * only (the encoder's cost grows with the length, and a product is told apart by its first
+ * paragraph), which the log notes with the line; the catalogue keeps the whole text.
  */
 import { describe } from '../../../core/validate.ts';
 import type { ModelItemInput } from '../write-model.ts';
 import { readCsv } from './csv.ts';
 import type { InputReason, ProblemLog } from './problems.ts';
-import { forEachLine } from './text-lines.ts';
+import { forEachLine, MAX_LINE_BYTES } from './text-lines.ts';
 import { applyTextCase, renderTextTemplate, type TextCase, type TextTemplate } from './text-template.ts';
 
 /** Where each role is found in a catalogue record; null: the catalogue has no such field. */
@@ -43,8 +45,8 @@ export const DEFAULT_CATALOG_FIELDS: CatalogFields = {
   group: 'group',
 };
 
-/** Roles a template placeholder can name besides raw field names. */
-const ROLES = ['title', 'category', 'brand', 'description', 'price'] as const;
+/** How much of each text field is embedded, in UTF-16 code units (1000: a long paragraph). */
+export const MAX_EMBED_FIELD_CHARS = 1000;
 
 export interface CatalogReadOptions {
   readonly fields: CatalogFields;
@@ -96,6 +98,9 @@ export function readCatalog(bytes: Uint8Array, file: string, options: CatalogRea
       problems.report('duplicate-id', line, `id "${result.item.id}" was already used on line ${first}`);
       return;
     }
+    for (const [name, length] of result.cut) {
+      problems.note('text-truncated', line, `"${name}" is ${length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded`);
+    }
     firstLineOf.set(result.item.id, line);
     skippedIds.delete(result.item.id);
     items.push(result.item);
@@ -141,13 +146,17 @@ export function readCatalog(bytes: Uint8Array, file: string, options: CatalogRea
         records++;
         problems.report('invalid-utf8', line, message);
       },
+      tooLong(line, length) {
+        return problems.refuse(line, `the line is ${length} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`);
+      },
       ...(options.progress === undefined ? {} : { progress: options.progress }),
     });
   }
   return { items, texts, records, skippedIds, fieldsSeen: [...seen] };
 }
 
-type ItemResult = { item: ModelItemInput; text: string } | { reason: InputReason; message: string; id: string | null };
+/** A usable item with its embedded text and the fields cut for it (name, full length); or why it is skipped. */
+type ItemResult = { item: ModelItemInput; text: string; cut: ReadonlyMap<string, number> } | { reason: InputReason; message: string; id: string | null };
 
 function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
   const { fields } = options;
@@ -158,11 +167,13 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
   if (id === null) return { reason: 'missing-id', message: `"${fields.id}" must be a non-empty string or an integer, found ${describe(rawId)}`, id };
 
   let title = '';
+  let titleField = '';
   for (const name of fields.title) {
     const value = get(name);
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') return { reason: 'non-text-title', message: `"${name}" must be text, found ${describe(value)}`, id };
     title = value.trim();
+    titleField = name;
     if (title !== '') break;
   }
   if (title === '') return { reason: 'missing-title', message: `no non-empty title in ${fields.title.map((name) => `"${name}"`).join(' or ')}`, id };
@@ -183,13 +194,23 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
     else if (!(raw === undefined || raw === null || raw === ''))
       return { reason: 'bad-number', message: `"${fields.price}" (price) must be a number >= 0, found ${describe(raw)}`, id };
   }
+  const cut = new Map<string, number>();
+  const embedded = (name: string, value: string): string => {
+    if (value.length <= MAX_EMBED_FIELD_CHARS) return value;
+    cut.set(name, value.length);
+    // Not between the two halves of a surrogate pair, which would embed a lone half.
+    const end = /[\uD800-\uDBFF]/.test(value[MAX_EMBED_FIELD_CHARS - 1] ?? '') ? MAX_EMBED_FIELD_CHARS - 1 : MAX_EMBED_FIELD_CHARS;
+    return value.slice(0, end).trimEnd();
+  };
   const valueOf = (placeholder: string): string => {
     if (placeholder === 'price') return price === null ? '' : String(price);
-    if ((ROLES as readonly string[]).includes(placeholder)) return texts.get(placeholder) ?? '';
-    return textOf(get(placeholder)) ?? '';
+    if (placeholder === 'title') return embedded(titleField, title);
+    if (placeholder === 'category' || placeholder === 'brand' || placeholder === 'description')
+      return embedded(fields[placeholder] ?? placeholder, texts.get(placeholder) ?? '');
+    return embedded(placeholder, textOf(get(placeholder)) ?? '');
   };
   // A template that names no field this item has still embeds something meaningful: its title.
-  const text = renderTextTemplate(options.template, valueOf, options.textCase) || applyTextCase(title, options.textCase);
+  const text = renderTextTemplate(options.template, valueOf, options.textCase) || applyTextCase(embedded(titleField, title), options.textCase);
   const image = texts.get('image') ?? '';
   const group = texts.get('group') ?? '';
   return {
@@ -203,6 +224,7 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
       group: group === '' ? null : group,
     },
     text,
+    cut,
   };
 }
 

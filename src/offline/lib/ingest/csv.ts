@@ -3,13 +3,16 @@
  * when they hold commas, quotes ("" inside) or line breaks. It owns splitting records into fields
  * and checking each record against the header; what the fields mean is the caller's business
  * (catalog-input.ts, events-input.ts). A record is numbered by the line it starts on.
+ *
+ * A quoted field may span any number of lines (a long product description with paragraphs); the
+ * record is bounded only by its size, MAX_LINE_BYTES, past which the file is refused naming the
+ * line the record starts on (an unbalanced quote, or a field no catalogue needs). Whether a record
+ * is still open is the parity of its quote characters ("" inside a quoted field counts twice), kept
+ * as lines come, so a record of many lines is split once, not once per line.
  */
 import { RecError } from '../../../core/errors.ts';
 import type { ProblemLog } from './problems.ts';
-import { forEachLine } from './text-lines.ts';
-
-/** A quoted field may span at most this many lines; past it the quote is taken as unbalanced. */
-const MAX_RECORD_LINES = 20;
+import { forEachLine, MAX_LINE_BYTES } from './text-lines.ts';
 
 /** Receives the records of a CSV file. */
 export interface CsvVisitor {
@@ -25,6 +28,13 @@ export interface CsvVisitor {
   record(fields: readonly string[], line: number): void;
   /** @param bytesDone bytes read so far. */
   progress?(bytesDone: number): void;
+}
+
+/** @returns how many double-quote characters `text` holds. */
+function countQuotes(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) count++;
+  return count;
 }
 
 /**
@@ -64,28 +74,34 @@ export function splitCsvRecord(text: string): string[] | null {
  * @param problems where skipped records are reported.
  * @param visitor receives the header and the good records.
  * @returns the number of data records seen (good and skipped).
- * @throws RecError CONFIG_INVALID when the file has no readable header row.
+ * @throws RecError CONFIG_INVALID when the file has no readable header row; the log's code (via
+ *   ProblemLog.refuse) for a line or record over MAX_LINE_BYTES.
  */
 export function readCsv(bytes: Uint8Array, file: string, problems: ProblemLog, visitor: CsvVisitor): number {
   let columns: readonly string[] | null = null;
-  // Physical lines of a record whose quoted field is still open.
+  // Physical lines of a record whose quoted field is still open, their total length and quote count.
   let pending: { text: string; line: number }[] = [];
+  let pendingLength = 0;
+  let quotes = 0;
   let records = 0;
   const take = (text: string, line: number): void => {
     pending.push({ text, line });
+    pendingLength += text.length + 1;
+    quotes += countQuotes(text);
     const start = pending[0] ?? { text, line };
-    const fields = splitCsvRecord(pending.map((part) => part.text).join('\n'));
-    if (fields === null) {
-      if (pending.length <= MAX_RECORD_LINES) return;
-      // An unbalanced quote, not a long field: skip its first line and read the others afresh.
-      const rest = pending.slice(1);
-      pending = [];
-      records++;
-      problems.report('bad-csv', start.line, `a quoted field is not closed within ${MAX_RECORD_LINES} lines`);
-      for (const part of rest) take(part.text, part.line);
+    if (quotes % 2 === 1) {
+      if (pendingLength > MAX_LINE_BYTES)
+        problems.refuse(
+          start.line,
+          `a quoted field opened on this line is still open after ${pending.length} lines and ${pendingLength} characters, over the limit of ${MAX_LINE_BYTES} characters per record: an unbalanced quote, or a field too long to read`,
+        );
       return;
     }
+    const fields = splitCsvRecord(pending.length === 1 ? text : pending.map((part) => part.text).join('\n'));
     pending = [];
+    pendingLength = 0;
+    quotes = 0;
+    if (fields === null) throw new RecError('INTERNAL', 'a record with an even number of quotes was read as open', { file, line: start.line });
     if (columns === null) {
       columns = fields.map((name) => name.trim());
       visitor.header(columns);
@@ -100,6 +116,9 @@ export function readCsv(bytes: Uint8Array, file: string, problems: ProblemLog, v
   };
   forEachLine(bytes, {
     line: take,
+    tooLong(line, length) {
+      return problems.refuse(line, `the line is ${length} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`);
+    },
     invalid(line, message) {
       if (columns === null) throw new RecError('CONFIG_INVALID', `the header row is not valid UTF-8 (${message})`, { file, line });
       records++;
@@ -110,6 +129,8 @@ export function readCsv(bytes: Uint8Array, file: string, problems: ProblemLog, v
   for (let open = pending[0]; open !== undefined; open = pending[0]) {
     const rest = pending.slice(1);
     pending = [];
+    pendingLength = 0;
+    quotes = 0;
     records++;
     problems.report('bad-csv', open.line, 'a quoted field is never closed before the end of the file');
     for (const part of rest) take(part.text, part.line);

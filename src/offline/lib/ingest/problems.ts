@@ -31,6 +31,14 @@ export const INPUT_REASONS = {
 /** A reason code. */
 export type InputReason = keyof typeof INPUT_REASONS;
 
+/** Every reason a line is used but changed, with the words used in reports. */
+export const INPUT_NOTES = {
+  'text-truncated': 'a text field too long to embed whole, cut for embedding (the catalogue keeps it whole)',
+} as const;
+
+/** A note code: the line is used, with a change the report must show. */
+export type InputNote = keyof typeof INPUT_NOTES;
+
 /** How many examples per reason are kept for the report. */
 export const EXAMPLES_PER_REASON = 3;
 
@@ -51,6 +59,11 @@ export interface ProblemSummary {
   readonly byReason: Readonly<Partial<Record<InputReason, number>>>;
   /** The first EXAMPLES_PER_REASON problems of each reason, as `file:line: message`. */
   readonly examples: Readonly<Partial<Record<InputReason, readonly string[]>>>;
+  /** Lines used with a change, per note (counted apart from skipped lines), with their first examples. */
+  readonly notes: {
+    readonly byNote: Readonly<Partial<Record<InputNote, number>>>;
+    readonly examples: Readonly<Partial<Record<InputNote, readonly string[]>>>;
+  };
 }
 
 /** Collects the problems of one file. */
@@ -63,6 +76,21 @@ export interface ProblemLog {
    * @throws RecError (the log's code, with file and line) in strict mode.
    */
   report(reason: InputReason, line: number, message: string): void;
+  /**
+   * Stops reading the file: something in it is beyond what the builder reads at all, in strict
+   * mode or not (a line over the size limit).
+   * @param line the 1-based line number.
+   * @param message what is wrong and the limit.
+   * @throws RecError (the log's code, with file and line), always.
+   */
+  refuse(line: number, message: string): never;
+  /**
+   * Records a line that is used, but not as written (never throws, not even in strict mode).
+   * @param note the note code.
+   * @param line the 1-based line number.
+   * @param message what was changed.
+   */
+  note(note: InputNote, line: number, message: string): void;
   /** @returns the counts and examples so far. */
   summary(): ProblemSummary;
 }
@@ -74,6 +102,8 @@ export interface ProblemLog {
 export function createProblemLog(file: string, options: { readonly strict: boolean; readonly code: RecErrorCode }): ProblemLog {
   const byReason: Partial<Record<InputReason, number>> = {};
   const examples: Partial<Record<InputReason, string[]>> = {};
+  const byNote: Partial<Record<InputNote, number>> = {};
+  const noteExamples: Partial<Record<InputNote, string[]>> = {};
   let skipped = 0;
   return {
     report(reason, line, message) {
@@ -84,8 +114,31 @@ export function createProblemLog(file: string, options: { readonly strict: boole
       const list = (examples[reason] ??= []);
       if (list.length < EXAMPLES_PER_REASON) list.push(formatProblem({ reason, file, line, message }));
     },
-    summary: () => ({ skipped, byReason: { ...byReason }, examples: Object.fromEntries(Object.entries(examples).map(([k, v]) => [k, [...v]])) }),
+    refuse(line, message) {
+      throw new RecError(options.code, message, { file, line });
+    },
+    note(note, line, message) {
+      byNote[note] = (byNote[note] ?? 0) + 1;
+      const list = (noteExamples[note] ??= []);
+      if (list.length < EXAMPLES_PER_REASON) list.push(`${file}:${line}: ${message} [${note}]`);
+    },
+    summary: () => ({
+      skipped,
+      byReason: { ...byReason },
+      examples: copyLists(examples),
+      notes: { byNote: { ...byNote }, examples: copyLists(noteExamples) },
+    }),
   };
+}
+
+/** @returns a copy of each list, so that a summary does not change as the log goes on. */
+function copyLists<K extends string>(lists: Partial<Record<K, string[]>>): Partial<Record<K, readonly string[]>> {
+  const copy: Partial<Record<K, readonly string[]>> = {};
+  for (const key of Object.keys(lists) as K[]) {
+    const list = lists[key];
+    if (list !== undefined) copy[key] = [...list];
+  }
+  return copy;
 }
 
 /** @param problem a skipped line; @returns `file:line: message [reason]`. */

@@ -4,7 +4,14 @@
  * line instead of silently turning into U+FFFD and wrong embeddings. The byte 0x0A never occurs
  * inside a multi-byte UTF-8 sequence, so splitting before decoding is safe. A UTF-8 byte order mark
  * and CR of CRLF endings are removed; blank lines are passed over.
+ *
+ * A line longer than MAX_LINE_BYTES is refused before it is decoded: no catalogue record or event
+ * needs that much, and a file without line breaks (a dump, a binary) would otherwise be decoded
+ * and parsed as one giant string until the process runs out of memory, with no line to point at.
  */
+
+/** The longest line (and CSV record) read, in bytes: 1 MiB. */
+export const MAX_LINE_BYTES = 1024 * 1024;
 
 /** Receives the lines of a file. */
 export interface LineVisitor {
@@ -19,6 +26,12 @@ export interface LineVisitor {
    * @param message where the first bad byte is.
    */
   invalid(line: number, message: string): void;
+  /**
+   * A line longer than MAX_LINE_BYTES: the reader stops (it is expected to throw, naming the file).
+   * @param line the 1-based line number.
+   * @param bytes the line's length.
+   */
+  tooLong(line: number, bytes: number): never;
   /** @param bytesDone bytes read so far, for progress (called every few thousand lines). */
   progress?(bytesDone: number): void;
 }
@@ -42,6 +55,7 @@ export function forEachLine(bytes: Uint8Array, visitor: LineVisitor): number {
     const stop = newline === -1 ? bytes.length : newline;
     const end = stop > start && bytes[stop - 1] === CR ? stop - 1 : stop;
     number++;
+    if (end - start > MAX_LINE_BYTES) visitor.tooLong(number, end - start);
     if (end > start) {
       const raw = bytes.subarray(start, end);
       let text: string | null = null;
