@@ -1,6 +1,6 @@
 /**
- * A Playwright reporter that writes docs/reliability.md: each reliability fault the e2e suite tried
- * and what was observed in the latest run, with the date and the browser's version.
+ * A Playwright reporter for the reliability faults: each fault the e2e suite tried and what was
+ * observed, with the date, the browser's version and how many tests ran.
  *
  * The convention (helpers in e2e/fixtures.ts):
  *  - A fault test is tagged `@fault` and carries a `fault` annotation describing the fault:
@@ -12,20 +12,26 @@
  * The reporter lists every `@fault` test with its outcome (passed, failed, timed out, skipped),
  * duration, observations and, when it failed, the first line of the error.
  *
- * Runs of part of the suite (one spec file, a grep) do not lose the rest: rows of spec files that
- * were not part of this run are kept from the previous file (each row names the run it comes
- * from); rows of spec files that were part of it are replaced; rows of deleted spec files go.
- * The rows are kept in a JSON block at the end of the Markdown, so the file is its own state.
+ * A report is an output of the run, never a change to the tree: every run that ran tests writes
+ * `outputFile` (under test-results/, ignored by git). The tracked `docFile` (docs/reliability.md)
+ * is written only when VITRINE_RELIABILITY_DOC=1 (`npm run test:reliability`) and only from a run
+ * of the whole suite: every test that `playwright test --list` finds with no filter must have ended
+ * in this run. A partial run (a --grep, some spec files, --list, an interrupted run) leaves the doc
+ * alone, says why on stderr, and fails the run, so the doc never mixes runs or reports a subset.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { promisify } from 'node:util';
+import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 
 /** Options given in playwright.config.ts. */
 export interface ReliabilityReporterOptions {
-  /** Where to write the report, relative to the config file (default docs/reliability.md). */
+  /** Where every run writes its report, relative to the config file (default test-results/reliability.md). */
   readonly outputFile?: string;
+  /** The tracked report, written only by a full run with VITRINE_RELIABILITY_DOC=1 (default docs/reliability.md). */
+  readonly docFile?: string;
 }
 
 /** One fault test's outcome in one run. */
@@ -43,15 +49,33 @@ interface Row {
   readonly run: string;
 }
 
-const FAULT_TAG = '@fault';
-const STATE_START = '<!-- reliability-rows';
-const STATE_END = '-->';
+/** What a run covered, for the report's header. */
+interface Coverage {
+  /** Tests that ended in this run (each once, however often it was retried). */
+  readonly tests: number;
+  /** Of those, the ones skipped (their last result). */
+  readonly skipped: number;
+  readonly faultTests: number;
+  /** How the report came to be, one sentence. */
+  readonly scope: string;
+}
 
-/** Writes docs/reliability.md from the `@fault` tests of the run; see the module header. */
+/** The part of `playwright test --list --reporter=json`'s output read here. */
+interface ListedSuite {
+  readonly specs?: ReadonlyArray<{ readonly id: string }>;
+  readonly suites?: readonly ListedSuite[];
+}
+
+const FAULT_TAG = '@fault';
+const DOC_ENV = 'VITRINE_RELIABILITY_DOC';
+
+/** Writes the reliability report of the `@fault` tests of the run; see the module header. */
 export default class ReliabilityReporter implements Reporter {
   readonly #options: ReliabilityReporterOptions;
   #root = process.cwd();
-  #runFiles = new Set<string>();
+  #configFile: string | undefined;
+  /** The last status of each test that ended in this run, by id. */
+  readonly #ended = new Map<string, TestResult['status']>();
   readonly #rows: Row[] = [];
   readonly #started = new Date();
 
@@ -64,12 +88,13 @@ export default class ReliabilityReporter implements Reporter {
     return false;
   }
 
-  onBegin(config: FullConfig, suite: Suite): void {
+  onBegin(config: FullConfig): void {
+    this.#configFile = config.configFile;
     this.#root = config.configFile === undefined ? config.rootDir : dirname(config.configFile);
-    this.#runFiles = new Set(suite.allTests().map((test) => this.#file(test)));
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    this.#ended.set(test.id, result.status);
     if (!test.tags.includes(FAULT_TAG)) return;
     // Details annotations are on the test, those added while it ran on the result (and, in recent
     // Playwright versions, on the test as well): take both, once each.
@@ -83,7 +108,7 @@ export default class ReliabilityReporter implements Reporter {
     const of = (type: string): string[] => annotations.filter((a) => a.type === type && a.description !== undefined).map((a) => a.description ?? '');
     const error = result.error?.message ?? result.error?.value ?? null;
     this.#rows.push({
-      file: this.#file(test),
+      file: relative(this.#root, test.location.file).split('\\').join('/'),
       title: test.titlePath().slice(3).join(' › ') || test.title,
       fault: [...new Set(of('fault'))].join('; ') || test.title,
       status: result.status,
@@ -95,23 +120,70 @@ export default class ReliabilityReporter implements Reporter {
     });
   }
 
-  async onEnd(_result: FullResult): Promise<void> {
-    const output = resolve(this.#root, this.#options.outputFile ?? 'docs/reliability.md');
-    const previous = await readRows(output);
+  async onEnd(result: FullResult): Promise<{ status: FullResult['status'] } | undefined> {
+    const wantDoc = process.env[DOC_ENV] === '1';
+    if (this.#ended.size === 0) {
+      // Nothing ran (--list, or no test matched): there is nothing to report.
+      return wantDoc ? refuse('no test ran (a --list, or a filter that matched nothing)') : undefined;
+    }
     // A retried test ends more than once: its last result stands.
     const latest = new Map(this.#rows.map((row) => [`${row.file}\u0000${row.title}`, row]));
-    const kept = previous.filter((row) => !this.#runFiles.has(row.file) && existsSync(resolve(this.#root, row.file)));
-    const rows = [...kept, ...latest.values()].sort((a, b) => a.file.localeCompare(b.file) || a.title.localeCompare(b.title));
-    await mkdir(dirname(output), { recursive: true });
-    await writeFile(output, render(rows, this.#started));
+    const rows = [...latest.values()].sort((a, b) => a.file.localeCompare(b.file) || a.title.localeCompare(b.title));
+    const skipped = [...this.#ended.values()].filter((status) => status === 'skipped').length;
+    const counts = { tests: this.#ended.size, skipped, faultTests: rows.length };
+    const docFile = this.#options.docFile ?? 'docs/reliability.md';
+    await this.#write(
+      this.#options.outputFile ?? 'test-results/reliability.md',
+      render(rows, this.#started, {
+        ...counts,
+        scope: `Written by every e2e run; ${docFile} only by \`npm run test:reliability\` from a run of the whole suite.`,
+      }),
+    );
+    if (!wantDoc) return undefined;
+
+    const missing = result.status === 'interrupted' ? ['(the run was interrupted)'] : await this.#notRun();
+    if (missing.length > 0) {
+      return refuse(`a partial run: ${this.#ended.size} tests ended, ${missing.length} of the whole suite's did not (e.g. ${missing.slice(0, 3).join(', ')})`);
+    }
+    await this.#write(docFile, render(rows, this.#started, { ...counts, scope: 'The whole e2e suite ran (`npm run test:reliability`).' }));
+    process.stderr.write(`reliability: wrote ${docFile} (${counts.tests} tests, ${counts.faultTests} fault tests)\n`);
+    return undefined;
   }
 
-  #file(test: TestCase): string {
-    return relative(this.#root, test.location.file).split('\\').join('/');
+  async #write(file: string, text: string): Promise<void> {
+    const path = resolve(this.#root, file);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  }
+
+  /** Ids of the tests the unfiltered suite has that did not end in this run. */
+  async #notRun(): Promise<string[]> {
+    const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== DOC_ENV && key !== 'PLAYWRIGHT_JSON_OUTPUT_NAME'));
+    const config = this.#configFile === undefined ? [] : ['--config', this.#configFile];
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'test', '--list', '--reporter=json', ...config], {
+      cwd: this.#root,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const listed: string[] = [];
+    const walk = (suite: ListedSuite): void => {
+      for (const spec of suite.specs ?? []) listed.push(spec.id);
+      for (const child of suite.suites ?? []) walk(child);
+    };
+    // The JSON reporter's own output format; only the fields declared in ListedSuite are read.
+    walk(JSON.parse(stdout) as ListedSuite);
+    return listed.filter((id) => !this.#ended.has(id));
   }
 }
 
-function render(rows: readonly Row[], started: Date): string {
+/** Says on stderr why docs/reliability.md was not written, and fails the run that asked for it. */
+function refuse(why: string): { status: FullResult['status'] } {
+  process.stderr.write(`reliability: ${DOC_ENV}=1 but the doc was not written: ${why}. Run \`npm run test:reliability\` with no filter.\n`);
+  return { status: 'failed' };
+}
+
+function render(rows: readonly Row[], started: Date, coverage: Coverage): string {
   const passed = rows.filter((row) => row.status === 'passed').length;
   const browsers = [...new Set(rows.map((row) => row.browser))].join(', ') || 'none';
   const lines = [
@@ -119,7 +191,9 @@ function render(rows: readonly Row[], started: Date): string {
     '',
     '<!-- Generated by e2e/reliability-reporter.ts from the e2e run; do not edit by hand. -->',
     '',
-    `Latest run: ${started.toISOString()}. Browser: ${browsers}. ${passed} of ${rows.length} fault tests passed.`,
+    `Latest run: ${started.toISOString()}. Browser: ${browsers}. ${coverage.tests} tests ran (${coverage.skipped} skipped), ${coverage.faultTests} of them fault tests; ${passed} of ${rows.length} fault tests passed.`,
+    coverage.scope,
+    '',
     'Each row is one fault the end-to-end suite injects; "observed" is what the app did, as',
     'the test saw it. Tag a test with `fault()` and record outcomes with `observe()` (e2e/fixtures.ts).',
     '',
@@ -131,42 +205,8 @@ function render(rows: readonly Row[], started: Date): string {
       return `| ${cell(row.fault)} | ${cell(outcome)} | ${notes.join('<br>') || '—'} | ${cell(`${row.file}: ${row.title}`)} | ${cell(`${row.run.slice(0, 16).replace('T', ' ')} UTC, ${row.browser}`)} |`;
     }),
     '',
-    STATE_START,
-    JSON.stringify(rows, null, 1).split(STATE_END).join('--\\u003e'),
-    STATE_END,
-    '',
   ];
   return lines.join('\n');
-}
-
-/** The rows stored in a previous report, or none. */
-async function readRows(file: string): Promise<Row[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return [];
-  }
-  const start = text.lastIndexOf(STATE_START);
-  const end = text.lastIndexOf(STATE_END);
-  if (start < 0 || end < start) return [];
-  try {
-    const parsed: unknown = JSON.parse(text.slice(start + STATE_START.length, end));
-    return Array.isArray(parsed) ? parsed.filter(isRow) : [];
-  } catch {
-    // A hand-edited or truncated report: start afresh rather than fail the run.
-    return [];
-  }
-}
-
-function isRow(value: unknown): value is Row {
-  if (typeof value !== 'object' || value === null) return false;
-  const row = value as Record<string, unknown>;
-  return (
-    ['file', 'title', 'fault', 'status', 'browser', 'run'].every((key) => typeof row[key] === 'string') &&
-    typeof row['durationMs'] === 'number' &&
-    Array.isArray(row['observed'])
-  );
 }
 
 /** Text for a Markdown table cell: one line, pipes escaped, markup shown as text. */
