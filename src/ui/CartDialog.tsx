@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { CatalogItem } from '../core/index.ts';
 import { Dialog } from './Dialog.tsx';
-import { formatPrice } from './format.ts';
+import { displayTitle, formatPrice } from './format.ts';
 import { ProductImage } from './ProductImage.tsx';
 
 export interface CartDialogProps {
@@ -43,11 +43,17 @@ export function CartDialog({ items, modelUrl, onRemove, onCheckout, onClose }: C
                 <ProductImage item={item} modelUrl={modelUrl} className="cart__image" />
                 <div className="cart__text">
                   <span className="cart__title" dir="auto">
-                    {item.title}
+                    {displayTitle(item.title)}
                   </span>
                   <span className="cart__price">{formatPrice(item.price)}</span>
                 </div>
-                <button type="button" className="button button--ghost" aria-label={`Remove ${item.title}`} disabled={buying} onClick={() => onRemove(item)}>
+                <button
+                  type="button"
+                  className="button button--ghost"
+                  aria-label={`Remove ${displayTitle(item.title)}`}
+                  disabled={buying}
+                  onClick={() => onRemove(item)}
+                >
                   Remove
                 </button>
               </li>

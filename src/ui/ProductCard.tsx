@@ -6,7 +6,7 @@
  */
 import { memo, type RefCallback } from 'react';
 import type { RankedItem } from '../core/index.ts';
-import { formatPrice, reasonText } from './format.ts';
+import { displayTitle, formatPrice, reasonText } from './format.ts';
 import { ProductImage } from './ProductImage.tsx';
 
 /** What one card shows: an item, its grid position and why it is there. A RankedItem is one. */
@@ -49,8 +49,8 @@ function ProductCardView<T extends GridEntry>({ ranked, modelUrl, inCart, cardRe
       </div>
       <div className="card__text">
         <h3 className="card__title">
-          <button type="button" className="card__open" title={item.title} dir="auto">
-            {item.title}
+          <button type="button" className="card__open" title={displayTitle(item.title)} dir="auto">
+            {displayTitle(item.title)}
           </button>
         </h3>
         {item.category !== '' && (

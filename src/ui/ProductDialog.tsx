@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CatalogItem } from '../core/index.ts';
 import { Dialog } from './Dialog.tsx';
-import { formatPrice } from './format.ts';
+import { displayTitle, formatPrice } from './format.ts';
 import { ProductImage } from './ProductImage.tsx';
 
 export interface ProductDialogProps {
@@ -27,12 +27,12 @@ export function ProductDialog({ item, modelUrl, inCart, onAddToCart, onClose }: 
   const close = (): void => onClose(openedAt.current === null ? 0 : performance.now() - openedAt.current);
 
   return (
-    <Dialog label={item.title} onClose={close} className="dialog--product" heading={<span className="dialog__kicker">Product</span>}>
+    <Dialog label={displayTitle(item.title)} onClose={close} className="dialog--product" heading={<span className="dialog__kicker">Product</span>}>
       <div className="product">
         <ProductImage item={item} modelUrl={modelUrl} className="product__image" loading="eager" />
         <div className="product__info">
           <h2 className="product__title" dir="auto">
-            {item.title}
+            {displayTitle(item.title)}
           </h2>
           {item.category !== '' && (
             <p className="product__category" dir="auto">

@@ -1,7 +1,7 @@
 /** A product image, or a neutral placeholder with the category's initial when there is none or it fails. */
 import { useState } from 'react';
 import type { CatalogItem } from '../core/index.ts';
-import { imageSrc } from './format.ts';
+import { displayTitle, imageSrc } from './format.ts';
 
 export interface ProductImageProps {
   readonly item: CatalogItem;
@@ -15,7 +15,7 @@ export function ProductImage({ item, modelUrl, className, loading = 'lazy' }: Pr
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   if (src === null || failedSrc === src) {
     return (
-      <div className={`${className} image-placeholder`} role="img" aria-label={item.title}>
+      <div className={`${className} image-placeholder`} role="img" aria-label={displayTitle(item.title)}>
         <span aria-hidden="true">{(item.category || item.title).slice(0, 1).toUpperCase()}</span>
       </div>
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toItemId, type CatalogItem } from '../core/index.ts';
-import { countByType, formatMegabytes, imageSrc, reasonText, toExportJson } from './format.ts';
+import { countByType, displayTitle, formatMegabytes, imageSrc, MAX_TITLE_CHARS, reasonText, toExportJson } from './format.ts';
 
 const item = (over: Partial<CatalogItem> = {}): CatalogItem => ({
   id: toItemId('a1'),
@@ -68,5 +68,29 @@ describe('export and counts', () => {
       ['view', 1],
     ]);
     expect(formatMegabytes(2_450_000)).toBe('2.5 MB');
+  });
+});
+
+describe('displayTitle', () => {
+  it('renders a title up to MAX_TITLE_CHARS as it is', () => {
+    const title = 'x'.repeat(MAX_TITLE_CHARS);
+    expect(displayTitle(title)).toBe(title);
+  });
+
+  it('cuts a longer unbroken title to MAX_TITLE_CHARS characters, ending with an ellipsis', () => {
+    const shown = displayTitle('y'.repeat(50_000));
+    expect(shown).toHaveLength(MAX_TITLE_CHARS);
+    expect(shown).toBe(`${'y'.repeat(MAX_TITLE_CHARS - 1)}…`);
+  });
+
+  it('never cuts inside a surrogate pair', () => {
+    // The cut would fall between a pair's halves: the pair is left out whole.
+    const shown = displayTitle('😀'.repeat(MAX_TITLE_CHARS));
+    expect(shown).toBe(`${'😀'.repeat((MAX_TITLE_CHARS - 2) / 2)}…`);
+  });
+
+  it('caps the title a reason line quotes', () => {
+    const reason = reasonText({ kind: 'similar', to: item({ title: 'z'.repeat(10_000) }), via: 'view' });
+    expect(reason).toBe(`Because you viewed ${'z'.repeat(MAX_TITLE_CHARS - 1)}…`);
   });
 });

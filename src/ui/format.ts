@@ -12,6 +12,26 @@ const VERBS: Partial<Record<InteractionType, string>> = {
 };
 
 /**
+ * The most characters of a product title the storefront renders. The catalogue does not bound a
+ * title, and laying out a long unbroken one (tens of thousands of characters without a space) takes
+ * the browser seconds and freezes the tab; a real title is far shorter than this.
+ */
+export const MAX_TITLE_CHARS = 200;
+
+/**
+ * @param title a catalogue title.
+ * @returns it as rendered: at most MAX_TITLE_CHARS UTF-16 code units, cut with an ellipsis (never
+ *   between the two halves of a surrogate pair).
+ */
+export function displayTitle(title: string): string {
+  if (title.length <= MAX_TITLE_CHARS) return title;
+  let cut = MAX_TITLE_CHARS - 1;
+  const last = title.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  return `${title.slice(0, cut)}…`;
+}
+
+/**
  * The short line under a card saying why it is shown; null shows nothing.
  * @param reason the ranking's explanation.
  */
@@ -19,7 +39,7 @@ export function reasonText(reason: Reason | null): string | null {
   if (reason === null) return null;
   switch (reason.kind) {
     case 'similar':
-      return `Because you ${VERBS[reason.via] ?? 'viewed'} ${reason.to.title}`;
+      return `Because you ${VERBS[reason.via] ?? 'viewed'} ${displayTitle(reason.to.title)}`;
     case 'search':
       return `Matches your search “${reason.query}”`;
     case 'popular':
