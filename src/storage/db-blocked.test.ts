@@ -1,5 +1,6 @@
-// The blocked-open timeout and the late connection's clean-up, with idb's openDB replaced by one that reports `blocked` and
-// resolves only when told to. A real `blocked` from a version 1 tab is in db.test.ts.
+// The blocked-open timeout and the late connection's clean-up, with idb's openDB replaced by one
+// that reports `blocked` and resolves only when told to. A real `blocked` from a version 1 tab is
+// in db.test.ts.
 import type { OpenDBCallbacks } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
 import { RecError } from '../core/errors.ts';
