@@ -19,6 +19,8 @@ export interface JournalOptions extends CompactionContext {
   readonly now: () => number;
   /** Told about a storage problem the shopper should know of (shopping goes on in memory). */
   readonly onNotice: (error: RecError) => void;
+  /** Told about a stored state or baseline that could not be used as it was (see restore). */
+  readonly onInvalidState: (error: RecError) => void;
 }
 
 export interface Journal {
@@ -63,6 +65,23 @@ export function createJournal(options: JournalOptions): Journal {
     }
   };
 
+  /**
+   * A stored state or baseline whose vector does not fit the model's dimension (a storage bug, or an
+   * edit in devtools) cannot be folded onto: it is reported, not thrown, since the events are the
+   * record. A cache is then dropped (rebuilt from the events); a baseline, whose events are gone,
+   * keeps everything but its interest.
+   */
+  const usable = (stored: InterestState | null, kind: 'cache' | 'baseline'): InterestState | null => {
+    if (stored === null || stored.vector.length === options.dim) return stored;
+    const [what, outcome] =
+      kind === 'cache'
+        ? ['stored state', 'it is rebuilt from the events']
+        : ['compacted baseline', 'its interest starts afresh, its purchases and cart are kept'];
+    const found = `has ${stored.vector.length} values, expected ${options.dim} (the model's dim)`;
+    options.onInvalidState(new RecError('EVENT_INVALID', `the ${what}'s vector ${found}: ${outcome}`, { field: 'vector' }));
+    return kind === 'cache' ? null : { ...stored, vector: new Float32Array(options.dim) };
+  };
+
   return {
     async restore() {
       // Retention first: raw events older than retentionMs are compacted (their effect stays in
@@ -79,8 +98,10 @@ export function createJournal(options: JournalOptions): Journal {
         store.loadBaseline(options.modelKey),
         store.countEvents(),
       ]);
-      const trusted = storedState !== null && storedState.eventCount === (baseline?.eventCount ?? 0) + storedCount;
-      return trusted ? storedState : options.fold(baseline ?? emptyState(options.modelKey, options.dim), await store.loadEvents());
+      const state = usable(storedState, 'cache');
+      const start = usable(baseline, 'baseline');
+      const trusted = state !== null && state.eventCount === (baseline?.eventCount ?? 0) + storedCount;
+      return trusted ? state : options.fold(start ?? emptyState(options.modelKey, options.dim), await store.loadEvents());
     },
 
     async persist(events, state) {

@@ -116,6 +116,11 @@ export interface RecommenderDeps {
    */
   readonly spaceVectors?: Float32Array;
   readonly store: EventStore;
+  /**
+   * Told at start-up about a stored state or baseline that does not fit the model (its vector's
+   * length) and was rebuilt from the events, or kept without its interest; default: console.warn.
+   */
+  readonly onInvalidState?: (error: RecError) => void;
   /** Loads the query encoder the first time a search needs it. */
   readonly loadEncoder: () => Promise<QueryEncoder>;
   readonly session: SessionId;

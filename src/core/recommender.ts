@@ -52,6 +52,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     fold: (start, events) => foldEvents(start, events, (event) => terms.termsOf(event).catch(() => []), reference, halfLifeMs),
     onCompacted: (compaction) => emitter.emit('compacted', compaction),
     onNotice: (error) => emitter.emit('notice', error),
+    // Nothing the shopper can act on (the state is rebuilt), so not a notice; told before `on` could be called.
+    onInvalidState: deps.onInvalidState ?? ((error) => console.warn(`Vitrine: ${error.message}`)),
     retentionMs,
     now,
   });

@@ -1,0 +1,58 @@
+// Restoring the shopper's state at start-up: a stored state or baseline that does not fit the model
+// is reported and rebuilt, never a reason not to start; a rebuild folds the events in the order they
+// happened, so it equals the live state.
+import { describe, expect, it } from 'vitest';
+import type { RecError } from './errors.ts';
+import { toItemId } from './ids.ts';
+import { modelKey } from './manifest.ts';
+import { createMemoryEventStore } from './memory-store.ts';
+import type { EventStore } from './ports.ts';
+import { createRecommender } from './recommender.ts';
+import type { InterestState } from './state.ts';
+import { browse, deps, ids, model } from './recommender-test-support.ts';
+
+const MODEL_KEY = modelKey(model.manifest);
+const DIM = model.manifest.dim;
+
+/** The store with its stored state for the model replaced by `change(state)`. */
+function tampered(store: EventStore, change: (state: InterestState) => InterestState): EventStore {
+  return { ...store, loadState: async (key) => ((state) => (state === null ? null : change(state)))(await store.loadState(key)) };
+}
+
+describe('a stored state that does not fit the model', () => {
+  it('is reported and rebuilt from the events: the same grid and cart as before', async () => {
+    const store = createMemoryEventStore();
+    const first = await createRecommender(deps({ store }));
+    const before = await browse(first, [2, 8, 3, 14]);
+    const reported: RecError[] = [];
+    const longer = tampered(store, (state) => ({ ...state, vector: new Float32Array(DIM + 1).fill(0.1) }));
+    const reopened = await createRecommender(deps({ store: longer, onInvalidState: (error) => reported.push(error) }));
+    expect(ids(reopened.ranking())).toEqual(ids(before));
+    expect(reopened.cart().map((item) => item.id)).toEqual(first.cart().map((item) => item.id));
+    expect(reported.map((error) => [error.code, error.message])).toEqual([
+      ['EVENT_INVALID', `vector: the stored state's vector has ${DIM + 1} values, expected ${DIM} (the model's dim): it is rebuilt from the events`],
+    ]);
+  });
+
+  it('a baseline of the wrong length keeps its purchases and cart, with its interest started afresh', async () => {
+    const store = createMemoryEventStore();
+    const first = await createRecommender(deps({ store }));
+    await first.record({ type: 'add_to_cart', item: toItemId('i3') });
+    await first.record({ type: 'purchase', item: toItemId('i5') });
+    const stored = (await store.loadState(MODEL_KEY)) as InterestState;
+    // As if every event had been compacted into a baseline that was then damaged.
+    const compacted: EventStore = {
+      ...store,
+      loadState: () => Promise.resolve(null),
+      loadBaseline: () => Promise.resolve({ ...stored, vector: new Float32Array(DIM - 1) }),
+      loadEvents: () => Promise.resolve([]),
+      countEvents: () => Promise.resolve(0),
+    };
+    const reported: RecError[] = [];
+    const reopened = await createRecommender(deps({ store: compacted, onInvalidState: (error) => reported.push(error) }));
+    expect(reopened.cart().map((item) => item.id)).toEqual(['i3']);
+    expect(ids(reopened.ranking())).not.toContain('i5');
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.message).toMatch(/compacted baseline's vector has 15 values, expected 16/);
+  });
+});
