@@ -132,6 +132,28 @@ describe('readCatalog (CSV)', () => {
   });
 });
 
+describe('readCatalog (values JavaScript reads too kindly)', () => {
+  it('takes a price only as a plain decimal, and refuses NUL characters in ids and titles', () => {
+    const lines = [
+      { id: 'p1', title: 'Hex', price: '0x10' },
+      { id: 'p2', title: 'Binary', price: '0b101' },
+      { id: 'p3', title: 'Fine', price: ' 1.5e1 ' },
+      { id: 'p4\u0000', title: 'Nul id' },
+      { id: 'p5', title: 'Nul\u0000title' },
+    ];
+    const { catalog, summary } = read(lines.map((line) => JSON.stringify(line)).join('\n'));
+    expect(catalog.items.map((item) => [item.id, item.price])).toEqual([['p3', 15]]);
+    expect(summary.byReason).toEqual({ 'bad-number': 2, 'nul-character': 2 });
+    expect(summary.examples['bad-number']?.[0]).toBe('items.jsonl:1: "price" (price) must be a number >= 0, found "0x10" [bad-number]');
+    expect(summary.examples['nul-character']).toEqual([
+      'items.jsonl:4: "id" (id) holds a NUL character at position 3 [nul-character]',
+      'items.jsonl:5: "title" (title) holds a NUL character at position 4 [nul-character]',
+    ]);
+    // A skipped id with a NUL is not remembered as a catalogue id that events may name.
+    expect([...catalog.skippedIds]).toEqual(['p1', 'p2', 'p5']);
+  });
+});
+
 describe('readCatalog (long texts)', () => {
   it('embeds only the first MAX_EMBED_FIELD_CHARS of a long field, keeps it whole in the item, and notes it with file:line', () => {
     const long = `${'word '.repeat(MAX_EMBED_FIELD_CHARS)}END`;

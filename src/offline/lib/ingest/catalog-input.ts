@@ -15,6 +15,7 @@
 import { describe } from '../../../core/validate.ts';
 import type { ModelItemInput } from '../write-model.ts';
 import { readCsv } from './csv.ts';
+import { parseDecimal } from './decimal.ts';
 import type { InputReason, ProblemLog } from './problems.ts';
 import { forEachLine, MAX_LINE_BYTES } from './text-lines.ts';
 import { applyTextCase, renderTextTemplate, type TextCase, type TextTemplate } from './text-template.ts';
@@ -165,6 +166,7 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
   if (typeof rawId === 'string' && rawId.trim() !== '') id = rawId.trim();
   else if (typeof rawId === 'number' && Number.isSafeInteger(rawId)) id = String(rawId);
   if (id === null) return { reason: 'missing-id', message: `"${fields.id}" must be a non-empty string or an integer, found ${describe(rawId)}`, id };
+  if (id.includes('\0')) return { reason: 'nul-character', message: `"${fields.id}" (id) holds a NUL character at position ${id.indexOf('\0') + 1}`, id: null };
 
   let title = '';
   let titleField = '';
@@ -176,6 +178,8 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
     titleField = name;
     if (title !== '') break;
   }
+  if (title.includes('\0'))
+    return { reason: 'nul-character', message: `"${titleField}" (title) holds a NUL character at position ${title.indexOf('\0') + 1}`, id };
   if (title === '') return { reason: 'missing-title', message: `no non-empty title in ${fields.title.map((name) => `"${name}"`).join(' or ')}`, id };
 
   const texts = new Map<string, string>([['title', title]]);
@@ -189,7 +193,7 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
   let price: number | null = null;
   if (fields.price !== null) {
     const raw = get(fields.price);
-    const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    const value = typeof raw === 'string' && raw.trim() !== '' ? parseDecimal(raw) : raw;
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) price = value;
     else if (!(raw === undefined || raw === null || raw === ''))
       return { reason: 'bad-number', message: `"${fields.price}" (price) must be a number >= 0, found ${describe(raw)}`, id };

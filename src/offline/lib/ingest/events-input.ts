@@ -6,11 +6,12 @@
  * Every row it cannot use is reported to the file's ProblemLog with its line: invalid UTF-8, wrong
  * column count, no item id, an item id the catalogue does not have (told apart from one whose
  * catalogue line was skipped), an event type without a weight, an empty or unreadable timestamp,
- * an order that is not a number. Timestamps are ISO 8601 (a date-time without a zone is read as
+ * a timestamp after the build's time, an order that is not a number. Timestamps are ISO 8601 (a date-time without a zone is read as
  * UTC, so builds do not depend on the machine's time zone) or epoch seconds/milliseconds.
  */
 import { RecError } from '../../../core/errors.ts';
 import { readCsv } from './csv.ts';
+import { parseDecimal } from './decimal.ts';
 import type { ProblemLog } from './problems.ts';
 
 /** A column: required when the user named it, optional when it is a default name. */
@@ -82,9 +83,19 @@ export interface EventsReadOptions {
   /** Ids whose catalogue lines were skipped. */
   readonly skippedIds: ReadonlySet<string>;
   readonly problems: ProblemLog;
+  /** The build's time (epoch ms; default: now): later events are skipped as future-timestamp. */
+  readonly now?: number;
   /** @param bytesDone bytes read so far. */
   readonly progress?: (bytesDone: number) => void;
 }
+
+/**
+ * How far past the build's time an event may be and still count: a day covers clocks and time
+ * zones that step ahead. Beyond it the date is a placeholder (9999-12-31) or a broken clock, and
+ * taking it as the latest event would make it "now" for the popularity decay, fading every real
+ * event to nothing.
+ */
+export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 export interface EventsInput {
   /** Usable events, in file order. */
@@ -110,6 +121,8 @@ export interface EventsInput {
  */
 export function readEvents(bytes: Uint8Array, file: string, options: EventsReadOptions): EventsInput {
   const { problems, rowOf, skippedIds, weights } = options;
+  const now = options.now ?? Date.now();
+  const latestAllowed = now + FUTURE_TOLERANCE_MS;
   const events: ParsedEvent[] = [];
   const users = new Map<string, number>();
   const sessions = new Map<string, number>();
@@ -169,13 +182,21 @@ export function readEvents(bytes: Uint8Array, file: string, options: EventsReadO
         if (text === '') return problems.report('missing-timestamp', line, `the "${resolved.time}" column is empty`);
         const parsed = parseTimestamp(text);
         if (parsed === null) return problems.report('bad-timestamp', line, `"${text}" is not an ISO 8601 date-time or epoch seconds/milliseconds`);
+        if (parsed > latestAllowed) {
+          return problems.report(
+            'future-timestamp',
+            line,
+            `"${text}" (${new Date(parsed).toISOString()}) is after the build's time ${new Date(now).toISOString()} (more than a day ahead: a clock or a placeholder date)`,
+          );
+        }
         time = parsed;
       }
       let order = line;
       if (at.order !== -1) {
         const text = field('order');
-        order = Number(text);
-        if (text === '' || !Number.isFinite(order)) return problems.report('bad-number', line, `"${resolved.order}" must be a number, found "${text}"`);
+        const value = parseDecimal(text);
+        if (value === null) return problems.report('bad-number', line, `"${resolved.order}" must be a number, found "${text}"`);
+        order = value;
       }
       const user = field('user');
       const session = field('session');
@@ -203,7 +224,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|
 
 /**
  * @param text an ISO 8601 date or date-time (no zone: UTC), or epoch seconds (< 1e11) or milliseconds.
- * @returns epoch milliseconds, or null when it is neither.
+ * @returns epoch milliseconds, or null when it is neither, or a date no calendar has (2024-02-30,
+ *   year 0000: Date.parse would roll the first over into March and accept the second).
  */
 export function parseTimestamp(text: string): number | null {
   if (/^\d+(?:\.\d+)?$/.test(text)) {
@@ -211,9 +233,17 @@ export function parseTimestamp(text: string): number | null {
     return value < 1e11 ? value * 1000 : value;
   }
   const match = ISO_DATE.exec(text);
-  if (match === null) return null;
+  if (match === null || !isCalendarDate(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)))) return null;
   const iso = text.replace(' ', 'T');
   const withZone = match[1] !== undefined ? iso : iso.length === 10 ? `${iso}T00:00:00Z` : `${iso}Z`;
   const value = Date.parse(withZone);
   return Number.isFinite(value) ? value : null;
+}
+
+/** @returns whether year-month-day is a day of the Gregorian calendar, from year 1. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return day <= days;
 }

@@ -15,6 +15,7 @@ export const INPUT_REASONS = {
   'bad-csv': 'malformed CSV (unterminated quoted field)',
   'wrong-column-count': 'wrong number of columns',
   'missing-id': 'missing or empty id',
+  'nul-character': 'a NUL character in an id or title',
   'duplicate-id': 'duplicate id',
   'missing-title': 'missing or empty title',
   'non-text-title': 'title is not text',
@@ -26,6 +27,7 @@ export const INPUT_REASONS = {
   'unknown-event-type': 'event type not in --event-weights',
   'missing-timestamp': 'empty timestamp',
   'bad-timestamp': 'timestamp that cannot be read',
+  'future-timestamp': "timestamp after the build's time",
 } as const;
 
 /** A reason code. */
