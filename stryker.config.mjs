@@ -10,7 +10,7 @@ const NOT_TESTS = ['!src/**/*.test.ts', '!src/**/test-support.ts', '!src/**/*-te
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vite.config.ts' },
+  vitest: { configFile: 'vitest.mutation.config.mjs' },
   // Each mutant runs only the tests that executed its line (measured once, up front).
   coverageAnalysis: 'perTest',
   mutate: [

@@ -1,0 +1,23 @@
+// The unit tests Stryker runs against each mutant (stryker.config.mjs): the tests beside the mutated
+// modules, not the whole suite. The mutation score then says how well a module's own tests pin it
+// down, and the run stays within reach of a small machine: the suite's heavy Node tests (the
+// builder's, evaluation's and trainer's CLIs, the real text encoder, behaviour embeddings) would
+// otherwise cover most of core and run for every one of its mutants.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'src/core/**/*.test.ts',
+      'src/storage/**/*.test.ts',
+      'src/engine/item-space.test.ts',
+      'src/engine/kernels/kernel-layout.test.ts',
+      'src/offline/lib/ingest/**/*.test.ts',
+      'src/offline/builder/quantise-check.test.ts',
+      'src/offline/eval/eval.test.ts',
+    ],
+    environment: 'node',
+    // Stryker's coverage instrumentation slows every test; the suite's 30 s would cut some off.
+    testTimeout: 120_000,
+  },
+});
