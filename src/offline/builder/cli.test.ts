@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -281,22 +281,15 @@ describe('build:models stops on bad input, and builds with the real encoder', ()
     expect(await readdir(root)).not.toContain('shop');
   });
 
-  it('refuses with exit 2, before reading anything, an --out that is a non-model folder or a file, deleting nothing', async () => {
-    const { catalog } = await writeFixture();
-    const models = join(root, 'models');
-    await mkdir(join(models, 'other'), { recursive: true });
-    await writeFile(join(models, 'other', 'manifest.json'), '{}');
-    const encoder = fakeEncoder(TEXT_DIM);
-    expect(await run(['--catalog', catalog, '--out', models, ...MAPPING, '--max-invalid', '5%'], encoder)).toBe(2);
-    expect(errors.join('\n')).toContain(`${models}: --out is a folder that is not a model (it holds other)`);
-    expect(encoder.embedded).toEqual([]);
-    expect(await readdir(models)).toEqual(['other']);
-
-    const file = join(root, 'items-copy');
-    await writeFile(file, 'keep me');
-    expect(await run(['--catalog', catalog, '--out', file, ...MAPPING, '--max-invalid', '5%'])).toBe(2);
-    expect(errors.join('\n')).toContain(`${file}: --out is a file (7 bytes)`);
-    expect(await readFile(file, 'utf8')).toBe('keep me');
+  it('applies --max-invalid to the event log as well as the catalogue', async () => {
+    const { catalog, events } = await writeFixture();
+    const rows = Array.from({ length: 10 }, (_, i) => `b${i},c1,nope${i},buy,2024-01-02T10:00:00`);
+    await writeFile(events, `${await readFile(events, 'utf8')}${rows.join('\n')}\n`);
+    const out = join(root, 'shop');
+    // The catalogue skips 1 of 41 (2.44%), under 3%; the log 11 of 251 (4.38%), over it.
+    expect(await run(['--catalog', catalog, '--events', events, '--out', out, ...MAPPING, '--dim', '8', '--max-invalid', '3%'])).toBe(2);
+    expect(errors.join('\n')).toContain(`${events}: 11 of 251 records (4.38%) were skipped, more than --max-invalid 3.00%`);
+    expect(await readdir(root)).not.toContain('shop');
   });
 
   // The one test that runs the real sentence encoder (tfjs wasm, ~5-10 s on this machine).

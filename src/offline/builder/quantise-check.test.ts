@@ -25,6 +25,19 @@ describe('quantisationRecall', () => {
     expect(recall).toEqual({ float16: 1, int8: 1 });
   });
 
+  it('measures the exact share of the float32 top-k kept when int8 rounding swaps two close items', () => {
+    // Against h = (1, 0), a scores 0.1 and b 0.1015; stored as int8 (scale = the larger coordinate / 127)
+    // both x coordinates round to 13 steps, a's steps being larger, so int8 ranks a first. float16 keeps b first.
+    const a = [0.1, Math.sqrt(1 - 0.1 ** 2)];
+    const b = [0.1015, Math.sqrt(1 - 0.1015 ** 2)];
+    const vectors = Float32Array.from([1, 0, ...a, ...b]);
+    // History [h]: top-1 is b in float32, a in int8 (recall 0); history [b]: top-1 is a either way (recall 1).
+    expect(quantisationRecall(vectors, 3, 2, [[0], [2]], { k: 1 })).toEqual({ float16: 1, int8: 0.5 });
+    expect(quantisationRecall(vectors, 3, 2, [[0]], { k: 1 })).toEqual({ float16: 1, int8: 0 });
+    // With k = 2 both lists hold both items: nothing is lost.
+    expect(quantisationRecall(vectors, 3, 2, [[0]], { k: 2 })).toEqual({ float16: 1, int8: 1 });
+  });
+
   it('keeps most of the float32 top 50 on random unit vectors, float16 more than int8', () => {
     const count = 2000;
     const dim = 64;
