@@ -16,6 +16,12 @@ interface EventBase {
   /** Epoch milliseconds. */
   readonly time: number;
   readonly session: SessionId;
+  /**
+   * Where the event comes in the order this device's events happened (the session numbers them from
+   * its state's eventCount): times can tie (a click and its skips, two calls in one millisecond) or
+   * go back (the clock was set back), so a rebuild folds by this. Absent on events stored before it.
+   */
+  readonly seq?: number;
 }
 
 /** An interaction with one item; `position` is its 0-based grid slot when it happened there. */
@@ -74,6 +80,17 @@ export function isPositive(event: InteractionInput): event is Extract<Interactio
 }
 
 /**
+ * The order events happened in, for folding stored ones: events without a `seq` (stored before it
+ * existed, so older) by time, then the numbered ones by `seq`; ties by time, then by id.
+ * @returns negative when `a` came first.
+ */
+export function compareEventOrder(a: InteractionEvent, b: InteractionEvent): number {
+  const seqA = a.seq ?? -1;
+  const seqB = b.seq ?? -1;
+  return seqA - seqB || a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
  * Validates an event read back from storage or received from another tab.
  * @param value the stored record.
  * @param file where it came from, for messages.
@@ -85,6 +102,7 @@ export function parseEvent(value: unknown, file: string): InteractionEvent {
     id: readString(reader, record['id'], 'id', { nonEmpty: true }),
     time: readNumber(reader, record['time'], 'time', { min: 0 }),
     session: toSessionId(readString(reader, record['session'], 'session', { nonEmpty: true })),
+    ...(record['seq'] === undefined ? {} : { seq: readNumber(reader, record['seq'], 'seq', { integer: true, min: 0 }) }),
   };
   return { ...base, ...readInput(reader, record) } as InteractionEvent;
 }

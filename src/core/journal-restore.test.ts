@@ -7,7 +7,7 @@ import { toItemId } from './ids.ts';
 import { modelKey } from './manifest.ts';
 import { createMemoryEventStore } from './memory-store.ts';
 import type { EventStore } from './ports.ts';
-import { createRecommender } from './recommender.ts';
+import { createRecommender, type Recommender } from './recommender.ts';
 import type { InterestState } from './state.ts';
 import { browse, deps, ids, model } from './recommender-test-support.ts';
 
@@ -54,5 +54,36 @@ describe('a stored state that does not fit the model', () => {
     expect(ids(reopened.ranking())).not.toContain('i5');
     expect(reported).toHaveLength(1);
     expect(reported[0]?.message).toMatch(/compacted baseline's vector has 15 values, expected 16/);
+  });
+});
+
+describe('a rebuild folds the events in the order they happened', () => {
+  /** Fills the cart and empties it again, then reopens with the state rebuilt from the stored events alone. */
+  async function liveAndRebuilt(now: () => number): Promise<{ live: Recommender; rebuilt: Recommender }> {
+    const store = createMemoryEventStore();
+    // Ids that sort against the order the events happened in, as random ones may.
+    let id = 1000;
+    const live = await createRecommender(deps({ store, now, newEventId: () => `e${--id}` }));
+    const items = ['i3', 'i5', 'i7', 'i9', 'i11'].map(toItemId);
+    for (const item of items) await live.record({ type: 'add_to_cart', item });
+    for (const item of items.slice(1)) await live.record({ type: 'remove_from_cart', item });
+    const rebuilt = await createRecommender(deps({ store: { ...store, loadState: () => Promise.resolve(null) }, now }));
+    return { live, rebuilt };
+  }
+
+  const expectSame = ({ live, rebuilt }: { live: Recommender; rebuilt: Recommender }): void => {
+    expect(live.cart().map((item) => item.id)).toEqual(['i3']);
+    expect(rebuilt.cart().map((item) => item.id)).toEqual(['i3']);
+    expect(rebuilt.ranking().eventCount).toBe(live.ranking().eventCount);
+    expect(ids(rebuilt.ranking())).toEqual(ids(live.ranking()));
+  };
+
+  it('when every event shares one millisecond', async () => {
+    expectSame(await liveAndRebuilt(() => 5_000_000));
+  });
+
+  it('when the clock goes back between events', async () => {
+    let t = 9_000_000;
+    expectSame(await liveAndRebuilt(() => (t -= 1000)));
   });
 });

@@ -3,7 +3,7 @@
  * used when replaying histories in Node. Keeps the same contract (events once by id, atomic append
  * and compact, the same checks before compacting) so core's tests of one hold for the other.
  */
-import type { InteractionEvent } from './interactions.ts';
+import { compareEventOrder, type InteractionEvent } from './interactions.ts';
 import type { EventStore, StoredData } from './ports.ts';
 import type { InterestState } from './state.ts';
 
@@ -12,8 +12,8 @@ export function createMemoryEventStore(): EventStore {
   const events = new Map<string, InteractionEvent>();
   const states = new Map<string, InterestState>();
   const baselines = new Map<string, InterestState>();
-  /** Oldest first, ties by id: the order of IndexedDB's by-time index. */
-  const sorted = (): InteractionEvent[] => [...events.values()].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  /** In the order they happened, as the IndexedDB store reads them. */
+  const sorted = (): InteractionEvent[] => [...events.values()].sort(compareEventOrder);
   return {
     kind: 'memory',
     loadEvents: (query = {}) => {

@@ -92,7 +92,7 @@ export interface EventQuery {
 export interface EventStore {
   /** 'indexeddb' survives reloads; 'memory' is the fallback when storage is unavailable. */
   readonly kind: 'indexeddb' | 'memory';
-  /** @param query which events (default: all); @returns them, oldest first (ties by id). */
+  /** @param query which events (default: all); @returns them in the order they happened (compareEventOrder: by seq, then time, then id). */
   loadEvents(query?: EventQuery): Promise<InteractionEvent[]>;
   /** How many events are stored (compacted ones are in the baseline's eventCount instead). */
   countEvents(): Promise<number>;

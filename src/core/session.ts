@@ -66,6 +66,9 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   const firstStartedAt = options.monotonic();
   let current = ranker.show(await ranker.rank(state, queryVector), firstStartedAt);
   let impressed = new Set<ItemId>();
+  /** The last `seq` given or seen (see InteractionEvent.seq): the next event's is above it and the state's eventCount. */
+  let lastSeq = -1;
+  const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, state.eventCount));
   let queue: Promise<unknown> = Promise.resolve();
 
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -92,8 +95,10 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     const checked = checkInput(input, (id) => model.rowOf.has(id));
     ranker.countInteraction();
     const time = options.now();
-    const event = { ...checked, id: options.newEventId(), time, session: sessionId } as InteractionEvent;
-    const events = [...skipsBefore(current, impressed, checked, time, sessionId, options.newEventId), event];
+    const id = options.newEventId();
+    const skips = skipsBefore(current, impressed, checked, time, sessionId, options.newEventId).map((skip) => ({ ...skip, seq: nextSeq() }));
+    const event = { ...checked, id, time, session: sessionId, seq: nextSeq() } as InteractionEvent;
+    const events = [...skips, event];
     const terms = (await Promise.all(events.map(options.termsOf))).flat();
     const query = terms.find((term): term is Extract<InterestTerm, { kind: 'vector' }> => term.kind === 'vector');
     if (event.type === 'search' && query !== undefined) queryVector = query.vector;
@@ -114,7 +119,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     const time = options.now();
     const events: ItemEvent[] = shown
       .filter(({ item }) => model.rowOf.has(item) && !impressed.has(item))
-      .map(({ item, position }) => ({ id: options.newEventId(), time, session: sessionId, type: 'impression', item, position }));
+      .map(({ item, position }) => ({ id: options.newEventId(), time, session: sessionId, seq: nextSeq(), type: 'impression', item, position }));
     if (events.length === 0) return;
     for (const event of events) impressed.add(event.item);
     const next = await options.move(events, time, state, []);
@@ -126,6 +131,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   /** Another tab stored these events: fold them in (only the state is saved here) and re-rank. */
   const foldOthers = async (events: readonly InteractionEvent[]): Promise<void> => {
     const startedAt = options.monotonic();
+    for (const event of events) lastSeq = Math.max(lastSeq, event.seq ?? -1);
     const terms = (await Promise.all(events.map((event) => options.termsOf(event).catch(() => [])))).flat();
     const next = await options.move(events, Math.max(...events.map((event) => event.time)), state, terms);
     await journal.persist([], next);

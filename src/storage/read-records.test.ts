@@ -72,6 +72,16 @@ describe('invalid stored records', () => {
 });
 
 describe('reading events by age', () => {
+  it('reads numbered events in the order they happened, whatever their times and ids', async () => {
+    const { store } = await freshStore();
+    // The same millisecond with ids against the order, then a clock set back; an older unnumbered event first.
+    await store.append(
+      [{ ...viewEvent('z', 500), seq: 0 }, { ...viewEvent('y', 500), seq: 1 }, { ...viewEvent('x', 100), seq: 2 }, viewEvent('w', 900)],
+      sampleState(),
+    );
+    expect((await store.loadEvents()).map((e) => e.id)).toEqual(['w', 'z', 'y', 'x']);
+  });
+
   it('reads events before a time, oldest first, for retention', async () => {
     const { store } = await storeWithHistory();
     await store.append([viewEvent('a2', 2), viewEvent('z', 0)], sampleState('m1', 7));

@@ -11,7 +11,7 @@
  */
 import type { IDBPDatabase, StoreNames } from 'idb';
 import { toRecError, type RecError } from '../core/errors.ts';
-import { parseEvent, type InteractionEvent } from '../core/interactions.ts';
+import { compareEventOrder, parseEvent, type InteractionEvent } from '../core/interactions.ts';
 import type { InterestState } from '../core/state.ts';
 import { STORE_NAMES, type VitrineDB } from './schema.ts';
 import { parseStateRecord } from './state-record.ts';
@@ -52,7 +52,7 @@ export function warnInvalidRecords(records: readonly InvalidRecord[]): void {
 }
 
 /**
- * Every valid event (with `time` before `before`, if given), oldest first, in a transaction of its own.
+ * Every valid event (with `time` before `before`, if given), in the order they happened, in a transaction of its own.
  * @param db the database.
  * @param dbName its name, for messages.
  * @param invalid receives the events skipped.
@@ -63,7 +63,8 @@ export function loadEvents(db: IDBPDatabase<VitrineDB>, dbName: string, invalid:
 }
 
 /**
- * Every valid event in `tx` (with `time` before `before`, if given), oldest first (ties by id).
+ * Every valid event in `tx` (with `time` before `before`, if given), in the order they happened
+ * (core's compareEventOrder).
  * @param invalid receives the events skipped.
  */
 export async function readEvents(tx: Tx<'readonly'>, dbName: string, invalid: InvalidRecord[], before?: number): Promise<InteractionEvent[]> {
@@ -74,7 +75,7 @@ export async function readEvents(tx: Tx<'readonly'>, dbName: string, invalid: In
     const [indexed, total, indexedCount] = await Promise.all([byTime.getAll(), store.count(), byTime.count()]);
     // A record whose `time` is not a valid key (missing, NaN) is absent from the index; such a
     // record is invalid anyway, but read the whole store then so it is reported, not silently lost.
-    raw = total === indexedCount ? indexed : sortByTime(await store.getAll());
+    raw = total === indexedCount ? indexed : await store.getAll();
   } else {
     // A record without a valid time has no age; it is reported when all events are read.
     raw = await byTime.getAll(IDBKeyRange.upperBound(before, true));
@@ -88,7 +89,10 @@ export async function readEvents(tx: Tx<'readonly'>, dbName: string, invalid: In
       invalid.push({ store: 'events', key, error: toRecError(error, 'EVENT_INVALID') });
     }
   }
-  return events;
+  // The by-time index ties same-millisecond events by their (random) id and puts an event made
+  // after the clock was set back before older ones: folded in that order, a removal could come
+  // before its add. The order they happened in is their seq.
+  return events.sort(compareEventOrder);
 }
 
 /**
@@ -141,14 +145,4 @@ function recordKey(value: unknown, field: 'id' | 'modelKey'): string | null {
   if (typeof value !== 'object' || value === null || !(field in value)) return null;
   const key: unknown = (value as Record<typeof field, unknown>)[field]; // `in` does not narrow a variable key.
   return typeof key === 'string' ? key : null;
-}
-
-/** Orders raw records as the by-time index does: by time, then by id (records without a numeric time last). */
-function sortByTime(values: readonly unknown[]): unknown[] {
-  const time = (value: unknown): number => {
-    const t = typeof value === 'object' && value !== null && 'time' in value ? value.time : undefined;
-    return typeof t === 'number' && !Number.isNaN(t) ? t : Number.POSITIVE_INFINITY;
-  };
-  const id = (value: unknown): string => recordKey(value, 'id') ?? '';
-  return [...values].sort((a, b) => time(a) - time(b) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
 }
