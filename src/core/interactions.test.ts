@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecError } from './errors.ts';
-import { parseEvent, parseInteractionInput } from './interactions.ts';
+import { toItemId } from './ids.ts';
+import { interactionWeight, parseEvent, parseInteractionInput } from './interactions.ts';
 
 /** @returns the RecError `run` throws (fails the test when it throws nothing or something else). */
 function thrown(run: () => unknown): RecError {
@@ -46,5 +47,13 @@ describe('parseEvent', () => {
       position: 0,
     });
     expect(thrown(() => parseEvent({ time: 5, session: 's', type: 'view', item: 'p2' }, 'store')).message).toContain('store: id:');
+  });
+});
+
+describe('interactionWeight', () => {
+  it('weighs dwell per 5 seconds, capped at 30 seconds', () => {
+    expect(interactionWeight({ type: 'dwell', item: toItemId('p1'), dwellMs: 10_000 })).toBeCloseTo(0.2);
+    expect(interactionWeight({ type: 'dwell', item: toItemId('p1'), dwellMs: 30_000 })).toBeCloseTo(0.6);
+    expect(interactionWeight({ type: 'dwell', item: toItemId('p1'), dwellMs: 600_000 })).toBeCloseTo(0.6);
   });
 });

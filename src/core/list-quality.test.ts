@@ -157,3 +157,21 @@ describe('intraListDiversity', () => {
     expect(intraListDiversity([1], similarity)).toBe(0);
   });
 });
+
+describe('arrangeList: boosts and pins at the edges', () => {
+  it('lets a boost lift a lower-scored candidate above a higher one', () => {
+    const [first, second] = top.rows;
+    const boosted = rules({ boost: [{ item: `i${second}`, by: 1 }] });
+    expect(
+      arrange({ rules: { ...RELEVANCE_ONLY_RULES, boosts: boosted.boosts } })
+        .map((entry) => entry.row)
+        .slice(0, 2),
+    ).toEqual([second, first]);
+  });
+
+  it('ignores a pin at the grid size (one past the last position)', () => {
+    const far = top.rows[40] ?? -1;
+    const list = arrange({ size: 4, rules: { ...RELEVANCE_ONLY_RULES, pins: rules({ pin: [{ item: `i${far}`, position: 4 }] }).pins } });
+    expect(list.map((entry) => entry.row)).toEqual(top.rows.slice(0, 4));
+  });
+});

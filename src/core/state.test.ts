@@ -32,3 +32,15 @@ describe('the sequence a sequence model reads', () => {
     expect(state.sequence.at(-1)).toBe(`i${SEQUENCE_ITEMS_KEPT + 6}`);
   });
 });
+
+describe('the cart', () => {
+  it('holds an item added twice once, and drops it on removal', () => {
+    const added = fold([
+      event({ type: 'add_to_cart', item: toItemId('a') }),
+      event({ type: 'add_to_cart', item: toItemId('b') }),
+      event({ type: 'add_to_cart', item: toItemId('a') }),
+    ]);
+    expect(added.cart).toEqual(['a', 'b']);
+    expect(advanceState(added, event({ type: 'remove_from_cart', item: toItemId('a') }), added.vector).cart).toEqual(['b']);
+  });
+});
