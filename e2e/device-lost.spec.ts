@@ -85,7 +85,8 @@ test(
   fault('The GPU device is lost mid-session (GPUDevice.destroy() on the WebGPU device, from the test hook)'),
   async ({ storefront, page }) => {
     const backend = await loseDeviceMidSession(storefront, page, async () => undefined);
-    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(backend);
+    // WebGPU is still there, so the rebuild gets a new WebGPU device (it tries the lost backend first).
+    expect(backend).toBe('webgpu');
   },
 );
 
@@ -99,6 +100,7 @@ test(
         delete (Navigator.prototype as { gpu?: unknown }).gpu;
       });
     });
-    expect(['webgl', 'wasm', 'cpu']).toContain(backend);
+    // The next backend in the usual order (webgpu, webgl, wasm, cpu); Chromium here has WebGL.
+    expect(backend).toBe('webgl');
   },
 );
