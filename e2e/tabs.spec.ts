@@ -95,7 +95,7 @@ test(
     const shown = await storefront.eventCount();
     expect(shown).toBe(accountedEvents(stored));
     observe(
-      `after the reload: ${stored.byType['add_to_cart']} add-to-carts stored with a state that folded all ${stored.events} stored events (a ${dim}-dimensional, finite interest); the first ranking folded ${shown} of ${after.events} stored events (the rest: new impressions)`,
+      `after the reload: ${stored.byType['add_to_cart']} add-to-carts stored with a state that folded all ${stored.events} stored events (a ${dim}-dimensional, finite interest); the first ranking folded ${shown}, exactly those; ${after.events - stored.events} new impressions stored since`,
     );
   },
 );
