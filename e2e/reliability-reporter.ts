@@ -62,7 +62,7 @@ interface Coverage {
 
 /** The part of `playwright test --list --reporter=json`'s output read here. */
 interface ListedSuite {
-  readonly specs?: ReadonlyArray<{ readonly id: string }>;
+  readonly specs?: ReadonlyArray<{ readonly id: string; readonly file: string; readonly title: string }>;
   readonly suites?: readonly ListedSuite[];
 }
 
@@ -141,9 +141,14 @@ export default class ReliabilityReporter implements Reporter {
     );
     if (!wantDoc) return undefined;
 
-    const missing = result.status === 'interrupted' ? ['(the run was interrupted)'] : await this.#notRun();
+    if (result.status === 'interrupted') return refuse('the run was interrupted');
+    const suite = await this.#listSuite();
+    const missing = suite.filter((test) => !this.#ended.has(test.id));
     if (missing.length > 0) {
-      return refuse(`a partial run: ${this.#ended.size} tests ended, ${missing.length} of the whole suite's did not (e.g. ${missing.slice(0, 3).join(', ')})`);
+      const examples = missing.slice(0, 3).map((test) => `${test.file}: ${test.title}`);
+      return refuse(
+        `a partial run: ${suite.length - missing.length} of the whole suite's ${suite.length} tests ran (not run: ${examples.join('; ')}${missing.length > 3 ? '; …' : ''})`,
+      );
     }
     await this.#write(docFile, render(rows, this.#started, { ...counts, scope: 'The whole e2e suite ran (`npm run test:reliability`).' }));
     process.stderr.write(`reliability: wrote ${docFile} (${counts.tests} tests, ${counts.faultTests} fault tests)\n`);
@@ -156,8 +161,8 @@ export default class ReliabilityReporter implements Reporter {
     await writeFile(path, text);
   }
 
-  /** Ids of the tests the unfiltered suite has that did not end in this run. */
-  async #notRun(): Promise<string[]> {
+  /** Every test of the unfiltered suite, as `playwright test --list` finds them. */
+  async #listSuite(): Promise<Array<{ id: string; file: string; title: string }>> {
     const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== DOC_ENV && key !== 'PLAYWRIGHT_JSON_OUTPUT_NAME'));
     const config = this.#configFile === undefined ? [] : ['--config', this.#configFile];
@@ -166,14 +171,14 @@ export default class ReliabilityReporter implements Reporter {
       env,
       maxBuffer: 64 * 1024 * 1024,
     });
-    const listed: string[] = [];
+    const listed: Array<{ id: string; file: string; title: string }> = [];
     const walk = (suite: ListedSuite): void => {
-      for (const spec of suite.specs ?? []) listed.push(spec.id);
+      for (const { id, file, title } of suite.specs ?? []) listed.push({ id, file, title });
       for (const child of suite.suites ?? []) walk(child);
     };
     // The JSON reporter's own output format; only the fields declared in ListedSuite are read.
     walk(JSON.parse(stdout) as ListedSuite);
-    return listed.filter((id) => !this.#ended.has(id));
+    return listed;
   }
 }
 
