@@ -94,7 +94,7 @@ const ROOMS: Readonly<Record<string, Room>> = {
   'offline/train': { file: 'src/offline/train/probe.ts', folders: ['src/core', 'src/engine', 'src/offline/lib', 'src/offline/eval'], packages: OFFLINE },
   e2e: {
     file: 'e2e/probe.spec.ts',
-    folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline/lib', 'src/offline/builder', 'src/offline/eval', 'src/offline/train'],
+    folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline/lib', 'src/offline/builder', 'src/offline/eval', 'src/offline/train', 'src/ui'],
     packages: [...OFFLINE, '@playwright/test', 'vite'],
   },
   // Files directly in src/ (this test) and the root config files are tooling: any package, no src folder.
