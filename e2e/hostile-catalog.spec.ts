@@ -188,6 +188,8 @@ test(
     expect(fit.right).toBeLessThanOrEqual(375);
     expect(fit.overflow).toBeLessThanOrEqual(0);
     expect(fit.page).toBeLessThanOrEqual(0);
+    // Open long enough to count as time on the page (MIN_DWELL_MS), so closing records a dwell.
+    await page.waitForTimeout(600);
     await storefront.afterRerank(() => dialog.getByRole('button', { name: 'Close' }).click());
 
     // A payload title and description: shown verbatim, added to the cart.
@@ -201,6 +203,7 @@ test(
 
     // An item whose id is markup goes through the grid, IndexedDB and the panel like any other.
     await openProduct(storefront, markupId.id);
+    await page.waitForTimeout(600);
     await storefront.afterRerank(() => page.getByRole('dialog').getByRole('button', { name: 'Close' }).click());
 
     await page.getByRole('button', { name: /Cart \(1\)/ }).click();
