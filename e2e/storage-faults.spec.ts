@@ -217,7 +217,10 @@ test(
     // The shopper goes on: every interaction still re-ranks (addNextOf waits for it), and the
     // interest built before the compaction holds.
     for (let i = 0; i < 3; i++) await addNextOf(storefront, department, added);
-    expect(await storefront.countInTop(department)).toBeGreaterThanOrEqual(9);
+    // Of the first 12, the shop's first-row cap leaves the department at most 10, and the session's
+    // seeded exploration slots (random per session) may take up to three of those: 7 still says the
+    // interest held, where a lost one would give the popularity grid's one or two.
+    expect(await storefront.countInTop(department)).toBeGreaterThanOrEqual(7);
     expect(await cartItems(page)).toEqual(expect.arrayContaining(compacted));
     const banner = page.getByRole('status');
     await expect(banner).not.toContainText(INTERACTION_FAILED);
