@@ -148,21 +148,8 @@ export interface ManifestInput {
  * @throws RecError as parseManifest does, naming the first bad field.
  */
 export function createManifest(input: ManifestInput, file: string = MANIFEST_FILE): ModelManifest {
-  const { catalogId, createdAt, itemCount, dim, dtype, encoder, files } = input;
-  return parseManifest(
-    {
-      format: MODEL_FORMAT,
-      formatVersion: MODEL_FORMAT_VERSION,
-      catalogId,
-      createdAt,
-      itemCount,
-      dim,
-      dtype,
-      encoder: { name: encoder.name, version: encoder.version, dim: encoder.dim },
-      files,
-    },
-    file,
-  );
+  // The parser rebuilds every object in the format's key order, whatever order the input has.
+  return parseManifest({ format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, ...input }, file);
 }
 
 /**
