@@ -13,7 +13,7 @@
  */
 import { resolve } from 'node:path';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
-import type { BuildOptionsRecord, DtypeChoice, RecordedBuild } from '../lib/build-options.ts';
+import type { BuildOptionsRecord, RecordedBuild } from '../lib/build-options.ts';
 import { embedTexts, type EmbedResult } from '../lib/embed.ts';
 import { checkReplaceable } from '../lib/publish-folder.ts';
 import type { SequenceGrouping } from '../lib/sequences.ts';
@@ -29,27 +29,31 @@ import { decayedPopularity } from './popularity.ts';
 export const TEXT_DIM = 512;
 
 /** Everything the pipeline needs to know, validated by the CLI (what later steps read back is RecordedBuild). */
-export interface BuildOptions extends RecordedBuild {
-  readonly out: string;
-  readonly catalogId: string;
+export interface BuildOptions
+  extends
+    RecordedBuild,
+    Pick<
+      BuildOptionsRecord,
+      | 'out'
+      | 'catalogId'
+      | 'dim'
+      | 'dtype'
+      | 'minRecall'
+      | 'recallSample'
+      | 'halfLifeDays'
+      | 'maxInvalid'
+      | 'strict'
+      | 'workers'
+      | 'batchSize'
+      | 'seed'
+      | 'cache'
+    > {
   /** null: by session when the log has sessions, else by user. */
   readonly sequence: SequenceGrouping | null;
   /** Context half-width for behaviour; Infinity = whole sequence as a set; null: all for sessions, 5 for users. */
   readonly window: number | null;
-  readonly dim: number;
   /** null: fuse.ts's default. */
   readonly behaviourWeight: number | null;
-  readonly dtype: DtypeChoice;
-  readonly minRecall: number;
-  readonly recallSample: number;
-  readonly halfLifeDays: number;
-  readonly maxInvalid: number;
-  readonly strict: boolean;
-  readonly workers: number;
-  readonly batchSize: number;
-  readonly seed: number;
-  /** Read and extend the embedding cache. */
-  readonly cache: boolean;
   /** No progress lines. */
   readonly quiet: boolean;
   /** The resolved options as recorded in the report. */
