@@ -68,6 +68,41 @@ export interface QueryEncoder {
   embed(text: string): Promise<Float32Array>;
 }
 
+/** One catalogue row a lexical search matched, with its relevance score (higher is better). */
+export interface LexicalHit {
+  readonly row: number;
+  readonly score: number;
+}
+
+/** A completion offered while the shopper types: a product title or a category name. */
+export interface SearchSuggestion {
+  readonly text: string;
+  readonly kind: 'title' | 'category';
+  /** The product's row, for a title. */
+  readonly row: number | null;
+}
+
+/**
+ * A full-text index over the catalogue's text fields (title, category, description), with field
+ * weights, prefix matching and typo tolerance. Only rows that really match the query are returned:
+ * enough of its words (stop words aside), each exactly, as a prefix, or within a small edit
+ * distance; a query of unknown words returns nothing.
+ */
+export interface LexicalIndex {
+  /**
+   * @param query the shopper's words.
+   * @param limit at most this many hits.
+   * @returns the matching rows, best first.
+   */
+  search(query: string, limit: number): readonly LexicalHit[];
+  /**
+   * @param partial what has been typed so far (its last word may be incomplete).
+   * @param limit at most this many suggestions.
+   * @returns categories and titles that complete it, best first.
+   */
+  suggest(partial: string, limit: number): readonly SearchSuggestion[];
+}
+
 /** Everything stored about the shopper, as exported by the privacy panel. */
 export interface StoredData {
   readonly events: readonly InteractionEvent[];
