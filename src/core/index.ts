@@ -1,5 +1,5 @@
 /** The pure core of Vitrine: no DOM, TF.js, IndexedDB or React. Adapters implement its ports. */
-export { createRecommender, type InterestModel, type Recommender, type RecommenderDeps, type Ranking, type RankedItem, type Reason } from './recommender.ts';
+export { createRecommender, type InterestModel, type Recommender, type RecommenderDeps, type Ranking, type RankedItem, type Reason, type SearchView } from './recommender.ts';
 export { createMemoryEventStore } from './memory-store.ts';
 export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
 export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';
@@ -12,7 +12,7 @@ export { toItemId, toSessionId } from './ids.ts';
 export { randomId } from './random-id.ts';
 export type { InteractionEvent, InteractionInput, InteractionType } from './interactions.ts';
 export { parseInteractionInput } from './interactions.ts';
-export type { BackendName, EventStore, ItemSpace, QueryEncoder, SequenceEncoder, StoredData } from './ports.ts';
+export type { BackendName, EventStore, ItemSpace, LexicalHit, LexicalIndex, QueryEncoder, SearchSuggestion, SequenceEncoder, StoredData } from './ports.ts';
 export { calibrationKey, chooseBackend, type BackendChoice, type BackendProbe, type BackendTrial, type CalibrationStore } from './backend-choice.ts';
 export { compareRankings, type RankingAgreement } from './ranking-agreement.ts';
 export { decodeSequenceItemTable, type SequenceItemTable } from './sequence-items.ts';

@@ -9,7 +9,19 @@ import type { LoadedModel } from './model.ts';
 import type { QueryEncoder } from './ports.ts';
 import { project, type InterestTerm } from './rank.ts';
 
+/** Query vectors kept for reuse: a search embeds its query for the matches and again for its interest term. */
+const RECENT_QUERIES = 8;
+
 export interface TermSource {
+  /**
+   * @param query the shopper's words.
+   * @returns the query in the item space (the last few are kept, so a search's matches and its
+   *   interest term embed it once).
+   * @throws RecError ENCODER_UNAVAILABLE when the encoder cannot be loaded.
+   */
+  embedQuery(query: string): Promise<Float32Array>;
+  /** Starts loading the encoder (idle time, or the search box got focus); failures are left to the next search. */
+  prepare(): void;
   /**
    * @param event the interaction.
    * @returns its weighted term, or none when it moves nothing (weight 0, or an item no longer in the catalogue).
@@ -32,7 +44,21 @@ export function createTermSource(model: LoadedModel, loadEncoder: () => Promise<
     return encoder;
   };
 
-  const embedQuery = async (query: string): Promise<Float32Array> => {
+  const recent = new Map<string, Promise<Float32Array>>();
+  const embedQuery = (query: string): Promise<Float32Array> => {
+    let found = recent.get(query);
+    if (found === undefined) {
+      found = embedUncached(query);
+      found.catch(() => recent.delete(query));
+      recent.set(query, found);
+      // Oldest first in a Map: drop the oldest beyond the few a session reuses.
+      const oldest = recent.keys().next();
+      if (recent.size > RECENT_QUERIES && oldest.done !== true) recent.delete(oldest.value);
+    }
+    return found;
+  };
+
+  const embedUncached = async (query: string): Promise<Float32Array> => {
     const vector = await (await getEncoder()).embed(query);
     const expected = model.manifest.encoder.dim;
     if (vector.length !== expected) {
@@ -42,6 +68,10 @@ export function createTermSource(model: LoadedModel, loadEncoder: () => Promise<
   };
 
   return {
+    embedQuery,
+    prepare() {
+      getEncoder().catch(() => undefined);
+    },
     async termsOf(event) {
       const weight = interactionWeight(event);
       if (weight === 0) return [];

@@ -22,6 +22,7 @@ import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { seededRandom } from './random.ts';
 import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommender-types.ts';
 import { explainRow } from './explain.ts';
+import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
 import { outOfStockRows, unavailableRows } from './shop-rules.ts';
 import type { InterestState } from './state.ts';
 
@@ -29,6 +30,8 @@ export interface RankerOptions {
   readonly model: LoadedModel;
   readonly space: ItemSpace;
   readonly sequenceEncoder: SequenceEncoder | undefined;
+  /** The item matrix the space holds (the model's, or a sequence model's trained table): the interest's space. */
+  readonly spaceVectors: Float32Array;
   readonly backendReason: string | undefined;
   readonly gridSize: number;
   readonly explorationSeed: number;
@@ -45,6 +48,12 @@ export interface Ranker {
    * @param queryVector the session's last query in the item space, for the cards' reasons.
    */
   rank(basis: InterestState, queryVector: Float32Array | null): Promise<UnshownRanking>;
+  /**
+   * The grid of a search: its available matches, the shopper's interest re-ordering within them.
+   * @param basis the state to rank for.
+   * @param found the query's matches (search.ts), most relevant first.
+   */
+  rankSearch(basis: InterestState, found: SearchMatches): Promise<UnshownRanking>;
   /**
    * Makes a ranking the grid: its rows count as shown.
    * @param startedAt when the interaction began (monotonic), for `tookMs`.
@@ -84,13 +93,43 @@ export function createRanker(options: RankerOptions): Ranker {
     return isPersonal ? explainRow(model, row, basis, queryVector) : { kind: 'popular' };
   };
 
+  /** The interest that scores a grid for `basis` and which model it comes from. */
+  const interestOf = async (basis: InterestState): Promise<{ interest: Float32Array; interestModel: InterestModel }> => {
+    const sequence = await sequenceInterest(basis);
+    const interestModel: InterestModel = sequence === null ? 'decay' : 'sequence';
+    const interest = sequence ?? basis.vector;
+    checkFinite(interest, `the ${interestModel} interest`);
+    return { interest, interestModel };
+  };
+
+  const common = (basis: InterestState, interestModel: InterestModel) => ({
+    backend: space.backend,
+    ...(options.backendReason === undefined ? {} : { backendReason: options.backendReason }),
+    interestModel,
+    eventCount: basis.eventCount,
+    personalised: basis.vector.some((v) => v !== 0),
+  });
+
   return {
+    async rankSearch(basis, found) {
+      const { interest, interestModel } = await interestOf(basis);
+      const available = found.matches.filter(({ row }) => !outOfStock.has(row));
+      const facts = common(basis, interestModel);
+      const ordered = personaliseWithin(available, facts.personalised ? interestCosine(interest, options.spaceVectors, model.manifest.dim) : null);
+      const reason: Reason = { kind: 'search', query: found.query };
+      const items = ordered.slice(0, gridSize).map(({ row, relevance }, position) => ({
+        item: model.items[row] as CatalogItem,
+        row,
+        position,
+        score: toScore(relevance),
+        reason,
+      }));
+      const search = { query: found.query, resultCount: available.length, suggestions: found.suggestions, semantic: found.semantic };
+      return { mode: 'search', search, items, ...facts };
+    },
     async rank(basis, queryVector) {
-      const sequence = await sequenceInterest(basis);
-      const interestModel: InterestModel = sequence === null ? 'decay' : 'sequence';
+      const { interest, interestModel } = await interestOf(basis);
       const { rules } = model;
-      const interest = sequence ?? basis.vector;
-      checkFinite(interest, `the ${interestModel} interest`);
       const { grid, candidates } = await arrangeGrid(space, interest, {
         size: gridSize,
         excluded: unavailableRows(outOfStock, model.items, rules, basis.purchased, model.rowOf, options.now()),
@@ -101,7 +140,8 @@ export function createRanker(options: RankerOptions): Ranker {
         random: seededRandom((options.explorationSeed ^ Math.imul(interactions + 1, 0x9e3779b1)) >>> 0),
       });
       checkFinite(candidates.scores, "the item space's scores");
-      const isPersonal = basis.vector.some((v) => v !== 0);
+      const facts = common(basis, interestModel);
+      const isPersonal = facts.personalised;
       const items = grid.map(({ row, score, source }, position) => ({
         item: model.items[row] as CatalogItem,
         row,
@@ -109,14 +149,7 @@ export function createRanker(options: RankerOptions): Ranker {
         score: toScore(score),
         reason: reasonFor(row, source, basis, isPersonal, queryVector),
       }));
-      return {
-        items,
-        backend: space.backend,
-        ...(options.backendReason === undefined ? {} : { backendReason: options.backendReason }),
-        interestModel,
-        eventCount: basis.eventCount,
-        personalised: isPersonal,
-      };
+      return { mode: 'for-you', search: null, items, ...facts };
     },
     show(ranking, startedAt) {
       for (const { row } of ranking.items) shown.add(row);

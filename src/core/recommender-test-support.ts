@@ -6,7 +6,7 @@ import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
 import { toItemId, toSessionId, type ItemId } from './ids.ts';
 import { createMemoryEventStore } from './memory-store.ts';
 import type { Ranking, Recommender, RecommenderDeps } from './recommender.ts';
-import { createReferenceSpace, makeFixtureModel, RELEVANCE_ONLY_RULES } from './test-support.ts';
+import { createReferenceSpace, createWordIndex, makeFixtureModel, RELEVANCE_ONLY_RULES } from './test-support.ts';
 
 // These tests are about what a ranking is made from (events, state, tabs, storage); how the grid is
 // arranged from the scores (diversity, rules, exploration) is tested at the end and in list-quality.test.ts.
@@ -20,6 +20,7 @@ export function deps(overrides: Partial<RecommenderDeps> = {}): RecommenderDeps 
     space: createReferenceSpace(model, DEFAULT_PRIOR_WEIGHT),
     store: createMemoryEventStore(),
     loadEncoder: () => Promise.reject(new Error('no encoder in this test')),
+    loadLexicalIndex: () => Promise.resolve(createWordIndex(model.items)),
     session: toSessionId('s1'),
     gridSize: 12,
     now: () => (clock.t += 1000),

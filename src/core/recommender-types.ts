@@ -9,7 +9,7 @@ import type { Unsubscribe } from './events.ts';
 import type { ItemId, Score, SessionId } from './ids.ts';
 import type { InteractionInput, InteractionType } from './interactions.ts';
 import type { LoadedModel } from './model.ts';
-import type { BackendName, EventStore, ItemSpace, QueryEncoder, SequenceEncoder, StoredData, SyncChannel } from './ports.ts';
+import type { BackendName, EventStore, ItemSpace, LexicalIndex, QueryEncoder, SearchSuggestion, SequenceEncoder, StoredData, SyncChannel } from './ports.ts';
 
 /**
  * Why a card is shown: like something the shopper interacted with, matching their search, popular
@@ -33,7 +33,26 @@ export interface RankedItem {
   readonly reason: Reason | null;
 }
 
+/** A search on show: what was searched and how much matched. */
+export interface SearchView {
+  /** The query as searched (trimmed, whitespace collapsed). */
+  readonly query: string;
+  /** How many available items match (the grid shows the first gridSize of them). */
+  readonly resultCount: number;
+  /** When nothing matched: category names to offer instead (nearest the query in meaning). */
+  readonly suggestions: readonly string[];
+  /** False when the query could not be embedded on the device: the matches are by its words only. */
+  readonly semantic: boolean;
+}
+
 export interface Ranking {
+  /**
+   * 'for-you': the shopper's grid; 'search': the matches of `search.query` only, most relevant first,
+   * re-ordered within by the shopper's interest.
+   */
+  readonly mode: 'for-you' | 'search';
+  /** The search on show (mode 'search'), else null. */
+  readonly search: SearchView | null;
   readonly items: readonly RankedItem[];
   readonly backend: BackendName;
   /** Why the item space runs on that backend (e.g. measured fastest on this device), when it says. */
@@ -89,8 +108,24 @@ export interface Recommender {
   record(input: InteractionInput): Promise<Ranking>;
   /** @param shown cards that became visible, with their grid positions. */
   recordImpressions(shown: readonly { readonly item: ItemId; readonly position: number }[]): Promise<void>;
-  /** @param query embedded on the device and applied like an interaction. */
+  /**
+   * Shows the matches of a query (hybrid search, search.ts), personalised within. A query with
+   * matches is recorded as an interaction (it moves the interest); one without is not, and the
+   * ranking says so (no items, suggestions). Interactions keep the search on show until clearSearch.
+   * @param query the shopper's words.
+   * @throws RecError INPUT_INVALID for a blank query.
+   */
   search(query: string): Promise<Ranking>;
+  /** Leaves the search: the "for you" grid again. */
+  clearSearch(): Promise<Ranking>;
+  /**
+   * Completions while the shopper types (the lexical index only: no encoder, no interest).
+   * @param partial what has been typed.
+   * @param limit at most this many.
+   */
+  suggest(partial: string, limit: number): Promise<readonly SearchSuggestion[]>;
+  /** Starts loading what a search needs (the index, the encoder) ahead of time; never rejects. */
+  prepareSearch(): void;
   exportData(): Promise<StoredData>;
   /** Erases everything stored and returns the first-visit ranking. */
   erase(): Promise<Ranking>;
@@ -123,6 +158,8 @@ export interface RecommenderDeps {
   readonly onInvalidState?: (error: RecError) => void;
   /** Loads the query encoder the first time a search needs it. */
   readonly loadEncoder: () => Promise<QueryEncoder>;
+  /** Builds or loads the catalogue's full-text index the first time a search or a suggestion needs it. */
+  readonly loadLexicalIndex: () => Promise<LexicalIndex>;
   readonly session: SessionId;
   /**
    * Other tabs of the same shop: what this tab stores is published, what they store is folded in.

@@ -307,6 +307,9 @@ describe('with a sequence model', () => {
     const searched = await recommender.search('like item 4');
     expect(searched.interestModel).toBe('decay');
     expect(ids(searched)).toEqual(ids(await decayOnly.search('like item 4')));
+    const forYou = await recommender.clearSearch();
+    expect(forYou.interestModel).toBe('decay');
+    expect(ids(forYou)).toEqual(ids(await decayOnly.clearSearch()));
     const viewed = await recommender.record({ type: 'view', item: toItemId('i2') });
     expect(viewed.interestModel).toBe('sequence');
     expect(inCategory(viewed, 'c1')).toBeGreaterThanOrEqual(10);

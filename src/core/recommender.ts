@@ -22,10 +22,11 @@ import { randomId } from './random-id.ts';
 import { seedFromText } from './random.ts';
 import { createRanker } from './ranker.ts';
 import type { Ranking, Recommender, RecommenderDeps, RecommenderEvents } from './recommender-types.ts';
+import { createSearcher } from './search.ts';
 import { createSession } from './session.ts';
 import { followOtherTabs } from './tab-sync.ts';
 
-export type { Compaction, InterestModel, RankedItem, Ranking, Reason, Recommender, RecommenderDeps, RecommenderEvents } from './recommender-types.ts';
+export type { Compaction, InterestModel, RankedItem, Ranking, Reason, Recommender, RecommenderDeps, RecommenderEvents, SearchView } from './recommender-types.ts';
 
 /**
  * Restores the shopper's state (or rebuilds it from their events for a new model) and ranks.
@@ -57,9 +58,11 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     retentionMs,
     now,
   });
+  const searcher = createSearcher({ model, loadLexicalIndex: deps.loadLexicalIndex, embedQuery: (query) => terms.embedQuery(query) });
   const ranker = createRanker({
     model,
     space,
+    spaceVectors: deps.spaceVectors ?? model.vectors,
     sequenceEncoder: deps.sequenceEncoder,
     backendReason: deps.backendReason,
     gridSize: deps.gridSize ?? DEFAULT_GRID_SIZE,
@@ -82,6 +85,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     move: (events: readonly InteractionEvent[], time, state, eventTerms) =>
       foldStep(state, events, time, eventTerms, (u, d, t) => space.update(u, d, t), halfLifeMs),
     termsOf: (event) => terms.termsOf(event),
+    find: (query) => searcher.find(query),
   });
 
   const unsubscribeSync = followOtherTabs(deps.sync, (message) => {
@@ -100,7 +104,13 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     cart: () => session.cart(),
     record: (input) => session.record(input),
     recordImpressions: (shown: readonly { readonly item: ItemId; readonly position: number }[]) => session.recordImpressions(shown),
-    search: (query) => session.record({ type: 'search', query }),
+    search: (query) => session.search(query),
+    clearSearch: () => session.clearSearch(),
+    suggest: (partial, limit) => searcher.suggest(partial, limit),
+    prepareSearch() {
+      terms.prepare();
+      searcher.prepare().catch((error: unknown) => emitter.emit('notice', toRecError(error)));
+    },
     exportData: () => session.serial(() => store.exportAll()),
     erase: () =>
       session.serial(async () => {

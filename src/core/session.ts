@@ -14,6 +14,7 @@ import type { SyncMessage } from './ports.ts';
 import type { InterestTerm } from './rank.ts';
 import type { Ranker } from './ranker.ts';
 import type { Ranking, UnshownRanking } from './recommender-types.ts';
+import type { SearchMatches } from './search.ts';
 import { emptyState, type InterestState } from './state.ts';
 import type { TabMessage } from './tab-sync.ts';
 
@@ -40,6 +41,8 @@ export interface SessionOptions {
   readonly move: (events: readonly InteractionEvent[], time: number, state: InterestState, terms: readonly InterestTerm[]) => Promise<InterestState>;
   /** What an event contributes to the interest. */
   readonly termsOf: (event: InteractionEvent) => Promise<InterestTerm[]>;
+  /** Finds a query's matches (search.ts). */
+  readonly find: (query: string) => Promise<SearchMatches>;
 }
 
 export interface Session {
@@ -47,6 +50,10 @@ export interface Session {
   current(): Ranking;
   cart(): readonly CatalogItem[];
   record(input: InteractionInput): Promise<Ranking>;
+  /** Shows a query's matches; records it when it has some (see Recommender.search). */
+  search(query: string): Promise<Ranking>;
+  /** Back to the "for you" grid. */
+  clearSearch(): Promise<Ranking>;
   recordImpressions(shown: readonly { readonly item: ItemId; readonly position: number }[]): Promise<void>;
   fromOtherTab(message: TabMessage): Promise<void>;
   /** Back to the first-visit state and its grid (after an erase here or in another tab); call inside serial. */
@@ -63,8 +70,12 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   const { model, journal, ranker, sessionId } = options;
   let state = options.initial;
   let queryVector: Float32Array | null = null;
+  /** The search on show: its matches are the grid until the shopper leaves it. */
+  let activeSearch: SearchMatches | null = null;
+  const rankFor = (basis: InterestState): Promise<UnshownRanking> =>
+    activeSearch === null ? ranker.rank(basis, queryVector) : ranker.rankSearch(basis, activeSearch);
   const firstStartedAt = options.monotonic();
-  let current = ranker.show(await ranker.rank(state, queryVector), firstStartedAt);
+  let current = ranker.show(await rankFor(state), firstStartedAt);
   let impressed = new Set<ItemId>();
   /** The last `seq` given or seen (see InteractionEvent.seq): the next event's is above it and the state's eventCount. */
   let lastSeq = -1;
@@ -85,13 +96,12 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   };
 
   const showAndEmit = async (startedAt: number): Promise<Ranking> => {
-    const ranking = show(await ranker.rank(state, queryVector), startedAt);
+    const ranking = show(await rankFor(state), startedAt);
     options.emit(ranking);
     return ranking;
   };
 
-  const record = async (input: InteractionInput): Promise<Ranking> => {
-    const startedAt = options.monotonic();
+  const record = async (input: InteractionInput, startedAt = options.monotonic()): Promise<Ranking> => {
     const checked = checkInput(input, (id) => model.rowOf.has(id));
     ranker.countInteraction();
     const time = options.now();
@@ -99,12 +109,12 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     const skips = skipsBefore(current, impressed, checked, time, sessionId, options.newEventId).map((skip) => ({ ...skip, seq: nextSeq() }));
     const event = { ...checked, id, time, session: sessionId, seq: nextSeq() } as InteractionEvent;
     const events = [...skips, event];
-    const terms = (await Promise.all(events.map(options.termsOf))).flat();
+    const terms = (await Promise.all(events.map((each) => options.termsOf(each).catch((error: unknown) => lexicalOnly(each, error))))).flat();
     const query = terms.find((term): term is Extract<InterestTerm, { kind: 'vector' }> => term.kind === 'vector');
     if (event.type === 'search' && query !== undefined) queryVector = query.vector;
     const next = await options.move(events, time, state, terms);
     const stored = journal.persist(events, next);
-    const ranked = options.yieldToPaint().then(() => ranker.rank(next, queryVector));
+    const ranked = options.yieldToPaint().then(() => rankFor(next));
     // Awaited below once the write has settled; if the write fails first, this must not go unhandled.
     ranked.catch(() => undefined);
     await stored;
@@ -113,6 +123,29 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     const ranking = show(await ranked, startedAt);
     options.emit(ranking);
     return ranking;
+  };
+
+  /**
+   * A search the encoder could not embed still found its matches by their words: it is recorded
+   * and moves nothing. Any other failure rejects the interaction.
+   */
+  const lexicalOnly = (event: InteractionEvent, error: unknown): InterestTerm[] => {
+    if (event.type === 'search' && activeSearch?.semantic === false && activeSearch.query === event.query) return [];
+    throw error;
+  };
+
+  const search = async (query: string): Promise<Ranking> => {
+    const startedAt = options.monotonic();
+    const checked = checkInput({ type: 'search', query }, () => false);
+    const found = await options.find(checked.type === 'search' ? checked.query : query);
+    activeSearch = found;
+    // A query that matched nothing says nothing about the shopper: it is not recorded.
+    return found.matches.length === 0 ? showAndEmit(startedAt) : record({ type: 'search', query: found.query }, startedAt);
+  };
+
+  const clearSearch = async (): Promise<Ranking> => {
+    activeSearch = null;
+    return showAndEmit(options.monotonic());
   };
 
   const recordImpressions = async (shown: readonly { readonly item: ItemId; readonly position: number }[]): Promise<void> => {
@@ -144,6 +177,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     journal.forgetUnsaved();
     ranker.reset();
     queryVector = null;
+    activeSearch = null;
     return showAndEmit(options.monotonic());
   };
 
@@ -155,6 +189,8 @@ export async function createSession(options: SessionOptions): Promise<Session> {
         return row === undefined ? [] : [model.items[row] as CatalogItem];
       }),
     record: (input) => serial(() => record(input)),
+    search: (query) => serial(() => search(query)),
+    clearSearch: () => serial(clearSearch),
     recordImpressions: (shown) => serial(() => recordImpressions(shown)),
     fromOtherTab: (message) => serial(() => (message.kind === 'erased' ? reset().then(() => undefined) : foldOthers(message.events))),
     reset,

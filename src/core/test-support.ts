@@ -9,7 +9,7 @@ import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import type { LoadedModel, ModelSource } from './model.ts';
 import { encodeVectors } from './vectors.ts';
-import type { ItemSpace, SyncChannel } from './ports.ts';
+import type { ItemSpace, LexicalIndex, SyncChannel } from './ports.ts';
 import { gramMatrix, normalise, scoreAll, topK, updateInterest } from './rank.ts';
 import { seededRandom } from './random.ts';
 import { DEFAULT_SHOP_RULES, type ShopRules } from './shop-rules.ts';
@@ -90,6 +90,32 @@ export function createReferenceSpace(model: LoadedModel, priorWeight: number): I
     },
     dispose() {
       disposed = true;
+    },
+  };
+}
+
+/**
+ * A stand-in for the full-text index (src/search): a row matches when its title or category contains
+ * every word of the query (case-insensitive); more words in the title score higher.
+ * @param items the catalogue.
+ */
+export function createWordIndex(items: readonly CatalogItem[]): LexicalIndex {
+  const words = (text: string): string[] => text.toLowerCase().split(/\W+/u).filter((word) => word !== '');
+  const texts = items.map((item) => ({ title: new Set(words(item.title)), all: new Set([...words(item.title), ...words(item.category)]) }));
+  return {
+    search(query, limit) {
+      const wanted = words(query);
+      if (wanted.length === 0) return [];
+      return texts
+        .flatMap(({ title, all }, row) => (wanted.every((word) => all.has(word)) ? [{ row, score: wanted.filter((word) => title.has(word)).length + 1 }] : []))
+        .sort((a, b) => b.score - a.score || a.row - b.row)
+        .slice(0, limit);
+    },
+    suggest(partial, limit) {
+      const prefix = partial.toLowerCase();
+      return items
+        .flatMap((item, row) => (item.title.toLowerCase().startsWith(prefix) ? [{ text: item.title, kind: 'title' as const, row }] : []))
+        .slice(0, limit);
     },
   };
 }

@@ -118,6 +118,7 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
       space: lent,
       store,
       loadEncoder: () => Promise.reject(new RecError('ENCODER_UNAVAILABLE', 'replays record no searches')),
+      loadLexicalIndex: () => Promise.reject(new RecError('INTERNAL', 'replays record no searches')),
       session,
       halfLifeMs,
       now: () => clock,

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { toItemId } from './ids.ts';
+import {
+  createSemanticScan,
+  fuseByReciprocalRank,
+  interestCosine,
+  nearestCategories,
+  normaliseQuery,
+  PERSONAL_WEIGHT,
+  personaliseWithin,
+  RRF_K,
+  type SearchMatch,
+} from './search.ts';
+
+const match = (row: number, relevance: number): SearchMatch => ({ row, relevance, lexicalRank: 0, semanticRank: null });
+
+describe('fuseByReciprocalRank', () => {
+  it('sums 1 / (k + rank) over the retrievers that found an item, so agreement ranks first', () => {
+    const fused = fuseByReciprocalRank(
+      [
+        { row: 7, score: 9 },
+        { row: 3, score: 5 },
+      ],
+      [
+        { row: 3, similarity: 0.9 },
+        { row: 5, similarity: 0.8 },
+      ],
+    );
+    expect(fused.map((m) => m.row)).toEqual([3, 7, 5]);
+    expect(fused[0]).toEqual({ row: 3, relevance: 1 / (RRF_K + 2) + 1 / (RRF_K + 1), lexicalRank: 1, semanticRank: 0 });
+    expect(fused[1]).toEqual({ row: 7, relevance: 1 / (RRF_K + 1), lexicalRank: 0, semanticRank: null });
+    expect(fused[2]).toEqual({ row: 5, relevance: 1 / (RRF_K + 2), lexicalRank: null, semanticRank: 1 });
+  });
+
+  it('counts a row listed twice by one retriever once, at its best rank', () => {
+    const fused = fuseByReciprocalRank(
+      [
+        { row: 1, score: 2 },
+        { row: 1, score: 1 },
+      ],
+      [],
+    );
+    expect(fused).toEqual([{ row: 1, relevance: 1 / (RRF_K + 1), lexicalRank: 0, semanticRank: null }]);
+  });
+});
+
+describe('personaliseWithin', () => {
+  const matches = [match(0, 1), match(1, 0.98), match(2, 0.4)];
+
+  it('keeps the relevance order without an interest', () => {
+    expect(personaliseWithin(matches, null).map((m) => m.row)).toEqual([0, 1, 2]);
+  });
+
+  it('lets the interest decide between matches of similar relevance', () => {
+    const interest = (row: number) => (row === 1 ? 0.9 : 0);
+    expect(personaliseWithin(matches, interest).map((m) => m.row)).toEqual([1, 0, 2]);
+  });
+
+  it('never lifts a match below 1 - 2 x PERSONAL_WEIGHT of the best relevance over it', () => {
+    const weak = 1 - 2 * PERSONAL_WEIGHT - 0.01;
+    const interest = (row: number) => (row === 1 ? 1 : -1);
+    expect(personaliseWithin([match(0, 1), match(1, weak)], interest).map((m) => m.row)).toEqual([0, 1]);
+  });
+});
+
+describe('createSemanticScan', () => {
+  // Rows: along x (length 2), along y, 45 degrees between, and a zero row.
+  const vectors = Float32Array.of(2, 0, 0, 1, 1, 1, 0, 0);
+  const scan = createSemanticScan(vectors, 2);
+
+  it('returns cosines (not dot products) at or above the floor, best first, at most limit', () => {
+    const hits = scan(Float32Array.of(1, 0), 0.5, 10);
+    expect(hits.map((h) => h.row)).toEqual([0, 2]);
+    expect(hits[0]?.similarity).toBeCloseTo(1, 6);
+    expect(hits[1]?.similarity).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(scan(Float32Array.of(1, 0), 0.5, 1).map((h) => h.row)).toEqual([0]);
+    expect(scan(Float32Array.of(1, 0), 0.71, 10).map((h) => h.row)).toEqual([0]);
+  });
+
+  it('finds nothing for a zero query and refuses a query of another dimension', () => {
+    expect(scan(Float32Array.of(0, 0), -1, 10)).toEqual([]);
+    expect(() => scan(Float32Array.of(1, 0, 0), 0, 10)).toThrow(/3 values, the item space 2/);
+  });
+});
+
+describe('interestCosine', () => {
+  it('is the cosine of the interest with a row, 0 for a zero row', () => {
+    const cosine = interestCosine(Float32Array.of(0, 3), Float32Array.of(1, 0, 0, 2, 1, 1, 0, 0), 2);
+    expect(cosine(0)).toBeCloseTo(0, 6);
+    expect(cosine(1)).toBeCloseTo(1, 6);
+    expect(cosine(2)).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(cosine(3)).toBe(0);
+  });
+});
+
+describe('normaliseQuery and nearestCategories', () => {
+  it('trims, collapses whitespace and caps the length', () => {
+    expect(normaliseQuery('  warm \n jacket\t ')).toBe('warm jacket');
+    expect(normaliseQuery('x'.repeat(500))).toHaveLength(200);
+  });
+
+  it('suggests the categories most represented among the nearest items, never a blank one', () => {
+    const item = (category: string) => ({ id: toItemId(category), title: 't', category, description: '', price: null, image: null, group: null, inStock: true });
+    const items = [item('Shoes'), item('Garden'), item(''), item('Shoes'), item('Toys'), item('Books')];
+    const nearest = [0, 1, 2, 3, 4, 5].map((row) => ({ row, similarity: 0 }));
+    expect(nearestCategories(items, nearest)).toEqual(['Shoes', 'Books', 'Garden']);
+  });
+});

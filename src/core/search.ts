@@ -1,0 +1,260 @@
+/**
+ * Hybrid search: the query is answered first, then personalised. Two retrievers find the matches:
+ * the lexical index (the shopper's words in titles, categories and descriptions, with prefixes and
+ * typos) and the semantic scan (the query embedded on the device, projected into the item space,
+ * and compared with every item by cosine). Each returns only real matches: the lexical index by its
+ * own floor (enough of the query's words), the semantic scan by the model's semantic floor (the
+ * highest cosine random-character strings reach, calibrated by the builder). Reciprocal rank fusion
+ * joins the two rankings without having to calibrate their scores against each other: an item both
+ * retrievers rank high comes first.
+ *
+ * The shopper's interest then re-orders within the matches (`personaliseWithin`): it adds a bounded
+ * amount to each match's relevance, so it decides between matches of similar relevance and never
+ * lifts a weak match over a strong one by much, nor brings in an item that does not match.
+ */
+import type { CatalogItem } from './catalog.ts';
+import { RecError } from './errors.ts';
+import { MAX_QUERY_LENGTH } from './interactions.ts';
+import type { LoadedModel } from './model.ts';
+import type { LexicalHit, LexicalIndex, SearchSuggestion } from './ports.ts';
+
+/** The constant of reciprocal rank fusion (Cormack et al., 2009): damps the weight of the very first ranks. */
+export const RRF_K = 60;
+
+/** How much the shopper's interest (a cosine in [-1, 1]) may add to a relevance normalised to [0, 1]. */
+export const PERSONAL_WEIGHT = 0.25;
+
+/** Each retriever contributes at most this many ranked rows to the fusion. */
+export const RETRIEVER_LIMIT = 1000;
+
+/** Used when a model folder predates the builder's calibrated floor. */
+export const DEFAULT_SEMANTIC_FLOOR = 0.5;
+
+/** How many nearest items (by meaning, floor or not) vote for the categories a no-results state suggests. */
+const SUGGESTION_NEIGHBOURS = 30;
+const SUGGESTED_CATEGORIES = 3;
+
+/** Which retrievers answer: both (the storefront) or one (the evaluation compares them). */
+export type SearchMethod = 'hybrid' | 'lexical' | 'semantic';
+
+/** An item's cosine with the query in the item space. */
+export interface SemanticHit {
+  readonly row: number;
+  readonly similarity: number;
+}
+
+/** One matching item: its fused relevance and where each retriever ranked it (0-based; null when it did not find it). */
+export interface SearchMatch {
+  readonly row: number;
+  readonly relevance: number;
+  readonly lexicalRank: number | null;
+  readonly semanticRank: number | null;
+}
+
+/** What a query matched, most relevant first. */
+export interface SearchMatches {
+  /** The query as searched: trimmed, whitespace collapsed, capped at MAX_QUERY_LENGTH. */
+  readonly query: string;
+  readonly matches: readonly SearchMatch[];
+  /** Category names to offer when nothing matched (the categories nearest the query in meaning). */
+  readonly suggestions: readonly string[];
+  /** False when the query could not be embedded (the encoder failed to load): lexical matches only. */
+  readonly semantic: boolean;
+}
+
+/**
+ * @param query what the shopper typed.
+ * @returns it trimmed, with runs of whitespace as one space, at most MAX_QUERY_LENGTH characters.
+ */
+export function normaliseQuery(query: string): string {
+  return query.replace(/\s+/gu, ' ').trim().slice(0, MAX_QUERY_LENGTH).trim();
+}
+
+/**
+ * Cosines of one query against every item row; the rows' norms are computed once.
+ * @param vectors the item matrix, row-major.
+ * @param dim its dimension.
+ * @returns a scan: the rows whose cosine with `query` is at least `floor`, best first, at most `limit`.
+ */
+export function createSemanticScan(vectors: Float32Array, dim: number): (query: Float32Array, floor: number, limit: number) => SemanticHit[] {
+  const count = vectors.length / dim;
+  const norms = new Float32Array(count);
+  for (let row = 0; row < count; row++) {
+    let sum = 0;
+    for (let j = row * dim; j < (row + 1) * dim; j++) sum += (vectors[j] ?? 0) ** 2;
+    norms[row] = Math.sqrt(sum);
+  }
+  return (query, floor, limit) => {
+    if (query.length !== dim) throw new RecError('INTERNAL', `the query vector has ${query.length} values, the item space ${dim}`);
+    let queryNorm = 0;
+    for (const v of query) queryNorm += v * v;
+    queryNorm = Math.sqrt(queryNorm);
+    const hits: SemanticHit[] = [];
+    if (queryNorm === 0) return hits;
+    for (let row = 0; row < count; row++) {
+      const norm = norms[row] ?? 0;
+      if (norm === 0) continue;
+      let dot = 0;
+      const base = row * dim;
+      for (let j = 0; j < dim; j++) dot += (vectors[base + j] ?? 0) * (query[j] ?? 0);
+      const similarity = dot / (norm * queryNorm);
+      if (similarity >= floor) hits.push({ row, similarity });
+    }
+    return hits.sort((a, b) => b.similarity - a.similarity || a.row - b.row).slice(0, limit);
+  };
+}
+
+/**
+ * Reciprocal rank fusion: relevance = sum over the retrievers that found an item of 1 / (RRF_K + rank + 1).
+ * @param lexical the lexical hits, best first.
+ * @param semantic the semantic hits, best first.
+ * @returns every item either found, most relevant first (ties: lower row first).
+ */
+export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: readonly SemanticHit[]): SearchMatch[] {
+  const byRow = new Map<number, { relevance: number; lexicalRank: number | null; semanticRank: number | null }>();
+  const entry = (row: number) => {
+    let found = byRow.get(row);
+    if (found === undefined) {
+      found = { relevance: 0, lexicalRank: null, semanticRank: null };
+      byRow.set(row, found);
+    }
+    return found;
+  };
+  lexical.forEach(({ row }, rank) => {
+    const found = entry(row);
+    if (found.lexicalRank !== null) return;
+    found.lexicalRank = rank;
+    found.relevance += 1 / (RRF_K + rank + 1);
+  });
+  semantic.forEach(({ row }, rank) => {
+    const found = entry(row);
+    if (found.semanticRank !== null) return;
+    found.semanticRank = rank;
+    found.relevance += 1 / (RRF_K + rank + 1);
+  });
+  return [...byRow].map(([row, found]) => ({ row, ...found })).sort((a, b) => b.relevance - a.relevance || a.row - b.row);
+}
+
+/**
+ * Re-orders matches by relevance (normalised to the best match's) plus PERSONAL_WEIGHT times the
+ * shopper's interest in each.
+ * @param matches most relevant first.
+ * @param interestIn the cosine of the shopper's interest with a row, in [-1, 1]; null when the shopper has none yet.
+ * @returns the same matches in the personalised order (unchanged without an interest).
+ */
+export function personaliseWithin(matches: readonly SearchMatch[], interestIn: ((row: number) => number) | null): SearchMatch[] {
+  const best = matches[0]?.relevance ?? 0;
+  if (interestIn === null || best <= 0) return [...matches];
+  const scored = matches.map((match) => ({ match, score: match.relevance / best + PERSONAL_WEIGHT * interestIn(match.row) }));
+  return scored.sort((a, b) => b.score - a.score || a.match.row - b.match.row).map(({ match }) => match);
+}
+
+/**
+ * @param interest the shopper's interest vector (any length but zero).
+ * @param vectors the item matrix the interest lives in, row-major.
+ * @param dim its dimension.
+ * @returns the cosine of the interest with a row (0 for a zero interest or row).
+ */
+export function interestCosine(interest: Float32Array, vectors: Float32Array, dim: number): (row: number) => number {
+  let interestNorm = 0;
+  for (const v of interest) interestNorm += v * v;
+  interestNorm = Math.sqrt(interestNorm);
+  return (row) => {
+    let dot = 0;
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = vectors[row * dim + j] ?? 0;
+      dot += v * (interest[j] ?? 0);
+      norm += v * v;
+    }
+    return interestNorm === 0 || norm === 0 ? 0 : dot / (interestNorm * Math.sqrt(norm));
+  };
+}
+
+/**
+ * @param items the catalogue.
+ * @param nearest rows nearest the query in meaning, best first (whatever their cosine).
+ * @returns up to SUGGESTED_CATEGORIES non-empty category names, most represented first.
+ */
+export function nearestCategories(items: readonly CatalogItem[], nearest: readonly SemanticHit[]): string[] {
+  const votes = new Map<string, number>();
+  for (const { row } of nearest.slice(0, SUGGESTION_NEIGHBOURS)) {
+    const category = items[row]?.category ?? '';
+    if (category !== '') votes.set(category, (votes.get(category) ?? 0) + 1);
+  }
+  return [...votes]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, SUGGESTED_CATEGORIES)
+    .map(([category]) => category);
+}
+
+export interface SearcherDeps {
+  readonly model: LoadedModel;
+  /** Builds or loads the lexical index; called once, on the first need. */
+  readonly loadLexicalIndex: () => Promise<LexicalIndex>;
+  /**
+   * Embeds a query into the item space.
+   * @throws RecError ENCODER_UNAVAILABLE when the encoder cannot be loaded.
+   */
+  readonly embedQuery: (query: string) => Promise<Float32Array>;
+}
+
+export interface Searcher {
+  /**
+   * @param query the shopper's words (normalised with normaliseQuery).
+   * @param method which retrievers answer (default hybrid).
+   * @returns the matches, most relevant first (not personalised).
+   */
+  find(query: string, method?: SearchMethod): Promise<SearchMatches>;
+  /** Completions of a partial query from the lexical index. */
+  suggest(partial: string, limit: number): Promise<readonly SearchSuggestion[]>;
+  /** Starts loading what a search needs (the index, the encoder), e.g. when the search box gets focus. */
+  prepare(): Promise<void>;
+}
+
+/** @param deps the model, the lexical index's loader and the query embedder. */
+export function createSearcher(deps: SearcherDeps): Searcher {
+  const { model } = deps;
+  const floor = model.manifest.search?.semanticFloor ?? DEFAULT_SEMANTIC_FLOOR;
+  const scan = createSemanticScan(model.vectors, model.manifest.dim);
+  let index: Promise<LexicalIndex> | null = null;
+  const lexicalIndex = (): Promise<LexicalIndex> => {
+    index ??= deps.loadLexicalIndex().catch((error: unknown) => {
+      index = null;
+      throw error;
+    });
+    return index;
+  };
+
+  const embed = async (query: string): Promise<Float32Array | null> => {
+    try {
+      return await deps.embedQuery(query);
+    } catch (error) {
+      // Without the encoder the words still find their matches; anything else is a bug.
+      if (error instanceof RecError && error.code === 'ENCODER_UNAVAILABLE') return null;
+      throw error;
+    }
+  };
+
+  return {
+    async find(rawQuery, method = 'hybrid') {
+      const query = normaliseQuery(rawQuery);
+      if (query === '') return { query, matches: [], suggestions: [], semantic: method !== 'lexical' };
+      const [lexical, vector] = await Promise.all([
+        method === 'semantic' ? [] : lexicalIndex().then((found) => found.search(query, RETRIEVER_LIMIT)),
+        method === 'lexical' ? null : embed(query),
+      ]);
+      const semantic = vector === null ? [] : scan(vector, floor, RETRIEVER_LIMIT);
+      const matches = fuseByReciprocalRank(lexical, semantic);
+      const suggestions = matches.length === 0 && vector !== null ? nearestCategories(model.items, scan(vector, -1, SUGGESTION_NEIGHBOURS)) : [];
+      return { query, matches, suggestions, semantic: vector !== null };
+    },
+    async suggest(partial, limit) {
+      const query = normaliseQuery(partial);
+      return query === '' ? [] : (await lexicalIndex()).suggest(query, limit);
+    },
+    async prepare() {
+      await lexicalIndex();
+    },
+  };
+}
