@@ -42,3 +42,27 @@ describe('createManifest', () => {
     });
   });
 });
+
+describe('the search calibration', () => {
+  const search = { semanticFloor: 0.4123, calibration: 'max cosine of 256 random-character strings' };
+
+  it('is optional: absent in older folders, kept last and read back when given', () => {
+    expect(createManifest(INPUT).search).toBeUndefined();
+    const manifest = createManifest({ ...INPUT, search });
+    expect(manifest.search).toEqual(search);
+    expect(Object.keys(manifest).at(-1)).toBe('search');
+    expect(parseManifest(JSON.parse(formatManifest(manifest)))).toEqual(manifest);
+    expect(withSequenceModel(manifest, file('sequence.1.json', 5), file('sequence.1.bin', 6)).search).toEqual(search);
+    expect(createManifest({ ...INPUT, search: { ...search, semanticFloor: -1 } }).search?.semanticFloor).toBe(-1);
+  });
+
+  it('refuses a floor that is not a finite number in [-1, 1], or no calibration, naming the field', () => {
+    for (const semanticFloor of [1.01, -1.5, Number.NaN, '0.4', null]) {
+      expect(() => parseManifest({ ...JSON.parse(formatManifest(createManifest(INPUT))), search: { ...search, semanticFloor } }, 'm.json')).toThrow(
+        expect.objectContaining({ code: 'MANIFEST_INVALID', message: expect.stringContaining('search.semanticFloor') }),
+      );
+    }
+    expect(() => createManifest({ ...INPUT, search: { ...search, calibration: '' } })).toThrow(/search\.calibration/);
+    expect(() => parseManifest({ ...JSON.parse(formatManifest(createManifest(INPUT))), search: 0.4 })).toThrow(/search/);
+  });
+});

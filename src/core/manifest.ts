@@ -43,6 +43,19 @@ export interface ModelManifest {
     readonly sequence?: ModelFile;
     readonly sequenceWeights?: ModelFile;
   };
+  /** On-device search's calibration; absent in folders built before the builder wrote it. */
+  readonly search?: SearchCalibration;
+}
+
+/** How on-device search tells a match from noise, calibrated by the builder on this model's vectors. */
+export interface SearchCalibration {
+  /**
+   * The least cosine (in [-1, 1]) between a query, embedded and projected into the item space, and
+   * an item for the item to count as a semantic match.
+   */
+  readonly semanticFloor: number;
+  /** How the floor was found, in words, e.g. "max cosine of 256 random-character strings". */
+  readonly calibration: string;
 }
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -109,6 +122,14 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   if ((sequence === undefined) !== (sequenceWeights === undefined)) {
     fail(reader, sequence === undefined ? 'files.sequence' : 'files.sequenceWeights', 'files.sequence and files.sequenceWeights together', undefined);
   }
+  const searchRecord = root['search'] === undefined ? undefined : readRecord(reader, root['search'], 'search');
+  const search =
+    searchRecord === undefined
+      ? undefined
+      : {
+          semanticFloor: readNumber(reader, searchRecord['semanticFloor'], 'search.semanticFloor', { min: -1, max: 1 }),
+          calibration: readString(reader, searchRecord['calibration'], 'search.calibration', { nonEmpty: true }),
+        };
   const optionalFiles = {
     ...(popularity === undefined ? {} : { popularity }),
     ...(projection === undefined ? {} : { projection }),
@@ -124,6 +145,7 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
     dtype,
     encoder,
     files: { vectors, catalog, ...optionalFiles },
+    ...(search === undefined ? {} : { search }),
   };
 }
 
@@ -137,6 +159,7 @@ export interface ManifestInput {
   readonly dtype: VectorDtype;
   readonly encoder: ModelManifest['encoder'];
   readonly files: ModelManifest['files'];
+  readonly search?: SearchCalibration;
 }
 
 /**
