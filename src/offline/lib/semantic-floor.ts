@@ -1,0 +1,98 @@
+/**
+ * The semantic relevance floor of on-device search, calibrated against noise: the browser keeps an
+ * item as a semantic match only when its cosine with the query (embedded, then projected into the
+ * item space when the model has a projection, as core/query-terms.ts does) reaches the floor, so
+ * gibberish finds nothing. The builder computes it once per model and records it in the manifest.
+ *
+ * Null calibration: 256 seeded random-character strings go through the same path as a query (the
+ * quantised encoder the browser embeds with, then the projection), and the floor is the highest
+ * cosine any of them reaches with any item, rounded up. The maximum rather than a high percentile:
+ * a floor at the maximum lets none of the 256 strings through, so at most about 1 in 256 random
+ * strings would pass it, where a 99th percentile would let every hundredth one find something.
+ */
+import type { SearchCalibration } from '../../core/manifest.ts';
+import { seededRandom } from '../../core/random.ts';
+import { project } from '../../core/rank.ts';
+import type { SentenceEncoder } from '../../engine/text-encoder.ts';
+
+/** How many random strings calibrate the floor. */
+export const FLOOR_STRINGS = 256;
+/** The default seed of the random strings. */
+export const FLOOR_SEED = 0x5eed;
+/** What decides the floor besides the model and the encoder: part of what the demo build's hash covers. */
+export const FLOOR_CALIBRATION_VERSION = `floor-v1 strings=${FLOOR_STRINGS} seed=${FLOOR_SEED}`;
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+
+/** What the floor is calibrated on. */
+export interface SemanticFloorInput {
+  /** The model's item vectors: count x dim, row-major (every row is an item). */
+  readonly vectors: Float32Array;
+  readonly dim: number;
+  /** encoder.dim x dim, row-major, or null when the items are raw encoder vectors. */
+  readonly projection: Float32Array | null;
+  /** The query encoder (the quantised one the browser embeds with). */
+  readonly encoder: SentenceEncoder;
+  /** Default FLOOR_SEED. */
+  readonly seed?: number;
+  /** Default FLOOR_STRINGS. */
+  readonly count?: number;
+}
+
+/**
+ * Random-character strings: 1 to 4 "words" of 2 to 10 characters from letters, digits and symbols.
+ * @param count how many.
+ * @param seed the same seed gives the same strings.
+ */
+export function randomStrings(count: number, seed: number): string[] {
+  const random = seededRandom(seed);
+  const between = (low: number, high: number): number => low + Math.floor(random() * (high - low + 1));
+  return Array.from({ length: count }, () =>
+    Array.from({ length: between(1, 4) }, () => Array.from({ length: between(2, 10) }, () => ALPHABET[between(0, ALPHABET.length - 1)] ?? 'x').join('')).join(
+      ' ',
+    ),
+  );
+}
+
+/**
+ * The highest cosine of one query vector (already in the item space) with any item.
+ * @param query dim values.
+ * @param vectors count x dim, row-major.
+ * @param dim values per row.
+ */
+export function maxCosine(query: Float32Array, vectors: Float32Array, dim: number): number {
+  let queryNorm = 0;
+  for (const v of query) queryNorm += v * v;
+  let best = -1;
+  for (let start = 0; start + dim <= vectors.length; start += dim) {
+    let dot = 0;
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = vectors[start + j] ?? 0;
+      dot += v * (query[j] ?? 0);
+      norm += v * v;
+    }
+    if (norm > 0 && queryNorm > 0) best = Math.max(best, dot / Math.sqrt(norm * queryNorm));
+  }
+  return best;
+}
+
+/**
+ * Calibrates the semantic floor of a model (see the module comment).
+ * @param input the model's vectors and projection, and the query encoder.
+ * @returns the manifest's `search` record: the floor just above every random string's best cosine.
+ */
+export async function semanticFloor(input: SemanticFloorInput): Promise<SearchCalibration> {
+  const { vectors, dim, projection, encoder } = input;
+  const count = input.count ?? FLOOR_STRINGS;
+  const strings = randomStrings(count, input.seed ?? FLOOR_SEED);
+  const embedded = await encoder.embed(strings);
+  let highest = -1;
+  for (let i = 0; i < strings.length; i++) {
+    const vector = embedded.subarray(i * encoder.dim, (i + 1) * encoder.dim);
+    highest = Math.max(highest, maxCosine(projection === null ? vector : project(vector, projection, dim), vectors, dim));
+  }
+  // The next 4-decimal number above the maximum: readable in the manifest, and strictly above every
+  // calibration string even after the browser's float32 arithmetic (differences of ~1e-6).
+  return { semanticFloor: Math.min(1, (Math.floor(highest * 1e4) + 1) / 1e4), calibration: `max cosine of ${count} random-character strings` };
+}
