@@ -16,6 +16,7 @@ import { useStorefront } from './storefront-context.ts';
 import { useInteractions } from './use-interactions.ts';
 import { describeError, useMessages } from './use-messages.ts';
 import { useRanking } from './use-ranking.ts';
+import { useSearch } from './use-search.ts';
 
 export interface AppProps {
   /** Shown in the status banner from the start, e.g. "storage unavailable: kept in memory". */
@@ -45,7 +46,6 @@ export function App({ startupNotices = [] }: AppProps) {
   const ranking = useRanking();
   const { messages, push, dismiss } = useMessages(startupNotices);
   const [open, setOpen] = useState<Open>(null);
-  const [searching, setSearching] = useState(false);
 
   const reportError = useCallback((error: unknown) => push(describeError(error), 'error'), [push]);
   const { grid, cart, record, track } = useInteractions(ranking, (error, kind) => push(`${FAILURES[kind]}: ${describeError(error)}`, 'error'));
@@ -58,13 +58,7 @@ export function App({ startupNotices = [] }: AppProps) {
     [record],
   );
   const addToCart = useCallback((ranked: RankedItem) => void record({ type: 'add_to_cart', item: ranked.item.id, position: ranked.position }), [record]);
-  const search = useCallback(
-    (query: string) => {
-      setSearching(true);
-      void track(recommender.search(query), 'search').finally(() => setSearching(false));
-    },
-    [track, recommender],
-  );
+  const search = useSearch(track);
   const checkout = useCallback(
     async (items: readonly CatalogItem[]) => {
       let bought = 0;
@@ -87,14 +81,13 @@ export function App({ startupNotices = [] }: AppProps) {
         catalogName={manifest.catalogId}
         ranking={ranking}
         cartCount={cart.length}
-        searching={searching}
-        onSearch={search}
+        search={search}
         onOpenCart={() => setOpen({ kind: 'cart' })}
         onOpenPrivacy={() => setOpen({ kind: 'privacy' })}
       />
       <StatusBanner messages={messages} onDismiss={dismiss} />
       <main className="main">
-        <ProductGrid {...grid} onOpen={openProduct} onAddToCart={addToCart} />
+        <ProductGrid {...grid} onOpen={openProduct} onAddToCart={addToCart} onLeaveSearch={search.onLeave} onSuggestion={search.onPick} />
       </main>
       <footer className="footer">
         <p>

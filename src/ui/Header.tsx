@@ -1,7 +1,8 @@
 /** The storefront's header: name, search, backend indicator (with the interest model), cart and "Your data". */
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import type { Ranking } from '../core/index.ts';
 import { BACKEND_LABELS, formatMs } from './format.ts';
+import type { SearchBox } from './use-search.ts';
 
 /** How the indicator's title names what scored the grid. */
 const INTEREST_MODEL_LABELS = {
@@ -14,18 +15,19 @@ export interface HeaderProps {
   readonly catalogName: string;
   readonly ranking: Ranking;
   readonly cartCount: number;
-  readonly searching: boolean;
-  readonly onSearch: (query: string) => void;
+  readonly search: SearchBox;
   readonly onOpenCart: () => void;
   readonly onOpenPrivacy: () => void;
 }
 
-export function Header({ shopName, catalogName, ranking, cartCount, searching, onSearch, onOpenCart, onOpenPrivacy }: HeaderProps) {
-  const [query, setQuery] = useState('');
+/** The id tying the search box to its completions. */
+const SUGGESTIONS_ID = 'search-suggestions';
+
+export function Header({ shopName, catalogName, ranking, cartCount, search, onOpenCart, onOpenPrivacy }: HeaderProps) {
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const trimmed = query.trim();
-    if (trimmed !== '') onSearch(trimmed);
+    const trimmed = search.text.trim();
+    if (trimmed !== '') search.onSubmit(trimmed);
   };
   return (
     <header className="header">
@@ -42,11 +44,19 @@ export function Header({ shopName, catalogName, ranking, cartCount, searching, o
           maxLength={200}
           autoComplete="off"
           enterKeyHint="search"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
+          list={SUGGESTIONS_ID}
+          value={search.text}
+          onChange={(event) => search.onType(event.target.value)}
+          onFocus={search.onFocus}
         />
-        <button type="submit" className="button search__button" disabled={searching}>
-          {searching ? 'Searching…' : 'Search'}
+        {/* A native datalist: the browser shows the completions accessibly, on touch screens too. */}
+        <datalist id={SUGGESTIONS_ID} data-testid="search-suggestions">
+          {search.suggestions.map((suggestion) => (
+            <option key={`${suggestion.kind}:${suggestion.text}`} value={suggestion.text} label={suggestion.kind === 'category' ? 'Category' : undefined} />
+          ))}
+        </datalist>
+        <button type="submit" className="button search__button" disabled={search.searching}>
+          {search.searching ? 'Searching…' : 'Search'}
         </button>
       </form>
       <div className="header__actions">

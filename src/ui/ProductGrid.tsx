@@ -1,11 +1,13 @@
 /**
- * The product grid: the re-ranked one, or the popularity fallback when the model could not be
- * loaded. Its section carries the grid's state for tests and tools: the active backend ("none" in
- * the fallback), which interest model scored it (absent in the fallback), how many events the order reflects, whether it is personalised, and aria-busy
- * while an interaction is being applied.
+ * The product grid: the re-ranked one, a search's results, or the popularity fallback when the
+ * model could not be loaded. Its section carries the grid's state for tests, tools and host pages:
+ * the mode ("for-you" or "search", with the query and the number of matches), the active backend
+ * ("none" in the fallback), which interest model scored it (absent in the fallback), how many
+ * events the order reflects, whether it is personalised, and aria-busy while an interaction is
+ * being applied.
  */
 import type { RefCallback } from 'react';
-import type { BackendName, InterestModel, ItemId } from '../core/index.ts';
+import type { BackendName, InterestModel, ItemId, SearchView } from '../core/index.ts';
 import { ProductCard, type GridEntry } from './ProductCard.tsx';
 
 /** What the grid shows: a Ranking, or the fallback's fixed order (backend "none", never personalised). */
@@ -18,6 +20,8 @@ export interface GridContents<T extends GridEntry> {
   readonly interestModel?: InterestModel;
   readonly eventCount: number;
   readonly personalised: boolean;
+  /** The search on show (Ranking.search); absent or null for the "for you" grid and the fallback. */
+  readonly search?: SearchView | null;
 }
 
 export interface ProductGridProps<T extends GridEntry> {
@@ -32,20 +36,25 @@ export interface ProductGridProps<T extends GridEntry> {
   readonly onOpen: (entry: T) => void;
   /** Omitted when there is no cart: the cards then have no "Add to cart" button. */
   readonly onAddToCart?: ((entry: T) => void) | undefined;
+  /** Leaves a search ("Back to For you"); omitted where the grid cannot search. */
+  readonly onLeaveSearch?: (() => void) | undefined;
+  /** Searches a suggested category (offered when a search matched nothing). */
+  readonly onSuggestion?: ((query: string) => void) | undefined;
 }
 
-export function ProductGrid<T extends GridEntry>({ ranking, modelUrl, busy, cartIds, cardRef, heading, onOpen, onAddToCart }: ProductGridProps<T>) {
-  const title = heading?.title ?? (ranking.personalised ? 'Recommended for you' : 'Popular right now');
-  const note =
-    heading?.note ??
-    (ranking.personalised
-      ? `Re-ranked on this device from ${ranking.eventCount} ${ranking.eventCount === 1 ? 'interaction' : 'interactions'}.`
-      : 'Browse, search or add to your cart: the order adapts to you, on this device.');
+export function ProductGrid<T extends GridEntry>(props: ProductGridProps<T>) {
+  const { ranking, modelUrl, busy, cartIds, cardRef, heading, onOpen, onAddToCart, onLeaveSearch, onSuggestion } = props;
+  const search = ranking.search ?? null;
+  const title = search === null ? (heading?.title ?? (ranking.personalised ? 'Recommended for you' : 'Popular right now')) : `Results for “${search.query}”`;
+  const note = search === null ? (heading?.note ?? forYouNote(ranking)) : searchNote(search, ranking.personalised);
   return (
     <section
       className="grid-section"
-      aria-label="Recommended products"
+      aria-label={search === null ? 'Recommended products' : 'Search results'}
       aria-busy={busy}
+      data-mode={search === null ? 'for-you' : 'search'}
+      data-query={search?.query}
+      data-result-count={search?.resultCount}
       data-backend={ranking.backend}
       data-backend-reason={ranking.backendReason}
       data-interest-model={ranking.interestModel}
@@ -55,8 +64,15 @@ export function ProductGrid<T extends GridEntry>({ ranking, modelUrl, busy, cart
       <div className="grid-section__head">
         <h2 className="grid-section__title">{title}</h2>
         <p className="grid-section__note">{note}</p>
+        {search !== null && onLeaveSearch !== undefined && (
+          <button type="button" className="button button--ghost grid-section__leave" onClick={onLeaveSearch}>
+            Back to For you
+          </button>
+        )}
       </div>
-      {ranking.items.length === 0 ? (
+      {search !== null && search.resultCount === 0 ? (
+        <NoResults search={search} onSuggestion={onSuggestion} />
+      ) : ranking.items.length === 0 ? (
         <p className="grid-section__empty">Nothing left to recommend: you have bought everything in this catalogue.</p>
       ) : (
         <div className="grid">
@@ -74,5 +90,38 @@ export function ProductGrid<T extends GridEntry>({ ranking, modelUrl, busy, cart
         </div>
       )}
     </section>
+  );
+}
+
+function forYouNote(ranking: { readonly personalised: boolean; readonly eventCount: number }): string {
+  return ranking.personalised
+    ? `Re-ranked on this device from ${ranking.eventCount} ${ranking.eventCount === 1 ? 'interaction' : 'interactions'}.`
+    : 'Browse, search or add to your cart: the order adapts to you, on this device.';
+}
+
+function searchNote(search: SearchView, personalised: boolean): string {
+  if (search.resultCount === 0) return 'No products match.';
+  const count = `${search.resultCount.toLocaleString()} ${search.resultCount === 1 ? 'product matches' : 'products match'}`;
+  const order = personalised ? ', the most relevant first, then ordered by your interests on this device' : ', the most relevant first';
+  const words = search.semantic ? '' : ' (by their words only: the search model could not be loaded)';
+  return `${count}${order}${words}.`;
+}
+
+/** Announced (role="status") so a screen reader hears that the search found nothing. */
+function NoResults({ search, onSuggestion }: { readonly search: SearchView; readonly onSuggestion: ((query: string) => void) | undefined }) {
+  return (
+    <div className="grid-section__empty grid-section__no-results" role="status">
+      <p>{`No products match “${search.query}”.`}</p>
+      {search.suggestions.length > 0 && onSuggestion !== undefined && (
+        <p>
+          Try{' '}
+          {search.suggestions.map((category) => (
+            <button key={category} type="button" className="button button--ghost grid-section__suggestion" onClick={() => onSuggestion(category)}>
+              {category}
+            </button>
+          ))}
+        </p>
+      )}
+    </div>
   );
 }

@@ -13,7 +13,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { parseStorefrontConfig, toRecError, type RankedItem, type RecError, type Recommender, type StorefrontConfig } from '../core/index.ts';
 import { acquireStorefront } from '../app/shared-storefronts.ts';
 import type { StartProgress } from '../app/start.ts';
-import { ProductGrid, StorefrontContext, useInteractions, useRanking } from '../ui/index.ts';
+import { ProductGrid, StorefrontContext, useInteractions, useRanking, useStorefront } from '../ui/index.ts';
 import type { VitrineErrorDetail, VitrineProductDetail, VitrineRankedDetail } from './events.ts';
 
 export interface VitrineGridCallbacks {
@@ -121,9 +121,10 @@ export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineG
 
 /** The grid itself: the shared ranking's first `limit` cards, recorded and reported to the host. */
 function WidgetRanking({ limit, callbacks }: { readonly limit: number; readonly callbacks: { readonly current: VitrineGridCallbacks } }) {
+  const { recommender } = useStorefront();
   const ranking = useRanking();
   const shown = useMemo(() => ({ ...ranking, items: ranking.items.slice(0, limit) }), [ranking, limit]);
-  const { grid, record } = useInteractions(shown, (error) => {
+  const { grid, record, track } = useInteractions(shown, (error) => {
     const recError = toRecError(error);
     console.error('Vitrine:', recError.message, recError);
     callbacks.current.onError?.({ error: recError, during: 'interaction' });
@@ -135,6 +136,9 @@ function WidgetRanking({ limit, callbacks }: { readonly limit: number; readonly 
       eventCount: shown.eventCount,
       backend: shown.backend,
       personalised: shown.personalised,
+      mode: shown.mode,
+      query: shown.search?.query ?? null,
+      resultCount: shown.search?.resultCount ?? null,
     });
   }, [shown, callbacks]);
 
@@ -150,6 +154,8 @@ function WidgetRanking({ limit, callbacks }: { readonly limit: number; readonly 
         void record({ type: 'add_to_cart', item: entry.item.id, position: entry.position });
         callbacks.current.onAddToCart?.(detail(entry));
       }}
+      onLeaveSearch={() => void track(recommender.clearSearch(), 'search')}
+      onSuggestion={(query) => void track(recommender.search(query), 'search')}
     />
   );
 }

@@ -20,6 +20,12 @@ export interface VitrineRankedDetail {
   readonly eventCount: number;
   readonly backend: BackendName;
   readonly personalised: boolean;
+  /** 'search' while a search's matches are shown (element.search()), else 'for-you'. */
+  readonly mode: 'for-you' | 'search';
+  /** The query shown (mode 'search'), else null. */
+  readonly query: string | null;
+  /** How many products match it (mode 'search'), else null. */
+  readonly resultCount: number | null;
 }
 
 /** The widget could not start (bad attribute, model missing) or an interaction failed. */

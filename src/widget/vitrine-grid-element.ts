@@ -22,6 +22,7 @@ import widgetCss from './widget.css?inline';
 
 /** Where record()'s errors come from, for messages. */
 const RECORD_CALL = '<vitrine-grid>.record()';
+const SEARCH_CALL = '<vitrine-grid>.search()';
 
 /** record() on an element outside the document: its grid has not started and will not until it is attached. */
 function notConnected(): RecError {
@@ -52,7 +53,7 @@ function widgetStyleSheet(): CSSStyleSheet {
   return sharedSheet;
 }
 
-/** `<vitrine-grid>`: attributes `models`, `limit`, `backend`; events in events.ts; `record()`, `ranked`. */
+/** `<vitrine-grid>`: attributes `models`, `limit`, `backend`; events in events.ts; `record()`, `search()`, `clearSearch()`, `ranked`. */
 export class VitrineGridElement extends HTMLElement {
   static readonly observedAttributes: readonly string[] = ATTRIBUTES;
 
@@ -102,10 +103,33 @@ export class VitrineGridElement extends HTMLElement {
    */
   async record(interaction: HostInteraction): Promise<void> {
     const input = parseInteractionInput(interaction, RECORD_CALL);
+    await (await this.#started()).record(input);
+  }
+
+  /**
+   * Shows the matches of a query, most relevant first and personalised within, in place of the
+   * grid (in every grid on the page that shows the same model: they share one shopper), until
+   * clearSearch(). `ranked.mode` is then 'search'. A query without matches shows a no-results state
+   * and is not recorded.
+   * @param query the shopper's words.
+   * @throws RecError EVENT_INVALID for a query that is not a non-blank string; as record() otherwise.
+   */
+  async search(query: string): Promise<void> {
+    // Host pages are often plain JavaScript: the same check as a recorded search.
+    const input = parseInteractionInput({ type: 'search', query }, SEARCH_CALL);
+    await (await this.#started()).search(input.type === 'search' ? input.query : query);
+  }
+
+  /** Leaves a search: the grid shows the shopper's "for you" ranking again. */
+  async clearSearch(): Promise<void> {
+    await (await this.#started()).clearSearch();
+  }
+
+  /** The started recommender, waiting for the grid to start. */
+  async #started(): Promise<Recommender> {
     if (!this.isConnected) throw notConnected();
     if (this.#failure !== null) throw this.#failure;
-    const recommender = this.#recommender ?? (await new Promise<Recommender>((resolve, reject) => this.#waiting.push({ resolve, reject })));
-    await recommender.record(input);
+    return this.#recommender ?? new Promise<Recommender>((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
   /** (Re)renders the grid with the current attributes. */
