@@ -22,7 +22,7 @@ import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { seededRandom } from './random.ts';
 import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommender-types.ts';
 import { explainRow } from './explain.ts';
-import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
+import { interestCosine, personaliseWithin, type SearchMatch, type SearchMatches } from './search.ts';
 import { outOfStockRows, unavailableRows } from './shop-rules.ts';
 import type { InterestState } from './state.ts';
 
@@ -49,7 +49,8 @@ export interface Ranker {
    */
   rank(basis: InterestState, queryVector: Float32Array | null): Promise<UnshownRanking>;
   /**
-   * The grid of a search: its available matches, the shopper's interest re-ordering within them.
+   * The grid of a search: its available matches (one per variant group), the shopper's interest
+   * re-ordering within them.
    * @param basis the state to rank for.
    * @param found the query's matches (search.ts), most relevant first.
    */
@@ -113,7 +114,7 @@ export function createRanker(options: RankerOptions): Ranker {
   return {
     async rankSearch(basis, found) {
       const { interest, interestModel } = await interestOf(basis);
-      const available = found.matches.filter(({ row }) => !outOfStock.has(row));
+      const available = availableMatches(found.matches, outOfStock, model.items);
       const facts = common(basis, interestModel);
       const ordered = personaliseWithin(available, facts.personalised ? interestCosine(interest, options.spaceVectors, model.manifest.dim) : null);
       const reason: Reason = { kind: 'search', query: found.query };
@@ -163,6 +164,25 @@ export function createRanker(options: RankerOptions): Ranker {
       interactions = 0;
     },
   };
+}
+
+/**
+ * The matches a shopper can buy, one per variant group (its most relevant variant), as the grid
+ * shows one variant of a product.
+ * @param matches most relevant first.
+ * @param outOfStock rows never shown.
+ * @param items the catalogue, by row.
+ */
+function availableMatches(matches: readonly SearchMatch[], outOfStock: ReadonlySet<number>, items: readonly CatalogItem[]): SearchMatch[] {
+  const groups = new Set<string>();
+  return matches.filter(({ row }) => {
+    if (outOfStock.has(row)) return false;
+    const group = items[row]?.group ?? null;
+    if (group === null) return true;
+    if (groups.has(group)) return false;
+    groups.add(group);
+    return true;
+  });
 }
 
 /**

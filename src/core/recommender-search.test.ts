@@ -28,6 +28,15 @@ describe('createRecommender: search', () => {
     expect((await store.loadEvents()).map((event) => event.type)).toEqual(['search']);
   });
 
+  it('shows one variant of a product and no out-of-stock item among the matches', async () => {
+    const items = model.items.map((item, i) => (i === 3 || i === 9 ? { ...item, group: 'g' } : i === 15 ? { ...item, inStock: false } : item));
+    const recommender = await createRecommender(deps({ model: { ...model, items }, gridSize: 24 }));
+    const ranking = await recommender.search('c3');
+    expect(ranking.search?.resultCount).toBe(18);
+    expect(ids(ranking)).not.toContain('i15');
+    expect(ids(ranking).filter((id) => id === 'i3' || id === 'i9')).toHaveLength(1);
+  });
+
   it('keeps showing the search while the shopper interacts, and leaves it on clearSearch', async () => {
     const recommender = await createRecommender(deps());
     const searched = await recommender.search('c3');
