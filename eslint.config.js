@@ -30,11 +30,19 @@ const ROOMS = [
     tests: { folders: ['src/offline/lib'], packages: ['vitest'] },
   },
   { folder: 'src/storage', what: 'the IndexedDB adapter', folders: ['src/core'], packages: ['idb'], tests: { packages: ['vitest', 'fake-indexeddb'] } },
+  {
+    folder: 'src/search',
+    what: 'the full-text search adapter',
+    folders: ['src/core'],
+    packages: ['minisearch'],
+    // The demo catalogue's generator, for tests on the texts the storefront really has.
+    tests: { folders: ['src/offline/builder'], packages: ['vitest'] },
+  },
   { folder: 'src/ui', what: 'the React components, which see only core interfaces', folders: ['src/core'], packages: REACT, tests: { packages: ['vitest'] } },
   {
     folder: 'src/app',
     what: 'the composition root',
-    folders: ['src/core', 'src/engine', 'src/storage', 'src/ui'],
+    folders: ['src/core', 'src/engine', 'src/storage', 'src/search', 'src/ui'],
     packages: REACT,
     tests: { packages: ['vitest'] },
   },
@@ -48,7 +56,7 @@ const ROOMS = [
   {
     folder: 'src/bench',
     what: 'the browser bench page',
-    folders: ['src/core', 'src/engine'],
+    folders: ['src/core', 'src/engine', 'src/search'],
     packages: [...TF, 'client-vector-search', 'voy-search'],
     tests: { packages: ['vitest'] },
   },
@@ -69,7 +77,7 @@ const ROOMS = [
   {
     folder: 'src/offline/eval',
     what: 'the evaluation harness (Node)',
-    folders: ['src/offline/lib', 'src/core', 'src/engine'],
+    folders: ['src/offline/lib', 'src/core', 'src/engine', 'src/search'],
     packages: [...NODE, ...TF],
     // The harness's tests evaluate a model the builder has just built.
     tests: { folders: ['src/offline/builder'], packages: ['vitest'] },
