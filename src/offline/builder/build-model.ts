@@ -3,7 +3,7 @@
  *
  *   read catalogue -> read events -> check bad-input thresholds -> plan sequences (hold-out)
  *   -> text embeddings (cache + worker pool) -> behaviour embeddings -> fusion / reduction
- *   -> popularity prior -> quantisation check -> write + verify -> build report
+ *   -> popularity prior -> quantisation check -> semantic floor -> write + verify -> build report
  *
  * Each long step shows a progress line with an ETA on stderr and is timed for the report. It owns
  * the order of the steps and the decisions between them (when to stop for bad input, when to refuse
@@ -12,10 +12,13 @@
  * encoder is injected, so the whole pipeline runs in tests with a fake one.
  */
 import { resolve } from 'node:path';
+import type { SearchCalibration } from '../../core/manifest.ts';
+import { decodeVectors, encodeVectors, type VectorDtype } from '../../core/vectors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import type { BuildOptionsRecord, RecordedBuild } from '../lib/build-options.ts';
 import { embedTexts, type EmbedResult } from '../lib/embed.ts';
 import { checkReplaceable } from '../lib/publish-folder.ts';
+import { semanticFloor } from '../lib/semantic-floor.ts';
 import type { SequenceGrouping } from '../lib/sequences.ts';
 import { writeModel, type WrittenModel } from '../lib/write-model.ts';
 import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
@@ -69,6 +72,8 @@ export interface BuildDeps extends BuildOutput {
    * @param workers how many worker threads to spread it over.
    */
   readonly loadEncoder: (workers: number) => Promise<SentenceEncoder>;
+  /** Loads the encoder the browser embeds queries with (the quantised one), for the semantic floor. */
+  readonly loadQueryEncoder: () => Promise<SentenceEncoder>;
   /** The embedding cache folder; null disables it; undefined: the default. */
   readonly cacheDir?: string | null;
 }
@@ -174,7 +179,11 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     return { exitCode: 3, report: report({ status: 'failed', failure: message, ...stepReports }), written: null };
   }
 
-  // 7. Write, verify, report.
+  // 7. The semantic floor of on-device search, over the vectors as the browser decodes them.
+  const projection = item.fused?.projection ?? null;
+  const search = await run.timed('semantic floor', () => calibrateFloor(vectors, count, dim, dtype, projection, deps.loadQueryEncoder));
+
+  // 8. Write, verify, report.
   const written = await run.timed('write + verify', async () => {
     const bar = run.progress('writing and verifying (files)', 1);
     const result = await writeModel({
@@ -185,7 +194,8 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
       dim,
       dtype,
       popularity,
-      projection: item.fused?.projection ?? null,
+      projection,
+      search,
       encoder: { ...deps.encoder, dim: textDim },
     });
     bar.update(1);
@@ -196,6 +206,27 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   await writeBuildReport(written.dir, final);
   run.log(summaryLines(final).join('\n'));
   return { exitCode: 0, report: final, written };
+}
+
+/**
+ * The floor (lib/semantic-floor.ts) with the query encoder, loaded for it and disposed after.
+ * @param vectors the float32 item vectors, count x dim; calibrated on the values `dtype` stores.
+ */
+async function calibrateFloor(
+  vectors: Float32Array,
+  count: number,
+  dim: number,
+  dtype: VectorDtype,
+  projection: Float32Array | null,
+  loadQueryEncoder: () => Promise<SentenceEncoder>,
+): Promise<SearchCalibration> {
+  const stored = decodeVectors(encodeVectors(vectors, count, dim, dtype), count, dim, dtype, `vectors.${dtype}.bin`);
+  const encoder = await loadQueryEncoder();
+  try {
+    return await semanticFloor({ vectors: stored, dim, projection, encoder });
+  } finally {
+    encoder.dispose();
+  }
 }
 
 function embeddingReport(embedding: EmbedResult, texts: number, workers: number): NonNullable<BuildReport['embedding']> {

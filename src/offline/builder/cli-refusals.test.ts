@@ -28,6 +28,7 @@ function run(args: readonly string[], encoder: FakeEncoder = fakeEncoder(TEXT_DI
   return main([...args, '--workers', '1', '--quiet', '--no-cache'], {
     encoder: { name: 'fake-encoder', version: 'fake@1' },
     loadEncoder: () => encoder.load(),
+    loadQueryEncoder: () => fakeEncoder(TEXT_DIM).load(),
   });
 }
 

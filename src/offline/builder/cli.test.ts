@@ -8,6 +8,7 @@ import { main } from './cli.ts';
 import { PRESETS } from './cli-usage.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 import { parseBuildOptions } from '../lib/build-options.ts';
+import { semanticFloor } from '../lib/semantic-floor.ts';
 import { fakeEncoder, type FakeEncoder } from '../lib/test-support.ts';
 import { verifyModelDir } from '../lib/write-model.ts';
 
@@ -79,7 +80,13 @@ const MAPPING = [
 const TEXT_DIM = 32;
 
 function run(args: readonly string[], encoder: FakeEncoder = fakeEncoder(TEXT_DIM)): Promise<number> {
-  return main([...args, '--workers', '1', '--quiet'], { encoder: { name: 'fake-encoder', version: 'fake@1' }, loadEncoder: () => encoder.load(), cacheDir });
+  return main([...args, '--workers', '1', '--quiet'], {
+    encoder: { name: 'fake-encoder', version: 'fake@1' },
+    loadEncoder: () => encoder.load(),
+    // The semantic floor's query encoder: a fake of its own, so `encoder` counts the item texts only.
+    loadQueryEncoder: () => fakeEncoder(TEXT_DIM).load(),
+    cacheDir,
+  });
 }
 
 async function readReport(dir: string): Promise<BuildReport> {
@@ -168,6 +175,10 @@ describe('build:models builds', () => {
     expect(model.manifest).toMatchObject({ catalogId: 'shop', itemCount: 40, dim: 8, encoder: { name: 'fake-encoder', dim: TEXT_DIM } });
     expect(Object.keys(model.manifest.files).sort()).toEqual(['catalog', 'popularity', 'projection', 'vectors']);
     expect(model.projection).toHaveLength(TEXT_DIM * 8);
+    // The semantic floor: random strings through the query encoder and the projection, against the stored vectors.
+    const floor = await semanticFloor({ vectors: model.vectors, dim: 8, projection: model.projection, encoder: await fakeEncoder(TEXT_DIM).load() });
+    expect(model.manifest.search).toEqual(floor);
+    expect(floor.semanticFloor).toBeLessThan(1);
     expect(model.items[1]).toMatchObject({ id: 'p1', title: 'Garden product number 1', category: 'Garden, All', price: 2 });
     // Behaviour pulls items bought together (same department) closer than text alone would.
     expect(rowSimilarity(model.vectors, 8, 0, 4)).toBeGreaterThan(rowSimilarity(model.vectors, 8, 0, 1));

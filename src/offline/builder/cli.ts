@@ -56,13 +56,21 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
   }
 }
 
-/** Fills in the real encoder (imported only now: TF.js loads only when a build runs). */
+/** Fills in the real encoders (imported only now: TF.js loads only when a build runs). */
 async function withRealEncoder(deps: CliDeps): Promise<BuildDeps> {
-  if (deps.encoder !== undefined && deps.loadEncoder !== undefined) return { ...deps, encoder: deps.encoder, loadEncoder: deps.loadEncoder };
+  if (deps.encoder !== undefined && deps.loadEncoder !== undefined && deps.loadQueryEncoder !== undefined) {
+    return { ...deps, encoder: deps.encoder, loadEncoder: deps.loadEncoder, loadQueryEncoder: deps.loadQueryEncoder };
+  }
   const real = await import('../lib/node-encoder.ts');
-  const loadEncoder = (workers: number): Promise<SentenceEncoder> =>
-    workers > 1 ? real.createNodeEncoderPool(workers) : real.loadNodeSentenceEncoder((line) => console.error(`build:models: ${line}`));
-  return { ...deps, encoder: deps.encoder ?? real.ENCODER, loadEncoder: deps.loadEncoder ?? loadEncoder };
+  const log = (line: string): void => console.error(`build:models: ${line}`);
+  const loadEncoder = (workers: number): Promise<SentenceEncoder> => (workers > 1 ? real.createNodeEncoderPool(workers) : real.loadNodeSentenceEncoder(log));
+  const { loadQuantisedNodeEncoder } = await import('../lib/quantise-encoder-check.ts');
+  return {
+    ...deps,
+    encoder: deps.encoder ?? real.ENCODER,
+    loadEncoder: deps.loadEncoder ?? loadEncoder,
+    loadQueryEncoder: deps.loadQueryEncoder ?? (() => loadQuantisedNodeEncoder(log)),
+  };
 }
 
 function usageFailure(message: string): number {

@@ -16,7 +16,16 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RecError, type RecErrorCode } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
-import { createManifest, formatManifest, MANIFEST_FILE, parseManifest, withSequenceModel, type ModelFile, type ModelManifest } from '../../core/manifest.ts';
+import {
+  createManifest,
+  formatManifest,
+  MANIFEST_FILE,
+  parseManifest,
+  withSequenceModel,
+  type ModelFile,
+  type ModelManifest,
+  type SearchCalibration,
+} from '../../core/manifest.ts';
 import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.ts';
 import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
@@ -67,6 +76,8 @@ export interface WriteModelOptions {
    * in-browser search works over fused or reduced item vectors. Null/undefined for raw vectors.
    */
   readonly projection?: Float32Array | null;
+  /** On-device search's calibration (lib/semantic-floor.ts), recorded in the manifest; none when absent. */
+  readonly search?: SearchCalibration | null;
   readonly assets?: readonly ModelAsset[];
   /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
   readonly rules?: ShopRulesJson;
@@ -132,6 +143,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
         dtype,
         encoder: { name: encoder.name, version: encoder.version, dim: encoderDim },
         files,
+        ...(options.search === undefined || options.search === null ? {} : { search: options.search }),
       },
       join(temp, MANIFEST_FILE),
     );
