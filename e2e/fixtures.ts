@@ -27,8 +27,14 @@ export class Storefront {
     await expect(this.cards.first()).toBeVisible();
   }
 
+  /** The grid: "Recommended products", or "Search results" while a search is shown. */
   get grid(): Locator {
-    return this.scope.getByRole('region', { name: 'Recommended products' });
+    return this.scope.getByRole('region', { name: /^(Recommended products|Search results)$/ });
+  }
+
+  /** 'for-you' or 'search' (the grid's data-mode). */
+  async mode(): Promise<string | null> {
+    return this.grid.getAttribute('data-mode');
   }
 
   get cards(): Locator {
@@ -79,11 +85,33 @@ export class Storefront {
     await expect(dialog).toBeHidden();
   }
 
+  get searchBox(): Locator {
+    return this.page.getByRole('searchbox', { name: 'Search products' });
+  }
+
+  /** Searches a query that has matches (so it is recorded) and waits for its results. */
   async search(query: string): Promise<void> {
     await this.afterRerank(async () => {
-      await this.page.getByRole('searchbox', { name: 'Search products' }).fill(query);
-      await this.page.getByRole('searchbox', { name: 'Search products' }).press('Enter');
+      await this.searchBox.fill(query);
+      await this.searchBox.press('Enter');
     });
+    await expect(this.grid).toHaveAttribute('data-mode', 'search');
+    await expect(this.grid).toHaveAttribute('data-query', query.trim());
+  }
+
+  /** Searches a query that matches nothing (not recorded) and waits for the no-results state. */
+  async searchNothing(query: string): Promise<void> {
+    await this.searchBox.fill(query);
+    await this.searchBox.press('Enter');
+    await expect(this.grid).toHaveAttribute('data-result-count', '0', { timeout: 60_000 });
+    await expect(this.grid).toHaveAttribute('aria-busy', 'false');
+  }
+
+  /** "Back to For you": the shopper's grid again. */
+  async leaveSearch(): Promise<void> {
+    await this.grid.getByRole('button', { name: 'Back to For you' }).click();
+    await expect(this.grid).toHaveAttribute('data-mode', 'for-you');
+    await expect(this.grid).toHaveAttribute('aria-busy', 'false');
   }
 }
 

@@ -146,3 +146,37 @@ test('bad attributes and bad record() input give visible, specific errors', asyn
   });
   expect(rejected).toContain('<vitrine-grid>.record(): item:');
 });
+
+test('element.search() shows the matches with the DOM contract and vitrine:ranked says the mode; clearSearch() goes back', async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const shop = new ShopPage(page);
+  const grid = await shop.open('wasm');
+  type Ranked = { mode: string; query: string | null; resultCount: number | null; itemIds: string[] };
+  // The element's type lives in src/widget, outside this test project.
+  type Element = { search(query: string): Promise<void>; clearSearch(): Promise<void>; ranked: Ranked | null };
+  const ranked = await page.evaluate(async () => {
+    const element = document.querySelector('vitrine-grid') as unknown as Element & HTMLElement;
+    const modes: string[] = [];
+    element.addEventListener('vitrine:ranked', (event) => modes.push((event as CustomEvent<Ranked>).detail.mode));
+    await element.search('air fryer');
+    const searched = element.ranked;
+    const blank = await element.search('   ').then(
+      () => 'resolved',
+      (error: unknown) => String(error),
+    );
+    return { searched, blank, modes };
+  });
+  expect(ranked.searched).toMatchObject({ mode: 'search', query: 'air fryer' });
+  expect(ranked.searched?.resultCount).toBeGreaterThan(0);
+  expect(ranked.blank).toContain('<vitrine-grid>.search(): query:');
+  await expect(grid.grid).toHaveAttribute('data-mode', 'search');
+  await expect(grid.grid).toHaveAttribute('data-query', 'air fryer');
+  await expect(grid.grid).toHaveAttribute('data-result-count', String(ranked.searched?.resultCount));
+  const titles = await grid.cards.evaluateAll((cards) => cards.map((card) => card.querySelector('h3')?.textContent ?? ''));
+  expect(titles[0]).toMatch(/air fryer/i);
+
+  await page.evaluate(() => (document.querySelector('vitrine-grid') as unknown as Element).clearSearch());
+  await expect(grid.grid).toHaveAttribute('data-mode', 'for-you');
+  expect(await page.evaluate(() => (document.querySelector('vitrine-grid') as unknown as Element).ranked?.mode)).toBe('for-you');
+});

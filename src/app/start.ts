@@ -164,6 +164,12 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
         const { createQueryEncoder } = await import('../engine/query-encoder.ts');
         return createQueryEncoder(ENCODER_URL, { wasmPaths: { ...WASM_PATHS } });
       },
+      // Built from the catalogue already loaded (docs/decisions/search-index.md), with its library
+      // in a chunk of its own, on the first search, suggestion or prepareSearch.
+      loadLexicalIndex: async () => {
+        const { createLexicalIndex } = await import('../search/lexical-index.ts');
+        return createLexicalIndex(model.items);
+      },
       session: toSessionId(randomId()),
       gridSize: config.gridSize,
       yieldToPaint: afterNextPaint,
