@@ -4,7 +4,15 @@
  * summary committed as docs/benchmarks.md. Pure functions of the run's JSON, so the committed
  * summary can always be regenerated from the output file it names.
  */
-import type { BenchCaseResult, BenchEnvironment, BenchMethod, BenchMethodResult, SequenceBenchResult, SequenceBenchSpec } from '../../src/bench/bench-types.ts';
+import type {
+  BenchCaseResult,
+  BenchEnvironment,
+  BenchMethod,
+  BenchMethodResult,
+  LexicalBenchResult,
+  SequenceBenchResult,
+  SequenceBenchSpec,
+} from '../../src/bench/bench-types.ts';
 
 /** One storefront measurement in the real app (click to re-rendered grid, and Event Timing). */
 export interface StorefrontResult {
@@ -39,6 +47,8 @@ export interface BenchRun {
   readonly storefront: StorefrontResult | { readonly failed: string };
   /** The sequence model's per-interaction work (absent in runs made before it existed). */
   readonly sequence?: { readonly spec: SequenceBenchSpec; readonly results: readonly SequenceBenchResult[] } | { readonly failed: string };
+  /** Search as you type over the lexical index (absent in runs made before it existed). */
+  readonly lexical?: readonly LexicalBenchResult[] | { readonly failed: string };
 }
 
 /** A ratio the issue's targets are judged by, with the two figures it comes from. */
@@ -212,6 +222,7 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
     );
   }
   if (run.sequence !== undefined) lines.push(...renderSequenceSection(run.sequence));
+  if (run.lexical !== undefined) lines.push(...renderLexicalSection(run.lexical));
   lines.push('## Every case', '');
   lines.push(
     "Methods: `plain-js` = core/rank.ts on a Float32Array; `engine:B` = the ItemSpace on backend B (on webgpu: the scoring kernel over the matrix stored in the case's dtype; other backends score the decoded float32 values); `stock:B` = TF.js `matMul` + prior + `tf.topk`; `peer:*` = npm vector-search libraries (cosine only, no popularity prior; setup = building their index). Recall is against the exact float32 top-k.",
@@ -247,6 +258,28 @@ function renderSequenceSection(sequence: NonNullable<BenchRun['sequence']>): str
   for (const r of sequence.results) {
     lines.push(
       `| ${r.backend} | ${fmt(r.encodeMedianMs)} / ${fmt(r.encodeP95Ms)} | ${fmt(r.interactionMedianMs)} / ${fmt(r.interactionP95Ms)} | ${r.runs ?? ''} | ${r.status === 'ok' ? '' : `${r.status}: ${(r.reason ?? '').replaceAll('|', '/').slice(0, 160)}`} |`,
+    );
+  }
+  return [...lines, ''];
+}
+
+/** The keystroke budget of the search box's lexical part (suggest + search), at p95. */
+const LEXICAL_TARGET_MS = 30;
+
+function renderLexicalSection(lexical: NonNullable<BenchRun['lexical']>): string[] {
+  const lines = ['## Search as you type (lexical index)', ''];
+  if ('failed' in lexical) return [...lines, `Not measured: ${lexical.failed}`, ''];
+  const first = lexical[0]?.spec;
+  if (first !== undefined)
+    lines.push(
+      `src/search's index over a synthetic catalogue made from the demo catalogue's texts, built in the page; then each of ${first.queries.length} queries (${first.queries.map((q) => `"${q}"`).join(', ')}) typed letter by letter, ${first.rounds} times, every keystroke asking \`suggest\` for ${first.suggestions} and \`search\` for ${first.hits}. Target: p95 ≤ ${LEXICAL_TARGET_MS} ms per keystroke.`,
+      '',
+    );
+  lines.push('| items | build ms | keystrokes | keystroke median ms | keystroke p95 ms | target | note |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of lexical) {
+    const met = r.keystrokeP95Ms === undefined ? '' : r.keystrokeP95Ms <= LEXICAL_TARGET_MS ? 'met' : 'MISSED';
+    lines.push(
+      `| ${r.spec.count} | ${fmt(r.buildMs)} | ${r.keystrokes ?? ''} | ${fmt(r.keystrokeMedianMs)} | ${fmt(r.keystrokeP95Ms)} | ${met} | ${r.status === 'ok' ? '' : `${r.status}: ${(r.reason ?? '').replaceAll('|', '/').slice(0, 160)}`} |`,
     );
   }
   return [...lines, ''];

@@ -17,7 +17,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import playwrightConfig from '../../playwright.config.ts';
-import type { BenchCaseResult, BenchCaseSpec, BenchEnvironment, BenchMethod, BenchPageApi, SequenceBenchSpec } from '../../src/bench/bench-types.ts';
+import type {
+  BenchCaseResult,
+  BenchCaseSpec,
+  BenchEnvironment,
+  BenchMethod,
+  BenchPageApi,
+  LexicalBenchResult,
+  SequenceBenchSpec,
+} from '../../src/bench/bench-types.ts';
 import { replaceMarkedSection } from '../../src/offline/lib/marked-section.ts';
 import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun } from './bench-report.ts';
 import { benchStorefront } from './bench-storefront.ts';
@@ -47,6 +55,14 @@ const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 /** The sequence model's shape as trained on Amazon Beauty (npm run train:sequence defaults), over a full 50-item history. */
 const SEQUENCE_CASE = { itemCount: 12_101, dim: 128, blocks: 2, heads: 2, maxLength: 50, length: 50, k: 24 };
 const TIMING = { minRuns: 5, maxRuns: 30, budgetMs: 2_000 };
+/** Search as you type: catalogue sizes, and the queries typed letter by letter (about 100 keystrokes a round). */
+const LEXICAL_COUNTS = [10_000, 100_000];
+const LEXICAL_CASE = {
+  queries: ['warm jacket for hiking', 'ceramic teapot', 'wireless headphones', 'organic honey 1 kg', 'garden hose reel'],
+  rounds: 3,
+  suggestions: 8,
+  hits: 50,
+};
 
 function scoreSpec(count: number, dim: number, dtype: BenchCaseSpec['dtype'], methods: readonly BenchMethod[]): BenchCaseSpec {
   return { mode: 'score', source: 'synthetic', count, dim, dtype, k: K, methods, seed: count + dim, ...TIMING };
@@ -182,6 +198,28 @@ async function benchSequence(browser: Browser): Promise<NonNullable<BenchRun['se
   }
 }
 
+/** The lexical index at each size, each in a fresh page: build, then suggest + search per keystroke. */
+async function benchLexical(browser: Browser): Promise<LexicalBenchResult[]> {
+  const results: LexicalBenchResult[] = [];
+  for (const count of LEXICAL_COUNTS) {
+    const page = await browser.newPage();
+    try {
+      await page.addInitScript('globalThis.__name = (fn) => fn');
+      await page.goto(`${BASE}/src/bench/bench.html`);
+      await page.waitForFunction(() => 'vitrineBench' in window);
+      const spec = { ...LEXICAL_CASE, count, seed: count };
+      const r = await page.evaluate((s) => (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench.runLexicalCase(s), spec);
+      console.log(
+        `  ${String(count).padEnd(8)} ${r.status === 'ok' ? `build ${r.buildMs?.toFixed(0)} ms, keystroke median ${r.keystrokeMedianMs?.toFixed(2)} ms, p95 ${r.keystrokeP95Ms?.toFixed(2)} ms` : `failed: ${r.reason ?? ''}`}`,
+      );
+      results.push(r);
+    } finally {
+      await page.close();
+    }
+  }
+  return results;
+}
+
 /** Writes the chart, docs/benchmarks.md and the README's summary from one run, saved as `file`. */
 async function writeReports(result: BenchRun, file: string): Promise<void> {
   const source = relative(ROOT, file);
@@ -214,6 +252,10 @@ async function main(): Promise<void> {
     const sequence = await benchSequence(browser).catch((error: unknown) => ({
       failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
     }));
+    console.log('bench: search as you type ...');
+    const lexical = await benchLexical(browser).catch((error: unknown) => ({
+      failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+    }));
     console.log('bench: storefront ...');
     const storefront = await benchStorefront(browser, BASE, STOREFRONT_CLICKS).catch((error: unknown) => ({
       failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
@@ -227,6 +269,7 @@ async function main(): Promise<void> {
       cases,
       storefront,
       sequence,
+      lexical,
     };
     await mkdir(OUT_DIR, { recursive: true });
     const file = join(OUT_DIR, `bench-${result.finishedAt.replaceAll(':', '-')}.json`);

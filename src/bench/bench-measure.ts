@@ -19,9 +19,17 @@ export async function sample(
     await call(times.length);
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number): number => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? Number.NaN;
-  return { runs: times.length, medianMs: at(0.5), p95Ms: at(0.95) };
+  return { runs: times.length, ...percentiles(times) };
+}
+
+/**
+ * The median and the 95th percentile (nearest rank) of some timings; NaN for none.
+ * @param times milliseconds, in any order (not modified).
+ */
+export function percentiles(times: readonly number[]): { medianMs: number; p95Ms: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  return { medianMs: at(0.5), p95Ms: at(0.95) };
 }
 
 function recallOf(returned: readonly number[], exact: RankedRows): number {

@@ -16,6 +16,7 @@ import { WASM_PATHS } from '../engine/wasm-asset-urls.ts';
 import { makeData, QUERIES, queryOf, syntheticVectors, type CaseData } from './bench-data.ts';
 import { meanRecall, messageOf, sample } from './bench-measure.ts';
 import { runClientVectorSearch, runVoy } from './bench-peers.ts';
+import { runLexicalCase } from './bench-search.ts';
 import type {
   BenchCaseResult,
   BenchCaseSpec,
@@ -254,5 +255,5 @@ async function checkKernel({ count, dim, dtype, k, excluded, backend = 'webgpu',
   }
 }
 
-const api: BenchPageApi = { environment, runCase, runSequenceCase, checkKernel };
+const api: BenchPageApi = { environment, runCase, runSequenceCase, runLexicalCase, checkKernel };
 (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench = api;

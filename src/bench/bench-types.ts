@@ -139,11 +139,41 @@ export interface SequenceBenchResult {
   readonly interactionP95Ms?: number;
 }
 
+/**
+ * Search as you type: the lexical index (src/search) over a synthetic catalogue of `count` items made
+ * from the demo catalogue's texts (bench-search.ts), built in the page, then `suggest` + `search`
+ * timed for every prefix of each query, typed letter by letter.
+ */
+export interface LexicalBenchSpec {
+  readonly count: number;
+  readonly seed: number;
+  readonly queries: readonly string[];
+  /** Times each query is typed (the keystrokes timed are rounds x the queries' lengths). */
+  readonly rounds: number;
+  /** Suggestions asked per keystroke. */
+  readonly suggestions: number;
+  /** Hits asked per keystroke. */
+  readonly hits: number;
+}
+
+export interface LexicalBenchResult {
+  readonly spec: LexicalBenchSpec;
+  readonly status: 'ok' | 'failed';
+  readonly reason?: string;
+  /** createLexicalIndex over the catalogue, once. */
+  readonly buildMs?: number;
+  readonly keystrokes?: number;
+  /** suggest + search for one keystroke. */
+  readonly keystrokeMedianMs?: number;
+  readonly keystrokeP95Ms?: number;
+}
+
 /** The page's API, on `window.vitrineBench`. */
 export interface BenchPageApi {
   environment(): Promise<BenchEnvironment>;
   runCase(spec: BenchCaseSpec): Promise<BenchCaseResult>;
   runSequenceCase(spec: SequenceBenchSpec): Promise<SequenceBenchResult[]>;
+  runLexicalCase(spec: LexicalBenchSpec): Promise<LexicalBenchResult>;
   /** The engine's scoring kernel on a backend against core's reference. */
   checkKernel(spec: KernelCheckSpec): Promise<KernelCheck>;
 }
