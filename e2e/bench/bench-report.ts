@@ -13,6 +13,7 @@ import type {
   SequenceBenchResult,
   SequenceBenchSpec,
 } from '../../src/bench/bench-types.ts';
+import { renderEncoderSection, type EncoderBytes } from './bench-encoder.ts';
 
 /** One storefront measurement in the real app (click to re-rendered grid, and Event Timing). */
 export interface StorefrontResult {
@@ -49,6 +50,8 @@ export interface BenchRun {
   readonly sequence?: { readonly spec: SequenceBenchSpec; readonly results: readonly SequenceBenchResult[] } | { readonly failed: string };
   /** Search as you type over the lexical index (absent in runs made before it existed). */
   readonly lexical?: readonly LexicalBenchResult[] | { readonly failed: string };
+  /** The query encoder's download before and after quantisation (absent in runs made before it existed). */
+  readonly encoder?: EncoderBytes;
 }
 
 /** A ratio the issue's targets are judged by, with the two figures it comes from. */
@@ -223,6 +226,7 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
   }
   if (run.sequence !== undefined) lines.push(...renderSequenceSection(run.sequence));
   if (run.lexical !== undefined) lines.push(...renderLexicalSection(run.lexical));
+  if (run.encoder !== undefined) lines.push(...renderEncoderSection(run.encoder));
   lines.push('## Every case', '');
   lines.push(
     "Methods: `plain-js` = core/rank.ts on a Float32Array; `engine:B` = the ItemSpace on backend B (on webgpu: the scoring kernel over the matrix stored in the case's dtype; other backends score the decoded float32 values); `stock:B` = TF.js `matMul` + prior + `tf.topk`; `peer:*` = npm vector-search libraries (cosine only, no popularity prior; setup = building their index). Recall is against the exact float32 top-k.",

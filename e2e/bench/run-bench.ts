@@ -27,6 +27,7 @@ import type {
   SequenceBenchSpec,
 } from '../../src/bench/bench-types.ts';
 import { replaceMarkedSection } from '../../src/offline/lib/marked-section.ts';
+import { measureEncoderBytes } from './bench-encoder.ts';
 import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun } from './bench-report.ts';
 import { benchStorefront } from './bench-storefront.ts';
 
@@ -232,6 +233,8 @@ async function writeReports(result: BenchRun, file: string): Promise<void> {
   await writeFile(readmeFile, readme);
   for (const figure of targetFigures(result))
     console.log(`target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`);
+  if (result.encoder !== undefined)
+    console.log(`query encoder download: float32 ${result.encoder.float32Bytes} bytes, quantised ${result.encoder.quantisedBytes} bytes`);
   console.log(`bench: from ${source}, wrote .cache/bench/chart.html, docs/benchmarks.md and README.md's benchmark summary`);
 }
 
@@ -270,6 +273,7 @@ async function main(): Promise<void> {
       storefront,
       sequence,
       lexical,
+      encoder: await measureEncoderBytes(),
     };
     await mkdir(OUT_DIR, { recursive: true });
     const file = join(OUT_DIR, `bench-${result.finishedAt.replaceAll(':', '-')}.json`);

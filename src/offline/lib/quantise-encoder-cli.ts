@@ -4,6 +4,10 @@
  * the float32 and quantised embeddings of the demo catalogue's titles and descriptions (every
  * `--every`th item, each text on its own) and of SHOPPING_QUERIES. The figures in
  * docs/decisions/search-encoder-quantisation.md come from this command.
+ *
+ * `--ensure` only generates the folder when needed and prints it as one JSON line
+ * (QuantisedEncoderFolder): vite.config.ts runs that to serve and ship the encoder, since the
+ * root config files import no src module (eslint.config.js).
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -31,16 +35,24 @@ export async function catalogueTexts(modelDir: string, every: number): Promise<s
 
 /** @param argv the arguments after the script name. @returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: { models: string; every: number };
+  let options: { models: string; every: number; ensure: boolean };
   try {
-    const values = parseOptions(argv, { models: { type: 'string' }, every: { type: 'string' } } as const);
-    options = { models: resolve(values.models ?? DEMO_MODEL_DIR), every: integerOption('--every', values.every, 8, 1, Number.POSITIVE_INFINITY) };
+    const values = parseOptions(argv, { models: { type: 'string' }, every: { type: 'string' }, ensure: { type: 'boolean' } } as const);
+    options = {
+      models: resolve(values.models ?? DEMO_MODEL_DIR),
+      every: integerOption('--every', values.every, 8, 1, Number.POSITIVE_INFINITY),
+      ensure: values.ensure === true,
+    };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`encoder:check: ${error.message}\nUsage: npm run encoder:check [-- --models <model folder>] [--every <n>]`);
+    console.error(`encoder:check: ${error.message}\nUsage: npm run encoder:check [-- --models <model folder>] [--every <n>] [--ensure]`);
     return 2;
   }
   const folder = await ensureQuantisedEncoder();
+  if (options.ensure) {
+    console.log(JSON.stringify(folder));
+    return 0;
+  }
   console.log(`encoder:check: ${folder.id} in ${folder.dir}`);
   console.log(`  bytes the browser downloads (model.json + shards + vocab.json): float32 ${folder.sourceBytes}, quantised ${folder.bytes}`);
   const items = await catalogueTexts(options.models, options.every);
