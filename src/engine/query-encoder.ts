@@ -1,7 +1,7 @@
 /**
  * The browser side of the text encoder: implements core's QueryEncoder port by fetching the
- * encoder's files from our own origin (the Vite config serves the npm package's dist folder under
- * /encoder/ and copies it into the build) and embedding the shopper's search queries on the device
+ * encoder's files from our own origin (the Vite config serves a uint8-quantised copy of the npm
+ * package's files under /encoder/ and copies it into the build: docs/decisions/search-encoder-quantisation.md) and embedding the shopper's search queries on the device
  * with text-encoder.ts, the same code the builder used for the item texts.
  *
  * The encoder runs on wasm (else cpu) next to the item space's backend; see text-encoder.ts.

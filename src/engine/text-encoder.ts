@@ -6,6 +6,8 @@
  * browser fetches them from our own origin: never a third-party host), tokenising with the USE
  * `Tokenizer`, running the graph model, and L2-normalising the rows. Item texts (offline, in Node)
  * and shopper queries (in the browser) go through this one module, so both land in the same space.
+ * The browser loads a uint8-quantised copy of the weights (TF.js dequantises them while loading;
+ * cosine 0.997 on average to the float32 embeddings: docs/decisions/search-encoder-quantisation.md).
  *
  * It runs on wasm, else cpu (backend.ts), never on the GPU backends: on the software WebGPU adapter
  * this graph makes the device get lost (which would also take the item space's tensors with
