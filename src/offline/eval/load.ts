@@ -131,7 +131,7 @@ export async function loadEvalInputs(modelDir: string, options: LoadOptions = {}
 }
 
 /** The builder's recorded options, from its report. */
-async function readRecordedBuild(file: string): Promise<RecordedBuild> {
+export async function readRecordedBuild(file: string): Promise<RecordedBuild> {
   let report: unknown;
   try {
     report = JSON.parse(await readFile(file, 'utf8'));
@@ -150,11 +150,12 @@ async function readRecordedBuild(file: string): Promise<RecordedBuild> {
 }
 
 /** npm runs the builder from the repository root, so its relative paths are relative to it. */
-function fromRepo(path: string): string {
+export function fromRepo(path: string): string {
   return isAbsolute(path) ? path : resolve(REPO_ROOT, path);
 }
 
-async function readInput(file: string): Promise<Uint8Array> {
+/** @param file an input named in the build report; @throws RecError CONFIG_INVALID naming it when it cannot be read. */
+export async function readInput(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (error) {

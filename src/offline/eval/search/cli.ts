@@ -1,0 +1,117 @@
+/**
+ * `npm run eval:search -- --models <dir> [...]`: the search evaluation. For each model folder, the
+ * query sets that apply (plan-sets.ts) run through the storefront's search with each method and
+ * encoder (evaluate-search.ts); the table goes to stdout, and with --write the report replaces the
+ * search section of a Markdown file (docs/results.md).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { RecError, toRecError } from '../../../core/errors.ts';
+import { DEFAULT_SEMANTIC_FLOOR } from '../../../core/search.ts';
+import type { SentenceEncoder } from '../../../engine/text-encoder.ts';
+import { createLexicalIndex } from '../../../search/lexical-index.ts';
+import { UsageError } from '../../lib/cli-args.ts';
+import { loadNodeSentenceEncoder } from '../../lib/node-encoder.ts';
+import { loadQuantisedNodeEncoder } from '../../lib/quantise-encoder-check.ts';
+import { ENCODER_NAMES, parseSearchEvalArgs, USAGE, type EncoderName, type SearchEvalOptions } from './cli-options.ts';
+import { DEMO_QUERIES_FILE, parseDemoQueries } from './demo-types.ts';
+import { modelEmbedders, type NamedEncoder } from './embedders.ts';
+import { evaluateSearch } from './evaluate-search.ts';
+import { loadSearchFolder, withSemanticFloor } from './model-folder.ts';
+import { planSets } from './plan-sets.ts';
+import { renderSearchMarkdown, renderTable, withSearchSection, type FolderReport } from './report.ts';
+
+/** What main() can be given instead of the real encoders (tests). */
+export interface SearchEvalMainDeps {
+  readonly loadEncoder?: (name: EncoderName) => Promise<SentenceEncoder>;
+  readonly log?: (line: string) => void;
+}
+
+const loadRealEncoder = (name: EncoderName): Promise<SentenceEncoder> => (name === 'float32' ? loadNodeSentenceEncoder() : loadQuantisedNodeEncoder());
+
+/**
+ * @param argv the arguments after the script name.
+ * @param deps the encoders' loader and the progress log.
+ * @returns the exit code: 0 done, 2 bad usage.
+ */
+export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {}): Promise<number> {
+  let options: SearchEvalOptions | 'help';
+  try {
+    options = parseSearchEvalArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`eval:search: ${error.message}\nRun with --help for usage.`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const log = deps.log ?? ((line: string) => console.error(`eval:search: ${line}`));
+  const started = performance.now();
+  const demo = parseDemoQueries(JSON.parse(await readFile(DEMO_QUERIES_FILE, 'utf8')), DEMO_QUERIES_FILE);
+  const encoders: NamedEncoder[] = [];
+  const notes: string[] = [];
+  for (const name of ENCODER_NAMES.filter((wanted) => options.encoders.includes(wanted))) {
+    try {
+      encoders.push({ name, encoder: await (deps.loadEncoder ?? loadRealEncoder)(name) });
+    } catch (error) {
+      // The quantised encoder is optional: without it the float32 rows still say what search does.
+      if (name === 'float32') throw error;
+      notes.push(`the ${name} encoder was not run: ${toRecError(error).message}`);
+    }
+  }
+  try {
+    // The browser embeds queries with the quantised encoder when it has it, so a missing floor is calibrated with that one.
+    const floorEncoder = encoders.find(({ name }) => name === 'uint8') ?? encoders[0];
+    if (floorEncoder === undefined) throw new RecError('ENCODER_UNAVAILABLE', `no query encoder could be loaded (${notes.join('; ')})`);
+    const folders: FolderReport[] = [];
+    for (const path of options.models) {
+      const folder = await loadSearchFolder(path);
+      const { model, floorSource } = await withSemanticFloor(folder.model, floorEncoder);
+      const plan = planSets(folder, { ...options, demo });
+      log(`${folder.name}: ${plan.sets.map((set) => `${set.name} ${set.queries.length}`).join(', ')}`);
+      const rows = await evaluateSearch(
+        {
+          model,
+          createLexicalIndex: (fields) => createLexicalIndex(model.items, { fields }),
+          embedders: modelEmbedders(model, encoders),
+        },
+        plan.sets,
+      );
+      folders.push({
+        name: folder.name,
+        path,
+        itemCount: folder.model.items.length,
+        dim: folder.model.manifest.dim,
+        textTemplate: folder.textTemplate,
+        floor: { value: model.manifest.search?.semanticFloor ?? DEFAULT_SEMANTIC_FLOOR, source: floorSource },
+        sets: plan.sets.map((set) => ({ name: set.name, queries: set.queries.length, how: set.how })),
+        skipped: plan.skipped,
+        rows,
+      });
+    }
+    console.log(renderTable(folders));
+    if (options.write !== null) {
+      const command = `npm run eval:search -- ${argv.join(' ')}`;
+      const body = renderSearchMarkdown({ command, folders, notes, seconds: (performance.now() - started) / 1000, date: new Date().toISOString() });
+      await writeFile(options.write, withSearchSection(await readFile(options.write, 'utf8'), body));
+      log(`wrote the search section of ${options.write}`);
+    }
+    return 0;
+  } finally {
+    for (const { encoder } of encoders) encoder.dispose();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`eval:search: ${toRecError(error).message}`);
+      process.exitCode = 1;
+    },
+  );
+}
