@@ -24,6 +24,8 @@ export interface SearchEvalOptions {
   readonly knownItems: number;
   readonly randomQueries: number;
   readonly seed: number;
+  /** Also run semantic and hybrid search with the semantic floor off (a diagnostic of the floor). */
+  readonly floorOff: boolean;
   /** A Markdown file whose search section to replace, or null. */
   readonly write: string | null;
 }
@@ -40,6 +42,7 @@ hand-written query sets, and prints nDCG@10, HR@10, MRR@10 and the zero-result r
   --known-items <n>      known-item queries per folder (default ${DEFAULT_KNOWN_ITEMS})
   --random <n>           random-character queries per folder (default ${DEFAULT_RANDOM_QUERIES})
   --seed <n>             seed of the generated sets (default ${DEFAULT_SEED})
+  --floor-off            also run semantic and hybrid with the semantic floor off (a diagnostic)
   --write <file>         replace the file's search section (e.g. docs/results.md) with the report
   -h, --help             show this help`;
 
@@ -65,6 +68,7 @@ export function parseSearchEvalArgs(argv: readonly string[]): SearchEvalOptions 
     'known-items': { type: 'string' },
     random: { type: 'string' },
     seed: { type: 'string' },
+    'floor-off': { type: 'boolean' },
     write: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const);
@@ -78,6 +82,7 @@ export function parseSearchEvalArgs(argv: readonly string[]): SearchEvalOptions 
     knownItems: integerOption('--known-items', values['known-items'], DEFAULT_KNOWN_ITEMS, 1, 100_000),
     randomQueries: integerOption('--random', values.random, DEFAULT_RANDOM_QUERIES, 1, 100_000),
     seed: integerOption('--seed', values.seed, DEFAULT_SEED, 0, 2 ** 32 - 1),
+    floorOff: values['floor-off'] === true,
     write: values.write ?? null,
   };
 }

@@ -49,7 +49,7 @@ describe('npm run eval:search', () => {
     await writeFile(doc, '# Results\n\nProse before.\n\n<!-- eval:search -->\nold figures\n<!-- /eval:search -->\n\nProse after.\n');
     const printed: string[] = [];
     const print = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-    const code = await main(['--models', `${titlesOnly},${withCategories}`, '--known-items', '4', '--random', '10', '--write', doc], {
+    const code = await main(['--models', `${titlesOnly},${withCategories}`, '--known-items', '4', '--random', '10', '--floor-off', '--write', doc], {
       loadEncoder: () => encoder.load(),
       log: () => {},
     });
@@ -82,8 +82,20 @@ describe('npm run eval:search', () => {
     expect(written).toContain('- category: 2 queries: the name of each leaf category with at least 5 items (of 3)');
     expect(written).toContain('- not run: category: the item vectors were embedded from `{title}. {category}. {brand}. {description}`');
     expect(written).toContain('- not run: demo: not the demo catalogue');
-    expect(written).toContain(`- command: \`npm run eval:search -- --models ${titlesOnly},${withCategories} --known-items 4 --random 10 --write ${doc}\``);
+    expect(written).toContain(
+      `- command: \`npm run eval:search -- --models ${titlesOnly},${withCategories} --known-items 4 --random 10 --floor-off --write ${doc}\``,
+    );
     expect(written).toContain('Random-character queries with no results (must be 100%): titles-only lexical 100.0%');
+    // With the floor off every item is a semantic match: the diagnostic table has no lexical rows and no empty results.
+    const diagnostic = written.slice(written.indexOf('Diagnostic, not what the browser does')).split('\n');
+    const floorOffRows = diagnostic.filter((line) => line.startsWith('| titles-only | random |'));
+    expect(floorOffRows.map((line) => line.split(' | ').slice(3, 5).join(' '))).toEqual([
+      'semantic float32',
+      'semantic uint8',
+      'hybrid float32',
+      'hybrid uint8',
+    ]);
+    for (const line of floorOffRows) expect(line).toMatch(/\| 0\.0% \| 12\.0 \|$/);
   }, 60_000);
 
   it('exits 2 on a bad option', async () => {

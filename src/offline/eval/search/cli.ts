@@ -7,6 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { RecError, toRecError } from '../../../core/errors.ts';
+import type { LoadedModel } from '../../../core/model.ts';
 import { DEFAULT_SEMANTIC_FLOOR } from '../../../core/search.ts';
 import type { SentenceEncoder } from '../../../engine/text-encoder.ts';
 import { createLexicalIndex } from '../../../search/lexical-index.ts';
@@ -71,14 +72,14 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
       const { model, floorSource } = await withSemanticFloor(folder.model, floorEncoder);
       const plan = planSets(folder, { ...options, demo });
       log(`${folder.name}: ${plan.sets.map((set) => `${set.name} ${set.queries.length}`).join(', ')}`);
-      const rows = await evaluateSearch(
-        {
-          model,
-          createLexicalIndex: (fields) => createLexicalIndex(model.items, { fields }),
-          embedders: modelEmbedders(model, encoders),
-        },
-        plan.sets,
-      );
+      const evaluate = (searched: LoadedModel) =>
+        evaluateSearch(
+          { model: searched, createLexicalIndex: (fields) => createLexicalIndex(searched.items, { fields }), embedders: modelEmbedders(searched, encoders) },
+          plan.sets,
+        );
+      const rows = await evaluate(model);
+      const floorOff = options.floorOff ? { ...model, manifest: { ...model.manifest, search: { semanticFloor: -1, calibration: 'off (diagnostic)' } } } : null;
+      const floorOffRows = floorOff === null ? [] : (await evaluate(floorOff)).filter((row) => row.method !== 'lexical');
       folders.push({
         name: folder.name,
         path,
@@ -89,6 +90,7 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
         sets: plan.sets.map((set) => ({ name: set.name, queries: set.queries.length, how: set.how })),
         skipped: plan.skipped,
         rows,
+        floorOffRows,
       });
     }
     console.log(renderTable(folders));

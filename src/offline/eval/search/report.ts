@@ -33,6 +33,8 @@ export interface FolderReport {
   /** Sets not run on this folder, and why. */
   readonly skipped: readonly string[];
   readonly rows: readonly SearchEvalRow[];
+  /** Semantic and hybrid rows with the semantic floor off (a diagnostic: not what the browser does), or none. */
+  readonly floorOffRows: readonly SearchEvalRow[];
 }
 
 export interface SearchReport {
@@ -47,14 +49,18 @@ export interface SearchReport {
 const figure = (value: number): string => value.toFixed(4);
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
-/** @returns the table: one row per folder, set, method and encoder. */
-export function renderTable(folders: readonly FolderReport[]): string {
+/**
+ * @param folders the folders' runs.
+ * @param rowsOf which of a folder's rows (default: the storefront's own).
+ * @returns the table: one row per folder, set, method and encoder.
+ */
+export function renderTable(folders: readonly FolderReport[], rowsOf: (folder: FolderReport) => readonly SearchEvalRow[] = (folder) => folder.rows): string {
   const lines = [
     '| model | set | queries | method | encoder | nDCG@10 | HR@10 | MRR@10 | no results | matches/query |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const folder of folders) {
-    for (const row of folder.rows) {
+    for (const row of rowsOf(folder)) {
       const random = row.set === RANDOM_SET;
       const { scores } = row;
       const metrics = random ? ['–', '–', '–'] : [figure(scores.ndcg10), figure(scores.hr10), figure(scores.mrr10)];
@@ -113,6 +119,14 @@ export function renderSearchMarkdown(report: SearchReport): string {
     ]),
     renderTable(report.folders),
     '',
+    ...(report.folders.some((folder) => folder.floorOffRows.length > 0)
+      ? [
+          'Diagnostic, not what the browser does: semantic and hybrid search with the semantic floor off (every item is a semantic match, ranked by cosine; lexical rows as above):',
+          '',
+          renderTable(report.folders, (folder) => folder.floorOffRows),
+          '',
+        ]
+      : []),
     `Random-character queries with no results (must be 100%): ${randomRows.map(({ folder, row }) => `${folder.name} ${row.method}${row.encoder === null ? '' : ` ${row.encoder}`} ${percent(row.scores.zeroResultRate)}`).join('; ') || 'not run'}.`,
     '',
     `Hybrid against the better single method (known-item by MRR@10, the others by nDCG@10): **${verdicts.allBeat ? 'hybrid beats both on every set' : 'hybrid does not beat both on every set'}**.`,
