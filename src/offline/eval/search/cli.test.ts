@@ -82,6 +82,9 @@ describe('npm run eval:search', () => {
     expect(written).toContain('- category: 2 queries: the name of each leaf category with at least 5 items (of 3)');
     expect(written).toContain('- not run: category: the item vectors were embedded from `{title}. {category}. {brand}. {description}`');
     expect(written).toContain('- not run: demo: not the demo catalogue');
+    expect(written).toMatch(
+      /- built with: `npm run build:models -- --catalog \S+items\.jsonl --out \S+titles-only --category-field categories --text-template '\{title\}' --dim 4/,
+    );
     expect(written).toContain(
       `- command: \`npm run eval:search -- --models ${titlesOnly},${withCategories} --known-items 4 --random 10 --floor-off --write ${doc}\``,
     );

@@ -86,6 +86,7 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
         itemCount: folder.model.items.length,
         dim: folder.model.manifest.dim,
         textTemplate: folder.textTemplate,
+        buildCommand: folder.buildCommand,
         floor: { value: model.manifest.search?.semanticFloor ?? DEFAULT_SEMANTIC_FLOOR, source: floorSource },
         sets: plan.sets.map((set) => ({ name: set.name, queries: set.queries.length, how: set.how })),
         skipped: plan.skipped,

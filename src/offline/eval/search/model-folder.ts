@@ -7,7 +7,7 @@
  * the model joins the list into one string). The demo folder (`npm run models:demo`) embeds
  * `{title}. {category}. {description}` (lib/embed.ts itemText) and has one category per item.
  */
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { RecError } from '../../../core/errors.ts';
 import { toItemId } from '../../../core/ids.ts';
@@ -25,6 +25,8 @@ export interface SearchFolder {
   /** The folder's name, which names it in the report. */
   readonly name: string;
   readonly model: LoadedModel;
+  /** The command that built it, as recorded (for the report). */
+  readonly buildCommand: string;
   /** The text template its item vectors were embedded from. */
   readonly textTemplate: string;
   /** Whether that text holds the category, which would give the category queries' label away. */
@@ -48,13 +50,20 @@ export async function loadSearchFolder(modelDir: string): Promise<SearchFolder> 
     const embedded = build.template.fields;
     return {
       ...base,
+      buildCommand: await readBuildCommand(reportFile),
       textTemplate: build.template.source,
       embedsCategories: category !== null && (embedded.includes('category') || embedded.includes(category)),
       leafCategories: category === null ? null : await readLeafCategories(fromRepo(build.catalog), build.fields.id, category, model),
     };
   }
   if (await exists(join(dir, 'build-info.json'))) {
-    return { ...base, textTemplate: DEMO_TEXT_TEMPLATE, embedsCategories: true, leafCategories: model.items.map((item) => item.category) };
+    return {
+      ...base,
+      buildCommand: 'npm run models:demo',
+      textTemplate: DEMO_TEXT_TEMPLATE,
+      embedsCategories: true,
+      leafCategories: model.items.map((item) => item.category),
+    };
   }
   throw new RecError(
     'CONFIG_INVALID',
@@ -102,6 +111,16 @@ async function readLeafCategories(file: string, idField: string, categoryField: 
     leaves[row] = typeof leaf === 'string' && leaf.trim() !== '' ? leaf.trim() : null;
   }
   return leaves;
+}
+
+/** The report's recorded `command` (the npm script and its arguments) as a shell line. */
+async function readBuildCommand(reportFile: string): Promise<string> {
+  const report: unknown = JSON.parse(await readFile(reportFile, 'utf8'));
+  const command = typeof report === 'object' && report !== null ? (report as Record<string, unknown>)['command'] : undefined;
+  if (!Array.isArray(command) || command.length === 0 || !command.every((arg) => typeof arg === 'string')) return 'npm run build:models (command not recorded)';
+  const quote = (arg: string): string => (/^[\w./=,:%@+-]+$/u.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+  const [script, ...args] = command as string[];
+  return `npm run ${script ?? ''} -- ${args.map(quote).join(' ')}`;
 }
 
 async function exists(file: string): Promise<boolean> {

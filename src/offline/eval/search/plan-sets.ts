@@ -58,7 +58,7 @@ export function planSets(folder: SearchFolder, options: PlanOptions): SetPlan {
           how: 'hand-written shopping queries (demo-queries.json); relevant: the items of their labelled product types',
         });
     } else {
-      const how = `random lower-case letters and digits, seed ${options.seed + 1}; relevant: none`;
+      const how = `lib's randomStrings (the floor calibration's generator: 1 to 4 words of letters, digits and symbols) with seed ${options.seed + 1}, not the calibration's; relevant: none`;
       sets.push({ name, queries: randomQueries(options.randomQueries, options.seed + 1), fields: ALL_FIELDS, how });
     }
   }

@@ -26,6 +26,8 @@ export interface FolderReport {
   readonly itemCount: number;
   readonly dim: number;
   readonly textTemplate: string;
+  /** The command that built the folder. */
+  readonly buildCommand: string;
   /** The semantic floor the searcher used, and where it came from. */
   readonly floor: { readonly value: number; readonly source: string };
   /** Each set run, with its size and how it was made. */
@@ -113,6 +115,7 @@ export function renderSearchMarkdown(report: SearchReport): string {
     ...report.folders.flatMap((folder) => [
       `**${folder.name}** (\`${folder.path}\`): ${folder.itemCount} items, ${folder.dim}-d, items embedded from \`${folder.textTemplate}\`; semantic floor ${folder.floor.value.toFixed(4)} (${folder.floor.source})`,
       '',
+      `- built with: \`${folder.buildCommand}\``,
       ...folder.sets.map((set) => `- ${set.name}: ${set.queries} queries: ${set.how}`),
       ...folder.skipped.map((why) => `- not run: ${why}`),
       '',
