@@ -85,8 +85,9 @@ export class Storefront {
     await expect(dialog).toBeHidden();
   }
 
+  /** The search box: a combobox, as its completions (a datalist) make it. */
   get searchBox(): Locator {
-    return this.page.getByRole('searchbox', { name: 'Search products' });
+    return this.page.getByRole('combobox', { name: 'Search products' });
   }
 
   /** Searches a query that has matches (so it is recorded) and waits for its results. */

@@ -14,7 +14,7 @@ import { parseStorefrontConfig, toRecError, type RankedItem, type RecError, type
 import { acquireStorefront } from '../app/shared-storefronts.ts';
 import type { StartProgress } from '../app/start.ts';
 import { ProductGrid, StorefrontContext, useInteractions, useRanking, useStorefront } from '../ui/index.ts';
-import type { VitrineErrorDetail, VitrineProductDetail, VitrineRankedDetail } from './events.ts';
+import { rankedDetail, type VitrineErrorDetail, type VitrineProductDetail, type VitrineRankedDetail } from './events.ts';
 
 export interface VitrineGridCallbacks {
   /** A card was clicked (and recorded as a view): show the product. */
@@ -25,8 +25,11 @@ export interface VitrineGridCallbacks {
   readonly onRanked?: ((detail: VitrineRankedDetail) => void) | undefined;
   /** A setting is invalid, the model could not be loaded, or an interaction failed. */
   readonly onError?: ((detail: VitrineErrorDetail) => void) | undefined;
-  /** The shared recommender once started, null once this grid lets go of it (the element's record()). */
-  readonly onRecommender?: ((recommender: Recommender | null) => void) | undefined;
+  /**
+   * The shared recommender once started and how many cards this grid shows, null once this grid
+   * lets go of it (the element's record(), search() and ranked).
+   */
+  readonly onRecommender?: ((started: { readonly recommender: Recommender; readonly limit: number } | null) => void) | undefined;
 }
 
 export interface VitrineGridProps extends VitrineGridCallbacks {
@@ -105,10 +108,11 @@ export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineG
   }, [error]);
 
   const recommender = phase.kind === 'ready' && config !== null ? phase.recommender : null;
+  const gridSize = config?.gridSize ?? 0;
   useEffect(() => {
-    latest.current.onRecommender?.(recommender);
+    latest.current.onRecommender?.(recommender === null ? null : { recommender, limit: gridSize });
     return () => latest.current.onRecommender?.(null);
-  }, [recommender]);
+  }, [recommender, gridSize]);
 
   if (error !== null) return <WidgetError error={error} />;
   if (phase.kind !== 'ready' || config === null) return <WidgetLoading progress={phase.kind === 'loading' ? phase.progress : null} />;
@@ -131,16 +135,8 @@ function WidgetRanking({ limit, callbacks }: { readonly limit: number; readonly 
   });
 
   useEffect(() => {
-    callbacks.current.onRanked?.({
-      itemIds: shown.items.map((entry) => entry.item.id),
-      eventCount: shown.eventCount,
-      backend: shown.backend,
-      personalised: shown.personalised,
-      mode: shown.mode,
-      query: shown.search?.query ?? null,
-      resultCount: shown.search?.resultCount ?? null,
-    });
-  }, [shown, callbacks]);
+    callbacks.current.onRanked?.(rankedDetail(shown, limit));
+  }, [shown, limit, callbacks]);
 
   const detail = (entry: RankedItem): VitrineProductDetail => ({ item: entry.item, position: entry.position });
   return (

@@ -4,7 +4,7 @@
  * the interactions the host may record through `element.record()`. Item ids are plain strings at
  * this boundary: the host page's own product ids, checked against the catalogue by core.
  */
-import type { BackendName, CatalogItem, InteractionInput, ItemId, RecError } from '../core/index.ts';
+import type { BackendName, CatalogItem, InteractionInput, ItemId, Ranking, RecError } from '../core/index.ts';
 
 /** A card the shopper acted on: the catalogue item and its 0-based position in the grid. */
 export interface VitrineProductDetail {
@@ -26,6 +26,23 @@ export interface VitrineRankedDetail {
   readonly query: string | null;
   /** How many products match it (mode 'search'), else null. */
   readonly resultCount: number | null;
+}
+
+/**
+ * @param ranking the shared ranking.
+ * @param limit how many cards the grid shows.
+ * @returns what `vitrine:ranked` and `element.ranked` say about it.
+ */
+export function rankedDetail(ranking: Ranking, limit: number): VitrineRankedDetail {
+  return {
+    itemIds: ranking.items.slice(0, limit).map((entry) => entry.item.id),
+    eventCount: ranking.eventCount,
+    backend: ranking.backend,
+    personalised: ranking.personalised,
+    mode: ranking.mode,
+    query: ranking.search?.query ?? null,
+    resultCount: ranking.search?.resultCount ?? null,
+  };
 }
 
 /** The widget could not start (bad attribute, model missing) or an interaction failed. */

@@ -16,7 +16,7 @@ import { parseInteractionInput, RecError, type Recommender } from '../core/index
 import baseCss from '../ui/styles/base.css?inline';
 import buttonsCss from '../ui/styles/buttons.css?inline';
 import productGridCss from '../ui/styles/product-grid.css?inline';
-import type { HostInteraction, VitrineEventMap, VitrineRankedDetail } from './events.ts';
+import { rankedDetail, type HostInteraction, type VitrineEventMap, type VitrineRankedDetail } from './events.ts';
 import { VitrineGrid } from './VitrineGrid.tsx';
 import widgetCss from './widget.css?inline';
 
@@ -58,8 +58,7 @@ export class VitrineGridElement extends HTMLElement {
   static readonly observedAttributes: readonly string[] = ATTRIBUTES;
 
   #root: Root | null = null;
-  #recommender: Recommender | null = null;
-  #ranked: VitrineRankedDetail | null = null;
+  #started: { readonly recommender: Recommender; readonly limit: number } | null = null;
   /** Why the grid could not start (record() then rejects with it), or null. */
   #failure: RecError | null = null;
   /** Callers of record() before the grid has started wait here. */
@@ -91,7 +90,9 @@ export class VitrineGridElement extends HTMLElement {
 
   /** The latest ranking shown (ids in order, event count, backend), or null before the first. */
   get ranked(): VitrineRankedDetail | null {
-    return this.#ranked;
+    // Read from the shared recommender, not from the last render: once `await record()` or
+    // `await search()` has settled, this already reflects it.
+    return this.#started === null ? null : rankedDetail(this.#started.recommender.ranking(), this.#started.limit);
   }
 
   /**
@@ -103,7 +104,7 @@ export class VitrineGridElement extends HTMLElement {
    */
   async record(interaction: HostInteraction): Promise<void> {
     const input = parseInteractionInput(interaction, RECORD_CALL);
-    await (await this.#started()).record(input);
+    await (await this.#recommender()).record(input);
   }
 
   /**
@@ -117,19 +118,19 @@ export class VitrineGridElement extends HTMLElement {
   async search(query: string): Promise<void> {
     // Host pages are often plain JavaScript: the same check as a recorded search.
     const input = parseInteractionInput({ type: 'search', query }, SEARCH_CALL);
-    await (await this.#started()).search(input.type === 'search' ? input.query : query);
+    await (await this.#recommender()).search(input.type === 'search' ? input.query : query);
   }
 
   /** Leaves a search: the grid shows the shopper's "for you" ranking again. */
   async clearSearch(): Promise<void> {
-    await (await this.#started()).clearSearch();
+    await (await this.#recommender()).clearSearch();
   }
 
   /** The started recommender, waiting for the grid to start. */
-  async #started(): Promise<Recommender> {
+  async #recommender(): Promise<Recommender> {
     if (!this.isConnected) throw notConnected();
     if (this.#failure !== null) throw this.#failure;
-    return this.#recommender ?? new Promise<Recommender>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    return this.#started?.recommender ?? new Promise<Recommender>((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
   /** (Re)renders the grid with the current attributes. */
@@ -143,10 +144,7 @@ export class VitrineGridElement extends HTMLElement {
         settingsSource: '<vitrine-grid> attribute',
         onProductClick: (detail) => this.#dispatch('vitrine:product-click', detail),
         onAddToCart: (detail) => this.#dispatch('vitrine:add-to-cart', detail),
-        onRanked: (detail) => {
-          this.#ranked = detail;
-          this.#dispatch('vitrine:ranked', detail);
-        },
+        onRanked: (detail) => this.#dispatch('vitrine:ranked', detail),
         onError: (detail) => {
           if (detail.during === 'start') {
             this.#failure = detail.error;
@@ -154,10 +152,10 @@ export class VitrineGridElement extends HTMLElement {
           }
           this.#dispatch('vitrine:error', detail);
         },
-        onRecommender: (recommender) => {
-          this.#recommender = recommender;
-          if (recommender === null) return;
-          for (const { resolve } of this.#waiting.splice(0)) resolve(recommender);
+        onRecommender: (started) => {
+          this.#started = started;
+          if (started === null) return;
+          for (const { resolve } of this.#waiting.splice(0)) resolve(started.recommender);
         },
       }),
     );
