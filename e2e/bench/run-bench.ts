@@ -62,7 +62,6 @@ const LEXICAL_CASE = {
   queries: ['warm jacket for hiking', 'ceramic teapot', 'wireless headphones', 'organic honey 1 kg', 'garden hose reel'],
   rounds: 3,
   suggestions: 8,
-  hits: 50,
 };
 
 function scoreSpec(count: number, dim: number, dtype: BenchCaseSpec['dtype'], methods: readonly BenchMethod[]): BenchCaseSpec {

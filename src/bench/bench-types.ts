@@ -152,8 +152,6 @@ export interface LexicalBenchSpec {
   readonly rounds: number;
   /** Suggestions asked per keystroke. */
   readonly suggestions: number;
-  /** Hits asked per keystroke. */
-  readonly hits: number;
 }
 
 export interface LexicalBenchResult {
