@@ -175,3 +175,35 @@ describe('arrangeList: boosts and pins at the edges', () => {
     expect(list.map((entry) => entry.row)).toEqual(top.rows.slice(0, 4));
   });
 });
+
+describe('arrangeList: the first row shows what the shopper has not just seen', () => {
+  const [a, b, c, d, e, f, g] = top.rows;
+  const rowsOf = (list: ReturnType<typeof arrangeList>): number[] => list.map((entry) => entry.row);
+
+  it('keeps demoted rows out of the first four positions when the rules name no first row, and ranks them right after', () => {
+    const list = rowsOf(arrange({ demoted: new Set([a ?? -1, c ?? -1]) }));
+    expect(list.slice(0, 4)).toEqual([b, d, e, f]);
+    expect(list.slice(4, 6)).toEqual([a, c]);
+    expect(list).toHaveLength(12);
+  });
+
+  it("uses the shop's first-row size", () => {
+    const wide = { ...RELEVANCE_ONLY_RULES, firstRow: { size: 5, maxPerCategory: 5 } };
+    const list = rowsOf(arrange({ rules: wide, demoted: new Set([a ?? -1]) }));
+    expect(list.slice(0, 6)).toEqual([b, c, d, e, f, a]);
+  });
+
+  it("leaves an item pin in its slot (the shop placed it), and gives a category pin its category's best not just seen", () => {
+    const pinned = rules({ pin: [{ item: `i${b}`, position: 0 }] });
+    expect(rowsOf(arrange({ rules: { ...RELEVANCE_ONLY_RULES, pins: pinned.pins }, demoted: new Set([b ?? -1]) }))[0]).toBe(b);
+    const byCategory = rules({ pin: [{ category: 'c0', position: 1 }] });
+    const list = rowsOf(arrange({ rules: { ...RELEVANCE_ONLY_RULES, pins: byCategory.pins }, demoted: new Set([a ?? -1]) }));
+    expect(list.slice(0, 4)).toEqual([c, b, d, e]);
+  });
+
+  it('fills the first row with demoted rows only when nothing else is left', () => {
+    const candidates = { rows: [a, b, c, d, e, f, g].map((row) => row ?? -1), scores: top.scores.slice(0, 7) };
+    const list = rowsOf(arrange({ candidates, demoted: new Set([a ?? -1, b ?? -1, c ?? -1, d ?? -1, e ?? -1]) }));
+    expect(list).toEqual([f, g, a, b, c, d, e]);
+  });
+});

@@ -1,15 +1,17 @@
 /**
  * Turns the best-scored candidates into the grid the shopper sees: shop pins hold their positions,
  * boosts shift relevance, maximal marginal relevance (MMR) trades relevance for variety, variants of
- * one product never appear twice, the first row holds at most `maxPerCategory` cards of a category,
- * and a seeded, shrinking share of slots goes to relevant items the shopper has not been shown yet.
+ * one product never appear twice, the first row holds at most `maxPerCategory` cards of a category
+ * and none of the items the shopper has just seen or put in the cart (they rank lower: the first
+ * row is the grid's prime space, and it shows what is new to them), and a seeded, shrinking share of
+ * slots goes to relevant items the shopper has not been shown yet.
  *
  * Pure: the candidates' scores and their pairwise similarities come from the ItemSpace
  * (`topK`, `similarities`), so the heavy math stays on the backend and this only chooses.
  */
 import type { CatalogItem } from './catalog.ts';
 import type { ItemSpace } from './ports.ts';
-import { boostOf, type ShopRules } from './shop-rules.ts';
+import { boostOf, firstRowSizeOf, type ShopRules } from './shop-rules.ts';
 import type { RankedRows } from './rank.ts';
 
 /** Why an entry is where it is. */
@@ -39,6 +41,12 @@ export interface ArrangeInput {
   readonly explorationSlots: number;
   /** Rows the shopper has already been shown: never picked for exploration. */
   readonly shown: ReadonlySet<number>;
+  /**
+   * Rows kept out of the first row (firstRowSizeOf the rules), e.g. what the shopper viewed in this
+   * session or has in the cart; they may take any later position. An item pin still holds its
+   * position (the shop placed it). Default: none.
+   */
+  readonly demoted?: ReadonlySet<number>;
   /** Uniform numbers in [0, 1), e.g. core's seededRandom: where the exploration slots go and what fills them. */
   readonly random: () => number;
 }
@@ -84,6 +92,9 @@ export function arrangeList(input: ArrangeInput): ArrangedEntry[] {
   const closest = new Float32Array(count).fill(Number.NEGATIVE_INFINITY);
   const firstRowSize = Math.min(size, rules.firstRow?.size ?? 0);
   const firstRowCategories = new Map<string, number>();
+  const primeSize = Math.min(size, firstRowSizeOf(rules));
+  const demoted = input.demoted ?? new Set<number>();
+  const keptOut = (i: number, position: number): boolean => position < primeSize && demoted.has(candidates.rows[i] ?? -1);
 
   const isVariantOfChosen = (i: number): boolean => {
     const group = itemOf(i).group;
@@ -119,10 +130,15 @@ export function arrangeList(input: ArrangeInput): ArrangedEntry[] {
   const byRelevance = (i: number): number => relevance[i] ?? 0;
   const byMarginalRelevance = (i: number): number => lambda * (relevance[i] ?? 0) - (1 - lambda) * (chosen.length === 0 ? 0 : (closest[i] ?? 0));
 
+  /** A category pin's item: its category's best, one the shopper has not just seen when there is one. */
+  const bestOfCategory = (category: string, position: number): number => {
+    const index = best((i) => itemOf(i).category === category && !keptOut(i, position), byRelevance);
+    return index >= 0 ? index : best((i) => itemOf(i).category === category, byRelevance);
+  };
   for (const pin of rules.pins) {
     if (pin.position >= size) continue;
     const { target } = pin;
-    const index = target.kind === 'item' ? candidates.rows.indexOf(target.row) : best((i) => itemOf(i).category === target.category, byRelevance);
+    const index = target.kind === 'item' ? candidates.rows.indexOf(target.row) : bestOfCategory(target.category, pin.position);
     // An unavailable pinned item (out of stock, bought) is not among the candidates: its slot is ranked as usual.
     if (index < 0 || taken[index] === true) continue;
     place(index, pin.position, 'pinned');
@@ -136,8 +152,10 @@ export function arrangeList(input: ArrangeInput): ArrangedEntry[] {
   }
 
   const fillRanked = (position: number): void => {
-    // The first-row cap gives way only when nothing else could fill the position.
-    let index = best((i) => !categoryFull(i, position), byMarginalRelevance);
+    // The first row's rules give way only when nothing else could fill the position: the shop's
+    // category cap first, keeping what the shopper has just seen out of the first row last.
+    let index = best((i) => !categoryFull(i, position) && !keptOut(i, position), byMarginalRelevance);
+    if (index < 0) index = best((i) => !keptOut(i, position), byMarginalRelevance);
     if (index < 0) index = best(() => true, byMarginalRelevance);
     if (index >= 0) place(index, position, 'ranked');
   };

@@ -4,7 +4,7 @@ import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
 import { toItemId } from './ids.ts';
 import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { createRecommender, type Ranking, type RecommenderDeps } from './recommender.ts';
-import { parseShopRules } from './shop-rules.ts';
+import { DEFAULT_FIRST_ROW_SIZE, parseShopRules } from './shop-rules.ts';
 import { createReferenceSpace } from './test-support.ts';
 import { browse, deps, ids, inCategory, model } from './recommender-test-support.ts';
 
@@ -64,6 +64,45 @@ describe('list quality: shop rules, variants and exploration', () => {
     for (const id of explored(second)) expect(ids(first as Ranking)).not.toContain(id);
     expect((await run(9)).map(ids)).toEqual([first, second].map((r) => ids(r as Ranking)));
     expect((await run(10)).map(ids)).not.toEqual([first, second].map((r) => ids(r as Ranking)));
+  });
+});
+
+describe('the first row of "For you" and what the shopper did', () => {
+  const firstRow = (ranking: Ranking): string[] => ids(ranking).slice(0, DEFAULT_FIRST_ROW_SIZE);
+
+  it('keeps what was viewed in this session or is in the cart out of the first row, not what was viewed in an earlier one', async () => {
+    const setup = deps();
+    const recommender = await createRecommender(setup);
+    const viewed = await recommender.record({ type: 'view', item: toItemId('i2') });
+    expect(firstRow(viewed)).not.toContain('i2');
+    expect(ids(viewed).slice(DEFAULT_FIRST_ROW_SIZE)).toContain('i2'); // ranked lower, still on the grid
+    const carted = await recommender.record({ type: 'add_to_cart', item: toItemId('i8') });
+    expect(firstRow(carted)).not.toContain('i2');
+    expect(firstRow(carted)).not.toContain('i8');
+    recommender.dispose();
+
+    // A day later, a new session: the earlier view may lead again; the cart's item still does not.
+    const later = deps({ store: setup.store });
+    later.clock.t = setup.clock.t + 24 * 60 * 60 * 1000;
+    const next = await createRecommender(later);
+    expect(firstRow(next.ranking())).toContain('i2');
+    expect(firstRow(next.ranking())).not.toContain('i8');
+    next.dispose();
+  });
+
+  it('counts actions (views, dwell, cart changes, purchases, searches), not impressions or the skips inferred from a click', async () => {
+    const recommender = await createRecommender(deps());
+    const shown = ids(recommender.ranking());
+    await recommender.recordImpressions(shown.slice(0, 3).map((item, position) => ({ item, position })));
+    const clicked = await recommender.record({ type: 'view', item: shown[5] ?? toItemId('i0'), position: 5 });
+    expect(clicked).toMatchObject({ eventCount: 7, actionCount: 1 }); // 3 impressions, 3 skips, 1 view
+    await recommender.record({ type: 'dwell', item: toItemId('i4'), dwellMs: 8000 });
+    await recommender.record({ type: 'add_to_cart', item: toItemId('i4') });
+    await recommender.record({ type: 'remove_from_cart', item: toItemId('i4') });
+    await recommender.record({ type: 'purchase', item: toItemId('i6') });
+    const searched = await recommender.search(model.items[7]?.title ?? '');
+    expect(searched).toMatchObject({ eventCount: 12, actionCount: 6 });
+    recommender.dispose();
   });
 });
 

@@ -11,7 +11,9 @@
  * swapped in or out.
  *
  * It keeps what exploration needs across grids: the rows this session has shown (exploration
- * offers only others) and the number of interactions (exploration shrinks as they grow).
+ * offers only others) and the number of interactions (exploration shrinks as they grow). And when
+ * this session began: the items the shopper interacted with since (the state's recent ones) and
+ * those in the cart stay out of the first row of "For you", which shows them something new.
  */
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
@@ -72,6 +74,13 @@ export function createRanker(options: RankerOptions): Ranker {
   const outOfStock = outOfStockRows(model.items);
   let shown = new Set<number>();
   let interactions = 0;
+  let sessionStart = options.now();
+
+  /** Rows kept out of the first row: in the cart, or interacted with in this session. */
+  const demotedRows = (basis: InterestState): Set<number> => {
+    const ids = [...basis.cart, ...basis.recent.filter(({ time }) => time >= sessionStart).map(({ item }) => item)];
+    return new Set(ids.flatMap((id) => model.rowOf.get(id) ?? []));
+  };
 
   /**
    * The sequence model's interest of the shopper's latest items (those still in the catalogue), or
@@ -108,6 +117,7 @@ export function createRanker(options: RankerOptions): Ranker {
     ...(options.backendReason === undefined ? {} : { backendReason: options.backendReason }),
     interestModel,
     eventCount: basis.eventCount,
+    actionCount: basis.actionCount,
     personalised: basis.vector.some((v) => v !== 0),
   });
 
@@ -138,6 +148,7 @@ export function createRanker(options: RankerOptions): Ranker {
         rules,
         explorationSlots: explorationSlots(gridSize, interactions, rules.exploration),
         shown,
+        demoted: demotedRows(basis),
         random: seededRandom((options.explorationSeed ^ Math.imul(interactions + 1, 0x9e3779b1)) >>> 0),
       });
       checkFinite(candidates.scores, "the item space's scores");
@@ -162,6 +173,7 @@ export function createRanker(options: RankerOptions): Ranker {
     reset() {
       shown = new Set();
       interactions = 0;
+      sessionStart = options.now();
     },
   };
 }

@@ -66,6 +66,11 @@ export interface Ranking {
   readonly tookMs: number;
   /** How many events the ranking reflects. */
   readonly eventCount: number;
+  /**
+   * How many of those events the shopper did: views, dwells, cart changes, purchases and searches,
+   * not impressions (what was on screen) nor skips (inferred from a click further down).
+   */
+  readonly actionCount: number;
   /** False until the shopper has done something that moves their interest. */
   readonly personalised: boolean;
 }

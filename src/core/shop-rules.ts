@@ -116,6 +116,17 @@ export const DEFAULT_SHOP_RULES: ShopRules = {
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 
+/** The first row's size when the shop's rules do not say (a storefront row of four cards). */
+export const DEFAULT_FIRST_ROW_SIZE = 4;
+
+/**
+ * @param rules the shop's rules.
+ * @returns how many cards the first row holds: the shop's `firstRow.size`, or DEFAULT_FIRST_ROW_SIZE.
+ */
+export function firstRowSizeOf(rules: ShopRules): number {
+  return rules.firstRow?.size ?? DEFAULT_FIRST_ROW_SIZE;
+}
+
 /**
  * Validates the `rules` of a parsed catalogue file against its items.
  * @param catalogJson the parsed catalogue file (its root object holds `items` and `rules`).

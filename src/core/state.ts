@@ -24,6 +24,11 @@ export interface InterestState {
   readonly vector: Float32Array;
   /** How many events have been folded in (all types). */
   readonly eventCount: number;
+  /**
+   * How many of them the shopper did (views, dwells, cart changes, purchases, searches): not
+   * impressions, which only say what was on screen, nor skips, which are inferred from a click.
+   */
+  readonly actionCount: number;
   readonly lastEventTime: number | null;
   /**
    * One entry per item bought, with its latest purchase time, oldest first: durables are not
@@ -47,7 +52,18 @@ export interface InterestState {
  * @param dim the model's dimension.
  */
 export function emptyState(modelKey: string, dim: number): InterestState {
-  return { modelKey, vector: new Float32Array(dim), eventCount: 0, lastEventTime: null, purchased: [], cart: [], recent: [], sequence: [], lastQuery: null };
+  return {
+    modelKey,
+    vector: new Float32Array(dim),
+    eventCount: 0,
+    actionCount: 0,
+    lastEventTime: null,
+    purchased: [],
+    cart: [],
+    recent: [],
+    sequence: [],
+    lastQuery: null,
+  };
 }
 
 /**
@@ -70,6 +86,7 @@ export function advanceState(state: InterestState, event: InteractionEvent, vect
     modelKey: state.modelKey,
     vector,
     eventCount: state.eventCount + 1,
+    actionCount: state.actionCount + (isAction(event) ? 1 : 0),
     lastEventTime: event.time,
     purchased,
     cart,
@@ -77,4 +94,9 @@ export function advanceState(state: InterestState, event: InteractionEvent, vect
     sequence,
     lastQuery,
   };
+}
+
+/** @param event any event; @returns whether the shopper did it (not an impression or an inferred skip). */
+export function isAction(event: InteractionEvent): boolean {
+  return event.type !== 'impression' && event.type !== 'skip';
 }

@@ -21,6 +21,7 @@ describe('state records', () => {
     ['vector[1]', { vector: Float32Array.of(1, Number.NaN) }],
     ['modelKey', { modelKey: 'other:key' }],
     ['eventCount', { eventCount: -1 }],
+    ['actionCount', { actionCount: 4 }], // more actions than events
     ['purchased[0]', { purchased: [''] }],
     ['purchased[0].time', { purchased: [{ item: 'a', time: -1 }] }],
     ['recent[0].type', { recent: [{ item: 'a', type: 'teleport', time: 1 }] }],
@@ -50,6 +51,13 @@ describe('state records', () => {
     delete older['sequence'];
     expect(parseStateRecord(older, KEY, 'test')).toBeNull();
     expect(parseStateRecord(older, KEY, 'test', 'baseline')).toEqual({ ...sampleState(KEY), sequence: [] });
+  });
+
+  it('rebuilds a cached state written before states counted actions, and reads such a baseline as all actions', () => {
+    const older: Record<string, unknown> = { ...toStateRecord(sampleState(KEY), 1) };
+    delete older['actionCount'];
+    expect(parseStateRecord(older, KEY, 'test')).toBeNull();
+    expect(parseStateRecord(older, KEY, 'test', 'baseline')).toEqual({ ...sampleState(KEY), actionCount: 3 });
   });
 
   it('returns null for another stateVersion (rebuild, not an error)', () => {

@@ -21,6 +21,7 @@ export function toStateRecord(state: InterestState, updatedAt: number): StateRec
     // underlying ArrayBuffer, which for a view (a subarray of a larger matrix) could be megabytes.
     vector: state.vector.slice(),
     eventCount: state.eventCount,
+    actionCount: state.actionCount,
     lastEventTime: state.lastEventTime,
     purchased: state.purchased.map(({ item, time }) => ({ item, time })),
     cart: [...state.cart],
@@ -38,8 +39,9 @@ export function toStateRecord(state: InterestState, updatedAt: number): StateRec
  * @param modelKey the key it was read under (the record must say the same).
  * @param file where it came from, for messages.
  * @param kind 'cache' for a `state` record, 'baseline' for a `baselines` one. Records written before
- *   states had a `sequence` lack it: a cache is then rebuilt from the events (null), while a
- *   baseline, whose events are gone, reads as having an empty sequence.
+ *   states had a `sequence` (or an `actionCount`) lack it: a cache is then rebuilt from the events
+ *   (null), while a baseline, whose events are gone, reads as having an empty sequence (and its
+ *   eventCount as its actionCount, the closest count it has).
  * @returns the state, or null when the record is of another STATE_VERSION, or a cache without a
  *   sequence (to be rebuilt, not an error).
  * @throws RecError EVENT_INVALID naming the first bad field.
@@ -50,14 +52,17 @@ export function parseStateRecord(value: unknown, modelKey: string, file: string,
   const record = readRecord(reader, value, '(state)');
   const version = readNumber(reader, record['stateVersion'], 'stateVersion', { integer: true, min: 1 });
   if (version !== STATE_VERSION) return null;
-  if (record['sequence'] === undefined && kind === 'cache') return null;
+  if ((record['sequence'] === undefined || record['actionCount'] === undefined) && kind === 'cache') return null;
   readNumber(reader, record['updatedAt'], 'updatedAt', { min: 0 });
   const key = readString(reader, record['modelKey'], 'modelKey', { nonEmpty: true });
   if (key !== modelKey) fail(reader, 'modelKey', `"${modelKey}"`, key);
+  const eventCount = readNumber(reader, record['eventCount'], 'eventCount', { integer: true, min: 0 });
   return {
     modelKey: key,
     vector: readVector(reader, record['vector']),
-    eventCount: readNumber(reader, record['eventCount'], 'eventCount', { integer: true, min: 0 }),
+    eventCount,
+    actionCount:
+      record['actionCount'] === undefined ? eventCount : readNumber(reader, record['actionCount'], 'actionCount', { integer: true, min: 0, max: eventCount }),
     lastEventTime: record['lastEventTime'] === null ? null : readNumber(reader, record['lastEventTime'], 'lastEventTime', { min: 0 }),
     purchased: readPurchases(reader, record['purchased'], record['lastEventTime']),
     cart: readItemIds(reader, record['cart'], 'cart'),

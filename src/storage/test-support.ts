@@ -35,6 +35,7 @@ export function sampleState(modelKey = 'catalog:0123456789abcdef', eventCount = 
     modelKey,
     vector: Float32Array.of(0.5, -0.25, 1 / 3, 1e-7),
     eventCount,
+    actionCount: Math.min(eventCount, 2),
     lastEventTime: 300,
     purchased: [{ item: toItemId('item-9'), time: 250 }],
     cart: [toItemId('item-2'), toItemId('item-3')],

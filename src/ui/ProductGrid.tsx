@@ -2,7 +2,7 @@
  * The product grid: the re-ranked one, a search's results, or the popularity fallback when the
  * model could not be loaded. Its section carries the grid's state for tests, tools and host pages:
  * the mode ("for-you" or "search", with the query and the number of matches), the active backend
- * ("none" in the fallback), which interest model scored it (absent in the fallback), how many
+ * ("none" in the fallback, "starting" before the engine is ready), which interest model scored it (absent in the fallback), how many
  * events the order reflects, whether it is personalised, and aria-busy while an interaction is
  * being applied.
  */
@@ -10,15 +10,20 @@ import type { RefCallback } from 'react';
 import type { BackendName, InterestModel, ItemId, SearchView } from '../core/index.ts';
 import { ProductCard, type GridEntry } from './ProductCard.tsx';
 
-/** What the grid shows: a Ranking, or the fallback's fixed order (backend "none", never personalised). */
+/**
+ * What the grid shows: a Ranking, the fallback's fixed order (backend "none", never personalised),
+ * or the first grid painted while the engine starts (backend "starting").
+ */
 export interface GridContents<T extends GridEntry> {
   readonly items: readonly T[];
-  readonly backend: BackendName | 'none';
+  readonly backend: BackendName | 'none' | 'starting';
   /** Why that backend (Ranking.backendReason), when known. */
   readonly backendReason?: string;
   /** What scored the grid (Ranking.interestModel); absent in the fallback, which is not scored. */
   readonly interestModel?: InterestModel;
   readonly eventCount: number;
+  /** What the shopper did (Ranking.actionCount): the note's count; absent where nothing was counted (the fallback). */
+  readonly actionCount?: number;
   readonly personalised: boolean;
   /** The search on show (Ranking.search); absent or null for the "for you" grid and the fallback. */
   readonly search?: SearchView | null;
@@ -93,10 +98,11 @@ export function ProductGrid<T extends GridEntry>(props: ProductGridProps<T>) {
   );
 }
 
-function forYouNote(ranking: { readonly personalised: boolean; readonly eventCount: number }): string {
-  return ranking.personalised
-    ? `Re-ranked on this device from ${ranking.eventCount} ${ranking.eventCount === 1 ? 'interaction' : 'interactions'}.`
-    : 'Browse, search or add to your cart: the order adapts to you, on this device.';
+/** Counts what the shopper did, not the cards shown (impressions) nor the skips inferred from a click. */
+function forYouNote({ personalised, actionCount }: { readonly personalised: boolean; readonly actionCount?: number | undefined }): string {
+  if (!personalised) return 'Browse, search or add to your cart: the order adapts to you, on this device.';
+  if (actionCount === undefined) return 'Re-ranked on this device from your interactions.';
+  return `Re-ranked on this device from ${actionCount} ${actionCount === 1 ? 'interaction' : 'interactions'}.`;
 }
 
 function searchNote(search: SearchView, personalised: boolean): string {
