@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toItemId, type CatalogItem } from '../core/index.ts';
-import { countByType, displayTitle, formatMegabytes, imageSrc, MAX_TITLE_CHARS, reasonText, toExportJson } from './format.ts';
+import { countByType, displayTitle, EVENT_LABELS, formatMegabytes, imageSrc, MAX_TITLE_CHARS, reasonText, toExportJson } from './format.ts';
 
 const item = (over: Partial<CatalogItem> = {}): CatalogItem => ({
   id: toItemId('a1'),
@@ -68,6 +68,11 @@ describe('export and counts', () => {
       ['view', 1],
     ]);
     expect(formatMegabytes(2_450_000)).toBe('2.5 MB');
+  });
+
+  it('labels a skip as inferred, the only event the shopper did not do themselves', () => {
+    const inferred = Object.entries(EVENT_LABELS).filter(([, label]) => label.includes('inferred'));
+    expect(inferred.map(([type]) => type)).toEqual(['skip']);
   });
 });
 

@@ -146,7 +146,8 @@ export const EVENT_LABELS: Readonly<Record<InteractionType, string>> = {
   remove_from_cart: 'Removed from cart',
   purchase: 'Bought',
   search: 'Searched',
-  skip: 'Skipped',
+  // The shopper did not do this: it is read into a click further down the grid, and says so.
+  skip: 'Skipped (inferred: you clicked a product below it)',
 };
 
 /**
