@@ -73,9 +73,11 @@ describe('meetsFloor', () => {
     expect(meetsFloor(set('500'), queryWords('500 zzqx'))).toBe(true);
   });
 
-  it('needs every word of a query of short words only', () => {
+  it('needs two or more words, every one matched, in a query of short words only', () => {
     expect(meetsFloor(set('kg'), queryWords('1 kg'))).toBe(false);
     expect(meetsFloor(set('kg', '1'), queryWords('1 kg'))).toBe(true);
-    expect(meetsFloor(set('xl'), queryWords('xl'))).toBe(true);
+    // A random string such as "B@[Xy<>Y" leaves one short word: it must not match a title that has it.
+    expect(meetsFloor(set('xy'), queryWords('B@[Xy<>Y'))).toBe(false);
+    expect(meetsFloor(set('au'), queryWords('Au'))).toBe(false);
   });
 });

@@ -103,14 +103,15 @@ const isShort = (word: string): boolean => word.length <= 2;
 /**
  * The relevance floor, which keeps gibberish from finding anything: a row counts as a match only if
  * it matched half of the query's product words (rounded up), one of them of 3 characters or more
- * (a "5" or an "xl" alone does not match "xl parka"); a query of short words only must match all of
- * them ("1 kg").
+ * (a "5" or an "xl" alone does not match "xl parka"); a query of short words only must have two or
+ * more and match all of them ("1 kg"), so one stray short word ("xy") matches nothing.
  * @param matched the query words the row matched (exactly, by prefix or within the edit distance).
  * @param query the query.
  */
 export function meetsFloor(matched: ReadonlySet<string>, query: QueryWords): boolean {
   const product = [...query.product];
   const hits = product.filter((word) => matched.has(word));
-  if (product.every(isShort)) return hits.length === product.length;
+  // One short word alone ("xy", "au") is as likely a stray code as a request: it never matches alone.
+  if (product.every(isShort)) return product.length >= 2 && hits.length === product.length;
   return hits.length >= Math.ceil(product.length / 2) && hits.some((word) => !isShort(word));
 }
