@@ -94,7 +94,9 @@ describe('generateDemoCatalog', () => {
     for (const image of catalog.images) {
       expect(image.svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(image.svg.trimEnd().endsWith('</svg>')).toBe(true);
-      expect(image.svg.length).toBeLessThan(1500);
+      expect(image.svg.length).toBeLessThan(2500);
+      // The product type's icon is drawn (its shapes in a stroked group), not letters.
+      expect(image.svg).toMatch(/<g transform="[^"]+" fill="none" stroke="hsl\([^"]+\)"[^>]*>\n<(path|circle|rect|line|polyline|polygon|ellipse) /);
       // Every & starts an entity: text was escaped.
       expect(image.svg).not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
       const opened = (image.svg.match(/<(?!\/)[a-z]+[^>]*[^/]>/g) ?? []).length;

@@ -14,6 +14,7 @@
  * same as before they existed (and its embedding stays cached).
  */
 import { Faker, base, en } from '@faker-js/faker';
+import { demoTypeIcon } from './demo-icons.ts';
 import { DEMO_DEPARTMENTS, type DemoDepartment, type DemoPicks } from './demo-vocab.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
 
@@ -185,48 +186,28 @@ export function escapeXml(text: string): string {
 }
 
 /**
- * Renders one product image: the department's hue (shifted a little per item), its shape with
- * its two-letter glyph, and the product noun underneath. About 700 bytes, well-formed XML.
+ * Renders one product image: its product type's icon (demo-icons.ts) on a disc, in the
+ * department's hue shifted a little per item (a variant, another colour, further), and the product
+ * noun underneath. About 1 kB, well-formed XML.
  * @param item the product (title used as the accessible label).
  * @param department its department.
- * @param noun the short product noun shown under the shape.
+ * @param noun the product type, drawn and shown under the icon.
  * @param hueShift degrees added to the department hue.
- * @param lightness lightness (%) of the shape.
+ * @param lightness lightness (%) of the icon's strokes.
  */
 export function renderItemSvg(item: DemoItem, department: DemoDepartment, noun: string, hueShift: number, lightness: number): string {
   const hue = (department.hue + hueShift + 360) % 360;
-  const fill = `hsl(${hue},58%,${lightness}%)`;
   const fontSize = Math.min(22, Math.floor(560 / Math.max(1, noun.length)));
-  const glyphY = department.shape === 'triangle' ? 158 : 130;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 320 320" role="img" aria-label="${escapeXml(item.title)}">`,
-    `<rect width="320" height="320" fill="hsl(${hue},60%,93%)"/>`,
-    shapeSvg(department.shape, fill),
-    `<text x="160" y="${glyphY}" text-anchor="middle" dominant-baseline="central" font-family="system-ui,sans-serif" font-size="60" font-weight="700" fill="#fff">${escapeXml(department.glyph)}</text>`,
-    `<text x="160" y="270" text-anchor="middle" font-family="system-ui,sans-serif" font-size="${fontSize}" fill="hsl(${hue},45%,24%)">${escapeXml(noun)}</text>`,
+    `<rect width="320" height="320" fill="hsl(${hue},60%,94%)"/>`,
+    `<circle cx="160" cy="132" r="98" fill="hsl(${hue},62%,84%)"/>`,
+    // The icon's 24 x 24 box scaled to 156 px, centred on the disc.
+    `<g transform="translate(82 54) scale(6.5)" fill="none" stroke="hsl(${hue},58%,${lightness - 10}%)" stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round">`,
+    demoTypeIcon(noun),
+    '</g>',
+    `<text x="160" y="276" text-anchor="middle" font-family="system-ui,sans-serif" font-size="${fontSize}" fill="hsl(${hue},45%,24%)">${escapeXml(noun)}</text>`,
     '</svg>',
     '',
   ].join('\n');
-}
-
-function shapeSvg(shape: DemoDepartment['shape'], fill: string): string {
-  switch (shape) {
-    case 'circle':
-      return `<circle cx="160" cy="130" r="74" fill="${fill}"/>`;
-    case 'square':
-      return `<rect x="90" y="60" width="140" height="140" rx="20" fill="${fill}"/>`;
-    case 'diamond':
-      return `<polygon points="160,46 244,130 160,214 76,130" fill="${fill}"/>`;
-    case 'triangle':
-      return `<polygon points="160,46 248,206 72,206" fill="${fill}"/>`;
-    case 'hexagon': {
-      const points = Array.from({ length: 6 }, (_, k) => {
-        const angle = (Math.PI / 3) * k;
-        return `${Math.round(160 + 80 * Math.cos(angle))},${Math.round(130 + 80 * Math.sin(angle))}`;
-      });
-      return `<polygon points="${points.join(' ')}" fill="${fill}"/>`;
-    }
-    case 'pill':
-      return `<rect x="64" y="86" width="192" height="88" rx="44" fill="${fill}"/>`;
-  }
 }

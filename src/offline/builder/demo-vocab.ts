@@ -37,11 +37,8 @@ export interface DemoPicks {
 /** One department of the demo shop. */
 export interface DemoDepartment {
   readonly name: string;
-  /** Two letters shown on the generated product images. */
-  readonly glyph: string;
   /** Base hue (degrees) of the department's images. */
   readonly hue: number;
-  readonly shape: 'circle' | 'square' | 'diamond' | 'triangle' | 'hexagon' | 'pill';
   readonly nouns: readonly DemoNoun[];
   readonly adjectives: readonly string[];
   readonly materials: readonly string[];
@@ -69,9 +66,7 @@ const TOY_RIDE = { materials: ['sturdy metal', 'tough ABS plastic'], features: [
 export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   {
     name: 'Electronics',
-    glyph: 'El',
     hue: 212,
-    shape: 'square',
     branded: true,
     nouns: [
       n('Wireless Earbuds', 29, 199), n('Bluetooth Speaker', 25, 249), n('Noise-Cancelling Headphones', 79, 399),
@@ -89,9 +84,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Kitchen',
-    glyph: 'Ki',
     hue: 18,
-    shape: 'circle',
     branded: true,
     nouns: [
       n('Saucepan', 19, 129), n('Frying Pan', 19, 149), n("Chef's Knife", 25, 189), n('Cutting Board', 12, 69), n('Stand Mixer', 149, 599, KITCHEN_APPLIANCE),
@@ -108,9 +101,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Furniture',
-    glyph: 'Fu',
     hue: 32,
-    shape: 'square',
     branded: true,
     nouns: [
       n('Sofa', 399, 2499), n('Armchair', 149, 899), n('Coffee Table', 79, 599), n('Dining Table', 199, 1499), n('Dining Chair', 49, 299),
@@ -127,9 +118,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Garden',
-    glyph: 'Ga',
     hue: 118,
-    shape: 'triangle',
     branded: true,
     nouns: [
       n('Garden Hose', 19, 89), n('Pruning Shears', 12, 59), n('Raised Garden Bed', 49, 249), n('Lawn Mower', 149, 699, GARDEN_POWER), n('Leaf Blower', 59, 299, GARDEN_POWER),
@@ -146,9 +135,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Sports & Outdoors',
-    glyph: 'Sp',
     hue: 160,
-    shape: 'hexagon',
     branded: true,
     nouns: [
       n('Camping Tent', 79, 599), n('Sleeping Bag', 39, 299), n('Hiking Backpack', 49, 249), n('Yoga Mat', 19, 99), n('Adjustable Dumbbells', 49, 399),
@@ -165,9 +152,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Beauty',
-    glyph: 'Be',
     hue: 330,
-    shape: 'pill',
     branded: true,
     nouns: [
       n('Face Moisturiser', 12, 79), n('Vitamin C Serum', 15, 89), n('Lipstick', 9, 45), n('Mascara', 8, 35), n('Liquid Foundation', 15, 59),
@@ -184,9 +169,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Toys',
-    glyph: 'To',
     hue: 48,
-    shape: 'circle',
     branded: true,
     nouns: [
       n('Building Blocks Set', 15, 129), n('Plush Teddy Bear', 12, 49), n('Remote Control Car', 25, 149, TOY_RIDE), n('Jigsaw Puzzle', 9, 35), n('Doll House', 49, 249),
@@ -203,9 +186,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Books',
-    glyph: 'Bo',
     hue: 262,
-    shape: 'square',
     branded: false,
     nouns: [
       n('Mystery Novel', 7, 25), n('Crime Thriller', 7, 25), n('Cookbook', 15, 45), n('Travel Guide', 12, 35), n('Biography', 12, 35),
@@ -222,9 +203,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Clothing',
-    glyph: 'Cl',
     hue: 350,
-    shape: 'pill',
     branded: true,
     nouns: [
       n('T-Shirt', 9, 39), n('Hoodie', 29, 89), n('Trucker Jacket', 49, 149), n('Crew-Neck Sweater', 39, 149), n('Chinos', 29, 89),
@@ -241,9 +220,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Shoes',
-    glyph: 'Sh',
     hue: 196,
-    shape: 'diamond',
     branded: true,
     nouns: [
       n('Running Shoes', 49, 189), n('Trail Running Shoes', 69, 199), n('Leather Boots', 79, 299), n('Chelsea Boots', 69, 249), n('Sneakers', 39, 149),
@@ -260,9 +237,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Pet Supplies',
-    glyph: 'Pe',
     hue: 84,
-    shape: 'hexagon',
     branded: true,
     nouns: [
       n('Dog Bed', 29, 149), n('Cat Scratching Post', 19, 99), n('Dog Leash', 9, 39), n('Cat Litter Box', 15, 89), n('Dog Chew Toy', 5, 19),
@@ -279,9 +254,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Grocery',
-    glyph: 'Gr',
     hue: 96,
-    shape: 'circle',
     branded: true,
     nouns: [
       n('Extra Virgin Olive Oil', 6, 24), n('Ground Coffee', 5, 18), n('Green Tea', 3, 12), n('Dark Chocolate', 2, 8), n('Basmati Rice', 3, 12),
@@ -299,9 +272,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Office',
-    glyph: 'Of',
     hue: 228,
-    shape: 'diamond',
     branded: true,
     nouns: [
       n('Notebook', 4, 25), n('Ballpoint Pens', 4, 19), n('Desk Organiser', 12, 49), n('Stapler', 8, 35), n('Filing Cabinet', 79, 299),
@@ -319,9 +290,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   },
   {
     name: 'Jewellery',
-    glyph: 'Je',
     hue: 290,
-    shape: 'diamond',
     branded: true,
     nouns: [
       n('Necklace', 19, 399), n('Pendant', 19, 299), n('Stud Earrings', 15, 249), n('Hoop Earrings', 15, 199), n('Bracelet', 15, 249),
