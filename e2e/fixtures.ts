@@ -22,8 +22,10 @@ export class Storefront {
     await this.waitReady();
   }
 
+  /** Waits for the engine's grid: the first grid painted while the engine starts (data-backend "starting") is read-only. */
   async waitReady(): Promise<void> {
     await expect(this.grid).toBeVisible({ timeout: 90_000 });
+    await expect(this.grid).not.toHaveAttribute('data-backend', 'starting', { timeout: 90_000 });
     await expect(this.cards.first()).toBeVisible();
   }
 

@@ -1,16 +1,21 @@
 /**
  * Composition root of the standalone storefront: it starts the adapters (src/app/start.ts), shows
- * real progress while the model downloads, then renders the UI with the Recommender in context.
+ * real progress while the model downloads, paints a first grid as soon as the model is verified
+ * (first-grid.ts: the shopper's last grid, or the popular one) and only then lets the engine start,
+ * then renders the UI with the Recommender in context, in the first grid's place.
  * A model that cannot be loaded but whose catalogue could be salvaged renders the popularity
  * fallback under the precise error; any other start-up failure renders the error screen with the
  * RecError's message. Never a blank page.
  */
 import { StrictMode } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { toRecError } from '../core/index.ts';
-import { App, ErrorBoundary, ErrorView, FallbackView, LoadingView, StorefrontContext } from '../ui/index.ts';
+import { toRecError, type Recommender } from '../core/index.ts';
+import { App, ErrorBoundary, ErrorView, FallbackView, LoadingView, StartingView, StorefrontContext } from '../ui/index.ts';
 import '../ui/styles.css';
-import { startStorefront } from './start.ts';
+import { afterNextPaint } from './after-next-paint.ts';
+import { firstGrid, keepGrid, type GridStore } from './first-grid.ts';
+import { startStorefront, type ModelReady } from './start.ts';
 
 // Fault-injection hooks for the e2e suite; `false` in every other build, so this is removed.
 if (__VITRINE_TEST_HOOKS__) void import('./test-hooks.ts').then(({ installTestHooks }) => installTestHooks());
@@ -22,11 +27,65 @@ const retry = (): void => location.reload();
 
 root.render(<LoadingView phase="manifest" loadedBytes={0} totalBytes={0} />);
 
-// Files still downloading after another one failed keep reporting progress: ignore it once settled.
+/** The shop's name in the header. */
+const SHOP_NAME = 'Vitrine';
+
+/** localStorage for the last grid, unless the browser refuses it (then every visit starts with the popular grid). */
+function gridStore(): GridStore | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Paints the first grid and resolves once the browser has painted it, so the engine starts after. */
+async function paintFirstGrid({ config, model, vectors, prior, priorWeight }: ModelReady): Promise<void> {
+  const { contents, cartCount } = await firstGrid({ model, vectors, prior, priorWeight, gridSize: config.gridSize }, gridStore(), config.modelUrl);
+  const { manifest } = model;
+  firstGridShown = true;
+  // Synchronously, so that the paint awaited below is this grid's.
+  flushSync(() =>
+    root.render(
+      <StrictMode>
+        <ErrorBoundary onRetry={retry}>
+          <StartingView
+            shopName={SHOP_NAME}
+            catalogName={manifest.catalogId}
+            grid={contents}
+            cartCount={cartCount}
+            modelUrl={config.modelUrl}
+            itemCount={manifest.itemCount}
+            dim={manifest.dim}
+            encoderName={manifest.encoder.name}
+          />
+        </ErrorBoundary>
+      </StrictMode>,
+    ),
+  );
+  await afterNextPaint();
+}
+
+/** Keeps every "for you" grid shown for the next visit's first paint, off the frame that shows it. */
+function keepGrids(recommender: Recommender, modelUrl: string): void {
+  const store = gridStore();
+  const keep = (): void => keepGrid(store, modelUrl, recommender.model, recommender.ranking(), recommender.cart().length);
+  const later = (): void => void setTimeout(keep, 0);
+  later();
+  recommender.on('ranking', later);
+}
+
+// Files still downloading after another one failed keep reporting progress: ignore it once settled,
+// and once the first grid is up (the engine's phases are not the shopper's concern).
 let settled = false;
-startStorefront(location.search, (progress) => {
-  if (!settled) root.render(<LoadingView {...progress} />);
-}).then(
+let firstGridShown = false;
+startStorefront(
+  location.search,
+  (progress) => {
+    if (!settled && !firstGridShown) root.render(<LoadingView {...progress} />);
+  },
+  paintFirstGrid,
+).then(
   (started) => {
     settled = true;
     if (started.kind === 'fallback') {
@@ -43,6 +102,7 @@ startStorefront(location.search, (progress) => {
     }
     const { config, recommender, notices } = started;
     if (__VITRINE_TEST_HOOKS__) void import('./test-hooks.ts').then(({ attachRecommender }) => attachRecommender(recommender));
+    keepGrids(recommender, config.modelUrl);
     addEventListener('pagehide', () => recommender.dispose(), { once: true });
     // Restored from the back/forward cache after pagehide disposed everything: start afresh.
     addEventListener('pageshow', (event) => {

@@ -1,6 +1,7 @@
 /**
  * Starting the storefront, in order: config from the URL, the model over HTTP (with byte progress),
- * then the item space (the item matrix on the compute backend) and the shopper's event store side
+ * then (when the caller paints a first grid from the verified model, as the app does) a pause until
+ * that grid is painted, so the engine's start never delays it; then the item space (the item matrix on the compute backend) and the shopper's event store side
  * by side, then the Recommender. When the model has a trained sequence model, the space holds that
  * model's item table with its item bias as the prior (weight 1, as the offline evaluation scores it)
  * and a SequenceEncoder on the space's backend turns the shopper's latest items into the interest;
@@ -33,6 +34,7 @@ import {
 // From its module, not engine/index.ts: the index also re-exports the query encoder, and a static
 // import of it would pull the encoder's graph runtime and tokeniser into the entry chunk, which the
 // dynamic import below keeps lazy (the bundler reports INEFFECTIVE_DYNAMIC_IMPORT otherwise).
+import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { describeDevice } from '../engine/backend.ts';
 import { createCalibratedItemSpace } from '../engine/calibrated-item-space.ts';
 import { createSequenceEncoder } from '../engine/sequence-encoder.ts';
@@ -65,15 +67,39 @@ export interface StartedFallback {
   readonly catalog: FallbackCatalog;
 }
 
+/**
+ * The verified model, before the engine starts: what the first grid is drawn from (the vectors and
+ * prior the item space will hold).
+ */
+export interface ModelReady {
+  readonly config: StorefrontConfig;
+  readonly model: LoadedModel;
+  readonly vectors: Float32Array;
+  readonly prior: Float32Array | null;
+  /** How much the prior adds to a score. */
+  readonly priorWeight: number;
+}
+
+/**
+ * Called once the model is verified; the engine starts when the promise it returns settles (the
+ * app resolves it after painting its first grid).
+ */
+export type OnModelReady = (ready: ModelReady) => Promise<void>;
+
 /** Where the query encoder's files are served (vite.config.ts mounts the npm package there). */
 const ENCODER_URL = '/encoder';
 
 /**
  * @param search the page's query string (location.search).
  * @param onProgress called as the model downloads and phases change.
+ * @param onModelReady called with the verified model before the engine starts.
  */
-export async function startStorefront(search: string, onProgress: (progress: StartProgress) => void): Promise<Started | StartedFallback> {
-  return startWithConfig(parseStorefrontConfig(new URLSearchParams(search), 'URL'), onProgress);
+export async function startStorefront(
+  search: string,
+  onProgress: (progress: StartProgress) => void,
+  onModelReady?: OnModelReady,
+): Promise<Started | StartedFallback> {
+  return startWithConfig(parseStorefrontConfig(new URLSearchParams(search), 'URL'), onProgress, onModelReady);
 }
 
 /**
@@ -81,8 +107,13 @@ export async function startStorefront(search: string, onProgress: (progress: Sta
  * (shared-storefronts.ts).
  * @param config the model, backend preference and grid size.
  * @param onProgress called as the model downloads and phases change.
+ * @param onModelReady called with the verified model; the engine starts once it settles.
  */
-export async function startWithConfig(config: StorefrontConfig, onProgress: (progress: StartProgress) => void): Promise<Started | StartedFallback> {
+export async function startWithConfig(
+  config: StorefrontConfig,
+  onProgress: (progress: StartProgress) => void,
+  onModelReady?: OnModelReady,
+): Promise<Started | StartedFallback> {
   let bytes = { loadedBytes: 0, totalBytes: 0 };
   const source = createHttpModelSource(config.modelUrl);
   let model: LoadedModel;
@@ -107,6 +138,14 @@ export async function startWithConfig(config: StorefrontConfig, onProgress: (pro
   const notices: string[] = [];
   const skipped = new Map<string, string>();
   const sequenceTable = model.sequence === null ? null : decodeSequenceItemTable(model.sequence);
+  // A first grid that fails to paint is the UI's bug, not a reason to leave the shopper without an engine.
+  await onModelReady?.({
+    config,
+    model,
+    vectors: sequenceTable?.vectors ?? model.vectors,
+    prior: sequenceTable?.bias ?? model.popularity,
+    priorWeight: sequenceTable === null ? DEFAULT_PRIOR_WEIGHT : 1,
+  }).catch((bug: unknown) => console.error('Vitrine: the first grid could not be painted', bug));
   const [spaceResult, storeResult] = await Promise.allSettled([
     // Without a backend in the config, the space goes where a short measurement on this device
     // says it is fastest and correct (core/backend-choice.ts), remembered in localStorage.

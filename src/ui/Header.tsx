@@ -1,19 +1,13 @@
-/** The storefront's header: name, search, backend indicator (with the interest model), cart and "Your data". */
+/** The storefront's header: name, search, cart and "Your data", and the developer overlay (BackendIndicator). */
 import type { FormEvent } from 'react';
-import type { Ranking } from '../core/index.ts';
-import { BACKEND_LABELS, formatMs } from './format.ts';
+import { BackendIndicator, type EngineStatus } from './BackendIndicator.tsx';
 import type { SearchBox } from './use-search.ts';
-
-/** How the indicator's title names what scored the grid. */
-const INTEREST_MODEL_LABELS = {
-  sequence: "the shop's trained sequence model, from your latest items",
-  decay: 'your recent interactions and searches, older ones fading',
-} as const;
 
 export interface HeaderProps {
   readonly shopName: string;
   readonly catalogName: string;
-  readonly ranking: Ranking;
+  /** The latest ranking (for the developer overlay), or null while the engine starts. */
+  readonly ranking: EngineStatus;
   readonly cartCount: number;
   readonly search: SearchBox;
   readonly onOpenCart: () => void;
@@ -60,18 +54,7 @@ export function Header({ shopName, catalogName, ranking, cartCount, search, onOp
         </button>
       </form>
       <div className="header__actions">
-        <p
-          className="backend"
-          data-testid="backend-indicator"
-          data-backend={ranking.backend}
-          data-backend-reason={ranking.backendReason}
-          data-interest-model={ranking.interestModel}
-          title={`Where the products are re-ranked (on this device)${ranking.backendReason === undefined ? '' : `, chosen because ${ranking.backendReason}`}, by ${INTEREST_MODEL_LABELS[ranking.interestModel]}, and how long the last re-rank took`}
-        >
-          <span className="backend__dot" aria-hidden="true" />
-          <span className="backend__name">{BACKEND_LABELS[ranking.backend]}</span>
-          <span className="backend__time">{formatMs(ranking.tookMs)}</span>
-        </p>
+        <BackendIndicator ranking={ranking} />
         <button type="button" className="button button--ghost header__data" onClick={onOpenPrivacy}>
           Your data
         </button>

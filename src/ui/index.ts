@@ -4,6 +4,7 @@ export { ErrorBoundary } from './ErrorBoundary.tsx';
 export { ErrorView } from './ErrorView.tsx';
 export { FallbackView, type FallbackViewProps } from './FallbackView.tsx';
 export { LoadingView } from './LoadingView.tsx';
+export { StartingView, type StartingViewProps } from './StartingView.tsx';
 export { StorefrontContext, useStorefront, type Storefront } from './storefront-context.ts';
 export { ProductGrid, type ProductGridProps } from './ProductGrid.tsx';
 export { useInteractions, type InteractionGrid, type InteractionKind, type Interactions } from './use-interactions.ts';
