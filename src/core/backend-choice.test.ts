@@ -1,6 +1,7 @@
 // The backend choice policy with a fake probe (no TF.js): an asked-for backend wins without
-// measuring, a cached verdict is reused when its backend still opens, otherwise every allowed
-// backend is measured and the fastest that agrees with the reference wins, is cached and explained.
+// measuring, a cached verdict is reused when its backend still opens, otherwise the likely backends
+// are measured within a time budget and the fastest that agrees with the reference wins, is cached
+// and explained, naming what was not measured.
 import { describe, expect, it } from 'vitest';
 import { calibrationKey, chooseBackend, type BackendProbe, type BackendTrial, type CalibrationStore, type ChoiceRequest } from './backend-choice.ts';
 import type { BackendName } from './ports.ts';
@@ -16,9 +17,12 @@ interface Opened {
  * A probe over scripted backends: each one that opens gives its trial (or throws its message);
  * one that is absent does not open. `open(b, false)` falls back to the first that opens, in order.
  */
-function fakeProbe(script: Partial<Record<BackendName, BackendTrial | string>>): BackendProbe<Opened> & { opened: Opened[]; measured: BackendName[] } {
+function fakeProbe(
+  script: Partial<Record<BackendName, BackendTrial | string>>,
+): BackendProbe<Opened> & { opened: Opened[]; measured: BackendName[]; bounds: (number | undefined)[] } {
   const opened: Opened[] = [];
   const measured: BackendName[] = [];
+  const bounds: (number | undefined)[] = [];
   const make = (backend: BackendName): Opened => {
     const made: Opened = {
       backend,
@@ -33,6 +37,7 @@ function fakeProbe(script: Partial<Record<BackendName, BackendTrial | string>>):
   return {
     opened,
     measured,
+    bounds,
     async open(backend, only) {
       if (backend !== null && backend in script) return make(backend);
       if (only) throw new Error(`${backend ?? 'none'} does not open`);
@@ -40,8 +45,9 @@ function fakeProbe(script: Partial<Record<BackendName, BackendTrial | string>>):
       if (first === undefined) throw new Error('nothing opens');
       return make(first);
     },
-    async measure(space) {
+    async measure(space, bound) {
       measured.push(space.backend);
+      bounds.push(bound);
       const trial = script[space.backend];
       if (typeof trial === 'string') throw new Error(trial);
       if (trial === undefined) throw new Error('not scripted');
@@ -99,6 +105,30 @@ describe('chooseBackend', () => {
     const { choice } = await chooseBackend(request({ allowed: ['wasm', 'cpu'], withSequence: true }), probe);
     expect(choice).toEqual({ backend: 'cpu', reason: 'fastest here: cpu 2.00 ms, wasm 3.00 ms per interaction (with the sequence model)' });
     expect(probe.measured).toEqual(['wasm', 'cpu']);
+  });
+
+  it('measures the likely backends only, likeliest first, bounding each by the best so far, and names the rest', async () => {
+    const probe = fakeProbe({
+      webgpu: { ms: 0.5, agree: true },
+      wasm: { ms: 1.8, agree: true },
+      cpu: { ms: 30.2, agree: true, warmUpOnly: true },
+    });
+    const likely = { backends: ['wasm', 'cpu'] as const, othersBecause: 'software GPU adapter' };
+    const { choice } = await chooseBackend(request({ likely }), probe);
+    expect(choice.reason).toBe(
+      'fastest here: wasm 1.80 ms, cpu 30.20 ms (warm-up only) per interaction; not measured: webgpu (software GPU adapter), webgl (software GPU adapter)',
+    );
+    expect(probe.measured).toEqual(['wasm', 'cpu']);
+    expect(probe.bounds).toEqual([undefined, 1.8]);
+  });
+
+  it('opens no further backend once the budget is spent, but goes on until one agrees', async () => {
+    let clock = 0;
+    const probe = fakeProbe({ webgpu: { ms: 1, agree: false }, wasm: { ms: 2, agree: true }, cpu: { ms: 1, agree: true } });
+    const slowProbe = { ...probe, open: (backend: BackendName | null, only: boolean) => ((clock += 200), probe.open(backend, only)) };
+    const { choice } = await chooseBackend(request({ allowed: ['webgpu', 'wasm', 'cpu'], budgetMs: 300, now: () => clock }), slowProbe);
+    expect(choice).toEqual({ backend: 'wasm', reason: 'fastest here: wasm 2.00 ms per interaction; not measured: cpu (over the 300 ms budget)' });
+    expect(probe.measured).toEqual(['webgpu', 'wasm']);
   });
 
   it('uses a cached verdict without measuring when its backend still opens', async () => {

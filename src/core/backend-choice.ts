@@ -2,10 +2,13 @@
  * Which compute backend scores the grid: policy, kept apart from the measuring (src/engine). A fixed
  * order (webgpu first) is wrong on many devices: on a software WebGPU adapter the GPU is a CPU in
  * disguise, and for a small catalogue a GPU round trip costs more than the whole CPU computation
- * (docs/benchmarks.md). So, unless the shop or the shopper names a backend, each allowed backend is
- * opened and measured on the model itself; one counts only if its ranking agrees with core's
- * reference math, and the fastest that agrees wins. The verdict is cached (localStorage in the
- * browser) under a key naming the device and the model's shape, so later visits skip the measuring.
+ * (docs/benchmarks.md). So, unless the shop or the shopper names a backend, the likely winners are
+ * opened and measured on the model itself, likeliest first; one counts only if its ranking agrees
+ * with core's reference math, and the fastest that agrees wins. The measuring is kept cheap: it
+ * stops trying further backends once its time budget is spent (after at least one agreed), and a
+ * backend whose warm-up alone is far slower than the best so far is not timed further. The
+ * verdict is cached (localStorage in the browser) under a key naming the device and the model's
+ * shape, so later visits skip the measuring. The reason says what was measured and what was not.
  */
 import { RecError } from './errors.ts';
 import { BACKEND_NAMES, type BackendName } from './ports.ts';
@@ -26,6 +29,8 @@ export interface BackendChoice {
 export interface BackendTrial {
   readonly ms: number;
   readonly agree: boolean;
+  /** True when only the warm-up ran (it was far slower than the bound): `ms` is the warm-up's time. */
+  readonly warmUpOnly?: boolean;
 }
 
 /** Something that runs on one backend and can be freed (an ItemSpace). */
@@ -41,8 +46,11 @@ export interface BackendProbe<T extends OnBackend> {
    * @param only true: on that backend or not at all (throws); false: that one first, then the usual order.
    */
   open(backend: BackendName | null, only: boolean): Promise<T>;
-  /** Times a few real interactions on `opened` and checks its ranking against core's reference. */
-  measure(opened: T): Promise<BackendTrial>;
+  /**
+   * Times a few real interactions on `opened` and checks its ranking against core's reference.
+   * @param bound the best time so far (ms), when there is one: a warm-up far above it may end the measuring.
+   */
+  measure(opened: T, bound?: number): Promise<BackendTrial>;
 }
 
 export interface ChoiceRequest {
@@ -50,6 +58,15 @@ export interface ChoiceRequest {
   readonly asked: BackendName | null;
   /** The backends that may be measured (default: all). */
   readonly allowed?: readonly BackendName[];
+  /**
+   * The likely winners on this device, likeliest first, with why the other allowed backends are
+   * not measured (default: every allowed backend, in BACKEND_NAMES order).
+   */
+  readonly likely?: { readonly backends: readonly BackendName[]; readonly othersBecause: string };
+  /** No further backend is opened once measuring has taken this long and one agreed (default MEASURE_BUDGET_MS). */
+  readonly budgetMs?: number;
+  /** A monotonic clock in ms (default performance.now). */
+  readonly now?: () => number;
   /** Keeps verdicts between visits; none: measure every time. */
   readonly store?: CalibrationStore;
   /** The verdict's cache key (`calibrationKey`). */
@@ -70,6 +87,9 @@ export interface CalibrationShape {
 }
 
 const CACHE_PREFIX = 'vitrine.backend.v1:';
+
+/** The measuring's default time budget: a first visit's calibration stays under a third of a second. */
+export const MEASURE_BUDGET_MS = 300;
 
 /** @param shape the device and the model's shape. @returns the key its verdict is cached under. */
 export function calibrationKey(shape: CalibrationShape): string {
@@ -104,35 +124,51 @@ export async function chooseBackend<T extends OnBackend>(request: ChoiceRequest,
   return measured;
 }
 
-/** Opens and measures each allowed backend in turn, keeping only the fastest that agrees. */
+/** Opens and measures the likely backends in turn, keeping only the fastest that agrees, within the budget. */
 async function measureEach<T extends OnBackend>(request: ChoiceRequest, probe: BackendProbe<T>): Promise<{ opened: T; choice: BackendChoice }> {
-  const timings: { backend: BackendName; ms: number }[] = [];
+  const now = request.now ?? (() => performance.now());
+  const started = now();
+  const budget = request.budgetMs ?? MEASURE_BUDGET_MS;
+  const allowed = BACKEND_NAMES.filter((name) => request.allowed?.includes(name) ?? true);
+  const likely = request.likely?.backends.filter((name) => allowed.includes(name)) ?? allowed;
+  const notMeasured = allowed.filter((name) => !likely.includes(name)).map((name) => `${name} (${request.likely?.othersBecause ?? ''})`);
+  const timings: { backend: BackendName; trial: BackendTrial }[] = [];
   const rejected: string[] = [];
   let best: { opened: T; ms: number } | null = null;
-  for (const backend of BACKEND_NAMES.filter((name) => request.allowed?.includes(name) ?? true)) {
+  // The bound handed to the probe: best's time, kept apart so the loop's types do not depend on themselves.
+  let bestMs: number | undefined;
+  for (const backend of likely) {
+    if (best !== null && now() - started >= budget) {
+      notMeasured.push(`${backend} (over the ${budget} ms budget)`);
+      continue;
+    }
     const opened = await probe.open(backend, true).catch((error: unknown) => {
       rejected.push(`${backend}: ${messageOf(error)}`);
       return null;
     });
     if (opened === null) continue;
-    const trial = await probe.measure(opened).catch((error: unknown) => messageOf(error));
+    const trial: BackendTrial | string = await probe.measure(opened, bestMs).catch((error: unknown) => messageOf(error));
     if (typeof trial === 'string' || !trial.agree) {
       rejected.push(`${backend}: ${typeof trial === 'string' ? trial : 'its ranking disagreed with the reference'}`);
       opened.dispose();
       continue;
     }
-    timings.push({ backend, ms: trial.ms });
+    timings.push({ backend, trial });
     if (best === null || trial.ms < best.ms) {
       best?.opened.dispose();
       best = { opened, ms: trial.ms };
+      bestMs = trial.ms;
     } else {
       opened.dispose();
     }
   }
   if (best === null)
     throw new RecError('BACKEND_UNAVAILABLE', `no TF.js backend computed the ranking correctly here (${rejected.join('; ') || 'none allowed'})`);
-  const ranked = timings.sort((a, b) => a.ms - b.ms).map(({ backend, ms }) => `${backend} ${ms.toFixed(2)} ms`);
-  const reason = `fastest here: ${ranked.join(', ')} per interaction${request.withSequence ? ' (with the sequence model)' : ''}`;
+  const ranked = timings
+    .sort((a, b) => a.trial.ms - b.trial.ms)
+    .map(({ backend, trial }) => `${backend} ${trial.ms.toFixed(2)} ms${trial.warmUpOnly === true ? ' (warm-up only)' : ''}`);
+  const others = notMeasured.length === 0 ? '' : `; not measured: ${notMeasured.join(', ')}`;
+  const reason = `fastest here: ${ranked.join(', ')} per interaction${request.withSequence ? ' (with the sequence model)' : ''}${others}`;
   return { opened: best.opened, choice: { backend: best.opened.backend, reason } };
 }
 

@@ -4,7 +4,9 @@
  * update + scoring + top-k), checking the ranking against core's reference math. With a sequence
  * model every interaction also encodes the shopper's latest items and ranks by that, so each trial
  * does too, with a full-length history: on a software WebGPU adapter the encoder alone costs ~30x
- * wasm's, so leaving it out would pick the wrong backend.
+ * wasm's, so leaving it out would pick the wrong backend. The trials yield to the event loop between
+ * them, so a frame due meanwhile is painted, and a backend whose warm-up is already several times
+ * slower than the best so far is not timed further.
  */
 import type { BackendProbe, BackendTrial } from '../core/backend-choice.ts';
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
@@ -30,6 +32,8 @@ export interface MeasureOptions {
 /** How many rows the calibration ranks (a grid's worth). */
 const CALIBRATION_K = 24;
 const DEFAULT_TRIALS = 5;
+/** A warm-up this many times the best time so far cannot win: the backend is not timed further. */
+const EARLY_STOP_FACTOR = 3;
 
 /** One calibration interaction: from `start`, add item `row`, rank; with core's reference answer. */
 interface Interaction {
@@ -53,7 +57,7 @@ export function createBackendProbe(options: ItemSpaceOptions, measuring: Measure
   let interaction: Interaction | null = null;
   return {
     open: (backend, only) => createItemSpace({ ...options, backend, ...(only && backend !== null ? { allowedBackends: [backend] } : {}) }),
-    async measure(space) {
+    async measure(space, bound) {
       interaction ??= seededInteraction(options, measuring.sequence?.spec.architecture.maxLength ?? 0);
       const model = measuring.sequence;
       const encoder =
@@ -63,7 +67,7 @@ export function createBackendProbe(options: ItemSpaceOptions, measuring: Measure
               throw new Error(`the sequence model failed (${error instanceof Error ? error.message : String(error)})`, { cause: error });
             });
       try {
-        return await timeInteractions(space, encoder, interaction, trials);
+        return await timeInteractions(space, encoder, interaction, trials, bound);
       } finally {
         encoder?.dispose();
       }
@@ -87,19 +91,33 @@ function seededInteraction(options: ItemSpaceOptions, maxLength: number): Intera
 /**
  * Median time of `trials` interactions after a warm-up, and whether the decay rule's ranking agreed
  * with the reference (the sequence model's is timed as the recommender runs it, not checked here:
- * e2e compares it with Node's).
+ * e2e compares it with Node's). Only the warm-up when it took over EARLY_STOP_FACTOR x `bound`.
  */
-async function timeInteractions(space: ItemSpace, encoder: SequenceEncoder | null, interaction: Interaction, trials: number): Promise<BackendTrial> {
+async function timeInteractions(
+  space: ItemSpace,
+  encoder: SequenceEncoder | null,
+  interaction: Interaction,
+  trials: number,
+  bound: number | undefined,
+): Promise<BackendTrial> {
   const times: number[] = [];
   let agree = true;
   for (let trial = 0; trial <= trials; trial++) {
+    if (trial > 0) await yieldToEventLoop();
     const started = performance.now();
     const interest = await space.update(interaction.start, interaction.decay, [{ kind: 'row', row: interaction.row, weight: 1 }]);
     const ranked = await space.topK(interest, CALIBRATION_K, new Set());
     if (encoder !== null) await space.topK(await encoder.interest(interaction.history), CALIBRATION_K, new Set());
-    if (trial > 0) times.push(performance.now() - started);
+    const ms = performance.now() - started;
     agree &&= compareRankings(ranked, interaction.expected).agree;
+    if (trial === 0 && bound !== undefined && ms > EARLY_STOP_FACTOR * bound) return { ms, agree, warmUpOnly: true };
+    if (trial > 0) times.push(ms);
   }
   times.sort((a, b) => a - b);
   return { ms: times[Math.floor(times.length / 2)] ?? Number.POSITIVE_INFINITY, agree };
+}
+
+/** Lets the browser run what is due (a paint, an input) between two timed interactions. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
