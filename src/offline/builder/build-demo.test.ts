@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
-import { BUILD_INFO_FILE, buildDemo, type BuildDemoOptions } from './build-demo.ts';
+import { BUILD_INFO_FILE, buildDemo, DEMO_QUANTISATION, demoInputHash, type BuildDemoOptions } from './build-demo.ts';
+import { generateDemoCatalog } from './demo-catalog.ts';
 import { semanticFloor } from '../lib/semantic-floor.ts';
 import { fakeEncoder } from '../lib/test-support.ts';
 import { verifyModelDir } from '../lib/write-model.ts';
@@ -82,6 +83,21 @@ describe('buildDemo', () => {
     const upgraded = fakeLoader();
     expect(await buildDemo(options(upgraded, { encoder: { name: 'fake', version: 'fake@2' } }))).toMatchObject({ status: 'built', embedded: 60 });
     expect(upgraded.loads).toBe(1);
+  });
+
+  it('stores the smallest type whose measured recall holds, records it, and hashes how it is chosen', async () => {
+    await buildDemo(options(fakeLoader()));
+    const model = await verifyModelDir(join(root, 'demo'));
+    const info = JSON.parse(await readFile(join(root, 'demo', BUILD_INFO_FILE), 'utf8')) as {
+      quantisation: { dtype: string; k: number; recall: { float16: number; int8: number }; minRecall: number };
+    };
+    // One-hot rows survive int8 exactly: its recall is 1, so the smallest type is chosen.
+    expect(info.quantisation).toMatchObject({ dtype: 'int8', k: 50, recall: { float16: 1, int8: 1 }, minRecall: DEMO_QUANTISATION.minRecall });
+    expect(model.manifest.dtype).toBe('int8');
+    const catalog = generateDemoCatalog({ count: 60 });
+    const hash = demoInputHash(catalog, 'fake@1');
+    expect(demoInputHash(catalog, 'fake@1', { ...DEMO_QUANTISATION, dtype: 'float32' })).not.toBe(hash);
+    expect(demoInputHash(catalog, 'fake@1', { ...DEMO_QUANTISATION, minRecall: 0.999 })).not.toBe(hash);
   });
 
   it('rebuilds a corrupted model', async () => {

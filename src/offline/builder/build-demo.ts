@@ -3,9 +3,15 @@
  * SVG images and a popularity prior) only when it is missing or stale, so `npm start` and the e2e
  * tests can run it every time.
  *
+ * The vectors are stored as the builder stores any model's with `--dtype auto` (choose-dtype.ts):
+ * the smallest type whose recall@50 of the float32 ranking, measured on single-item queries (the
+ * demo has no user histories), is at least DEMO_QUANTISATION.minRecall. build-info.json records the
+ * stored type and the measured recall.
+ *
  * Staleness: `build-info.json` in the model folder records a sha256 over everything the model is
  * made from (generated items, images, popularity, the installed encoder package's version, the text
- * template, dtype, the quantised query encoder and the semantic floor's calibration, and BUILD_VERSION). The up-to-date check regenerates the catalogue (~0.2 s),
+ * template, the dtype choice and its settings, the quantised query encoder and the semantic floor's
+ * calibration, and BUILD_VERSION). The up-to-date check regenerates the catalogue (~0.2 s),
  * compares that hash and loads the folder with core's loadModel (sizes and checksums), without
  * loading TF.js: the encoder module is imported only when a build is needed.
  */
@@ -16,7 +22,10 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RecError, toRecError } from '../../core/errors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
-import { DEMO_GENERATOR_VERSION, generateDemoCatalog, type DemoCatalog, type DemoCatalogOptions } from './demo-catalog.ts';
+import type { BuildOptions } from './build-model.ts';
+import { chooseDtype } from './choose-dtype.ts';
+import { createBuildRun } from './build-run.ts';
+import { DEMO_GENERATOR_VERSION, DEMO_SEED, generateDemoCatalog, type DemoCatalog, type DemoCatalogOptions } from './demo-catalog.ts';
 import { embedTexts, itemText } from '../lib/embed.ts';
 import { DEMO_MODEL_DIR, REPO_ROOT } from '../lib/paths.ts';
 import { createProgress, formatBytes, formatSeconds } from '../lib/progress.ts';
@@ -31,6 +40,14 @@ export const BUILD_VERSION = 1;
 export const BUILD_INFO_FILE = 'build-info.json';
 /** Identifies the embedded text template; part of the input hash. */
 const TEXT_TEMPLATE = '${title}. ${category}. ${description}';
+/**
+ * How the stored type is chosen, as `build:models --dtype auto` with its default minimum recall and
+ * sample; part of the input hash.
+ */
+export const DEMO_QUANTISATION: QuantisationSettings = { dtype: 'auto', minRecall: 0.99, recallSample: 2000, seed: DEMO_SEED };
+
+/** The options of chooseDtype. */
+export type QuantisationSettings = Pick<BuildOptions, 'dtype' | 'minRecall' | 'recallSample' | 'seed'>;
 
 export interface BuildDemoOptions {
   /** Default `models/demo` under the repository root. */
@@ -102,14 +119,29 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
   const search = await semanticFloor({ vectors: embedding.vectors, dim: embedding.dim, projection: null, encoder: queryEncoder }).finally(() =>
     queryEncoder.dispose(),
   );
-  const buildInfo = { builder: 'vitrine build-demo', buildVersion: BUILD_VERSION, inputHash, encoder: { name: encoder.name, version: encoder.version } };
+  const quantisation = await chooseDtype(
+    embedding.vectors,
+    catalog.items.length,
+    embedding.dim,
+    null,
+    DEMO_QUANTISATION,
+    createBuildRun(true, { log, warn: (line) => log(line.replace('build:models:', 'models:demo:')) }),
+  );
+  const { recall } = quantisation.report;
+  const buildInfo = {
+    builder: 'vitrine build-demo',
+    buildVersion: BUILD_VERSION,
+    inputHash,
+    encoder: { name: encoder.name, version: encoder.version },
+    quantisation: quantisation.report,
+  };
   const written = await writeModel({
     outDir,
     catalogId: 'demo',
     items: catalog.items,
     vectors: embedding.vectors,
     dim: embedding.dim,
-    dtype: 'float32',
+    dtype: quantisation.dtype,
     popularity: catalog.popularity,
     rules: catalog.rules,
     encoder,
@@ -124,6 +156,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     [
       `models:demo: wrote ${relativeToRoot(written.dir)} in ${formatSeconds(seconds)}`,
       `  items ${written.manifest.itemCount}, departments ${new Set(catalog.items.map((item) => item.category)).size}, dim ${written.manifest.dim} ${written.manifest.dtype}`,
+      `  stored ${quantisation.dtype}: recall@${quantisation.report.k} of the float32 ranking float16 ${recall.float16}, int8 ${recall.int8} (${quantisation.report.histories} ${quantisation.report.source}, minimum ${DEMO_QUANTISATION.minRecall})`,
       `  semantic floor ${search.semanticFloor} (${search.calibration})`,
       `  embedded ${embedding.embedded}, from cache ${embedding.cached}${embedding.encoderSeconds > 0 ? ` (encoder ${formatSeconds(embedding.encoderSeconds)})` : ''}`,
       `  model ${formatBytes(written.modelBytes)} (manifest-listed files), images ${catalog.images.length} files ${formatBytes(written.assetBytes)}`,
@@ -137,13 +170,14 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
  * The hash that decides staleness: everything the demo model is made from.
  * @param catalog the generated catalogue.
  * @param encoderVersion the encoder version the vectors come from.
+ * @param quantisation how the stored type is chosen (default DEMO_QUANTISATION).
  */
-export function demoInputHash(catalog: DemoCatalog, encoderVersion: string): string {
+export function demoInputHash(catalog: DemoCatalog, encoderVersion: string, quantisation: QuantisationSettings = DEMO_QUANTISATION): string {
   const hash = createHash('sha256');
   // The semantic floor depends on the quantised query encoder and on how it is calibrated.
   const queryEncoder = `${encoderVersion}/${schemeId(DEFAULT_SCHEME)}/quantiser-v${QUANTISER_VERSION}`;
   hash.update(
-    JSON.stringify({ BUILD_VERSION, DEMO_GENERATOR_VERSION, encoderVersion, TEXT_TEMPLATE, dtype: 'float32', queryEncoder, FLOOR_CALIBRATION_VERSION }),
+    JSON.stringify({ BUILD_VERSION, DEMO_GENERATOR_VERSION, encoderVersion, TEXT_TEMPLATE, dtype: quantisation, queryEncoder, FLOOR_CALIBRATION_VERSION }),
   );
   for (const item of catalog.items) hash.update(`\n${JSON.stringify(item)}`);
   hash.update(`\n${JSON.stringify(catalog.rules)}`);

@@ -34,8 +34,8 @@ export async function chooseDtype(
   count: number,
   dim: number,
   plan: InteractionPlan | null,
-  options: BuildOptions,
-  run: BuildRun,
+  options: Pick<BuildOptions, 'dtype' | 'minRecall' | 'recallSample' | 'seed'>,
+  run: Pick<BuildRun, 'timed' | 'progress' | 'loud'>,
 ): Promise<DtypeChoiceResult> {
   const historySource = plan !== null && plan.histories.length > 0 ? 'user histories' : 'single-item queries (no user histories)';
   const histories =
