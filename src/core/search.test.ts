@@ -9,6 +9,8 @@ import {
   PERSONAL_WEIGHT,
   personaliseWithin,
   RRF_K,
+  SEMANTIC_WEIGHT,
+  semanticRanking,
   type SearchMatch,
 } from './search.ts';
 
@@ -27,9 +29,17 @@ describe('fuseByReciprocalRank', () => {
       ],
     );
     expect(fused.map((m) => m.row)).toEqual([3, 7, 5]);
-    expect(fused[0]).toEqual({ row: 3, relevance: 1 / (RRF_K + 2) + 1 / (RRF_K + 1), lexicalRank: 1, semanticRank: 0 });
+    expect(fused[0]).toEqual({ row: 3, relevance: 1 / (RRF_K + 2) + SEMANTIC_WEIGHT / (RRF_K + 1), lexicalRank: 1, semanticRank: 0 });
     expect(fused[1]).toEqual({ row: 7, relevance: 1 / (RRF_K + 1), lexicalRank: 0, semanticRank: null });
-    expect(fused[2]).toEqual({ row: 5, relevance: 1 / (RRF_K + 2), lexicalRank: null, semanticRank: 1 });
+    expect(fused[2]).toEqual({ row: 5, relevance: SEMANTIC_WEIGHT / (RRF_K + 2), lexicalRank: null, semanticRank: 1 });
+  });
+
+  it('weighs the semantic ranking by the weight given', () => {
+    const fused = fuseByReciprocalRank([{ row: 1, score: 1 }], [{ row: 2, similarity: 0.9 }], 2);
+    expect(fused.map((m) => [m.row, m.relevance])).toEqual([
+      [2, 2 / (RRF_K + 1)],
+      [1, 1 / (RRF_K + 1)],
+    ]);
   });
 
   it('counts a row listed twice by one retriever once, at its best rank', () => {
@@ -69,17 +79,35 @@ describe('createSemanticScan', () => {
   const scan = createSemanticScan(vectors, 2);
 
   it('returns cosines (not dot products) at or above the floor, best first, at most limit', () => {
-    const hits = scan(Float32Array.of(1, 0), 0.5, 10);
+    const hits = scan.above(Float32Array.of(1, 0), 0.5, 10);
     expect(hits.map((h) => h.row)).toEqual([0, 2]);
     expect(hits[0]?.similarity).toBeCloseTo(1, 6);
     expect(hits[1]?.similarity).toBeCloseTo(Math.SQRT1_2, 6);
-    expect(scan(Float32Array.of(1, 0), 0.5, 1).map((h) => h.row)).toEqual([0]);
-    expect(scan(Float32Array.of(1, 0), 0.71, 10).map((h) => h.row)).toEqual([0]);
+    expect(scan.above(Float32Array.of(1, 0), 0.5, 1).map((h) => h.row)).toEqual([0]);
+    expect(scan.above(Float32Array.of(1, 0), 0.71, 10).map((h) => h.row)).toEqual([0]);
+  });
+
+  it('ranks given rows by cosine whatever it is', () => {
+    expect(scan.among(Float32Array.of(1, 0), [1, 2, 3]).map((h) => h.row)).toEqual([2, 1]);
   });
 
   it('finds nothing for a zero query and refuses a query of another dimension', () => {
-    expect(scan(Float32Array.of(0, 0), -1, 10)).toEqual([]);
-    expect(() => scan(Float32Array.of(1, 0, 0), 0, 10)).toThrow(/3 values, the item space 2/);
+    expect(scan.above(Float32Array.of(0, 0), -1, 10)).toEqual([]);
+    expect(() => scan.above(Float32Array.of(1, 0, 0), 0, 10)).toThrow(/3 values, the item space 2/);
+  });
+});
+
+describe('semanticRanking', () => {
+  const vectors = Float32Array.of(1, 0, 0, 1, 0.8, 0.6, 0.6, 0.8);
+  const scan = createSemanticScan(vectors, 2);
+
+  it('ranks the rows the words matched whatever their cosine, and adds only other rows above the floor', () => {
+    const ranking = semanticRanking(scan, Float32Array.of(1, 0), 0.7, [{ row: 1, score: 3 }]);
+    expect(ranking.map((h) => h.row)).toEqual([0, 2, 1]);
+  });
+
+  it('is the rows above the floor alone when the words matched nothing', () => {
+    expect(semanticRanking(scan, Float32Array.of(1, 0), 0.7, []).map((h) => h.row)).toEqual([0, 2]);
   });
 });
 
@@ -100,7 +128,16 @@ describe('normaliseQuery and nearestCategories', () => {
   });
 
   it('suggests the categories most represented among the nearest items, never a blank one', () => {
-    const item = (category: string) => ({ id: toItemId(category), title: 't', category, description: '', price: null, image: null, group: null, inStock: true });
+    const item = (category: string) => ({
+      id: toItemId(category),
+      title: 't',
+      category,
+      description: '',
+      price: null,
+      image: null,
+      group: null,
+      inStock: true,
+    });
     const items = [item('Shoes'), item('Garden'), item(''), item('Shoes'), item('Toys'), item('Books')];
     const nearest = [0, 1, 2, 3, 4, 5].map((row) => ({ row, similarity: 0 }));
     expect(nearestCategories(items, nearest)).toEqual(['Shoes', 'Books', 'Garden']);

@@ -1,12 +1,16 @@
 /**
  * Hybrid search: the query is answered first, then personalised. Two retrievers find the matches:
  * the lexical index (the shopper's words in titles, categories and descriptions, with prefixes and
- * typos) and the semantic scan (the query embedded on the device, projected into the item space,
- * and compared with every item by cosine). Each returns only real matches: the lexical index by its
- * own floor (enough of the query's words), the semantic scan by the model's semantic floor (the
- * highest cosine random-character strings reach, calibrated by the builder). Reciprocal rank fusion
- * joins the two rankings without having to calibrate their scores against each other: an item both
- * retrievers rank high comes first.
+ * typos; its own floor keeps only rows that hold enough of the query's words) and the semantic side
+ * (the query embedded on the device, projected into the item space, compared by cosine).
+ *
+ * The semantic side ranks two kinds of rows: every row the words matched (it re-orders them by
+ * meaning, whatever their cosine), and rows the words missed whose cosine reaches the model's
+ * semantic floor (the highest cosine random-character strings reach, calibrated by the builder), so
+ * it adds only matches that are confident on their own. Weighted reciprocal rank fusion joins the
+ * two rankings without calibrating their scores against each other; the semantic side weighs less
+ * (SEMANTIC_WEIGHT, chosen on validation queries), so an exact word match is not pushed down by
+ * near-misses in meaning.
  *
  * The shopper's interest then re-orders within the matches (`personaliseWithin`): it adds a bounded
  * amount to each match's relevance, so it decides between matches of similar relevance and never
@@ -20,6 +24,12 @@ import type { LexicalHit, LexicalIndex, SearchSuggestion } from './ports.ts';
 
 /** The constant of reciprocal rank fusion (Cormack et al., 2009): damps the weight of the very first ranks. */
 export const RRF_K = 60;
+
+/**
+ * The semantic ranking's weight in the fusion (the lexical one's is 1), chosen on validation queries
+ * (docs/results.md, search: known-item queries of another seed), never on the reported sets.
+ */
+export const SEMANTIC_WEIGHT = 0.5;
 
 /** How much the shopper's interest (a cosine in [-1, 1]) may add to a relevance normalised to [0, 1]. */
 export const PERSONAL_WEIGHT = 0.25;
@@ -76,7 +86,14 @@ export function normaliseQuery(query: string): string {
  * @param dim its dimension.
  * @returns a scan: the rows whose cosine with `query` is at least `floor`, best first, at most `limit`.
  */
-export function createSemanticScan(vectors: Float32Array, dim: number): (query: Float32Array, floor: number, limit: number) => SemanticHit[] {
+export interface SemanticScan {
+  /** @returns the rows whose cosine with `query` is at least `floor`, best first, at most `limit`. */
+  above(query: Float32Array, floor: number, limit: number): SemanticHit[];
+  /** @returns the cosine of `query` with each of `rows`, best first. */
+  among(query: Float32Array, rows: readonly number[]): SemanticHit[];
+}
+
+export function createSemanticScan(vectors: Float32Array, dim: number): SemanticScan {
   const count = vectors.length / dim;
   const norms = new Float32Array(count);
   for (let row = 0; row < count; row++) {
@@ -84,33 +101,51 @@ export function createSemanticScan(vectors: Float32Array, dim: number): (query: 
     for (let j = row * dim; j < (row + 1) * dim; j++) sum += (vectors[j] ?? 0) ** 2;
     norms[row] = Math.sqrt(sum);
   }
-  return (query, floor, limit) => {
+  /** The cosine of `query` (of norm `queryNorm`, not zero) with a row; null for a zero row. */
+  const cosine = (query: Float32Array, queryNorm: number, row: number): number | null => {
+    const norm = norms[row] ?? 0;
+    if (norm === 0) return null;
+    let dot = 0;
+    const base = row * dim;
+    for (let j = 0; j < dim; j++) dot += (vectors[base + j] ?? 0) * (query[j] ?? 0);
+    return dot / (norm * queryNorm);
+  };
+  const normOf = (query: Float32Array): number => {
     if (query.length !== dim) throw new RecError('INTERNAL', `the query vector has ${query.length} values, the item space ${dim}`);
-    let queryNorm = 0;
-    for (const v of query) queryNorm += v * v;
-    queryNorm = Math.sqrt(queryNorm);
+    let sum = 0;
+    for (const v of query) sum += v * v;
+    return Math.sqrt(sum);
+  };
+  const best = (hits: SemanticHit[]): SemanticHit[] => hits.sort((a, b) => b.similarity - a.similarity || a.row - b.row);
+  const scanRows = (query: Float32Array, rows: Iterable<number>, floor: number): SemanticHit[] => {
+    const queryNorm = normOf(query);
     const hits: SemanticHit[] = [];
     if (queryNorm === 0) return hits;
-    for (let row = 0; row < count; row++) {
-      const norm = norms[row] ?? 0;
-      if (norm === 0) continue;
-      let dot = 0;
-      const base = row * dim;
-      for (let j = 0; j < dim; j++) dot += (vectors[base + j] ?? 0) * (query[j] ?? 0);
-      const similarity = dot / (norm * queryNorm);
-      if (similarity >= floor) hits.push({ row, similarity });
+    for (const row of rows) {
+      const similarity = cosine(query, queryNorm, row);
+      if (similarity !== null && similarity >= floor) hits.push({ row, similarity });
     }
-    return hits.sort((a, b) => b.similarity - a.similarity || a.row - b.row).slice(0, limit);
+    return best(hits);
+  };
+  return {
+    above: (query, floor, limit) => scanRows(query, allRows(count), floor).slice(0, limit),
+    among: (query, rows) => scanRows(query, rows, Number.NEGATIVE_INFINITY),
   };
 }
 
+function* allRows(count: number): Generator<number> {
+  for (let row = 0; row < count; row++) yield row;
+}
+
 /**
- * Reciprocal rank fusion: relevance = sum over the retrievers that found an item of 1 / (RRF_K + rank + 1).
+ * Weighted reciprocal rank fusion: relevance = sum over the retrievers that ranked an item of
+ * weight / (RRF_K + rank + 1), the lexical ranking's weight 1.
  * @param lexical the lexical hits, best first.
  * @param semantic the semantic hits, best first.
+ * @param semanticWeight the semantic ranking's weight.
  * @returns every item either found, most relevant first (ties: lower row first).
  */
-export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: readonly SemanticHit[]): SearchMatch[] {
+export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: readonly SemanticHit[], semanticWeight = SEMANTIC_WEIGHT): SearchMatch[] {
   const byRow = new Map<number, { relevance: number; lexicalRank: number | null; semanticRank: number | null }>();
   const entry = (row: number) => {
     let found = byRow.get(row);
@@ -130,7 +165,7 @@ export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: r
     const found = entry(row);
     if (found.semanticRank !== null) return;
     found.semanticRank = rank;
-    found.relevance += 1 / (RRF_K + rank + 1);
+    found.relevance += semanticWeight / (RRF_K + rank + 1);
   });
   return [...byRow].map(([row, found]) => ({ row, ...found })).sort((a, b) => b.relevance - a.relevance || a.row - b.row);
 }
@@ -188,6 +223,25 @@ export function nearestCategories(items: readonly CatalogItem[], nearest: readon
     .map(([category]) => category);
 }
 
+/**
+ * The semantic side's ranking: the rows the words matched, by cosine whatever it is, merged with the
+ * rows whose cosine reaches the floor on its own.
+ * @param scan the item space's scan.
+ * @param query the query in the item space.
+ * @param floor the model's semantic floor.
+ * @param lexical the rows the words matched.
+ */
+export function semanticRanking(scan: SemanticScan, query: Float32Array, floor: number, lexical: readonly LexicalHit[]): SemanticHit[] {
+  const confident = scan.above(query, floor, RETRIEVER_LIMIT);
+  if (lexical.length === 0) return confident;
+  const seen = new Set(confident.map(({ row }) => row));
+  const supported = scan.among(
+    query,
+    lexical.flatMap(({ row }) => (seen.has(row) ? [] : [row])),
+  );
+  return [...confident, ...supported].sort((a, b) => b.similarity - a.similarity || a.row - b.row);
+}
+
 export interface SearcherDeps {
   readonly model: LoadedModel;
   /** Builds or loads the lexical index; called once, on the first need. */
@@ -197,6 +251,8 @@ export interface SearcherDeps {
    * @throws RecError ENCODER_UNAVAILABLE when the encoder cannot be loaded.
    */
   readonly embedQuery: (query: string) => Promise<Float32Array>;
+  /** The semantic ranking's weight in the fusion (default SEMANTIC_WEIGHT; the evaluation tries others on validation queries). */
+  readonly semanticWeight?: number;
 }
 
 export interface Searcher {
@@ -244,9 +300,9 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         method === 'semantic' ? [] : lexicalIndex().then((found) => found.search(query, RETRIEVER_LIMIT)),
         method === 'lexical' ? null : embed(query),
       ]);
-      const semantic = vector === null ? [] : scan(vector, floor, RETRIEVER_LIMIT);
-      const matches = fuseByReciprocalRank(lexical, semantic);
-      const suggestions = matches.length === 0 && vector !== null ? nearestCategories(model.items, scan(vector, -1, SUGGESTION_NEIGHBOURS)) : [];
+      const semantic = vector === null ? [] : semanticRanking(scan, vector, floor, lexical);
+      const matches = fuseByReciprocalRank(lexical, semantic, deps.semanticWeight);
+      const suggestions = matches.length === 0 && vector !== null ? nearestCategories(model.items, scan.above(vector, -1, SUGGESTION_NEIGHBOURS)) : [];
       return { query, matches, suggestions, semantic: vector !== null };
     },
     async suggest(partial, limit) {

@@ -74,7 +74,12 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
       log(`${folder.name}: ${plan.sets.map((set) => `${set.name} ${set.queries.length}`).join(', ')}`);
       const evaluate = (searched: LoadedModel) =>
         evaluateSearch(
-          { model: searched, createLexicalIndex: (fields) => createLexicalIndex(searched.items, { fields }), embedders: modelEmbedders(searched, encoders) },
+          {
+            model: searched,
+            createLexicalIndex: (fields) => createLexicalIndex(searched.items, { fields }),
+            embedders: modelEmbedders(searched, encoders),
+            ...(options.semanticWeight === null ? {} : { semanticWeight: options.semanticWeight }),
+          },
           plan.sets,
         );
       const rows = await evaluate(model);
