@@ -2,9 +2,10 @@
  * A modal dialog on the native <dialog> element (showModal): focus moves in and is trapped, the
  * rest of the page is inert, Escape closes. Mount it to open it and unmount it to close it; every
  * way of closing (the Close button in its top bar, Escape, a click on the backdrop) goes through
- * `onClose` once.
+ * `onClose` once, and focus goes back to what was focused when it opened (modal.ts).
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { focusedElement, openModal } from './modal.ts';
 
 export interface DialogProps {
   /** The accessible name (aria-label) of the dialog. */
@@ -23,29 +24,15 @@ export function Dialog({ label, onClose, className, heading, children }: DialogP
     onCloseRef.current = onClose;
   }, [onClose]);
 
+  // Read while rendering, before the dialog is shown and takes focus; a state initialiser runs on
+  // the first render only, so StrictMode's second run of the effect below cannot replace it.
+  const [opener] = useState(focusedElement);
+
   useEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return undefined;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    // Escape: let the parent unmount us instead of the browser closing the element under React.
-    const onCancel = (event: Event): void => {
-      event.preventDefault();
-      onCloseRef.current();
-    };
-    // A click on the ::backdrop is a click on the <dialog> itself (its content fills the box).
-    const onClick = (event: MouseEvent): void => {
-      if (event.target === dialog) onCloseRef.current();
-    };
-    dialog.addEventListener('cancel', onCancel);
-    dialog.addEventListener('click', onClick);
-    return () => {
-      dialog.removeEventListener('cancel', onCancel);
-      dialog.removeEventListener('click', onClick);
-      // Only on a real unmount (the node is gone), not React's StrictMode re-run in development.
-      if (!dialog.isConnected && opener?.isConnected) opener.focus({ preventScroll: true });
-    };
-  }, []);
+    return openModal(dialog, opener, () => onCloseRef.current());
+  }, [opener]);
 
   return (
     <dialog ref={ref} aria-label={label} className={['dialog', className].filter(Boolean).join(' ')}>
