@@ -94,7 +94,7 @@ const ROOMS = [
     what: 'the Playwright suite (Node), which drives the UI and the widget through the browser',
     // src/ui for its pure formatting (what a card shows), never its components.
     folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline', 'src/ui'],
-    packages: [...NODE, ...TF, '@playwright/*', 'vite'],
+    packages: [...NODE, ...TF, '@playwright/*', '@axe-core/playwright', 'vite'],
   },
 ];
 

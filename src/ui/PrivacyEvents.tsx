@@ -52,7 +52,8 @@ export function PrivacyEvents({ events }: PrivacyEventsProps) {
       {latest.length === 0 ? (
         <p className="privacy__muted">Only “shown” events so far: which products appeared on your screen.</p>
       ) : (
-        <div className="privacy__table-wrap">
+        // A scroll region of its own: focusable, so a keyboard can scroll it, and named for that stop.
+        <div className="privacy__table-wrap" role="region" aria-label="Latest events" tabIndex={0}>
           <table className="privacy__table">
             <thead>
               <tr>

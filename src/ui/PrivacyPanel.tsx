@@ -3,7 +3,7 @@
  * (exportData), with a JSON download and a two-step "Erase everything". Nothing here talks to a
  * server: there is none.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Recommender, StoredData } from '../core/index.ts';
 import { Dialog } from './Dialog.tsx';
 import { toExportJson } from './format.ts';
@@ -144,10 +144,24 @@ function EraseControls({ confirming, onAsk, onErase, onCancel }: EraseControlsPr
       </button>
     );
   }
+  return <EraseConfirmation onErase={onErase} onCancel={onCancel} />;
+}
+
+/**
+ * The second step. It appears at the end of a panel that is often taller than the screen, and the
+ * button that asked for it is gone: so it is scrolled into view and its button takes focus.
+ */
+function EraseConfirmation({ onErase, onCancel }: Pick<EraseControlsProps, 'onErase' | 'onCancel'>) {
+  const group = useRef<HTMLDivElement>(null);
+  const confirm = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    group.current?.scrollIntoView({ block: 'nearest' });
+    confirm.current?.focus({ preventScroll: true });
+  }, []);
   return (
-    <div className="privacy__confirm" role="group" aria-label="Confirm erasing">
+    <div ref={group} className="privacy__confirm" role="group" aria-label="Confirm erasing">
       <p>Erase every event and your interest profile from this device? This cannot be undone.</p>
-      <button type="button" className="button button--danger" onClick={onErase}>
+      <button ref={confirm} type="button" className="button button--danger" onClick={onErase}>
         Yes, erase everything
       </button>
       <button type="button" className="button button--ghost" onClick={onCancel}>
