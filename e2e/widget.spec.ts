@@ -99,7 +99,11 @@ test('a second tab re-ranks after an interaction in the first', async ({ context
   expect(await second.topIds(8)).not.toEqual(before.ids);
 });
 
-test('bad attributes and bad record() input give visible, specific errors', async ({ page, requests, csp }) => {
+test('bad attributes show shoppers a short notice and developers the specific error (console, vitrine:error, data-error-code); bad record() input is rejected', async ({
+  page,
+  requests,
+  csp,
+}) => {
   void requests;
   void csp;
   const consoleErrors: string[] = [];
@@ -109,6 +113,13 @@ test('bad attributes and bad record() input give visible, specific errors', asyn
   const shop = new ShopPage(page);
   await shop.open('wasm');
   await page.evaluate(() => {
+    const events: Array<{ id: string; message: string; code: string; during: string }> = [];
+    (window as unknown as { vitrineErrors: typeof events }).vitrineErrors = events;
+    document.addEventListener('vitrine:error', (event) => {
+      // The detail's type lives in src/widget, outside this test project.
+      const { error, during } = (event as CustomEvent<{ error: { message: string; code: string }; during: string }>).detail;
+      events.push({ id: (event.target as HTMLElement).id, message: error.message, code: error.code, during });
+    });
     for (const [id, name, value] of [
       ['bad-limit', 'limit', 'lots'],
       ['bad-models', 'models', '../secrets'],
@@ -125,10 +136,14 @@ test('bad attributes and bad record() input give visible, specific errors', asyn
     'bad-models': '<vitrine-grid> attribute: models: "models" must be a model folder name or a same-origin path, found "../secrets"',
     'bad-backend': '<vitrine-grid> attribute: backend: "backend" must be one of webgpu, webgl, wasm, cpu, found "quantum"',
   };
+  const errorEvents = () =>
+    page.evaluate(() => (window as unknown as { vitrineErrors: Array<{ id: string; message: string; code: string; during: string }> }).vitrineErrors);
   for (const [id, message] of Object.entries(expected)) {
     const alert = page.locator(`vitrine-grid#${id}`).getByRole('alert');
-    await expect(alert).toContainText(message);
+    // The shopper reads a short notice, not the attribute's name, a command or a code.
+    await expect(alert).toHaveText('Recommendations are unavailable right now.');
     await expect(alert).toHaveAttribute('data-error-code', 'CONFIG_INVALID');
+    await expect.poll(errorEvents).toContainEqual({ id, message, code: 'CONFIG_INVALID', during: 'start' });
     expect(consoleErrors.some((line) => line.includes(message))).toBe(true);
   }
   // Fixing the attribute restarts the grid with it.

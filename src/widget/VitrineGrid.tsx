@@ -51,8 +51,9 @@ type Phase =
 const LOADING: Phase = { kind: 'loading', progress: null };
 
 /**
- * The grid for a React page: invalid settings and start-up failures render a visible alert (and go
- * to the console and `onError`), a loading line while the model downloads, then the ranked cards.
+ * The grid for a React page: invalid settings and start-up failures render a short alert for the
+ * shopper (the precise error goes to the console and `onError`), a loading line while the model
+ * downloads, then the ranked cards.
  * @param props the settings (as the element's attributes) and the callbacks.
  */
 export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineGrid props', ...callbacks }: VitrineGridProps) {
@@ -166,14 +167,15 @@ function WidgetLoading({ progress }: { readonly progress: StartProgress | null }
   );
 }
 
+/**
+ * What a shopper sees when the grid cannot start: a short line, no developer instructions. The
+ * precise message is in the console and the `vitrine:error` event (onError), and the code on the
+ * element for a developer inspecting it.
+ */
 function WidgetError({ error }: { readonly error: RecError }) {
   return (
     <div className="vitrine-error" role="alert" data-error-code={error.code}>
-      <p className="vitrine-error__title">Recommendations are unavailable</p>
-      <p className="vitrine-error__message">{error.message}</p>
-      <p className="vitrine-error__code">
-        Error code <code>{error.code}</code>
-      </p>
+      <p>Recommendations are unavailable right now.</p>
     </div>
   );
 }
