@@ -8,11 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { vectorFileBytes, type VectorDtype } from '../src/core/vectors.ts';
 import { expect, fault, observe, test, type Storefront } from './fixtures.ts';
 
 const MODEL_DIR = resolve(import.meta.dirname, '..', 'models', 'demo');
 
 interface DemoModel {
+  /** The vectors file's name (`vectors.<dtype>.bin`: the demo stores the type its build chose). */
+  readonly vectorFile: string;
+  readonly dtype: VectorDtype;
   readonly vectorBytes: number;
   readonly catalogBytes: number;
   /** Item ids in catalogue (row) order. */
@@ -27,12 +31,17 @@ let demoModel: DemoModel | null = null;
 /** The demo model as it is on disk, read once: the expectations are computed, not copied from the app. */
 function demo(): DemoModel {
   if (demoModel !== null) return demoModel;
-  const manifest = JSON.parse(readFileSync(resolve(MODEL_DIR, 'manifest.json'), 'utf8')) as { files: Record<string, { bytes: number }> };
+  const manifest = JSON.parse(readFileSync(resolve(MODEL_DIR, 'manifest.json'), 'utf8')) as {
+    dtype: VectorDtype;
+    files: Record<string, { path: string; bytes: number }>;
+  };
   const { items } = JSON.parse(readFileSync(resolve(MODEL_DIR, 'catalog.json'), 'utf8')) as { items: Array<{ id: string; title: string }> };
   const raw = readFileSync(resolve(MODEL_DIR, 'popularity.f32'));
   const popularity = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   const rows = items.map((_, row) => row).sort((a, b) => (popularity[b] ?? 0) - (popularity[a] ?? 0) || a - b);
   demoModel = {
+    vectorFile: manifest.files['vectors']?.path ?? '',
+    dtype: manifest.dtype,
     vectorBytes: manifest.files['vectors']?.bytes ?? 0,
     catalogBytes: manifest.files['catalog']?.bytes ?? 0,
     byRow: items.map((item) => item.id),
@@ -41,6 +50,9 @@ function demo(): DemoModel {
   };
   return demoModel;
 }
+
+/** `text` as a regular expression that matches it literally. */
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Serves `glob` with its body rewritten (and Content-Length to match). */
 async function rewrite(page: Page, glob: string, edit: (body: Buffer) => Buffer): Promise<void> {
@@ -113,7 +125,11 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
     async ({ storefront, page }) => {
       await page.route('**/models/demo/vectors.*', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
       await page.goto('/');
-      await expectPopularityFallback(storefront, 'MODEL_FETCH_FAILED', /\/models\/demo\/vectors\.float32\.bin: expected HTTP 200, found HTTP 404/);
+      await expectPopularityFallback(
+        storefront,
+        'MODEL_FETCH_FAILED',
+        new RegExp(`/models/demo/${escaped(demo().vectorFile)}: expected HTTP 200, found HTTP 404`),
+      );
     },
   );
 
@@ -126,7 +142,7 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
       await expectPopularityFallback(
         storefront,
         'MODEL_FILE_SIZE_MISMATCH',
-        new RegExp(`/models/demo/vectors\\.float32\\.bin: expected ${demo().vectorBytes} bytes \\(manifest\\), found 1000 \\(truncated\\?\\)`),
+        new RegExp(`/models/demo/${escaped(demo().vectorFile)}: expected ${demo().vectorBytes} bytes \\(manifest\\), found 1000 \\(truncated\\?\\)`),
       );
     },
   );
@@ -144,7 +160,9 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
       await expectPopularityFallback(
         storefront,
         'MODEL_CHECKSUM_MISMATCH',
-        /\/models\/demo\/vectors\.float32\.bin: expected sha256 [0-9a-f]{64} \(manifest\), found [0-9a-f]{64}: the file is corrupted or from another build/,
+        new RegExp(
+          `/models/demo/${escaped(demo().vectorFile)}: expected sha256 [0-9a-f]{64} \\(manifest\\), found [0-9a-f]{64}: the file is corrupted or from another build`,
+        ),
       );
       // The catalogue was verified against the manifest, so the notice does not say otherwise.
       await expect(page.getByRole('alert')).not.toContainText('could not be checked');
@@ -173,7 +191,7 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
         storefront,
         'MODEL_DIMENSION_MISMATCH',
         new RegExp(
-          `/models/demo/manifest\\.json: files\\.vectors\\.bytes: expected ${demo().vectorBytes / 2} \\(2400 x 256 float32\\), found number ${demo().vectorBytes}`,
+          `/models/demo/manifest\\.json: files\\.vectors\\.bytes: expected ${vectorFileBytes(2400, 256, demo().dtype)} \\(2400 x 256 ${demo().dtype}\\), found number ${demo().vectorBytes}`,
         ),
       );
       // The manifest cannot vouch for the catalogue any more, and the notice says so.

@@ -3,6 +3,7 @@
  * the built demo model's real ones, with the dtype's decoded values (what every method scores) and
  * a few interest vectors to query with.
  */
+import { parseManifest } from '../core/manifest.ts';
 import { normalise } from '../core/rank.ts';
 import { seededRandom } from '../core/random.ts';
 import { decodeVectors, encodeVectors } from '../core/vectors.ts';
@@ -46,12 +47,20 @@ export async function makeData(spec: Pick<BenchCaseSpec, 'source' | 'count' | 'd
   return { count: spec.count, dim: spec.dim, original, decoded, popularity, queries };
 }
 
-/** The demo model's item vectors (real Universal Sentence Encoder embeddings of its products). */
+/**
+ * The demo model's item vectors (real Universal Sentence Encoder embeddings of its products), as it
+ * ships them: in the type its build chose (its manifest says which), decoded.
+ */
 async function demoModelVectors(count: number, dim: number): Promise<Float32Array> {
-  const response = await fetch('/models/demo/vectors.float32.bin');
-  if (!response.ok) throw new Error(`models/demo/vectors.float32.bin: HTTP ${response.status} (run npm run models:demo)`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  return decodeVectors(bytes, count, dim, 'float32', 'models/demo/vectors.float32.bin');
+  const fetched = async (path: string): Promise<Response> => {
+    const response = await fetch(`/models/demo/${path}`);
+    if (!response.ok) throw new Error(`models/demo/${path}: HTTP ${response.status} (run npm run models:demo)`);
+    return response;
+  };
+  const manifest = parseManifest(await (await fetched('manifest.json')).json(), 'models/demo/manifest.json');
+  const path = manifest.files.vectors.path;
+  const bytes = new Uint8Array(await (await fetched(path)).arrayBuffer());
+  return decodeVectors(bytes, count, dim, manifest.dtype, `models/demo/${path}`);
 }
 
 export function syntheticVectors(spec: Pick<BenchCaseSpec, 'count' | 'dim'>, random: () => number): Float32Array {
