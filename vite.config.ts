@@ -4,12 +4,14 @@
 // stale: docs/decisions/search-encoder-quantisation.md) from our own origin in dev and preview, and
 // copies both into dist/ on build: the shopper's
 // browser never fetches anything from a third party. It also owns the app's Content-Security-Policy
-// (docs/security.md): sent as a header by `vite preview` and `vite` (dev), and written into the
-// built index.html as a <meta> tag for static hosts that cannot set headers. `vite build` also
+// (docs/security.md): sent as a header by `vite preview` and `vite` (dev) with the app's pages (not
+// with a page of the shop's own under public/, such as /shop/, which brings its own), and written
+// into the built index.html as a <meta> tag for static hosts that cannot set headers. Every
+// script it emits is ASCII-only (non-ASCII escaped), so a page without a charset reads it right. `vite build` also
 // builds the embeddable widget (src/widget) into <outDir>/widget/, and reports every bundle's size.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { appendFileSync, createReadStream, existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -129,6 +131,43 @@ function devPolicy(nonce: string): string {
   });
 }
 
+/**
+ * Whether a request is for a page or file of public/ (the example shop at /shop/, or a shop
+ * developer's own page), which is not the app's: it gets no app policy, so its own inline code
+ * and styles work, and it states its own policy (public/shop/index.html carries one in <meta>).
+ * Everything else is the app's (index.html, the bench page, their assets), including URLs that
+ * match no file.
+ */
+function isPublicFile(publicDir: string, url: string | undefined): boolean {
+  if (publicDir === '') return false;
+  const path = decodeURIComponent((url ?? '').split('?')[0] ?? '');
+  const file = normalize(join(publicDir, path));
+  if (!file.startsWith(publicDir) || !existsSync(file)) return false;
+  return statSync(file).isFile() || existsSync(join(file, 'index.html'));
+}
+
+/**
+ * Sends the app's policy as the Content-Security-Policy header of every response but public/'s.
+ * @param devNonce the dev server's nonce (devPolicy); `vite preview` serves the build, which has none.
+ */
+function appCspHeader(devNonce: string): Plugin {
+  const middleware =
+    (publicDir: string, policy: string): Connect.NextHandleFunction =>
+    (req, res, next) => {
+      if (!isPublicFile(publicDir, req.url)) res.setHeader('Content-Security-Policy', policy);
+      next();
+    };
+  return {
+    name: 'vitrine-csp-header',
+    configureServer(server) {
+      server.middlewares.use(middleware(server.config.publicDir, devPolicy(devNonce)));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(middleware(server.config.publicDir, serialisePolicy(CSP)));
+    },
+  };
+}
+
 /** Adds the policy as a <meta> tag to the built index.html, first in <head>, before any script. */
 function cspMeta(): Plugin {
   return {
@@ -160,6 +199,14 @@ function vitrineAssets(): Plugin {
     },
   };
 }
+
+/**
+ * Every emitted script escapes its non-ASCII characters (\uXXXX): the query tokeniser's U+2581 and
+ * the UI's typographic quotes would otherwise be raw UTF-8 bytes, which a host page without a
+ * charset (and a server that sends none) decodes as windows-1252 for a classic script, so search
+ * would silently tokenise into the wrong words.
+ */
+const ASCII_OUTPUT = { charset: 'ascii' } as const;
 
 /** Where the widget is served and built: /widget/vitrine.js (ESM) and /widget/vitrine.iife.js. */
 const WIDGET_BASE = '/widget/';
@@ -229,10 +276,12 @@ function vitrineWidget(): Plugin {
                 },
                 // An app build drops the entry's exports; the widget's are its API.
                 preserveEntrySignatures: 'exports-only',
-                output:
-                  format === 'es'
+                output: {
+                  ...ASCII_OUTPUT,
+                  ...(format === 'es'
                     ? { format, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' }
-                    : { format, name: 'Vitrine', entryFileNames: '[name].iife.js', assetFileNames: 'assets/[name]-[hash][extname]', codeSplitting: false },
+                    : { format, name: 'Vitrine', entryFileNames: '[name].iife.js', assetFileNames: 'assets/[name]-[hash][extname]', codeSplitting: false }),
+                },
               },
             },
           });
@@ -247,7 +296,8 @@ function vitrineWidget(): Plugin {
 /**
  * Prints each file of a build with its raw, gzip (level 9) and brotli (quality 11) size, marked
  * `entry` (the page loads it), `static` (imported by an entry, so loaded with it), `lazy` (loaded by
- * a dynamic import when needed) or `asset`, then the totals loaded at start and lazily.
+ * a dynamic import when needed) or `asset`, then the totals loaded at start and lazily. With
+ * VITRINE_SIZES_FILE set, it also appends the totals to that file as a JSON line.
  * @param label names the build in the report.
  */
 function sizeReport(label: string): Plugin {
@@ -260,8 +310,9 @@ function sizeReport(label: string): Plugin {
     },
     generateBundle(_options, bundle) {
       // Compressing at brotli's top quality takes seconds: skip it when the report would not print
-      // (the e2e suite builds with --logLevel warn).
-      if (resolved === null || !['info', undefined].includes(resolved.logLevel)) return;
+      // (the e2e suite builds with --logLevel warn) and nobody asked for the figures in a file.
+      const sizesFile = process.env['VITRINE_SIZES_FILE'];
+      if (resolved === null || (!['info', undefined].includes(resolved.logLevel) && sizesFile === undefined)) return;
       const files = Object.values(bundle).filter((file) => /\.(js|css|wasm)$/.test(file.fileName));
       // Loaded at start: the entries and, transitively, what they import statically.
       const atStart = new Set<string>();
@@ -284,8 +335,16 @@ function sizeReport(label: string): Plugin {
         };
       });
       const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} kB`.padStart(10);
-      const total = (selected: typeof rows): string =>
-        `${kb(selected.reduce((sum, row) => sum + row.raw, 0))} ${kb(selected.reduce((sum, row) => sum + row.gzip, 0))} ${kb(selected.reduce((sum, row) => sum + row.brotli, 0))}`;
+      const sum = (selected: typeof rows): { raw: number; gzip: number; brotli: number } => ({
+        raw: selected.reduce((total, row) => total + row.raw, 0),
+        gzip: selected.reduce((total, row) => total + row.gzip, 0),
+        brotli: selected.reduce((total, row) => total + row.brotli, 0),
+      });
+      const atStartTotal = sum(rows.filter((row) => row.load === 'entry' || row.load === 'static'));
+      const whenNeededTotal = sum(rows.filter((row) => row.load === 'lazy' || row.load === 'asset'));
+      // For `npm run docs:sizes` (e2e/bench/bundle-sizes.ts), which writes them into the README.
+      if (sizesFile !== undefined) appendFileSync(sizesFile, `${JSON.stringify({ label, atStart: atStartTotal, whenNeeded: whenNeededTotal })}\n`);
+      const total = ({ raw, gzip, brotli }: ReturnType<typeof sum>): string => `${kb(raw)} ${kb(gzip)} ${kb(brotli)}`;
       const width = Math.max(...rows.map((row) => row.name.length), 24);
       const lines = [
         `bundle sizes, ${label}:`,
@@ -293,8 +352,8 @@ function sizeReport(label: string): Plugin {
         ...rows
           .sort((a, b) => a.load.localeCompare(b.load) || b.raw - a.raw)
           .map((row) => `  ${row.name.padEnd(width)} ${row.load.padEnd(6)} ${kb(row.raw)} ${kb(row.gzip)} ${kb(row.brotli)}`),
-        `  ${'loaded at start'.padEnd(width)} ${''.padEnd(6)} ${total(rows.filter((row) => row.load === 'entry' || row.load === 'static'))}`,
-        `  ${'loaded when needed'.padEnd(width)} ${''.padEnd(6)} ${total(rows.filter((row) => row.load === 'lazy' || row.load === 'asset'))}`,
+        `  ${'loaded at start'.padEnd(width)} ${''.padEnd(6)} ${total(atStartTotal)}`,
+        `  ${'loaded when needed'.padEnd(width)} ${''.padEnd(6)} ${total(whenNeededTotal)}`,
       ];
       resolved.logger.info(lines.join('\n'));
     },
@@ -305,7 +364,7 @@ export default defineConfig(({ command }) => {
   // A fresh nonce each time the dev server starts; the build carries no nonce (no inline code).
   const devNonce = randomBytes(16).toString('base64');
   return {
-    plugins: [react(), vitrineAssets(), cspMeta(), vitrineWidget(), sizeReport('storefront app')],
+    plugins: [react(), vitrineAssets(), appCspHeader(devNonce), cspMeta(), vitrineWidget(), sizeReport('storefront app')],
     build: {
       target: 'es2022',
       chunkSizeWarningLimit: 4000,
@@ -313,21 +372,22 @@ export default defineConfig(({ command }) => {
       // and the e2e suite (its scoring-kernel spec), never into a release. client-vector-search
       // imports @xenova/transformers only to embed text, which the bench never asks it to: left
       // out of the bundle (onnxruntime-web is large and slow to build).
-      ...(process.env['VITRINE_BENCH'] === '1' || process.env['VITRINE_TEST_HOOKS'] === '1'
-        ? {
-            rollupOptions: {
+      rollupOptions: {
+        output: ASCII_OUTPUT,
+        ...(process.env['VITRINE_BENCH'] === '1' || process.env['VITRINE_TEST_HOOKS'] === '1'
+          ? {
               input: { index: resolve(import.meta.dirname, 'index.html'), bench: resolve(import.meta.dirname, 'src/bench/bench.html') },
               external: ['@xenova/transformers'],
-            },
-          }
-        : {}),
+            }
+          : {}),
+      },
     },
     // The e2e suite's fault-injection hooks (src/app/test-hooks.ts) exist only in builds made with
     // VITRINE_TEST_HOOKS=1; anywhere else the constant is false and the hooks are not emitted.
     define: { __VITRINE_TEST_HOOKS__: JSON.stringify(process.env['VITRINE_TEST_HOOKS'] === '1') },
     ...(command === 'serve' ? { html: { cspNonce: devNonce } } : {}),
-    server: { port: 5173, strictPort: true, headers: { 'Content-Security-Policy': devPolicy(devNonce) } },
-    preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': serialisePolicy(CSP) } },
+    server: { port: 5173, strictPort: true },
+    preview: { port: 4173, strictPort: true },
     test: {
       include: ['src/**/*.test.{ts,tsx}'],
       environment: 'node',
