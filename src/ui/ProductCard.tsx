@@ -5,7 +5,7 @@
  * control in one field cannot reorder its neighbours.
  */
 import { memo, type RefCallback } from 'react';
-import type { RankedItem } from '../core/index.ts';
+import type { RankedItem, Reason } from '../core/index.ts';
 import { displayTitle, formatPrice, reasonText } from './format.ts';
 import { ProductImage } from './ProductImage.tsx';
 
@@ -23,12 +23,35 @@ export interface ProductCardProps<T extends GridEntry> {
 }
 
 /**
- * Memoised: every click re-renders the grid to set its aria-busy, with each card's props unchanged
- * (same entry, same callbacks), so the cards skip that render; a new ranking renders the cards
- * whose entry changed. memo's type drops the generic parameter; the cast restores it
- * (https://github.com/DefinitelyTyped/DefinitelyTyped/issues/37087).
+ * Memoised on what the card shows: every click re-renders the grid to set its aria-busy, and every
+ * ranking brings new entry objects, mostly for the same items; a card re-renders only when its item,
+ * position, reason, cart badge or callbacks changed, so a re-rank renders the cards that moved, not
+ * the whole grid. (The entry it then hands to its callbacks is the one it rendered: the same item at
+ * the same position, which is all a caller reads.) memo's type drops the generic parameter; the
+ * cast restores it (https://github.com/DefinitelyTyped/DefinitelyTyped/issues/37087).
  */
-export const ProductCard = memo(ProductCardView) as typeof ProductCardView;
+export const ProductCard = memo(ProductCardView, sameCard) as typeof ProductCardView;
+
+function sameCard<T extends GridEntry>(before: ProductCardProps<T>, after: ProductCardProps<T>): boolean {
+  return (
+    before.ranked.item === after.ranked.item &&
+    before.ranked.position === after.ranked.position &&
+    sameReason(before.ranked.reason, after.ranked.reason) &&
+    before.inCart === after.inCart &&
+    before.modelUrl === after.modelUrl &&
+    before.cardRef === after.cardRef &&
+    before.onOpen === after.onOpen &&
+    before.onAddToCart === after.onAddToCart
+  );
+}
+
+/** Whether two reasons read the same on a card (reasonText's inputs). */
+function sameReason(a: Reason | null, b: Reason | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.kind === 'similar' && b.kind === 'similar') return a.to === b.to && a.via === b.via;
+  if (a.kind === 'search' && b.kind === 'search') return a.query === b.query;
+  return a.kind === b.kind;
+}
 
 function ProductCardView<T extends GridEntry>({ ranked, modelUrl, inCart, cardRef, onOpen, onAddToCart }: ProductCardProps<T>) {
   const { item, position, reason } = ranked;
