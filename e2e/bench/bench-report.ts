@@ -14,38 +14,15 @@ import type {
   SequenceBenchSpec,
 } from '../../src/bench/bench-types.ts';
 import { renderEncoderSection, type EncoderBytes } from './bench-encoder.ts';
+import { renderStorefrontSection, storefrontTargets, type StorefrontRuns } from './storefront-report.ts';
 
-/** One storefront measurement in the real app (click to re-rendered grid, and Event Timing). */
-export interface StorefrontResult {
-  readonly backend: string | null;
-  readonly backendReason: string | null;
-  readonly interactions: number;
-  /** Click (event timestamp) to the grid showing the ranking that includes it, then painted (next frame). */
-  readonly clickToGridMs: { readonly p50: number; readonly p95: number };
-  /** Of that, the recommender's own work (Ranking.tookMs: interest update, IndexedDB write, scoring, arranging). */
-  readonly recommenderMs: { readonly p50: number; readonly p95: number };
-  /** Interaction to Next Paint: the longest Event Timing interaction (fewer than 50 interactions). */
-  readonly inpMs: number | null;
-  /** First visit (no stored events; includes backend calibration): navigation to the first grid. */
-  readonly firstGridMs: number;
-  /** Repeat visit with the events stored: navigation to the first personalised grid. */
-  readonly firstPersonalisedGridMs: number;
-  /** Bytes fetched by the first visit (transfer sizes of the document and every resource). */
-  readonly bytesFetched: number;
-  /** performance.memory.usedJSHeapSize after the interactions, or why not available. */
-  readonly jsHeapBytes: number | string;
-  /** performance.measureUserAgentSpecificMemory(), or why not available. */
-  readonly userAgentMemoryBytes: number | string;
-}
-
-export interface BenchRun {
+export interface BenchRun extends StorefrontRuns {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly grid: 'default' | 'full';
   readonly browserVersion: string;
   readonly environment: BenchEnvironment;
   readonly cases: readonly BenchCaseResult[];
-  readonly storefront: StorefrontResult | { readonly failed: string };
   /** The sequence model's per-interaction work (absent in runs made before it existed). */
   readonly sequence?: { readonly spec: SequenceBenchSpec; readonly results: readonly SequenceBenchResult[] } | { readonly failed: string };
   /** Search as you type over the lexical index (absent in runs made before it existed). */
@@ -152,6 +129,7 @@ export function targetFigures(run: BenchRun): TargetFigure[] {
       });
     }
   }
+  figures.push(...storefrontTargets(run));
   return figures;
 }
 
@@ -180,7 +158,7 @@ function renderTargetsTable(run: BenchRun): string[] {
  */
 export function renderReadmeTargets(run: BenchRun, sourceFile: string): string {
   return [
-    `From \`${sourceFile}\` (${run.grid} grid, ${run.finishedAt}; ${run.browserVersion}, WebGPU adapter ${adapterText(run.environment)}, ${run.environment.hardwareConcurrency} CPU threads), at 100,000 x 128:`,
+    `From \`${sourceFile}\` (${run.grid} grid, ${run.finishedAt}; ${run.browserVersion}, WebGPU adapter ${adapterText(run.environment)}, ${run.environment.hardwareConcurrency} CPU threads), at 100,000 x 128 and in the storefront:`,
     '',
     ...renderTargetsTable(run),
   ].join('\n');
@@ -198,32 +176,8 @@ export function renderMarkdown(run: BenchRun, sourceFile: string): string {
     '- Timings are milliseconds per call on this machine, shared with other work: compare the ratios within this run, not across machines. A software WebGPU adapter is a CPU in disguise and says nothing about a real GPU.',
     '',
   );
-  lines.push('## Targets (100,000 x 128)', '', ...renderTargetsTable(run), '');
-  const storefront = run.storefront;
-  lines.push('## The storefront (demo model, real app)', '');
-  if ('failed' in storefront) {
-    lines.push(`Not measured: ${storefront.failed}`, '');
-  } else {
-    lines.push('| figure | value |', '| --- | --- |');
-    lines.push(`| backend (calibrated) | ${storefront.backend ?? '?'}: ${storefront.backendReason ?? ''} |`);
-    lines.push(
-      `| click to re-ranked grid painted, p50 / p95 (${storefront.interactions} add-to-cart clicks) | ${fmt(storefront.clickToGridMs.p50)} / ${fmt(storefront.clickToGridMs.p95)} ms |`,
-    );
-    lines.push(
-      `| of which the recommender (update + store + rank, Ranking.tookMs), p50 / p95 | ${fmt(storefront.recommenderMs.p50)} / ${fmt(storefront.recommenderMs.p95)} ms |`,
-    );
-    lines.push(`| Interaction to Next Paint (Event Timing, longest interaction) | ${storefront.inpMs === null ? 'n/a' : `${storefront.inpMs} ms`} |`);
-    lines.push(`| first visit: navigation to first grid (includes calibration) | ${fmt(storefront.firstGridMs)} ms |`);
-    lines.push(`| repeat visit: navigation to first personalised grid | ${fmt(storefront.firstPersonalisedGridMs)} ms |`);
-    lines.push(`| bytes fetched by the first visit | ${(storefront.bytesFetched / 1024 / 1024).toFixed(2)} MiB |`);
-    lines.push(
-      `| JS heap after the interactions (performance.memory) | ${typeof storefront.jsHeapBytes === 'number' ? `${(storefront.jsHeapBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.jsHeapBytes} |`,
-    );
-    lines.push(
-      `| measureUserAgentSpecificMemory | ${typeof storefront.userAgentMemoryBytes === 'number' ? `${(storefront.userAgentMemoryBytes / 1024 / 1024).toFixed(1)} MiB` : storefront.userAgentMemoryBytes} |`,
-      '',
-    );
-  }
+  lines.push('## Targets (100,000 x 128, and the storefront)', '', ...renderTargetsTable(run), '');
+  lines.push(...renderStorefrontSection(run));
   if (run.sequence !== undefined) lines.push(...renderSequenceSection(run.sequence));
   if (run.lexical !== undefined) lines.push(...renderLexicalSection(run.lexical));
   if (run.encoder !== undefined) lines.push(...renderEncoderSection(run.encoder));

@@ -1,45 +1,84 @@
 /**
- * The bench's storefront case: the production storefront driven like a shopper, with Event Timing
- * and grid-appearance marks installed before the app's scripts.
+ * The bench's storefront case: the production storefront driven like a shopper, with Event Timing,
+ * layout shifts and grid-appearance marks installed before the app's scripts. The first grid is
+ * whatever grid first has cards (the one painted while the engine starts, data-backend
+ * "starting"); the engine's grid is the first with a real backend.
  */
 import type { Browser, Page } from '@playwright/test';
-import type { StorefrontResult } from './bench-report.ts';
+import type { FirstVisitResult, StorefrontResult, StorefrontRuns } from './storefront-report.ts';
+
+/** First visits timed with and without calibration, alternately (the median of each is reported). */
+const FIRST_VISITS = 3;
 
 const quantile = (values: readonly number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 };
 
-/** Installed before the app's scripts: records Event Timing entries and when grids appear. */
+/** Installed before the app's scripts: records Event Timing entries, layout shifts and when grids appear. */
 function instrument(): void {
-  const marks = { firstGrid: -1, firstPersonalisedGrid: -1, events: [] as { id: number; duration: number }[] };
+  const marks = { firstGrid: -1, engineGrid: -1, firstPersonalisedGrid: -1, layoutShift: 0, events: [] as { id: number; duration: number }[] };
   (window as unknown as { vitrineMarks: typeof marks }).vitrineMarks = marks;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries() as (PerformanceEventTiming & { interactionId?: number })[]) {
       if ((entry.interactionId ?? 0) > 0) marks.events.push({ id: entry.interactionId ?? 0, duration: entry.duration });
     }
   }).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+      if (!entry.hadRecentInput) marks.layoutShift += entry.value;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
   new MutationObserver(() => {
     const grid = document.querySelector('section[data-backend]');
-    if (grid === null) return;
-    if (marks.firstGrid < 0 && grid.querySelector('[data-item-id]') !== null) marks.firstGrid = performance.now();
+    if (grid === null || grid.querySelector('[data-item-id]') === null) return;
+    if (marks.firstGrid < 0) marks.firstGrid = performance.now();
+    if (marks.engineGrid < 0 && grid.getAttribute('data-backend') !== 'starting') marks.engineGrid = performance.now();
     if (marks.firstPersonalisedGrid < 0 && grid.getAttribute('data-personalised') === 'true') marks.firstPersonalisedGrid = performance.now();
   }).observe(document, { subtree: true, childList: true, attributes: true });
 }
 
-/** @param text the header's duration, ui/format.ts formatMs: "3.2 ms" or "1.24 s". */
-function parseShownDuration(text: string): number {
-  const match = /^([\d.]+) (ms|s)$/.exec(text.trim());
-  if (match === null) throw new Error(`unexpected duration in the backend indicator: "${text}"`);
-  return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
-}
-
 interface Marks {
   firstGrid: number;
+  engineGrid: number;
   firstPersonalisedGrid: number;
+  layoutShift: number;
   events: { id: number; duration: number }[];
 }
 const marksOf = (page: Page): Promise<Marks> => page.evaluate(() => (window as unknown as { vitrineMarks: Marks }).vitrineMarks);
+
+/** A fresh page with the marks installed. */
+async function instrumentedPage(browser: Browser): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // tsx compiles this file with esbuild's keepNames, which wraps named inner functions of the
+  // callbacks passed to page.evaluate in a `__name` helper that exists only in Node.
+  await page.addInitScript('globalThis.__name = (fn) => fn');
+  await page.addInitScript(instrument);
+  return { page, close: () => context.close() };
+}
+
+/** Navigates and waits for the engine's grid. @returns the first visit's marks. */
+async function visit(page: Page, url: string): Promise<FirstVisitResult> {
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { vitrineMarks: Marks }).vitrineMarks.engineGrid >= 0, undefined, { timeout: 180_000 });
+  const marks = await marksOf(page);
+  const backendReason = await page.locator('section[data-backend]').getAttribute('data-backend-reason');
+  return { firstGridMs: marks.firstGrid, engineGridMs: marks.engineGrid, layoutShift: marks.layoutShift, backendReason };
+}
+
+/**
+ * A first visit in a fresh context, timed only.
+ * @param query the page's query string, e.g. "?backend=wasm" (no calibration).
+ */
+export async function benchFirstVisit(browser: Browser, base: string, query: string): Promise<FirstVisitResult> {
+  const { page, close } = await instrumentedPage(browser);
+  try {
+    return await visit(page, `${base}/${query}`);
+  } finally {
+    await close();
+  }
+}
 
 /**
  * Measures the real storefront in a fresh context: click to re-ranked grid, Event Timing, load,
@@ -47,19 +86,13 @@ const marksOf = (page: Page): Promise<Marks> => page.evaluate(() => (window as u
  * @param browser the launched Chromium.
  * @param base the preview server's origin.
  * @param clicks how many add-to-cart clicks are timed.
+ * @param query the page's query string, e.g. "?models=bench-100k".
  */
-export async function benchStorefront(browser: Browser, base: string, clicks: number): Promise<StorefrontResult> {
-  const context = await browser.newContext();
+export async function benchStorefront(browser: Browser, base: string, clicks: number, query = ''): Promise<StorefrontResult> {
+  const { page, close } = await instrumentedPage(browser);
   try {
-    const page = await context.newPage();
-    // tsx compiles this file with esbuild's keepNames, which wraps named inner functions of the
-    // callbacks passed to page.evaluate in a `__name` helper that exists only in Node.
-    await page.addInitScript('globalThis.__name = (fn) => fn');
-    await page.addInitScript(instrument);
-    await page.goto(`${base}/`);
+    const firstVisit = await visit(page, `${base}/${query}`);
     const grid = page.getByRole('region', { name: 'Recommended products' });
-    await grid.locator('[data-item-id]').first().waitFor({ timeout: 120_000 });
-    const firstVisit = await marksOf(page);
     const bytesFetched = await page.evaluate(() =>
       [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce(
         (sum, entry) => sum + ((entry as PerformanceResourceTiming).transferSize || (entry as PerformanceResourceTiming).encodedBodySize || 0),
@@ -70,11 +103,13 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
     const backendReason = await grid.getAttribute('data-backend-reason');
 
     const latencies: number[] = [];
-    /** The recommender's own time per click (Ranking.tookMs: update, store, rank), as the header shows it. */
+    /** The recommender's own time per click (Ranking.tookMs: update, store, rank), from the indicator. */
     const recommenderTimes: number[] = [];
     for (let click = 0; click < clicks; click++) {
       const before = Number(await grid.getAttribute('data-event-count'));
-      // The click's own timestamp to the frame after the grid shows a ranking that includes it.
+      // The click's own timestamp to just after the paint of the frame whose animation-frame
+      // callbacks first see the grid showing a ranking that includes it (a task queued there runs
+      // after that frame's paint, as the app's afterNextPaint).
       const waited = page.evaluate(
         (count) =>
           new Promise<number>((done) => {
@@ -83,7 +118,7 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
             const section = document.querySelector('section[data-backend]');
             const check = () => {
               if (clickedAt >= 0 && Number(section?.getAttribute('data-event-count')) > count && section?.getAttribute('aria-busy') === 'false') {
-                requestAnimationFrame(() => done(performance.now() - clickedAt));
+                setTimeout(() => done(performance.now() - clickedAt), 0);
                 return;
               }
               requestAnimationFrame(check);
@@ -97,7 +132,7 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
       const card = grid.locator('[data-item-id]').nth(click % 12);
       await card.getByRole('button', { name: /add to cart/i }).click();
       latencies.push(await waited);
-      recommenderTimes.push(parseShownDuration((await page.getByTestId('backend-indicator').locator('.backend__time').textContent()) ?? ''));
+      recommenderTimes.push(Number(await page.getByTestId('backend-indicator').getAttribute('data-took-ms')));
     }
     const marks = await marksOf(page);
     const byInteraction = new Map<number, number>();
@@ -114,24 +149,59 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
       };
     });
 
-    await page.reload();
-    await grid.locator('[data-item-id]').first().waitFor({ timeout: 120_000 });
+    const repeat = await visit(page, page.url());
     await page.waitForFunction(() => (window as unknown as { vitrineMarks: Marks }).vitrineMarks.firstPersonalisedGrid >= 0);
     const repeatVisit = await marksOf(page);
     return {
+      query,
       backend,
       backendReason,
       interactions: latencies.length,
       clickToGridMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
       recommenderMs: { p50: quantile(recommenderTimes, 0.5), p95: quantile(recommenderTimes, 0.95) },
       inpMs: byInteraction.size === 0 ? null : Math.max(...byInteraction.values()),
-      firstGridMs: firstVisit.firstGrid,
+      firstVisit,
+      repeatVisit: repeat,
       firstPersonalisedGridMs: repeatVisit.firstPersonalisedGrid,
       bytesFetched,
       jsHeapBytes: memory.heap,
       userAgentMemoryBytes: memory.userAgent,
     };
   } finally {
-    await context.close();
+    await close();
   }
+}
+
+/**
+ * The storefront on the demo (calibrating) and on the large catalogue, and the demo's first visit
+ * with and without calibration, alternated (the median of FIRST_VISITS each).
+ * @param largeModel the large catalogue's folder name under models/.
+ */
+export async function benchStorefronts(browser: Browser, base: string, clicks: number, largeModel: string): Promise<Required<StorefrontRuns>> {
+  const failed = (error: unknown) => ({ failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) });
+  console.log('bench: storefront ...');
+  const storefront = await benchStorefront(browser, base, clicks).catch(failed);
+  console.log('bench: storefront, first visits with and without calibration ...');
+  const visits = await firstVisits(browser, base).catch(failed);
+  console.log(`bench: storefront on models/${largeModel} ...`);
+  const storefrontLarge = await benchStorefront(browser, base, clicks, `?models=${largeModel}`).catch(failed);
+  const [firstVisitCalibrated, firstVisitUncalibrated] = 'failed' in visits ? [visits, visits] : visits;
+  for (const [name, result] of Object.entries({ storefront, firstVisitCalibrated, firstVisitUncalibrated, storefrontLarge }))
+    console.log(`  ${name}: ${JSON.stringify(result)}`);
+  return { storefront, storefrontLarge, firstVisitCalibrated, firstVisitUncalibrated };
+}
+
+/** @returns the median first visit (by first grid) calibrating, and with ?backend=wasm. */
+async function firstVisits(browser: Browser, base: string): Promise<[FirstVisitResult, FirstVisitResult]> {
+  const calibrating: FirstVisitResult[] = [];
+  const asked: FirstVisitResult[] = [];
+  for (let visit = 0; visit < FIRST_VISITS; visit++) {
+    calibrating.push(await benchFirstVisit(browser, base, ''));
+    asked.push(await benchFirstVisit(browser, base, '?backend=wasm'));
+  }
+  const median = (visits: FirstVisitResult[]): FirstVisitResult => {
+    const sorted = [...visits].sort((a, b) => a.firstGridMs - b.firstGridMs);
+    return { ...(sorted[Math.floor(sorted.length / 2)] as FirstVisitResult), of: visits.length };
+  };
+  return [median(calibrating), median(asked)];
 }

@@ -2,13 +2,17 @@
  * `npm run bench`: builds the app with the bench page (VITRINE_BENCH=1, vite.config.ts), serves it
  * with `vite preview`, and drives Debian's headless Chromium (the e2e suite's launch options) to
  *  1. run the scoring cases on src/bench/bench.html: every method on the same vectors in one page;
- *  2. measure the real storefront: click to re-ranked grid, Event Timing (INP), load and memory.
+ *  2. measure the real storefront on the demo and on a 100,000-item synthetic catalogue
+ *     (synthetic-catalogue.ts, written into models/ before the build): click to re-ranked grid,
+ *     Event Timing (INP), first and repeat visit, load and memory; and the demo's first visit
+ *     without calibration (?backend=wasm), for the calibration's cost on the first grid.
  * Writes .cache/bench/bench-<time>.json, .cache/bench/latest.json, .cache/bench/chart.html, and
  * docs/benchmarks.md and the README's `bench:targets` section (both generated from that JSON).
  *
  * Flags: --full runs the whole grid (N 10k/100k/1M x D 64/128/256/512 x float32/float16/int8,
  * skipping matrices over MAX_MATRIX_BYTES); the default grid fits in about ten minutes here.
- * --from <run.json> re-renders the reports (chart, docs/benchmarks.md, the README's summary) from a
+ * --storefront measures the storefront only and prints its figures, writing nothing (for work on
+ * the app's speed). --from <run.json> re-renders the reports (chart, docs/benchmarks.md, the README's summary) from a
  * saved run without measuring.
  * Env: VITRINE_BENCH_PORT (default 4180; not 4190, which fetch and Chromium refuse as a "bad port"), VITRINE_CHROMIUM (as the e2e suite).
  */
@@ -29,7 +33,9 @@ import type {
 import { replaceMarkedSection } from '../../src/offline/lib/marked-section.ts';
 import { measureEncoderBytes } from './bench-encoder.ts';
 import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun } from './bench-report.ts';
-import { benchStorefront } from './bench-storefront.ts';
+import { benchStorefronts } from './bench-storefront.ts';
+import { storefrontTargets } from './storefront-report.ts';
+import { ensureSyntheticCatalogue } from './synthetic-catalogue.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, '.cache/bench');
@@ -38,6 +44,7 @@ const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
 const PORT = Number(process.env['VITRINE_BENCH_PORT'] ?? 4180);
 const BASE = `http://127.0.0.1:${PORT}`;
 const FULL = process.argv.includes('--full');
+const STOREFRONT_ONLY = process.argv.includes('--storefront');
 /** `--from <run.json>`: only re-render the reports from a saved run. */
 const FROM = process.argv.includes('--from') ? (process.argv[process.argv.indexOf('--from') + 1] ?? null) : null;
 /** The README's generated benchmark summary sits between these markers. */
@@ -244,11 +251,20 @@ async function main(): Promise<void> {
     return;
   }
   const startedAt = new Date().toISOString();
+  const largeModel = await ensureSyntheticCatalogue(ROOT);
   await run(process.execPath, [VITE, 'build', '--logLevel', 'warn', '--outDir', DIST_DIR], { VITRINE_BENCH: '1' });
   const server = await startPreview();
   let browser: Browser | null = null;
   try {
     browser = await launch();
+    if (STOREFRONT_ONLY) {
+      const runs = await benchStorefronts(browser, BASE, STOREFRONT_CLICKS, largeModel);
+      for (const figure of storefrontTargets(runs))
+        console.log(
+          `target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`,
+        );
+      return;
+    }
     const { environment, cases } = await benchCases(browser);
     console.log('bench: sequence model ...');
     const sequence = await benchSequence(browser).catch((error: unknown) => ({
@@ -258,10 +274,7 @@ async function main(): Promise<void> {
     const lexical = await benchLexical(browser).catch((error: unknown) => ({
       failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
     }));
-    console.log('bench: storefront ...');
-    const storefront = await benchStorefront(browser, BASE, STOREFRONT_CLICKS).catch((error: unknown) => ({
-      failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
-    }));
+    const { storefront, storefrontLarge, firstVisitCalibrated, firstVisitUncalibrated } = await benchStorefronts(browser, BASE, STOREFRONT_CLICKS, largeModel);
     const result: BenchRun = {
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -270,6 +283,9 @@ async function main(): Promise<void> {
       environment,
       cases,
       storefront,
+      storefrontLarge,
+      firstVisitCalibrated,
+      firstVisitUncalibrated,
       sequence,
       lexical,
       encoder: await measureEncoderBytes(),
