@@ -11,8 +11,10 @@ interface OriginStorage {
   readonly databases: string[];
   /** Store name -> every record, per database. */
   readonly records: Record<string, Record<string, unknown[]>>;
-  /** localStorage entries other than the backend calibration's verdicts (see below). */
+  /** localStorage entries other than the backend calibration's verdicts and the last grid shown (see below). */
   readonly localStorage: number;
+  /** localStorage entries keeping the last grid shown, for the next visit's first paint (src/app/first-grid.ts). */
+  readonly lastGrids: number;
   readonly sessionStorage: number;
   readonly caches: string[];
   readonly serviceWorkers: number;
@@ -51,7 +53,10 @@ function readOriginStorage(page: Page): Promise<OriginStorage> {
       records,
       // The one thing the app keeps there: which backend measured fastest on this device for a
       // model shape (core/backend-choice.ts), which says nothing about the shopper.
-      localStorage: Object.keys(localStorage).filter((key) => !key.startsWith('vitrine.backend.v1:')).length,
+      // The app's other entry there, the last grid shown (item ids and reasons, for the next visit's
+      // first paint), is about the shopper: it must be gone after erasing.
+      localStorage: Object.keys(localStorage).filter((key) => !key.startsWith('vitrine.backend.v1:') && !key.startsWith('vitrine.lastGrid.v1:')).length,
+      lastGrids: Object.keys(localStorage).filter((key) => key.startsWith('vitrine.lastGrid.v1:')).length,
       sessionStorage: sessionStorage.length,
       caches: await caches.keys(),
       serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
@@ -94,6 +99,8 @@ test('erasing leaves nothing from before in any store, and the app keeps nothing
 
   const after = await readOriginStorage(page);
   await expectUnusedStorageEmpty(page, after);
+  expect(before.lastGrids, 'the last grid kept before erasing').toBe(1);
+  expect(after.lastGrids, 'the last grid kept after erasing').toBe(0);
   const stores = after.records['vitrine'] ?? {};
   // The same stores exist (the schema stays), but nothing in them is from before the erase.
   expect(Object.keys(stores).sort()).toEqual(Object.keys(before.records['vitrine'] ?? {}).sort());

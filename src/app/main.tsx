@@ -66,13 +66,19 @@ async function paintFirstGrid({ config, model, vectors, prior, priorWeight }: Mo
   await afterNextPaint();
 }
 
-/** Keeps every "for you" grid shown for the next visit's first paint, off the frame that shows it. */
+/**
+ * Keeps every "for you" grid shown for the next visit's first paint, off the frame that shows it;
+ * an unpersonalised grid (after "Erase everything") forgets the kept one at once.
+ */
 function keepGrids(recommender: Recommender, modelUrl: string): void {
   const store = gridStore();
   const keep = (): void => keepGrid(store, modelUrl, recommender.model, recommender.ranking(), recommender.cart().length);
-  const later = (): void => void setTimeout(keep, 0);
-  later();
-  recommender.on('ranking', later);
+  const onRanking = (ranking: { readonly personalised: boolean }): void => {
+    if (ranking.personalised) setTimeout(keep, 0);
+    else keep();
+  };
+  onRanking(recommender.ranking());
+  recommender.on('ranking', onRanking);
 }
 
 // Files still downloading after another one failed keep reporting progress: ignore it once settled,
