@@ -72,6 +72,8 @@ export interface QueryEncoder {
 export interface LexicalHit {
   readonly row: number;
   readonly score: number;
+  /** The share of the query's product words the row matched (exactly, by prefix or by a typo), in (0, 1]. */
+  readonly coverage: number;
 }
 
 /** A completion offered while the shopper types: a product title or a category name. */

@@ -9,8 +9,8 @@ import {
   PERSONAL_WEIGHT,
   personaliseWithin,
   RRF_K,
-  SEMANTIC_WEIGHT,
   semanticRanking,
+  semanticWeightFor,
   type SearchMatch,
 } from './search.ts';
 
@@ -20,22 +20,23 @@ describe('fuseByReciprocalRank', () => {
   it('sums 1 / (k + rank) over the retrievers that found an item, so agreement ranks first', () => {
     const fused = fuseByReciprocalRank(
       [
-        { row: 7, score: 9 },
-        { row: 3, score: 5 },
+        { row: 7, score: 9, coverage: 1 },
+        { row: 3, score: 5, coverage: 1 },
       ],
       [
         { row: 3, similarity: 0.9 },
         { row: 5, similarity: 0.8 },
       ],
+      0.5,
     );
     expect(fused.map((m) => m.row)).toEqual([3, 7, 5]);
-    expect(fused[0]).toEqual({ row: 3, relevance: 1 / (RRF_K + 2) + SEMANTIC_WEIGHT / (RRF_K + 1), lexicalRank: 1, semanticRank: 0 });
+    expect(fused[0]).toEqual({ row: 3, relevance: 1 / (RRF_K + 2) + 0.5 / (RRF_K + 1), lexicalRank: 1, semanticRank: 0 });
     expect(fused[1]).toEqual({ row: 7, relevance: 1 / (RRF_K + 1), lexicalRank: 0, semanticRank: null });
-    expect(fused[2]).toEqual({ row: 5, relevance: SEMANTIC_WEIGHT / (RRF_K + 2), lexicalRank: null, semanticRank: 1 });
+    expect(fused[2]).toEqual({ row: 5, relevance: 0.5 / (RRF_K + 2), lexicalRank: null, semanticRank: 1 });
   });
 
   it('weighs the semantic ranking by the weight given', () => {
-    const fused = fuseByReciprocalRank([{ row: 1, score: 1 }], [{ row: 2, similarity: 0.9 }], 2);
+    const fused = fuseByReciprocalRank([{ row: 1, score: 1, coverage: 1 }], [{ row: 2, similarity: 0.9 }], 2);
     expect(fused.map((m) => [m.row, m.relevance])).toEqual([
       [2, 2 / (RRF_K + 1)],
       [1, 1 / (RRF_K + 1)],
@@ -45,12 +46,23 @@ describe('fuseByReciprocalRank', () => {
   it('counts a row listed twice by one retriever once, at its best rank', () => {
     const fused = fuseByReciprocalRank(
       [
-        { row: 1, score: 2 },
-        { row: 1, score: 1 },
+        { row: 1, score: 2, coverage: 1 },
+        { row: 1, score: 1, coverage: 1 },
       ],
       [],
+      1,
     );
     expect(fused).toEqual([{ row: 1, relevance: 1 / (RRF_K + 1), lexicalRank: 0, semanticRank: null }]);
+  });
+});
+
+describe('semanticWeightFor', () => {
+  const hit = (coverage: number) => ({ row: 0, score: 1, coverage });
+
+  it('gives the meaning more say the less of the query the best row holds, never less than the minimum', () => {
+    expect(semanticWeightFor([hit(1 / 3), hit(2 / 3)], 0)).toBeCloseTo(1 / 3, 9);
+    expect(semanticWeightFor([hit(1)], 0.1)).toBe(0.1);
+    expect(semanticWeightFor([], 0)).toBe(1);
   });
 });
 
@@ -102,7 +114,7 @@ describe('semanticRanking', () => {
   const scan = createSemanticScan(vectors, 2);
 
   it('ranks the rows the words matched whatever their cosine, and adds only other rows above the floor', () => {
-    const ranking = semanticRanking(scan, Float32Array.of(1, 0), 0.7, [{ row: 1, score: 3 }]);
+    const ranking = semanticRanking(scan, Float32Array.of(1, 0), 0.7, [{ row: 1, score: 3, coverage: 0.5 }]);
     expect(ranking.map((h) => h.row)).toEqual([0, 2, 1]);
   });
 

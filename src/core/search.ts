@@ -8,9 +8,10 @@
  * meaning, whatever their cosine), and rows the words missed whose cosine reaches the model's
  * semantic floor (the highest cosine random-character strings reach, calibrated by the builder), so
  * it adds only matches that are confident on their own. Weighted reciprocal rank fusion joins the
- * two rankings without calibrating their scores against each other; the semantic side weighs less
- * (SEMANTIC_WEIGHT, chosen on validation queries), so an exact word match is not pushed down by
- * near-misses in meaning.
+ * two rankings without calibrating their scores against each other. How much the meaning weighs
+ * depends on how well the words did (`semanticWeightFor`): when some row holds every product word of
+ * the query, the words' order stands (the meaning only breaks near-ties, MIN_SEMANTIC_WEIGHT); the
+ * fewer of its words any row holds, the more the meaning counts, up to an equal say.
  *
  * The shopper's interest then re-orders within the matches (`personaliseWithin`): it adds a bounded
  * amount to each match's relevance, so it decides between matches of similar relevance and never
@@ -26,10 +27,11 @@ import type { LexicalHit, LexicalIndex, SearchSuggestion } from './ports.ts';
 export const RRF_K = 60;
 
 /**
- * The semantic ranking's weight in the fusion (the lexical one's is 1), chosen on validation queries
- * (docs/results.md, search: known-item queries of another seed), never on the reported sets.
+ * The semantic ranking's weight in the fusion when the words cover the whole query (the lexical
+ * ranking's weight is 1), chosen on validation queries (known-item queries of another seed than the
+ * reported ones: docs/results.md), never on the reported sets.
  */
-export const SEMANTIC_WEIGHT = 0.5;
+export const MIN_SEMANTIC_WEIGHT = 0;
 
 /** How much the shopper's interest (a cosine in [-1, 1]) may add to a relevance normalised to [0, 1]. */
 export const PERSONAL_WEIGHT = 0.25;
@@ -145,7 +147,7 @@ function* allRows(count: number): Generator<number> {
  * @param semanticWeight the semantic ranking's weight.
  * @returns every item either found, most relevant first (ties: lower row first).
  */
-export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: readonly SemanticHit[], semanticWeight = SEMANTIC_WEIGHT): SearchMatch[] {
+export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: readonly SemanticHit[], semanticWeight: number): SearchMatch[] {
   const byRow = new Map<number, { relevance: number; lexicalRank: number | null; semanticRank: number | null }>();
   const entry = (row: number) => {
     let found = byRow.get(row);
@@ -224,6 +226,16 @@ export function nearestCategories(items: readonly CatalogItem[], nearest: readon
 }
 
 /**
+ * @param lexical the lexical hits, each with the share of the query's product words it holds.
+ * @param minWeight the weight when some row holds them all.
+ * @returns 1 - the best share, at least minWeight: the less the words explain the query, the more its meaning counts.
+ */
+export function semanticWeightFor(lexical: readonly LexicalHit[], minWeight: number): number {
+  const best = lexical.reduce((most, hit) => Math.max(most, hit.coverage), 0);
+  return Math.max(minWeight, 1 - best);
+}
+
+/**
  * The semantic side's ranking: the rows the words matched, by cosine whatever it is, merged with the
  * rows whose cosine reaches the floor on its own.
  * @param scan the item space's scan.
@@ -251,8 +263,8 @@ export interface SearcherDeps {
    * @throws RecError ENCODER_UNAVAILABLE when the encoder cannot be loaded.
    */
   readonly embedQuery: (query: string) => Promise<Float32Array>;
-  /** The semantic ranking's weight in the fusion (default SEMANTIC_WEIGHT; the evaluation tries others on validation queries). */
-  readonly semanticWeight?: number;
+  /** The semantic weight when the words cover the query (default MIN_SEMANTIC_WEIGHT; the evaluation tries others on validation queries). */
+  readonly minSemanticWeight?: number;
 }
 
 export interface Searcher {
@@ -301,7 +313,7 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         method === 'lexical' ? null : embed(query),
       ]);
       const semantic = vector === null ? [] : semanticRanking(scan, vector, floor, lexical);
-      const matches = fuseByReciprocalRank(lexical, semantic, deps.semanticWeight);
+      const matches = fuseByReciprocalRank(lexical, semantic, semanticWeightFor(lexical, deps.minSemanticWeight ?? MIN_SEMANTIC_WEIGHT));
       const suggestions = matches.length === 0 && vector !== null ? nearestCategories(model.items, scan.above(vector, -1, SUGGESTION_NEIGHBOURS)) : [];
       return { query, matches, suggestions, semantic: vector !== null };
     },

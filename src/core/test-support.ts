@@ -100,14 +100,20 @@ export function createReferenceSpace(model: LoadedModel, priorWeight: number): I
  * @param items the catalogue.
  */
 export function createWordIndex(items: readonly CatalogItem[]): LexicalIndex {
-  const words = (text: string): string[] => text.toLowerCase().split(/\W+/u).filter((word) => word !== '');
+  const words = (text: string): string[] =>
+    text
+      .toLowerCase()
+      .split(/\W+/u)
+      .filter((word) => word !== '');
   const texts = items.map((item) => ({ title: new Set(words(item.title)), all: new Set([...words(item.title), ...words(item.category)]) }));
   return {
     search(query, limit) {
       const wanted = words(query);
       if (wanted.length === 0) return [];
       return texts
-        .flatMap(({ title, all }, row) => (wanted.every((word) => all.has(word)) ? [{ row, score: wanted.filter((word) => title.has(word)).length + 1 }] : []))
+        .flatMap(({ title, all }, row) =>
+          wanted.every((word) => all.has(word)) ? [{ row, score: wanted.filter((word) => title.has(word)).length + 1, coverage: 1 }] : [],
+        )
         .sort((a, b) => b.score - a.score || a.row - b.row)
         .slice(0, limit);
     },

@@ -169,3 +169,18 @@ describe('suggest', () => {
     expect(demoIndex.suggest('jacket', 0)).toEqual([]);
   });
 });
+
+describe('prefixes and coverage', () => {
+  it('completes only the last word of a query: an earlier word must be whole', () => {
+    expect(titles('scarf head').sort()).toEqual(['Noise-Cancelling Headphones', 'Wool Scarf']);
+    expect(titles('head scarf')).toEqual(['Wool Scarf']);
+  });
+
+  it("says which share of the query's product words a row holds", () => {
+    const hits = smallIndex.search('ceramic wool teapot', 10);
+    expect(hits.map((hit) => [small[hit.row]?.title, hit.coverage])).toEqual([
+      ['Ceramic Teapot', 2 / 3],
+      ['Ceramic Teapot', 2 / 3],
+    ]);
+  });
+});

@@ -7,7 +7,7 @@
 import MiniSearch, { type SearchOptions } from 'minisearch';
 import type { CatalogItem } from '../core/catalog.ts';
 import type { LexicalHit, LexicalIndex, SearchSuggestion } from '../core/ports.ts';
-import { allowsPrefix, contentWord, editDistance, meetsFloor, queryWords, words, type QueryWords } from './tokens.ts';
+import { allowsPrefix, contentWord, coverage, editDistance, meetsFloor, queryWords, words, type QueryWords } from './tokens.ts';
 
 /** A catalogue text field the index can hold. */
 export type LexicalField = 'title' | 'category' | 'description';
@@ -64,7 +64,9 @@ export function createLexicalIndex(items: readonly CatalogItem[], options: Lexic
       fields: [...searchFields],
       boost: BOOST,
       combineWith: 'OR',
-      prefix: (term) => allowsPrefix(term),
+      // Only the last word may be unfinished (the shopper is typing it); earlier words are whole, so a
+      // stray "adj" in the middle of a query does not find every "adjustable".
+      prefix: (term, position, terms) => position === terms.length - 1 && allowsPrefix(term),
       fuzzy: (term) => editDistance(term, vocabulary.has(term)) || false,
       // The query is already split and normalised; its words are searched as they are.
       tokenize: (text) => text.split(' '),
@@ -72,8 +74,9 @@ export function createLexicalIndex(items: readonly CatalogItem[], options: Lexic
     };
     const hits: LexicalHit[] = [];
     for (const result of index.search(query.all.join(' '), searchOptions)) {
-      if (!meetsFloor(new Set(result.queryTerms), query)) continue;
-      hits.push({ row: Number(result.id), score: result.score });
+      const matched = new Set(result.queryTerms);
+      if (!meetsFloor(matched, query)) continue;
+      hits.push({ row: Number(result.id), score: result.score, coverage: coverage(matched, query) });
       if (hits.length === limit) break;
     }
     return hits;

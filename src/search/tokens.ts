@@ -115,3 +115,13 @@ export function meetsFloor(matched: ReadonlySet<string>, query: QueryWords): boo
   if (product.every(isShort)) return product.length >= 2 && hits.length === product.length;
   return hits.length >= Math.ceil(product.length / 2) && hits.some((word) => !isShort(word));
 }
+
+/**
+ * @param matched the query words a row matched.
+ * @param query the query.
+ * @returns the share of the query's product words among them.
+ */
+export function coverage(matched: ReadonlySet<string>, query: QueryWords): number {
+  const product = [...query.product];
+  return product.length === 0 ? 0 : product.filter((word) => matched.has(word)).length / product.length;
+}

@@ -28,8 +28,8 @@ export interface SearchEvalOptions {
   readonly floorOff: boolean;
   /** A Markdown file whose search section to replace, or null. */
   readonly write: string | null;
-  /** The fusion's semantic weight to try instead of core's (for tuning on validation queries), or null. */
-  readonly semanticWeight: number | null;
+  /** The fusion's semantic weight when the words cover the query, to try instead of core's (tuning on validation queries), or null. */
+  readonly minSemanticWeight: number | null;
 }
 
 export const USAGE = `Usage:
@@ -45,8 +45,9 @@ hand-written query sets, and prints nDCG@10, HR@10, MRR@10 and the zero-result r
   --random <n>           random-character queries per folder (default ${DEFAULT_RANDOM_QUERIES})
   --seed <n>             seed of the generated sets (default ${DEFAULT_SEED})
   --floor-off            also run semantic and hybrid with the semantic floor off (a diagnostic)
-  --semantic-weight <x>  the fusion's semantic weight instead of core's SEMANTIC_WEIGHT (tune with
-                         another --seed than the reported one: validation queries, never the test)
+  --min-semantic-weight <x>  the fusion's semantic weight when the words cover the query, instead of
+                         core's MIN_SEMANTIC_WEIGHT (tune with another --seed than the reported
+                         one: validation queries, never the test)
   --write <file>         replace the file's search section (e.g. docs/results.md) with the report
   -h, --help             show this help`;
 
@@ -74,7 +75,7 @@ export function parseSearchEvalArgs(argv: readonly string[]): SearchEvalOptions 
     seed: { type: 'string' },
     'floor-off': { type: 'boolean' },
     write: { type: 'string' },
-    'semantic-weight': { type: 'string' },
+    'min-semantic-weight': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const);
   if (values.help === true) return 'help';
@@ -89,13 +90,13 @@ export function parseSearchEvalArgs(argv: readonly string[]): SearchEvalOptions 
     seed: integerOption('--seed', values.seed, DEFAULT_SEED, 0, 2 ** 32 - 1),
     floorOff: values['floor-off'] === true,
     write: values.write ?? null,
-    semanticWeight: weightOption(values['semantic-weight']),
+    minSemanticWeight: weightOption(values['min-semantic-weight']),
   };
 }
 
 function weightOption(text: string | undefined): number | null {
   if (text === undefined) return null;
   const weight = Number(text);
-  if (text.trim() === '' || !Number.isFinite(weight) || weight < 0) throw new UsageError(`--semantic-weight takes a number >= 0, found "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(weight) || weight < 0) throw new UsageError(`--min-semantic-weight takes a number >= 0, found "${text}"`);
   return weight;
 }

@@ -78,7 +78,7 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
             model: searched,
             createLexicalIndex: (fields) => createLexicalIndex(searched.items, { fields }),
             embedders: modelEmbedders(searched, encoders),
-            ...(options.semanticWeight === null ? {} : { semanticWeight: options.semanticWeight }),
+            ...(options.minSemanticWeight === null ? {} : { minSemanticWeight: options.minSemanticWeight }),
           },
           plan.sets,
         );

@@ -40,8 +40,8 @@ export interface SearchEvalDeps {
   /** Builds the lexical index over the model's items with only these fields. */
   readonly createLexicalIndex: (fields: readonly LexicalField[]) => LexicalIndex;
   readonly embedders: readonly QueryEmbedder[];
-  /** The fusion's semantic weight, when not core's SEMANTIC_WEIGHT (tuning on validation queries). */
-  readonly semanticWeight?: number;
+  /** The fusion's semantic weight when the words cover the query, when not core's MIN_SEMANTIC_WEIGHT (tuning on validation queries). */
+  readonly minSemanticWeight?: number;
 }
 
 /** The methods in the order the report lists them. */
@@ -65,7 +65,7 @@ export async function evaluateSearch(deps: SearchEvalDeps, sets: readonly QueryS
         model: deps.model,
         loadLexicalIndex: () => Promise.resolve(index),
         embedQuery: (query) => (embedder === null ? Promise.reject(new Error('lexical search embeds no query')) : embedder.embedQuery(query)),
-        ...(deps.semanticWeight === undefined ? {} : { semanticWeight: deps.semanticWeight }),
+        ...(deps.minSemanticWeight === undefined ? {} : { minSemanticWeight: deps.minSemanticWeight }),
       });
       const scores = createSetAccumulator();
       let matches = 0;
