@@ -28,8 +28,9 @@ export const RRF_K = 60;
 
 /**
  * The semantic ranking's weight in the fusion when the words cover the whole query (the lexical
- * ranking's weight is 1), chosen on validation queries (known-item queries of another seed than the
- * reported ones: docs/results.md), never on the reported sets.
+ * ranking's weight is 1), chosen on validation queries, never on the reported sets: known-item
+ * queries of seed 777 (the reported ones use another) on the demo and Amazon Toys, uint8 encoder,
+ * hybrid MRR@10 0.8836 / 0.8563 at 0, 0.8825 / 0.8288 at 0.1, 0.8629 / 0.7970 at 0.25.
  */
 export const MIN_SEMANTIC_WEIGHT = 0;
 
