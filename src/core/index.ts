@@ -1,5 +1,14 @@
 /** The pure core of Vitrine: no DOM, TF.js, IndexedDB or React. Adapters implement its ports. */
-export { createRecommender, type InterestModel, type Recommender, type RecommenderDeps, type Ranking, type RankedItem, type Reason, type SearchView } from './recommender.ts';
+export {
+  createRecommender,
+  type InterestModel,
+  type Recommender,
+  type RecommenderDeps,
+  type Ranking,
+  type RankedItem,
+  type Reason,
+  type SearchView,
+} from './recommender.ts';
 export { createMemoryEventStore } from './memory-store.ts';
 export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
 export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';

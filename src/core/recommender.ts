@@ -26,7 +26,17 @@ import { createSearcher } from './search.ts';
 import { createSession } from './session.ts';
 import { followOtherTabs } from './tab-sync.ts';
 
-export type { Compaction, InterestModel, RankedItem, Ranking, Reason, Recommender, RecommenderDeps, RecommenderEvents, SearchView } from './recommender-types.ts';
+export type {
+  Compaction,
+  InterestModel,
+  RankedItem,
+  Ranking,
+  Reason,
+  Recommender,
+  RecommenderDeps,
+  RecommenderEvents,
+  SearchView,
+} from './recommender-types.ts';
 
 /**
  * Restores the shopper's state (or rebuilds it from their events for a new model) and ranks.
