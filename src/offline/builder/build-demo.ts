@@ -18,9 +18,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runWhenScript } from '../lib/cli-args.ts';
 import { parseArgs } from 'node:util';
-import { RecError, toRecError } from '../../core/errors.ts';
+import { RecError } from '../../core/errors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import type { BuildOptions } from './build-model.ts';
 import { chooseDtype } from './choose-dtype.ts';
@@ -217,14 +217,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`models:demo: ${toRecError(error).message}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenScript(import.meta.url, 'models:demo', main);

@@ -8,10 +8,9 @@
  * (more skipped lines than --max-invalid, --strict at the first bad line, a --dim that does not
  * fit); 3 int8 was asked for and its measured recall is below --min-recall.
  */
-import { pathToFileURL } from 'node:url';
-import { isRecError, toRecError } from '../../core/errors.ts';
+import { isRecError } from '../../core/errors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
-import { UsageError } from '../lib/cli-args.ts';
+import { runWhenScript, UsageError } from '../lib/cli-args.ts';
 import { buildDemo } from './build-demo.ts';
 import { buildModel, type BuildDeps, type BuildOptions } from './build-model.ts';
 import { USAGE } from './cli-usage.ts';
@@ -78,14 +77,4 @@ function usageFailure(message: string): number {
   return 2;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`build:models: ${toRecError(error).message}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenScript(import.meta.url, 'build:models', main);

@@ -5,12 +5,10 @@
  * report.json, report.md and hit-rate.svg to `--out` (default .cache/eval/<model>/), plus the
  * model's section of docs/results.md after a full run on the test split.
  */
-import { UsageError } from '../lib/cli-args.ts';
+import { runWhenScript, UsageError } from '../lib/cli-args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DEFAULT_GRID_SIZE } from '../../core/constants.ts';
-import { toRecError } from '../../core/errors.ts';
 import type { LoadedSequenceModel } from '../../core/model.ts';
 import type { BackendName } from '../../core/ports.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
@@ -266,14 +264,4 @@ function log(line: string): void {
   console.error(`eval: ${line}`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`eval: ${toRecError(error).message}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenScript(import.meta.url, 'eval', main);

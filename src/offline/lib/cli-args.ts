@@ -4,7 +4,9 @@
  * the option, what it must be and what was found.
  */
 
+import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { toRecError } from '../../core/errors.ts';
 
 /** A bad command line: the message names the option and the value. */
 export class UsageError extends Error {}
@@ -65,4 +67,24 @@ export function numberOption<F>(name: string, text: string | undefined, fallback
 export function oneOfOption<T extends string>(name: string, text: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(text)) throw new UsageError(`${name} must be one of ${choices.join(', ')}, found "${text}"`);
   return text as T;
+}
+
+/**
+ * Runs a command's `main` when its module is the script Node was started with (not when a test
+ * imports it): the exit code is main's, or 1 after printing "<name>: <message>" for an error.
+ * @param moduleUrl the command module's import.meta.url.
+ * @param name the command as the shopper's developer types it, e.g. "build:models".
+ * @param main the command, given the arguments after the script.
+ */
+export function runWhenScript(moduleUrl: string, name: string, main: (argv: readonly string[]) => Promise<number>): void {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`${name}: ${toRecError(error).message}`);
+      process.exitCode = 1;
+    },
+  );
 }

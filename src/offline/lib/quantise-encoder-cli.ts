@@ -11,11 +11,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseCatalog } from '../../core/catalog.ts';
-import { toRecError } from '../../core/errors.ts';
 import { parseManifest, MANIFEST_FILE } from '../../core/manifest.ts';
-import { integerOption, parseOptions, UsageError } from './cli-args.ts';
+import { integerOption, parseOptions, runWhenScript, UsageError } from './cli-args.ts';
 import { DEMO_MODEL_DIR } from './paths.ts';
 import { compareEncoders, summariseCosines } from './quantise-encoder-check.ts';
 import { ensureQuantisedEncoder } from './quantise-encoder-cache.ts';
@@ -69,14 +67,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`encoder:check: ${toRecError(error).message}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenScript(import.meta.url, 'encoder:check', main);

@@ -5,13 +5,12 @@
  * search section of a Markdown file (docs/results.md).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import { RecError, toRecError } from '../../../core/errors.ts';
 import type { LoadedModel } from '../../../core/model.ts';
 import { DEFAULT_SEMANTIC_FLOOR } from '../../../core/search.ts';
 import type { SentenceEncoder } from '../../../engine/text-encoder.ts';
 import { createLexicalIndex } from '../../../search/lexical-index.ts';
-import { UsageError } from '../../lib/cli-args.ts';
+import { runWhenScript, UsageError } from '../../lib/cli-args.ts';
 import { loadNodeSentenceEncoder } from '../../lib/node-encoder.ts';
 import { loadQuantisedNodeEncoder } from '../../lib/quantise-encoder-check.ts';
 import { ENCODER_NAMES, parseSearchEvalArgs, USAGE, type EncoderName, type SearchEvalOptions } from './cli-options.ts';
@@ -112,14 +111,4 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`eval:search: ${toRecError(error).message}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenScript(import.meta.url, 'eval:search', main);
