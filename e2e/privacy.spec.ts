@@ -2,6 +2,7 @@
 // (the request log of every test is checked by the fixture on teardown).
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures.ts';
+import { interactQuickly } from './quick-interactions.ts';
 import { readStored } from './stored.ts';
 
 test('exports every stored event as JSON and erases everything', async ({ storefront, page }) => {
@@ -55,19 +56,7 @@ test('a scripted 200-interaction session requests only same-origin static assets
   await storefront.open('?backend=wasm');
   // 190 interactions through the UI, in the page: open a product (view), close it (dwell is only
   // recorded past 500 ms, so mostly not), add to cart from the grid; then 10 searches.
-  await page.evaluate(async () => {
-    const grid = () => document.querySelector('[aria-label="Recommended products"]');
-    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    for (let i = 0; i < 95; i++) {
-      const cards = [...(grid()?.querySelectorAll<HTMLElement>('[data-item-id]') ?? [])];
-      cards[i % cards.length]?.querySelector<HTMLButtonElement>('h3 button')?.click();
-      await pause(0);
-      [...document.querySelectorAll<HTMLButtonElement>('dialog[open] button')].find((b) => b.textContent?.trim() === 'Close')?.click();
-      await pause(0);
-      [...(grid()?.querySelectorAll<HTMLButtonElement>('[data-item-id] button') ?? [])].find((b) => b.textContent?.trim() === 'Add to cart')?.click();
-      await pause(0);
-    }
-  });
+  await interactQuickly(page, 95);
   for (const query of [
     'garden hose',
     'running shoes',

@@ -4,6 +4,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, type Storefront } from './fixtures.ts';
+import { interactQuickly } from './quick-interactions.ts';
 import { readStored } from './stored.ts';
 
 const VIEWPORTS = [
@@ -11,24 +12,8 @@ const VIEWPORTS = [
   { width: 390, height: 844 },
 ];
 
-/** Records at least `count` interactions through the grid (view, dwell-less close, add to cart), in the page. */
-async function interact(page: Page, count: number): Promise<void> {
-  await page.evaluate(
-    async (rounds) => {
-      const grid = () => document.querySelector('[aria-label="Recommended products"]');
-      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-      for (let i = 0; i < rounds; i++) {
-        const cards = [...(grid()?.querySelectorAll<HTMLElement>('[data-item-id]') ?? [])];
-        cards[i % cards.length]?.querySelector<HTMLButtonElement>('h3 button')?.click();
-        await pause(0);
-        [...document.querySelectorAll<HTMLButtonElement>('dialog[open] button')].find((b) => b.textContent?.trim() === 'Close')?.click();
-        await pause(0);
-        [...(grid()?.querySelectorAll<HTMLButtonElement>('[data-item-id] button') ?? [])].find((b) => b.textContent?.trim() === 'Add to cart')?.click();
-        await pause(0);
-      }
-    },
-    Math.ceil(count / 2),
-  );
+/** Waits until at least `count` interactions other than impressions are stored. */
+async function expectStoredActions(page: Page, count: number): Promise<void> {
   await expect
     .poll(async () => {
       const stored = await readStored(page);
@@ -62,7 +47,8 @@ for (const viewport of VIEWPORTS) {
     test.setTimeout(240_000);
     await page.setViewportSize(viewport);
     await storefront.open('?backend=wasm');
-    await interact(page, 60);
+    await interactQuickly(page, 30);
+    await expectStoredActions(page, 60);
 
     await page.getByRole('button', { name: 'Your data' }).click();
     const panel = page.getByRole('dialog', { name: 'Your data' });
