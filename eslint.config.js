@@ -20,7 +20,7 @@ const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts'];
  * only src/offline/train imports the evaluation harness (it validates each epoch with it).
  */
 const ROOMS = [
-  { folder: 'src/core', what: 'pure TS, for the browser and Node alike', folders: [], packages: [], tests: { packages: ['vitest'] } },
+  { folder: 'src/core', what: 'pure TS, for the browser and Node alike', folders: [], packages: [], tests: { packages: ['vitest', 'fast-check'] } },
   {
     folder: 'src/engine',
     what: 'the TF.js adapter',
@@ -65,7 +65,7 @@ const ROOMS = [
     what: "the Node wing's shared library",
     folders: ['src/core', 'src/engine'],
     packages: [...NODE, ...TF],
-    tests: { packages: ['vitest'] },
+    tests: { packages: ['vitest', 'fast-check'] },
   },
   {
     folder: 'src/offline/builder',

@@ -39,6 +39,7 @@ const PACKAGES = [
   'react-dom/client',
   'node:fs/promises',
   'vitest',
+  'fast-check',
   '@faker-js/faker',
   'wabt',
   'client-vector-search',
@@ -68,7 +69,7 @@ interface Room {
 /** What each folder (and each folder's tests, where they may import more) may import besides itself. */
 const ROOMS: Readonly<Record<string, Room>> = {
   core: { file: 'src/core/probe.ts', folders: [], packages: [] },
-  'core tests': { file: 'src/core/probe.test.ts', folders: [], packages: ['vitest'] },
+  'core tests': { file: 'src/core/probe.test.ts', folders: [], packages: ['vitest', 'fast-check'] },
   engine: { file: 'src/engine/probe.ts', folders: ['src/core'], packages: TF },
   'engine tests': { file: 'src/engine/probe.test.ts', folders: ['src/core', 'src/offline/lib'], packages: [...TF, 'vitest'] },
   storage: { file: 'src/storage/probe.ts', folders: ['src/core'], packages: ['idb'] },
@@ -84,6 +85,7 @@ const ROOMS: Readonly<Record<string, Room>> = {
   widget: { file: 'src/widget/probe.ts', folders: ['src/core', 'src/ui', 'src/app'], packages: REACT },
   bench: { file: 'src/bench/probe.ts', folders: ['src/core', 'src/engine', 'src/search'], packages: [...TF, 'client-vector-search', 'voy-search'] },
   'offline/lib': { file: 'src/offline/lib/probe.ts', folders: ['src/core', 'src/engine'], packages: OFFLINE },
+  'offline/lib tests': { file: 'src/offline/lib/probe.test.ts', folders: ['src/core', 'src/engine'], packages: [...OFFLINE, 'vitest', 'fast-check'] },
   'offline/builder': {
     file: 'src/offline/builder/probe.ts',
     folders: ['src/core', 'src/engine', 'src/offline/lib'],
