@@ -5,6 +5,7 @@
 import { DEFAULT_GRID_SIZE, MAX_GRID_SIZE } from './constants.ts';
 import { RecError } from './errors.ts';
 import { BACKEND_NAMES, type BackendName } from './ports.ts';
+import { quote } from './validate.ts';
 
 export interface StorefrontConfig {
   /** Base URL of the model folder (holding manifest.json). */
@@ -23,17 +24,27 @@ export const DEFAULT_MODEL = 'demo';
  */
 export function parseStorefrontConfig(params: { get(name: string): string | null }, source: string): StorefrontConfig {
   const models = params.get('models') ?? DEFAULT_MODEL;
-  if (!/^[\w./-]+$/.test(models) || models.includes('..')) {
-    throw new RecError('CONFIG_INVALID', `"models" must be a model folder name or a same-origin path, found "${models}"`, { file: source, field: 'models' });
+  // A path that starts with two slashes is protocol-relative: the browser resolves it on another host.
+  if (!/^[\w./-]+$/.test(models) || models.includes('..') || models.startsWith('//')) {
+    throw new RecError('CONFIG_INVALID', `"models" must be a model folder name or a same-origin path, found ${quote(models)}`, {
+      file: source,
+      field: 'models',
+    });
   }
   const backendParam = params.get('backend');
   if (backendParam !== null && !(BACKEND_NAMES as readonly string[]).includes(backendParam)) {
-    throw new RecError('CONFIG_INVALID', `"backend" must be one of ${BACKEND_NAMES.join(', ')}, found "${backendParam}"`, { file: source, field: 'backend' });
+    throw new RecError('CONFIG_INVALID', `"backend" must be one of ${BACKEND_NAMES.join(', ')}, found ${quote(backendParam)}`, {
+      file: source,
+      field: 'backend',
+    });
   }
   const limitParam = params.get('limit');
   const gridSize = limitParam === null ? DEFAULT_GRID_SIZE : Number(limitParam);
   if (!Number.isInteger(gridSize) || gridSize < 1 || gridSize > MAX_GRID_SIZE) {
-    throw new RecError('CONFIG_INVALID', `"limit" must be a whole number from 1 to ${MAX_GRID_SIZE}, found "${limitParam}"`, { file: source, field: 'limit' });
+    throw new RecError('CONFIG_INVALID', `"limit" must be a whole number from 1 to ${MAX_GRID_SIZE}, found ${quote(String(limitParam))}`, {
+      file: source,
+      field: 'limit',
+    });
   }
   return {
     modelUrl: models.includes('/') ? models.replace(/\/$/, '') : `/models/${models}`,

@@ -5,7 +5,7 @@
  */
 import { RecError } from './errors.ts';
 import { toItemId, toSessionId, type ItemId, type SessionId } from './ids.ts';
-import { readNumber, readOneOf, readRecord, readString, fail, type Reader } from './validate.ts';
+import { readNumber, readOneOf, readRecord, readString, fail, quote, type Reader } from './validate.ts';
 
 export const INTERACTION_TYPES = ['impression', 'view', 'dwell', 'add_to_cart', 'remove_from_cart', 'purchase', 'search', 'skip'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -142,7 +142,8 @@ export function checkInput(input: InteractionInput, knownItem: (id: ItemId) => b
     if (query === '') fail(reader, 'query', 'a non-empty search query', input.query);
     return { type: 'search', query };
   }
-  if (!knownItem(input.item)) throw new RecError('UNKNOWN_ITEM', `item "${input.item}" is not in the loaded catalogue`, { file: 'interaction', field: 'item' });
+  if (!knownItem(input.item))
+    throw new RecError('UNKNOWN_ITEM', `item ${quote(input.item)} is not in the loaded catalogue`, { file: 'interaction', field: 'item' });
   if (input.type === 'dwell') readNumber(reader, input.dwellMs, 'dwellMs', { min: 0 });
   return input;
 }

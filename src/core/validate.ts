@@ -10,12 +10,26 @@ export interface Reader {
   readonly file: string;
 }
 
+/** The most characters of a found text a message repeats: a message quoting a 10 MB id would be 10 MB. */
+export const MAX_QUOTED_CHARS = 80;
+
+/**
+ * @param text a value found in outside input.
+ * @returns it in quotes, or its first MAX_QUOTED_CHARS characters with an ellipsis and its length.
+ */
+export function quote(text: string): string {
+  if (text.length <= MAX_QUOTED_CHARS) return `"${text}"`;
+  // Not half of a surrogate pair at the cut.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(MAX_QUOTED_CHARS - 1)) ? MAX_QUOTED_CHARS - 1 : MAX_QUOTED_CHARS;
+  return `"${text.slice(0, end)}…" (${text.length} characters)`;
+}
+
 /** @param value anything; @returns a short description of what was found, for messages. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing (missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return value.length > 40 ? `a string "${value.slice(0, 40)}…"` : `"${value}"`;
+  if (typeof value === 'string') return quote(value);
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
