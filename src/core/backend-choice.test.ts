@@ -3,7 +3,15 @@
 // are measured within a time budget and the fastest that agrees with the reference wins, is cached
 // and explained, naming what was not measured.
 import { describe, expect, it } from 'vitest';
-import { calibrationKey, chooseBackend, type BackendProbe, type BackendTrial, type CalibrationStore, type ChoiceRequest } from './backend-choice.ts';
+import {
+  calibrationKey,
+  chooseBackend,
+  VERDICT_MAX_AGE_MS,
+  type BackendProbe,
+  type BackendTrial,
+  type CalibrationStore,
+  type ChoiceRequest,
+} from './backend-choice.ts';
 import type { BackendName } from './ports.ts';
 
 /** What the fake probe opens: a backend, and whether it was freed. */
@@ -72,7 +80,17 @@ function memoryStore(initial: Record<string, string> = {}): CalibrationStore & {
 }
 
 const KEY = calibrationKey({ device: 'test device', count: 60, dim: 8, dtype: 'float32' });
-const request = (overrides: Partial<ChoiceRequest> = {}): ChoiceRequest => ({ asked: null, cacheKey: KEY, withSequence: false, ...overrides });
+/** The wall clock of every request (epoch ms), and a verdict measured a day before it. */
+const NOW = Date.UTC(2025, 5, 1);
+const DAY = 24 * 60 * 60 * 1000;
+const cachedVerdict = (backend: string, reason: string, measuredAt = NOW - DAY) => JSON.stringify({ backend, reason, measuredAt });
+const request = (overrides: Partial<ChoiceRequest> = {}): ChoiceRequest => ({
+  asked: null,
+  cacheKey: KEY,
+  withSequence: false,
+  clock: () => NOW,
+  ...overrides,
+});
 
 describe('calibrationKey', () => {
   it('names the device and the shape, and the sequence architecture when there is one', () => {
@@ -97,7 +115,7 @@ describe('chooseBackend', () => {
     expect(opened.backend).toBe('wasm');
     expect(probe.measured).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
     expect(probe.opened.filter((o) => !o.disposed)).toEqual([opened]);
-    expect(JSON.parse(store.entries.get(KEY) ?? 'null')).toEqual(choice);
+    expect(JSON.parse(store.entries.get(KEY) ?? 'null')).toEqual({ ...choice, measuredAt: NOW });
   });
 
   it('measures only the allowed backends, says when the sequence model was timed, and works without a store', async () => {
@@ -132,7 +150,7 @@ describe('chooseBackend', () => {
   });
 
   it('uses a cached verdict without measuring when its backend still opens', async () => {
-    const store = memoryStore({ [KEY]: JSON.stringify({ backend: 'cpu', reason: 'fastest here: cpu 2.00 ms per interaction' }) });
+    const store = memoryStore({ [KEY]: cachedVerdict('cpu', 'fastest here: cpu 2.00 ms per interaction') });
     const probe = fakeProbe({ wasm: { ms: 1, agree: true }, cpu: { ms: 2, agree: true } });
     const { opened, choice } = await chooseBackend(request({ store }), probe);
     expect(choice).toEqual({ backend: 'cpu', reason: 'fastest here: cpu 2.00 ms per interaction (measured on an earlier visit)' });
@@ -140,17 +158,37 @@ describe('chooseBackend', () => {
     expect(probe.measured).toEqual([]);
   });
 
+  it('measures again once the cached verdict is VERDICT_MAX_AGE_MS old, or has no time, or is dated after now', async () => {
+    const reason = 'fastest here: cpu 2.00 ms per interaction';
+    const entries = {
+      'just under the age': cachedVerdict('cpu', reason, NOW - VERDICT_MAX_AGE_MS + 1),
+      'at the age': cachedVerdict('cpu', reason, NOW - VERDICT_MAX_AGE_MS),
+      'no time': JSON.stringify({ backend: 'cpu', reason }),
+      'after now': cachedVerdict('cpu', reason, NOW + DAY),
+    };
+    const measuredFor: Record<string, boolean> = {};
+    for (const [name, entry] of Object.entries(entries)) {
+      const store = memoryStore({ [KEY]: entry });
+      const probe = fakeProbe({ wasm: { ms: 1, agree: true }, cpu: { ms: 2, agree: true } });
+      const { choice } = await chooseBackend(request({ store }), probe);
+      measuredFor[name] = probe.measured.length > 0;
+      if (measuredFor[name]) expect(JSON.parse(store.entries.get(KEY) ?? 'null'), name).toEqual({ ...choice, measuredAt: NOW });
+      else expect(store.entries.get(KEY), name).toBe(entry);
+    }
+    expect(measuredFor).toEqual({ 'just under the age': false, 'at the age': true, 'no time': true, 'after now': true });
+  });
+
   it('measures again when the cached backend no longer opens as itself, freeing what opened instead', async () => {
-    const store = memoryStore({ [KEY]: JSON.stringify({ backend: 'webgpu', reason: 'old' }) });
+    const store = memoryStore({ [KEY]: cachedVerdict('webgpu', 'old') });
     const probe = fakeProbe({ wasm: { ms: 1, agree: true } });
     const { choice } = await chooseBackend(request({ store }), probe);
     expect(choice.reason).toBe('fastest here: wasm 1.00 ms per interaction');
     expect(probe.opened[0]).toMatchObject({ backend: 'wasm', disposed: true });
-    expect(JSON.parse(store.entries.get(KEY) ?? 'null')).toEqual(choice);
+    expect(JSON.parse(store.entries.get(KEY) ?? 'null')).toEqual({ ...choice, measuredAt: NOW });
   });
 
   it('ignores a corrupt or unknown cache entry, and a store that throws', async () => {
-    for (const entry of ['{"backend":"quantum","reason":"x"}', '{"backend":"cpu"}', 'not json', '42']) {
+    for (const entry of [cachedVerdict('quantum', 'x'), JSON.stringify({ backend: 'cpu', measuredAt: NOW }), 'not json', '42']) {
       const probe = fakeProbe({ cpu: { ms: 2, agree: true } });
       const { choice } = await chooseBackend(request({ store: memoryStore({ [KEY]: entry }) }), probe);
       expect(choice.reason, entry).toMatch(/^fastest here/);
@@ -168,7 +206,7 @@ describe('chooseBackend', () => {
   });
 
   it('an asked-for backend wins without reading the cache or measuring, and says when it fell back', async () => {
-    const store = memoryStore({ [KEY]: JSON.stringify({ backend: 'cpu', reason: 'cached' }) });
+    const store = memoryStore({ [KEY]: cachedVerdict('cpu', 'cached') });
     const probe = fakeProbe({ wasm: { ms: 1, agree: true }, cpu: { ms: 2, agree: true } });
     expect((await chooseBackend(request({ asked: 'wasm', store }), probe)).choice).toEqual({ backend: 'wasm', reason: 'asked for wasm' });
     expect((await chooseBackend(request({ asked: 'webgpu', store }), probe)).choice).toEqual({

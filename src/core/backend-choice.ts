@@ -8,7 +8,8 @@
  * stops trying further backends once its time budget is spent (after at least one agreed), and a
  * backend whose warm-up alone is far slower than the best so far is not timed further. The
  * verdict is cached (localStorage in the browser) under a key naming the device and the model's
- * shape, so later visits skip the measuring. The reason says what was measured and what was not.
+ * shape, so later visits skip the measuring, for VERDICT_MAX_AGE_MS. The reason says what was
+ * measured and what was not.
  */
 import { RecError } from './errors.ts';
 import { BACKEND_NAMES, type BackendName } from './ports.ts';
@@ -67,6 +68,8 @@ export interface ChoiceRequest {
   readonly budgetMs?: number;
   /** A monotonic clock in ms (default performance.now). */
   readonly now?: () => number;
+  /** The wall clock in epoch ms (default Date.now): a cached verdict's age. */
+  readonly clock?: () => number;
   /** Keeps verdicts between visits; none: measure every time. */
   readonly store?: CalibrationStore;
   /** The verdict's cache key (`calibrationKey`). */
@@ -91,6 +94,14 @@ const CACHE_PREFIX = 'vitrine.backend.v1:';
 /** The measuring's default time budget: a first visit's calibration stays under a third of a second. */
 export const MEASURE_BUDGET_MS = 300;
 
+/**
+ * How long a cached verdict is used before it is measured again. The key already names the browser
+ * version (the user agent) and the GPU adapter, so an update of either measures anew; what it cannot
+ * see is the rest of the device changing under them (a GPU driver, the OS, a power setting), so the
+ * verdict also ages out. A month costs one calibration (at most MEASURE_BUDGET_MS) a month.
+ */
+export const VERDICT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+
 /** @param shape the device and the model's shape. @returns the key its verdict is cached under. */
 export function calibrationKey(shape: CalibrationShape): string {
   const { sequence } = shape;
@@ -113,14 +124,15 @@ export async function chooseBackend<T extends OnBackend>(request: ChoiceRequest,
     const reason = opened.backend === asked ? `asked for ${asked}` : `asked for ${asked}, which does not work here`;
     return { opened, choice: { backend: opened.backend, reason } };
   }
-  const cached = readCache(request.store, request.cacheKey);
+  const clock = request.clock ?? (() => Date.now());
+  const cached = readCache(request.store, request.cacheKey, clock());
   if (cached !== null) {
     const opened = await probe.open(cached.backend, false).catch(() => null);
     if (opened?.backend === cached.backend) return { opened, choice: { backend: cached.backend, reason: `${cached.reason} (measured on an earlier visit)` } };
     opened?.dispose();
   }
   const measured = await measureEach(request, probe);
-  writeCache(request.store, request.cacheKey, measured.choice);
+  writeCache(request.store, request.cacheKey, { ...measured.choice, measuredAt: clock() });
   return measured;
 }
 
@@ -176,12 +188,24 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function readCache(store: CalibrationStore | undefined, key: string): BackendChoice | null {
+/** A verdict as cached: the choice, and when it was measured (epoch ms). */
+interface CachedVerdict extends BackendChoice {
+  readonly measuredAt: number;
+}
+
+/**
+ * @param time now (epoch ms).
+ * @returns the cached choice, or null when there is none usable: corrupt, without its time (written
+ *   before verdicts aged), older than VERDICT_MAX_AGE_MS, or dated after now (the clock went back).
+ */
+function readCache(store: CalibrationStore | undefined, key: string, time: number): BackendChoice | null {
   try {
     const parsed: unknown = JSON.parse(store?.getItem(key) ?? 'null');
     if (typeof parsed !== 'object' || parsed === null) return null;
-    const { backend, reason } = parsed as Record<string, unknown>;
+    const { backend, reason, measuredAt } = parsed as Record<string, unknown>;
     const known = BACKEND_NAMES.find((name) => name === backend);
+    const age = typeof measuredAt === 'number' ? time - measuredAt : Number.NaN;
+    if (!(age >= 0 && age < VERDICT_MAX_AGE_MS)) return null;
     return typeof reason === 'string' && known !== undefined ? { backend: known, reason } : null;
   } catch {
     // Unreadable storage or a corrupt entry: measure again.
@@ -189,9 +213,9 @@ function readCache(store: CalibrationStore | undefined, key: string): BackendCho
   }
 }
 
-function writeCache(store: CalibrationStore | undefined, key: string, choice: BackendChoice): void {
+function writeCache(store: CalibrationStore | undefined, key: string, verdict: CachedVerdict): void {
   try {
-    store?.setItem(key, JSON.stringify(choice));
+    store?.setItem(key, JSON.stringify(verdict));
   } catch {
     // Storage full or refused: the next visit measures again.
   }
