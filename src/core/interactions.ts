@@ -68,6 +68,15 @@ const DWELL_MAX_UNITS = 6;
 /** Queries longer than this are cut: they are embedded on the device, not sent anywhere. */
 export const MAX_QUERY_LENGTH = 200;
 
+/**
+ * @param query the shopper's words, new or read back (a stored one may come from a version, or a
+ *   hand, that did not cut it: embedding 240 KB of it took tens of seconds).
+ * @returns them trimmed and cut to MAX_QUERY_LENGTH.
+ */
+function boundedQuery(query: string): string {
+  return query.trim().slice(0, MAX_QUERY_LENGTH);
+}
+
 /** @param event a stored or new event; @returns its weight in the interest update. */
 export function interactionWeight(event: InteractionInput): number {
   if (event.type === 'dwell') return INTERACTION_WEIGHTS.dwell * Math.min(DWELL_MAX_UNITS, event.dwellMs / DWELL_UNIT_MS);
@@ -121,7 +130,7 @@ export function parseInteractionInput(value: unknown, file: string): Interaction
 /** The fields an event shares with its input: type, then the query or the item (+ dwell, position). */
 function readInput(reader: Reader, record: Record<string, unknown>): InteractionInput {
   const type = readOneOf(reader, record['type'], 'type', INTERACTION_TYPES);
-  if (type === 'search') return { type, query: readString(reader, record['query'], 'query', { nonEmpty: true }) };
+  if (type === 'search') return { type, query: boundedQuery(readString(reader, record['query'], 'query', { nonEmpty: true })) };
   const item = toItemId(readString(reader, record['item'], 'item', { nonEmpty: true }));
   if (type === 'dwell') return { type, item, dwellMs: readNumber(reader, record['dwellMs'], 'dwellMs', { min: 0 }) };
   const position = record['position'];
@@ -138,7 +147,7 @@ export function checkInput(input: InteractionInput, knownItem: (id: ItemId) => b
   const reader: Reader = { code: 'EVENT_INVALID', file: 'interaction' };
   if (!(INTERACTION_TYPES as readonly string[]).includes(input.type)) fail(reader, 'type', `one of ${INTERACTION_TYPES.join(', ')}`, input.type);
   if (input.type === 'search') {
-    const query = input.query.trim().slice(0, MAX_QUERY_LENGTH);
+    const query = boundedQuery(input.query);
     if (query === '') fail(reader, 'query', 'a non-empty search query', input.query);
     return { type: 'search', query };
   }

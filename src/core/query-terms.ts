@@ -28,6 +28,11 @@ export interface TermSource {
    * @throws RecError ENCODER_UNAVAILABLE when a search cannot be embedded.
    */
   termsOf(event: InteractionEvent): Promise<InterestTerm[]>;
+  /**
+   * @returns `termsOf` for one rebuild from stored events: each distinct query is embedded once in
+   *   it (a history holds thousands of searches of a few queries, more than the recent few kept).
+   */
+  forRebuild(): (event: InteractionEvent) => Promise<InterestTerm[]>;
 }
 
 /**
@@ -67,18 +72,34 @@ export function createTermSource(model: LoadedModel, loadEncoder: () => Promise<
     return model.projection === null ? vector : project(vector, model.projection, model.manifest.dim);
   };
 
+  const termsWith =
+    (embed: (query: string) => Promise<Float32Array>) =>
+    async (event: InteractionEvent): Promise<InterestTerm[]> => {
+      const weight = interactionWeight(event);
+      if (weight === 0) return [];
+      if (event.type === 'search') return [{ kind: 'vector', vector: await embed(event.query), weight }];
+      const row = model.rowOf.get(event.item);
+      // An event for an item no longer in the catalogue still counts as an event but moves nothing.
+      return row === undefined ? [] : [{ kind: 'row', row, weight }];
+    };
+
   return {
     embedQuery,
     prepare() {
       getEncoder().catch(() => undefined);
     },
-    async termsOf(event) {
-      const weight = interactionWeight(event);
-      if (weight === 0) return [];
-      if (event.type === 'search') return [{ kind: 'vector', vector: await embedQuery(event.query), weight }];
-      const row = model.rowOf.get(event.item);
-      // An event for an item no longer in the catalogue still counts as an event but moves nothing.
-      return row === undefined ? [] : [{ kind: 'row', row, weight }];
+    termsOf: termsWith(embedQuery),
+    forRebuild() {
+      // Kept for this rebuild only, failures included: a query the encoder could not take is not tried again in it.
+      const embedded = new Map<string, Promise<Float32Array>>();
+      return termsWith((query) => {
+        let found = embedded.get(query);
+        if (found === undefined) {
+          found = embedUncached(query);
+          embedded.set(query, found);
+        }
+        return found;
+      });
     },
   };
 }

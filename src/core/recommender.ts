@@ -60,7 +60,10 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     store,
     modelKey: modelKey(model.manifest),
     dim,
-    fold: (start, events) => foldEvents(start, events, (event) => terms.termsOf(event).catch(() => []), reference, halfLifeMs),
+    fold: (start, events) => {
+      const termsOf = terms.forRebuild();
+      return foldEvents(start, events, (event) => termsOf(event).catch(() => []), reference, halfLifeMs);
+    },
     onCompacted: (compaction) => emitter.emit('compacted', compaction),
     onNotice: (error) => emitter.emit('notice', error),
     // Nothing the shopper can act on (the state is rebuilt), so not a notice; told before `on` could be called.
