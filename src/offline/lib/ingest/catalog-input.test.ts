@@ -120,6 +120,17 @@ describe('readCatalog (CSV)', () => {
     expect(catalog.items[0]?.description).toBe(paragraphs.join('\n').replaceAll('""', '"'));
   });
 
+  it('keeps the blank and white-space lines of a quoted field (paragraph breaks), and the lines of the records after it', () => {
+    // Found by csv.property.test.ts: blank lines were passed over inside the field too, "a\n\na" read as "a\na".
+    const { catalog, summary } = read('id,title,description\r\nc1,Mug,"a\r\n\r\n   \r\nb"\r\n\r\nc2,Plate,"\n"\nc3,Bowl,"x\n', 'items.csv');
+    expect(catalog.items.map((item) => [item.id, item.description])).toEqual([
+      ['c1', 'a\n\n   \nb'],
+      ['c2', ''],
+    ]);
+    expect(summary.examples['bad-csv']).toEqual(['items.csv:9: a quoted field is never closed before the end of the file [bad-csv]']);
+    expect(catalog.records).toBe(3);
+  });
+
   it('refuses a record whose quote stays open past the size limit, naming the line it starts on', () => {
     const filler = Array.from({ length: Math.ceil(MAX_LINE_BYTES / 1000) + 1 }, () => 'x'.repeat(999)).join('\n');
     expect(() => read(`id,title\nc1,Mug\nc2,"Plate\n${filler}\n`, 'items.csv')).toThrow(

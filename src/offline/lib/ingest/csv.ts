@@ -114,8 +114,13 @@ export function readCsv(bytes: Uint8Array, file: string, problems: ProblemLog, v
     }
     visitor.record(fields, start.line);
   };
+  // Between records a blank line is nothing; inside a quoted field it is part of the field's text.
+  const takeBlank = (text: string, line: number): void => {
+    if (pending.length > 0) take(text, line);
+  };
   forEachLine(bytes, {
     line: take,
+    blank: takeBlank,
     tooLong(line, length) {
       return problems.refuse(line, `the line is ${length} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`);
     },
@@ -133,7 +138,7 @@ export function readCsv(bytes: Uint8Array, file: string, problems: ProblemLog, v
     quotes = 0;
     records++;
     problems.report('bad-csv', open.line, 'a quoted field is never closed before the end of the file');
-    for (const part of rest) take(part.text, part.line);
+    for (const part of rest) (part.text.trim() === '' ? takeBlank : take)(part.text, part.line);
   }
   if (columns === null) throw new RecError('CONFIG_INVALID', 'expected a header row with column names, found an empty file', { file });
   return records;

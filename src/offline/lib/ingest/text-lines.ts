@@ -3,7 +3,7 @@
  * in another encoding (Latin-1, Windows-1252: a shop export's usual suspects) is reported line by
  * line instead of silently turning into U+FFFD and wrong embeddings. The byte 0x0A never occurs
  * inside a multi-byte UTF-8 sequence, so splitting before decoding is safe. A UTF-8 byte order mark
- * and CR of CRLF endings are removed; blank lines are passed over.
+ * and CR of CRLF endings are removed; blank lines are passed over unless the visitor asks for them.
  *
  * A line longer than MAX_LINE_BYTES is refused before it is decoded: no catalogue record or event
  * needs that much, and a file without line breaks (a dump, a binary) would otherwise be decoded
@@ -20,6 +20,13 @@ export interface LineVisitor {
    * @param line the 1-based line number.
    */
   line(text: string, line: number): void;
+  /**
+   * A blank line (empty or white space only), passed over unless the visitor wants it: a CSV field in
+   * quotes may span lines, and its blank lines (a description's paragraph breaks) are part of it.
+   * @param text the decoded line, without its line ending.
+   * @param line the 1-based line number.
+   */
+  blank?(text: string, line: number): void;
   /**
    * A line that is not valid UTF-8.
    * @param line the 1-based line number.
@@ -68,7 +75,8 @@ export function forEachLine(bytes: Uint8Array, visitor: LineVisitor): number {
         );
       }
       if (text !== null && text.trim() !== '') visitor.line(text, number);
-    }
+      else if (text !== null) visitor.blank?.(text, number);
+    } else visitor.blank?.('', number);
     if (number % PROGRESS_EVERY === 0) visitor.progress?.(stop);
     start = stop + 1;
   }
