@@ -11,14 +11,15 @@
 // builds the embeddable widget (src/widget) into <outDir>/widget/, and reports every bundle's size.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, createReadStream, existsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { Connect, HtmlTagDescriptor, Plugin, ResolvedConfig } from 'vite';
 import { build, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { decodedPath, fileInside, serveFolders, type ServedFolder } from './serve-folders.ts';
 
 const MODELS_DIR = resolve(import.meta.dirname, 'models');
 
@@ -40,35 +41,13 @@ function encoderDir(): Promise<string> {
   return quantisedEncoder;
 }
 
-const MOUNTS: ReadonlyArray<{ prefix: string; dir: () => string | Promise<string> }> = [
+const MOUNTS: readonly ServedFolder[] = [
   { prefix: '/models/', dir: () => MODELS_DIR },
   { prefix: '/encoder/', dir: encoderDir },
 ];
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.bin': 'application/octet-stream',
-};
-
-/** Static files under MOUNTS, with Content-Length so the browser can show real load progress. */
-const serveMounts: Connect.NextHandleFunction = (req, res, next) => {
-  const url = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
-  const mount = MOUNTS.find(({ prefix }) => url.startsWith(prefix));
-  if (mount === undefined) return next();
-  Promise.resolve(mount.dir()).then((dir) => {
-    const file = normalize(join(dir, url.slice(mount.prefix.length)));
-    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
-      res.statusCode = 404;
-      res.end(`not found: ${url}`);
-      return;
-    }
-    res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
-    res.setHeader('Content-Length', statSync(file).size);
-    res.setHeader('Cache-Control', 'no-cache');
-    createReadStream(file).pipe(res);
-  }, next);
-};
+/** Static files under MOUNTS (serve-folders.ts). */
+const serveMounts = serveFolders(MOUNTS);
 
 /**
  * The Content-Security-Policy of the built app. Each source was found by running the app on every
@@ -139,10 +118,10 @@ function devPolicy(nonce: string): string {
  * match no file.
  */
 function isPublicFile(publicDir: string, url: string | undefined): boolean {
-  if (publicDir === '') return false;
-  const path = decodeURIComponent((url ?? '').split('?')[0] ?? '');
-  const file = normalize(join(publicDir, path));
-  if (!file.startsWith(publicDir) || !existsSync(file)) return false;
+  const path = decodedPath(url);
+  if (publicDir === '' || path === null) return false;
+  const file = fileInside(publicDir, path);
+  if (file === null || !existsSync(file)) return false;
   return statSync(file).isFile() || existsSync(join(file, 'index.html'));
 }
 
@@ -234,7 +213,8 @@ function vitrineWidget(): Plugin {
         const path = (req.url ?? '').split('?')[0] ?? '';
         // Pages under public/ (the example shop, /shop/) by their folder's URL, as `vite preview`
         // and static hosts serve them; the dev server would answer with the app's index.html.
-        if (path.endsWith('/') && path !== '/' && existsSync(join(server.config.publicDir, path, 'index.html'))) {
+        const page = fileInside(server.config.publicDir, join(path, 'index.html'));
+        if (path.endsWith('/') && path !== '/' && page !== null && existsSync(page)) {
           req.url = `${path}index.html`;
           return next();
         }

@@ -1,0 +1,98 @@
+// The dev and preview servers' static folders (serve-folders.ts, used by vite.config.ts), driven
+// over real HTTP: a request may name only files inside a served folder, and a malformed
+// percent-escape gets a short 400, never a stack trace with the server's paths.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodedPath, fileInside, serveFolders } from '../serve-folders.ts';
+
+/** Sends `path` as it is (no client-side normalisation of `..` or escapes). */
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request({ host: '127.0.0.1', port, path }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
+
+describe('serveFolders', () => {
+  const root = mkdtempSync(join(tmpdir(), 'vitrine-serve-'));
+  const models = join(root, 'models');
+  let server: Server;
+  let port = 0;
+
+  beforeAll(async () => {
+    mkdirSync(join(models, 'demo'), { recursive: true });
+    mkdirSync(join(root, 'models-secret'));
+    writeFileSync(join(models, 'demo', 'manifest.json'), '{"ok":true}');
+    writeFileSync(join(root, 'models-secret', 'key.json'), '{"secret":true}');
+    writeFileSync(join(root, 'outside.json'), '{"outside":true}');
+    const middleware = serveFolders([{ prefix: '/models/', dir: () => models }]);
+    // Anything the middleware passes on would reach Vite (or a stack trace): marked here.
+    server = createServer((req, res) =>
+      middleware(req, res, (error?: unknown) => {
+        res.statusCode = error === undefined ? 418 : 500;
+        res.end(error === undefined ? 'passed on' : String(error));
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("sends a served folder's file, and passes on what is not under its prefix", async () => {
+    expect(await get(port, '/models/demo/manifest.json?v=1')).toEqual({ status: 200, body: '{"ok":true}' });
+    expect(await get(port, '/models/demo%2Fmanifest.json')).toEqual({ status: 200, body: '{"ok":true}' });
+    expect((await get(port, '/index.html')).status).toBe(418);
+  });
+
+  it('refuses a sibling folder whose name starts with the served one, and anything above it', async () => {
+    for (const path of [
+      '/models/..%2Fmodels-secret/key.json',
+      '/models/%2E%2E/models-secret/key.json',
+      '/models/..%2F..%2Foutside.json',
+      '/models/..%2Foutside.json',
+    ]) {
+      const { status, body } = await get(port, path);
+      expect(status, path).toBe(404);
+      expect(body, path).not.toContain('secret":true');
+    }
+  });
+
+  it('answers a malformed percent-escape with a short 400 that shows no server path', async () => {
+    for (const path of ['/models/%E0%A4%A', '/models/100%', '/anything/%zz']) {
+      const { status, body } = await get(port, path);
+      expect(status, path).toBe(400);
+      expect(body, path).toBe('bad request: the URL has a malformed percent-escape');
+    }
+  });
+});
+
+describe('the path helpers', () => {
+  it('decodedPath drops the query and refuses a malformed escape', () => {
+    expect(decodedPath('/models/a%20b.json?x=%zz')).toBe('/models/a b.json');
+    expect(decodedPath('/models/%')).toBeNull();
+    expect(decodedPath(undefined)).toBe('');
+  });
+
+  it('fileInside keeps paths inside the folder, names starting with dots included', () => {
+    expect(fileInside('/srv/models', 'demo/manifest.json')).toBe('/srv/models/demo/manifest.json');
+    expect(fileInside('/srv/models', '..hidden.json')).toBe('/srv/models/..hidden.json');
+    expect(fileInside('/srv/models', '../models-secret/key.json')).toBeNull();
+    expect(fileInside('/srv/models', '../models-x')).toBeNull();
+    expect(fileInside('/srv/models', '../models/demo')).toBe('/srv/models/demo');
+    expect(fileInside('/srv/models', 'demo/../../x')).toBeNull();
+  });
+});
