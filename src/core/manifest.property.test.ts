@@ -26,12 +26,13 @@ const VALID = {
   search: { semanticFloor: 0.3, calibration: 'max cosine of 256 random strings' },
 };
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type Json = fc.JsonValue;
 
 /** Every field path of VALID (objects included), with its value. */
 function paths(value: Json, prefix = ''): [string, Json][] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   return Object.entries(value).flatMap(([key, child]) => {
+    if (child === undefined) return [];
     const path = prefix === '' ? key : `${prefix}.${key}`;
     return [[path, child] as [string, Json], ...paths(child, path)];
   });

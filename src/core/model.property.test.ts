@@ -139,7 +139,9 @@ describe('loadModel, with damaged files (property)', () => {
       { numRuns: 200 },
     );
   });
+});
 
+describe('loadModel, with a manifest or files that disagree (property)', () => {
   it('refuses a manifest whose declared size is wrong for any file, naming the file or field', async () => {
     await fc.assert(
       fc.asyncProperty(dataFileName, fc.integer({ min: 0, max: 1_000_000 }), async (name, size) => {
