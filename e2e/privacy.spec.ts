@@ -43,7 +43,7 @@ test('exports every stored event as JSON and erases everything', async ({ storef
   const kept = await page.evaluate(() => Object.entries(localStorage));
   for (const [key, value] of kept) {
     expect(key).toMatch(/^vitrine\.backend\.v1:/);
-    expect(Object.keys(JSON.parse(value) as object).sort()).toEqual(['backend', 'reason']);
+    expect(Object.keys(JSON.parse(value) as object).sort()).toEqual(['backend', 'measuredAt', 'reason']);
   }
 });
 
