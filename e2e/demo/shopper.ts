@@ -1,9 +1,10 @@
 // `npm run demo`: a scripted shopper, driven by Playwright (a script, not a test), through the
 // storefront app (/) and the example shop that embeds the widget (/shop/). After each step it takes
 // a screenshot and prints the departments of the first cards, so the re-ranking can be followed;
-// each page's video is kept too. Everything goes to .cache/demo/ (gitignored), and the paths are
-// printed. It starts its own Vite dev server on VITRINE_DEMO_PORT (default 5174), so it works
-// next to a running `npm start`.
+// each page's video is kept too. Everything goes to .cache/demo/desktop/ (gitignored), or with
+// `-- --mobile` (a 390x844 phone viewport) to .cache/demo/mobile/, and the paths are printed. It
+// starts its own Vite dev server on VITRINE_DEMO_PORT (default 5174), so it works next to a running
+// `npm start`.
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -12,7 +13,8 @@ import { Storefront } from '../fixtures.ts';
 import { ShopPage } from '../shop-page.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const OUT = join(ROOT, '.cache/demo');
+const MOBILE = process.argv.includes('--mobile');
+const OUT = join(ROOT, '.cache/demo', MOBILE ? 'mobile' : 'desktop');
 const PORT = Number(process.env['VITRINE_DEMO_PORT'] ?? 5174);
 /** The same flags as playwright.config.ts: WebGPU on, and nothing that would call Google hosts. */
 const CHROMIUM_ARGS = [
@@ -24,7 +26,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const VIEWPORT = { width: 1280, height: 900 };
+const VIEWPORT = MOBILE ? { width: 390, height: 844 } : { width: 1280, height: 900 };
 
 let step = 0;
 
@@ -43,16 +45,18 @@ async function record(page: Page, grid: Storefront, what: string): Promise<void>
   console.log(`${String(step).padStart(2)}. ${what}\n    grid (${await grid.eventCount()} events): ${departments}\n    ${relative(ROOT, file)}`);
 }
 
-/** The storefront app: a first visit, a search, then a product viewed and added to the cart. */
+/** The storefront app: a first visit, a search and its results, a result added to the cart, then back to "For you". */
 async function storefrontTour(page: Page): Promise<void> {
   const storefront = new Storefront(page);
   await storefront.open();
   await record(page, storefront, 'Storefront: first visit, popular products');
   await storefront.search('garden hose and watering can');
-  await record(page, storefront, 'Storefront: searched for garden watering');
+  await record(page, storefront, 'Storefront: results for garden hose and watering can');
   const [first] = await storefront.topIds(1);
   if (first !== undefined) await storefront.viewAndAddToCart(first);
-  await record(page, storefront, 'Storefront: viewed the first product and added it to the cart');
+  await record(page, storefront, 'Storefront: viewed the first result and added it to the cart');
+  await storefront.leaveSearch();
+  await record(page, storefront, 'Storefront: back to For you, re-ranked');
 }
 
 /** The example shop: its own buttons feed the widget, the widget's clicks drive the shop. */
