@@ -22,6 +22,7 @@ import { RecError } from './errors.ts';
 import { MAX_QUERY_LENGTH } from './interactions.ts';
 import type { LoadedModel } from './model.ts';
 import type { LexicalHit, LexicalIndex, SearchSuggestion } from './ports.ts';
+import { createSemanticScan, RETRIEVER_LIMIT, semanticRanking, type SemanticHit } from './semantic-scan.ts';
 
 /** The constant of reciprocal rank fusion (Cormack et al., 2009): damps the weight of the very first ranks. */
 export const RRF_K = 60;
@@ -37,9 +38,6 @@ export const MIN_SEMANTIC_WEIGHT = 0;
 /** How much the shopper's interest (a cosine in [-1, 1]) may add to a relevance normalised to [0, 1]. */
 export const PERSONAL_WEIGHT = 0.25;
 
-/** Each retriever contributes at most this many ranked rows to the fusion. */
-export const RETRIEVER_LIMIT = 1000;
-
 /** Used when a model folder predates the builder's calibrated floor. */
 export const DEFAULT_SEMANTIC_FLOOR = 0.5;
 
@@ -49,12 +47,6 @@ const SUGGESTED_CATEGORIES = 3;
 
 /** Which retrievers answer: both (the storefront) or one (the evaluation compares them). */
 export type SearchMethod = 'hybrid' | 'lexical' | 'semantic';
-
-/** An item's cosine with the query in the item space. */
-export interface SemanticHit {
-  readonly row: number;
-  readonly similarity: number;
-}
 
 /** One matching item: its fused relevance and where each retriever ranked it (0-based; null when it did not find it). */
 export interface SearchMatch {
@@ -81,63 +73,6 @@ export interface SearchMatches {
  */
 export function normaliseQuery(query: string): string {
   return query.replace(/\s+/gu, ' ').trim().slice(0, MAX_QUERY_LENGTH).trim();
-}
-
-/**
- * Cosines of one query against every item row; the rows' norms are computed once.
- * @param vectors the item matrix, row-major.
- * @param dim its dimension.
- * @returns a scan: the rows whose cosine with `query` is at least `floor`, best first, at most `limit`.
- */
-export interface SemanticScan {
-  /** @returns the rows whose cosine with `query` is at least `floor`, best first, at most `limit`. */
-  above(query: Float32Array, floor: number, limit: number): SemanticHit[];
-  /** @returns the cosine of `query` with each of `rows`, best first. */
-  among(query: Float32Array, rows: readonly number[]): SemanticHit[];
-}
-
-export function createSemanticScan(vectors: Float32Array, dim: number): SemanticScan {
-  const count = vectors.length / dim;
-  const norms = new Float32Array(count);
-  for (let row = 0; row < count; row++) {
-    let sum = 0;
-    for (let j = row * dim; j < (row + 1) * dim; j++) sum += (vectors[j] ?? 0) ** 2;
-    norms[row] = Math.sqrt(sum);
-  }
-  /** The cosine of `query` (of norm `queryNorm`, not zero) with a row; null for a zero row. */
-  const cosine = (query: Float32Array, queryNorm: number, row: number): number | null => {
-    const norm = norms[row] ?? 0;
-    if (norm === 0) return null;
-    let dot = 0;
-    const base = row * dim;
-    for (let j = 0; j < dim; j++) dot += (vectors[base + j] ?? 0) * (query[j] ?? 0);
-    return dot / (norm * queryNorm);
-  };
-  const normOf = (query: Float32Array): number => {
-    if (query.length !== dim) throw new RecError('INTERNAL', `the query vector has ${query.length} values, the item space ${dim}`);
-    let sum = 0;
-    for (const v of query) sum += v * v;
-    return Math.sqrt(sum);
-  };
-  const best = (hits: SemanticHit[]): SemanticHit[] => hits.sort((a, b) => b.similarity - a.similarity || a.row - b.row);
-  const scanRows = (query: Float32Array, rows: Iterable<number>, floor: number): SemanticHit[] => {
-    const queryNorm = normOf(query);
-    const hits: SemanticHit[] = [];
-    if (queryNorm === 0) return hits;
-    for (const row of rows) {
-      const similarity = cosine(query, queryNorm, row);
-      if (similarity !== null && similarity >= floor) hits.push({ row, similarity });
-    }
-    return best(hits);
-  };
-  return {
-    above: (query, floor, limit) => scanRows(query, allRows(count), floor).slice(0, limit),
-    among: (query, rows) => scanRows(query, rows, Number.NEGATIVE_INFINITY),
-  };
-}
-
-function* allRows(count: number): Generator<number> {
-  for (let row = 0; row < count; row++) yield row;
 }
 
 /**
@@ -234,25 +169,6 @@ export function nearestCategories(items: readonly CatalogItem[], nearest: readon
 export function semanticWeightFor(lexical: readonly LexicalHit[], minWeight: number): number {
   const best = lexical.reduce((most, hit) => Math.max(most, hit.coverage), 0);
   return Math.max(minWeight, 1 - best);
-}
-
-/**
- * The semantic side's ranking: the rows the words matched, by cosine whatever it is, merged with the
- * rows whose cosine reaches the floor on its own.
- * @param scan the item space's scan.
- * @param query the query in the item space.
- * @param floor the model's semantic floor.
- * @param lexical the rows the words matched.
- */
-export function semanticRanking(scan: SemanticScan, query: Float32Array, floor: number, lexical: readonly LexicalHit[]): SemanticHit[] {
-  const confident = scan.above(query, floor, RETRIEVER_LIMIT);
-  if (lexical.length === 0) return confident;
-  const seen = new Set(confident.map(({ row }) => row));
-  const supported = scan.among(
-    query,
-    lexical.flatMap(({ row }) => (seen.has(row) ? [] : [row])),
-  );
-  return [...confident, ...supported].sort((a, b) => b.similarity - a.similarity || a.row - b.row);
 }
 
 export interface SearcherDeps {
