@@ -5,19 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { parseCatalog, type CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { parseShopRules } from './shop-rules.ts';
+import { attemptRead } from './test-support.ts';
 
 const FILE = 'models/x/catalog.json';
 const ITEM_FIELDS = ['id', 'title', 'category', 'description', 'price', 'image', 'group', 'inStock'] as const;
-
-/** @returns what `read` returns, or the RecError it threw (any other error fails the test). */
-function attempt<T>(read: () => T): T | RecError {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof RecError)) throw new Error(`expected a RecError, found ${String(error)}`, { cause: error });
-    return error;
-  }
-}
 
 function expectNamedRefusal(error: RecError, field: RegExp): void {
   expect(error.code).toBe('CATALOG_INVALID');
@@ -76,7 +67,7 @@ describe('parseCatalog (property)', () => {
     const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ items: fc.array(fc.oneof(record, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }) }));
     fc.assert(
       fc.property(value, fc.nat({ max: 4 }), (json, count) => {
-        const result = attempt(() => parseCatalog(json, count, FILE));
+        const result = attemptRead(() => parseCatalog(json, count, FILE));
         if (result instanceof RecError) expectNamedRefusal(result, /^(\(root\)|items(\[\d+\](\.\w+)?)?)$/);
         else {
           expect(result).toHaveLength(count);
@@ -96,7 +87,7 @@ describe('parseCatalog (property)', () => {
         // The right type for price is a number and for inStock a boolean: skip those pairs.
         fc.pre(!(field === 'price' && typeof value === 'number') && !(field === 'inStock' && typeof value === 'boolean'));
         const changed = items.map((row, i) => (i === at ? { ...row, [field]: value } : row));
-        const refused = attempt(() => parseCatalog({ items: changed }, items.length, FILE));
+        const refused = attemptRead(() => parseCatalog({ items: changed }, items.length, FILE));
         expect(refused).toBeInstanceOf(RecError);
         expectNamedRefusal(refused as RecError, new RegExp(`^items\\[${at}\\]\\.${field}$`));
       }),
@@ -139,7 +130,7 @@ describe('parseShopRules (property)', () => {
   it('gives any rules object rules within their ranges, or a RecError naming the rule field', () => {
     fc.assert(
       fc.property(fc.oneof(rules, fc.jsonValue({ maxDepth: 2 })), (value) => {
-        const result = attempt(() => parseShopRules({ items: [], rules: value }, items, FILE));
+        const result = attemptRead(() => parseShopRules({ items: [], rules: value }, items, FILE));
         if (result instanceof RecError) {
           expectNamedRefusal(result, /^rules(\..*)?$/su);
           return;

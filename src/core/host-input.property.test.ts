@@ -7,16 +7,7 @@ import { MAX_GRID_SIZE } from './constants.ts';
 import { RecError } from './errors.ts';
 import { INTERACTION_TYPES, parseInteractionInput } from './interactions.ts';
 import { BACKEND_NAMES } from './ports.ts';
-
-/** @returns what `read` returns, or the RecError it threw (any other error fails the test). */
-function attempt<T>(read: () => T): T | RecError {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof RecError)) throw new Error(`expected a RecError, found ${String(error)}`, { cause: error });
-    return error;
-  }
-}
+import { attemptRead } from './test-support.ts';
 
 const MARKUP = fc.constantFrom('<img src=x onerror=alert(1)>', '"><script>alert(1)</script>', "javascript:alert('x')", '{{constructor}}', '${x}');
 const anyValue = fc.oneof(fc.anything(), fc.jsonValue());
@@ -36,7 +27,7 @@ describe('parseInteractionInput (property)', () => {
   it('gives any value a valid interaction or an EVENT_INVALID naming the field', () => {
     fc.assert(
       fc.property(fc.oneof(interaction, anyValue), (value) => {
-        const result = attempt(() => parseInteractionInput(value, 'record()'));
+        const result = attemptRead(() => parseInteractionInput(value, 'record()'));
         if (result instanceof RecError) {
           expect(result.code).toBe('EVENT_INVALID');
           expect(result.location.file).toBe('record()');
@@ -80,7 +71,7 @@ describe('parseStorefrontConfig (property)', () => {
     fc.assert(
       fc.property(setting, fc.option(fc.oneof(fc.constantFrom(...BACKEND_NAMES), fc.string()), { nil: null }), setting, (models, backend, limit) => {
         const values: Record<string, string | null> = { models, backend, limit };
-        const result = attempt(() => parseStorefrontConfig({ get: (name) => values[name] ?? null }, '<vitrine-grid> attribute'));
+        const result = attemptRead(() => parseStorefrontConfig({ get: (name) => values[name] ?? null }, '<vitrine-grid> attribute'));
         if (result instanceof RecError) {
           expect(result.code).toBe('CONFIG_INVALID');
           expect(result.location).toEqual({ file: '<vitrine-grid> attribute', field: expect.stringMatching(/^(models|backend|limit)$/) });

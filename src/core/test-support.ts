@@ -199,3 +199,16 @@ export function memoryModelSource(files: Map<string, Uint8Array>): ModelSource {
     },
   };
 }
+
+/**
+ * For property tests of parsers: a parser either returns or throws a RecError.
+ * @returns what `read` returns, or the RecError it threw (any other error fails the test).
+ */
+export function attemptRead<T>(read: () => T): T | RecError {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof RecError)) throw new Error(`expected a RecError, found ${String(error)}`, { cause: error });
+    return error;
+  }
+}
