@@ -37,7 +37,7 @@
  * dimensions.
  */
 import { seededRandom } from '../../core/random.ts';
-import { gaussian, orthonormaliseColumns } from '../lib/linalg.ts';
+import { gaussian, gram, orthonormaliseColumns } from '../lib/linalg.ts';
 import { symmetricEigen } from '../lib/symmetric-eigen.ts';
 import type { BehaviourEmbeddings } from '../lib/behaviour.ts';
 import { fitRidge } from './ridge.ts';
@@ -225,23 +225,6 @@ function coldRows(hasEvents: Uint8Array): number[] {
     if (flag !== 1) rows.push(row);
   });
   return rows;
-}
-
-/** Σ_i x_iᵀ x_i over the given rows (d x d, both triangles filled). */
-function gram(x: Float32Array, d: number, rows: readonly number[]): Float64Array {
-  const out = new Float64Array(d * d);
-  const v = new Float64Array(d);
-  for (const row of rows) {
-    for (let k = 0; k < d; k++) v[k] = x[row * d + k] ?? 0;
-    for (let a = 0; a < d; a++) {
-      const va = v[a] ?? 0;
-      if (va === 0) continue;
-      const base = a * d;
-      for (let b = a; b < d; b++) out[base + b] = (out[base + b] ?? 0) + va * (v[b] ?? 0);
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) out[a * d + b] = out[b * d + a] ?? 0;
-  return out;
 }
 
 function add(a: Float64Array, b: Float64Array): Float64Array {
