@@ -10,7 +10,8 @@ import tseslint from 'typescript-eslint';
 const TF = ['@tensorflow/*', '@tensorflow-models/*', '@energetic-ai/*'];
 const REACT = ['react', 'react-dom'];
 const NODE = ['node:*'];
-const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts'];
+// Fixture generators are test tooling too: run by hand, their outputs committed for the tests.
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/fixtures/**/generate.ts'];
 
 /**
  * One entry per folder: `folders` it may import besides itself, `packages` it may import (a name stands
@@ -64,8 +65,9 @@ const ROOMS = [
     folder: 'src/offline/lib',
     what: "the Node wing's shared library",
     folders: ['src/core', 'src/engine'],
-    packages: [...NODE, ...TF],
-    tests: { packages: ['vitest', 'fast-check'] },
+    // The readers of item vectors a shop brings as Parquet or Arrow; its tests write Parquet.
+    packages: [...NODE, ...TF, 'hyparquet', 'apache-arrow'],
+    tests: { packages: ['vitest', 'fast-check', 'hyparquet-writer'] },
   },
   {
     folder: 'src/offline/builder',

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   CATALOG_INVALID: 'input',
   CONFIG_INVALID: 'input',
   EVENT_INVALID: 'input',
+  ITEM_VECTORS_INVALID: 'input',
   UNKNOWN_ITEM: 'input',
   INTERNAL: 'internal',
 } as const;

@@ -28,6 +28,9 @@ export const INPUT_REASONS = {
   'missing-timestamp': 'empty timestamp',
   'bad-timestamp': 'timestamp that cannot be read',
   'future-timestamp': "timestamp after the build's time",
+  'bad-vector': 'a vector that is not a list of finite numbers',
+  'wrong-dimension': "a vector of another dimension than the file's first",
+  'zero-vector': 'an all-zero vector (it has no direction)',
 } as const;
 
 /** A reason code. */
