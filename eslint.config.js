@@ -11,7 +11,7 @@ const TF = ['@tensorflow/*', '@tensorflow-models/*', '@energetic-ai/*'];
 const REACT = ['react', 'react-dom'];
 const NODE = ['node:*'];
 // Fixture generators are test tooling too: run by hand, their outputs committed for the tests.
-const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/fixtures/**/generate.ts'];
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts'];
 
 /**
  * One entry per folder: `folders` it may import besides itself, `packages` it may import (a name stands
@@ -65,9 +65,10 @@ const ROOMS = [
     folder: 'src/offline/lib',
     what: "the Node wing's shared library",
     folders: ['src/core', 'src/engine'],
-    // The readers of item vectors a shop brings as Parquet or Arrow; its tests write Parquet.
-    packages: [...NODE, ...TF, 'hyparquet', 'apache-arrow'],
-    tests: { packages: ['vitest', 'fast-check', 'hyparquet-writer'] },
+    // The readers of item vectors a shop brings as Parquet or Arrow, and a Parquet writer for the
+    // example vectors and the readers' fixtures.
+    packages: [...NODE, ...TF, 'hyparquet', 'apache-arrow', 'hyparquet-writer'],
+    tests: { packages: ['vitest', 'fast-check'] },
   },
   {
     folder: 'src/offline/builder',

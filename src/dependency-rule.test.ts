@@ -87,17 +87,17 @@ const ROOMS: Readonly<Record<string, Room>> = {
   },
   widget: { file: 'src/widget/probe.ts', folders: ['src/core', 'src/ui', 'src/app'], packages: REACT },
   bench: { file: 'src/bench/probe.ts', folders: ['src/core', 'src/engine', 'src/search'], packages: [...TF, 'client-vector-search', 'voy-search'] },
-  'offline/lib': { file: 'src/offline/lib/probe.ts', folders: ['src/core', 'src/engine'], packages: [...OFFLINE, 'hyparquet', 'apache-arrow'] },
+  'offline/lib': {
+    file: 'src/offline/lib/probe.ts',
+    folders: ['src/core', 'src/engine'],
+    packages: [...OFFLINE, 'hyparquet', 'apache-arrow', 'hyparquet-writer'],
+  },
   'offline/lib tests': {
     file: 'src/offline/lib/probe.test.ts',
     folders: ['src/core', 'src/engine'],
     packages: [...OFFLINE, 'hyparquet', 'apache-arrow', 'vitest', 'fast-check', 'hyparquet-writer'],
   },
-  'offline/lib fixture generators': {
-    file: 'src/offline/lib/ingest/fixtures/probe/generate.ts',
-    folders: ['src/core', 'src/engine'],
-    packages: [...OFFLINE, 'hyparquet', 'apache-arrow', 'vitest', 'fast-check', 'hyparquet-writer'],
-  },
+
   'offline/builder': {
     file: 'src/offline/builder/probe.ts',
     folders: ['src/core', 'src/engine', 'src/offline/lib'],

@@ -9,10 +9,13 @@ import { RecError } from '../../core/errors.ts';
 import { MAX_EMBED_FIELD_CHARS, readCatalog, type CatalogInput } from '../lib/ingest/catalog-input.ts';
 import { readEvents, type EventsInput } from '../lib/ingest/events-input.ts';
 import { createProblemLog, type ProblemSummary } from '../lib/ingest/problems.ts';
+import type { ItemVectorsSource } from '../lib/build-options.ts';
+import type { ItemVectorsInput } from '../lib/ingest/item-vectors-input.ts';
 import { planInteractions, type InteractionPlan, type SequenceGrouping } from '../lib/sequences.ts';
 import { TEXT_DIM, type BuildOptions } from './build-model.ts';
 import { round, type BuildReport, type InputReport } from './build-report.ts';
 import type { BuildRun } from './build-run.ts';
+import { importFailure, readImportedVectors, type ItemVectorsFiles, type ItemVectorsReport } from './read-item-vectors.ts';
 
 /** Behaviour context half-width for user histories when --window is not given. */
 const DEFAULT_USER_WINDOW = 5;
@@ -30,6 +33,9 @@ export interface BuildInputs {
   readonly grouping: SequenceGrouping;
   /** Behaviour context half-width: --window, else all for sessions, DEFAULT_USER_WINDOW for users. */
   readonly window: number;
+  /** The shop's own item vectors (--item-vectors), or null. */
+  readonly itemVectors: ItemVectorsInput | null;
+  readonly itemVectorsReport: ItemVectorsReport | null;
 }
 
 /**
@@ -92,7 +98,28 @@ export async function readBuildInputs(options: BuildOptions, run: BuildRun): Pro
           itemsWithEvents: plan.itemsWithEvents,
           hasTimestamps: read.events.columns.time !== null,
         };
-  return { catalog, catalogReport, events, eventsReport, plan, grouping, window };
+  const imported =
+    options.itemVectors === null
+      ? null
+      : await readImportedVectors(options.itemVectors, await readItemVectorFiles(options.itemVectors), catalog, options.strict, run);
+  return {
+    catalog,
+    catalogReport,
+    events,
+    eventsReport,
+    plan,
+    grouping,
+    window,
+    itemVectors: imported?.input ?? null,
+    itemVectorsReport: imported?.report ?? null,
+  };
+}
+
+async function readItemVectorFiles(source: ItemVectorsSource): Promise<ItemVectorsFiles> {
+  return {
+    bytes: await readInput(source.file, '--item-vectors'),
+    ids: source.ids === null ? null : { file: source.ids, bytes: await readInput(source.ids, '--item-vector-ids') },
+  };
 }
 
 /**
@@ -105,7 +132,12 @@ export async function readBuildInputs(options: BuildOptions, run: BuildRun): Pro
 export function checkBuildInputs(inputs: BuildInputs, options: BuildOptions, warn: (line: string) => void): string | null {
   printProblems(inputs.catalogReport, warn);
   if (inputs.eventsReport !== null) printProblems(inputs.eventsReport, warn);
-  return inputFailure(inputs.catalog, inputs.catalogReport, inputs.eventsReport, options) ?? mappingFailure(inputs.events, inputs.grouping, options);
+  if (inputs.itemVectorsReport !== null) printProblems(inputs.itemVectorsReport, warn);
+  return (
+    inputFailure(inputs.catalog, inputs.catalogReport, inputs.eventsReport, options) ??
+    mappingFailure(inputs.events, inputs.grouping, options) ??
+    (inputs.itemVectorsReport === null ? null : importFailure(inputs.itemVectorsReport, options.maxInvalid))
+  );
 }
 
 async function readEventLog(

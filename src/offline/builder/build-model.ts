@@ -25,6 +25,7 @@ import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
 import { round, summaryLines, writeBuildReport, type BuildReport } from './build-report.ts';
 import { createBuildRun, type BuildOutput } from './build-run.ts';
 import { learnItemVectors } from './build-vectors.ts';
+import { measureImportMap, type ImportMapQuality } from './import-map-quality.ts';
 import { chooseDtype, RECALL_K } from './choose-dtype.ts';
 import { decayedPopularity } from './popularity.ts';
 
@@ -38,6 +39,7 @@ export interface BuildOptions
     Pick<
       BuildOptionsRecord,
       | 'out'
+      | 'itemVectors'
       | 'catalogId'
       | 'dim'
       | 'dtype'
@@ -106,6 +108,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     options: options.shown,
     catalog: inputs.catalogReport,
     events: inputs.eventsReport,
+    itemVectors: inputs.itemVectorsReport === null ? null : { ...inputs.itemVectorsReport, mapQuality: null },
     embedding: null,
     behaviour: null,
     fusion: null,
@@ -137,15 +140,19 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     }),
   );
   const textDim = embedding.dim;
-  if (options.dim > textDim) {
-    const message = `--dim ${options.dim} does not fit: the text encoder gives ${textDim}-d vectors`;
-    run.warn(`build:models: ${message}`);
-    return { exitCode: 2, report: report({ status: 'failed', failure: message }), written: null };
+  const tooWide = dimensionFailure(options, textDim, inputs.itemVectorsReport?.dim ?? null, plan !== null && plan.sequences.length > 0);
+  if (tooWide !== null) {
+    run.warn(`build:models: ${tooWide}`);
+    return { exitCode: 2, report: report({ status: 'failed', failure: tooWide }), written: null };
+  }
+  if (inputs.itemVectorsReport !== null && inputs.itemVectorsReport.missing > 0) {
+    const { missing, missingExamples } = inputs.itemVectorsReport;
+    run.loud(`${missing} catalogue item(s) have no imported vector and are placed by their text mapped into that space, e.g. ${missingExamples.join(', ')}`);
   }
 
   // 4. Behaviour and fusion.
   const count = catalog.items.length;
-  const item = await learnItemVectors(plan, inputs.window, embedding, options, run);
+  const item = await learnItemVectors(plan, inputs.window, embedding, inputs.itemVectors, options, run);
   const { vectors, dim } = item;
 
   // 5. Popularity prior from the training events.
@@ -179,9 +186,23 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     return { exitCode: 3, report: report({ status: 'failed', failure: message, ...stepReports }), written: null };
   }
 
-  // 7. The semantic floor of on-device search, over the vectors as the browser decodes them.
+  // 7. With the encoder the browser embeds queries with: the semantic floor of on-device search, over
+  // the vectors as the browser decodes them, and how well queries reach imported vectors.
   const projection = item.fused?.projection ?? null;
-  const search = await run.timed('semantic floor', () => calibrateFloor(vectors, count, dim, dtype, projection, deps.loadQueryEncoder));
+  const queryEncoder = await deps.loadQueryEncoder();
+  let search: SearchCalibration;
+  let mapQuality: ImportMapQuality | null = null;
+  try {
+    search = await run.timed('semantic floor', () => calibrateFloor(vectors, count, dim, dtype, projection, queryEncoder));
+    const space = item.importSpace;
+    if (space !== null) {
+      const titles = catalog.items.map((entry) => entry.title);
+      mapQuality = await run.timed('import map quality', () => measureImportMap(space, embedding.vectors, textDim, titles, queryEncoder, options.seed));
+    }
+  } finally {
+    queryEncoder.dispose();
+  }
+  const itemVectors = inputs.itemVectorsReport === null ? null : { ...inputs.itemVectorsReport, mapQuality };
 
   // 8. Write, verify, report.
   const written = await run.timed('write + verify', async () => {
@@ -202,31 +223,40 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     bar.finish();
     return result;
   });
-  const final = report({ status: 'built', failure: null, ...stepReports, model: modelReport(written, dim) });
+  const final = report({ status: 'built', failure: null, ...stepReports, itemVectors, model: modelReport(written, dim) });
   await writeBuildReport(written.dir, final);
   run.log(summaryLines(final).join('\n'));
   return { exitCode: 0, report: final, written };
 }
 
 /**
- * The floor (lib/semantic-floor.ts) with the query encoder, loaded for it and disposed after.
+ * The floor (lib/semantic-floor.ts) with the query encoder.
  * @param vectors the float32 item vectors, count x dim; calibrated on the values `dtype` stores.
  */
-async function calibrateFloor(
+function calibrateFloor(
   vectors: Float32Array,
   count: number,
   dim: number,
   dtype: VectorDtype,
   projection: Float32Array | null,
-  loadQueryEncoder: () => Promise<SentenceEncoder>,
+  encoder: SentenceEncoder,
 ): Promise<SearchCalibration> {
   const stored = decodeVectors(encodeVectors(vectors, count, dim, dtype), count, dim, dtype, `vectors.${dtype}.bin`);
-  const encoder = await loadQueryEncoder();
-  try {
-    return await semanticFloor({ vectors: stored, dim, projection, encoder });
-  } finally {
-    encoder.dispose();
-  }
+  return semanticFloor({ vectors: stored, dim, projection, encoder });
+}
+
+/**
+ * @param importedDim the imported vectors' dimension, or null without them.
+ * @param withBehaviour whether fusion gets a behaviour half.
+ * @returns why --dim cannot be built from the text (or imported) vectors, or null.
+ */
+function dimensionFailure(options: BuildOptions, textDim: number, importedDim: number | null, withBehaviour: boolean): string | null {
+  if (importedDim === null) return options.dim > textDim ? `--dim ${options.dim} does not fit: the text encoder gives ${textDim}-d vectors` : null;
+  // The import space is at most the encoder's width (import-space.ts); fusion fills the text half from it.
+  const available = Math.min(importedDim, textDim);
+  const textPart = withBehaviour && options.behaviourWeight !== 0 ? options.dim / 2 : options.dim;
+  if (textPart <= available) return null;
+  return `--dim ${options.dim} needs ${textPart} dimensions from ${options.itemVectors?.file ?? '--item-vectors'}, whose vectors give ${available}; use --dim ${withBehaviour ? available * 2 : available} or less`;
 }
 
 function embeddingReport(embedding: EmbedResult, texts: number, workers: number): NonNullable<BuildReport['embedding']> {

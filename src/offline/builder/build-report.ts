@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { BuildOptionsRecord } from '../lib/build-options.ts';
 import { INPUT_REASONS, type InputReason, type ProblemSummary } from '../lib/ingest/problems.ts';
 import { formatBytes, formatSeconds } from '../lib/progress.ts';
+import type { ImportMapQuality } from './import-map-quality.ts';
+import type { ItemVectorsReport } from './read-item-vectors.ts';
 
 export const REPORT_JSON = 'build-report.json';
 export const REPORT_MARKDOWN = 'build-report.md';
@@ -51,6 +53,8 @@ export interface BuildReport {
         readonly hasTimestamps: boolean;
       })
     | null;
+  /** The shop's own item vectors (--item-vectors), or null. */
+  readonly itemVectors: (ItemVectorsReport & { readonly mapQuality: ImportMapQuality | null }) | null;
   readonly embedding: {
     readonly texts: number;
     readonly unique: number;
@@ -117,12 +121,12 @@ export function formatReportMarkdown(report: BuildReport): string {
   for (const warning of report.warnings) lines.push(`> **Warning**: ${warning}`, '');
 
   lines.push('## Inputs', '', '| file | records | used | skipped | invalid |', '| --- | ---: | ---: | ---: | ---: |');
-  for (const input of [report.catalog, report.events]) {
+  for (const input of [report.catalog, report.events, report.itemVectors]) {
     if (input === null) continue;
     lines.push(`| \`${input.file}\` | ${n(input.records)} | ${n(input.used)} | ${n(input.skipped)} | ${(input.invalidFraction * 100).toFixed(2)}% |`);
   }
   lines.push('');
-  for (const input of [report.catalog, report.events]) {
+  for (const input of [report.catalog, report.events, report.itemVectors]) {
     if (input === null || input.skipped === 0) continue;
     lines.push(`Skipped in \`${input.file}\`:`, '');
     for (const [reason, count] of Object.entries(input.byReason) as [InputReason, number][]) {
@@ -163,6 +167,7 @@ export function formatReportMarkdown(report: BuildReport): string {
       '',
     );
   }
+  if (report.itemVectors !== null) lines.push(...importedLines(report.itemVectors, n));
   lines.push('## Steps', '');
   if (report.embedding !== null) {
     const m = report.embedding;
@@ -208,6 +213,22 @@ export function formatReportMarkdown(report: BuildReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+function importedLines(imported: NonNullable<BuildReport['itemVectors']>, n: (value: number) => string): string[] {
+  const lines = ['## Imported item vectors', ''];
+  lines.push(
+    `- ${imported.format}, ${imported.dim}-d: ${n(imported.imported)} catalogue items imported, ${n(imported.missing)} without a vector (placed by their text mapped into that space)${imported.missingExamples.length > 0 ? `, e.g. ${imported.missingExamples.map((id) => `\`${id}\``).join(', ')}` : ''}`,
+  );
+  const q = imported.mapQuality;
+  lines.push(
+    q === null
+      ? '- map from the built-in encoder: not measured (fewer than 50 imported items to hold out)'
+      : `- map from the built-in encoder, on ${n(q.evaluatedItems)} held-out items among ${n(q.candidates)}: title recall@10 **${q.titleRecallAt10.toFixed(4)}** (search), ` +
+          `fallback recall@10 ${q.fallbackRecallAt10.toFixed(4)}, fallback mean cosine ${q.fallbackMeanCosine.toFixed(4)}`,
+    '',
+  );
+  return lines;
+}
+
 /**
  * The lines printed after a build: what was written, what was used and skipped, the recall check.
  * @param report the finished report.
@@ -222,6 +243,14 @@ export function summaryLines(report: BuildReport): string[] {
     const e = report.events;
     lines.push(
       `  events: ${e.used} of ${e.records} used (${e.skipped} skipped, ${e.heldOut} held out); ${e.sequences} sequences by ${e.sequenceGrouping}; ${e.itemsWithEvents} items with events`,
+    );
+  }
+  if (report.itemVectors !== null) {
+    const v = report.itemVectors;
+    const q = v.mapQuality;
+    lines.push(
+      `  item vectors: ${v.imported} imported (${v.dim}-d ${v.format}), ${v.missing} from text, ${v.skipped} skipped` +
+        (q === null ? '' : `; title recall@10 ${q.titleRecallAt10.toFixed(4)} on ${q.evaluatedItems} held-out items`),
     );
   }
   if (report.embedding !== null) lines.push(`  texts: embedded ${report.embedding.embedded}, from cache ${report.embedding.cached}`);

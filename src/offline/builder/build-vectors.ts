@@ -1,7 +1,9 @@
 /**
  * The build's vector steps: behaviour embeddings from the training sequences (when there are any),
  * then fusion with the text vectors, or a PCA of the text alone (fuse.ts), unless the raw encoder
- * vectors are kept (no events and --dim = the encoder's size).
+ * vectors are kept (no events and --dim = the encoder's size). With the shop's own item vectors
+ * (--item-vectors), those take the text's place in fusion (import-space.ts) and the query projection
+ * goes through the map from the encoder's space into theirs.
  */
 import { learnBehaviourEmbeddings, type BehaviourEmbeddings } from '../lib/behaviour.ts';
 import type { EmbedResult } from '../lib/embed.ts';
@@ -9,7 +11,9 @@ import type { InteractionPlan } from '../lib/sequences.ts';
 import type { BuildOptions } from './build-model.ts';
 import type { BuildReport } from './build-report.ts';
 import type { BuildRun } from './build-run.ts';
+import { project } from '../../core/rank.ts';
 import { fuseEmbeddings, type FusedEmbeddings } from './fuse.ts';
+import { buildImportSpace, compose, type ImportedVectors, type ImportSpace } from './import-space.ts';
 
 /** The item vectors the model stores, and how they were made. */
 export interface ItemVectors {
@@ -20,12 +24,15 @@ export interface ItemVectors {
   readonly fused: FusedEmbeddings | null;
   readonly behaviourReport: BuildReport['behaviour'];
   readonly fusionReport: BuildReport['fusion'];
+  /** The shop's vectors as fusion read them, or null without --item-vectors. */
+  readonly importSpace: ImportSpace | null;
 }
 
 /**
  * @param plan the training sequences, or null without events.
  * @param window the behaviour context half-width.
  * @param embedding the items' text vectors.
+ * @param imported the shop's own item vectors, or null.
  * @param options dim, seed and behaviour weight.
  * @param run progress and timings.
  */
@@ -33,22 +40,29 @@ export async function learnItemVectors(
   plan: InteractionPlan | null,
   window: number,
   embedding: EmbedResult,
+  imported: ImportedVectors | null,
   options: BuildOptions,
   run: BuildRun,
 ): Promise<ItemVectors> {
   const count = embedding.vectors.length / embedding.dim;
   const textDim = embedding.dim;
   const behaviour = plan !== null && plan.sequences.length > 0 ? await learnBehaviour(plan, count, window, options, run) : null;
-  const raw = behaviour === null && options.dim === textDim;
+  const space = imported === null ? null : await run.timed('import space', () => buildImportSpace(imported, embedding.vectors, textDim, options.seed));
+  const raw = behaviour === null && options.dim === textDim && space === null;
+  const fuse = (text: Float32Array, dim: number): FusedEmbeddings =>
+    fuseEmbeddings(text, dim, behaviour ?? emptyBehaviour(count, options.dim / 2), {
+      dim: options.dim,
+      seed: options.seed,
+      ...(options.behaviourWeight === null ? {} : { behaviourWeight: options.behaviourWeight }),
+    });
   const fused = raw
     ? null
     : await run.timed('fusion', () => {
         const bar = run.progress('fusion', 1);
-        const result = fuseEmbeddings(embedding.vectors, textDim, behaviour ?? emptyBehaviour(count, options.dim / 2), {
-          dim: options.dim,
-          seed: options.seed,
-          ...(options.behaviourWeight === null ? {} : { behaviourWeight: options.behaviourWeight }),
-        });
+        const result =
+          space === null
+            ? fuse(embedding.vectors, textDim)
+            : throughImportSpace(fuse(space.vectors, space.dim), space, embedding.vectors, textDim, behaviour?.hasEvents ?? null);
         bar.update(1);
         bar.finish();
         return result;
@@ -67,9 +81,32 @@ export async function learnItemVectors(
             trainedItems: count1(behaviour.hasEvents),
             stats: behaviour.stats ?? {},
           },
-    fusionReport:
-      fused === null ? null : { method: behaviour === null ? 'PCA of the text vectors' : 'text + behaviour fusion', textDim, dim, stats: fused.stats },
+    fusionReport: fused === null ? null : { method: fusionMethod(behaviour !== null, space !== null), textDim: space?.dim ?? textDim, dim, stats: fused.stats },
+    importSpace: space,
   };
+}
+
+function fusionMethod(withBehaviour: boolean, withImport: boolean): string {
+  const text = withImport ? 'imported vectors' : 'text';
+  return withBehaviour ? `${text} + behaviour fusion` : `PCA of the ${text}`;
+}
+
+/**
+ * Fusion's output on the import space, made to take encoder vectors: the projection becomes A W, and
+ * a row with neither events nor an imported vector is recomputed as core's project(t, A W), so that
+ * it is exactly what the browser computes for its text (fusion gave normalise((t A) W), the same up
+ * to rounding).
+ */
+function throughImportSpace(fused: FusedEmbeddings, space: ImportSpace, text: Float32Array, textDim: number, hasEvents: Uint8Array | null): FusedEmbeddings {
+  const projection = compose(space.fromText, textDim, fused.projection, space.dim, fused.dim);
+  const vectors = fused.vectors;
+  // fuse.ts drops behaviour (every row cold) when no item took part in training.
+  const behaviourUsed = hasEvents !== null && (fused.stats['itemsWithEvents'] ?? 0) > 0;
+  for (let row = 0; row < space.has.length; row++) {
+    if (space.has[row] === 1 || (behaviourUsed && hasEvents[row] === 1)) continue;
+    vectors.set(project(text.subarray(row * textDim, (row + 1) * textDim), projection, fused.dim), row * fused.dim);
+  }
+  return { ...fused, vectors, projection, stats: { ...fused.stats, ...space.stats } };
 }
 
 function learnBehaviour(plan: InteractionPlan, count: number, window: number, options: BuildOptions, run: BuildRun): Promise<BehaviourEmbeddings> {

@@ -53,6 +53,13 @@ with a header row) and, optionally, an interaction log (CSV with a header row).
 Inputs
   --catalog <file>          the catalogue (required)
   --events <file>           the interaction log; without it the model is text-only
+  --item-vectors <file>     your own item embeddings (any model, up to 4096-d) for the text half instead of
+                            the built-in encoder's: .npy (with --item-vector-ids), .parquet, .arrow/.feather,
+                            or .jsonl ({"id": ..., "vector": [...]}); items without one fall back to their
+                            text mapped into that space (README: "Bring your own embeddings")
+  --item-vector-ids <file>  the ids of an .npy array's rows, one per line
+  --item-vector-id-field <c>     id column or key (default id)
+  --item-vector-field <c>   vector column or key (default vector)
   --out <dir>               the model folder to write (required)
   --catalog-id <id>         recorded in the manifest (default: the --out folder's name)
   --preset <name>           shorthand for a known data set's mapping (your options still win):

@@ -4,7 +4,7 @@
  * the build report records them (lib/build-options.ts reads them back).
  */
 import { basename, resolve } from 'node:path';
-import type { BuildOptionsRecord, DtypeChoice } from '../lib/build-options.ts';
+import type { BuildOptionsRecord, DtypeChoice, ItemVectorsSource } from '../lib/build-options.ts';
 import { integerOption, numberOption, oneOfOption, parseOptions, UsageError } from '../lib/cli-args.ts';
 import { DEFAULT_BATCH_SIZE } from '../lib/embed.ts';
 import { DEFAULT_CATALOG_FIELDS, type CatalogFields } from '../lib/ingest/catalog-input.ts';
@@ -76,6 +76,7 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
   const options: Omit<BuildOptions, 'shown'> = {
     catalog: values.catalog,
     events: values.events ?? null,
+    itemVectors: itemVectorsSource(values),
     out: values.out,
     catalogId: values['catalog-id'] ?? basename(resolve(values.out)),
     fields,
@@ -110,6 +111,10 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
 const OPTIONS = {
   catalog: { type: 'string' },
   events: { type: 'string' },
+  'item-vectors': { type: 'string' },
+  'item-vector-ids': { type: 'string' },
+  'item-vector-id-field': { type: 'string' },
+  'item-vector-field': { type: 'string' },
   out: { type: 'string' },
   'catalog-id': { type: 'string' },
   preset: { type: 'string' },
@@ -158,6 +163,7 @@ function recordOptions(options: Omit<BuildOptions, 'shown'>): BuildOptionsRecord
     preset: options.preset,
     catalog: options.catalog,
     events: options.events,
+    itemVectors: options.itemVectors,
     out: options.out,
     catalogId: options.catalogId,
     fields: options.fields,
@@ -182,6 +188,24 @@ function recordOptions(options: Omit<BuildOptions, 'shown'>): BuildOptionsRecord
     seed: options.seed,
     cache: options.cache,
   };
+}
+
+/** --item-vectors and its companions; the companions alone are a mistake worth naming. */
+function itemVectorsSource(
+  values: Partial<Record<'item-vectors' | 'item-vector-ids' | 'item-vector-id-field' | 'item-vector-field', string>>,
+): ItemVectorsSource | null {
+  const file = values['item-vectors'];
+  if (file === undefined) {
+    const stray = (['item-vector-ids', 'item-vector-id-field', 'item-vector-field'] as const).find((name) => values[name] !== undefined);
+    if (stray !== undefined) throw new UsageError(`--${stray} needs --item-vectors <file>`);
+    return null;
+  }
+  const ids = values['item-vector-ids'] ?? null;
+  const npy = file.toLowerCase().endsWith('.npy');
+  if (npy && ids === null)
+    throw new UsageError(`--item-vectors ${file} is a NumPy array: name its ids file (one id per line, in row order) with --item-vector-ids`);
+  if (!npy && ids !== null) throw new UsageError(`--item-vector-ids is for a .npy array; ${file} holds its ids in a column (see --item-vector-id-field)`);
+  return { file, ids, idField: values['item-vector-id-field'] ?? 'id', vectorField: values['item-vector-field'] ?? 'vector' };
 }
 
 function parseWeights(text: string): Map<string, number> {

@@ -9,6 +9,7 @@ const RECORD: BuildOptionsRecord = {
   preset: null,
   catalog: 'data/items.jsonl',
   events: 'data/events.csv',
+  itemVectors: null,
   out: 'models/shop',
   catalogId: 'shop',
   fields: { id: 'id', title: ['title', 'name'], category: 'category', brand: null, description: 'description', price: 'price', image: 'image', group: 'group' },

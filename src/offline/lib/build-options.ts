@@ -35,11 +35,22 @@ export interface RecordedBuild {
   readonly trainBefore: number | null;
 }
 
+/** A shop's own item vectors, imported instead of the built-in encoder's for the text half (--item-vectors). */
+export interface ItemVectorsSource {
+  readonly file: string;
+  /** The ids file of an .npy array (one id per line, row order), else null. */
+  readonly ids: string | null;
+  /** The id and vector columns (Parquet, Arrow) or keys (JSON Lines). */
+  readonly idField: string;
+  readonly vectorField: string;
+}
+
 /** The resolved options as recorded in build-report.json: plain JSON values. */
 export interface BuildOptionsRecord {
   readonly preset: string | null;
   readonly catalog: string;
   readonly events: string | null;
+  readonly itemVectors: ItemVectorsSource | null;
   readonly out: string;
   readonly catalogId: string;
   readonly fields: CatalogFields;
