@@ -12,6 +12,7 @@ import type { BuildOptions } from './build-model.ts';
 import type { BuildReport } from './build-report.ts';
 import type { BuildRun } from './build-run.ts';
 import { project } from '../../core/rank.ts';
+import { PRODUCTS } from '../lib/dense-pca.ts';
 import { fuseEmbeddings, type FusedEmbeddings } from './fuse.ts';
 import { buildImportSpace, compose, type ImportedVectors, type ImportSpace } from './import-space.ts';
 
@@ -47,7 +48,16 @@ export async function learnItemVectors(
   const count = embedding.vectors.length / embedding.dim;
   const textDim = embedding.dim;
   const behaviour = plan !== null && plan.sequences.length > 0 ? await learnBehaviour(plan, count, window, options, run) : null;
-  const space = imported === null ? null : await run.timed('import space', () => buildImportSpace(imported, embedding.vectors, textDim, options.seed));
+  const space =
+    imported === null
+      ? null
+      : await run.timed('import space', () => {
+          // Only vectors wider than the encoder's are reduced, and that is the step that takes minutes.
+          const reducing = imported.dim > textDim ? run.progress('reducing imported vectors (matrix products)', PRODUCTS) : null;
+          const built = buildImportSpace(imported, embedding.vectors, textDim, options.seed, (done) => reducing?.update(done));
+          reducing?.finish();
+          return built;
+        });
   const raw = behaviour === null && options.dim === textDim && space === null;
   const fuse = (text: Float32Array, dim: number): FusedEmbeddings =>
     fuseEmbeddings(text, dim, behaviour ?? emptyBehaviour(count, options.dim / 2), {

@@ -46,6 +46,8 @@ describe('buildImportSpace', () => {
     const space = buildImportSpace({ vectors: imported, dim: 8, has }, text, TEXT_DIM, 1);
     expect(space.dim).toBe(8);
     expect(space.stats).toMatchObject({ importedDim: 8, importSpaceDim: 8, importedItems: 197, fallbackItems: 3 });
+    expect(Object.keys(space.stats)).toEqual(expect.arrayContaining(['textMapRidge', 'textMapRidgeTrainCosine']));
+    expect(space.stats['ridge']).toBeUndefined();
     const row = (r: number): Float32Array => space.vectors.slice(r * 8, (r + 1) * 8);
     expect(Array.from(row(7))).toEqual(Array.from(normalise(imported.slice(7 * 8, 8 * 8))).map((v) => expect.closeTo(v, 6)));
     for (const r of [3, 50, 120]) {

@@ -54,16 +54,23 @@ export interface ImportSpace {
  * @param text count x textDim unit rows from the built-in encoder.
  * @param textDim the encoder's dimension: the widest import space kept.
  * @param seed the reduction's and the hold-out's seed.
+ * @param onProgress the reduction's progress (dense-pca.ts), when there is one.
  * @throws RangeError when no row has an imported vector or the sizes disagree.
  */
-export function buildImportSpace(imported: ImportedVectors, text: Float32Array, textDim: number, seed: number): ImportSpace {
+export function buildImportSpace(
+  imported: ImportedVectors,
+  text: Float32Array,
+  textDim: number,
+  seed: number,
+  onProgress?: (done: number, total: number) => void,
+): ImportSpace {
   const count = imported.has.length;
   if (imported.vectors.length !== count * imported.dim) throw new RangeError(`imported vectors: expected ${count} x ${imported.dim} values`);
   if (text.length !== count * textDim) throw new RangeError(`text vectors: expected ${count} x ${textDim} values`);
   const rows = rowsWith(imported.has);
   if (rows.length === 0) throw new RangeError('no catalogue item has an imported vector');
   const unit = unitRows(imported.vectors, imported.dim, rows);
-  const reduced = imported.dim > textDim ? reduce(unit, imported.dim, rows, textDim, seed) : { vectors: unit, dim: imported.dim, energyKept: 1 };
+  const reduced = imported.dim > textDim ? reduce(unit, imported.dim, rows, textDim, seed, onProgress) : { vectors: unit, dim: imported.dim, energyKept: 1 };
   const map = fitTextMap(text, textDim, reduced.vectors, reduced.dim, imported.has, rows, seed);
   const vectors = reduced.vectors;
   const k = reduced.dim;
@@ -82,7 +89,8 @@ export function buildImportSpace(imported: ImportedVectors, text: Float32Array, 
       importedItems: rows.length,
       fallbackItems: count - rows.length,
       reductionEnergyKept: reduced.energyKept,
-      ...map.stats,
+      // Prefixed: fusion reports its own ridge (text to behaviour) under the plain names.
+      ...Object.fromEntries(Object.entries(map.stats).map(([name, value]) => [`textMap${name.charAt(0).toUpperCase()}${name.slice(1)}`, value])),
     },
   };
 }
@@ -159,11 +167,18 @@ function unitRows(vectors: Float32Array, dim: number, rows: readonly number[]): 
 }
 
 /** Step 2 of the header: the rows in I onto the top `k` principal directions, renormalised. */
-function reduce(unit: Float32Array, m: number, rows: readonly number[], k: number, seed: number): { vectors: Float32Array; dim: number; energyKept: number } {
+function reduce(
+  unit: Float32Array,
+  m: number,
+  rows: readonly number[],
+  k: number,
+  seed: number,
+  onProgress?: (done: number, total: number) => void,
+): { vectors: Float32Array; dim: number; energyKept: number } {
   const count = unit.length / m;
   const compact = new Float32Array(rows.length * m);
   rows.forEach((row, i) => compact.set(unit.subarray(row * m, (row + 1) * m), i * m));
-  const directions = topPrincipalDirections(compact, rows.length, m, k, seed);
+  const directions = topPrincipalDirections(compact, rows.length, m, k, seed, onProgress);
   const basisT = new Float32Array(m * k); // Vᵀ, m x k, for core's project()
   for (let j = 0; j < k; j++) for (let a = 0; a < m; a++) basisT[a * k + j] = directions.basis[j * m + a] ?? 0;
   const vectors = new Float32Array(count * k);

@@ -32,7 +32,9 @@ describe('topPrincipalDirections', () => {
     const n = 600;
     const scales = [10, 6, 3, 1.5, 0.8, 0.4, 0.2];
     const { x } = lowRankRows(n, m, scales, 7);
-    const found = topPrincipalDirections(x, n, m, 3, 1);
+    const steps: string[] = [];
+    const found = topPrincipalDirections(x, n, m, 3, 1, (done, total) => steps.push(`${done}/${total}`));
+    expect(steps).toEqual(['1/7', '2/7', '3/7', '4/7', '5/7', '6/7', '7/7']);
     const exact = symmetricEigen(
       gram(
         x,
