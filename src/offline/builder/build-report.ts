@@ -178,7 +178,8 @@ export function formatReportMarkdown(report: BuildReport): string {
   }
   if (report.behaviour !== null)
     lines.push(`- behaviour: ${report.behaviour.dim}-d, window ${report.behaviour.window}, ${n(report.behaviour.trainedItems)} items learned from events`);
-  if (report.fusion !== null) lines.push(`- vectors: ${report.fusion.method}, ${report.fusion.textDim}-d text → ${report.fusion.dim}-d`);
+  if (report.fusion !== null)
+    lines.push(`- vectors: ${report.fusion.method}, ${report.fusion.textDim}-d ${report.itemVectors === null ? 'text' : 'imported'} → ${report.fusion.dim}-d`);
   if (report.popularity !== null) {
     const decay =
       report.popularity.now === null ? 'not time-decayed (no timestamps)' : `half-life ${report.popularity.halfLifeDays} days as of ${report.popularity.now}`;
