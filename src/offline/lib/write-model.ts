@@ -30,7 +30,7 @@ import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.
 import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
 import { encodeVectors, VECTOR_DTYPES, type VectorDtype } from '../../core/vectors.ts';
-import { checkReplaceable, markTempFolder, publish, removeLeftovers, tempFolderFor, unmarkTempFolder } from './publish-folder.ts';
+import { checkReplaceable, markTempFolder, publish, recoverLeftovers, tempFolderFor, unmarkTempFolder } from './publish-folder.ts';
 
 /** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
 export interface ModelItemInput {
@@ -83,6 +83,11 @@ export interface WriteModelOptions {
   readonly rules?: ShopRulesJson;
   /** Recorded as `createdAt` (default: now). */
   readonly createdAt?: Date;
+  /**
+   * Told what was done with the leftovers of an interrupted earlier build that are not simply
+   * removed: a previous model put back at `outDir`, or one kept aside (default: a line on stderr).
+   */
+  readonly warn?: (message: string) => void;
 }
 
 export interface WrittenModel {
@@ -102,8 +107,8 @@ export interface WrittenModel {
  * @param options what to write and where.
  * @returns the manifest, sizes and the verified model.
  * @throws RecError (an input code) when the inputs are inconsistent or the written folder does not
- * load back, or CONFIG_INVALID when `outDir` holds something other than a model or nothing (see
- * publish-folder.ts); the target folder is then left as it was.
+ * load back, or CONFIG_INVALID when `outDir` holds something other than a model or nothing, or no
+ * folder can be made next to it (see publish-folder.ts); the target folder is then left as it was.
  */
 export async function writeModel(options: WriteModelOptions): Promise<WrittenModel> {
   const { items, vectors, dim, catalogId, encoder } = options;
@@ -115,7 +120,8 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
 
   const dir = resolve(options.outDir);
   await checkReplaceable(dir);
-  await removeLeftovers(dir);
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
+  await recoverLeftovers(dir, { verify: verifyModelDir, warn });
   const temp = tempFolderFor(dir);
   await mkdir(temp, { recursive: true });
   try {
