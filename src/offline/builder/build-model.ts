@@ -17,6 +17,7 @@ import { decodeVectors, encodeVectors, type VectorDtype } from '../../core/vecto
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import type { BuildOptionsRecord, RecordedBuild } from '../lib/build-options.ts';
 import { embedTexts, type EmbedResult } from '../lib/embed.ts';
+import { applyTextCase } from '../lib/ingest/text-template.ts';
 import { checkReplaceable } from '../lib/publish-folder.ts';
 import { semanticFloor } from '../lib/semantic-floor.ts';
 import type { SequenceGrouping } from '../lib/sequences.ts';
@@ -196,7 +197,9 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     search = await run.timed('semantic floor', () => calibrateFloor(vectors, count, dim, dtype, projection, queryEncoder));
     const space = item.importSpace;
     if (space !== null) {
-      const titles = catalog.items.map((entry) => entry.title);
+      // Cased as the builder cases the texts it embeds (--text-case): a title in capitals is a
+      // different text to the encoder, and shoppers do not type in capitals.
+      const titles = catalog.items.map((entry) => applyTextCase(entry.title, options.textCase));
       mapQuality = await run.timed('import map quality', () => measureImportMap(space, embedding.vectors, textDim, titles, queryEncoder, options.seed));
     }
   } finally {
