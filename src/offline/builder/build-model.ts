@@ -221,6 +221,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
       projection,
       search,
       encoder: { ...deps.encoder, dim: textDim },
+      warn: run.warn,
     });
     bar.update(1);
     bar.finish();
