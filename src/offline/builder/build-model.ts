@@ -221,7 +221,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
       projection,
       search,
       encoder: { ...deps.encoder, dim: textDim },
-      warn: run.warn,
+      warn: (message) => run.loud(message),
     });
     bar.update(1);
     bar.finish();
