@@ -66,7 +66,12 @@ export async function startServer(args: readonly string[], origin: string, timeo
   const stop = async (): Promise<void> => {
     if (exited !== undefined || child.pid === undefined) return;
     const gone = new Promise((resolve) => child.on('exit', resolve));
-    process.kill(-child.pid, 'SIGTERM');
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // The group ended on its own between the check above and now.
+      return;
+    }
     await gone;
   };
   const deadline = Date.now() + timeoutMs;
