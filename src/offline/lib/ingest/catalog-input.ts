@@ -17,7 +17,7 @@ import type { ModelItemInput } from '../write-model.ts';
 import { readCsv } from './csv.ts';
 import { parseDecimal } from './decimal.ts';
 import type { InputReason, ProblemLog } from './problems.ts';
-import { forEachLine, MAX_LINE_BYTES } from './text-lines.ts';
+import { forEachJsonObject } from './json-lines.ts';
 import { applyTextCase, renderTextTemplate, type TextCase, type TextTemplate } from './text-template.ts';
 
 /** Where each role is found in a catalogue record; null: the catalogue has no such field. */
@@ -108,7 +108,7 @@ export function readCatalog(bytes: Uint8Array, file: string, options: CatalogRea
     texts.push(result.text);
   };
 
-  let records = 0;
+  let records: number;
   if (file.toLowerCase().endsWith('.csv')) {
     let index = new Map<string, number>();
     records = readCsv(bytes, file, problems, {
@@ -125,33 +125,15 @@ export function readCatalog(bytes: Uint8Array, file: string, options: CatalogRea
       ...(options.progress === undefined ? {} : { progress: options.progress }),
     });
   } else {
-    forEachLine(bytes, {
-      line(text, line) {
-        records++;
-        let value: unknown;
-        try {
-          value = JSON.parse(text) as unknown;
-        } catch (error) {
-          problems.report('bad-json', line, (error as Error).message);
-          return;
-        }
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          problems.report('not-an-object', line, `expected a JSON object, found ${describe(value)}`);
-          return;
-        }
-        const record = value as Record<string, unknown>;
+    records = forEachJsonObject(
+      bytes,
+      problems,
+      (record, line) => {
         for (const key of Object.keys(record)) seen.add(key);
         accept((field) => record[field], line);
       },
-      invalid(line, message) {
-        records++;
-        problems.report('invalid-utf8', line, message);
-      },
-      tooLong(line, length) {
-        return problems.refuse(line, `the line is ${length} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`);
-      },
-      ...(options.progress === undefined ? {} : { progress: options.progress }),
-    });
+      options.progress,
+    );
   }
   return { items, texts, records, skippedIds, fieldsSeen: [...seen] };
 }

@@ -13,12 +13,11 @@
  */
 import { extname } from 'node:path';
 import { RecError } from '../../../core/errors.ts';
-import { describe } from '../../../core/validate.ts';
 import { readNpyVectors } from './item-vectors-npy.ts';
 import { collectVectors, MAX_IMPORTED_DIM, type VectorCollector } from './item-vectors-records.ts';
 import { readArrowVectors, readParquetVectors, type VectorColumns } from './item-vectors-table.ts';
 import type { ProblemLog } from './problems.ts';
-import { forEachLine, MAX_LINE_BYTES } from './text-lines.ts';
+import { forEachJsonObject } from './json-lines.ts';
 
 export { MAX_IMPORTED_DIM };
 
@@ -126,28 +125,5 @@ export async function readItemVectors(file: string, bytes: Uint8Array, options: 
 
 /** @returns the number of records (non-blank lines). */
 function readJsonlVectors(bytes: Uint8Array, fields: VectorColumns, collector: VectorCollector, problems: ProblemLog): number {
-  let records = 0;
-  forEachLine(bytes, {
-    line(text, line) {
-      records++;
-      let value: unknown;
-      try {
-        value = JSON.parse(text) as unknown;
-      } catch (error) {
-        return problems.report('bad-json', line, (error as Error).message);
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return problems.report('not-an-object', line, `expected a JSON object, found ${describe(value)}`);
-      const record = value as Record<string, unknown>;
-      collector.add(line, record[fields.id], record[fields.vector]);
-    },
-    invalid(line, message) {
-      records++;
-      problems.report('invalid-utf8', line, message);
-    },
-    tooLong(line, length) {
-      return problems.refuse(line, `the line is ${length} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`);
-    },
-  });
-  return records;
+  return forEachJsonObject(bytes, problems, (record, line) => collector.add(line, record[fields.id], record[fields.vector]));
 }
