@@ -274,3 +274,26 @@ test.describe('nothing to salvage: the error screen', () => {
     await observeErrorScreen(alert);
   });
 });
+
+test.describe('a redeploy during the load: read once more, past the cache', () => {
+  test(
+    'a vectors file from the next deploy (another size) on the first read is read again, and the ranked grid shows',
+    fault('Model replaced while the page loads it: the first vectors file read is from another build (half the size)'),
+    async ({ storefront, page, requests }) => {
+      await rewrite(page, '**/models/demo/vectors.*', (body) => body.subarray(0, demo().vectorBytes / 2));
+      // Routes registered later are asked first: the first read falls back to the rewrite, later ones go to the server.
+      let vectorReads = 0;
+      await page.route('**/models/demo/vectors.*', (route) => ((vectorReads += 1) === 1 ? route.fallback() : route.continue()));
+      await page.goto('/');
+      await storefront.waitReady();
+      await expect(storefront.grid).not.toHaveAttribute('data-backend', 'none');
+      await expect(page.locator('[data-error-code]')).toHaveCount(0);
+      await expect(storefront.cards).toHaveCount(24);
+      // The whole model was read again from its manifest, not only the file that did not match.
+      const manifestReads = requests.filter((request) => request.url().endsWith('/models/demo/manifest.json')).length;
+      expect({ vectorReads, manifestReads }).toEqual({ vectorReads: 2, manifestReads: 2 });
+      observe(`no notice; grid ranked on ${(await storefront.backend()) ?? '?'}, ${await storefront.cards.count()} cards`);
+      observe(`the manifest and the vectors file each read twice`);
+    },
+  );
+});

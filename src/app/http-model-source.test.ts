@@ -54,4 +54,15 @@ describe('createHttpModelSource', () => {
     const source = createHttpModelSource('/m', { fetch: fakeFetch(() => chunked([new Uint8Array(3)], { 'content-length': '10' })) });
     await expect(source.read('vectors.bin', () => {})).rejects.toThrow(/expected 10 bytes \(Content-Length\), found 3/);
   });
+
+  it('revalidates with the server by default, and bypasses the cache when asked (the retry after a mismatch)', async () => {
+    const modes: Array<RequestCache | undefined> = [];
+    const recording: typeof fetch = (_input, init) => {
+      modes.push(init?.cache);
+      return Promise.resolve(new Response(new Uint8Array(2)));
+    };
+    await createHttpModelSource('/m', { fetch: recording }).read('manifest.json', () => {});
+    await createHttpModelSource('/m', { fetch: recording, cache: 'reload' }).read('manifest.json', () => {});
+    expect(modes).toEqual(['no-cache', 'reload']);
+  });
 });

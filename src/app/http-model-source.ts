@@ -9,14 +9,21 @@ import { RecError, type ModelSource } from '../core/index.ts';
 export interface HttpModelSourceOptions {
   /** Injected for tests; defaults to the global fetch. */
   readonly fetch?: typeof fetch;
+  /**
+   * The requests' cache mode. Default 'no-cache' (the cache may answer once the server confirms
+   * the file); 'reload' goes to the server and refreshes the cache, for a second read after files
+   * that did not match their manifest.
+   */
+  readonly cache?: RequestCache;
 }
 
 /**
  * @param baseUrl the model folder's URL path on this origin, e.g. "/models/demo" (no trailing slash).
- * @param options the fetch to use.
+ * @param options the fetch and cache mode to use.
  */
 export function createHttpModelSource(baseUrl: string, options: HttpModelSourceOptions = {}): ModelSource {
   const base = baseUrl.replace(/\/+$/, '');
+  const cache = options.cache ?? 'no-cache';
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   return {
     location: base,
@@ -28,7 +35,7 @@ export function createHttpModelSource(baseUrl: string, options: HttpModelSourceO
       let response: Response;
       try {
         // Same origin only: model files are served by this app (see vite.config.ts), never a CDN.
-        response = await doFetch(url, { credentials: 'same-origin', cache: 'no-cache' });
+        response = await doFetch(url, { credentials: 'same-origin', cache });
       } catch (error) {
         throw fail(`could not be fetched (${error instanceof Error ? error.message : String(error)}); is the server running?`, error);
       }

@@ -1,5 +1,6 @@
 /**
- * Starting the storefront, in order: config from the URL, the model over HTTP (with byte progress),
+ * Starting the storefront, in order: config from the URL, the model over HTTP (with byte progress,
+ * read once more past the cache when its files do not match its manifest: model-load.ts),
  * then (when the caller paints a first grid from the verified model, as the app does) a pause until
  * that grid is painted, so the engine's start never delays it; then the item space (the item matrix on the compute backend) and the shopper's event store side
  * by side, then the Recommender. When the model has a trained sequence model, the space holds that
@@ -18,7 +19,6 @@ import {
   createRecommender,
   decodeSequenceItemTable,
   loadFallbackCatalog,
-  loadModel,
   parseStorefrontConfig,
   randomId,
   toRecError,
@@ -42,6 +42,7 @@ import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { afterNextPaint } from './after-next-paint.ts';
 import { createHttpModelSource } from './http-model-source.ts';
+import { loadModelRetryingMismatch } from './model-load.ts';
 import { WASM_PATHS } from '../engine/wasm-asset-urls.ts';
 
 export interface StartProgress {
@@ -115,15 +116,16 @@ export async function startWithConfig(
   onModelReady?: OnModelReady,
 ): Promise<Started | StartedFallback> {
   let bytes = { loadedBytes: 0, totalBytes: 0 };
-  const source = createHttpModelSource(config.modelUrl);
-  let model: LoadedModel;
-  try {
-    model = await loadModel(source, (progress) => {
+  const loaded = await loadModelRetryingMismatch(
+    // The retry's manifest and files come from the server, never the HTTP cache (it may hold the other deploy's).
+    (attempt) => createHttpModelSource(config.modelUrl, attempt === 'fresh' ? { cache: 'reload' } : {}),
+    (progress) => {
       bytes = { loadedBytes: progress.loadedBytes, totalBytes: progress.totalBytes };
       onProgress(progress);
-    });
-  } catch (error) {
-    const recError = toRecError(error);
+    },
+  );
+  if (loaded.kind === 'failed') {
+    const { error: recError, source } = loaded;
     // Only a problem with the model's files can leave a usable catalogue behind.
     if (recError.kind !== 'input' && recError.code !== 'MODEL_FETCH_FAILED') throw recError;
     const catalog = await loadFallbackCatalog(source).catch((bug: unknown) => {
@@ -133,6 +135,7 @@ export async function startWithConfig(
     if (catalog === null) throw recError;
     return { kind: 'fallback', config, error: recError, catalog };
   }
+  const { model } = loaded;
   onProgress({ phase: 'engine', ...bytes });
 
   const notices: string[] = [];
