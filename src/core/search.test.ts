@@ -41,6 +41,28 @@ describe('fuseByReciprocalRank', () => {
     ]);
   });
 
+  it('gives rows the words score alike one rank, and orders them by meaning even at weight 0', () => {
+    const fused = fuseByReciprocalRank(
+      [
+        { row: 4, score: 3, coverage: 1 },
+        { row: 1, score: 2, coverage: 1 },
+        { row: 2, score: 2, coverage: 1 },
+        { row: 3, score: 2, coverage: 1 },
+        { row: 0, score: 1, coverage: 1 },
+      ],
+      [
+        { row: 0, similarity: 0.9 },
+        { row: 3, similarity: 0.8 },
+        { row: 2, similarity: 0.7 },
+      ],
+      0,
+    );
+    // Row 0 is the meaning's first but the words' last: weight 0 leaves it there.
+    expect(fused.map((m) => m.row)).toEqual([4, 3, 2, 1, 0]);
+    expect(fused.map((m) => m.lexicalRank)).toEqual([0, 1, 1, 1, 4]);
+    expect(fused[1]?.relevance).toBe(1 / (RRF_K + 2));
+  });
+
   it('counts a row listed twice by one retriever once, at its best rank', () => {
     const fused = fuseByReciprocalRank(
       [
