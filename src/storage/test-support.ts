@@ -9,7 +9,7 @@ import { toItemId, toSessionId } from '../core/ids.ts';
 import type { InteractionEvent } from '../core/interactions.ts';
 import type { EventStore } from '../core/ports.ts';
 import type { InterestState } from '../core/state.ts';
-import { openEventStore, type EventStoreOptions } from './event-store.ts';
+import { openEventStore, type EventStoreOptions, type IndexedDbEventStore } from './event-store.ts';
 import type { InvalidRecord } from './read-records.ts';
 
 /** @returns a database name no other test uses. */
@@ -98,7 +98,7 @@ export function closeOpenStores(): void {
  * Opens a store (on a fresh database unless `options.name` is given), closed by closeOpenStores.
  * @returns the store, its database name, and the invalid records it has reported so far.
  */
-export async function freshStore(options: EventStoreOptions = {}): Promise<{ store: EventStore; name: string; invalid: InvalidRecord[] }> {
+export async function freshStore(options: EventStoreOptions = {}): Promise<{ store: IndexedDbEventStore; name: string; invalid: InvalidRecord[] }> {
   const name = options.name ?? uniqueDbName();
   const invalid: InvalidRecord[] = [];
   const store = await openEventStore({ onInvalidRecords: (records) => invalid.push(...records), ...options, name });
