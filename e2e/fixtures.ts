@@ -87,6 +87,25 @@ export class Storefront {
     await expect(dialog).toBeHidden();
   }
 
+  /**
+   * Views and carts `count` products of one department, each the first untouched card of it on the
+   * grid at the time.
+   * @returns the products, in order.
+   */
+  async viewAndCartIn(department: string, count: number): Promise<string[]> {
+    const touched: string[] = [];
+    for (let step = 0; step < count; step++) {
+      const candidates = await this.grid
+        .locator(`[data-category="${department}"]`)
+        .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
+      const next = candidates.find((id) => !touched.includes(id));
+      if (next === undefined) throw new Error(`no untouched ${department} card left`);
+      touched.push(next);
+      await this.viewAndAddToCart(next);
+    }
+    return touched;
+  }
+
   /** The search box: a combobox, as its completions (a datalist) make it. */
   get searchBox(): Locator {
     return this.page.getByRole('combobox', { name: 'Search products' });

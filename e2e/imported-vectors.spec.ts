@@ -14,16 +14,7 @@ test('a storefront on imported item vectors pulls one department to the top afte
   const first = await storefront.topCategories();
   const department = first[0] ?? '';
   const before = await storefront.countInTop(department);
-  const touched = new Set<string>();
-  for (let step = 0; step < 3; step++) {
-    const candidates = await storefront.grid
-      .locator(`[data-category="${department}"]`)
-      .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
-    const next = candidates.find((id) => !touched.has(id));
-    if (next === undefined) throw new Error(`no untouched ${department} card left`);
-    touched.add(next);
-    await storefront.viewAndAddToCart(next);
-  }
+  await storefront.viewAndCartIn(department, 3);
   const after = await storefront.topCategories();
   // This catalogue has no shop rules (no department caps), so the department can fill the first
   // row; exploration slots may take two of the 12.

@@ -26,13 +26,7 @@ async function firstRowTitles(storefront: Storefront): Promise<string[]> {
 async function historyIn(storefront: Storefront, given?: string): Promise<string> {
   const [first] = await storefront.topIds(1);
   const department = given ?? departmentOf.get(first ?? '') ?? '';
-  const touched = new Set<string>();
-  for (let step = 0; step < 2; step++) {
-    const ids = await storefront.grid.locator(`[data-category="${department}"]`).evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
-    const next = ids.find((id) => !touched.has(id)) ?? '';
-    touched.add(next);
-    await storefront.viewAndAddToCart(next);
-  }
+  await storefront.viewAndCartIn(department, 2);
   return department;
 }
 

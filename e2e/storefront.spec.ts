@@ -21,16 +21,7 @@ test.describe('storefront', () => {
     const before = await storefront.countInTop(department);
     expect(before, `first 12 before: ${first.join(', ')}`).toBeLessThanOrEqual(4);
 
-    const touched = new Set<string>();
-    for (let step = 0; step < 4; step++) {
-      const candidates = await storefront.grid
-        .locator(`[data-category="${department}"]`)
-        .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
-      const next = candidates.find((id) => !touched.has(id));
-      if (next === undefined) throw new Error(`no untouched ${department} card left`);
-      touched.add(next);
-      await storefront.viewAndAddToCart(next);
-    }
+    await storefront.viewAndCartIn(department, 4);
     const after = await storefront.topCategories();
     // At most 10 of the first 12 can be one department under the demo shop's rules (a pinned
     // product, two per department in the first row), and a young session's exploration slots may
