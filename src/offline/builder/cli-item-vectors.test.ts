@@ -1,30 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { project, rowSimilarity } from '../../core/rank.ts';
 import { seededRandom } from '../../core/random.ts';
 import type { BuildReport } from './build-report.ts';
 import { main } from './cli.ts';
 import { writeItemVectorFile } from '../lib/item-vector-files.ts';
 import { gaussian } from '../lib/linalg.ts';
-import { fakeEncoder, fakeVector } from '../lib/test-support.ts';
+import { fakeEncoder, fakeVector, useCliSandbox } from '../lib/test-support.ts';
 import { verifyModelDir } from '../lib/write-model.ts';
 
-let root = '';
-let errors: string[] = [];
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'vitrine-import-'));
-  errors = [];
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    errors.push(args.join(' '));
-  });
-  vi.spyOn(console, 'log').mockImplementation(() => {});
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await rm(root, { recursive: true, force: true });
-});
+const sandbox = useCliSandbox('vitrine-import-');
 
 /** A small fake encoder keeps the maths fast; the imported vectors (48-d) are wider, so they are reduced. */
 const TEXT_DIM = 32;
@@ -41,7 +27,7 @@ const title = (i: number): string => `${DEPARTMENTS[i % 4] ?? ''} product number
  * department plus a little noise), which the fake encoder's text vectors do not.
  */
 async function writeFixture(): Promise<{ catalog: string; ids: string[]; vectors: Float32Array[] }> {
-  const catalog = join(root, 'items.jsonl');
+  const catalog = join(sandbox.root, 'items.jsonl');
   await writeFile(catalog, `${Array.from({ length: COUNT }, (_, i) => JSON.stringify({ id: `p${i}`, title: title(i) })).join('\n')}\n`);
   const random = seededRandom(5);
   const directions = DEPARTMENTS.map(() => Float32Array.from({ length: IMPORTED_DIM }, () => gaussian(random)));
@@ -61,7 +47,7 @@ function run(args: readonly string[]): Promise<number> {
     encoder: { name: 'fake-encoder', version: 'fake@1' },
     loadEncoder: () => fakeEncoder(TEXT_DIM).load(),
     loadQueryEncoder: () => fakeEncoder(TEXT_DIM).load(),
-    cacheDir: join(root, 'cache'),
+    cacheDir: join(sandbox.root, 'cache'),
   });
 }
 
@@ -72,11 +58,11 @@ async function readReport(dir: string): Promise<BuildReport> {
 describe('build:models --item-vectors', () => {
   it('fuses imported vectors, reports what it skipped, and places items without one exactly where their text projects', async () => {
     const { catalog, ids, vectors } = await writeFixture();
-    const file = join(root, 'vectors.jsonl');
+    const file = join(sandbox.root, 'vectors.jsonl');
     await writeItemVectorFile(file, ids, vectors);
     // Line 73: an id the catalogue lacks; line 74: a vector with a value that is not a number.
     await writeFile(file, `${await readFile(file, 'utf8')}{"id":"zz","vector":[${'1,'.repeat(IMPORTED_DIM - 1)}1]}\n{"id":"p5","vector":["x"]}\n`);
-    const out = join(root, 'shop');
+    const out = join(sandbox.root, 'shop');
     expect(await run(['--catalog', catalog, '--item-vectors', file, '--out', out, '--dim', '16', '--max-invalid', '5%'])).toBe(0);
 
     const report = await readReport(out);
@@ -105,46 +91,50 @@ describe('build:models --item-vectors', () => {
 
   it('reads an .npy array with its ids file as it reads the same vectors from JSON Lines', async () => {
     const { catalog, ids, vectors } = await writeFixture();
-    const npy = join(root, 'vectors.npy');
+    const npy = join(sandbox.root, 'vectors.npy');
     const [, idsFile] = await writeItemVectorFile(npy, ids, vectors);
-    const jsonl = join(root, 'vectors.jsonl');
+    const jsonl = join(sandbox.root, 'vectors.jsonl');
     await writeItemVectorFile(jsonl, ids, vectors);
-    expect(await run(['--catalog', catalog, '--item-vectors', npy, '--item-vector-ids', idsFile ?? '', '--out', join(root, 'a'), '--dim', '16'])).toBe(0);
-    expect(await run(['--catalog', catalog, '--item-vectors', jsonl, '--out', join(root, 'b'), '--dim', '16'])).toBe(0);
-    expect((await readReport(join(root, 'a'))).itemVectors).toMatchObject({ format: 'npy', imported: 72, skipped: 0 });
-    expect(Array.from((await verifyModelDir(join(root, 'a'))).vectors)).toEqual(Array.from((await verifyModelDir(join(root, 'b'))).vectors));
+    expect(await run(['--catalog', catalog, '--item-vectors', npy, '--item-vector-ids', idsFile ?? '', '--out', join(sandbox.root, 'a'), '--dim', '16'])).toBe(
+      0,
+    );
+    expect(await run(['--catalog', catalog, '--item-vectors', jsonl, '--out', join(sandbox.root, 'b'), '--dim', '16'])).toBe(0);
+    expect((await readReport(join(sandbox.root, 'a'))).itemVectors).toMatchObject({ format: 'npy', imported: 72, skipped: 0 });
+    expect(Array.from((await verifyModelDir(join(sandbox.root, 'a'))).vectors)).toEqual(Array.from((await verifyModelDir(join(sandbox.root, 'b'))).vectors));
   });
 
   it('stops with exit 2 for a --dim the imported vectors cannot fill, a file of unknown ids, too many bad vectors and a missing ids file', async () => {
     const { catalog, ids, vectors } = await writeFixture();
-    const file = join(root, 'vectors.jsonl');
+    const file = join(sandbox.root, 'vectors.jsonl');
     await writeItemVectorFile(file, ids, vectors);
-    const out = join(root, 'shop');
+    const out = join(sandbox.root, 'shop');
     expect(await run(['--catalog', catalog, '--item-vectors', file, '--out', out, '--dim', '40'])).toBe(2);
-    expect(errors.join('\n')).toContain(`--dim 40 needs 40 dimensions from ${file}, whose vectors give 32; use --dim 32 or less`);
+    expect(sandbox.errors.join('\n')).toContain(`--dim 40 needs 40 dimensions from ${file}, whose vectors give 32; use --dim 32 or less`);
 
-    const strangers = join(root, 'strangers.jsonl');
+    const strangers = join(sandbox.root, 'strangers.jsonl');
     await writeItemVectorFile(
       strangers,
       ids.map((id) => `x-${id}`),
       vectors,
     );
-    errors = [];
+    sandbox.errors.length = 0;
     expect(await run(['--catalog', catalog, '--item-vectors', strangers, '--out', out, '--dim', '16', '--max-invalid', '100%'])).toBe(2);
-    expect(errors.join('\n')).toContain(`${strangers}: no vector belongs to an item of the catalogue (72 records read)`);
+    expect(sandbox.errors.join('\n')).toContain(`${strangers}: no vector belongs to an item of the catalogue (72 records read)`);
 
-    const broken = join(root, 'broken.jsonl');
+    const broken = join(sandbox.root, 'broken.jsonl');
     await writeFile(broken, `${await readFile(file, 'utf8')}{"id":"p5","vector":[1]}\n`);
-    errors = [];
+    sandbox.errors.length = 0;
     expect(await run(['--catalog', catalog, '--item-vectors', broken, '--out', out, '--dim', '16'])).toBe(2);
-    expect(errors.join('\n')).toContain(`${broken}: 1 of 73 vectors (1.37%) were skipped, more than --max-invalid 1.00%`);
-    expect(errors.join('\n')).toContain(`${broken}:73:`);
+    expect(sandbox.errors.join('\n')).toContain(`${broken}: 1 of 73 vectors (1.37%) were skipped, more than --max-invalid 1.00%`);
+    expect(sandbox.errors.join('\n')).toContain(`${broken}:73:`);
 
-    errors = [];
-    expect(await run(['--catalog', catalog, '--item-vectors', join(root, 'v.npy'), '--item-vector-ids', join(root, 'none.txt'), '--out', out])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--item-vectors .*v\.npy cannot be read \(ENOENT/);
-    errors = [];
-    expect(await run(['--catalog', catalog, '--item-vectors', join(root, 'v.npy'), '--out', out])).toBe(2);
-    expect(errors.join('\n')).toContain('is a NumPy array: name its ids file (one id per line, in row order) with --item-vector-ids');
+    sandbox.errors.length = 0;
+    expect(
+      await run(['--catalog', catalog, '--item-vectors', join(sandbox.root, 'v.npy'), '--item-vector-ids', join(sandbox.root, 'none.txt'), '--out', out]),
+    ).toBe(2);
+    expect(sandbox.errors.join('\n')).toMatch(/--item-vectors .*v\.npy cannot be read \(ENOENT/);
+    sandbox.errors.length = 0;
+    expect(await run(['--catalog', catalog, '--item-vectors', join(sandbox.root, 'v.npy'), '--out', out])).toBe(2);
+    expect(sandbox.errors.join('\n')).toContain('is a NumPy array: name its ids file (one id per line, in row order) with --item-vector-ids');
   });
 });

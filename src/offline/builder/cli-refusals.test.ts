@@ -1,26 +1,12 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeEncoder, type FakeEncoder } from '../lib/test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { fakeEncoder, useCliSandbox, type FakeEncoder } from '../lib/test-support.ts';
 import { verifyModelDir } from '../lib/write-model.ts';
 import type { BuildReport } from './build-report.ts';
 import { main } from './cli.ts';
 
-let root = '';
-let errors: string[] = [];
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'vitrine-cli-refusals-'));
-  errors = [];
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    errors.push(args.join(' '));
-  });
-  vi.spyOn(console, 'log').mockImplementation(() => {});
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await rm(root, { recursive: true, force: true });
-});
+const sandbox = useCliSandbox('vitrine-cli-refusals-');
 
 const TEXT_DIM = 32;
 
@@ -38,36 +24,36 @@ async function readReport(dir: string): Promise<BuildReport> {
 
 describe('build:models refuses what it must not do', () => {
   it('refuses with exit 2, before reading anything, an --out that is a non-model folder or a file, deleting nothing', async () => {
-    const catalog = join(root, 'items.jsonl');
+    const catalog = join(sandbox.root, 'items.jsonl');
     await writeFile(catalog, ['{"id":"a","title":"Pan"}', '{"id":"b","title":"Pot"}'].join('\n'));
-    const models = join(root, 'models');
+    const models = join(sandbox.root, 'models');
     await mkdir(join(models, 'other'), { recursive: true });
     await writeFile(join(models, 'other', 'manifest.json'), '{}');
     const encoder = fakeEncoder(TEXT_DIM);
     expect(await run(['--catalog', catalog, '--out', models, '--dim', String(TEXT_DIM)], encoder)).toBe(2);
-    expect(errors.join('\n')).toContain(`${models}: --out is a folder that is not a model (it holds other)`);
+    expect(sandbox.errors.join('\n')).toContain(`${models}: --out is a folder that is not a model (it holds other)`);
     expect(encoder.embedded).toEqual([]);
     expect(await readdir(models)).toEqual(['other']);
 
-    const file = join(root, 'items-copy');
+    const file = join(sandbox.root, 'items-copy');
     await writeFile(file, 'keep me');
     expect(await run(['--catalog', catalog, '--out', file, '--dim', String(TEXT_DIM)])).toBe(2);
-    expect(errors.join('\n')).toContain(`${file}: --out is a file (7 bytes)`);
+    expect(sandbox.errors.join('\n')).toContain(`${file}: --out is a file (7 bytes)`);
     expect(await readFile(file, 'utf8')).toBe('keep me');
   });
 
   it('refuses int8 below --min-recall with exit 3 and writes nothing, where --dtype auto falls back to a wider type', async () => {
     // 120 items and no events: recall@50 is measured on single-item queries, and int8 loses some.
-    const catalog = join(root, 'many.jsonl');
+    const catalog = join(sandbox.root, 'many.jsonl');
     await writeFile(
       catalog,
       Array.from({ length: 120 }, (_, i) => JSON.stringify({ id: `m${i}`, title: `Item ${i} ${['Kitchen', 'Garden'][i % 2] ?? ''}` })).join('\n'),
     );
-    const out = join(root, 'many');
+    const out = join(sandbox.root, 'many');
     const options = ['--catalog', catalog, '--out', out, '--dim', String(TEXT_DIM), '--min-recall', '1'];
     expect(await run([...options, '--dtype', 'int8'])).toBe(3);
-    expect(errors.join('\n')).toMatch(/int8 recall@50 0\.\d{4} < 1: refusing to write a model that ranks differently from its float32 self/);
-    expect(await readdir(root)).not.toContain('many');
+    expect(sandbox.errors.join('\n')).toMatch(/int8 recall@50 0\.\d{4} < 1: refusing to write a model that ranks differently from its float32 self/);
+    expect(await readdir(sandbox.root)).not.toContain('many');
 
     expect(await run([...options, '--dtype', 'auto'])).toBe(0);
     const report = await readReport(out);

@@ -1,7 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowSimilarity } from '../../core/rank.ts';
 import type { BuildReport } from './build-report.ts';
 import { main } from './cli.ts';
@@ -9,31 +8,16 @@ import { PRESETS } from './cli-usage.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 import { parseBuildOptions } from '../lib/build-options.ts';
 import { semanticFloor } from '../lib/semantic-floor.ts';
-import { fakeEncoder, type FakeEncoder } from '../lib/test-support.ts';
+import { fakeEncoder, useCliSandbox, type FakeEncoder } from '../lib/test-support.ts';
 import { verifyModelDir } from '../lib/write-model.ts';
 
-let root = '';
-let errors: string[] = [];
-let cacheDir = '';
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'vitrine-cli-'));
-  cacheDir = join(root, 'cache');
-  errors = [];
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    errors.push(args.join(' '));
-  });
-  vi.spyOn(console, 'log').mockImplementation(() => {});
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await rm(root, { recursive: true, force: true });
-});
+const sandbox = useCliSandbox('vitrine-cli-');
 
 const DEPARTMENTS = ['Kitchen', 'Garden', 'Toys', 'Books'];
 
 /** 40 items in 4 departments; sessions buy within one department. */
 async function writeFixture(options: { changeTitleOf?: number } = {}): Promise<{ catalog: string; events: string }> {
-  const catalog = join(root, 'items.jsonl');
+  const catalog = join(sandbox.root, 'items.jsonl');
   const items = Array.from({ length: 40 }, (_, i) => ({
     sku: `p${i}`,
     name: i === options.changeTitleOf ? `Renamed product ${i}` : `${DEPARTMENTS[i % 4]} product number ${i}`,
@@ -43,7 +27,7 @@ async function writeFixture(options: { changeTitleOf?: number } = {}): Promise<{
   const lines = items.map((item) => JSON.stringify(item));
   lines.splice(10, 0, '{"sku":"p99","name":""}'); // line 11: an empty title, skipped and counted
   await writeFile(catalog, `${lines.join('\n')}\n`);
-  const events = join(root, 'events.csv');
+  const events = join(sandbox.root, 'events.csv');
   const rows = ['basket,customer,product,kind,at'];
   for (let s = 0; s < 60; s++) {
     const department = s % 4;
@@ -85,7 +69,7 @@ function run(args: readonly string[], encoder: FakeEncoder = fakeEncoder(TEXT_DI
     loadEncoder: () => encoder.load(),
     // The semantic floor's query encoder: a fake of its own, so `encoder` counts the item texts only.
     loadQueryEncoder: () => fakeEncoder(TEXT_DIM).load(),
-    cacheDir,
+    cacheDir: join(sandbox.root, 'cache'),
   });
 }
 
@@ -96,18 +80,18 @@ async function readReport(dir: string): Promise<BuildReport> {
 describe('build:models command line', () => {
   it('prints help, and rejects bad usage with exit code 2 naming the bad value', async () => {
     expect(await main(['--help'])).toBe(0);
-    expect(await main(['--out', join(root, 'm')])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--catalog <items.jsonl\|items.csv> is required/);
+    expect(await main(['--out', join(sandbox.root, 'm')])).toBe(2);
+    expect(sandbox.errors.join('\n')).toMatch(/--catalog <items.jsonl\|items.csv> is required/);
     expect(await main(['--catalog', 'x.jsonl', '--out', 'y', '--dtype', 'float64'])).toBe(2);
     expect(await main(['--catalog', 'x.jsonl', '--out', 'y', '--dim', '1024'])).toBe(2);
     expect(await main(['--catalog', 'x.jsonl', '--out', 'y', '--dim', '63'])).toBe(2);
     expect(await main(['--catalog', 'x.jsonl', '--out', 'y', '--event-weights', 'buy:1'])).toBe(2);
     expect(await main(['--catalog', 'x.jsonl', '--out', 'y', '--preset', 'nope'])).toBe(2);
     expect(await main(['--bogus'])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--dim must be an integer in \[2, 512\], found "1024"/);
-    expect(errors.join('\n')).toMatch(/--dim must be even/);
+    expect(sandbox.errors.join('\n')).toMatch(/--dim must be an integer in \[2, 512\], found "1024"/);
+    expect(sandbox.errors.join('\n')).toMatch(/--dim must be even/);
     expect(await main(['--catalog', 'x.jsonl', '--out', 'y', '--train-before', 'last month'])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--train-before must be an ISO 8601 date or date-time \(UTC when no zone\), found "last month"/);
+    expect(sandbox.errors.join('\n')).toMatch(/--train-before must be an ISO 8601 date or date-time \(UTC when no zone\), found "last month"/);
     expect(parseCommandLine(['--catalog', 'x.jsonl', '--out', 'y', '--train-before', '2011-11-09'])).toMatchObject({ trainBefore: Date.UTC(2011, 10, 9) });
   });
 
@@ -168,7 +152,7 @@ describe('build:models command line', () => {
 describe('build:models builds', () => {
   it('builds a fused model with projection, popularity and a report from a mapped catalogue and event log', async () => {
     const { catalog, events } = await writeFixture();
-    const out = join(root, 'models', 'shop');
+    const out = join(sandbox.root, 'models', 'shop');
     expect(await run(['--catalog', catalog, '--events', events, '--out', out, ...MAPPING, '--dim', '8', '--max-invalid', '5%'])).toBe(0);
 
     const model = await verifyModelDir(out);
@@ -219,7 +203,7 @@ describe('build:models builds', () => {
 
   it('re-embeds only the texts that changed on a re-run', async () => {
     const { catalog, events } = await writeFixture();
-    const out = join(root, 'shop');
+    const out = join(sandbox.root, 'shop');
     expect(await run(['--catalog', catalog, '--events', events, '--out', out, ...MAPPING, '--dim', '8', '--max-invalid', '5%'])).toBe(0);
     await writeFixture({ changeTitleOf: 7 });
     const encoder = fakeEncoder(TEXT_DIM);
@@ -230,7 +214,7 @@ describe('build:models builds', () => {
 
   it('without events keeps raw encoder vectors and no projection, or reduces them by PCA with one', async () => {
     const { catalog } = await writeFixture();
-    const raw = join(root, 'raw');
+    const raw = join(sandbox.root, 'raw');
     expect(await run(['--catalog', catalog, '--out', raw, ...MAPPING, '--dim', String(TEXT_DIM), '--max-invalid', '5%', '--dtype', 'float32'])).toBe(0);
     const rawModel = await verifyModelDir(raw);
     expect(rawModel.manifest).toMatchObject({ dim: TEXT_DIM, dtype: 'float32', encoder: { dim: TEXT_DIM } });
@@ -238,7 +222,7 @@ describe('build:models builds', () => {
     expect(rawModel.popularity).toBeNull();
     expect((await readReport(raw)).quantisation).toMatchObject({ source: 'single-item queries (no user histories)', histories: 40 });
 
-    const reduced = join(root, 'reduced');
+    const reduced = join(sandbox.root, 'reduced');
     expect(await run(['--catalog', catalog, '--out', reduced, ...MAPPING, '--dim', '16', '--max-invalid', '5%'])).toBe(0);
     const reducedModel = await verifyModelDir(reduced);
     expect(reducedModel.manifest).toMatchObject({ dim: 16, encoder: { dim: TEXT_DIM } });
@@ -249,24 +233,26 @@ describe('build:models builds', () => {
 describe('build:models stops on bad input, and builds with the real encoder', () => {
   it('stops with exit 2 above --max-invalid, at the first bad line with --strict, and for a --dim that does not fit', async () => {
     const { catalog, events } = await writeFixture();
-    const out = join(root, 'shop');
+    const out = join(sandbox.root, 'shop');
     expect(await run(['--catalog', catalog, '--events', events, '--out', out, ...MAPPING, '--dim', '8'])).toBe(2);
-    expect(errors.join('\n')).toMatch(/1 of 41 records \(2\.44%\) were skipped, more than --max-invalid 1\.00%/);
-    expect(errors.join('\n')).toContain(`${catalog}:11: no non-empty title in "name" [missing-title]`);
+    expect(sandbox.errors.join('\n')).toMatch(/1 of 41 records \(2\.44%\) were skipped, more than --max-invalid 1\.00%/);
+    expect(sandbox.errors.join('\n')).toContain(`${catalog}:11: no non-empty title in "name" [missing-title]`);
 
-    errors = [];
+    sandbox.errors.length = 0;
     expect(await run(['--catalog', catalog, '--events', events, '--out', out, ...MAPPING, '--dim', '8', '--strict'])).toBe(2);
-    expect(errors.join('\n')).toMatch(new RegExp(`${catalog.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line 11: missing or empty title \\[missing-title\\]`));
+    expect(sandbox.errors.join('\n')).toMatch(
+      new RegExp(`${catalog.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line 11: missing or empty title \\[missing-title\\]`),
+    );
 
-    errors = [];
+    sandbox.errors.length = 0;
     expect(await run(['--catalog', catalog, '--events', events, '--out', out, ...MAPPING, '--dim', '64', '--max-invalid', '5%'])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--dim 64 does not fit: the catalogue has only 40 usable items/);
+    expect(sandbox.errors.join('\n')).toMatch(/--dim 64 does not fit: the catalogue has only 40 usable items/);
 
-    errors = [];
+    sandbox.errors.length = 0;
     expect(await run(['--catalog', catalog, '--out', out, ...MAPPING, '--dim', '36', '--max-invalid', '5%'])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--dim 36 does not fit: the text encoder gives 32-d vectors/);
+    expect(sandbox.errors.join('\n')).toMatch(/--dim 36 does not fit: the text encoder gives 32-d vectors/);
 
-    errors = [];
+    sandbox.errors.length = 0;
     expect(
       await run([
         '--catalog',
@@ -286,26 +272,26 @@ describe('build:models stops on bad input, and builds with the real encoder', ()
         '5%',
       ]),
     ).toBe(2);
-    expect(errors.join('\n')).toMatch(/--sequence session needs a session column/);
-    expect(await run(['--catalog', join(root, 'missing.jsonl'), '--out', out])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--catalog .*missing\.jsonl cannot be read \(ENOENT/);
-    expect(await readdir(root)).not.toContain('shop');
+    expect(sandbox.errors.join('\n')).toMatch(/--sequence session needs a session column/);
+    expect(await run(['--catalog', join(sandbox.root, 'missing.jsonl'), '--out', out])).toBe(2);
+    expect(sandbox.errors.join('\n')).toMatch(/--catalog .*missing\.jsonl cannot be read \(ENOENT/);
+    expect(await readdir(sandbox.root)).not.toContain('shop');
   });
 
   it('applies --max-invalid to the event log as well as the catalogue', async () => {
     const { catalog, events } = await writeFixture();
     const rows = Array.from({ length: 10 }, (_, i) => `b${i},c1,nope${i},buy,2024-01-02T10:00:00`);
     await writeFile(events, `${await readFile(events, 'utf8')}${rows.join('\n')}\n`);
-    const out = join(root, 'shop');
+    const out = join(sandbox.root, 'shop');
     // The catalogue skips 1 of 41 (2.44%), under 3%; the log 11 of 251 (4.38%), over it.
     expect(await run(['--catalog', catalog, '--events', events, '--out', out, ...MAPPING, '--dim', '8', '--max-invalid', '3%'])).toBe(2);
-    expect(errors.join('\n')).toContain(`${events}: 11 of 251 records (4.38%) were skipped, more than --max-invalid 3.00%`);
-    expect(await readdir(root)).not.toContain('shop');
+    expect(sandbox.errors.join('\n')).toContain(`${events}: 11 of 251 records (4.38%) were skipped, more than --max-invalid 3.00%`);
+    expect(await readdir(sandbox.root)).not.toContain('shop');
   });
 
   // The one test that runs the real sentence encoder (tfjs wasm, ~5-10 s on this machine).
   it('builds a verified model with the real encoder, whose vectors cluster by department', async () => {
-    const file = join(root, 'items.jsonl');
+    const file = join(sandbox.root, 'items.jsonl');
     const lines = [
       { id: 'k1', title: 'Non-stick frying pan', category: 'Kitchen', description: 'A pan for cooking eggs and pancakes.' },
       { id: 'k2', title: 'Stainless steel saucepan', category: 'Kitchen', description: 'A pot for soups and sauces on the hob.' },
@@ -313,7 +299,7 @@ describe('build:models stops on bad input, and builds with the real encoder', ()
       { id: 'j2', title: 'Gold hoop earrings', category: 'Jewellery', description: 'Polished earrings for everyday wear.' },
     ];
     await writeFile(file, lines.map((line) => JSON.stringify(line)).join('\n'));
-    const out = join(root, 'tiny');
+    const out = join(sandbox.root, 'tiny');
     expect(await main(['--catalog', file, '--out', out, '--no-cache', '--dtype', 'float16', '--dim', '512', '--workers', '1', '--quiet'])).toBe(0);
     const model = await verifyModelDir(out);
     expect(model.manifest).toMatchObject({ catalogId: 'tiny', itemCount: 4, dim: 512, dtype: 'float16', encoder: { name: 'universal-sentence-encoder-lite' } });

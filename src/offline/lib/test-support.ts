@@ -1,9 +1,14 @@
 /**
  * Test support for the builder (never imported by app or builder code): a deterministic fake
- * sentence encoder that records what it embedded, and the entry of a fake encoder worker thread
- * for encoder-pool tests. Vectors are derived from the text's characters, so equal texts give
+ * sentence encoder that records what it embedded, the entry of a fake encoder worker thread
+ * for encoder-pool tests, and a sandbox for command-line tests (a temporary folder, the console's
+ * error lines). Vectors are derived from the text's characters, so equal texts give
  * equal vectors and a changed text a different one.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { serveEncoder } from './encoder-pool.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 
@@ -76,4 +81,39 @@ export function serveFakeEncoder(): Promise<void> {
       },
     };
   });
+}
+
+/** What a command-line test works in; both are fresh for each test. */
+export interface CliSandbox {
+  /** A temporary folder, removed after the test. */
+  readonly root: string;
+  /** What the command printed with console.error, one entry per call (console.log is silenced). */
+  readonly errors: string[];
+}
+
+/**
+ * Registers the hooks that give each test of the calling file a fresh sandbox.
+ * @param prefix the temporary folder's name prefix.
+ */
+export function useCliSandbox(prefix: string): CliSandbox {
+  let root = '';
+  const errors: string[] = [];
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), prefix));
+    errors.length = 0;
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      errors.push(args.join(' '));
+    });
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await rm(root, { recursive: true, force: true });
+  });
+  return {
+    get root() {
+      return root;
+    },
+    errors,
+  };
 }
