@@ -133,33 +133,30 @@ describe('createRecommender: storage, timing, events and erasing', () => {
     expect(notices.map((n) => n.code)).toEqual(['STORAGE_QUOTA_EXCEEDED']);
   });
 
-  it('ranks while the write commits, and shows the ranking and publishes the events only once they are stored', async () => {
+  it('shows the ranking while the write commits, and publishes the events and settles the interaction only once they are stored', async () => {
     const memory = createMemoryEventStore();
     let commit: () => void = () => undefined;
     const store: EventStore = { ...memory, append: (events, state) => new Promise<void>((done) => (commit = done)).then(() => memory.append(events, state)) };
-    const space = createReferenceSpace(model, DEFAULT_PRIOR_WEIGHT);
-    let rankings = 0;
     const published: unknown[] = [];
     const recommender = await createRecommender(
-      deps({
-        store,
-        space: { ...space, topK: (interest, k, excluded) => (rankings++, space.topK(interest, k, excluded)) },
-        sync: { publish: (message) => published.push(message), subscribe: () => () => undefined, close: () => undefined },
-      }),
+      deps({ store, sync: { publish: (message) => published.push(message), subscribe: () => () => undefined, close: () => undefined } }),
     );
     const seen: Ranking[] = [];
     recommender.on('ranking', (ranking) => seen.push(ranking));
     const first = recommender.ranking();
-    const recorded = recommender.record({ type: 'view', item: toItemId('i2') });
-    await vi.waitFor(() => expect(rankings).toBe(2)); // The start-up ranking, then this one: the write is still pending.
+    let settled = false;
+    const recorded = recommender.record({ type: 'view', item: toItemId('i2') }).then((ranking) => ((settled = true), ranking));
+    await vi.waitFor(() => expect(seen).toHaveLength(1)); // The write is still pending.
+    expect(recommender.ranking()).toBe(seen[0]);
+    expect(recommender.ranking()).not.toBe(first);
+    expect(seen[0]?.eventCount).toBe(1);
     await new Promise((settle) => setTimeout(settle, 10));
-    expect(seen).toEqual([]);
-    expect(recommender.ranking()).toBe(first);
+    expect(settled).toBe(false);
     expect(published).toEqual([]);
+    expect((await memory.exportAll()).events).toHaveLength(0);
     commit();
-    const ranking = await recorded;
-    expect(seen).toEqual([ranking]);
-    expect(ranking.eventCount).toBe(1);
+    expect(await recorded).toBe(seen[0]);
+    expect(seen).toHaveLength(1);
     expect(published).toHaveLength(1);
     expect((await memory.exportAll()).events).toHaveLength(1);
   });
@@ -182,7 +179,7 @@ describe('createRecommender: storage, timing, events and erasing', () => {
     expect(rankings).toBe(2);
   });
 
-  it('shows nothing and keeps its state when the write fails for a reason that is not the environment', async () => {
+  it('goes back to the grid and state it had when the write fails for a reason that is not the environment', async () => {
     const memory = createMemoryEventStore();
     let broken = true;
     const store: EventStore = {
@@ -194,7 +191,10 @@ describe('createRecommender: storage, timing, events and erasing', () => {
     recommender.on('ranking', (ranking) => seen.push(ranking));
     const first = recommender.ranking();
     await expect(recommender.record({ type: 'view', item: toItemId('i2') })).rejects.toMatchObject({ code: 'INTERNAL' });
-    expect(seen).toEqual([]);
+    // Shown while the write was pending, then taken back.
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.eventCount).toBe(1);
+    expect(seen[1]).toBe(first);
     expect(recommender.ranking()).toBe(first);
     broken = false;
     const next = await recommender.record({ type: 'view', item: toItemId('i3') });

@@ -114,14 +114,25 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     if (event.type === 'search' && query !== undefined) queryVector = query.vector;
     const next = await options.move(events, time, state, terms);
     const stored = journal.persist(events, next);
-    const ranked = options.yieldToPaint().then(() => rankFor(next));
-    // Awaited below once the write has settled; if the write fails first, this must not go unhandled.
-    ranked.catch(() => undefined);
-    await stored;
+    // Awaited below, after the grid is shown; if the ranking fails first, this must not go unhandled.
+    stored.catch(() => undefined);
+    // The shopper sees the new grid without waiting for IndexedDB: the journal keeps what storage
+    // cannot take in memory (it rejects only on a bug), and the session's queue holds the next
+    // interaction until the write has settled, so nothing reads a state the store has not seen yet
+    // but this interaction's own grid and cart.
+    const before = { state, current, impressed };
+    const ranking = show(await options.yieldToPaint().then(() => rankFor(next)), startedAt);
     state = next;
-    options.publish({ kind: 'events', events });
-    const ranking = show(await ranked, startedAt);
     options.emit(ranking);
+    try {
+      await stored;
+    } catch (error) {
+      // A bug in the store: the interaction did not happen, so the grid goes back to what it was.
+      ({ state, current, impressed } = before);
+      options.emit(current);
+      throw error;
+    }
+    options.publish({ kind: 'events', events });
     return ranking;
   };
 
