@@ -5,7 +5,9 @@
  * `ranking` event), so the caller's own state that ends with the same interaction (the pending count
  * behind the grid's aria-busy) committed separately, a task later, and the browser painted the new
  * grid still busy, then painted again (measured in the storefront: a second frame per click). An
- * ordinary state update is batched with those: the new grid and the end of busy are one commit.
+ * ordinary state update is batched with those: when the new grid and the end of busy come together
+ * (a search, leaving it) they are one commit. A click's grid comes before its write has settled,
+ * and so before the end of busy, on purpose: the shopper sees it a write sooner.
  */
 import { useLayoutEffect, useReducer } from 'react';
 import type { Ranking } from '../core/index.ts';
