@@ -1,7 +1,7 @@
-// Two storage faults in a real browser: IndexedDB unavailable, the database upgraded by a
-// newer version of the app in another tab, and the storage full (a real QuotaExceededError, from a
-// quota lowered through the DevTools protocol). The app must keep working, say what happened, and
-// lose nothing it can keep. What is stored is read raw (e2e/stored.ts), not through app code.
+// Storage faults in a real browser: IndexedDB unavailable, the database upgraded by a newer
+// version of the app in another tab, the storage full (a real QuotaExceededError, from a quota
+// lowered through the DevTools protocol), and the site's data cleared while the shop is open. The
+// app must keep working, say what happened, and lose nothing it can keep. What is stored is read raw (e2e/stored.ts), not through app code.
 //
 // Storage full, as Chromium 156 does it: Storage.overrideQuotaForOrigin applies to a bucket opened
 // after it (so it is set before the page loads), and writes then fail with a real
@@ -286,3 +286,36 @@ function clearStateCaches(page: Page): Promise<void> {
     db.close();
   });
 }
+
+test(
+  'after the site data is cleared mid-session, the next interactions are stored again and nothing is shown',
+  fault('The browser clears the site’s IndexedDB while the shop is open (site data cleared, storage evicted) and closes the connection under the page'),
+  async ({ storefront, page, context, baseURL }) => {
+    const errors = pageErrors(page);
+    await storefront.open('?backend=wasm');
+    const department = (await storefront.topCategories())[0] ?? '';
+    const added = new Set<string>();
+    await addNextOf(storefront, department, added);
+    const [wiped] = await storedCartAdds(page);
+    expect(wiped, 'the first add-to-cart was stored').toBe([...added][0]);
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(baseURL ?? '').origin, storageTypes: 'indexeddb' });
+    // Nothing reads the database until the app has written again: a raw open now would create an
+    // empty version 1 database for the app to "upgrade".
+    for (let i = 0; i < 2; i++) await addNextOf(storefront, department, added);
+    const storedAfter = await storedCartAdds(page);
+    expect(storedAfter.sort(), 'only the add-to-carts after the clear are stored').toEqual([...added].slice(1).sort());
+    const stored = await readStored(page);
+    expect(stored.states.length, 'the interest state is stored again').toBe(1);
+    const banner = page.getByRole('status');
+    await expect(banner).not.toContainText('no longer usable');
+    await expect(banner).not.toContainText(INTERACTION_FAILED);
+    expect(await storageShown(page)).toBe('indexeddb');
+    expect(errors).toEqual([]);
+    const shown = (await banner.textContent())?.replace(/×/g, ' ').trim() ?? '';
+    observe(
+      `the database was opened again: ${stored.events} events and the state stored after the clear (the add-to-carts after it, not the one before); ${shown === '' ? 'nothing shown to the shopper' : `shown: “${shown}”`}`,
+    );
+  },
+);

@@ -5,6 +5,18 @@
  * a connection that is gone, and any IndexedDB failure, reaches core as one storage RecError:
  * STORAGE_QUOTA_EXCEEDED when the origin is out of space, STORAGE_UNAVAILABLE otherwise
  * (db.ts's toStorageError), naming what could not be done.
+ *
+ * When the browser closes the database under the page (site data cleared, storage evicted), the
+ * next `run` opens it again, once for that loss (the schema upgrade recreates the stores if the data
+ * was wiped), and every `run` waiting meanwhile shares that one open; if it fails, this and later
+ * calls reject with the reason, until a reload. A connection closed for another tab's newer
+ * version is not reopened (this page's code is the older one: it must reload), nor one its owner
+ * closed.
+ *
+ * A wiped database comes back empty while core's in-memory state still folds the history that was
+ * in it. The next write stores that state with only the new events, so the stored state does not
+ * add up (its eventCount counts the wiped events) and the next load rebuilds the interest from the
+ * events written after the wipe: the wiped history lasts until the page is reloaded, not after.
  */
 import type { IDBPDatabase } from 'idb';
 import { RecError } from '../core/errors.ts';
@@ -14,10 +26,12 @@ import type { VitrineDB } from './schema.ts';
 /** The open database behind an event store. */
 export interface StoreConnection {
   /**
-   * Runs a read or write on the database, mapping any failure to a storage RecError.
+   * Runs a read or write on the database, mapping any failure to a storage RecError. After the
+   * browser closed the database, opens it again first (see the module header).
    * @param action what is being done, e.g. 'save the interaction' (the message reads "could not …").
    * @param body the read or write.
-   * @throws RecError STORAGE_UNAVAILABLE when the connection is gone, or the mapped failure of `body`.
+   * @throws RecError STORAGE_UNAVAILABLE when the connection is gone (and, after the browser closed
+   *   it, could not be opened again), or the mapped failure of `body`.
    */
   run<T>(action: string, body: (db: IDBPDatabase<VitrineDB>) => Promise<T>): Promise<T>;
   /** Closes the database; idempotent. Later calls to `run` reject with STORAGE_UNAVAILABLE. */
@@ -30,6 +44,18 @@ export interface StoreConnectionOptions {
   readonly openTimeoutMs?: number | undefined;
 }
 
+/** One opened connection, and why it stopped being usable (null while it is usable). */
+interface Link {
+  readonly db: IDBPDatabase<VitrineDB>;
+  readonly lost: () => ConnectionLoss | null;
+}
+
+const WHY_GONE = {
+  closed: 'the store was closed',
+  versionchange: 'another tab opened a newer version of the database; reload this page',
+  terminated: 'the browser closed the database (site data cleared?)',
+} as const;
+
 /**
  * Opens the database and keeps track of its connection.
  * @param name the database name.
@@ -37,37 +63,63 @@ export interface StoreConnectionOptions {
  * @throws RecError STORAGE_UNAVAILABLE or STORAGE_BLOCKED when the database cannot be opened.
  */
 export async function openStoreConnection(name: string, options: StoreConnectionOptions): Promise<StoreConnection> {
-  let lost: ConnectionLoss | 'closed' | null = null;
-  const db = await openVitrineDB(name, {
-    blockedTimeoutMs: options.blockedTimeoutMs,
-    openTimeoutMs: options.openTimeoutMs,
-    onLost: (reason) => {
-      lost ??= reason;
-    },
-  });
+  const connect = async (): Promise<Link> => {
+    let lost: ConnectionLoss | null = null;
+    const db = await openVitrineDB(name, {
+      blockedTimeoutMs: options.blockedTimeoutMs,
+      openTimeoutMs: options.openTimeoutMs,
+      onLost: (reason) => {
+        lost ??= reason;
+      },
+    });
+    return { db, lost: () => lost };
+  };
+  const gone = (why: string, errorOptions?: { cause: unknown }): RecError =>
+    new RecError('STORAGE_UNAVAILABLE', `IndexedDB is no longer usable: ${why}`, { file: `indexeddb:${name}` }, errorOptions);
 
-  /** The open database, or a RecError saying why there is none any more. */
-  const connection = (): IDBPDatabase<VitrineDB> => {
-    if (lost === null) return db;
-    const why = {
-      closed: 'the store was closed',
-      versionchange: 'another tab opened a newer version of the database; reload this page',
-      terminated: 'the browser closed the database (site data cleared?)',
-    }[lost];
-    throw new RecError('STORAGE_UNAVAILABLE', `IndexedDB is no longer usable: ${why}`, { file: `indexeddb:${name}` });
+  let link = await connect();
+  /** Why the owner's close() found the store gone: the loss it came after, if any, comes first. */
+  let closed: keyof typeof WHY_GONE | null = null;
+  /** The one open after the browser closed `link`: pending, or rejected for good when it failed. */
+  let reopening: Promise<Link> | null = null;
+
+  const reopen = (): Promise<Link> =>
+    connect().then(
+      (fresh) => {
+        if (closed !== null) {
+          fresh.db.close();
+          throw gone(WHY_GONE[closed]);
+        }
+        link = fresh;
+        reopening = null;
+        return fresh;
+      },
+      (error: unknown) => {
+        throw gone(`${WHY_GONE.terminated}, and opening it again failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      },
+    );
+
+  /** The usable database, reopened if the browser closed it; or a RecError saying why there is none. */
+  const usable = async (): Promise<IDBPDatabase<VitrineDB>> => {
+    if (closed !== null) throw gone(WHY_GONE[closed]);
+    const lost = link.lost();
+    if (lost === null) return link.db;
+    if (lost === 'versionchange') throw gone(WHY_GONE.versionchange);
+    reopening ??= reopen();
+    return (await reopening).db;
   };
 
   return {
     async run(action, body) {
       try {
-        return await body(connection());
+        return await body(await usable());
       } catch (error) {
         throw toStorageError(error, action);
       }
     },
     close() {
-      if (lost === null) db.close();
-      lost ??= 'closed';
+      if (closed === null && link.lost() === null) link.db.close();
+      closed ??= link.lost() ?? 'closed';
     },
   };
 }
