@@ -80,13 +80,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   /** The last `seq` given or seen (see InteractionEvent.seq): the next event's is above it and the state's eventCount. */
   let lastSeq = -1;
   const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, state.eventCount));
-  let queue: Promise<unknown> = Promise.resolve();
-
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const result = queue.then(task);
-    queue = result.catch(() => undefined);
-    return result;
-  };
+  const serial = serialQueue();
 
   /** Makes a ranking the grid: impressions start afresh. */
   const show = (ranking: UnshownRanking, startedAt: number): Ranking => {
@@ -113,25 +107,37 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     const query = terms.find((term): term is Extract<InterestTerm, { kind: 'vector' }> => term.kind === 'vector');
     if (event.type === 'search' && query !== undefined) queryVector = query.vector;
     const next = await options.move(events, time, state, terms);
+    return showWhileStoring(events, next, startedAt);
+  };
+
+  /**
+   * The grid without waiting for IndexedDB: the journal keeps what storage cannot take in memory
+   * (it rejects only on a bug), and the queue holds the next interaction until the write settles.
+   * The events go to other tabs once stored.
+   */
+  const showWhileStoring = async (events: readonly InteractionEvent[], next: InterestState, startedAt: number): Promise<Ranking> => {
     const stored = journal.persist(events, next);
     // Awaited below, after the grid is shown; if the ranking fails first, this must not go unhandled.
     stored.catch(() => undefined);
-    // The shopper sees the new grid without waiting for IndexedDB: the journal keeps what storage
-    // cannot take in memory (it rejects only on a bug), and the session's queue holds the next
-    // interaction until the write has settled, so nothing reads a state the store has not seen yet
-    // but this interaction's own grid and cart.
     const before = { state, current, impressed };
-    const ranking = show(await options.yieldToPaint().then(() => rankFor(next)), startedAt);
     state = next;
+    const unshown = await options
+      .yieldToPaint()
+      .then(() => rankFor(next))
+      .catch(async (error: unknown) => {
+        // The interaction happened (it is being stored); only its grid could not be made.
+        await stored;
+        options.publish({ kind: 'events', events });
+        throw error;
+      });
+    const ranking = show(unshown, startedAt);
     options.emit(ranking);
-    try {
-      await stored;
-    } catch (error) {
+    await stored.catch((error: unknown) => {
       // A bug in the store: the interaction did not happen, so the grid goes back to what it was.
       ({ state, current, impressed } = before);
       options.emit(current);
       throw error;
-    }
+    });
     options.publish({ kind: 'events', events });
     return ranking;
   };
@@ -206,6 +212,16 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     fromOtherTab: (message) => serial(() => (message.kind === 'erased' ? reset().then(() => undefined) : foldOthers(message.events))),
     reset,
     serial,
+  };
+}
+
+/** @returns a function that runs each task after every earlier one, in order; a failed task does not stop the next. */
+function serialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const result = queue.then(task);
+    queue = result.catch(() => undefined);
+    return result;
   };
 }
 
