@@ -74,7 +74,8 @@ const ROOMS = [
     folder: 'src/offline/builder',
     what: 'the model builder (Node)',
     folders: ['src/offline/lib', 'src/core', 'src/engine'],
-    packages: [...NODE, ...TF, '@faker-js/faker', 'wabt'],
+    // resvg renders the demo's generated SVG pictures to PNG.
+    packages: [...NODE, ...TF, '@faker-js/faker', 'wabt', '@resvg/resvg-js'],
     tests: { packages: ['vitest'] },
   },
   {

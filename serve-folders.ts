@@ -40,6 +40,7 @@ export interface ServedFolder {
 const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.png': 'image/png',
   '.bin': 'application/octet-stream',
 };
 

@@ -108,7 +108,7 @@ async function expectPopularityFallback(storefront: Storefront, code: string, me
   const firstId = ids[0] ?? '';
   await expect(first).toHaveAttribute('data-category', /\S/);
   await expect(first.getByRole('heading')).toHaveText(titles.get(firstId) ?? '(unknown)');
-  await expect(first.locator('img')).toHaveAttribute('src', `/models/demo/images/${firstId}.svg`);
+  await expect(first.locator('img')).toHaveAttribute('src', `/models/demo/images/${firstId}.png`);
   await expect(first.locator('.card__price')).toHaveText(/\d/);
   await expect(first.locator('.card__reason')).toHaveText('Popular right now');
   // No ranking, so no cart: nothing on the cards pretends to record anything.

@@ -1,10 +1,12 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import { BUILD_INFO_FILE, buildDemo, DEMO_QUANTISATION, demoInputHash, type BuildDemoOptions } from './build-demo.ts';
 import { generateDemoCatalog } from './demo-catalog.ts';
+import { DEMO_IMAGE_PX } from './demo-raster.ts';
 import { semanticFloor } from '../lib/semantic-floor.ts';
 import { fakeEncoder } from '../lib/test-support.ts';
 import { verifyModelDir } from '../lib/write-model.ts';
@@ -31,6 +33,28 @@ function fakeLoader(): { loads: number; load: () => Promise<SentenceEncoder> } {
     },
   };
   return state;
+}
+
+/** Channels per pixel of each PNG colour type (grey, RGB, palette, grey + alpha, RGBA). */
+const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Checks a PNG of px x px: the 8-byte signature, then IHDR first (width, height, bit depth, colour
+ * type), and image data that inflates to exactly one filter byte plus one row of pixels per row.
+ */
+function expectPng(file: Buffer, px: number): void {
+  expect([...file.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(file.toString('latin1', 12, 16)).toBe('IHDR');
+  expect([file.readUInt32BE(16), file.readUInt32BE(20)]).toEqual([px, px]);
+  const bitsPerPixel = (file[24] ?? 0) * (PNG_CHANNELS[file[25] ?? -1] ?? 0);
+  const data: Buffer[] = [];
+  let at = 8;
+  while (at < file.length) {
+    const length = file.readUInt32BE(at);
+    if (file.toString('latin1', at + 4, at + 8) === 'IDAT') data.push(file.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  expect(inflateSync(Buffer.concat(data)).length).toBe(px * (1 + Math.ceil((px * bitsPerPixel) / 8)));
 }
 
 let root = '';
@@ -66,6 +90,10 @@ describe('buildDemo', () => {
     expect(floor.semanticFloor).toBeLessThan(1);
     expect(model.manifest.search).toEqual(floor);
     expect((await readdir(join(root, 'demo', 'images'))).length).toBe(60);
+    const image = await readFile(join(root, 'demo', 'images', 'p0001.png'));
+    expectPng(image, DEMO_IMAGE_PX);
+    // Each product's own picture (its own hue), not one picture for all.
+    expect(image.equals(await readFile(join(root, 'demo', 'images', 'p0002.png')))).toBe(false);
     const info = JSON.parse(await readFile(join(root, 'demo', BUILD_INFO_FILE), 'utf8')) as { inputHash: string };
     expect(info.inputHash).toBe(first.inputHash);
 

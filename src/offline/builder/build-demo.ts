@@ -1,6 +1,6 @@
 /**
  * `npm run models:demo`: builds `models/demo/` (2,400 generated products, their USE embeddings,
- * SVG images and a popularity prior) only when it is missing or stale, so `npm start` and the e2e
+ * PNG images rendered from generated SVGs, and a popularity prior) only when it is missing or stale, so `npm start` and the e2e
  * tests can run it every time.
  *
  * The vectors are stored as the builder stores any model's with `--dtype auto` (choose-dtype.ts):
@@ -9,9 +9,9 @@
  * stored type and the measured recall.
  *
  * Staleness: `build-info.json` in the model folder records a sha256 over everything the model is
- * made from (generated items, images, popularity, the installed encoder package's version, the text
- * template, the dtype choice and its settings, the quantised query encoder and the semantic floor's
- * calibration, and BUILD_VERSION). The up-to-date check regenerates the catalogue (~0.2 s),
+ * made from (generated items, images and the size they are rendered at, popularity, the installed
+ * encoder package's version, the text template, the dtype choice and its settings, the quantised
+ * query encoder and the semantic floor's calibration, and BUILD_VERSION). The up-to-date check regenerates the catalogue (~0.2 s),
  * compares that hash and loads the folder with core's loadModel (sizes and checksums), without
  * loading TF.js: the encoder module is imported only when a build is needed.
  */
@@ -26,6 +26,7 @@ import type { BuildOptions } from './build-model.ts';
 import { chooseDtype } from './choose-dtype.ts';
 import { createBuildRun } from './build-run.ts';
 import { DEMO_GENERATOR_VERSION, DEMO_SEED, generateDemoCatalog, type DemoCatalog, type DemoCatalogOptions } from './demo-catalog.ts';
+import { DEMO_IMAGE_PX, rasteriseDemoImage } from './demo-raster.ts';
 import { embedTexts, itemText } from '../lib/embed.ts';
 import { DEMO_MODEL_DIR, REPO_ROOT } from '../lib/paths.ts';
 import { createProgress, formatBytes, formatSeconds } from '../lib/progress.ts';
@@ -147,7 +148,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     encoder,
     search,
     assets: [
-      ...catalog.images.map((image) => ({ path: image.path, data: image.svg })),
+      ...catalog.images.map((image) => ({ path: image.path, data: rasteriseDemoImage(image.svg) })),
       { path: BUILD_INFO_FILE, data: `${JSON.stringify(buildInfo, null, 2)}\n` },
     ],
   });
@@ -177,7 +178,16 @@ export function demoInputHash(catalog: DemoCatalog, encoderVersion: string, quan
   // The semantic floor depends on the quantised query encoder and on how it is calibrated.
   const queryEncoder = `${encoderVersion}/${schemeId(DEFAULT_SCHEME)}/quantiser-v${QUANTISER_VERSION}`;
   hash.update(
-    JSON.stringify({ BUILD_VERSION, DEMO_GENERATOR_VERSION, encoderVersion, TEXT_TEMPLATE, dtype: quantisation, queryEncoder, FLOOR_CALIBRATION_VERSION }),
+    JSON.stringify({
+      BUILD_VERSION,
+      DEMO_GENERATOR_VERSION,
+      encoderVersion,
+      TEXT_TEMPLATE,
+      dtype: quantisation,
+      queryEncoder,
+      FLOOR_CALIBRATION_VERSION,
+      DEMO_IMAGE_PX,
+    }),
   );
   for (const item of catalog.items) hash.update(`\n${JSON.stringify(item)}`);
   hash.update(`\n${JSON.stringify(catalog.rules)}`);

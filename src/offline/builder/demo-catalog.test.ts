@@ -42,7 +42,7 @@ describe('generateDemoCatalog', () => {
       expect(item.price).not.toBeNull();
       expect(item.price as number).toBeGreaterThan(0);
       expect(Math.round((item.price as number) * 100) / 100).toBe(item.price);
-      expect(item.image).toBe(`images/${item.id}.svg`);
+      expect(item.image).toBe(`images/${item.id}.png`);
     }
   });
 
@@ -89,7 +89,7 @@ describe('generateDemoCatalog', () => {
     for (const item of kettles) expect(item.price).toBeLessThanOrEqual(130);
   });
 
-  it('writes one small, well-formed SVG per item', () => {
+  it('draws one small, well-formed SVG per item (the source of its PNG)', () => {
     expect(catalog.images.map((image) => image.path)).toEqual(catalog.items.map((item) => item.image));
     for (const image of catalog.images) {
       expect(image.svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

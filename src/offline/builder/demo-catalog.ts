@@ -1,6 +1,7 @@
 /**
  * The default demo catalogue: a deterministic generator of a department-coherent shop (2,400
- * products over fourteen departments), its per-item SVG images and a popularity prior.
+ * products over fourteen departments), its per-item images (as SVG; demo-raster.ts renders each
+ * to the PNG the model folder holds) and a popularity prior.
  * It owns only the *content*; embedding and writing the model are embed.ts and write-model.ts.
  * Determinism matters: the demo model is rebuilt only when this output changes (build-demo.ts
  * hashes it), and tests compare two runs. Randomness comes from one seeded faker instance (used
@@ -40,7 +41,7 @@ export interface DemoItem {
   readonly category: string;
   readonly description: string;
   readonly price: number;
-  /** Relative to the model folder: `images/<id>.svg`. */
+  /** Relative to the model folder: `images/<id>.png`. */
   readonly image: string;
   /** Variant group (the id of the group's first product); absent for products without variants. */
   readonly group?: string;
@@ -48,7 +49,7 @@ export interface DemoItem {
   readonly inStock?: false;
 }
 
-/** A generated image file, relative to the model folder. */
+/** A generated image: where its PNG goes, relative to the model folder, and the SVG it is rendered from. */
 export interface DemoImage {
   readonly path: string;
   readonly svg: string;
@@ -135,7 +136,7 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): DemoCatal
       category: department.name,
       description: department.describe(p),
       price: demoPrice(priceRange.min, priceRange.max, faker.number.float({ min: 0, max: 1 }), pick([0.99, 0.99, 0.49, 0])),
-      image: `images/${id}.svg`,
+      image: `images/${id}.png`,
     };
     let drawn = { row, noun: p.noun, hueShift: faker.number.int({ min: -14, max: 14 }), lightness: faker.number.int({ min: 38, max: 56 }) };
     const base = latest.get(d);
