@@ -112,12 +112,13 @@ describe('a connection that is not opened again', () => {
     expect(opens.count()).toBe(openedBefore);
   });
 
-  it('closed by its owner: rejects saying so', async () => {
-    const { store, opens } = await watchedStoreWithHistory();
+  it('closed by its owner: rejects saying so and naming the database', async () => {
+    const { store, name, opens } = await watchedStoreWithHistory();
     store.close();
     const error = await rejection(store.countEvents());
     expect(error.code).toBe('STORAGE_UNAVAILABLE');
     expect(error.message).toContain('the store was closed');
+    expect(error.location).toEqual({ file: `indexeddb:${name}` });
     expect(opens.count()).toBe(1);
   });
 
