@@ -59,8 +59,8 @@ export async function learnItemVectors(
           return built;
         });
   const raw = behaviour === null && options.dim === textDim && space === null;
-  const fuse = (text: Float32Array, dim: number): FusedEmbeddings =>
-    fuseEmbeddings(text, dim, behaviour ?? emptyBehaviour(count, options.dim / 2), {
+  const fuse = (input: Float32Array, inputDim: number): FusedEmbeddings =>
+    fuseEmbeddings(input, inputDim, behaviour ?? emptyBehaviour(count, options.dim / 2), {
       dim: options.dim,
       seed: options.seed,
       ...(options.behaviourWeight === null ? {} : { behaviourWeight: options.behaviourWeight }),
