@@ -30,7 +30,7 @@ describe('invalid stored records', () => {
       ['events', 'no-time', 'EVENT_INVALID'],
       ['events', 'text-time', 'EVENT_INVALID'],
     ]);
-    expect(invalid.find((r) => r.key === 'bad-type')?.error.message).toContain('type');
+    expect(invalid.find((r) => r.key === 'bad-type')?.error.location).toEqual({ file: `indexeddb:${name}/events/bad-type`, field: 'type' });
 
     invalid.length = 0;
     const data = await store.exportAll();
@@ -47,7 +47,7 @@ describe('invalid stored records', () => {
     expect(invalid).toHaveLength(1);
     expect(invalid[0]?.store).toBe('state');
     expect(invalid[0]?.key).toBe('m1');
-    expect(invalid[0]?.error.message).toContain('vector');
+    expect(invalid[0]?.error.location).toEqual({ file: `indexeddb:${name}/state/m1`, field: 'vector' });
     expect((await store.exportAll()).states).toEqual([]);
 
     await store.append([], state);
@@ -67,7 +67,17 @@ describe('invalid stored records', () => {
     await putRaw(name, 'events', { id: 'x1' }, { id: 'x2', time: 1 });
     expect(await store.loadEvents()).toEqual([]);
     expect(warn).toHaveBeenCalledOnce();
-    expect(warn.mock.calls[0]?.[0]).toContain('2 invalid stored record');
+    expect(warn.mock.calls[0]?.[0]).toMatch(new RegExp(`^Vitrine skipped 2 invalid stored record\\(s\\); first: events/x1: indexeddb:${name}/events/x1: `));
+    warn.mockClear();
+    await store.loadState('m1');
+    expect(warn).not.toHaveBeenCalled(); // Nothing invalid read: no warning.
+  });
+
+  it('reports a stored state without a string modelKey under key null, naming the record "?"', async () => {
+    const { store, name, invalid } = await freshStore();
+    await putRaw(name, 'baselines', { ...sampleState('m1'), modelKey: 7, stateVersion: STATE_VERSION, updatedAt: 1 });
+    await store.exportAll();
+    expect(invalid.map((r) => [r.store, r.key, r.error.location.file])).toEqual([['baselines', null, `indexeddb:${name}/baselines/?`]]);
   });
 });
 

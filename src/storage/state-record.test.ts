@@ -28,7 +28,26 @@ describe('state records', () => {
     ['lastQuery', { lastQuery: 'shoes' }],
     ['sequence[1]', { sequence: ['a', 7] }],
     ['updatedAt', { updatedAt: undefined }],
-  ])('rejects a record with a bad %s, naming it', (field, change) => {
+    ['updatedAt', { updatedAt: -5 }],
+    ['stateVersion', { stateVersion: 1.5 }],
+    ['stateVersion', { stateVersion: 0 }],
+    ['modelKey', { modelKey: '' }],
+    ['eventCount', { eventCount: 2.5 }],
+    ['actionCount', { actionCount: 1.5 }],
+    ['lastEventTime', { lastEventTime: 'yesterday' }],
+    ['lastEventTime', { lastEventTime: -1 }],
+    ['cart', { cart: 'a' }],
+    ['cart[1]', { cart: ['a', ''] }],
+    ['recent', { recent: null }],
+    ['recent[0]', { recent: [7] }],
+    ['recent[0].item', { recent: [{ item: '', type: 'view', time: 1 }] }],
+    ['recent[0].time', { recent: [{ item: 'a', type: 'view', time: -1 }] }],
+    ['purchased', { purchased: {} }],
+    ['purchased[0].item', { purchased: [{ item: '', time: 1 }] }],
+    ['lastQuery.query', { lastQuery: { query: 7, time: 1 } }],
+    ['lastQuery.time', { lastQuery: { query: 'shoes', time: -1 } }],
+    ['vector', { vector: undefined }],
+  ])('rejects a record with a bad %s, naming it and the record', (field, change) => {
     const record = { ...toStateRecord(sampleState(KEY), 1), ...change };
     const error: unknown = (() => {
       try {
@@ -38,7 +57,28 @@ describe('state records', () => {
       }
     })();
     expect(error).toBeInstanceOf(RecError);
-    expect((error as RecError).location.field).toBe(field); // Checked to be a RecError just above.
+    // Checked to be a RecError just above.
+    expect((error as RecError).location).toMatchObject({ field, file: 'test' });
+    expect((error as RecError).code).toBe('EVENT_INVALID');
+  });
+
+  it('rejects a record that is not an object, naming it', () => {
+    expect(() => parseStateRecord('state', KEY, 'test')).toThrow(expect.objectContaining({ location: { file: 'test', field: '(state)' } }));
+  });
+
+  it('keeps a stored last event time of null, and reads a bare purchase id as bought then at time 0', () => {
+    const record = { ...toStateRecord(sampleState(KEY), 1), lastEventTime: null, purchased: ['item-9'] };
+    const state = parseStateRecord(record, KEY, 'test');
+    expect(state?.lastEventTime).toBeNull();
+    expect(state?.purchased).toEqual([{ item: 'item-9', time: 0 }]);
+  });
+
+  it('writes and reads back a state without a last query, and one with', () => {
+    const without = { ...sampleState(KEY), lastQuery: null };
+    expect(parseStateRecord(toStateRecord(without, 1), KEY, 'test')?.lastQuery).toBeNull();
+    const withQuery = { ...sampleState(KEY), lastQuery: { query: 'red shoes', time: 42 } };
+    expect(toStateRecord(withQuery, 1).lastQuery).toEqual({ query: 'red shoes', time: 42 });
+    expect(parseStateRecord(toStateRecord(withQuery, 1), KEY, 'test')?.lastQuery).toEqual({ query: 'red shoes', time: 42 });
   });
 
   it('reads purchases stored as bare ids (before purchase times) as bought at the last event', () => {
