@@ -62,8 +62,8 @@ export interface Ranker {
    * @param startedAt when the interaction began (monotonic), for `tookMs`.
    */
   show(ranking: UnshownRanking, startedAt: number): Ranking;
-  /** One more interaction in this session (exploration shrinks). */
-  countInteraction(): void;
+  /** More interactions in this session (exploration shrinks). */
+  countInteractions(count: number): void;
   /** Back to a new session's exploration (after an erase). */
   reset(): void;
 }
@@ -167,8 +167,8 @@ export function createRanker(options: RankerOptions): Ranker {
       for (const { row } of ranking.items) shown.add(row);
       return { ...ranking, tookMs: options.monotonic() - startedAt };
     },
-    countInteraction() {
-      interactions++;
+    countInteractions(count) {
+      interactions += count;
     },
     reset() {
       shown = new Set();

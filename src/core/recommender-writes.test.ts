@@ -106,4 +106,34 @@ describe('createRecommender: an interaction and its write', () => {
     const next = await recommender.record({ type: 'view', item: toItemId('i3') });
     expect(next.eventCount).toBe(1); // The failed interaction's event is not in the state.
   });
+
+  it('records interactions that arrive while one is being handled together: every one stored, in order, with one grid for the rest', async () => {
+    const memory = createMemoryEventStore();
+    let commit: () => void = () => undefined;
+    let held = true;
+    const store: EventStore = {
+      ...memory,
+      append: (events, state) => (held ? new Promise<void>((done) => (commit = done)) : Promise.resolve()).then(() => memory.append(events, state)),
+    };
+    const recommender = await createRecommender(deps({ store }));
+    const seen: Ranking[] = [];
+    recommender.on('ranking', (ranking) => seen.push(ranking));
+    const first = recommender.record({ type: 'view', item: toItemId('i1') });
+    await vi.waitFor(() => expect(seen).toHaveLength(1)); // i1's grid is shown; its write is held.
+    const items = Array.from({ length: 30 }, (_, i) => toItemId(`i${i + 2}`));
+    const quick = items.map((item) => recommender.record({ type: 'add_to_cart', item }));
+    const unknown = recommender.record({ type: 'view', item: toItemId('not-in-catalogue') });
+    held = false;
+    commit();
+    await first;
+    const rankings = await Promise.all(quick);
+    await expect(unknown).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    expect(seen).toHaveLength(2);
+    expect(new Set(rankings)).toEqual(new Set([seen[1]]));
+    expect(seen[1]?.eventCount).toBe(31);
+    const stored = (await memory.exportAll()).events;
+    expect(stored.map((event) => ('item' in event ? event.item : null))).toEqual([toItemId('i1'), ...items]);
+    expect(stored.map((event) => event.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i));
+    expect(recommender.cart().map((item) => item.id)).toEqual(items);
+  });
 });

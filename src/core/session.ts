@@ -15,6 +15,7 @@ import type { InterestTerm } from './rank.ts';
 import type { Ranker } from './ranker.ts';
 import type { Ranking, UnshownRanking } from './recommender-types.ts';
 import type { SearchMatches } from './search.ts';
+import { serialQueue } from './serial-queue.ts';
 import { emptyState, type InterestState } from './state.ts';
 import type { TabMessage } from './tab-sync.ts';
 
@@ -74,13 +75,12 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   let activeSearch: SearchMatches | null = null;
   const rankFor = (basis: InterestState): Promise<UnshownRanking> =>
     activeSearch === null ? ranker.rank(basis, queryVector) : ranker.rankSearch(basis, activeSearch);
-  const firstStartedAt = options.monotonic();
-  let current = ranker.show(await rankFor(state), firstStartedAt);
+  let current = ranker.show(await rankFor(state), options.monotonic());
   let impressed = new Set<ItemId>();
   /** The last `seq` given or seen (see InteractionEvent.seq): the next event's is above it and the state's eventCount. */
   let lastSeq = -1;
   const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, state.eventCount));
-  const serial = serialQueue();
+  const queue = serialQueue();
 
   /** Makes a ranking the grid: impressions start afresh. */
   const show = (ranking: UnshownRanking, startedAt: number): Ranking => {
@@ -95,20 +95,28 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     return ranking;
   };
 
-  const record = async (input: InteractionInput, startedAt = options.monotonic()): Promise<Ranking> => {
-    const checked = checkInput(input, (id) => model.rowOf.has(id));
-    ranker.countInteraction();
+  /**
+   * Records interactions that came together (see serial-queue.ts), in order, with one move of the
+   * interest and one grid for all of them.
+   * @param inputs checked interactions.
+   * @param startedAt when the first of them came: the grid's latency counts its wait.
+   */
+  const recordAll = async (inputs: readonly InteractionInput[], startedAt: number): Promise<Ranking> => {
     const time = options.now();
-    const id = options.newEventId();
-    const skips = skipsBefore(current, impressed, checked, time, sessionId, options.newEventId).map((skip) => ({ ...skip, seq: nextSeq() }));
-    const event = { ...checked, id, time, session: sessionId, seq: nextSeq() } as InteractionEvent;
-    const events = [...skips, event];
+    ranker.countInteractions(inputs.length);
+    const events = eventsOf(inputs, { grid: current, impressed, time, session: sessionId, newEventId: options.newEventId, nextSeq });
     const terms = (await Promise.all(events.map((each) => options.termsOf(each).catch((error: unknown) => lexicalOnly(each, error))))).flat();
-    const query = terms.find((term): term is Extract<InterestTerm, { kind: 'vector' }> => term.kind === 'vector');
-    if (event.type === 'search' && query !== undefined) queryVector = query.vector;
+    queryVector = searchedVector(events, terms) ?? queryVector;
     const next = await options.move(events, time, state, terms);
     return showWhileStoring(events, next, startedAt);
   };
+
+  const recordBatch = queue.batcher((batch: readonly Waiting[]) =>
+    recordAll(
+      batch.map(({ input }) => input),
+      Math.min(...batch.map(({ startedAt }) => startedAt)),
+    ),
+  );
 
   /**
    * The grid without waiting for IndexedDB: the journal keeps what storage cannot take in memory
@@ -157,7 +165,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     const found = await options.find(checked.type === 'search' ? checked.query : query);
     activeSearch = found;
     // A query that matched nothing says nothing about the shopper: it is not recorded.
-    return found.matches.length === 0 ? showAndEmit(startedAt) : record({ type: 'search', query: found.query }, startedAt);
+    return found.matches.length === 0 ? showAndEmit(startedAt) : recordAll([{ type: 'search', query: found.query }], startedAt);
   };
 
   const clearSearch = async (): Promise<Ranking> => {
@@ -205,24 +213,51 @@ export async function createSession(options: SessionOptions): Promise<Session> {
         const row = model.rowOf.get(id);
         return row === undefined ? [] : [model.items[row] as CatalogItem];
       }),
-    record: (input) => serial(() => record(input)),
-    search: (query) => serial(() => search(query)),
-    clearSearch: () => serial(clearSearch),
-    recordImpressions: (shown) => serial(() => recordImpressions(shown)),
-    fromOtherTab: (message) => serial(() => (message.kind === 'erased' ? reset().then(() => undefined) : foldOthers(message.events))),
+    // Checked at once: a bad interaction is refused without joining (and failing) a batch.
+    record: async (input) => recordBatch({ input: checkInput(input, (id) => model.rowOf.has(id)), startedAt: options.monotonic() }),
+    search: (query) => queue.run(() => search(query)),
+    clearSearch: () => queue.run(clearSearch),
+    recordImpressions: (shown) => queue.run(() => recordImpressions(shown)),
+    fromOtherTab: (message) => queue.run(() => (message.kind === 'erased' ? reset().then(() => undefined) : foldOthers(message.events))),
     reset,
-    serial,
+    serial: queue.run,
   };
 }
 
-/** @returns a function that runs each task after every earlier one, in order; a failed task does not stop the next. */
-function serialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
-  let queue: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>): Promise<T> => {
-    const result = queue.then(task);
-    queue = result.catch(() => undefined);
-    return result;
-  };
+/** @returns the vector of the batch's last search, or null when it has none (or it could not be embedded). */
+function searchedVector(events: readonly InteractionEvent[], terms: readonly InterestTerm[]): Float32Array | null {
+  if (!events.some((event) => event.type === 'search')) return null;
+  return terms.findLast((term): term is Extract<InterestTerm, { kind: 'vector' }> => term.kind === 'vector')?.vector ?? null;
+}
+
+/** An interaction waiting to be recorded, and when it came. */
+interface Waiting {
+  readonly input: InteractionInput;
+  readonly startedAt: number;
+}
+
+/**
+ * A batch of interactions as events, in order, each after the skips its click implies. A card
+ * clicked or already skipped in the batch is not skipped (again) by a later click.
+ * @param inputs the checked interactions.
+ * @param at the grid they were made on, and what names and orders their events.
+ */
+function eventsOf(
+  inputs: readonly InteractionInput[],
+  at: { grid: Ranking; impressed: ReadonlySet<ItemId>; time: number; session: SessionId; newEventId: () => string; nextSeq: () => number },
+): InteractionEvent[] {
+  const touched = new Set(inputs.flatMap((input) => ('item' in input ? [input.item] : [])));
+  const skipped = new Set<ItemId>();
+  const events: InteractionEvent[] = [];
+  for (const input of inputs) {
+    for (const skip of skipsBefore(at.grid, at.impressed, input, at.time, at.session, at.newEventId)) {
+      if (touched.has(skip.item) || skipped.has(skip.item)) continue;
+      skipped.add(skip.item);
+      events.push({ ...skip, seq: at.nextSeq() });
+    }
+    events.push({ ...input, id: at.newEventId(), time: at.time, session: at.session, seq: at.nextSeq() } as InteractionEvent);
+  }
+  return events;
 }
 
 /**
@@ -242,11 +277,11 @@ function skipsBefore(
   time: number,
   session: SessionId,
   newEventId: () => string,
-): InteractionEvent[] {
+): ItemEvent[] {
   if (!('position' in input) || input.position === undefined || (input.type !== 'view' && input.type !== 'add_to_cart')) return [];
   const clickedAt = input.position;
   return grid.items
     .filter((card) => card.position < clickedAt && impressed.has(card.item.id) && card.item.id !== input.item)
     .slice(-MAX_SKIPS_PER_CLICK)
-    .map((card) => ({ id: newEventId(), time, session, type: 'skip', item: card.item.id, position: card.position }));
+    .map((card) => ({ id: newEventId(), time, session, type: 'skip', item: card.item.id, position: card.position }) as ItemEvent);
 }
