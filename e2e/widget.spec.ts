@@ -4,8 +4,9 @@
 // backend="wasm" to the element as the page is served (as tabs.spec.ts does through the URL): many
 // re-ranks on the software WebGPU adapter take minutes and would test nothing more here.
 import type { Request } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, fault, observe, test } from './fixtures.ts';
 import { ShopPage } from './shop-page.ts';
+import { accountedEvents, readStored } from './stored.ts';
 
 test('the plain-HTML shop embeds the grid with one script tag and one element, and the grid’s clicks reach the page', async ({ page, requests, csp }) => {
   void requests;
@@ -49,6 +50,60 @@ test('the page’s own buttons re-rank the grid through element.record()', async
   expect(await grid.countInTop(department, 8)).toBeGreaterThan(before);
   await expect(grid.grid).toHaveAttribute('data-personalised', 'true');
 });
+
+test(
+  'record() called right after a settings change reaches the grid started with the new settings, not the one it replaces',
+  fault('The host page calls record() in the same task as it changes the grid’s models and backend attributes'),
+  async ({ page, requests, csp }) => {
+    void requests;
+    void csp;
+    const shop = new ShopPage(page);
+    const grid = await shop.open('wasm');
+    const [item] = await grid.topIds(1);
+    const ranked = await page.evaluate(async (item) => {
+      // The element's type is the widget's, which this Node-side file does not import.
+      const element = document.querySelector('vitrine-grid') as unknown as
+        (Element & { record(interaction: unknown): Promise<void>; readonly ranked: unknown }) | null;
+      if (element === null || item === undefined) throw new Error('no grid on the page');
+      // The same model by another path is another storefront to the page (they are keyed by the
+      // path), so the grid restarts: on the CPU backend, which tells the two apart.
+      element.setAttribute('models', '/models/./demo');
+      element.setAttribute('backend', 'cpu');
+      await element.record({ type: 'purchase', item });
+      return element.ranked;
+    }, item);
+    const stored = await readStored(page);
+    expect(stored.byType['purchase']).toBe(1);
+    expect(ranked).toMatchObject({ backend: 'cpu', eventCount: accountedEvents(stored) });
+    observe(`after await record(): the grid's ranking is on ${String((ranked as { backend?: unknown } | null)?.backend)} and counts the purchase`);
+  },
+);
+
+test(
+  '200 record() calls made at once are all stored and re-rank the grid once',
+  fault('The host page calls record() 200 times without waiting (a replayed history, a script in a loop)'),
+  async ({ page, requests, csp }) => {
+    void requests;
+    void csp;
+    const shop = new ShopPage(page);
+    const grid = await shop.open('wasm');
+    const ids = await grid.topIds(24);
+    const rankedEvents = await page.evaluate(async (ids) => {
+      const element = document.querySelector('vitrine-grid') as unknown as (Element & { record(interaction: unknown): Promise<void> }) | null;
+      if (element === null) throw new Error('no grid on the page');
+      let rankedEvents = 0;
+      element.addEventListener('vitrine:ranked', () => rankedEvents++);
+      await Promise.all(Array.from({ length: 200 }, (_, i) => element.record({ type: 'view', item: ids[i % ids.length] })));
+      // vitrine:ranked comes from the grid's next render.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return rankedEvents;
+    }, ids);
+    const stored = await readStored(page);
+    expect(rankedEvents).toBe(1);
+    expect(stored.byType['view']).toBe(200);
+    observe(`200 views stored; the grid re-ranked ${rankedEvents} time(s)`);
+  },
+);
 
 test('two grids on one page share one event store, one ranking and one copy of the model', async ({ page, requests, csp }) => {
   void csp;

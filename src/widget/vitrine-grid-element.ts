@@ -76,7 +76,10 @@ export class VitrineGridElement extends HTMLElement {
     this.#render();
   }
 
-  attributeChangedCallback(): void {
+  attributeChangedCallback(_name: string, oldValue: string | null, newValue: string | null): void {
+    // The grid restarts with the new settings; until it has, record() waits for it rather than
+    // reaching the recommender of the old ones.
+    if (oldValue !== newValue) this.#started = null;
     if (this.#root !== null) this.#render();
   }
 
