@@ -17,6 +17,7 @@ export default defineConfig({
       'src/offline/eval/eval.test.ts',
     ],
     environment: 'node',
+    setupFiles: ['vitest.mutation.setup.mjs'],
     // Stryker's coverage instrumentation slows every test; the suite's 30 s would cut some off.
     testTimeout: 120_000,
   },
