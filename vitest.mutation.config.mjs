@@ -14,6 +14,7 @@ export default defineConfig({
       'src/engine/kernels/kernel-layout.test.ts',
       'src/offline/lib/ingest/**/*.test.ts',
       'src/offline/builder/quantise-check.test.ts',
+      'src/offline/builder/choose-dtype.test.ts',
       'src/offline/eval/eval.test.ts',
     ],
     environment: 'node',
