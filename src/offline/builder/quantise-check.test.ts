@@ -36,6 +36,9 @@ describe('quantisationRecall', () => {
     expect(quantisationRecall(vectors, 3, 2, [[0]], { k: 1 })).toEqual({ float16: 1, int8: 0 });
     // With k = 2 both lists hold both items: nothing is lost.
     expect(quantisationRecall(vectors, 3, 2, [[0]], { k: 2 })).toEqual({ float16: 1, int8: 1 });
+    // A history holding every item leaves nothing to recommend either way: it counts as recall 1,
+    // so with [h] (int8 recall 0) the mean is 0.5.
+    expect(quantisationRecall(vectors, 3, 2, [[0, 1, 2], [0]], { k: 1 })).toEqual({ float16: 1, int8: 0.5 });
   });
 
   it('keeps most of the float32 top 50 on random unit vectors, float16 more than int8', () => {
@@ -70,5 +73,26 @@ describe('quantisationRecall', () => {
       ),
     ).toThrow(RecError);
     expect(() => quantisationRecall(vectors, 10, 4, [[1]], { k: 0 })).toThrow(/k must be an integer >= 1, found 0/);
+  });
+
+  it.each([
+    [[[1, -1]], 'history 0 position 1: row -1 is not an integer in [0, 10)'],
+    [[[2], [0, 1.5]], 'history 1 position 1: row 1.5 is not an integer in [0, 10)'],
+  ])('rejects history rows %j that are negative or not whole: %s', (histories, message) => {
+    expect(() => quantisationRecall(randomUnitRows(10, 4, 2), 10, 4, histories)).toThrow(new RangeError(message));
+  });
+
+  it('rejects vectors whose length is not count x dim', () => {
+    expect(() => quantisationRecall(randomUnitRows(10, 4, 2).subarray(1), 10, 4, [[1]])).toThrow(new RangeError('vectors has 39 values, expected 10 x 4'));
+  });
+
+  it.each([
+    [undefined, 'vectors.float16'],
+    [['int8'] as const, 'vectors.int8'],
+  ])('names the quantised file that is not unit-length (dtypes %j) as %s', (dtypes, file) => {
+    const doubled = randomUnitRows(10, 4, 2).map((x) => 2 * x);
+    expect(() => quantisationRecall(doubled, 10, 4, [[1]], dtypes === undefined ? {} : { dtypes })).toThrow(
+      expect.objectContaining({ code: 'MODEL_VECTORS_INVALID', location: { file } }),
+    );
   });
 });
