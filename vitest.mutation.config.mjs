@@ -16,6 +16,7 @@ export default defineConfig({
       'src/offline/builder/quantise-check.test.ts',
       'src/offline/builder/choose-dtype.test.ts',
       'src/offline/eval/eval.test.ts',
+      'src/offline/eval/metrics.test.ts',
     ],
     environment: 'node',
     setupFiles: ['vitest.mutation.setup.mjs'],
