@@ -37,12 +37,17 @@ next-basket split when built with --train-before <date>; a model built from ever
                             with no description, never sold); they are left out of the ranking and counted
   --lambdas <list>          also rank with the storefront's list arrangement (MMR + variant collapsing) at
                             these diversity trade-offs, e.g. 1,0.8,0.5; writes list-quality.md and .svg
-  --limit <n>               only the first n cases (quick runs; docs/results.md is then left alone)
+  --baselines <file>        the data set's published rows (default: baselines.json beside the events file
+                            the model was built from; none there: no published rows, no sanity check)
+  --limit <n>               only the first n cases (quick runs; no published rows, no docs)
   --out <dir>               where the reports go (default .cache/eval/<model>[-validation])
-  --no-docs                 do not update docs/results.md
+  --docs                    also write the model's section of docs/results.md (a full run on the test split)
   -h, --help                this text
 
-Exit codes: 0 done, 1 failed or the sanity check failed, 2 bad usage.`;
+Published rows and the sanity check (popularity-published must reproduce the published PopRec row)
+need a full leave-one-out run on the test split.
+
+Exit codes: 0 done (sanity check passed or not applicable), 1 failed or the sanity check failed, 2 bad usage.`;
 
 /** The evaluation's options, validated. */
 export interface EvalOptions {
@@ -56,6 +61,8 @@ export interface EvalOptions {
   readonly priorWeight: number;
   readonly limit: number | null;
   readonly out: string | null;
+  /** The published rows' file (--baselines), or null for baselines.json beside the events. */
+  readonly baselines: string | null;
   readonly docs: boolean;
   /** Diversity trade-offs to run the storefront's list arrangement at (list-quality.ts). */
   readonly lambdas: readonly number[];
@@ -74,7 +81,8 @@ const OPTIONS = {
   'prior-weight': { type: 'string' },
   limit: { type: 'string' },
   out: { type: 'string' },
-  'no-docs': { type: 'boolean' },
+  baselines: { type: 'string' },
+  docs: { type: 'boolean' },
   lambdas: { type: 'string' },
   'allow-missing-items': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -101,7 +109,8 @@ export function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' 
     priorWeight: numberOption('--prior-weight', values['prior-weight'], DEFAULT_PRIOR_WEIGHT, 0, Number.POSITIVE_INFINITY),
     limit: integerOption('--limit', values.limit, null, 1, Number.POSITIVE_INFINITY),
     out: values.out ?? null,
-    docs: values['no-docs'] !== true,
+    baselines: values.baselines ?? null,
+    docs: values.docs === true,
     lambdas: values.lambdas === undefined ? [] : values.lambdas.split(',').map((text) => numberOption('--lambdas', text, 0, 0, 1)),
     allowMissingItems: values['allow-missing-items'] === true,
   };

@@ -7,6 +7,7 @@ import { createItemSpace } from '../../engine/item-space.ts';
 import { createItemKnnMethod, createPopularityMethod } from './baselines.ts';
 import { leaveOneOut, SYNTHETIC_EPOCH, temporalSplit } from './dataset.ts';
 import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
+import type { PublishedResults } from './published.ts';
 import type { RankingMethod } from './method.ts';
 import { scoreCase } from './metrics.ts';
 import { createReferenceDecayMethod, createReplayMethod } from './replay.ts';
@@ -145,16 +146,29 @@ describe('evaluateMethods on the fixture', () => {
     // Whole-file popularity: u0 [3,5,7,4,6] hits 3 at 1; u1 [2,3,5,7,...] hits 7 at 4; u2 hits 5 at 2.
     const ndcg5 = (1 + 1 / log2(5) + 1 / log2(3)) / 3;
     expect(published?.metrics.ndcg['5']).toBeCloseTo(ndcg5, 12);
-    const row = (hr5: number, n5: number) => ({
-      model: 'PopRec',
-      hr: { '5': hr5, '10': 1, '20': 1 },
-      ndcg: { '5': n5, '10': Math.round(ndcg5 * 1e4) / 1e4, '20': Math.round(ndcg5 * 1e4) / 1e4 },
+    const n = Math.round(ndcg5 * 1e4) / 1e4;
+    const rows = (popRecNdcg5: number): PublishedResults => ({
+      file: 'baselines.json',
+      dataset: 'fixture',
+      protocol: 'by hand',
+      note: null,
+      rows: [
+        { model: 'PopRec', source: 'by hand', metrics: { 'HR@5': 1, 'NDCG@5': popRecNdcg5, 'HR@10': 1, 'NDCG@10': n, 'NDCG@20': n } },
+        { model: 'GRU4Rec', source: 'by hand', metrics: { 'HR@10': 0.5 } },
+      ],
     });
-    const sources = (r: ReturnType<typeof row>) => ({ source: 'by hand', sanityRow: 'PopRec', rows: [r] });
     const results = [popularity, published].flatMap((r) => (r === undefined ? [] : [r]));
-    expect(checkSanity(results, sources(row(1, Math.round(ndcg5 * 1e4) / 1e4)))?.pass).toBe(true);
-    expect(checkSanity(results, sources(row(1, Math.round(ndcg5 * 1e4) / 1e4 + 1e-4)))?.pass).toBe(false);
-    expect(checkSanity(results, null)).toBeNull();
+    const check = checkSanity(results, rows(n));
+    expect(check).toMatchObject({ status: 'pass', publishedRow: 'PopRec' });
+    // Only the metrics the row gives are compared (it has no HR@20).
+    expect(check.status !== 'not applicable' && check.compared.map((c) => c.metric)).toEqual(['HR@5', 'NDCG@5', 'HR@10', 'NDCG@10', 'NDCG@20']);
+    expect(checkSanity(results, rows(n + 1e-4)).status).toBe('fail');
+    expect(checkSanity(results, { none: 'no published rows for this data set' })).toEqual({
+      status: 'not applicable',
+      reason: 'no published rows for this data set',
+    });
+    expect(checkSanity(results, { ...rows(n), rows: rows(n).rows.slice(1) })).toEqual({ status: 'not applicable', reason: 'baselines.json has no PopRec row' });
+    expect(checkSanity(results.slice(0, 1), rows(n)).status).toBe('not applicable');
   });
 
   it("ranks with the browser's decay rule identically on the engine, recommender and reference paths", async () => {
@@ -213,17 +227,39 @@ describe('report', () => {
       peakRssBytes: 0,
       methods: [{ method: 'vitrine', description: 'ours', metrics, seconds: 1 }],
       published: {
-        source: 'by hand',
-        sanityRow: 'PopRec',
-        rows: [{ model: 'GRU4Rec', hr: { '5': 0.0164, '10': 0.0283, '20': 0.0479 }, ndcg: { '5': 0.0099, '10': 0.0137, '20': 0.0187 } }],
+        file: 'data/baselines.json',
+        dataset: 'fixture',
+        protocol: 'by hand',
+        note: null,
+        rows: [
+          {
+            model: 'GRU4Rec',
+            source: 'a paper',
+            metrics: { 'HR@5': 0.0164, 'NDCG@5': 0.0099, 'HR@10': 0.0283, 'NDCG@10': 0.0137, 'HR@20': 0.0479, 'NDCG@20': 0.0187 },
+          },
+          { model: 'Newer', source: 'another paper', metrics: { 'HR@10': 0.09, 'NDCG@10': 0.05 } },
+        ],
       },
-      sanity: { method: PUBLISHED_POPULARITY, publishedRow: 'PopRec', pass: true, compared: [] },
+      sanity: { status: 'pass', method: PUBLISHED_POPULARITY, publishedRow: 'PopRec', compared: [] },
     };
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('| **vitrine** | 0.5000 | 0.5000 | 0.5000 | 0.5000 | 1.0000 | 0.6000 | 0.5000 |');
     expect(markdown).toContain('| *GRU4Rec (published)* | 0.0164 | 0.0099 | 0.0283 | 0.0137 | 0.0479 | 0.0187 |');
+    expect(markdown).toContain('| *Newer (published)* | - | - | 0.0900 | 0.0500 | - | - |');
+    expect(markdown).toContain('Published rows: fixture, from `data/baselines.json` (by hand; sources: a paper; another paper).');
     expect(markdown).toContain('**Sanity check: PASS**');
-    expect(renderHitRatePlot(report)).toMatch(/^<svg[^]*GRU4Rec \(published\)[^]*<\/svg>/);
+    // A row without HR@5/20 is in the table only: a line plot needs all three cutoffs.
+    const plot = renderHitRatePlot(report);
+    expect(plot).toMatch(/^<svg[^]*GRU4Rec \(published\)[^]*<\/svg>/);
+    expect(plot).not.toContain('Newer');
+    const without = renderMarkdown({
+      ...report,
+      published: { none: 'no published rows for this data set' },
+      sanity: { status: 'not applicable', reason: 'no published rows for this data set' },
+    });
+    expect(without).not.toContain('(published)*');
+    expect(without).toContain('No published rows for this data set.');
+    expect(without).toContain('**Sanity check: not applicable**: no published rows for this data set.');
     const doc = updateResultsDocument(updateResultsDocument('', 'eval:other', '## other\nold'), 'eval:x', '## x\nfirst');
     const updated = updateResultsDocument(doc, 'eval:x', '## x\nsecond');
     expect(updated).toContain('## other\nold');

@@ -5,7 +5,7 @@
 import type { EvalSplit } from './dataset.ts';
 import type { RankingMethod } from './method.ts';
 import { createMetricsAccumulator, RANK_DEPTH, type MethodMetrics, type MetricsContext } from './metrics.ts';
-import type { PublishedResults } from './published.ts';
+import { SANITY_ROW, type NoPublishedRows, type PublishedMetric, type PublishedResults } from './published.ts';
 
 export interface MethodResult {
   readonly method: string;
@@ -15,13 +15,16 @@ export interface MethodResult {
   readonly seconds: number;
 }
 
-export interface SanityCheck {
-  readonly method: string;
-  readonly publishedRow: string;
-  readonly pass: boolean;
-  /** Per metric: ours rounded to 4 decimals, and the published value. */
-  readonly compared: readonly { readonly metric: string; readonly ours: number; readonly published: number }[];
-}
+/** The whole-file popularity against the data set's published PopRec, or why there is no such check. */
+export type SanityCheck =
+  | {
+      readonly status: 'pass' | 'fail';
+      readonly method: string;
+      readonly publishedRow: string;
+      /** Per metric the published row gives: ours rounded to 4 decimals, and the published value. */
+      readonly compared: readonly { readonly metric: PublishedMetric; readonly ours: number; readonly published: number }[];
+    }
+  | { readonly status: 'not applicable'; readonly reason: string };
 
 /** Cases per rank() call: enough for a matrix product to pay off, small enough to hold B x items scores. */
 export const BATCH_SIZE = 256;
@@ -58,17 +61,27 @@ export async function evaluateMethods(
 }
 
 /**
- * Compares the whole-file popularity with the published row, to 4 decimals.
- * @returns null when either is missing (another data set, or the method was not run).
+ * Compares the whole-file popularity with the published PopRec row, to 4 decimals, on every
+ * metric the row gives.
+ * @param results the methods' results.
+ * @param published the data set's published rows, or why there are none.
  */
-export function checkSanity(results: readonly MethodResult[], published: PublishedResults | null): SanityCheck | null {
+export function checkSanity(results: readonly MethodResult[], published: PublishedResults | NoPublishedRows): SanityCheck {
+  if ('none' in published) return { status: 'not applicable', reason: published.none };
+  const row = published.rows.find((r) => r.model === SANITY_ROW);
+  if (row === undefined) return { status: 'not applicable', reason: `${published.file} has no ${SANITY_ROW} row` };
   const ours = results.find((result) => result.method === PUBLISHED_POPULARITY);
-  const row = published?.rows.find((r) => r.model === published.sanityRow);
-  if (ours === undefined || row === undefined) return null;
+  if (ours === undefined) return { status: 'not applicable', reason: `${PUBLISHED_POPULARITY} was not among the methods` };
   const round4 = (value: number): number => Math.round(value * 1e4) / 1e4;
-  const compared = (['5', '10', '20'] as const).flatMap((k) => [
-    { metric: `HR@${k}`, ours: round4(ours.metrics.hr[k]), published: row.hr[k] },
-    { metric: `NDCG@${k}`, ours: round4(ours.metrics.ndcg[k]), published: row.ndcg[k] },
-  ]);
-  return { method: ours.method, publishedRow: row.model, pass: compared.every((c) => Math.abs(c.ours - c.published) < 1e-9), compared };
+  const compared = (['5', '10', '20'] as const).flatMap((k) =>
+    [
+      { metric: `HR@${k}` as const, ours: round4(ours.metrics.hr[k]) },
+      { metric: `NDCG@${k}` as const, ours: round4(ours.metrics.ndcg[k]) },
+    ].flatMap(({ metric, ours: value }) => {
+      const at = row.metrics[metric];
+      return at === undefined ? [] : [{ metric, ours: value, published: at }];
+    }),
+  );
+  const pass = compared.every((c) => Math.abs(c.ours - c.published) < 1e-9);
+  return { status: pass ? 'pass' : 'fail', method: ours.method, publishedRow: row.model, compared };
 }

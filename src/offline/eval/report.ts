@@ -6,7 +6,7 @@
  */
 import { PUBLISHED_POPULARITY, type MethodResult, type SanityCheck } from './evaluate.ts';
 import { CUTOFFS, type BucketMetrics } from './metrics.ts';
-import type { PublishedResults } from './published.ts';
+import type { NoPublishedRows, PublishedResults, PublishedRow } from './published.ts';
 import { markedSection, replaceMarkedSection } from '../lib/marked-section.ts';
 
 export interface EvalReport {
@@ -35,11 +35,13 @@ export interface EvalReport {
   readonly wallSeconds: number;
   readonly peakRssBytes: number;
   readonly methods: readonly MethodResult[];
-  readonly published: PublishedResults | null;
-  readonly sanity: SanityCheck | null;
+  /** The data set's published rows (its baselines.json), or why there are none. */
+  readonly published: PublishedResults | NoPublishedRows;
+  readonly sanity: SanityCheck;
 }
 
 const f4 = (value: number): string => value.toFixed(4);
+const publishedRows = (report: EvalReport): readonly PublishedRow[] => ('none' in report.published ? [] : report.published.rows);
 
 /** @param report the run; @returns its Markdown section (starting with a level-2 heading). */
 export function renderMarkdown(report: EvalReport): string {
@@ -66,19 +68,16 @@ export function renderMarkdown(report: EvalReport): string {
       ({ method, metrics: m, seconds }) =>
         `| ${method === best ? `**${method}**` : method} | ${CUTOFFS.map((k) => `${f4(m.hr[`${k}`])} | ${f4(m.ndcg[`${k}`])}`).join(' | ')} | ${f4(m.mrr)} | ${f4(m.recall['10'])} | ${f4(m.coverage10)} | ${m.diversity10 === null ? '-' : f4(m.diversity10)} | ${m.popularityPercentile10.toFixed(1)} | ${seconds.toFixed(1)} |`,
     ),
-    ...(report.published?.rows.map(
-      (row) => `| *${row.model} (published)* | ${CUTOFFS.map((k) => `${f4(row.hr[`${k}`])} | ${f4(row.ndcg[`${k}`])}`).join(' | ')} | | | | | | |`,
-    ) ?? []),
+    ...publishedRows(report).map(
+      ({ model, metrics }) =>
+        `| *${model} (published)* | ${CUTOFFS.map((k) => [metrics[`HR@${k}`], metrics[`NDCG@${k}`]].map((v) => (v === undefined ? '-' : f4(v))).join(' | ')).join(' | ')} | | | | | | |`,
+    ),
+    '',
+    describePublished(report.published),
+    '',
+    describeSanity(report.sanity),
     '',
   ];
-  if (report.published !== null) lines.push(`Published rows: ${report.published.source}.`, '');
-  if (report.sanity !== null) {
-    const { sanity } = report;
-    lines.push(
-      `**Sanity check: ${sanity.pass ? 'PASS' : 'FAIL'}**: \`${sanity.method}\` (popularity over the whole file, test items included) vs published ${sanity.publishedRow}: ${sanity.compared.map((c) => `${c.metric} ${f4(c.ours)}/${f4(c.published)}`).join(', ')}.`,
-      '',
-    );
-  }
   lines.push('HR@10 / NDCG@10 by history length (items before the target) and by target popularity:', '');
   const bucketNames = (pick: (m: MethodResult) => readonly BucketMetrics[]): string[] =>
     report.methods[0] === undefined ? [] : pick(report.methods[0]).map((b) => `${b.bucket} (n=${b.cases})`);
@@ -100,6 +99,17 @@ export function renderMarkdown(report: EvalReport): string {
   return lines.join('\n');
 }
 
+function describePublished(published: PublishedResults | NoPublishedRows): string {
+  if ('none' in published) return `${published.none.charAt(0).toUpperCase()}${published.none.slice(1)}.`;
+  const sources = [...new Set(published.rows.map((row) => row.source))].join('; ');
+  return `Published rows: ${published.dataset}, from \`${published.file}\` (${published.protocol}; sources: ${sources}).${published.note === null ? '' : ` ${published.note}`}`;
+}
+
+function describeSanity(sanity: SanityCheck): string {
+  if (sanity.status === 'not applicable') return `**Sanity check: not applicable**: ${sanity.reason}.`;
+  return `**Sanity check: ${sanity.status.toUpperCase()}**: \`${sanity.method}\` (popularity over the whole file, test items included) vs published ${sanity.publishedRow}: ${sanity.compared.map((c) => `${c.metric} ${f4(c.ours)}/${f4(c.published)}`).join(', ')}.`;
+}
+
 /** The method with the highest NDCG@10 (then HR@10), leaving out the leaky whole-file popularity. */
 export function bestMethod(methods: readonly MethodResult[]): string | null {
   let best: MethodResult | null = null;
@@ -117,11 +127,17 @@ export function bestMethod(methods: readonly MethodResult[]): string | null {
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22', '#393b79', '#637939'];
 
-/** @param report the run; @returns an SVG line plot of HR@5/10/20 per method, published rows dashed. */
+/**
+ * @param report the run.
+ * @returns an SVG line plot of HR@5/10/20 per method, published rows dashed (those that give all three; the table lists the rest).
+ */
 export function renderHitRatePlot(report: EvalReport): string {
   const series = [
     ...report.methods.map((m) => ({ name: m.method, values: CUTOFFS.map((k) => m.metrics.hr[`${k}`]), dashed: false })),
-    ...(report.published?.rows.map((row) => ({ name: `${row.model} (published)`, values: CUTOFFS.map((k) => row.hr[`${k}`]), dashed: true })) ?? []),
+    ...publishedRows(report).flatMap(({ model, metrics }) => {
+      const values = CUTOFFS.flatMap((k) => metrics[`HR@${k}`] ?? []);
+      return values.length === CUTOFFS.length ? [{ name: `${model} (published)`, values, dashed: true }] : [];
+    }),
   ];
   const width = 760;
   const height = 420;

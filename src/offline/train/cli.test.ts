@@ -60,7 +60,7 @@ describe('npm run train:sequence', () => {
     expect(await readFile(join(model, 'sequence-report.md'), 'utf8')).toContain('Resumed from the checkpoint of `npm run train:sequence --');
 
     const out = join(root, 'report');
-    expect(await evaluate(['--models', model, '--methods', 'popularity,sequence', '--out', out, '--no-docs'], fixtureDeps(root))).toBe(0);
+    expect(await evaluate(['--models', model, '--methods', 'popularity,sequence', '--out', out], fixtureDeps(root))).toBe(0);
     const evaluation = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as EvalReport;
     expect(evaluation.methods.map((m) => m.method)).toEqual(['popularity', 'sequence']);
     expect(evaluation.methods[1]?.metrics.cases).toBe(3);
