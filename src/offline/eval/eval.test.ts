@@ -5,7 +5,7 @@ import type { LoadedModel } from '../../core/model.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
 import { createItemSpace } from '../../engine/item-space.ts';
 import { createItemKnnMethod, createPopularityMethod } from './baselines.ts';
-import { leaveOneOut, SYNTHETIC_EPOCH, temporalSplit } from './dataset.ts';
+import { leaveOneOut, sampleCases, SYNTHETIC_EPOCH, temporalSplit } from './dataset.ts';
 import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
 import type { PublishedResults } from './published.ts';
 import type { RankingMethod } from './method.ts';
@@ -61,6 +61,27 @@ describe('leave-one-out split', () => {
       [0, [1]],
       [0, [1, 2]],
     ]);
+  });
+});
+
+describe('sampleCases', () => {
+  it('draws a seeded sample of the requested size from the whole file, not its first users', () => {
+    const split = leaveOneOut(orderedLog(Array.from({ length: 100 }, (_, user) => [user % 8, (user + 1) % 8, (user + 2) % 8])), {
+      itemCount: ITEMS,
+      target: 'validation',
+      maxHistory: 50,
+      spacingMs: 0,
+    });
+    const users = (seed: number, count = 10) => sampleCases(split, count, seed).cases.map((c) => c.user);
+    const sample = users(1);
+    expect(sample).toHaveLength(10);
+    expect(new Set(sample).size).toBe(10);
+    expect(sample).not.toEqual(split.cases.slice(0, 10).map((c) => c.user));
+    expect(sample).toEqual([...sample].sort((a, b) => a - b)); // kept in file order
+    expect(users(1)).toEqual(sample);
+    expect(users(2)).not.toEqual(sample);
+    expect(users(1, 100)).toEqual(split.cases.map((c) => c.user));
+    expect(users(1, 1000)).toHaveLength(100);
   });
 });
 

@@ -18,12 +18,14 @@ training part of the model's own log and adds it to the model folder.
   --learning-rate <x>        Adam's step size (default 0.001)
   --dropout <x>              dropout rate while training (default 0.5)
   --batch-positions <n>      training positions per step, about (default 1024)
-  --validation-limit <n>     validation users scored after each epoch (default 3000; 0: none)
+  --validation-limit <n>     validation users scored after each epoch: a random sample drawn with --seed, the
+                             same users every epoch (default 3000; 0: none; at least the number of users: all)
   --resume                   start from the folder's sequence model instead of the fused vectors
   --allow-missing-items      accept a model that lacks catalogue items (as npm run eval)
-  --seed <n>                 initialisation and shuffling (default 1)
-  --no-docs                  do not update the model's training section of docs/results.md
-  --render-report            only re-render sequence-report.md and docs/results.md from the folder's sequence-report.json
+  --seed <n>                 initialisation, shuffling and the validation sample (default 1)
+  --docs                     also write the model's training section of docs/results.md
+  --render-report            only re-render sequence-report.md (and with --docs docs/results.md) from the
+                             folder's sequence-report.json
   --help`;
 
 /** The trainer's options, validated. */
@@ -58,7 +60,7 @@ const OPTIONS = {
   resume: { type: 'boolean' },
   'allow-missing-items': { type: 'boolean' },
   seed: { type: 'string' },
-  'no-docs': { type: 'boolean' },
+  docs: { type: 'boolean' },
   'render-report': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -85,7 +87,7 @@ export function parseCommandLine(argv: readonly string[]): TrainCliOptions | 'he
     resume: values.resume === true,
     allowMissingItems: values['allow-missing-items'] === true,
     seed: integerOption('--seed', values.seed, 1, 0, 2 ** 31 - 1),
-    docs: values['no-docs'] !== true,
+    docs: values.docs === true,
     renderReport: values['render-report'] === true,
   };
 }

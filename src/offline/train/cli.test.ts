@@ -9,6 +9,7 @@ import { main as evaluate } from '../eval/cli.ts';
 import type { EvalReport } from '../eval/report.ts';
 import { buildFixtureModel, fixtureDeps, writeFixtureData } from '../eval/test-support.ts';
 import { main as train } from './cli.ts';
+import { parseCommandLine, USAGE } from './cli-options.ts';
 
 let root = '';
 
@@ -23,7 +24,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const small = ['--no-docs', '--epochs', '3', '--blocks', '1', '--heads', '2', '--max-length', '4', '--batch-positions', '4', '--dropout', '0'];
+const small = ['--epochs', '3', '--blocks', '1', '--heads', '2', '--max-length', '4', '--batch-positions', '4', '--dropout', '0'];
 
 describe('npm run train:sequence', () => {
   it('adds a verified sequence model to a leave-one-out build, with a report, and the evaluation scores it', async () => {
@@ -49,7 +50,7 @@ describe('npm run train:sequence', () => {
     }
     expect(loaded.sequence?.spec.training['epoch']).toBe(report.bestEpoch);
     await rm(join(model, 'sequence-report.md'));
-    expect(await train(['--models', model, '--render-report', '--no-docs'])).toBe(0); // re-renders from the JSON
+    expect(await train(['--models', model, '--render-report'])).toBe(0); // re-renders from the JSON
     expect(await readFile(join(model, 'sequence-report.md'), 'utf8')).toMatch(/^## Sequence model training: [^]*\| 3 \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/m);
 
     // Resumed: epoch 0 is the checkpoint it starts from, which a worse epoch does not replace.
@@ -78,5 +79,12 @@ describe('npm run train:sequence', () => {
     expect(await train([])).toBe(2);
     expect(await train(['--models', 'm', '--epochs', '0'])).toBe(2);
     expect(await train(['--models', 'm', '--dropout', '1'])).toBe(2);
+    expect(await train(['--models', 'm', '--no-docs'])).toBe(2);
+  });
+
+  it('writes docs/results.md only with --docs, and says how the validation users are drawn', () => {
+    expect(parseCommandLine(['--models', 'm'])).toMatchObject({ docs: false, validationLimit: 3000, seed: 1 });
+    expect(parseCommandLine(['--models', 'm', '--docs', '--render-report'])).toMatchObject({ docs: true, renderReport: true });
+    expect(USAGE).toMatch(/--validation-limit <n> +validation users scored after each epoch: a random sample drawn with --seed/);
   });
 });

@@ -3,9 +3,10 @@
  * part of the log a built model was made from (the same hold-out the evaluation uses, so no
  * validation or test event is seen), and adds it to the model folder (manifest, checksums).
  * After every epoch it prints the loss and, for leave-one-out models, HR@10 / NDCG@10 on the
- * validation targets; the best epoch by validation NDCG@10 (the latest for temporal models, which
+ * validation targets of a seeded sample of users (the same every epoch); the best epoch by validation NDCG@10 (the latest for temporal models, which
  * have no validation part) is the checkpoint kept in the folder. `sequence-report.json` records the
- * command, sizes, timings and the per-epoch history.
+ * command, sizes, timings and the per-epoch history; with `--docs` it also becomes the model's
+ * `train:` section of docs/results.md.
  */
 import { UsageError } from '../lib/cli-args.ts';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -19,7 +20,7 @@ import { decodeSequenceWeights, encodeSequenceModel, type SequenceWeights } from
 import { REPO_ROOT } from '../lib/paths.ts';
 import { formatSeconds } from '../lib/progress.ts';
 import { addSequenceModel, verifyModelDir } from '../lib/write-model.ts';
-import { modelSplit, type EvalSplit } from '../eval/dataset.ts';
+import { modelSplit, sampleCases, type EvalSplit } from '../eval/dataset.ts';
 import { evaluateMethods } from '../eval/evaluate.ts';
 import { loadModelInputs } from '../eval/load.ts';
 import { updateResultsDocument } from '../eval/report.ts';
@@ -56,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const split = modelSplit(inputs.build, inputs.events, { ...splitOptions, target: 'test' });
   const validation =
     split.protocol === 'leave-one-out' && options.validationLimit > 0
-      ? limitCases(modelSplit(inputs.build, inputs.events, { ...splitOptions, target: 'validation' }), options.validationLimit)
+      ? sampleCases(modelSplit(inputs.build, inputs.events, { ...splitOptions, target: 'validation' }), options.validationLimit, options.seed)
       : null;
   const architecture: SequenceArchitecture = {
     itemCount: model.items.length,
@@ -70,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw new RecError('CONFIG_INVALID', `--heads ${options.heads} does not divide the model's dim ${architecture.dim}`, { field: '--heads' });
   const initialWeights = options.resume && model.sequence !== null ? decodeSequenceWeights(model.sequence.spec, model.sequence.weights) : null;
   log(
-    `${model.manifest.catalogId}: ${split.trainingByUser.length} training sequences (one per user), ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users`}${initialWeights === null ? '' : ", resumed from the folder's model"}`,
+    `${model.manifest.catalogId}: ${split.trainingByUser.length} training sequences (one per user), ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users (a sample drawn with --seed ${options.seed})`}${initialWeights === null ? '' : ", resumed from the folder's model"}`,
   );
 
   // A resumed run must beat the checkpoint it started from to replace it (epoch 0 is that checkpoint).
@@ -141,7 +142,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 const REPORT_FILE = 'sequence-report.json';
 
 /**
- * Renders the folder's sequence-report.json as sequence-report.md and (unless --no-docs) as the
+ * Renders the folder's sequence-report.json as sequence-report.md and (with --docs) as the
  * model's `train:` section of docs/results.md, with the download size from the manifest.
  */
 async function writeTrainingReports(options: Pick<TrainCliOptions, 'models' | 'docs'>): Promise<void> {
@@ -203,7 +204,7 @@ function renderTrainingMarkdown(report: TrainingReport, catalogId: string, weigh
     `- Architecture: ${a.blocks} causal self-attention blocks x ${a.heads} heads, ${a.dim}-d, feed-forward ${a.ffnDim}, the latest ${a.maxLength} items; item table tied to the output and started from the model's fused vectors; ${report.parameters.toLocaleString('en')} parameters.`,
     `- Download: ${(weightsBytes / 1e6).toFixed(2)} MB of weights (the item table as float16).`,
     `- Data: ${report.trainingSequences.toLocaleString('en')} training sequences, ${report.positionsPerEpoch.toLocaleString('en')} positions per epoch, each predicting the next item with full-softmax cross-entropy over all ${a.itemCount.toLocaleString('en')} items.`,
-    `- Wall time: ${formatSeconds(seconds)} for ${report.history.length + previousHistory.length} epochs${previous === undefined ? '' : ' (both runs)'}${report.finished === false ? ' (stopped before the last epoch asked for)' : ''}; kept: epoch ${report.bestEpoch ?? '-'}${previous === undefined ? '' : ' of this run'} (${validated ? 'best validation NDCG@10 on the first validation users' : 'the last: no validation part'}).`,
+    `- Wall time: ${formatSeconds(seconds)} for ${report.history.length + previousHistory.length} epochs${previous === undefined ? '' : ' (both runs)'}${report.finished === false ? ' (stopped before the last epoch asked for)' : ''}; kept: epoch ${report.bestEpoch ?? '-'}${previous === undefined ? '' : ' of this run'} (${validated ? 'best validation NDCG@10 on a seeded sample of the validation users' : 'the last: no validation part'}).`,
     '',
     ...stages,
     '',
@@ -222,10 +223,6 @@ function epochTable(history: readonly EpochRecord[]): string[] {
         `| ${r.epoch} | ${r.loss.toFixed(4)} | ${validated ? `${metric(r['validationHr10'])} | ${metric(r['validationNdcg10'])} | ` : ''}${r.seconds.toFixed(0)} |`,
     ),
   ];
-}
-
-function limitCases(split: EvalSplit, limit: number): EvalSplit {
-  return { ...split, cases: split.cases.slice(0, limit) };
 }
 
 async function validate(weights: SequenceWeights, architecture: SequenceArchitecture, validation: EvalSplit): Promise<Record<string, number>> {
