@@ -1,11 +1,10 @@
 // The WebGPU kernel's buffer layout (what the shader's unpacking assumes) and its work split,
 // checked in Node against core's file layouts (core/vectors.ts).
 import { describe, expect, it } from 'vitest';
-import { isRecError } from '../../core/errors.ts';
 import { normalise } from '../../core/rank.ts';
 import { seededRandom } from '../../core/random.ts';
 import { decodeVectors, encodeVectors } from '../../core/vectors.ts';
-import { MAX_KERNEL_K, packForKernel, planSelection, ROWS_PER_SCORE_THREAD, SELECT_THREADS } from './kernel-layout.ts';
+import { kernelSupportsDim, MAX_KERNEL_K, packForKernel, planSelection, ROWS_PER_SCORE_THREAD, SELECT_THREADS } from './kernel-layout.ts';
 
 const COUNT = 7;
 const DIM = 12;
@@ -67,16 +66,34 @@ describe('packForKernel', () => {
     }
   });
 
+  it('holds exactly count x dim values: float32 as they are, float16 two per word, int8 four per word plus one scale per row', () => {
+    const sizes = (['float32', 'float16', 'int8'] as const).map((dtype) => {
+      const packed = packForKernel(encodeVectors(matrix, COUNT, DIM, dtype), COUNT, DIM, dtype);
+      return [packed.dtype, packed.count, packed.dim, packed.values.length, packed.scales?.length ?? null];
+    });
+    expect(sizes).toEqual([
+      ['float32', COUNT, DIM, COUNT * DIM, null],
+      ['float16', COUNT, DIM, (COUNT * DIM) / 2, null],
+      ['int8', COUNT, DIM, (COUNT * DIM) / 4, COUNT],
+    ]);
+  });
+
   it('names the problem when dim is not a multiple of 4 or the bytes do not fit', () => {
-    const problems = [() => packForKernel(new Uint8Array(COUNT * 6 * 4), COUNT, 6, 'float32'), () => packForKernel(new Uint8Array(10), COUNT, DIM, 'int8')];
-    for (const problem of problems) {
-      try {
-        problem();
-        expect.unreachable('packForKernel accepted it');
-      } catch (error) {
-        expect(isRecError(error) && error.code).toBe('MODEL_DIMENSION_MISMATCH');
-      }
+    const problems: [() => unknown, string, string][] = [
+      [() => packForKernel(new Uint8Array(COUNT * 6 * 4), COUNT, 6, 'float32'), 'dim', 'the WebGPU scoring kernel needs dim to be a multiple of 4, found 6'],
+      // int8: count x dim bytes, then one float32 scale per row.
+      [() => packForKernel(new Uint8Array(10), COUNT, DIM, 'int8'), 'vectors', `expected ${COUNT * DIM + COUNT * 4} bytes for 7 x 12 int8, found 10`],
+    ];
+    for (const [problem, field, message] of problems) {
+      expect(problem).toThrow(expect.objectContaining({ code: 'MODEL_DIMENSION_MISMATCH', location: { field }, message: `${field}: ${message}` }));
     }
+  });
+});
+
+describe('kernelSupportsDim', () => {
+  it('accepts a positive whole multiple of 4 only', () => {
+    const dims = [4, 8, 512, 0, -4, 6, 2, 4.5, Number.NaN, Number.POSITIVE_INFINITY];
+    expect(dims.map(kernelSupportsDim)).toEqual([true, true, true, false, false, false, false, false, false, false]);
   });
 });
 
@@ -112,5 +129,8 @@ describe('planSelection', () => {
   it('gives up beyond what one run selects, so the item space reads every score instead', () => {
     expect(planSelection(1000, MAX_KERNEL_K + 1)).toBeNull();
     expect(planSelection(2 ** 24 + 1, 10)).toBeNull();
+    // The limits themselves still fit one run: K = 256 and 2^24 rows, whose ids float32 holds exactly.
+    expect(planSelection(1000, MAX_KERNEL_K)).toEqual({ k: 256, scoreThreads: 125 });
+    expect(planSelection(2 ** 24, 10)).toEqual({ k: 16, scoreThreads: 2 ** 21 });
   });
 });
