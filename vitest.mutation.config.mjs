@@ -11,6 +11,7 @@ export default defineConfig({
       'src/core/**/*.test.ts',
       'src/storage/**/*.test.ts',
       'src/engine/item-space.test.ts',
+      'src/engine/item-space-inputs.test.ts',
       'src/engine/tensor-math.test.ts',
       'src/engine/kernels/kernel-layout.test.ts',
       'src/offline/lib/ingest/**/*.test.ts',
