@@ -1,7 +1,7 @@
 // The item space's checks and lifecycle on the cpu backend: each bad input rejected with its exact
 // code and message, every method refused after dispose() (also when it was already waiting its
 // turn), and the backend-choice options passed on to backend.ts. The math is item-space.test.ts's.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackendName, ItemSpace } from '../core/ports.ts';
 import { normalise, updateInterest, type InterestTerm } from '../core/rank.ts';
 import { seededRandom } from '../core/test-support.ts';
@@ -117,5 +117,23 @@ describe('createItemSpace: choosing the backend', () => {
     const s = await space({ backend: 'webgpu', allowedBackends: ['webgpu', 'cpu'], onBackendSkip: (backend, reason) => skipped.push([backend, reason]) });
     expect(s.backend).toBe('cpu');
     expect(skipped).toEqual([['webgpu', 'navigator.gpu is missing (no WebGPU in this browser)']]);
+  });
+
+  it("looks for the wasm backend's files where wasmPaths says (here a folder without them, so it falls back to cpu)", async () => {
+    // The wasm loader reports the missing file on the console; that is expected here.
+    const quiet = [vi.spyOn(console, 'warn').mockImplementation(() => undefined), vi.spyOn(console, 'error').mockImplementation(() => undefined)];
+    try {
+      const skipped: [BackendName, string][] = [];
+      const s = await space({
+        backend: 'wasm',
+        allowedBackends: ['wasm', 'cpu'],
+        wasmPaths: '/no-wasm-files-here/',
+        onBackendSkip: (backend, reason) => skipped.push([backend, reason]),
+      });
+      expect(s.backend).toBe('cpu');
+      expect(skipped).toEqual([['wasm', 'it failed to initialise']]);
+    } finally {
+      for (const spy of quiet) spy.mockRestore();
+    }
   });
 });
