@@ -48,4 +48,6 @@ export default {
   // A mutant that loops forever is cut off at 1.5x its tests' normal time plus this margin; the
   // shared machine's timings vary, so the margin is generous.
   timeoutMS: 10_000,
+  // The initial run measures every test's coverage, instrumented: minutes on a shared 2-core machine.
+  dryRunTimeoutMinutes: 20,
 };
