@@ -27,6 +27,7 @@ import { createListQualityMethod, renderTradeOffPlot, renderTradeOffTable, trade
 import type { RankingMethod } from './method.ts';
 import { COLD_BELOW, RANK_DEPTH } from './metrics.ts';
 import { findPublished } from './published.ts';
+import { encodePerCase, PER_CASE_FILE, splitFingerprint, type MethodScores } from './per-case.ts';
 import { createSequenceMethod } from './sequence-method.ts';
 import { createReferenceDecayMethod, createReplayMethod } from './replay.ts';
 import { renderHitRatePlot, renderMarkdown, updateResultsDocument, type EvalReport } from './report.ts';
@@ -82,14 +83,17 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
 
   const methods = await createMethods(inputs, run, options);
   const backend = [...new Set(methods.engines)].join(', ') || 'none';
+  const perCase: MethodScores[] = [];
   let results;
   try {
     results = await evaluateMethods(
       run,
       methods.list,
       { itemCount: inputs.model.items.length, textVectors: inputs.textVectors, textDim: inputs.textDim },
-      (result) =>
-        log(`${result.method}: HR@10 ${result.metrics.hr['10'].toFixed(4)}, NDCG@10 ${result.metrics.ndcg['10'].toFixed(4)} (${result.seconds.toFixed(1)} s)`),
+      (result, scores) => {
+        perCase.push({ method: result.method, scores });
+        log(`${result.method}: HR@10 ${result.metrics.hr['10'].toFixed(4)}, NDCG@10 ${result.metrics.ndcg['10'].toFixed(4)} (${result.seconds.toFixed(1)} s)`);
+      },
     );
   } finally {
     for (const method of methods.list) method.dispose();
@@ -140,14 +144,9 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
   await writeFile(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(out, 'report.md'), `# Evaluation\n\n${markdown}`);
   await writeFile(join(out, 'hit-rate.svg'), renderHitRatePlot(report));
-  log(`wrote ${relative(REPO_ROOT, out)}/report.json, report.md, hit-rate.svg in ${report.wallSeconds.toFixed(1)} s`);
-  if (options.lambdas.length > 0) {
-    const points = tradeOffPoints(results, options.lambdas);
-    const title = `${report.model.catalogId}, ${report.protocol.name} (${report.protocol.target}), ${report.protocol.cases} cases: HR@10 / NDCG@10 against diversity and coverage`;
-    await writeFile(join(out, 'list-quality.svg'), renderTradeOffPlot(points, title));
-    await writeFile(join(out, 'list-quality.md'), `# List quality: ${title}\n\n\`${report.command}\`\n\n${renderTradeOffTable(points)}\n`);
-    log(`wrote ${relative(REPO_ROOT, out)}/list-quality.md, list-quality.svg`);
-  }
+  await writeFile(join(out, PER_CASE_FILE), perCaseText(report, run, inputs, perCase, options.limit === null));
+  log(`wrote ${relative(REPO_ROOT, out)}/report.json, report.md, hit-rate.svg, ${PER_CASE_FILE} in ${report.wallSeconds.toFixed(1)} s`);
+  if (options.lambdas.length > 0) await writeListQuality(out, report, options.lambdas);
   if (options.docs && options.limit === null && run.target === 'test') {
     const docsFile = join(REPO_ROOT, 'docs/results.md');
     const current = await readFile(docsFile, 'utf8').catch(() => '');
@@ -158,6 +157,21 @@ export async function main(argv: readonly string[], deps: EvalDeps = {}): Promis
   else
     log(`sanity check ${sanity.status.toUpperCase()}: ${sanity.compared.map((c) => `${c.metric} ${c.ours.toFixed(4)}/${c.published.toFixed(4)}`).join(', ')}`);
   return sanity.status === 'fail' ? 1 : 0;
+}
+
+/** The run's per-case results, so methods and seeds can be paired user by user (npm run eval:compare). */
+function perCaseText(report: EvalReport, run: EvalSplit, inputs: EvalInputs, methods: readonly MethodScores[], full: boolean): string {
+  const fingerprint = splitFingerprint(run.protocol, run.target, run.cases, (row) => inputs.model.items[row]?.id ?? `row ${row}`);
+  const { dir: model, manifestSha256 } = report.model;
+  return encodePerCase({ model, manifestSha256, protocol: run.protocol, target: run.target, full, cases: run.cases.length, fingerprint, methods });
+}
+
+async function writeListQuality(out: string, report: EvalReport, lambdas: readonly number[]): Promise<void> {
+  const points = tradeOffPoints(report.methods, lambdas);
+  const title = `${report.model.catalogId}, ${report.protocol.name} (${report.protocol.target}), ${report.protocol.cases} cases: HR@10 / NDCG@10 against diversity and coverage`;
+  await writeFile(join(out, 'list-quality.svg'), renderTradeOffPlot(points, title));
+  await writeFile(join(out, 'list-quality.md'), `# List quality: ${title}\n\n\`${report.command}\`\n\n${renderTradeOffTable(points)}\n`);
+  log(`wrote ${relative(REPO_ROOT, out)}/list-quality.md, list-quality.svg`);
 }
 
 function describeProtocol(split: EvalSplit, inputs: EvalInputs, options: EvalOptions): string {

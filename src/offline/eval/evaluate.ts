@@ -4,7 +4,8 @@
  */
 import type { EvalSplit } from './dataset.ts';
 import type { RankingMethod } from './method.ts';
-import { createMetricsAccumulator, RANK_DEPTH, type MethodMetrics, type MetricsContext } from './metrics.ts';
+import { createMetricsAccumulator, CUTOFFS, RANK_DEPTH, type MethodMetrics, type MetricsContext } from './metrics.ts';
+import type { CaseScores } from './per-case.ts';
 import { SANITY_ROW, type NoPublishedRows, type PublishedMetric, type PublishedResults } from './published.ts';
 
 export interface MethodResult {
@@ -36,26 +37,32 @@ export const PUBLISHED_POPULARITY = 'popularity-published';
  * @param split the cases.
  * @param methods evaluated one after another (each is disposed by the caller).
  * @param context what the metrics need besides the rankings.
- * @param onDone told after each method.
+ * @param onDone told after each method, with its HR@10 and NDCG@10 per case in the split's order.
  */
 export async function evaluateMethods(
   split: EvalSplit,
   methods: readonly RankingMethod[],
   context: Omit<MetricsContext, 'trainingCounts'>,
-  onDone: (result: MethodResult) => void = () => {},
+  onDone: (result: MethodResult, perCase: CaseScores) => void = () => {},
 ): Promise<MethodResult[]> {
   const results: MethodResult[] = [];
+  const at10 = CUTOFFS.indexOf(10);
   for (const method of methods) {
     const started = performance.now();
     const metrics = createMetricsAccumulator({ ...context, trainingCounts: split.trainingCounts });
+    const perCase = { hr10: new Uint8Array(split.cases.length), ndcg10: new Float32Array(split.cases.length) };
     for (let start = 0; start < split.cases.length; start += BATCH_SIZE) {
       const batch = split.cases.slice(start, start + BATCH_SIZE);
       const ranked = await method.rank(batch, RANK_DEPTH);
-      batch.forEach((testCase, i) => metrics.add(testCase, ranked[i] ?? []));
+      batch.forEach((testCase, i) => {
+        const score = metrics.add(testCase, ranked[i] ?? []);
+        perCase.hr10[start + i] = score.hr[at10] ?? 0;
+        perCase.ndcg10[start + i] = score.ndcg[at10] ?? 0;
+      });
     }
     const result = { method: method.name, description: method.description, metrics: metrics.summary(), seconds: (performance.now() - started) / 1000 };
     results.push(result);
-    onDone(result);
+    onDone(result, perCase);
   }
   return results;
 }

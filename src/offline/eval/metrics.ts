@@ -67,8 +67,9 @@ export interface MetricsAccumulator {
   /**
    * @param testCase the case (its targets, history length).
    * @param ranked the method's rows, best first.
+   * @returns the case's own scores (kept per case for paired comparisons, see per-case.ts).
    */
-  add(testCase: EvalCase, ranked: readonly number[]): void;
+  add(testCase: EvalCase, ranked: readonly number[]): CaseScore;
   summary(): MethodMetrics;
 }
 
@@ -117,6 +118,7 @@ export function createMetricsAccumulator(context: MetricsContext): MetricsAccumu
         bucket.hr10 += result.hr[at10] ?? 0;
         bucket.ndcg10 += result.ndcg[at10] ?? 0;
       }
+      return result;
     },
     summary() {
       const mean = (sum: number, count: number): number => (count === 0 ? 0 : sum / count);
@@ -139,12 +141,20 @@ export function createMetricsAccumulator(context: MetricsContext): MetricsAccumu
   };
 }
 
+/** One case's scores: per cutoff (CUTOFFS order) HR, NDCG and recall, and the reciprocal rank. */
+export interface CaseScore {
+  readonly hr: readonly number[];
+  readonly ndcg: readonly number[];
+  readonly recall: readonly number[];
+  readonly mrr: number;
+}
+
 /**
  * @param targets the rows to find.
  * @param ranked the ranking, best first.
- * @returns per cutoff (CUTOFFS order) HR, NDCG and recall, and the reciprocal rank.
+ * @returns the case's scores.
  */
-export function scoreCase(targets: readonly number[], ranked: readonly number[]): { hr: number[]; ndcg: number[]; recall: number[]; mrr: number } {
+export function scoreCase(targets: readonly number[], ranked: readonly number[]): CaseScore {
   const wanted = new Set(targets);
   const hitRanks: number[] = [];
   ranked.forEach((row, i) => {
