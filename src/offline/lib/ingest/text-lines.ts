@@ -60,23 +60,21 @@ export function forEachLine(bytes: Uint8Array, visitor: LineVisitor): number {
   while (start < bytes.length) {
     const newline = bytes.indexOf(NEWLINE, start);
     const stop = newline === -1 ? bytes.length : newline;
-    const end = stop > start && bytes[stop - 1] === CR ? stop - 1 : stop;
+    // Before an empty line is the previous line's LF, the BOM or nothing: never a CR to remove.
+    const end = bytes[stop - 1] === CR ? stop - 1 : stop;
     number++;
     if (end - start > MAX_LINE_BYTES) visitor.tooLong(number, end - start);
-    if (end > start) {
-      const raw = bytes.subarray(start, end);
-      let text: string | null = null;
-      try {
-        text = decoder.decode(raw);
-      } catch {
-        visitor.invalid(
-          number,
-          `invalid UTF-8 byte 0x${(raw[firstInvalidByte(raw)] ?? 0).toString(16).padStart(2, '0')} at byte ${firstInvalidByte(raw) + 1} of the line`,
-        );
-      }
-      if (text !== null && text.trim() !== '') visitor.line(text, number);
-      else if (text !== null) visitor.blank?.(text, number);
-    } else visitor.blank?.('', number);
+    const raw = bytes.subarray(start, end);
+    let text: string | null = null;
+    try {
+      text = decoder.decode(raw);
+    } catch {
+      // Only bytes from 0x80 up are invalid: two hex digits.
+      visitor.invalid(number, `invalid UTF-8 byte 0x${(raw[firstInvalidByte(raw)] ?? 0).toString(16)} at byte ${firstInvalidByte(raw) + 1} of the line`);
+    }
+    // An empty line decodes to '' and is blank like a line of white space.
+    if (text !== null && text.trim() !== '') visitor.line(text, number);
+    else if (text !== null) visitor.blank?.(text, number);
     if (number % PROGRESS_EVERY === 0) visitor.progress?.(stop);
     start = stop + 1;
   }
@@ -92,8 +90,9 @@ function firstInvalidByte(bytes: Uint8Array): number {
     const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     if (length === 0) return i;
     for (let k = 1; k < length; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      // Past the end reads as 0, which is no continuation byte.
+      const c = bytes[i + k] ?? 0;
+      if ((c & 0xc0) !== 0x80) return i;
     }
     // Overlong 3-byte forms, surrogates and code points above U+10FFFF are invalid too.
     const next = bytes[i + 1] ?? 0;
