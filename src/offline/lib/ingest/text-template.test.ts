@@ -31,3 +31,49 @@ describe('text templates', () => {
     expect(applyTextCase('Heart', 'lower')).toBe('heart');
   });
 });
+
+describe('text templates: parsing', () => {
+  it.each<[string, string[], string[]]>([
+    ['{title}', ['title'], ['', '']],
+    ['{ title }: {a.b-c_1}!', ['title', 'a.b-c_1'], ['', ': ', '!']],
+    ['{{x}} {title} }}{{', ['title'], ['{x} ', ' }{']],
+    ['a{x}b{y}', ['x', 'y'], ['a', 'b', '']],
+  ])('parses %j into its fields and the literals around them', (source, fields, literals) => {
+    expect(parseTextTemplate(source)).toEqual({ source, fields, literals });
+  });
+
+  it.each<[string, string]>([
+    ['just text', '--text-template must name at least one {field}, found "just text"'],
+    ['{{title}}', '--text-template must name at least one {field}, found "{{title}}"'],
+    ['a {title', '--text-template: expected {field} at column 3, found "{title"'],
+    ['{title} {', '--text-template: expected {field} at column 9, found "{"'],
+    ['{} {title}', '--text-template: expected {field} at column 1, found "{} {title}"'],
+    ['{ti tle}', '--text-template: expected {field} at column 1, found "{ti tle}"'],
+    ['x {a/b} and a long tail after it', '--text-template: expected {field} at column 3, found "{a/b} and a long tai"'],
+    ['{title}}', '--text-template: unmatched "}" at column 8'],
+    ['} {title}', '--text-template: unmatched "}" at column 1'],
+  ])('refuses %j with its column', (source, message) => {
+    expect(() => parseTextTemplate(source)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message }));
+  });
+});
+
+describe('text templates: rendering', () => {
+  it('trims each value, drops a blank one, keeps the text as it is without a case policy, and trims the whole', () => {
+    const template = parseTextTemplate(' <{a}|{b}|{c}> ');
+    const values: Record<string, string> = { a: ' X ', b: '   ', c: 'Y Z' };
+    expect(renderTextTemplate(template, (field) => values[field] ?? '')).toBe('<X|Y Z>');
+    expect(renderTextTemplate(template, (field) => (field === 'c' ? 'ONLY' : ''))).toBe('<ONLY>');
+    expect(renderTextTemplate(template, (field) => (field === 'c' ? 'ONLY' : ''), 'auto')).toBe('<only>');
+    expect(renderTextTemplate(template, () => ' ')).toBe('');
+  });
+
+  it.each<[string, string]>([
+    ['ÉTÉ À PARIS', 'été à paris'],
+    ['A1', 'a1'],
+    ['Éte', 'Éte'],
+    ['ß', 'ß'],
+    ['', ''],
+  ])('auto-cases %j as %j', (text, expected) => {
+    expect(applyTextCase(text, 'auto')).toBe(expected);
+  });
+});

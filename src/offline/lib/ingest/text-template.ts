@@ -36,7 +36,8 @@ export function parseTextTemplate(source: string): TextTemplate {
       i++;
     } else if (c === '{') {
       const close = source.indexOf('}', i);
-      const name = close === -1 ? '' : source.slice(i + 1, close).trim();
+      // Without a "}" the name read is nonsense, but the template is refused on `close === -1` first.
+      const name = source.slice(i + 1, close).trim();
       if (close === -1 || !/^[\w.-]+$/.test(name)) {
         throw new RecError('CONFIG_INVALID', `--text-template: expected {field} at column ${i + 1}, found "${source.slice(i, i + 20)}"`);
       }
@@ -81,6 +82,7 @@ export function renderTextTemplate(template: TextTemplate, valueOf: (field: stri
  */
 export function applyTextCase(text: string, textCase: TextCase): string {
   if (textCase === 'lower') return text.toLowerCase();
-  if (textCase === 'auto' && text !== text.toLowerCase() && text === text.toUpperCase()) return text.toLowerCase();
+  // A text with no letter of either case (digits) is its own upper and lower case: lowering it changes nothing.
+  if (textCase === 'auto' && text === text.toUpperCase()) return text.toLowerCase();
   return text;
 }
