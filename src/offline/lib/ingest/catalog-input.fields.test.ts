@@ -126,9 +126,9 @@ describe('readCatalog: text fields and prices', () => {
     expect(named.examples['bad-field']).toEqual([`items.jsonl:1: "maker" (brand) must be text or a list of text, found ${found} [bad-field]`]);
   });
 
-  it('reads no field a role is mapped to null, even one named like the role', () => {
+  it('reads no field a role is mapped to null, even one named like the role or "null"', () => {
     const fields = { category: null, brand: null, description: null, image: null, group: null, price: null };
-    const { catalog } = read(jsonl({ id: 'a', title: 'Lamp', category: 'C', brand: 'B', description: 'D', image: 'i', group: 'g', price: 'x' }), {
+    const { catalog } = read(jsonl({ id: 'a', title: 'Lamp', category: 'C', brand: 'B', description: 'D', image: 'i', group: 'g', price: 'x', null: '5' }), {
       fields,
     });
     expect(catalog.items).toEqual([{ id: 'a', title: 'Lamp', category: '', description: '', price: null, image: null, group: null }]);
@@ -187,17 +187,23 @@ describe('readCatalog: the embedded text', () => {
   it('cuts a field at MAX_EMBED_FIELD_CHARS, not at its exact length, and notes it under the name of the field it came from', () => {
     const exact = 'e'.repeat(MAX_EMBED_FIELD_CHARS);
     const long = `${'a'.repeat(MAX_EMBED_FIELD_CHARS - 1)} tail`;
-    const { catalog, notes } = read(jsonl({ id: 'a', name: long, cat: exact, extra: long }, { id: 'b', name: 'B', cat: exact }), {
+    const { catalog, notes } = read(jsonl({ id: 'a', name: long, cat: long, extra: long }, { id: 'b', name: 'B', cat: exact }), {
       fields: { title: ['name'], category: 'cat' },
       template: '{title}|{category}|{extra}',
     });
     const cut = 'a'.repeat(MAX_EMBED_FIELD_CHARS - 1);
-    expect(catalog.texts).toEqual([`${cut}|${exact}|${cut}`, `B|${exact}`]);
+    expect(catalog.texts).toEqual([`${cut}|${cut}|${cut}`, `B|${exact}`]);
     expect(catalog.items[0]?.title).toBe(long);
     expect(notes['text-truncated']).toEqual([
       `items.jsonl:1: "name" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
+      `items.jsonl:1: "cat" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
       `items.jsonl:1: "extra" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
     ]);
+  });
+
+  it('trims the end of a cut title embedded as the fallback', () => {
+    const { catalog } = read(jsonl({ id: 'a', title: `${'a'.repeat(MAX_EMBED_FIELD_CHARS - 1)} b` }), { template: '{colour}', textCase: 'keep' });
+    expect(catalog.texts).toEqual(['a'.repeat(MAX_EMBED_FIELD_CHARS - 1)]);
   });
 
   it('cuts before a surrogate pair that the limit would split, and cuts the fallback title too', () => {

@@ -164,7 +164,7 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
     return { reason: 'nul-character', message: `"${titleField}" (title) holds a NUL character at position ${title.indexOf('\0') + 1}`, id };
   if (title === '') return { reason: 'missing-title', message: `no non-empty title in ${fields.title.map((name) => `"${name}"`).join(' or ')}`, id };
 
-  const texts = new Map<string, string>([['title', title]]);
+  const texts = new Map<string, string>();
   for (const role of ['category', 'brand', 'description', 'image', 'group'] as const) {
     const name = fields[role];
     if (name === null) continue;
@@ -175,7 +175,7 @@ function toItem(get: RecordLookup, options: CatalogReadOptions): ItemResult {
   let price: number | null = null;
   if (fields.price !== null) {
     const raw = get(fields.price);
-    const value = typeof raw === 'string' && raw.trim() !== '' ? parseDecimal(raw) : raw;
+    const value = typeof raw === 'string' ? parseDecimal(raw) : raw;
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) price = value;
     else if (!(raw === undefined || raw === null || raw === ''))
       return { reason: 'bad-number', message: `"${fields.price}" (price) must be a number >= 0, found ${describe(raw)}`, id };
