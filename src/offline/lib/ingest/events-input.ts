@@ -242,8 +242,9 @@ export function parseTimestamp(text: string): number | null {
 
 /** @returns whether year-month-day is a day of the Gregorian calendar, from year 1. */
 function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  if (year < 1 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  // A month outside 1-12 has no entry: 0 days.
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
   return day <= days;
 }

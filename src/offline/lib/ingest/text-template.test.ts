@@ -38,6 +38,7 @@ describe('text templates: parsing', () => {
     ['{ title }: {a.b-c_1}!', ['title', 'a.b-c_1'], ['', ': ', '!']],
     ['{{x}} {title} }}{{', ['title'], ['{x} ', ' }{']],
     ['a{x}b{y}', ['x', 'y'], ['a', 'b', '']],
+    ['aa{x}  {y}', ['x', 'y'], ['aa', '  ', '']],
   ])('parses %j into its fields and the literals around them', (source, fields, literals) => {
     expect(parseTextTemplate(source)).toEqual({ source, fields, literals });
   });
