@@ -187,17 +187,17 @@ describe('readCatalog: the embedded text', () => {
   it('cuts a field at MAX_EMBED_FIELD_CHARS, not at its exact length, and notes it under the name of the field it came from', () => {
     const exact = 'e'.repeat(MAX_EMBED_FIELD_CHARS);
     const long = `${'a'.repeat(MAX_EMBED_FIELD_CHARS - 1)} tail`;
-    const { catalog, notes } = read(jsonl({ id: 'a', name: long, cat: long, extra: long }, { id: 'b', name: 'B', cat: exact }), {
+    const { catalog, notes } = read(jsonl({ id: 'b', name: 'B', cat: exact }, { id: 'a', name: long, cat: long, extra: long }), {
       fields: { title: ['name'], category: 'cat' },
       template: '{title}|{category}|{extra}',
     });
     const cut = 'a'.repeat(MAX_EMBED_FIELD_CHARS - 1);
-    expect(catalog.texts).toEqual([`${cut}|${cut}|${cut}`, `B|${exact}`]);
-    expect(catalog.items[0]?.title).toBe(long);
+    expect(catalog.texts).toEqual([`B|${exact}`, `${cut}|${cut}|${cut}`]);
+    expect(catalog.items[1]?.title).toBe(long);
     expect(notes['text-truncated']).toEqual([
-      `items.jsonl:1: "name" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
-      `items.jsonl:1: "cat" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
-      `items.jsonl:1: "extra" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
+      `items.jsonl:2: "name" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
+      `items.jsonl:2: "cat" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
+      `items.jsonl:2: "extra" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
     ]);
   });
 
