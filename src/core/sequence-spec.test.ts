@@ -58,6 +58,22 @@ describe('a sequence model loaded with its model', () => {
   });
 });
 
+describe('a sequence weights file of the wrong size', () => {
+  it('is refused with the size its spec describes, even when the manifest agrees with the file', async () => {
+    const files = await filesWithSequence();
+    const weights = files.get('sequence.bin') ?? new Uint8Array();
+    const longer = Uint8Array.from([...weights, 0, 0, 0, 0]);
+    const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { files: Record<string, unknown> };
+    manifest.files['sequenceWeights'] = { path: 'sequence.bin', bytes: longer.byteLength, sha256: await sha256Hex(longer) };
+    files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+    files.set('sequence.bin', longer);
+    await expect(loadModel(memoryModelSource(files))).rejects.toMatchObject({
+      code: 'MODEL_DIMENSION_MISMATCH',
+      message: `models/fixture/sequence.bin: expected ${weights.byteLength} bytes for the tensors models/fixture/sequence.json describes, found ${longer.byteLength}`,
+    });
+  });
+});
+
 describe('parseSequenceSpec', () => {
   it('refuses a model trained for another catalogue size, naming the field', () => {
     const other = { ...architecture, itemCount: COUNT + 1 };
