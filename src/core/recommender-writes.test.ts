@@ -106,7 +106,9 @@ describe('createRecommender: an interaction and its write', () => {
     const next = await recommender.record({ type: 'view', item: toItemId('i3') });
     expect(next.eventCount).toBe(1); // The failed interaction's event is not in the state.
   });
+});
 
+describe('createRecommender: interactions that come together', () => {
   it('records interactions that arrive while one is being handled together: every one stored, in order, with one grid for the rest', async () => {
     const memory = createMemoryEventStore();
     let commit: () => void = () => undefined;
