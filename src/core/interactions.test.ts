@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RecError } from './errors.ts';
 import { toItemId } from './ids.ts';
 import { interactionWeight, parseEvent, parseInteractionInput } from './interactions.ts';
-
-/** @returns the RecError `run` throws (fails the test when it throws nothing or something else). */
-function thrown(run: () => unknown): RecError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RecError) return error;
-    throw error;
-  }
-  throw new Error('expected a RecError');
-}
+import { thrownRecError } from './test-support.ts';
 
 describe('parseInteractionInput (interactions from a host page)', () => {
   it('accepts each kind of input and keeps only its fields', () => {
@@ -30,7 +19,7 @@ describe('parseInteractionInput (interactions from a host page)', () => {
     [{ type: 'view', item: 'p1', position: -1 }, 'host: position: expected'],
     [{ type: 'dwell', item: 'p1' }, 'host: dwellMs: expected a finite number, found nothing (missing)'],
   ])('rejects %j naming the field', (input, message) => {
-    const error = thrown(() => parseInteractionInput(input, 'host'));
+    const error = thrownRecError(() => parseInteractionInput(input, 'host'));
     expect(error.code).toBe('EVENT_INVALID');
     expect(error.message).toContain(message);
   });
@@ -46,7 +35,7 @@ describe('parseEvent', () => {
       item: 'p2',
       position: 0,
     });
-    expect(thrown(() => parseEvent({ time: 5, session: 's', type: 'view', item: 'p2' }, 'store')).message).toContain('store: id:');
+    expect(thrownRecError(() => parseEvent({ time: 5, session: 's', type: 'view', item: 'p2' }, 'store')).message).toContain('store: id:');
   });
 });
 

@@ -212,3 +212,14 @@ export function attemptRead<T>(read: () => T): T | RecError {
     return error;
   }
 }
+
+/** @returns the RecError `run` throws (fails the test when it throws nothing or something else). */
+export function thrownRecError(run: () => unknown): RecError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof RecError) return error;
+    throw error;
+  }
+  throw new Error('expected a RecError');
+}

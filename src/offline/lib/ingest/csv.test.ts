@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecError } from '../../../core/errors.ts';
+import { thrownRecError } from '../../../core/test-support.ts';
 import { readCsv, splitCsvRecord } from './csv.ts';
 import { createProblemLog, type ProblemSummary } from './problems.ts';
 import { MAX_LINE_BYTES } from './text-lines.ts';
@@ -133,12 +133,12 @@ describe('readCsv: refusals', () => {
     ['an empty file', '', 'expected a header row with column names, found an empty file'],
     ['a file of blank lines', '\n  \r\n\n', 'expected a header row with column names, found an empty file'],
   ])('refuses %s, naming the file', (_name, text, message) => {
-    const error = captured(() => readAll(utf8(text)));
+    const error = thrownRecError(() => readAll(utf8(text)));
     expect(error).toMatchObject({ code: 'CONFIG_INVALID', message: `data.csv: ${message}`, location: { file: 'data.csv' } });
   });
 
   it('refuses a header that is not UTF-8, naming line 1 and the bad byte', () => {
-    const error = captured(() => readAll(Uint8Array.from([...utf8('id,tit'), 0xe9, ...utf8('\n1,a')])));
+    const error = thrownRecError(() => readAll(Uint8Array.from([...utf8('id,tit'), 0xe9, ...utf8('\n1,a')])));
     expect(error).toMatchObject({
       code: 'CONFIG_INVALID',
       message: 'data.csv: line 1: the header row is not valid UTF-8 (invalid UTF-8 byte 0xe9 at byte 7 of the line)',
@@ -149,7 +149,7 @@ describe('readCsv: refusals', () => {
   it('refuses a line over MAX_LINE_BYTES with its line and length', () => {
     const bytes = new Uint8Array(5 + MAX_LINE_BYTES + 1).fill(0x78);
     bytes.set(utf8('id\n1\n'));
-    const error = captured(() => readAll(bytes));
+    const error = thrownRecError(() => readAll(bytes));
     expect(error).toMatchObject({
       code: 'CATALOG_INVALID',
       message: `data.csv: line 3: the line is ${MAX_LINE_BYTES + 1} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`,
@@ -163,7 +163,7 @@ describe('readCsv: refusals', () => {
     const { records } = readAll(utf8(`d\n${first}\ny"\n`));
     expect(records).toEqual([[2, `${'x'.repeat(MAX_LINE_BYTES - 2)}\ny`]]);
 
-    const error = captured(() => readAll(utf8(`d\nok\n${first}x\ny"\n`)));
+    const error = thrownRecError(() => readAll(utf8(`d\nok\n${first}x\ny"\n`)));
     expect(error).toMatchObject({
       code: 'CATALOG_INVALID',
       message: `data.csv: line 3: a quoted field opened on this line is still open after 1 lines and ${MAX_LINE_BYTES + 1} characters, over the limit of ${MAX_LINE_BYTES} characters per record: an unbalanced quote, or a field too long to read`,
@@ -171,14 +171,3 @@ describe('readCsv: refusals', () => {
     });
   });
 });
-
-/** @returns the RecError that `run` throws. */
-function captured(run: () => unknown): RecError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RecError) return error;
-    throw error;
-  }
-  throw new Error('expected a RecError');
-}
