@@ -11,7 +11,7 @@ const TF = ['@tensorflow/*', '@tensorflow-models/*', '@energetic-ai/*'];
 const REACT = ['react', 'react-dom'];
 const NODE = ['node:*'];
 // Fixture generators are test tooling too: run by hand, their outputs committed for the tests.
-const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts'];
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/*-test-support.ts'];
 
 /**
  * One entry per folder: `folders` it may import besides itself, `packages` it may import (a name stands
@@ -98,7 +98,7 @@ const ROOMS = [
     what: 'the Playwright suite (Node), which drives the UI and the widget through the browser',
     // src/ui for its pure formatting (what a card shows), never its components.
     folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline', 'src/ui'],
-    packages: [...NODE, ...TF, '@playwright/*', '@axe-core/playwright', 'vite'],
+    packages: [...NODE, ...TF, '@playwright/*', '@axe-core/playwright', 'vite', 'vitest'],
   },
 ];
 
@@ -165,6 +165,25 @@ export default tseslint.config(
       'import-x/no-restricted-paths': [
         'error',
         { zones: [{ target: ['./src/*', './*'], from: './src/*/**', message: 'Dependency rule: root files import no src folder.' }] },
+      ],
+    },
+  },
+  // Tests directly in src/ may mark their faults with the unit tests' fault convention, and import nothing else of src.
+  {
+    files: ['src/*.test.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './src/*',
+              from: './src',
+              except: ['./core/fault-test-support.ts', './*.ts'],
+              message: 'Dependency rule: root files import no src folder.',
+            },
+          ],
+        },
       ],
     },
   },

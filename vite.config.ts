@@ -370,6 +370,8 @@ export default defineConfig(({ command }) => {
     preview: { port: 4173, strictPort: true },
     test: {
       include: ['src/**/*.test.{ts,tsx}'],
+      // The second reporter writes the fault tests' report docs/reliability.md is made from.
+      reporters: ['default', './e2e/unit-fault-reporter.ts'],
       environment: 'node',
       testTimeout: 30_000,
     },

@@ -82,7 +82,7 @@ async function loseDeviceMidSession(storefront: Storefront, page: Page, beforeLo
 
 test(
   'after the GPU device is lost, the engine rebuilds with the same interest and the next interaction re-ranks',
-  fault('The GPU device is lost mid-session (GPUDevice.destroy() on the WebGPU device, from the test hook)'),
+  fault('GPU device', 'The GPU device is lost mid-session (GPUDevice.destroy() on the WebGPU device, from the test hook)'),
   async ({ storefront, page }) => {
     const backend = await loseDeviceMidSession(storefront, page, async () => undefined);
     // WebGPU is still there, so the rebuild gets a new WebGPU device (it tries the lost backend first).
@@ -92,7 +92,7 @@ test(
 
 test(
   'when WebGPU cannot come back after the loss, the engine moves to the next backend with the same interest',
-  fault('The GPU device is lost mid-session and WebGPU is gone for good (navigator.gpu removed before the loss)'),
+  fault('GPU device', 'The GPU device is lost mid-session and WebGPU is gone for good (navigator.gpu removed before the loss)'),
   async ({ storefront, page }) => {
     const backend = await loseDeviceMidSession(storefront, page, async () => {
       // As if the browser had turned WebGPU off: the rebuild cannot get a new adapter.

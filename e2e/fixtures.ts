@@ -3,6 +3,7 @@
 // page's origin, and none carries data: only GETs without a body or query string, apart from the
 // pages we navigate to) and the Content-Security-Policy monitor (no violation was reported).
 // Also the reliability-fault convention of docs/reliability.md: `fault()` and `observe()`.
+import type { FAULT_CLASSES } from './reliability-doc.ts';
 import { test as base, expect, type Locator, type Page, type Request, type TestDetails } from '@playwright/test';
 
 export class Storefront {
@@ -174,11 +175,18 @@ const REPORT_VIOLATION = '__vitrineReportCspViolation';
 
 /**
  * Marks a test as a reliability fault for docs/reliability.md (see e2e/reliability-reporter.ts).
- * Use as `test(title, fault('what goes wrong'), async (...) => { ...; observe('what the app did'); })`.
+ * Use as `test(title, fault('Model files', 'what goes wrong'), async (...) => { ...; observe('what the app did'); })`.
+ * @param faultClass one of FAULT_CLASSES (e2e/reliability-doc.ts).
  * @param description the fault, as the shopper or operator would meet it.
  */
-export function fault(description: string): TestDetails {
-  return { tag: '@fault', annotation: { type: 'fault', description } };
+export function fault(faultClass: keyof typeof FAULT_CLASSES, description: string): TestDetails {
+  return {
+    tag: '@fault',
+    annotation: [
+      { type: 'fault-class', description: faultClass },
+      { type: 'fault', description },
+    ],
+  };
 }
 
 /**

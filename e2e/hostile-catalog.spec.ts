@@ -134,7 +134,10 @@ async function openProduct(storefront: Storefront, id: string): Promise<void> {
 for (const width of [375, 1280]) {
   test(
     `hostile and odd catalogue text renders as text and the grid holds at ${width}px`,
-    fault(`Hostile or odd catalogue text (HTML/script payloads, RTL, emoji, a 10,000-character title, missing fields), at ${width}px`),
+    fault(
+      'Catalogue text and records',
+      `Hostile or odd catalogue text (HTML/script payloads, RTL, emoji, a 10,000-character title, missing fields), at ${width}px`,
+    ),
     async ({ storefront, page }) => {
       await page.setViewportSize({ width, height: 900 });
       await storefront.open(`?models=${HOSTILE_MODEL}`);
@@ -169,7 +172,10 @@ for (const width of [375, 1280]) {
 
 test(
   'hostile text stays text on the product page, in the cart, in the reasons and in "Your data"',
-  fault('Hostile catalogue text shown after interacting: product page, cart, "because you viewed" reasons, privacy panel (375px)'),
+  fault(
+    'Catalogue text and records',
+    'Hostile catalogue text shown after interacting: product page, cart, "because you viewed" reasons, privacy panel (375px)',
+  ),
   async ({ storefront, page }) => {
     await page.setViewportSize({ width: 375, height: 800 });
     await storefront.open(`?models=${HOSTILE_MODEL}`);

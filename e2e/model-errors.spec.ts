@@ -121,7 +121,7 @@ async function expectPopularityFallback(storefront: Storefront, code: string, me
 test.describe('the model cannot be loaded but its catalogue can: popularity fallback', () => {
   test(
     'a missing vectors file (HTTP 404) is named, and the grid shows the most popular products',
-    fault('Model file missing: the vectors file answers HTTP 404'),
+    fault('Model files', 'Model file missing: the vectors file answers HTTP 404'),
     async ({ storefront, page }) => {
       await page.route('**/models/demo/vectors.*', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
       await page.goto('/');
@@ -135,7 +135,7 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
 
   test(
     'a truncated vectors file is reported with expected and found sizes, over the popularity grid',
-    fault('Model file truncated: the vectors file cut to 1,000 bytes'),
+    fault('Model files', 'Model file truncated: the vectors file cut to 1,000 bytes'),
     async ({ storefront, page }) => {
       await rewrite(page, '**/models/demo/vectors.*', (body) => body.subarray(0, 1000));
       await page.goto('/');
@@ -149,7 +149,7 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
 
   test(
     'one flipped byte in the vectors file is a checksum mismatch; products still show and open',
-    fault('Model file corrupted: one flipped byte in the vectors file'),
+    fault('Model files', 'Model file corrupted: one flipped byte in the vectors file'),
     async ({ storefront, page }) => {
       await rewrite(page, '**/models/demo/vectors.*', (body) => {
         const flipped = Buffer.from(body);
@@ -183,7 +183,7 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
 
   test(
     'a manifest of the wrong dimension is named; the grid still shows the popularity order',
-    fault('Model of the wrong dimension: the manifest says dim 256 for 512-dimensional vectors'),
+    fault('Model files', 'Model of the wrong dimension: the manifest says dim 256 for 512-dimensional vectors'),
     async ({ storefront, page }) => {
       await editManifest(page, (manifest) => (manifest['dim'] = 256));
       await page.goto('/');
@@ -201,7 +201,7 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
 
   test(
     'a newer format version is named; the grid still shows the popularity order',
-    fault('Model of another format version: formatVersion 2 in the manifest'),
+    fault('Model files', 'Model of another format version: formatVersion 2 in the manifest'),
     async ({ storefront, page }) => {
       await editManifest(page, (manifest) => (manifest['formatVersion'] = 2));
       await page.goto('/');
@@ -218,7 +218,7 @@ test.describe('the model cannot be loaded but its catalogue can: popularity fall
 test.describe('no manifest: the catalogue as served', () => {
   test(
     'a missing manifest (HTTP 404) is named; the catalogue is shown unverified, in its own order',
-    fault('Model file missing: the manifest answers HTTP 404, the other files are there'),
+    fault('Model files', 'Model file missing: the manifest answers HTTP 404, the other files are there'),
     async ({ storefront, page }) => {
       await page.route('**/models/demo/manifest.json', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
       await page.goto('/');
@@ -243,7 +243,7 @@ test.describe('no manifest: the catalogue as served', () => {
 test.describe('nothing to salvage: the error screen', () => {
   test(
     'a truncated catalogue leaves nothing to show: the error screen gives expected and found sizes',
-    fault('Model file truncated: the catalogue cut to 1,000 bytes'),
+    fault('Model files', 'Model file truncated: the catalogue cut to 1,000 bytes'),
     async ({ page }) => {
       await rewrite(page, '**/models/demo/catalog.json', (body) => body.subarray(0, 1000));
       await page.goto('/');
@@ -256,17 +256,21 @@ test.describe('nothing to salvage: the error screen', () => {
     },
   );
 
-  test('a missing model folder names the manifest URL and the HTTP status', fault('Model files missing (HTTP 404 for the manifest)'), async ({ page }) => {
-    await page.goto('/?models=no-such-model');
-    const alert = page.getByRole('alert');
-    await expect(alert).toHaveAttribute('data-error-code', 'MODEL_FETCH_FAILED');
-    await expect(alert).toContainText('/models/no-such-model/manifest.json');
-    await expect(alert).toContainText('404');
-    await expect(page.getByRole('region', { name: 'Recommended products' })).toHaveCount(0);
-    await observeErrorScreen(alert);
-  });
+  test(
+    'a missing model folder names the manifest URL and the HTTP status',
+    fault('Model files', 'Model files missing (HTTP 404 for the manifest)'),
+    async ({ page }) => {
+      await page.goto('/?models=no-such-model');
+      const alert = page.getByRole('alert');
+      await expect(alert).toHaveAttribute('data-error-code', 'MODEL_FETCH_FAILED');
+      await expect(alert).toContainText('/models/no-such-model/manifest.json');
+      await expect(alert).toContainText('404');
+      await expect(page.getByRole('region', { name: 'Recommended products' })).toHaveCount(0);
+      await observeErrorScreen(alert);
+    },
+  );
 
-  test('a bad URL parameter names the parameter and the value', fault('A bad storefront setting: ?backend=quantum'), async ({ page }) => {
+  test('a bad URL parameter names the parameter and the value', fault('Settings', 'A bad storefront setting: ?backend=quantum'), async ({ page }) => {
     await page.goto('/?backend=quantum');
     const alert = page.getByRole('alert');
     await expect(alert).toHaveAttribute('data-error-code', 'CONFIG_INVALID');
@@ -278,7 +282,7 @@ test.describe('nothing to salvage: the error screen', () => {
 test.describe('a redeploy during the load: read once more, past the cache', () => {
   test(
     'a vectors file from the next deploy (another size) on the first read is read again, and the ranked grid shows',
-    fault('Model replaced while the page loads it: the first vectors file read is from another build (half the size)'),
+    fault('Model files', 'Model replaced while the page loads it: the first vectors file read is from another build (half the size)'),
     async ({ storefront, page, requests }) => {
       await rewrite(page, '**/models/demo/vectors.*', (body) => body.subarray(0, demo().vectorBytes / 2));
       // Routes registered later are asked first: the first read falls back to the rewrite, later ones go to the server.

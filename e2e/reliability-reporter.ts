@@ -1,23 +1,24 @@
 /**
  * A Playwright reporter for the reliability faults: each fault the e2e suite tried and what was
- * observed, with the date, the browser's version and how many tests ran.
+ * observed, with the browser's version and how many tests ran. docs/reliability.md joins these rows
+ * with the unit suite's (e2e/reliability-doc.ts renders both).
  *
  * The convention (helpers in e2e/fixtures.ts):
- *  - A fault test is tagged `@fault` and carries a `fault` annotation describing the fault:
- *      test('title', fault('The vectors file has one flipped byte'), async ({ page }) => { ... });
- *    which is `{ tag: '@fault', annotation: { type: 'fault', description } }`.
+ *  - A fault test is tagged `@fault` and carries `fault-class` and `fault` annotations:
+ *      test('title', fault('Model files', 'The vectors file has one flipped byte'), async ({ page }) => { ... });
  *  - While it runs, the test records what the app did with `observe('...')` (an `observed`
  *    annotation), e.g. the exact error text on screen; several observations are kept in order.
  *  - Every test also gets a `browser` annotation (an automatic fixture) with the browser's version.
- * The reporter lists every `@fault` test with its outcome (passed, failed, timed out, skipped),
- * duration, observations and, when it failed, the first line of the error.
+ * Each `@fault` test is one case: handled if it passed, lost if it failed or timed out.
  *
  * A report is an output of the run, never a change to the tree: every run that ran tests writes
- * `outputFile` (under test-results/, ignored by git). The tracked `docFile` (docs/reliability.md)
- * is written only when VITRINE_RELIABILITY_DOC=1 (`npm run test:reliability`) and only from a run
- * of the whole suite: every test that `playwright test --list` finds with no filter must have ended
- * in this run. A partial run (a --grep, some spec files, --list, an interrupted run) leaves the doc
- * alone, says why on stderr, and fails the run, so the doc never mixes runs or reports a subset.
+ * `outputFile` (under test-results/, ignored by git) from its own tests. The tracked `docFile`
+ * (docs/reliability.md) is written only when VITRINE_RELIABILITY_DOC=1 (`npm run test:reliability`,
+ * which runs the unit suite first) and only from whole runs: every test that `playwright test
+ * --list` finds with no filter must have ended in this run, and the unit run's report
+ * (reports/reliability-unit.json) must say it ran every unit test file. Otherwise (a --grep, some
+ * spec files, an interrupted run, no unit report) the doc is left alone, stderr says why, and the
+ * run fails, so the doc never reports a subset.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { createRequire } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import { errorLine, readUnitReport, renderReliability, UNIT_REPORT_FILE, type FaultRow, type RunReport } from './reliability-doc.ts';
 
 /** Options given in playwright.config.ts. */
 export interface ReliabilityReporterOptions {
@@ -32,32 +34,6 @@ export interface ReliabilityReporterOptions {
   readonly outputFile?: string;
   /** The tracked report, written only by a full run with VITRINE_RELIABILITY_DOC=1 (default docs/reliability.md). */
   readonly docFile?: string;
-}
-
-/** One fault test's outcome in one run. */
-interface Row {
-  /** The spec file, relative to the repository root. */
-  readonly file: string;
-  readonly title: string;
-  readonly fault: string;
-  readonly status: string;
-  readonly durationMs: number;
-  readonly observed: readonly string[];
-  readonly error: string | null;
-  readonly browser: string;
-  /** ISO time of the run the row comes from. */
-  readonly run: string;
-}
-
-/** What a run covered, for the report's header. */
-interface Coverage {
-  /** Tests that ended in this run (each once, however often it was retried). */
-  readonly tests: number;
-  /** Of those, the ones skipped (their last result). */
-  readonly skipped: number;
-  readonly faultTests: number;
-  /** How the report came to be, one sentence. */
-  readonly scope: string;
 }
 
 /** The part of `playwright test --list --reporter=json`'s output read here. */
@@ -76,7 +52,8 @@ export default class ReliabilityReporter implements Reporter {
   #configFile: string | undefined;
   /** The last status of each test that ended in this run, by id. */
   readonly #ended = new Map<string, TestResult['status']>();
-  readonly #rows: Row[] = [];
+  readonly #rows: FaultRow[] = [];
+  readonly #browsers = new Set<string>();
   readonly #started = new Date();
 
   /** @param options from the reporter's entry in playwright.config.ts. */
@@ -107,16 +84,21 @@ export default class ReliabilityReporter implements Reporter {
     });
     const of = (type: string): string[] => annotations.filter((a) => a.type === type && a.description !== undefined).map((a) => a.description ?? '');
     const error = result.error?.message ?? result.error?.value ?? null;
+    const passed = result.status === 'passed';
+    this.#browsers.add(of('browser')[0] ?? 'unknown browser');
     this.#rows.push({
       file: relative(this.#root, test.location.file).split('\\').join('/'),
       title: test.titlePath().slice(3).join(' › ') || test.title,
+      faultClass: of('fault-class')[0] ?? '(none)',
       fault: [...new Set(of('fault'))].join('; ') || test.title,
       status: result.status,
       durationMs: result.duration,
+      // An e2e fault test is one case; a skipped one tried nothing.
+      tried: result.status === 'skipped' ? 0 : 1,
+      handled: passed ? 1 : 0,
+      lost: passed || result.status === 'skipped' ? 0 : 1,
       observed: of('observed'),
-      error: error === null ? null : firstLine(stripAnsi(error)),
-      browser: of('browser')[0] ?? 'unknown',
-      run: this.#started.toISOString(),
+      error: error === null ? null : errorLine(error),
     });
   }
 
@@ -126,19 +108,25 @@ export default class ReliabilityReporter implements Reporter {
       // Nothing ran (--list, or no test matched): there is nothing to report.
       return wantDoc ? refuse('no test ran (a --list, or a filter that matched nothing)') : undefined;
     }
-    // A retried test ends more than once: its last result stands.
-    const latest = new Map(this.#rows.map((row) => [`${row.file}\u0000${row.title}`, row]));
-    const rows = [...latest.values()].sort((a, b) => a.file.localeCompare(b.file) || a.title.localeCompare(b.title));
-    const skipped = [...this.#ended.values()].filter((status) => status === 'skipped').length;
-    const counts = { tests: this.#ended.size, skipped, faultTests: rows.length };
     const docFile = this.#options.docFile ?? 'docs/reliability.md';
-    await this.#write(
-      this.#options.outputFile ?? 'test-results/reliability.md',
-      render(rows, this.#started, {
-        ...counts,
-        scope: `Written by every e2e run; ${docFile} only by \`npm run test:reliability\` from a run of the whole suite.`,
-      }),
-    );
+    const run = (whole: boolean, scope: string): RunReport => {
+      // A retried test ends more than once: its last result stands.
+      const latest = new Map(this.#rows.map((row) => [`${row.file}\u0000${row.title}`, row]));
+      const skipped = [...this.#ended.values()].filter((status) => status === 'skipped').length;
+      const environment = [...this.#browsers].join(', ') || 'no browser';
+      return {
+        suite: 'e2e (Playwright)',
+        started: this.#started.toISOString(),
+        environment,
+        tests: this.#ended.size,
+        skipped,
+        whole,
+        scope,
+        rows: [...latest.values()],
+      };
+    };
+    const note = `Written by every e2e run from its own tests; ${docFile} only by \`npm run test:reliability\`, from whole runs of both suites.`;
+    await this.#write(this.#options.outputFile ?? 'test-results/reliability.md', renderReliability([run(false, 'This run.')], note));
     if (!wantDoc) return undefined;
 
     if (result.status === 'interrupted') return refuse('the run was interrupted');
@@ -150,8 +138,11 @@ export default class ReliabilityReporter implements Reporter {
         `a partial run: ${suite.length - missing.length} of the whole suite's ${suite.length} tests ran (not run: ${examples.join('; ')}${missing.length > 3 ? '; …' : ''})`,
       );
     }
-    await this.#write(docFile, render(rows, this.#started, { ...counts, scope: 'The whole e2e suite ran (`npm run test:reliability`).' }));
-    process.stderr.write(`reliability: wrote ${docFile} (${counts.tests} tests, ${counts.faultTests} fault tests)\n`);
+    const unit = await readUnitReport(resolve(this.#root, UNIT_REPORT_FILE));
+    if (typeof unit === 'string') return refuse(unit);
+    const e2e = run(true, 'The whole suite ran.');
+    await this.#write(docFile, renderReliability([unit, e2e], 'Both suites ran whole (`npm run test:reliability`).'));
+    process.stderr.write(`reliability: wrote ${docFile} (${unit.tests} unit and ${e2e.tests} e2e tests; ${unit.rows.length + e2e.rows.length} fault tests)\n`);
     return undefined;
   }
 
@@ -186,44 +177,4 @@ export default class ReliabilityReporter implements Reporter {
 function refuse(why: string): { status: FullResult['status'] } {
   process.stderr.write(`reliability: ${DOC_ENV}=1 but the doc was not written: ${why}. Run \`npm run test:reliability\` with no filter.\n`);
   return { status: 'failed' };
-}
-
-function render(rows: readonly Row[], started: Date, coverage: Coverage): string {
-  const passed = rows.filter((row) => row.status === 'passed').length;
-  const browsers = [...new Set(rows.map((row) => row.browser))].join(', ') || 'none';
-  const lines = [
-    '# Reliability: faults tried and what happened',
-    '',
-    '<!-- Generated by e2e/reliability-reporter.ts from the e2e run; do not edit by hand. -->',
-    '',
-    `Latest run: ${started.toISOString()}. Browser: ${browsers}. ${coverage.tests} tests ran (${coverage.skipped} skipped), ${coverage.faultTests} of them fault tests; ${passed} of ${rows.length} fault tests passed.`,
-    coverage.scope,
-    '',
-    'Each row is one fault the end-to-end suite injects; "observed" is what the app did, as',
-    'the test saw it. Tag a test with `fault()` and record outcomes with `observe()` (e2e/fixtures.ts).',
-    '',
-    '| Fault | Outcome | Observed | Test | Run |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map((row) => {
-      const outcome = `${row.status === 'passed' ? 'survived (passed)' : row.status} in ${(row.durationMs / 1000).toFixed(1)} s`;
-      const notes = [...row.observed.map((o) => `“${cell(o)}”`), ...(row.error === null ? [] : [`error: ${cell(row.error)}`])];
-      return `| ${cell(row.fault)} | ${cell(outcome)} | ${notes.join('<br>') || '—'} | ${cell(`${row.file}: ${row.title}`)} | ${cell(`${row.run.slice(0, 16).replace('T', ' ')} UTC, ${row.browser}`)} |`;
-    }),
-    '',
-  ];
-  return lines.join('\n');
-}
-
-/** Text for a Markdown table cell: one line, pipes escaped, markup shown as text. */
-function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|');
-}
-
-function firstLine(text: string): string {
-  return (text.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 300);
-}
-
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
 }

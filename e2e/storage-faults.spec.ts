@@ -62,7 +62,7 @@ const INTERACTION_FAILED = /Could not/;
 
 test(
   'with IndexedDB unavailable (indexedDB.open throws SecurityError), the shop runs in memory and says so',
-  fault('IndexedDB unavailable: indexedDB.open throws a SecurityError, as with storage disabled or in some private modes'),
+  fault('Stored state', 'IndexedDB unavailable: indexedDB.open throws a SecurityError, as with storage disabled or in some private modes'),
   async ({ storefront, page }) => {
     const errors = pageErrors(page);
     await page.addInitScript(() => {
@@ -95,7 +95,7 @@ test(
 
 test(
   'a newer version of the app opening the database in another tab is not blocked, and this tab keeps working',
-  fault('Another tab opens the database at a newer schema version (versionchange) while this tab has it open'),
+  fault('Stored state', 'Another tab opens the database at a newer schema version (versionchange) while this tab has it open'),
   async ({ storefront, page, context }) => {
     const errors = pageErrors(page);
     await storefront.open('?backend=wasm');
@@ -172,7 +172,7 @@ const QUOTA_HEADROOM_BYTES = 36_000;
 
 test(
   'when the storage is full, older events are compacted into the baseline and the shopper goes on',
-  fault('Storage full: IndexedDB writes fail with QuotaExceededError (the origin quota lowered through the DevTools protocol)'),
+  fault('Stored state', 'Storage full: IndexedDB writes fail with QuotaExceededError (the origin quota lowered through the DevTools protocol)'),
   async ({ storefront, page, context, browser, baseURL }) => {
     test.setTimeout(300_000);
     const errors = pageErrors(page);
@@ -289,7 +289,10 @@ function clearStateCaches(page: Page): Promise<void> {
 
 test(
   'after the site data is cleared mid-session, the next interactions are stored again and nothing is shown',
-  fault('The browser clears the site’s IndexedDB while the shop is open (site data cleared, storage evicted) and closes the connection under the page'),
+  fault(
+    'Stored state',
+    'The browser clears the site’s IndexedDB while the shop is open (site data cleared, storage evicted) and closes the connection under the page',
+  ),
   async ({ storefront, page, context, baseURL }) => {
     const errors = pageErrors(page);
     await storefront.open('?backend=wasm');

@@ -23,7 +23,7 @@ const firstAddToCart = (page: Page) =>
 
 test(
   'two tabs interleaving 500 interactions each store all 1,000 exactly once, and both rank with all of them',
-  fault('Two tabs of the shop interleave 500 interactions each, writing at the same time'),
+  fault('Reloads and tabs', 'Two tabs of the shop interleave 500 interactions each, writing at the same time'),
   async ({ context }) => {
     test.setTimeout(600_000);
     const tabs = [new Storefront(await context.newPage()), new Storefront(await context.newPage())];
@@ -63,7 +63,7 @@ function stateDrift(stored: StoredSummary): number[] {
 
 test(
   'a reload in the middle of writes leaves no partial or corrupt state',
-  fault('The page reloads while a burst of 30 interactions is being written'),
+  fault('Reloads and tabs', 'The page reloads while a burst of 30 interactions is being written'),
   async ({ storefront, page }) => {
     await storefront.open('?backend=wasm');
     // Fire a burst of interactions without waiting for them, then reload while they are being written.

@@ -53,7 +53,7 @@ test('the page’s own buttons re-rank the grid through element.record()', async
 
 test(
   'record() called right after a settings change reaches the grid started with the new settings, not the one it replaces',
-  fault('The host page calls record() in the same task as it changes the grid’s models and backend attributes'),
+  fault('Host page calls', 'The host page calls record() in the same task as it changes the grid’s models and backend attributes'),
   async ({ page, requests, csp }) => {
     void requests;
     void csp;
@@ -81,7 +81,7 @@ test(
 
 test(
   '200 record() calls made at once are all stored and re-rank the grid once',
-  fault('The host page calls record() 200 times without waiting (a replayed history, a script in a loop)'),
+  fault('Host page calls', 'The host page calls record() 200 times without waiting (a replayed history, a script in a loop)'),
   async ({ page, requests, csp }) => {
     void requests;
     void csp;

@@ -113,7 +113,7 @@ const ROOMS: Readonly<Record<string, Room>> = {
   e2e: {
     file: 'e2e/probe.spec.ts',
     folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline/lib', 'src/offline/builder', 'src/offline/eval', 'src/offline/train', 'src/ui'],
-    packages: [...OFFLINE, '@playwright/test', 'vite'],
+    packages: [...OFFLINE, '@playwright/test', 'vite', 'vitest'],
   },
   // Files directly in src/ (this test) and the root config files are tooling: any package, no src folder.
   'files in src/': { file: 'src/probe.test.ts', folders: [], packages: PACKAGES },

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultTest } from './core/fault-test-support.ts';
 import { decodedPath, fileInside, serveFolders } from '../serve-folders.ts';
 
 /** Sends `path` as it is (no client-side normalisation of `..` or escapes). */
@@ -58,26 +59,32 @@ describe('serveFolders', () => {
     expect((await get(port, '/index.html')).status).toBe(418);
   });
 
-  it('refuses a sibling folder whose name starts with the served one, and anything above it', async () => {
-    for (const path of [
-      '/models/..%2Fmodels-secret/key.json',
-      '/models/%2E%2E/models-secret/key.json',
-      '/models/..%2F..%2Foutside.json',
-      '/models/..%2Foutside.json',
-    ]) {
-      const { status, body } = await get(port, path);
-      expect(status, path).toBe(404);
-      expect(body, path).not.toContain('secret":true');
-    }
-  });
+  it(
+    'refuses a sibling folder whose name starts with the served one, and anything above it',
+    faultTest('Local servers', 'A request for a sibling folder through ..%2F (models-secret beside models was served)', async () => {
+      for (const path of [
+        '/models/..%2Fmodels-secret/key.json',
+        '/models/%2E%2E/models-secret/key.json',
+        '/models/..%2F..%2Foutside.json',
+        '/models/..%2Foutside.json',
+      ]) {
+        const { status, body } = await get(port, path);
+        expect(status, path).toBe(404);
+        expect(body, path).not.toContain('secret":true');
+      }
+    }),
+  );
 
-  it('answers a malformed percent-escape with a short 400 that shows no server path', async () => {
-    for (const path of ['/models/%E0%A4%A', '/models/100%', '/anything/%zz']) {
-      const { status, body } = await get(port, path);
-      expect(status, path).toBe(400);
-      expect(body, path).toBe('bad request: the URL has a malformed percent-escape');
-    }
-  });
+  it(
+    'answers a malformed percent-escape with a short 400 that shows no server path',
+    faultTest('Local servers', 'A malformed percent-escape in the URL (a 500 with a stack trace showing server paths)', async () => {
+      for (const path of ['/models/%E0%A4%A', '/models/100%', '/anything/%zz']) {
+        const { status, body } = await get(port, path);
+        expect(status, path).toBe(400);
+        expect(body, path).toBe('bad request: the URL has a malformed percent-escape');
+      }
+    }),
+  );
 });
 
 describe('the path helpers', () => {

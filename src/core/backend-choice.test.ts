@@ -3,6 +3,7 @@
 // are measured within a time budget and the fastest that agrees with the reference wins, is cached
 // and explained, naming what was not measured.
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import {
   calibrationKey,
   chooseBackend,
@@ -148,7 +149,9 @@ describe('chooseBackend', () => {
     expect(choice).toEqual({ backend: 'wasm', reason: 'fastest here: wasm 2.00 ms per interaction; not measured: cpu (over the 300 ms budget)' });
     expect(probe.measured).toEqual(['webgpu', 'wasm']);
   });
+});
 
+describe('chooseBackend with a cached verdict', () => {
   it('uses a cached verdict without measuring when its backend still opens', async () => {
     const store = memoryStore({ [KEY]: cachedVerdict('cpu', 'fastest here: cpu 2.00 ms per interaction') });
     const probe = fakeProbe({ wasm: { ms: 1, agree: true }, cpu: { ms: 2, agree: true } });
@@ -158,25 +161,28 @@ describe('chooseBackend', () => {
     expect(probe.measured).toEqual([]);
   });
 
-  it('measures again once the cached verdict is VERDICT_MAX_AGE_MS old, or has no time, or is dated after now', async () => {
-    const reason = 'fastest here: cpu 2.00 ms per interaction';
-    const entries = {
-      'just under the age': cachedVerdict('cpu', reason, NOW - VERDICT_MAX_AGE_MS + 1),
-      'at the age': cachedVerdict('cpu', reason, NOW - VERDICT_MAX_AGE_MS),
-      'no time': JSON.stringify({ backend: 'cpu', reason }),
-      'after now': cachedVerdict('cpu', reason, NOW + DAY),
-    };
-    const measuredFor: Record<string, boolean> = {};
-    for (const [name, entry] of Object.entries(entries)) {
-      const store = memoryStore({ [KEY]: entry });
-      const probe = fakeProbe({ wasm: { ms: 1, agree: true }, cpu: { ms: 2, agree: true } });
-      const { choice } = await chooseBackend(request({ store }), probe);
-      measuredFor[name] = probe.measured.length > 0;
-      if (measuredFor[name]) expect(JSON.parse(store.entries.get(KEY) ?? 'null'), name).toEqual({ ...choice, measuredAt: NOW });
-      else expect(store.entries.get(KEY), name).toBe(entry);
-    }
-    expect(measuredFor).toEqual({ 'just under the age': false, 'at the age': true, 'no time': true, 'after now': true });
-  });
+  it(
+    'measures again once the cached verdict is VERDICT_MAX_AGE_MS old, or has no time, or is dated after now',
+    faultTest('Time and dates', 'A cached backend verdict 30 days old, without its time, or dated after now', async () => {
+      const reason = 'fastest here: cpu 2.00 ms per interaction';
+      const entries = {
+        'just under the age': cachedVerdict('cpu', reason, NOW - VERDICT_MAX_AGE_MS + 1),
+        'at the age': cachedVerdict('cpu', reason, NOW - VERDICT_MAX_AGE_MS),
+        'no time': JSON.stringify({ backend: 'cpu', reason }),
+        'after now': cachedVerdict('cpu', reason, NOW + DAY),
+      };
+      const measuredFor: Record<string, boolean> = {};
+      for (const [name, entry] of Object.entries(entries)) {
+        const store = memoryStore({ [KEY]: entry });
+        const probe = fakeProbe({ wasm: { ms: 1, agree: true }, cpu: { ms: 2, agree: true } });
+        const { choice } = await chooseBackend(request({ store }), probe);
+        measuredFor[name] = probe.measured.length > 0;
+        if (measuredFor[name]) expect(JSON.parse(store.entries.get(KEY) ?? 'null'), name).toEqual({ ...choice, measuredAt: NOW });
+        else expect(store.entries.get(KEY), name).toBe(entry);
+      }
+      expect(measuredFor).toEqual({ 'just under the age': false, 'at the age': true, 'no time': true, 'after now': true });
+    }),
+  );
 
   it('measures again when the cached backend no longer opens as itself, freeing what opened instead', async () => {
     const store = memoryStore({ [KEY]: cachedVerdict('webgpu', 'old') });

@@ -2,6 +2,7 @@
 // items and rules or a RecError CATALOG_INVALID naming the field; a valid catalogue reads back as written.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import { parseCatalog, type CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { parseShopRules } from './shop-rules.ts';
@@ -38,62 +39,71 @@ const catalogue = fc
   .map(([ids, records]) => records.map((record, i) => ({ id: ids[i] as string, ...record })));
 
 describe('parseCatalog (property)', () => {
-  it('reads a valid catalogue back through JSON as written: ids, titles and every field', () => {
-    fc.assert(
-      fc.property(catalogue, (items) => {
-        const parsed = parseCatalog(JSON.parse(JSON.stringify({ items })), items.length, FILE);
-        expect(parsed.map((row) => row.id)).toEqual(items.map((row) => row.id));
-        expect(parsed.map((row) => row.title)).toEqual(items.map((row) => row.title));
-        parsed.forEach((row: CatalogItem, i) => {
-          const written = items[i];
-          expect(row).toEqual({
-            id: written?.id,
-            title: written?.title,
-            category: written?.category ?? '',
-            description: written?.description ?? '',
-            price: written?.price ?? null,
-            image: written?.image ?? null,
-            group: written?.group ?? null,
-            inStock: written?.inStock ?? true,
+  it(
+    'reads a valid catalogue back through JSON as written: ids, titles and every field',
+    faultTest('Catalogue text and records', 'Any valid catalogue text: unicode, markup, empty optional fields (must read back as written)', async (fault) => {
+      await fault.property(
+        fc.property(catalogue, (items) => {
+          const parsed = parseCatalog(JSON.parse(JSON.stringify({ items })), items.length, FILE);
+          expect(parsed.map((row) => row.id)).toEqual(items.map((row) => row.id));
+          expect(parsed.map((row) => row.title)).toEqual(items.map((row) => row.title));
+          parsed.forEach((row: CatalogItem, i) => {
+            const written = items[i];
+            expect(row).toEqual({
+              id: written?.id,
+              title: written?.title,
+              category: written?.category ?? '',
+              description: written?.description ?? '',
+              price: written?.price ?? null,
+              image: written?.image ?? null,
+              group: written?.group ?? null,
+              inStock: written?.inStock ?? true,
+            });
           });
-        });
-      }),
-      { numRuns: 150 },
-    );
-  });
+        }),
+        { numRuns: 150 },
+      );
+    }),
+  );
 
-  it('gives any JSON value items or a RecError naming the field', () => {
-    const record = fc.dictionary(fc.constantFrom(...ITEM_FIELDS), fc.jsonValue({ maxDepth: 1 }));
-    const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ items: fc.array(fc.oneof(record, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }) }));
-    fc.assert(
-      fc.property(value, fc.nat({ max: 4 }), (json, count) => {
-        const result = attemptRead(() => parseCatalog(json, count, FILE));
-        if (result instanceof RecError) expectNamedRefusal(result, /^(\(root\)|items(\[\d+\](\.\w+)?)?)$/);
-        else {
-          expect(result).toHaveLength(count);
-          expect(new Set(result.map((row) => row.id)).size).toBe(count);
-          for (const row of result) expect(row.title.trim()).not.toBe('');
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it(
+    'gives any JSON value items or a RecError naming the field',
+    faultTest('Catalogue text and records', 'Any JSON value as catalog.json', async (fault) => {
+      const record = fc.dictionary(fc.constantFrom(...ITEM_FIELDS), fc.jsonValue({ maxDepth: 1 }));
+      const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ items: fc.array(fc.oneof(record, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }) }));
+      await fault.property(
+        fc.property(value, fc.nat({ max: 4 }), (json, count) => {
+          const result = attemptRead(() => parseCatalog(json, count, FILE));
+          if (result instanceof RecError) expectNamedRefusal(result, /^(\(root\)|items(\[\d+\](\.\w+)?)?)$/);
+          else {
+            expect(result).toHaveLength(count);
+            expect(new Set(result.map((row) => row.id)).size).toBe(count);
+            for (const row of result) expect(row.title.trim()).not.toBe('');
+          }
+        }),
+        { numRuns: 200 },
+      );
+    }),
+  );
 
-  it('refuses a field of another JSON type in any item, naming that item and field', () => {
-    const wrong = fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }));
-    fc.assert(
-      fc.property(catalogue, fc.nat(), fc.constantFrom(...ITEM_FIELDS), wrong, (items, pick, field, value) => {
-        const at = pick % items.length;
-        // The right type for price is a number and for inStock a boolean: skip those pairs.
-        fc.pre(!(field === 'price' && typeof value === 'number') && !(field === 'inStock' && typeof value === 'boolean'));
-        const changed = items.map((row, i) => (i === at ? { ...row, [field]: value } : row));
-        const refused = attemptRead(() => parseCatalog({ items: changed }, items.length, FILE));
-        expect(refused).toBeInstanceOf(RecError);
-        expectNamedRefusal(refused as RecError, new RegExp(`^items\\[${at}\\]\\.${field}$`));
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it(
+    'refuses a field of another JSON type in any item, naming that item and field',
+    faultTest('Catalogue text and records', 'A catalogue item with one field of another JSON type', async (fault) => {
+      const wrong = fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }));
+      await fault.property(
+        fc.property(catalogue, fc.nat(), fc.constantFrom(...ITEM_FIELDS), wrong, (items, pick, field, value) => {
+          const at = pick % items.length;
+          // The right type for price is a number and for inStock a boolean: skip those pairs.
+          fc.pre(!(field === 'price' && typeof value === 'number') && !(field === 'inStock' && typeof value === 'boolean'));
+          const changed = items.map((row, i) => (i === at ? { ...row, [field]: value } : row));
+          const refused = attemptRead(() => parseCatalog({ items: changed }, items.length, FILE));
+          expect(refused).toBeInstanceOf(RecError);
+          expectNamedRefusal(refused as RecError, new RegExp(`^items\\[${at}\\]\\.${field}$`));
+        }),
+        { numRuns: 150 },
+      );
+    }),
+  );
 });
 
 describe('parseShopRules (property)', () => {
@@ -127,45 +137,51 @@ describe('parseShopRules (property)', () => {
   );
   const rules = fc.dictionary(fc.constantFrom(...RULE_NAMES), fc.oneof(fc.array(entry, { maxLength: 4 }), settings, fc.jsonValue({ maxDepth: 1 })));
 
-  it('gives any rules object rules within their ranges, or a RecError naming the rule field', () => {
-    fc.assert(
-      fc.property(fc.oneof(rules, fc.jsonValue({ maxDepth: 2 })), (value) => {
-        const result = attemptRead(() => parseShopRules({ items: [], rules: value }, items, FILE));
-        if (result instanceof RecError) {
-          expectNamedRefusal(result, /^rules(\..*)?$/su);
-          return;
-        }
-        for (const boost of result.boosts) expect(Math.abs(boost.by)).toBeLessThanOrEqual(1);
-        const positions = result.pins.map((pin) => pin.position);
-        expect(positions).toEqual([...new Set(positions)].sort((a, b) => a - b));
-        for (const rule of [...result.boosts, ...result.pins, ...result.repurchase]) {
-          if (rule.target.kind === 'item') expect(items[rule.target.row]?.id).toBe(rule.target.item);
-          else expect(items.some((row) => row.category === (rule.target.kind === 'category' ? rule.target.category : ''))).toBe(true);
-        }
-        expect(result.diversity.lambda).toBeGreaterThanOrEqual(0);
-        expect(result.diversity.lambda).toBeLessThanOrEqual(1);
-        if (result.diversity.variantSimilarity !== null) expect(result.diversity.variantSimilarity).toBeGreaterThan(0);
-        expect(result.exploration.share).toBeLessThanOrEqual(0.5);
-        expect(result.exploration.halfLife).toBeGreaterThan(0);
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it(
+    'gives any rules object rules within their ranges, or a RecError naming the rule field',
+    faultTest('Catalogue text and records', 'Any shop rules object: mistyped fields, values out of range', async (fault) => {
+      await fault.property(
+        fc.property(fc.oneof(rules, fc.jsonValue({ maxDepth: 2 })), (value) => {
+          const result = attemptRead(() => parseShopRules({ items: [], rules: value }, items, FILE));
+          if (result instanceof RecError) {
+            expectNamedRefusal(result, /^rules(\..*)?$/su);
+            return;
+          }
+          for (const boost of result.boosts) expect(Math.abs(boost.by)).toBeLessThanOrEqual(1);
+          const positions = result.pins.map((pin) => pin.position);
+          expect(positions).toEqual([...new Set(positions)].sort((a, b) => a - b));
+          for (const rule of [...result.boosts, ...result.pins, ...result.repurchase]) {
+            if (rule.target.kind === 'item') expect(items[rule.target.row]?.id).toBe(rule.target.item);
+            else expect(items.some((row) => row.category === (rule.target.kind === 'category' ? rule.target.category : ''))).toBe(true);
+          }
+          expect(result.diversity.lambda).toBeGreaterThanOrEqual(0);
+          expect(result.diversity.lambda).toBeLessThanOrEqual(1);
+          if (result.diversity.variantSimilarity !== null) expect(result.diversity.variantSimilarity).toBeGreaterThan(0);
+          expect(result.exploration.share).toBeLessThanOrEqual(0.5);
+          expect(result.exploration.halfLife).toBeGreaterThan(0);
+        }),
+        { numRuns: 200 },
+      );
+    }),
+  );
 
-  it('reads valid boosts and pins back: targets resolved to their rows, pins in position order', () => {
-    const boost = fc.record({ item: fc.constantFrom('a', 'b', 'c'), by: fc.double({ min: -1, max: 1, noNaN: true }) });
-    fc.assert(
-      fc.property(fc.array(boost, { maxLength: 5 }), fc.uniqueArray(fc.integer({ min: 0, max: 199 }), { maxLength: 3 }), (boosts, positions) => {
-        const pin = positions.map((position, i) => ({ item: ['a', 'b', 'c'][i] as string, position }));
-        const parsed = parseShopRules({ items: [], rules: { boost: boosts, pin } }, items, FILE);
-        expect(parsed.boosts.map((b) => [b.target.kind === 'item' ? b.target.row : -1, b.by])).toEqual(
-          boosts.map((b) => [['a', 'b', 'c'].indexOf(b.item), b.by]),
-        );
-        expect(parsed.pins.map((p) => [p.position, p.target.kind === 'item' ? p.target.item : ''])).toEqual(
-          [...pin].sort((x, y) => x.position - y.position).map((p) => [p.position, p.item]),
-        );
-      }),
-      { numRuns: 100 },
-    );
-  });
+  it(
+    'reads valid boosts and pins back: targets resolved to their rows, pins in position order',
+    faultTest('Catalogue text and records', 'Any valid boosts and pins (must read back resolved, pins in position order)', async (fault) => {
+      const boost = fc.record({ item: fc.constantFrom('a', 'b', 'c'), by: fc.double({ min: -1, max: 1, noNaN: true }) });
+      await fault.property(
+        fc.property(fc.array(boost, { maxLength: 5 }), fc.uniqueArray(fc.integer({ min: 0, max: 199 }), { maxLength: 3 }), (boosts, positions) => {
+          const pin = positions.map((position, i) => ({ item: ['a', 'b', 'c'][i] as string, position }));
+          const parsed = parseShopRules({ items: [], rules: { boost: boosts, pin } }, items, FILE);
+          expect(parsed.boosts.map((b) => [b.target.kind === 'item' ? b.target.row : -1, b.by])).toEqual(
+            boosts.map((b) => [['a', 'b', 'c'].indexOf(b.item), b.by]),
+          );
+          expect(parsed.pins.map((p) => [p.position, p.target.kind === 'item' ? p.target.item : ''])).toEqual(
+            [...pin].sort((x, y) => x.position - y.position).map((p) => [p.position, p.item]),
+          );
+        }),
+        { numRuns: 100 },
+      );
+    }),
+  );
 });

@@ -2,6 +2,7 @@
 // is reported and rebuilt, never a reason not to start; a rebuild folds the events in the order they
 // happened, so it equals the live state.
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import type { RecError } from './errors.ts';
 import { toItemId } from './ids.ts';
 import { modelKey } from './manifest.ts';
@@ -20,41 +21,47 @@ function tampered(store: EventStore, change: (state: InterestState) => InterestS
 }
 
 describe('a stored state that does not fit the model', () => {
-  it('is reported and rebuilt from the events: the same grid and cart as before', async () => {
-    const store = createMemoryEventStore();
-    const first = await createRecommender(deps({ store }));
-    const before = await browse(first, [2, 8, 3, 14]);
-    const reported: RecError[] = [];
-    const longer = tampered(store, (state) => ({ ...state, vector: new Float32Array(DIM + 1).fill(0.1) }));
-    const reopened = await createRecommender(deps({ store: longer, onInvalidState: (error) => reported.push(error) }));
-    expect(ids(reopened.ranking())).toEqual(ids(before));
-    expect(reopened.cart().map((item) => item.id)).toEqual(first.cart().map((item) => item.id));
-    expect(reported.map((error) => [error.code, error.message])).toEqual([
-      ['EVENT_INVALID', `vector: the stored state's vector has ${DIM + 1} values, expected ${DIM} (the model's dim): it is rebuilt from the events`],
-    ]);
-  });
+  it(
+    'is reported and rebuilt from the events: the same grid and cart as before',
+    faultTest('Stored state', 'A stored state record whose vector has the wrong length (the storefront stopped starting, advising a rebuild)', async () => {
+      const store = createMemoryEventStore();
+      const first = await createRecommender(deps({ store }));
+      const before = await browse(first, [2, 8, 3, 14]);
+      const reported: RecError[] = [];
+      const longer = tampered(store, (state) => ({ ...state, vector: new Float32Array(DIM + 1).fill(0.1) }));
+      const reopened = await createRecommender(deps({ store: longer, onInvalidState: (error) => reported.push(error) }));
+      expect(ids(reopened.ranking())).toEqual(ids(before));
+      expect(reopened.cart().map((item) => item.id)).toEqual(first.cart().map((item) => item.id));
+      expect(reported.map((error) => [error.code, error.message])).toEqual([
+        ['EVENT_INVALID', `vector: the stored state's vector has ${DIM + 1} values, expected ${DIM} (the model's dim): it is rebuilt from the events`],
+      ]);
+    }),
+  );
 
-  it('a baseline of the wrong length keeps its purchases and cart, with its interest started afresh', async () => {
-    const store = createMemoryEventStore();
-    const first = await createRecommender(deps({ store }));
-    await first.record({ type: 'add_to_cart', item: toItemId('i3') });
-    await first.record({ type: 'purchase', item: toItemId('i5') });
-    const stored = (await store.loadState(MODEL_KEY)) as InterestState;
-    // As if every event had been compacted into a baseline that was then damaged.
-    const compacted: EventStore = {
-      ...store,
-      loadState: () => Promise.resolve(null),
-      loadBaseline: () => Promise.resolve({ ...stored, vector: new Float32Array(DIM - 1) }),
-      loadEvents: () => Promise.resolve([]),
-      countEvents: () => Promise.resolve(0),
-    };
-    const reported: RecError[] = [];
-    const reopened = await createRecommender(deps({ store: compacted, onInvalidState: (error) => reported.push(error) }));
-    expect(reopened.cart().map((item) => item.id)).toEqual(['i3']);
-    expect(ids(reopened.ranking())).not.toContain('i5');
-    expect(reported).toHaveLength(1);
-    expect(reported[0]?.message).toMatch(/compacted baseline's vector has 15 values, expected 16/);
-  });
+  it(
+    'a baseline of the wrong length keeps its purchases and cart, with its interest started afresh',
+    faultTest('Stored state', 'A stored baseline whose vector has the wrong length', async () => {
+      const store = createMemoryEventStore();
+      const first = await createRecommender(deps({ store }));
+      await first.record({ type: 'add_to_cart', item: toItemId('i3') });
+      await first.record({ type: 'purchase', item: toItemId('i5') });
+      const stored = (await store.loadState(MODEL_KEY)) as InterestState;
+      // As if every event had been compacted into a baseline that was then damaged.
+      const compacted: EventStore = {
+        ...store,
+        loadState: () => Promise.resolve(null),
+        loadBaseline: () => Promise.resolve({ ...stored, vector: new Float32Array(DIM - 1) }),
+        loadEvents: () => Promise.resolve([]),
+        countEvents: () => Promise.resolve(0),
+      };
+      const reported: RecError[] = [];
+      const reopened = await createRecommender(deps({ store: compacted, onInvalidState: (error) => reported.push(error) }));
+      expect(reopened.cart().map((item) => item.id)).toEqual(['i3']);
+      expect(ids(reopened.ranking())).not.toContain('i5');
+      expect(reported).toHaveLength(1);
+      expect(reported[0]?.message).toMatch(/compacted baseline's vector has 15 values, expected 16/);
+    }),
+  );
 });
 
 describe('a rebuild folds the events in the order they happened', () => {
@@ -78,12 +85,18 @@ describe('a rebuild folds the events in the order they happened', () => {
     expect(ids(rebuilt.ranking())).toEqual(ids(live.ranking()));
   };
 
-  it('when every event shares one millisecond', async () => {
-    expectSame(await liveAndRebuilt(() => 5_000_000));
-  });
+  it(
+    'when every event shares one millisecond',
+    faultTest('Time and dates', 'Every stored event in the same millisecond, the state rebuilt from them (removed cart items came back)', async () => {
+      expectSame(await liveAndRebuilt(() => 5_000_000));
+    }),
+  );
 
-  it('when the clock goes back between events', async () => {
-    let t = 9_000_000;
-    expectSame(await liveAndRebuilt(() => (t -= 1000)));
-  });
+  it(
+    'when the clock goes back between events',
+    faultTest('Time and dates', 'The clock goes back between stored events, the state rebuilt from them (removed cart items came back)', async () => {
+      let t = 9_000_000;
+      expectSame(await liveAndRebuilt(() => (t -= 1000)));
+    }),
+  );
 });

@@ -1,6 +1,7 @@
 // The journal through the recommender: compaction when the storage is full, retention, and a
 // model change, with the ranking and the stored record checked after each.
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import { DEFAULT_PRIOR_WEIGHT, DEFAULT_RETENTION_MS } from './constants.ts';
 import { RecError } from './errors.ts';
 import { toItemId } from './ids.ts';
@@ -216,11 +217,14 @@ describe('retention', () => {
     expect((await store.exportAll()).baselines[0]?.eventCount).toBe(4);
   });
 
-  it('rejects a retention that is not a positive number of milliseconds', async () => {
-    for (const retentionMs of [0, -1, Number.NaN]) {
-      await expect(createRecommender(deps({ retentionMs }))).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    }
-  });
+  it(
+    'rejects a retention that is not a positive number of milliseconds',
+    faultTest('Settings', 'A retention setting that is not a positive number of milliseconds', async () => {
+      for (const retentionMs of [0, -1, Number.NaN]) {
+        await expect(createRecommender(deps({ retentionMs }))).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      }
+    }),
+  );
 
   it('starts anyway when compacting at start-up fails (the events stay until the next start)', async () => {
     const store = createMemoryEventStore();

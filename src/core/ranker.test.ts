@@ -1,5 +1,6 @@
 // The grid's arrangement through the recommender: shop rules, variants and exploration.
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
 import { toItemId } from './ids.ts';
 import type { ItemSpace, SequenceEncoder } from './ports.ts';
@@ -108,29 +109,35 @@ describe('the first row of "For you" and what the shopper did', () => {
 
 describe('non-finite scores', () => {
   // An empty grid reads as "you have bought everything": a NaN must be an error instead.
-  it('refuses a sequence interest that is not finite, naming the index', async () => {
-    const interest = new Float32Array(model.manifest.dim).fill(0.25);
-    interest[3] = Number.NaN;
-    const encoder: SequenceEncoder = { maxLength: 4, interest: () => Promise.resolve(interest), dispose: () => {} };
-    const recommender = await createRecommender(deps({ sequenceEncoder: encoder }));
-    await expect(recommender.record({ type: 'view', item: toItemId('i2') })).rejects.toMatchObject({
-      code: 'INTERNAL',
-      message: 'the sequence interest has NaN at index 3, expected finite numbers',
-    });
-  });
+  it(
+    'refuses a sequence interest that is not finite, naming the index',
+    faultTest('Model files', "A sequence model's interest vector that is not finite", async () => {
+      const interest = new Float32Array(model.manifest.dim).fill(0.25);
+      interest[3] = Number.NaN;
+      const encoder: SequenceEncoder = { maxLength: 4, interest: () => Promise.resolve(interest), dispose: () => {} };
+      const recommender = await createRecommender(deps({ sequenceEncoder: encoder }));
+      await expect(recommender.record({ type: 'view', item: toItemId('i2') })).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: 'the sequence interest has NaN at index 3, expected finite numbers',
+      });
+    }),
+  );
 
-  it("refuses the item space's scores when one is not finite", async () => {
-    const reference = createReferenceSpace(model, DEFAULT_PRIOR_WEIGHT);
-    const space: ItemSpace = {
-      ...reference,
-      topK: async (interest, k, excluded) => {
-        const top = await reference.topK(interest, k, excluded);
-        return { rows: top.rows, scores: top.scores.map((score, i) => (i === 1 ? Number.POSITIVE_INFINITY : score)) };
-      },
-    };
-    await expect(createRecommender(deps({ space }))).rejects.toMatchObject({
-      code: 'INTERNAL',
-      message: expect.stringMatching(/scores has Infinity at index 1/) as unknown,
-    });
-  });
+  it(
+    "refuses the item space's scores when one is not finite",
+    faultTest('Model files', 'A non-finite score from the item space', async () => {
+      const reference = createReferenceSpace(model, DEFAULT_PRIOR_WEIGHT);
+      const space: ItemSpace = {
+        ...reference,
+        topK: async (interest, k, excluded) => {
+          const top = await reference.topK(interest, k, excluded);
+          return { rows: top.rows, scores: top.scores.map((score, i) => (i === 1 ? Number.POSITIVE_INFINITY : score)) };
+        },
+      };
+      await expect(createRecommender(deps({ space }))).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringMatching(/scores has Infinity at index 1/) as unknown,
+      });
+    }),
+  );
 });

@@ -1,5 +1,6 @@
 // Several tabs of one shop: each folds in what the others stored, and an erase resets them all.
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import type { RecError } from './errors.ts';
 import { toItemId, toSessionId } from './ids.ts';
 import { createMemoryEventStore } from './memory-store.ts';
@@ -66,22 +67,25 @@ describe('several tabs of one shop', () => {
     expect(ids(reopened.ranking())).not.toContain('i5');
   });
 
-  it('ignores malformed messages from other tabs', async () => {
-    const store = createMemoryEventStore();
-    const hub = createSyncHub();
-    const tab = await createRecommender(deps({ store, sync: hub.channel() }));
-    const notices: RecError[] = [];
-    tab.on('notice', (notice) => notices.push(notice));
-    const stranger = hub.channel();
-    for (const message of [null, 'events', { kind: 'events', events: [{ id: 'x', type: 'view' }] }, { kind: 'events', events: 'nope' }, { kind: 'other' }]) {
-      // Deliberately ill-typed: a tab running older or hostile code can send anything.
-      stranger.publish(message as unknown as SyncMessage);
-    }
-    await hub.settled();
-    await tab.exportData();
-    expect(tab.ranking().eventCount).toBe(0);
-    expect(notices).toEqual([]);
-  });
+  it(
+    'ignores malformed messages from other tabs',
+    faultTest('Reloads and tabs', 'Malformed messages on the channel between tabs', async () => {
+      const store = createMemoryEventStore();
+      const hub = createSyncHub();
+      const tab = await createRecommender(deps({ store, sync: hub.channel() }));
+      const notices: RecError[] = [];
+      tab.on('notice', (notice) => notices.push(notice));
+      const stranger = hub.channel();
+      for (const message of [null, 'events', { kind: 'events', events: [{ id: 'x', type: 'view' }] }, { kind: 'events', events: 'nope' }, { kind: 'other' }]) {
+        // Deliberately ill-typed: a tab running older or hostile code can send anything.
+        stranger.publish(message as unknown as SyncMessage);
+      }
+      await hub.settled();
+      await tab.exportData();
+      expect(tab.ranking().eventCount).toBe(0);
+      expect(notices).toEqual([]);
+    }),
+  );
 
   it('resets every tab when one erases', async () => {
     const { a, b, quiet } = await twoTabs();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import { toItemId } from './ids.ts';
 import {
   fuseByReciprocalRank,
@@ -116,10 +117,13 @@ describe('interestCosine', () => {
 });
 
 describe('normaliseQuery and nearestCategories', () => {
-  it('trims, collapses whitespace and caps the length', () => {
-    expect(normaliseQuery('  warm \n jacket\t ')).toBe('warm jacket');
-    expect(normaliseQuery('x'.repeat(500))).toHaveLength(200);
-  });
+  it(
+    'trims, collapses whitespace and caps the length',
+    faultTest('Search queries', 'A query of only white space, or longer than the length cap', async () => {
+      expect(normaliseQuery('  warm \n jacket\t ')).toBe('warm jacket');
+      expect(normaliseQuery('x'.repeat(500))).toHaveLength(200);
+    }),
+  );
 
   it('suggests the categories most represented among the nearest items, never a blank one', () => {
     const item = (category: string) => ({

@@ -1,6 +1,7 @@
 // What a validation message repeats of the value it found: enough to recognise it, never the whole
 // of a huge one (a 10 MB id would make a 10 MB message, logged and shown).
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import { checkInput } from './interactions.ts';
 import { toItemId } from './ids.ts';
 import { describe as describeValue, fail, MAX_QUOTED_CHARS, quote } from './validate.ts';
@@ -25,17 +26,20 @@ describe('quote', () => {
 });
 
 describe('messages that name a found value', () => {
-  it('fail quotes a huge string in part', () => {
-    expect(describeValue(HUGE)).toBe(quote(HUGE));
-    let message = '';
-    try {
-      fail({ code: 'EVENT_INVALID', file: 'events' }, 'id', 'a known id', HUGE);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toContain(`found "${'x'.repeat(MAX_QUOTED_CHARS)}…" (${HUGE.length} characters)`);
-    expect(message.length).toBeLessThan(300);
-  });
+  it(
+    'fail quotes a huge string in part',
+    faultTest('Catalogue text and records', 'A 10 MB value (an item id) named in an error message', async () => {
+      expect(describeValue(HUGE)).toBe(quote(HUGE));
+      let message = '';
+      try {
+        fail({ code: 'EVENT_INVALID', file: 'events' }, 'id', 'a known id', HUGE);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain(`found "${'x'.repeat(MAX_QUOTED_CHARS)}…" (${HUGE.length} characters)`);
+      expect(message.length).toBeLessThan(300);
+    }),
+  );
 
   it('UNKNOWN_ITEM quotes a huge item id in part', () => {
     const unknown = () => checkInput({ type: 'view', item: toItemId(HUGE) }, () => false);

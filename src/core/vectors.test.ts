@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from './fault-test-support.ts';
 import { RecError } from './errors.ts';
 import { normalise } from './rank.ts';
 import { seededRandom } from './test-support.ts';
@@ -33,13 +34,16 @@ describe('vector files', () => {
     expect(decode).toThrow(`models/x/vectors.bin: expected ${COUNT * DIM * 4} bytes for ${COUNT} x ${DIM} float32, found ${COUNT * DIM * 4 - 4}`);
   });
 
-  it('rejects rows that are not unit length or not finite', () => {
-    const values = unitRows();
-    values[DIM * 2] = 5;
-    expect(() => decodeVectors(encodeVectors(values, COUNT, DIM, 'float32'), COUNT, DIM, 'float32', 'v.bin')).toThrow(/row 2 has L2 norm/);
-    values[DIM * 2] = Number.NaN;
-    expect(() => decodeVectors(encodeVectors(values, COUNT, DIM, 'float32'), COUNT, DIM, 'float32', 'v.bin')).toThrow(/row 2 column 0 is NaN/);
-  });
+  it(
+    'rejects rows that are not unit length or not finite',
+    faultTest('Model files', 'Item vectors that are not finite or not of unit length', async () => {
+      const values = unitRows();
+      values[DIM * 2] = 5;
+      expect(() => decodeVectors(encodeVectors(values, COUNT, DIM, 'float32'), COUNT, DIM, 'float32', 'v.bin')).toThrow(/row 2 has L2 norm/);
+      values[DIM * 2] = Number.NaN;
+      expect(() => decodeVectors(encodeVectors(values, COUNT, DIM, 'float32'), COUNT, DIM, 'float32', 'v.bin')).toThrow(/row 2 column 0 is NaN/);
+    }),
+  );
 });
 
 describe('matrixRowCount', () => {

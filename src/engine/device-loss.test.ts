@@ -4,6 +4,7 @@
 // The real thing, GPUDevice.destroy() on WebGPU in Chromium, is e2e/device-lost.spec.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import type { BackendName } from '../core/ports.ts';
 import { normalise, scoreAll, topK, updateInterest } from '../core/rank.ts';
 import { seededRandom } from '../core/test-support.ts';
@@ -52,29 +53,32 @@ afterEach(() => {
 });
 
 describe('ItemSpace after its device is lost', () => {
-  it('rebuilds on the same backend, and the next calls rank and update as before', async () => {
-    const baseline = tf.memory().numTensors;
-    const space = await createItemSpace({ vectors: items, dim: DIM, popularity: null, backend: 'cpu' });
-    const start = normalise(Float32Array.from({ length: DIM }, (_, i) => i - 3));
-    const interest = await space.update(start, 0.9, [{ kind: 'row', row: 5, weight: 1 }]);
-    const rankedBefore = await space.topK(interest, 10, new Set());
-    const tensorsBefore = tf.memory().numTensors;
+  it(
+    'rebuilds on the same backend, and the next calls rank and update as before',
+    faultTest('GPU device', 'The device is lost: the item space rebuilds with the same interest', async () => {
+      const baseline = tf.memory().numTensors;
+      const space = await createItemSpace({ vectors: items, dim: DIM, popularity: null, backend: 'cpu' });
+      const start = normalise(Float32Array.from({ length: DIM }, (_, i) => i - 3));
+      const interest = await space.update(start, 0.9, [{ kind: 'row', row: 5, weight: 1 }]);
+      const rankedBefore = await space.topK(interest, 10, new Set());
+      const tensorsBefore = tf.memory().numTensors;
 
-    expect(loseDevice()).toBe('cpu');
-    // The next calls wait for the rebuild.
-    expect(await space.topK(interest, 10, new Set())).toEqual(rankedBefore);
-    const after = await space.update(interest, 0.5, [{ kind: 'row', row: 12, weight: 2 }]);
-    expectClose(after, updateInterest(interest, 0.5, [{ kind: 'row', row: 12, weight: 2 }], items, DIM));
-    expect((await space.topK(after, 5, new Set([12]))).rows).toEqual(topK(scoreAll(items, DIM, after, null, 0), 5, new Set([12])).rows);
+      expect(loseDevice()).toBe('cpu');
+      // The next calls wait for the rebuild.
+      expect(await space.topK(interest, 10, new Set())).toEqual(rankedBefore);
+      const after = await space.update(interest, 0.5, [{ kind: 'row', row: 12, weight: 2 }]);
+      expectClose(after, updateInterest(interest, 0.5, [{ kind: 'row', row: 12, weight: 2 }], items, DIM));
+      expect((await space.topK(after, 5, new Set([12]))).rows).toEqual(topK(scoreAll(items, DIM, after, null, 0), 5, new Set([12])).rows);
 
-    expect(space.backend).toBe('cpu');
-    expect(resetBackend).toHaveBeenCalledWith('cpu');
-    expect(watchers).toHaveLength(2); // the rebuilt space watches its new device
-    // The old tensors were freed, the new ones replace them one for one.
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-    space.dispose();
-    expect(tf.memory().numTensors).toBe(baseline);
-  });
+      expect(space.backend).toBe('cpu');
+      expect(resetBackend).toHaveBeenCalledWith('cpu');
+      expect(watchers).toHaveLength(2); // the rebuilt space watches its new device
+      // The old tensors were freed, the new ones replace them one for one.
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+      space.dispose();
+      expect(tf.memory().numTensors).toBe(baseline);
+    }),
+  );
 
   it('recovers when the loss is noticed by a call already on its way', async () => {
     const space = await createItemSpace({ vectors: items, dim: DIM, popularity: null, backend: 'cpu' });

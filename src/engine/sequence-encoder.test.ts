@@ -3,6 +3,7 @@
 // Also core's decoder of the item table and bias (no TF.js) against TF.js's own weight decoding.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import { normalise } from '../core/rank.ts';
 import type { BackendName } from '../core/ports.ts';
 import { decodeSequenceItemTable } from '../core/sequence-items.ts';
@@ -68,14 +69,17 @@ describe('decodeSequenceItemTable', () => {
     expect(Math.hypot(...table.vectors.subarray(architecture.dim, 2 * architecture.dim))).toBeGreaterThan(1.5);
   });
 
-  it('names the tensor whose values are not finite', async () => {
-    const model = await modelFile(false);
-    const weights = model.weights.slice();
-    new DataView(weights.buffer).setFloat32(4 * architecture.dim * 2, Number.NaN, true);
-    expect(() => decodeSequenceItemTable({ ...model, weights })).toThrow(
-      expect.objectContaining({ code: 'MODEL_VECTORS_INVALID', location: { file: 'sequence.bin (items)' } }),
-    );
-  });
+  it(
+    'names the tensor whose values are not finite',
+    faultTest('Model files', 'One NaN or +Inf weight in a sequence model (it emptied the grid on every reload)', async () => {
+      const model = await modelFile(false);
+      const weights = model.weights.slice();
+      new DataView(weights.buffer).setFloat32(4 * architecture.dim * 2, Number.NaN, true);
+      expect(() => decodeSequenceItemTable({ ...model, weights })).toThrow(
+        expect.objectContaining({ code: 'MODEL_VECTORS_INVALID', location: { file: 'sequence.bin (items)' } }),
+      );
+    }),
+  );
 });
 
 describe('createSequenceEncoder', () => {

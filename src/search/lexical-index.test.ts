@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import { parseCatalog, type CatalogItem } from '../core/catalog.ts';
 import { toItemId } from '../core/ids.ts';
 import { seededRandom } from '../core/random.ts';
@@ -54,15 +55,18 @@ describe('search on the demo catalogue', () => {
     expect(demoIndex.search('ceramic mug', 0)).toEqual([]);
   });
 
-  it('finds nothing for 200 seeded random-character queries (letters, digits, symbols; 1-4 words of 2-10 characters)', () => {
-    const random = seededRandom(4242);
-    const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#@!?%&*-_/.,;:+=~';
-    const word = (): string => Array.from({ length: 2 + Math.floor(random() * 9) }, () => chars[Math.floor(random() * chars.length)]).join('');
-    const queries = Array.from({ length: 200 }, () => Array.from({ length: 1 + Math.floor(random() * 4) }, word).join(' '));
-    const withHits = queries.filter((query) => demoIndex.search(query, 10).length > 0);
-    // Expected: 100% of them find nothing.
-    expect(withHits).toEqual([]);
-  });
+  it(
+    'finds nothing for 200 seeded random-character queries (letters, digits, symbols; 1-4 words of 2-10 characters)',
+    faultTest('Search queries', '200 random-character queries (letters, digits, symbols)', async () => {
+      const random = seededRandom(4242);
+      const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#@!?%&*-_/.,;:+=~';
+      const word = (): string => Array.from({ length: 2 + Math.floor(random() * 9) }, () => chars[Math.floor(random() * chars.length)]).join('');
+      const queries = Array.from({ length: 200 }, () => Array.from({ length: 1 + Math.floor(random() * 4) }, word).join(' '));
+      const withHits = queries.filter((query) => demoIndex.search(query, 10).length > 0);
+      // Expected: 100% of them find nothing.
+      expect(withHits).toEqual([]);
+    }),
+  );
 
   it('finds nothing for a query of stop words or symbols only', () => {
     expect(demoIndex.search('for the with', 10)).toEqual([]);
@@ -130,15 +134,18 @@ describe('hostile input', () => {
     expect(index.search('q'.repeat(50_000), 10)).toEqual([]);
   });
 
-  it('never throws on odd strings', () => {
-    const odd = ['', ' ', '\u0000', '\uD800', '😀😀 jacket', '\u202Ejacket', 'ǅ', '%00', '*', '\\', 'constructor', '__proto__', 'ﷺ'];
-    for (const text of odd) {
-      expect(() => demoIndex.search(text, 5)).not.toThrow();
-      expect(() => demoIndex.suggest(text, 5)).not.toThrow();
-    }
-    expect(demoIndex.search('😀😀 jacket', 5).length).toBeGreaterThan(0);
-    expect(() => createLexicalIndex(odd.map((text) => item(text, text, text)))).not.toThrow();
-  });
+  it(
+    'never throws on odd strings',
+    faultTest('Search queries', 'Odd query strings: control characters, lone surrogates, markup, regular-expression syntax', async () => {
+      const odd = ['', ' ', '\u0000', '\uD800', '😀😀 jacket', '\u202Ejacket', 'ǅ', '%00', '*', '\\', 'constructor', '__proto__', 'ﷺ'];
+      for (const text of odd) {
+        expect(() => demoIndex.search(text, 5)).not.toThrow();
+        expect(() => demoIndex.suggest(text, 5)).not.toThrow();
+      }
+      expect(demoIndex.search('😀😀 jacket', 5).length).toBeGreaterThan(0);
+      expect(() => createLexicalIndex(odd.map((text) => item(text, text, text)))).not.toThrow();
+    }),
+  );
 });
 
 describe('suggest', () => {

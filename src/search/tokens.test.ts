@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import { allowsPrefix, contentWord, editDistance, MAX_QUERY_WORDS, MAX_WORD_LENGTH, meetsFloor, queryWords, words } from './tokens.ts';
 
 describe('words', () => {
@@ -23,11 +24,14 @@ describe('queryWords', () => {
     expect(contentWord('jacket')).toBe('jacket');
   });
 
-  it('caps a hostile query: a few words of bounded length', () => {
-    const hostile = Array.from({ length: 10_000 }, (_, i) => `word${i}`).join(' ');
-    expect(queryWords(hostile).all).toEqual(Array.from({ length: MAX_QUERY_WORDS }, (_, i) => `word${i}`));
-    expect(queryWords('y'.repeat(50_000)).all).toEqual(['y'.repeat(MAX_WORD_LENGTH)]);
-  });
+  it(
+    'caps a hostile query: a few words of bounded length',
+    faultTest('Search queries', 'A hostile query: thousands of words, words of thousands of characters', async () => {
+      const hostile = Array.from({ length: 10_000 }, (_, i) => `word${i}`).join(' ');
+      expect(queryWords(hostile).all).toEqual(Array.from({ length: MAX_QUERY_WORDS }, (_, i) => `word${i}`));
+      expect(queryWords('y'.repeat(50_000)).all).toEqual(['y'.repeat(MAX_WORD_LENGTH)]);
+    }),
+  );
 
   it('has no content words in symbols or stop words alone', () => {
     expect(queryWords('### !!! ...').all).toEqual([]);

@@ -1,6 +1,7 @@
 // compaction.ts: the checked baseline-and-deletions transaction, its atomicity and the over-quota retry.
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import { STATE_VERSION } from './schema.ts';
 import { closeOpenStores, freshStore, putRaw, rejection, sampleState, storeWithHistory } from './test-support.ts';
 
@@ -122,13 +123,16 @@ describe('compaction', () => {
     expect(await store.loadBaseline('m1')).toBeNull();
   });
 
-  it('reads an invalid baseline as null and reports it; the next compaction replaces it', async () => {
-    const { store, name, invalid } = await storeWithHistory();
-    await putRaw(name, 'baselines', { ...sampleState('m1', 1), vector: 'not a vector', stateVersion: STATE_VERSION, updatedAt: 1 });
-    expect(await store.loadBaseline('m1')).toBeNull();
-    expect(invalid.map((r) => [r.store, r.key, r.error.location.field])).toEqual([['baselines', 'm1', 'vector']]);
-    // Core folded onto an empty state then, and that is what compact checks against.
-    expect(await store.compact(sampleState('m1', 1), ['a'])).toBe(true);
-    expect(await store.loadBaseline('m1')).toEqual(sampleState('m1', 1));
-  });
+  it(
+    'reads an invalid baseline as null and reports it; the next compaction replaces it',
+    faultTest('Stored state', 'An invalid baseline record in IndexedDB', async () => {
+      const { store, name, invalid } = await storeWithHistory();
+      await putRaw(name, 'baselines', { ...sampleState('m1', 1), vector: 'not a vector', stateVersion: STATE_VERSION, updatedAt: 1 });
+      expect(await store.loadBaseline('m1')).toBeNull();
+      expect(invalid.map((r) => [r.store, r.key, r.error.location.field])).toEqual([['baselines', 'm1', 'vector']]);
+      // Core folded onto an empty state then, and that is what compact checks against.
+      expect(await store.compact(sampleState('m1', 1), ['a'])).toBe(true);
+      expect(await store.loadBaseline('m1')).toEqual(sampleState('m1', 1));
+    }),
+  );
 });

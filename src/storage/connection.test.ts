@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { forceCloseDatabase } from 'fake-indexeddb';
 import { deleteDB, openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import { DB_VERSION } from './schema.ts';
 import { closeOpenStores, freshStore, rejection, sampleState, viewEvent } from './test-support.ts';
 
@@ -52,27 +53,33 @@ async function clearSiteData(name: string, connection: IDBDatabase): Promise<voi
 }
 
 describe('after the browser closed the database (terminated)', () => {
-  it('opens it again on the next write, with the stores recreated when the data was wiped', async () => {
-    const { store, name, opens } = await watchedStoreWithHistory();
-    await clearSiteData(name, opens.latest());
-    await store.append([viewEvent('d', 4)], sampleState('m1', 4));
-    expect(opens.count()).toBe(2);
-    expect((await store.loadEvents()).map((event) => event.id)).toEqual(['d']);
-    expect((await store.loadState('m1'))?.eventCount).toBe(4);
-    const reopened = await openDB(name); // Read raw: the write is in the database, not only in memory.
-    expect(await reopened.count('events')).toBe(1);
-    reopened.close();
-  });
+  it(
+    'opens it again on the next write, with the stores recreated when the data was wiped',
+    faultTest('Stored state', "The browser wipes the site's data and closes the database under the page", async () => {
+      const { store, name, opens } = await watchedStoreWithHistory();
+      await clearSiteData(name, opens.latest());
+      await store.append([viewEvent('d', 4)], sampleState('m1', 4));
+      expect(opens.count()).toBe(2);
+      expect((await store.loadEvents()).map((event) => event.id)).toEqual(['d']);
+      expect((await store.loadState('m1'))?.eventCount).toBe(4);
+      const reopened = await openDB(name); // Read raw: the write is in the database, not only in memory.
+      expect(await reopened.count('events')).toBe(1);
+      reopened.close();
+    }),
+  );
 
-  it('keeps what is stored when only the connection was closed, and opens again after each loss', async () => {
-    const { store, opens } = await watchedStoreWithHistory();
-    await forceClose(opens.latest());
-    expect(await store.countEvents()).toBe(3);
-    await forceClose(opens.latest());
-    await store.append([viewEvent('d', 4)], sampleState('m1', 4));
-    expect(await store.countEvents()).toBe(4);
-    expect(opens.count()).toBe(3);
-  });
+  it(
+    'keeps what is stored when only the connection was closed, and opens again after each loss',
+    faultTest('Stored state', 'The browser closes the database connection, again and again', async () => {
+      const { store, opens } = await watchedStoreWithHistory();
+      await forceClose(opens.latest());
+      expect(await store.countEvents()).toBe(3);
+      await forceClose(opens.latest());
+      await store.append([viewEvent('d', 4)], sampleState('m1', 4));
+      expect(await store.countEvents()).toBe(4);
+      expect(opens.count()).toBe(3);
+    }),
+  );
 
   it('opens it once for calls made while it is opening', async () => {
     const { store, name, opens } = await watchedStoreWithHistory();
@@ -84,20 +91,23 @@ describe('after the browser closed the database (terminated)', () => {
     expect(await store.countEvents()).toBe(1);
   });
 
-  it('rejects with the reason when opening again fails, and does not try again', async () => {
-    const { store, opens } = await watchedStoreWithHistory();
-    await forceClose(opens.latest());
-    vi.mocked(indexedDB.open).mockImplementationOnce(() => {
-      throw new DOMException('The operation is insecure.', 'SecurityError');
-    });
-    const error = await rejection(store.countEvents());
-    expect(error.code).toBe('STORAGE_UNAVAILABLE');
-    expect(error.message).toContain('the browser closed the database (site data cleared?)');
-    expect(error.message).toContain('SecurityError');
-    const again = await rejection(store.append([viewEvent('d', 4)], sampleState('m1', 4)));
-    expect(again.message).toBe(error.message);
-    expect(opens.count()).toBe(2);
-  });
+  it(
+    'rejects with the reason when opening again fails, and does not try again',
+    faultTest('Stored state', 'Opening the database again fails after the browser closed it', async () => {
+      const { store, opens } = await watchedStoreWithHistory();
+      await forceClose(opens.latest());
+      vi.mocked(indexedDB.open).mockImplementationOnce(() => {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      });
+      const error = await rejection(store.countEvents());
+      expect(error.code).toBe('STORAGE_UNAVAILABLE');
+      expect(error.message).toContain('the browser closed the database (site data cleared?)');
+      expect(error.message).toContain('SecurityError');
+      const again = await rejection(store.append([viewEvent('d', 4)], sampleState('m1', 4)));
+      expect(again.message).toBe(error.message);
+      expect(opens.count()).toBe(2);
+    }),
+  );
 });
 
 describe('a connection that is not opened again', () => {

@@ -2,6 +2,7 @@
 // neither waits for it nor fails on it.
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import { requestPersistence, type PersistableStorage } from './persistence.ts';
 import { closeOpenStores, freshStore, sampleState, viewEvent } from './test-support.ts';
 
@@ -39,23 +40,29 @@ describe('opening the event store requests persistent storage', () => {
     expect(await store.persistent).toBe(false);
   });
 
-  it('opens a working store when the request rejects, recording null', async () => {
-    const storage = stubStorage(() => Promise.reject(new DOMException('denied', 'NotAllowedError')));
-    const { store } = await freshStore();
-    expect(await store.persistent).toBeNull();
-    expect(storage.persist).toHaveBeenCalledTimes(1);
-    await store.append([viewEvent('a', 1)], sampleState());
-    expect((await store.loadEvents()).map((event) => event.id)).toEqual(['a']);
-  });
+  it(
+    'opens a working store when the request rejects, recording null',
+    faultTest('Stored state', 'navigator.storage.persist() rejects', async () => {
+      const storage = stubStorage(() => Promise.reject(new DOMException('denied', 'NotAllowedError')));
+      const { store } = await freshStore();
+      expect(await store.persistent).toBeNull();
+      expect(storage.persist).toHaveBeenCalledTimes(1);
+      await store.append([viewEvent('a', 1)], sampleState());
+      expect((await store.loadEvents()).map((event) => event.id)).toEqual(['a']);
+    }),
+  );
 
-  it('does not wait for an answer that never comes (a permission prompt left open)', async () => {
-    const storage = stubStorage(() => new Promise<boolean>(() => {}));
-    const { store } = await freshStore();
-    expect(await store.loadEvents()).toEqual([]);
-    const unanswered = Symbol('unanswered');
-    expect(await Promise.race([store.persistent, Promise.resolve(unanswered)])).toBe(unanswered);
-    expect(storage.persist).toHaveBeenCalledTimes(1);
-  });
+  it(
+    'does not wait for an answer that never comes (a permission prompt left open)',
+    faultTest('Stored state', 'navigator.storage.persist() never answers (a permission prompt left open)', async () => {
+      const storage = stubStorage(() => new Promise<boolean>(() => {}));
+      const { store } = await freshStore();
+      expect(await store.loadEvents()).toEqual([]);
+      const unanswered = Symbol('unanswered');
+      expect(await Promise.race([store.persistent, Promise.resolve(unanswered)])).toBe(unanswered);
+      expect(storage.persist).toHaveBeenCalledTimes(1);
+    }),
+  );
 
   it('records null where the browser has no storage manager', async () => {
     vi.stubGlobal('navigator', {});

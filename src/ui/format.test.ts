@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import { toItemId, type CatalogItem } from '../core/index.ts';
 import { countByType, displayTitle, EVENT_LABELS, formatMegabytes, imageSrc, MAX_TITLE_CHARS, reasonText, toExportJson } from './format.ts';
 
@@ -82,20 +83,29 @@ describe('displayTitle', () => {
     expect(displayTitle(title)).toBe(title);
   });
 
-  it('cuts a longer unbroken title to MAX_TITLE_CHARS characters, ending with an ellipsis', () => {
-    const shown = displayTitle('y'.repeat(50_000));
-    expect(shown).toHaveLength(MAX_TITLE_CHARS);
-    expect(shown).toBe(`${'y'.repeat(MAX_TITLE_CHARS - 1)}…`);
-  });
+  it(
+    'cuts a longer unbroken title to MAX_TITLE_CHARS characters, ending with an ellipsis',
+    faultTest('Catalogue text and records', 'A long unbroken title (50,000 characters froze the tab for 38 s)', async () => {
+      const shown = displayTitle('y'.repeat(50_000));
+      expect(shown).toHaveLength(MAX_TITLE_CHARS);
+      expect(shown).toBe(`${'y'.repeat(MAX_TITLE_CHARS - 1)}…`);
+    }),
+  );
 
-  it('never cuts inside a surrogate pair', () => {
-    // The cut would fall between a pair's halves: the pair is left out whole.
-    const shown = displayTitle('😀'.repeat(MAX_TITLE_CHARS));
-    expect(shown).toBe(`${'😀'.repeat((MAX_TITLE_CHARS - 2) / 2)}…`);
-  });
+  it(
+    'never cuts inside a surrogate pair',
+    faultTest('Catalogue text and records', "A long title cut where an emoji's surrogate pair would split", async () => {
+      // The cut would fall between a pair's halves: the pair is left out whole.
+      const shown = displayTitle('😀'.repeat(MAX_TITLE_CHARS));
+      expect(shown).toBe(`${'😀'.repeat((MAX_TITLE_CHARS - 2) / 2)}…`);
+    }),
+  );
 
-  it('caps the title a reason line quotes', () => {
-    const reason = reasonText({ kind: 'similar', to: item({ title: 'z'.repeat(10_000) }), via: 'view' });
-    expect(reason).toBe(`Because you viewed ${'z'.repeat(MAX_TITLE_CHARS - 1)}…`);
-  });
+  it(
+    'caps the title a reason line quotes',
+    faultTest('Catalogue text and records', 'A long title quoted in a "because you viewed" reason', async () => {
+      const reason = reasonText({ kind: 'similar', to: item({ title: 'z'.repeat(10_000) }), via: 'view' });
+      expect(reason).toBe(`Because you viewed ${'z'.repeat(MAX_TITLE_CHARS - 1)}…`);
+    }),
+  );
 });

@@ -2,6 +2,7 @@
 // stood in for by a class whose isConnected the test sets, which is all record() reads before the
 // grid has started.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { faultTest } from '../core/fault-test-support.ts';
 import type { HostInteraction } from './events.ts';
 import type { VitrineGridElement as VitrineGridElementClass } from './vitrine-grid-element.ts';
 
@@ -23,19 +24,25 @@ const notConnected = {
 };
 
 describe('<vitrine-grid>.record()', () => {
-  it('rejects, saying so, on an element never attached', async () => {
-    const grid = new VitrineGridElement();
-    await expect(grid.record({ type: 'view', item: 'sku-1' })).rejects.toMatchObject(notConnected);
-  });
+  it(
+    'rejects, saying so, on an element never attached',
+    faultTest('Host page calls', 'grid.record() on an element never attached to the page (the promise never settled)', async () => {
+      const grid = new VitrineGridElement();
+      await expect(grid.record({ type: 'view', item: 'sku-1' })).rejects.toMatchObject(notConnected);
+    }),
+  );
 
-  it('rejects a call waiting for the grid to start when the element is removed', async () => {
-    const grid = new VitrineGridElement();
-    Reflect.set(grid, 'isConnected', true); // the DOM's isConnected is read-only; the stand-in's is a field
-    const waiting = grid.record({ type: 'view', item: 'sku-1' });
-    Reflect.set(grid, 'isConnected', false);
-    grid.disconnectedCallback();
-    await expect(waiting).rejects.toMatchObject(notConnected);
-  });
+  it(
+    'rejects a call waiting for the grid to start when the element is removed',
+    faultTest('Host page calls', 'grid.record() waiting for the grid when the element is removed', async () => {
+      const grid = new VitrineGridElement();
+      Reflect.set(grid, 'isConnected', true); // the DOM's isConnected is read-only; the stand-in's is a field
+      const waiting = grid.record({ type: 'view', item: 'sku-1' });
+      Reflect.set(grid, 'isConnected', false);
+      grid.disconnectedCallback();
+      await expect(waiting).rejects.toMatchObject(notConnected);
+    }),
+  );
 
   it('still names a bad interaction first', async () => {
     const grid = new VitrineGridElement();

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { faultTest } from '../../core/fault-test-support.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import { MANIFEST_FILE, parseManifest } from '../../core/manifest.ts';
 import { loadModel } from '../../core/model.ts';
@@ -151,20 +152,23 @@ describe('writeModel publishing', () => {
     expect(await readdir(root)).toEqual(['tiny']);
   });
 
-  it('cleans up temporary folders left by an interrupted earlier build, and only those', async () => {
-    await mkdir(join(root, '.tiny.tmp-999999999-1', 'images'), { recursive: true });
-    await writeFile(join(root, '.tiny.tmp-999999999-1', '.vitrine-build-temp'), '');
-    await mkdir(join(root, '.tiny.old-999999999-2'));
-    await mkdir(join(root, '.other.tmp-999999999-1'));
-    // Named like a leftover but not the builder's: no mark, no manifest, not empty.
-    await mkdir(join(root, '.tiny.tmp-999999999-3'));
-    await writeFile(join(root, '.tiny.tmp-999999999-3', 'notes.txt'), 'mine');
-    // A leftover of a build that is still running (this test's parent process) is in use.
-    await mkdir(join(root, `.tiny.tmp-${process.ppid}-4`));
-    await writeModel({ outDir: join(root, 'tiny'), catalogId: 'tiny', items, vectors, dim: DIM, encoder });
-    expect((await readdir(root)).sort()).toEqual(['.other.tmp-999999999-1', '.tiny.tmp-999999999-3', `.tiny.tmp-${process.ppid}-4`, 'tiny'].sort());
-    expect(await readdir(join(root, 'tiny'))).not.toContain('.vitrine-build-temp');
-  });
+  it(
+    'cleans up temporary folders left by an interrupted earlier build, and only those',
+    faultTest('Builder output', 'Temporary folders left by an interrupted build, beside other folders', async () => {
+      await mkdir(join(root, '.tiny.tmp-999999999-1', 'images'), { recursive: true });
+      await writeFile(join(root, '.tiny.tmp-999999999-1', '.vitrine-build-temp'), '');
+      await mkdir(join(root, '.tiny.old-999999999-2'));
+      await mkdir(join(root, '.other.tmp-999999999-1'));
+      // Named like a leftover but not the builder's: no mark, no manifest, not empty.
+      await mkdir(join(root, '.tiny.tmp-999999999-3'));
+      await writeFile(join(root, '.tiny.tmp-999999999-3', 'notes.txt'), 'mine');
+      // A leftover of a build that is still running (this test's parent process) is in use.
+      await mkdir(join(root, `.tiny.tmp-${process.ppid}-4`));
+      await writeModel({ outDir: join(root, 'tiny'), catalogId: 'tiny', items, vectors, dim: DIM, encoder });
+      expect((await readdir(root)).sort()).toEqual(['.other.tmp-999999999-1', '.tiny.tmp-999999999-3', `.tiny.tmp-${process.ppid}-4`, 'tiny'].sort());
+      expect(await readdir(join(root, 'tiny'))).not.toContain('.vitrine-build-temp');
+    }),
+  );
 
   it('replaces only a missing or empty folder or a model folder, and refuses anything else naming the path and what is there', async () => {
     const empty = join(root, 'empty');

@@ -1,6 +1,7 @@
 // readCatalog, field by field: ids, titles, text fields, prices, the embedded text and its cut, and
 // what the result says besides the items (records, skipped ids, fields seen, progress).
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../../../core/fault-test-support.ts';
 import { DEFAULT_CATALOG_FIELDS, MAX_EMBED_FIELD_CHARS, readCatalog, type CatalogFields } from './catalog-input.ts';
 import { createProblemLog } from './problems.ts';
 import { parseTextTemplate, type TextCase } from './text-template.ts';
@@ -78,28 +79,31 @@ describe('readCatalog: ids and titles', () => {
     ]);
   });
 
-  it('takes the first non-empty title of its alternatives, names the one with a NUL, and lists them all when none has text', () => {
-    const fields = { id: 'sku', title: ['name', 'hint'] };
-    const { catalog, examples } = read(
-      jsonl(
-        { sku: 'a', name: ' ', hint: ' Lamp ' },
-        { sku: 'b', name: 'Desk', hint: 'ignored' },
-        { sku: 'c', hint: 'Chair' },
-        { sku: 'd', name: '', hint: 'Nul\u0000' },
-        { sku: 'e', name: '', hint: null },
-        { sku: 'f', name: 3, hint: 'Stool' },
-      ),
-      { fields },
-    );
-    expect(catalog.items.map((item) => [item.id, item.title])).toEqual([
-      ['a', 'Lamp'],
-      ['b', 'Desk'],
-      ['c', 'Chair'],
-    ]);
-    expect(examples['nul-character']).toEqual(['items.jsonl:4: "hint" (title) holds a NUL character at position 4 [nul-character]']);
-    expect(examples['missing-title']).toEqual(['items.jsonl:5: no non-empty title in "name" or "hint" [missing-title]']);
-    expect(examples['non-text-title']).toEqual(['items.jsonl:6: "name" must be text, found number 3 [non-text-title]']);
-  });
+  it(
+    'takes the first non-empty title of its alternatives, names the one with a NUL, and lists them all when none has text',
+    faultTest('Builder input files', 'A NUL character in a title field', async () => {
+      const fields = { id: 'sku', title: ['name', 'hint'] };
+      const { catalog, examples } = read(
+        jsonl(
+          { sku: 'a', name: ' ', hint: ' Lamp ' },
+          { sku: 'b', name: 'Desk', hint: 'ignored' },
+          { sku: 'c', hint: 'Chair' },
+          { sku: 'd', name: '', hint: 'Nul\u0000' },
+          { sku: 'e', name: '', hint: null },
+          { sku: 'f', name: 3, hint: 'Stool' },
+        ),
+        { fields },
+      );
+      expect(catalog.items.map((item) => [item.id, item.title])).toEqual([
+        ['a', 'Lamp'],
+        ['b', 'Desk'],
+        ['c', 'Chair'],
+      ]);
+      expect(examples['nul-character']).toEqual(['items.jsonl:4: "hint" (title) holds a NUL character at position 4 [nul-character]']);
+      expect(examples['missing-title']).toEqual(['items.jsonl:5: no non-empty title in "name" or "hint" [missing-title]']);
+      expect(examples['non-text-title']).toEqual(['items.jsonl:6: "name" must be text, found number 3 [non-text-title]']);
+    }),
+  );
 });
 
 describe('readCatalog: text fields and prices', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../../../core/fault-test-support.ts';
 import { DEFAULT_CATALOG_FIELDS, MAX_EMBED_FIELD_CHARS, readCatalog, type CatalogFields } from './catalog-input.ts';
 import { createProblemLog } from './problems.ts';
 import { MAX_LINE_BYTES } from './text-lines.ts';
@@ -106,11 +107,14 @@ describe('readCatalog (CSV)', () => {
     expect(summary.examples['bad-csv']?.[0]).toMatch(/^items\.csv:4: /);
   });
 
-  it('keeps a quoted field that spans lines in one record', () => {
-    const { catalog, summary } = read('id,title,description\nc1,Mug,"Line one\nline two"\nc2,Plate,x', 'items.csv');
-    expect(summary.skipped).toBe(0);
-    expect(catalog.items.map((item) => item.description)).toEqual(['Line one\nline two', 'x']);
-  });
+  it(
+    'keeps a quoted field that spans lines in one record',
+    faultTest('Builder input files', 'A quoted CSV description spanning more than 20 lines (it dropped the item and imported lines as products)', async () => {
+      const { catalog, summary } = read('id,title,description\nc1,Mug,"Line one\nline two"\nc2,Plate,x', 'items.csv');
+      expect(summary.skipped).toBe(0);
+      expect(catalog.items.map((item) => item.description)).toEqual(['Line one\nline two', 'x']);
+    }),
+  );
 
   it('keeps a quoted field of any number of lines in one record, "" and commas included', () => {
     const paragraphs = Array.from({ length: 60 }, (_, i) => `para ${i}, with "" quotes`);
@@ -144,39 +148,45 @@ describe('readCatalog (CSV)', () => {
 });
 
 describe('readCatalog (values JavaScript reads too kindly)', () => {
-  it('takes a price only as a plain decimal, and refuses NUL characters in ids and titles', () => {
-    const lines = [
-      { id: 'p1', title: 'Hex', price: '0x10' },
-      { id: 'p2', title: 'Binary', price: '0b101' },
-      { id: 'p3', title: 'Fine', price: ' 1.5e1 ' },
-      { id: 'p4\u0000', title: 'Nul id' },
-      { id: 'p5', title: 'Nul\u0000title' },
-    ];
-    const { catalog, summary } = read(lines.map((line) => JSON.stringify(line)).join('\n'));
-    expect(catalog.items.map((item) => [item.id, item.price])).toEqual([['p3', 15]]);
-    expect(summary.byReason).toEqual({ 'bad-number': 2, 'nul-character': 2 });
-    expect(summary.examples['bad-number']?.[0]).toBe('items.jsonl:1: "price" (price) must be a number >= 0, found "0x10" [bad-number]');
-    expect(summary.examples['nul-character']).toEqual([
-      'items.jsonl:4: "id" (id) holds a NUL character at position 3 [nul-character]',
-      'items.jsonl:5: "title" (title) holds a NUL character at position 4 [nul-character]',
-    ]);
-    // A skipped id with a NUL is not remembered as a catalogue id that events may name.
-    expect([...catalog.skippedIds]).toEqual(['p1', 'p2', 'p5']);
-  });
+  it(
+    'takes a price only as a plain decimal, and refuses NUL characters in ids and titles',
+    faultTest('Builder input files', 'Prices "0x10" and "0b101", NUL characters in ids and titles', async () => {
+      const lines = [
+        { id: 'p1', title: 'Hex', price: '0x10' },
+        { id: 'p2', title: 'Binary', price: '0b101' },
+        { id: 'p3', title: 'Fine', price: ' 1.5e1 ' },
+        { id: 'p4\u0000', title: 'Nul id' },
+        { id: 'p5', title: 'Nul\u0000title' },
+      ];
+      const { catalog, summary } = read(lines.map((line) => JSON.stringify(line)).join('\n'));
+      expect(catalog.items.map((item) => [item.id, item.price])).toEqual([['p3', 15]]);
+      expect(summary.byReason).toEqual({ 'bad-number': 2, 'nul-character': 2 });
+      expect(summary.examples['bad-number']?.[0]).toBe('items.jsonl:1: "price" (price) must be a number >= 0, found "0x10" [bad-number]');
+      expect(summary.examples['nul-character']).toEqual([
+        'items.jsonl:4: "id" (id) holds a NUL character at position 3 [nul-character]',
+        'items.jsonl:5: "title" (title) holds a NUL character at position 4 [nul-character]',
+      ]);
+      // A skipped id with a NUL is not remembered as a catalogue id that events may name.
+      expect([...catalog.skippedIds]).toEqual(['p1', 'p2', 'p5']);
+    }),
+  );
 });
 
 describe('readCatalog (long texts)', () => {
-  it('embeds only the first MAX_EMBED_FIELD_CHARS of a long field, keeps it whole in the item, and notes it with file:line', () => {
-    const long = `${'word '.repeat(MAX_EMBED_FIELD_CHARS)}END`;
-    const { catalog, summary } = read(`{"id":"a","title":"Pan"}\n${JSON.stringify({ id: 'b', title: 'Pot', description: long })}\n`);
-    expect(catalog.items[1]?.description).toBe(long);
-    expect(catalog.texts[1]).toBe(`Pot. ${long.slice(0, MAX_EMBED_FIELD_CHARS).trimEnd()}`);
-    expect(summary.skipped).toBe(0);
-    expect(summary.notes.byNote).toEqual({ 'text-truncated': 1 });
-    expect(summary.notes.examples['text-truncated']).toEqual([
-      `items.jsonl:2: "description" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
-    ]);
-  });
+  it(
+    'embeds only the first MAX_EMBED_FIELD_CHARS of a long field, keeps it whole in the item, and notes it with file:line',
+    faultTest('Builder input files', 'A 100 KB description (it added about 48 s to the build)', async () => {
+      const long = `${'word '.repeat(MAX_EMBED_FIELD_CHARS)}END`;
+      const { catalog, summary } = read(`{"id":"a","title":"Pan"}\n${JSON.stringify({ id: 'b', title: 'Pot', description: long })}\n`);
+      expect(catalog.items[1]?.description).toBe(long);
+      expect(catalog.texts[1]).toBe(`Pot. ${long.slice(0, MAX_EMBED_FIELD_CHARS).trimEnd()}`);
+      expect(summary.skipped).toBe(0);
+      expect(summary.notes.byNote).toEqual({ 'text-truncated': 1 });
+      expect(summary.notes.examples['text-truncated']).toEqual([
+        `items.jsonl:2: "description" is ${long.length} characters long; its first ${MAX_EMBED_FIELD_CHARS} are embedded [text-truncated]`,
+      ]);
+    }),
+  );
 
   it('refuses a line over MAX_LINE_BYTES with its file:line, in JSON Lines and CSV, strict or not', () => {
     const huge = JSON.stringify({ id: 'b', title: 'x'.repeat(MAX_LINE_BYTES) });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../../../core/fault-test-support.ts';
 import { thrownRecError } from '../../../core/test-support.ts';
 import { readCsv, splitCsvRecord } from './csv.ts';
 import { createProblemLog, type ProblemSummary } from './problems.ts';
@@ -146,28 +147,34 @@ describe('readCsv: refusals', () => {
     });
   });
 
-  it('refuses a line over MAX_LINE_BYTES with its line and length', () => {
-    const bytes = new Uint8Array(5 + MAX_LINE_BYTES + 1).fill(0x78);
-    bytes.set(utf8('id\n1\n'));
-    const error = thrownRecError(() => readAll(bytes));
-    expect(error).toMatchObject({
-      code: 'CATALOG_INVALID',
-      message: `data.csv: line 3: the line is ${MAX_LINE_BYTES + 1} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`,
-      location: { file: 'data.csv', line: 3 },
-    });
-  });
+  it(
+    'refuses a line over MAX_LINE_BYTES with its line and length',
+    faultTest('Builder input files', 'A line longer than the limit (a 50 MB line ran Node out of memory, exit 134)', async () => {
+      const bytes = new Uint8Array(5 + MAX_LINE_BYTES + 1).fill(0x78);
+      bytes.set(utf8('id\n1\n'));
+      const error = thrownRecError(() => readAll(bytes));
+      expect(error).toMatchObject({
+        code: 'CATALOG_INVALID',
+        message: `data.csv: line 3: the line is ${MAX_LINE_BYTES + 1} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`,
+        location: { file: 'data.csv', line: 3 },
+      });
+    }),
+  );
 
-  it('reads an open quoted field of exactly MAX_LINE_BYTES characters with its line breaks, and refuses one more', () => {
-    // The record's size counts each line plus its line break.
-    const first = `"${'x'.repeat(MAX_LINE_BYTES - 2)}`;
-    const { records } = readAll(utf8(`d\n${first}\ny"\n`));
-    expect(records).toEqual([[2, `${'x'.repeat(MAX_LINE_BYTES - 2)}\ny`]]);
+  it(
+    'reads an open quoted field of exactly MAX_LINE_BYTES characters with its line breaks, and refuses one more',
+    faultTest('Builder input files', 'A quoted field at the size limit spread over many lines, and one character more', async () => {
+      // The record's size counts each line plus its line break.
+      const first = `"${'x'.repeat(MAX_LINE_BYTES - 2)}`;
+      const { records } = readAll(utf8(`d\n${first}\ny"\n`));
+      expect(records).toEqual([[2, `${'x'.repeat(MAX_LINE_BYTES - 2)}\ny`]]);
 
-    const error = thrownRecError(() => readAll(utf8(`d\nok\n${first}x\ny"\n`)));
-    expect(error).toMatchObject({
-      code: 'CATALOG_INVALID',
-      message: `data.csv: line 3: a quoted field opened on this line is still open after 1 lines and ${MAX_LINE_BYTES + 1} characters, over the limit of ${MAX_LINE_BYTES} characters per record: an unbalanced quote, or a field too long to read`,
-      location: { file: 'data.csv', line: 3 },
-    });
-  });
+      const error = thrownRecError(() => readAll(utf8(`d\nok\n${first}x\ny"\n`)));
+      expect(error).toMatchObject({
+        code: 'CATALOG_INVALID',
+        message: `data.csv: line 3: a quoted field opened on this line is still open after 1 lines and ${MAX_LINE_BYTES + 1} characters, over the limit of ${MAX_LINE_BYTES} characters per record: an unbalanced quote, or a field too long to read`,
+        location: { file: 'data.csv', line: 3 },
+      });
+    }),
+  );
 });

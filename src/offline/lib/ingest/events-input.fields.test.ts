@@ -1,6 +1,7 @@
 // readEvents, column by column (which columns are used, users, sessions, types and their counts, the
 // build-time limit at its edge), and parseTimestamp at the edges of what it reads.
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../../../core/fault-test-support.ts';
 import { DEFAULT_EVENT_COLUMNS, FUTURE_TOLERANCE_MS, parseTimestamp, readEvents, type EventColumns } from './events-input.ts';
 import { createProblemLog } from './problems.ts';
 
@@ -101,14 +102,17 @@ describe('readEvents: rows it skips', () => {
     });
   });
 
-  it("takes an event exactly a day after the build's time, and skips one a millisecond later", () => {
-    const now = Date.UTC(2024, 5, 1);
-    const { input, examples } = read(`item_id,timestamp\ni1,${now + FUTURE_TOLERANCE_MS}\ni2,${now + FUTURE_TOLERANCE_MS + 1}\n`, DEFAULT_EVENT_COLUMNS, now);
-    expect(input.events.map((event) => [event.line, event.time])).toEqual([[2, now + FUTURE_TOLERANCE_MS]]);
-    expect(examples['future-timestamp']).toEqual([
-      `events.csv:3: "${now + FUTURE_TOLERANCE_MS + 1}" (2024-06-02T00:00:00.001Z) is after the build's time 2024-06-01T00:00:00.000Z (more than a day ahead: a clock or a placeholder date) [future-timestamp]`,
-    ]);
-  });
+  it(
+    "takes an event exactly a day after the build's time, and skips one a millisecond later",
+    faultTest('Time and dates', "An event one millisecond past the build's day of grace", async () => {
+      const now = Date.UTC(2024, 5, 1);
+      const { input, examples } = read(`item_id,timestamp\ni1,${now + FUTURE_TOLERANCE_MS}\ni2,${now + FUTURE_TOLERANCE_MS + 1}\n`, DEFAULT_EVENT_COLUMNS, now);
+      expect(input.events.map((event) => [event.line, event.time])).toEqual([[2, now + FUTURE_TOLERANCE_MS]]);
+      expect(examples['future-timestamp']).toEqual([
+        `events.csv:3: "${now + FUTURE_TOLERANCE_MS + 1}" (2024-06-02T00:00:00.001Z) is after the build's time 2024-06-01T00:00:00.000Z (more than a day ahead: a clock or a placeholder date) [future-timestamp]`,
+      ]);
+    }),
+  );
 });
 
 describe('parseTimestamp: edges', () => {

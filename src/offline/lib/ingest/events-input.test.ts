@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../../../core/fault-test-support.ts';
 import { DEFAULT_EVENT_COLUMNS, DEFAULT_EVENT_WEIGHTS, parseTimestamp, readEvents, type EventColumns } from './events-input.ts';
 import { createProblemLog } from './problems.ts';
 
@@ -80,26 +81,32 @@ describe('readEvents', () => {
     expect(summary.examples['bad-number']).toEqual(['events.csv:3: "position" must be a number, found "x" [bad-number]']);
   });
 
-  it('reads an order as a plain decimal: an empty cell, hex or binary is a bad number, not 0, 16 or 5', () => {
-    const columns: EventColumns = { ...DEFAULT_EVENT_COLUMNS, time: null, order: { name: 'position', required: true } };
-    const { events, summary } = read('user_id,item_id,position\n1,i1,\n1,i2,0x10\n1,i3,0b101\n1,i1,-2.5\n', columns);
-    expect(events.events.map((event) => [event.row, event.order])).toEqual([[0, -2.5]]);
-    expect(summary.byReason).toEqual({ 'bad-number': 3 });
-    expect(summary.examples['bad-number']?.[0]).toBe('events.csv:2: "position" must be a number, found "" [bad-number]');
-  });
+  it(
+    'reads an order as a plain decimal: an empty cell, hex or binary is a bad number, not 0, 16 or 5',
+    faultTest('Builder input files', 'Numbers written in hex or binary ("0x10", "0b101") or left empty', async () => {
+      const columns: EventColumns = { ...DEFAULT_EVENT_COLUMNS, time: null, order: { name: 'position', required: true } };
+      const { events, summary } = read('user_id,item_id,position\n1,i1,\n1,i2,0x10\n1,i3,0b101\n1,i1,-2.5\n', columns);
+      expect(events.events.map((event) => [event.row, event.order])).toEqual([[0, -2.5]]);
+      expect(summary.byReason).toEqual({ 'bad-number': 3 });
+      expect(summary.examples['bad-number']?.[0]).toBe('events.csv:2: "position" must be a number, found "" [bad-number]');
+    }),
+  );
 
-  it("skips events after the build's time (a day's grace) with their file:line, instead of taking them as now", () => {
-    const now = Date.UTC(2024, 5, 1);
-    const text = 'item_id,timestamp\ni1,2024-05-31\ni2,2024-06-01T23:00:00Z\ni3,9999-12-31\ni1,2024-06-03\n';
-    const { events, summary } = read(text, DEFAULT_EVENT_COLUMNS, false, now);
-    expect(events.events.map((event) => event.line)).toEqual([2, 3]);
-    expect(summary.byReason).toEqual({ 'future-timestamp': 2 });
-    expect(summary.examples['future-timestamp']?.[0]).toBe(
-      'events.csv:4: "9999-12-31" (9999-12-31T00:00:00.000Z) is after the build\'s time 2024-06-01T00:00:00.000Z (more than a day ahead: a clock or a placeholder date) [future-timestamp]',
-    );
-    // Without a given time, the build's is the clock's.
-    expect(read('item_id,timestamp\ni1,9999-12-31\n').summary.byReason).toEqual({ 'future-timestamp': 1 });
-  });
+  it(
+    "skips events after the build's time (a day's grace) with their file:line, instead of taking them as now",
+    faultTest('Time and dates', 'One event dated 9999-12-31 in the event log (it wiped out the popularity prior, exit 0)', async () => {
+      const now = Date.UTC(2024, 5, 1);
+      const text = 'item_id,timestamp\ni1,2024-05-31\ni2,2024-06-01T23:00:00Z\ni3,9999-12-31\ni1,2024-06-03\n';
+      const { events, summary } = read(text, DEFAULT_EVENT_COLUMNS, false, now);
+      expect(events.events.map((event) => event.line)).toEqual([2, 3]);
+      expect(summary.byReason).toEqual({ 'future-timestamp': 2 });
+      expect(summary.examples['future-timestamp']?.[0]).toBe(
+        'events.csv:4: "9999-12-31" (9999-12-31T00:00:00.000Z) is after the build\'s time 2024-06-01T00:00:00.000Z (more than a day ahead: a clock or a placeholder date) [future-timestamp]',
+      );
+      // Without a given time, the build's is the clock's.
+      expect(read('item_id,timestamp\ni1,9999-12-31\n').summary.byReason).toEqual({ 'future-timestamp': 1 });
+    }),
+  );
 
   it('refuses a named column the header lacks, and fails at the first bad row when strict', () => {
     expect(() =>
@@ -112,19 +119,22 @@ describe('readEvents', () => {
 });
 
 describe('parseTimestamp', () => {
-  it('reads ISO 8601 (zone-less as UTC) and epoch seconds or milliseconds', () => {
-    expect(parseTimestamp('2010-12-01T08:26:00')).toBe(Date.UTC(2010, 11, 1, 8, 26));
-    expect(parseTimestamp('2010-12-01 08:26')).toBe(Date.UTC(2010, 11, 1, 8, 26));
-    expect(parseTimestamp('2010-12-01')).toBe(Date.UTC(2010, 11, 1));
-    expect(parseTimestamp('2010-12-01T08:26:00+01:00')).toBe(Date.UTC(2010, 11, 1, 7, 26));
-    expect(parseTimestamp('1291191960')).toBe(1291191960000);
-    expect(parseTimestamp('1291191960000')).toBe(1291191960000);
-    expect(parseTimestamp('01/12/2010')).toBeNull();
-    expect(parseTimestamp('2010-13-45T99:00:00')).toBeNull();
-    expect(parseTimestamp('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
-    expect(parseTimestamp('2024-02-30')).toBeNull();
-    expect(parseTimestamp('2023-02-29T10:00:00')).toBeNull();
-    expect(parseTimestamp('2024-04-31')).toBeNull();
-    expect(parseTimestamp('0000-01-01')).toBeNull();
-  });
+  it(
+    'reads ISO 8601 (zone-less as UTC) and epoch seconds or milliseconds',
+    faultTest('Time and dates', 'Dates that do not exist: 2024-02-30, 2023-02-29, 2024-04-31, 0000-01-01, month 13', async () => {
+      expect(parseTimestamp('2010-12-01T08:26:00')).toBe(Date.UTC(2010, 11, 1, 8, 26));
+      expect(parseTimestamp('2010-12-01 08:26')).toBe(Date.UTC(2010, 11, 1, 8, 26));
+      expect(parseTimestamp('2010-12-01')).toBe(Date.UTC(2010, 11, 1));
+      expect(parseTimestamp('2010-12-01T08:26:00+01:00')).toBe(Date.UTC(2010, 11, 1, 7, 26));
+      expect(parseTimestamp('1291191960')).toBe(1291191960000);
+      expect(parseTimestamp('1291191960000')).toBe(1291191960000);
+      expect(parseTimestamp('01/12/2010')).toBeNull();
+      expect(parseTimestamp('2010-13-45T99:00:00')).toBeNull();
+      expect(parseTimestamp('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+      expect(parseTimestamp('2024-02-30')).toBeNull();
+      expect(parseTimestamp('2023-02-29T10:00:00')).toBeNull();
+      expect(parseTimestamp('2024-04-31')).toBeNull();
+      expect(parseTimestamp('0000-01-01')).toBeNull();
+    }),
+  );
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../../../core/fault-test-support.ts';
 import { halfToNumber } from './item-vectors-npy.ts';
 import { halfBits, matrixRows, npyBytes, readTestVectors } from './test-support.ts';
 
@@ -26,27 +27,32 @@ describe('readItemVectors: .npy', () => {
     expect(matrixRows(input).slice(1, 4)).toEqual([ROWS[1], ROWS[2], ROWS[0]]);
   });
 
-  it('reports a value float32 cannot hold, Infinity, NaN, an empty or bad id line, by its line in the ids file', async () => {
-    const rows = [
-      [1, 2, 3],
-      [1e39, 0, 0],
-      [1, Infinity, 0],
-      [1, 2, NaN],
-      [1, 1, 1],
-      [2, 2, 2],
-    ];
-    const ids = new Uint8Array([...new TextEncoder().encode('a1\na2\na3\nb7\n\n'), 0x63, 0xff, 0x0a]);
-    const { input, summary } = await readTestVectors('v.npy', npyBytes(rows, { descr: '<f8' }), { ids });
-    expect(summary.byReason).toEqual({ 'bad-vector': 3, 'missing-id': 1, 'invalid-utf8': 1 });
-    expect(summary.examples['bad-vector']).toEqual([
-      'v.npy:2: the vector[0] is number 1e+39, not a finite float32 number [bad-vector]',
-      'v.npy:3: the vector[1] is number Infinity, not a finite float32 number [bad-vector]',
-      'v.npy:4: the vector[2] is number NaN, not a finite float32 number [bad-vector]',
-    ]);
-    expect(summary.examples['missing-id']).toEqual(['v.npy:5: the id on this line of ids.txt must be a non-empty string or an integer, found "" [missing-id]']);
-    expect(summary.examples['invalid-utf8']?.[0]).toMatch(/^v\.npy:6: ids\.txt: invalid UTF-8 byte 0xff/);
-    expect(input.imported).toBe(1);
-  });
+  it(
+    'reports a value float32 cannot hold, Infinity, NaN, an empty or bad id line, by its line in the ids file',
+    faultTest('Builder input files', 'Item vectors a shop brings with Infinity, NaN, values float32 cannot hold or bad id lines', async () => {
+      const rows = [
+        [1, 2, 3],
+        [1e39, 0, 0],
+        [1, Infinity, 0],
+        [1, 2, NaN],
+        [1, 1, 1],
+        [2, 2, 2],
+      ];
+      const ids = new Uint8Array([...new TextEncoder().encode('a1\na2\na3\nb7\n\n'), 0x63, 0xff, 0x0a]);
+      const { input, summary } = await readTestVectors('v.npy', npyBytes(rows, { descr: '<f8' }), { ids });
+      expect(summary.byReason).toEqual({ 'bad-vector': 3, 'missing-id': 1, 'invalid-utf8': 1 });
+      expect(summary.examples['bad-vector']).toEqual([
+        'v.npy:2: the vector[0] is number 1e+39, not a finite float32 number [bad-vector]',
+        'v.npy:3: the vector[1] is number Infinity, not a finite float32 number [bad-vector]',
+        'v.npy:4: the vector[2] is number NaN, not a finite float32 number [bad-vector]',
+      ]);
+      expect(summary.examples['missing-id']).toEqual([
+        'v.npy:5: the id on this line of ids.txt must be a non-empty string or an integer, found "" [missing-id]',
+      ]);
+      expect(summary.examples['invalid-utf8']?.[0]).toMatch(/^v\.npy:6: ids\.txt: invalid UTF-8 byte 0xff/);
+      expect(input.imported).toBe(1);
+    }),
+  );
 
   it('refuses an ids file with another count of lines than rows, naming both files and counts', async () => {
     await expect(readTestVectors('v.npy', npyBytes(ROWS), { ids: 'a1\na2\n' })).rejects.toMatchObject({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { faultTest } from '../../../core/fault-test-support.ts';
 import { forEachLine, MAX_LINE_BYTES, type LineVisitor } from './text-lines.ts';
 
 type Call = ['line', string, number] | ['blank', string, number] | ['invalid', number, string] | ['tooLong', number, number] | ['progress', number];
@@ -201,16 +202,19 @@ const BAD_BYTES: [string, number[], string][] = [
 ];
 
 describe('forEachLine: invalid UTF-8', () => {
-  it('reports a Latin-1 line by number and first bad byte, hands it to no other callback and reads on', () => {
-    const seen = recorder();
-    expect(forEachLine(raw('ok\n', 'caf', [0xe9], '\nnext'), seen.visitor)).toBe(3);
-    expect(seen.calls).toEqual([
-      ['line', 'ok', 1],
-      ['invalid', 2, 'invalid UTF-8 byte 0xe9 at byte 4 of the line'],
-      ['line', 'next', 3],
-      ['progress', 12],
-    ]);
-  });
+  it(
+    'reports a Latin-1 line by number and first bad byte, hands it to no other callback and reads on',
+    faultTest('Builder input files', 'A Latin-1 line in a UTF-8 file', async () => {
+      const seen = recorder();
+      expect(forEachLine(raw('ok\n', 'caf', [0xe9], '\nnext'), seen.visitor)).toBe(3);
+      expect(seen.calls).toEqual([
+        ['line', 'ok', 1],
+        ['invalid', 2, 'invalid UTF-8 byte 0xe9 at byte 4 of the line'],
+        ['line', 'next', 3],
+        ['progress', 12],
+      ]);
+    }),
+  );
 
   it('reports an invalid line of white space and a bad byte as invalid, not blank', () => {
     const seen = recorder();
@@ -242,15 +246,18 @@ describe('forEachLine: line length', () => {
     ]);
   });
 
-  it('stops at a line one byte longer, before decoding it, with its number and length', () => {
-    const seen = recorder();
-    const bytes = raw('a\n', xs(MAX_LINE_BYTES + 1), '\nb\n');
-    expect(() => forEachLine(bytes, seen.visitor)).toThrow(new TooLong('line 2'));
-    expect(seen.calls).toEqual([
-      ['line', 'a', 1],
-      ['tooLong', 2, MAX_LINE_BYTES + 1],
-    ]);
-  });
+  it(
+    'stops at a line one byte longer, before decoding it, with its number and length',
+    faultTest('Builder input files', 'A line one byte over the limit, refused before it is decoded', async () => {
+      const seen = recorder();
+      const bytes = raw('a\n', xs(MAX_LINE_BYTES + 1), '\nb\n');
+      expect(() => forEachLine(bytes, seen.visitor)).toThrow(new TooLong('line 2'));
+      expect(seen.calls).toEqual([
+        ['line', 'a', 1],
+        ['tooLong', 2, MAX_LINE_BYTES + 1],
+      ]);
+    }),
+  );
 });
 
 describe('forEachLine: progress', () => {

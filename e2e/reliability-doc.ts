@@ -1,0 +1,143 @@
+/**
+ * docs/reliability.md's content: the fault classes, the rows the two test runs report (the e2e
+ * suite's `fault()` tests through e2e/reliability-reporter.ts, the unit suite's `faultTest()` tests
+ * through e2e/unit-fault-reporter.ts) and the Markdown that joins them. No I/O besides reading the
+ * unit run's report file.
+ */
+import { readFile } from 'node:fs/promises';
+
+/**
+ * The classes a fault test may name, in the order the doc lists them. A test naming another class
+ * fails the doc's generation, so a typo cannot start a class of its own.
+ */
+export const FAULT_CLASSES = {
+  'Model files': 'missing, truncated, corrupted, from another build or format, non-finite weights',
+  'Catalogue text and records': 'hostile markup, very long or odd text, fields that only look valid',
+  'Builder input files': 'CSV and JSON Lines quoting, line breaks, encodings, sizes, numbers and dates',
+  'Time and dates': 'dates out of range, a clock that goes back, events in the same millisecond',
+  'Stored state': 'IndexedDB unavailable, full, cleared, upgraded by another tab, or holding bad records',
+  'Reloads and tabs': 'reloads in the middle of writes, tabs writing at once',
+  'Search queries': 'hostile, huge, blank or random-character queries',
+  'Host page calls': "what a page embedding the widget hands it: record() input, attributes, the element's life",
+  Settings: 'storefront and shop settings out of range or at their edges',
+  'GPU device': 'the WebGPU device lost mid-session',
+  'Builder output': 'a build interrupted while publishing, an --out that cannot be written',
+  'Local servers': "requests to the dev and preview servers that try to leave a folder or break the URL's escapes",
+} as const satisfies Record<string, string>;
+
+/** One fault test's outcome in one run. */
+export interface FaultRow {
+  /** The test file, relative to the repository root. */
+  readonly file: string;
+  readonly title: string;
+  readonly faultClass: string;
+  readonly fault: string;
+  /** passed, failed, timedOut, skipped, … as the runner says. */
+  readonly status: string;
+  readonly durationMs: number;
+  readonly tried: number;
+  readonly handled: number;
+  readonly lost: number;
+  readonly observed: readonly string[];
+  readonly error: string | null;
+}
+
+/** One run's part of the doc: where it ran and what it covered. */
+export interface RunReport {
+  /** 'unit (Vitest)' or 'e2e (Playwright)'. */
+  readonly suite: string;
+  /** ISO time the run started. */
+  readonly started: string;
+  /** The browser's or Node's version. */
+  readonly environment: string;
+  /** Tests that ended in this run, and of those the skipped ones. */
+  readonly tests: number;
+  readonly skipped: number;
+  /** Whether every test of the suite was selected (no file or name filter, not interrupted), and if not why. */
+  readonly whole: boolean;
+  readonly scope: string;
+  readonly rows: readonly FaultRow[];
+}
+
+/** Where the unit run writes its report (read back by the e2e run that writes the doc). */
+export const UNIT_REPORT_FILE = 'reports/reliability-unit.json';
+
+/** The unit run's report, or why it cannot be used for the doc. */
+export async function readUnitReport(path: string): Promise<RunReport | string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return `${path} is missing: the unit suite did not run first (\`npm run test:reliability\` runs both)`;
+  }
+  // Written by unit-fault-reporter.ts in this repository, in this RunReport shape.
+  const report = JSON.parse(text) as RunReport;
+  return report.whole ? report : `${path} is from a partial unit run (${report.scope})`;
+}
+
+/** The Markdown of docs/reliability.md (or of one run's report) from the runs given. */
+export function renderReliability(runs: readonly RunReport[], note: string): string {
+  const unknown = runs.flatMap((run) => run.rows).filter((row) => !(row.faultClass in FAULT_CLASSES));
+  if (unknown.length > 0) {
+    const [row] = unknown;
+    throw new Error(
+      `reliability: ${row?.file}: "${row?.title}" names the fault class "${row?.faultClass}", which is not in FAULT_CLASSES (e2e/reliability-doc.ts)`,
+    );
+  }
+  const rows = runs.flatMap((run) => run.rows.map((row) => ({ ...row, suite: run.suite })));
+  const order = Object.keys(FAULT_CLASSES);
+  rows.sort((a, b) => order.indexOf(a.faultClass) - order.indexOf(b.faultClass) || a.file.localeCompare(b.file) || a.title.localeCompare(b.title));
+  const sum = (of: readonly FaultRow[], key: 'tried' | 'handled' | 'lost'): number => of.reduce((total, row) => total + row[key], 0);
+  const classRows = Object.entries(FAULT_CLASSES).flatMap(([name, meaning]) => {
+    const of = rows.filter((row) => row.faultClass === name);
+    if (of.length === 0) return [];
+    return [`| ${name} | ${meaning} | ${of.length} | ${sum(of, 'tried')} | ${sum(of, 'handled')} | ${sum(of, 'lost')} |`];
+  });
+  return [
+    '# Reliability: faults tried and what happened',
+    '',
+    '<!-- Generated by e2e/reliability-doc.ts from the test runs; do not edit by hand. -->',
+    '',
+    ...runs.map(
+      (run) =>
+        `- ${run.suite}: ${run.started}, ${run.environment}. ${run.tests} tests ran (${run.skipped} skipped), ${run.rows.length} of them fault tests; ${run.rows.filter((row) => row.status === 'passed').length} passed. ${run.scope}`,
+    ),
+    '',
+    note,
+    '',
+    'A case is one input or one run of a property: *handled* means the code gave the correct result or a',
+    'precise error and lost nothing; *lost* means a crash, a hang, a wrong result or lost data. Unit tests',
+    'mark a fault with `faultTest()` (src/core/fault-test-support.ts), e2e tests with `fault()` and',
+    '`observe()` (e2e/fixtures.ts); an e2e test is one case.',
+    '',
+    '## Fault classes',
+    '',
+    '| Class | What it covers | Fault tests | Cases tried | Handled | Lost |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...classRows,
+    `| All | | ${rows.length} | ${sum(rows, 'tried')} | ${sum(rows, 'handled')} | ${sum(rows, 'lost')} |`,
+    '',
+    '## Each fault',
+    '',
+    '| Class | Fault | Tried / handled / lost | Outcome | Observed | Test |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((row) => {
+      const outcome = `${row.status} in ${(row.durationMs / 1000).toFixed(1)} s`;
+      const notes = [...row.observed.map((o) => `“${cell(o)}”`), ...(row.error === null ? [] : [`error: ${cell(row.error)}`])];
+      return `| ${cell(row.faultClass)} | ${cell(row.fault)} | ${row.tried} / ${row.handled} / ${row.lost} | ${cell(outcome)} | ${notes.join('<br>') || '—'} | ${cell(`${row.suite}, ${row.file}: ${row.title}`)} |`;
+    }),
+    '',
+  ].join('\n');
+}
+
+/** Text for a Markdown table cell: one line, pipes escaped, markup shown as text. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|');
+}
+
+/** The first non-blank line of an error message, without terminal colours, at most 300 characters. */
+export function errorLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  return (plain.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 300);
+}
