@@ -2,8 +2,10 @@
  * The baselines the browser's rule is compared with, each learning only from the split's training
  * part (except the published PopRec's whole-file popularity, kept for the sanity check):
  *
- *  - popularity: items by how often they occur; ties to the lower row, which reproduces the
- *    reference script's numbers (BASELINES.md, poprec_check.txt).
+ *  - popularity: items by how often they occur; ties to the lower row. The published PopRec's
+ *    stand-in orders ties the other way, higher row (item id) first, as the published numbers
+ *    need: on Amazon Toys the lower row first scores HR@20 one hit above the published row (the data
+ *    folder's BASELINES.md and poprec_check.txt).
  *  - item-kNN: session-aware co-occurrence. Items co-occurring within `window` positions of a
  *    training sequence (a user history or a basket) count once per pair; similarity is the count
  *    over sqrt(n_i·n_j) (cosine of occurrence vectors). A shopper's score for j sums the
@@ -18,18 +20,25 @@ import type { BatchScorer } from '../../engine/batch-scorer.ts';
 import type { EvalCase } from './dataset.ts';
 import type { RankingMethod } from './method.ts';
 
+/** Which of two rows with the same count ranks first. */
+export type PopularityTies = 'lower row first' | 'higher row first';
+
 /**
  * @param name the method's key.
  * @param description what it counted.
  * @param counts one count per row; higher first.
+ * @param ties the order of equal counts.
  */
-export function createPopularityMethod(name: string, description: string, counts: Float32Array): RankingMethod {
-  return {
-    name,
-    description,
-    rank: (cases, depth) => Promise.resolve(cases.map((testCase) => topK(counts, depth, testCase.masked).rows)),
-    dispose: () => {},
+export function createPopularityMethod(name: string, description: string, counts: Float32Array, ties: PopularityTies = 'lower row first'): RankingMethod {
+  const last = counts.length - 1;
+  // topK keeps the earlier of two equal scores: over the counts in reverse, that is the higher row.
+  const reversed = ties === 'higher row first' ? counts.slice().reverse() : null;
+  const rank = (testCase: EvalCase, depth: number): readonly number[] => {
+    if (reversed === null) return topK(counts, depth, testCase.masked).rows;
+    const masked = new Set([...testCase.masked].map((row) => last - row));
+    return topK(reversed, depth, masked).rows.map((row) => last - row);
   };
+  return { name, description, rank: (cases, depth) => Promise.resolve(cases.map((testCase) => rank(testCase, depth))), dispose: () => {} };
 }
 
 export interface ItemKnnOptions {

@@ -207,8 +207,9 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
         list.push(
           createPopularityMethod(
             name,
-            'items by number of events in the whole file, test included, as the published PopRec (a leak; for the sanity check only)',
+            'items by number of events in the whole file, test included, ties to the higher row, as the published PopRec (a leak; for the sanity check only)',
             split.allCounts,
+            'higher row first',
           ),
         );
       if (name === 'item-knn') {
