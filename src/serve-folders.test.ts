@@ -61,28 +61,31 @@ describe('serveFolders', () => {
 
   it(
     'refuses a sibling folder whose name starts with the served one, and anything above it',
-    faultTest('Local servers', 'A request for a sibling folder through ..%2F (models-secret beside models was served)', async () => {
-      for (const path of [
+    faultTest('Local servers', 'A request for a sibling folder through ..%2F (models-secret beside models was served)', async (fault) => {
+      const paths = [
         '/models/..%2Fmodels-secret/key.json',
         '/models/%2E%2E/models-secret/key.json',
         '/models/..%2F..%2Foutside.json',
         '/models/..%2Foutside.json',
-      ]) {
+      ];
+      await fault.cases(paths, async (path) => {
         const { status, body } = await get(port, path);
+        fault.observe(`${path}: HTTP ${status}`);
         expect(status, path).toBe(404);
         expect(body, path).not.toContain('secret":true');
-      }
+      });
     }),
   );
 
   it(
     'answers a malformed percent-escape with a short 400 that shows no server path',
-    faultTest('Local servers', 'A malformed percent-escape in the URL (a 500 with a stack trace showing server paths)', async () => {
-      for (const path of ['/models/%E0%A4%A', '/models/100%', '/anything/%zz']) {
+    faultTest('Local servers', 'A malformed percent-escape in the URL (a 500 with a stack trace showing server paths)', async (fault) => {
+      await fault.cases(['/models/%E0%A4%A', '/models/100%', '/anything/%zz'], async (path) => {
         const { status, body } = await get(port, path);
+        fault.observe(`${path}: HTTP ${status} ${body}`);
         expect(status, path).toBe(400);
         expect(body, path).toBe('bad request: the URL has a malformed percent-escape');
-      }
+      });
     }),
   );
 });

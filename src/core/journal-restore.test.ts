@@ -23,19 +23,24 @@ function tampered(store: EventStore, change: (state: InterestState) => InterestS
 describe('a stored state that does not fit the model', () => {
   it(
     'is reported and rebuilt from the events: the same grid and cart as before',
-    faultTest('Stored state', 'A stored state record whose vector has the wrong length (the storefront stopped starting, advising a rebuild)', async () => {
-      const store = createMemoryEventStore();
-      const first = await createRecommender(deps({ store }));
-      const before = await browse(first, [2, 8, 3, 14]);
-      const reported: RecError[] = [];
-      const longer = tampered(store, (state) => ({ ...state, vector: new Float32Array(DIM + 1).fill(0.1) }));
-      const reopened = await createRecommender(deps({ store: longer, onInvalidState: (error) => reported.push(error) }));
-      expect(ids(reopened.ranking())).toEqual(ids(before));
-      expect(reopened.cart().map((item) => item.id)).toEqual(first.cart().map((item) => item.id));
-      expect(reported.map((error) => [error.code, error.message])).toEqual([
-        ['EVENT_INVALID', `vector: the stored state's vector has ${DIM + 1} values, expected ${DIM} (the model's dim): it is rebuilt from the events`],
-      ]);
-    }),
+    faultTest(
+      'Stored state',
+      'A stored state record whose vector has the wrong length (the storefront stopped starting, advising a rebuild)',
+      async (fault) => {
+        const store = createMemoryEventStore();
+        const first = await createRecommender(deps({ store }));
+        const before = await browse(first, [2, 8, 3, 14]);
+        const reported: RecError[] = [];
+        const longer = tampered(store, (state) => ({ ...state, vector: new Float32Array(DIM + 1).fill(0.1) }));
+        const reopened = await createRecommender(deps({ store: longer, onInvalidState: (error) => reported.push(error) }));
+        for (const error of reported) fault.observe(`reported ${error.code}: ${error.message}`);
+        expect(ids(reopened.ranking())).toEqual(ids(before));
+        expect(reopened.cart().map((item) => item.id)).toEqual(first.cart().map((item) => item.id));
+        expect(reported.map((error) => [error.code, error.message])).toEqual([
+          ['EVENT_INVALID', `vector: the stored state's vector has ${DIM + 1} values, expected ${DIM} (the model's dim): it is rebuilt from the events`],
+        ]);
+      },
+    ),
   );
 
   it(

@@ -8,7 +8,7 @@ import { normalise } from '../core/rank.ts';
 import type { BackendName } from '../core/ports.ts';
 import { decodeSequenceItemTable } from '../core/sequence-items.ts';
 import { SEQUENCE_WEIGHTS, type SequenceArchitecture } from '../core/sequence-spec.ts';
-import { seededRandom } from '../core/test-support.ts';
+import { seededRandom, thrownRecError } from '../core/test-support.ts';
 import { initBackend, onBackend } from './backend.ts';
 import { createSequenceEncoder } from './sequence-encoder.ts';
 import { decodeSequenceWeights, encodeSequenceModel, initialSequenceWeights, sequenceInterest } from './sequence-model.ts';
@@ -71,13 +71,13 @@ describe('decodeSequenceItemTable', () => {
 
   it(
     'names the tensor whose values are not finite',
-    faultTest('Model files', 'One NaN or +Inf weight in a sequence model (it emptied the grid on every reload)', async () => {
+    faultTest('Model files', 'One NaN or +Inf weight in a sequence model (it emptied the grid on every reload)', async (fault) => {
       const model = await modelFile(false);
       const weights = model.weights.slice();
       new DataView(weights.buffer).setFloat32(4 * architecture.dim * 2, Number.NaN, true);
-      expect(() => decodeSequenceItemTable({ ...model, weights })).toThrow(
-        expect.objectContaining({ code: 'MODEL_VECTORS_INVALID', location: { file: 'sequence.bin (items)' } }),
-      );
+      const error = thrownRecError(() => decodeSequenceItemTable({ ...model, weights }));
+      fault.observe(`${error.code}: ${error.message}`);
+      expect(error).toMatchObject({ code: 'MODEL_VECTORS_INVALID', location: { file: 'sequence.bin (items)' } });
     }),
   );
 });

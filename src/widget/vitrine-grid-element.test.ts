@@ -26,9 +26,11 @@ const notConnected = {
 describe('<vitrine-grid>.record()', () => {
   it(
     'rejects, saying so, on an element never attached',
-    faultTest('Host page calls', 'grid.record() on an element never attached to the page (the promise never settled)', async () => {
+    faultTest('Host page calls', 'grid.record() on an element never attached to the page (the promise never settled)', async (fault) => {
       const grid = new VitrineGridElement();
-      await expect(grid.record({ type: 'view', item: 'sku-1' })).rejects.toMatchObject(notConnected);
+      const settled = grid.record({ type: 'view', item: 'sku-1' });
+      settled.catch((error: unknown) => fault.observe(`rejected: ${String(error)}`));
+      await expect(settled).rejects.toMatchObject(notConnected);
     }),
   );
 

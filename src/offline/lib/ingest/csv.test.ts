@@ -149,10 +149,11 @@ describe('readCsv: refusals', () => {
 
   it(
     'refuses a line over MAX_LINE_BYTES with its line and length',
-    faultTest('Builder input files', 'A line longer than the limit (a 50 MB line ran Node out of memory, exit 134)', async () => {
+    faultTest('Builder input files', 'A line longer than the limit (a 50 MB line ran Node out of memory, exit 134)', async (fault) => {
       const bytes = new Uint8Array(5 + MAX_LINE_BYTES + 1).fill(0x78);
       bytes.set(utf8('id\n1\n'));
       const error = thrownRecError(() => readAll(bytes));
+      fault.observe(`${error.code}: ${error.message}`);
       expect(error).toMatchObject({
         code: 'CATALOG_INVALID',
         message: `data.csv: line 3: the line is ${MAX_LINE_BYTES + 1} bytes long, over the limit of ${MAX_LINE_BYTES} bytes per line`,

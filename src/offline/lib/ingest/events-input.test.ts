@@ -94,10 +94,11 @@ describe('readEvents', () => {
 
   it(
     "skips events after the build's time (a day's grace) with their file:line, instead of taking them as now",
-    faultTest('Time and dates', 'One event dated 9999-12-31 in the event log (it wiped out the popularity prior, exit 0)', async () => {
+    faultTest('Time and dates', 'One event dated 9999-12-31 in the event log (it wiped out the popularity prior, exit 0)', async (fault) => {
       const now = Date.UTC(2024, 5, 1);
       const text = 'item_id,timestamp\ni1,2024-05-31\ni2,2024-06-01T23:00:00Z\ni3,9999-12-31\ni1,2024-06-03\n';
       const { events, summary } = read(text, DEFAULT_EVENT_COLUMNS, false, now);
+      fault.observe(`skipped: ${summary.examples['future-timestamp']?.[0] ?? 'nothing'}`);
       expect(events.events.map((event) => event.line)).toEqual([2, 3]);
       expect(summary.byReason).toEqual({ 'future-timestamp': 2 });
       expect(summary.examples['future-timestamp']?.[0]).toBe(
