@@ -5,6 +5,7 @@
  */
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './constants.ts';
 import { readNumber, readOneOf, readRecord, readString, fail, type Reader } from './validate.ts';
+import { NEIGHBOUR_SLOT_BYTES } from './neighbours.ts';
 import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
 
 /**
@@ -13,8 +14,10 @@ import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
  * vectors are not raw encoder vectors (fused or reduced), so on-device search still works.
  * `sequence` (core/sequence-spec.ts) and `sequenceWeights` come together: a trained sequence model
  * that computes the interest vector from the shopper's latest items instead of the decay rule.
+ * `neighbours` (optional, core/neighbours.ts): each item's behaviour neighbours, which join the
+ * decay rule's ranking.
  */
-export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity', 'projection', 'sequence', 'sequenceWeights'] as const;
+export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity', 'projection', 'sequence', 'sequenceWeights', 'neighbours'] as const;
 export type ModelFileRole = (typeof MODEL_FILE_ROLES)[number];
 
 export interface ModelFile {
@@ -42,6 +45,7 @@ export interface ModelManifest {
     readonly projection?: ModelFile;
     readonly sequence?: ModelFile;
     readonly sequenceWeights?: ModelFile;
+    readonly neighbours?: ModelFile;
   };
   /** On-device search's calibration; absent in folders built before the builder wrote it. */
   readonly search?: SearchCalibration;
@@ -122,6 +126,15 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   if ((sequence === undefined) !== (sequenceWeights === undefined)) {
     fail(reader, sequence === undefined ? 'files.sequence' : 'files.sequenceWeights', 'files.sequence and files.sequenceWeights together', undefined);
   }
+  const neighbours = filesRecord['neighbours'] === undefined ? undefined : parseModelFile(reader, filesRecord['neighbours'], 'files.neighbours');
+  if (neighbours !== undefined && (neighbours.bytes === 0 || neighbours.bytes % (itemCount * NEIGHBOUR_SLOT_BYTES) !== 0)) {
+    fail(
+      reader,
+      'files.neighbours.bytes',
+      `a positive multiple of ${itemCount * NEIGHBOUR_SLOT_BYTES} (${itemCount} items x ${NEIGHBOUR_SLOT_BYTES}-byte slots)`,
+      neighbours.bytes,
+    );
+  }
   const searchRecord = root['search'] === undefined ? undefined : readRecord(reader, root['search'], 'search');
   const search =
     searchRecord === undefined
@@ -134,6 +147,7 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
     ...(popularity === undefined ? {} : { popularity }),
     ...(projection === undefined ? {} : { projection }),
     ...(sequence === undefined || sequenceWeights === undefined ? {} : { sequence, sequenceWeights }),
+    ...(neighbours === undefined ? {} : { neighbours }),
   };
   return {
     format: MODEL_FORMAT,

@@ -8,6 +8,7 @@ import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import type { ItemId } from './ids.ts';
 import { MANIFEST_FILE, parseManifest, type ModelFile, type ModelManifest } from './manifest.ts';
+import { decodeNeighbours, type ItemNeighbours } from './neighbours.ts';
 import { decodeSequenceTensors } from './sequence-items.ts';
 import { parseSequenceSpec, sequenceWeightBytes, type SequenceModelSpec } from './sequence-spec.ts';
 import { parseShopRules, type ShopRules } from './shop-rules.ts';
@@ -47,6 +48,8 @@ export interface LoadedModel {
   readonly rules: ShopRules;
   /** The trained sequence model (its validated description and verified weight bytes), or null when the model has none. */
   readonly sequence: LoadedSequenceModel | null;
+  /** Each item's behaviour neighbours (core/neighbours.ts); absent or null when the model has none. */
+  readonly neighbours?: ItemNeighbours | null;
 }
 
 export interface LoadedSequenceModel {
@@ -72,8 +75,11 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
     projection: projectionFile,
     sequence: sequenceFile,
     sequenceWeights: sequenceWeightsFile,
+    neighbours: neighboursFile,
   } = manifest.files;
-  const files = [vectorsFile, catalogFile, popularityFile, projectionFile, sequenceFile, sequenceWeightsFile].filter((file) => file !== undefined);
+  const files = [vectorsFile, catalogFile, popularityFile, projectionFile, sequenceFile, sequenceWeightsFile, neighboursFile].filter(
+    (file) => file !== undefined,
+  );
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const loadedPerFile = new Map<string, number>();
   const report = (): void => {
@@ -108,8 +114,9 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
     sequenceFile === undefined || sequenceWeightsFile === undefined
       ? null
       : readSequenceModel(manifest, bytesOf(sequenceFile), where(sequenceFile), bytesOf(sequenceWeightsFile), where(sequenceWeightsFile));
+  const neighbours = neighboursFile === undefined ? null : decodeNeighbours(bytesOf(neighboursFile), manifest.itemCount, where(neighboursFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])), rules, sequence };
+  return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])), rules, sequence, neighbours };
 }
 
 /**

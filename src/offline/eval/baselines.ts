@@ -16,6 +16,7 @@
  */
 import { topK } from '../../core/rank.ts';
 import type { Sequence } from '../lib/behaviour.ts';
+import { coOccurrence } from '../lib/co-occurrence.ts';
 import type { BatchScorer } from '../../engine/batch-scorer.ts';
 import type { EvalCase } from './dataset.ts';
 import type { RankingMethod } from './method.ts';
@@ -59,27 +60,7 @@ const POPULARITY_TIE_BREAK = 1e-6;
  * @param options window, recency decay and how many recent items vote.
  */
 export function createItemKnnMethod(training: readonly Sequence[], counts: Float32Array, options: ItemKnnOptions): RankingMethod {
-  const itemCount = counts.length;
-  const neighbours: Map<number, number>[] = Array.from({ length: itemCount }, () => new Map());
-  const occurrences = new Float64Array(itemCount);
-  for (const { rows } of training) {
-    for (let i = 0; i < rows.length; i++) {
-      const a = rows[i] as number;
-      occurrences[a] = (occurrences[a] ?? 0) + 1;
-      const end = Math.min(rows.length, i + 1 + options.window);
-      for (let j = i + 1; j < end; j++) {
-        const b = rows[j] as number;
-        if (a === b) continue;
-        const ab = neighbours[a] as Map<number, number>;
-        const ba = neighbours[b] as Map<number, number>;
-        ab.set(b, (ab.get(b) ?? 0) + 1);
-        ba.set(a, (ba.get(a) ?? 0) + 1);
-      }
-    }
-  }
-  for (const [a, list] of neighbours.entries()) {
-    for (const [b, count] of list) list.set(b, count / Math.sqrt((occurrences[a] ?? 1) * (occurrences[b] ?? 1)));
-  }
+  const neighbours = coOccurrence(training, counts.length, options.window);
   let maxCount = 0;
   for (const count of counts) maxCount = Math.max(maxCount, count);
   const fallback = counts.map((count) => (POPULARITY_TIE_BREAK * count) / Math.max(1, maxCount));

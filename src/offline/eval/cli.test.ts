@@ -37,7 +37,20 @@ describe('npm run eval', () => {
     expect(code).toBe(0);
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as EvalReport;
     expect(report.protocol).toMatchObject({ name: 'leave-one-out', target: 'test', cases: 3 });
-    expect(report.methods.map((m) => m.method)).toEqual(['popularity', 'popularity-published', 'item-knn', 'text-last-item', 'text-decay', 'vitrine']);
+    expect(report.methods.map((m) => m.method)).toEqual([
+      'popularity',
+      'popularity-published',
+      'item-knn',
+      'text-last-item',
+      'text-decay',
+      'vitrine-decay',
+      'vitrine',
+    ]);
+    // The build had an event log, so the storefront's rule fuses its behaviour neighbours; the decay rule alone does not.
+    expect(report.methods[6]?.description).toContain(
+      'fused by reciprocal rank with the behaviour neighbours (20 per item, neighbours.bin) of the latest 8 items',
+    );
+    expect(report.methods[5]?.description).not.toContain('neighbours');
     const popularity = report.methods[0]?.metrics;
     // As worked out in eval.test.ts: targets at ranks 1, 6 and 3.
     expect(popularity?.hr).toEqual({ '5': 2 / 3, '10': 1, '20': 1 });

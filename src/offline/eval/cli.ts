@@ -10,7 +10,7 @@
 import { runWhenScript, UsageError } from '../lib/cli-args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { DEFAULT_GRID_SIZE } from '../../core/constants.ts';
+import { DEFAULT_GRID_SIZE, RECENT_INTERACTIONS_KEPT } from '../../core/constants.ts';
 import type { LoadedSequenceModel } from '../../core/model.ts';
 import type { BackendName } from '../../core/ports.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
@@ -241,11 +241,17 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
         list.push(await createSequenceEvalMethod(model.sequence, options.backend));
         engines.push(options.backend);
       }
-      if (name === 'vitrine') {
+      if (name === 'vitrine' || name === 'vitrine-decay') {
         const space = await createItemSpace(engineOptions(model.vectors, model.manifest.dim, model.popularity));
         engines.push(space.backend);
-        const description = `the browser's decay rule on the model's own fused vectors (${model.manifest.dim}-d ${model.manifest.dtype}, text + behaviour) with its popularity prior, replayed on the ${options.replay} path: the item space's update per event and its topK`;
-        list.push(createReplayMethod({ ...replay, name, description, model, space }));
+        // The storefront's rule: the decay rule, with the model's behaviour neighbours when it has them.
+        const neighbours = name === 'vitrine' ? (model.neighbours ?? null) : null;
+        const fused =
+          neighbours === null
+            ? ''
+            : `, fused by reciprocal rank with the behaviour neighbours (${neighbours.perItem} per item, neighbours.bin) of the latest ${RECENT_INTERACTIONS_KEPT} items`;
+        const description = `the browser's decay rule on the model's own fused vectors (${model.manifest.dim}-d ${model.manifest.dtype}, text + behaviour) with its popularity prior${fused}, replayed on the ${options.replay} path: the item space's update per event and its topK`;
+        list.push(createReplayMethod({ ...replay, name, description, model, space, neighbours }));
       }
     }
     for (const lambda of options.lambdas) {

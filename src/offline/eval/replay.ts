@@ -22,7 +22,8 @@
  * engine's BatchScorer: for other item vectors (the 512-d text ones), where one matrix-vector
  * product per shopper would not fit the evaluation's time budget.
  */
-import { DEFAULT_HALF_LIFE_MS } from '../../core/constants.ts';
+import { DEFAULT_HALF_LIFE_MS, RECENT_INTERACTIONS_KEPT } from '../../core/constants.ts';
+import { withNeighbours, type ItemNeighbours } from '../../core/neighbours.ts';
 import { RecError } from '../../core/errors.ts';
 import { toSessionId, type ItemId, type SessionId } from '../../core/ids.ts';
 import { interactionWeight, type InteractionEvent, type ItemEvent } from '../../core/interactions.ts';
@@ -58,6 +59,8 @@ export interface ReplayOptions extends ReplayRule {
   readonly space: ItemSpace;
   /** Which code path replays the events (see the module header; default 'engine'). */
   readonly path?: ReplayPath;
+  /** Behaviour neighbours that join the ranking as the storefront joins them (core/neighbours.ts), or none. */
+  readonly neighbours?: ItemNeighbours | null;
 }
 
 /**
@@ -142,12 +145,28 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
     async rank(cases, depth) {
       const ranked: (readonly number[])[] = [];
       for (const testCase of cases) {
-        ranked.push((await space.topK(await replay(testCase), depth, testCase.masked)).rows);
+        const { neighbours } = options;
+        const ranking = neighbours === undefined || neighbours === null ? space : withNeighbours(space, neighbours, latestRows(testCase));
+        ranked.push((await ranking.topK(await replay(testCase), depth, testCase.masked)).rows);
       }
       return ranked;
     },
     dispose: () => space.dispose(),
   };
+}
+
+/**
+ * The history's latest distinct items, newest first, as many as the storefront's state keeps
+ * (state.recent, whose items' neighbours it fuses).
+ * @param testCase whose history.
+ */
+export function latestRows(testCase: EvalCase): number[] {
+  const rows: number[] = [];
+  for (let i = testCase.history.length - 1; i >= 0 && rows.length < RECENT_INTERACTIONS_KEPT; i--) {
+    const row = testCase.history[i]?.row;
+    if (row !== undefined && !rows.includes(row)) rows.push(row);
+  }
+  return rows;
 }
 
 export interface ReferenceDecayOptions extends ReplayRule {

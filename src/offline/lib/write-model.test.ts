@@ -125,6 +125,17 @@ describe('writeModel contents', () => {
     await expect(verifyModelDir(outDir)).rejects.toMatchObject({ code: 'MODEL_FILE_SIZE_MISMATCH' });
   });
 
+  it('writes the behaviour neighbours as neighbours.bin, which loads back as given, and refuses a count that is not per item', async () => {
+    const neighbours = { perItem: 1, rows: Uint32Array.from({ length: COUNT }, (_, i) => (i + 1) % COUNT), similarities: new Float32Array(COUNT).fill(0.5) };
+    const written = await writeModel({ outDir: join(root, 'nb'), catalogId: 'nb', items, vectors, dim: DIM, encoder, neighbours });
+    expect(written.manifest.files.neighbours).toMatchObject({ path: 'neighbours.bin', bytes: COUNT * 8 });
+    expect((await verifyModelDir(join(root, 'nb'))).neighbours).toEqual(neighbours);
+    const short = { ...neighbours, rows: neighbours.rows.subarray(1), similarities: neighbours.similarities.subarray(1) };
+    await expect(writeModel({ outDir: join(root, 'short'), catalogId: 'nb', items, vectors, dim: DIM, encoder, neighbours: short })).rejects.toMatchObject({
+      message: expect.stringContaining(`expected ${COUNT} x 1 neighbour slots, found ${COUNT - 1}`),
+    });
+  });
+
   it.each<VectorDtype>(['float16', 'int8'])('writes %s vectors that decode close to the input', async (dtype) => {
     const outDir = join(root, dtype);
     const written = await writeModel({ outDir, catalogId: 'tiny', items, vectors, dim: DIM, dtype, encoder });

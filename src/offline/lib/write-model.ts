@@ -12,6 +12,7 @@
  *  - Tested, not assumed: before it is published, the temporary folder is loaded back with core's
  *    `loadModel` through a file-system `ModelSource`, exactly as the browser would over HTTP.
  */
+import { encodeNeighbours, type ItemNeighbours } from '../../core/neighbours.ts';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RecError, type RecErrorCode } from '../../core/errors.ts';
@@ -78,6 +79,8 @@ export interface WriteModelOptions {
   readonly projection?: Float32Array | null;
   /** On-device search's calibration (lib/semantic-floor.ts), recorded in the manifest; none when absent. */
   readonly search?: SearchCalibration | null;
+  /** Each item's behaviour neighbours (lib/co-occurrence.ts), written as neighbours.bin; none when absent. */
+  readonly neighbours?: ItemNeighbours | null;
   readonly assets?: readonly ModelAsset[];
   /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
   readonly rules?: ShopRulesJson;
@@ -126,12 +129,14 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
   await mkdir(temp, { recursive: true });
   try {
     await markTempFolder(temp);
-    const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile } = {
+    const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile; neighbours?: ModelFile } = {
       vectors: await writeTracked(temp, `vectors.${dtype}.bin`, encodeVectors(vectors, items.length, dim, dtype)),
       catalog: await writeTracked(temp, 'catalog.json', new TextEncoder().encode(catalogJson(items, options.rules))),
     };
     if (popularity !== null) files.popularity = await writeTracked(temp, 'popularity.f32', encodeFloat32(popularity));
     if (projection !== null) files.projection = await writeTracked(temp, 'projection.f32', encodeFloat32(projection));
+    const neighbours = options.neighbours ?? null;
+    if (neighbours !== null) files.neighbours = await writeTracked(temp, 'neighbours.bin', encodeNeighbours(neighbours));
     let assetBytes = 0;
     for (const asset of options.assets ?? []) {
       checkRelativePath(asset.path, 'asset');
@@ -273,6 +278,10 @@ function checkInputs(options: WriteModelOptions, dtype: VectorDtype, encoderDim:
   if (options.catalogId.trim() === '') bad('catalogId must not be empty');
   const popularity = options.popularity ?? null;
   if (popularity !== null && popularity.length !== items.length) bad(`expected ${items.length} popularity values, found ${popularity.length}`);
+  const neighbours = options.neighbours ?? null;
+  if (neighbours !== null && (neighbours.perItem < 1 || neighbours.rows.length !== items.length * neighbours.perItem)) {
+    bad(`expected ${items.length} x ${neighbours.perItem} neighbour slots, found ${neighbours.rows.length}`);
+  }
   if (!(VECTOR_DTYPES as readonly string[]).includes(dtype)) bad(`unknown dtype ${dtype}`);
   if (!Number.isInteger(encoderDim) || encoderDim < 1) bad(`encoder.dim must be a positive integer, found ${encoderDim}`);
   const projection = options.projection ?? null;
