@@ -39,12 +39,23 @@ describe('the neighbours file', () => {
       message: 'n.bin: item 2 neighbour 0 is row 4, expected a row below 4',
       location: { file: 'n.bin' },
     });
+    expect(thrownRecError(() => decodeNeighbours(new Uint8Array(0), 4, 'n.bin'))).toMatchObject({
+      code: 'MODEL_VECTORS_INVALID',
+      message: 'n.bin: 0 bytes is not 4 items x a whole number of 8-byte slots',
+    });
+    expect(thrownRecError(() => decodeNeighbours(new Uint8Array(24), 4, 'n.bin')).code).toBe('MODEL_VECTORS_INVALID');
     for (const similarity of [Number.NaN, 1.5, -0.25]) {
       const bad = encodeNeighbours({ ...NEIGHBOURS, similarities: Float32Array.from([0.5, 0.25, 0.5, 0, 0.75, similarity, 0, 0]) });
-      expect(thrownRecError(() => decodeNeighbours(bad, 4, 'n.bin')).message).toBe(
-        `n.bin: item 2 neighbour 1 has similarity ${similarity}, expected a number in [0, 1]`,
-      );
+      expect(thrownRecError(() => decodeNeighbours(bad, 4, 'n.bin'))).toMatchObject({
+        code: 'MODEL_VECTORS_INVALID',
+        message: `n.bin: item 2 neighbour 1 has similarity ${similarity}, expected a number in [0, 1]`,
+      });
     }
+  });
+
+  it('reads one neighbour per item, and similarities at both ends of [0, 1]', () => {
+    const single: ItemNeighbours = { perItem: 1, rows: Uint32Array.from([1, 0]), similarities: Float32Array.from([1, 0]) };
+    expect(decodeNeighbours(encodeNeighbours(single), 2, 'n.bin')).toEqual(single);
   });
 });
 
@@ -55,6 +66,10 @@ describe('neighbourRanking', () => {
     expect(neighbourRanking(NEIGHBOURS, [0, 2], new Set(), 10)).toEqual([1, 3, 2]);
     expect(neighbourRanking(NEIGHBOURS, [2, 0], new Set([3]), 2)).toEqual([1, 2]);
     expect(neighbourRanking(NEIGHBOURS, [3], new Set(), 10)).toEqual([]);
+    expect(neighbourRanking(NEIGHBOURS, [2, 0], new Set(), 1)).toEqual([3]);
+    // Equal scores: the lower row first.
+    const tied: ItemNeighbours = { perItem: 2, rows: Uint32Array.from([2, 1, E, E, E, E]), similarities: Float32Array.from([0.5, 0.5, 0, 0, 0, 0]) };
+    expect(neighbourRanking(tied, [0], new Set(), 10)).toEqual([1, 2]);
   });
 
   it('lets only the 10 latest items vote', () => {
@@ -75,6 +90,11 @@ describe('fuseWithNeighbours', () => {
     expect(fused.rows).toEqual([12, 13, 10, 11, 20]);
     expect(fused.scores).toEqual([0.9, 0.8, 0.7, 0.6, 0.6]);
     expect(fuseWithNeighbours(decay, [12, 13, 20], 2).rows).toEqual([12, 13]);
+  });
+
+  it('breaks a tie of summed ranks by the decay order, not the row', () => {
+    // 11 and 10 are first and second in one ranking each, the other way round in the other.
+    expect(fuseWithNeighbours({ rows: [11, 10], scores: [0.9, 0.8] }, [10, 11], 2).rows).toEqual([11, 10]);
   });
 
   it('is the decay ranking itself without neighbours', () => {
