@@ -4,11 +4,13 @@ import {
   EMPTY_NEIGHBOUR,
   encodeNeighbours,
   fuseWithNeighbours,
+  latestItemRows,
   NEIGHBOUR_FUSION_POOL,
   neighbourRanking,
   withNeighbours,
   type ItemNeighbours,
 } from './neighbours.ts';
+import { toItemId } from './ids.ts';
 import { RRF_K } from './search.ts';
 import { thrownRecError } from './test-support.ts';
 
@@ -119,5 +121,26 @@ describe('withNeighbours', () => {
     // Decay 0, 1, 3; neighbours of 2: 3, 1. 3: 1/63 + 1/61 > 1: 2/62 > 0: 1/61.
     expect(ranked).toEqual({ rows: [3, 1, 0], scores: [1, 0.9, 0.7] });
     expect(await fused.similarities([0, 1])).toEqual(new Float32Array(4).fill(0.25));
+  });
+});
+
+describe('latestItemRows', () => {
+  const rowOf = new Map([
+    [toItemId('a'), 0],
+    [toItemId('b'), 1],
+  ]);
+  const recent = [
+    { item: toItemId('b'), type: 'view' as const, time: 30 },
+    { item: toItemId('gone'), type: 'view' as const, time: 20 },
+    { item: toItemId('a'), type: 'add_to_cart' as const, time: 10 },
+  ];
+
+  it("gives the state's recent items newest first, without those no longer in the catalogue", () => {
+    expect(latestItemRows({ recent, lastQuery: null }, rowOf)).toEqual([1, 0]);
+    expect(latestItemRows({ recent, lastQuery: { query: 'lamp', time: 25 } }, rowOf)).toEqual([1, 0]);
+  });
+
+  it('gives none after a search newer than the latest item', () => {
+    expect(latestItemRows({ recent, lastQuery: { query: 'lamp', time: 31 } }, rowOf)).toEqual([]);
   });
 });

@@ -13,9 +13,11 @@
  * pads an item with fewer neighbours), then itemCount x perItem float32 similarities, best first.
  */
 import { RecError } from './errors.ts';
+import type { ItemId } from './ids.ts';
 import type { ItemSpace } from './ports.ts';
 import type { RankedRows } from './rank.ts';
 import { RRF_K } from './search.ts';
+import type { InterestState } from './state.ts';
 
 /** A padding slot of an item with fewer neighbours than the file holds per item. */
 export const EMPTY_NEIGHBOUR = 0xffffffff;
@@ -126,6 +128,19 @@ export function fuseWithNeighbours(decay: RankedRows, byNeighbours: readonly num
     .map(([row]) => row);
   const lowest = decay.scores[decay.scores.length - 1] ?? 0;
   return { rows, scores: rows.map((_, position) => decay.scores[position] ?? lowest) };
+}
+
+/**
+ * The shopper's latest item rows, newest first (the state's recent items still in the catalogue),
+ * whose neighbours join the decay ranking; none after a search newer than them (the grid follows
+ * the query).
+ * @param state the interest state.
+ * @param rowOf the catalogue's rows by id.
+ */
+export function latestItemRows(state: Pick<InterestState, 'recent' | 'lastQuery'>, rowOf: ReadonlyMap<ItemId, number>): number[] {
+  const latestItemTime = state.recent[0]?.time ?? Number.NEGATIVE_INFINITY;
+  if (state.lastQuery !== null && state.lastQuery.time > latestItemTime) return [];
+  return state.recent.flatMap(({ item }) => rowOf.get(item) ?? []);
 }
 
 /**

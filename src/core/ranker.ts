@@ -24,7 +24,7 @@ import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { seededRandom } from './random.ts';
 import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommender-types.ts';
 import { explainRow } from './explain.ts';
-import { withNeighbours } from './neighbours.ts';
+import { latestItemRows, withNeighbours } from './neighbours.ts';
 import { interestCosine, personaliseWithin, type SearchMatch, type SearchMatches } from './search.ts';
 import { outOfStockRows, unavailableRows } from './shop-rules.ts';
 import type { InterestState } from './state.ts';
@@ -104,16 +104,6 @@ export function createRanker(options: RankerOptions): Ranker {
     return isPersonal ? explainRow(model, row, basis, queryVector) : { kind: 'popular' };
   };
 
-  /**
-   * The shopper's latest item rows, newest first, whose behaviour neighbours join the decay rule's
-   * ranking; none after a search newer than them (the grid follows the query).
-   */
-  const latestItemRows = (basis: InterestState): number[] => {
-    const latestItemTime = basis.recent[0]?.time ?? Number.NEGATIVE_INFINITY;
-    if (basis.lastQuery !== null && basis.lastQuery.time > latestItemTime) return [];
-    return basis.recent.flatMap(({ item }) => model.rowOf.get(item) ?? []);
-  };
-
   /** The interest that scores a grid for `basis` and which model it comes from. */
   const interestOf = async (basis: InterestState): Promise<{ interest: Float32Array; interestModel: InterestModel }> => {
     const sequence = await sequenceInterest(basis);
@@ -152,7 +142,7 @@ export function createRanker(options: RankerOptions): Ranker {
     async rank(basis, queryVector) {
       const { interest, interestModel } = await interestOf(basis);
       const { rules } = model;
-      const latest = interestModel === 'decay' ? latestItemRows(basis) : [];
+      const latest = interestModel === 'decay' ? latestItemRows(basis, model.rowOf) : [];
       const ranking =
         model.neighbours === undefined || model.neighbours === null || latest.length === 0 ? space : withNeighbours(space, model.neighbours, latest);
       const { grid, candidates } = await arrangeGrid(ranking, interest, {

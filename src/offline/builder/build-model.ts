@@ -20,7 +20,7 @@ import { embedTexts, type EmbedResult } from '../lib/embed.ts';
 import { applyTextCase } from '../lib/ingest/text-template.ts';
 import { checkReplaceable } from '../lib/publish-folder.ts';
 import { semanticFloor } from '../lib/semantic-floor.ts';
-import type { InteractionPlan, SequenceGrouping } from '../lib/sequences.ts';
+import type { SequenceGrouping } from '../lib/sequences.ts';
 import { writeModel, type WrittenModel } from '../lib/write-model.ts';
 import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
 import { round, summaryLines, writeBuildReport, type BuildReport } from './build-report.ts';
@@ -29,14 +29,7 @@ import { learnItemVectors } from './build-vectors.ts';
 import { measureImportMap, type ImportMapQuality } from './import-map-quality.ts';
 import { chooseDtype, RECALL_K } from './choose-dtype.ts';
 import { decayedPopularity } from './popularity.ts';
-import { coOccurrence, topNeighbours } from '../lib/co-occurrence.ts';
-import type { ItemNeighbours } from '../../core/neighbours.ts';
-
-/**
- * Behaviour neighbours kept per item: 20 x 8 bytes per item (about 1.9 MB for 12,000 items), while
- * the storefront reads at most 8 latest items' lists.
- */
-const NEIGHBOURS_PER_ITEM = 20;
+import { behaviourNeighbours } from '../lib/co-occurrence.ts';
 
 /** The real text encoder's output size (USE lite), the largest --dim; the pipeline uses the loaded encoder's. */
 export const TEXT_DIM = 512;
@@ -173,7 +166,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
         );
 
   // 5b. Each item's behaviour neighbours, which join the decay rule's ranking in the browser.
-  const neighbours = await run.timed('neighbours', () => neighboursOf(plan, count, inputs.window));
+  const neighbours = await run.timed('neighbours', () => behaviourNeighbours(plan?.sequences ?? [], count, inputs.window));
 
   // 6. Quantisation check on real histories (or single items when there are none).
   const { dtype, report: quantisation } = await chooseDtype(vectors, count, dim, plan, options, run);
@@ -308,10 +301,4 @@ function modelReport(written: WrittenModel, dim: number): NonNullable<BuildRepor
 /** Peak resident set size of this process so far, in bytes (maxRSS is in kilobytes). */
 function peakRss(): number {
   return process.resourceUsage().maxRSS * 1024;
-}
-
-/** Each item's NEIGHBOURS_PER_ITEM most co-occurring items in the training sequences, or null without any. */
-function neighboursOf(plan: InteractionPlan | null, count: number, window: number): ItemNeighbours | null {
-  if (plan === null || plan.sequences.length === 0) return null;
-  return topNeighbours(coOccurrence(plan.sequences, count, window), NEIGHBOURS_PER_ITEM);
 }

@@ -22,8 +22,8 @@
  * engine's BatchScorer: for other item vectors (the 512-d text ones), where one matrix-vector
  * product per shopper would not fit the evaluation's time budget.
  */
-import { DEFAULT_HALF_LIFE_MS, RECENT_INTERACTIONS_KEPT } from '../../core/constants.ts';
-import { withNeighbours, type ItemNeighbours } from '../../core/neighbours.ts';
+import { DEFAULT_HALF_LIFE_MS } from '../../core/constants.ts';
+import { latestItemRows, withNeighbours, type ItemNeighbours } from '../../core/neighbours.ts';
 import { RecError } from '../../core/errors.ts';
 import { toSessionId, type ItemId, type SessionId } from '../../core/ids.ts';
 import { interactionWeight, type InteractionEvent, type ItemEvent } from '../../core/interactions.ts';
@@ -34,7 +34,7 @@ import { foldEvents, referenceUpdate, type InterestUpdate } from '../../core/fol
 import type { ItemSpace } from '../../core/ports.ts';
 import type { InterestTerm } from '../../core/rank.ts';
 import { createRecommender } from '../../core/recommender.ts';
-import { emptyState } from '../../core/state.ts';
+import { emptyState, type InterestState } from '../../core/state.ts';
 import type { BatchScorer } from '../../engine/batch-scorer.ts';
 import type { EvalCase } from './dataset.ts';
 import type { RankingMethod } from './method.ts';
@@ -77,6 +77,16 @@ export async function foldHistory(
   model: Pick<LoadedModel, 'items' | 'manifest'>,
   update: InterestUpdate,
 ): Promise<Float32Array> {
+  return (await foldHistoryState(testCase, rule, model, update)).vector;
+}
+
+/** foldHistory's whole state: the interest vector and what the storefront keeps beside it (the recent items). */
+async function foldHistoryState(
+  testCase: EvalCase,
+  rule: ReplayRule,
+  model: Pick<LoadedModel, 'items' | 'manifest'>,
+  update: InterestUpdate,
+): Promise<InterestState> {
   const session = toSessionId(`replay-${testCase.user}`);
   const rows = new Map<InteractionEvent, number>();
   const events = testCase.history.map(({ row, time }, i) => {
@@ -85,8 +95,7 @@ export async function foldHistory(
     return event;
   });
   const termsOf = (event: InteractionEvent): InterestTerm[] => [{ kind: 'row', row: rows.get(event) ?? -1, weight: interactionWeight(event) }];
-  const state = await foldEvents(emptyState(modelKey(model.manifest), model.manifest.dim), events, termsOf, update, rule.halfLifeMs ?? DEFAULT_HALF_LIFE_MS);
-  return state.vector;
+  return foldEvents(emptyState(modelKey(model.manifest), model.manifest.dim), events, termsOf, update, rule.halfLifeMs ?? DEFAULT_HALF_LIFE_MS);
 }
 
 /**
@@ -97,8 +106,8 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
   const { model, space } = options;
   const halfLifeMs = options.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
 
-  const replayOnSpace = (testCase: EvalCase): Promise<Float32Array> =>
-    foldHistory(testCase, options, model, (interest, decay, terms) => space.update(interest, decay, terms));
+  const replayOnSpace = (testCase: EvalCase): Promise<InterestState> =>
+    foldHistoryState(testCase, options, model, (interest, decay, terms) => space.update(interest, decay, terms));
 
   // Lent to each shopper's recommender: its dispose() must not free the space the next one uses.
   const lent: ItemSpace = {
@@ -112,7 +121,7 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
   };
   let nextId = 0;
   /** The decay vector the recommender stored after the last event (what its grid ranked with). */
-  const replayOnRecommender = async (testCase: EvalCase): Promise<Float32Array> => {
+  const replayOnRecommender = async (testCase: EvalCase): Promise<InterestState> => {
     let clock = testCase.history[0]?.time ?? 0;
     const store = createMemoryEventStore();
     const session: SessionId = toSessionId(`replay-${testCase.user}`);
@@ -132,7 +141,8 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
         clock = time;
         await recommender.record({ type: options.eventType, item: itemOf(model, row) });
       }
-      return (await store.loadState(modelKey(model.manifest)))?.vector ?? new Float32Array(model.manifest.dim);
+      const key = modelKey(model.manifest);
+      return (await store.loadState(key)) ?? emptyState(key, model.manifest.dim);
     } finally {
       recommender.dispose();
     }
@@ -146,27 +156,14 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
       const ranked: (readonly number[])[] = [];
       for (const testCase of cases) {
         const { neighbours } = options;
-        const ranking = neighbours === undefined || neighbours === null ? space : withNeighbours(space, neighbours, latestRows(testCase));
-        ranked.push((await ranking.topK(await replay(testCase), depth, testCase.masked)).rows);
+        const state = await replay(testCase);
+        const ranking = neighbours === undefined || neighbours === null ? space : withNeighbours(space, neighbours, latestItemRows(state, model.rowOf));
+        ranked.push((await ranking.topK(state.vector, depth, testCase.masked)).rows);
       }
       return ranked;
     },
     dispose: () => space.dispose(),
   };
-}
-
-/**
- * The history's latest distinct items, newest first, as many as the storefront's state keeps
- * (state.recent, whose items' neighbours it fuses).
- * @param testCase whose history.
- */
-export function latestRows(testCase: EvalCase): number[] {
-  const rows: number[] = [];
-  for (let i = testCase.history.length - 1; i >= 0 && rows.length < RECENT_INTERACTIONS_KEPT; i--) {
-    const row = testCase.history[i]?.row;
-    if (row !== undefined && !rows.includes(row)) rows.push(row);
-  }
-  return rows;
 }
 
 export interface ReferenceDecayOptions extends ReplayRule {

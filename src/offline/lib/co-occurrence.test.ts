@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_NEIGHBOUR } from '../../core/neighbours.ts';
-import { coOccurrence, topNeighbours } from './co-occurrence.ts';
+import { behaviourNeighbours, coOccurrence, NEIGHBOURS_PER_ITEM, topNeighbours } from './co-occurrence.ts';
 
 describe('coOccurrence', () => {
   it('counts pairs within the window once per occurrence, as the cosine of occurrence vectors', () => {
@@ -39,5 +39,16 @@ describe('topNeighbours', () => {
     expect(top.perItem).toBe(2);
     expect([...top.rows]).toEqual([2, 1, 0, EMPTY_NEIGHBOUR, EMPTY_NEIGHBOUR, EMPTY_NEIGHBOUR, 0, EMPTY_NEIGHBOUR]);
     expect([...top.similarities]).toEqual([Math.fround(0.9), 0.5, 1, 0, 0, 0, 0.25, 0]);
+  });
+});
+
+describe('behaviourNeighbours', () => {
+  it('writes no file without training sequences, and NEIGHBOURS_PER_ITEM slots per item with them', () => {
+    expect(behaviourNeighbours([], 3, 1)).toBeNull();
+    const neighbours = behaviourNeighbours([{ rows: [0, 1] }], 3, 1);
+    expect(NEIGHBOURS_PER_ITEM).toBe(20);
+    expect(neighbours?.perItem).toBe(20);
+    expect([...(neighbours?.rows ?? []).slice(0, 2)]).toEqual([1, EMPTY_NEIGHBOUR]);
+    expect(neighbours?.rows.length).toBe(60);
   });
 });

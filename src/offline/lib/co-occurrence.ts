@@ -8,6 +8,23 @@ import { EMPTY_NEIGHBOUR, type ItemNeighbours } from '../../core/neighbours.ts';
 import type { Sequence } from './behaviour.ts';
 
 /**
+ * Behaviour neighbours the builder keeps per item: 20 x 8 bytes per item (about 1.9 MB for 12,000
+ * items), while the storefront reads at most 8 latest items' lists.
+ */
+export const NEIGHBOURS_PER_ITEM = 20;
+
+/**
+ * The model's neighbours file: each item's NEIGHBOURS_PER_ITEM most co-occurring items.
+ * @param sequences the training sequences (none: no file).
+ * @param itemCount the catalogue's items.
+ * @param window co-occurrence within this many positions.
+ * @returns the neighbours, or null without sequences.
+ */
+export function behaviourNeighbours(sequences: readonly Sequence[], itemCount: number, window: number): ItemNeighbours | null {
+  return sequences.length === 0 ? null : topNeighbours(coOccurrence(sequences, itemCount, window), NEIGHBOURS_PER_ITEM);
+}
+
+/**
  * @param sequences the training sequences.
  * @param itemCount the catalogue's items.
  * @param window co-occurrence within this many positions (Infinity: the whole sequence).
