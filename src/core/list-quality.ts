@@ -96,16 +96,20 @@ export function arrangeList(input: ArrangeInput): ArrangedEntry[] {
   const demoted = input.demoted ?? new Set<number>();
   const keptOut = (i: number, position: number): boolean => position < primeSize && demoted.has(candidates.rows[i] ?? -1);
 
-  const isVariantOfChosen = (i: number): boolean => {
-    const group = itemOf(i).group;
-    return chosen.some((j) => (group !== null && itemOf(j).group === group) || (variantSimilarity !== null && sim(i, j) >= variantSimilarity));
-  };
+  /** Per candidate, whether it is a variant of a chosen one (its group, or at least variantSimilarity): kept as each is placed, as the checks run per candidate per position. */
+  const variantOfChosen = new Array<boolean>(count).fill(false);
+  const isVariantOfChosen = (i: number): boolean => variantOfChosen[i] === true;
   const place = (i: number, position: number, source: ArrangedSource): void => {
     placed[position] = i;
     sources[position] = source;
     taken[i] = true;
     chosen.push(i);
-    for (let c = 0; c < count; c++) closest[c] = Math.max(closest[c] ?? 0, sim(c, i));
+    const group = itemOf(i).group;
+    for (let c = 0; c < count; c++) {
+      const similarity = sim(c, i);
+      closest[c] = Math.max(closest[c] ?? 0, similarity);
+      if ((group !== null && itemOf(c).group === group) || (variantSimilarity !== null && similarity >= variantSimilarity)) variantOfChosen[c] = true;
+    }
     if (position < firstRowSize) {
       const category = itemOf(i).category;
       firstRowCategories.set(category, (firstRowCategories.get(category) ?? 0) + 1);
