@@ -9,7 +9,17 @@ import { PUBLISHED_POPULARITY } from './evaluate.ts';
 import { REPLAY_PATHS, type ReplayPath } from './replay.ts';
 
 /** Every method the harness can compare, in report order. */
-export const METHODS = ['popularity', PUBLISHED_POPULARITY, 'item-knn', 'text-last-item', 'text-decay', 'vitrine-decay', 'vitrine', 'sequence'] as const;
+export const METHODS = [
+  'popularity',
+  PUBLISHED_POPULARITY,
+  'item-knn',
+  'text-last-item',
+  'text-decay',
+  'vitrine-decay',
+  'vitrine',
+  'sequence',
+  'sequence-neighbours',
+] as const;
 export type MethodName = (typeof METHODS)[number];
 const BACKENDS = ['wasm', 'cpu'] as const satisfies readonly BackendName[];
 

@@ -12,6 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { DEFAULT_GRID_SIZE, RECENT_INTERACTIONS_KEPT } from '../../core/constants.ts';
 import type { LoadedSequenceModel } from '../../core/model.ts';
+import type { ItemNeighbours } from '../../core/neighbours.ts';
 import type { BackendName } from '../../core/ports.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
 import { initBackend } from '../../engine/backend.ts';
@@ -233,12 +234,17 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
           }),
         );
       }
-      if (name === 'sequence') {
+      if (name === 'sequence' || name === 'sequence-neighbours') {
         if (model.sequence === null) {
-          log(`the model has no sequence model (npm run train:sequence adds one): method "sequence" skipped`);
+          log(`the model has no sequence model (npm run train:sequence adds one): method "${name}" skipped`);
           continue;
         }
-        list.push(await createSequenceEvalMethod(model.sequence, options.backend));
+        const neighbours = name === 'sequence-neighbours' ? (model.neighbours ?? null) : null;
+        if (name === 'sequence-neighbours' && neighbours === null) {
+          log(`the model has no behaviour neighbours (neighbours.bin): method "${name}" skipped`);
+          continue;
+        }
+        list.push(await createSequenceEvalMethod(model.sequence, options.backend, neighbours));
         engines.push(options.backend);
       }
       if (name === 'vitrine' || name === 'vitrine-decay') {
@@ -246,10 +252,7 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
         engines.push(space.backend);
         // The storefront's rule: the decay rule, with the model's behaviour neighbours when it has them.
         const neighbours = name === 'vitrine' ? (model.neighbours ?? null) : null;
-        const fused =
-          neighbours === null
-            ? ''
-            : `, fused by reciprocal rank with the behaviour neighbours (${neighbours.perItem} per item, neighbours.bin) of the latest ${RECENT_INTERACTIONS_KEPT} items`;
+        const fused = neighbours === null ? '' : `, ${fusedWith(neighbours)}`;
         const description = `the browser's decay rule on the model's own fused vectors (${model.manifest.dim}-d ${model.manifest.dtype}, text + behaviour) with its popularity prior${fused}, replayed on the ${options.replay} path: the item space's update per event and its topK`;
         list.push(createReplayMethod({ ...replay, name, description, model, space, neighbours }));
       }
@@ -266,14 +269,19 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
   return { list, engines };
 }
 
-/** The model's sequence model as a method that also frees its weights when disposed. */
-async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: BackendName): Promise<RankingMethod> {
+/**
+ * The model's sequence model as a method that also frees its weights when disposed.
+ * @param neighbours when given ("sequence-neighbours"), its ranking is fused with them.
+ */
+async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: BackendName, neighbours: ItemNeighbours | null): Promise<RankingMethod> {
   const { architecture, training } = sequence.spec;
   await initBackend({ preferred: backend, allowed: [backend] });
   const weights = decodeSequenceWeights(sequence.spec, sequence.weights);
   try {
     const description = `the sequence model (${architecture.blocks} attention blocks x ${architecture.heads} heads, ${architecture.dim}-d, trained with full-softmax cross-entropy on the training split by npm run train:sequence${typeof training['epoch'] === 'number' ? `, epoch ${training['epoch']}` : ''}): its output at the newest of the latest ${architecture.maxLength} items, scored against its trained item vectors + item bias, as the browser does`;
-    const method = await createSequenceMethod({ name: 'sequence', description, weights, architecture, backend });
+    const fused = neighbours === null ? '' : `; ${fusedWith(neighbours)}`;
+    const name = neighbours === null ? 'sequence' : 'sequence-neighbours';
+    const method = await createSequenceMethod({ name, description: `${description}${fused}`, weights, architecture, backend, neighbours });
     return {
       ...method,
       dispose() {
@@ -285,6 +293,11 @@ async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: 
     for (const tensor of weights.values()) tensor.dispose();
     throw error;
   }
+}
+
+/** How a method's ranking joins the model's behaviour neighbours, for its description. */
+function fusedWith(neighbours: ItemNeighbours): string {
+  return `fused by reciprocal rank with the behaviour neighbours (${neighbours.perItem} per item, neighbours.bin) of the latest ${RECENT_INTERACTIONS_KEPT} items`;
 }
 
 function log(line: string): void {

@@ -10,6 +10,8 @@ import { RecError } from '../../core/errors.ts';
 import type { BackendName } from '../../core/ports.ts';
 import type { SequenceArchitecture } from '../../core/sequence-spec.ts';
 import { SEQUENCE_WEIGHTS } from '../../core/sequence-spec.ts';
+import { RECENT_INTERACTIONS_KEPT } from '../../core/constants.ts';
+import { fuseWithNeighbours, NEIGHBOUR_FUSION_POOL, neighbourRanking, type ItemNeighbours } from '../../core/neighbours.ts';
 import { createBatchScorer, type BatchScorer } from '../../engine/batch-scorer.ts';
 import { sequenceInterest, type SequenceWeights } from '../../engine/sequence-model.ts';
 import type { EvalCase } from './dataset.ts';
@@ -23,6 +25,8 @@ export interface SequenceMethodOptions {
   readonly architecture: SequenceArchitecture;
   /** Where the scorer runs (null: the default order). */
   readonly backend: BackendName | null;
+  /** When given, the model's ranking is fused with these behaviour neighbours of the latest items, as the ranker fuses the decay rule's. */
+  readonly neighbours?: ItemNeighbours | null;
 }
 
 /**
@@ -37,13 +41,18 @@ export async function createSequenceMethod(options: SequenceMethodOptions): Prom
     description: options.description,
     async rank(cases, depth) {
       const interests = await encodeHistories(weights, architecture, cases);
-      return (
-        await scorer.topK(
-          interests,
-          depth,
-          cases.map((c) => c.masked),
-        )
-      ).map((ranked) => ranked.rows);
+      const neighbours = options.neighbours ?? null;
+      const pool = neighbours === null ? depth : Math.max(depth, NEIGHBOUR_FUSION_POOL);
+      const ranked = await scorer.topK(
+        interests,
+        pool,
+        cases.map((c) => c.masked),
+      );
+      if (neighbours === null) return ranked.map(({ rows }) => rows);
+      return ranked.map((rows, i) => {
+        const { history, masked } = cases[i] as EvalCase;
+        return fuseWithNeighbours(rows, neighbourRanking(neighbours, latestDistinctRows(history), masked, pool), depth).rows;
+      });
     },
     dispose() {
       scorer.dispose();
@@ -85,4 +94,17 @@ async function encodeHistories(weights: SequenceWeights, architecture: SequenceA
     indices.forEach((caseIndex, j) => interests.set(values.subarray(j * dim, (j + 1) * dim), caseIndex * dim));
   }
   return interests;
+}
+
+/**
+ * The rows whose neighbours vote, as the state's recent items (core/state.ts) hold them for a
+ * history of item interactions: distinct, newest first, at most RECENT_INTERACTIONS_KEPT.
+ */
+export function latestDistinctRows(history: readonly { readonly row: number }[]): number[] {
+  const rows: number[] = [];
+  for (let i = history.length - 1; i >= 0 && rows.length < RECENT_INTERACTIONS_KEPT; i--) {
+    const row = (history[i] as { readonly row: number }).row;
+    if (!rows.includes(row)) rows.push(row);
+  }
+  return rows;
 }

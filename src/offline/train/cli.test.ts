@@ -27,7 +27,7 @@ afterAll(async () => {
 const small = ['--epochs', '3', '--blocks', '1', '--heads', '2', '--max-length', '4', '--batch-positions', '4', '--dropout', '0'];
 
 describe('npm run train:sequence', () => {
-  it('adds a verified sequence model to a leave-one-out build, with a report, and the evaluation scores it', async () => {
+  it('adds a verified sequence model to a leave-one-out build, with a report, and the evaluation scores it alone and fused with the behaviour neighbours', async () => {
     const { code: built, out: model } = await buildFixtureModel(root, 'loo', ['--holdout-last', '2'], await writeFixtureData(root));
     expect(built).toBe(0);
     expect(await train(['--models', model, ...small])).toBe(0);
@@ -61,10 +61,13 @@ describe('npm run train:sequence', () => {
     expect(await readFile(join(model, 'sequence-report.md'), 'utf8')).toContain('Resumed from the checkpoint of `npm run train:sequence --');
 
     const out = join(root, 'report');
-    expect(await evaluate(['--models', model, '--methods', 'popularity,sequence', '--out', out], fixtureDeps(root))).toBe(0);
+    expect(await evaluate(['--models', model, '--methods', 'popularity,sequence,sequence-neighbours', '--out', out], fixtureDeps(root))).toBe(0);
     const evaluation = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as EvalReport;
-    expect(evaluation.methods.map((m) => m.method)).toEqual(['popularity', 'sequence']);
+    expect(evaluation.methods.map((m) => m.method)).toEqual(['popularity', 'sequence', 'sequence-neighbours']);
     expect(evaluation.methods[1]?.metrics.cases).toBe(3);
+    expect(evaluation.methods[2]?.metrics.cases).toBe(3);
+    expect(evaluation.methods[1]?.description).not.toContain('neighbours.bin');
+    expect(evaluation.methods[2]?.description).toMatch(/fused by reciprocal rank with the behaviour neighbours \(\d+ per item, neighbours\.bin\)/);
   });
 
   it('refuses a model built from every event, and heads that do not divide the dimension', async () => {
