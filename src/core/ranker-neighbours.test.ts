@@ -1,11 +1,10 @@
-// The grid with a model's behaviour neighbours fused in (neighbours.ts), through the recommender.
+// The decay grid with a model's behaviour neighbours fused in (neighbours.ts), through the recommender.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
 import { toItemId } from './ids.ts';
 import { EMPTY_NEIGHBOUR, type ItemNeighbours } from './neighbours.ts';
 import { createRecommender } from './recommender.ts';
 import { deps, ids, model } from './recommender-test-support.ts';
-import type { SequenceEncoder } from './ports.ts';
 import { createReferenceSpace } from './test-support.ts';
 
 /** i0's one neighbour is i5, of another category (items are interleaved by category, six of them). */
@@ -16,9 +15,8 @@ const neighbours: ItemNeighbours = {
 };
 const withNeighbours = { ...model, neighbours };
 
-async function gridAfterViewing(shop: typeof model, item: string, sequenceEncoder?: SequenceEncoder) {
-  const space = createReferenceSpace(shop, DEFAULT_PRIOR_WEIGHT);
-  const recommender = await createRecommender(deps({ model: shop, space, ...(sequenceEncoder === undefined ? {} : { sequenceEncoder }) }));
+async function gridAfterViewing(shop: typeof model, item: string) {
+  const recommender = await createRecommender(deps({ model: shop, space: createReferenceSpace(shop, DEFAULT_PRIOR_WEIGHT) }));
   const viewed = await recommender.record({ type: 'view', item: toItemId(item) });
   return { recommender, viewed: ids(viewed) };
 }
@@ -47,26 +45,5 @@ describe('the decay grid with behaviour neighbours', () => {
     await plain.recommender.search(model.items[2]?.title ?? '');
     expect(ids(await searched.recommender.clearSearch())).toEqual(ids(await plain.recommender.clearSearch()));
     for (const { recommender } of [without, fused, searched, plain]) recommender.dispose();
-  });
-});
-
-describe('the sequence grid with behaviour neighbours', () => {
-  /** A sequence model whose interest is i2's vector, whatever the items (not i0's: the fusion must bring i0's neighbour). */
-  const encoder: SequenceEncoder = {
-    maxLength: 4,
-    interest: () => Promise.resolve(model.vectors.slice(2 * model.manifest.dim, 3 * model.manifest.dim)),
-    dispose: () => {},
-  };
-
-  it("fuses the viewed item's neighbour into the sequence model's ranking too", async () => {
-    const without = await gridAfterViewing(model, 'i0', encoder);
-    const fused = await gridAfterViewing(withNeighbours, 'i0', encoder);
-    expect(without.viewed).not.toContain('i5');
-    expect(fused.viewed.indexOf(toItemId('i5'))).toBe(0);
-    expect(fused.viewed.slice(0, 4)).toEqual(['i5', ...without.viewed.slice(0, 3)]);
-    expect(without.recommender.ranking().interestModel).toBe('sequence');
-    expect(fused.recommender.ranking().interestModel).toBe('sequence');
-    without.recommender.dispose();
-    fused.recommender.dispose();
   });
 });

@@ -8,8 +8,7 @@
  * trained sequence model and the shopper has items in their sequence: then the sequence model's
  * interest of the latest items. A search hands the grid back to the decay vector, which holds the
  * query, until the next item interaction. Both are passed to the space as they are; nothing is
- * swapped in or out. Either ranking is fused with the behaviour neighbours of the latest items when
- * the model has them (neighbours.ts; chosen for the sequence model too on Beauty's validation users).
+ * swapped in or out.
  *
  * It keeps what exploration needs across grids: the rows this session has shown (exploration
  * offers only others) and the number of interactions (exploration shrinks as they grow). And when
@@ -143,7 +142,7 @@ export function createRanker(options: RankerOptions): Ranker {
     async rank(basis, queryVector) {
       const { interest, interestModel } = await interestOf(basis);
       const { rules } = model;
-      const latest = latestItemRows(basis, model.rowOf);
+      const latest = interestModel === 'decay' ? latestItemRows(basis, model.rowOf) : [];
       const ranking =
         model.neighbours === undefined || model.neighbours === null || latest.length === 0 ? space : withNeighbours(space, model.neighbours, latest);
       const { grid, candidates } = await arrangeGrid(ranking, interest, {
