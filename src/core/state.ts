@@ -79,7 +79,7 @@ export function advanceState(state: InterestState, event: InteractionEvent, vect
   if (event.type === 'search') lastQuery = { query: event.query, time: event.time };
   if (isPositive(event)) {
     const entry = { item: event.item, type: event.type, time: event.time };
-    recent = [entry, ...recent.filter((r) => r.item !== event.item)].slice(0, RECENT_INTERACTIONS_KEPT);
+    recent = withLatest(recent, entry, (r) => r.item);
     sequence = [...sequence, event.item].slice(-SEQUENCE_ITEMS_KEPT);
   }
   return {
@@ -99,4 +99,16 @@ export function advanceState(state: InterestState, event: InteractionEvent, vect
 /** @param event any event; @returns whether the shopper did it (not an impression or an inferred skip). */
 export function isAction(event: InteractionEvent): boolean {
   return event.type !== 'impression' && event.type !== 'skip';
+}
+
+/**
+ * The rule for the shopper's recent items (the state's `recent`, whose neighbours vote): the newest
+ * first, each item once, at most RECENT_INTERACTIONS_KEPT.
+ * @param recent the list so far, newest first.
+ * @param entry the newest.
+ * @param itemOf what makes two entries the same item.
+ */
+export function withLatest<T, K>(recent: readonly T[], entry: T, itemOf: (entry: T) => K): T[] {
+  const item = itemOf(entry);
+  return [entry, ...recent.filter((r) => itemOf(r) !== item)].slice(0, RECENT_INTERACTIONS_KEPT);
 }

@@ -10,14 +10,9 @@
 import { runWhenScript, UsageError } from '../lib/cli-args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { DEFAULT_GRID_SIZE, RECENT_INTERACTIONS_KEPT } from '../../core/constants.ts';
-import type { LoadedSequenceModel } from '../../core/model.ts';
-import type { ItemNeighbours } from '../../core/neighbours.ts';
-import type { BackendName } from '../../core/ports.ts';
+import { DEFAULT_GRID_SIZE } from '../../core/constants.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
-import { initBackend } from '../../engine/backend.ts';
 import { createItemSpace } from '../../engine/item-space.ts';
-import { decodeSequenceWeights } from '../../engine/sequence-model.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
 import { parseCommandLine, USAGE, type EvalOptions } from './cli-options.ts';
 import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
@@ -29,7 +24,7 @@ import type { RankingMethod } from './method.ts';
 import { COLD_BELOW, RANK_DEPTH } from './metrics.ts';
 import { findPublished } from './published.ts';
 import { encodePerCase, PER_CASE_FILE, splitFingerprint, type MethodScores } from './per-case.ts';
-import { createSequenceMethod } from './sequence-method.ts';
+import { createSequenceEvalMethod, fusedWith } from './sequence-method.ts';
 import { createReferenceDecayMethod, createReplayMethod } from './replay.ts';
 import { renderHitRatePlot, renderMarkdown, updateResultsDocument, type EvalReport } from './report.ts';
 
@@ -267,37 +262,6 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
     throw error;
   }
   return { list, engines };
-}
-
-/**
- * The model's sequence model as a method that also frees its weights when disposed.
- * @param neighbours when given ("sequence-neighbours"), its ranking is fused with them.
- */
-async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: BackendName, neighbours: ItemNeighbours | null): Promise<RankingMethod> {
-  const { architecture, training } = sequence.spec;
-  await initBackend({ preferred: backend, allowed: [backend] });
-  const weights = decodeSequenceWeights(sequence.spec, sequence.weights);
-  try {
-    const description = `the sequence model (${architecture.blocks} attention blocks x ${architecture.heads} heads, ${architecture.dim}-d, trained with full-softmax cross-entropy on the training split by npm run train:sequence${typeof training['epoch'] === 'number' ? `, epoch ${training['epoch']}` : ''}): its output at the newest of the latest ${architecture.maxLength} items, scored against its trained item vectors + item bias, as the browser does`;
-    const fused = neighbours === null ? '' : `; ${fusedWith(neighbours)}`;
-    const name = neighbours === null ? 'sequence' : 'sequence-neighbours';
-    const method = await createSequenceMethod({ name, description: `${description}${fused}`, weights, architecture, backend, neighbours });
-    return {
-      ...method,
-      dispose() {
-        method.dispose();
-        for (const tensor of weights.values()) tensor.dispose();
-      },
-    };
-  } catch (error) {
-    for (const tensor of weights.values()) tensor.dispose();
-    throw error;
-  }
-}
-
-/** How a method's ranking joins the model's behaviour neighbours, for its description. */
-function fusedWith(neighbours: ItemNeighbours): string {
-  return `fused by reciprocal rank with the behaviour neighbours (${neighbours.perItem} per item, neighbours.bin) of the latest ${RECENT_INTERACTIONS_KEPT} items`;
 }
 
 function log(line: string): void {

@@ -7,13 +7,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { RecError } from '../../core/errors.ts';
+import type { LoadedSequenceModel } from '../../core/model.ts';
 import type { BackendName } from '../../core/ports.ts';
 import type { SequenceArchitecture } from '../../core/sequence-spec.ts';
 import { SEQUENCE_WEIGHTS } from '../../core/sequence-spec.ts';
 import { RECENT_INTERACTIONS_KEPT } from '../../core/constants.ts';
+import { withLatest } from '../../core/state.ts';
 import { fuseWithNeighbours, NEIGHBOUR_FUSION_POOL, neighbourRanking, type ItemNeighbours } from '../../core/neighbours.ts';
+import { initBackend } from '../../engine/backend.ts';
 import { createBatchScorer, type BatchScorer } from '../../engine/batch-scorer.ts';
-import { sequenceInterest, type SequenceWeights } from '../../engine/sequence-model.ts';
+import { decodeSequenceWeights, sequenceInterest, type SequenceWeights } from '../../engine/sequence-model.ts';
 import type { EvalCase } from './dataset.ts';
 import type { RankingMethod } from './method.ts';
 
@@ -96,15 +99,38 @@ async function encodeHistories(weights: SequenceWeights, architecture: SequenceA
   return interests;
 }
 
-/**
- * The rows whose neighbours vote, as the state's recent items (core/state.ts) hold them for a
- * history of item interactions: distinct, newest first, at most RECENT_INTERACTIONS_KEPT.
- */
+/** The rows whose neighbours vote: the state's rule for its recent items (core's withLatest) over a history of item interactions. */
 export function latestDistinctRows(history: readonly { readonly row: number }[]): number[] {
-  const rows: number[] = [];
-  for (let i = history.length - 1; i >= 0 && rows.length < RECENT_INTERACTIONS_KEPT; i--) {
-    const row = (history[i] as { readonly row: number }).row;
-    if (!rows.includes(row)) rows.push(row);
+  return history.reduce<number[]>((rows, { row }) => withLatest(rows, row, (r) => r), []);
+}
+
+/**
+ * The model's sequence model as a method that also frees its weights when disposed.
+ * @param neighbours when given ("sequence-neighbours"), its ranking is fused with them.
+ */
+export async function createSequenceEvalMethod(sequence: LoadedSequenceModel, backend: BackendName, neighbours: ItemNeighbours | null): Promise<RankingMethod> {
+  const { architecture, training } = sequence.spec;
+  await initBackend({ preferred: backend, allowed: [backend] });
+  const weights = decodeSequenceWeights(sequence.spec, sequence.weights);
+  try {
+    const description = `the sequence model (${architecture.blocks} attention blocks x ${architecture.heads} heads, ${architecture.dim}-d, trained with full-softmax cross-entropy on the training split by npm run train:sequence${typeof training['epoch'] === 'number' ? `, epoch ${training['epoch']}` : ''}): its output at the newest of the latest ${architecture.maxLength} items, scored against its trained item vectors + item bias, as the browser does`;
+    const fused = neighbours === null ? '' : `; ${fusedWith(neighbours)}`;
+    const name = neighbours === null ? 'sequence' : 'sequence-neighbours';
+    const method = await createSequenceMethod({ name, description: `${description}${fused}`, weights, architecture, backend, neighbours });
+    return {
+      ...method,
+      dispose() {
+        method.dispose();
+        for (const tensor of weights.values()) tensor.dispose();
+      },
+    };
+  } catch (error) {
+    for (const tensor of weights.values()) tensor.dispose();
+    throw error;
   }
-  return rows;
+}
+
+/** How a method's ranking joins the model's behaviour neighbours, for its description. */
+export function fusedWith(neighbours: ItemNeighbours): string {
+  return `fused by reciprocal rank with the behaviour neighbours (${neighbours.perItem} per item, neighbours.bin) of the latest ${RECENT_INTERACTIONS_KEPT} items`;
 }
