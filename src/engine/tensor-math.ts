@@ -140,10 +140,11 @@ export async function unitGramOfRows(vectors: Float32Array, dim: number, rows: r
       const value = vectors[start + j] ?? 0;
       sum += value * value;
     }
-    // core's normalise, inlined: zeros below ZERO_NORM, else each value over the norm.
+    // core's normalise, inlined: a row below ZERO_NORM stays zero (as allocated), else each value over the norm.
     const norm = Math.sqrt(sum);
+    if (norm < ZERO_NORM) continue;
     for (let j = 0; j < dim; j++) {
-      const value = norm < ZERO_NORM ? 0 : (vectors[start + j] ?? 0) / norm;
+      const value = (vectors[start + j] ?? 0) / norm;
       unit[i * dim + j] = value;
       transposed[j * k + i] = value;
     }
