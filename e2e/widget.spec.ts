@@ -14,9 +14,9 @@ test('the plain-HTML shop embeds the grid with one script tag and one element, a
   const shop = new ShopPage(page);
   const grid = await shop.open();
   await expect(page.locator('script[src="/widget/vitrine.js"]')).toHaveCount(1);
-  await expect(page.locator('vitrine-grid')).toHaveCount(1);
+  await expect(page.locator('vitrine-grid#recommendations')).toHaveCount(1);
   // The page asks for 8 cards and the demo catalogue has thousands of items: exactly 8 are shown.
-  await expect(page.locator('vitrine-grid')).toHaveAttribute('limit', '8');
+  await expect(page.locator('vitrine-grid#recommendations')).toHaveAttribute('limit', '8');
   await expect(grid.cards).toHaveCount(8);
 
   // A click on a card: recorded by the widget (a view), navigation is the page's (its product page).

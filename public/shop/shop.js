@@ -42,6 +42,23 @@ function addToCart(item) {
   renderCart();
 }
 
+/**
+ * The product page's "similar" placement: made on the first product shown (a similar list needs an
+ * item), then pointed at each product shown.
+ */
+function showSimilar(item) {
+  let similar = document.getElementById('similar');
+  if (similar === null) {
+    similar = document.createElement('vitrine-grid');
+    similar.id = 'similar';
+    similar.setAttribute('models', '/models/demo');
+    similar.setAttribute('limit', '4');
+    similar.setAttribute('placement', 'similar');
+    document.getElementById('similar-slot').append(similar);
+  }
+  similar.setAttribute('item', item.id);
+}
+
 /** The shop's product page: its own navigation, opened from its list or from the widget. */
 function showProduct(item) {
   const page = document.getElementById('product');
@@ -51,6 +68,7 @@ function showProduct(item) {
   document.getElementById('product-description').textContent = item.description;
   document.getElementById('product-price').textContent = formatPrice(item.price);
   page.hidden = false;
+  showSimilar(item);
   history.replaceState(null, '', `#product/${encodeURIComponent(item.id)}`);
   page.scrollIntoView({ block: 'nearest' });
 }
@@ -84,17 +102,18 @@ function renderProducts(items) {
   document.getElementById('products').replaceChildren(...rows);
 }
 
-// Events from the widget: the shop decides what a click means (here: its own product page) and
-// keeps the cart. The widget has already recorded the view or the add-to-cart itself.
-grid.addEventListener('vitrine:product-click', (event) => {
-  log(`product-click: ${event.detail.item.title} (position ${event.detail.position})`);
+// Events from every grid on the page (they bubble): the shop decides what a click means (here: its
+// own product page) and keeps the cart. The widget has already recorded the view or the add-to-cart.
+const from = (event) => (event.target.id === 'recommendations' ? '' : ` (${event.target.id})`);
+document.addEventListener('vitrine:product-click', (event) => {
+  log(`product-click: ${event.detail.item.title} (position ${event.detail.position})${from(event)}`);
   showProduct(event.detail.item);
 });
-grid.addEventListener('vitrine:add-to-cart', (event) => {
-  log(`add-to-cart: ${event.detail.item.title}`);
+document.addEventListener('vitrine:add-to-cart', (event) => {
+  log(`add-to-cart: ${event.detail.item.title}${from(event)}`);
   addToCart(event.detail.item);
 });
-grid.addEventListener('vitrine:error', (event) => log(`error: ${event.detail.error.message}`));
+document.addEventListener('vitrine:error', (event) => log(`error: ${event.detail.error.message}${from(event)}`));
 
 document.getElementById('product-back').addEventListener('click', () => {
   document.getElementById('product').hidden = true;

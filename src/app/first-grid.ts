@@ -135,7 +135,8 @@ function restoredReason(kept: KeptCard['reason'], itemOf: (id: string | undefine
     return to === undefined || kept.via === undefined ? null : { kind: 'similar', to, via: kept.via };
   }
   if (kept.kind === 'search') return { kind: 'search', query: kept.query ?? '' };
-  return { kind: kept.kind };
+  // A placement's reasons (like, recent) never reach the "For you" grid kept here.
+  return kept.kind === 'like' || kept.kind === 'recent' ? null : { kind: kept.kind };
 }
 
 function isKeptGrid(value: unknown): value is KeptGrid {

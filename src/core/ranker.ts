@@ -25,8 +25,8 @@ import { seededRandom } from './random.ts';
 import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommender-types.ts';
 import { explainRow } from './explain.ts';
 import { latestItemRows, withNeighbours } from './neighbours.ts';
-import { interestCosine, personaliseWithin, type SearchMatch, type SearchMatches } from './search.ts';
-import { outOfStockRows, unavailableRows } from './shop-rules.ts';
+import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
+import { onePerGroup, outOfStockRows, unavailableRows } from './shop-rules.ts';
 import type { InterestState } from './state.ts';
 
 export interface RankerOptions {
@@ -125,7 +125,11 @@ export function createRanker(options: RankerOptions): Ranker {
   return {
     async rankSearch(basis, found) {
       const { interest, interestModel } = await interestOf(basis);
-      const available = availableMatches(found.matches, outOfStock, model.items);
+      // The matches a shopper can buy, one per variant group (its most relevant variant), as the grid shows one variant of a product.
+      const available = onePerGroup(
+        found.matches.filter(({ row }) => !outOfStock.has(row)),
+        model.items,
+      );
       const facts = common(basis, interestModel);
       const ordered = personaliseWithin(available, facts.personalised ? interestCosine(interest, options.spaceVectors, model.manifest.dim) : null);
       const reason: Reason = { kind: 'search', query: found.query };
@@ -180,25 +184,6 @@ export function createRanker(options: RankerOptions): Ranker {
       sessionStart = options.now();
     },
   };
-}
-
-/**
- * The matches a shopper can buy, one per variant group (its most relevant variant), as the grid
- * shows one variant of a product.
- * @param matches most relevant first.
- * @param outOfStock rows never shown.
- * @param items the catalogue, by row.
- */
-function availableMatches(matches: readonly SearchMatch[], outOfStock: ReadonlySet<number>, items: readonly CatalogItem[]): SearchMatch[] {
-  const groups = new Set<string>();
-  return matches.filter(({ row }) => {
-    if (outOfStock.has(row)) return false;
-    const group = items[row]?.group ?? null;
-    if (group === null) return true;
-    if (groups.has(group)) return false;
-    groups.add(group);
-    return true;
-  });
 }
 
 /**

@@ -9,15 +9,21 @@ import type { Unsubscribe } from './events.ts';
 import type { ItemId, Score, SessionId } from './ids.ts';
 import type { InteractionInput, InteractionType } from './interactions.ts';
 import type { LoadedModel } from './model.ts';
+import type { PlacementList, PlacementRequest } from './placements.ts';
 import type { BackendName, EventStore, ItemSpace, LexicalIndex, QueryEncoder, SearchSuggestion, SequenceEncoder, StoredData, SyncChannel } from './ports.ts';
 
 /**
  * Why a card is shown: like something the shopper interacted with, matching their search, popular
- * (first visit), placed there by the shop (pinned), or new to the shopper (an exploration slot).
+ * (first visit), placed there by the shop (pinned), or new to the shopper (an exploration slot); in
+ * a placement (placements.ts), like the product on show, or recently seen by the shopper.
  */
 export type Reason =
   | { readonly kind: 'similar'; readonly to: CatalogItem; readonly via: InteractionType }
   | { readonly kind: 'search'; readonly query: string }
+  /** A `similar` placement: like the item it is shown for. */
+  | { readonly kind: 'like'; readonly to: CatalogItem }
+  /** A `recently-viewed` placement: the shopper's own latest interaction with it. */
+  | { readonly kind: 'recent'; readonly via: InteractionType }
   | { readonly kind: 'popular' }
   | { readonly kind: 'pinned' }
   | { readonly kind: 'explore' };
@@ -123,6 +129,14 @@ export interface Recommender {
   search(query: string): Promise<Ranking>;
   /** Leaves the search: the "for you" grid again. */
   clearSearch(): Promise<Ranking>;
+  /**
+   * A placement's list for the shopper now (placements.ts); compute it again after each `ranking`
+   * event, as the shopper's interest and history move.
+   * @param request which placement (parsePlacement reads one from a host's settings).
+   * @param limit at most this many items.
+   * @throws RecError UNKNOWN_ITEM when `similar` names an item not in the catalogue.
+   */
+  placement(request: PlacementRequest, limit: number): Promise<PlacementList>;
   /**
    * Completions while the shopper types (the lexical index only: no encoder, no interest).
    * @param partial what has been typed.

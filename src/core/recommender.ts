@@ -20,10 +20,12 @@ import { modelKey } from './manifest.ts';
 import { createTermSource } from './query-terms.ts';
 import { randomId } from './random-id.ts';
 import { seedFromText } from './random.ts';
+import { createPlacements } from './placements.ts';
 import { createRanker } from './ranker.ts';
 import type { Ranking, Recommender, RecommenderDeps, RecommenderEvents } from './recommender-types.ts';
 import { createSearcher } from './search.ts';
 import { createSession } from './session.ts';
+import { outOfStockRows, unavailableRows } from './shop-rules.ts';
 import { followOtherTabs } from './tab-sync.ts';
 
 export type {
@@ -101,6 +103,14 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     find: (query) => searcher.find(query),
   });
 
+  const outOfStock = outOfStockRows(model.items);
+  const placements = createPlacements({
+    model,
+    space,
+    spaceVectors: deps.spaceVectors ?? model.vectors,
+    unavailable: (state) => unavailableRows(outOfStock, model.items, model.rules, state.purchased, model.rowOf, now()),
+  });
+
   const unsubscribeSync = followOtherTabs(deps.sync, (message) => {
     session.fromOtherTab(message).catch((error: unknown) => emitter.emit('notice', toRecError(error)));
   });
@@ -119,6 +129,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     recordImpressions: (shown: readonly { readonly item: ItemId; readonly position: number }[]) => session.recordImpressions(shown),
     search: (query) => session.search(query),
     clearSearch: () => session.clearSearch(),
+    placement: (request, limit) => placements.list(session.state(), request, limit),
     suggest: (partial, limit) => searcher.suggest(partial, limit),
     prepareSearch() {
       terms.prepare();

@@ -121,12 +121,15 @@ export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: r
 
 /**
  * Re-orders matches by relevance (normalised to the best match's) plus PERSONAL_WEIGHT times the
- * shopper's interest in each.
+ * shopper's interest in each (a search's matches, or the items like a given one: placements.ts).
  * @param matches most relevant first.
  * @param interestIn the cosine of the shopper's interest with a row, in [-1, 1]; null when the shopper has none yet.
  * @returns the same matches in the personalised order (unchanged without an interest).
  */
-export function personaliseWithin(matches: readonly SearchMatch[], interestIn: ((row: number) => number) | null): SearchMatch[] {
+export function personaliseWithin<T extends { readonly row: number; readonly relevance: number }>(
+  matches: readonly T[],
+  interestIn: ((row: number) => number) | null,
+): T[] {
   const best = matches[0]?.relevance ?? 0;
   if (interestIn === null || best <= 0) return [...matches];
   const scored = matches.map((match) => ({ match, score: match.relevance / best + PERSONAL_WEIGHT * interestIn(match.row) }));

@@ -49,6 +49,8 @@ export interface SessionOptions {
 export interface Session {
   /** The grid on show. */
   current(): Ranking;
+  /** The shopper's state now (what the placements are computed from). */
+  state(): InterestState;
   cart(): readonly CatalogItem[];
   record(input: InteractionInput): Promise<Ranking>;
   /** Shows a query's matches; records it when it has some (see Recommender.search). */
@@ -208,11 +210,8 @@ export async function createSession(options: SessionOptions): Promise<Session> {
 
   return {
     current: () => current,
-    cart: () =>
-      state.cart.flatMap((id) => {
-        const row = model.rowOf.get(id);
-        return row === undefined ? [] : [model.items[row] as CatalogItem];
-      }),
+    state: () => state,
+    cart: () => itemsOf(model, state.cart),
     // Checked at once: a bad interaction is refused without joining (and failing) a batch.
     record: async (input) => recordBatch({ input: checkInput(input, (id) => model.rowOf.has(id)), startedAt: options.monotonic() }),
     search: (query) => queue.run(() => search(query)),
@@ -222,6 +221,14 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     reset,
     serial: queue.run,
   };
+}
+
+/** @returns the catalogue items of `ids`, in order, leaving out ids the model does not have. */
+function itemsOf(model: LoadedModel, ids: readonly ItemId[]): CatalogItem[] {
+  return ids.flatMap((id) => {
+    const row = model.rowOf.get(id);
+    return row === undefined ? [] : [model.items[row] as CatalogItem];
+  });
 }
 
 /** @returns the vector of the batch's last search, or null when it has none (or it could not be embedded). */

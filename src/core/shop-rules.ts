@@ -259,6 +259,23 @@ export function boostOf(rules: ShopRules, item: CatalogItem, row: number): numbe
 }
 
 /**
+ * One variant of each product, as a grid shows them: the first of each variant group.
+ * @param rows best first.
+ * @param items the catalogue, by row.
+ * @returns the rows whose item has no group or is its group's first, in their order.
+ */
+export function onePerGroup<T extends { readonly row: number }>(rows: readonly T[], items: readonly CatalogItem[]): T[] {
+  const groups = new Set<string>();
+  return rows.filter(({ row }) => {
+    const group = items[row]?.group ?? null;
+    if (group === null) return true;
+    if (groups.has(group)) return false;
+    groups.add(group);
+    return true;
+  });
+}
+
+/**
  * Rows out of stock. The catalogue does not change while the storefront runs, so this is computed
  * once per model rather than on every re-rank.
  * @param items the catalogue, by row.

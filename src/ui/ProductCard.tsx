@@ -50,6 +50,8 @@ function sameReason(a: Reason | null, b: Reason | null): boolean {
   if (a === null || b === null) return a === b;
   if (a.kind === 'similar' && b.kind === 'similar') return a.to === b.to && a.via === b.via;
   if (a.kind === 'search' && b.kind === 'search') return a.query === b.query;
+  if (a.kind === 'like' && b.kind === 'like') return a.to === b.to;
+  if (a.kind === 'recent' && b.kind === 'recent') return a.via === b.via;
   return a.kind === b.kind;
 }
 

@@ -1,13 +1,14 @@
 /**
  * The product grid: the re-ranked one, a search's results, or the popularity fallback when the
  * model could not be loaded. Its section carries the grid's state for tests, tools and host pages:
- * the mode ("for-you" or "search", with the query and the number of matches), the active backend
+ * the mode ("for-you" or "search", with the query and the number of matches), the placement (asked
+ * for, and shown: a fallback's name when the list fell back), the active backend
  * ("none" in the fallback, "starting" before the engine is ready), which interest model scored it (absent in the fallback), how many
  * events the order reflects, whether it is personalised, and aria-busy while an interaction is
  * being applied.
  */
 import type { RefCallback } from 'react';
-import type { BackendName, InterestModel, ItemId, SearchView } from '../core/index.ts';
+import type { BackendName, InterestModel, ItemId, PlacementName, SearchView } from '../core/index.ts';
 import { ProductCard, type GridEntry } from './ProductCard.tsx';
 
 /**
@@ -27,6 +28,8 @@ export interface GridContents<T extends GridEntry> {
   readonly personalised: boolean;
   /** The search on show (Ranking.search); absent or null for the "for you" grid and the fallback. */
   readonly search?: SearchView | null;
+  /** A placement's grid (core's placements.ts): the one asked for and the one shown (its fallback); absent for "for you". */
+  readonly placement?: { readonly asked: PlacementName; readonly shows: PlacementName };
 }
 
 export interface ProductGridProps<T extends GridEntry> {
@@ -55,9 +58,11 @@ export function ProductGrid<T extends GridEntry>(props: ProductGridProps<T>) {
   return (
     <section
       className="grid-section"
-      aria-label={search === null ? 'Recommended products' : 'Search results'}
+      aria-label={ranking.placement !== undefined ? title : search === null ? 'Recommended products' : 'Search results'}
       aria-busy={busy}
       data-mode={search === null ? 'for-you' : 'search'}
+      data-placement={ranking.placement?.asked ?? 'for-you'}
+      data-shows={ranking.placement?.shows ?? (search === null ? 'for-you' : 'search')}
       data-query={search?.query}
       data-result-count={search?.resultCount}
       data-backend={ranking.backend}

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { faultTest } from '../core/fault-test-support.ts';
 import { toItemId, type CatalogItem } from '../core/index.ts';
-import { countByType, displayTitle, EVENT_LABELS, formatMegabytes, imageSrc, MAX_TITLE_CHARS, reasonText, toExportJson } from './format.ts';
+import { toScore } from '../core/ids.ts';
+import type { PlacementList } from '../core/index.ts';
+import { countByType, displayTitle, EVENT_LABELS, formatMegabytes, imageSrc, MAX_TITLE_CHARS, placementHeading, reasonText, toExportJson } from './format.ts';
 
 const item = (over: Partial<CatalogItem> = {}): CatalogItem => ({
   id: toItemId('a1'),
@@ -28,6 +30,54 @@ describe('reasonText', () => {
     expect(reasonText({ kind: 'pinned' })).toBe('Featured by the shop');
     expect(reasonText({ kind: 'explore' })).toBe('Something new for you');
     expect(reasonText(null)).toBeNull();
+  });
+});
+
+describe('reasonText in a placement', () => {
+  it('names the product a card is like, and what the shopper did with a recent one', () => {
+    expect(reasonText({ kind: 'like', to: item() })).toBe('Similar to Blue enamel mug');
+    expect(reasonText({ kind: 'recent', via: 'view' })).toBe('You viewed this');
+    expect(reasonText({ kind: 'recent', via: 'purchase' })).toBe('You bought this');
+  });
+});
+
+describe('placementHeading', () => {
+  const list = (shows: PlacementList['shows'], items: PlacementList['items'] = [], personalised = false): PlacementList => ({
+    placement: shows,
+    shows,
+    items,
+    eventCount: 0,
+    personalised,
+  });
+  const entry = (over: Partial<CatalogItem>, reason: PlacementList['items'][number]['reason']) => ({
+    item: item(over),
+    row: 0,
+    position: 0,
+    score: toScore(1),
+    reason,
+  });
+
+  it('names the product a similar list is for, and says when the interest orders it', () => {
+    const like = entry({ id: toItemId('b2') }, { kind: 'like', to: item({ title: 'Red kettle' }) });
+    expect(placementHeading({ kind: 'similar', item: toItemId('a1') }, list('similar', [like]))).toEqual({
+      title: 'Similar to Red kettle',
+      note: 'The most alike first.',
+    });
+    expect(placementHeading({ kind: 'similar', item: toItemId('a1') }, list('similar', [like], true)).note).toBe(
+      'The most alike first, ordered by your interests on this device.',
+    );
+  });
+
+  it('labels a recently viewed list that fell back as trending, and says the shopper’s views will show there', () => {
+    expect(placementHeading({ kind: 'recently-viewed' }, list('recently-viewed')).title).toBe('Recently viewed');
+    const fallback = { ...list('trending'), placement: 'recently-viewed' as const };
+    expect(placementHeading({ kind: 'recently-viewed' }, fallback)).toEqual({ title: 'Trending now', note: 'The products you view will show here.' });
+  });
+
+  it('names the category of a trending list only when its items are from it', () => {
+    const tea = [entry({ category: 'Tea' }, { kind: 'popular' })];
+    expect(placementHeading({ kind: 'trending', category: 'Tea' }, list('trending', tea)).title).toBe('Trending in Tea');
+    expect(placementHeading({ kind: 'trending', category: 'Coffee' }, list('trending', tea)).title).toBe('Trending now');
   });
 });
 

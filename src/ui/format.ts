@@ -2,7 +2,7 @@
  * Pure formatting for the storefront: reason lines, prices, sizes, backend names, image URLs, error hints.
  * No React here, so it is unit-tested in Node.
  */
-import type { BackendName, CatalogItem, InteractionType, LoadProgress, Reason, RecErrorCode } from '../core/index.ts';
+import type { BackendName, CatalogItem, InteractionType, LoadProgress, PlacementList, PlacementRequest, Reason, RecErrorCode } from '../core/index.ts';
 
 const VERBS: Partial<Record<InteractionType, string>> = {
   view: 'viewed',
@@ -42,6 +42,10 @@ export function reasonText(reason: Reason | null): string | null {
       return `Because you ${VERBS[reason.via] ?? 'viewed'} ${displayTitle(reason.to.title)}`;
     case 'search':
       return `Matches your search “${reason.query}”`;
+    case 'like':
+      return `Similar to ${displayTitle(reason.to.title)}`;
+    case 'recent':
+      return `You ${VERBS[reason.via] ?? 'viewed'} this`;
     case 'popular':
       return 'Popular right now';
     case 'pinned':
@@ -49,6 +53,24 @@ export function reasonText(reason: Reason | null): string | null {
     case 'explore':
       return 'Something new for you';
   }
+}
+
+/**
+ * A placement grid's heading and note: what the list is, or, for a fallback, what it shows instead.
+ * @param request the placement asked for.
+ * @param list its list.
+ */
+export function placementHeading(request: PlacementRequest, list: PlacementList): { readonly title: string; readonly note: string } {
+  if (list.shows === 'similar') {
+    const to = list.items[0]?.reason;
+    const title = to?.kind === 'like' ? `Similar to ${displayTitle(to.to.title)}` : 'Similar products';
+    return { title, note: list.personalised ? 'The most alike first, ordered by your interests on this device.' : 'The most alike first.' };
+  }
+  if (list.shows === 'recently-viewed') return { title: 'Recently viewed', note: 'What you looked at, newest first (kept on this device).' };
+  const category = request.kind === 'trending' ? request.category : null;
+  const inCategory = category !== null && list.items.some((entry) => entry.item.category === category);
+  const note = request.kind === 'recently-viewed' ? 'The products you view will show here.' : 'The most popular products of the shop.';
+  return { title: inCategory ? `Trending in ${category}` : 'Trending now', note };
 }
 
 const priceFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });

@@ -10,3 +10,5 @@ export { ProductGrid, type ProductGridProps } from './ProductGrid.tsx';
 export { useInteractions, type InteractionGrid, type InteractionKind, type Interactions } from './use-interactions.ts';
 export { useRanking } from './use-ranking.ts';
 export { BACKEND_LABELS, type StartupPhase } from './format.ts';
+export { usePlacement } from './use-placement.ts';
+export { placementHeading } from './format.ts';

@@ -1,6 +1,6 @@
 /**
  * The embeddable grid as a React component: the same settings as the `<vitrine-grid>` element
- * (`models`, `limit`, `backend`, parsed by core's parseStorefrontConfig, so the app's URL and the
+ * (`models`, `limit`, `backend`, and which list: `placement` with its `item` or `category`, parsed by core's parseStorefrontConfig, so the app's URL and the
  * widget's attributes are one format with one set of messages), the storefront's own ProductGrid,
  * and callbacks where the element dispatches DOM events. Every VitrineGrid on a page that names the
  * same model shares one started storefront (src/app/shared-storefronts.ts).
@@ -10,10 +10,11 @@
  * here opens a product page or keeps a cart of its own.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { parseStorefrontConfig, toRecError, type RankedItem, type RecError, type Recommender, type StorefrontConfig } from '../core/index.ts';
+import { parsePlacement, parseStorefrontConfig, toRecError, type RankedItem, type RecError, type Recommender, type StorefrontConfig } from '../core/index.ts';
 import { acquireStorefront } from '../app/shared-storefronts.ts';
 import type { StartProgress } from '../app/start.ts';
 import { ProductGrid, StorefrontContext, useInteractions, useRanking, useStorefront } from '../ui/index.ts';
+import { WidgetPlacement } from './WidgetPlacement.tsx';
 import { rankedDetail, type VitrineErrorDetail, type VitrineProductDetail, type VitrineRankedDetail } from './events.ts';
 
 export interface VitrineGridCallbacks {
@@ -39,6 +40,12 @@ export interface VitrineGridProps extends VitrineGridCallbacks {
   readonly limit?: string | number | null | undefined;
   /** A TF.js backend to try first: webgpu, webgl, wasm or cpu. */
   readonly backend?: string | null | undefined;
+  /** Which list: for-you (default), similar, recently-viewed or trending (core's placements.ts). */
+  readonly placement?: string | null | undefined;
+  /** The product a `similar` list is for (its catalogue id). */
+  readonly item?: string | null | undefined;
+  /** Limits a `trending` list to one category (every category when it has nothing available). */
+  readonly category?: string | null | undefined;
   /** Names where the settings came from in error messages, e.g. "<vitrine-grid> attribute". */
   readonly settingsSource?: string | undefined;
 }
@@ -56,7 +63,7 @@ const LOADING: Phase = { kind: 'loading', progress: null };
  * downloads, then the ranked cards.
  * @param props the settings (as the element's attributes) and the callbacks.
  */
-export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineGrid props', ...callbacks }: VitrineGridProps) {
+export function VitrineGrid({ models, limit, backend, placement, item, category, settingsSource = 'VitrineGrid props', ...callbacks }: VitrineGridProps) {
   const latest = useRef(callbacks);
   useEffect(() => {
     latest.current = callbacks;
@@ -67,13 +74,17 @@ export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineG
       models: models ?? null,
       limit: limit === null || limit === undefined ? null : String(limit),
       backend: backend ?? null,
+      placement: placement ?? null,
+      item: item ?? null,
+      category: category ?? null,
     };
+    const read = { get: (name: string) => settings[name] ?? null };
     try {
-      return { config: parseStorefrontConfig({ get: (name) => settings[name] ?? null }, settingsSource), error: null };
+      return { config: parseStorefrontConfig(read, settingsSource), placement: parsePlacement(read, settingsSource), error: null };
     } catch (error) {
-      return { config: null, error: toRecError(error) };
+      return { config: null, placement: null, error: toRecError(error) };
     }
-  }, [models, limit, backend, settingsSource]);
+  }, [models, limit, backend, placement, item, category, settingsSource]);
   const config = parsed.config;
 
   // Each phase is tagged with the settings it belongs to, so new settings read as loading at once.
@@ -119,7 +130,11 @@ export function VitrineGrid({ models, limit, backend, settingsSource = 'VitrineG
   if (phase.kind !== 'ready' || config === null) return <WidgetLoading progress={phase.kind === 'loading' ? phase.progress : null} />;
   return (
     <StorefrontContext value={{ recommender: phase.recommender, modelUrl: phase.modelUrl }}>
-      <WidgetRanking limit={config.gridSize} callbacks={latest} />
+      {parsed.placement === null ? (
+        <WidgetRanking limit={config.gridSize} callbacks={latest} />
+      ) : (
+        <WidgetPlacement request={parsed.placement} limit={config.gridSize} callbacks={latest} />
+      )}
     </StorefrontContext>
   );
 }

@@ -4,7 +4,7 @@
  * the interactions the host may record through `element.record()`. Item ids are plain strings at
  * this boundary: the host page's own product ids, checked against the catalogue by core.
  */
-import type { BackendName, CatalogItem, InteractionInput, ItemId, Ranking, RecError } from '../core/index.ts';
+import type { BackendName, CatalogItem, InteractionInput, ItemId, PlacementName, Ranking, RecError } from '../core/index.ts';
 
 /** A card the shopper acted on: the catalogue item and its 0-based position in the grid. */
 export interface VitrineProductDetail {
@@ -26,6 +26,10 @@ export interface VitrineRankedDetail {
   readonly query: string | null;
   /** How many products match it (mode 'search'), else null. */
   readonly resultCount: number | null;
+  /** The grid's placement attribute ('for-you' by default). */
+  readonly placement: PlacementName;
+  /** What it shows: the placement, its fallback ('trending' for a recently-viewed grid without history), or 'search'. */
+  readonly shows: PlacementName | 'search';
 }
 
 /**
@@ -42,6 +46,8 @@ export function rankedDetail(ranking: Ranking, limit: number): VitrineRankedDeta
     mode: ranking.mode,
     query: ranking.search?.query ?? null,
     resultCount: ranking.search?.resultCount ?? null,
+    placement: 'for-you',
+    shows: ranking.mode,
   };
 }
 

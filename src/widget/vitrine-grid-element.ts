@@ -34,7 +34,7 @@ function notConnected(): RecError {
 }
 
 /** The attributes the element reads; changing one restarts the grid with the new settings. */
-const ATTRIBUTES = ['models', 'limit', 'backend'] as const;
+const ATTRIBUTES = ['models', 'limit', 'backend', 'placement', 'item', 'category'] as const;
 
 /**
  * The storefront's sheets for what the grid renders (tokens and resets, buttons, the product grid),
@@ -53,7 +53,7 @@ function widgetStyleSheet(): CSSStyleSheet {
   return sharedSheet;
 }
 
-/** `<vitrine-grid>`: attributes `models`, `limit`, `backend`; events in events.ts; `record()`, `search()`, `clearSearch()`, `ranked`. */
+/** `<vitrine-grid>`: attributes `models`, `limit`, `backend`, `placement`, `item`, `category`; events in events.ts; `record()`, `search()`, `clearSearch()`, `ranked`. */
 export class VitrineGridElement extends HTMLElement {
   static readonly observedAttributes: readonly string[] = ATTRIBUTES;
 
@@ -61,6 +61,8 @@ export class VitrineGridElement extends HTMLElement {
   #started: { readonly recommender: Recommender; readonly limit: number } | null = null;
   /** Why the grid could not start (record() then rejects with it), or null. */
   #failure: RecError | null = null;
+  /** A placement grid's latest list (its `ranked`); null for the "for you" grid. */
+  #placementShown: VitrineRankedDetail | null = null;
   /** Callers of record() before the grid has started wait here. */
   #waiting: Array<{ resolve: (recommender: Recommender) => void; reject: (error: RecError) => void }> = [];
 
@@ -91,11 +93,15 @@ export class VitrineGridElement extends HTMLElement {
     for (const { reject } of this.#waiting.splice(0)) reject(notConnected());
   }
 
-  /** The latest ranking shown (ids in order, event count, backend), or null before the first. */
+  /**
+   * The latest ranking shown (ids in order, event count, backend), or null before the first. For a
+   * placement, its latest list (computed again after each interaction, so it can trail `record()` by a render).
+   */
   get ranked(): VitrineRankedDetail | null {
+    if (this.#started === null) return null;
     // Read from the shared recommender, not from the last render: once `await record()` or
     // `await search()` has settled, this already reflects it.
-    return this.#started === null ? null : rankedDetail(this.#started.recommender.ranking(), this.#started.limit);
+    return this.#placementShown ?? rankedDetail(this.#started.recommender.ranking(), this.#started.limit);
   }
 
   /**
@@ -139,15 +145,22 @@ export class VitrineGridElement extends HTMLElement {
   /** (Re)renders the grid with the current attributes. */
   #render(): void {
     this.#failure = null;
+    this.#placementShown = null;
     this.#root?.render(
       createElement(VitrineGrid, {
         models: this.getAttribute('models'),
         limit: this.getAttribute('limit'),
         backend: this.getAttribute('backend'),
+        placement: this.getAttribute('placement'),
+        item: this.getAttribute('item'),
+        category: this.getAttribute('category'),
         settingsSource: '<vitrine-grid> attribute',
         onProductClick: (detail) => this.#dispatch('vitrine:product-click', detail),
         onAddToCart: (detail) => this.#dispatch('vitrine:add-to-cart', detail),
-        onRanked: (detail) => this.#dispatch('vitrine:ranked', detail),
+        onRanked: (detail) => {
+          this.#placementShown = detail.placement === 'for-you' ? null : detail;
+          this.#dispatch('vitrine:ranked', detail);
+        },
         onError: (detail) => {
           if (detail.during === 'start') {
             this.#failure = detail.error;

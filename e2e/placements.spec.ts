@@ -1,0 +1,124 @@
+// The placements beside "For you" on the example shop (/shop/): recently viewed (trending until the
+// shopper has looked at something), trending, and the product page's similar products, all from
+// the one model and the one shopper the page's grids share. The grids run on wasm (see
+// widget.spec.ts: many re-ranks on the software WebGPU adapter take minutes).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { ShopPage } from './shop-page.ts';
+
+/** A placement grid's section (its data attributes) inside the element with this id. */
+const placement = (page: Page, id: string): Locator => page.locator(`vitrine-grid#${id} section[data-placement]`);
+const ids = (grid: Locator): Promise<string[]> => grid.locator('[data-item-id]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id') ?? ''));
+const attribute = (grid: Locator, name: string): Promise<string[]> =>
+  grid.locator('[data-item-id]').evaluateAll((cards, name) => cards.map((c) => c.getAttribute(name) ?? ''), name);
+
+/** The README's placements example: the HTML between its markers, without the code fence. */
+function readmeExample(): string {
+  const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
+  const found = /<!-- placements:example -->\s*```html\n([\s\S]*?)```\s*<!-- \/placements:example -->/.exec(readme);
+  if (found?.[1] === undefined) throw new Error('README.md has no placements:example section');
+  return found[1];
+}
+
+test("the README's placements example, as written, shows each placement with its own list", async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const body = readmeExample();
+  await page.route('**/readme-placements.html', (route) =>
+    route.fulfill({ contentType: 'text/html; charset=utf-8', body: `<!doctype html><html><head><title>Placements</title></head><body>${body}</body></html>` }),
+  );
+  await page.goto('/readme-placements.html');
+  const sections = page.locator('vitrine-grid section[data-placement]');
+  await expect(sections).toHaveCount(4, { timeout: 90_000 });
+  const grids = page.locator('vitrine-grid');
+  const section = (n: number) => grids.nth(n).locator('section[data-placement]');
+  await expect(section(0)).toHaveAttribute('data-shows', 'for-you');
+  await expect(section(0).locator('[data-item-id]')).toHaveCount(8);
+  await expect(section(1)).toHaveAttribute('data-shows', 'similar');
+  await expect(section(1).locator('[data-item-id]')).toHaveCount(4);
+  expect(await ids(section(1))).not.toContain('p0042');
+  await expect(section(2)).toHaveAttribute('data-shows', 'trending');
+  await expect(section(3)).toHaveAttribute('data-shows', 'trending');
+  await expect(section(3).getByRole('heading', { level: 2 })).toHaveText('Trending in Garden');
+  expect(await attribute(section(3), 'data-category')).toEqual(['Garden', 'Garden', 'Garden', 'Garden']);
+});
+
+test('a new shopper sees trending products where recently viewed will be, then what they viewed, newest first', async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const shop = new ShopPage(page);
+  await shop.open('wasm');
+  const recent = placement(page, 'recently-viewed');
+  const trending = placement(page, 'trending');
+  await expect(recent).toHaveAttribute('data-shows', 'trending');
+  await expect(recent.getByRole('heading', { level: 2 })).toHaveText('Trending now');
+  await expect(trending).toHaveAttribute('data-shows', 'trending');
+  await expect(trending.locator('[data-item-id]')).toHaveCount(4);
+  expect(await attribute(trending, 'data-reason')).toEqual(['popular', 'popular', 'popular', 'popular']);
+  // Both show the popularity prior: the fallback is the trending list itself.
+  expect(await ids(recent)).toEqual(await ids(trending));
+
+  const [first, second] = (await shop.productsIn('Kitchen')).slice(0, 2) as [string, string];
+  await shop.product(first).getByRole('button').first().click();
+  await shop.product(second).getByRole('button', { name: 'Add to cart' }).click();
+  await expect(recent).toHaveAttribute('data-shows', 'recently-viewed');
+  await expect.poll(() => ids(recent)).toEqual([second, first]);
+  await expect(recent.getByRole('heading', { level: 2 })).toHaveText('Recently viewed');
+  expect(await attribute(recent, 'data-reason')).toEqual(['recent', 'recent']);
+  await expect(recent.locator(`[data-item-id="${first}"]`)).toContainText('You viewed this');
+});
+
+test('the product page lists products like the one on show, never itself, and follows the product shown', async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const shop = new ShopPage(page);
+  await shop.open('wasm');
+  const [shown] = await shop.productsIn('Garden');
+  if (shown === undefined) throw new Error('the shop lists no Garden product');
+  await shop.product(shown).getByRole('button').first().click();
+  const title = (await page.locator('#product-title').innerText()).trim();
+  const similar = placement(page, 'similar');
+  await expect(similar).toHaveAttribute('data-shows', 'similar');
+  await expect(similar.locator('[data-item-id]')).toHaveCount(4);
+  await expect(similar.getByRole('heading', { level: 2 })).toHaveText(`Similar to ${title}`);
+  expect(await ids(similar)).not.toContain(shown);
+  expect(await attribute(similar, 'data-reason')).toEqual(['like', 'like', 'like', 'like']);
+  // Products alike in text and behaviour: the demo's departments are far apart in the item space.
+  expect(await attribute(similar, 'data-category')).toEqual(['Garden', 'Garden', 'Garden', 'Garden']);
+
+  // A similar card opens its product (the page's navigation), and the list follows it.
+  const [next] = await ids(similar);
+  await similar.locator(`[data-item-id="${next}"]`).getByRole('heading').click();
+  await expect(page.locator('#product')).toHaveAttribute('data-item-id', next ?? '');
+  await expect(shop.log).toContainText('(similar)');
+  await expect.poll(() => ids(similar)).not.toContain(next);
+  await expect(similar.locator('[data-item-id]')).toHaveCount(4);
+});
+
+test('a similar grid without an item, or with one the catalogue lacks, says which attribute is wrong', async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const shop = new ShopPage(page);
+  await shop.open('wasm');
+  const errors = await page.evaluate(async () => {
+    const messages: string[] = [];
+    for (const item of [null, 'no-such-product']) {
+      const grid = document.createElement('vitrine-grid');
+      grid.setAttribute('models', '/models/demo');
+      grid.setAttribute('placement', 'similar');
+      if (item !== null) grid.setAttribute('item', item);
+      const failed = new Promise<string>((resolve) =>
+        grid.addEventListener('vitrine:error', (event) => resolve((event as CustomEvent<{ error: Error }>).detail.error.message)),
+      );
+      document.body.append(grid);
+      messages.push(await failed);
+      grid.remove();
+    }
+    return messages;
+  });
+  expect(errors[0]).toMatch(/"item"/);
+  expect(errors[0]).toContain('<vitrine-grid> attribute');
+  expect(errors[1]).toMatch(/"item" "no-such-product" is not in the catalogue/);
+});

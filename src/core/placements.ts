@@ -1,0 +1,146 @@
+/**
+ * Placements: the lists a storefront shows besides "For you", each computed on the device from the
+ * model and the shopper's state, and each with a fallback so that it is never empty:
+ *  - `similar`: the items nearest a given item in the item space, re-ordered within by the
+ *    shopper's interest (search.ts `personaliseWithin`: it decides between items of similar
+ *    resemblance, never lifts a weak one over a strong one by much); the item itself, its variants
+ *    and unavailable items excluded, one variant per group.
+ *  - `recently-viewed`: the items the shopper interacted with (viewed, carted, bought), newest
+ *    first; with no history yet, `trending`.
+ *  - `trending`: the model's time-decayed popularity prior, optionally within one category; a
+ *    category with nothing available falls back to every category.
+ * A placement's list says which placement it shows (`shows`), so a fallback is labelled as what it is.
+ */
+import type { CatalogItem } from './catalog.ts';
+import { RecError } from './errors.ts';
+import { toItemId, toScore, type ItemId } from './ids.ts';
+import type { LoadedModel } from './model.ts';
+import type { ItemSpace } from './ports.ts';
+import type { RankedItem, Reason } from './recommender-types.ts';
+import { interestCosine, personaliseWithin } from './search.ts';
+import { onePerGroup, outOfStockRows } from './shop-rules.ts';
+import type { InterestState } from './state.ts';
+import { quote } from './validate.ts';
+
+export const PLACEMENTS = ['for-you', 'similar', 'recently-viewed', 'trending'] as const;
+export type PlacementName = (typeof PLACEMENTS)[number];
+
+/** A placement other than "For you" (which is the recommender's ranking itself). */
+export type PlacementRequest =
+  { readonly kind: 'similar'; readonly item: ItemId } | { readonly kind: 'recently-viewed' } | { readonly kind: 'trending'; readonly category: string | null };
+
+export interface PlacementList {
+  /** The placement asked for. */
+  readonly placement: PlacementRequest['kind'];
+  /** The placement shown: the one asked for, or its fallback (`trending` for a shopper with no history). */
+  readonly shows: PlacementRequest['kind'];
+  readonly items: readonly RankedItem[];
+  /** How many events the list reflects. */
+  readonly eventCount: number;
+  /** Whether the shopper's interest ordered it (false before they have done anything). */
+  readonly personalised: boolean;
+}
+
+/** `similar` asks the space for this many times the list's length: variants and groups thin the candidates. */
+const SIMILAR_CANDIDATES_PER_SLOT = 4;
+
+/**
+ * Reads a placement from a host's settings (an element's attributes, a component's props).
+ * @param settings `placement` (default for-you), `item` (for similar), `category` (for trending).
+ * @param source where the settings come from, for messages (e.g. "<vitrine-grid> attribute").
+ * @returns null for "for-you", else the request.
+ * @throws RecError CONFIG_INVALID naming the setting that is wrong.
+ */
+export function parsePlacement(settings: { get(name: string): string | null }, source: string): PlacementRequest | null {
+  const placement = settings.get('placement') ?? 'for-you';
+  if (!(PLACEMENTS as readonly string[]).includes(placement)) {
+    throw new RecError('CONFIG_INVALID', `"placement" must be one of ${PLACEMENTS.join(', ')}, found ${quote(placement)}`, {
+      file: source,
+      field: 'placement',
+    });
+  }
+  const item = settings.get('item');
+  if (placement === 'similar') {
+    if (item === null || item.trim() === '') {
+      throw new RecError('CONFIG_INVALID', '"placement" similar needs "item": the id of the product the list is similar to', { file: source, field: 'item' });
+    }
+    return { kind: 'similar', item: toItemId(item.trim()) };
+  }
+  if (placement === 'trending') return { kind: 'trending', category: settings.get('category')?.trim() || null };
+  return placement === 'recently-viewed' ? { kind: 'recently-viewed' } : null;
+}
+
+export interface PlacementOptions {
+  readonly model: LoadedModel;
+  readonly space: ItemSpace;
+  /** The matrix the space holds (the interest's space). */
+  readonly spaceVectors: Float32Array;
+  /** Rows never shown for a state (unavailable: out of stock, or bought and not due again). */
+  readonly unavailable: (state: InterestState) => ReadonlySet<number>;
+}
+
+/** @param options the model, its space and the shop's availability. */
+export function createPlacements(options: PlacementOptions) {
+  const { model, space, spaceVectors } = options;
+  const { dim } = model.manifest;
+  const outOfStock = outOfStockRows(model.items);
+
+  const entries = (rows: readonly { readonly row: number; readonly relevance: number }[], limit: number, reason: (row: number) => Reason): RankedItem[] =>
+    rows
+      .slice(0, limit)
+      .map(({ row, relevance }, position) => ({ item: model.items[row] as CatalogItem, row, position, score: toScore(relevance), reason: reason(row) }));
+
+  const trending = (state: InterestState, category: string | null, limit: number): RankedItem[] => {
+    const unavailable = options.unavailable(state);
+    const popularity = model.popularity;
+    const rows = model.items.map((_, row) => ({ row, relevance: popularity?.[row] ?? 0 })).filter(({ row }) => !unavailable.has(row));
+    const inCategory = category === null ? [] : rows.filter(({ row }) => model.items[row]?.category === category);
+    const chosen = inCategory.length > 0 ? inCategory : rows;
+    // Catalogue order breaks ties (a model without popularity keeps the shop's own order).
+    chosen.sort((a, b) => b.relevance - a.relevance || a.row - b.row);
+    return entries(onePerGroup(chosen, model.items), limit, () => ({ kind: 'popular' }));
+  };
+
+  const similar = async (state: InterestState, id: ItemId, limit: number): Promise<RankedItem[]> => {
+    const row = model.rowOf.get(id);
+    if (row === undefined) throw new RecError('UNKNOWN_ITEM', `"item" ${quote(id)} is not in the catalogue`, { field: 'item' });
+    const anchor = model.items[row] as CatalogItem;
+    const excluded = new Set(options.unavailable(state));
+    model.items.forEach((item, other) => {
+      if (other === row || (anchor.group !== null && item.group === anchor.group)) excluded.add(other);
+    });
+    const found = await space.topK(spaceVectors.subarray(row * dim, (row + 1) * dim), limit * SIMILAR_CANDIDATES_PER_SLOT, excluded);
+    const nearest = found.rows.map((candidate, rank) => ({ row: candidate, relevance: found.scores[rank] ?? 0 }));
+    const personal = state.vector.some((v) => v !== 0) ? interestCosine(state.vector, spaceVectors, dim) : null;
+    return entries(onePerGroup(personaliseWithin(nearest, personal), model.items), limit, () => ({ kind: 'like', to: anchor }));
+  };
+
+  const recentlyViewed = (state: InterestState, limit: number): RankedItem[] => {
+    const rows = state.recent.flatMap(({ item, type }) => {
+      const row = model.rowOf.get(item);
+      return row === undefined || outOfStock.has(row) ? [] : [{ row, relevance: 1, type }];
+    });
+    const byRow = new Map(rows.map(({ row, type }) => [row, type]));
+    return entries(rows, limit, (row) => ({ kind: 'recent', via: byRow.get(row) ?? 'view' }));
+  };
+
+  return {
+    /**
+     * @param state the shopper's state.
+     * @param request which placement.
+     * @param limit at most this many items.
+     * @throws RecError UNKNOWN_ITEM when `similar` names an item not in the catalogue.
+     */
+    async list(state: InterestState, request: PlacementRequest, limit: number): Promise<PlacementList> {
+      const facts = { placement: request.kind, eventCount: state.eventCount, personalised: state.vector.some((v) => v !== 0) };
+      if (request.kind === 'similar') return { ...facts, shows: 'similar', items: await similar(state, request.item, limit) };
+      if (request.kind === 'recently-viewed') {
+        const recent = recentlyViewed(state, limit);
+        if (recent.length > 0) return { ...facts, shows: 'recently-viewed', items: recent };
+      }
+      return { ...facts, shows: 'trending', items: trending(state, request.kind === 'trending' ? request.category : null, limit) };
+    },
+  };
+}
+
+export type Placements = ReturnType<typeof createPlacements>;
