@@ -122,3 +122,52 @@ test('a similar grid without an item, or with one the catalogue lacks, says whic
   expect(errors[0]).toContain('<vitrine-grid> attribute');
   expect(errors[1]).toMatch(/"item" "no-such-product" is not in the catalogue/);
 });
+
+test('stock and price changes from the page reach every grid and placement at the next ranking, without a reload', async ({ page, requests, csp }) => {
+  void requests;
+  void csp;
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  const shop = new ShopPage(page);
+  const main = await shop.open('wasm');
+  const [viewed] = await shop.productsIn('Garden');
+  if (viewed === undefined) throw new Error('the shop lists no Garden product');
+  await shop.product(viewed).getByRole('button').first().click();
+  const similar = placement(page, 'similar');
+  const trending = placement(page, 'trending');
+  const recent = placement(page, 'recently-viewed');
+  await expect(similar.locator('[data-item-id]')).toHaveCount(4);
+  await expect(recent).toHaveAttribute('data-shows', 'recently-viewed');
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+  const [fromSimilar] = await ids(similar);
+  const [fromTrending] = await ids(trending);
+  const [fromMain, repriced] = await main.topIds(2);
+  const gone = [viewed, fromSimilar, fromTrending, fromMain];
+  const result = await page.evaluate(
+    ({ gone, repriced }) => {
+      // The element's type is the widget's, which this Node-side file does not import.
+      const grid = document.querySelector('vitrine-grid#recommendations') as unknown as {
+        setAvailability(changes: unknown): Promise<{ ignored: string[] }>;
+      };
+      return grid.setAvailability([
+        ...gone.map((item) => ({ item, inStock: false })),
+        { item: repriced, price: 1.23 },
+        { item: 'new-since-the-build', inStock: true },
+      ]);
+    },
+    { gone, repriced },
+  );
+  expect(result.ignored).toEqual(['new-since-the-build']);
+  expect(warnings.some((line) => line.includes('new-since-the-build') && line.includes('ignored until the next build'))).toBe(true);
+
+  for (const grid of [main.grid, similar, trending, recent]) {
+    await expect.poll(() => ids(grid)).not.toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^(${gone.join('|')})$`))]));
+  }
+  // The only item viewed is out of stock now: the recently viewed list falls back to trending.
+  await expect(recent).toHaveAttribute('data-shows', 'trending');
+  await expect(main.grid.locator(`[data-item-id="${repriced}"]`)).toContainText('1.23');
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+});

@@ -14,11 +14,12 @@
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { toItemId, toScore, type ItemId } from './ids.ts';
+import type { LiveCatalog } from './live-catalog.ts';
 import type { LoadedModel } from './model.ts';
 import type { ItemSpace } from './ports.ts';
 import type { RankedItem, Reason } from './recommender-types.ts';
 import { interestCosine, personaliseWithin } from './search.ts';
-import { onePerGroup, outOfStockRows } from './shop-rules.ts';
+import { onePerGroup, unavailableRows } from './shop-rules.ts';
 import type { InterestState } from './state.ts';
 import { quote } from './validate.ts';
 
@@ -75,25 +76,30 @@ export interface PlacementOptions {
   readonly space: ItemSpace;
   /** The matrix the space holds (the interest's space). */
   readonly spaceVectors: Float32Array;
-  /** Rows never shown for a state (unavailable: out of stock, or bought and not due again). */
-  readonly unavailable: (state: InterestState) => ReadonlySet<number>;
+  /** The catalogue with the host's stock and price changes. */
+  readonly catalog: LiveCatalog;
+  /** Wall clock (epoch ms): consumables become available again after their interval. */
+  readonly now: () => number;
 }
 
 /** @param options the model, its space and the shop's availability. */
 export function createPlacements(options: PlacementOptions) {
   const { model, space, spaceVectors } = options;
   const { dim } = model.manifest;
-  const outOfStock = outOfStockRows(model.items);
+  const { catalog } = options;
+  /** Rows never shown for a state: out of stock, or bought and not due again. */
+  const unavailable = (state: InterestState): Set<number> =>
+    unavailableRows(catalog.outOfStock(), catalog.items(), model.rules, state.purchased, model.rowOf, options.now());
 
   const entries = (rows: readonly { readonly row: number; readonly relevance: number }[], limit: number, reason: (row: number) => Reason): RankedItem[] =>
     rows
       .slice(0, limit)
-      .map(({ row, relevance }, position) => ({ item: model.items[row] as CatalogItem, row, position, score: toScore(relevance), reason: reason(row) }));
+      .map(({ row, relevance }, position) => ({ item: catalog.items()[row] as CatalogItem, row, position, score: toScore(relevance), reason: reason(row) }));
 
   const trending = (state: InterestState, category: string | null, limit: number): RankedItem[] => {
-    const unavailable = options.unavailable(state);
+    const excluded = unavailable(state);
     const popularity = model.popularity;
-    const rows = model.items.map((_, row) => ({ row, relevance: popularity?.[row] ?? 0 })).filter(({ row }) => !unavailable.has(row));
+    const rows = model.items.map((_, row) => ({ row, relevance: popularity?.[row] ?? 0 })).filter(({ row }) => !excluded.has(row));
     const inCategory = category === null ? [] : rows.filter(({ row }) => model.items[row]?.category === category);
     const chosen = inCategory.length > 0 ? inCategory : rows;
     // Catalogue order breaks ties (a model without popularity keeps the shop's own order).
@@ -104,8 +110,8 @@ export function createPlacements(options: PlacementOptions) {
   const similar = async (state: InterestState, id: ItemId, limit: number): Promise<RankedItem[]> => {
     const row = model.rowOf.get(id);
     if (row === undefined) throw new RecError('UNKNOWN_ITEM', `"item" ${quote(id)} is not in the catalogue`, { field: 'item' });
-    const anchor = model.items[row] as CatalogItem;
-    const excluded = new Set(options.unavailable(state));
+    const anchor = catalog.items()[row] as CatalogItem;
+    const excluded = unavailable(state);
     model.items.forEach((item, other) => {
       if (other === row || (anchor.group !== null && item.group === anchor.group)) excluded.add(other);
     });
@@ -118,7 +124,7 @@ export function createPlacements(options: PlacementOptions) {
   const recentlyViewed = (state: InterestState, limit: number): RankedItem[] => {
     const rows = state.recent.flatMap(({ item, type }) => {
       const row = model.rowOf.get(item);
-      return row === undefined || outOfStock.has(row) ? [] : [{ row, relevance: 1, type }];
+      return row === undefined || catalog.outOfStock().has(row) ? [] : [{ row, relevance: 1, type }];
     });
     const byRow = new Map(rows.map(({ row, type }) => [row, type]));
     return entries(rows, limit, (row) => ({ kind: 'recent', via: byRow.get(row) ?? 'view' }));

@@ -19,6 +19,7 @@ import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { toScore } from './ids.ts';
 import { arrangeGrid, explorationSlots, type ArrangedSource } from './list-quality.ts';
+import type { LiveCatalog } from './live-catalog.ts';
 import type { LoadedModel } from './model.ts';
 import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { seededRandom } from './random.ts';
@@ -26,11 +27,13 @@ import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommend
 import { explainRow } from './explain.ts';
 import { latestItemRows, withNeighbours } from './neighbours.ts';
 import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
-import { onePerGroup, outOfStockRows, unavailableRows } from './shop-rules.ts';
+import { onePerGroup, unavailableRows } from './shop-rules.ts';
 import type { InterestState } from './state.ts';
 
 export interface RankerOptions {
   readonly model: LoadedModel;
+  /** The catalogue with the host's stock and price changes (the model's rows). */
+  readonly catalog: LiveCatalog;
   readonly space: ItemSpace;
   readonly sequenceEncoder: SequenceEncoder | undefined;
   /** The item matrix the space holds (the model's, or a sequence model's trained table): the interest's space. */
@@ -72,7 +75,6 @@ export interface Ranker {
 /** @param options the model, the space, the sequence model, the grid's size and the clocks. */
 export function createRanker(options: RankerOptions): Ranker {
   const { model, space, sequenceEncoder, gridSize } = options;
-  const outOfStock = outOfStockRows(model.items);
   let shown = new Set<number>();
   let interactions = 0;
   let sessionStart = options.now();
@@ -126,33 +128,36 @@ export function createRanker(options: RankerOptions): Ranker {
     async rankSearch(basis, found) {
       const { interest, interestModel } = await interestOf(basis);
       // The matches a shopper can buy, one per variant group (its most relevant variant), as the grid shows one variant of a product.
+      const outOfStock = options.catalog.outOfStock();
+      const items = options.catalog.items();
       const available = onePerGroup(
         found.matches.filter(({ row }) => !outOfStock.has(row)),
-        model.items,
+        items,
       );
       const facts = common(basis, interestModel);
       const ordered = personaliseWithin(available, facts.personalised ? interestCosine(interest, options.spaceVectors, model.manifest.dim) : null);
       const reason: Reason = { kind: 'search', query: found.query };
-      const items = ordered.slice(0, gridSize).map(({ row, relevance }, position) => ({
-        item: model.items[row] as CatalogItem,
+      const entries = ordered.slice(0, gridSize).map(({ row, relevance }, position) => ({
+        item: items[row] as CatalogItem,
         row,
         position,
         score: toScore(relevance),
         reason,
       }));
       const search = { query: found.query, resultCount: available.length, suggestions: found.suggestions, semantic: found.semantic };
-      return { mode: 'search', search, items, ...facts };
+      return { mode: 'search', search, items: entries, ...facts };
     },
     async rank(basis, queryVector) {
       const { interest, interestModel } = await interestOf(basis);
       const { rules } = model;
+      const items = options.catalog.items();
       const latest = interestModel === 'decay' ? latestItemRows(basis, model.rowOf) : [];
       const ranking =
         model.neighbours === undefined || model.neighbours === null || latest.length === 0 ? space : withNeighbours(space, model.neighbours, latest);
       const { grid, candidates } = await arrangeGrid(ranking, interest, {
         size: gridSize,
-        excluded: unavailableRows(outOfStock, model.items, rules, basis.purchased, model.rowOf, options.now()),
-        items: model.items,
+        excluded: unavailableRows(options.catalog.outOfStock(), items, rules, basis.purchased, model.rowOf, options.now()),
+        items,
         rules,
         explorationSlots: explorationSlots(gridSize, interactions, rules.exploration),
         shown,
@@ -162,14 +167,14 @@ export function createRanker(options: RankerOptions): Ranker {
       checkFinite(candidates.scores, "the item space's scores");
       const facts = common(basis, interestModel);
       const isPersonal = facts.personalised;
-      const items = grid.map(({ row, score, source }, position) => ({
-        item: model.items[row] as CatalogItem,
+      const entries = grid.map(({ row, score, source }, position) => ({
+        item: items[row] as CatalogItem,
         row,
         position,
         score: toScore(score),
         reason: reasonFor(row, source, basis, isPersonal, queryVector),
       }));
-      return { mode: 'for-you', search: null, items, ...facts };
+      return { mode: 'for-you', search: null, items: entries, ...facts };
     },
     show(ranking, startedAt) {
       for (const { row } of ranking.items) shown.add(row);

@@ -8,6 +8,7 @@ import type { RecError } from './errors.ts';
 import type { Unsubscribe } from './events.ts';
 import type { ItemId, Score, SessionId } from './ids.ts';
 import type { InteractionInput, InteractionType } from './interactions.ts';
+import type { AvailabilityChange } from './live-catalog.ts';
 import type { LoadedModel } from './model.ts';
 import type { PlacementList, PlacementRequest } from './placements.ts';
 import type { BackendName, EventStore, ItemSpace, LexicalIndex, QueryEncoder, SearchSuggestion, SequenceEncoder, StoredData, SyncChannel } from './ports.ts';
@@ -137,6 +138,13 @@ export interface Recommender {
    * @throws RecError UNKNOWN_ITEM when `similar` names an item not in the catalogue.
    */
   placement(request: PlacementRequest, limit: number): Promise<PlacementList>;
+  /**
+   * Stock and price changes from the shop, without a rebuild (live-catalog.ts): every grid and
+   * placement respects them from the ranking this returns (announced as a `ranking` event) on.
+   * @param changes `{item, inStock?, price?}` each; later ones win.
+   * @returns the new ranking, and the ids the model does not have (ignored until the next build).
+   */
+  setAvailability(changes: readonly AvailabilityChange[]): Promise<{ readonly ranking: Ranking; readonly ignored: readonly ItemId[] }>;
   /**
    * Completions while the shopper types (the lexical index only: no encoder, no interest).
    * @param partial what has been typed.

@@ -16,6 +16,7 @@ import { foldEvents, foldStep, referenceUpdate } from './fold.ts';
 import type { ItemId } from './ids.ts';
 import type { InteractionEvent } from './interactions.ts';
 import { createJournal } from './journal.ts';
+import { createLiveCatalog } from './live-catalog.ts';
 import { modelKey } from './manifest.ts';
 import { createTermSource } from './query-terms.ts';
 import { randomId } from './random-id.ts';
@@ -25,7 +26,6 @@ import { createRanker } from './ranker.ts';
 import type { Ranking, Recommender, RecommenderDeps, RecommenderEvents } from './recommender-types.ts';
 import { createSearcher } from './search.ts';
 import { createSession } from './session.ts';
-import { outOfStockRows, unavailableRows } from './shop-rules.ts';
 import { followOtherTabs } from './tab-sync.ts';
 
 export type {
@@ -74,8 +74,10 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     now,
   });
   const searcher = createSearcher({ model, loadLexicalIndex: deps.loadLexicalIndex, embedQuery: (query) => terms.embedQuery(query) });
+  const catalog = createLiveCatalog(model);
   const ranker = createRanker({
     model,
+    catalog,
     space,
     spaceVectors: deps.spaceVectors ?? model.vectors,
     sequenceEncoder: deps.sequenceEncoder,
@@ -103,13 +105,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     find: (query) => searcher.find(query),
   });
 
-  const outOfStock = outOfStockRows(model.items);
-  const placements = createPlacements({
-    model,
-    space,
-    spaceVectors: deps.spaceVectors ?? model.vectors,
-    unavailable: (state) => unavailableRows(outOfStock, model.items, model.rules, state.purchased, model.rowOf, now()),
-  });
+  const placements = createPlacements({ model, catalog, space, spaceVectors: deps.spaceVectors ?? model.vectors, now });
 
   const unsubscribeSync = followOtherTabs(deps.sync, (message) => {
     session.fromOtherTab(message).catch((error: unknown) => emitter.emit('notice', toRecError(error)));
@@ -124,12 +120,16 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       return store.kind;
     },
     ranking: () => session.current(),
-    cart: () => session.cart(),
+    cart: () => catalog.itemsOf(session.state().cart),
     record: (input) => session.record(input),
     recordImpressions: (shown: readonly { readonly item: ItemId; readonly position: number }[]) => session.recordImpressions(shown),
     search: (query) => session.search(query),
     clearSearch: () => session.clearSearch(),
     placement: (request, limit) => placements.list(session.state(), request, limit),
+    async setAvailability(changes) {
+      const ignored = catalog.apply(changes);
+      return { ranking: await session.refresh(), ignored };
+    },
     suggest: (partial, limit) => searcher.suggest(partial, limit),
     prepareSearch() {
       terms.prepare();

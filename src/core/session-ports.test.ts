@@ -43,8 +43,6 @@ interface Harness {
   readonly emitted: Ranking[];
   readonly moves: { events: readonly InteractionEvent[]; time: number; terms: readonly InterestTerm[] }[];
   readonly found: string[];
-  /** What `move` puts in the cart. */
-  cart: ItemId[];
 }
 
 async function harness(
@@ -53,7 +51,7 @@ async function harness(
   let clock = 1000;
   let monotonic = 0;
   let nextId = 0;
-  const h: Omit<Harness, 'session'> = { ranked: [], shownAt: [], persisted: [], published: [], emitted: [], moves: [], found: [], cart: [] };
+  const h: Omit<Harness, 'session'> = { ranked: [], shownAt: [], persisted: [], published: [], emitted: [], moves: [], found: [] };
   const ranker: Ranker = {
     rank: async (basis, vector) => (h.ranked.push(vector), grid(basis.eventCount)),
     rankSearch: async (basis) => grid(basis.eventCount),
@@ -75,7 +73,7 @@ async function harness(
     emit: (ranking) => h.emitted.push(ranking),
     move: async (events, time, state, terms): Promise<InterestState> => {
       h.moves.push({ events, time, terms });
-      return { ...state, eventCount: state.eventCount + events.length, cart: h.cart };
+      return { ...state, eventCount: state.eventCount + events.length };
     },
     termsOf:
       options.termsOf ??
@@ -182,13 +180,6 @@ describe('the session: what it stores and tells other tabs', () => {
       `skip ${id(1)}`,
       `add_to_cart ${id(2)}`,
     ]);
-  });
-
-  it('lists the cart from the model, leaving out ids it does not have', async () => {
-    const h = await harness();
-    h.cart = [id(1), toItemId('gone'), id(2)];
-    await h.session.record({ type: 'add_to_cart', item: id(1) });
-    expect(h.session.cart().map((item) => item.id)).toEqual([id(1), id(2)]);
   });
 });
 

@@ -4,7 +4,6 @@
  * events, and an erase. It derives skips (impressed cards above a clicked one) and remembers the
  * last query's vector for the cards' reasons.
  */
-import type { CatalogItem } from './catalog.ts';
 import type { ItemId, SessionId } from './ids.ts';
 import { checkInput, type InteractionEvent, type InteractionInput, type ItemEvent } from './interactions.ts';
 import type { Journal } from './journal.ts';
@@ -51,12 +50,13 @@ export interface Session {
   current(): Ranking;
   /** The shopper's state now (what the placements are computed from). */
   state(): InterestState;
-  cart(): readonly CatalogItem[];
   record(input: InteractionInput): Promise<Ranking>;
   /** Shows a query's matches; records it when it has some (see Recommender.search). */
   search(query: string): Promise<Ranking>;
   /** Back to the "for you" grid. */
   clearSearch(): Promise<Ranking>;
+  /** Ranks again for the same state (the catalogue's stock or prices changed) and announces it. */
+  refresh(): Promise<Ranking>;
   recordImpressions(shown: readonly { readonly item: ItemId; readonly position: number }[]): Promise<void>;
   fromOtherTab(message: TabMessage): Promise<void>;
   /** Back to the first-visit state and its grid (after an erase here or in another tab); call inside serial. */
@@ -211,24 +211,16 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   return {
     current: () => current,
     state: () => state,
-    cart: () => itemsOf(model, state.cart),
     // Checked at once: a bad interaction is refused without joining (and failing) a batch.
     record: async (input) => recordBatch({ input: checkInput(input, (id) => model.rowOf.has(id)), startedAt: options.monotonic() }),
     search: (query) => queue.run(() => search(query)),
     clearSearch: () => queue.run(clearSearch),
+    refresh: () => queue.run(() => showAndEmit(options.monotonic())),
     recordImpressions: (shown) => queue.run(() => recordImpressions(shown)),
     fromOtherTab: (message) => queue.run(() => (message.kind === 'erased' ? reset().then(() => undefined) : foldOthers(message.events))),
     reset,
     serial: queue.run,
   };
-}
-
-/** @returns the catalogue items of `ids`, in order, leaving out ids the model does not have. */
-function itemsOf(model: LoadedModel, ids: readonly ItemId[]): CatalogItem[] {
-  return ids.flatMap((id) => {
-    const row = model.rowOf.get(id);
-    return row === undefined ? [] : [model.items[row] as CatalogItem];
-  });
 }
 
 /** @returns the vector of the batch's last search, or null when it has none (or it could not be embedded). */

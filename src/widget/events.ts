@@ -4,7 +4,7 @@
  * the interactions the host may record through `element.record()`. Item ids are plain strings at
  * this boundary: the host page's own product ids, checked against the catalogue by core.
  */
-import type { BackendName, CatalogItem, InteractionInput, ItemId, PlacementName, Ranking, RecError } from '../core/index.ts';
+import type { AvailabilityChange, BackendName, CatalogItem, InteractionInput, ItemId, PlacementName, Ranking, RecError } from '../core/index.ts';
 
 /** A card the shopper acted on: the catalogue item and its 0-based position in the grid. */
 export interface VitrineProductDetail {
@@ -81,6 +81,9 @@ declare global {
  * `element.record()` validates it again at run time (core's parseInteractionInput).
  */
 export type HostInteraction = WithStringItem<InteractionInput>;
+
+/** A stock or price change from the host page: core's AvailabilityChange with the item as the host's string id. */
+export type HostAvailabilityChange = WithStringItem<AvailabilityChange>;
 
 /** Core's input with the item as a plain string (distributes over the InteractionInput union). */
 type WithStringItem<Input> = Input extends { readonly item: ItemId } ? Omit<Input, 'item'> & { readonly item: string } : Input;

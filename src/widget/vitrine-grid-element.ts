@@ -12,17 +12,18 @@
  */
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { parseInteractionInput, RecError, type Recommender } from '../core/index.ts';
+import { parseAvailabilityChanges, parseInteractionInput, RecError, type Recommender } from '../core/index.ts';
 import baseCss from '../ui/styles/base.css?inline';
 import buttonsCss from '../ui/styles/buttons.css?inline';
 import productGridCss from '../ui/styles/product-grid.css?inline';
-import { rankedDetail, type HostInteraction, type VitrineEventMap, type VitrineRankedDetail } from './events.ts';
+import { rankedDetail, type HostAvailabilityChange, type HostInteraction, type VitrineEventMap, type VitrineRankedDetail } from './events.ts';
 import { VitrineGrid } from './VitrineGrid.tsx';
 import widgetCss from './widget.css?inline';
 
 /** Where record()'s errors come from, for messages. */
 const RECORD_CALL = '<vitrine-grid>.record()';
 const SEARCH_CALL = '<vitrine-grid>.search()';
+const AVAILABILITY_CALL = '<vitrine-grid>.setAvailability()';
 
 /** record() on an element outside the document: its grid has not started and will not until it is attached. */
 function notConnected(): RecError {
@@ -53,7 +54,7 @@ function widgetStyleSheet(): CSSStyleSheet {
   return sharedSheet;
 }
 
-/** `<vitrine-grid>`: attributes `models`, `limit`, `backend`, `placement`, `item`, `category`; events in events.ts; `record()`, `search()`, `clearSearch()`, `ranked`. */
+/** `<vitrine-grid>`: attributes `models`, `limit`, `backend`, `placement`, `item`, `category`; events in events.ts; `record()`, `search()`, `clearSearch()`, `setAvailability()`, `ranked`. */
 export class VitrineGridElement extends HTMLElement {
   static readonly observedAttributes: readonly string[] = ATTRIBUTES;
 
@@ -128,6 +129,24 @@ export class VitrineGridElement extends HTMLElement {
     // Host pages are often plain JavaScript: the same check as a recorded search.
     const input = parseInteractionInput({ type: 'search', query }, SEARCH_CALL);
     await (await this.#recommender()).search(input.type === 'search' ? input.query : query);
+  }
+
+  /**
+   * Stock and price changes from the shop's own systems, without rebuilding the model: every grid
+   * and placement of the model on the page respects them from the next ranking (which this starts).
+   * Ids the model does not have (new since its build) are ignored until the next build, with a
+   * console warning.
+   * @param changes e.g. `[{ item: 'p0042', inStock: false }, { item: 'p0007', price: 19.99 }]`.
+   * @returns the ids that were ignored.
+   * @throws RecError CONFIG_INVALID naming the entry and field that is wrong; as record() otherwise.
+   */
+  async setAvailability(changes: readonly HostAvailabilityChange[]): Promise<{ readonly ignored: readonly string[] }> {
+    const parsed = parseAvailabilityChanges(changes, AVAILABILITY_CALL);
+    const { ignored } = await (await this.#recommender()).setAvailability(parsed);
+    if (ignored.length > 0) {
+      console.warn(`Vitrine: ${AVAILABILITY_CALL}: ${ignored.length} item(s) not in the model, ignored until the next build: ${ignored.join(', ')}`);
+    }
+    return { ignored };
   }
 
   /** Leaves a search: the grid shows the shopper's "for you" ranking again. */
