@@ -2,10 +2,9 @@
 // shopper has looked at something), trending, and the product page's similar products, all from
 // the one model and the one shopper the page's grids share. The grids run on wasm (see
 // widget.spec.ts: many re-ranks on the software WebGPU adapter take minutes).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { readmeExample } from './readme-example.ts';
 import { ShopPage } from './shop-page.ts';
 
 /** A placement grid's section (its data attributes) inside the element with this id. */
@@ -14,18 +13,10 @@ const ids = (grid: Locator): Promise<string[]> => grid.locator('[data-item-id]')
 const attribute = (grid: Locator, name: string): Promise<string[]> =>
   grid.locator('[data-item-id]').evaluateAll((cards, name) => cards.map((c) => c.getAttribute(name) ?? ''), name);
 
-/** The README's placements example: the HTML between its markers, without the code fence. */
-function readmeExample(): string {
-  const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
-  const found = /<!-- placements:example -->\s*```html\n([\s\S]*?)```\s*<!-- \/placements:example -->/.exec(readme);
-  if (found?.[1] === undefined) throw new Error('README.md has no placements:example section');
-  return found[1];
-}
-
 test("the README's placements example, as written, shows each placement with its own list", async ({ page, requests, csp }) => {
   void requests;
   void csp;
-  const body = readmeExample();
+  const body = readmeExample('placements:example');
   await page.route('**/readme-placements.html', (route) =>
     route.fulfill({ contentType: 'text/html; charset=utf-8', body: `<!doctype html><html><head><title>Placements</title></head><body>${body}</body></html>` }),
   );

@@ -4,22 +4,8 @@
 // search results as the module, because every emitted script is ASCII-only.
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { watchLayoutShifts } from './layout-shift.ts';
 import { ShopPage } from './shop-page.ts';
-
-/** Sums the page's layout shifts not caused by input, from the first byte (an init script). */
-async function watchLayoutShifts(page: Page): Promise<() => Promise<number>> {
-  await page.addInitScript(() => {
-    const shifts = { total: 0 };
-    (window as unknown as { layoutShifts: typeof shifts }).layoutShifts = shifts;
-    new PerformanceObserver((list) => {
-      // LayoutShift is not in TypeScript's DOM library.
-      for (const entry of list.getEntries() as unknown as Array<{ value: number; hadRecentInput: boolean }>) {
-        if (!entry.hadRecentInput) shifts.total += entry.value;
-      }
-    }).observe({ type: 'layout-shift', buffered: true });
-  });
-  return () => page.evaluate(() => (window as unknown as { layoutShifts: { total: number } }).layoutShifts.total);
-}
 
 for (const viewport of [
   { width: 1280, height: 800 },

@@ -14,6 +14,7 @@ export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from
 export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';
 export { parseStorefrontConfig, type StorefrontConfig } from './config.ts';
 export { parseAvailabilityChanges, type AvailabilityChange } from './live-catalog.ts';
+export type { InPlaceOrder } from './in-place.ts';
 export { parsePlacement, PLACEMENTS, type PlacementList, type PlacementName, type PlacementRequest } from './placements.ts';
 export { MAX_GRID_SIZE } from './constants.ts';
 export { RecError, isRecError, toRecError, type RecErrorCode } from './errors.ts';

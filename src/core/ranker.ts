@@ -66,6 +66,11 @@ export interface Ranker {
    * @param startedAt when the interaction began (monotonic), for `tookMs`.
    */
   show(ranking: UnshownRanking, startedAt: number): Ranking;
+  /**
+   * The interest that scores the grid for `basis` (the sequence model's or the decay vector), in
+   * the space's item matrix, and which model it comes from.
+   */
+  interestOf(basis: InterestState): Promise<{ readonly interest: Float32Array; readonly interestModel: InterestModel }>;
   /** More interactions in this session (exploration shrinks). */
   countInteractions(count: number): void;
   /** Back to a new session's exploration (after an erase). */
@@ -125,6 +130,7 @@ export function createRanker(options: RankerOptions): Ranker {
   });
 
   return {
+    interestOf,
     async rankSearch(basis, found) {
       const { interest, interestModel } = await interestOf(basis);
       // The matches a shopper can buy, one per variant group (its most relevant variant), as the grid shows one variant of a product.

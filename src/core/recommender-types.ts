@@ -8,6 +8,7 @@ import type { RecError } from './errors.ts';
 import type { Unsubscribe } from './events.ts';
 import type { ItemId, Score, SessionId } from './ids.ts';
 import type { InteractionInput, InteractionType } from './interactions.ts';
+import type { InPlaceOrder } from './in-place.ts';
 import type { AvailabilityChange } from './live-catalog.ts';
 import type { LoadedModel } from './model.ts';
 import type { PlacementList, PlacementRequest } from './placements.ts';
@@ -138,6 +139,13 @@ export interface Recommender {
    * @throws RecError UNKNOWN_ITEM when `similar` names an item not in the catalogue.
    */
   placement(request: PlacementRequest, limit: number): Promise<PlacementList>;
+  /**
+   * The order of a shop's own list for this shopper (in-place.ts): the ids the model knows by the
+   * interest that scores "For you", the shop's order breaking ties and standing until the shopper
+   * has done anything.
+   * @param ids the shop's list, in its order.
+   */
+  rankItems(ids: readonly ItemId[]): Promise<InPlaceOrder>;
   /**
    * Stock and price changes from the shop, without a rebuild (live-catalog.ts): every grid and
    * placement respects them from the ranking this returns (announced as a `ranking` event) on.

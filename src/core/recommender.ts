@@ -15,6 +15,9 @@ import { createEmitter } from './events.ts';
 import { foldEvents, foldStep, referenceUpdate } from './fold.ts';
 import type { ItemId } from './ids.ts';
 import type { InteractionEvent } from './interactions.ts';
+import { explainRow } from './explain.ts';
+import { orderInPlace } from './in-place.ts';
+import { scoreRow } from './rank.ts';
 import { createJournal } from './journal.ts';
 import { createLiveCatalog } from './live-catalog.ts';
 import { modelKey } from './manifest.ts';
@@ -105,7 +108,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     find: (query) => searcher.find(query),
   });
 
-  const placements = createPlacements({ model, catalog, space, spaceVectors: deps.spaceVectors ?? model.vectors, now });
+  const spaceVectors = deps.spaceVectors ?? model.vectors;
+  const placements = createPlacements({ model, catalog, space, spaceVectors, now });
 
   const unsubscribeSync = followOtherTabs(deps.sync, (message) => {
     session.fromOtherTab(message).catch((error: unknown) => emitter.emit('notice', toRecError(error)));
@@ -126,6 +130,15 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     search: (query) => session.search(query),
     clearSearch: () => session.clearSearch(),
     placement: (request, limit) => placements.list(session.state(), request, limit),
+    async rankItems(ids) {
+      const state = session.state();
+      const personal = state.vector.some((v) => v !== 0) ? (await ranker.interestOf(state)).interest : null;
+      return orderInPlace(ids, {
+        rowOf: model.rowOf,
+        interestIn: personal === null ? null : (row) => scoreRow(spaceVectors, dim, personal, null, 0, row),
+        reasonFor: (row) => explainRow(model, row, state, null),
+      });
+    },
     async setAvailability(changes) {
       const ignored = catalog.apply(changes);
       return { ranking: await session.refresh(), ignored };

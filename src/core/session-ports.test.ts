@@ -55,6 +55,7 @@ async function harness(
   const ranker: Ranker = {
     rank: async (basis, vector) => (h.ranked.push(vector), grid(basis.eventCount)),
     rankSearch: async (basis) => grid(basis.eventCount),
+    interestOf: async (basis) => ({ interest: basis.vector, interestModel: 'decay' }),
     show: (ranking, startedAt) => (h.shownAt.push(startedAt), { ...ranking, tookMs: 0 }),
     countInteractions: () => undefined,
     reset: () => undefined,
