@@ -14,13 +14,13 @@ export class ShopPage {
     this.page = page;
   }
 
-  /** @param backend added to each of the page's <vitrine-grid> elements as it is served, or the page as it is. */
+  /** @param backend added to each of the page's <vitrine-grid> and <vitrine-list> elements as it is served, or the page as it is. */
   async open(backend?: string): Promise<Storefront> {
     if (backend !== undefined) {
       await this.page.route(`**${SHOP}`, async (route) => {
         const response = await route.fetch();
         const html = await response.text();
-        await route.fulfill({ response, body: html.replaceAll('<vitrine-grid id=', `<vitrine-grid backend="${backend}" id=`) });
+        await route.fulfill({ response, body: html.replaceAll('<vitrine-grid id=', `<vitrine-grid backend="${backend}" id=`).replace('<vitrine-list ', `<vitrine-list backend="${backend}" `) });
       });
     }
     await this.page.goto(SHOP);

@@ -77,6 +77,8 @@ function renderProducts(items) {
   const rows = items.map((item) => {
     const row = element('li', '', 'shop-product-row');
     row.dataset.hostItemId = item.id;
+    // What <vitrine-list> reads to re-order the list for the shopper.
+    row.dataset.itemId = item.id;
     row.dataset.category = item.category;
     const open = element('button', item.title, 'shop-link');
     open.type = 'button';
