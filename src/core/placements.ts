@@ -9,6 +9,8 @@
  *    first; with no history yet, `trending`.
  *  - `trending`: the model's time-decayed popularity prior, optionally within one category; a
  *    category with nothing available falls back to every category.
+ *  - `buy-again`: what the shopper bought that the shop's repurchase rules make due again (shop-rules.ts),
+ *    the most overdue first; with nothing due, `trending`.
  * A placement's list says which placement it shows (`shows`), so a fallback is labelled as what it is.
  */
 import type { CatalogItem } from './catalog.ts';
@@ -19,16 +21,19 @@ import type { LoadedModel } from './model.ts';
 import type { ItemSpace } from './ports.ts';
 import type { RankedItem, Reason } from './recommender-types.ts';
 import { interestCosine, personaliseWithin } from './search.ts';
-import { onePerGroup, unavailableRows } from './shop-rules.ts';
+import { onePerGroup, repurchaseDue, unavailableRows } from './shop-rules.ts';
 import type { InterestState } from './state.ts';
 import { quote } from './validate.ts';
 
-export const PLACEMENTS = ['for-you', 'similar', 'recently-viewed', 'trending'] as const;
+export const PLACEMENTS = ['for-you', 'similar', 'recently-viewed', 'trending', 'buy-again'] as const;
 export type PlacementName = (typeof PLACEMENTS)[number];
 
 /** A placement other than "For you" (which is the recommender's ranking itself). */
 export type PlacementRequest =
-  { readonly kind: 'similar'; readonly item: ItemId } | { readonly kind: 'recently-viewed' } | { readonly kind: 'trending'; readonly category: string | null };
+  | { readonly kind: 'similar'; readonly item: ItemId }
+  | { readonly kind: 'recently-viewed' }
+  | { readonly kind: 'trending'; readonly category: string | null }
+  | { readonly kind: 'buy-again' };
 
 export interface PlacementList {
   /** The placement asked for. */
@@ -68,6 +73,7 @@ export function parsePlacement(settings: { get(name: string): string | null }, s
     return { kind: 'similar', item: toItemId(item.trim()) };
   }
   if (placement === 'trending') return { kind: 'trending', category: settings.get('category')?.trim() || null };
+  if (placement === 'buy-again') return { kind: 'buy-again' };
   return placement === 'recently-viewed' ? { kind: 'recently-viewed' } : null;
 }
 
@@ -130,6 +136,27 @@ export function createPlacements(options: PlacementOptions) {
     return entries(rows, limit, (row) => ({ kind: 'recent', via: byRow.get(row) ?? 'view' }));
   };
 
+  const buyAgain = (state: InterestState, limit: number): RankedItem[] => {
+    const items = catalog.items();
+    const due = state.purchased.flatMap(({ item, time }) => {
+      const row = model.rowOf.get(item);
+      const bought = row === undefined ? undefined : items[row];
+      if (row === undefined || bought === undefined || catalog.outOfStock().has(row)) return [];
+      const overdue = repurchaseDue(model.rules, bought, row, time, options.now());
+      return overdue !== null && overdue >= 1 ? [{ row, relevance: overdue }] : [];
+    });
+    due.sort((a, b) => b.relevance - a.relevance || a.row - b.row);
+    return entries(due, limit, () => ({ kind: 'recent', via: 'purchase' }));
+  };
+
+  /** A placement's own list; empty where its fallback shows instead. */
+  const own = async (state: InterestState, request: PlacementRequest, limit: number): Promise<RankedItem[]> => {
+    if (request.kind === 'similar') return similar(state, request.item, limit);
+    if (request.kind === 'recently-viewed') return recentlyViewed(state, limit);
+    if (request.kind === 'buy-again') return buyAgain(state, limit);
+    return trending(state, request.category, limit);
+  };
+
   return {
     /**
      * @param state the shopper's state.
@@ -139,12 +166,10 @@ export function createPlacements(options: PlacementOptions) {
      */
     async list(state: InterestState, request: PlacementRequest, limit: number): Promise<PlacementList> {
       const facts = { placement: request.kind, eventCount: state.eventCount, personalised: state.vector.some((v) => v !== 0) };
-      if (request.kind === 'similar') return { ...facts, shows: 'similar', items: await similar(state, request.item, limit) };
-      if (request.kind === 'recently-viewed') {
-        const recent = recentlyViewed(state, limit);
-        if (recent.length > 0) return { ...facts, shows: 'recently-viewed', items: recent };
-      }
-      return { ...facts, shows: 'trending', items: trending(state, request.kind === 'trending' ? request.category : null, limit) };
+      const items = await own(state, request, limit);
+      // Only recently viewed and buy again can be empty (no history, nothing due): trending stands in.
+      if (items.length > 0 || request.kind === 'similar' || request.kind === 'trending') return { ...facts, shows: request.kind, items };
+      return { ...facts, shows: 'trending', items: trending(state, null, limit) };
     },
   };
 }

@@ -81,6 +81,27 @@ describe('createRecommender: placements', () => {
     expect(listed(await recommender.placement({ kind: 'recently-viewed' }, 5))).toEqual(['i5']);
   });
 
+  it('lists bought consumables once they are due again, the most overdue first, and trending until then', async () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    // c2 is a consumable bought every 14 days; i3 (c3) is a durable.
+    const rules = { ...model.rules, repurchase: [{ target: { kind: 'category', category: 'c2' } as const, afterDays: 14 }] };
+    const setup = deps({ model: { ...model, rules } });
+    const recommender = await createRecommender(setup);
+    for (const item of ['i2', 'i3']) await recommender.record({ type: 'purchase', item: toItemId(item) });
+    setup.clock.t += 7 * DAY;
+    await recommender.record({ type: 'purchase', item: toItemId('i8') });
+    const early = await recommender.placement({ kind: 'buy-again' }, 5);
+    expect(early.shows).toBe('trending');
+    setup.clock.t += 8 * DAY;
+    // i2 is due (15 days), i8 is not (8 days), i3 never is.
+    expect(listed(await recommender.placement({ kind: 'buy-again' }, 5))).toEqual(['i2']);
+    setup.clock.t += 7 * DAY;
+    const due = await recommender.placement({ kind: 'buy-again' }, 5);
+    expect(due.shows).toBe('buy-again');
+    expect(listed(due)).toEqual(['i2', 'i8']);
+    expect(due.items.every((entry) => entry.reason?.kind === 'recent' && entry.reason.via === 'purchase')).toBe(true);
+  });
+
   it('lists trending items by popularity, within a category when asked, and from every category when it has none', async () => {
     const items = model.items.map((item, row) => (row === byPopularity[0] ? { ...item, inStock: false } : item));
     const recommender = await createRecommender(deps({ model: { ...model, items } }));
@@ -99,6 +120,7 @@ describe('parsePlacement', () => {
     expect(parsePlacement(settings({ placement: 'for-you' }), 'test')).toBeNull();
     expect(parsePlacement(settings({ placement: 'similar', item: ' p42 ' }), 'test')).toEqual({ kind: 'similar', item: 'p42' });
     expect(parsePlacement(settings({ placement: 'recently-viewed' }), 'test')).toEqual({ kind: 'recently-viewed' });
+    expect(parsePlacement(settings({ placement: 'buy-again' }), 'test')).toEqual({ kind: 'buy-again' });
     expect(parsePlacement(settings({ placement: 'trending', category: 'Tea' }), 'test')).toEqual({ kind: 'trending', category: 'Tea' });
     expect(parsePlacement(settings({ placement: 'trending', category: ' ' }), 'test')).toEqual({ kind: 'trending', category: null });
   });

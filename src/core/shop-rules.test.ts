@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { toItemId } from './ids.ts';
-import { boostOf, DEFAULT_SHOP_RULES, outOfStockRows, parseShopRules, unavailableRows } from './shop-rules.ts';
+import { boostOf, DEFAULT_SHOP_RULES, outOfStockRows, parseShopRules, repurchaseDue, unavailableRows } from './shop-rules.ts';
 import { makeFixtureModel } from './test-support.ts';
 
 const { items, rowOf } = makeFixtureModel({ count: 12, dim: 4, categories: 3 });
@@ -107,5 +107,29 @@ describe('unavailableRows', () => {
     expect([...unavailableRows(outOfStockRows(items), items, rules, purchased, rowOf, 6 * DAY)].sort()).toEqual([5, 8]);
     expect([...unavailableRows(outOfStockRows(items), items, rules, purchased, rowOf, 7 * DAY)]).toEqual([5]);
     expect([...unavailableRows(outOfStockRows(items), items, rules, purchased, rowOf, 30 * DAY)]).toEqual([]);
+  });
+});
+
+describe('repurchaseDue', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const item = { ...(makeFixtureModel({ count: 1, dim: 2, categories: 1 }).items[0] as CatalogItem), category: 'Tea' };
+  const rules = {
+    ...DEFAULT_SHOP_RULES,
+    repurchase: [
+      { target: { kind: 'category', category: 'Tea' } as const, afterDays: 10 },
+      { target: { kind: 'item', item: item.id, row: 0 } as const, afterDays: 4 },
+    ],
+  };
+
+  it('is null for a durable, and the time since the purchase over the interval for a consumable, the item’s rule first', () => {
+    expect(repurchaseDue(DEFAULT_SHOP_RULES, item, 0, 0, 30 * DAY)).toBeNull();
+    expect(repurchaseDue(rules, item, 0, 0, 2 * DAY)).toBe(0.5);
+    expect(repurchaseDue(rules, item, 1, 0, 2 * DAY)).toBe(0.2);
+  });
+
+  it('makes an item with a zero interval due at once, but not before its purchase', () => {
+    const now = { ...rules, repurchase: [{ target: { kind: 'category', category: 'Tea' } as const, afterDays: 0 }] };
+    expect(repurchaseDue(now, item, 0, 5, 5)).toBe(Number.POSITIVE_INFINITY);
+    expect(repurchaseDue(now, item, 0, 5, 4)).toBe(0);
   });
 });

@@ -289,6 +289,25 @@ export function outOfStockRows(items: readonly CatalogItem[]): ReadonlySet<numbe
 }
 
 /**
+ * How due a bought item is to be bought again, by the shop's repurchase rules (a rule naming the
+ * item overrides its category's).
+ * @param rules the shop's rules.
+ * @param item the item bought; @param row its row.
+ * @param boughtAt its latest purchase (epoch ms); @param now the time now (epoch ms).
+ * @returns null for a durable (no rule names it); else the time since the purchase over the rule's
+ *   interval: 1 or more once it is due.
+ */
+export function repurchaseDue(rules: ShopRules, item: CatalogItem, row: number, boughtAt: number, now: number): number | null {
+  const rule =
+    rules.repurchase.find((candidate) => candidate.target.kind === 'item' && candidate.target.row === row) ??
+    rules.repurchase.find((candidate) => matches(candidate.target, item, row));
+  if (rule === undefined) return null;
+  const interval = rule.afterDays * MS_PER_DAY;
+  if (interval === 0) return now >= boughtAt ? Number.POSITIVE_INFINITY : 0;
+  return (now - boughtAt) / interval;
+}
+
+/**
  * Rows never to recommend now: out of stock, or bought and not (yet) due again.
  * @param outOfStock the catalogue's out-of-stock rows (outOfStockRows).
  * @param items the catalogue, by row.
@@ -310,11 +329,8 @@ export function unavailableRows(
     const row = rowOf.get(id);
     const item = row === undefined ? undefined : items[row];
     if (row === undefined || item === undefined) continue;
-    // A rule naming the item overrides its category's.
-    const consumable =
-      rules.repurchase.find((rule) => rule.target.kind === 'item' && rule.target.row === row) ??
-      rules.repurchase.find((rule) => matches(rule.target, item, row));
-    if (consumable === undefined || now - time < consumable.afterDays * MS_PER_DAY) rows.add(row);
+    const due = repurchaseDue(rules, item, row, time, now);
+    if (due === null || due < 1) rows.add(row);
   }
   return rows;
 }

@@ -74,6 +74,16 @@ describe('placementHeading', () => {
     expect(placementHeading({ kind: 'recently-viewed' }, fallback)).toEqual({ title: 'Trending now', note: 'The products you view will show here.' });
   });
 
+  it('heads a buy-again list, and says what will show there while nothing is due', () => {
+    expect(placementHeading({ kind: 'buy-again' }, list('buy-again')).title).toBe('Buy again');
+    const fallback = { ...list('trending'), placement: 'buy-again' as const };
+    expect(placementHeading({ kind: 'buy-again' }, fallback)).toEqual({
+      title: 'Trending now',
+      note: 'What you buy regularly will show here when it is due again.',
+    });
+    expect(placementHeading({ kind: 'trending', category: null }, list('trending')).note).toBe('The most popular products of the shop.');
+  });
+
   it('names the category of a trending list only when its items are from it', () => {
     const tea = [entry({ category: 'Tea' }, { kind: 'popular' })];
     expect(placementHeading({ kind: 'trending', category: 'Tea' }, list('trending', tea)).title).toBe('Trending in Tea');

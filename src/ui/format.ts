@@ -55,6 +55,12 @@ export function reasonText(reason: Reason | null): string | null {
   }
 }
 
+/** What a placement that fell back to trending says will show there instead. */
+const FALLBACK_NOTES: Partial<Record<PlacementRequest['kind'], string>> = {
+  'recently-viewed': 'The products you view will show here.',
+  'buy-again': 'What you buy regularly will show here when it is due again.',
+};
+
 /**
  * A placement grid's heading and note: what the list is, or, for a fallback, what it shows instead.
  * @param request the placement asked for.
@@ -67,9 +73,10 @@ export function placementHeading(request: PlacementRequest, list: PlacementList)
     return { title, note: list.personalised ? 'The most alike first, ordered by your interests on this device.' : 'The most alike first.' };
   }
   if (list.shows === 'recently-viewed') return { title: 'Recently viewed', note: 'What you looked at, newest first (kept on this device).' };
+  if (list.shows === 'buy-again') return { title: 'Buy again', note: 'What you bought before and may be running out of, the longest ago first.' };
   const category = request.kind === 'trending' ? request.category : null;
   const inCategory = category !== null && list.items.some((entry) => entry.item.category === category);
-  const note = request.kind === 'recently-viewed' ? 'The products you view will show here.' : 'The most popular products of the shop.';
+  const note = FALLBACK_NOTES[request.kind] ?? 'The most popular products of the shop.';
   return { title: inCategory ? `Trending in ${category}` : 'Trending now', note };
 }
 
