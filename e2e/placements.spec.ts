@@ -162,3 +162,32 @@ test('stock and price changes from the page reach every grid and placement at th
   await expect(main.grid.locator(`[data-item-id="${repriced}"]`)).toContainText('1.23');
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 });
+
+test('the page hears which cards each grid showed (vitrine:impression, with the placement and positions), for its own analytics', async ({
+  page,
+  requests,
+  csp,
+}) => {
+  void requests;
+  void csp;
+  await page.addInitScript(() => {
+    const seen: Array<{ placement: string; shown: Array<{ itemId: string; position: number }> }> = [];
+    (window as unknown as { seen: typeof seen }).seen = seen;
+    document.addEventListener('vitrine:impression', (event) => seen.push((event as CustomEvent<(typeof seen)[number]>).detail));
+  });
+  const shop = new ShopPage(page);
+  const main = await shop.open('wasm');
+  const seen = () =>
+    page.evaluate(() => (window as unknown as { seen: Array<{ placement: string; shown: Array<{ itemId: string; position: number }> }> }).seen);
+  const shownIn = async (placementName: string) =>
+    (await seen()).filter((event) => event.placement === placementName).flatMap((event) => event.shown.map(({ itemId, position }) => `${position}:${itemId}`));
+
+  await expect.poll(async () => (await shownIn('for-you')).length).toBeGreaterThan(0);
+  const mainCards = (await main.topIds(8)).map((id, position) => `${position}:${id}`);
+  expect((await shownIn('for-you')).every((card) => mainCards.includes(card))).toBe(true);
+
+  const trending = placement(page, 'trending');
+  await trending.scrollIntoViewIfNeeded();
+  const trendingCards = (await ids(trending)).map((id, position) => `${position}:${id}`);
+  await expect.poll(async () => new Set(await shownIn('trending'))).toEqual(new Set(trendingCards));
+});

@@ -12,3 +12,4 @@ export { useRanking } from './use-ranking.ts';
 export { BACKEND_LABELS, type StartupPhase } from './format.ts';
 export { usePlacement } from './use-placement.ts';
 export { placementHeading } from './format.ts';
+export { useImpressions, type Shown } from './use-impressions.ts';

@@ -1,31 +1,36 @@
 /**
  * Impressions: which cards the shopper actually saw. An IntersectionObserver watches every card;
- * cards at least half visible are batched for ~300 ms and handed to recommender.recordImpressions.
+ * cards at least half visible are batched for ~300 ms and handed on: to recommender.recordImpressions
+ * for the "For you" grid (use-interactions.ts), and to the host page's analytics where it listens.
  * After each re-rank every card is observed afresh, so the cards of the new ranking count again
  * (with their new positions); the recommender itself ignores repeats within one ranking.
  */
 import { useCallback, useEffect, useRef, type RefCallback } from 'react';
-import { toItemId, type ItemId, type Ranking } from '../core/index.ts';
-import { useStorefront } from './storefront-context.ts';
+import { toItemId, type ItemId } from '../core/index.ts';
 
 const DEBOUNCE_MS = 300;
 const VISIBLE_RATIO = 0.5;
 
+/** Cards seen together: each item and its position in the grid. */
+export type Shown = readonly { readonly item: ItemId; readonly position: number }[];
+
 /**
- * @param ranking the ranking the cards show (a new one re-observes every card).
- * @param onError called when recording fails.
+ * @param ranking what the cards show (a new one re-observes every card).
+ * @param onShown called with each batch of cards seen (the latest one given).
+ * @param onError called when onShown rejects.
  * @returns a ref callback to put on each card (it needs `data-item-id` and `data-position`).
  */
-export function useImpressions(ranking: Ranking, onError: (error: unknown) => void): RefCallback<HTMLElement> {
-  const { recommender } = useStorefront();
+export function useImpressions(ranking: unknown, onShown: (shown: Shown) => Promise<void>, onError: (error: unknown) => void): RefCallback<HTMLElement> {
   const cards = useRef(new Set<HTMLElement>());
   const observer = useRef<IntersectionObserver | null>(null);
   const pending = useRef(new Map<ItemId, number>());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onErrorRef = useRef(onError);
+  const onShownRef = useRef(onShown);
   useEffect(() => {
     onErrorRef.current = onError;
-  }, [onError]);
+    onShownRef.current = onShown;
+  }, [onError, onShown]);
 
   useEffect(() => {
     if (typeof IntersectionObserver === 'undefined') return undefined;
@@ -34,7 +39,7 @@ export function useImpressions(ranking: Ranking, onError: (error: unknown) => vo
       if (pending.current.size === 0) return;
       const shown = [...pending.current].map(([item, position]) => ({ item, position }));
       pending.current.clear();
-      recommender.recordImpressions(shown).catch((error: unknown) => onErrorRef.current(error));
+      onShownRef.current(shown).catch((error: unknown) => onErrorRef.current(error));
     };
     const io = new IntersectionObserver(
       (entries) => {
@@ -59,7 +64,7 @@ export function useImpressions(ranking: Ranking, onError: (error: unknown) => vo
       if (timer.current !== null) clearTimeout(timer.current);
       flush();
     };
-  }, [recommender]);
+  }, []);
 
   // A new ranking: positions changed, and the recommender starts a fresh set of impressions.
   useEffect(() => {

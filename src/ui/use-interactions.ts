@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useRef, useState, type RefCallback } from 'react';
 import type { CatalogItem, InteractionInput, ItemId, Ranking } from '../core/index.ts';
 import { useStorefront } from './storefront-context.ts';
-import { useImpressions } from './use-impressions.ts';
+import { useImpressions, type Shown } from './use-impressions.ts';
 
 /** What failed: the type of the interaction (impressions included) whose call was rejected. */
 export type InteractionKind = InteractionInput['type'];
@@ -44,9 +44,14 @@ export interface Interactions {
 /**
  * @param ranking the ranking the grid shows (its cards' impressions are recorded).
  * @param onFailure called with the error and the kind of call whenever a call is rejected.
+ * @param onImpressions told of the cards seen, once recorded.
  * @returns the grid's props, the cart, and functions to record interactions.
  */
-export function useInteractions(ranking: Ranking, onFailure: (error: unknown, kind: InteractionKind) => void): Interactions {
+export function useInteractions(
+  ranking: Ranking,
+  onFailure: (error: unknown, kind: InteractionKind) => void,
+  onImpressions?: (shown: Shown) => void,
+): Interactions {
   const { recommender, modelUrl } = useStorefront();
   const [pending, setPending] = useState(0);
   // The latest callback, so that record and track stay the same functions across renders (the
@@ -68,7 +73,12 @@ export function useInteractions(ranking: Ranking, onFailure: (error: unknown, ki
     }
   }, []);
   const record = useCallback(async (input: InteractionInput) => (await track(recommender.record(input), input.type)) !== undefined, [track, recommender]);
-  const cardRef = useImpressions(ranking, (error) => onFailureRef.current(error, 'impression'));
+  // Recorded for the ranking, then told to whoever listens (the widget's host page).
+  const recordShown = async (shown: Shown): Promise<void> => {
+    await recommender.recordImpressions(shown);
+    onImpressions?.(shown);
+  };
+  const cardRef = useImpressions(ranking, recordShown, (error) => onFailureRef.current(error, 'impression'));
 
   // The cart changes only with a re-rank (add, remove, purchase), which re-renders the caller.
   const cart = recommender.cart();

@@ -15,7 +15,14 @@ import { acquireStorefront } from '../app/shared-storefronts.ts';
 import type { StartProgress } from '../app/start.ts';
 import { ProductGrid, StorefrontContext, useInteractions, useRanking, useStorefront } from '../ui/index.ts';
 import { WidgetPlacement } from './WidgetPlacement.tsx';
-import { rankedDetail, type VitrineErrorDetail, type VitrineProductDetail, type VitrineRankedDetail } from './events.ts';
+import {
+  impressionDetail,
+  rankedDetail,
+  type VitrineErrorDetail,
+  type VitrineImpressionDetail,
+  type VitrineProductDetail,
+  type VitrineRankedDetail,
+} from './events.ts';
 
 export interface VitrineGridCallbacks {
   /** A card was clicked (and recorded as a view): show the product. */
@@ -24,6 +31,8 @@ export interface VitrineGridCallbacks {
   readonly onAddToCart?: ((detail: VitrineProductDetail) => void) | undefined;
   /** The grid shows a new ranking. */
   readonly onRanked?: ((detail: VitrineRankedDetail) => void) | undefined;
+  /** Cards came into view: for the host's own analytics. */
+  readonly onImpression?: ((detail: VitrineImpressionDetail) => void) | undefined;
   /** A setting is invalid, the model could not be loaded, or an interaction failed. */
   readonly onError?: ((detail: VitrineErrorDetail) => void) | undefined;
   /**
@@ -144,11 +153,15 @@ function WidgetRanking({ limit, callbacks }: { readonly limit: number; readonly 
   const { recommender } = useStorefront();
   const ranking = useRanking();
   const shown = useMemo(() => ({ ...ranking, items: ranking.items.slice(0, limit) }), [ranking, limit]);
-  const { grid, record, track } = useInteractions(shown, (error) => {
-    const recError = toRecError(error);
-    console.error('Vitrine:', recError.message, recError);
-    callbacks.current.onError?.({ error: recError, during: 'interaction' });
-  });
+  const { grid, record, track } = useInteractions(
+    shown,
+    (error) => {
+      const recError = toRecError(error);
+      console.error('Vitrine:', recError.message, recError);
+      callbacks.current.onError?.({ error: recError, during: 'interaction' });
+    },
+    (seen) => callbacks.current.onImpression?.(impressionDetail('for-you', seen)),
+  );
 
   useEffect(() => {
     callbacks.current.onRanked?.(rankedDetail(shown, limit));

@@ -3,12 +3,13 @@
  * core computes for it (placements.ts), shown with the storefront's ProductGrid and recomputed as
  * the shopper's interest moves. Clicks and "Add to cart" are recorded like the main grid's, without
  * a grid position: skips are inferred from the "For you" grid's positions, which these cards are not.
- * Its cards record no impressions, for the same reason.
+ * Its cards record no impressions in the recommender, for the same reason; the host page still hears
+ * which were seen (`vitrine:impression`).
  */
 import { useEffect, useMemo } from 'react';
 import { toRecError, type PlacementList, type PlacementRequest, type RankedItem } from '../core/index.ts';
-import { placementHeading, ProductGrid, useInteractions, usePlacement, useRanking, useStorefront } from '../ui/index.ts';
-import type { VitrineProductDetail, VitrineRankedDetail } from './events.ts';
+import { placementHeading, ProductGrid, useImpressions, useInteractions, usePlacement, useRanking, useStorefront, type Shown } from '../ui/index.ts';
+import { impressionDetail, type VitrineProductDetail, type VitrineRankedDetail } from './events.ts';
 import type { VitrineGridCallbacks } from './VitrineGrid.tsx';
 
 export interface WidgetPlacementProps {
@@ -27,6 +28,9 @@ export function WidgetPlacement({ request, limit, callbacks }: WidgetPlacementPr
   // An unknown item is the page's setting, so it fails like a bad attribute at start.
   const list = usePlacement(request, limit, (error) => report(error, 'start'));
   const { grid, record } = useInteractions(useRanking(), (error) => report(error, 'interaction'));
+  // Told to the host's analytics only: the recommender's impressions are the "For you" grid's.
+  const onShown = async (shown: Shown): Promise<void> => callbacks.current.onImpression?.(impressionDetail(request.kind, shown));
+  const cardRef = useImpressions(list, onShown, (error) => report(error, 'interaction'));
 
   useEffect(() => {
     if (list !== null) callbacks.current.onRanked?.(placementDetail(list, recommender.backend));
@@ -53,6 +57,7 @@ export function WidgetPlacement({ request, limit, callbacks }: WidgetPlacementPr
       modelUrl={grid.modelUrl}
       busy={grid.busy}
       cartIds={grid.cartIds}
+      cardRef={cardRef}
       heading={placementHeading(request, list)}
       onOpen={(entry) => {
         void record({ type: 'view', item: entry.item.id });

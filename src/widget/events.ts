@@ -51,6 +51,22 @@ export function rankedDetail(ranking: Ranking, limit: number): VitrineRankedDeta
   };
 }
 
+/** Cards the shopper saw (at least half in view), for the host's own analytics. */
+export interface VitrineImpressionDetail {
+  /** The grid's placement ('for-you' for the main grid). */
+  readonly placement: PlacementName;
+  /** Each card seen: its item id and 0-based position in the grid. */
+  readonly shown: readonly { readonly itemId: string; readonly position: number }[];
+}
+
+/**
+ * @param placement the grid's placement.
+ * @param shown the cards seen (use-impressions.ts).
+ */
+export function impressionDetail(placement: PlacementName, shown: readonly { readonly item: ItemId; readonly position: number }[]): VitrineImpressionDetail {
+  return { placement, shown: shown.map(({ item, position }) => ({ itemId: item, position })) };
+}
+
 /** The widget could not start (bad attribute, model missing) or an interaction failed. */
 export interface VitrineErrorDetail {
   readonly error: RecError;
@@ -65,6 +81,8 @@ export interface VitrineEventMap {
   /** A card's "Add to cart" was clicked: the widget recorded it; the host puts it in its cart. */
   'vitrine:add-to-cart': CustomEvent<VitrineProductDetail>;
   'vitrine:ranked': CustomEvent<VitrineRankedDetail>;
+  /** Cards came into view (batched): for the host's analytics; nothing is sent anywhere by the widget. */
+  'vitrine:impression': CustomEvent<VitrineImpressionDetail>;
   'vitrine:error': CustomEvent<VitrineErrorDetail>;
 }
 

@@ -13,4 +13,12 @@ defineVitrineList();
 export { defineVitrineGrid, VitrineGridElement, VITRINE_GRID_TAG } from './vitrine-grid-element.ts';
 export { defineVitrineList, VitrineListElement, VITRINE_LIST_TAG } from './vitrine-list-element.ts';
 export { VitrineGrid, type VitrineGridCallbacks, type VitrineGridProps } from './VitrineGrid.tsx';
-export type { HostInteraction, VitrineErrorDetail, VitrineEventMap, VitrineProductDetail, VitrineRankedDetail } from './events.ts';
+export type {
+  HostAvailabilityChange,
+  HostInteraction,
+  VitrineErrorDetail,
+  VitrineImpressionDetail,
+  VitrineEventMap,
+  VitrineProductDetail,
+  VitrineRankedDetail,
+} from './events.ts';

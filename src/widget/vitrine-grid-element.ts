@@ -176,6 +176,7 @@ export class VitrineGridElement extends HTMLElement {
         settingsSource: '<vitrine-grid> attribute',
         onProductClick: (detail) => this.#dispatch('vitrine:product-click', detail),
         onAddToCart: (detail) => this.#dispatch('vitrine:add-to-cart', detail),
+        onImpression: (detail) => this.#dispatch('vitrine:impression', detail),
         onRanked: (detail) => {
           this.#placementShown = detail.placement === 'for-you' ? null : detail;
           this.#dispatch('vitrine:ranked', detail);
