@@ -20,7 +20,10 @@ export class ShopPage {
       await this.page.route(`**${SHOP}`, async (route) => {
         const response = await route.fetch();
         const html = await response.text();
-        await route.fulfill({ response, body: html.replaceAll('<vitrine-grid id=', `<vitrine-grid backend="${backend}" id=`).replace('<vitrine-list ', `<vitrine-list backend="${backend}" `) });
+        await route.fulfill({
+          response,
+          body: html.replaceAll('<vitrine-grid id=', `<vitrine-grid backend="${backend}" id=`).replace('<vitrine-list ', `<vitrine-list backend="${backend}" `),
+        });
       });
     }
     await this.page.goto(SHOP);
