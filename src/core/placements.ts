@@ -102,14 +102,16 @@ export function createPlacements(options: PlacementOptions) {
       .slice(0, limit)
       .map(({ row, relevance }, position) => ({ item: catalog.items()[row] as CatalogItem, row, position, score: toScore(relevance), reason: reason(row) }));
 
+  /** Rows by popularity, most popular first, catalogue order breaking ties (a model without popularity keeps the shop's order); sorted once. */
+  let popularOrder: readonly number[] | null = null;
+  const byPopularity = (): readonly number[] =>
+    (popularOrder ??= model.items.map((_, row) => row).sort((a, b) => (model.popularity?.[b] ?? 0) - (model.popularity?.[a] ?? 0) || a - b));
+
   const trending = (state: InterestState, category: string | null, limit: number): RankedItem[] => {
     const excluded = unavailable(state);
-    const popularity = model.popularity;
-    const rows = model.items.map((_, row) => ({ row, relevance: popularity?.[row] ?? 0 })).filter(({ row }) => !excluded.has(row));
-    const inCategory = category === null ? [] : rows.filter(({ row }) => model.items[row]?.category === category);
-    const chosen = inCategory.length > 0 ? inCategory : rows;
-    // Catalogue order breaks ties (a model without popularity keeps the shop's own order).
-    chosen.sort((a, b) => b.relevance - a.relevance || a.row - b.row);
+    const rows = byPopularity().filter((row) => !excluded.has(row));
+    const inCategory = category === null ? [] : rows.filter((row) => model.items[row]?.category === category);
+    const chosen = (inCategory.length > 0 ? inCategory : rows).map((row) => ({ row, relevance: model.popularity?.[row] ?? 0 }));
     return entries(onePerGroup(chosen, model.items), limit, () => ({ kind: 'popular' }));
   };
 
@@ -118,9 +120,8 @@ export function createPlacements(options: PlacementOptions) {
     if (row === undefined) throw new RecError('UNKNOWN_ITEM', `"item" ${quote(id)} is not in the catalogue`, { field: 'item' });
     const anchor = catalog.items()[row] as CatalogItem;
     const excluded = unavailable(state);
-    model.items.forEach((item, other) => {
-      if (other === row || (anchor.group !== null && item.group === anchor.group)) excluded.add(other);
-    });
+    excluded.add(row);
+    if (anchor.group !== null) model.items.forEach((item, other) => void (item.group === anchor.group && excluded.add(other)));
     const found = await space.topK(spaceVectors.subarray(row * dim, (row + 1) * dim), limit * SIMILAR_CANDIDATES_PER_SLOT, excluded);
     const nearest = found.rows.map((candidate, rank) => ({ row: candidate, relevance: found.scores[rank] ?? 0 }));
     const personal = state.vector.some((v) => v !== 0) ? interestCosine(state.vector, spaceVectors, dim) : null;
