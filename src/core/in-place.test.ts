@@ -28,6 +28,11 @@ describe('orderInPlace', () => {
     expect(order.reasons.get(toItemId('b'))).toEqual({ kind: 'explore' });
     expect(order.personalised).toBe(true);
   });
+
+  it("keeps the shop's order among items the interest scores alike", () => {
+    const order = orderInPlace(ids('d', 'b', 'a', 'c'), { rowOf, interestIn: () => 0.3, reasonFor: () => null });
+    expect(order.order).toEqual(['d', 'b', 'a', 'c']);
+  });
 });
 
 describe('createRecommender: rankItems', () => {

@@ -63,6 +63,17 @@ describe('createRecommender: setAvailability', () => {
 });
 
 describe('createLiveCatalog', () => {
+  it('changes only what a change names: stock keeps the price, a price keeps the stock', () => {
+    const catalog = createLiveCatalog(model);
+    catalog.apply([{ item: id('i1'), inStock: false }]);
+    expect(catalog.items()[1]).toMatchObject({ inStock: false, price: 2 });
+    catalog.apply([{ item: id('i1'), price: 5 }]);
+    expect(catalog.items()[1]).toMatchObject({ inStock: false, price: 5 });
+    expect([...catalog.outOfStock()]).toEqual([1]);
+    // The model's own items are not changed.
+    expect(model.items[1]).toMatchObject({ inStock: true, price: 2 });
+  });
+
   it("lists a cart's items with the changes, leaving out ids the model does not have", () => {
     const catalog = createLiveCatalog(model);
     catalog.apply([{ item: id('i2'), price: 9 }]);

@@ -102,6 +102,11 @@ describe('createRecommender: placements', () => {
     expect(due.items.every((entry) => entry.reason?.kind === 'recent' && entry.reason.via === 'purchase')).toBe(true);
   });
 
+  it("lists a model without popularity in the shop's catalogue order", async () => {
+    const recommender = await createRecommender(deps({ model: { ...model, popularity: null } }));
+    expect(listed(await recommender.placement({ kind: 'trending', category: null }, 4))).toEqual(['i0', 'i1', 'i2', 'i3']);
+  });
+
   it('lists trending items by popularity, within a category when asked, and from every category when it has none', async () => {
     const items = model.items.map((item, row) => (row === byPopularity[0] ? { ...item, inStock: false } : item));
     const recommender = await createRecommender(deps({ model: { ...model, items } }));
