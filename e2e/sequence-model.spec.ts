@@ -16,7 +16,7 @@ import { loadModel } from '../src/core/model.ts';
 import { seededRandom } from '../src/core/random.ts';
 import { scoreAll, topK } from '../src/core/rank.ts';
 import { decodeSequenceItemTable } from '../src/core/sequence-items.ts';
-import { outOfStockRows } from '../src/core/shop-rules.ts';
+import { outOfStockRows } from '../src/core/availability.ts';
 import { initBackend } from '../src/engine/backend.ts';
 import { compareRankings } from '../src/core/ranking-agreement.ts';
 import { decodeSequenceWeights, encodeSequenceModel, sequenceInterest } from '../src/engine/sequence-model.ts';

@@ -19,7 +19,7 @@ import { arrangeGrid } from '../core/list-quality.ts';
 import type { LoadedModel } from '../core/model.ts';
 import { topK } from '../core/rank.ts';
 import type { Ranking, Reason } from '../core/recommender-types.ts';
-import { outOfStockRows, unavailableRows } from '../core/shop-rules.ts';
+import { outOfStockRows, unavailableRows } from '../core/availability.ts';
 import type { GridContents } from '../ui/ProductGrid.tsx';
 import type { GridEntry } from '../ui/ProductCard.tsx';
 

@@ -59,3 +59,20 @@ export function parseCatalog(value: unknown, expectedCount: number, file: string
 function optional<T>(value: unknown, read: (value: unknown) => T): T | null {
   return value === undefined || value === null ? null : read(value);
 }
+
+/**
+ * One variant of each product, as a grid shows them: the first of each variant group.
+ * @param rows best first.
+ * @param items the catalogue, by row.
+ * @returns the rows whose item has no group or is its group's first, in their order.
+ */
+export function onePerGroup<T extends { readonly row: number }>(rows: readonly T[], items: readonly CatalogItem[]): T[] {
+  const groups = new Set<string>();
+  return rows.filter(({ row }) => {
+    const group = items[row]?.group ?? null;
+    if (group === null) return true;
+    if (groups.has(group)) return false;
+    groups.add(group);
+    return true;
+  });
+}

@@ -8,7 +8,7 @@
 import type { CatalogItem } from './catalog.ts';
 import { toItemId, type ItemId } from './ids.ts';
 import type { LoadedModel } from './model.ts';
-import { outOfStockRows } from './shop-rules.ts';
+import { outOfStockRows } from './availability.ts';
 import { fail, readArray, readBoolean, readNumber, readRecord, readString, type Reader } from './validate.ts';
 
 /** One item's change: whether it can be bought now and/or its price (null: on request). */

@@ -9,7 +9,7 @@
  *    first; with no history yet, `trending`.
  *  - `trending`: the model's time-decayed popularity prior, optionally within one category; a
  *    category with nothing available falls back to every category.
- *  - `buy-again`: what the shopper bought that the shop's repurchase rules make due again (shop-rules.ts),
+ *  - `buy-again`: what the shopper bought that the shop's repurchase rules make due again (availability.ts),
  *    the most overdue first; with nothing due, `trending`.
  * A placement's list says which placement it shows (`shows`), so a fallback is labelled as what it is.
  */
@@ -21,7 +21,8 @@ import type { LoadedModel } from './model.ts';
 import type { ItemSpace } from './ports.ts';
 import type { RankedItem, Reason } from './recommender-types.ts';
 import { interestCosine, personaliseWithin } from './search.ts';
-import { onePerGroup, repurchaseDue, unavailableRows } from './shop-rules.ts';
+import { repurchaseDue, unavailableRows } from './availability.ts';
+import { onePerGroup } from './catalog.ts';
 import type { InterestState } from './state.ts';
 import { quote } from './validate.ts';
 

@@ -27,7 +27,8 @@ import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommend
 import { explainRow } from './explain.ts';
 import { latestItemRows, withNeighbours } from './neighbours.ts';
 import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
-import { onePerGroup, unavailableRows } from './shop-rules.ts';
+import { unavailableRows } from './availability.ts';
+import { onePerGroup } from './catalog.ts';
 import type { InterestState } from './state.ts';
 
 export interface RankerOptions {

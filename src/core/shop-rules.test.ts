@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { toItemId } from './ids.ts';
-import { boostOf, DEFAULT_SHOP_RULES, outOfStockRows, parseShopRules, repurchaseDue, unavailableRows } from './shop-rules.ts';
+import { outOfStockRows, repurchaseDue, unavailableRows } from './availability.ts';
+import { boostOf, DEFAULT_SHOP_RULES, parseShopRules } from './shop-rules.ts';
 import { makeFixtureModel } from './test-support.ts';
 
 const { items, rowOf } = makeFixtureModel({ count: 12, dim: 4, categories: 3 });
