@@ -15,9 +15,10 @@ import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
  * `sequence` (core/sequence-spec.ts) and `sequenceWeights` come together: a trained sequence model
  * that computes the interest vector from the shopper's latest items instead of the decay rule.
  * `neighbours` (optional, core/neighbours.ts): each item's behaviour neighbours, which join the
- * decay rule's ranking.
+ * decay rule's ranking. `complements` (optional, same layout): each item's most co-bought items,
+ * for the `complements` placement (core/complements.ts).
  */
-export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity', 'projection', 'sequence', 'sequenceWeights', 'neighbours'] as const;
+export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity', 'projection', 'sequence', 'sequenceWeights', 'neighbours', 'complements'] as const;
 export type ModelFileRole = (typeof MODEL_FILE_ROLES)[number];
 
 export interface ModelFile {
@@ -46,6 +47,7 @@ export interface ModelManifest {
     readonly sequence?: ModelFile;
     readonly sequenceWeights?: ModelFile;
     readonly neighbours?: ModelFile;
+    readonly complements?: ModelFile;
   };
   /** On-device search's calibration; absent in folders built before the builder wrote it. */
   readonly search?: SearchCalibration;
@@ -126,15 +128,22 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
   if ((sequence === undefined) !== (sequenceWeights === undefined)) {
     fail(reader, sequence === undefined ? 'files.sequence' : 'files.sequenceWeights', 'files.sequence and files.sequenceWeights together', undefined);
   }
-  const neighbours = filesRecord['neighbours'] === undefined ? undefined : parseModelFile(reader, filesRecord['neighbours'], 'files.neighbours');
-  if (neighbours !== undefined && (neighbours.bytes === 0 || neighbours.bytes % (itemCount * NEIGHBOUR_SLOT_BYTES) !== 0)) {
-    fail(
-      reader,
-      'files.neighbours.bytes',
-      `a positive multiple of ${itemCount * NEIGHBOUR_SLOT_BYTES} (${itemCount} items x ${NEIGHBOUR_SLOT_BYTES}-byte slots)`,
-      neighbours.bytes,
-    );
-  }
+  /** An optional file of neighbour slots (core/neighbours.ts): a whole number of slots per item. */
+  const slotsFile = (role: 'neighbours' | 'complements'): ModelFile | undefined => {
+    if (filesRecord[role] === undefined) return undefined;
+    const file = parseModelFile(reader, filesRecord[role], `files.${role}`);
+    if (file.bytes === 0 || file.bytes % (itemCount * NEIGHBOUR_SLOT_BYTES) !== 0) {
+      fail(
+        reader,
+        `files.${role}.bytes`,
+        `a positive multiple of ${itemCount * NEIGHBOUR_SLOT_BYTES} (${itemCount} items x ${NEIGHBOUR_SLOT_BYTES}-byte slots)`,
+        file.bytes,
+      );
+    }
+    return file;
+  };
+  const neighbours = slotsFile('neighbours');
+  const complements = slotsFile('complements');
   const searchRecord = root['search'] === undefined ? undefined : readRecord(reader, root['search'], 'search');
   const search =
     searchRecord === undefined
@@ -148,6 +157,7 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
     ...(projection === undefined ? {} : { projection }),
     ...(sequence === undefined || sequenceWeights === undefined ? {} : { sequence, sequenceWeights }),
     ...(neighbours === undefined ? {} : { neighbours }),
+    ...(complements === undefined ? {} : { complements }),
   };
   return {
     format: MODEL_FORMAT,

@@ -1,4 +1,4 @@
-// A model folder with behaviour neighbours: loaded and checked as every model file is.
+// A model folder with behaviour neighbours or complements (the same layout): loaded and checked as every model file is.
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from './hash.ts';
 import { loadModel } from './model.ts';
@@ -7,13 +7,15 @@ import { fixtureModelFiles, memoryModelSource } from './test-support.ts';
 
 const COUNT = 4;
 
-/** The fixture folder with `bytes` as its neighbours file, the manifest describing it. */
-async function withNeighboursFile(bytes: Uint8Array, declaredBytes = bytes.byteLength): Promise<Map<string, Uint8Array>> {
+type Role = 'neighbours' | 'complements';
+
+/** The fixture folder with `bytes` as its `role` file, the manifest describing it. */
+async function withSlotsFile(role: Role, bytes: Uint8Array, declaredBytes = bytes.byteLength): Promise<Map<string, Uint8Array>> {
   const files = await fixtureModelFiles({ count: COUNT, dim: 8, popularity: new Float32Array(COUNT) });
   const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { files: Record<string, unknown> };
-  manifest.files['neighbours'] = { path: 'neighbours.bin', bytes: declaredBytes, sha256: await sha256Hex(bytes) };
+  manifest.files[role] = { path: `${role}.bin`, bytes: declaredBytes, sha256: await sha256Hex(bytes) };
   files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
-  files.set('neighbours.bin', bytes);
+  files.set(`${role}.bin`, bytes);
   return files;
 }
 
@@ -23,10 +25,15 @@ const NEIGHBOURS: ItemNeighbours = {
   similarities: Float32Array.from([0.5, 0.25, 0.5, 0, 0.75, 0.25, 0, 0]),
 };
 
-describe('loadModel with a neighbours file', () => {
-  it('loads the neighbours, and a model without the file has none', async () => {
-    expect((await loadModel(memoryModelSource(await withNeighboursFile(encodeNeighbours(NEIGHBOURS))))).neighbours).toEqual(NEIGHBOURS);
-    expect((await loadModel(memoryModelSource(await fixtureModelFiles({ count: COUNT, dim: 8, popularity: new Float32Array(COUNT) })))).neighbours).toBeNull();
+describe.each<Role>(['neighbours', 'complements'])('loadModel with a %s file', (role) => {
+  const other: Role = role === 'neighbours' ? 'complements' : 'neighbours';
+  const withNeighboursFile = (bytes: Uint8Array, declaredBytes?: number) => withSlotsFile(role, bytes, declaredBytes);
+
+  it(`loads the file as the model's ${role} only, and a model without the file has none`, async () => {
+    const loaded = await loadModel(memoryModelSource(await withNeighboursFile(encodeNeighbours(NEIGHBOURS))));
+    expect(loaded[role]).toEqual(NEIGHBOURS);
+    expect(loaded[other]).toBeNull();
+    expect((await loadModel(memoryModelSource(await fixtureModelFiles({ count: COUNT, dim: 8, popularity: new Float32Array(COUNT) }))))[role]).toBeNull();
   });
 
   it('refuses a declared size that is not whole slots for every item, naming the manifest field', async () => {
@@ -35,7 +42,7 @@ describe('loadModel with a neighbours file', () => {
       () => null,
       (thrown: unknown) => thrown,
     );
-    expect(error).toMatchObject({ code: 'MANIFEST_INVALID', location: { field: 'files.neighbours.bytes' } });
+    expect(error).toMatchObject({ code: 'MANIFEST_INVALID', location: { field: `files.${role}.bytes` } });
   });
 
   it('refuses a file whose rows leave the catalogue, naming the file', async () => {
@@ -44,6 +51,6 @@ describe('loadModel with a neighbours file', () => {
       () => null,
       (thrown: unknown) => thrown,
     );
-    expect(error).toMatchObject({ code: 'MODEL_VECTORS_INVALID', location: { file: expect.stringMatching(/neighbours\.bin$/) } });
+    expect(error).toMatchObject({ code: 'MODEL_VECTORS_INVALID', location: { file: expect.stringMatching(new RegExp(`${role}\\.bin$`)) } });
   });
 });

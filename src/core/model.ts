@@ -50,6 +50,8 @@ export interface LoadedModel {
   readonly sequence: LoadedSequenceModel | null;
   /** Each item's behaviour neighbours (core/neighbours.ts); absent or null when the model has none. */
   readonly neighbours?: ItemNeighbours | null;
+  /** Each item's most co-bought items (core/complements.ts); absent or null when the log had no baskets. */
+  readonly complements?: ItemNeighbours | null;
 }
 
 export interface LoadedSequenceModel {
@@ -76,8 +78,9 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
     sequence: sequenceFile,
     sequenceWeights: sequenceWeightsFile,
     neighbours: neighboursFile,
+    complements: complementsFile,
   } = manifest.files;
-  const files = [vectorsFile, catalogFile, popularityFile, projectionFile, sequenceFile, sequenceWeightsFile, neighboursFile].filter(
+  const files = [vectorsFile, catalogFile, popularityFile, projectionFile, sequenceFile, sequenceWeightsFile, neighboursFile, complementsFile].filter(
     (file) => file !== undefined,
   );
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
@@ -115,8 +118,10 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
       ? null
       : readSequenceModel(manifest, bytesOf(sequenceFile), where(sequenceFile), bytesOf(sequenceWeightsFile), where(sequenceWeightsFile));
   const neighbours = neighboursFile === undefined ? null : decodeNeighbours(bytesOf(neighboursFile), manifest.itemCount, where(neighboursFile));
+  const complements = complementsFile === undefined ? null : decodeNeighbours(bytesOf(complementsFile), manifest.itemCount, where(complementsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  return { manifest, items, vectors, popularity, projection, rowOf: new Map(items.map((item, row) => [item.id, row])), rules, sequence, neighbours };
+  const rowOf = new Map(items.map((item, row) => [item.id, row]));
+  return { manifest, items, vectors, popularity, projection, rowOf, rules, sequence, neighbours, complements };
 }
 
 /**

@@ -20,16 +20,17 @@ import { embedTexts, type EmbedResult } from '../lib/embed.ts';
 import { applyTextCase } from '../lib/ingest/text-template.ts';
 import { checkReplaceable } from '../lib/publish-folder.ts';
 import { semanticFloor } from '../lib/semantic-floor.ts';
-import type { SequenceGrouping } from '../lib/sequences.ts';
+import type { InteractionPlan, SequenceGrouping } from '../lib/sequences.ts';
 import { writeModel, type WrittenModel } from '../lib/write-model.ts';
 import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
 import { round, summaryLines, writeBuildReport, type BuildReport } from './build-report.ts';
-import { createBuildRun, type BuildOutput } from './build-run.ts';
+import { createBuildRun, type BuildOutput, type BuildRun } from './build-run.ts';
 import { learnItemVectors } from './build-vectors.ts';
 import { measureImportMap, type ImportMapQuality } from './import-map-quality.ts';
 import { chooseDtype, RECALL_K } from './choose-dtype.ts';
 import { decayedPopularity } from './popularity.ts';
 import { behaviourNeighbours } from '../lib/co-occurrence.ts';
+import { basketComplements } from '../lib/complements.ts';
 
 /** The real text encoder's output size (USE lite), the largest --dim; the pipeline uses the loaded encoder's. */
 export const TEXT_DIM = 512;
@@ -165,8 +166,8 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
           decayedPopularity(plan.training, count, { halfLifeDays: options.halfLifeDays, ...(plan.latestTime > 0 ? { now: plan.latestTime } : {}) }),
         );
 
-  // 5b. Each item's behaviour neighbours, which join the decay rule's ranking in the browser.
-  const neighbours = await run.timed('neighbours', () => behaviourNeighbours(plan?.sequences ?? [], count, inputs.window));
+  // 5b. Each item's behaviour neighbours and co-bought items (the browser's ranking and complements).
+  const itemLists = await learnItemLists(plan, catalog.items, inputs.window, run);
 
   // 6. Quantisation check on real histories (or single items when there are none).
   const { dtype, report: quantisation } = await chooseDtype(vectors, count, dim, plan, options, run);
@@ -223,7 +224,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
       dtype,
       popularity,
       projection,
-      neighbours,
+      ...itemLists,
       search,
       encoder: { ...deps.encoder, dim: textDim },
       warn: (message) => run.loud(message),
@@ -266,6 +267,18 @@ function dimensionFailure(options: BuildOptions, textDim: number, importedDim: n
   const textPart = withBehaviour && options.behaviourWeight !== 0 ? options.dim / 2 : options.dim;
   if (textPart <= available) return null;
   return `--dim ${options.dim} needs ${textPart} dimensions from ${options.itemVectors?.file ?? '--item-vectors'}, whose vectors give ${available}; use --dim ${withBehaviour ? available * 2 : available} or less`;
+}
+
+/**
+ * Each item's behaviour neighbours, which join the decay rule's ranking in the browser, and its
+ * most co-bought items, for the complements placement; none without an event log.
+ */
+async function learnItemLists(plan: InteractionPlan | null, items: readonly { readonly group?: string | null }[], window: number, run: BuildRun) {
+  const sequences = plan?.sequences ?? [];
+  const neighbours = await run.timed('neighbours', () => behaviourNeighbours(sequences, items.length, window));
+  const groups = items.map(({ group }) => group ?? null);
+  const complements = await run.timed('complements', () => basketComplements(sequences, groups, window));
+  return { neighbours, complements };
 }
 
 function embeddingReport(embedding: EmbedResult, texts: number, workers: number): NonNullable<BuildReport['embedding']> {

@@ -158,13 +158,15 @@ describe('build:models builds', () => {
 
     const model = await verifyModelDir(out);
     expect(model.manifest).toMatchObject({ catalogId: 'shop', itemCount: 40, dim: 8, encoder: { name: 'fake-encoder', dim: TEXT_DIM } });
-    expect(Object.keys(model.manifest.files).sort()).toEqual(['catalog', 'neighbours', 'popularity', 'projection', 'vectors']);
-    // Each session buys in one department (row % 4), so every item's behaviour neighbours are of its own.
-    const neighbours = model.neighbours;
-    expect(neighbours?.perItem).toBe(20);
-    const listed = [...(neighbours?.rows ?? [])].map((row, slot) => [Math.floor(slot / 20), row]).filter(([, row]) => row !== EMPTY_NEIGHBOUR);
-    expect(listed.filter(([item]) => item === 0).length).toBeGreaterThan(0);
-    expect(listed.filter(([item, row]) => (item ?? 0) % 4 !== (row ?? 0) % 4)).toEqual([]);
+    expect(Object.keys(model.manifest.files).sort()).toEqual(['catalog', 'complements', 'neighbours', 'popularity', 'projection', 'vectors']);
+    // Each session (a basket) buys in one department (row % 4), so every item's behaviour neighbours
+    // and complements are of its own.
+    for (const slots of [model.neighbours, model.complements]) {
+      expect(slots?.perItem).toBe(20);
+      const listed = [...(slots?.rows ?? [])].map((row, slot) => [Math.floor(slot / 20), row]).filter(([, row]) => row !== EMPTY_NEIGHBOUR);
+      expect(listed.filter(([item]) => item === 0).length).toBeGreaterThan(0);
+      expect(listed.filter(([item, row]) => (item ?? 0) % 4 !== (row ?? 0) % 4)).toEqual([]);
+    }
     expect(model.projection).toHaveLength(TEXT_DIM * 8);
     // The semantic floor: random strings through the query encoder and the projection, against the stored vectors.
     const floor = await semanticFloor({ vectors: model.vectors, dim: 8, projection: model.projection, encoder: await fakeEncoder(TEXT_DIM).load() });

@@ -125,14 +125,19 @@ describe('writeModel contents', () => {
     await expect(verifyModelDir(outDir)).rejects.toMatchObject({ code: 'MODEL_FILE_SIZE_MISMATCH' });
   });
 
-  it('writes the behaviour neighbours as neighbours.bin, which loads back as given, and refuses a count that is not per item', async () => {
-    const neighbours = { perItem: 1, rows: Uint32Array.from({ length: COUNT }, (_, i) => (i + 1) % COUNT), similarities: new Float32Array(COUNT).fill(0.5) };
-    const written = await writeModel({ outDir: join(root, 'nb'), catalogId: 'nb', items, vectors, dim: DIM, encoder, neighbours });
-    expect(written.manifest.files.neighbours).toMatchObject({ path: 'neighbours.bin', bytes: COUNT * 8 });
-    expect((await verifyModelDir(join(root, 'nb'))).neighbours).toEqual(neighbours);
-    const short = { ...neighbours, rows: neighbours.rows.subarray(1), similarities: neighbours.similarities.subarray(1) };
-    await expect(writeModel({ outDir: join(root, 'short'), catalogId: 'nb', items, vectors, dim: DIM, encoder, neighbours: short })).rejects.toMatchObject({
-      message: expect.stringContaining(`expected ${COUNT} x 1 neighbour slots, found ${COUNT - 1}`),
+  it.each([
+    ['neighbours', 'neighbour'],
+    ['complements', 'complement'],
+  ] as const)('writes the %s as a .bin file, which loads back as given, and refuses a count that is not per item', async (role, slot) => {
+    const slots = { perItem: 1, rows: Uint32Array.from({ length: COUNT }, (_, i) => (i + 1) % COUNT), similarities: new Float32Array(COUNT).fill(0.5) };
+    const written = await writeModel({ outDir: join(root, role), catalogId: 'nb', items, vectors, dim: DIM, encoder, [role]: slots });
+    expect(written.manifest.files[role]).toMatchObject({ path: `${role}.bin`, bytes: COUNT * 8 });
+    const loaded = await verifyModelDir(join(root, role));
+    expect(loaded[role]).toEqual(slots);
+    expect(loaded[role === 'neighbours' ? 'complements' : 'neighbours']).toBeNull();
+    const short = { ...slots, rows: slots.rows.subarray(1), similarities: slots.similarities.subarray(1) };
+    await expect(writeModel({ outDir: join(root, `short-${role}`), catalogId: 'nb', items, vectors, dim: DIM, encoder, [role]: short })).rejects.toMatchObject({
+      message: expect.stringContaining(`expected ${COUNT} x 1 ${slot} slots, found ${COUNT - 1}`),
     });
   });
 

@@ -81,6 +81,8 @@ export interface WriteModelOptions {
   readonly search?: SearchCalibration | null;
   /** Each item's behaviour neighbours (lib/co-occurrence.ts), written as neighbours.bin; none when absent. */
   readonly neighbours?: ItemNeighbours | null;
+  /** Each item's most co-bought items (lib/complements.ts), written as complements.bin; none when absent. */
+  readonly complements?: ItemNeighbours | null;
   readonly assets?: readonly ModelAsset[];
   /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
   readonly rules?: ShopRulesJson;
@@ -129,7 +131,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
   await mkdir(temp, { recursive: true });
   try {
     await markTempFolder(temp);
-    const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile; neighbours?: ModelFile } = {
+    const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile; neighbours?: ModelFile; complements?: ModelFile } = {
       vectors: await writeTracked(temp, `vectors.${dtype}.bin`, encodeVectors(vectors, items.length, dim, dtype)),
       catalog: await writeTracked(temp, 'catalog.json', new TextEncoder().encode(catalogJson(items, options.rules))),
     };
@@ -137,6 +139,8 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
     if (projection !== null) files.projection = await writeTracked(temp, 'projection.f32', encodeFloat32(projection));
     const neighbours = options.neighbours ?? null;
     if (neighbours !== null) files.neighbours = await writeTracked(temp, 'neighbours.bin', encodeNeighbours(neighbours));
+    const complements = options.complements ?? null;
+    if (complements !== null) files.complements = await writeTracked(temp, 'complements.bin', encodeNeighbours(complements));
     let assetBytes = 0;
     for (const asset of options.assets ?? []) {
       checkRelativePath(asset.path, 'asset');
@@ -278,9 +282,13 @@ function checkInputs(options: WriteModelOptions, dtype: VectorDtype, encoderDim:
   if (options.catalogId.trim() === '') bad('catalogId must not be empty');
   const popularity = options.popularity ?? null;
   if (popularity !== null && popularity.length !== items.length) bad(`expected ${items.length} popularity values, found ${popularity.length}`);
-  const neighbours = options.neighbours ?? null;
-  if (neighbours !== null && (neighbours.perItem < 1 || neighbours.rows.length !== items.length * neighbours.perItem)) {
-    bad(`expected ${items.length} x ${neighbours.perItem} neighbour slots, found ${neighbours.rows.length}`);
+  for (const [role, slots] of [
+    ['neighbour', options.neighbours ?? null],
+    ['complement', options.complements ?? null],
+  ] as const) {
+    if (slots !== null && (slots.perItem < 1 || slots.rows.length !== items.length * slots.perItem)) {
+      bad(`expected ${items.length} x ${slots.perItem} ${role} slots, found ${slots.rows.length}`);
+    }
   }
   if (!(VECTOR_DTYPES as readonly string[]).includes(dtype)) bad(`unknown dtype ${dtype}`);
   if (!Number.isInteger(encoderDim) || encoderDim < 1) bad(`encoder.dim must be a positive integer, found ${encoderDim}`);
