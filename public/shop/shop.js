@@ -43,20 +43,21 @@ function addToCart(item) {
 }
 
 /**
- * The product page's "similar" placement: made on the first product shown (a similar list needs an
- * item), then pointed at each product shown.
+ * The product page's placements, products like the one on show ("similar") and what goes with it
+ * ("complements"): each made on the first product shown (they need an item), then pointed at each
+ * product shown.
  */
-function showSimilar(item) {
-  let similar = document.getElementById('similar');
-  if (similar === null) {
-    similar = document.createElement('vitrine-grid');
-    similar.id = 'similar';
-    similar.setAttribute('models', '/models/demo');
-    similar.setAttribute('limit', '4');
-    similar.setAttribute('placement', 'similar');
-    document.getElementById('similar-slot').append(similar);
+function showPlacement(placement, item) {
+  let grid = document.getElementById(placement);
+  if (grid === null) {
+    grid = document.createElement('vitrine-grid');
+    grid.id = placement;
+    grid.setAttribute('models', '/models/demo');
+    grid.setAttribute('limit', '4');
+    grid.setAttribute('placement', placement);
+    document.getElementById('product-placements').append(grid);
   }
-  similar.setAttribute('item', item.id);
+  grid.setAttribute('item', item.id);
 }
 
 /** The shop's product page: its own navigation, opened from its list or from the widget. */
@@ -68,7 +69,8 @@ function showProduct(item) {
   document.getElementById('product-description').textContent = item.description;
   document.getElementById('product-price').textContent = formatPrice(item.price);
   page.hidden = false;
-  showSimilar(item);
+  showPlacement('similar', item);
+  showPlacement('complements', item);
   history.replaceState(null, '', `#product/${encodeURIComponent(item.id)}`);
   page.scrollIntoView({ block: 'nearest' });
 }

@@ -135,8 +135,8 @@ function restoredReason(kept: KeptCard['reason'], itemOf: (id: string | undefine
     return to === undefined || kept.via === undefined ? null : { kind: 'similar', to, via: kept.via };
   }
   if (kept.kind === 'search') return { kind: 'search', query: kept.query ?? '' };
-  // A placement's reasons (like, recent) never reach the "For you" grid kept here.
-  return kept.kind === 'like' || kept.kind === 'recent' ? null : { kind: kept.kind };
+  // A placement's reasons never reach the "For you" grid kept here.
+  return kept.kind === 'popular' || kept.kind === 'pinned' || kept.kind === 'explore' ? { kind: kept.kind } : null;
 }
 
 function isKeptGrid(value: unknown): value is KeptGrid {

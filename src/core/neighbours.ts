@@ -91,20 +91,40 @@ export function decodeNeighbours(bytes: Uint8Array, itemCount: number, file: str
  * @param depth how many rows at most.
  */
 export function neighbourRanking(neighbours: ItemNeighbours, latest: readonly number[], excluded: ReadonlySet<number>, depth: number): number[] {
-  const scores = new Map<number, number>();
+  return neighbourVotes(neighbours, latest, excluded)
+    .slice(0, depth)
+    .map(({ row }) => row);
+}
+
+/** A row the latest items' neighbours voted for: its summed vote and the item whose vote was largest. */
+export interface NeighbourVote {
+  readonly row: number;
+  readonly score: number;
+  /** The latest item that contributed the most. */
+  readonly by: number;
+}
+
+/**
+ * neighbourRanking's scores, best first (ties to the lower row), with who voted most for each.
+ * @param neighbours the model's (or its complements: the same layout).
+ * @param latest the item rows that vote, newest first (only the first NEIGHBOUR_RECENT do).
+ * @param excluded rows never returned.
+ */
+export function neighbourVotes(neighbours: ItemNeighbours, latest: readonly number[], excluded: ReadonlySet<number>): NeighbourVote[] {
+  const votes = new Map<number, { score: number; by: number; best: number }>();
   let weight = 1;
   for (const item of latest.slice(0, NEIGHBOUR_RECENT)) {
     for (let slot = item * neighbours.perItem; slot < (item + 1) * neighbours.perItem; slot++) {
       const row = neighbours.rows[slot] ?? EMPTY_NEIGHBOUR;
       if (row === EMPTY_NEIGHBOUR || excluded.has(row)) continue;
-      scores.set(row, (scores.get(row) ?? 0) + weight * (neighbours.similarities[slot] ?? 0));
+      const vote = weight * (neighbours.similarities[slot] ?? 0);
+      const so = votes.get(row);
+      if (so === undefined) votes.set(row, { score: vote, by: item, best: vote });
+      else votes.set(row, { score: so.score + vote, ...(vote > so.best ? { by: item, best: vote } : { by: so.by, best: so.best }) });
     }
     weight *= NEIGHBOUR_RECENCY_DECAY;
   }
-  return [...scores.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, depth)
-    .map(([row]) => row);
+  return [...votes.entries()].map(([row, { score, by }]) => ({ row, score, by })).sort((a, b) => b.score - a.score || a.row - b.row);
 }
 
 /**

@@ -11,6 +11,9 @@
  *    category with nothing available falls back to every category.
  *  - `buy-again`: what the shopper bought that the shop's repurchase rules make due again (availability.ts),
  *    the most overdue first; with nothing due, `trending`.
+ *  - `complements` of an item, or of the cart without one: what is bought together with it, then
+ *    what goes with it from another category (complements.ts); never the item, what is in the cart,
+ *    or a variant of either. With an empty cart, or nothing that goes with it, `trending`.
  * A placement's list says which placement it shows (`shows`), so a fallback is labelled as what it is.
  */
 import type { CatalogItem } from './catalog.ts';
@@ -23,15 +26,18 @@ import type { RankedItem, Reason } from './recommender-types.ts';
 import { interestCosine, personaliseWithin } from './search.ts';
 import { repurchaseDue, unavailableRows } from './availability.ts';
 import { onePerGroup } from './catalog.ts';
+import { boughtTogether, goesWith, goesWithQuery, mergeComplements, substitutesOf, type Complement } from './complements.ts';
 import type { InterestState } from './state.ts';
 import { quote } from './validate.ts';
 
-export const PLACEMENTS = ['for-you', 'similar', 'recently-viewed', 'trending', 'buy-again'] as const;
+export const PLACEMENTS = ['for-you', 'similar', 'complements', 'recently-viewed', 'trending', 'buy-again'] as const;
 export type PlacementName = (typeof PLACEMENTS)[number];
 
 /** A placement other than "For you" (which is the recommender's ranking itself). */
 export type PlacementRequest =
   | { readonly kind: 'similar'; readonly item: ItemId }
+  /** Of the item, or (null) of the cart. */
+  | { readonly kind: 'complements'; readonly item: ItemId | null }
   | { readonly kind: 'recently-viewed' }
   | { readonly kind: 'trending'; readonly category: string | null }
   | { readonly kind: 'buy-again' };
@@ -67,6 +73,7 @@ export function parsePlacement(settings: { get(name: string): string | null }, s
     });
   }
   const item = settings.get('item');
+  if (placement === 'complements') return { kind: 'complements', item: item === null || item.trim() === '' ? null : toItemId(item.trim()) };
   if (placement === 'similar') {
     if (item === null || item.trim() === '') {
       throw new RecError('CONFIG_INVALID', '"placement" similar needs "item": the id of the product the list is similar to', { file: source, field: 'item' });
@@ -116,9 +123,14 @@ export function createPlacements(options: PlacementOptions) {
     return entries(onePerGroup(chosen, model.items), limit, () => ({ kind: 'popular' }));
   };
 
-  const similar = async (state: InterestState, id: ItemId, limit: number): Promise<RankedItem[]> => {
+  const rowOfItem = (id: ItemId): number => {
     const row = model.rowOf.get(id);
     if (row === undefined) throw new RecError('UNKNOWN_ITEM', `"item" ${quote(id)} is not in the catalogue`, { field: 'item' });
+    return row;
+  };
+
+  const similar = async (state: InterestState, id: ItemId, limit: number): Promise<RankedItem[]> => {
+    const row = rowOfItem(id);
     const anchor = catalog.items()[row] as CatalogItem;
     const excluded = unavailable(state);
     excluded.add(row);
@@ -127,6 +139,27 @@ export function createPlacements(options: PlacementOptions) {
     const nearest = found.rows.map((candidate, rank) => ({ row: candidate, relevance: found.scores[rank] ?? 0 }));
     const personal = state.vector.some((v) => v !== 0) ? interestCosine(state.vector, spaceVectors, dim) : null;
     return entries(onePerGroup(personaliseWithin(nearest, personal), model.items), limit, () => ({ kind: 'like', to: anchor }));
+  };
+
+  const complements = async (state: InterestState, id: ItemId | null, limit: number): Promise<RankedItem[]> => {
+    const inCart = state.cart.flatMap((item) => model.rowOf.get(item) ?? []).reverse();
+    const anchors = id === null ? inCart : [rowOfItem(id)];
+    if (anchors.length === 0) return [];
+    const excluded = unavailable(state);
+    for (const row of substitutesOf([...anchors, ...inCart], model.items)) excluded.add(row);
+    const bought = boughtTogether(model.complements ?? null, anchors, excluded);
+    const fallback = bought.length >= limit * SIMILAR_CANDIDATES_PER_SLOT ? null : goesWithQuery(anchors, model.items, spaceVectors, dim);
+    let text: Complement[] = [];
+    if (fallback !== null) {
+      const found = await space.topK(fallback.query, limit * SIMILAR_CANDIDATES_PER_SLOT, new Set([...excluded, ...fallback.sameCategory]));
+      text = goesWith(found, anchors, spaceVectors, dim);
+    }
+    const chosen = onePerGroup(mergeComplements(bought, text, limit * SIMILAR_CANDIDATES_PER_SLOT), model.items);
+    const byRow = new Map(chosen.map((complement) => [complement.row, complement]));
+    return entries(chosen, limit, (row) => {
+      const { source, with: anchor } = byRow.get(row) as Complement;
+      return { kind: source, with: catalog.items()[anchor] as CatalogItem };
+    });
   };
 
   const recentlyViewed = (state: InterestState, limit: number): RankedItem[] => {
@@ -154,6 +187,7 @@ export function createPlacements(options: PlacementOptions) {
   /** A placement's own list; empty where its fallback shows instead. */
   const own = async (state: InterestState, request: PlacementRequest, limit: number): Promise<RankedItem[]> => {
     if (request.kind === 'similar') return similar(state, request.item, limit);
+    if (request.kind === 'complements') return complements(state, request.item, limit);
     if (request.kind === 'recently-viewed') return recentlyViewed(state, limit);
     if (request.kind === 'buy-again') return buyAgain(state, limit);
     return trending(state, request.category, limit);
@@ -164,12 +198,13 @@ export function createPlacements(options: PlacementOptions) {
      * @param state the shopper's state.
      * @param request which placement.
      * @param limit at most this many items.
-     * @throws RecError UNKNOWN_ITEM when `similar` names an item not in the catalogue.
+     * @throws RecError UNKNOWN_ITEM when `similar` or `complements` names an item not in the catalogue.
      */
     async list(state: InterestState, request: PlacementRequest, limit: number): Promise<PlacementList> {
       const facts = { placement: request.kind, eventCount: state.eventCount, personalised: state.vector.some((v) => v !== 0) };
       const items = await own(state, request, limit);
-      // Only recently viewed and buy again can be empty (no history, nothing due): trending stands in.
+      // Recently viewed, buy again and complements can be empty (no history, nothing due, an empty
+      // cart, a catalogue without categories): trending stands in.
       if (items.length > 0 || request.kind === 'similar' || request.kind === 'trending') return { ...facts, shows: request.kind, items };
       return { ...facts, shows: 'trending', items: trending(state, null, limit) };
     },

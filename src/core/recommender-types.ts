@@ -24,6 +24,10 @@ export type Reason =
   | { readonly kind: 'search'; readonly query: string }
   /** A `similar` placement: like the item it is shown for. */
   | { readonly kind: 'like'; readonly to: CatalogItem }
+  /** A `complements` placement: bought together with an anchor (the item or one in the cart) in the shop's log. */
+  | { readonly kind: 'bought-together'; readonly with: CatalogItem }
+  /** A `complements` placement: close to an anchor in text, from another category (complements.ts). */
+  | { readonly kind: 'goes-with'; readonly with: CatalogItem }
   /** A `recently-viewed` placement: the shopper's own latest interaction with it. */
   | { readonly kind: 'recent'; readonly via: InteractionType }
   | { readonly kind: 'popular' }

@@ -52,6 +52,7 @@ function sameReason(a: Reason | null, b: Reason | null): boolean {
   if (a.kind === 'search' && b.kind === 'search') return a.query === b.query;
   if (a.kind === 'like' && b.kind === 'like') return a.to === b.to;
   if (a.kind === 'recent' && b.kind === 'recent') return a.via === b.via;
+  if ((a.kind === 'bought-together' || a.kind === 'goes-with') && a.kind === b.kind) return a.with === b.with;
   return a.kind === b.kind;
 }
 

@@ -44,6 +44,10 @@ export function reasonText(reason: Reason | null): string | null {
       return `Matches your search “${reason.query}”`;
     case 'like':
       return `Similar to ${displayTitle(reason.to.title)}`;
+    case 'bought-together':
+      return `Often bought with ${displayTitle(reason.with.title)}`;
+    case 'goes-with':
+      return `Goes with ${displayTitle(reason.with.title)}`;
     case 'recent':
       return `You ${VERBS[reason.via] ?? 'viewed'} this`;
     case 'popular':
@@ -59,6 +63,7 @@ export function reasonText(reason: Reason | null): string | null {
 const FALLBACK_NOTES: Partial<Record<PlacementRequest['kind'], string>> = {
   'recently-viewed': 'The products you view will show here.',
   'buy-again': 'What you buy regularly will show here when it is due again.',
+  complements: 'What goes with the products in your cart will show here.',
 };
 
 /**
@@ -71,6 +76,14 @@ export function placementHeading(request: PlacementRequest, list: PlacementList)
     const to = list.items[0]?.reason;
     const title = to?.kind === 'like' ? `Similar to ${displayTitle(to.to.title)}` : 'Similar products';
     return { title, note: list.personalised ? 'The most alike first, ordered by your interests on this device.' : 'The most alike first.' };
+  }
+  if (list.shows === 'complements') {
+    if (request.kind === 'complements' && request.item === null) return { title: 'Complete your order', note: 'What goes with your cart.' };
+    const bought = list.items.some((entry) => entry.reason?.kind === 'bought-together');
+    return {
+      title: bought ? 'Frequently bought together' : 'Goes well with it',
+      note: bought ? 'What shoppers bought with it, then what goes with it.' : 'Products from other categories that go with it.',
+    };
   }
   if (list.shows === 'recently-viewed') return { title: 'Recently viewed', note: 'What you looked at, newest first (kept on this device).' };
   if (list.shows === 'buy-again') return { title: 'Buy again', note: 'What you bought before and may be running out of, the longest ago first.' };
