@@ -19,6 +19,7 @@ export const METHODS = [
   'vitrine',
   'sequence',
   'sequence-neighbours',
+  'complements',
 ] as const;
 export type MethodName = (typeof METHODS)[number];
 const BACKENDS = ['wasm', 'cpu'] as const satisfies readonly BackendName[];

@@ -45,7 +45,10 @@ describe('npm run eval', () => {
       'text-decay',
       'vitrine-decay',
       'vitrine',
+      'complements',
     ]);
+    // The build had an event log, so it wrote the complements file the complements method reads.
+    expect(report.methods[7]?.description).toContain("the model's 20-per-item complements file");
     // The build had an event log, so the storefront's rule fuses its behaviour neighbours; the decay rule alone does not.
     expect(report.methods[6]?.description).toContain(
       'fused by reciprocal rank with the behaviour neighbours (20 per item, neighbours.bin) of the latest 8 items',

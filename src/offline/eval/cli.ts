@@ -16,6 +16,7 @@ import { createItemSpace } from '../../engine/item-space.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
 import { parseCommandLine, USAGE, type EvalOptions } from './cli-options.ts';
 import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
+import { createComplementsMethod } from './complements-method.ts';
 import { modelSplit, type EvalSplit } from './dataset.ts';
 import { checkSanity, evaluateMethods, PUBLISHED_POPULARITY } from './evaluate.ts';
 import { loadEvalInputs, type EvalInputs, type LoadOptions } from './load.ts';
@@ -212,6 +213,8 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
         const window = split.protocol === 'temporal' ? Number.POSITIVE_INFINITY : KNN_USER_WINDOW;
         list.push(createItemKnnMethod(split.training, split.trainingCounts, { window, recencyDecay: KNN_RECENCY_DECAY, recent: KNN_RECENT }));
       }
+      if (name === 'complements')
+        list.push(createComplementsMethod(model, await scorerFor(model.vectors, model.manifest.dim, model.popularity), split.trainingCounts));
       if (name === 'text-last-item') list.push(createTextNeighboursMethod(await scorerFor(textVectors, textDim, null), textVectors, textDim));
       if (name === 'text-decay') {
         // The browser's rule on the raw text vectors, as a text-only model with the same prior would apply it.
