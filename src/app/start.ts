@@ -43,7 +43,7 @@ import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { afterNextPaint } from './after-next-paint.ts';
 import { createHttpModelSource } from './http-model-source.ts';
 import { loadModelRetryingMismatch } from './model-load.ts';
-import { WASM_PATHS } from '../engine/wasm-asset-urls.ts';
+import { assetUrls } from './asset-urls.ts';
 
 export interface StartProgress {
   readonly phase: StartupPhase;
@@ -86,9 +86,6 @@ export interface ModelReady {
  * app resolves it after painting its first grid).
  */
 export type OnModelReady = (ready: ModelReady) => Promise<void>;
-
-/** Where the query encoder's files are served (vite.config.ts mounts the npm package there). */
-const ENCODER_URL = '/encoder';
 
 /**
  * @param search the page's query string (location.search).
@@ -161,7 +158,7 @@ export async function startWithConfig(
             : { vectors: sequenceTable.vectors, popularity: sequenceTable.bias, priorWeight: 1 }),
           dim: model.manifest.dim,
           backend: config.backend,
-          wasmPaths: { ...WASM_PATHS },
+          wasmPaths: { ...assetUrls().wasmPaths },
           onBackendSkip: (backend, reason) => skipped.set(backend, reason),
         },
         { device, ...calibrationStore(), ...(model.sequence === null ? {} : { sequence: model.sequence }) },
@@ -204,7 +201,8 @@ export async function startWithConfig(
       // the heaviest part of the bundle, and most visits never search.
       loadEncoder: async () => {
         const { createQueryEncoder } = await import('../engine/query-encoder.ts');
-        return createQueryEncoder(ENCODER_URL, { wasmPaths: { ...WASM_PATHS } });
+        const { encoderUrl, wasmPaths } = assetUrls();
+        return createQueryEncoder(encoderUrl, { wasmPaths: { ...wasmPaths } });
       },
       // Built from the catalogue already loaded (docs/decisions/search-index.md), with its library
       // in a chunk of its own, on the first search, suggestion or prepareSearch.

@@ -4,6 +4,9 @@
  * React component over the same core (for React hosts that bundle it from source with their own
  * React), and the types of the events and of `record()`.
  */
+// The wasm binaries and the encoder are this build's own (the npm package's entries, src/package,
+// say where the shop serves them instead).
+import '../app/bundled-assets.ts';
 import { defineVitrineGrid } from './vitrine-grid-element.ts';
 import { defineVitrineList } from './vitrine-list-element.ts';
 
