@@ -17,8 +17,9 @@ const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/*-test
  * One entry per folder: `folders` it may import besides itself, `packages` it may import (a name stands
  * for the package and any module in it, 'x/*' for anything under the scope or path x), and what its
  * tests (TESTS) may import on top of that.
- * Nothing outside src/widget imports the widget (its only entry is vite.config.ts's build input), and
- * only src/offline/train imports the evaluation harness (it validates each epoch with it).
+ * Nothing outside src/widget imports the widget but the npm package's entries (src/package; the
+ * widget's other entry is vite.config.ts's build input), and only src/offline/train imports the
+ * evaluation harness (it validates each epoch with it).
  */
 const ROOMS = [
   { folder: 'src/core', what: 'pure TS, for the browser and Node alike', folders: [], packages: [], tests: { packages: ['vitest', 'fast-check'] } },
@@ -92,6 +93,12 @@ const ROOMS = [
     folders: ['src/offline/lib', 'src/offline/eval', 'src/core', 'src/engine'],
     packages: [...NODE, ...TF],
     tests: { packages: ['vitest'] },
+  },
+  {
+    folder: 'src/package',
+    what: "the npm package: its entries over the widget and the composition root; in node/, its build and the builder's command",
+    folders: ['src/widget', 'src/app', 'src/core', 'src/engine', 'src/offline/builder', 'src/offline/lib'],
+    packages: [...NODE, 'vite', '@vitejs/plugin-react', 'typescript', 'tsx'],
   },
   {
     folder: 'e2e',

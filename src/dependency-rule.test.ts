@@ -18,6 +18,7 @@ const FOLDERS = [
   'src/ui',
   'src/app',
   'src/widget',
+  'src/package',
   'src/bench',
   'src/offline/lib',
   'src/offline/builder',
@@ -49,6 +50,7 @@ const PACKAGES = [
   'hyparquet-writer',
   '@playwright/test',
   'vite',
+  'tsx',
   'lodash',
 ] as const;
 type Package = (typeof PACKAGES)[number];
@@ -86,6 +88,11 @@ const ROOMS: Readonly<Record<string, Room>> = {
     packages: REACT,
   },
   widget: { file: 'src/widget/probe.ts', folders: ['src/core', 'src/ui', 'src/app'], packages: REACT },
+  package: {
+    file: 'src/package/node/probe.ts',
+    folders: ['src/widget', 'src/app', 'src/core', 'src/engine', 'src/offline/builder', 'src/offline/lib'],
+    packages: ['node:fs/promises', 'vite', 'tsx'],
+  },
   bench: { file: 'src/bench/probe.ts', folders: ['src/core', 'src/engine', 'src/search'], packages: [...TF, 'client-vector-search', 'voy-search'] },
   'offline/lib': {
     file: 'src/offline/lib/probe.ts',
