@@ -4,11 +4,13 @@ import { resolve } from 'node:path';
 
 /**
  * @param marker the name in the README's `<!-- name -->` … `<!-- /name -->` comments around the example.
- * @returns the HTML inside the example's code fence.
+ * @param language the code fence's language, when the section has more than one fence.
+ * @returns the code inside the section's first fence of that language.
  */
-export function readmeExample(marker: string): string {
+export function readmeExample(marker: string, language = 'html'): string {
   const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
-  const found = new RegExp(`<!-- ${marker} -->\\s*\`\`\`html\\n([\\s\\S]*?)\`\`\`\\s*<!-- /${marker} -->`).exec(readme);
-  if (found?.[1] === undefined) throw new Error(`README.md has no ${marker} section`);
+  const section = new RegExp(`<!-- ${marker} -->([\\s\\S]*?)<!-- /${marker} -->`).exec(readme)?.[1] ?? '';
+  const found = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(section);
+  if (found?.[1] === undefined) throw new Error(`README.md has no ${marker} section with a ${language} example`);
   return found[1];
 }

@@ -21,9 +21,12 @@ function plainEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Starts `npx <args>` in its own process group, so it and the node it starts can be stopped together. */
-function startNpx(args: readonly string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn('npx', args, { env: plainEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `npx <args>` in its own process group, so it and the node it starts can be stopped together.
+ * @param cwd where (default: here, the repository; another folder runs that folder's own packages).
+ */
+function startNpx(args: readonly string[], cwd?: string): { child: ChildProcess; output: () => string } {
+  const child = spawn('npx', args, { env: plainEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) });
   let output = '';
   const keep = (chunk: Buffer): void => {
     // The tail is what explains a failure; a build's size report alone is pages long.
@@ -35,11 +38,11 @@ function startNpx(args: readonly string[]): { child: ChildProcess; output: () =>
 }
 
 /**
- * Runs `npx <args>` to the end.
+ * Runs `npx <args>` (in `cwd`, default here) to the end.
  * @throws Error with the command's last output when it exits non-zero.
  */
-export async function runNpx(args: readonly string[]): Promise<void> {
-  const { child, output } = startNpx(args);
+export async function runNpx(args: readonly string[], cwd?: string): Promise<void> {
+  const { child, output } = startNpx(args, cwd);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', resolve);
@@ -54,11 +57,11 @@ export interface SpawnedServer {
 }
 
 /**
- * Starts `npx <args>` and waits until `origin` answers (up to `timeoutMs`).
+ * Starts `npx <args>` (in `cwd`, default here) and waits until `origin` answers (up to `timeoutMs`).
  * @throws Error with the command's last output when it exits first or does not answer in time.
  */
-export async function startServer(args: readonly string[], origin: string, timeoutMs = 120_000): Promise<SpawnedServer> {
-  const { child, output } = startNpx(args);
+export async function startServer(args: readonly string[], origin: string, timeoutMs = 120_000, cwd?: string): Promise<SpawnedServer> {
+  const { child, output } = startNpx(args, cwd);
   let exited: number | null | undefined;
   child.on('exit', (code) => {
     exited = code;
