@@ -37,7 +37,7 @@ export interface Complement {
 export function substitutesOf(anchors: readonly number[], items: readonly CatalogItem[]): Set<number> {
   const groups = new Set(anchors.flatMap((row) => items[row]?.group ?? []));
   const rows = new Set(anchors);
-  if (groups.size > 0) items.forEach((item, row) => void (item.group !== null && groups.has(item.group) && rows.add(row)));
+  items.forEach((item, row) => void (item.group !== null && groups.has(item.group) && rows.add(row)));
   return rows;
 }
 
