@@ -22,7 +22,7 @@ test("the README's placements example, as written, shows each placement with its
   );
   await page.goto('/readme-placements.html');
   const sections = page.locator('vitrine-grid section[data-placement]');
-  await expect(sections).toHaveCount(4, { timeout: 90_000 });
+  await expect(sections).toHaveCount(5, { timeout: 90_000 });
   const grids = page.locator('vitrine-grid');
   const section = (n: number) => grids.nth(n).locator('section[data-placement]');
   await expect(section(0)).toHaveAttribute('data-shows', 'for-you');
@@ -30,10 +30,13 @@ test("the README's placements example, as written, shows each placement with its
   await expect(section(1)).toHaveAttribute('data-shows', 'similar');
   await expect(section(1).locator('[data-item-id]')).toHaveCount(4);
   expect(await ids(section(1))).not.toContain('p0042');
-  await expect(section(2)).toHaveAttribute('data-shows', 'trending');
+  await expect(section(2)).toHaveAttribute('data-shows', 'complements');
+  await expect(section(2).locator('[data-item-id]')).toHaveCount(4);
+  expect(await ids(section(2))).not.toContain('p0042');
   await expect(section(3)).toHaveAttribute('data-shows', 'trending');
-  await expect(section(3).getByRole('heading', { level: 2 })).toHaveText('Trending in Garden');
-  expect(await attribute(section(3), 'data-category')).toEqual(['Garden', 'Garden', 'Garden', 'Garden']);
+  await expect(section(4)).toHaveAttribute('data-shows', 'trending');
+  await expect(section(4).getByRole('heading', { level: 2 })).toHaveText('Trending in Garden');
+  expect(await attribute(section(4), 'data-category')).toEqual(['Garden', 'Garden', 'Garden', 'Garden']);
 });
 
 test('a new shopper sees trending products where recently viewed will be, then what they viewed, newest first', async ({ page, requests, csp }) => {
@@ -127,16 +130,19 @@ test('stock and price changes from the page reach every grid and placement at th
   if (viewed === undefined) throw new Error('the shop lists no Garden product');
   await shop.product(viewed).getByRole('button').first().click();
   const similar = placement(page, 'similar');
+  const complements = placement(page, 'complements');
   const trending = placement(page, 'trending');
   const recent = placement(page, 'recently-viewed');
   await expect(similar.locator('[data-item-id]')).toHaveCount(4);
+  await expect(complements.locator('[data-item-id]')).toHaveCount(4);
   await expect(recent).toHaveAttribute('data-shows', 'recently-viewed');
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
   const [fromSimilar] = await ids(similar);
+  const [fromComplements] = await ids(complements);
   const [fromTrending] = await ids(trending);
   const [fromMain, repriced] = await main.topIds(2);
-  const gone = [viewed, fromSimilar, fromTrending, fromMain];
+  const gone = [viewed, fromSimilar, fromComplements, fromTrending, fromMain];
   const result = await page.evaluate(
     ({ gone, repriced }) => {
       // The element's type is the widget's, which this Node-side file does not import.
@@ -154,7 +160,7 @@ test('stock and price changes from the page reach every grid and placement at th
   expect(result.ignored).toEqual(['new-since-the-build']);
   expect(warnings.some((line) => line.includes('new-since-the-build') && line.includes('ignored until the next build'))).toBe(true);
 
-  for (const grid of [main.grid, similar, trending, recent]) {
+  for (const grid of [main.grid, similar, complements, trending, recent]) {
     await expect.poll(() => ids(grid)).not.toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^(${gone.join('|')})$`))]));
   }
   // The only item viewed is out of stock now: the recently viewed list falls back to trending.

@@ -62,7 +62,7 @@ test(
     const [item] = await grid.topIds(1);
     const ranked = await page.evaluate(async (item) => {
       // The element's type is the widget's, which this Node-side file does not import.
-      const element = document.querySelector('vitrine-grid') as unknown as
+      const element = document.querySelector('vitrine-grid#recommendations') as unknown as
         (Element & { record(interaction: unknown): Promise<void>; readonly ranked: unknown }) | null;
       if (element === null || item === undefined) throw new Error('no grid on the page');
       // The same model by another path is another storefront to the page (they are keyed by the
@@ -89,7 +89,7 @@ test(
     const grid = await shop.open('wasm');
     const ids = await grid.topIds(24);
     const rankedEvents = await page.evaluate(async (ids) => {
-      const element = document.querySelector('vitrine-grid') as unknown as (Element & { record(interaction: unknown): Promise<void> }) | null;
+      const element = document.querySelector('vitrine-grid#recommendations') as unknown as (Element & { record(interaction: unknown): Promise<void> }) | null;
       if (element === null) throw new Error('no grid on the page');
       let rankedEvents = 0;
       element.addEventListener('vitrine:ranked', () => rankedEvents++);
@@ -208,7 +208,7 @@ test('bad attributes show shoppers a short notice and developers the specific er
   // The host page's calls are checked too, naming the field.
   const rejected = await page.evaluate(() => {
     // The element's type lives in src/widget, outside this test project.
-    const grid = document.querySelector('vitrine-grid') as unknown as { record(interaction: unknown): Promise<void> };
+    const grid = document.querySelector('vitrine-grid#recommendations') as unknown as { record(interaction: unknown): Promise<void> };
     return grid.record({ type: 'purchase' }).then(
       () => 'resolved',
       (error: unknown) => String(error),
@@ -226,7 +226,7 @@ test('element.search() shows the matches with the DOM contract and vitrine:ranke
   // The element's type lives in src/widget, outside this test project.
   type Element = { search(query: string): Promise<void>; clearSearch(): Promise<void>; ranked: Ranked | null };
   const ranked = await page.evaluate(async () => {
-    const element = document.querySelector('vitrine-grid') as unknown as Element & HTMLElement;
+    const element = document.querySelector('vitrine-grid#recommendations') as unknown as Element & HTMLElement;
     const modes: string[] = [];
     element.addEventListener('vitrine:ranked', (event) => modes.push((event as CustomEvent<Ranked>).detail.mode));
     await element.search('air fryer');
@@ -246,7 +246,7 @@ test('element.search() shows the matches with the DOM contract and vitrine:ranke
   const titles = await grid.cards.evaluateAll((cards) => cards.map((card) => card.querySelector('h3')?.textContent ?? ''));
   expect(titles[0]).toMatch(/air fryer/i);
 
-  await page.evaluate(() => (document.querySelector('vitrine-grid') as unknown as Element).clearSearch());
+  await page.evaluate(() => (document.querySelector('vitrine-grid#recommendations') as unknown as Element).clearSearch());
   await expect(grid.grid).toHaveAttribute('data-mode', 'for-you');
-  expect(await page.evaluate(() => (document.querySelector('vitrine-grid') as unknown as Element).ranked?.mode)).toBe('for-you');
+  expect(await page.evaluate(() => (document.querySelector('vitrine-grid#recommendations') as unknown as Element).ranked?.mode)).toBe('for-you');
 });
