@@ -11,7 +11,6 @@
 import { isRecError } from '../../core/errors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import { runWhenScript, UsageError } from '../lib/cli-args.ts';
-import { buildDemo } from './build-demo.ts';
 import { buildModel, type BuildDeps, type BuildOptions } from './build-model.ts';
 import { USAGE } from './cli-usage.ts';
 import { parseCommandLine } from './parse-command-line.ts';
@@ -20,12 +19,29 @@ import { parseCommandLine } from './parse-command-line.ts';
 export type CliDeps = Partial<BuildDeps>;
 
 /**
+ * Who runs the builder: its name in messages, its help, and whether it builds the demo (the npm
+ * package's `vitrine-build` does not: the demo needs this repository's development tools).
+ */
+export interface BuilderCommand {
+  readonly name: string;
+  readonly usage: string;
+  readonly demo: boolean;
+}
+
+const REPOSITORY_COMMAND: BuilderCommand = { name: 'build:models', usage: USAGE, demo: true };
+
+/**
  * Runs the command line.
  * @param argv the arguments after the script name.
  * @param deps replacements for the real encoder, cache and output (tests).
+ * @param command who runs it (default `npm run build:models`).
  * @returns the process exit code.
  */
-export async function main(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
+export async function main(argv: readonly string[], deps: CliDeps = {}, command: BuilderCommand = REPOSITORY_COMMAND): Promise<number> {
+  const usageFailure = (message: string): number => {
+    console.error(`${command.name}: ${message}\nRun with --help for usage.`);
+    return 2;
+  };
   let options: BuildOptions | 'help' | 'demo' | 'demo-force';
   try {
     options = parseCommandLine(argv);
@@ -34,20 +50,25 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
     throw error;
   }
   if (options === 'help') {
-    console.log(USAGE);
+    console.log(command.usage);
     return 0;
   }
+  if ((options === 'demo' || options === 'demo-force') && !command.demo) {
+    return usageFailure('--demo builds the demo catalogue of the Vitrine repository (npm run models:demo there); this command builds your own catalogue');
+  }
   if (options === 'demo' || options === 'demo-force') {
+    // Imported only now: the demo's generator needs development dependencies a package install lacks.
+    const { buildDemo } = await import('./build-demo.ts');
     await buildDemo({ force: options === 'demo-force' });
     return 0;
   }
   try {
-    const result = await buildModel(options, await withRealEncoder(deps));
+    const result = await buildModel(options, await withRealEncoder(deps, command.name));
     return result.exitCode;
   } catch (error) {
     // Bad input found in --strict mode or a header that does not fit the mapping: exit 2 with file:line.
     if (isRecError(error) && error.kind === 'input') {
-      console.error(`build:models: ${error.message}`);
+      console.error(`${command.name}: ${error.message}`);
       return 2;
     }
     if (isRecError(error) && error.code === 'CONFIG_INVALID') return usageFailure(error.message);
@@ -56,12 +77,12 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
 }
 
 /** Fills in the real encoders (imported only now: TF.js loads only when a build runs). */
-async function withRealEncoder(deps: CliDeps): Promise<BuildDeps> {
+async function withRealEncoder(deps: CliDeps, name: string): Promise<BuildDeps> {
   if (deps.encoder !== undefined && deps.loadEncoder !== undefined && deps.loadQueryEncoder !== undefined) {
     return { ...deps, encoder: deps.encoder, loadEncoder: deps.loadEncoder, loadQueryEncoder: deps.loadQueryEncoder };
   }
   const real = await import('../lib/node-encoder.ts');
-  const log = (line: string): void => console.error(`build:models: ${line}`);
+  const log = (line: string): void => console.error(`${name}: ${line}`);
   const loadEncoder = (workers: number): Promise<SentenceEncoder> => (workers > 1 ? real.createNodeEncoderPool(workers) : real.loadNodeSentenceEncoder(log));
   const { loadQuantisedNodeEncoder } = await import('../lib/quantise-encoder-check.ts');
   return {
@@ -70,11 +91,6 @@ async function withRealEncoder(deps: CliDeps): Promise<BuildDeps> {
     loadEncoder: deps.loadEncoder ?? loadEncoder,
     loadQueryEncoder: deps.loadQueryEncoder ?? (() => loadQuantisedNodeEncoder(log)),
   };
-}
-
-function usageFailure(message: string): number {
-  console.error(`build:models: ${message}\nRun with --help for usage.`);
-  return 2;
 }
 
 runWhenScript(import.meta.url, 'build:models', main);

@@ -7,12 +7,8 @@
  * encoder's worker threads need too (src/offline/lib/encoder-pool.ts). The embedding cache and the
  * quantised encoder it measures the search floor with are kept in the package's own `.cache/`.
  */
-import { isRecError } from '../../core/errors.ts';
-import type { SentenceEncoder } from '../../engine/text-encoder.ts';
-import { buildModel, type BuildDeps } from '../../offline/builder/build-model.ts';
 import { USAGE } from '../../offline/builder/cli-usage.ts';
-import { parseCommandLine } from '../../offline/builder/parse-command-line.ts';
-import { UsageError } from '../../offline/lib/cli-args.ts';
+import { main as runBuilder } from '../../offline/builder/cli.ts';
 
 /** What the command is called here. */
 const NAME = 'vitrine-build';
@@ -23,52 +19,11 @@ export const PACKAGE_USAGE = USAGE.split('\n')
   .map((line) => line.replaceAll('npm run build:models -- ', `npx ${NAME} `))
   .join('\n');
 
-function usageFailure(message: string): number {
-  console.error(`${NAME}: ${message}\nRun with --help for usage.`);
-  return 2;
-}
-
-/** The real encoders, imported only now: TF.js loads only when a build runs. */
-async function realEncoders(): Promise<BuildDeps> {
-  const real = await import('../../offline/lib/node-encoder.ts');
-  const { loadQuantisedNodeEncoder } = await import('../../offline/lib/quantise-encoder-check.ts');
-  const log = (line: string): void => console.error(`${NAME}: ${line}`);
-  return {
-    encoder: real.ENCODER,
-    loadEncoder: (workers: number): Promise<SentenceEncoder> => (workers > 1 ? real.createNodeEncoderPool(workers) : real.loadNodeSentenceEncoder(log)),
-    loadQueryEncoder: () => loadQuantisedNodeEncoder(log),
-  };
-}
-
 /**
  * Runs the command line.
  * @param argv the arguments after the command.
  * @returns the process exit code.
  */
-export async function main(argv: readonly string[]): Promise<number> {
-  let options: ReturnType<typeof parseCommandLine>;
-  try {
-    options = parseCommandLine(argv);
-  } catch (error) {
-    if (error instanceof UsageError || (isRecError(error) && error.code === 'CONFIG_INVALID')) return usageFailure(error.message);
-    throw error;
-  }
-  if (options === 'help') {
-    console.log(PACKAGE_USAGE);
-    return 0;
-  }
-  if (options === 'demo' || options === 'demo-force') {
-    return usageFailure('--demo builds the demo catalogue of the Vitrine repository (npm run models:demo there); this command builds your own catalogue');
-  }
-  try {
-    return (await buildModel(options, await realEncoders())).exitCode;
-  } catch (error) {
-    // Bad input in --strict mode, or a header that does not fit the mapping: exit 2 with file:line.
-    if (isRecError(error) && error.kind === 'input') {
-      console.error(`${NAME}: ${error.message}`);
-      return 2;
-    }
-    if (isRecError(error) && error.code === 'CONFIG_INVALID') return usageFailure(error.message);
-    throw error;
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return runBuilder(argv, {}, { name: NAME, usage: PACKAGE_USAGE, demo: false });
 }
