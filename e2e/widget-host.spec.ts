@@ -78,11 +78,11 @@ test('every built script (the app’s, the widget module’s chunks, the classic
 
 type Ranked = { mode: string; resultCount: number | null; itemIds: string[] };
 
-/** Searches through the page's <vitrine-grid> and returns what it ranked. */
+/** Searches through the page's main <vitrine-grid> (id "recommendations") and returns what it ranked. */
 function searchOnPage(page: Page, query: string): Promise<Ranked | null> {
   return page.evaluate(async (text) => {
     // The element's type lives in src/widget, outside this test project.
-    const element = document.querySelector('vitrine-grid') as unknown as { search(query: string): Promise<void>; ranked: Ranked | null };
+    const element = document.querySelector('vitrine-grid#recommendations') as unknown as { search(query: string): Promise<void>; ranked: Ranked | null };
     await element.search(text);
     return element.ranked;
   }, query);
@@ -104,7 +104,7 @@ test('the classic script on a page that declares no charset finds what the modul
   await classic.route('**/no-charset.html', (route) =>
     route.fulfill({
       headers: { 'content-type': 'text/html' },
-      body: '<!doctype html><html><head><title>No charset</title><script src="/widget/vitrine.iife.js"></script></head><body><vitrine-grid models="/models/demo" limit="8" backend="wasm"></vitrine-grid></body></html>',
+      body: '<!doctype html><html><head><title>No charset</title><script src="/widget/vitrine.iife.js"></script></head><body><vitrine-grid id="recommendations" models="/models/demo" limit="8" backend="wasm"></vitrine-grid></body></html>',
     }),
   );
   await classic.route('**/widget/vitrine.iife.js', async (route) => {
