@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { loadModel } from '../src/core/model.ts';
+import { loadModel, type LoadedModel } from '../src/core/model.ts';
 import { seededRandom } from '../src/core/random.ts';
 import { writeItemVectorFile } from '../src/offline/lib/item-vector-files.ts';
 import { gaussian } from '../src/offline/lib/linalg.ts';
@@ -22,14 +22,29 @@ const WORK = resolve(ROOT, '.cache', IMPORTED_MODEL);
 const IMPORTED_DIM = 256;
 const SHARE_WITH_VECTORS = 0.9;
 
-/** Writes the catalogue and the vectors, then builds models/e2e-imported with the builder's command line. */
-export async function buildImportedModel(): Promise<void> {
+/** The demo model, and its catalogue written as JSON Lines into `work` (the builder's input). */
+export async function demoCatalogInput(work: string): Promise<{ demo: LoadedModel; catalog: string }> {
   const demo = await loadModel(createFsModelSource(resolve(ROOT, 'models', 'demo')));
-  const { dim } = demo.manifest;
-  await mkdir(WORK, { recursive: true });
-  const catalog = resolve(WORK, 'items.jsonl');
+  await mkdir(work, { recursive: true });
+  const catalog = resolve(work, 'items.jsonl');
   const lines = demo.items.map(({ id, title, category, description, price }) => JSON.stringify({ id, title, category, description, price }));
   await writeFile(catalog, `${lines.join('\n')}\n`);
+  return { demo, catalog };
+}
+
+/**
+ * Runs the builder's command line into models/<name>, as a shop runs it.
+ * @param name the model folder's name.
+ * @param args the options besides --out.
+ */
+export async function buildE2eModel(name: string, args: readonly string[]): Promise<void> {
+  await promisify(execFile)('npx', ['tsx', 'src/offline/builder/cli.ts', ...args, '--out', resolve(ROOT, 'models', name), '--quiet'], { cwd: ROOT });
+}
+
+/** Writes the catalogue and the vectors, then builds models/e2e-imported with the builder's command line. */
+export async function buildImportedModel(): Promise<void> {
+  const { demo, catalog } = await demoCatalogInput(WORK);
+  const { dim } = demo.manifest;
 
   const random = seededRandom(23);
   const projection = Float32Array.from({ length: dim * IMPORTED_DIM }, () => gaussian(random));
@@ -47,21 +62,5 @@ export async function buildImportedModel(): Promise<void> {
   });
   const file = resolve(WORK, 'vectors.arrow');
   await writeItemVectorFile(file, ids, vectors);
-  await promisify(execFile)(
-    'npx',
-    [
-      'tsx',
-      'src/offline/builder/cli.ts',
-      '--catalog',
-      catalog,
-      '--item-vectors',
-      file,
-      '--out',
-      resolve(ROOT, 'models', IMPORTED_MODEL),
-      '--dim',
-      '128',
-      '--quiet',
-    ],
-    { cwd: ROOT },
-  );
+  await buildE2eModel(IMPORTED_MODEL, ['--catalog', catalog, '--item-vectors', file, '--dim', '128']);
 }
