@@ -25,6 +25,7 @@ describe('createRecommender: setAvailability', () => {
     const listed = async () => [
       ...(await recommender.placement({ kind: 'similar', item: id('i6') }, 200)).items,
       ...(await recommender.placement({ kind: 'trending', category: null }, 200)).items,
+      ...(await recommender.placement({ kind: 'complements', item: id('i7') }, 200)).items,
     ];
     expect((await listed()).map((entry) => entry.item.id)).not.toContain(gone);
     // Viewed, then out of stock: not among the recently viewed either.

@@ -100,6 +100,9 @@ describe('createRecommender: placements', () => {
     expect(due.shows).toBe('buy-again');
     expect(listed(due)).toEqual(['i2', 'i8']);
     expect(due.items.every((entry) => entry.reason?.kind === 'recent' && entry.reason.via === 'purchase')).toBe(true);
+    // Out of stock at the shop: not offered again until it is back.
+    await recommender.setAvailability([{ item: toItemId('i2'), inStock: false }]);
+    expect(listed(await recommender.placement({ kind: 'buy-again' }, 5))).toEqual(['i8']);
   });
 
   it("lists a model without popularity in the shop's catalogue order", async () => {
