@@ -197,3 +197,34 @@ test('the page hears which cards each grid showed (vitrine:impression, with the 
   const trendingCards = (await ids(trending)).map((id, position) => `${position}:${id}`);
   await expect.poll(async () => new Set(await shownIn('trending'))).toEqual(new Set(trendingCards));
 });
+
+test('availability.json beside the model takes its out-of-stock items out of every grid from the start, and is read again on each visit', async ({
+  page,
+  requests,
+  csp,
+}) => {
+  void requests;
+  void csp;
+  const shop = new ShopPage(page);
+  const main = await shop.open('wasm');
+  const trending = placement(page, 'trending');
+  await expect(trending.locator('[data-item-id]')).toHaveCount(4);
+  const [fromTrending] = await ids(trending);
+  const [fromMain] = await main.topIds(1);
+  const gone = [fromTrending ?? '', fromMain ?? ''];
+
+  await page.route('**/models/demo/availability.json', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify(gone.map((item) => ({ item, inStock: false }))) }),
+  );
+  await page.reload();
+  await main.waitReady();
+  await expect(trending.locator('[data-item-id]')).toHaveCount(4);
+  for (const grid of [main.grid, trending])
+    expect(await ids(grid)).not.toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^(${gone.join('|')})$`))]));
+
+  // The shop's next file puts them back: the file is not a cached model file.
+  await page.unroute('**/models/demo/availability.json');
+  await page.reload();
+  await main.waitReady();
+  await expect.poll(() => ids(trending)).toContain(fromTrending);
+});

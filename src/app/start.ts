@@ -41,6 +41,7 @@ import { createSequenceEncoder } from '../engine/sequence-encoder.ts';
 import { createBroadcastSync, openEventStore } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { afterNextPaint } from './after-next-paint.ts';
+import { applyAvailabilityFile, fetchAvailabilityFile } from './availability-file.ts';
 import { createHttpModelSource } from './http-model-source.ts';
 import { loadModelRetryingMismatch } from './model-load.ts';
 import { assetUrls } from './asset-urls.ts';
@@ -112,6 +113,9 @@ export async function startWithConfig(
   onProgress: (progress: StartProgress) => void,
   onModelReady?: OnModelReady,
 ): Promise<Started | StartedFallback> {
+  // Fetched beside the model, applied before the first ranking (availability-file.ts).
+  const availability = fetchAvailabilityFile(config.modelUrl);
+  availability.catch(() => undefined);
   let bytes = { loadedBytes: 0, totalBytes: 0 };
   const loaded = await loadModelRetryingMismatch(
     // The retry's manifest and files come from the server, never the HTTP cache (it may hold the other deploy's).
@@ -214,6 +218,7 @@ export async function startWithConfig(
       gridSize: config.gridSize,
       yieldToPaint: afterNextPaint,
     });
+    await applyAvailabilityFile(recommender, availability, config.modelUrl);
     return { kind: 'storefront', config, recommender, notices };
   } catch (error) {
     space.dispose();

@@ -12,7 +12,8 @@
  */
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { parseAvailabilityChanges, parseInteractionInput, RecError, type Recommender } from '../core/index.ts';
+import { parseInteractionInput, RecError, type Recommender } from '../core/index.ts';
+import { applyAvailability } from '../app/availability-file.ts';
 import baseCss from '../ui/styles/base.css?inline';
 import buttonsCss from '../ui/styles/buttons.css?inline';
 import productGridCss from '../ui/styles/product-grid.css?inline';
@@ -141,12 +142,7 @@ export class VitrineGridElement extends HTMLElement {
    * @throws RecError CONFIG_INVALID naming the entry and field that is wrong; as record() otherwise.
    */
   async setAvailability(changes: readonly HostAvailabilityChange[]): Promise<{ readonly ignored: readonly string[] }> {
-    const parsed = parseAvailabilityChanges(changes, AVAILABILITY_CALL);
-    const { ignored } = await (await this.#recommender()).setAvailability(parsed);
-    if (ignored.length > 0) {
-      console.warn(`Vitrine: ${AVAILABILITY_CALL}: ${ignored.length} item(s) not in the model, ignored until the next build: ${ignored.join(', ')}`);
-    }
-    return { ignored };
+    return { ignored: await applyAvailability(await this.#recommender(), changes, AVAILABILITY_CALL) };
   }
 
   /** Leaves a search: the grid shows the shopper's "for you" ranking again. */
