@@ -5,14 +5,13 @@
  * fetched with `cache: 'no-cache'` at every start (the server's current copy, revalidated by its
  * ETag or Last-Modified), in parallel with the model, and applied before the storefront's first
  * ranking. Its format is what setAvailability takes: `[{"item": "p0042", "inStock": false},
- * {"item": "p0007", "price": 12.5}]`. A missing file (404, or an HTML page in its place) is the
- * normal case; one that cannot be
+ * {"item": "p0007", "price": 12.5}]`. The builder writes an empty one, so a page does not ask
+ * for a missing file; an older folder without it (404, or an HTML page in its place) has no
+ * changes. One that cannot be
  * fetched or read is reported on the console, naming the file and the entry, and nothing of it is
  * applied: the model's own stock stands.
  */
-import { parseAvailabilityChanges, RecError, type Recommender } from '../core/index.ts';
-
-export const AVAILABILITY_FILE = 'availability.json';
+import { AVAILABILITY_FILE, parseAvailabilityChanges, RecError, type Recommender } from '../core/index.ts';
 
 /**
  * Applies the changes, warning on the console about ids the model lacks (new since its build).

@@ -13,7 +13,7 @@ export { createMemoryEventStore } from './memory-store.ts';
 export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
 export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';
 export { parseStorefrontConfig, type StorefrontConfig } from './config.ts';
-export { parseAvailabilityChanges, type AvailabilityChange } from './live-catalog.ts';
+export { AVAILABILITY_FILE, parseAvailabilityChanges, type AvailabilityChange } from './live-catalog.ts';
 export type { InPlaceOrder } from './in-place.ts';
 export { parsePlacement, PLACEMENTS, type PlacementList, type PlacementName, type PlacementRequest } from './placements.ts';
 export { MAX_GRID_SIZE } from './constants.ts';

@@ -11,6 +11,12 @@ import type { LoadedModel } from './model.ts';
 import { outOfStockRows } from './availability.ts';
 import { fail, readArray, readBoolean, readNumber, readRecord, readString, type Reader } from './validate.ts';
 
+/**
+ * The shop's changes as a file beside the model, in parseAvailabilityChanges' format (app/availability-file.ts
+ * reads it). Not in the manifest: the shop rewrites it between builds. The builder writes an empty one.
+ */
+export const AVAILABILITY_FILE = 'availability.json';
+
 /** One item's change: whether it can be bought now and/or its price (null: on request). */
 export interface AvailabilityChange {
   readonly item: ItemId;

@@ -36,7 +36,7 @@ import { FLOOR_CALIBRATION_VERSION, semanticFloor } from '../lib/semantic-floor.
 import { verifyModelDir, writeModel } from '../lib/write-model.ts';
 
 /** Bump to force a rebuild of every demo model after a builder change the input hash cannot see. */
-export const BUILD_VERSION = 1;
+export const BUILD_VERSION = 2;
 /** The sidecar that records what a demo model was built from. */
 export const BUILD_INFO_FILE = 'build-info.json';
 /** Identifies the embedded text template; part of the input hash. */

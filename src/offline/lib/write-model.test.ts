@@ -61,6 +61,9 @@ describe('writeModel contents', () => {
     expect(manifest).toEqual(written.manifest);
     expect(manifest).toMatchObject({ catalogId: 'tiny', itemCount: COUNT, dim: DIM, dtype: 'float32', encoder, createdAt: '2024-01-02T03:04:05.000Z' });
     expect(Object.keys(manifest.files).sort()).toEqual(['catalog', 'popularity', 'vectors']);
+    // Beside the manifest's files, an empty availability file for the shop to rewrite between builds.
+    expect((await readdir(outDir)).sort()).toEqual(['availability.json', 'catalog.json', 'manifest.json', 'popularity.f32', 'vectors.float32.bin']);
+    expect(JSON.parse(await readFile(join(outDir, 'availability.json'), 'utf8'))).toEqual([]);
     for (const file of Object.values(manifest.files)) {
       const bytes = new Uint8Array(await readFile(join(outDir, file.path)));
       expect(bytes.byteLength).toBe(file.bytes);

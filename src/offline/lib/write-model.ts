@@ -27,6 +27,7 @@ import {
   type ModelManifest,
   type SearchCalibration,
 } from '../../core/manifest.ts';
+import { AVAILABILITY_FILE } from '../../core/live-catalog.ts';
 import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.ts';
 import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
@@ -164,6 +165,8 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
     );
     const manifestText = formatManifest(manifest);
     await writeFile(join(temp, MANIFEST_FILE), manifestText);
+    // No changes yet: the shop's stock job rewrites it between builds (core/live-catalog.ts).
+    await writeFile(join(temp, AVAILABILITY_FILE), '[]\n');
     await unmarkTempFolder(temp);
 
     const loaded = await loadModel(createFsModelSource(temp));
