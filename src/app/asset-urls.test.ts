@@ -26,7 +26,12 @@ describe('asset URLs', () => {
 
   it('refuses a blank base, naming the call, and keeps the one before', () => {
     setAssetsUrl('/kept/');
-    expect(() => setAssetsUrl('  ')).toThrow(/setAssetsUrl\(base\): expected a URL path such as "\/vitrine\/", found " {2}"/);
+    expect(() => setAssetsUrl('  ')).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringMatching(/setAssetsUrl\(\).*base.*expected a URL path such as "\/vitrine\/", found " {2}"/),
+      }),
+    );
     expect(assetUrls().encoderUrl).toBe('/kept/encoder');
   });
 

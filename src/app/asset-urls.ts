@@ -13,6 +13,7 @@
  *
  * Module state on purpose: TF.js takes the wasm paths once per page, so this is per page too.
  */
+import { RecError } from '../core/index.ts';
 
 /** The file names TF.js asks for, one per wasm build of its backend. */
 export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
@@ -42,11 +43,12 @@ let current: AssetUrls = fromBase(DEFAULT_ASSETS_URL);
  * Says where the page serves the package's assets (the contents of its `dist/package/assets/`).
  * Call it before the first grid or recommender starts: TF.js reads the wasm paths once per page.
  * @param base a URL path such as "/static/vitrine/" (a trailing slash is added when missing), or an absolute URL.
- * @throws TypeError for a blank base.
+ * @throws RecError CONFIG_INVALID for a blank base.
  */
 export function setAssetsUrl(base: string): void {
-  if (typeof base !== 'string' || base.trim() === '')
-    throw new TypeError(`setAssetsUrl(base): expected a URL path such as "/vitrine/", found ${JSON.stringify(base)}`);
+  if (typeof base !== 'string' || base.trim() === '') {
+    throw new RecError('CONFIG_INVALID', `expected a URL path such as "/vitrine/", found ${JSON.stringify(base)}`, { file: 'setAssetsUrl()', field: 'base' });
+  }
   current = fromBase(base.trim());
 }
 
