@@ -24,6 +24,7 @@ import type { InteractionPlan, SequenceGrouping } from '../lib/sequences.ts';
 import { writeModel, type WrittenModel } from '../lib/write-model.ts';
 import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
 import { round, summaryLines, writeBuildReport, type BuildReport } from './build-report.ts';
+import { embeddingReport, modelReport } from './step-reports.ts';
 import { createBuildRun, type BuildOutput, type BuildRun } from './build-run.ts';
 import { learnItemVectors } from './build-vectors.ts';
 import { measureImportMap, type ImportMapQuality } from './import-map-quality.ts';
@@ -281,37 +282,6 @@ async function learnItemLists(plan: InteractionPlan | null, items: readonly { re
   return { neighbours, complements };
 }
 
-function embeddingReport(embedding: EmbedResult, texts: number, workers: number): NonNullable<BuildReport['embedding']> {
-  return {
-    texts,
-    unique: embedding.unique,
-    embedded: embedding.embedded,
-    cached: embedding.cached,
-    workers: embedding.embedded > 0 ? workers : 0,
-    encoderSeconds: round(embedding.encoderSeconds, 3),
-    textsPerSecond: embedding.embedded > 0 && embedding.encoderSeconds > 0 ? round(embedding.embedded / embedding.encoderSeconds, 1) : null,
-  };
-}
-
-/** The written model's sizes: bytes per file the manifest lists, plus the manifest. */
-function modelReport(written: WrittenModel, dim: number): NonNullable<BuildReport['model']> {
-  const files: Record<string, number> = {
-    'manifest.json': written.modelBytes - Object.values(written.manifest.files).reduce((sum, file) => sum + file.bytes, 0),
-  };
-  for (const file of Object.values(written.manifest.files)) files[file.path] = file.bytes;
-  return {
-    dir: written.dir,
-    itemCount: written.manifest.itemCount,
-    dim,
-    encoderDim: written.manifest.encoder.dim,
-    dtype: written.manifest.dtype,
-    projection: written.manifest.files.projection !== undefined,
-    files,
-    totalBytes: written.modelBytes,
-  };
-}
-
-/** Peak resident set size of this process so far, in bytes (maxRSS is in kilobytes). */
 function peakRss(): number {
   return process.resourceUsage().maxRSS * 1024;
 }

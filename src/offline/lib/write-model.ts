@@ -15,7 +15,6 @@
 import { encodeNeighbours, type ItemNeighbours } from '../../core/neighbours.ts';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { RecError, type RecErrorCode } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import {
   createManifest,
@@ -31,7 +30,9 @@ import { AVAILABILITY_FILE } from '../../core/live-catalog.ts';
 import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.ts';
 import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
-import { encodeVectors, VECTOR_DTYPES, type VectorDtype } from '../../core/vectors.ts';
+import { encodeVectors, type VectorDtype } from '../../core/vectors.ts';
+import { RecError } from '../../core/errors.ts';
+import { checkInputs, checkRelativePath } from './write-model-checks.ts';
 import { checkReplaceable, markTempFolder, publish, recoverLeftovers, tempFolderFor, unmarkTempFolder } from './publish-folder.ts';
 
 /** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
@@ -269,48 +270,4 @@ function encodeFloat32(values: Float32Array): Uint8Array {
 async function writeTracked(dir: string, path: string, bytes: Uint8Array): Promise<ModelFile> {
   await writeFile(join(dir, path), bytes);
   return { path, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
-}
-
-function checkInputs(options: WriteModelOptions, dtype: VectorDtype, encoderDim: number): void {
-  const { items, vectors, dim } = options;
-  const where = { file: resolve(options.outDir) };
-  const bad = (message: string, code: RecErrorCode = 'MANIFEST_INVALID'): never => {
-    throw new RecError(code, message, where);
-  };
-  if (items.length === 0) bad('cannot write a model with no items', 'CATALOG_INVALID');
-  if (!Number.isInteger(dim) || dim < 1) bad(`dim must be a positive integer, found ${dim}`);
-  if (vectors.length !== items.length * dim) {
-    bad(`expected ${items.length} x ${dim} = ${items.length * dim} vector values, found ${vectors.length}`, 'MODEL_DIMENSION_MISMATCH');
-  }
-  if (options.catalogId.trim() === '') bad('catalogId must not be empty');
-  const popularity = options.popularity ?? null;
-  if (popularity !== null && popularity.length !== items.length) bad(`expected ${items.length} popularity values, found ${popularity.length}`);
-  for (const [role, slots] of [
-    ['neighbour', options.neighbours ?? null],
-    ['complement', options.complements ?? null],
-  ] as const) {
-    if (slots !== null && (slots.perItem < 1 || slots.rows.length !== items.length * slots.perItem)) {
-      bad(`expected ${items.length} x ${slots.perItem} ${role} slots, found ${slots.rows.length}`);
-    }
-  }
-  if (!(VECTOR_DTYPES as readonly string[]).includes(dtype)) bad(`unknown dtype ${dtype}`);
-  if (!Number.isInteger(encoderDim) || encoderDim < 1) bad(`encoder.dim must be a positive integer, found ${encoderDim}`);
-  const projection = options.projection ?? null;
-  if (projection === null && encoderDim !== dim) {
-    bad(
-      `the vectors have ${dim} dimensions but the encoder ${encoderDim}: a projection (${encoderDim} x ${dim}) is required so search works`,
-      'MODEL_DIMENSION_MISMATCH',
-    );
-  }
-  if (projection !== null && projection.length !== encoderDim * dim) {
-    bad(`expected a projection of ${encoderDim} x ${dim} = ${encoderDim * dim} values, found ${projection.length}`, 'MODEL_DIMENSION_MISMATCH');
-  }
-  if (projection !== null && !projection.every(Number.isFinite)) bad('the projection has a non-finite value', 'MODEL_VECTORS_INVALID');
-}
-
-function checkRelativePath(path: string, what: string): void {
-  if (path === '' || path.split('/').some((part) => part === '' || part === '.' || part === '..') || path.startsWith('/') || path.includes('\\')) {
-    throw new RecError('MANIFEST_INVALID', `${what} path must be relative inside the model folder, found "${path}"`);
-  }
-  if (path === MANIFEST_FILE) throw new RecError('MANIFEST_INVALID', `${what} path must not be ${MANIFEST_FILE}`);
 }
