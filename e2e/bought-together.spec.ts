@@ -28,11 +28,7 @@ async function complementsOf(page: Page, item: string | null): Promise<Locator> 
 const attribute = (grid: Locator, name: string): Promise<string[]> =>
   grid.locator('[data-item-id]').evaluateAll((cards, name) => cards.map((c) => c.getAttribute(name) ?? ''), name);
 
-test('what was bought with the product comes first, saying so, then what goes with it; a product only viewed alongside is not "bought with"', async ({
-  page,
-  requests,
-  csp,
-}) => {
+test('what was bought with it comes first, saying so, then what goes with it; a product only viewed alongside is not', async ({ page, requests, csp }) => {
   void requests;
   void csp;
   const [kitchen, garden, books] = [pairs.kitchen[0], pairs.garden[0], pairs.books[0]];

@@ -193,6 +193,19 @@ export function fault(faultClass: keyof typeof FAULT_CLASSES, description: strin
  * Records what the app did under the fault (e.g. the exact error text it showed), for the report.
  * @param outcome one line; call it more than once for several observations.
  */
+/**
+ * The texts of the page's console messages of one type, as they come (a live array).
+ * @param page the page to listen to.
+ * @param type e.g. 'warning' or 'error'.
+ */
+export function consoleMessages(page: Page, type: 'warning' | 'error'): string[] {
+  const texts: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === type) texts.push(message.text());
+  });
+  return texts;
+}
+
 export function observe(outcome: string): void {
   base.info().annotations.push({ type: 'observed', description: outcome });
 }

@@ -3,7 +3,7 @@
 // the one model and the one shopper the page's grids share. The grids run on wasm (see
 // widget.spec.ts: many re-ranks on the software WebGPU adapter take minutes).
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { consoleMessages, expect, test } from './fixtures.ts';
 import { readmeExample } from './readme-example.ts';
 import { ShopPage } from './shop-page.ts';
 
@@ -120,10 +120,7 @@ test('a similar grid without an item, or with one the catalogue lacks, says whic
 test('stock and price changes from the page reach every grid and placement at the next ranking, without a reload', async ({ page, requests, csp }) => {
   void requests;
   void csp;
-  const warnings: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'warning') warnings.push(message.text());
-  });
+  const warnings = consoleMessages(page, 'warning');
   const shop = new ShopPage(page);
   const main = await shop.open('wasm');
   const [viewed] = await shop.productsIn('Garden');
@@ -169,11 +166,7 @@ test('stock and price changes from the page reach every grid and placement at th
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 });
 
-test('the page hears which cards each grid showed (vitrine:impression, with the placement and positions), for its own analytics', async ({
-  page,
-  requests,
-  csp,
-}) => {
+test('vitrine:impression tells the page which cards each grid showed, with the placement and positions', async ({ page, requests, csp }) => {
   void requests;
   void csp;
   await page.addInitScript(() => {
@@ -198,11 +191,7 @@ test('the page hears which cards each grid showed (vitrine:impression, with the 
   await expect.poll(async () => new Set(await shownIn('trending'))).toEqual(new Set(trendingCards));
 });
 
-test('availability.json beside the model takes its out-of-stock items out of every grid from the start, and is read again on each visit', async ({
-  page,
-  requests,
-  csp,
-}) => {
+test('availability.json beside the model takes its items out of every grid from the start, and is read on each visit', async ({ page, requests, csp }) => {
   void requests;
   void csp;
   const shop = new ShopPage(page);

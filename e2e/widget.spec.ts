@@ -4,7 +4,7 @@
 // backend="wasm" to the element as the page is served (as tabs.spec.ts does through the URL): many
 // re-ranks on the software WebGPU adapter take minutes and would test nothing more here.
 import type { Request } from '@playwright/test';
-import { expect, fault, observe, test } from './fixtures.ts';
+import { consoleMessages, expect, fault, observe, test } from './fixtures.ts';
 import { ShopPage } from './shop-page.ts';
 import { accountedEvents, readStored } from './stored.ts';
 
@@ -161,10 +161,7 @@ test('bad attributes show shoppers a short notice and developers the specific er
 }) => {
   void requests;
   void csp;
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
+  const consoleErrors = consoleMessages(page, 'error');
   const shop = new ShopPage(page);
   await shop.open('wasm');
   await page.evaluate(() => {
