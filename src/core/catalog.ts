@@ -76,3 +76,28 @@ export function onePerGroup<T extends { readonly row: number }>(rows: readonly T
     return true;
   });
 }
+
+/** The catalogue's rows by variant group and by category: both fixed for a model, so built once. */
+export interface CatalogIndex {
+  readonly items: readonly CatalogItem[];
+  /** Rows of each variant group. */
+  readonly byGroup: ReadonlyMap<string, readonly number[]>;
+  /** Rows of each non-empty category (an empty one is the catalogue not saying). */
+  readonly byCategory: ReadonlyMap<string, readonly number[]>;
+}
+
+/** @param items the catalogue, by row. */
+export function indexCatalog(items: readonly CatalogItem[]): CatalogIndex {
+  const byGroup = new Map<string, number[]>();
+  const byCategory = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, key: string, row: number) => {
+    const rows = map.get(key);
+    if (rows === undefined) map.set(key, [row]);
+    else rows.push(row);
+  };
+  items.forEach((item, row) => {
+    if (item.group !== null) add(byGroup, item.group, row);
+    if (item.category !== '') add(byCategory, item.category, row);
+  });
+  return { items, byGroup, byCategory };
+}

@@ -2,6 +2,7 @@
 // gets it is in recommender-complements.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from './catalog.ts';
+import { indexCatalog } from './catalog.ts';
 import { goesWith, goesWithQuery, mergeComplements, substitutesOf, type Complement } from './complements.ts';
 import { toItemId } from './ids.ts';
 import { NEIGHBOUR_RECENCY_DECAY, NEIGHBOUR_RECENT } from './neighbours.ts';
@@ -23,15 +24,15 @@ const vectors = Float32Array.from({ length: 24 * DIM }, (_, i) => (i % 2 === 0 ?
 describe('substitutesOf', () => {
   it('is the anchors and every variant of one, not items without a group', () => {
     const items = [item(0, 'a', 'g'), item(1, 'a'), item(2, 'b', 'g'), item(3, 'a', 'h'), item(4, 'a')];
-    expect([...substitutesOf([0, 4], items)].sort()).toEqual([0, 2, 4]);
-    expect([...substitutesOf([1], items)]).toEqual([1]);
+    expect([...substitutesOf([0, 4], indexCatalog(items))].sort()).toEqual([0, 2, 4]);
+    expect([...substitutesOf([1], indexCatalog(items))]).toEqual([1]);
   });
 });
 
 describe('goesWithQuery', () => {
   it('sums the anchors, the newest weighing 1 and each older one less, and marks their categories', () => {
     const items = [item(0, 'a'), item(1, 'b'), item(2, 'a'), item(3, 'c'), item(4, '')];
-    const made = goesWithQuery([1, 0], items, vectors, DIM);
+    const made = goesWithQuery([1, 0], indexCatalog(items), vectors, DIM);
     expect([...(made?.query ?? [])].map((v) => v.toFixed(4))).toEqual(
       [Math.cos(Math.PI / 18) + NEIGHBOUR_RECENCY_DECAY, Math.sin(Math.PI / 18)].map((v) => v.toFixed(4)),
     );
@@ -42,11 +43,11 @@ describe('goesWithQuery', () => {
     const items = Array.from({ length: 24 }, (_, row) => item(row, 'a'));
     const anchors = Array.from({ length: NEIGHBOUR_RECENT + 1 }, () => 0);
     const expected = Array.from({ length: NEIGHBOUR_RECENT }, (_, i) => NEIGHBOUR_RECENCY_DECAY ** i).reduce((sum, w) => sum + w, 0);
-    expect(goesWithQuery(anchors, items, vectors, DIM)?.query[0]).toBeCloseTo(expected, 5);
+    expect(goesWithQuery(anchors, indexCatalog(items), vectors, DIM)?.query[0]).toBeCloseTo(expected, 5);
   });
 
   it('is none when no anchor has a category (the catalogue does not say)', () => {
-    expect(goesWithQuery([0, 1], [item(0, ''), item(1, ''), item(2, 'a')], vectors, DIM)).toBeNull();
+    expect(goesWithQuery([0, 1], indexCatalog([item(0, ''), item(1, ''), item(2, 'a')]), vectors, DIM)).toBeNull();
   });
 });
 

@@ -17,7 +17,7 @@
  * caller excludes (out of stock, bought durables). When both steps come up empty, the placement
  * shows `trending` instead (placements.ts).
  */
-import type { CatalogItem } from './catalog.ts';
+import type { CatalogIndex } from './catalog.ts';
 import { neighbourVotes, NEIGHBOUR_RECENCY_DECAY, NEIGHBOUR_RECENT, type ItemNeighbours } from './neighbours.ts';
 
 /** One complement: its row, how strongly it goes with the anchors, and the anchor it goes with most. */
@@ -32,12 +32,14 @@ export interface Complement {
 /**
  * Rows never a complement of these anchors: the anchors and every variant of one.
  * @param anchors the anchor rows.
- * @param items the catalogue, by row.
+ * @param catalog the catalogue's index.
  */
-export function substitutesOf(anchors: readonly number[], items: readonly CatalogItem[]): Set<number> {
-  const groups = new Set(anchors.flatMap((row) => items[row]?.group ?? []));
+export function substitutesOf(anchors: readonly number[], catalog: CatalogIndex): Set<number> {
   const rows = new Set(anchors);
-  items.forEach((item, row) => void (item.group !== null && groups.has(item.group) && rows.add(row)));
+  for (const anchor of anchors) {
+    const group = catalog.items[anchor]?.group ?? null;
+    for (const row of group === null ? [] : (catalog.byGroup.get(group) ?? [])) rows.add(row);
+  }
   return rows;
 }
 
@@ -56,19 +58,19 @@ export function boughtTogether(complements: ItemNeighbours | null, anchors: read
  * Step 2's query and exclusions: the anchors' vectors summed with the same recency weights as the
  * votes, and the rows in any anchor's category.
  * @param anchors anchor rows, newest first.
- * @param items the catalogue, by row.
+ * @param catalog the catalogue's index.
  * @param vectors the item space's matrix, row-major.
  * @param dim its width.
  * @returns null when no anchor has a category (no fallback).
  */
 export function goesWithQuery(
   anchors: readonly number[],
-  items: readonly CatalogItem[],
+  catalog: CatalogIndex,
   vectors: Float32Array,
   dim: number,
 ): { readonly query: Float32Array; readonly sameCategory: Set<number> } | null {
   // An empty category is the catalogue not saying (catalog.ts).
-  const categories = new Set(anchors.flatMap((row) => items[row]?.category || []));
+  const categories = new Set(anchors.flatMap((row) => catalog.items[row]?.category || []));
   if (categories.size === 0) return null;
   const query = new Float32Array(dim);
   let weight = 1;
@@ -76,9 +78,7 @@ export function goesWithQuery(
     for (let d = 0; d < dim; d++) query[d] = (query[d] ?? 0) + weight * (vectors[row * dim + d] ?? 0);
     weight *= NEIGHBOUR_RECENCY_DECAY;
   }
-  const sameCategory = new Set<number>();
-  items.forEach((item, row) => void (categories.has(item.category) && sameCategory.add(row)));
-  return { query, sameCategory };
+  return { query, sameCategory: new Set([...categories].flatMap((category) => catalog.byCategory.get(category) ?? [])) };
 }
 
 /**

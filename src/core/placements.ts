@@ -25,7 +25,7 @@ import type { ItemSpace } from './ports.ts';
 import type { RankedItem, Reason } from './recommender-types.ts';
 import { interestCosine, personaliseWithin } from './search.ts';
 import { repurchaseDue, unavailableRows } from './availability.ts';
-import { onePerGroup } from './catalog.ts';
+import { indexCatalog, onePerGroup } from './catalog.ts';
 import { boughtTogether, goesWith, goesWithQuery, mergeComplements, substitutesOf, type Complement } from './complements.ts';
 import type { InterestState } from './state.ts';
 import { quote } from './validate.ts';
@@ -101,6 +101,8 @@ export function createPlacements(options: PlacementOptions) {
   const { model, space, spaceVectors } = options;
   const { dim } = model.manifest;
   const { catalog } = options;
+  /** Rows by group and category: the host's changes are stock and prices, so the model's index holds. */
+  const index = indexCatalog(model.items);
   /** Rows never shown for a state: out of stock, or bought and not due again. */
   const unavailable = (state: InterestState): Set<number> =>
     unavailableRows(catalog.outOfStock(), catalog.items(), model.rules, state.purchased, model.rowOf, options.now());
@@ -133,8 +135,8 @@ export function createPlacements(options: PlacementOptions) {
     const row = rowOfItem(id);
     const anchor = catalog.items()[row] as CatalogItem;
     const excluded = unavailable(state);
-    excluded.add(row);
-    if (anchor.group !== null) model.items.forEach((item, other) => void (item.group === anchor.group && excluded.add(other)));
+    // The item itself and its variants.
+    for (const variant of substitutesOf([row], index)) excluded.add(variant);
     const found = await space.topK(spaceVectors.subarray(row * dim, (row + 1) * dim), limit * SIMILAR_CANDIDATES_PER_SLOT, excluded);
     const nearest = found.rows.map((candidate, rank) => ({ row: candidate, relevance: found.scores[rank] ?? 0 }));
     const personal = state.vector.some((v) => v !== 0) ? interestCosine(state.vector, spaceVectors, dim) : null;
@@ -146,9 +148,9 @@ export function createPlacements(options: PlacementOptions) {
     const anchors = id === null ? inCart : [rowOfItem(id)];
     if (anchors.length === 0) return [];
     const excluded = unavailable(state);
-    for (const row of substitutesOf([...anchors, ...inCart], model.items)) excluded.add(row);
+    for (const row of substitutesOf([...anchors, ...inCart], index)) excluded.add(row);
     const bought = boughtTogether(model.complements ?? null, anchors, excluded);
-    const fallback = bought.length >= limit * SIMILAR_CANDIDATES_PER_SLOT ? null : goesWithQuery(anchors, model.items, spaceVectors, dim);
+    const fallback = bought.length >= limit * SIMILAR_CANDIDATES_PER_SLOT ? null : goesWithQuery(anchors, index, spaceVectors, dim);
     let text: Complement[] = [];
     if (fallback !== null) {
       const found = await space.topK(fallback.query, limit * SIMILAR_CANDIDATES_PER_SLOT, new Set([...excluded, ...fallback.sameCategory]));

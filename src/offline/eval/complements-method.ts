@@ -7,7 +7,7 @@
  * `depth` rows. Next to item-kNN it answers whether the builder's basket statistics and the text
  * fallback find what the shopper buys next.
  */
-import { onePerGroup } from '../../core/catalog.ts';
+import { indexCatalog, onePerGroup } from '../../core/catalog.ts';
 import { boughtTogether, goesWith, goesWithQuery, mergeComplements, substitutesOf } from '../../core/complements.ts';
 import type { LoadedModel } from '../../core/model.ts';
 import { NEIGHBOUR_RECENT } from '../../core/neighbours.ts';
@@ -27,15 +27,16 @@ export function createComplementsMethod(
 ): RankingMethod {
   const { dim } = model.manifest;
   const complements = model.complements ?? null;
+  const catalog = indexCatalog(model.items);
   const byCount = [...counts.keys()].sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0) || a - b);
   return {
     name: 'complements',
     description: `the complements placement of the latest ${NEIGHBOUR_RECENT} history items: bought together (the model's ${complements === null ? 'absent' : `${complements.perItem}-per-item`} complements file), then what goes with them from other categories in the item space, then training popularity`,
     async rank(cases, depth) {
       const anchorsOf = cases.map((testCase) => testCase.history.map(({ row }) => row).reverse());
-      const excluded = cases.map((testCase, i) => new Set([...testCase.masked, ...substitutesOf(anchorsOf[i] ?? [], model.items)]));
+      const excluded = cases.map((testCase, i) => new Set([...testCase.masked, ...substitutesOf(anchorsOf[i] ?? [], catalog)]));
       const bought = cases.map((_, i) => boughtTogether(complements, anchorsOf[i] ?? [], excluded[i] ?? new Set()));
-      const queries = anchorsOf.map((anchors) => goesWithQuery(anchors, model.items, model.vectors, dim));
+      const queries = anchorsOf.map((anchors) => goesWithQuery(anchors, catalog, model.vectors, dim));
       const interests = new Float32Array(cases.length * dim);
       queries.forEach((query, i) => query !== null && interests.set(query.query, i * dim));
       const masks = queries.map((query, i) => new Set([...(excluded[i] ?? []), ...(query?.sameCategory ?? [])]));
