@@ -93,8 +93,8 @@ export async function loadSentenceEncoder(files: EncoderFiles, options: EncoderO
   const tokenizer = new Tokenizer(vocabulary);
   let disposed = false;
 
-  const embedBatch = async (texts: readonly string[]): Promise<Float32Array> => {
-    const encodings = texts.map((text) => tokenizer.encode(text));
+  /** Embeds texts of one token length (so none is padded), at most MAX_BATCH of them. */
+  const embedBatch = async (encodings: readonly (readonly number[])[]): Promise<Float32Array> => {
     const tokenCount = encodings.reduce((sum, ids) => sum + ids.length, 0);
     // The graph takes a sparse [texts, tokens] matrix: one (text, position) index per token id.
     const indexData = new Int32Array(tokenCount * 2);
@@ -114,12 +114,12 @@ export async function loadSentenceEncoder(files: EncoderFiles, options: EncoderO
     try {
       output = await model.executeAsync({ indices, values });
       const embeddings = Array.isArray(output) ? output[0] : output;
-      if (embeddings === undefined || embeddings.shape.length !== 2 || embeddings.shape[0] !== texts.length || embeddings.shape[1] !== ENCODER_DIM) {
-        throw new RecError('INTERNAL', `the encoder returned shape [${embeddings?.shape.join(', ') ?? ''}], expected [${texts.length}, ${ENCODER_DIM}]`);
+      if (embeddings === undefined || embeddings.shape.length !== 2 || embeddings.shape[0] !== encodings.length || embeddings.shape[1] !== ENCODER_DIM) {
+        throw new RecError('INTERNAL', `the encoder returned shape [${embeddings?.shape.join(', ') ?? ''}], expected [${encodings.length}, ${ENCODER_DIM}]`);
       }
       const raw = await embeddings.data<'float32'>();
-      const rows = new Float32Array(texts.length * ENCODER_DIM);
-      for (let row = 0; row < texts.length; row++) {
+      const rows = new Float32Array(encodings.length * ENCODER_DIM);
+      for (let row = 0; row < encodings.length; row++) {
         rows.set(normalise(raw.subarray(row * ENCODER_DIM, (row + 1) * ENCODER_DIM)), row * ENCODER_DIM);
       }
       return rows;
@@ -140,9 +140,12 @@ export async function loadSentenceEncoder(files: EncoderFiles, options: EncoderO
         if (text.trim().length === 0) throw new RecError('INTERNAL', `text ${i} is empty; only non-blank texts can be embedded`);
       });
       const out = new Float32Array(texts.length * ENCODER_DIM);
-      for (let start = 0; start < texts.length; start += MAX_BATCH) {
-        const batch = texts.slice(start, start + MAX_BATCH);
-        out.set(await onBackend(backend, () => embedBatch(batch)), start * ENCODER_DIM);
+      for (const { encodings, places } of byTokenCount(
+        texts.map((text) => tokenizer.encode(text)),
+        MAX_BATCH,
+      )) {
+        const rows = await onBackend(backend, () => embedBatch(encodings));
+        places.forEach((place, row) => out.set(rows.subarray(row * ENCODER_DIM, (row + 1) * ENCODER_DIM), place * ENCODER_DIM));
       }
       return out;
     },
@@ -152,6 +155,32 @@ export async function loadSentenceEncoder(files: EncoderFiles, options: EncoderO
       model.dispose();
     },
   };
+}
+
+/**
+ * Groups token sequences of one length, at most `size` per group. A batch of mixed lengths pads the
+ * shorter ones, which moves their vectors in the last bits; with one length per batch a text's
+ * vector is the one it gets alone, whatever it is embedded with, so a build split into shards
+ * writes the same bytes as one run (and no work goes into padding).
+ * @param encodings each text's token ids.
+ * @param size the most sequences per group.
+ * @returns the groups, each with its sequences and their places in `encodings`.
+ */
+export function byTokenCount(encodings: readonly (readonly number[])[], size: number): { encodings: (readonly number[])[]; places: number[] }[] {
+  const byLength = new Map<number, number[]>();
+  encodings.forEach((ids, place) => {
+    const places = byLength.get(ids.length) ?? [];
+    places.push(place);
+    byLength.set(ids.length, places);
+  });
+  const groups: { encodings: (readonly number[])[]; places: number[] }[] = [];
+  for (const places of byLength.values()) {
+    for (let start = 0; start < places.length; start += size) {
+      const chunk = places.slice(start, start + size);
+      groups.push({ encodings: chunk.map((place) => encodings[place] ?? []), places: chunk });
+    }
+  }
+  return groups;
 }
 
 async function readFile(files: EncoderFiles, name: string): Promise<Uint8Array> {
