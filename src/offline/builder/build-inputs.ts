@@ -39,12 +39,12 @@ export interface BuildInputs {
 }
 
 /**
- * Reads the catalogue and the event log and plans the sequences.
+ * Reads the catalogue with the options' mapping, counting every skipped record by reason.
  * @param options the build's options.
  * @param run the build's progress, timings and warnings.
- * @throws RecError CONFIG_INVALID naming the option of an unreadable file; in --strict mode, the first bad record.
+ * @throws RecError CONFIG_INVALID naming --catalog when it cannot be read; in --strict mode, the first bad record.
  */
-export async function readBuildInputs(options: BuildOptions, run: BuildRun): Promise<BuildInputs> {
+export async function readCatalogStep(options: BuildOptions, run: BuildRun): Promise<Pick<BuildInputs, 'catalog' | 'catalogReport'>> {
   const catalogBytes = await readInput(options.catalog, '--catalog');
   const catalogLog = createProblemLog(options.catalog, { strict: options.strict, code: 'CATALOG_INVALID' });
   const catalog = await run.timed('read catalogue', () => {
@@ -72,7 +72,17 @@ export async function readBuildInputs(options: BuildOptions, run: BuildRun): Pro
     fieldsSeen: catalog.fieldsSeen,
     exampleTexts: catalog.texts.slice(0, 3),
   };
+  return { catalog, catalogReport };
+}
 
+/**
+ * Reads the catalogue and the event log and plans the sequences.
+ * @param options the build's options.
+ * @param run the build's progress, timings and warnings.
+ * @throws RecError CONFIG_INVALID naming the option of an unreadable file; in --strict mode, the first bad record.
+ */
+export async function readBuildInputs(options: BuildOptions, run: BuildRun): Promise<BuildInputs> {
+  const { catalog, catalogReport } = await readCatalogStep(options, run);
   const read = options.events === null ? null : await readEventLog(options.events, catalog, options, run);
   const events = read?.events ?? null;
   const grouping: SequenceGrouping = options.sequence ?? (events?.columns.session !== null && events?.columns.session !== undefined ? 'session' : 'user');

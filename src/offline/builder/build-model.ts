@@ -16,7 +16,7 @@ import type { SearchCalibration } from '../../core/manifest.ts';
 import { decodeVectors, encodeVectors, type VectorDtype } from '../../core/vectors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import type { BuildOptionsRecord, RecordedBuild } from '../lib/build-options.ts';
-import { embedTexts, type EmbedResult } from '../lib/embed.ts';
+import { embedTexts, type EmbedResult, type Shard } from '../lib/embed.ts';
 import { applyTextCase } from '../lib/ingest/text-template.ts';
 import { checkReplaceable } from '../lib/publish-folder.ts';
 import { semanticFloor } from '../lib/semantic-floor.ts';
@@ -65,6 +65,10 @@ export interface BuildOptions
   readonly behaviourWeight: number | null;
   /** No progress lines. */
   readonly quiet: boolean;
+  /** The embedding cache folder (--cache-dir); null: the default, .cache/embeddings. */
+  readonly cacheDir: string | null;
+  /** --shard: embed this shard of the catalogue's texts into the cache, and write no model (build-shard.ts). */
+  readonly shard: Shard | null;
   /** The resolved options as recorded in the report. */
   readonly shown: BuildOptionsRecord;
   readonly command: readonly string[];
@@ -89,6 +93,13 @@ export interface BuildResult {
   readonly exitCode: number;
   readonly report: BuildReport;
   readonly written: WrittenModel | null;
+}
+
+/** Where the build's embedding cache is: none with --no-cache, else --cache-dir, else the caller's, else the default. */
+export function embeddingCacheOption(options: BuildOptions, deps: Pick<BuildDeps, 'cacheDir'>): { cacheDir?: string | null } {
+  if (!options.cache) return { cacheDir: null };
+  const cacheDir = options.cacheDir ?? deps.cacheDir;
+  return cacheDir === undefined ? {} : { cacheDir };
 }
 
 /**
@@ -138,7 +149,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     embedTexts(catalog.texts, {
       encoderVersion: deps.encoder.version,
       loadEncoder: () => deps.loadEncoder(options.workers),
-      ...(!options.cache ? { cacheDir: null } : deps.cacheDir === undefined ? {} : { cacheDir: deps.cacheDir }),
+      ...embeddingCacheOption(options, deps),
       batchSize: options.batchSize,
       progress: (total) => run.progress('embedding', total),
     }),

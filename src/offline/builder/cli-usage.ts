@@ -115,7 +115,11 @@ Bad input
 Run
   --workers <n>             encoder worker threads (default ${defaultWorkers()}: the cores here)
   --batch-size <n>          texts per cache write (default ${DEFAULT_BATCH_SIZE}; ${DEFAULT_BATCH_SIZE} x 2 per worker with several workers)
-  --no-cache                do not read or write the embedding cache (.cache/embeddings)
+  --no-cache                do not read or write the embedding cache
+  --cache-dir <dir>         the embedding cache folder (default .cache/embeddings)
+  --shard <i>/<n>           embed only shard i of n of the texts into the cache, and write no model
+                            (--out not needed); run every shard (processes, machines), put their
+                            files in one cache folder, then run the build without --shard
   --quiet                   no progress lines
   --demo                    build models/demo (same as npm run models:demo); --force rebuilds it
   -h, --help                show this help

@@ -12,6 +12,7 @@ import { isRecError } from '../../core/errors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import { runWhenScript, UsageError } from '../lib/cli-args.ts';
 import { buildModel, type BuildDeps, type BuildOptions } from './build-model.ts';
+import { buildShard } from './build-shard.ts';
 import { USAGE } from './cli-usage.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
@@ -63,7 +64,9 @@ export async function main(argv: readonly string[], deps: CliDeps = {}, command:
     return 0;
   }
   try {
-    const result = await buildModel(options, await withRealEncoder(deps, command.name));
+    const realDeps = await withRealEncoder(deps, command.name);
+    if (options.shard !== null) return await buildShard(options, options.shard, realDeps);
+    const result = await buildModel(options, realDeps);
     return result.exitCode;
   } catch (error) {
     // Bad input found in --strict mode or a header that does not fit the mapping: exit 2 with file:line.

@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import type { BuildOptionsRecord, DtypeChoice, ItemVectorsSource } from '../lib/build-options.ts';
 import { integerOption, numberOption, oneOfOption, parseOptions, UsageError } from '../lib/cli-args.ts';
 import { DEFAULT_BATCH_SIZE } from '../lib/embed.ts';
+import { parseShard } from '../lib/embedding-cache.ts';
 import { DEFAULT_CATALOG_FIELDS, type CatalogFields } from '../lib/ingest/catalog-input.ts';
 import { DEFAULT_EVENT_COLUMNS, DEFAULT_EVENT_WEIGHTS, parseTimestamp, type ColumnSpec, type EventColumns } from '../lib/ingest/events-input.ts';
 import { parseFraction } from '../lib/ingest/problems.ts';
@@ -34,7 +35,9 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
   if (values.help === true) return 'help';
   if (values.demo === true) return values.force === true ? 'demo-force' : 'demo';
   if (values.catalog === undefined) throw new UsageError('--catalog <items.jsonl|items.csv> is required');
-  if (values.out === undefined) throw new UsageError('--out <dir> is required');
+  const shard = values.shard === undefined ? null : parseShard(values.shard);
+  // A shard only fills the embedding cache; the whole build that follows writes the model.
+  if (values.out === undefined && shard === null) throw new UsageError('--out <dir> is required');
 
   const none = (value: string | undefined): boolean => value !== undefined && value.trim().toLowerCase() === 'none';
   const field = (value: string | undefined, fallback: string | null): string | null => (none(value) ? null : (value?.trim() ?? fallback));
@@ -77,8 +80,8 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
     catalog: values.catalog,
     events: values.events ?? null,
     itemVectors: itemVectorsSource(values),
-    out: values.out,
-    catalogId: values['catalog-id'] ?? basename(resolve(values.out)),
+    out: values.out ?? '',
+    catalogId: values['catalog-id'] ?? basename(resolve(values.out ?? '.')),
     fields,
     template: parseTextTemplate(values['text-template'] ?? DEFAULT_TEXT_TEMPLATE),
     textCase: oneOfOption('--text-case', values['text-case'] ?? 'auto', TEXT_CASES) as TextCase,
@@ -101,6 +104,8 @@ export function parseCommandLine(argv: readonly string[]): BuildOptions | 'help'
     batchSize: integerOption('--batch-size', values['batch-size'], workers === 1 ? DEFAULT_BATCH_SIZE : DEFAULT_BATCH_SIZE * 2 * workers, 1, 4096),
     seed: integerOption('--seed', values.seed, 1, 0, 2 ** 31 - 1),
     cache: values['no-cache'] !== true,
+    cacheDir: values['cache-dir'] ?? null,
+    shard,
     quiet: values.quiet === true,
     preset,
     command: ['build:models', ...argv],
@@ -151,6 +156,8 @@ const OPTIONS = {
   workers: { type: 'string' },
   'batch-size': { type: 'string' },
   'no-cache': { type: 'boolean' },
+  'cache-dir': { type: 'string' },
+  shard: { type: 'string' },
   quiet: { type: 'boolean' },
   demo: { type: 'boolean' },
   force: { type: 'boolean' },

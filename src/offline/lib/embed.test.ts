@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
-import { cacheKey, embedTexts, itemText } from './embed.ts';
+import { cacheKey, embedShard, embedTexts, itemText } from './embed.ts';
+import { inShard, parseShard } from './embedding-cache.ts';
 import { fakeEncoder } from './test-support.ts';
 const DIM = 4;
 
@@ -82,6 +83,68 @@ describe('embedTexts', () => {
     const load = (): Promise<SentenceEncoder> => fakeEncoder().load();
     await expect(embedTexts(['ok', '  '], { encoderVersion: 'v', loadEncoder: load, cacheDir })).rejects.toMatchObject({ code: 'CATALOG_INVALID' });
     await expect(embedTexts([], { encoderVersion: 'v', loadEncoder: load, cacheDir })).rejects.toMatchObject({ code: 'CATALOG_INVALID' });
+  });
+});
+
+describe('embedShard', () => {
+  it('splits the texts over the shards, each into its own file, and the whole build then embeds nothing', async () => {
+    const shardEncoders = [fakeEncoder(), fakeEncoder(), fakeEncoder()];
+    for (const [i, encoder] of shardEncoders.entries()) {
+      await embedShard(texts, { index: i + 1, count: 3 }, { encoderVersion: 'fake@1', loadEncoder: () => encoder.load(), cacheDir });
+    }
+    const perShard = shardEncoders.map((encoder) => encoder.embedded);
+    expect(perShard.flat().sort()).toEqual([...texts].sort());
+    expect(perShard.filter((embedded) => embedded.length > 0).length).toBeGreaterThan(1);
+    expect((await readdir(cacheDir)).sort()).toEqual(
+      perShard.flatMap((embedded, i) => (embedded.length > 0 ? [expect.stringMatching(new RegExp(`\\.shard-${i + 1}-of-3\\.vec$`, 'u'))] : [])),
+    );
+
+    const whole = fakeEncoder();
+    const merged = await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => whole.load(), cacheDir });
+    expect(whole.loads).toBe(0);
+    expect(merged).toMatchObject({ embedded: 0, cached: 10 });
+    const unsharded = await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir: null });
+    expect(Array.from(merged.vectors)).toEqual(Array.from(unsharded.vectors));
+  });
+
+  it('skips texts another file of the folder already holds, and needs a cache', async () => {
+    await embedTexts(texts.slice(0, 6), { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    const encoder = fakeEncoder();
+    const result = await embedShard(texts, { index: 1, count: 1 }, { encoderVersion: 'fake@1', loadEncoder: () => encoder.load(), cacheDir });
+    expect(encoder.embedded).toEqual(texts.slice(6));
+    expect(result).toMatchObject({ unique: 10, embedded: 4, cached: 6 });
+    await expect(
+      embedShard(texts, { index: 1, count: 2 }, { encoderVersion: 'fake@1', loadEncoder: () => encoder.load(), cacheDir: null }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/--no-cache/u),
+    });
+  });
+
+  it('puts every key in exactly one shard', () => {
+    for (const text of texts) {
+      const key = cacheKey('fake@1', text);
+      expect([1, 2, 3, 4].filter((index) => inShard(key, { index, count: 4 }))).toHaveLength(1);
+    }
+  });
+
+  it('reads i/n and names what is wrong with anything else', () => {
+    expect(parseShard('2/5')).toEqual({ index: 2, count: 5 });
+    for (const bad of ['0/2', '3/2', '1/0', '1-2', 'a/b', '']) {
+      expect(() => parseShard(bad)).toThrow(new RegExp(`--shard takes i/n .* found "${bad}"`, 'u'));
+    }
+  });
+
+  it('does not reuse a cache file of the earlier layout (vectors of padded batches)', async () => {
+    await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    const [name] = await readdir(cacheDir);
+    const file = join(cacheDir, name ?? '');
+    const bytes = await readFile(file);
+    bytes.writeUInt32LE(1, 4);
+    await writeFile(file, bytes);
+    const encoder = fakeEncoder();
+    expect(await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => encoder.load(), cacheDir })).toMatchObject({ embedded: 10, cached: 0 });
+    expect((await readFile(file)).readUInt32LE(4)).toBe(2);
   });
 });
 
