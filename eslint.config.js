@@ -95,6 +95,13 @@ const ROOMS = [
     tests: { packages: ['vitest'] },
   },
   {
+    folder: 'src/offline/scale',
+    what: "the builder's scale test: a synthetic shop of any size (Node)",
+    folders: ['src/offline/builder', 'src/offline/lib', 'src/core', 'src/engine'],
+    packages: [...NODE, ...TF],
+    tests: { packages: ['vitest'] },
+  },
+  {
     folder: 'src/package',
     what: "the npm package: its entries over the widget and the composition root; in node/, its build and the builder's command",
     folders: ['src/widget', 'src/app', 'src/core', 'src/engine', 'src/offline/builder', 'src/offline/lib'],

@@ -24,6 +24,7 @@ const FOLDERS = [
   'src/offline/builder',
   'src/offline/eval',
   'src/offline/train',
+  'src/offline/scale',
 ] as const;
 type Folder = (typeof FOLDERS)[number];
 
@@ -117,9 +118,10 @@ const ROOMS: Readonly<Record<string, Room>> = {
     packages: [...OFFLINE, 'vitest'],
   },
   'offline/train': { file: 'src/offline/train/probe.ts', folders: ['src/core', 'src/engine', 'src/offline/lib', 'src/offline/eval'], packages: OFFLINE },
+  'offline/scale': { file: 'src/offline/scale/probe.ts', folders: ['src/core', 'src/engine', 'src/offline/lib', 'src/offline/builder'], packages: OFFLINE },
   e2e: {
     file: 'e2e/probe.spec.ts',
-    folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline/lib', 'src/offline/builder', 'src/offline/eval', 'src/offline/train', 'src/ui'],
+    folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline/lib', 'src/offline/builder', 'src/offline/eval', 'src/offline/train', 'src/offline/scale', 'src/ui'],
     packages: [...OFFLINE, '@playwright/test', 'vite', 'vitest'],
   },
   // Files directly in src/ (this test) and the root config files are tooling: any package, no src folder.
