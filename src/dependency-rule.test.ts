@@ -121,7 +121,18 @@ const ROOMS: Readonly<Record<string, Room>> = {
   'offline/scale': { file: 'src/offline/scale/probe.ts', folders: ['src/core', 'src/engine', 'src/offline/lib', 'src/offline/builder'], packages: OFFLINE },
   e2e: {
     file: 'e2e/probe.spec.ts',
-    folders: ['src/core', 'src/engine', 'src/app', 'src/bench', 'src/offline/lib', 'src/offline/builder', 'src/offline/eval', 'src/offline/train', 'src/offline/scale', 'src/ui'],
+    folders: [
+      'src/core',
+      'src/engine',
+      'src/app',
+      'src/bench',
+      'src/offline/lib',
+      'src/offline/builder',
+      'src/offline/eval',
+      'src/offline/train',
+      'src/offline/scale',
+      'src/ui',
+    ],
     packages: [...OFFLINE, '@playwright/test', 'vite', 'vitest'],
   },
   // Files directly in src/ (this test) and the root config files are tooling: any package, no src folder.
