@@ -24,6 +24,9 @@ export default {
     'src/offline/builder/quantise-check.ts',
     'src/offline/builder/choose-dtype.ts',
     'src/offline/eval/metrics.ts',
+    'src/offline/lib/embed.ts',
+    'src/offline/lib/embedding-cache.ts',
+    'src/offline/scale/generate-scale.ts',
     ...NOT_TESTS,
     // Barrels and type-only modules have nothing to mutate but would still be instrumented.
     '!src/**/index.ts',

@@ -19,6 +19,8 @@ export default defineConfig({
       'src/offline/builder/choose-dtype.test.ts',
       'src/offline/eval/eval.test.ts',
       'src/offline/eval/metrics.test.ts',
+      'src/offline/lib/embed.test.ts',
+      'src/offline/scale/generate-scale.test.ts',
     ],
     environment: 'node',
     setupFiles: ['vitest.mutation.setup.mjs'],

@@ -128,11 +128,55 @@ describe('embedShard', () => {
     }
   });
 
+  it('picks a key’s shard from its first 8 hex digits', () => {
+    const key = (first: string, rest: string): string => `${first}${rest.repeat(56)}`;
+    expect(inShard(key('00000005', 'a'), { index: 2, count: 4 })).toBe(true);
+    expect(inShard(key('00000005', 'f'), { index: 2, count: 4 })).toBe(true);
+    expect(inShard(key('0000000c', '0'), { index: 1, count: 4 })).toBe(true);
+  });
+
   it('reads i/n and names what is wrong with anything else', () => {
     expect(parseShard('2/5')).toEqual({ index: 2, count: 5 });
-    for (const bad of ['0/2', '3/2', '1/0', '1-2', 'a/b', '']) {
+    expect(parseShard(' 12/34 ')).toEqual({ index: 12, count: 34 });
+    expect(parseShard('1/1')).toEqual({ index: 1, count: 1 });
+    expect(parseShard('10000/10000')).toEqual({ index: 10_000, count: 10_000 });
+    for (const bad of ['0/2', '3/2', '1/0', '1-2', 'a/b', '', '1/10001', 'x1/2', '1/2x']) {
       expect(() => parseShard(bad)).toThrow(new RegExp(`--shard takes i/n .* found "${bad}"`, 'u'));
     }
+  });
+
+  it('never writes another shard’s file: a torn one is read up to its last whole record and left as it is', async () => {
+    await embedShard(texts, { index: 1, count: 1 }, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    const [name] = await readdir(cacheDir);
+    expect(name).toMatch(/^fake_1-[0-9a-f]{8}\.shard-1-of-1\.vec$/u);
+    const file = join(cacheDir, name ?? '');
+    const torn = (await readFile(file)).subarray(0, -5);
+    await writeFile(file, torn);
+    const whole = fakeEncoder();
+    expect(await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => whole.load(), cacheDir })).toMatchObject({ embedded: 1, cached: 9 });
+    expect(await readFile(file)).toEqual(torn);
+    expect((await readdir(cacheDir)).sort()).toEqual([name, expect.stringMatching(/^fake_1-[0-9a-f]{8}\.vec$/u)]);
+  });
+
+  it('leaves out another file of the folder written at another dimension', async () => {
+    await embedTexts(texts.slice(0, 2), { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder(4).load(), cacheDir });
+    // A shard run with an encoder of another size starts its own file over at its size.
+    await embedShard(texts, { index: 1, count: 1 }, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder(6).load(), cacheDir });
+    const result = await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder(4).load(), cacheDir });
+    expect(result).toMatchObject({ dim: 4, embedded: 8, cached: 2 });
+    expect(result.vectors).toHaveLength(40);
+  });
+
+  it('does not reuse a file that is not a cache file: another magic, or shorter than a header', async () => {
+    await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    const [name] = await readdir(cacheDir);
+    const file = join(cacheDir, name ?? '');
+    const bytes = await readFile(file);
+    bytes.write('XXXX', 0, 'latin1');
+    await writeFile(file, bytes);
+    expect(await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir })).toMatchObject({ embedded: 10 });
+    await writeFile(file, bytes.subarray(0, 15));
+    expect(await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir })).toMatchObject({ embedded: 10 });
   });
 
   it('does not reuse a cache file of the earlier layout (vectors of padded batches)', async () => {

@@ -14,6 +14,7 @@ import { normalise } from '../../core/rank.ts';
 import { seededRandom } from '../../core/random.ts';
 import { ENCODER } from '../../engine/text-encoder.ts';
 import { readCatalogStep } from '../builder/build-inputs.ts';
+import { TEXT_DIM } from '../builder/build-model.ts';
 import { createBuildRun } from '../builder/build-run.ts';
 import { parseCommandLine } from '../builder/parse-command-line.ts';
 import { integerOption, parseOptions, runWhenScript, UsageError } from '../lib/cli-args.ts';
@@ -28,48 +29,58 @@ with Zipf-like item and user popularity, sessions mostly within one category, ca
 build:models --cache-dir <dir> embeds nothing (they are not the encoder's vectors: for measuring the
 other steps only).`;
 
-/** The encoder's output size, which a cache read without loading the encoder must match. */
-const TEXT_DIM = 512;
 /** How far an item's synthetic text vector strays from its category's centre. */
 const SPREAD = 0.6;
 const CACHE_CHUNK = 10_000;
 
-export async function main(argv: readonly string[]): Promise<number> {
-  let values;
-  try {
-    values = parseOptions(argv, {
-      items: { type: 'string' },
-      events: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      'cache-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (values.out === undefined) throw new UsageError('--out <dir> is required');
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`scale:generate: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
+/** The command line: the shop's shape and where its files go, or what to do instead. */
+interface Request {
+  readonly shape: ScaleShape;
+  readonly out: string;
+  readonly cacheDir: string | undefined;
+}
+
+/** @throws UsageError naming the bad or missing option. */
+function parseRequest(argv: readonly string[]): Request | 'help' {
+  const values = parseOptions(argv, {
+    items: { type: 'string' },
+    events: { type: 'string' },
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    'cache-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) return 'help';
+  if (values.out === undefined) throw new UsageError('--out <dir> is required');
   const shape: ScaleShape = {
     items: integerOption('--items', values.items, 1_000_000, 1, 50_000_000),
     events: integerOption('--events', values.events, 20_000_000, 1, 2_000_000_000),
     seed: integerOption('--seed', values.seed, 1, 0, 2 ** 31 - 1),
   };
-  await mkdir(values.out, { recursive: true });
-  const items = join(values.out, 'items.jsonl');
-  const events = join(values.out, 'events.csv');
+  return { shape, out: values.out, cacheDir: values['cache-dir'] };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let request: Request | 'help';
+  try {
+    request = parseRequest(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`scale:generate: ${error.message}\nRun with --help for usage.`);
+    return 2;
+  }
+  if (request === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const { shape, out, cacheDir } = request;
+  await mkdir(out, { recursive: true });
+  const items = join(out, 'items.jsonl');
+  const events = join(out, 'events.csv');
   const started = performance.now();
   await toFile(items, (sink) => writeItems(shape, sink));
   await toFile(events, (sink) => writeEvents(shape, sink));
-  console.error(
-    `scale:generate: wrote ${shape.items} items and ${shape.events} events to ${values.out} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-  );
-  const cacheDir = values['cache-dir'];
+  console.error(`scale:generate: wrote ${shape.items} items and ${shape.events} events to ${out} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (cacheDir !== undefined) {
     const texts = await fillCache(items, cacheDir, shape.seed);
     console.error(`scale:generate: wrote synthetic vectors for ${texts} texts to ${cacheDir}`);

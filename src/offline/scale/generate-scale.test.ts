@@ -1,11 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main as buildModels } from '../builder/cli.ts';
-import type { BuildReport } from '../builder/build-report.ts';
-import { main as generate } from './cli.ts';
-import { categoryCount, itemId, writeEvents, writeItems, type LineSink, type ScaleShape } from './generate-scale.ts';
+import { describe, expect, it } from 'vitest';
+import { categoryCount, categoryName, itemId, writeEvents, writeItems, type LineSink, type ScaleShape } from './generate-scale.ts';
 
 const SHAPE: ScaleShape = { items: 3000, events: 30_000, seed: 7 };
 
@@ -31,23 +25,42 @@ interface Event {
   item: string;
 }
 
-let items: Item[] = [];
-let events: Event[] = [];
-beforeAll(async () => {
-  items = (await lines((sink) => writeItems(SHAPE, sink))).map((line) => JSON.parse(line) as Item);
-  const [header, ...rows] = await lines((sink) => writeEvents(SHAPE, sink));
+/** The shop of SHAPE, generated inside each test (a mutation run switches code between tests, not hooks). */
+async function shop(shape: ScaleShape = SHAPE): Promise<{ items: Item[]; events: Event[] }> {
+  const items = (await lines((sink) => writeItems(shape, sink))).map((line) => JSON.parse(line) as Item);
+  const [header, ...rows] = await lines((sink) => writeEvents(shape, sink));
   expect(header).toBe('user_id,session_id,event_type,timestamp,item_id');
-  events = rows.map((row) => {
+  const events = rows.map((row) => {
     const [user = '', session = '', type = '', time = '', item = ''] = row.split(',');
     return { user, session, type, time, item };
   });
-});
+  return { items, events };
+}
 
 describe('the scale test generator', () => {
-  it('writes the asked-for numbers of items and events, over items that exist, in leaf categories', () => {
+  it('writes the asked-for numbers of items and events, over items that exist, in leaf categories', async () => {
+    const { items, events } = await shop();
     expect(items).toHaveLength(3000);
     expect(new Set(items.map((item) => item.id)).size).toBe(3000);
-    expect(items[17]?.id).toBe(itemId(17));
+    expect(items[17]?.id).toBe('s0000017');
+    expect(itemId(1_234_567)).toBe('s1234567');
+    expect(categoryName(0)).toBe('Clothing 1');
+    expect(categoryName(13)).toBe('Shoes 2');
+    // Category by category, in order: the first rows are the first category's.
+    expect(items[0]?.category).toBe('Clothing 1');
+    expect(items.at(-1)?.category).toBe(categoryName(categoryCount(3000) - 1));
+    for (const item of items.slice(0, 200)) {
+      expect(item.title).toMatch(
+        new RegExp(`^${item.brand} \\S+ .+ ${item.category.split(' ')[0]?.toLowerCase() ?? ''} item ${Number(item.id.slice(1))}$`, 'u'),
+      );
+      expect(item.description).toMatch(/^A \S+ .+ item in .+, for everyday use\.$/u);
+      expect(item.price).toBeGreaterThanOrEqual(2);
+      expect(item.price).toBeLessThanOrEqual(302);
+      expect(Math.round(item.price * 100) / 100).toBe(item.price);
+    }
+    expect(new Set(items.map((item) => item.price)).size).toBeGreaterThan(1000);
+    expect(categoryCount(5)).toBe(12);
+    expect(categoryCount(100_000)).toBe(100);
     expect(new Set(items.map((item) => item.category)).size).toBe(categoryCount(3000));
     expect(events).toHaveLength(30_000);
     const ids = new Set(items.map((item) => item.id));
@@ -55,7 +68,8 @@ describe('the scale test generator', () => {
     expect(events.every((event) => !Number.isNaN(Date.parse(event.time)))).toBe(true);
   });
 
-  it('has few items and users taking many events, and sessions mostly within one category', () => {
+  it('has few items and users taking many events, and sessions mostly within one category', async () => {
+    const { items, events } = await shop();
     const counts = new Map<string, number>();
     for (const event of events) counts.set(event.item, (counts.get(event.item) ?? 0) + 1);
     const top = [...counts.values()].sort((a, b) => b - a).slice(0, 30);
@@ -78,7 +92,8 @@ describe('the scale test generator', () => {
     expect(sameCategory / pairs).toBeLessThan(0.95);
   });
 
-  it('carts only items viewed in the session, and buys only carted ones', () => {
+  it('carts only items viewed in the session, and buys only carted ones', async () => {
+    const { events } = await shop();
     const seen = new Map<string, Set<string>>();
     const carted = new Map<string, Set<string>>();
     const wrong: Event[] = [];
@@ -98,41 +113,8 @@ describe('the scale test generator', () => {
   });
 
   it('follows the seed', async () => {
+    const { items } = await shop();
     expect(await lines((sink) => writeItems(SHAPE, sink))).toEqual(items.map((item) => JSON.stringify(item)));
     expect((await lines((sink) => writeItems({ ...SHAPE, seed: 8 }, sink))).slice(0, 50)).not.toEqual(items.slice(0, 50).map((item) => JSON.stringify(item)));
-  });
-});
-
-describe('scale:generate --cache-dir', () => {
-  let root = '';
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vitrine-scale-'));
-  });
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
-
-  it('caches a vector for every text the build embeds, so the build embeds none', { timeout: 120_000 }, async () => {
-    const cache = join(root, 'cache');
-    expect(await generate(['--items', '1500', '--events', '15000', '--out', root, '--cache-dir', cache])).toBe(0);
-    const out = join(root, 'model');
-    const args = [
-      '--catalog',
-      join(root, 'items.jsonl'),
-      '--events',
-      join(root, 'events.csv'),
-      '--cache-dir',
-      cache,
-      '--out',
-      out,
-      '--quiet',
-      '--workers',
-      '1',
-    ];
-    expect(await buildModels(args, { loadEncoder: () => Promise.reject(new Error('every text should be cached')) })).toBe(0);
-    const report = JSON.parse(await readFile(join(out, 'build-report.json'), 'utf8')) as BuildReport;
-    expect(report.embedding).toMatchObject({ embedded: 0, cached: 1500 });
-    expect(report.events).toMatchObject({ training: expect.any(Number), sequences: expect.any(Number) });
-    expect(report.catalog.skipped).toBe(0);
   });
 });
