@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normalise } from '../../src/core/rank.ts';
-import { seededRandom } from '../../src/core/random.ts';
+import { seededRandom, shuffledIndices } from '../../src/core/random.ts';
 import { writeModel, type ModelItemInput } from '../../src/offline/lib/write-model.ts';
 
 /** The folder's name under models/ (the storefront's `?models=`). */
@@ -49,12 +49,8 @@ export async function ensureSyntheticCatalogue(root: string): Promise<string> {
     const centre = centres.get(source.category ?? '') as Float32Array;
     vectors.set(normalise(Float32Array.from(centre, (value) => value + SPREAD * (random() - 0.5))), row * DIM);
   }
-  // A seeded Fisher-Yates shuffle: which row gets which popularity rank.
-  const ranks = Array.from({ length: COUNT }, (_, row) => row);
-  for (let i = COUNT - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [ranks[i], ranks[j]] = [ranks[j] as number, ranks[i] as number];
-  }
+  // Which row gets which popularity rank.
+  const ranks = shuffledIndices(COUNT, random);
   const popularity = new Float32Array(COUNT);
   ranks.forEach((row, rank) => (popularity[row] = 1 / (1 + rank) ** 0.8));
   console.log(`bench: writing the ${COUNT.toLocaleString()}-item synthetic catalogue to models/${SYNTHETIC_MODEL} ...`);

@@ -16,6 +16,22 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
+ * 0..count-1 in a seeded Fisher-Yates order: a permutation that follows `random` alone.
+ * @param count how many indices.
+ * @param random the source of uniform numbers in [0, 1) (e.g. seededRandom).
+ */
+export function shuffledIndices(count: number, random: () => number): Int32Array {
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = order[i] ?? 0;
+    order[i] = order[j] ?? 0;
+    order[j] = swap;
+  }
+  return order;
+}
+
+/**
  * A 32-bit seed from text (FNV-1a), e.g. a session id, so a seeded sequence can follow it.
  * @param text any string.
  */

@@ -9,7 +9,7 @@
  *     add-to-carts of viewed items and purchases of carted ones, spread over a year.
  * Everything follows from the seed.
  */
-import { seededRandom } from '../../core/random.ts';
+import { seededRandom, shuffledIndices } from '../../core/random.ts';
 
 export interface ScaleShape {
   readonly items: number;
@@ -122,12 +122,12 @@ export async function writeEvents(shape: ScaleShape, sink: LineSink): Promise<vo
   const categories = starts.length - 1;
   const categoryCdf = zipfCdf(categories, CATEGORY_SKEW);
   // Category popularity follows a seeded shuffle of categories, not their numbering.
-  const categoryOrder = shuffled(categories, random);
+  const categoryOrder = shuffledIndices(categories, random);
   // Within category c the cumulative weights of its rows; across the catalogue, of all rows.
   const withinCdf = new Float64Array(shape.items);
   for (let c = 0; c < categories; c++) withinCdf.set(zipfCdf((starts[c + 1] ?? 0) - (starts[c] ?? 0), ITEM_SKEW), starts[c] ?? 0);
   const globalCdf = zipfCdf(shape.items, ITEM_SKEW);
-  const globalOrder = shuffled(shape.items, random);
+  const globalOrder = shuffledIndices(shape.items, random);
   const users = Math.max(1, Math.round(shape.events / EVENTS_PER_USER));
   const userCdf = zipfCdf(users, USER_SKEW);
 
@@ -168,16 +168,4 @@ export async function writeEvents(shape: ScaleShape, sink: LineSink): Promise<vo
     written += length;
   }
   if (lines.length > 0) await sink.write(`${lines.join('\n')}\n`);
-}
-
-/** 0..count-1 in a seeded Fisher-Yates order. */
-function shuffled(count: number, random: () => number): Int32Array {
-  const order = Int32Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const swap = order[i] ?? 0;
-    order[i] = order[j] ?? 0;
-    order[j] = swap;
-  }
-  return order;
 }
