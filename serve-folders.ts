@@ -30,6 +30,11 @@ export function fileInside(dir: string, path: string): string | null {
   return below === '..' || below.startsWith(`..${sep}`) || isAbsolute(below) ? null : file;
 }
 
+/** Whether an If-None-Match header (a list of tags, or `*`) names `etag`. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  return header !== undefined && header.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+}
+
 /** A folder served under a URL prefix; the folder may be found (or generated) on first use. */
 export interface ServedFolder {
   /** e.g. `/models/`. */
@@ -47,7 +52,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * @param folders what to serve, by URL prefix.
  * @returns a middleware that sends their files, with Content-Length so the browser can show real
- *   load progress; 404 outside them, 400 (a short message, no stack or server path) for a URL whose
+ *   load progress, and an ETag so an unchanged file is answered 304; 404 outside them, 400 (a short message, no stack or server path) for a URL whose
  *   percent-escapes are malformed, whichever path it names.
  */
 export function serveFolders(folders: readonly ServedFolder[]): Connect.NextHandleFunction {
@@ -72,9 +77,19 @@ export function serveFolders(folders: readonly ServedFolder[]): Connect.NextHand
         res.end(`not found: ${url}`);
         return;
       }
-      res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
-      res.setHeader('Content-Length', statSync(file).size);
+      const { size, mtimeMs } = statSync(file);
+      // Revalidated on every use (no-cache) and answered 304 while unchanged, so a repeat visit's
+      // images and manifest cost a round trip, not their bytes again.
+      const etag = `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
       res.setHeader('Cache-Control', 'no-cache');
+      res.setHeader('ETag', etag);
+      if (matchesEtag(req.headers['if-none-match'], etag)) {
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+      res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+      res.setHeader('Content-Length', size);
       createReadStream(file).pipe(res);
     }, next);
   };

@@ -10,14 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultTest } from './core/fault-test-support.ts';
 import { decodedPath, fileInside, serveFolders } from '../serve-folders.ts';
 
-/** Sends `path` as it is (no client-side normalisation of `..` or escapes). */
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
+/** Sends `path` as it is (no client-side normalisation of `..` or escapes), with `headers`. */
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; etag?: string }> {
   return new Promise((resolve, reject) => {
-    const sent = request({ host: '127.0.0.1', port, path }, (response) => {
+    const sent = request({ host: '127.0.0.1', port, path, headers }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      const etag = response.headers.etag;
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, ...(etag === undefined ? {} : { etag }) }));
     });
     sent.on('error', reject);
     sent.end();
@@ -54,9 +55,22 @@ describe('serveFolders', () => {
   });
 
   it("sends a served folder's file, and passes on what is not under its prefix", async () => {
-    expect(await get(port, '/models/demo/manifest.json?v=1')).toEqual({ status: 200, body: '{"ok":true}' });
-    expect(await get(port, '/models/demo%2Fmanifest.json')).toEqual({ status: 200, body: '{"ok":true}' });
+    expect(await get(port, '/models/demo/manifest.json?v=1')).toMatchObject({ status: 200, body: '{"ok":true}' });
+    expect(await get(port, '/models/demo%2Fmanifest.json')).toMatchObject({ status: 200, body: '{"ok":true}' });
     expect((await get(port, '/index.html')).status).toBe(418);
+  });
+
+  it('answers a revalidation of an unchanged file with 304 and no body, and of a changed one with the file', async () => {
+    const file = join(models, 'demo', 'catalog.json');
+    writeFileSync(file, '{"items":[]}');
+    const { etag } = await get(port, '/models/demo/catalog.json');
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(await get(port, '/models/demo/catalog.json', { 'if-none-match': etag ?? '' })).toMatchObject({ status: 304, body: '' });
+    expect(await get(port, '/models/demo/catalog.json', { 'if-none-match': `W/"0-0", ${etag ?? ''}` })).toMatchObject({ status: 304 });
+    expect(await get(port, '/models/demo/catalog.json', { 'if-none-match': 'W/"0-0"' })).toMatchObject({ status: 200, body: '{"items":[]}' });
+    // Another size: another tag, so the old one no longer matches.
+    writeFileSync(file, '{"items":[1]}');
+    expect(await get(port, '/models/demo/catalog.json', { 'if-none-match': etag ?? '' })).toMatchObject({ status: 200, body: '{"items":[1]}' });
   });
 
   it(
