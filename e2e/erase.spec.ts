@@ -1,6 +1,7 @@
 // Privacy: "Erase everything" leaves nothing behind: not in IndexedDB (any store, any
 // database), localStorage, sessionStorage, Cache Storage, cookies, service workers or the origin
-// private file system. The app uses none of the last ones at all, which is checked before erasing.
+// private file system. The app uses none of the last ones at all, which is checked before erasing,
+// and Cache Storage only for the shop's model files (the same for every shopper), which it keeps.
 // The stores are read raw from inside the page, not through app code, and enumerated rather than
 // named, so a store added later is covered too.
 import type { Page } from '@playwright/test';
@@ -16,7 +17,8 @@ interface OriginStorage {
   /** localStorage entries keeping the last grid shown, for the next visit's first paint (src/app/first-grid.ts). */
   readonly lastGrids: number;
   readonly sessionStorage: number;
-  readonly caches: string[];
+  /** Each Cache Storage cache's entries, as URL paths with their query. */
+  readonly caches: Record<string, string[]>;
   readonly serviceWorkers: number;
   readonly opfsEntries: string[];
 }
@@ -58,7 +60,14 @@ function readOriginStorage(page: Page): Promise<OriginStorage> {
       localStorage: Object.keys(localStorage).filter((key) => !key.startsWith('vitrine.backend.v1:') && !key.startsWith('vitrine.lastGrid.v1:')).length,
       lastGrids: Object.keys(localStorage).filter((key) => key.startsWith('vitrine.lastGrid.v1:')).length,
       sessionStorage: sessionStorage.length,
-      caches: await caches.keys(),
+      caches: Object.fromEntries(
+        await Promise.all(
+          (await caches.keys()).map(async (name) => {
+            const entries = await (await caches.open(name)).keys();
+            return [name, entries.map((request) => new URL(request.url).pathname + new URL(request.url).search)] as const;
+          }),
+        ),
+      ),
       serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
       opfsEntries,
     };
@@ -70,13 +79,16 @@ async function expectUnusedStorageEmpty(page: Page, stored: OriginStorage): Prom
   expect(stored.databases, 'IndexedDB databases').toEqual(['vitrine']);
   expect(stored.localStorage, 'localStorage entries').toBe(0);
   expect(stored.sessionStorage, 'sessionStorage entries').toBe(0);
-  expect(stored.caches, 'Cache Storage caches').toEqual([]);
+  // The model's files by content, and nothing else: no URL of a page, a query or an event.
+  expect(Object.keys(stored.caches), 'Cache Storage caches').toEqual(['vitrine-model-files-v1']);
+  for (const entry of stored.caches['vitrine-model-files-v1'] ?? [])
+    expect(entry, 'a cached model file').toMatch(/^\/models\/demo\/[\w.]+\?sha256=[0-9a-f]{64}$/);
   expect(stored.serviceWorkers, 'service workers').toBe(0);
   expect(stored.opfsEntries, 'origin private file system').toEqual([]);
   expect(await page.context().cookies(), 'cookies').toEqual([]);
 }
 
-test('erasing leaves nothing from before in any store, and the app keeps nothing anywhere else', async ({ storefront, page }) => {
+test('erasing leaves nothing from before in any store, and the app keeps nothing anywhere else but the shop’s model files', async ({ storefront, page }) => {
   const query = 'garden hose and lawn sprinkler';
   await storefront.open();
   const viewed = (await storefront.topIds(1))[0] ?? '';
@@ -99,6 +111,8 @@ test('erasing leaves nothing from before in any store, and the app keeps nothing
 
   const after = await readOriginStorage(page);
   await expectUnusedStorageEmpty(page, after);
+  expect(after.caches['vitrine-model-files-v1'], 'the model files kept').toEqual(before.caches['vitrine-model-files-v1']);
+  expect(after.caches['vitrine-model-files-v1']).toHaveLength(3);
   expect(before.lastGrids, 'the last grid kept before erasing').toBe(1);
   expect(after.lastGrids, 'the last grid kept after erasing').toBe(0);
   const stores = after.records['vitrine'] ?? {};

@@ -38,7 +38,7 @@ import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { describeDevice } from '../engine/backend.ts';
 import { createCalibratedItemSpace } from '../engine/calibrated-item-space.ts';
 import { createSequenceEncoder } from '../engine/sequence-encoder.ts';
-import { createBroadcastSync, openEventStore } from '../storage/index.ts';
+import { createBroadcastSync, openEventStore, withModelFileCache } from '../storage/index.ts';
 import { BACKEND_LABELS, type StartupPhase } from '../ui/index.ts';
 import { afterNextPaint } from './after-next-paint.ts';
 import { applyAvailabilityFile, fetchAvailabilityFile } from './availability-file.ts';
@@ -118,8 +118,12 @@ export async function startWithConfig(
   availability.catch(() => undefined);
   let bytes = { loadedBytes: 0, totalBytes: 0 };
   const loaded = await loadModelRetryingMismatch(
-    // The retry's manifest and files come from the server, never the HTTP cache (it may hold the other deploy's).
-    (attempt) => createHttpModelSource(config.modelUrl, attempt === 'fresh' ? { cache: 'reload' } : {}),
+    // The retry's manifest and files come from the server, never the HTTP cache or the device's
+    // copies (either may hold the other deploy's, or a copy damaged on the device).
+    (attempt) =>
+      attempt === 'fresh'
+        ? withModelFileCache(createHttpModelSource(config.modelUrl, { cache: 'reload' }), { lookup: false })
+        : withModelFileCache(createHttpModelSource(config.modelUrl)),
     (progress) => {
       bytes = { loadedBytes: progress.loadedBytes, totalBytes: progress.totalBytes };
       onProgress(progress);

@@ -84,7 +84,7 @@ function popularityEntry(source: ModelSource, manifestJson: unknown): ModelFile 
 }
 
 async function readVerified(source: ModelSource, file: ModelFile): Promise<Uint8Array> {
-  return verifyModelFile(source, file, await source.read(file.path, ignore));
+  return verifyModelFile(source, file, await source.read(file.path, ignore, file));
 }
 
 /**

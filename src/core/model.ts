@@ -23,9 +23,11 @@ export interface ModelSource {
    * Reads one file of the model.
    * @param path relative to the model folder.
    * @param onBytes called with the bytes read so far, for progress.
+   * @param file the manifest's entry for the file (size and sha256), when the caller has read the
+   *   manifest: a source may then answer from a copy it keeps by content. The manifest has none.
    * @throws RecError MODEL_FETCH_FAILED when it cannot be read.
    */
-  read(path: string, onBytes: (loaded: number) => void): Promise<Uint8Array>;
+  read(path: string, onBytes: (loaded: number) => void, file?: ModelFile): Promise<Uint8Array>;
 }
 
 export interface LoadProgress {
@@ -93,10 +95,14 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const verified = new Map(
     await Promise.all(
       files.map(async (file) => {
-        const bytes = await source.read(file.path, (loaded) => {
-          loadedPerFile.set(file.path, loaded);
-          report();
-        });
+        const bytes = await source.read(
+          file.path,
+          (loaded) => {
+            loadedPerFile.set(file.path, loaded);
+            report();
+          },
+          file,
+        );
         return [file, await verifyModelFile(source, file, bytes)] as const;
       }),
     ),
