@@ -68,6 +68,19 @@ async function visit(page: Page, url: string): Promise<FirstVisitResult> {
 }
 
 /**
+ * The bytes this page's document and resources took over the network so far: transfer sizes (a
+ * revalidated file: its headers only; a file read from the HTTP cache or Cache Storage: nothing).
+ */
+function bytesTransferred(page: Page): Promise<number> {
+  return page.evaluate(() =>
+    [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce(
+      (sum, entry) => sum + (entry as PerformanceResourceTiming).transferSize,
+      0,
+    ),
+  );
+}
+
+/**
  * A first visit in a fresh context, timed only.
  * @param query the page's query string, e.g. "?backend=wasm" (no calibration).
  */
@@ -93,12 +106,7 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
   try {
     const firstVisit = await visit(page, `${base}/${query}`);
     const grid = page.getByRole('region', { name: 'Recommended products' });
-    const bytesFetched = await page.evaluate(() =>
-      [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce(
-        (sum, entry) => sum + ((entry as PerformanceResourceTiming).transferSize || (entry as PerformanceResourceTiming).encodedBodySize || 0),
-        0,
-      ),
-    );
+    const bytesFetched = await bytesTransferred(page);
     const backend = await grid.getAttribute('data-backend');
     const backendReason = await grid.getAttribute('data-backend-reason');
 
@@ -163,6 +171,7 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
     const repeat = await visit(page, page.url());
     await page.waitForFunction(() => (window as unknown as { vitrineMarks: Marks }).vitrineMarks.firstPersonalisedGrid >= 0);
     const repeatVisit = await marksOf(page);
+    const repeatBytesFetched = await bytesTransferred(page);
     return {
       query,
       backend,
@@ -176,6 +185,7 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
       repeatVisit: repeat,
       firstPersonalisedGridMs: repeatVisit.firstPersonalisedGrid,
       bytesFetched,
+      repeatBytesFetched,
       jsHeapBytes: memory.heap,
       userAgentMemoryBytes: memory.userAgent,
     };

@@ -43,6 +43,8 @@ export interface StorefrontResult {
   readonly firstPersonalisedGridMs: number;
   /** Bytes fetched by the first visit (transfer sizes of the document and every resource). */
   readonly bytesFetched: number;
+  /** The same for the repeat visit, until its first personalised grid (absent in older runs). */
+  readonly repeatBytesFetched?: number;
   /** performance.memory.usedJSHeapSize after the interactions, or why not available. */
   readonly jsHeapBytes: number | string;
   /** performance.measureUserAgentSpecificMemory(), or why not available. */
@@ -186,6 +188,7 @@ function storefrontRows(s: StorefrontResult): string[] {
   }
   rows.push(`| repeat visit: navigation to first personalised grid | ${fmt(s.firstPersonalisedGridMs)} ms |`);
   rows.push(`| bytes fetched by the first visit | ${(s.bytesFetched / 1024 / 1024).toFixed(2)} MiB |`);
+  if (s.repeatBytesFetched !== undefined) rows.push(`| bytes fetched by the repeat visit | ${(s.repeatBytesFetched / 1024).toFixed(1)} kB |`);
   rows.push(
     `| JS heap after the interactions (performance.memory) | ${typeof s.jsHeapBytes === 'number' ? `${(s.jsHeapBytes / 1024 / 1024).toFixed(1)} MiB` : s.jsHeapBytes} |`,
   );
