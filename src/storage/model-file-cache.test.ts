@@ -14,6 +14,8 @@ function memoryCaches(fail: { open?: boolean; put?: boolean } = {}) {
   const cache = {
     match: (url: string) => Promise.resolve(entries.has(url) ? new Response(entries.get(url) as Uint8Array<ArrayBuffer>) : undefined),
     async put(url: string, response: Response) {
+      // Later than the load, as a real write is: a test must wait for stored() to see it.
+      await new Promise((resolve) => setTimeout(resolve, 5));
       if (fail.put === true) throw new DOMException('quota exceeded', 'QuotaExceededError');
       entries.set(url, new Uint8Array(await response.arrayBuffer()));
     },

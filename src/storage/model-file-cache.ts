@@ -21,7 +21,7 @@ export const MODEL_CACHE_NAME = 'vitrine-model-files-v1';
 export interface ModelFileCacheOptions {
   /** The browser's CacheStorage; defaults to the global `caches`, which insecure contexts lack. */
   readonly caches?: CacheStorage | undefined;
-  /** The origin the entries' URLs are under (Cache Storage keys are http(s) URLs); defaults to the page's. */
+  /** The origin the entries' URLs are under (Cache Storage keys are http(s) URLs); defaults to the page's. The source's location is a path without a trailing slash. */
   readonly origin?: string;
   /** False for a read that must come from the server (it still stores what it reads). Default true. */
   readonly lookup?: boolean;
@@ -71,7 +71,7 @@ export function withModelFileCache(network: ModelSource, options: ModelFileCache
 
 /** The entry's URL: the file's own, with the content it holds in the query, e.g. /models/demo/vectors.bin?sha256=… */
 function entryUrl(origin: string, location: string, file: ModelFile): string {
-  return new URL(`${location.replace(/\/+$/, '')}/${file.path}?sha256=${file.sha256}`, origin).href;
+  return new URL(`${location}/${file.path}?sha256=${file.sha256}`, origin).href;
 }
 
 /** The device's copy, or null when there is none, it has the wrong size, or it cannot be read. */
@@ -92,7 +92,7 @@ async function store(cache: Cache, url: string, network: ModelSource, file: Mode
   try {
     await verifyModelFile(network, file, bytes);
     // Read bytes are backed by an ArrayBuffer (a SharedArrayBuffer is no body); Response copies them.
-    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }));
+    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>));
     const unversioned = withoutQuery(url);
     const older = (await cache.keys()).filter((request) => request.url !== url && withoutQuery(request.url) === unversioned);
     await Promise.all(older.map((request) => cache.delete(request)));
@@ -103,8 +103,7 @@ async function store(cache: Cache, url: string, network: ModelSource, file: Mode
 }
 
 function withoutQuery(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+  return url.split('?')[0] ?? url;
 }
 
 function browserCaches(): CacheStorage | undefined {
