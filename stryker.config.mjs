@@ -27,6 +27,7 @@ export default {
     'src/offline/lib/embed.ts',
     'src/offline/lib/embedding-cache.ts',
     'src/offline/scale/generate-scale.ts',
+    'src/offline/lib/train-pq.ts',
     ...NOT_TESTS,
     // Barrels and type-only modules have nothing to mutate but would still be instrumented.
     '!src/**/index.ts',

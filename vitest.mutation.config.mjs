@@ -21,6 +21,7 @@ export default defineConfig({
       'src/offline/eval/metrics.test.ts',
       'src/offline/lib/embed.test.ts',
       'src/offline/scale/generate-scale.test.ts',
+      'src/offline/lib/train-pq.test.ts',
     ],
     environment: 'node',
     setupFiles: ['vitest.mutation.setup.mjs'],

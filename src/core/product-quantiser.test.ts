@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { dotTable, encodeWithQuantiser, nearestCentroid, PQ_CENTROIDS, scoreCodes, type ProductQuantiser } from './product-quantiser.ts';
+import { seededRandom } from './random.ts';
+
+/** Codebooks of `subspaces` slices of `width`, every value drawn from the seed. */
+function randomQuantiser(dim: number, subspaces: number, seed: number): ProductQuantiser {
+  const random = seededRandom(seed);
+  return { dim, subspaces, codebooks: Float32Array.from({ length: PQ_CENTROIDS * dim }, () => random() * 2 - 1) };
+}
+
+/** The vector a row's codes stand for: its slices' centroids, end to end. */
+function reconstruct(pq: ProductQuantiser, codes: Uint8Array, row: number): Float32Array {
+  const width = pq.dim / pq.subspaces;
+  const vector = new Float32Array(pq.dim);
+  for (let s = 0; s < pq.subspaces; s++) {
+    const code = codes[row * pq.subspaces + s] ?? 0;
+    vector.set(pq.codebooks.subarray((s * PQ_CENTROIDS + code) * width, (s * PQ_CENTROIDS + code + 1) * width), s * width);
+  }
+  return vector;
+}
+
+describe('product quantiser', () => {
+  it('encodes each slice as its nearest centroid of that slice’s codebook', () => {
+    const pq = randomQuantiser(6, 3, 11);
+    // Rows made from known centroids plus a little noise: slice s of row r is centroid (r·37 + s·91) % 256.
+    const chosen = (row: number, s: number) => (row * 37 + s * 91) % PQ_CENTROIDS;
+    const random = seededRandom(3);
+    const vectors = new Float32Array(5 * 6);
+    for (let row = 0; row < 5; row++)
+      for (let s = 0; s < 3; s++)
+        for (let j = 0; j < 2; j++) vectors[row * 6 + s * 2 + j] = (pq.codebooks[(s * PQ_CENTROIDS + chosen(row, s)) * 2 + j] ?? 0) + (random() - 0.5) * 1e-4;
+    const codes = encodeWithQuantiser(pq, vectors, 5);
+    expect([...codes]).toEqual(Array.from({ length: 15 }, (_, i) => chosen(Math.floor(i / 3), i % 3)));
+  });
+
+  it('a tie goes to the lower centroid', () => {
+    const centroids = new Float32Array(PQ_CENTROIDS * 2);
+    centroids.set([1, 0], 7 * 2);
+    centroids.set([1, 0], 9 * 2);
+    centroids.fill(10, 10 * 2);
+    // Centroids 0-6 and 8 sit at the origin, 7 and 9 at (1, 0): the point (1, 0) is nearest to 7 and 9.
+    expect(nearestCentroid(centroids, 0, Float32Array.of(1, 0), 0, 2)).toBe(7);
+    expect(nearestCentroid(centroids, 0, Float32Array.of(0.1, 0), 0, 2)).toBe(0);
+  });
+
+  it('scores each item as the interest’s dot product with the vector its codes stand for', () => {
+    const pq = randomQuantiser(8, 4, 5);
+    const random = seededRandom(9);
+    const codes = Uint8Array.from({ length: 20 * 4 }, () => Math.floor(random() * PQ_CENTROIDS));
+    const interest = Float32Array.from({ length: 8 }, () => random() - 0.5);
+    const scores = scoreCodes(dotTable(pq, interest), codes, 4);
+    expect(scores).toHaveLength(20);
+    for (let row = 0; row < 20; row++) {
+      const vector = reconstruct(pq, codes, row);
+      expect(scores[row]).toBeCloseTo(
+        vector.reduce((sum, value, j) => sum + value * (interest[j] ?? 0), 0),
+        5,
+      );
+    }
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Product quantisation of the item space (Jégou et al., 2011): each item vector is cut into
+ * `subspaces` equal slices, and each slice is stored as the one byte naming the nearest of 256
+ * centroids of that slice's codebook. An item then costs `subspaces` bytes instead of `dim` (int8)
+ * or 4·dim (float32). An interest is scored against every item by asymmetric distance computation:
+ * one table of the interest's dot product with every centroid of every slice, then per item the sum
+ * of `subspaces` table entries. The codebooks are trained by the builder (offline/lib/train-pq.ts).
+ */
+
+/** 256 centroids per slice: one byte per slice per item. */
+export const PQ_CENTROIDS = 256;
+
+export interface ProductQuantiser {
+  readonly dim: number;
+  /** How many slices a vector is cut into; divides `dim`. */
+  readonly subspaces: number;
+  /** subspaces × PQ_CENTROIDS × (dim / subspaces) float32: slice s's centroid c starts at (s·256 + c)·sliceDim. */
+  readonly codebooks: Float32Array;
+}
+
+/** The length of one slice. */
+export const sliceDim = (pq: ProductQuantiser): number => pq.dim / pq.subspaces;
+
+/**
+ * @param pq the codebooks.
+ * @param vectors count × dim, row-major.
+ * @param count how many rows.
+ * @returns count × subspaces codes, row-major: each slice's nearest centroid (squared distance).
+ */
+export function encodeWithQuantiser(pq: ProductQuantiser, vectors: Float32Array, count: number): Uint8Array {
+  const { dim, subspaces, codebooks } = pq;
+  const width = sliceDim(pq);
+  const codes = new Uint8Array(count * subspaces);
+  for (let row = 0; row < count; row++) {
+    for (let s = 0; s < subspaces; s++) {
+      codes[row * subspaces + s] = nearestCentroid(codebooks, s * PQ_CENTROIDS * width, vectors, row * dim + s * width, width);
+    }
+  }
+  return codes;
+}
+
+/**
+ * The nearest of 256 consecutive centroids to one slice; ties go to the lower index.
+ * @param centroids the codebook array; @param first where the slice's 256 centroids start.
+ * @param values the vector array; @param at where the slice starts; @param width its length.
+ */
+export function nearestCentroid(centroids: Float32Array, first: number, values: Float32Array, at: number, width: number): number {
+  let best = 0;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (let c = 0; c < PQ_CENTROIDS; c++) {
+    const base = first + c * width;
+    let distance = 0;
+    for (let j = 0; j < width; j++) {
+      const d = (values[at + j] ?? 0) - (centroids[base + j] ?? 0);
+      distance += d * d;
+    }
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/**
+ * @param pq the codebooks.
+ * @param interest a dim-long vector.
+ * @returns subspaces × 256: the interest's slice s dotted with slice s's centroid c at s·256 + c.
+ */
+export function dotTable(pq: ProductQuantiser, interest: Float32Array): Float32Array {
+  const width = sliceDim(pq);
+  const table = new Float32Array(pq.subspaces * PQ_CENTROIDS);
+  for (let s = 0; s < pq.subspaces; s++) {
+    for (let c = 0; c < PQ_CENTROIDS; c++) {
+      const base = (s * PQ_CENTROIDS + c) * width;
+      let dot = 0;
+      for (let j = 0; j < width; j++) dot += (interest[s * width + j] ?? 0) * (pq.codebooks[base + j] ?? 0);
+      table[s * PQ_CENTROIDS + c] = dot;
+    }
+  }
+  return table;
+}
+
+/**
+ * Every item's approximate dot product with the interest the table was made from.
+ * @param table dotTable's output; @param codes count × subspaces; @param subspaces per item.
+ */
+export function scoreCodes(table: Float32Array, codes: Uint8Array, subspaces: number): Float32Array {
+  const count = codes.length / subspaces;
+  const scores = new Float32Array(count);
+  for (let row = 0; row < count; row++) {
+    let score = 0;
+    const at = row * subspaces;
+    for (let s = 0; s < subspaces; s++) score += table[s * PQ_CENTROIDS + (codes[at + s] ?? 0)] ?? 0;
+    scores[row] = score;
+  }
+  return scores;
+}

@@ -1,0 +1,132 @@
+/**
+ * `npm run eval:compressed -- (--models <dir>[,<dir>…] | --synthetic <items>) [--subspaces 8,16,32]
+ * [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7]`: trains product-quantiser codebooks
+ * on each item space (train-pq.ts), encodes every item, and prints recall@k of the compressed
+ * ranking against exact dot products over the same vectors (recall.ts), with the bytes an item
+ * costs, as a Markdown table (docs/decisions/compressed-item-space.md quotes it).
+ */
+import { basename } from 'node:path';
+import type { LoadedModel } from '../../../core/model.ts';
+import { encodeWithQuantiser, PQ_CENTROIDS } from '../../../core/product-quantiser.ts';
+import { seededRandom } from '../../../core/random.ts';
+import { integerOption, parseOptions, runWhenScript, UsageError } from '../../lib/cli-args.ts';
+import { trainProductQuantiser } from '../../lib/train-pq.ts';
+import { verifyModelDir } from '../../lib/write-model.ts';
+import { meanRecall, type ItemVectors } from './recall.ts';
+import { clusteredSessions, clusteredSpace, modelSessions } from './sessions.ts';
+
+const USAGE = `Usage: npm run eval:compressed -- (--models <dir>[,<dir>...] | --synthetic <items>) [--subspaces 8,16,32] [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7]
+
+For each item space (built model folders, or a synthetic clustered catalogue of <items> x 128), trains
+product-quantiser codebooks with each number of subspaces, and prints recall@k of the compressed
+ranking (and of an exact re-rank of its best candidates) against exact dot products.`;
+
+interface Request {
+  readonly models: readonly string[];
+  readonly synthetic: number | null;
+  readonly subspaces: readonly number[];
+  readonly reranks: readonly number[];
+  readonly sessions: number;
+  readonly k: number;
+  readonly seed: number;
+}
+
+const integers = (name: string, text: string, min: number, max: number): number[] =>
+  text.split(',').map((part) => integerOption(name, part.trim(), 0, min, max));
+
+/** @throws UsageError naming the bad or missing option. */
+function parseRequest(argv: readonly string[]): Request | 'help' {
+  const values = parseOptions(argv, {
+    models: { type: 'string' },
+    synthetic: { type: 'string' },
+    subspaces: { type: 'string' },
+    rerank: { type: 'string' },
+    sessions: { type: 'string' },
+    k: { type: 'string' },
+    seed: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) return 'help';
+  if ((values.models === undefined) === (values.synthetic === undefined)) throw new UsageError('give either --models <dir>[,<dir>...] or --synthetic <items>');
+  return {
+    models: values.models === undefined ? [] : values.models.split(',').map((dir) => dir.trim()),
+    synthetic: values.synthetic === undefined ? null : integerOption('--synthetic', values.synthetic, 0, PQ_CENTROIDS, 5_000_000),
+    subspaces: integers('--subspaces', values.subspaces ?? '8,16,32', 1, 512),
+    reranks: integers('--rerank', values.rerank ?? '0,200,1000', 0, 100_000),
+    sessions: integerOption('--sessions', values.sessions, 200, 1, 100_000),
+    k: integerOption('--k', values.k, 50, 1, 10_000),
+    seed: integerOption('--seed', values.seed, 7, 0, 2 ** 31 - 1),
+  };
+}
+
+/** One item space to measure, with its sessions. */
+interface Space {
+  readonly name: string;
+  readonly space: ItemVectors;
+  readonly sessions: number[][];
+}
+
+function fromModel(dir: string, model: LoadedModel, request: Request): Space {
+  const { itemCount: count, dim } = model.manifest;
+  const categories = model.items.map((item) => item.category);
+  const sessions = modelSessions(count, model.neighbours ?? null, categories, request.sessions, seededRandom(request.seed));
+  return {
+    name: `${basename(dir)} (${count.toLocaleString('en-US')} × ${dim}, ${model.manifest.dtype} decoded)`,
+    space: { vectors: model.vectors, count, dim },
+    sessions,
+  };
+}
+
+function synthetic(count: number, request: Request): Space {
+  const random = seededRandom(request.seed);
+  const departments = 20;
+  const space = clusteredSpace({ count, dim: 128, departments, leavesPerDepartment: Math.max(1, Math.round(count / 1000 / departments)) }, random);
+  return {
+    name: `synthetic (${count.toLocaleString('en-US')} × 128, ${space.leaves.toLocaleString('en-US')} leaf clusters, float32)`,
+    space,
+    sessions: clusteredSessions(space, request.sessions, random),
+  };
+}
+
+function measure({ name, space, sessions }: Space, request: Request): string[] {
+  const rows = [
+    `### ${name}`,
+    '',
+    `| subspaces | bytes per item | codes at 1M items | ${request.reranks.map((r) => (r === 0 ? `recall@${request.k}` : `re-rank ${r}`)).join(' | ')} |`,
+  ];
+  rows.push(`| ---: | ---: | ---: | ${request.reranks.map(() => '---:').join(' | ')} |`);
+  for (const subspaces of request.subspaces) {
+    if (space.dim % subspaces !== 0) {
+      rows.push(`| ${subspaces} | – | – | ${request.reranks.map(() => `does not divide ${space.dim}`).join(' | ')} |`);
+      continue;
+    }
+    const started = performance.now();
+    const pq = trainProductQuantiser(space.vectors, space.count, space.dim, { subspaces, seed: request.seed });
+    const codes = encodeWithQuantiser(pq, space.vectors, space.count);
+    const recalls = meanRecall(space, pq, codes, sessions, request.k, request.reranks);
+    console.error(`eval:compressed: ${name}, ${subspaces} subspaces: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    rows.push(`| ${subspaces} | ${subspaces} | ${subspaces} MB | ${recalls.map((r) => r.toFixed(3)).join(' | ')} |`);
+  }
+  rows.push('', `${sessions.length} sessions, seed ${request.seed}; the codebooks add ${(PQ_CENTROIDS * space.dim * 4) / 1024} kB.`, '');
+  return rows;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let request: Request | 'help';
+  try {
+    request = parseRequest(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`eval:compressed: ${error.message}\nRun with --help for usage.`);
+    return 2;
+  }
+  if (request === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  for (const dir of request.models) console.log(measure(fromModel(dir, await verifyModelDir(dir), request), request).join('\n'));
+  if (request.synthetic !== null) console.log(measure(synthetic(request.synthetic, request), request).join('\n'));
+  return 0;
+}
+
+runWhenScript(import.meta.url, 'eval:compressed', main);
