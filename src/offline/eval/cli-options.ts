@@ -48,6 +48,8 @@ next-basket split when built with --train-before <date>; a model built from ever
                             with no description, never sold); they are left out of the ranking and counted
   --lambdas <list>          also rank with the storefront's list arrangement (MMR + variant collapsing) at
                             these diversity trade-offs, e.g. 1,0.8,0.5; writes list-quality.md and .svg
+  --compressed <m>:<r>      rank the vitrine methods from product-quantiser codes (<m> subspaces, <m> bytes
+                            an item), re-scoring the codes' best <r> exactly (docs/decisions/compressed-item-space.md)
   --baselines <file>        the data set's published rows (default: baselines.json beside the events file
                             the model was built from; none there: no published rows, no sanity check)
   --limit <n>               only the first n cases (quick runs; no published rows, no docs)
@@ -78,6 +80,8 @@ export interface EvalOptions {
   /** Diversity trade-offs to run the storefront's list arrangement at (list-quality.ts). */
   readonly lambdas: readonly number[];
   readonly allowMissingItems: boolean;
+  /** Rank the vitrine methods from product-quantiser codes with an exact re-rank (--compressed), or null. */
+  readonly compressed: { readonly subspaces: number; readonly rerank: number } | null;
 }
 
 /** The command line's options (values typed through `as const`). */
@@ -96,6 +100,7 @@ const OPTIONS = {
   docs: { type: 'boolean' },
   lambdas: { type: 'string' },
   'allow-missing-items': { type: 'boolean' },
+  compressed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -124,5 +129,17 @@ export function parseCommandLine(argv: readonly string[]): EvalOptions | 'help' 
     docs: values.docs === true,
     lambdas: values.lambdas === undefined ? [] : values.lambdas.split(',').map((text) => numberOption('--lambdas', text, 0, 0, 1)),
     allowMissingItems: values['allow-missing-items'] === true,
+    compressed: values.compressed === undefined ? null : compressedOption(values.compressed),
+  };
+}
+
+/** `<subspaces>:<rerank>`, e.g. 16:500. @throws UsageError naming the option and value. */
+function compressedOption(text: string): { subspaces: number; rerank: number } {
+  const [subspaces, rerank, extra] = text.split(':');
+  if (subspaces === undefined || rerank === undefined || extra !== undefined)
+    throw new UsageError(`--compressed must be <subspaces>:<rerank>, e.g. 16:500, found "${text}"`);
+  return {
+    subspaces: integerOption('--compressed (subspaces)', subspaces, 0, 1, 4096),
+    rerank: integerOption('--compressed (re-rank)', rerank, 0, 0, 1_000_000),
   };
 }

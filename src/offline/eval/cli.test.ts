@@ -92,6 +92,15 @@ describe('npm run eval', () => {
     expect(await evaluate(['--models', 'm', '--no-docs'])).toBe(2);
   });
 
+  it('--compressed takes <subspaces>:<rerank>, and a catalogue under 256 items is refused with the reason', async () => {
+    expect(parseCommandLine(['--models', 'm', '--compressed', '16:500'])).toMatchObject({ compressed: { subspaces: 16, rerank: 500 } });
+    expect(parseCommandLine(['--models', 'm'])).toMatchObject({ compressed: null });
+    for (const bad of ['16', '16:x', '0:10', '16:500:1']) expect(await evaluate(['--models', 'm', '--compressed', bad]), bad).toBe(2);
+    const model = await buildModel('small', ['--holdout-last', '2'], await writeData());
+    const args = ['--models', model, '--methods', 'vitrine', '--compressed', '1:10', '--backend', 'cpu', '--out', join(root, 'compressed')];
+    await expect(evaluate(args, deps())).rejects.toThrow(/product quantisation needs at least 256 rows, found \d+/);
+  });
+
   it('writes docs/results.md only when asked', () => {
     expect(parseCommandLine(['--models', 'm'])).toMatchObject({ docs: false, baselines: null });
     expect(parseCommandLine(['--models', 'm', '--docs', '--baselines', 'b.json'])).toMatchObject({ docs: true, baselines: 'b.json' });

@@ -10,10 +10,14 @@
 import { runWhenScript, UsageError } from '../lib/cli-args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { withCompressedRanking } from '../../core/compressed-ranking.ts';
 import { DEFAULT_GRID_SIZE } from '../../core/constants.ts';
+import type { ItemSpace } from '../../core/ports.ts';
+import { encodeWithQuantiser, type ProductQuantiser } from '../../core/product-quantiser.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
 import { createItemSpace } from '../../engine/item-space.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
+import { trainProductQuantiser } from '../lib/train-pq.ts';
 import { parseCommandLine, USAGE, type EvalOptions } from './cli-options.ts';
 import { createItemKnnMethod, createPopularityMethod, createTextNeighboursMethod } from './baselines.ts';
 import { createComplementsMethod } from './complements-method.ts';
@@ -196,6 +200,22 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
     return scorer;
   };
   const replay = { eventType: 'purchase', halfLifeMs: options.halfLifeMinutes * 60_000, path: options.replay } as const;
+  let quantised: { quantiser: ProductQuantiser; codes: Uint8Array } | null = null;
+  const compressedIfAsked = (space: ItemSpace): ItemSpace => {
+    if (options.compressed === null) return space;
+    const { dim, itemCount } = model.manifest;
+    quantised ??= (() => {
+      const quantiser = trainProductQuantiser(model.vectors, itemCount, dim, { subspaces: options.compressed.subspaces });
+      return { quantiser, codes: encodeWithQuantiser(quantiser, model.vectors, itemCount) };
+    })();
+    return withCompressedRanking(space, {
+      ...quantised,
+      vectors: model.vectors,
+      prior: model.popularity,
+      priorWeight: options.priorWeight,
+      rerank: options.compressed.rerank,
+    });
+  };
   try {
     for (const name of options.methods) {
       if (name === 'popularity')
@@ -246,12 +266,16 @@ async function createMethods(inputs: EvalInputs, split: EvalSplit, options: Eval
         engines.push(options.backend);
       }
       if (name === 'vitrine' || name === 'vitrine-decay') {
-        const space = await createItemSpace(engineOptions(model.vectors, model.manifest.dim, model.popularity));
+        const space = compressedIfAsked(await createItemSpace(engineOptions(model.vectors, model.manifest.dim, model.popularity)));
         engines.push(space.backend);
         // The storefront's rule: the decay rule, with the model's behaviour neighbours when it has them.
         const neighbours = name === 'vitrine' ? (model.neighbours ?? null) : null;
         const fused = neighbours === null ? '' : `, ${fusedWith(neighbours)}`;
-        const description = `the browser's decay rule on the model's own fused vectors (${model.manifest.dim}-d ${model.manifest.dtype}, text + behaviour) with its popularity prior${fused}, replayed on the ${options.replay} path: the item space's update per event and its topK`;
+        const compressed =
+          options.compressed === null
+            ? ''
+            : `, ranked from ${options.compressed.subspaces}-subspace product-quantiser codes with an exact re-rank of their best ${options.compressed.rerank}`;
+        const description = `the browser's decay rule on the model's own fused vectors (${model.manifest.dim}-d ${model.manifest.dtype}, text + behaviour) with its popularity prior${fused}${compressed}, replayed on the ${options.replay} path: the item space's update per event and its topK`;
         list.push(createReplayMethod({ ...replay, name, description, model, space, neighbours }));
       }
     }
