@@ -40,14 +40,15 @@ export function encodeWithQuantiser(pq: ProductQuantiser, vectors: Float32Array,
 }
 
 /**
- * The nearest of 256 consecutive centroids to one slice; ties go to the lower index.
- * @param centroids the codebook array; @param first where the slice's 256 centroids start.
+ * The nearest of `count` consecutive centroids to one slice; ties go to the lower index.
+ * @param centroids the codebook array; @param first where the slice's centroids start.
  * @param values the vector array; @param at where the slice starts; @param width its length.
+ * @param count how many centroids (a codebook's 256 unless said).
  */
-export function nearestCentroid(centroids: Float32Array, first: number, values: Float32Array, at: number, width: number): number {
+export function nearestCentroid(centroids: Float32Array, first: number, values: Float32Array, at: number, width: number, count = PQ_CENTROIDS): number {
   let best = 0;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (let c = 0; c < PQ_CENTROIDS; c++) {
+  for (let c = 0; c < count; c++) {
     const base = first + c * width;
     let distance = 0;
     for (let j = 0; j < width; j++) {

@@ -39,20 +39,23 @@ export function trainProductQuantiser(vectors: Float32Array, count: number, dim:
   return { dim, subspaces, codebooks };
 }
 
-/** 256 centroids of `count` points of `width`, started from the first 256 (already shuffled) points. */
-function kMeans(points: Float32Array, count: number, width: number, iterations: number): Float32Array {
-  const centroids = points.slice(0, PQ_CENTROIDS * width);
-  const sums = new Float64Array(PQ_CENTROIDS * width);
-  const sizes = new Int32Array(PQ_CENTROIDS);
+/**
+ * `k` centroids of `count` points of `width` (count ≥ k), started from the first k points, which
+ * the caller has shuffled; a centroid that loses all its points keeps its place.
+ */
+export function kMeans(points: Float32Array, count: number, width: number, iterations: number, k = PQ_CENTROIDS): Float32Array {
+  const centroids = points.slice(0, k * width);
+  const sums = new Float64Array(k * width);
+  const sizes = new Int32Array(k);
   for (let iteration = 0; iteration < iterations; iteration++) {
     sums.fill(0);
     sizes.fill(0);
     for (let p = 0; p < count; p++) {
-      const c = nearestCentroid(centroids, 0, points, p * width, width);
+      const c = nearestCentroid(centroids, 0, points, p * width, width, k);
       sizes[c] = (sizes[c] ?? 0) + 1;
       for (let j = 0; j < width; j++) sums[c * width + j] = (sums[c * width + j] ?? 0) + (points[p * width + j] ?? 0);
     }
-    for (let c = 0; c < PQ_CENTROIDS; c++) {
+    for (let c = 0; c < k; c++) {
       const size = sizes[c] ?? 0;
       if (size === 0) continue;
       for (let j = 0; j < width; j++) centroids[c * width + j] = (sums[c * width + j] ?? 0) / size;

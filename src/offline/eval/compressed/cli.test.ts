@@ -59,10 +59,18 @@ describe('eval:compressed', () => {
     expect(out).toContain('6 sessions, seed 7; the codebooks add 8 kB.');
   });
 
-  it('measures a synthetic clustered catalogue of the size asked for', async () => {
-    const { code, out } = await run(['--synthetic', '2000', '--subspaces', '32', '--rerank', '0', '--sessions', '3']);
+  it('with --shard-rows, adds the shards and bytes the re-rank candidates of an interaction touch', async () => {
+    const { code, out } = await run(['--models', join(dir, 'small'), '--subspaces', '2', '--rerank', `0,${COUNT}`, '--sessions', '4', '--shard-rows', '100']);
     expect(code).toBe(0);
-    expect(out).toContain('### synthetic (2,000 × 128, 20 leaf clusters, float32)');
+    expect(out).toContain('Shards of about 100 rows (3 coarse clusters): mean / p95 shards touched, and mean int8 bytes fetched, per interaction:');
+    // Re-ranking every item touches every shard: all 300 rows of 8 + 4 bytes.
+    expect(out).toContain(`| 2 | 3.0 / 3 / ${((COUNT * 12) / 1024).toFixed(0)} kB |`);
+  });
+
+  it('measures a synthetic clustered catalogue of the size asked for', async () => {
+    const { code, out } = await run(['--synthetic', '300', '--subspaces', '32', '--rerank', '0', '--sessions', '3']);
+    expect(code).toBe(0);
+    expect(out).toContain('### synthetic (300 × 128, 20 leaf clusters, float32)');
     expect(out).toMatch(/\| 32 \| 32 \| 32 MB \| \d\.\d{3} \|/);
   });
 

@@ -1,25 +1,29 @@
 /**
  * `npm run eval:compressed -- (--models <dir>[,<dir>…] | --synthetic <items>) [--subspaces 8,16,32]
- * [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7]`: trains product-quantiser codebooks
- * on each item space (train-pq.ts), encodes every item, and prints recall@k of the compressed
- * ranking against exact dot products over the same vectors (recall.ts), with the bytes an item
- * costs, as a Markdown table (docs/decisions/compressed-item-space.md quotes it).
+ * [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7] [--shard-rows <n>]`: trains
+ * product-quantiser codebooks on each item space (train-pq.ts), encodes every item, and prints
+ * recall@k of the compressed ranking against exact dot products over the same vectors (recall.ts),
+ * with the bytes an item costs, as a Markdown table (docs/decisions/compressed-item-space.md quotes
+ * it); with --shard-rows, also how many coarse-cluster shards the re-rank candidates fall in (shards.ts).
  */
 import { basename } from 'node:path';
 import type { LoadedModel } from '../../../core/model.ts';
-import { encodeWithQuantiser, PQ_CENTROIDS } from '../../../core/product-quantiser.ts';
+import { encodeWithQuantiser, PQ_CENTROIDS, type ProductQuantiser } from '../../../core/product-quantiser.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { integerOption, parseOptions, runWhenScript, UsageError } from '../../lib/cli-args.ts';
 import { trainProductQuantiser } from '../../lib/train-pq.ts';
 import { verifyModelDir } from '../../lib/write-model.ts';
 import { meanRecall, type ItemVectors } from './recall.ts';
 import { clusteredSessions, clusteredSpace, modelSessions } from './sessions.ts';
+import { coarseShards, shardTouches, type Shards } from './shards.ts';
 
-const USAGE = `Usage: npm run eval:compressed -- (--models <dir>[,<dir>...] | --synthetic <items>) [--subspaces 8,16,32] [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7]
+const USAGE = `Usage: npm run eval:compressed -- (--models <dir>[,<dir>...] | --synthetic <items>) [--subspaces 8,16,32] [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7] [--shard-rows <n>]
 
 For each item space (built model folders, or a synthetic clustered catalogue of <items> x 128), trains
 product-quantiser codebooks with each number of subspaces, and prints recall@k of the compressed
-ranking (and of an exact re-rank of its best candidates) against exact dot products.`;
+ranking (and of an exact re-rank of its best candidates) against exact dot products. --shard-rows also
+groups the rows into coarse k-means clusters of about <n> rows and prints how many of those shards,
+and how many bytes of int8 vectors, one interaction's re-rank candidates fall in.`;
 
 interface Request {
   readonly models: readonly string[];
@@ -29,6 +33,7 @@ interface Request {
   readonly sessions: number;
   readonly k: number;
   readonly seed: number;
+  readonly shardRows: number | null;
 }
 
 const integers = (name: string, text: string, min: number, max: number): number[] =>
@@ -44,6 +49,7 @@ function parseRequest(argv: readonly string[]): Request | 'help' {
     sessions: { type: 'string' },
     k: { type: 'string' },
     seed: { type: 'string' },
+    'shard-rows': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) return 'help';
@@ -56,6 +62,7 @@ function parseRequest(argv: readonly string[]): Request | 'help' {
     sessions: integerOption('--sessions', values.sessions, 200, 1, 100_000),
     k: integerOption('--k', values.k, 50, 1, 10_000),
     seed: integerOption('--seed', values.seed, 7, 0, 2 ** 31 - 1),
+    shardRows: integerOption('--shard-rows', values['shard-rows'], null, 1, 10_000_000),
   };
 }
 
@@ -89,6 +96,8 @@ function synthetic(count: number, request: Request): Space {
 }
 
 function measure({ name, space, sessions }: Space, request: Request): string[] {
+  let shards: Shards | null = null;
+  const touches: string[] = [];
   const rows = [
     `### ${name}`,
     '',
@@ -106,9 +115,41 @@ function measure({ name, space, sessions }: Space, request: Request): string[] {
     const recalls = meanRecall(space, pq, codes, sessions, request.k, request.reranks);
     console.error(`eval:compressed: ${name}, ${subspaces} subspaces: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     rows.push(`| ${subspaces} | ${subspaces} | ${subspaces} MB | ${recalls.map((r) => r.toFixed(3)).join(' | ')} |`);
+    if (request.shardRows !== null)
+      touches.push(shardRow(space, pq, codes, sessions, request, subspaces, (shards ??= coarseShards(space, request.shardRows, request.seed))));
   }
   rows.push('', `${sessions.length} sessions, seed ${request.seed}; the codebooks add ${(PQ_CENTROIDS * space.dim * 4) / 1024} kB.`, '');
+  if (shards !== null) {
+    const reranks = request.reranks.filter((r) => r > 0);
+    rows.push(
+      `Shards of about ${request.shardRows} rows (${shards.sizes.length} coarse clusters): mean / p95 shards touched, and mean int8 bytes fetched, per interaction:`,
+      '',
+    );
+    rows.push(`| subspaces | ${reranks.map((r) => `re-rank ${r}`).join(' | ')} |`, `| ---: | ${reranks.map(() => '---:').join(' | ')} |`, ...touches, '');
+  }
   return rows;
+}
+
+function shardRow(
+  space: ItemVectors,
+  pq: ProductQuantiser,
+  codes: Uint8Array,
+  sessions: number[][],
+  request: Request,
+  subspaces: number,
+  shards: Shards,
+): string {
+  // An int8 row is its dim bytes and a float32 scale (core/vectors.ts).
+  const touches = shardTouches(
+    space,
+    pq,
+    codes,
+    shards,
+    sessions,
+    request.reranks.filter((r) => r > 0),
+    space.dim + 4,
+  );
+  return `| ${subspaces} | ${touches.map((t) => `${t.meanShards.toFixed(1)} / ${t.p95Shards} / ${(t.meanBytes / 1024).toFixed(0)} kB`).join(' | ')} |`;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
