@@ -7,7 +7,7 @@
  * rows come from the data set's own baselines.json (published.ts), so another data set is never
  * compared with Beauty's numbers.
  */
-import { runWhenScript, UsageError } from '../lib/cli-args.ts';
+import { readCommandLine, runWhenScript } from '../lib/cli-args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { withCompressedRanking } from '../../core/compressed-ranking.ts';
@@ -48,18 +48,9 @@ export type EvalDeps = Pick<LoadOptions, 'loadEncoder' | 'cacheDir'>;
  * @returns the process exit code.
  */
 export async function main(argv: readonly string[], deps: EvalDeps = {}): Promise<number> {
-  let options: EvalOptions | 'help';
-  try {
-    options = parseCommandLine(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`eval: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = readCommandLine('eval', USAGE, () => parseCommandLine(argv));
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const options = commandLine.request;
   const started = performance.now();
   const inputs = await loadEvalInputs(options.models, { ...deps, allowMissingItems: options.allowMissingItems });
   if (inputs.missingItems.length > 0)

@@ -8,7 +8,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RecError } from '../../core/errors.ts';
-import { integerOption, runWhenScript, UsageError } from '../lib/cli-args.ts';
+import { integerOption, readCommandLine, runWhenScript, UsageError } from '../lib/cli-args.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
 import { compareRuns, renderComparison, type BootstrapOptions, type NamedRun } from './compare.ts';
 import { PER_CASE_FILE, readPerCase } from './per-case.ts';
@@ -81,18 +81,9 @@ export interface CompareDeps {
  * @returns the process exit code.
  */
 export async function main(argv: readonly string[], deps: CompareDeps = {}): Promise<number> {
-  let options: CompareOptions | 'help';
-  try {
-    options = parseCompareCommandLine(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`eval:compare: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = readCommandLine('eval:compare', USAGE, () => parseCompareCommandLine(argv));
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const options = commandLine.request;
   const runs: NamedRun[] = [];
   for (const label of options.runs) runs.push({ label, run: await readPerCase(await perCaseFileOf(label)) });
   if (options.docs !== null) {

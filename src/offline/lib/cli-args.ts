@@ -11,6 +11,33 @@ import { toRecError } from '../../core/errors.ts';
 /** A bad command line: the message names the option and the value. */
 export class UsageError extends Error {}
 
+/** What a command line asks for: the parsed request, or the exit code main returns at once. */
+export type CommandLine<T> = { readonly request: T } | { readonly exitCode: number };
+
+/**
+ * Reads a CLI's arguments the way every CLI here does: --help prints the usage (exit 0), and a bad
+ * command line prints the CLI's name, what is wrong and a hint (exit 2).
+ * @param name the CLI, e.g. "eval:search", for messages.
+ * @param usage its --help text.
+ * @param parse parses the arguments, returning 'help' for --help.
+ * @throws whatever parse throws that is not a UsageError.
+ */
+export function readCommandLine<T>(name: string, usage: string, parse: () => T | 'help'): CommandLine<T> {
+  let parsed: T | 'help';
+  try {
+    parsed = parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${name}: ${error.message}\nRun with --help for usage.`);
+    return { exitCode: 2 };
+  }
+  if (parsed === 'help') {
+    console.log(usage);
+    return { exitCode: 0 };
+  }
+  return { request: parsed };
+}
+
 /**
  * Node's strict parser (no positionals), its errors turned into UsageError.
  * @param args the arguments after the script name.

@@ -17,7 +17,7 @@ import { readCatalogStep } from '../builder/build-inputs.ts';
 import { TEXT_DIM } from '../builder/build-model.ts';
 import { createBuildRun } from '../builder/build-run.ts';
 import { parseCommandLine } from '../builder/parse-command-line.ts';
-import { integerOption, parseOptions, runWhenScript, UsageError } from '../lib/cli-args.ts';
+import { integerOption, parseOptions, readCommandLine, runWhenScript, UsageError } from '../lib/cli-args.ts';
 import { cacheKey, openCache } from '../lib/embedding-cache.ts';
 import { writeEvents, writeItems, type LineSink, type ScaleShape } from './generate-scale.ts';
 
@@ -61,18 +61,9 @@ function parseRequest(argv: readonly string[]): Request | 'help' {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let request: Request | 'help';
-  try {
-    request = parseRequest(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`scale:generate: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (request === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = readCommandLine('scale:generate', USAGE, () => parseRequest(argv));
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const request = commandLine.request;
   const { shape, out, cacheDir } = request;
   await mkdir(out, { recursive: true });
   const items = join(out, 'items.jsonl');

@@ -8,7 +8,7 @@
  * command, sizes, timings and the per-epoch history; with `--docs` it also becomes the model's
  * `train:` section of docs/results.md.
  */
-import { UsageError } from '../lib/cli-args.ts';
+import { readCommandLine } from '../lib/cli-args.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,18 +33,9 @@ import { trainingPositions, trainSequenceModel, type EpochRecord } from './train
  * @returns the exit code.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: TrainCliOptions | 'help';
-  try {
-    options = parseCommandLine(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`train:sequence: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = readCommandLine('train:sequence', USAGE, () => parseCommandLine(argv));
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const options = commandLine.request;
   if (options.renderReport) {
     await writeTrainingReports(options);
     return 0;

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import type { LoadedModel } from '../../../core/model.ts';
 import { encodeWithQuantiser, PQ_CENTROIDS, type ProductQuantiser } from '../../../core/product-quantiser.ts';
 import { seededRandom } from '../../../core/random.ts';
-import { integerOption, parseOptions, runWhenScript, UsageError } from '../../lib/cli-args.ts';
+import { integerOption, parseOptions, readCommandLine, runWhenScript, UsageError } from '../../lib/cli-args.ts';
 import { trainProductQuantiser } from '../../lib/train-pq.ts';
 import { verifyModelDir } from '../../lib/write-model.ts';
 import { meanRecall, type ItemVectors } from './recall.ts';
@@ -153,18 +153,9 @@ function shardRow(
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let request: Request | 'help';
-  try {
-    request = parseRequest(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`eval:compressed: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (request === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = readCommandLine('eval:compressed', USAGE, () => parseRequest(argv));
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const request = commandLine.request;
   for (const dir of request.models) console.log(measure(fromModel(dir, await verifyModelDir(dir), request), request).join('\n'));
   if (request.synthetic !== null) console.log(measure(synthetic(request.synthetic, request), request).join('\n'));
   return 0;

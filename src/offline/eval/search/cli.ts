@@ -10,10 +10,10 @@ import type { LoadedModel } from '../../../core/model.ts';
 import { DEFAULT_SEMANTIC_FLOOR } from '../../../core/search.ts';
 import type { SentenceEncoder } from '../../../engine/text-encoder.ts';
 import { createLexicalIndex } from '../../../search/lexical-index.ts';
-import { runWhenScript, UsageError } from '../../lib/cli-args.ts';
+import { readCommandLine, runWhenScript } from '../../lib/cli-args.ts';
 import { loadNodeSentenceEncoder } from '../../lib/node-encoder.ts';
 import { loadQuantisedNodeEncoder } from '../../lib/quantise-encoder-check.ts';
-import { ENCODER_NAMES, parseSearchEvalArgs, USAGE, type EncoderName, type SearchEvalOptions } from './cli-options.ts';
+import { ENCODER_NAMES, parseSearchEvalArgs, USAGE, type EncoderName } from './cli-options.ts';
 import { DEMO_QUERIES_FILE, parseDemoQueries } from './demo-types.ts';
 import { modelEmbedders, type NamedEncoder } from './embedders.ts';
 import { evaluateSearch } from './evaluate-search.ts';
@@ -35,18 +35,9 @@ const loadRealEncoder = (name: EncoderName): Promise<SentenceEncoder> => (name =
  * @returns the exit code: 0 done, 2 bad usage.
  */
 export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {}): Promise<number> {
-  let options: SearchEvalOptions | 'help';
-  try {
-    options = parseSearchEvalArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`eval:search: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = readCommandLine('eval:search', USAGE, () => parseSearchEvalArgs(argv));
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const options = commandLine.request;
   const log = deps.log ?? ((line: string) => console.error(`eval:search: ${line}`));
   const started = performance.now();
   const demo = parseDemoQueries(JSON.parse(await readFile(DEMO_QUERIES_FILE, 'utf8')), DEMO_QUERIES_FILE);
