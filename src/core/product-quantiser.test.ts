@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dotTable, encodeWithQuantiser, nearestCentroid, PQ_CENTROIDS, scoreCodes, type ProductQuantiser } from './product-quantiser.ts';
+import { decodeWithQuantiser, dotTable, encodeWithQuantiser, nearestCentroid, PQ_CENTROIDS, scoreCodes, type ProductQuantiser } from './product-quantiser.ts';
 import { seededRandom } from './random.ts';
 
 /** Codebooks of `subspaces` slices of `width`, every value drawn from the seed. */
@@ -31,6 +31,17 @@ describe('product quantiser', () => {
         for (let j = 0; j < 2; j++) vectors[row * 6 + s * 2 + j] = (pq.codebooks[(s * PQ_CENTROIDS + chosen(row, s)) * 2 + j] ?? 0) + (random() - 0.5) * 1e-4;
     const codes = encodeWithQuantiser(pq, vectors, 5);
     expect([...codes]).toEqual(Array.from({ length: 15 }, (_, i) => chosen(Math.floor(i / 3), i % 3)));
+  });
+
+  it('decodes each row’s codes to the centroids they name, end to end', () => {
+    const pq = randomQuantiser(6, 3, 2);
+    const codes = Uint8Array.of(0, 255, 7, 3, 3, 3);
+    const decoded = decodeWithQuantiser(pq, codes, 2);
+    expect(decoded).toHaveLength(12);
+    expect(decoded.subarray(0, 6)).toEqual(reconstruct(pq, codes, 0));
+    expect(decoded.subarray(6, 12)).toEqual(reconstruct(pq, codes, 1));
+    // Slice 1's centroid 255 starts at (256 + 255) · 2.
+    expect([...decoded.subarray(2, 4)]).toEqual([...pq.codebooks.subarray(511 * 2, 512 * 2)]);
   });
 
   it('a tie goes to the lower centroid', () => {

@@ -64,6 +64,22 @@ export function nearestCentroid(centroids: Float32Array, first: number, values: 
 }
 
 /**
+ * @param pq the codebooks; @param codes count × subspaces; @param count how many rows.
+ * @returns count × dim: each row the centroids its codes name, end to end.
+ */
+export function decodeWithQuantiser(pq: ProductQuantiser, codes: Uint8Array, count: number): Float32Array {
+  const width = sliceDim(pq);
+  const vectors = new Float32Array(count * pq.dim);
+  for (let row = 0; row < count; row++) {
+    for (let s = 0; s < pq.subspaces; s++) {
+      const first = (s * PQ_CENTROIDS + (codes[row * pq.subspaces + s] ?? 0)) * width;
+      vectors.set(pq.codebooks.subarray(first, first + width), row * pq.dim + s * width);
+    }
+  }
+  return vectors;
+}
+
+/**
  * @param pq the codebooks.
  * @param interest a dim-long vector.
  * @returns subspaces × 256: the interest's slice s dotted with slice s's centroid c at s·256 + c.

@@ -59,9 +59,23 @@ describe('eval:compressed', () => {
     expect(out).toContain('6 sessions, seed 7; the codebooks add 8 kB.');
   });
 
-  it('with --shard-rows, adds the shards and bytes the re-rank candidates of an interaction touch', async () => {
-    const { code, out } = await run(['--models', join(dir, 'small'), '--subspaces', '2', '--rerank', `0,${COUNT}`, '--sessions', '4', '--shard-rows', '100']);
+  it('with --shard-rows and --residual, adds the shards and bytes the re-rank candidates of an interaction touch, and a row for two codes', async () => {
+    const { code, out } = await run([
+      '--models',
+      join(dir, 'small'),
+      '--subspaces',
+      '2',
+      '--rerank',
+      `0,${COUNT}`,
+      '--sessions',
+      '4',
+      '--shard-rows',
+      '100',
+      '--residual',
+    ]);
     expect(code).toBe(0);
+    // --residual: a row for the two codes, the second re-scoring the candidates.
+    expect(out).toMatch(/\| 2 \+ 2 residual \| 4 \| 4 MB \| 0\.\d{3} \| [01]\.\d{3} \|/);
     expect(out).toContain('Shards of about 100 rows (3 coarse clusters): mean / p95 shards touched, and mean int8 bytes fetched, per interaction:');
     // Re-ranking every item touches every shard: all 300 rows of 8 + 4 bytes.
     expect(out).toContain(`| 2 | 3.0 / 3 / ${((COUNT * 12) / 1024).toFixed(0)} kB |`);

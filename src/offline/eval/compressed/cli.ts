@@ -1,10 +1,11 @@
 /**
  * `npm run eval:compressed -- (--models <dir>[,<dir>…] | --synthetic <items>) [--subspaces 8,16,32]
- * [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7] [--shard-rows <n>]`: trains
+ * [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7] [--shard-rows <n>] [--residual]`: trains
  * product-quantiser codebooks on each item space (train-pq.ts), encodes every item, and prints
  * recall@k of the compressed ranking against exact dot products over the same vectors (recall.ts),
  * with the bytes an item costs, as a Markdown table (docs/decisions/compressed-item-space.md quotes
- * it); with --shard-rows, also how many coarse-cluster shards the re-rank candidates fall in (shards.ts).
+ * it); with --shard-rows, also how many coarse-cluster shards the re-rank candidates fall in
+ * (shards.ts); with --residual, the re-rank from a second code of the residuals (residual.ts).
  */
 import { basename } from 'node:path';
 import type { LoadedModel } from '../../../core/model.ts';
@@ -13,17 +14,20 @@ import { seededRandom } from '../../../core/random.ts';
 import { integerOption, parseOptions, readCommandLine, runWhenScript, UsageError } from '../../lib/cli-args.ts';
 import { trainProductQuantiser } from '../../lib/train-pq.ts';
 import { verifyModelDir } from '../../lib/write-model.ts';
-import { meanRecall, type ItemVectors } from './recall.ts';
+import { compressedTop, meanRecall, type ItemVectors } from './recall.ts';
 import { clusteredSessions, clusteredSpace, modelSessions } from './sessions.ts';
+import { residualTop, withResidualCodes } from './residual.ts';
 import { coarseShards, shardTouches, type Shards } from './shards.ts';
 
-const USAGE = `Usage: npm run eval:compressed -- (--models <dir>[,<dir>...] | --synthetic <items>) [--subspaces 8,16,32] [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7] [--shard-rows <n>]
+const USAGE = `Usage: npm run eval:compressed -- (--models <dir>[,<dir>...] | --synthetic <items>) [--subspaces 8,16,32] [--rerank 0,200,1000] [--sessions 200] [--k 50] [--seed 7] [--shard-rows <n>] [--residual]
 
 For each item space (built model folders, or a synthetic clustered catalogue of <items> x 128), trains
 product-quantiser codebooks with each number of subspaces, and prints recall@k of the compressed
 ranking (and of an exact re-rank of its best candidates) against exact dot products. --shard-rows also
 groups the rows into coarse k-means clusters of about <n> rows and prints how many of those shards,
-and how many bytes of int8 vectors, one interaction's re-rank candidates fall in.`;
+and how many bytes of int8 vectors, one interaction's re-rank candidates fall in. --residual also
+measures a second code of each item's residual, the re-rank scoring the candidates from both codes
+instead of the full vectors.`;
 
 interface Request {
   readonly models: readonly string[];
@@ -34,6 +38,7 @@ interface Request {
   readonly k: number;
   readonly seed: number;
   readonly shardRows: number | null;
+  readonly residual: boolean;
 }
 
 const integers = (name: string, text: string, min: number, max: number): number[] =>
@@ -50,6 +55,7 @@ function parseRequest(argv: readonly string[]): Request | 'help' {
     k: { type: 'string' },
     seed: { type: 'string' },
     'shard-rows': { type: 'string' },
+    residual: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) return 'help';
@@ -63,6 +69,7 @@ function parseRequest(argv: readonly string[]): Request | 'help' {
     k: integerOption('--k', values.k, 50, 1, 10_000),
     seed: integerOption('--seed', values.seed, 7, 0, 2 ** 31 - 1),
     shardRows: integerOption('--shard-rows', values['shard-rows'], null, 1, 10_000_000),
+    residual: values.residual === true,
   };
 }
 
@@ -112,9 +119,14 @@ function measure({ name, space, sessions }: Space, request: Request): string[] {
     const started = performance.now();
     const pq = trainProductQuantiser(space.vectors, space.count, space.dim, { subspaces, seed: request.seed });
     const codes = encodeWithQuantiser(pq, space.vectors, space.count);
-    const recalls = meanRecall(space, pq, codes, sessions, request.k, request.reranks);
+    const recalls = meanRecall(space, sessions, request.k, request.reranks, (interest, k, rerank) => compressedTop(space, pq, codes, interest, k, rerank));
     console.error(`eval:compressed: ${name}, ${subspaces} subspaces: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     rows.push(`| ${subspaces} | ${subspaces} | ${subspaces} MB | ${recalls.map((r) => r.toFixed(3)).join(' | ')} |`);
+    if (request.residual) {
+      const levels = withResidualCodes(space, { quantiser: pq, codes }, request.seed + 1);
+      const both = meanRecall(space, sessions, request.k, request.reranks, (interest, k, rerank) => residualTop(levels, interest, k, rerank));
+      rows.push(`| ${subspaces} + ${subspaces} residual | ${2 * subspaces} | ${2 * subspaces} MB | ${both.map((r) => r.toFixed(3)).join(' | ')} |`);
+    }
     if (request.shardRows !== null)
       touches.push(shardRow(space, pq, codes, sessions, request, subspaces, (shards ??= coarseShards(space, request.shardRows, request.seed))));
   }

@@ -48,7 +48,9 @@ describe('compressed recall', () => {
   it('coarse codes miss part of the exact top 20; re-ranking all rows exactly finds all of it', () => {
     const pq = trainProductQuantiser(space.vectors, COUNT, DIM, { subspaces: 2, iterations: 4 });
     const codes = encodeWithQuantiser(pq, space.vectors, COUNT);
-    const [codesOnly, rerankSome, rerankAll] = meanRecall(space, pq, codes, sessions, 20, [0, 60, COUNT]);
+    const [codesOnly, rerankSome, rerankAll] = meanRecall(space, sessions, 20, [0, 60, COUNT], (interest, k, rerank) =>
+      compressedTop(space, pq, codes, interest, k, rerank),
+    );
     expect(codesOnly).toBeLessThan(0.95);
     expect(rerankSome).toBeGreaterThan(codesOnly ?? 1);
     expect(rerankAll).toBe(1);

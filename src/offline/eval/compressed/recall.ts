@@ -73,25 +73,21 @@ export function compressedTop(
   return topK(exact, k, NONE).rows.map((i) => candidates[i] ?? -1);
 }
 
+/** A compressed ranking: the k best rows for an interest, re-ranking the best `rerank` (0: none). */
+export type CompressedTop = (interest: Float32Array, k: number, rerank: number) => readonly number[];
+
 /**
- * @param space the items; @param pq their codebooks; @param codes their codes.
- * @param sessions each a few rows, oldest first.
+ * @param space the items; @param sessions each a few rows, oldest first.
  * @param k the recall's depth; @param reranks the re-rank depths to measure (0: none).
+ * @param top the compressed ranking measured.
  * @returns the mean recall@k for each re-rank depth, in order.
  */
-export function meanRecall(
-  space: ItemVectors,
-  pq: ProductQuantiser,
-  codes: Uint8Array,
-  sessions: readonly (readonly number[])[],
-  k: number,
-  reranks: readonly number[],
-): number[] {
+export function meanRecall(space: ItemVectors, sessions: readonly (readonly number[])[], k: number, reranks: readonly number[], top: CompressedTop): number[] {
   const sums = reranks.map(() => 0);
   for (const session of sessions) {
     const interest = sessionInterest(space, session);
     const expected = topK(exactScores(space, interest), k, NONE).rows;
-    reranks.forEach((rerank, i) => (sums[i] = (sums[i] ?? 0) + recall(expected, compressedTop(space, pq, codes, interest, k, rerank))));
+    reranks.forEach((rerank, i) => (sums[i] = (sums[i] ?? 0) + recall(expected, top(interest, k, rerank))));
   }
   return sums.map((sum) => sum / Math.max(1, sessions.length));
 }
