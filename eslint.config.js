@@ -31,7 +31,13 @@ const ROOMS = [
     // Node's copy of the sentence encoder's files, for the tests that run the real encoder.
     tests: { folders: ['src/offline/lib'], packages: ['vitest'] },
   },
-  { folder: 'src/storage', what: 'the device storage adapter (IndexedDB, Cache Storage)', folders: ['src/core'], packages: ['idb'], tests: { packages: ['vitest', 'fake-indexeddb'] } },
+  {
+    folder: 'src/storage',
+    what: 'the device storage adapter (IndexedDB, Cache Storage)',
+    folders: ['src/core'],
+    packages: ['idb'],
+    tests: { packages: ['vitest', 'fake-indexeddb'] },
+  },
   {
     folder: 'src/search',
     what: 'the full-text search adapter',
