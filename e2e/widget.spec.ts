@@ -106,8 +106,11 @@ test(
     }, ids);
     const stored = await readStored(page);
     expect(stored.byType['view']).toBe(200);
-    // One ranking, and it counts every stored event: none came before the last record() was in.
-    expect(rankings.map((ranking) => ranking.eventCount)).toEqual([accountedEvents(stored)]);
+    // One ranking, counting all 200 views (a ranking made before the last record() was in counts
+    // fewer), and no more events than are stored: the grid's impressions are written after it.
+    expect(rankings).toHaveLength(1);
+    expect(rankings[0]?.eventCount).toBeGreaterThanOrEqual(200);
+    expect(rankings[0]?.eventCount).toBeLessThanOrEqual(accountedEvents(stored));
     observe(`200 views stored; the grid re-ranked ${rankings.length} time(s)`);
   },
 );
