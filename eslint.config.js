@@ -72,10 +72,11 @@ const ROOMS = [
     folder: 'src/offline/lib',
     what: "the Node wing's shared library",
     folders: ['src/core', 'src/engine'],
-    // The readers of item vectors a shop brings as Parquet or Arrow, and a Parquet writer for the
-    // example vectors and the readers' fixtures.
-    packages: [...NODE, ...TF, 'hyparquet', 'apache-arrow', 'hyparquet-writer'],
-    tests: { packages: ['vitest', 'fast-check'] },
+    // The readers of item vectors a shop brings as Parquet or Arrow, a Parquet writer for the
+    // example vectors and the readers' fixtures, and DuckDB for the SQL stages over the event log
+    // (a dialect parser checks in tests that the stages are portable).
+    packages: [...NODE, ...TF, 'hyparquet', 'apache-arrow', 'hyparquet-writer', '@duckdb/node-api'],
+    tests: { packages: ['vitest', 'fast-check', 'node-sql-parser'] },
   },
   {
     folder: 'src/offline/builder',

@@ -11,6 +11,7 @@ import { readEvents, type EventsInput } from '../lib/ingest/events-input.ts';
 import { createProblemLog, type ProblemSummary } from '../lib/ingest/problems.ts';
 import type { ItemVectorsSource } from '../lib/build-options.ts';
 import type { ItemVectorsInput } from '../lib/ingest/item-vectors-input.ts';
+import { openEventStore, type EventStore } from '../lib/event-store.ts';
 import { planInteractions, type InteractionPlan, type SequenceGrouping } from '../lib/sequences.ts';
 import { TEXT_DIM, type BuildOptions } from './build-model.ts';
 import { round, type BuildReport, type InputReport } from './build-report.ts';
@@ -83,14 +84,12 @@ export async function readCatalogStep(options: BuildOptions, run: BuildRun): Pro
  */
 export async function readBuildInputs(options: BuildOptions, run: BuildRun): Promise<BuildInputs> {
   const { catalog, catalogReport } = await readCatalogStep(options, run);
-  const read = options.events === null ? null : await readEventLog(options.events, catalog, options, run);
+  const logged = options.events === null ? null : await readAndPlanEvents(options.events, catalog, options, run);
+  const read = logged?.read ?? null;
+  const plan = logged?.plan ?? null;
+  const grouping = logged?.grouping ?? options.sequence ?? 'user';
   const events = read?.events ?? null;
-  const grouping: SequenceGrouping = options.sequence ?? (events?.columns.session !== null && events?.columns.session !== undefined ? 'session' : 'user');
   const window = options.window ?? (grouping === 'session' ? Number.POSITIVE_INFINITY : DEFAULT_USER_WINDOW);
-  const plan: InteractionPlan | null =
-    events === null
-      ? null
-      : await run.timed('sequences', () => planInteractions(events.events, { grouping, holdoutLast: options.holdoutLast, trainBefore: options.trainBefore }));
   const eventsReport =
     read === null || plan === null
       ? null
@@ -100,7 +99,7 @@ export async function readBuildInputs(options: BuildOptions, run: BuildRun): Pro
           byType: read.events.byType,
           weights: read.events.columns.type === null ? {} : Object.fromEntries(read.events.types.map((type) => [type, options.eventWeights.get(type) ?? 1])),
           heldOut: plan.heldOut,
-          training: plan.training.length,
+          training: plan.trainingEvents,
           ungrouped: plan.ungrouped,
           users: plan.users,
           sequences: plan.sequences.length,
@@ -150,12 +149,37 @@ export function checkBuildInputs(inputs: BuildInputs, options: BuildOptions, war
   );
 }
 
-async function readEventLog(
+/**
+ * Reads the event log into the event store and plans the sequences there (the SQL stages).
+ * @param file the --events file.
+ */
+async function readAndPlanEvents(
   file: string,
   catalog: CatalogInput,
   options: BuildOptions,
   run: BuildRun,
-): Promise<{ file: string; bytes: number; events: EventsInput; summary: ProblemSummary }> {
+): Promise<{ read: EventLogRead; plan: InteractionPlan; grouping: SequenceGrouping }> {
+  const store = await openEventStore();
+  try {
+    const read = await readEventLog(file, catalog, store, options, run);
+    const grouping = options.sequence ?? (read.events.columns.session !== null ? 'session' : 'user');
+    const planOptions = { grouping, holdoutLast: options.holdoutLast, trainBefore: options.trainBefore, halfLifeDays: options.halfLifeDays };
+    const plan = await run.timed('sequences', () => planInteractions(store, planOptions));
+    return { read, plan, grouping };
+  } finally {
+    await store.close();
+  }
+}
+
+interface EventLogRead {
+  readonly file: string;
+  readonly bytes: number;
+  /** What was read; its events went to the event store. */
+  readonly events: EventsInput;
+  readonly summary: ProblemSummary;
+}
+
+async function readEventLog(file: string, catalog: CatalogInput, store: EventStore, options: BuildOptions, run: BuildRun): Promise<EventLogRead> {
   const bytes = await readInput(file, '--events');
   const eventsLog = createProblemLog(file, { strict: options.strict, code: 'EVENT_INVALID' });
   const rowOf = new Map(catalog.items.map((item, row) => [item.id, row]));
@@ -168,6 +192,7 @@ async function readEventLog(
       skippedIds: catalog.skippedIds,
       problems: eventsLog,
       progress: (done) => bar.update(kb(done)),
+      sink: (event) => store.add(event),
     });
     bar.finish();
     return read;

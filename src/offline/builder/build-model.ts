@@ -29,7 +29,7 @@ import { createBuildRun, type BuildOutput, type BuildRun } from './build-run.ts'
 import { learnItemVectors } from './build-vectors.ts';
 import { measureImportMap, type ImportMapQuality } from './import-map-quality.ts';
 import { chooseDtype, RECALL_K } from './choose-dtype.ts';
-import { decayedPopularity } from './popularity.ts';
+import { popularityPrior } from './popularity.ts';
 import { behaviourNeighbours } from '../lib/co-occurrence.ts';
 import { basketComplements } from '../lib/complements.ts';
 
@@ -171,12 +171,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   const { vectors, dim } = item;
 
   // 5. Popularity prior from the training events.
-  const popularity =
-    plan === null || plan.training.length === 0
-      ? null
-      : await run.timed('popularity', () =>
-          decayedPopularity(plan.training, count, { halfLifeDays: options.halfLifeDays, ...(plan.latestTime > 0 ? { now: plan.latestTime } : {}) }),
-        );
+  const popularity = plan === null || plan.trainingEvents === 0 ? null : await run.timed('popularity', () => popularityPrior(plan.decayedCounts, count));
 
   // 5b. Each item's behaviour neighbours and co-bought items (the browser's ranking and complements).
   const itemLists = await learnItemLists(plan, catalog.items, inputs.window, run);
@@ -193,7 +188,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
         : {
             halfLifeDays: options.halfLifeDays,
             now: plan.latestTime > 0 ? new Date(plan.latestTime).toISOString() : null,
-            events: plan.training.length,
+            events: plan.trainingEvents,
             nonZero: popularity.filter((v: number) => v > 0).length,
           },
     quantisation,

@@ -26,7 +26,17 @@ const INT8_SWAPS = catalogue(0.1, 0.1015);
 const BOTH_SWAP = catalogue(0.1, 0.100005);
 
 function plan(histories: readonly (readonly number[])[]): InteractionPlan {
-  return { sequences: [], training: [], histories, heldOut: 0, ungrouped: 0, users: histories.length, itemsWithEvents: 0, latestTime: 0 };
+  return {
+    sequences: [],
+    decayedCounts: new Map(),
+    trainingEvents: 0,
+    histories,
+    heldOut: 0,
+    ungrouped: 0,
+    users: histories.length,
+    itemsWithEvents: 0,
+    latestTime: 0,
+  };
 }
 
 /** A BuildRun that records the step, the progress bar and the warnings. */

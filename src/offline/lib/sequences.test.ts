@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedEvent } from './ingest/events-input.ts';
-import { planInteractions, sampleInOrder } from './sequences.ts';
+import { sampleInOrder } from './sequences.ts';
+import { planEventList } from './test-support.ts';
 
 /** user, session, row, time, weight; order = line = index + 2. */
 function events(rows: readonly [number, number, number, number, number][]): ParsedEvent[] {
   return rows.map(([user, session, row, time, weight], i) => ({ user, session, row, time, weight, order: i + 2, type: -1, line: i + 2 }));
 }
 
-describe('planInteractions', () => {
+const NO_DECAY = Number.POSITIVE_INFINITY;
+
+describe('planInteractions (the SQL stages)', () => {
   const log = events([
     [0, 0, 1, 100, 1],
     [0, 0, 2, 100, 1],
@@ -18,8 +21,8 @@ describe('planInteractions', () => {
     [0, 2, 7, 200, 1], // earlier than the row above it in time
   ]);
 
-  it('groups by session in time order, with weights, and builds user histories of positive events', () => {
-    const plan = planInteractions(log, { grouping: 'session', holdoutLast: 0 });
+  it('groups by session in time order, with weights, and builds user histories of positive events', async () => {
+    const plan = await planEventList(log, { grouping: 'session', holdoutLast: 0, halfLifeDays: NO_DECAY });
     expect(plan.sequences).toEqual([
       { rows: [1, 2], weights: [1, 1] },
       { rows: [3, 5], weights: [1, -1] },
@@ -27,30 +30,61 @@ describe('planInteractions', () => {
       { rows: [6], weights: [1] },
     ]);
     expect(plan.histories).toEqual([[1, 2, 7, 4], [3]]);
-    expect(plan).toMatchObject({ heldOut: 0, ungrouped: 0, users: 2, itemsWithEvents: 6, latestTime: 300 });
+    expect(plan).toMatchObject({ heldOut: 0, trainingEvents: 7, ungrouped: 0, users: 2, itemsWithEvents: 6, latestTime: 300 });
   });
 
-  it("holds out each user's last events from sequences, popularity and histories", () => {
-    const plan = planInteractions(log, { grouping: 'user', holdoutLast: 1 });
+  it("holds out each user's last events from sequences, popularity and histories", async () => {
+    const plan = await planEventList(log, { grouping: 'user', holdoutLast: 1, halfLifeDays: NO_DECAY });
     // User 0's last event is row 4 (time 300), user 1's is row 5 (time 60); the guest has no user.
     expect(plan.heldOut).toBe(2);
+    expect(plan.trainingEvents).toBe(5);
     expect(plan.sequences).toEqual([
       { rows: [1, 2, 7], weights: [1, 1, 1] },
       { rows: [3], weights: [1] },
     ]);
-    expect(plan.training.map((event) => event.row).sort()).toEqual([1, 2, 3, 6, 7]);
+    expect(new Map([...plan.decayedCounts].sort(([a], [b]) => a - b))).toEqual(new Map([1, 2, 3, 6, 7].map((row) => [row, 1])));
     expect(plan.histories).toEqual([[1, 2, 7], [3]]);
     expect(plan.ungrouped).toBe(1);
     expect(plan.latestTime).toBe(200);
   });
 
-  it('holds out every event at or after trainBefore (a temporal split), guests included', () => {
-    const plan = planInteractions(log, { grouping: 'session', holdoutLast: 0, trainBefore: 70 });
+  it('holds out every event at or after trainBefore (a temporal split), guests included', async () => {
+    const plan = await planEventList(log, { grouping: 'session', holdoutLast: 0, trainBefore: 70, halfLifeDays: NO_DECAY });
     // Left: rows 3 (time 50) and 5 (time 60); rows 1, 2, 4, 7 and the guest's 6 (time 70) are held out.
     expect(plan.heldOut).toBe(5);
     expect(plan.sequences).toEqual([{ rows: [3, 5], weights: [1, -1] }]);
-    expect(plan.training.map((event) => event.row)).toEqual([3, 5]);
+    expect([...plan.decayedCounts.keys()].sort()).toEqual([3, 5]);
     expect(plan.latestTime).toBe(60);
+  });
+
+  it('breaks ties of time by the order column, then by the file line, and holds out by the same order', async () => {
+    const tied: ParsedEvent[] = [
+      { user: 0, session: 0, row: 1, time: 10, weight: 1, order: 5, type: -1, line: 2 },
+      { user: 0, session: 0, row: 2, time: 10, weight: 1, order: 3, type: -1, line: 3 },
+      { user: 0, session: 0, row: 3, time: 10, weight: 1, order: 3, type: -1, line: 4 },
+    ];
+    const plan = await planEventList(tied, { grouping: 'user', holdoutLast: 1, halfLifeDays: NO_DECAY });
+    // Order: row 2 (order 3, line 3), row 3 (order 3, line 4), row 1 (order 5): row 1 is the last.
+    expect(plan.sequences).toEqual([{ rows: [2, 3], weights: [1, 1] }]);
+  });
+
+  it('plans an empty log as no sequences, no histories and zero counts', async () => {
+    const plan = await planEventList([], { grouping: 'user', holdoutLast: 2, halfLifeDays: 30 });
+    expect(plan).toEqual({
+      sequences: [],
+      decayedCounts: new Map(),
+      trainingEvents: 0,
+      histories: [],
+      heldOut: 0,
+      ungrouped: 0,
+      users: 0,
+      itemsWithEvents: 0,
+      latestTime: 0,
+    });
+  });
+
+  it('refuses a half-life that is not positive', async () => {
+    await expect(planEventList(log, { grouping: 'user', holdoutLast: 0, halfLifeDays: 0 })).rejects.toThrow(/halfLifeDays must be > 0/);
   });
 });
 

@@ -1,13 +1,17 @@
 /**
- * Turns parsed events into what the learning steps consume: ordered sequences (sessions/baskets or
- * whole user histories) for behaviour.ts, weighted timed events for popularity.ts, and per-user
+ * Turns the event log into what the learning steps consume: ordered sequences (sessions/baskets or
+ * whole user histories) for behaviour.ts, the popularity counts for popularity.ts, and per-user
  * histories for the quantisation check. It also owns the hold-out: with `holdoutLast` N, each
  * user's last N events (by time, then order, then file line) are removed from everything here, so
  * an evaluation that tests on those events (Beauty's protocol: last item = test, second-to-last =
  * validation, i.e. N = 2) sees a model that never learned from them. With `trainBefore`, events at
  * or after that time are removed too (a temporal split: the evaluation tests on the later events).
+ *
+ * The work is the SQL stages in ./sql, run by the event store; this module turns their ordered
+ * rows into sequences and lists.
  */
 import type { Sequence } from './behaviour.ts';
+import type { EventStore } from './event-store.ts';
 import type { ParsedEvent } from './ingest/events-input.ts';
 import { seededRandom } from '../../core/random.ts';
 
@@ -15,26 +19,25 @@ import { seededRandom } from '../../core/random.ts';
 export const SEQUENCE_GROUPINGS = ['session', 'user'] as const;
 export type SequenceGrouping = (typeof SEQUENCE_GROUPINGS)[number];
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export interface PlanOptions {
   readonly grouping: SequenceGrouping;
   /** Each user's last N events are held out (0: none). */
   readonly holdoutLast: number;
   /** Epoch ms: events at or after it are held out (null or absent: none). */
   readonly trainBefore?: number | null;
-}
-
-/** An event for the popularity prior. */
-export interface TimedEvent {
-  readonly row: number;
-  readonly time: number;
-  readonly weight: number;
+  /** After this many days an event counts half in the popularity counts; Infinity = no decay. */
+  readonly halfLifeDays: number;
 }
 
 export interface InteractionPlan {
   /** Sequences of training events (all weights, in order); empty ones left out. */
   readonly sequences: readonly Sequence[];
-  /** Training events, for the popularity prior. */
-  readonly training: readonly TimedEvent[];
+  /** Per item row with training events, its time-decayed weighted count (sql/popularity.sql). */
+  readonly decayedCounts: ReadonlyMap<number, number>;
+  /** Training events (every usable event not held out). */
+  readonly trainingEvents: number;
   /** Per user, the rows of their positive training events in order (for the quantisation check). */
   readonly histories: readonly (readonly number[])[];
   /** Events held out (users' last N, and those at or after trainBefore). */
@@ -55,55 +58,68 @@ export function chronological(a: ParsedEvent, b: ParsedEvent): number {
 }
 
 /**
- * @param events parsed events, in file order.
- * @param options grouping and hold-out.
+ * @param store the log's usable events, spooled and not yet sealed; sealed here.
+ * @param options grouping, hold-out and popularity half-life.
+ * @throws RangeError when halfLifeDays is not > 0.
  */
-export function planInteractions(events: readonly ParsedEvent[], options: PlanOptions): InteractionPlan {
-  const byUser = groupBy(events, (event) => event.user);
-  const held = new Set<ParsedEvent>();
-  const trainBefore = options.trainBefore ?? null;
-  if (trainBefore !== null) for (const event of events) if (event.time >= trainBefore) held.add(event);
-  if (options.holdoutLast > 0) {
-    for (const list of byUser.values()) {
-      list.sort(chronological);
-      for (const event of list.slice(-options.holdoutLast)) held.add(event);
-    }
-  }
-  const training = held.size === 0 ? events : events.filter((event) => !held.has(event));
-
-  const key = options.grouping === 'session' ? (event: ParsedEvent) => event.session : (event: ParsedEvent) => event.user;
-  const groups = groupBy(training, key);
+export async function planInteractions(store: EventStore, options: PlanOptions): Promise<InteractionPlan> {
+  if (!(options.halfLifeDays > 0)) throw new RangeError(`halfLifeDays must be > 0 (or Infinity), found ${options.halfLifeDays}`);
+  await store.seal({
+    holdoutLast: options.holdoutLast,
+    trainBefore: options.trainBefore ?? null,
+    sequenceGrouping: options.grouping,
+    halfLifeMs: options.halfLifeDays === Number.POSITIVE_INFINITY ? null : options.halfLifeDays * DAY_MS,
+  });
+  await store.keep('training');
   const sequences: Sequence[] = [];
-  for (const list of groups.values()) {
-    list.sort(chronological);
-    sequences.push({ rows: list.map((event) => event.row), weights: list.map((event) => event.weight) });
-  }
+  await readGroups(store, 'sequences', (rows, weights) => sequences.push({ rows, weights }));
   const histories: number[][] = [];
-  for (const list of groupBy(training, (event) => event.user).values()) {
-    const rows = list
-      .sort(chronological)
-      .filter((event) => event.weight > 0)
-      .map((event) => event.row);
-    if (rows.length > 0) histories.push(rows);
-  }
-  let ungrouped = 0;
-  let latestTime = 0;
-  const items = new Set<number>();
-  for (const event of training) {
-    if (key(event) === -1) ungrouped++;
-    if (event.weight > 0) items.add(event.row);
-    latestTime = Math.max(latestTime, event.time);
-  }
+  await readGroups(store, 'histories', (rows) => histories.push(rows));
+  const decayedCounts = new Map<number, number>();
+  await store.read('popularity', ([rows, counts], length) => {
+    for (let i = 0; i < length; i++) decayedCounts.set(rows?.[i] ?? 0, counts?.[i] ?? 0);
+  });
+  // One row; an empty training table gives nulls, which count as 0.
+  let summary: readonly number[] = [];
+  await store.read('summary', (columns) => {
+    summary = columns.map((column) => column[0] ?? 0);
+  });
+  const [usable = 0, users = 0, training = 0, ungrouped = 0, items = 0, latest = 0] = summary;
   return {
     sequences,
-    training: training.map(({ row, time, weight }) => ({ row, time, weight })),
+    decayedCounts,
+    trainingEvents: training,
     histories,
-    heldOut: held.size,
+    heldOut: usable - training,
     ungrouped,
-    users: byUser.size,
-    itemsWithEvents: items.size,
-    latestTime,
+    users,
+    itemsWithEvents: items,
+    latestTime: Math.max(0, latest),
   };
+}
+
+/**
+ * Reads a stage whose rows are (group, item row[, weight]) with each group's rows together, and
+ * hands over each group's rows and weights (empty when the stage has no weight column).
+ */
+async function readGroups(store: EventStore, stage: 'sequences' | 'histories', group: (rows: number[], weights: number[]) => void): Promise<void> {
+  let key: number | null = null;
+  let rows: number[] = [];
+  let weights: number[] = [];
+  await store.read(stage, ([keys = [], items = [], itemWeights], length) => {
+    for (let i = 0; i < length; i++) {
+      const k = keys[i] ?? null;
+      if (k !== key && rows.length > 0) {
+        group(rows, weights);
+        rows = [];
+        weights = [];
+      }
+      key = k;
+      rows.push(items[i] ?? 0);
+      if (itemWeights !== undefined) weights.push(itemWeights[i] ?? 0);
+    }
+  });
+  if (rows.length > 0) group(rows, weights);
 }
 
 /**
@@ -122,20 +138,4 @@ export function sampleInOrder<T>(values: readonly T[], count: number, seed: numb
     picked.add(picked.has(t) ? j : t);
   }
   return [...picked].sort((a, b) => a - b).map((i) => values[i] as T);
-}
-
-/** Groups by a numeric key, leaving out key -1 (no user / no session). */
-function groupBy(events: readonly ParsedEvent[], key: (event: ParsedEvent) => number): Map<number, ParsedEvent[]> {
-  const groups = new Map<number, ParsedEvent[]>();
-  for (const event of events) {
-    const k = key(event);
-    if (k === -1) continue;
-    let list = groups.get(k);
-    if (list === undefined) {
-      list = [];
-      groups.set(k, list);
-    }
-    list.push(event);
-  }
-  return groups;
 }

@@ -2,7 +2,7 @@
  * Test support for the builder (never imported by app or builder code): a deterministic fake
  * sentence encoder that records what it embedded, the entry of a fake encoder worker thread
  * for encoder-pool tests, and a sandbox for command-line tests (a temporary folder, the console's
- * error lines). Vectors are derived from the text's characters, so equal texts give
+ * error lines), and a plan of a list of events through the SQL stages. Vectors are derived from the text's characters, so equal texts give
  * equal vectors and a changed text a different one.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { serveEncoder } from './encoder-pool.ts';
+import { openEventStore } from './event-store.ts';
+import type { ParsedEvent } from './ingest/events-input.ts';
+import { planInteractions, type InteractionPlan, type PlanOptions } from './sequences.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 
 /** A fake encoder and what it was asked to do. */
@@ -116,4 +119,27 @@ export function useCliSandbox(prefix: string): CliSandbox {
     },
     errors,
   };
+}
+
+/**
+ * Plans a list of events through the event store and its SQL stages, as the builder does.
+ * @param events usable events, in file order.
+ * @param options grouping, hold-out and half-life.
+ */
+export async function planEventList(events: readonly ParsedEvent[], options: PlanOptions): Promise<InteractionPlan> {
+  const store = await openEventStore();
+  try {
+    for (const event of events) store.add(event);
+    return await planInteractions(store, options);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Events in file order: line = order = index + 2 (after the header).
+ * @param fields per event its row, and any of user, session, time, weight (default -1, -1, 0, 1).
+ */
+export function eventList(fields: readonly Partial<Pick<ParsedEvent, 'row' | 'user' | 'session' | 'time' | 'weight'>>[]): ParsedEvent[] {
+  return fields.map((event, i) => ({ row: 0, user: -1, session: -1, time: 0, weight: 1, ...event, order: i + 2, type: -1, line: i + 2 }));
 }

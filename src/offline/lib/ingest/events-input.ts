@@ -87,6 +87,11 @@ export interface EventsReadOptions {
   readonly now?: number;
   /** @param bytesDone bytes read so far. */
   readonly progress?: (bytesDone: number) => void;
+  /**
+   * Where each usable event goes, in file order; default: the returned `events` list, which is
+   * empty when a sink is given (a large log goes to the event store, not the heap).
+   */
+  readonly sink?: (event: ParsedEvent) => void;
 }
 
 /**
@@ -98,7 +103,7 @@ export interface EventsReadOptions {
 export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 export interface EventsInput {
-  /** Usable events, in file order. */
+  /** Usable events, in file order (none with a sink). */
   readonly events: readonly ParsedEvent[];
   /** Data rows read, good and skipped. */
   readonly records: number;
@@ -124,6 +129,7 @@ export function readEvents(bytes: Uint8Array, file: string, options: EventsReadO
   const now = options.now ?? Date.now();
   const latestAllowed = now + FUTURE_TOLERANCE_MS;
   const events: ParsedEvent[] = [];
+  const sink = options.sink ?? ((event: ParsedEvent) => events.push(event));
   const users = new Map<string, number>();
   const sessions = new Map<string, number>();
   const types = new Map<string, number>();
@@ -200,7 +206,7 @@ export function readEvents(bytes: Uint8Array, file: string, options: EventsReadO
       }
       const user = field('user');
       const session = field('session');
-      events.push({
+      sink({
         row,
         user: user === '' ? -1 : intern(users, user),
         session: session === '' ? -1 : intern(sessions, session),

@@ -1,0 +1,24 @@
+-- Stage "summary": the counts the build report gives for the split (one row). A stage over an
+-- empty training table gives a null ungrouped_events and latest_time.
+SELECT
+  logged.usable_events,
+  logged.users,
+  kept.training_events,
+  kept.ungrouped_events,
+  kept.items_with_events,
+  kept.latest_time
+FROM (
+  SELECT
+    COUNT(*) AS usable_events,
+    COUNT(DISTINCT CASE WHEN events.user_index <> -1 THEN events.user_index END) AS users
+  FROM events
+) AS logged
+CROSS JOIN (
+  SELECT
+    COUNT(*) AS training_events,
+    SUM(CASE WHEN (CASE WHEN p.sequence_grouping = 'session' THEN t.session_index ELSE t.user_index END) = -1 THEN 1 ELSE 0 END) AS ungrouped_events,
+    COUNT(DISTINCT CASE WHEN t.weight > 0 THEN t.item_row END) AS items_with_events,
+    MAX(t.event_time) AS latest_time
+  FROM training AS t
+  CROSS JOIN params AS p
+) AS kept
