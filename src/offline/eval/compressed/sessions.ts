@@ -26,7 +26,11 @@ export function modelSessions(
   random: () => number,
 ): number[][] {
   const byCategory = new Map<string, number[]>();
-  categoryOf.forEach((category, row) => byCategory.set(category, [...(byCategory.get(category) ?? []), row]));
+  categoryOf.forEach((category, row) => {
+    const rows = byCategory.get(category);
+    if (rows === undefined) byCategory.set(category, [row]);
+    else rows.push(row);
+  });
   const pick = <T>(values: readonly T[]): T | undefined => values[Math.floor(random() * values.length)];
   return Array.from({ length: sessions }, () => {
     const rows = [Math.floor(random() * count)];
