@@ -10,7 +10,7 @@ export {
   type SearchView,
 } from './recommender.ts';
 export { createMemoryEventStore } from './memory-store.ts';
-export { loadModel, verifyModelFile, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
+export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
 export type { ModelFile } from './manifest.ts';
 export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';
 export { parseStorefrontConfig, type StorefrontConfig } from './config.ts';

@@ -28,6 +28,11 @@ export interface ModelSource {
    * @throws RecError MODEL_FETCH_FAILED when it cannot be read.
    */
   read(path: string, onBytes: (loaded: number) => void, file?: ModelFile): Promise<Uint8Array>;
+  /**
+   * Told of each file read with its manifest entry once its bytes matched it (verifyModelFile
+   * calls it), so a source that keeps copies stores only verified bytes, without hashing them again.
+   */
+  verified?(file: ModelFile, bytes: Uint8Array): void;
 }
 
 export interface LoadProgress {
@@ -173,6 +178,7 @@ export async function verifyModelFile(source: ModelSource, file: ModelFile, byte
       where,
     );
   }
+  source.verified?.(file, bytes);
   return bytes;
 }
 

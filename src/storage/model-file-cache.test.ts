@@ -1,6 +1,6 @@
 // The device's copies of model files: read by content on the next load, stored only when they
 // match the manifest, one version per file, and never in the way when Cache Storage fails.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadModel, type ModelSource } from '../core/index.ts';
 import { fixtureModelFiles, memoryModelSource } from '../core/test-support.ts';
 import { MODEL_CACHE_NAME, withModelFileCache } from './model-file-cache.ts';
@@ -68,6 +68,20 @@ describe('withModelFileCache', () => {
     expect(again.vectors).toEqual((await loadModel(memoryModelSource(files))).vectors);
     // Progress still reaches the model's size when its files come from the device.
     expect(progress.at(-1)).toBe([...files].filter(([path]) => path !== 'manifest.json').reduce((sum, [, bytes]) => sum + bytes.byteLength, 0));
+  });
+
+  it('hashes each downloaded file once: the copy stored is the one core verified', async () => {
+    const files = await fixture();
+    const { storage, entries } = memoryCaches();
+    const digest = vi.spyOn(globalThis.crypto.subtle, 'digest');
+    try {
+      await load(files, storage);
+      // vectors.bin, catalog.json and popularity.f32: one sha256 each, all three stored.
+      expect(digest).toHaveBeenCalledTimes(3);
+      expect(entries.size).toBe(3);
+    } finally {
+      digest.mockRestore();
+    }
   });
 
   it('after a model update downloads only the file whose checksum changed, and keeps one version of it', async () => {

@@ -7,13 +7,14 @@
  * cache holds one copy of each file of each model the origin serves.
  *
  * Best effort throughout: where Cache Storage is missing (an insecure context), refused or full,
- * files come from the network as they would without it, and storing never holds up the load. The
+ * files come from the network as they would without it, and storing never holds up the load. A
+ * downloaded file is stored when core has verified it (ModelSource.verified), so each is hashed once. The
  * browser may evict the cache under storage pressure (less readily once the site has persistent
  * storage, which the event store asks for); the next visit then downloads the files again. Core
  * verifies what this returns exactly as it verifies a download, so a copy corrupted on the device
  * is refused like a corrupted download, and the app's retry (which skips the lookup) replaces it.
  */
-import { verifyModelFile, type ModelFile, type ModelSource } from '../core/index.ts';
+import type { ModelFile, ModelSource } from '../core/index.ts';
 
 /** The one cache this app opens; the version changes if what an entry holds ever does. */
 export const MODEL_CACHE_NAME = 'vitrine-model-files-v1';
@@ -46,6 +47,8 @@ export function withModelFileCache(network: ModelSource, options: ModelFileCache
   // Opened on the first file, not the manifest, so a model that fails early opens nothing.
   const open = (): Promise<Cache | null> => (opened ??= storage === undefined ? Promise.resolve(null) : storage.open(MODEL_CACHE_NAME).catch(() => null));
   const storing: Promise<void>[] = [];
+  // Bytes read from the network for a manifest entry, waiting for core to verify them.
+  const downloaded = new WeakSet<Uint8Array>();
   return {
     location: network.location,
     async read(path, onBytes, file) {
@@ -60,8 +63,14 @@ export function withModelFileCache(network: ModelSource, options: ModelFileCache
         }
       }
       const bytes = await network.read(path, onBytes, file);
-      if (cache !== null) storing.push(store(cache, url, network, file, bytes));
+      if (cache !== null) downloaded.add(bytes);
       return bytes;
+    },
+    verified(file, bytes) {
+      if (!downloaded.has(bytes)) return;
+      downloaded.delete(bytes);
+      const url = entryUrl(origin, network.location, file);
+      storing.push(open().then((cache) => (cache === null ? undefined : store(cache, url, bytes))));
     },
     async stored() {
       await Promise.all(storing);
@@ -88,17 +97,15 @@ async function cachedBytes(cache: Cache, url: string, file: ModelFile): Promise<
 }
 
 /** Stores verified bytes and deletes the file's other versions; never rejects. */
-async function store(cache: Cache, url: string, network: ModelSource, file: ModelFile, bytes: Uint8Array): Promise<void> {
+async function store(cache: Cache, url: string, bytes: Uint8Array): Promise<void> {
   try {
-    await verifyModelFile(network, file, bytes);
     // Read bytes are backed by an ArrayBuffer (a SharedArrayBuffer is no body); Response copies them.
     await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>));
     const unversioned = withoutQuery(url);
     const older = (await cache.keys()).filter((request) => request.url !== url && withoutQuery(request.url) === unversioned);
     await Promise.all(older.map((request) => cache.delete(request)));
   } catch {
-    // Not stored: a mismatched file is core's to report, and a full or refused cache only costs
-    // the next visit a download.
+    // Not stored: a full or refused cache only costs the next visit a download.
   }
 }
 
