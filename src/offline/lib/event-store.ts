@@ -13,7 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { RecError } from '../../core/errors.ts';
-import type { ParsedEvent } from './ingest/events-input.ts';
+import type { LoggedEvent } from './ingest/events-input.ts';
 
 /** The SQL stages, each a SELECT in its own file under ./sql. */
 export const SQL_STAGES = ['training', 'sequences', 'histories', 'popularity', 'summary'] as const;
@@ -22,8 +22,8 @@ export type SqlStage = (typeof SQL_STAGES)[number];
 /** The columns of the table `events`, in the spool file's order. */
 export const EVENT_COLUMNS = {
   item_row: 'INTEGER',
-  user_index: 'INTEGER',
-  session_index: 'INTEGER',
+  user_id: 'VARCHAR',
+  session_id: 'VARCHAR',
   event_time: 'DOUBLE',
   event_order: 'DOUBLE',
   weight: 'DOUBLE',
@@ -41,18 +41,21 @@ export interface StageParams {
   readonly halfLifeMs: number | null;
 }
 
+/** A value in a stage's result: a number, an id, or null. */
+export type StageValue = number | string | null;
+
 export interface EventStore {
   /** Spools one usable event (in file order). */
-  add(event: ParsedEvent): void;
+  add(event: LoggedEvent): void;
   /** Loads the spooled events as the table `events` and sets `params`; `add` is refused after it. */
   seal(params: StageParams): Promise<void>;
   /** Runs a stage and keeps its result as a table of the stage's name. */
   keep(stage: SqlStage): Promise<void>;
   /**
    * Runs a stage and hands its result over chunk by chunk (a few thousand rows), in the stage's order.
-   * @param visit gets the chunk's columns (numbers; BIGINT counts converted) and its row count.
+   * @param visit gets the chunk's columns (numbers, BIGINT counts converted, or id strings) and its row count.
    */
-  read(stage: SqlStage, visit: (columns: readonly (readonly (number | null)[])[], rows: number) => void): Promise<void>;
+  read(stage: SqlStage, visit: (columns: readonly (readonly StageValue[])[], rows: number) => void): Promise<void>;
   /** Closes the engine and deletes the temporary folder. */
   close(): Promise<void>;
 }
@@ -100,7 +103,7 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
   return {
     add(event) {
       if (sealed) throw new RecError('INTERNAL', 'the event store is sealed: no event can be added after seal()');
-      pending.push(`${event.row},${event.user},${event.session},${event.time},${event.order},${event.weight},${event.line}\n`);
+      pending.push(`${event.row},${csvId(event.userId)},${csvId(event.sessionId)},${event.time},${event.order},${event.weight},${event.line}\n`);
       if (pending.length >= SPOOL_BATCH) flush();
     },
     async seal(params) {
@@ -119,7 +122,7 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
         .map(([name, type]) => `'${name}': '${type}'`)
         .join(', ');
       await connection.run(
-        `CREATE TABLE events AS SELECT * FROM read_csv('${spoolPath}', auto_detect = false, header = false, delim = ',', quote = '', escape = '', columns = {${columns}})`,
+        `CREATE TABLE events AS SELECT * FROM read_csv('${spoolPath}', auto_detect = false, header = false, delim = ',', quote = '"', escape = '"', columns = {${columns}})`,
       );
       await connection.run('CREATE TABLE params (holdout_last INTEGER, train_before DOUBLE, sequence_grouping VARCHAR, half_life_ms DOUBLE)');
       await connection.run('INSERT INTO params VALUES ($1, $2, $3, $4)', [params.holdoutLast, params.trainBefore, params.sequenceGrouping, params.halfLifeMs]);
@@ -130,7 +133,7 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
     async read(stage, visit) {
       const result = await engine().stream(stageSql(stage));
       for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        const columns = Array.from({ length: chunk.columnCount }, (_, i) => chunk.getColumnValues(i).map(toNumber));
+        const columns = Array.from({ length: chunk.columnCount }, (_, i) => chunk.getColumnValues(i).map(toStageValue));
         visit(columns, chunk.rowCount);
       }
     },
@@ -143,11 +146,15 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
   };
 }
 
-function toNumber(value: DuckDBValue): number | null {
-  if (value === null) return null;
-  if (typeof value === 'number') return value;
+/** An id as a CSV field: none ('') as an empty field, which DuckDB reads as NULL; any other quoted. */
+function csvId(id: string): string {
+  return id === '' ? '' : `"${id.replaceAll('"', '""')}"`;
+}
+
+function toStageValue(value: DuckDBValue): StageValue {
+  if (value === null || typeof value === 'number' || typeof value === 'string') return value;
   if (typeof value === 'bigint') return Number(value);
-  throw new RecError('INTERNAL', `a SQL stage returned ${String(value)} where a number was expected`);
+  throw new RecError('INTERNAL', `a SQL stage returned ${String(value)} where a number or an id was expected`);
 }
 
 function makeTempFolder(parent: string): string {

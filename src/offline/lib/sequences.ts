@@ -11,7 +11,7 @@
  * rows into sequences and lists.
  */
 import type { Sequence } from './behaviour.ts';
-import type { EventStore } from './event-store.ts';
+import type { EventStore, StageValue } from './event-store.ts';
 import type { ParsedEvent } from './ingest/events-input.ts';
 import { seededRandom } from '../../core/random.ts';
 
@@ -77,12 +77,12 @@ export async function planInteractions(store: EventStore, options: PlanOptions):
   await readGroups(store, 'histories', (rows) => histories.push(rows));
   const decayedCounts = new Map<number, number>();
   await store.read('popularity', ([rows, counts], length) => {
-    for (let i = 0; i < length; i++) decayedCounts.set(rows?.[i] ?? 0, counts?.[i] ?? 0);
+    for (let i = 0; i < length; i++) decayedCounts.set(Number(rows?.[i]), Number(counts?.[i]));
   });
   // One row; an empty training table gives nulls, which count as 0.
   let summary: readonly number[] = [];
   await store.read('summary', (columns) => {
-    summary = columns.map((column) => column[0] ?? 0);
+    summary = columns.map((column) => Number(column[0] ?? 0));
   });
   const [usable = 0, users = 0, training = 0, ungrouped = 0, items = 0, latest = 0] = summary;
   return {
@@ -103,7 +103,7 @@ export async function planInteractions(store: EventStore, options: PlanOptions):
  * hands over each group's rows and weights (empty when the stage has no weight column).
  */
 async function readGroups(store: EventStore, stage: 'sequences' | 'histories', group: (rows: number[], weights: number[]) => void): Promise<void> {
-  let key: number | null = null;
+  let key: StageValue = null;
   let rows: number[] = [];
   let weights: number[] = [];
   await store.read(stage, ([keys = [], items = [], itemWeights], length) => {
@@ -115,8 +115,8 @@ async function readGroups(store: EventStore, stage: 'sequences' | 'histories', g
         weights = [];
       }
       key = k;
-      rows.push(items[i] ?? 0);
-      if (itemWeights !== undefined) weights.push(itemWeights[i] ?? 0);
+      rows.push(Number(items[i]));
+      if (itemWeights !== undefined) weights.push(Number(itemWeights[i]));
     }
   });
   if (rows.length > 0) group(rows, weights);

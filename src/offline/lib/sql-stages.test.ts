@@ -11,16 +11,16 @@ import { SQL_STAGES, stageSql } from './event-store.ts';
 const DIALECTS = ['bigquery', 'snowflake', 'trino', 'postgresql'] as const;
 const parser = new sqlParser.Parser();
 
-/** item_row, user_index, session_index, event_time, event_order, weight, line. */
+/** item_row, user_id, session_id, event_time, event_order, weight, line. */
 const EVENTS = [
-  [1, 0, 0, 100, 2, 1, 2],
-  [2, 0, 0, 100, 3, 0.5, 3],
-  [3, 1, 1, 50, 4, 1, 4],
-  [4, 0, 2, 300, 5, 1, 5],
-  [5, 1, 1, 60, 6, -1, 6],
-  [6, -1, 3, 70, 7, 1, 7],
-  [7, 0, 2, 200, 8, 0.2, 8],
-  [3, 2, -1, 250, 9, 1, 9],
+  [1, "'u0'", "'s0'", 100, 2, 1, 2],
+  [2, "'u0'", "'s0'", 100, 3, 0.5, 3],
+  [3, "'u1'", "'s1'", 50, 4, 1, 4],
+  [4, "'u0'", "'s2'", 300, 5, 1, 5],
+  [5, "'u1'", "'s1'", 60, 6, -1, 6],
+  [6, 'NULL', "'s3'", 70, 7, 1, 7],
+  [7, "'u0'", "'s2'", 200, 8, 0.2, 8],
+  [3, "'u2'", 'NULL', 250, 9, 1, 9],
 ];
 
 let connection: DuckDBConnection;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
   connection = await instance.connect();
   await connection.run(
-    'CREATE TABLE events (item_row INTEGER, user_index INTEGER, session_index INTEGER, event_time DOUBLE, event_order DOUBLE, weight DOUBLE, line INTEGER)',
+    'CREATE TABLE events (item_row INTEGER, user_id VARCHAR, session_id VARCHAR, event_time DOUBLE, event_order DOUBLE, weight DOUBLE, line INTEGER)',
   );
   await connection.run(`INSERT INTO events VALUES ${EVENTS.map((row) => `(${row.join(', ')})`).join(', ')}`);
   await connection.run(

@@ -122,14 +122,17 @@ export function useCliSandbox(prefix: string): CliSandbox {
 }
 
 /**
- * Plans a list of events through the event store and its SQL stages, as the builder does.
+ * Plans a list of events through the event store and its SQL stages, as the builder does, with
+ * ids that need quoting in the spool (a comma, a quote).
  * @param events usable events, in file order.
  * @param options grouping, hold-out and half-life.
  */
 export async function planEventList(events: readonly ParsedEvent[], options: PlanOptions): Promise<InteractionPlan> {
   const store = await openEventStore();
   try {
-    for (const event of events) store.add(event);
+    for (const { row, user, session, time, order, weight, line } of events) {
+      store.add({ row, userId: user === -1 ? '' : `user ${user}`, sessionId: session === -1 ? '' : `session "${session}", a`, time, order, weight, line });
+    }
     return await planInteractions(store, options);
   } finally {
     await store.close();

@@ -88,10 +88,22 @@ export interface EventsReadOptions {
   /** @param bytesDone bytes read so far. */
   readonly progress?: (bytesDone: number) => void;
   /**
-   * Where each usable event goes, in file order; default: the returned `events` list, which is
-   * empty when a sink is given (a large log goes to the event store, not the heap).
+   * Where each usable event goes, in file order, with its user and session ids as read; default:
+   * the returned `events` list, which is then empty, as are `users` and `sessionCount` (a large log
+   * goes to the event store, and its ids are not held in the heap).
    */
-  readonly sink?: (event: ParsedEvent) => void;
+  readonly sink?: (event: LoggedEvent) => void;
+}
+
+/** A usable event as a sink takes it: its user and session by id ('' for none). */
+export interface LoggedEvent {
+  readonly row: number;
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly time: number;
+  readonly order: number;
+  readonly weight: number;
+  readonly line: number;
 }
 
 /**
@@ -109,7 +121,7 @@ export interface EventsInput {
   readonly records: number;
   /** The resolved column of each field (null: not used). */
   readonly columns: Readonly<Record<keyof EventColumns, string | null>>;
-  /** User ids, by index. */
+  /** User ids, by index (none with a sink). */
   readonly users: readonly string[];
   readonly sessionCount: number;
   /** Event type names, by index. */
@@ -129,7 +141,6 @@ export function readEvents(bytes: Uint8Array, file: string, options: EventsReadO
   const now = options.now ?? Date.now();
   const latestAllowed = now + FUTURE_TOLERANCE_MS;
   const events: ParsedEvent[] = [];
-  const sink = options.sink ?? ((event: ParsedEvent) => events.push(event));
   const users = new Map<string, number>();
   const sessions = new Map<string, number>();
   const types = new Map<string, number>();
@@ -206,16 +217,18 @@ export function readEvents(bytes: Uint8Array, file: string, options: EventsReadO
       }
       const user = field('user');
       const session = field('session');
-      sink({
-        row,
-        user: user === '' ? -1 : intern(users, user),
-        session: session === '' ? -1 : intern(sessions, session),
-        time,
-        order,
-        weight,
-        type,
-        line,
-      });
+      if (options.sink !== undefined) options.sink({ row, userId: user, sessionId: session, time, order, weight, line });
+      else
+        events.push({
+          row,
+          user: user === '' ? -1 : intern(users, user),
+          session: session === '' ? -1 : intern(sessions, session),
+          time,
+          order,
+          weight,
+          type,
+          line,
+        });
       if (type !== -1) {
         const name = field('type');
         byType[name] = (byType[name] ?? 0) + 1;

@@ -14,7 +14,7 @@ FROM (
     MIN(grouped.line) OVER (PARTITION BY grouped.group_key) AS first_line
   FROM (
     SELECT
-      CASE WHEN p.sequence_grouping = 'session' THEN t.session_index ELSE t.user_index END AS group_key,
+      CASE WHEN p.sequence_grouping = 'session' THEN t.session_id ELSE t.user_id END AS group_key,
       t.item_row,
       t.weight,
       t.event_time,
@@ -23,6 +23,6 @@ FROM (
     FROM training AS t
     CROSS JOIN params AS p
   ) AS grouped
-  WHERE grouped.group_key <> -1
+  WHERE grouped.group_key IS NOT NULL
 ) AS keyed
 ORDER BY keyed.first_line, keyed.event_time, keyed.event_order, keyed.line

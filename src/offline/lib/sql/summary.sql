@@ -10,13 +10,13 @@ SELECT
 FROM (
   SELECT
     COUNT(*) AS usable_events,
-    COUNT(DISTINCT CASE WHEN events.user_index <> -1 THEN events.user_index END) AS users
+    COUNT(DISTINCT events.user_id) AS users
   FROM events
 ) AS logged
 CROSS JOIN (
   SELECT
     COUNT(*) AS training_events,
-    SUM(CASE WHEN (CASE WHEN p.sequence_grouping = 'session' THEN t.session_index ELSE t.user_index END) = -1 THEN 1 ELSE 0 END) AS ungrouped_events,
+    SUM(CASE WHEN (CASE WHEN p.sequence_grouping = 'session' THEN t.session_id ELSE t.user_id END) IS NULL THEN 1 ELSE 0 END) AS ungrouped_events,
     COUNT(DISTINCT CASE WHEN t.weight > 0 THEN t.item_row END) AS items_with_events,
     MAX(t.event_time) AS latest_time
   FROM training AS t
