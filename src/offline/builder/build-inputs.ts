@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { RecError } from '../../core/errors.ts';
 import { MAX_EMBED_FIELD_CHARS, readCatalog, type CatalogInput } from '../lib/ingest/catalog-input.ts';
 import { readEvents, type EventsInput } from '../lib/ingest/events-input.ts';
+import { openFileBlocks, type FileBlocks } from '../lib/ingest/file-blocks.ts';
 import { createProblemLog, type ProblemSummary } from '../lib/ingest/problems.ts';
 import type { ItemVectorsSource } from '../lib/build-options.ts';
 import type { ItemVectorsInput } from '../lib/ingest/item-vectors-input.ts';
@@ -180,12 +181,13 @@ interface EventLogRead {
 }
 
 async function readEventLog(file: string, catalog: CatalogInput, store: EventStore, options: BuildOptions, run: BuildRun): Promise<EventLogRead> {
-  const bytes = await readInput(file, '--events');
+  // Read block by block: a log of tens of millions of events is never held whole.
+  const input = openInput(file, '--events');
   const eventsLog = createProblemLog(file, { strict: options.strict, code: 'EVENT_INVALID' });
   const rowOf = new Map(catalog.items.map((item, row) => [item.id, row]));
   const events = await run.timed('read events', () => {
-    const bar = run.progress('reading events (kB)', kb(bytes.byteLength));
-    const read = readEvents(bytes, file, {
+    const bar = run.progress('reading events (kB)', kb(input.bytes));
+    const read = readEvents(input.blocks, file, {
       columns: options.eventColumns,
       weights: options.eventWeights,
       rowOf,
@@ -197,7 +199,7 @@ async function readEventLog(file: string, catalog: CatalogInput, store: EventSto
     bar.finish();
     return read;
   });
-  return { file, bytes: bytes.byteLength, events, summary: eventsLog.summary() };
+  return { file, bytes: input.bytes, events, summary: eventsLog.summary() };
 }
 
 function inputReport(file: string, bytes: number, records: number, summary: ProblemSummary): InputReport {
@@ -226,6 +228,15 @@ function mappingFailure(events: EventsInput | null, grouping: SequenceGrouping, 
   if (options.holdoutLast > 0 && events.columns.user === null) return `--holdout-last needs a user column in ${options.events ?? ''} (see --event-user)`;
   if (options.trainBefore !== null && events.columns.time === null) return `--train-before needs a time column in ${options.events ?? ''} (see --event-time)`;
   return null;
+}
+
+/** Opens an input file to read in blocks; a missing or unreadable one is a usage error that names the option. */
+function openInput(file: string, option: string): FileBlocks {
+  try {
+    return openFileBlocks(file);
+  } catch (error) {
+    throw new RecError('CONFIG_INVALID', `${option} ${file} cannot be read (${(error as Error).message})`, {}, { cause: error });
+  }
 }
 
 /** Reads an input file; a missing or unreadable one is a usage error that names the option. */

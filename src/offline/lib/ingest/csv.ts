@@ -12,7 +12,7 @@
  */
 import { RecError } from '../../../core/errors.ts';
 import type { ProblemLog } from './problems.ts';
-import { forEachLine, MAX_LINE_BYTES } from './text-lines.ts';
+import { forEachLine, MAX_LINE_BYTES, type LineInput } from './text-lines.ts';
 
 /** Receives the records of a CSV file. */
 export interface CsvVisitor {
@@ -69,7 +69,7 @@ export function splitCsvRecord(text: string): string[] | null {
 /**
  * Reads a CSV file with a header row; records with the wrong number of fields, unterminated quotes
  * or invalid UTF-8 go to `problems`.
- * @param bytes the file's contents.
+ * @param bytes the file's contents, or its blocks in order (openFileBlocks).
  * @param file the file name, for messages.
  * @param problems where skipped records are reported.
  * @param visitor receives the header and the good records.
@@ -77,7 +77,7 @@ export function splitCsvRecord(text: string): string[] | null {
  * @throws RecError CONFIG_INVALID when the file has no readable header row; the log's code (via
  *   ProblemLog.refuse) for a line or record over MAX_LINE_BYTES.
  */
-export function readCsv(bytes: Uint8Array, file: string, problems: ProblemLog, visitor: CsvVisitor): number {
+export function readCsv(bytes: LineInput, file: string, problems: ProblemLog, visitor: CsvVisitor): number {
   let columns: readonly string[] | null = null;
   // Physical lines of a record whose quoted field is still open, their total length and quote count.
   let pending: { text: string; line: number }[] = [];

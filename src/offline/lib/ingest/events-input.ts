@@ -11,6 +11,7 @@
  */
 import { RecError } from '../../../core/errors.ts';
 import { readCsv } from './csv.ts';
+import type { LineInput } from './text-lines.ts';
 import { parseDecimal } from './decimal.ts';
 import type { ProblemLog } from './problems.ts';
 
@@ -131,12 +132,12 @@ export interface EventsInput {
 }
 
 /**
- * @param bytes the file's contents.
+ * @param bytes the file's contents, or its blocks in order (openFileBlocks, for a large log).
  * @param file the file name, for messages.
  * @param options columns, weights, the catalogue's rows and the problem log.
  * @throws RecError CONFIG_INVALID when a required column is missing from the header.
  */
-export function readEvents(bytes: Uint8Array, file: string, options: EventsReadOptions): EventsInput {
+export function readEvents(bytes: LineInput, file: string, options: EventsReadOptions): EventsInput {
   const { problems, rowOf, skippedIds, weights } = options;
   const now = options.now ?? Date.now();
   const latestAllowed = now + FUTURE_TOLERANCE_MS;

@@ -277,3 +277,44 @@ describe('forEachLine: progress', () => {
     expect(done).toEqual([2 * 4096 - 1, 2 * 8192 - 1, bytes.length]);
   });
 });
+
+/** The bytes in blocks of `size`, each written into one reused buffer, as openFileBlocks reads a file. */
+function* reusedBlocks(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+  const buffer = new Uint8Array(size);
+  for (let at = 0; at < bytes.length; at += size) {
+    const block = bytes.subarray(at, at + size);
+    buffer.fill(0x7e);
+    buffer.set(block);
+    yield buffer.subarray(0, block.length);
+  }
+}
+
+describe('forEachLine: a file in blocks', () => {
+  it.each(SPLITS.flatMap(([name, bytes, count, calls]) => [1, 2, 3, 5, 8].map((size) => [`${name}, blocks of ${size}`, bytes, count, calls, size] as const)))(
+    '%s: the same lines, numbers and progress as the whole file',
+    (_name, bytes, count, calls, size) => {
+      const seen = recorder();
+      expect(forEachLine(reusedBlocks(bytes, size), seen.visitor)).toBe(count);
+      expect(seen.calls).toEqual(calls);
+    },
+  );
+
+  it('reports progress at the same offsets as the whole file', () => {
+    const bytes = utf8('x\n'.repeat(8193));
+    const offsets = (input: Uint8Array | Iterable<Uint8Array>): Call[] => {
+      const seen = recorder({ blank: false });
+      forEachLine(input, seen.visitor);
+      return seen.calls.filter(([kind]) => kind === 'progress');
+    };
+    expect(offsets(reusedBlocks(bytes, 1000))).toEqual(offsets(bytes));
+  });
+
+  it('measures a line longer than the limit across blocks as the whole file does', () => {
+    const seen = recorder();
+    expect(() => forEachLine(reusedBlocks(raw('a\n', 'x'.repeat(MAX_LINE_BYTES + 1), '\nb'), 65_536), seen.visitor)).toThrow(new TooLong('line 2'));
+    expect(seen.calls).toEqual([
+      ['line', 'a', 1],
+      ['tooLong', 2, MAX_LINE_BYTES + 1],
+    ]);
+  });
+});

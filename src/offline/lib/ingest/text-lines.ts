@@ -47,42 +47,88 @@ const PROGRESS_EVERY = 4096;
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
+/** A file's bytes: all of them in memory, or its consecutive blocks, read one at a time. */
+export type LineInput = Uint8Array | Iterable<Uint8Array>;
+
 /**
- * Visits every non-blank line of `bytes` in order.
- * @param bytes the file's contents.
- * @param visitor receives lines, invalid lines and progress.
- * @returns the number of lines in the file (blank ones included).
+ * Visits each line of a file.
+ * @param input the file's bytes, or its blocks in order (a line may span blocks: only the part of
+ *   a line not yet ended is kept between them, so a large file is never held whole).
+ * @param visitor what to do with each line.
+ * @returns the number of lines.
  */
-export function forEachLine(bytes: Uint8Array, visitor: LineVisitor): number {
+export function forEachLine(input: LineInput, visitor: LineVisitor): number {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let number = 0;
-  while (start < bytes.length) {
-    const newline = bytes.indexOf(NEWLINE, start);
-    const stop = newline === -1 ? bytes.length : newline;
-    // Before an empty line is the previous line's LF, the BOM or nothing: never a CR to remove.
-    const end = bytes[stop - 1] === CR ? stop - 1 : stop;
-    number++;
-    if (end - start > MAX_LINE_BYTES) visitor.tooLong(number, end - start);
-    const raw = bytes.subarray(start, end);
-    let text: string | null = null;
-    try {
-      text = decoder.decode(raw);
-    } catch {
-      // Only bytes from 0x80 up are invalid: two hex digits.
-      visitor.invalid(number, `invalid UTF-8 byte 0x${(raw[firstInvalidByte(raw)] ?? 0).toString(16)} at byte ${firstInvalidByte(raw) + 1} of the line`);
+  // Bytes of the file before `buffer`, for progress.
+  let before = 0;
+  const visit = (buffer: Uint8Array, from: number, to: number): void => {
+    let start = from;
+    while (start < to) {
+      const newline = buffer.indexOf(NEWLINE, start);
+      const stop = newline === -1 || newline >= to ? to : newline;
+      // Before an empty line is the previous line's LF, the BOM or nothing: never a CR to remove.
+      const end = stop > start && buffer[stop - 1] === CR ? stop - 1 : stop;
+      number++;
+      if (end - start > MAX_LINE_BYTES) visitor.tooLong(number, end - start);
+      const raw = buffer.subarray(start, end);
+      let text: string | null = null;
+      try {
+        text = decoder.decode(raw);
+      } catch {
+        // Only bytes from 0x80 up are invalid: two hex digits.
+        visitor.invalid(number, `invalid UTF-8 byte 0x${(raw[firstInvalidByte(raw)] ?? 0).toString(16)} at byte ${firstInvalidByte(raw) + 1} of the line`);
+      }
+      // An empty line decodes to '' and is blank like a line of white space.
+      if (text !== null && text.trim() !== '') visitor.line(text, number);
+      else if (text !== null) visitor.blank?.(text, number);
+      if (number % PROGRESS_EVERY === 0) visitor.progress?.(before + stop);
+      start = stop + 1;
     }
-    // An empty line decodes to '' and is blank like a line of white space.
-    if (text !== null && text.trim() !== '') visitor.line(text, number);
-    else if (text !== null) visitor.blank?.(text, number);
-    if (number % PROGRESS_EVERY === 0) visitor.progress?.(stop);
-    start = stop + 1;
+  };
+  // Bytes after the last line break seen, waiting for their line's end (a long line may span many blocks).
+  let carry: Uint8Array[] = [];
+  let carried = 0;
+  for (const block of input instanceof Uint8Array ? [input] : input) {
+    const lastNewline = block.lastIndexOf(NEWLINE);
+    if (lastNewline === -1) {
+      carry.push(block.slice());
+      carried += block.length;
+      continue;
+    }
+    const buffer = carried === 0 ? block : concat([...carry, block], carried + block.length);
+    const ended = buffer.length - (block.length - lastNewline - 1);
+    const start = skipByteOrderMark(buffer, before);
+    visit(buffer, start, Math.max(ended, start));
+    before += ended;
+    carry = ended < buffer.length ? [buffer.slice(ended)] : [];
+    carried = buffer.length - ended;
   }
-  visitor.progress?.(bytes.length);
+  // The last line, without a line break.
+  if (carried > 0) {
+    const buffer = concat(carry, carried);
+    visit(buffer, skipByteOrderMark(buffer, before), buffer.length);
+    before += buffer.length;
+  }
+  visitor.progress?.(before);
   return number;
 }
 
-/** @returns the index of the first byte that does not start or continue a valid UTF-8 sequence. */
+/** @returns 3 when `buffer` starts the file with a UTF-8 byte order mark, else 0. */
+function skipByteOrderMark(buffer: Uint8Array, offset: number): number {
+  return offset === 0 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+}
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
+
 function firstInvalidByte(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
