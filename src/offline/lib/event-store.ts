@@ -111,7 +111,9 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
       sealed = true;
       flush();
       closeSync(spool);
-      instance = await DuckDBInstance.create(':memory:', {
+      // A database file, not ':memory:': its tables live on disk and only DuckDB's buffer pool, capped
+      // by the memory limit, is in memory.
+      instance = await DuckDBInstance.create(join(folder, 'events.duckdb'), {
         memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
         temp_directory: join(folder, 'spill'),
         threads: String(availableParallelism()),
