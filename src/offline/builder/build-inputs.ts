@@ -164,7 +164,13 @@ async function readAndPlanEvents(
   try {
     const read = await readEventLog(file, catalog, store, options, run);
     const grouping = options.sequence ?? (read.events.columns.session !== null ? 'session' : 'user');
-    const planOptions = { grouping, holdoutLast: options.holdoutLast, trainBefore: options.trainBefore, halfLifeDays: options.halfLifeDays };
+    const planOptions = {
+      grouping,
+      holdoutLast: options.holdoutLast,
+      trainBefore: options.trainBefore,
+      halfLifeDays: options.halfLifeDays,
+      historySample: { count: options.recallSample, seed: options.seed },
+    };
     const plan = await run.timed('sequences', () => planInteractions(store, planOptions));
     return { read, plan, grouping };
   } finally {

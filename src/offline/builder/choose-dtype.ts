@@ -37,10 +37,11 @@ export async function chooseDtype(
   options: Pick<BuildOptions, 'dtype' | 'minRecall' | 'recallSample' | 'seed'>,
   run: Pick<BuildRun, 'timed' | 'progress' | 'loud'>,
 ): Promise<DtypeChoiceResult> {
-  const historySource = plan !== null && plan.histories.length > 0 ? 'user histories' : 'single-item queries (no user histories)';
+  // The plan holds its histories sampled with the same count and seed (build-inputs.ts).
+  const historySource = plan !== null && plan.historyCount > 0 ? 'user histories' : 'single-item queries (no user histories)';
   const histories =
-    plan !== null && plan.histories.length > 0
-      ? sampleInOrder(plan.histories, options.recallSample, options.seed)
+    plan !== null && plan.historyCount > 0
+      ? plan.sampledHistories
       : sampleInOrder(
           Array.from({ length: count }, (_, row) => [row]),
           options.recallSample,

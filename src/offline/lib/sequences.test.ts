@@ -29,7 +29,8 @@ describe('planInteractions (the SQL stages)', () => {
       { rows: [7, 4], weights: [1, 1] },
       { rows: [6], weights: [1] },
     ]);
-    expect(plan.histories).toEqual([[1, 2, 7, 4], [3]]);
+    expect(plan.sampledHistories).toEqual([[1, 2, 7, 4], [3]]);
+    expect(plan.historyCount).toBe(2);
     expect(plan).toMatchObject({ heldOut: 0, trainingEvents: 7, ungrouped: 0, users: 2, itemsWithEvents: 6, latestTime: 300 });
   });
 
@@ -43,7 +44,7 @@ describe('planInteractions (the SQL stages)', () => {
       { rows: [3], weights: [1] },
     ]);
     expect(new Map([...plan.decayedCounts].sort(([a], [b]) => a - b))).toEqual(new Map([1, 2, 3, 6, 7].map((row) => [row, 1])));
-    expect(plan.histories).toEqual([[1, 2, 7], [3]]);
+    expect(plan.sampledHistories).toEqual([[1, 2, 7], [3]]);
     expect(plan.ungrouped).toBe(1);
     expect(plan.latestTime).toBe(200);
   });
@@ -74,13 +75,23 @@ describe('planInteractions (the SQL stages)', () => {
       sequences: [],
       decayedCounts: new Map(),
       trainingEvents: 0,
-      histories: [],
+      historyCount: 0,
+      sampledHistories: [],
       heldOut: 0,
       ungrouped: 0,
       users: 0,
       itemsWithEvents: 0,
       latestTime: 0,
     });
+  });
+
+  it("keeps the seeded sample of the histories that sampleInOrder takes from all of them, in the histories' order", async () => {
+    const many = events(Array.from({ length: 30 }, (_, i) => [i, i, i, i, 1] as [number, number, number, number, number]));
+    const all = (await planEventList(many, { grouping: 'user', holdoutLast: 0, halfLifeDays: NO_DECAY })).sampledHistories;
+    expect(all).toHaveLength(30);
+    const plan = await planEventList(many, { grouping: 'user', holdoutLast: 0, halfLifeDays: NO_DECAY, historySample: { count: 5, seed: 3 } });
+    expect(plan.historyCount).toBe(30);
+    expect(plan.sampledHistories).toEqual(sampleInOrder(all, 5, 3));
   });
 
   it('refuses a half-life that is not positive', async () => {

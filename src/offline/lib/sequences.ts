@@ -29,6 +29,8 @@ export interface PlanOptions {
   readonly trainBefore?: number | null;
   /** After this many days an event counts half in the popularity counts; Infinity = no decay. */
   readonly halfLifeDays: number;
+  /** How many user histories to keep (a seeded sample, sampleInOrder's) for the quantisation check. */
+  readonly historySample: { readonly count: number; readonly seed: number };
 }
 
 export interface InteractionPlan {
@@ -38,8 +40,13 @@ export interface InteractionPlan {
   readonly decayedCounts: ReadonlyMap<number, number>;
   /** Training events (every usable event not held out). */
   readonly trainingEvents: number;
-  /** Per user, the rows of their positive training events in order (for the quantisation check). */
-  readonly histories: readonly (readonly number[])[];
+  /** Users with a positive training event: each has a history, the rows of those events in order. */
+  readonly historyCount: number;
+  /**
+   * A seeded sample of the histories (options.historySample), in their order: the quantisation
+   * check's queries. The sample is the one sampleInOrder takes from all of them.
+   */
+  readonly sampledHistories: readonly (readonly number[])[];
   /** Events held out (users' last N, and those at or after trainBefore). */
   readonly heldOut: number;
   /** Training events that belong to no sequence (no session or no user in the grouping column). */
@@ -73,8 +80,6 @@ export async function planInteractions(store: EventStore, options: PlanOptions):
   await store.keep('training');
   const sequences: Sequence[] = [];
   await readGroups(store, 'sequences', (rows, weights) => sequences.push({ rows, weights }));
-  const histories: number[][] = [];
-  await readGroups(store, 'histories', (rows) => histories.push(rows));
   const decayedCounts = new Map<number, number>();
   await store.read('popularity', ([rows, counts], length) => {
     for (let i = 0; i < length; i++) decayedCounts.set(Number(rows?.[i]), Number(counts?.[i]));
@@ -84,12 +89,19 @@ export async function planInteractions(store: EventStore, options: PlanOptions):
   await store.read('summary', (columns) => {
     summary = columns.map((column) => Number(column[0] ?? 0));
   });
-  const [usable = 0, users = 0, training = 0, ungrouped = 0, items = 0, latest = 0] = summary;
+  const [usable = 0, users = 0, training = 0, ungrouped = 0, items = 0, latest = 0, historyCount = 0] = summary;
+  const picked = sampleIndices(historyCount, options.historySample.count, options.historySample.seed);
+  const sampledHistories: number[][] = [];
+  let index = 0;
+  await readGroups(store, 'histories', (rows) => {
+    if (index++ === picked[sampledHistories.length]) sampledHistories.push(rows);
+  });
   return {
     sequences,
     decayedCounts,
     trainingEvents: training,
-    histories,
+    historyCount,
+    sampledHistories,
     heldOut: usable - training,
     ungrouped,
     users,
@@ -129,13 +141,23 @@ async function readGroups(store: EventStore, stage: 'sequences' | 'histories', g
  * @param seed the PRNG seed.
  */
 export function sampleInOrder<T>(values: readonly T[], count: number, seed: number): T[] {
-  if (values.length <= count) return [...values];
+  return sampleIndices(values.length, count, seed).map((i) => values[i] as T);
+}
+
+/**
+ * The indices sampleInOrder picks, ascending: a seeded sample without replacement of [0, total).
+ * @param total how many there are.
+ * @param count how many to pick (all when there are fewer).
+ * @param seed the PRNG seed.
+ */
+export function sampleIndices(total: number, count: number, seed: number): number[] {
+  if (total <= count) return Array.from({ length: total }, (_, i) => i);
   const random = seededRandom(seed);
   const picked = new Set<number>();
   // Floyd's algorithm: exactly `count` distinct indices, each subset equally likely.
-  for (let j = values.length - count; j < values.length; j++) {
+  for (let j = total - count; j < total; j++) {
     const t = Math.floor(random() * (j + 1));
     picked.add(picked.has(t) ? j : t);
   }
-  return [...picked].sort((a, b) => a - b).map((i) => values[i] as T);
+  return [...picked].sort((a, b) => a - b);
 }

@@ -125,15 +125,18 @@ export function useCliSandbox(prefix: string): CliSandbox {
  * Plans a list of events through the event store and its SQL stages, as the builder does, with
  * ids that need quoting in the spool (a comma, a quote).
  * @param events usable events, in file order.
- * @param options grouping, hold-out and half-life.
+ * @param options grouping, hold-out and half-life; a sample of up to 1000 histories unless given.
  */
-export async function planEventList(events: readonly ParsedEvent[], options: PlanOptions): Promise<InteractionPlan> {
+export async function planEventList(
+  events: readonly ParsedEvent[],
+  options: Omit<PlanOptions, 'historySample'> & Partial<Pick<PlanOptions, 'historySample'>>,
+): Promise<InteractionPlan> {
   const store = await openEventStore();
   try {
     for (const { row, user, session, time, order, weight, line } of events) {
       store.add({ row, userId: user === -1 ? '' : `user ${user}`, sessionId: session === -1 ? '' : `session "${session}", a`, time, order, weight, line });
     }
-    return await planInteractions(store, options);
+    return await planInteractions(store, { historySample: { count: 1000, seed: 1 }, ...options });
   } finally {
     await store.close();
   }

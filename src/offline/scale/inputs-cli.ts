@@ -43,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
               trainingEvents: plan.trainingEvents,
               heldOut: plan.heldOut,
               users: plan.users,
-              histories: plan.histories.length,
+              histories: plan.historyCount,
             },
     }),
   );
