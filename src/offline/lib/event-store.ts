@@ -60,15 +60,8 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
-export interface EventStoreOptions {
-  /** DuckDB's memory limit (e.g. '1GB'); past it, its sorts and windows spill to disk. */
-  readonly memoryLimit?: string;
-  /** Where the spool and DuckDB's spill files go (a new folder inside it); default: the OS's. */
-  readonly tempParent?: string;
-}
-
-/** Enough for the sorts of a few million events in memory; larger logs spill. */
-const DEFAULT_MEMORY_LIMIT = '1GB';
+/** DuckDB's memory limit: enough for the sorts of a few million events in memory; larger logs spill. */
+const MEMORY_LIMIT = '1GB';
 /** Spooled lines written at once. */
 const SPOOL_BATCH = 65_536;
 
@@ -78,11 +71,12 @@ export function stageSql(stage: SqlStage): string {
 }
 
 /**
- * @param options the memory limit and where temporary files go.
+ * Opens a store in a new folder under the OS's temporary folder (TMPDIR), for the spool, the
+ * database file and DuckDB's spill files; close() deletes it.
  * @throws RecError CONFIG_INVALID when the temporary folder cannot be made.
  */
-export async function openEventStore(options: EventStoreOptions = {}): Promise<EventStore> {
-  const folder = makeTempFolder(options.tempParent ?? tmpdir());
+export async function openEventStore(): Promise<EventStore> {
+  const folder = makeTempFolder(tmpdir());
   const spoolPath = join(folder, 'events.csv');
   const spool = openSync(spoolPath, 'w');
   let pending: string[] = [];
@@ -114,7 +108,7 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
       // A database file, not ':memory:': its tables live on disk and only DuckDB's buffer pool, capped
       // by the memory limit, is in memory.
       instance = await DuckDBInstance.create(join(folder, 'events.duckdb'), {
-        memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+        memory_limit: MEMORY_LIMIT,
         temp_directory: join(folder, 'spill'),
         threads: String(availableParallelism()),
         preserve_insertion_order: 'false',
@@ -124,7 +118,7 @@ export async function openEventStore(options: EventStoreOptions = {}): Promise<E
         .map(([name, type]) => `'${name}': '${type}'`)
         .join(', ');
       await connection.run(
-        `CREATE TABLE events AS SELECT * FROM read_csv('${spoolPath}', auto_detect = false, header = false, delim = ',', quote = '"', escape = '"', columns = {${columns}})`,
+        `CREATE TABLE events AS SELECT * FROM read_csv('${spoolPath.replaceAll("'", "''")}', auto_detect = false, header = false, delim = ',', quote = '"', escape = '"', columns = {${columns}})`,
       );
       await connection.run('CREATE TABLE params (holdout_last INTEGER, train_before DOUBLE, sequence_grouping VARCHAR, half_life_ms DOUBLE)');
       await connection.run('INSERT INTO params VALUES ($1, $2, $3, $4)', [params.holdoutLast, params.trainBefore, params.sequenceGrouping, params.halfLifeMs]);

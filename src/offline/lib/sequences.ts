@@ -66,7 +66,7 @@ export function chronological(a: ParsedEvent, b: ParsedEvent): number {
 
 /**
  * @param store the log's usable events, spooled and not yet sealed; sealed here.
- * @param options grouping, hold-out and popularity half-life.
+ * @param options grouping, hold-out, popularity half-life and the histories' sample.
  * @throws RangeError when halfLifeDays is not > 0.
  */
 export async function planInteractions(store: EventStore, options: PlanOptions): Promise<InteractionPlan> {
