@@ -21,7 +21,9 @@ export default defineConfig({
   reporter: [['list'], ['./e2e/reliability-reporter.ts', { outputFile: 'test-results/reliability.md', docFile: 'docs/reliability.md' }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    trace: 'retain-on-failure',
+    // Recording a trace slows every test by about a quarter on this machine's two cores; set
+    // VITRINE_E2E_TRACE=1 to keep one for each failing test (test-results/, `npx playwright show-trace`).
+    trace: process.env['VITRINE_E2E_TRACE'] === '1' ? 'retain-on-failure' : 'off',
     launchOptions: {
       executablePath: process.env['VITRINE_CHROMIUM'] ?? '/usr/bin/chromium-headless-shell',
       args: [

@@ -24,6 +24,7 @@ import { RecError } from '../../core/errors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import type { BuildOptions } from './build-model.ts';
 import { chooseDtype } from './choose-dtype.ts';
+import { defaultWorkers } from './cli-usage.ts';
 import { createBuildRun } from './build-run.ts';
 import { DEMO_GENERATOR_VERSION, DEMO_SEED, generateDemoCatalog, type DemoCatalog, type DemoCatalogOptions } from './demo-catalog.ts';
 import { DEMO_IMAGE_PX, rasteriseDemoImage } from './demo-raster.ts';
@@ -59,7 +60,7 @@ export interface BuildDemoOptions {
   readonly catalog?: DemoCatalogOptions;
   /** Default EMBEDDING_CACHE_DIR (`.cache/embeddings` under the repository root); null disables the cache. */
   readonly cacheDir?: string | null;
-  /** Default: the real sentence encoder on tfjs wasm (imported only when needed). */
+  /** Default: the real sentence encoder on tfjs wasm, one per core (imported only when needed). */
   readonly loadEncoder?: () => Promise<SentenceEncoder>;
   /** The encoder the semantic floor embeds with. Default: the real quantised one (imported only when needed). */
   readonly loadQueryEncoder?: () => Promise<SentenceEncoder>;
@@ -104,7 +105,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
   // TF.js is loaded from here on, and only when the real encoder is wanted.
   const real = options.loadEncoder === undefined || options.encoder === undefined ? await import('../lib/node-encoder.ts') : null;
   const encoder = options.encoder ?? real?.ENCODER;
-  const loadEncoder = options.loadEncoder ?? real?.loadNodeSentenceEncoder.bind(null, (line: string) => log(`models:demo: ${line}`));
+  const loadEncoder = options.loadEncoder ?? (real === null ? undefined : () => real.loadNodeEncoder(defaultWorkers(), (line) => log(`models:demo: ${line}`)));
   if (encoder === undefined || loadEncoder === undefined) throw new RecError('INTERNAL', 'unreachable: the real encoder module was imported');
 
   const embedding = await embedTexts(catalog.items.map(itemText), {
@@ -129,6 +130,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     createBuildRun(true, { log, warn: (line) => log(line.replace('build:models:', 'models:demo:')) }),
   );
   const { recall } = quantisation.report;
+  const pictures = await Promise.all(catalog.images.map(async (image) => ({ path: image.path, data: await rasteriseDemoImage(image.svg) })));
   const buildInfo = {
     builder: 'vitrine build-demo',
     buildVersion: BUILD_VERSION,
@@ -147,10 +149,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
     rules: catalog.rules,
     encoder,
     search,
-    assets: [
-      ...catalog.images.map((image) => ({ path: image.path, data: rasteriseDemoImage(image.svg) })),
-      { path: BUILD_INFO_FILE, data: `${JSON.stringify(buildInfo, null, 2)}\n` },
-    ],
+    assets: [...pictures, { path: BUILD_INFO_FILE, data: `${JSON.stringify(buildInfo, null, 2)}\n` }],
   });
   const seconds = elapsed();
   log(

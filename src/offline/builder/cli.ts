@@ -86,7 +86,7 @@ async function withRealEncoder(deps: CliDeps, name: string): Promise<BuildDeps> 
   }
   const real = await import('../lib/node-encoder.ts');
   const log = (line: string): void => console.error(`${name}: ${line}`);
-  const loadEncoder = (workers: number): Promise<SentenceEncoder> => (workers > 1 ? real.createNodeEncoderPool(workers) : real.loadNodeSentenceEncoder(log));
+  const loadEncoder = (workers: number): Promise<SentenceEncoder> => real.loadNodeEncoder(workers, log);
   const { loadQuantisedNodeEncoder } = await import('../lib/quantise-encoder-check.ts');
   return {
     ...deps,

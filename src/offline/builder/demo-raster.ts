@@ -4,7 +4,7 @@
  * each card that enters it would otherwise parse an SVG document and rasterise it in the browser,
  * which cost more than the re-rank itself; a PNG only decodes, once, off the main thread.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 
 /**
  * Width and height (px) of every demo PNG: twice the grid's narrowest card image (its columns are at
@@ -15,8 +15,9 @@ export const DEMO_IMAGE_PX = 360;
 /**
  * Renders one generated SVG to a square PNG of DEMO_IMAGE_PX. The noun under the icon is drawn with
  * the machine's fonts, as a browser would draw the SVG; without any, the picture has no caption.
+ * Rendering runs on libuv's thread pool, so many pictures started together use every core.
  * @param svg a square SVG document (renderItemSvg's output).
  */
-export function rasteriseDemoImage(svg: string): Uint8Array {
-  return new Resvg(svg, { fitTo: { mode: 'width', value: DEMO_IMAGE_PX } }).render().asPng();
+export async function rasteriseDemoImage(svg: string): Promise<Uint8Array> {
+  return (await renderAsync(svg, { fitTo: { mode: 'width', value: DEMO_IMAGE_PX } })).asPng();
 }

@@ -19,8 +19,11 @@ import { cacheKey, createMemoryCache, inShard, openCache, type Shard, type Vecto
 
 export { cacheKey, type Shard };
 
-/** Texts per encoder call: large enough to be efficient, small enough to report progress often. */
-export const DEFAULT_BATCH_SIZE = 32;
+/**
+ * Texts per encoder call. The encoder runs texts of one token count together (text-encoder.ts), so
+ * a call of many length-sorted texts runs in few, full executions; progress is reported per call.
+ */
+export const DEFAULT_BATCH_SIZE = 256;
 
 /** The fields of an item that its embedding text is made of. */
 export interface TextFields {
@@ -142,6 +145,10 @@ async function fill(
     } else if (cache.dim === null) {
       await cache.reset(encoder.dim);
     }
+    const restarted = todo === all;
+    // Texts of a similar length have similar token counts, so each call's groups of one token count
+    // are larger (fewer, fuller graph executions: about a third faster on the demo's texts).
+    todo = [...todo].sort((a, b) => a.length - b.length);
     const progress = (options.progress ?? (() => SILENT_PROGRESS))(todo.length);
     for (let start = 0; start < todo.length; start += batchSize) {
       const batch = todo.slice(start, start + batchSize);
@@ -153,7 +160,7 @@ async function fill(
       progress.update(start + batch.length);
     }
     progress.finish();
-    return todo === all;
+    return restarted;
   } finally {
     encoder.dispose();
   }

@@ -41,7 +41,10 @@ export interface EncoderPoolOptions {
   /** Worker threads (>= 1). */
   readonly size: number;
   readonly worker: WorkerEntry;
-  /** Texts per chunk handed to one worker (default 32: the encoder's own batch; smaller runs less efficiently). */
+  /**
+   * Texts per chunk handed to one worker (default 64: with length-sorted texts, room for a few
+   * full groups of one token count; smaller runs less efficiently, larger balances worse).
+   */
   readonly chunkSize?: number;
 }
 
@@ -67,7 +70,7 @@ import(workerData.tsx)
 export async function createEncoderPool(options: EncoderPoolOptions): Promise<EncoderPool> {
   if (!Number.isInteger(options.size) || options.size < 1)
     throw new RecError('CONFIG_INVALID', `the encoder pool needs at least 1 worker, found ${options.size}`);
-  const chunkSize = options.chunkSize ?? 32;
+  const chunkSize = options.chunkSize ?? 64;
   const setup: WorkerSetup = {
     tsx: import.meta.resolve('tsx/esm/api'),
     module: options.worker.module.href,

@@ -57,6 +57,15 @@ export async function loadNodeSentenceEncoder(log: (message: string) => void = (
 }
 
 /**
+ * The builder's encoder: one in this thread, or a pool of worker threads when `workers` > 1.
+ * @param workers encoder threads.
+ * @param log told about backend fallbacks (of the encoder in this thread).
+ */
+export function loadNodeEncoder(workers: number, log: (message: string) => void = () => {}): Promise<SentenceEncoder> {
+  return workers > 1 ? createNodeEncoderPool(workers) : loadNodeSentenceEncoder(log);
+}
+
+/**
  * The entry of an encoder worker thread (see encoder-pool.ts): loads the encoder on wasm and serves it.
  */
 export function serveNodeEncoder(): Promise<void> {
