@@ -33,6 +33,17 @@ describe('embedTexts', () => {
     expect(Array.from(b.vectors)).toEqual(Array.from(a.vectors));
   });
 
+  it('reads back from the files, past one block of records, the vectors an uncached run gives, duplicates included', async () => {
+    // More records than one read of the cache file holds (4,096), and each text twice.
+    const many = Array.from({ length: 5000 }, (_, i) => `Item ${i}`);
+    const input = [...many, ...many.slice(0, 2500)];
+    await embedTexts(input, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    const reread = await embedTexts(input, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
+    expect(reread).toMatchObject({ embedded: 0, cached: 5000 });
+    const uncached = await embedTexts(input, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir: null });
+    expect(Array.from(reread.vectors)).toEqual(Array.from(uncached.vectors));
+  });
+
   it('embeds only new or changed texts', async () => {
     await embedTexts(texts, { encoderVersion: 'fake@1', loadEncoder: () => fakeEncoder().load(), cacheDir });
     const changed = [...texts.slice(0, 9), 'A brand new text.'];

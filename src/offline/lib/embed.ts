@@ -81,11 +81,10 @@ export async function embedTexts(texts: readonly string[], options: EmbedOptions
   const { cache, keyOf, uniqueTexts, counts } = await embedMissing(texts, options, null);
   const dim = cache.dim ?? 0;
   const vectors = new Float32Array(texts.length * dim);
-  texts.forEach((text, row) => {
-    const vector = cache.get(keyOf.get(text) ?? '');
-    if (vector === undefined) throw new RecError('INTERNAL', `no vector for text ${row} after embedding`);
-    vectors.set(vector, row * dim);
-  });
+  await cache.readInto(
+    texts.map((text) => keyOf.get(text) ?? ''),
+    vectors,
+  );
   return { vectors, dim, unique: uniqueTexts.length, ...counts };
 }
 

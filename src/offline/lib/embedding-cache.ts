@@ -12,7 +12,7 @@
  * torn last record is dropped on the next open.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RecError } from '../../core/errors.ts';
 
@@ -69,7 +69,11 @@ export interface VectorCache {
   /** Null until the first vector (or a valid file) fixes it. */
   readonly dim: number | null;
   has(key: string): boolean;
-  get(key: string): Float32Array | undefined;
+  /**
+   * Copies the vector of `keys[i]` into row i of `out` (dim floats per row).
+   * @throws RecError INTERNAL for a key the cache does not hold.
+   */
+  readInto(keys: readonly string[], out: Float32Array): Promise<void>;
   add(entries: readonly { key: string; vector: Float32Array }[]): Promise<void>;
   /** Drops everything and fixes the dimension. */
   reset(dim: number): Promise<void>;
@@ -83,7 +87,13 @@ export function createMemoryCache(): VectorCache {
       return dim;
     },
     has: (key) => map.has(key),
-    get: (key) => map.get(key),
+    async readInto(keys, out) {
+      keys.forEach((key, row) => {
+        const vector = map.get(key);
+        if (vector === undefined) throw new RecError('INTERNAL', `the embedding cache has no vector for key ${key}`);
+        out.set(vector, row * vector.length);
+      });
+    },
     async add(entries) {
       for (const { key, vector } of entries) map.set(key, vector.slice());
     },
@@ -95,8 +105,11 @@ export function createMemoryCache(): VectorCache {
 }
 
 /**
- * Opens the cache of one encoder version in a folder: reads every file of that version there (the
+ * Opens the cache of one encoder version in a folder: indexes every file of that version there (the
  * whole build's and each shard's), and appends to the one of `shard` (the whole build's for null).
+ * Only the keys are held in memory, with the file each is in: vectors stay on disk until
+ * `readInto` copies them, file by file in one pass each, into the caller's matrix (a million
+ * 512-d vectors are 2 GB, which a build should hold once, not twice).
  * @param cacheDir the folder.
  * @param encoderVersion the encoder's version string.
  * @param shard the shard this process embeds, or null for a whole build.
@@ -104,44 +117,62 @@ export function createMemoryCache(): VectorCache {
 export async function openCache(cacheDir: string, encoderVersion: string, shard: Shard | null): Promise<VectorCache> {
   const prefix = slug(encoderVersion);
   const own = shard === null ? `${prefix}.vec` : `${prefix}.shard-${shard.index}-of-${shard.count}.vec`;
-  const file = join(cacheDir, own);
-  const memory = createMemoryCache();
-  const ownRecords = await readRecords(file, true);
-  let onDisk = ownRecords !== null;
-  if (ownRecords !== null) {
-    await memory.reset(ownRecords.dim);
-    await memory.add(ownRecords.entries);
-  }
+  const ownFile = join(cacheDir, own);
+  // files[0] is this writer's own file; a key is found in the first file that holds it.
+  const files = [ownFile];
+  const where = new Map<string, number>();
+  let dim: number | null = await indexRecords(ownFile, 0, where, true);
+  let onDisk = dim !== null;
   for (const name of await siblingFiles(cacheDir, prefix, own)) {
-    const records = await readRecords(join(cacheDir, name), false);
+    const found = await indexRecords(join(cacheDir, name), files.length, where, false, dim);
     // Another shard's file of another dimension was written by another encoder: not these vectors.
-    if (records === null || (memory.dim !== null && records.dim !== memory.dim)) continue;
-    if (memory.dim === null) await memory.reset(records.dim);
-    await memory.add(records.entries);
+    if (found === null) continue;
+    dim ??= found;
+    files.push(join(cacheDir, name));
   }
   return {
     get dim() {
-      return memory.dim;
+      return dim;
     },
-    has: memory.has,
-    get: memory.get,
+    has: (key) => where.has(key),
+    async readInto(keys, out) {
+      const rowsByFile = files.map(() => new Map<string, number[]>());
+      keys.forEach((key, row) => {
+        const file = where.get(key);
+        if (file === undefined) throw new RecError('INTERNAL', `the embedding cache has no vector for key ${key}`);
+        const rows = rowsByFile[file]?.get(key);
+        if (rows === undefined) rowsByFile[file]?.set(key, [row]);
+        else rows.push(row);
+      });
+      const width = dim ?? 0;
+      for (const [file, rows] of rowsByFile.entries()) {
+        if (rows.size === 0) continue;
+        await forEachRecord(files[file] ?? '', width, (key, record) => {
+          for (const row of rows.get(key) ?? []) {
+            for (let j = 0; j < width; j++) out[row * width + j] = record.getFloat32(KEY_BYTES + j * 4, true);
+          }
+        });
+      }
+    },
     async add(entries) {
-      await memory.add(entries);
-      const dim = memory.dim ?? 0;
-      const out = new Uint8Array(entries.length * (KEY_BYTES + dim * 4));
+      const width = dim ?? 0;
+      const out = new Uint8Array(entries.length * (KEY_BYTES + width * 4));
       const view = new DataView(out.buffer);
       entries.forEach(({ key, vector }, r) => {
-        const at = r * (KEY_BYTES + dim * 4);
+        const at = r * (KEY_BYTES + width * 4);
         out.set(Buffer.from(key, 'hex'), at);
-        for (let j = 0; j < dim; j++) view.setFloat32(at + KEY_BYTES + j * 4, vector[j] ?? 0, true);
+        for (let j = 0; j < width; j++) view.setFloat32(at + KEY_BYTES + j * 4, vector[j] ?? 0, true);
       });
-      if (!onDisk) await writeHeader(file, dim);
+      if (!onDisk) await writeHeader(ownFile, width);
       onDisk = true;
-      await appendFile(file, out);
+      await appendFile(ownFile, out);
+      for (const { key } of entries) where.set(key, 0);
     },
-    async reset(dim) {
-      await memory.reset(dim);
-      await writeHeader(file, dim);
+    async reset(newDim) {
+      where.clear();
+      files.length = 1;
+      dim = newDim;
+      await writeHeader(ownFile, newDim);
       onDisk = true;
     },
   };
@@ -159,37 +190,76 @@ async function siblingFiles(cacheDir: string, prefix: string, own: string): Prom
   }
 }
 
+/** Records read at a time: a few MB at 512 dimensions. */
+const RECORDS_PER_READ = 4096;
+
 /**
- * @param file a cache file.
+ * Indexes a cache file's keys: each key not yet in `where` is set to `file`.
+ * @param path a cache file.
+ * @param file its number in the cache's list of files.
  * @param repair whether to cut a torn last record (only the file's own writer may).
- * @returns its dimension and records, or null when it is missing or not a cache file of this layout.
+ * @param dim the dimension the file must have (null: any).
+ * @returns the file's dimension, or null when it is missing, not a cache file of this layout, or of another dimension.
  */
-async function readRecords(file: string, repair: boolean): Promise<{ dim: number; entries: { key: string; vector: Float32Array }[] } | null> {
-  let bytes: Uint8Array;
+async function indexRecords(path: string, file: number, where: Map<string, number>, repair: boolean, dim: number | null = null): Promise<number | null> {
+  const header = await readHeader(path);
+  if (header === null || (dim !== null && header.dim !== dim)) return null;
+  const validBytes = await forEachRecord(path, header.dim, (key) => {
+    if (!where.has(key)) where.set(key, file);
+  });
+  // A torn record from an interrupted run: cut it so appends stay aligned.
+  if (repair && validBytes !== header.bytes) await truncate(path, validBytes);
+  return header.dim;
+}
+
+/** A cache file's dimension and size, or null when it is missing or not a cache file of this layout. */
+async function readHeader(path: string): Promise<{ dim: number; bytes: number } | null> {
+  let handle;
   try {
-    bytes = new Uint8Array(await readFile(file));
+    handle = await open(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  if (bytes.byteLength < HEADER_BYTES) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dim = view.getUint32(8, true);
-  if (new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC || view.getUint32(4, true) !== LAYOUT_VERSION || dim === 0 || dim > 4096) return null;
-  const recordBytes = KEY_BYTES + dim * 4;
-  const records = Math.floor((bytes.byteLength - HEADER_BYTES) / recordBytes);
-  const entries = [];
-  for (let r = 0; r < records; r++) {
-    const at = HEADER_BYTES + r * recordBytes;
-    const key = Buffer.from(bytes.subarray(at, at + KEY_BYTES)).toString('hex');
-    const vector = new Float32Array(dim);
-    for (let j = 0; j < dim; j++) vector[j] = view.getFloat32(at + KEY_BYTES + j * 4, true);
-    entries.push({ key, vector });
+  try {
+    const bytes = (await handle.stat()).size;
+    const header = new Uint8Array(HEADER_BYTES);
+    const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+    if (bytesRead < HEADER_BYTES) return null;
+    const view = new DataView(header.buffer);
+    const dim = view.getUint32(8, true);
+    if (new TextDecoder().decode(header.subarray(0, 4)) !== MAGIC || view.getUint32(4, true) !== LAYOUT_VERSION || dim === 0 || dim > 4096) return null;
+    return { dim, bytes };
+  } finally {
+    await handle.close();
   }
-  const validBytes = HEADER_BYTES + records * recordBytes;
-  // A torn record from an interrupted run: cut it so appends stay aligned.
-  if (repair && validBytes !== bytes.byteLength) await truncate(file, validBytes);
-  return { dim, entries };
+}
+
+/**
+ * Reads a cache file's whole records in order, a block at a time.
+ * @param visit called with each record's key (hex) and a view of the record (key, then the floats);
+ *   the view is valid only during the call.
+ * @returns the bytes up to the end of the last whole record.
+ */
+async function forEachRecord(path: string, dim: number, visit: (key: string, record: DataView) => void): Promise<number> {
+  const recordBytes = KEY_BYTES + dim * 4;
+  const handle = await open(path, 'r');
+  try {
+    const block = new Uint8Array(recordBytes * RECORDS_PER_READ);
+    let position = HEADER_BYTES;
+    for (;;) {
+      const { bytesRead } = await handle.read(block, 0, block.byteLength, position);
+      const records = Math.floor(bytesRead / recordBytes);
+      for (let r = 0; r < records; r++) {
+        const at = r * recordBytes;
+        visit(Buffer.from(block.buffer, at, KEY_BYTES).toString('hex'), new DataView(block.buffer, at, recordBytes));
+      }
+      position += records * recordBytes;
+      if (bytesRead < block.byteLength) return position;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 async function writeHeader(file: string, dim: number): Promise<void> {
