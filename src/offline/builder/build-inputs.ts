@@ -241,7 +241,7 @@ function openInput(file: string, option: string): FileBlocks {
   try {
     return openFileBlocks(file);
   } catch (error) {
-    throw new RecError('CONFIG_INVALID', `${option} ${file} cannot be read (${(error as Error).message})`, {}, { cause: error });
+    throw unreadable(file, option, error);
   }
 }
 
@@ -250,8 +250,13 @@ async function readInput(file: string, option: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (error) {
-    throw new RecError('CONFIG_INVALID', `${option} ${file} cannot be read (${(error as Error).message})`, {}, { cause: error });
+    throw unreadable(file, option, error);
   }
+}
+
+/** The usage error of an input file the system would not open or read. */
+function unreadable(file: string, option: string, error: unknown): RecError {
+  return new RecError('CONFIG_INVALID', `${option} ${file} cannot be read (${(error as Error).message})`, {}, { cause: error });
 }
 
 function printProblems(input: InputReport, warn: (line: string) => void): void {
