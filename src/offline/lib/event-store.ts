@@ -144,7 +144,8 @@ export async function openEventStore(): Promise<EventStore> {
 
 /** An id as a CSV field: none ('') as an empty field, which DuckDB reads as NULL; any other quoted. */
 function csvId(id: string): string {
-  return id === '' ? '' : `"${id.replaceAll('"', '""')}"`;
+  if (id === '') return '';
+  return id.includes('"') ? `"${id.replaceAll('"', '""')}"` : `"${id}"`;
 }
 
 function toStageValue(value: DuckDBValue): StageValue {
