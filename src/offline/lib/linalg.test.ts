@@ -106,6 +106,24 @@ describe('randomised sparse eigensolver', () => {
     const [y] = csrMultiply(toCsr(dense, 3), [Float64Array.from([1, 2, 3])]);
     expect([...(y ?? [])]).toEqual([4, 5, 11]);
   });
+
+  it('multiplies a block wider than one pass (16 columns) as one column at a time does, to the bit', () => {
+    const n = 40;
+    const random = seededRandom(6);
+    const dense = randomSymmetric(n, 7).map((x) => (random() < 0.3 ? x : 0));
+    const m = toCsr(dense, n);
+    const block = Array.from({ length: 21 }, () => Float64Array.from({ length: n }, () => gaussian(random)));
+    const product = csrMultiply(m, block);
+    block.forEach((x, c) => {
+      // Row i's sum in the order of its stored values, as the reference.
+      const expected = Array.from({ length: n }, (_, i) => {
+        let sum = 0;
+        for (let p = m.rowStart[i] ?? 0; p < (m.rowStart[i + 1] ?? 0); p++) sum += (m.values[p] ?? 0) * (x[m.cols[p] ?? 0] ?? 0);
+        return sum;
+      });
+      expect([...(product[c] ?? [])]).toEqual(expected);
+    });
+  });
 });
 
 describe('orthonormaliseColumns', () => {
@@ -121,6 +139,24 @@ describe('orthonormaliseColumns', () => {
         expect(dot).toBeCloseTo(p === q ? 1 : 0, 10);
       }
     }
+  });
+
+  it('subtracts each earlier column in turn, twice, as modified Gram-Schmidt does, to the bit', () => {
+    const random = seededRandom(8);
+    const columns = Array.from({ length: 5 }, () => Float64Array.from({ length: 30 }, () => gaussian(random)));
+    const expected = columns.map((column) => column.slice());
+    expected.forEach((column, c) => {
+      for (let pass = 0; pass < 2; pass++) {
+        for (const basis of expected.slice(0, c)) {
+          const r = basis.reduce((sum, x, i) => sum + x * (column[i] ?? 0), 0);
+          column.forEach((x, i) => (column[i] = x - r * (basis[i] ?? 0)));
+        }
+      }
+      const norm = Math.sqrt(column.reduce((sum, x) => sum + x * x, 0));
+      column.forEach((x, i) => (column[i] = x / norm));
+    });
+    orthonormaliseColumns(columns, random);
+    expect(columns.map((column) => [...column])).toEqual(expected.map((column) => [...column]));
   });
 });
 

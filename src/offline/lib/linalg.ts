@@ -41,22 +41,42 @@ export interface CsrMatrix {
 }
 
 /**
- * y_c = M x_c for every column c of a block.
+ * Columns multiplied in one pass over the matrix: each stored value is read once per this many
+ * columns, and their entries for one row sit side by side (a row-major slice of the block, 16 x 8
+ * bytes per row), where one column at a time read the whole matrix once per column and gathered
+ * from scattered rows.
+ */
+const COLUMNS_PER_PASS = 16;
+
+/**
+ * y_c = M x_c for every column c of a block. Each y_c[i] is summed over row i's stored values in
+ * their order, as a column-at-a-time product would, so the result is the same to the bit.
  * @param m the sparse matrix.
  * @param block columns of length m.n.
  */
 export function csrMultiply(m: CsrMatrix, block: readonly Float64Array[]): Float64Array[] {
   const { n, rowStart, cols, values } = m;
-  return block.map((x) => {
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      const end = rowStart[i + 1] ?? 0;
-      for (let p = rowStart[i] ?? 0; p < end; p++) sum += (values[p] ?? 0) * (x[cols[p] ?? 0] ?? 0);
-      y[i] = sum;
+  const out = block.map(() => new Float64Array(n));
+  for (let first = 0; first < block.length; first += COLUMNS_PER_PASS) {
+    const width = Math.min(COLUMNS_PER_PASS, block.length - first);
+    const slice = new Float64Array(n * width);
+    for (let c = 0; c < width; c++) {
+      const column = block[first + c] as Float64Array;
+      for (let j = 0; j < n; j++) slice[j * width + c] = column[j] ?? 0;
     }
-    return y;
-  });
+    const sums = new Float64Array(width);
+    for (let i = 0; i < n; i++) {
+      sums.fill(0);
+      const end = rowStart[i + 1] ?? 0;
+      for (let p = rowStart[i] ?? 0; p < end; p++) {
+        const value = values[p] ?? 0;
+        const base = (cols[p] ?? 0) * width;
+        for (let c = 0; c < width; c++) sums[c] = (sums[c] ?? 0) + value * (slice[base + c] ?? 0);
+      }
+      for (let c = 0; c < width; c++) (out[first + c] as Float64Array)[i] = sums[c] ?? 0;
+    }
+  }
+  return out;
 }
 
 /** The dot product of two equally long vectors. */
@@ -77,10 +97,19 @@ export function orthonormaliseColumns(columns: Float64Array[], random: () => num
     const original = Math.sqrt(dot(column, column));
     for (let attempt = 0; attempt < 3; attempt++) {
       for (let pass = 0; pass < 2; pass++) {
+        // Each projection's subtraction and the next one's dot product share one pass over the
+        // column: the same operations in the same order as two passes, so the same bits.
+        let r = c > 0 ? dot(columns[0] as Float64Array, column) : 0;
         for (let b = 0; b < c; b++) {
           const basis = columns[b] as Float64Array;
-          const r = dot(basis, column);
-          for (let i = 0; i < column.length; i++) column[i] = (column[i] ?? 0) - r * (basis[i] ?? 0);
+          const next = b + 1 < c ? (columns[b + 1] as Float64Array) : null;
+          let nextR = 0;
+          for (let i = 0; i < column.length; i++) {
+            const value = (column[i] ?? 0) - r * (basis[i] ?? 0);
+            column[i] = value;
+            if (next !== null) nextR += (next[i] ?? 0) * value;
+          }
+          r = nextR;
         }
       }
       const norm = Math.sqrt(dot(column, column));
