@@ -21,7 +21,7 @@
 import { project } from '../../core/rank.ts';
 import { seededRandom } from '../../core/random.ts';
 import { topPrincipalDirections } from '../lib/dense-pca.ts';
-import { gram } from '../lib/linalg.ts';
+import { gram } from '../lib/dense-product.ts';
 import { fitRidge } from './ridge.ts';
 
 /** Fewest imported items for which the map's λ is chosen on a hold-out (else ridge.ts's default). */

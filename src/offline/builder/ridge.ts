@@ -4,6 +4,7 @@
  * of X_Eᵀ X_E so that every λ of the grid costs only a product; λ is chosen on the hold-out unless given.
  */
 import type { BehaviourEmbeddings } from '../lib/behaviour.ts';
+import { addProduct, BLOCK_ROWS, crossProduct, gatherRows, rowMajor } from '../lib/dense-product.ts';
 import { symmetricEigen } from '../lib/symmetric-eigen.ts';
 
 /** Ridge strengths tried on the hold-out, relative to the mean eigenvalue of XᵀX. */
@@ -68,14 +69,7 @@ function ridgeSolver(
   gramRows: Float64Array,
 ): { solve: (lambda: number) => Float64Array } {
   const b = behaviour.dim;
-  const xtb = new Float64Array(d * b); // Xᵀ B
-  for (const row of rows) {
-    for (let k = 0; k < d; k++) {
-      const x = text[row * d + k] ?? 0;
-      if (x === 0) continue;
-      for (let j = 0; j < b; j++) xtb[k * b + j] = (xtb[k * b + j] ?? 0) + x * (behaviour.vectors[row * b + j] ?? 0);
-    }
-  }
+  const xtb = crossProduct(text, d, behaviour.vectors, b, rows); // Xᵀ B
   const { values, vectors } = symmetricEigen(gramRows, d);
   const qtxtb = new Float64Array(d * b); // Qᵀ Xᵀ B; row e = eigenvector e
   for (let e = 0; e < d; e++) {
@@ -110,26 +104,28 @@ function ridgeError(
   weights: Float64Array,
   b: number,
 ): { mse: number; cosine: number } {
-  const predicted = new Float64Array(b);
+  const block = new Float64Array(BLOCK_ROWS * d);
+  const predicted = new Float64Array(BLOCK_ROWS * b);
   let squared = 0;
   let cosine = 0;
-  for (const row of rows) {
+  for (let first = 0; first < rows.length; first += BLOCK_ROWS) {
+    const count = Math.min(BLOCK_ROWS, rows.length - first);
+    gatherRows(text, d, rows, first, count, block);
     predicted.fill(0);
-    for (let k = 0; k < d; k++) {
-      const x = text[row * d + k] ?? 0;
-      if (x === 0) continue;
-      for (let j = 0; j < b; j++) predicted[j] = (predicted[j] ?? 0) + x * (weights[k * b + j] ?? 0);
+    addProduct(predicted, b, rowMajor(block, d), rowMajor(weights, b), count, b, d);
+    for (let r = 0; r < count; r++) {
+      const row = rows[first + r] ?? 0;
+      let dot = 0;
+      let norm = 0;
+      for (let j = 0; j < b; j++) {
+        const target = behaviour.vectors[row * b + j] ?? 0;
+        const p = predicted[r * b + j] ?? 0;
+        squared += (p - target) ** 2;
+        dot += p * target;
+        norm += p * p;
+      }
+      cosine += norm > 0 ? dot / Math.sqrt(norm) : 0; // targets are unit rows
     }
-    let dot = 0;
-    let norm = 0;
-    for (let j = 0; j < b; j++) {
-      const target = behaviour.vectors[row * b + j] ?? 0;
-      const p = predicted[j] ?? 0;
-      squared += (p - target) ** 2;
-      dot += p * target;
-      norm += p * p;
-    }
-    cosine += norm > 0 ? dot / Math.sqrt(norm) : 0; // targets are unit rows
   }
   return { mse: rows.length > 0 ? squared / rows.length : 0, cosine: rows.length > 0 ? cosine / rows.length : 0 };
 }

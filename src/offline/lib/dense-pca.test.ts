@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../core/random.ts';
 import { topPrincipalDirections } from './dense-pca.ts';
-import { gaussian, gram, orthonormaliseColumns } from './linalg.ts';
+import { gram } from './dense-product.ts';
+import { gaussian, orthonormaliseColumns } from './linalg.ts';
 import { symmetricEigen } from './symmetric-eigen.ts';
 
 /** n x m rows drawn in a known r-dimensional subspace with standard deviations `scales`. */

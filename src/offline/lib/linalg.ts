@@ -5,7 +5,6 @@
  *
  * Owns:
  *  - `gaussian`: Box-Muller normals from core's seeded PRNG (`seededRandom`).
- *  - `gram`: Σ xᵀx over chosen rows of a dense row-major block (the covariances of fusion and ridge maps).
  *  - `CsrMatrix`, `csrMultiply`: a sparse symmetric matrix times a block of dense columns.
  *  - `orthonormaliseColumns`: classical Gram-Schmidt applied twice (CGS2), which is as accurate as
  *    Householder QR for the well-conditioned blocks met here; collapsed columns are replaced.
@@ -181,26 +180,4 @@ export function topEigenSparse(m: CsrMatrix, k: number, options: TopEigenOptions
     columns.push(column);
   }
   return { values: small.values.slice(0, kept), columns };
-}
-
-/**
- * Σ_i x_iᵀ x_i over the given rows (d x d, both triangles filled).
- * @param x row-major vectors, d per row.
- * @param d the dimension.
- * @param rows the rows summed.
- */
-export function gram(x: Float32Array, d: number, rows: readonly number[]): Float64Array {
-  const out = new Float64Array(d * d);
-  const v = new Float64Array(d);
-  for (const row of rows) {
-    for (let k = 0; k < d; k++) v[k] = x[row * d + k] ?? 0;
-    for (let a = 0; a < d; a++) {
-      const va = v[a] ?? 0;
-      if (va === 0) continue;
-      const base = a * d;
-      for (let b = a; b < d; b++) out[base + b] = (out[base + b] ?? 0) + va * (v[b] ?? 0);
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) out[a * d + b] = out[b * d + a] ?? 0;
-  return out;
 }
