@@ -147,18 +147,24 @@ describe('chooseDtype on user histories', () => {
     expect(calls.loud).toEqual(warnings);
   });
 
-  it('averages chunks of 100 histories weighted by their size, with one timed step and one progress bar', async () => {
+  it('averages over every history, with one timed step and one progress bar moved every 16 histories', async () => {
     expect(RECALL_K).toBe(50);
     // 120 histories [0] (int8 keeps 49 of 50) and 30 histories [1] (a filler: every quantisation
-    // leaves out h, recall 1). Chunks: 100 x [0], then 20 x [0] + 30 x [1].
-    // Weighted: (120 * 0.98 + 30) / 150 = 0.984; the plain mean of the chunks would be 0.986.
+    // leaves out h, recall 1): (120 * 0.98 + 30) / 150 = 0.984. Scored 16 at a time, the last group
+    // is 6 histories [1]; a mean of the groups' means would be 0.985.
     const histories = [...Array.from({ length: 120 }, () => [0]), ...Array.from({ length: 30 }, () => [1])];
     const { run, calls } = recordingRun();
     const result = await chooseDtype(INT8_SWAPS, COUNT, DIM, plan(histories), options('auto', 0.98), run);
     expect(result.report.recall).toEqual({ float16: 1, int8: 0.984 });
     expect(result.report.histories).toBe(150);
     expect(result.dtype).toBe('int8');
-    expect(calls).toEqual({ steps: ['quantisation check'], bars: ['quantisation check (histories) / 150'], updates: [100, 150], finished: 1, loud: [] });
+    expect(calls).toEqual({
+      steps: ['quantisation check'],
+      bars: ['quantisation check (histories) / 150'],
+      updates: [16, 32, 48, 64, 80, 96, 112, 128, 144, 150],
+      finished: 1,
+      loud: [],
+    });
   });
 });
 

@@ -12,8 +12,6 @@ import { quantisationRecall } from './quantise-check.ts';
 
 /** Recall is measured at the size of a storefront's candidate list. */
 export const RECALL_K = 50;
-/** Histories are processed in chunks of this many, so the check can show progress. */
-const RECALL_CHUNK = 100;
 
 /** The stored type and the measurements behind it. */
 export interface DtypeChoiceResult {
@@ -49,16 +47,11 @@ export async function chooseDtype(
         );
   const recall = await run.timed('quantisation check', () => {
     const bar = run.progress('quantisation check (histories)', histories.length);
-    const sums = { float16: 0, int8: 0 };
-    for (let start = 0; start < histories.length; start += RECALL_CHUNK) {
-      const chunk = histories.slice(start, start + RECALL_CHUNK);
-      const result = quantisationRecall(vectors, count, dim, chunk, { k: RECALL_K });
-      sums.float16 += result.float16 * chunk.length;
-      sums.int8 += result.int8 * chunk.length;
-      bar.update(start + chunk.length);
-    }
+    const measured = quantisationRecall(vectors, count, dim, histories, { k: RECALL_K, onProgress: (done) => bar.update(done) });
     bar.finish();
-    return { float16: round(sums.float16 / Math.max(1, histories.length), 5), int8: round(sums.int8 / Math.max(1, histories.length), 5) };
+    // Nothing measured is no evidence that a smaller type ranks alike: 0, which keeps float32.
+    if (histories.length === 0) return { float16: 0, int8: 0 };
+    return { float16: round(measured.float16, 5), int8: round(measured.int8, 5) };
   });
   const below = (['float16', 'int8'] as const).filter((dtype) => recall[dtype] < options.minRecall);
   const dtype: VectorDtype =

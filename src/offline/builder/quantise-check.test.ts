@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecError } from '../../core/errors.ts';
-import { normalise } from '../../core/rank.ts';
+import { normalise, scoreAll, topK, updateInterest } from '../../core/rank.ts';
+import { decodeVectors, encodeVectors } from '../../core/vectors.ts';
 import { seededRandom } from '../../core/test-support.ts';
 import { quantisationRecall } from './quantise-check.ts';
 
@@ -94,5 +95,29 @@ describe('quantisationRecall', () => {
     expect(() => quantisationRecall(doubled, 10, 4, [[1]], dtypes === undefined ? {} : { dtypes })).toThrow(
       expect.objectContaining({ code: 'MODEL_VECTORS_INVALID', location: { file } }),
     );
+  });
+
+  it('scores histories together exactly as the browser scores each alone (scoreAll, topK), over several groups and a 13-wide space', () => {
+    const count = 300;
+    const dim = 13;
+    const vectors = randomUnitRows(count, dim, 5);
+    const histories = randomHistories(count, 40, 6);
+    const browser = (items: Float32Array, history: readonly number[]): number[] => {
+      let interest: Float32Array = new Float32Array(dim);
+      for (const row of history) interest = updateInterest(interest, 1, [{ kind: 'row', row, weight: 1 }], items, dim);
+      return topK(scoreAll(items, dim, interest, null, 0), 20, new Set(history)).rows;
+    };
+    const expected = { float16: 0, int8: 0 };
+    for (const dtype of ['float16', 'int8'] as const) {
+      const decoded = decodeVectors(encodeVectors(vectors, count, dim, dtype), count, dim, dtype, 'vectors');
+      for (const history of histories) {
+        const wanted = new Set(browser(vectors, history));
+        expected[dtype] += browser(decoded, history).filter((row) => wanted.has(row)).length / wanted.size / histories.length;
+      }
+    }
+    const measured = quantisationRecall(vectors, count, dim, histories, { k: 20 });
+    expect(measured.float16).toBeCloseTo(expected.float16, 12);
+    expect(measured.int8).toBeCloseTo(expected.int8, 12);
+    expect(measured.int8).toBeLessThan(1); // the case is not trivial: int8 loses some of the top 20
   });
 });
