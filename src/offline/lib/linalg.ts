@@ -56,9 +56,10 @@ const COLUMNS_PER_PASS = 16;
 export function csrMultiply(m: CsrMatrix, block: readonly Float64Array[]): Float64Array[] {
   const { n, rowStart, cols, values } = m;
   const out = block.map(() => new Float64Array(n));
+  // One buffer for every group of columns (n x 16 doubles: 128 MB at a million rows).
+  const slice = new Float64Array(n * Math.min(COLUMNS_PER_PASS, block.length));
   for (let first = 0; first < block.length; first += COLUMNS_PER_PASS) {
     const width = Math.min(COLUMNS_PER_PASS, block.length - first);
-    const slice = new Float64Array(n * width);
     for (let c = 0; c < width; c++) {
       const column = block[first + c] as Float64Array;
       for (let j = 0; j < n; j++) slice[j * width + c] = column[j] ?? 0;
