@@ -21,56 +21,132 @@ export const NEIGHBOURS_PER_ITEM = 20;
  * @returns the neighbours, or null without sequences.
  */
 export function behaviourNeighbours(sequences: readonly Sequence[], itemCount: number, window: number): ItemNeighbours | null {
-  return sequences.length === 0 ? null : topNeighbours(coOccurrence(sequences, itemCount, window), NEIGHBOURS_PER_ITEM);
+  return sequences.length === 0 ? null : topCoOccurring(sequences, itemCount, window, NEIGHBOURS_PER_ITEM).neighbours;
 }
 
 /**
  * @param sequences the training sequences.
  * @param itemCount the catalogue's items.
  * @param window co-occurrence within this many positions (Infinity: the whole sequence).
- * @returns per row, its co-occurring rows and their cosine.
+ * @returns per row, its co-occurring rows and their cosine (for evaluation baselines: a Map per
+ *   item holds every pair, which the builder's own lists avoid at a million items).
  */
 export function coOccurrence(sequences: readonly Sequence[], itemCount: number, window: number): Map<number, number>[] {
   const neighbours: Map<number, number>[] = Array.from({ length: itemCount }, () => new Map());
-  const occurrences = new Float64Array(itemCount);
-  for (const { rows: all, weights } of sequences) {
-    const rows = weights === undefined ? all : all.filter((_, i) => (weights[i] ?? 1) > 0);
-    for (let i = 0; i < rows.length; i++) {
-      const a = rows[i] as number;
-      occurrences[a] = (occurrences[a] ?? 0) + 1;
-      const end = Math.min(rows.length, i + 1 + window);
-      for (let j = i + 1; j < end; j++) {
-        const b = rows[j] as number;
-        if (a === b) continue;
-        const ab = neighbours[a] as Map<number, number>;
-        const ba = neighbours[b] as Map<number, number>;
-        ab.set(b, (ab.get(b) ?? 0) + 1);
-        ba.set(a, (ba.get(a) ?? 0) + 1);
-      }
-    }
-  }
-  for (const [a, list] of neighbours.entries()) {
-    for (const [b, count] of list) list.set(b, count / Math.sqrt((occurrences[a] ?? 1) * (occurrences[b] ?? 1)));
-  }
+  forEachCoOccurrenceRow(sequences, itemCount, window, (row, partners, similarities) => {
+    const list = neighbours[row] as Map<number, number>;
+    partners.forEach((partner, i) => list.set(partner, similarities[i] ?? 0));
+  });
   return neighbours;
 }
 
 /**
  * Each item's `perItem` most similar co-occurring items, best first (ties to the lower row), in
- * the layout of the model's neighbours file.
- * @param similarities coOccurrence's result.
+ * the layout of the model's neighbours file, one item's counts at a time.
+ * @param sequences the training sequences.
+ * @param itemCount the catalogue's items.
+ * @param window co-occurrence within this many positions (Infinity: the whole sequence).
  * @param perItem slots per item.
+ * @param keep which pairs may be listed (all by default), e.g. not two variants of one product.
+ * @returns the lists and how many pairs (row, partner) were kept before the cut to perItem.
  */
-export function topNeighbours(similarities: readonly Map<number, number>[], perItem: number): ItemNeighbours {
-  const rows = new Uint32Array(similarities.length * perItem).fill(EMPTY_NEIGHBOUR);
-  const values = new Float32Array(similarities.length * perItem);
-  similarities.forEach((list, item) => {
-    const best = [...list.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, perItem);
-    best.forEach(([row, similarity], slot) => {
-      rows[item * perItem + slot] = row;
+export function topCoOccurring(
+  sequences: readonly Sequence[],
+  itemCount: number,
+  window: number,
+  perItem: number,
+  keep: (row: number, partner: number) => boolean = () => true,
+): { neighbours: ItemNeighbours; pairs: number } {
+  const rows = new Uint32Array(itemCount * perItem).fill(EMPTY_NEIGHBOUR);
+  const values = new Float32Array(itemCount * perItem);
+  let pairs = 0;
+  forEachCoOccurrenceRow(sequences, itemCount, window, (row, partners, similarities) => {
+    const kept: number[] = [];
+    partners.forEach((partner, i) => {
+      if (keep(row, partner)) kept.push(i);
+    });
+    pairs += kept.length;
+    kept.sort((a, b) => (similarities[b] ?? 0) - (similarities[a] ?? 0) || (partners[a] ?? 0) - (partners[b] ?? 0));
+    kept.slice(0, perItem).forEach((i, slot) => {
+      rows[row * perItem + slot] = partners[i] ?? 0;
       // A cosine of counts is at most 1; float rounding must not carry it past the file's range.
-      values[item * perItem + slot] = Math.min(1, similarity);
+      values[row * perItem + slot] = Math.min(1, similarities[i] ?? 0);
     });
   });
-  return { perItem, rows, similarities: values };
+  return { neighbours: { perItem, rows, similarities: values }, pairs };
+}
+
+/**
+ * The co-occurrence similarities row by row: for each item with a partner (in row order), its
+ * partners and their cosine count / sqrt(n_a n_b). Each row is counted on its own from an index of
+ * where every item occurs, in a dense scratch row, so memory grows with the elements, never with
+ * the pairs (tens of millions at a million items). The views passed to onRow are reused.
+ */
+function forEachCoOccurrenceRow(
+  sequences: readonly Sequence[],
+  itemCount: number,
+  window: number,
+  onRow: (row: number, partners: Int32Array, similarities: Float64Array) => void,
+): void {
+  const { items, sequenceStart, sequenceOf } = positiveElements(sequences);
+  const occurrences = new Float64Array(itemCount);
+  const occurrenceStart = new Int32Array(itemCount + 1);
+  for (const item of items) {
+    occurrences[item] = (occurrences[item] ?? 0) + 1;
+    occurrenceStart[item + 1] = (occurrenceStart[item + 1] ?? 0) + 1;
+  }
+  for (let item = 0; item < itemCount; item++) occurrenceStart[item + 1] = (occurrenceStart[item + 1] ?? 0) + (occurrenceStart[item] ?? 0);
+  const positions = new Int32Array(items.length); // each item's positions, in order, from occurrenceStart[item]
+  const next = occurrenceStart.slice(0, itemCount);
+  for (let position = 0; position < items.length; position++) {
+    const item = items[position] ?? 0;
+    const slot = next[item] ?? 0;
+    positions[slot] = position;
+    next[item] = slot + 1;
+  }
+  const counts = new Float64Array(itemCount);
+  const partners = new Int32Array(itemCount);
+  const similarities = new Float64Array(itemCount);
+  for (let a = 0; a < itemCount; a++) {
+    let found = 0;
+    for (let o = occurrenceStart[a] ?? 0; o < (occurrenceStart[a + 1] ?? 0); o++) {
+      const p = positions[o] ?? 0;
+      const s = sequenceOf[p] ?? 0;
+      const from = Math.max(sequenceStart[s] ?? 0, p - window);
+      const to = Math.min(sequenceStart[s + 1] ?? 0, p + window + 1);
+      for (let q = from; q < to; q++) {
+        const b = items[q] ?? 0;
+        if (b === a) continue;
+        if (counts[b] === 0) partners[found++] = b;
+        counts[b] = (counts[b] ?? 0) + 1;
+      }
+    }
+    if (found === 0) continue;
+    for (let i = 0; i < found; i++) {
+      const b = partners[i] ?? 0;
+      similarities[i] = (counts[b] ?? 0) / Math.sqrt((occurrences[a] ?? 1) * (occurrences[b] ?? 1));
+      counts[b] = 0;
+    }
+    onRow(a, partners.subarray(0, found), similarities.subarray(0, found));
+  }
+}
+
+/** The elements with a positive weight (skips take no part), concatenated, with each sequence's bounds. */
+function positiveElements(sequences: readonly Sequence[]): { items: Int32Array; sequenceStart: Int32Array; sequenceOf: Int32Array } {
+  let total = 0;
+  for (const { rows } of sequences) total += rows.length;
+  const items = new Int32Array(total);
+  const sequenceOf = new Int32Array(total);
+  const sequenceStart = new Int32Array(sequences.length + 1);
+  let length = 0;
+  sequences.forEach(({ rows, weights }, s) => {
+    rows.forEach((row, i) => {
+      if ((weights?.[i] ?? 1) > 0) {
+        items[length] = row;
+        sequenceOf[length++] = s;
+      }
+    });
+    sequenceStart[s + 1] = length;
+  });
+  return { items: items.subarray(0, length), sequenceStart, sequenceOf: sequenceOf.subarray(0, length) };
 }

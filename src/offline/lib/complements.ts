@@ -12,7 +12,7 @@
  */
 import type { ItemNeighbours } from '../../core/neighbours.ts';
 import type { Sequence } from './behaviour.ts';
-import { coOccurrence, NEIGHBOURS_PER_ITEM, topNeighbours } from './co-occurrence.ts';
+import { NEIGHBOURS_PER_ITEM, topCoOccurring } from './co-occurrence.ts';
 
 /** Events lighter than this (views, clicks) are not in a basket. */
 export const BASKET_MIN_WEIGHT = 0.5;
@@ -26,12 +26,10 @@ export const BASKET_MIN_WEIGHT = 0.5;
  */
 export function basketComplements(sequences: readonly Sequence[], groups: readonly (string | null)[], window: number): ItemNeighbours | null {
   const baskets = sequences.map(({ rows, weights }) => ({ rows, weights: rows.map((_, i) => ((weights?.[i] ?? 1) >= BASKET_MIN_WEIGHT ? 1 : 0)) }));
-  const together = coOccurrence(baskets, groups.length, window);
-  let pairs = 0;
-  together.forEach((partners, row) => {
+  const notVariants = (row: number, other: number): boolean => {
     const group = groups[row] ?? null;
-    if (group !== null) for (const other of partners.keys()) if (groups[other] === group) partners.delete(other);
-    pairs += partners.size;
-  });
-  return pairs === 0 ? null : topNeighbours(together, NEIGHBOURS_PER_ITEM);
+    return group === null || groups[other] !== group;
+  };
+  const { neighbours, pairs } = topCoOccurring(baskets, groups.length, window, NEIGHBOURS_PER_ITEM, notVariants);
+  return pairs === 0 ? null : neighbours;
 }
