@@ -2,7 +2,7 @@
  * The model builder's pipeline, from a shop's files to a verified model folder:
  *
  *   read catalogue -> read events -> check bad-input thresholds -> plan sequences (hold-out)
- *   -> text embeddings (cache + worker pool) -> behaviour embeddings -> fusion / reduction
+ *   -> behaviour embeddings -> text embeddings (cache + worker pool) -> fusion / reduction
  *   -> popularity prior -> quantisation check -> semantic floor -> write + verify -> build report
  *
  * Each long step shows a progress line with an ETA on stderr and is timed for the report. It owns
@@ -26,7 +26,7 @@ import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
 import { round, summaryLines, writeBuildReport, type BuildReport } from './build-report.ts';
 import { embeddingReport, modelReport } from './step-reports.ts';
 import { createBuildRun, type BuildOutput, type BuildRun } from './build-run.ts';
-import { learnItemVectors } from './build-vectors.ts';
+import { learnBehaviour, learnItemVectors } from './build-vectors.ts';
 import { measureImportMap, type ImportMapQuality } from './import-map-quality.ts';
 import { chooseDtype, RECALL_K } from './choose-dtype.ts';
 import { popularityPrior } from './popularity.ts';
@@ -144,7 +144,13 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   }
   if (plan !== null && plan.sequences.length === 0) run.loud(`no ${inputs.grouping} in the event log has a training event, so the model is text-only`);
 
-  // 3. Text embeddings.
+  // 3. Behaviour, before the text vectors: its co-occurrence matrix and eigensolver blocks are the
+  // build's largest (about 4 GB at a million items), and the text matrix (2 GB there) need not be
+  // in memory beside them.
+  const count = catalog.items.length;
+  const behaviour = await learnBehaviour(plan, count, inputs.window, options, run);
+
+  // 4. Text embeddings.
   const embedding: EmbedResult = await run.timed('embed texts', () =>
     embedTexts(catalog.texts, {
       encoderVersion: deps.encoder.version,
@@ -165,18 +171,17 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     run.loud(`${missing} catalogue item(s) have no imported vector and are placed by their text mapped into that space, e.g. ${missingExamples.join(', ')}`);
   }
 
-  // 4. Behaviour and fusion.
-  const count = catalog.items.length;
-  const item = await learnItemVectors(plan, inputs.window, embedding, inputs.itemVectors, options, run);
+  // 5. Fusion.
+  const item = await learnItemVectors(behaviour, inputs.window, embedding, inputs.itemVectors, options, run);
   const { vectors, dim } = item;
 
-  // 5. Popularity prior from the training events.
+  // 6. Popularity prior from the training events.
   const popularity = plan === null || plan.trainingEvents === 0 ? null : await run.timed('popularity', () => popularityPrior(plan.decayedCounts, count));
 
-  // 5b. Each item's behaviour neighbours and co-bought items (the browser's ranking and complements).
+  // 6b. Each item's behaviour neighbours and co-bought items (the browser's ranking and complements).
   const itemLists = await learnItemLists(plan, catalog.items, inputs.window, run);
 
-  // 6. Quantisation check on real histories (or single items when there are none).
+  // 7. Quantisation check on real histories (or single items when there are none).
   const { dtype, report: quantisation } = await chooseDtype(vectors, count, dim, plan, options, run);
   const stepReports = {
     embedding: embeddingReport(embedding, catalog.texts.length, options.workers),
@@ -199,7 +204,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     return { exitCode: 3, report: report({ status: 'failed', failure: message, ...stepReports }), written: null };
   }
 
-  // 7. With the encoder the browser embeds queries with: the semantic floor of on-device search, over
+  // 8. With the encoder the browser embeds queries with: the semantic floor of on-device search, over
   // the vectors as the browser decodes them, and how well queries reach imported vectors.
   const projection = item.fused?.projection ?? null;
   const queryEncoder = await deps.loadQueryEncoder();
@@ -219,7 +224,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   }
   const itemVectors = inputs.itemVectorsReport === null ? null : { ...inputs.itemVectorsReport, mapQuality };
 
-  // 8. Write, verify, report.
+  // 9. Write, verify, report.
   const written = await run.timed('write + verify', async () => {
     const bar = run.progress('writing and verifying (files)', 1);
     const result = await writeModel({

@@ -30,15 +30,15 @@ export interface ItemVectors {
 }
 
 /**
- * @param plan the training sequences, or null without events.
- * @param window the behaviour context half-width.
+ * @param behaviour the behaviour embeddings (learnBehaviour), or null without training sequences.
+ * @param window the behaviour context half-width (for the report).
  * @param embedding the items' text vectors.
  * @param imported the shop's own item vectors, or null.
  * @param options dim, seed and behaviour weight.
  * @param run progress and timings.
  */
 export async function learnItemVectors(
-  plan: InteractionPlan | null,
+  behaviour: BehaviourEmbeddings | null,
   window: number,
   embedding: EmbedResult,
   imported: ImportedVectors | null,
@@ -47,7 +47,6 @@ export async function learnItemVectors(
 ): Promise<ItemVectors> {
   const count = embedding.vectors.length / embedding.dim;
   const textDim = embedding.dim;
-  const behaviour = plan !== null && plan.sequences.length > 0 ? await learnBehaviour(plan, count, window, options, run) : null;
   const space =
     imported === null
       ? null
@@ -119,7 +118,22 @@ function throughImportSpace(fused: FusedEmbeddings, space: ImportSpace, text: Fl
   return { ...fused, vectors, projection, stats: { ...fused.stats, ...space.stats } };
 }
 
-function learnBehaviour(plan: InteractionPlan, count: number, window: number, options: BuildOptions, run: BuildRun): Promise<BehaviourEmbeddings> {
+/**
+ * The behaviour step, or null without training sequences.
+ * @param plan the training sequences, or null without events.
+ * @param count the catalogue's items.
+ * @param window the behaviour context half-width.
+ * @param options dim and seed.
+ * @param run progress and timings.
+ */
+export async function learnBehaviour(
+  plan: InteractionPlan | null,
+  count: number,
+  window: number,
+  options: BuildOptions,
+  run: BuildRun,
+): Promise<BehaviourEmbeddings | null> {
+  if (plan === null || plan.sequences.length === 0) return null;
   const sequences = plan.sequences;
   return run.timed('behaviour', () => {
     const bar = run.progress('behaviour', 1);
