@@ -107,24 +107,39 @@ export function flattenSequences(
   };
 }
 
-/** A growable pair of typed arrays for CSR columns and values. */
+/**
+ * A growable pair of typed arrays for CSR columns and values. At a million items they hold about
+ * 10^8 entries (1.2 GB), so they grow by half, not double, and the finished matrix views them
+ * instead of copying them out.
+ */
 class CsrBuilder {
-  cols = new Int32Array(1024);
-  values = new Float64Array(1024);
+  cols: Int32Array;
+  values: Float64Array;
   length = 0;
+
+  constructor(capacity = 1024) {
+    this.cols = new Int32Array(Math.max(1, capacity));
+    this.values = new Float64Array(Math.max(1, capacity));
+  }
 
   push(col: number, value: number): void {
     if (this.length === this.cols.length) {
-      const cols = new Int32Array(this.cols.length * 2);
+      const capacity = Math.ceil(this.cols.length * 1.5);
+      const cols = new Int32Array(capacity);
       cols.set(this.cols);
       this.cols = cols;
-      const values = new Float64Array(this.values.length * 2);
+      const values = new Float64Array(capacity);
       values.set(this.values);
       this.values = values;
     }
     this.cols[this.length] = col;
     this.values[this.length] = value;
     this.length++;
+  }
+
+  /** The matrix of what was pushed, with these row offsets (views of the builder's arrays). */
+  matrix(n: number, rowStart: Float64Array): CsrMatrix {
+    return { n, rowStart, cols: this.cols.subarray(0, this.length), values: this.values.subarray(0, this.length) };
   }
 }
 
@@ -194,7 +209,7 @@ export function cooccurrence(flat: FlatSequences, window: number, maxContext: nu
     rowStart[a + 1] = out.length;
     onRow(a + 1);
   }
-  return { n, rowStart, cols: out.cols.slice(0, out.length), values: out.values.slice(0, out.length) };
+  return out.matrix(n, rowStart);
 }
 
 /** Shifted, smoothed, symmetrised positive PMI of a co-occurrence matrix (see the header). */
@@ -210,7 +225,7 @@ export function positivePmi(cooc: CsrMatrix, smoothing: number, shift: number): 
   }
   const offset = (z > 0 ? Math.log(z) : 0) - Math.log(shift);
   const half = (1 + smoothing) / 2;
-  const out = new CsrBuilder();
+  const out = new CsrBuilder(cols.length); // at most every count is kept: it never grows
   const outStart = new Float64Array(n + 1);
   for (let a = 0; a < n; a++) {
     for (let p = rowStart[a] ?? 0; p < (rowStart[a + 1] ?? 0); p++) {
@@ -222,5 +237,5 @@ export function positivePmi(cooc: CsrMatrix, smoothing: number, shift: number): 
     }
     outStart[a + 1] = out.length;
   }
-  return { n, rowStart: outStart, cols: out.cols.slice(0, out.length), values: out.values.slice(0, out.length) };
+  return out.matrix(n, outStart);
 }
