@@ -102,7 +102,7 @@ describe('quantisationRecall', () => {
     const dim = 13;
     const vectors = randomUnitRows(count, dim, 5);
     const histories = randomHistories(count, 40, 6);
-    const browser = (items: Float32Array, history: readonly number[]): number[] => {
+    const browser = (items: Float32Array, history: readonly number[]): readonly number[] => {
       let interest: Float32Array = new Float32Array(dim);
       for (const row of history) interest = updateInterest(interest, 1, [{ kind: 'row', row, weight: 1 }], items, dim);
       return topK(scoreAll(items, dim, interest, null, 0), 20, new Set(history)).rows;
