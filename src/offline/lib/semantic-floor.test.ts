@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { project } from '../../core/rank.ts';
-import { maxCosine, randomStrings, semanticFloor } from './semantic-floor.ts';
+import { seededRandom } from '../../core/test-support.ts';
+import { maxCosine, maxCosines, randomStrings, semanticFloor } from './semantic-floor.ts';
 import { fakeEncoder, fakeVector } from './test-support.ts';
 
 const DIM = 4;
@@ -54,5 +55,29 @@ describe('semanticFloor', () => {
   it("measures cosines, whatever the rows' lengths", () => {
     expect(maxCosine(Float32Array.from([2, 0]), Float32Array.from([0, 3, -5, 0]), 2)).toBe(0);
     expect(maxCosine(Float32Array.from([1, 1]), Float32Array.from([0, 3, -5, 0]), 2)).toBeCloseTo(Math.SQRT1_2, 6);
+  });
+
+  it('gives each query the bits of a loop over every item, over several blocks of items, with a zero item and a zero query', () => {
+    const dim = 7;
+    const random = seededRandom(9);
+    const items = Float32Array.from({ length: 150 * dim }, (_, i) => (i < dim ? 0 : random() * 2 - 1));
+    const queries = Array.from({ length: 6 }, (_, q) => Float32Array.from({ length: dim }, () => (q === 2 ? 0 : random() * 2 - 1)));
+    const oneAtATime = queries.map((query) => {
+      let queryNorm = 0;
+      for (const v of query) queryNorm += v * v;
+      let best = -1;
+      for (let start = 0; start < items.length; start += dim) {
+        let dot = 0;
+        let norm = 0;
+        for (let j = 0; j < dim; j++) {
+          dot += (items[start + j] ?? 0) * (query[j] ?? 0);
+          norm += (items[start + j] ?? 0) * (items[start + j] ?? 0);
+        }
+        if (norm > 0 && queryNorm > 0) best = Math.max(best, dot / Math.sqrt(norm * queryNorm));
+      }
+      return best;
+    });
+    expect(maxCosines(queries, items, dim)).toEqual(oneAtATime);
+    expect(oneAtATime[2]).toBe(-1);
   });
 });

@@ -14,6 +14,7 @@ import type { SearchCalibration } from '../../core/manifest.ts';
 import { seededRandom } from '../../core/random.ts';
 import { project } from '../../core/rank.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
+import { addProduct, BLOCK_ROWS, gatherRows, rowMajor } from './dense-product.ts';
 
 /** How many random strings calibrate the floor. */
 export const FLOOR_STRINGS = 256;
@@ -61,18 +62,47 @@ export function randomStrings(count: number, seed: number): string[] {
  * @param dim values per row.
  */
 export function maxCosine(query: Float32Array, vectors: Float32Array, dim: number): number {
-  let queryNorm = 0;
-  for (const v of query) queryNorm += v * v;
-  let best = -1;
-  for (let start = 0; start + dim <= vectors.length; start += dim) {
-    let dot = 0;
+  return maxCosines([query], vectors, dim)[0] ?? -1;
+}
+
+/**
+ * The highest cosine of each query vector with any item (-1 when none has a norm), in one pass over
+ * the items: each item's norm once, the dot products from dense-product.ts's blocked product (each
+ * a float64 sum over the coordinates in order, as a loop per query and item would take).
+ * @param queries dim values each.
+ * @param vectors count x dim, row-major.
+ * @param dim values per row.
+ */
+export function maxCosines(queries: readonly Float32Array[], vectors: Float32Array, dim: number): number[] {
+  const width = queries.length;
+  const count = Math.floor(vectors.length / dim);
+  const queryMatrix = new Float64Array(dim * width); // dim x width: column q is query q
+  const queryNorms = queries.map((query, q) => {
     let norm = 0;
     for (let j = 0; j < dim; j++) {
-      const v = vectors[start + j] ?? 0;
-      dot += v * (query[j] ?? 0);
+      const v = query[j] ?? 0;
+      queryMatrix[j * width + q] = v;
       norm += v * v;
     }
-    if (norm > 0 && queryNorm > 0) best = Math.max(best, dot / Math.sqrt(norm * queryNorm));
+    return norm;
+  });
+  const best = queries.map(() => -1);
+  const block = new Float64Array(BLOCK_ROWS * dim);
+  const dots = new Float64Array(BLOCK_ROWS * width);
+  const rows = Array.from({ length: BLOCK_ROWS }, (_, r) => r);
+  for (let first = 0; first < count; first += BLOCK_ROWS) {
+    const n = Math.min(BLOCK_ROWS, count - first);
+    gatherRows(vectors.subarray(first * dim), dim, rows, 0, n, block);
+    dots.fill(0);
+    addProduct(dots, width, rowMajor(block, dim), rowMajor(queryMatrix, width), n, width, dim);
+    for (let r = 0; r < n; r++) {
+      let norm = 0;
+      for (let j = 0; j < dim; j++) norm += (block[r * dim + j] ?? 0) * (block[r * dim + j] ?? 0);
+      for (let q = 0; q < width; q++) {
+        const queryNorm = queryNorms[q] ?? 0;
+        if (norm > 0 && queryNorm > 0) best[q] = Math.max(best[q] ?? -1, (dots[r * width + q] ?? 0) / Math.sqrt(norm * queryNorm));
+      }
+    }
   }
   return best;
 }
@@ -87,11 +117,11 @@ export async function semanticFloor(input: SemanticFloorInput): Promise<SearchCa
   const count = input.count ?? FLOOR_STRINGS;
   const strings = randomStrings(count, input.seed ?? FLOOR_SEED);
   const embedded = await encoder.embed(strings);
-  let highest = -1;
-  for (let i = 0; i < strings.length; i++) {
+  const queries = strings.map((_, i) => {
     const vector = embedded.subarray(i * encoder.dim, (i + 1) * encoder.dim);
-    highest = Math.max(highest, maxCosine(projection === null ? vector : project(vector, projection, dim), vectors, dim));
-  }
+    return projection === null ? vector : project(vector, projection, dim);
+  });
+  const highest = Math.max(-1, ...maxCosines(queries, vectors, dim));
   // The next 4-decimal number above the maximum: readable in the manifest, and strictly above every
   // calibration string even after the browser's float32 arithmetic (differences of ~1e-6).
   return { semanticFloor: Math.min(1, (Math.floor(highest * 1e4) + 1) / 1e4), calibration: `max cosine of ${count} random-character strings` };
