@@ -13,7 +13,7 @@
  */
 import { topK, updateInterest } from '../../core/rank.ts';
 import { decodeVectors, encodeVectors } from '../../core/vectors.ts';
-import { addProduct, BLOCK_ROWS, gatherRows, rowMajor } from '../lib/dense-product.ts';
+import { forEachRowBlockProduct } from '../lib/dense-product.ts';
 
 /** The storage types compared against float32. */
 export type QuantisedDtype = 'float16' | 'int8';
@@ -105,15 +105,8 @@ function recommendAll(items: Float32Array, dim: number, histories: readonly (rea
     interest.forEach((x, j) => (interests[j * width + h] = x));
   });
   const scores = histories.map(() => new Float32Array(count));
-  const block = new Float64Array(BLOCK_ROWS * dim);
-  const blockScores = new Float64Array(BLOCK_ROWS * width);
-  const rows = Array.from({ length: BLOCK_ROWS }, (_, r) => r);
-  for (let first = 0; first < count; first += BLOCK_ROWS) {
-    const n = Math.min(BLOCK_ROWS, count - first);
-    gatherRows(items.subarray(first * dim), dim, rows, 0, n, block);
-    blockScores.fill(0);
-    addProduct(blockScores, width, rowMajor(block, dim), rowMajor(interests, width), n, width, dim);
-    for (let r = 0; r < n; r++) for (let h = 0; h < width; h++) (scores[h] as Float32Array)[first + r] = blockScores[r * width + h] ?? 0;
-  }
+  forEachRowBlockProduct(items, dim, interests, width, (first, n, _, dots) => {
+    for (let r = 0; r < n; r++) for (let h = 0; h < width; h++) (scores[h] as Float32Array)[first + r] = dots[r * width + h] ?? 0;
+  });
   return histories.map((history, h) => topK(scores[h] as Float32Array, k, new Set(history)).rows);
 }

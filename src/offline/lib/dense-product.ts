@@ -174,3 +174,34 @@ export function gram(x: Float32Array, d: number, rows: readonly number[]): Float
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) out[a * d + b] = out[b * d + a] ?? 0;
   return out;
 }
+
+/**
+ * Every row of a row-major matrix times a dim x width matrix of columns (queries, interests), a block
+ * of rows at a time: each dot product summed over the coordinates in order, as a loop per row and
+ * column would. One pass over the rows serves every column.
+ * @param matrix count x dim, row-major.
+ * @param dim values per row.
+ * @param columns dim x width, row-major: column c is one vector.
+ * @param width how many columns.
+ * @param onBlock given the first row's number, the block's row count, the rows as float64
+ *   (count x dim) and their dot products (count x width); both arrays are reused for the next block.
+ */
+export function forEachRowBlockProduct(
+  matrix: Float32Array,
+  dim: number,
+  columns: Float64Array,
+  width: number,
+  onBlock: (first: number, count: number, rows: Float64Array, dots: Float64Array) => void,
+): void {
+  const total = Math.floor(matrix.length / dim);
+  const block = new Float64Array(BLOCK_ROWS * dim);
+  const dots = new Float64Array(BLOCK_ROWS * width);
+  const inOrder = Array.from({ length: BLOCK_ROWS }, (_, r) => r);
+  for (let first = 0; first < total; first += BLOCK_ROWS) {
+    const count = Math.min(BLOCK_ROWS, total - first);
+    gatherRows(matrix.subarray(first * dim), dim, inOrder, 0, count, block);
+    dots.fill(0);
+    addProduct(dots, width, rowMajor(block, dim), rowMajor(columns, width), count, width, dim);
+    onBlock(first, count, block, dots);
+  }
+}

@@ -14,7 +14,7 @@ import type { SearchCalibration } from '../../core/manifest.ts';
 import { seededRandom } from '../../core/random.ts';
 import { project } from '../../core/rank.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
-import { addProduct, BLOCK_ROWS, gatherRows, rowMajor } from './dense-product.ts';
+import { forEachRowBlockProduct } from './dense-product.ts';
 
 /** How many random strings calibrate the floor. */
 export const FLOOR_STRINGS = 256;
@@ -75,7 +75,6 @@ export function maxCosine(query: Float32Array, vectors: Float32Array, dim: numbe
  */
 export function maxCosines(queries: readonly Float32Array[], vectors: Float32Array, dim: number): number[] {
   const width = queries.length;
-  const count = Math.floor(vectors.length / dim);
   const queryMatrix = new Float64Array(dim * width); // dim x width: column q is query q
   const queryNorms = queries.map((query, q) => {
     let norm = 0;
@@ -87,14 +86,7 @@ export function maxCosines(queries: readonly Float32Array[], vectors: Float32Arr
     return norm;
   });
   const best = queries.map(() => -1);
-  const block = new Float64Array(BLOCK_ROWS * dim);
-  const dots = new Float64Array(BLOCK_ROWS * width);
-  const rows = Array.from({ length: BLOCK_ROWS }, (_, r) => r);
-  for (let first = 0; first < count; first += BLOCK_ROWS) {
-    const n = Math.min(BLOCK_ROWS, count - first);
-    gatherRows(vectors.subarray(first * dim), dim, rows, 0, n, block);
-    dots.fill(0);
-    addProduct(dots, width, rowMajor(block, dim), rowMajor(queryMatrix, width), n, width, dim);
+  forEachRowBlockProduct(vectors, dim, queryMatrix, width, (_, n, block, dots) => {
     for (let r = 0; r < n; r++) {
       let norm = 0;
       for (let j = 0; j < dim; j++) norm += (block[r * dim + j] ?? 0) * (block[r * dim + j] ?? 0);
@@ -103,7 +95,7 @@ export function maxCosines(queries: readonly Float32Array[], vectors: Float32Arr
         if (norm > 0 && queryNorm > 0) best[q] = Math.max(best[q] ?? -1, (dots[r * width + q] ?? 0) / Math.sqrt(norm * queryNorm));
       }
     }
-  }
+  });
   return best;
 }
 
