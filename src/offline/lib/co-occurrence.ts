@@ -6,6 +6,7 @@
  */
 import { EMPTY_NEIGHBOUR, type ItemNeighbours } from '../../core/neighbours.ts';
 import type { Sequence } from './behaviour.ts';
+import { occurrenceIndex } from './cooccurrence.ts';
 
 /**
  * Behaviour neighbours the builder keeps per item: 20 x 8 bytes per item (about 1.9 MB for 12,000
@@ -89,21 +90,9 @@ function forEachCoOccurrenceRow(
   onRow: (row: number, partners: Int32Array, similarities: Float64Array) => void,
 ): void {
   const { items, sequenceStart, sequenceOf } = positiveElements(sequences);
-  const occurrences = new Float64Array(itemCount);
-  const occurrenceStart = new Int32Array(itemCount + 1);
-  for (const item of items) {
-    occurrences[item] = (occurrences[item] ?? 0) + 1;
-    occurrenceStart[item + 1] = (occurrenceStart[item + 1] ?? 0) + 1;
-  }
-  for (let item = 0; item < itemCount; item++) occurrenceStart[item + 1] = (occurrenceStart[item + 1] ?? 0) + (occurrenceStart[item] ?? 0);
-  const positions = new Int32Array(items.length); // each item's positions, in order, from occurrenceStart[item]
-  const next = occurrenceStart.slice(0, itemCount);
-  for (let position = 0; position < items.length; position++) {
-    const item = items[position] ?? 0;
-    const slot = next[item] ?? 0;
-    positions[slot] = position;
-    next[item] = slot + 1;
-  }
+  const { start: occurrenceStart, positions } = occurrenceIndex(items, itemCount);
+  // Each item's number of occurrences: the length of its run in the index.
+  const occurrences = Float64Array.from({ length: itemCount }, (_, item) => (occurrenceStart[item + 1] ?? 0) - (occurrenceStart[item] ?? 0));
   const counts = new Float64Array(itemCount);
   const partners = new Int32Array(itemCount);
   const similarities = new Float64Array(itemCount);

@@ -144,22 +144,33 @@ class CsrBuilder {
 }
 
 /**
+ * Where each item occurs in a concatenation of sequences: item a's positions, in order, are
+ * positions[start[a]] .. positions[start[a + 1] - 1]. Counting one item's contexts then visits only
+ * its own occurrences.
+ * @param items the item (0 .. itemCount - 1) at each position.
+ * @param itemCount how many items.
+ */
+export function occurrenceIndex(items: Int32Array, itemCount: number): { start: Int32Array; positions: Int32Array } {
+  const start = new Int32Array(itemCount + 1);
+  for (const item of items) start[item + 1] = (start[item + 1] ?? 0) + 1;
+  for (let item = 0; item < itemCount; item++) start[item + 1] = (start[item + 1] ?? 0) + (start[item] ?? 0);
+  const positions = new Int32Array(items.length);
+  const next = start.slice(0, itemCount);
+  items.forEach((item, position) => {
+    positions[next[item] ?? 0] = position;
+    next[item] = (next[item] ?? 0) + 1;
+  });
+  return { start, positions };
+}
+
+/**
  * The weighted co-occurrence matrix, one row at a time: for each item, visit its occurrences and
  * accumulate its contexts in a dense scratch row (scatter-gather), so no pair list is ever stored.
  */
 export function cooccurrence(flat: FlatSequences, window: number, maxContext: number, onRow: (done: number) => void): CsrMatrix {
   const n = flat.itemOfActive.length;
   const { items, weights, starts, sequenceOf } = flat;
-  // Occurrences of each active item (positions in `items`), in position order.
-  const occStart = new Int32Array(n + 1);
-  for (const item of items) occStart[item + 1] = (occStart[item + 1] ?? 0) + 1;
-  for (let a = 0; a < n; a++) occStart[a + 1] = (occStart[a + 1] ?? 0) + (occStart[a] ?? 0);
-  const fill = occStart.slice(0, n);
-  const occurrences = new Int32Array(items.length);
-  items.forEach((item, position) => {
-    occurrences[fill[item] ?? 0] = position;
-    fill[item] = (fill[item] ?? 0) + 1;
-  });
+  const { start: occStart, positions: occurrences } = occurrenceIndex(items, n);
 
   const scratch = new Float64Array(n);
   const touched = new Int32Array(n);
