@@ -98,14 +98,13 @@ export function quantisationRecall(
 function recommendAll(items: Float32Array, dim: number, histories: readonly (readonly number[])[], k: number): (readonly number[])[] {
   const count = items.length / dim;
   const width = histories.length;
-  const interests = new Float64Array(dim * width); // dim x width: column h is history h's interest
-  histories.forEach((history, h) => {
+  const interests = histories.map((history) => {
     let interest: Float32Array = new Float32Array(dim);
     for (const row of history) interest = updateInterest(interest, 1, [{ kind: 'row', row, weight: 1 }], items, dim);
-    interest.forEach((x, j) => (interests[j * width + h] = x));
+    return interest;
   });
   const scores = histories.map(() => new Float32Array(count));
-  forEachRowBlockProduct(items, dim, interests, width, (first, n, _, dots) => {
+  forEachRowBlockProduct(items, dim, interests, (first, n, _, dots) => {
     for (let r = 0; r < n; r++) for (let h = 0; h < width; h++) (scores[h] as Float32Array)[first + r] = dots[r * width + h] ?? 0;
   });
   return histories.map((history, h) => topK(scores[h] as Float32Array, k, new Set(history)).rows);

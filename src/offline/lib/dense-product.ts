@@ -176,23 +176,26 @@ export function gram(x: Float32Array, d: number, rows: readonly number[]): Float
 }
 
 /**
- * Every row of a row-major matrix times a dim x width matrix of columns (queries, interests), a block
- * of rows at a time: each dot product summed over the coordinates in order, as a loop per row and
- * column would. One pass over the rows serves every column.
+ * The dot product of every row of a row-major matrix with each of a few vectors (queries,
+ * interests), a block of rows at a time: each summed over the coordinates in order, as a loop per
+ * row and vector would. One pass over the rows serves every vector.
  * @param matrix count x dim, row-major.
  * @param dim values per row.
- * @param columns dim x width, row-major: column c is one vector.
- * @param width how many columns.
+ * @param vectors dim values each.
  * @param onBlock given the first row's number, the block's row count, the rows as float64
- *   (count x dim) and their dot products (count x width); both arrays are reused for the next block.
+ *   (count x dim) and their dot products (count x vectors.length); both are reused for the next block.
  */
 export function forEachRowBlockProduct(
   matrix: Float32Array,
   dim: number,
-  columns: Float64Array,
-  width: number,
+  vectors: readonly Float32Array[],
   onBlock: (first: number, count: number, rows: Float64Array, dots: Float64Array) => void,
 ): void {
+  const width = vectors.length;
+  const columns = new Float64Array(dim * width); // dim x width: column c is vectors[c]
+  vectors.forEach((vector, c) => {
+    for (let j = 0; j < dim; j++) columns[j * width + c] = vector[j] ?? 0;
+  });
   const total = Math.floor(matrix.length / dim);
   const block = new Float64Array(BLOCK_ROWS * dim);
   const dots = new Float64Array(BLOCK_ROWS * width);

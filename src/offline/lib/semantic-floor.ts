@@ -75,18 +75,13 @@ export function maxCosine(query: Float32Array, vectors: Float32Array, dim: numbe
  */
 export function maxCosines(queries: readonly Float32Array[], vectors: Float32Array, dim: number): number[] {
   const width = queries.length;
-  const queryMatrix = new Float64Array(dim * width); // dim x width: column q is query q
-  const queryNorms = queries.map((query, q) => {
+  const queryNorms = queries.map((query) => {
     let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = query[j] ?? 0;
-      queryMatrix[j * width + q] = v;
-      norm += v * v;
-    }
+    for (let j = 0; j < dim; j++) norm += (query[j] ?? 0) * (query[j] ?? 0);
     return norm;
   });
   const best = queries.map(() => -1);
-  forEachRowBlockProduct(vectors, dim, queryMatrix, width, (_, n, block, dots) => {
+  forEachRowBlockProduct(vectors, dim, queries, (_, n, block, dots) => {
     for (let r = 0; r < n; r++) {
       let norm = 0;
       for (let j = 0; j < dim; j++) norm += (block[r * dim + j] ?? 0) * (block[r * dim + j] ?? 0);
