@@ -213,10 +213,11 @@ export async function startWithConfig(
         return createQueryEncoder(encoderUrl, { wasmPaths: { ...wasmPaths } });
       },
       // Built from the catalogue already loaded (docs/decisions/search-index.md), with its library
-      // in a chunk of its own, on the first search, suggestion or prepareSearch.
+      // in a chunk of its own, on the first search, suggestion or prepareSearch; in slices, so the
+      // shopper's clicks are not held up while a large catalogue is indexed.
       loadLexicalIndex: async () => {
-        const { createLexicalIndex } = await import('../search/lexical-index.ts');
-        return createLexicalIndex(model.items);
+        const { createLexicalIndexInSlices } = await import('../search/lexical-index.ts');
+        return createLexicalIndexInSlices(model.items);
       },
       session: toSessionId(randomId()),
       gridSize: config.gridSize,

@@ -4,7 +4,7 @@ import { parseCatalog, type CatalogItem } from '../core/catalog.ts';
 import { toItemId } from '../core/ids.ts';
 import { seededRandom } from '../core/random.ts';
 import { DEMO_ITEM_COUNT, generateDemoCatalog } from '../offline/builder/demo-catalog.ts';
-import { createLexicalIndex } from './lexical-index.ts';
+import { createLexicalIndex, createLexicalIndexInSlices } from './lexical-index.ts';
 
 /** The storefront's demo catalogue, as the browser reads it. */
 const demo = parseCatalog({ items: generateDemoCatalog().items }, DEMO_ITEM_COUNT, 'demo catalogue');
@@ -189,5 +189,38 @@ describe('prefixes and coverage', () => {
       ['Ceramic Teapot', 2 / 3],
       ['Ceramic Teapot', 2 / 3],
     ]);
+  });
+});
+
+describe("the index built in slices (the storefront's)", () => {
+  it('answers searches and suggestions as the index built at once does, on the demo catalogue', async () => {
+    // Slices that do not divide the catalogue: the last, shorter one must be indexed too.
+    const sliced = await createLexicalIndexInSlices(demo, {}, 333);
+    for (const query of ['jackt', 'ceramic mug', 'hiking boots', 'wireless', 'garden hose', 'xqzv blorft']) {
+      expect(sliced.search(query, 50)).toEqual(demoIndex.search(query, 50));
+      expect(sliced.suggest(query.slice(0, 4), 6)).toEqual(demoIndex.suggest(query.slice(0, 4), 6));
+    }
+    // Not a comparison of two empty answers.
+    expect(sliced.search('hiking boots', 50)).not.toEqual([]);
+  });
+
+  it('lets other tasks run between its slices, and not within one', async () => {
+    const order: string[] = [];
+    // A task queued before the build starts runs after the first slice and before the build ends.
+    setTimeout(() => order.push('task'), 0);
+    const built = createLexicalIndexInSlices(small, {}, 3).then((index) => {
+      order.push('built');
+      return index;
+    });
+    expect(order).toEqual([]);
+    const index = await built;
+    expect(order).toEqual(['task', 'built']);
+    expect(index.search('teapot', 10).map((hit) => hit.row)).toEqual(smallIndex.search('teapot', 10).map((hit) => hit.row));
+  });
+
+  it('keeps the fields it is asked for', async () => {
+    const noCategory = await createLexicalIndexInSlices(small, { fields: ['title', 'description'] }, 2);
+    expect(noCategory.search('kitchen', 10)).toEqual([]);
+    expect(smallIndex.search('kitchen', 10)).not.toEqual([]);
   });
 });
