@@ -28,6 +28,9 @@ export default {
     'src/offline/lib/embedding-cache.ts',
     'src/offline/scale/generate-scale.ts',
     'src/offline/lib/train-pq.ts',
+    'src/offline/lib/dense-product.ts',
+    'src/offline/lib/co-occurrence.ts',
+    'src/offline/lib/semantic-floor.ts',
     ...NOT_TESTS,
     // Barrels and type-only modules have nothing to mutate but would still be instrumented.
     '!src/**/index.ts',

@@ -22,6 +22,10 @@ describe('coOccurrence', () => {
     expect(similarity[0]?.has(1)).toBe(false);
     expect(similarity[0]?.get(2)).toBeCloseTo(2 / Math.sqrt(2 * 1), 12);
     expect(similarity[0]?.has(0)).toBe(false);
+    // Weight 0 exactly is left out too.
+    const zero = coOccurrence([{ rows: [0, 1, 2], weights: [1, 0, 1] }], 3, 1);
+    expect(zero[0]?.has(1)).toBe(false);
+    expect(zero[0]?.get(2)).toBe(1);
   });
 });
 
@@ -67,6 +71,12 @@ describe('topCoOccurring', () => {
     expect([...neighbours.rows]).toEqual([2, EMPTY_NEIGHBOUR, 2, EMPTY_NEIGHBOUR, 1, 0, 2, EMPTY_NEIGHBOUR, 5, EMPTY_NEIGHBOUR, 4, EMPTY_NEIGHBOUR]);
     expect([...neighbours.similarities]).toEqual([0.5, 0, 1, 0, 1, 0.5, 0.5, 0, 1, 0, 1, 0]);
     expect(pairs).toBe(8); // 0-2, 1-2, 3-2, 4-5, each both ways (2 has three partners, cut to 2)
+  });
+
+  it("writes no more than perItem partners, so a long list does not spill into the next item's slots", () => {
+    // Window 1: 0 sits between 1 and 2 (both kept for 0, cut to one); 1's only partner is refused.
+    const { neighbours } = topCoOccurring([{ rows: [1, 0, 2] }], 3, 1, 1, (row) => row !== 1);
+    expect([...neighbours.rows]).toEqual([1, EMPTY_NEIGHBOUR, 0]);
   });
 
   it('lists only the pairs keep() admits, and counts only those', () => {

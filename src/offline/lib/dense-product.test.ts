@@ -69,4 +69,21 @@ describe('dense products give the bits of one row at a time', () => {
     addProduct(c, 7, transposed(a, 6), rowMajor(b, 7), 6, 7, depth);
     expectSameBits(c, expected);
   });
+
+  it('addProduct reads a row-major left and a transposed right operand, in two columns of 4 x 4 tiles and the remainders', () => {
+    const depth = 5;
+    const a = Float64Array.from(randomValues(6 * depth, 5)); // 6 x depth
+    const b = Float64Array.from(randomValues(9 * depth, 6)); // read transposed: stored 9 x depth
+    const expected = new Float64Array(6 * 9);
+    for (let i = 0; i < 6; i++) {
+      for (let j = 0; j < 9; j++) {
+        let sum = 0;
+        for (let k = 0; k < depth; k++) sum += (a[i * depth + k] ?? 0) * (b[j * depth + k] ?? 0);
+        expected[i * 9 + j] = sum;
+      }
+    }
+    const c = new Float64Array(6 * 9);
+    addProduct(c, 9, rowMajor(a, depth), transposed(b, depth), 6, 9, depth);
+    expectSameBits(c, expected);
+  });
 });
