@@ -11,6 +11,8 @@ const OUT_DIR = process.env['VITRINE_E2E_OUT_DIR'] ?? '.cache/e2e-dist';
 
 export default defineConfig({
   testDir: 'e2e',
+  // The bench's unit tests (e2e/bench/*.test.ts) run under Vitest.
+  testIgnore: 'bench/**',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,

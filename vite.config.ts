@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { Connect, HtmlTagDescriptor, Plugin, ResolvedConfig } from 'vite';
@@ -174,7 +174,11 @@ function vitrineAssets(): Plugin {
     async writeBundle() {
       // The folder's stamp (what it was generated from) is for the generator, not the browser.
       await cp(await encoderDir(), join(outDir, 'encoder'), { recursive: true, filter: (src) => !src.endsWith('quantised-from.json') });
-      if (existsSync(MODELS_DIR)) await cp(MODELS_DIR, join(outDir, 'models'), { recursive: true });
+      // The bench's synthetic catalogues (models/bench-100k, and models/bench-1m when asked for) are
+      // for the local bench, which the preview server's /models/ mount serves from models/: a
+      // deployed build does not carry them (the 1M one is 265 MB).
+      if (existsSync(MODELS_DIR))
+        await cp(MODELS_DIR, join(outDir, 'models'), { recursive: true, filter: (src) => !relative(MODELS_DIR, src).startsWith('bench-') });
     },
   };
 }
@@ -369,7 +373,8 @@ export default defineConfig(({ command }) => {
     server: { port: 5173, strictPort: true },
     preview: { port: 4173, strictPort: true },
     test: {
-      include: ['src/**/*.test.{ts,tsx}'],
+      // The bench's report (e2e/bench) is pure and tested here; Playwright leaves that folder alone.
+      include: ['src/**/*.test.{ts,tsx}', 'e2e/bench/**/*.test.ts'],
       // The second reporter writes the fault tests' report docs/reliability.md is made from.
       reporters: ['default', './e2e/unit-fault-reporter.ts'],
       environment: 'node',

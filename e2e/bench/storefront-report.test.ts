@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { renderStorefrontSection, storefrontTargets, type StorefrontResult, type StorefrontRuns } from './storefront-report.ts';
+
+/** A storefront run with the figures the million-item targets read; the rest fixed. */
+function run(figures: { bytes: number; repeatBytes: number; firstGridMs: number; clickP95: number; heap: number; arrayBuffers: number }): StorefrontResult {
+  return {
+    backend: 'wasm',
+    backendReason: 'fastest here',
+    interactions: 20,
+    clickToGridMs: { p50: figures.clickP95 / 2, p95: figures.clickP95 },
+    clickToSettledMs: { p50: 1, p95: 2 },
+    recommenderMs: { p50: 1, p95: 2 },
+    inpMs: 40,
+    firstVisit: { firstGridMs: figures.firstGridMs, engineGridMs: figures.firstGridMs + 100, layoutShift: 0, backendReason: null },
+    firstPersonalisedGridMs: 100,
+    bytesFetched: figures.bytes,
+    repeatBytesFetched: figures.repeatBytes,
+    jsHeapBytes: figures.heap,
+    arrayBufferBytes: figures.arrayBuffers,
+    userAgentMemoryBytes: 'unavailable',
+  };
+}
+
+const demo = run({ bytes: 2_910_000, repeatBytes: 45_300, firstGridMs: 324, clickP95: 98.6, heap: 31_000_000, arrayBuffers: 20_000_000 });
+const large = run({ bytes: 27_500_000, repeatBytes: 4_200, firstGridMs: 746, clickP95: 51.7, heap: 157_000_000, arrayBuffers: 60_000_000 });
+const million = run({ bytes: 265_000_000, repeatBytes: 99_000, firstGridMs: 2_500, clickP95: 130, heap: 712_000_000, arrayBuffers: 600_000_000 });
+
+describe('the million-item figures of the storefront report', () => {
+  it('holds the 1M catalogue to the download, repeat-visit, first-grid and click targets, each once', () => {
+    const figures = storefrontTargets({ storefront: demo, storefrontLarge: large, storefrontMillion: million });
+    const ofMillion = figures.filter(({ name }) => name.startsWith('storefront (1,000,000 items)'));
+    expect(ofMillion.map(({ name, value, met }) => [name, value, met])).toEqual([
+      ['storefront (1,000,000 items): click to re-ranked grid painted, p95', 130, false],
+      ['storefront (1,000,000 items): Interaction to Next Paint', 40, true],
+      ['storefront (1,000,000 items): bytes transferred, first visit (model + app, before any search)', 265_000_000, false],
+      ['storefront (1,000,000 items): bytes transferred, repeat visit', 99_000, true],
+      ['storefront (1,000,000 items): first visit to first grid', 2_500, false],
+    ]);
+    expect(ofMillion.find(({ name }) => name.includes('first visit ('))?.detail).toBe('265.00 MB');
+  });
+
+  it('adds no 1M figure and no side-by-side table to a run without the 1M catalogue', () => {
+    const runs: StorefrontRuns = { storefront: demo, storefrontLarge: large };
+    expect(storefrontTargets(runs).some(({ name }) => name.includes('1,000,000'))).toBe(false);
+    expect(renderStorefrontSection(runs).join('\n')).not.toContain('million-item targets');
+  });
+
+  it('shows the figures of every catalogue side by side, with the page memory as heap plus ArrayBuffers', () => {
+    const lines = renderStorefrontSection({ storefront: demo, storefrontLarge: large, storefrontMillion: million });
+    const table = lines.slice(lines.indexOf('## The million-item targets, on each catalogue'));
+    expect(table[2]).toBe('| figure | demo | 100,000 items | 1,000,000 items | target at 1,000,000 |');
+    expect(table).toContain('| bytes transferred, first visit (model + app, before any search) | 2.91 MB | 27.50 MB | 265.00 MB | <= 25 MB |');
+    expect(table).toContain('| bytes transferred, repeat visit | 45.3 kB | 4.2 kB | 99.0 kB | <= 100 kB |');
+    expect(table.find((line) => line.startsWith('| JS heap + ArrayBuffers'))).toMatch(/\| 51\.00 MB \| 217\.00 MB \| 1312\.00 MB \|/);
+    expect(lines).toContain('## The storefront (1,000,000-item synthetic catalogue, int8 128-d, real app)');
+  });
+
+  it("says why when the 1M run failed, and leaves it out of the table's columns", () => {
+    const lines = renderStorefrontSection({ storefront: demo, storefrontLarge: large, storefrontMillion: { failed: 'Timeout 180000ms exceeded' } });
+    expect(lines).toContain('| figure | demo | 100,000 items | target at 1,000,000 |');
+    expect(lines).toContain('1,000,000 items: not measured: Timeout 180000ms exceeded');
+  });
+});
