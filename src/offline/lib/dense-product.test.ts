@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../core/test-support.ts';
-import { addProduct, BLOCK_ROWS, crossProduct, gram, rowMajor, transposed } from './dense-product.ts';
+import { addProduct, BLOCK_ROWS, crossProduct, forEachRowBlockProduct, gram, rowMajor, transposed } from './dense-product.ts';
 
 /** Random values with exact zeros among them (the old loops skipped zero terms). */
 function randomValues(count: number, seed: number): Float32Array {
@@ -85,5 +85,36 @@ describe('dense products give the bits of one row at a time', () => {
     const c = new Float64Array(6 * 9);
     addProduct(c, 9, rowMajor(a, depth), transposed(b, depth), 6, 9, depth);
     expectSameBits(c, expected);
+  });
+});
+
+describe('forEachRowBlockProduct', () => {
+  it("hands every row's dot products with each vector over, a block at a time, the last block short", () => {
+    const dim = 6;
+    const total = 2 * BLOCK_ROWS + 22;
+    const matrix = randomValues(total * dim, 7);
+    const vectors = [randomValues(dim, 8), randomValues(dim, 9), randomValues(dim, 10)];
+    const blocks: [number, number][] = [];
+    const dots = new Float64Array(total * vectors.length);
+    forEachRowBlockProduct(matrix, dim, vectors, (first, count, rows, blockDots) => {
+      blocks.push([first, count]);
+      // The rows handed over are the matrix's, as float64.
+      expect(Array.from(rows.subarray(0, count * dim))).toEqual(Array.from(matrix.subarray(first * dim, (first + count) * dim)));
+      dots.set(blockDots.subarray(0, count * vectors.length), first * vectors.length);
+    });
+    expect(blocks).toEqual([
+      [0, BLOCK_ROWS],
+      [BLOCK_ROWS, BLOCK_ROWS],
+      [2 * BLOCK_ROWS, 22],
+    ]);
+    const expected = new Float64Array(total * vectors.length);
+    for (let r = 0; r < total; r++) {
+      vectors.forEach((vector, c) => {
+        let sum = 0;
+        for (let j = 0; j < dim; j++) sum += (matrix[r * dim + j] ?? 0) * (vector[j] ?? 0);
+        expected[r * vectors.length + c] = sum;
+      });
+    }
+    expectSameBits(dots, expected);
   });
 });
