@@ -213,7 +213,7 @@ export async function startWithConfig(
         return createQueryEncoder(encoderUrl, { wasmPaths: { ...wasmPaths } });
       },
       // Built from the catalogue already loaded (docs/decisions/search-index.md), with its library
-      // in a chunk of its own, on the first search, suggestion or prepareSearch; in slices, so the
+      // in a chunk of its own, on the first search, suggestion or prepareSearch; in idle moments, so the
       // shopper's clicks are not held up while a large catalogue is indexed.
       loadLexicalIndex: async () => {
         const { createLexicalIndexInSlices } = await import('../search/lexical-index.ts');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { faultTest } from '../core/fault-test-support.ts';
 import { parseCatalog, type CatalogItem } from '../core/catalog.ts';
 import { toItemId } from '../core/ids.ts';
@@ -204,9 +204,8 @@ describe("the index built in slices (the storefront's)", () => {
     expect(sliced.search('hiking boots', 50)).not.toEqual([]);
   });
 
-  it('lets other tasks run between its slices, and not within one', async () => {
+  it('lets a task queued before it run before it ends, without requestIdleCallback (Node, Safari)', async () => {
     const order: string[] = [];
-    // A task queued before the build starts runs after the first slice and before the build ends.
     setTimeout(() => order.push('task'), 0);
     const built = createLexicalIndexInSlices(small, {}, 3).then((index) => {
       order.push('built');
@@ -216,6 +215,40 @@ describe("the index built in slices (the storefront's)", () => {
     const index = await built;
     expect(order).toEqual(['task', 'built']);
     expect(index.search('teapot', 10).map((hit) => hit.row)).toEqual(smallIndex.search('teapot', 10).map((hit) => hit.row));
+  });
+
+  describe("in the page's idle moments", () => {
+    /** A requestIdleCallback whose moments have `remaining` ms left; the options of each call. */
+    function fakeIdle(remaining: number): { options: unknown[] } {
+      const options: unknown[] = [];
+      globalThis.requestIdleCallback = ((callback: IdleRequestCallback, requested?: IdleRequestOptions) => {
+        options.push(requested);
+        setTimeout(() => callback({ didTimeout: false, timeRemaining: () => remaining }), 0);
+        return options.length;
+      }) as typeof requestIdleCallback;
+      return { options };
+    }
+    afterEach(() => {
+      Reflect.deleteProperty(globalThis, 'requestIdleCallback');
+    });
+
+    it('adds one slice per moment that has no time left (a moment run at its timeout), and asks for a timeout', async () => {
+      const idle = fakeIdle(0);
+      const index = await createLexicalIndexInSlices(small, {}, 3);
+      expect(idle.options).toEqual([
+        { timeout: expect.any(Number) as number },
+        { timeout: expect.any(Number) as number },
+        { timeout: expect.any(Number) as number },
+      ]);
+      expect(index.search('teapot', 10)).toEqual(smallIndex.search('teapot', 10));
+    });
+
+    it('adds slices while the moment lasts', async () => {
+      const idle = fakeIdle(50);
+      const index = await createLexicalIndexInSlices(small, {}, 3);
+      expect(idle.options).toHaveLength(1);
+      expect(index.search('scarf', 10)).toEqual(smallIndex.search('scarf', 10));
+    });
   });
 
   it('keeps the fields it is asked for', async () => {
