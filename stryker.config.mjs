@@ -31,6 +31,7 @@ export default {
     'src/offline/lib/dense-product.ts',
     'src/offline/lib/co-occurrence.ts',
     'src/offline/lib/semantic-floor.ts',
+    'src/search/**/*.ts',
     ...NOT_TESTS,
     // Barrels and type-only modules have nothing to mutate but would still be instrumented.
     '!src/**/index.ts',

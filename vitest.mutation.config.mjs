@@ -25,6 +25,7 @@ export default defineConfig({
       'src/offline/lib/dense-product.test.ts',
       'src/offline/lib/co-occurrence.test.ts',
       'src/offline/lib/semantic-floor.test.ts',
+      'src/search/**/*.test.ts',
     ],
     environment: 'node',
     setupFiles: ['vitest.mutation.setup.mjs'],

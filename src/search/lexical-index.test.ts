@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { faultTest } from '../core/fault-test-support.ts';
 import { parseCatalog, type CatalogItem } from '../core/catalog.ts';
 import { toItemId } from '../core/ids.ts';
@@ -149,6 +149,36 @@ describe('hostile input', () => {
 });
 
 describe('suggest', () => {
+  const shed = createLexicalIndex([
+    item('Rake', 'Garden Tools'),
+    item('Seed Tray', 'Kitchen Garden Seeds'),
+    item('Trowel', 'Tools for the Garden'),
+    item('Hammer', 'Hardware'),
+    item('Garden tools', '  '),
+    item('Gardening Gloves', 'Gardenware'),
+    item('Tulip Mix', 'Seeds and Bulbs'),
+    item('Edelweiss', 'Alpine Flowerbulbs'),
+  ]);
+  const categoriesFor = (typed: string): string[] => shed.suggest(typed, 10).flatMap((s) => (s.kind === 'category' ? [s.text] : []));
+
+  it('ranks categories: the name starts with the text, then each word starts a word of the name, then the name contains each word (3+ letters); alphabetical within each', () => {
+    expect(categoriesFor('garden')).toEqual(['Garden Tools', 'Gardenware', 'Kitchen Garden Seeds', 'Tools for the Garden']);
+    expect(categoriesFor('tools gar')).toEqual(['Garden Tools', 'Tools for the Garden']);
+    expect(categoriesFor('eds')).toEqual(['Kitchen Garden Seeds', 'Seeds and Bulbs']);
+    // Where the ranks and the alphabet disagree: a start of the name first, then a start of a word.
+    expect(categoriesFor('seed')).toEqual(['Seeds and Bulbs', 'Kitchen Garden Seeds']);
+    expect(categoriesFor('bulb')).toEqual(['Seeds and Bulbs', 'Alpine Flowerbulbs']);
+    expect(categoriesFor('ard')).toEqual(['Garden Tools', 'Gardenware', 'Hardware', 'Kitchen Garden Seeds', 'Tools for the Garden']);
+    // Two letters only match the start of a word.
+    expect(categoriesFor('ar')).toEqual([]);
+  });
+
+  it('offers no blank category, and no title that repeats a category offered', () => {
+    const suggestions = shed.suggest('garden', 10);
+    expect(suggestions.filter((s) => s.kind === 'title')).toEqual([{ text: 'Gardening Gloves', kind: 'title', row: 5 }]);
+    expect(suggestions.some((s) => s.text.trim() === '')).toBe(false);
+  });
+
   it('offers the category a typed prefix starts, then titles with their rows', () => {
     const suggestions = demoIndex.suggest('gar', 6);
     expect(suggestions[0]).toEqual({ text: 'Garden', kind: 'category', row: null });
@@ -241,6 +271,25 @@ describe("the index built in slices (the storefront's)", () => {
         { timeout: expect.any(Number) as number },
       ]);
       expect(index.search('teapot', 10)).toEqual(smallIndex.search('teapot', 10));
+    });
+
+    it('waits for no moment once the last slice is in', async () => {
+      const idle = fakeIdle(0);
+      await createLexicalIndexInSlices(small.slice(0, 6), {}, 3);
+      expect(idle.options).toHaveLength(2);
+    });
+
+    it('stops a moment after 8 ms of work even when it has time left', async () => {
+      const idle = fakeIdle(50);
+      // Each reading of the clock is 4 ms after the one before: after two slices 8 ms have gone, and the moment ends.
+      let now = 0;
+      const clock = vi.spyOn(performance, 'now').mockImplementation(() => (now += 4));
+      try {
+        await createLexicalIndexInSlices(small, {}, 1);
+      } finally {
+        clock.mockRestore();
+      }
+      expect(idle.options).toHaveLength(4);
     });
 
     it('adds slices while the moment lasts', async () => {
