@@ -12,7 +12,8 @@
  * Flags: --full runs the whole grid (N 10k/100k/1M x D 64/128/256/512 x float32/float16/int8,
  * skipping matrices over MAX_MATRIX_BYTES); the default grid fits in about ten minutes here.
  * --storefront measures the storefront only and prints its figures, writing nothing (for work on
- * the app's speed). --catalog 1m adds the storefront on a 1,000,000-item synthetic catalogue. --from <run.json> re-renders the reports (chart, docs/benchmarks.md, the README's summary) from a
+ * the app's speed). --catalog 1m adds the storefront on a 1,000,000-item synthetic catalogue.
+ * --from <run.json> re-renders the reports (chart, docs/benchmarks.md, the README's summary) from a
  * saved run without measuring.
  * Env: VITRINE_BENCH_PORT (default 4180; not 4190, which fetch and Chromium refuse as a "bad port"), VITRINE_CHROMIUM (as the e2e suite).
  */

@@ -35,7 +35,7 @@ interface Category {
 }
 
 /** Documents added per slice by createLexicalIndexInSlices: about 2 ms of work (20 µs a document in Node here). */
-export const INDEX_SLICE = 100;
+const INDEX_SLICE = 100;
 /** The most one idle moment gives the build: a click that comes during it waits no longer than this. */
 const IDLE_BUDGET_MS = 8;
 /** An idle callback not called within this is run anyway (a page never idle still gets its index). */
