@@ -48,6 +48,9 @@ describe('trainProductQuantiser', () => {
   it('refuses a number of subspaces that does not divide the dimension, and fewer rows than centroids', () => {
     expect(() => trainProductQuantiser(vectors, COUNT, DIM, { subspaces: 3 })).toThrow('subspaces must divide the dimension 8, found 3');
     expect(() => trainProductQuantiser(vectors, COUNT, DIM, { subspaces: 0 })).toThrow('found 0');
+    // Each divides its dimension with no remainder, and neither is a number of subspaces.
+    expect(() => trainProductQuantiser(vectors, COUNT, DIM, { subspaces: -2 })).toThrow('found -2');
+    expect(() => trainProductQuantiser(new Float32Array(COUNT * 6), COUNT, 6, { subspaces: 1.5 })).toThrow('subspaces must divide the dimension 6, found 1.5');
     expect(() => trainProductQuantiser(vectors, 255, DIM, { subspaces: 2 })).toThrow('needs at least 256 rows, found 255');
   });
 });
