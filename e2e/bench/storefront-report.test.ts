@@ -45,14 +45,16 @@ describe('the million-item figures of the storefront report', () => {
     expect(renderStorefrontSection(runs).join('\n')).not.toContain('million-item targets');
   });
 
-  it('shows the figures of every catalogue side by side, with the page memory as heap plus ArrayBuffers', () => {
+  it('shows the figures of every catalogue side by side, downloads in MB and kB, the page memory (heap plus ArrayBuffers) in MiB', () => {
     const lines = renderStorefrontSection({ storefront: demo, storefrontLarge: large, storefrontMillion: million });
     const table = lines.slice(lines.indexOf('## The million-item targets, on each catalogue'));
     expect(table[2]).toBe('| figure | demo | 100,000 items | 1,000,000 items | target at 1,000,000 |');
     expect(table).toContain('| bytes transferred, first visit (model + app, before any search) | 2.91 MB | 27.50 MB | 265.00 MB | <= 25 MB |');
     expect(table).toContain('| bytes transferred, repeat visit | 45.3 kB | 4.2 kB | 99.0 kB | <= 100 kB |');
-    expect(table.find((line) => line.startsWith('| JS heap + ArrayBuffers'))).toMatch(/\| 51\.00 MB \| 217\.00 MB \| 1312\.00 MB \|/);
+    expect(table.find((line) => line.startsWith('| JS heap + ArrayBuffers'))).toMatch(/\| 48\.6 MiB \| 206\.9 MiB \| 1251\.2 MiB \|/);
     expect(lines).toContain('## The storefront (1,000,000-item synthetic catalogue, int8 128-d, real app)');
+    expect(lines).toContain('| bytes fetched by the first visit | 265.00 MB |');
+    expect(lines).toContain('| bytes fetched by the repeat visit | 99.0 kB |');
   });
 
   it("says why when the 1M run failed, and leaves it out of the table's columns", () => {

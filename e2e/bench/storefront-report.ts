@@ -81,9 +81,13 @@ const fmt = (ms: number | undefined): string => (ms === undefined ? 'n/a' : ms <
 const measured = <T extends object>(result: T | { readonly failed: string } | undefined): T | null =>
   result === undefined || 'failed' in result ? null : (result as T);
 
+// Downloads in decimal units, as the targets state them; memory in binary ones, as browsers report it.
 const MB = 1_000_000;
 const megabytes = (bytes: number): string => `${(bytes / MB).toFixed(2)} MB`;
 const kilobytes = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
+const mebibytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+/** A memory figure, or why it was not measured. */
+const memoryCell = (bytes: number | string): string => (typeof bytes === 'number' ? mebibytes(bytes) : bytes);
 
 /**
  * The figures a million-item catalogue is held to, read from one storefront run: the download of a
@@ -216,7 +220,7 @@ function scaleTable(runs: StorefrontRuns): string[] {
   const cell = (value: number | undefined, show: (value: number) => string): string => (value === undefined ? 'n/a' : show(value));
   const memory = (result: StorefrontResult): string => {
     const bytes = pageMemory(result);
-    return bytes === null ? 'n/a' : megabytes(bytes);
+    return bytes === null ? 'n/a' : mebibytes(bytes);
   };
   return [
     '## The million-item targets, on each catalogue',
@@ -285,17 +289,11 @@ function storefrontRows(s: StorefrontResult): string[] {
     rows.push(`| repeat visit: navigation to the engine's grid | ${fmt(s.repeatVisit.engineGridMs)} ms |`);
   }
   rows.push(`| repeat visit: navigation to first personalised grid | ${fmt(s.firstPersonalisedGridMs)} ms |`);
-  rows.push(`| bytes fetched by the first visit | ${(s.bytesFetched / 1024 / 1024).toFixed(2)} MiB |`);
-  if (s.repeatBytesFetched !== undefined) rows.push(`| bytes fetched by the repeat visit | ${(s.repeatBytesFetched / 1024).toFixed(1)} kB |`);
-  rows.push(
-    `| JS heap after the interactions (performance.memory) | ${typeof s.jsHeapBytes === 'number' ? `${(s.jsHeapBytes / 1024 / 1024).toFixed(1)} MiB` : s.jsHeapBytes} |`,
-  );
+  rows.push(`| bytes fetched by the first visit | ${megabytes(s.bytesFetched)} |`);
+  if (s.repeatBytesFetched !== undefined) rows.push(`| bytes fetched by the repeat visit | ${kilobytes(s.repeatBytesFetched)} |`);
+  rows.push(`| JS heap after the interactions (performance.memory) | ${memoryCell(s.jsHeapBytes)} |`);
   if (s.arrayBufferBytes !== undefined)
-    rows.push(
-      `| ArrayBuffers after the interactions (CDP Runtime.getHeapUsage; WebAssembly memory not counted) | ${typeof s.arrayBufferBytes === 'number' ? `${(s.arrayBufferBytes / 1024 / 1024).toFixed(1)} MiB` : s.arrayBufferBytes} |`,
-    );
-  rows.push(
-    `| measureUserAgentSpecificMemory | ${typeof s.userAgentMemoryBytes === 'number' ? `${(s.userAgentMemoryBytes / 1024 / 1024).toFixed(1)} MiB` : s.userAgentMemoryBytes} |`,
-  );
+    rows.push(`| ArrayBuffers after the interactions (CDP Runtime.getHeapUsage; WebAssembly memory not counted) | ${memoryCell(s.arrayBufferBytes)} |`);
+  rows.push(`| measureUserAgentSpecificMemory | ${memoryCell(s.userAgentMemoryBytes)} |`);
   return rows;
 }
