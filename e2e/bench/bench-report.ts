@@ -38,6 +38,8 @@ export interface TargetFigure {
   readonly target: string;
   readonly met: boolean | null;
   readonly detail: string;
+  /** The value as the table shows it, with its unit, when it is not milliseconds, a ratio or a recall (e.g. "269.66 MB"). */
+  readonly shown?: string;
 }
 
 const ok = (results: readonly BenchMethodResult[]) => results.filter((r) => r.status === 'ok' && r.p95Ms !== undefined && r.medianMs !== undefined);
@@ -145,9 +147,12 @@ function caseTitle(c: BenchCaseResult): string {
 
 /** The issue's targets as a Markdown table, one row per figure of `targetFigures`. */
 function renderTargetsTable(run: BenchRun): string[] {
+  const shown = (f: TargetFigure): string =>
+    f.value === null
+      ? 'n/a'
+      : (f.shown ?? (f.name.includes('recall') ? f.value.toFixed(3) : f.name.includes(' vs ') ? `${f.value.toFixed(1)}x` : `${fmt(f.value)} ms`));
   const rows = targetFigures(run).map(
-    (f) =>
-      `| ${f.name} | ${f.value === null ? 'n/a' : f.name.includes('recall') ? f.value.toFixed(3) : f.name.includes(' vs ') ? `${f.value.toFixed(1)}x` : `${fmt(f.value)} ms`} (${f.detail}) | ${f.target} | ${f.met === null ? '-' : f.met ? 'yes' : '**no**'} |`,
+    (f) => `| ${f.name} | ${shown(f)}${f.detail === '' ? '' : ` (${f.detail})`} | ${f.target} | ${f.met === null ? '-' : f.met ? 'yes' : '**no**'} |`,
   );
   return ['| figure | measured | target | met |', '| --- | --- | --- | --- |', ...rows];
 }

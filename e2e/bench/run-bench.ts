@@ -33,7 +33,7 @@ import type {
 } from '../../src/bench/bench-types.ts';
 import { replaceMarkedSection } from '../../src/offline/lib/marked-section.ts';
 import { measureEncoderBytes } from './bench-encoder.ts';
-import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun } from './bench-report.ts';
+import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun, type TargetFigure } from './bench-report.ts';
 import { benchStorefronts } from './bench-storefront.ts';
 import { storefrontTargets } from './storefront-report.ts';
 import { ensureSyntheticCatalogue } from './synthetic-catalogue.ts';
@@ -240,11 +240,16 @@ async function writeReports(result: BenchRun, file: string): Promise<void> {
   const readme = replaceMarkedSection(await readFile(readmeFile, 'utf8'), README_SECTION, renderReadmeTargets(result, source));
   if (readme === null) throw new Error(`README.md has no <!-- ${README_SECTION} --> section for the benchmark summary`);
   await writeFile(readmeFile, readme);
-  for (const figure of targetFigures(result))
-    console.log(`target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`);
+  for (const figure of targetFigures(result)) console.log(targetLine(figure));
   if (result.encoder !== undefined)
     console.log(`query encoder download: float32 ${result.encoder.float32Bytes} bytes, quantised ${result.encoder.quantisedBytes} bytes`);
   console.log(`bench: from ${source}, wrote .cache/bench/chart.html, docs/benchmarks.md and README.md's benchmark summary`);
+}
+
+/** One target figure as the console shows it: value (with its unit when it has one), target, whether it was missed, and how it was measured. */
+function targetLine(figure: TargetFigure): string {
+  const value = figure.shown ?? figure.value?.toFixed(3) ?? 'n/a';
+  return `target: ${figure.name}: ${value} (${figure.target})${figure.met === false ? ' MISSED' : ''}${figure.detail === '' ? '' : ` - ${figure.detail}`}`;
 }
 
 async function main(): Promise<void> {
@@ -264,10 +269,7 @@ async function main(): Promise<void> {
     browser = await launch();
     if (STOREFRONT_ONLY) {
       const runs = await benchStorefronts(browser, BASE, STOREFRONT_CLICKS, largeModel, millionModel);
-      for (const figure of storefrontTargets(runs))
-        console.log(
-          `target: ${figure.name}: ${figure.value?.toFixed(3) ?? 'n/a'} (${figure.target}) ${figure.met === false ? 'MISSED' : ''} - ${figure.detail}`,
-        );
+      for (const figure of storefrontTargets(runs)) console.log(targetLine(figure));
       return;
     }
     const { environment, cases } = await benchCases(browser);

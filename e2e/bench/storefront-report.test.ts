@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderReadmeTargets, type BenchRun } from './bench-report.ts';
 import { renderStorefrontSection, storefrontTargets, type StorefrontResult, type StorefrontRuns } from './storefront-report.ts';
 
 /** A storefront run with the figures the million-item targets read; the rest fixed. */
@@ -36,7 +37,8 @@ describe('the million-item figures of the storefront report', () => {
       ['storefront (1,000,000 items): bytes transferred, repeat visit', 99_000, true],
       ['storefront (1,000,000 items): first visit to first grid', 2_500, false],
     ]);
-    expect(ofMillion.find(({ name }) => name.includes('first visit ('))?.detail).toBe('265.00 MB');
+    expect(ofMillion.find(({ name }) => name.includes('first visit ('))?.shown).toBe('265.00 MB');
+    expect(ofMillion.find(({ name }) => name.includes('repeat visit'))?.shown).toBe('99.0 kB');
   });
 
   it('adds no 1M figure and no side-by-side table to a run without the 1M catalogue', () => {
@@ -61,5 +63,26 @@ describe('the million-item figures of the storefront report', () => {
     const lines = renderStorefrontSection({ storefront: demo, storefrontLarge: large, storefrontMillion: { failed: 'Timeout 180000ms exceeded' } });
     expect(lines).toContain('| figure | demo | 100,000 items | target at 1,000,000 |');
     expect(lines).toContain('1,000,000 items: not measured: Timeout 180000ms exceeded');
+  });
+
+  it('writes the 1M downloads in the targets table in MB and kB, and its first grid in ms once, not every figure in ms', () => {
+    const benchRun: BenchRun = {
+      startedAt: '2026-12-04T00:00:00.000Z',
+      finishedAt: '2026-12-04T00:10:00.000Z',
+      grid: 'default',
+      browserVersion: 'Chromium 1',
+      environment: { userAgent: 'test', adapter: { unavailable: 'none' }, hardwareConcurrency: 2, crossOriginIsolated: false },
+      cases: [],
+      storefront: demo,
+      storefrontLarge: large,
+      storefrontMillion: million,
+    };
+    const rows = renderReadmeTargets(benchRun, 'run.json').split('\n');
+    expect(rows).toContain('| storefront (1,000,000 items): bytes transferred, first visit (model + app, before any search) | 265.00 MB | <= 25 MB | **no** |');
+    expect(rows).toContain('| storefront (1,000,000 items): bytes transferred, repeat visit | 99.0 kB | <= 100 kB | yes |');
+    expect(rows).toContain('| storefront (1,000,000 items): first visit to first grid | 2500.0 ms | <= 2000 ms | **no** |');
+    expect(rows).toContain(
+      '| storefront (demo): click to re-ranked grid painted, p95 | 98.6 ms (p50 49.3 ms over 20 add-to-cart clicks on wasm) | <= 60 ms | **no** |',
+    );
   });
 });
