@@ -5,7 +5,7 @@
  * "starting"); the engine's grid is the first with a real backend.
  */
 import type { Browser, Page } from '@playwright/test';
-import type { FirstVisitResult, StorefrontResult, StorefrontRuns } from './storefront-report.ts';
+import type { FirstVisitResult, ItemSpaceBytes, StorefrontResult, StorefrontRuns } from './storefront-report.ts';
 
 /** First visits timed with and without calibration, alternately (the median of each is reported). */
 const FIRST_VISITS = 3;
@@ -78,6 +78,14 @@ function bytesTransferred(page: Page): Promise<number> {
       0,
     ),
   );
+}
+
+/** The item space's memory as the app counts it, from the developer overlay's data attributes (ItemSpaceMemory). */
+async function itemSpaceOf(page: Page): Promise<ItemSpaceBytes | string> {
+  const indicator = page.getByTestId('backend-indicator');
+  const read = async (name: string): Promise<number> => Number((await indicator.getAttribute(`data-item-space-${name}-bytes`)) ?? Number.NaN);
+  const bytes = { matrixBytes: await read('matrix'), tableBytes: await read('table'), backendBytes: await read('backend') };
+  return Object.values(bytes).every((value) => Number.isInteger(value)) ? bytes : 'the developer overlay has no data-item-space-* attributes';
 }
 
 /**
@@ -153,6 +161,7 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
       settled.push(times.settled);
       recommenderTimes.push(Number(await page.getByTestId('backend-indicator').getAttribute('data-took-ms')));
     }
+    const itemSpace = await itemSpaceOf(page);
     const marks = await marksOf(page);
     const byInteraction = new Map<number, number>();
     for (const { id, duration } of marks.events) byInteraction.set(id, Math.max(duration, byInteraction.get(id) ?? 0));
@@ -194,6 +203,7 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
       jsHeapBytes: memory.heap,
       arrayBufferBytes: arrayBufferBytes ?? 'Runtime.getHeapUsage gave no backingStorageSize',
       userAgentMemoryBytes: memory.userAgent,
+      itemSpace,
     };
   } finally {
     await close();

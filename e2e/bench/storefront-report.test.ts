@@ -3,7 +3,15 @@ import { renderReadmeTargets, type BenchRun } from './bench-report.ts';
 import { renderStorefrontSection, storefrontTargets, type StorefrontResult, type StorefrontRuns } from './storefront-report.ts';
 
 /** A storefront run with the figures the million-item targets read; the rest fixed. */
-function run(figures: { bytes: number; repeatBytes: number; firstGridMs: number; clickP95: number; heap: number; arrayBuffers: number }): StorefrontResult {
+function run(figures: {
+  bytes: number;
+  repeatBytes: number;
+  firstGridMs: number;
+  clickP95: number;
+  heap: number;
+  arrayBuffers: number;
+  itemSpace?: StorefrontResult['itemSpace'];
+}): StorefrontResult {
   return {
     backend: 'wasm',
     backendReason: 'fastest here',
@@ -19,12 +27,37 @@ function run(figures: { bytes: number; repeatBytes: number; firstGridMs: number;
     jsHeapBytes: figures.heap,
     arrayBufferBytes: figures.arrayBuffers,
     userAgentMemoryBytes: 'unavailable',
+    ...(figures.itemSpace === undefined ? {} : { itemSpace: figures.itemSpace }),
   };
 }
 
-const demo = run({ bytes: 2_910_000, repeatBytes: 45_300, firstGridMs: 324, clickP95: 98.6, heap: 31_000_000, arrayBuffers: 20_000_000 });
-const large = run({ bytes: 27_500_000, repeatBytes: 4_200, firstGridMs: 746, clickP95: 51.7, heap: 157_000_000, arrayBuffers: 60_000_000 });
-const million = run({ bytes: 265_000_000, repeatBytes: 99_000, firstGridMs: 2_500, clickP95: 130, heap: 712_000_000, arrayBuffers: 600_000_000 });
+const demo = run({
+  bytes: 2_910_000,
+  repeatBytes: 45_300,
+  firstGridMs: 324,
+  clickP95: 98.6,
+  heap: 31_000_000,
+  arrayBuffers: 20_000_000,
+  itemSpace: 'the developer overlay has no data-item-space-* attributes',
+});
+const large = run({
+  bytes: 27_500_000,
+  repeatBytes: 4_200,
+  firstGridMs: 746,
+  clickP95: 51.7,
+  heap: 157_000_000,
+  arrayBuffers: 60_000_000,
+  itemSpace: { matrixBytes: 51_600_000, tableBytes: 1_200_000, backendBytes: 14_024_704 },
+});
+const million = run({
+  bytes: 265_000_000,
+  repeatBytes: 99_000,
+  firstGridMs: 2_500,
+  clickP95: 130,
+  heap: 712_000_000,
+  arrayBuffers: 600_000_000,
+  itemSpace: { matrixBytes: 200_000_000, tableBytes: 10_000_000, backendBytes: 40_000_001 },
+});
 
 describe('the million-item figures of the storefront report', () => {
   it('holds the 1M catalogue to the download, repeat-visit, first-grid and click targets, each once', () => {
@@ -36,6 +69,12 @@ describe('the million-item figures of the storefront report', () => {
       ['storefront (1,000,000 items): bytes transferred, first visit (model + app, before any search)', 265_000_000, false],
       ['storefront (1,000,000 items): bytes transferred, repeat visit', 99_000, true],
       ['storefront (1,000,000 items): first visit to first grid', 2_500, false],
+      // One byte over 250 MB in all.
+      [
+        'storefront (1,000,000 items): item space memory (float32 matrix and tables in the JS heap, plus WebAssembly memory or TF.js tensors)',
+        250_000_001,
+        false,
+      ],
     ]);
     expect(ofMillion.find(({ name }) => name.includes('first visit ('))?.shown).toBe('265.00 MB');
     expect(ofMillion.find(({ name }) => name.includes('repeat visit'))?.shown).toBe('99.0 kB');
@@ -57,6 +96,15 @@ describe('the million-item figures of the storefront report', () => {
     expect(lines).toContain('## The storefront (1,000,000-item synthetic catalogue, int8 128-d, real app)');
     expect(lines).toContain('| bytes fetched by the first visit | 265.00 MB |');
     expect(lines).toContain('| bytes fetched by the repeat visit | 99.0 kB |');
+    expect(table).toContain(
+      '| item space memory (float32 matrix and tables in the JS heap, plus WebAssembly memory or TF.js tensors) | n/a | 66.82 MB | 250.00 MB | <= 250 MB |',
+    );
+    expect(lines).toContain(
+      '| item space: float32 matrix + popularity / own tables (JS heap) / WebAssembly memory or TF.js tensors | 51.60 MB / 1.20 MB / 14.02 MB |',
+    );
+    expect(lines).toContain(
+      '| item space: float32 matrix + popularity / own tables (JS heap) / WebAssembly memory or TF.js tensors | the developer overlay has no data-item-space-* attributes |',
+    );
   });
 
   it("says why when the 1M run failed, and leaves it out of the table's columns", () => {

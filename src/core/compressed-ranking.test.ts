@@ -27,6 +27,7 @@ const exactSpace = (): ItemSpace & { calls: string[] } => {
     update: () => (calls.push('update'), Promise.resolve(Float32Array.of(1, 0))),
     similarities: () => (calls.push('similarities'), Promise.resolve(new Float32Array(1))),
     topK: () => Promise.reject(new Error('the exact topK was used')),
+    memory: () => ({ matrixBytes: 16, tableBytes: 8, backendBytes: 4 }),
     dispose: () => void calls.push('dispose'),
   };
 };
@@ -70,5 +71,11 @@ describe('withCompressedRanking', () => {
     space.dispose();
     expect(space.backend).toBe('cpu');
     expect(exact.calls).toEqual(['update', 'similarities', 'dispose']);
+  });
+
+  it('counts its codes and codebooks among its tables, beside what the exact space holds', () => {
+    const space = withCompressedRanking(exactSpace(), { quantiser: QUANTISER, codes: CODES, vectors: VECTORS, prior: null, priorWeight: 0, rerank: 2 });
+    // 4 one-byte codes; 256 centroids of 2 float32 values.
+    expect(space.memory()).toEqual({ matrixBytes: 16, tableBytes: 8 + 4 + PQ_CENTROIDS * 2 * 4, backendBytes: 4 });
   });
 });

@@ -37,6 +37,10 @@ export function withCompressedRanking(space: ItemSpace, items: CompressedItems):
     },
     update: (interest, decay, terms) => space.update(interest, decay, terms),
     similarities: (rows) => space.similarities(rows),
+    memory() {
+      const exact = space.memory();
+      return { ...exact, tableBytes: exact.tableBytes + codes.byteLength + quantiser.codebooks.byteLength };
+    },
     dispose: () => space.dispose(),
     topK(interest, k, excludedRows) {
       const approximate = scoreCodes(dotTable(quantiser, interest), codes, quantiser.subspaces);

@@ -25,7 +25,18 @@ export { toItemId, toSessionId } from './ids.ts';
 export { randomId } from './random-id.ts';
 export type { InteractionEvent, InteractionInput, InteractionType } from './interactions.ts';
 export { parseInteractionInput } from './interactions.ts';
-export type { BackendName, EventStore, ItemSpace, LexicalHit, LexicalIndex, QueryEncoder, SearchSuggestion, SequenceEncoder, StoredData } from './ports.ts';
+export type {
+  BackendName,
+  EventStore,
+  ItemSpace,
+  ItemSpaceMemory,
+  LexicalHit,
+  LexicalIndex,
+  QueryEncoder,
+  SearchSuggestion,
+  SequenceEncoder,
+  StoredData,
+} from './ports.ts';
 export { calibrationKey, chooseBackend, type BackendChoice, type BackendProbe, type BackendTrial, type CalibrationStore } from './backend-choice.ts';
 export { compareRankings, type RankingAgreement } from './ranking-agreement.ts';
 export { decodeSequenceItemTable, type SequenceItemTable } from './sequence-items.ts';

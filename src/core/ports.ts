@@ -42,8 +42,24 @@ export interface ItemSpace {
    * @returns rows.length² values, row-major.
    */
   similarities(rows: readonly number[]): Promise<Float32Array>;
+  /** What the space holds now, in bytes (for developers and the bench; a device loss may move it). */
+  memory(): ItemSpaceMemory;
   /** Frees the backend memory; the space is unusable afterwards. */
   dispose(): void;
+}
+
+/**
+ * An item space's memory, in bytes, by where it lives. Counted from what it allocated, as the
+ * browser has no per-object measure (performance.memory and CDP's heap figures leave WebAssembly
+ * memory out; measureUserAgentSpecificMemory needs a cross-origin isolated page).
+ */
+export interface ItemSpaceMemory {
+  /** The float32 item matrix and popularity it was given, in the JavaScript heap (core reads the same arrays: counted once, here). */
+  readonly matrixBytes: number;
+  /** Its own tables in the JavaScript heap (the wasm scorer's per-row bounds). */
+  readonly tableBytes: number;
+  /** Its copy where it computes: WebAssembly memory, or TF.js tensors (GPU buffers on webgpu and webgl). */
+  readonly backendBytes: number;
 }
 
 /**

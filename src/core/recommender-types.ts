@@ -12,7 +12,18 @@ import type { InPlaceOrder } from './in-place.ts';
 import type { AvailabilityChange } from './live-catalog.ts';
 import type { LoadedModel } from './model.ts';
 import type { PlacementList, PlacementRequest } from './placements.ts';
-import type { BackendName, EventStore, ItemSpace, LexicalIndex, QueryEncoder, SearchSuggestion, SequenceEncoder, StoredData, SyncChannel } from './ports.ts';
+import type {
+  BackendName,
+  EventStore,
+  ItemSpace,
+  ItemSpaceMemory,
+  LexicalIndex,
+  QueryEncoder,
+  SearchSuggestion,
+  SequenceEncoder,
+  StoredData,
+  SyncChannel,
+} from './ports.ts';
 
 /**
  * Why a card is shown: like something the shopper interacted with, matching their search, popular
@@ -115,6 +126,8 @@ export interface Recommender {
   readonly storage: EventStore['kind'];
   /** The latest ranking. */
   ranking(): Ranking;
+  /** What the item space holds now, in bytes (ItemSpace.memory), for developers and the bench. */
+  itemSpaceMemory(): ItemSpaceMemory;
   /** Items in the cart (added, not removed or bought), oldest first. */
   cart(): readonly CatalogItem[];
   /**

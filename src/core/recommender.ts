@@ -123,6 +123,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     get storage() {
       return store.kind;
     },
+    itemSpaceMemory: () => space.memory(),
     ranking: () => session.current(),
     cart: () => catalog.itemsOf(session.state().cart),
     record: (input) => session.record(input),

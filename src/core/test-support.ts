@@ -88,6 +88,9 @@ export function createReferenceSpace(model: LoadedModel, priorWeight: number): I
     similarities(rows) {
       return Promise.resolve(gramMatrix(model.vectors, dim, rows));
     },
+    memory() {
+      return { matrixBytes: model.vectors.byteLength + (model.popularity?.byteLength ?? 0), tableBytes: 0, backendBytes: 0 };
+    },
     dispose() {
       disposed = true;
     },

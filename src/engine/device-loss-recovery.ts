@@ -28,6 +28,8 @@ export interface Releasable {
 export interface Recovering<R extends Releasable> {
   /** The backend of the current resident (it changes when a rebuild lands elsewhere). */
   readonly backend: BackendName;
+  /** The current resident (replaced when a rebuild lands); read it, do not keep it. */
+  readonly resident: R;
   /**
    * Runs `work` on the current resident, with its backend active. If the device is lost before or
    * during it, the resident is rebuilt and `work` runs once more.
@@ -143,6 +145,10 @@ export async function openRecovering<R extends Releasable>(
   return {
     get backend() {
       return current.resident.backend;
+    },
+
+    get resident() {
+      return current.resident;
     },
 
     async run(method, work) {

@@ -213,11 +213,19 @@ describe('createItemSpace on the cpu backend: state, tensors and inputs', () => 
     const interest = await s.update(ZERO, 1, [{ kind: 'row', row: 2, weight: 1 }]);
     await s.topK(interest, 5, new Set());
     expect(tf.memory().numTensors).toBe(before + 2);
+    // Both tensors are float32: the matrix and one prior value per row, as many bytes as the arrays it was given.
+    expect(s.memory()).toEqual({ matrixBytes: (COUNT * DIM + COUNT) * 4, tableBytes: 0, backendBytes: (COUNT * DIM + COUNT) * 4 });
     s.dispose();
     s.dispose(); // idempotent
     expect(tf.memory().numTensors).toBe(before);
     await expect(s.topK(interest, 5, new Set())).rejects.toMatchObject({ code: 'INTERNAL', message: 'ItemSpace.topK() was called after dispose()' });
     await expect(s.update(interest, 1, [])).rejects.toMatchObject({ code: 'INTERNAL' });
     await expect(s.similarities([0])).rejects.toThrow(/after dispose/);
+    expect(s.memory()).toEqual({ matrixBytes: 0, tableBytes: 0, backendBytes: 0 });
+  });
+
+  it('counts no prior tensor without a popularity prior', async () => {
+    const s = await space({ popularity: null });
+    expect(s.memory()).toEqual({ matrixBytes: COUNT * DIM * 4, tableBytes: 0, backendBytes: COUNT * DIM * 4 });
   });
 });

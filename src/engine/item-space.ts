@@ -110,6 +110,10 @@ export async function createItemSpace(options: ItemSpaceOptions): Promise<ItemSp
       return space.run('similarities', (resident) => resident.similarities(rows));
     },
 
+    memory() {
+      return space.resident.memory();
+    },
+
     dispose() {
       space.dispose();
     },

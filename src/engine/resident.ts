@@ -5,7 +5,7 @@
  * cannot run) and the wasm scorer (wasm). A device loss replaces a resident as a whole
  * (device-loss-recovery.ts); the item space checks inputs before they get here.
  */
-import type { BackendName } from '../core/ports.ts';
+import type { BackendName, ItemSpaceMemory } from '../core/ports.ts';
 import type { InterestTerm, RankedRows } from '../core/rank.ts';
 import type { VectorDtype } from '../core/vectors.ts';
 import { openScorerResident } from './scorer-resident.ts';
@@ -36,6 +36,8 @@ export interface Resident {
   topK(interest: Float32Array, k: number, excluded: ReadonlySet<number>): Promise<RankedRows>;
   /** core/rank.ts `gramMatrix`. */
   similarities(rows: readonly number[]): Promise<Float32Array>;
+  /** ItemSpace.memory: what it holds, counted from what it allocated. */
+  memory(): ItemSpaceMemory;
   /** Frees what it holds; idempotent (a lost device's resident may be released twice). */
   release(): void;
 }

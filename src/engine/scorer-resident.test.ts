@@ -55,4 +55,20 @@ describe('the ItemSpace on wasm', () => {
     }
     await expect(space.topK(interest, 1, new Set())).rejects.toThrow(/after dispose/);
   });
+
+  it('counts its memory: the float32 matrix and popularity it was given, three per-row bounds, the module memory for int8 rows, scales, prior, scores and interest', async () => {
+    const count = 3000;
+    const dim = 64;
+    const vectors = new Float32Array(count * dim);
+    for (let row = 0; row < count; row++) vectors.set(normalise(randomVector(dim)), row * dim);
+    const popularity = Float32Array.from({ length: count }, () => random());
+    const space = await createItemSpace({ vectors, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
+    try {
+      // int8 rows 192,000 + scales, prior and scores 3 x 12,000 + the int16 interest 128 = 228,128 bytes: four 64 KiB pages.
+      expect(space.memory()).toEqual({ matrixBytes: count * dim * 4 + count * 4, tableBytes: 3 * count * 4, backendBytes: 4 * 65_536 });
+    } finally {
+      space.dispose();
+    }
+    expect(space.memory()).toEqual({ matrixBytes: 0, tableBytes: 0, backendBytes: 0 });
+  });
 });

@@ -34,6 +34,10 @@ export async function openScorerResident(backend: BackendName, items: ResidentIt
       return scorer.topK(interest, k, excluded);
     },
     similarities: async (rows) => unitGramOfRows(vectors, dim, rows),
+    memory() {
+      if (scorer === null) return { matrixBytes: 0, tableBytes: 0, backendBytes: 0 };
+      return { matrixBytes: vectors.byteLength + (popularity?.byteLength ?? 0), tableBytes: scorer.ownBytes.tables, backendBytes: scorer.ownBytes.module };
+    },
     release() {
       scorer = null;
     },

@@ -39,6 +39,7 @@ export async function openTensorResident(backend: BackendName, items: ResidentIt
     kernelItems: kernel === null ? null : kernel.uploadKernelItems(packForKernel(encodeVectors(vectors, count, dim, itemDtype), count, dim, itemDtype), prior),
   }));
   const upload = (interest: Float32Array): tf.Tensor2D => tf.tensor2d(interest, [1, dim], 'float32');
+  let released = false;
 
   return {
     backend,
@@ -68,7 +69,20 @@ export async function openTensorResident(backend: BackendName, items: ResidentIt
 
     similarities: async (rows) => readFloats(tf.tidy(() => unitGram(resident.items, rows))),
 
+    memory() {
+      if (released) return { matrixBytes: 0, tableBytes: 0, backendBytes: 0 };
+      const kernelItems = resident.kernelItems;
+      const kept = [resident.items, resident.prior, kernelItems?.values ?? null, kernelItems?.scales ?? null, kernelItems?.prior ?? null];
+      return {
+        matrixBytes: vectors.byteLength + (items.popularity?.byteLength ?? 0),
+        tableBytes: 0,
+        // Every tensor here is float32 or int32: 4 bytes a value. (On the cpu backend TF.js may keep the given array instead of a copy.)
+        backendBytes: kept.reduce((sum, tensor) => sum + (tensor === null ? 0 : tensor.size * 4), 0),
+      };
+    },
+
     release() {
+      released = true;
       // Disposing needs no active backend: each tensor is freed on the backend it lives on.
       resident.items.dispose();
       resident.prior?.dispose();

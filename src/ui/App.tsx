@@ -80,6 +80,7 @@ export function App({ startupNotices = [] }: AppProps) {
         shopName="Vitrine"
         catalogName={manifest.catalogId}
         ranking={ranking}
+        itemSpace={recommender.itemSpaceMemory()}
         cartCount={cart.length}
         search={search}
         onOpenCart={() => setOpen({ kind: 'cart' })}

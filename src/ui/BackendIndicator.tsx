@@ -1,11 +1,12 @@
 /**
  * The engine's state for developers: which backend re-ranks the grid, why, with which interest
- * model, and how long the last click took until its grid was painted. Shoppers never see it: it is
+ * model, how long the last click took until its grid was painted, and what the item space holds
+ * (data attributes only). Shoppers never see it: it is
  * shown only with `?debug=1` in the page's URL, as an overlay outside the page's layout; otherwise
  * the element is hidden and carries the same facts as data attributes (for tests and tools).
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Ranking } from '../core/index.ts';
+import type { ItemSpaceMemory, Ranking } from '../core/index.ts';
 import { BACKEND_LABELS, formatMs } from './format.ts';
 
 /** What the indicator shows: the latest ranking's engine facts, or null while the engine starts. */
@@ -20,7 +21,11 @@ const INTEREST_MODEL_LABELS = {
 /** `?debug=1`: the overlay is shown (read once: the page reloads to change it). */
 const DEBUG = typeof location !== 'undefined' && new URLSearchParams(location.search).get('debug') === '1';
 
-export function BackendIndicator({ ranking }: { readonly ranking: EngineStatus }) {
+/**
+ * @param ranking the engine's latest facts, or null while it starts.
+ * @param itemSpace what the item space holds (Recommender.itemSpaceMemory), or null while the engine starts.
+ */
+export function BackendIndicator({ ranking, itemSpace }: { readonly ranking: EngineStatus; readonly itemSpace: ItemSpaceMemory | null }) {
   const clickToPaint = useClickToPaint(ranking, DEBUG);
   const title =
     ranking === null
@@ -36,6 +41,9 @@ export function BackendIndicator({ ranking }: { readonly ranking: EngineStatus }
       data-interest-model={ranking?.interestModel}
       data-took-ms={ranking?.tookMs}
       data-click-to-paint-ms={clickToPaint ?? undefined}
+      data-item-space-matrix-bytes={itemSpace?.matrixBytes}
+      data-item-space-table-bytes={itemSpace?.tableBytes}
+      data-item-space-backend-bytes={itemSpace?.backendBytes}
       title={title}
     >
       <span className="backend__dot" aria-hidden="true" />

@@ -1,5 +1,6 @@
 /** The storefront's header: name, search, cart and "Your data", and the developer overlay (BackendIndicator). */
 import type { FormEvent } from 'react';
+import type { ItemSpaceMemory } from '../core/index.ts';
 import { BackendIndicator, type EngineStatus } from './BackendIndicator.tsx';
 import type { SearchBox } from './use-search.ts';
 
@@ -8,6 +9,8 @@ export interface HeaderProps {
   readonly catalogName: string;
   /** The latest ranking (for the developer overlay), or null while the engine starts. */
   readonly ranking: EngineStatus;
+  /** What the item space holds (for the developer overlay), or null while the engine starts. */
+  readonly itemSpace: ItemSpaceMemory | null;
   readonly cartCount: number;
   readonly search: SearchBox;
   readonly onOpenCart: () => void;
@@ -17,7 +20,7 @@ export interface HeaderProps {
 /** The id tying the search box to its completions. */
 const SUGGESTIONS_ID = 'search-suggestions';
 
-export function Header({ shopName, catalogName, ranking, cartCount, search, onOpenCart, onOpenPrivacy }: HeaderProps) {
+export function Header({ shopName, catalogName, ranking, itemSpace, cartCount, search, onOpenCart, onOpenPrivacy }: HeaderProps) {
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
     const trimmed = search.text.trim();
@@ -54,7 +57,7 @@ export function Header({ shopName, catalogName, ranking, cartCount, search, onOp
         </button>
       </form>
       <div className="header__actions">
-        <BackendIndicator ranking={ranking} />
+        <BackendIndicator ranking={ranking} itemSpace={itemSpace} />
         <button type="button" className="button button--ghost header__data" onClick={onOpenPrivacy}>
           Your data
         </button>

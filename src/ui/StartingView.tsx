@@ -47,6 +47,7 @@ export function StartingView({ shopName, catalogName, grid, cartCount, modelUrl,
           shopName={shopName}
           catalogName={catalogName}
           ranking={null}
+          itemSpace={null}
           cartCount={cartCount}
           search={NO_SEARCH}
           onOpenCart={ignore}

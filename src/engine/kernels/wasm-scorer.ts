@@ -33,6 +33,8 @@ export interface WasmScorer {
    * @param excluded rows never returned.
    */
   topK(interest: Float32Array, k: number, excluded: ReadonlySet<number>): RankedRows;
+  /** Bytes of its own: the module's memory, and the per-row bounds it keeps in JS (not the matrix it was given). */
+  readonly ownBytes: { readonly module: number; readonly tables: number };
 }
 
 /** What the scorer scores: the item space's options. */
@@ -151,6 +153,7 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
   const exactScore = (interest: Float32Array, row: number): number => Math.fround(scoreRow(vectors, dim, interest, popularity, priorWeight, row));
 
   return {
+    ownBytes: { module: memory.byteLength, tables: scales.byteLength + halfL1.byteLength + residual.byteLength },
     topK(interest, k, excluded) {
       if (interest.length !== dim)
         throw new RecError('MODEL_DIMENSION_MISMATCH', `the interest vector has ${interest.length} values, the model has dim ${dim}`);

@@ -117,6 +117,7 @@ export function createReplayMethod(options: ReplayOptions): RankingMethod {
     update: (interest, decay, terms) => space.update(interest, decay, terms),
     topK: (interest, k, excluded) => space.topK(interest, k, excluded),
     similarities: (rows) => space.similarities(rows),
+    memory: () => space.memory(),
     dispose: () => {},
   };
   let nextId = 0;
