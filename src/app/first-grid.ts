@@ -15,9 +15,10 @@
 import type { CatalogItem } from '../core/catalog.ts';
 import type { ItemId } from '../core/ids.ts';
 import type { InteractionType } from '../core/interactions.ts';
+import type { ItemRows } from '../core/item-matrix.ts';
 import { arrangeGrid } from '../core/list-quality.ts';
 import type { LoadedModel } from '../core/model.ts';
-import { topK } from '../core/rank.ts';
+import { gramMatrix, topK } from '../core/rank.ts';
 import type { Ranking, Reason } from '../core/recommender-types.ts';
 import { outOfStockRows, unavailableRows } from '../core/availability.ts';
 import type { GridContents } from '../ui/ProductGrid.tsx';
@@ -32,7 +33,7 @@ export interface FirstGrid {
 /** What the first grid is drawn from: the space's vectors and prior, as start.ts uploads them. */
 export interface FirstGridSource {
   readonly model: LoadedModel;
-  readonly vectors: Float32Array;
+  readonly vectors: ItemRows;
   readonly prior: Float32Array | null;
   /** How much the prior adds to a score (the space's priorWeight). */
   readonly priorWeight: number;
@@ -162,7 +163,7 @@ async function popularGrid(source: FirstGridSource): Promise<Omit<GridContents<G
   const scores = Float32Array.from({ length: model.items.length }, (_, row) => priorWeight * (prior?.[row] ?? 0));
   const space = {
     topK: (_interest: Float32Array, k: number, excluded: ReadonlySet<number>) => Promise.resolve(topK(scores, k, excluded)),
-    similarities: (rows: readonly number[]) => Promise.resolve(cosines(vectors, dim, rows)),
+    similarities: (rows: readonly number[]) => Promise.resolve(gramMatrix(vectors, dim, rows)),
   };
   const { grid } = await arrangeGrid(space, new Float32Array(dim), {
     size: gridSize,
@@ -179,18 +180,4 @@ async function popularGrid(source: FirstGridSource): Promise<Omit<GridContents<G
     reason: why === 'pinned' ? ({ kind: 'pinned' } as const) : ({ kind: 'popular' } as const),
   }));
   return { items, eventCount: 0, actionCount: 0, personalised: false };
-}
-
-/** rows.length² cosines of the rows' vectors, row-major. */
-function cosines(vectors: Float32Array, dim: number, rows: readonly number[]): Float32Array {
-  const norms = rows.map((row) => Math.sqrt(dot(vectors, dim, row, row)) || 1);
-  const out = new Float32Array(rows.length * rows.length);
-  rows.forEach((a, i) => rows.forEach((b, j) => (out[i * rows.length + j] = dot(vectors, dim, a, b) / ((norms[i] ?? 1) * (norms[j] ?? 1)))));
-  return out;
-}
-
-function dot(vectors: Float32Array, dim: number, a: number, b: number): number {
-  let sum = 0;
-  for (let d = 0; d < dim; d++) sum += (vectors[a * dim + d] ?? 0) * (vectors[b * dim + d] ?? 0);
-  return sum;
 }

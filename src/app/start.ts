@@ -25,6 +25,7 @@ import {
   toSessionId,
   type EventStore,
   type FallbackCatalog,
+  type ItemRows,
   type LoadedModel,
   type Recommender,
   type RecError,
@@ -76,7 +77,7 @@ export interface StartedFallback {
 export interface ModelReady {
   readonly config: StorefrontConfig;
   readonly model: LoadedModel;
-  readonly vectors: Float32Array;
+  readonly vectors: ItemRows;
   readonly prior: Float32Array | null;
   /** How much the prior adds to a score. */
   readonly priorWeight: number;
@@ -150,7 +151,7 @@ export async function startWithConfig(
   await onModelReady?.({
     config,
     model,
-    vectors: sequenceTable?.vectors ?? model.vectors,
+    vectors: sequenceTable?.vectors ?? model.matrix,
     prior: sequenceTable?.bias ?? model.popularity,
     priorWeight: sequenceTable === null ? DEFAULT_PRIOR_WEIGHT : 1,
   }).catch((bug: unknown) => console.error('Vitrine: the first grid could not be painted', bug));
@@ -162,7 +163,7 @@ export async function startWithConfig(
         {
           ...(sequenceTable === null
             ? // The model's own dtype: the scoring kernels read int8/float16 as the file stores them.
-              { vectors: model.vectors, popularity: model.popularity, itemDtype: model.manifest.dtype }
+              { vectors: model.matrix, popularity: model.popularity, itemDtype: model.manifest.dtype }
             : { vectors: sequenceTable.vectors, popularity: sequenceTable.bias, priorWeight: 1 }),
           dim: model.manifest.dim,
           backend: config.backend,

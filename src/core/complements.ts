@@ -18,7 +18,9 @@
  * shows `trending` instead (placements.ts).
  */
 import type { CatalogIndex } from './catalog.ts';
+import { asMatrix, type ItemRows } from './item-matrix.ts';
 import { neighbourVotes, NEIGHBOUR_RECENCY_DECAY, NEIGHBOUR_RECENT, type ItemNeighbours } from './neighbours.ts';
+import { rowSimilarity } from './rank.ts';
 
 /** One complement: its row, how strongly it goes with the anchors, and the anchor it goes with most. */
 export interface Complement {
@@ -59,14 +61,14 @@ export function boughtTogether(complements: ItemNeighbours | null, anchors: read
  * votes, and the rows in any anchor's category.
  * @param anchors anchor rows, newest first.
  * @param catalog the catalogue's index.
- * @param vectors the item space's matrix, row-major.
+ * @param vectors the item space's matrix.
  * @param dim its width.
  * @returns null when no anchor has a category (no fallback).
  */
 export function goesWithQuery(
   anchors: readonly number[],
   catalog: CatalogIndex,
-  vectors: Float32Array,
+  vectors: ItemRows,
   dim: number,
 ): { readonly query: Float32Array; readonly sameCategory: Set<number> } | null {
   // An empty category is the catalogue not saying (catalog.ts).
@@ -74,8 +76,10 @@ export function goesWithQuery(
   if (categories.size === 0) return null;
   const query = new Float32Array(dim);
   let weight = 1;
+  const matrix = asMatrix(vectors, dim);
   for (const row of anchors.slice(0, NEIGHBOUR_RECENT)) {
-    for (let d = 0; d < dim; d++) query[d] = (query[d] ?? 0) + weight * (vectors[row * dim + d] ?? 0);
+    const values = matrix.row(row);
+    for (let d = 0; d < dim; d++) query[d] = (query[d] ?? 0) + weight * (values[d] ?? 0);
     weight *= NEIGHBOUR_RECENCY_DECAY;
   }
   return { query, sameCategory: new Set([...categories].flatMap((category) => catalog.byCategory.get(category) ?? [])) };
@@ -92,15 +96,12 @@ export function goesWithQuery(
 export function goesWith(
   found: { readonly rows: readonly number[]; readonly scores: readonly number[] },
   anchors: readonly number[],
-  vectors: Float32Array,
+  vectors: ItemRows,
   dim: number,
 ): Complement[] {
   const voters = anchors.slice(0, NEIGHBOUR_RECENT);
-  const dot = (a: number, b: number) => {
-    let sum = 0;
-    for (let d = 0; d < dim; d++) sum += (vectors[a * dim + d] ?? 0) * (vectors[b * dim + d] ?? 0);
-    return sum;
-  };
+  const matrix = asMatrix(vectors, dim);
+  const dot = (a: number, b: number) => rowSimilarity(matrix, dim, a, b);
   return found.rows.map((row, rank) => {
     let closest = voters[0] ?? row;
     let best = Number.NEGATIVE_INFINITY;

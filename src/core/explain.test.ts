@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { REASON_MIN_SIMILARITY } from './constants.ts';
 import { explainRow } from './explain.ts';
 import { toItemId } from './ids.ts';
+import { float32Matrix } from './item-matrix.ts';
 import type { LoadedModel } from './model.ts';
 import { emptyState, type InterestState } from './state.ts';
 import { makeFixtureModel } from './test-support.ts';
@@ -17,7 +18,8 @@ const VECTORS = [
 
 function model(): LoadedModel {
   const base = makeFixtureModel({ count: VECTORS.length, dim: 3, categories: 1 });
-  return { ...base, vectors: Float32Array.from(VECTORS.flat()) };
+  const vectors = Float32Array.from(VECTORS.flat());
+  return { ...base, matrix: float32Matrix(vectors, 3), vectors };
 }
 
 const item = (row: number) => toItemId(`i${row}`);

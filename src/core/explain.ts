@@ -27,15 +27,14 @@ export function explainRow(model: LoadedModel, row: number, state: InterestState
   for (const recent of state.recent) {
     const recentRow = model.rowOf.get(recent.item);
     if (recentRow === undefined || recentRow === row) continue;
-    const similarity = rowSimilarity(model.vectors, dim, row, recentRow);
+    const similarity = rowSimilarity(model.matrix, dim, row, recentRow);
     if (similarity > bestSimilarity) {
       bestSimilarity = similarity;
       best = { kind: 'similar', to: model.items[recentRow] as CatalogItem, via: recent.type };
     }
   }
   if (state.lastQuery !== null && queryVector !== null) {
-    let dot = 0;
-    for (let j = 0; j < dim; j++) dot += (model.vectors[row * dim + j] ?? 0) * (queryVector[j] ?? 0);
+    const dot = model.matrix.dot(row, queryVector);
     if (dot > bestSimilarity * SEARCH_SIMILARITY_SHARE) best = { kind: 'search', query: state.lastQuery.query };
   }
   return best;

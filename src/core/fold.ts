@@ -5,6 +5,7 @@
  * another tab, and the offline evaluation's replay. Defined once, so they cannot drift apart.
  */
 import type { InteractionEvent } from './interactions.ts';
+import type { ItemRows } from './item-matrix.ts';
 import { decayFactor, updateInterest, type InterestTerm } from './rank.ts';
 import { advanceState, type InterestState } from './state.ts';
 
@@ -73,10 +74,10 @@ export async function foldEvents(
 }
 
 /**
- * @param vectors the item matrix the interest moves through, row-major.
+ * @param vectors the item matrix the interest moves through.
  * @param dim values per row.
  * @returns core's reference update (core/rank.ts `updateInterest`) over it.
  */
-export function referenceUpdate(vectors: Float32Array, dim: number): InterestUpdate {
+export function referenceUpdate(vectors: ItemRows, dim: number): InterestUpdate {
   return (interest, decay, terms) => updateInterest(interest, decay, terms, vectors, dim);
 }

@@ -13,7 +13,8 @@ import { decodeSequenceTensors } from './sequence-items.ts';
 import { parseSequenceSpec, sequenceWeightBytes, type SequenceModelSpec } from './sequence-spec.ts';
 import { parseShopRules, type ShopRules } from './shop-rules.ts';
 import { parseJson } from './validate.ts';
-import { decodeVectors } from './vectors.ts';
+import type { ItemMatrix } from './item-matrix.ts';
+import { decodeMatrix } from './vectors.ts';
 
 /** Where model files come from. */
 export interface ModelSource {
@@ -44,7 +45,12 @@ export interface LoadProgress {
 export interface LoadedModel {
   readonly manifest: ModelManifest;
   readonly items: readonly CatalogItem[];
-  /** itemCount x dim, row-major, L2-normalised, decoded to float32. */
+  /** The item vectors, L2-normalised, as the file holds them (int8 read in place: item-matrix.ts). */
+  readonly matrix: ItemMatrix;
+  /**
+   * The same, itemCount x dim, row-major, decoded to float32 on the first read (for the builder and
+   * the evaluation; the storefront reads `matrix`, which takes a quarter of the memory for int8 files).
+   */
   readonly vectors: Float32Array;
   /** One value in [0,1] per item, or null when the model has none. */
   readonly popularity: Float32Array | null;
@@ -116,7 +122,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   onProgress({ phase: 'verifying', loadedBytes: totalBytes, totalBytes });
 
   const where = (file: ModelFile): string => `${source.location}/${file.path}`;
-  const vectors = decodeVectors(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
+  const matrix = decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));
   const items = parseCatalog(catalogJson, manifest.itemCount, catalogWhere);
@@ -132,7 +138,22 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const complements = complementsFile === undefined ? null : decodeNeighbours(bytesOf(complementsFile), manifest.itemCount, where(complementsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
   const rowOf = new Map(items.map((item, row) => [item.id, row]));
-  return { manifest, items, vectors, popularity, projection, rowOf, rules, sequence, neighbours, complements };
+  let vectors: Float32Array | null = null;
+  return {
+    manifest,
+    items,
+    matrix,
+    get vectors() {
+      return (vectors ??= matrix.toFloat32());
+    },
+    popularity,
+    projection,
+    rowOf,
+    rules,
+    sequence,
+    neighbours,
+    complements,
+  };
 }
 
 /**

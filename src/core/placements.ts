@@ -19,6 +19,7 @@
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { toItemId, toScore, type ItemId } from './ids.ts';
+import { asMatrix, type ItemRows } from './item-matrix.ts';
 import type { LiveCatalog } from './live-catalog.ts';
 import type { LoadedModel } from './model.ts';
 import type { ItemSpace } from './ports.ts';
@@ -89,7 +90,7 @@ export interface PlacementOptions {
   readonly model: LoadedModel;
   readonly space: ItemSpace;
   /** The matrix the space holds (the interest's space). */
-  readonly spaceVectors: Float32Array;
+  readonly spaceVectors: ItemRows;
   /** The catalogue with the host's stock and price changes. */
   readonly catalog: LiveCatalog;
   /** Wall clock (epoch ms): consumables become available again after their interval. */
@@ -137,7 +138,7 @@ export function createPlacements(options: PlacementOptions) {
     const excluded = unavailable(state);
     // The item itself and its variants.
     for (const variant of substitutesOf([row], index)) excluded.add(variant);
-    const found = await space.topK(spaceVectors.subarray(row * dim, (row + 1) * dim), limit * SIMILAR_CANDIDATES_PER_SLOT, excluded);
+    const found = await space.topK(asMatrix(spaceVectors, dim).row(row), limit * SIMILAR_CANDIDATES_PER_SLOT, excluded);
     const nearest = found.rows.map((candidate, rank) => ({ row: candidate, relevance: found.scores[rank] ?? 0 }));
     const personal = state.vector.some((v) => v !== 0) ? interestCosine(state.vector, spaceVectors, dim) : null;
     return entries(onePerGroup(personaliseWithin(nearest, personal), model.items), limit, () => ({ kind: 'like', to: anchor }));

@@ -1,10 +1,13 @@
 /**
- * The reference implementation of every numeric step, on plain Float32Arrays. The engine runs the
+ * The reference implementation of every numeric step, on the item matrix as float32 values or an
+ * ItemMatrix (item-matrix.ts: the int8 file layout read in place, with the same values). The engine runs the
  * same math on a TF.js backend (src/engine/item-space.ts and its residents); unit tests hold the two together.
  *
  *   u_t = normalise(decay(dt) * u_{t-1} + sum_i w_i * v_i)      (v_i: an item row or a query vector)
  *   score_j = v_j . u_t + priorWeight * prior_j
  */
+
+import { asMatrix, type ItemRows } from './item-matrix.ts';
 
 /** A contribution to the interest update: an item row of the matrix, or an outside vector (a query). */
 export type InterestTerm =
@@ -38,48 +41,45 @@ export function normalise(vector: Float32Array): Float32Array {
  * @param interest the current interest vector (dim values).
  * @param decay factor for the past, from decayFactor().
  * @param terms what the new interactions add.
- * @param items the item matrix, row-major.
+ * @param items the item matrix.
  * @param dim the dimension.
  */
-export function updateInterest(interest: Float32Array, decay: number, terms: readonly InterestTerm[], items: Float32Array, dim: number): Float32Array {
+export function updateInterest(interest: Float32Array, decay: number, terms: readonly InterestTerm[], items: ItemRows, dim: number): Float32Array {
+  const matrix = asMatrix(items, dim);
   const next = new Float32Array(dim);
   for (let j = 0; j < dim; j++) next[j] = decay * (interest[j] ?? 0);
   for (const term of terms) {
-    for (let j = 0; j < dim; j++) {
-      const v = term.kind === 'row' ? items[term.row * dim + j] : term.vector[j];
-      next[j] = (next[j] ?? 0) + term.weight * (v ?? 0);
-    }
+    const values = term.kind === 'row' ? matrix.row(term.row) : term.vector;
+    for (let j = 0; j < dim; j++) next[j] = (next[j] ?? 0) + term.weight * (values[j] ?? 0);
   }
   return normalise(next);
 }
 
 /**
- * @param items the item matrix, row-major (count x dim).
+ * @param items the item matrix (count x dim).
  * @param dim the dimension.
  * @param interest the interest vector.
  * @param prior one popularity value per item, or null.
  * @param priorWeight how much the prior adds.
  */
-export function scoreAll(items: Float32Array, dim: number, interest: Float32Array, prior: Float32Array | null, priorWeight: number): Float32Array {
-  const count = items.length / dim;
-  const scores = new Float32Array(count);
-  for (let row = 0; row < count; row++) scores[row] = scoreRow(items, dim, interest, prior, priorWeight, row);
+export function scoreAll(items: ItemRows, dim: number, interest: Float32Array, prior: Float32Array | null, priorWeight: number): Float32Array {
+  const matrix = asMatrix(items, dim);
+  const scores = new Float32Array(matrix.count);
+  for (let row = 0; row < matrix.count; row++) scores[row] = scoreRow(matrix, dim, interest, prior, priorWeight, row);
   return scores;
 }
 
 /**
  * One row's score as scoreAll computes it (in float64; scoreAll stores it as float32).
- * @param items the item matrix, row-major (count x dim).
+ * @param items the item matrix (count x dim).
  * @param dim the dimension.
  * @param interest the interest vector.
  * @param prior one popularity value per item, or null.
  * @param priorWeight how much the prior adds.
  * @param row which row.
  */
-export function scoreRow(items: Float32Array, dim: number, interest: Float32Array, prior: Float32Array | null, priorWeight: number, row: number): number {
-  let dot = 0;
-  for (let j = 0; j < dim; j++) dot += (items[row * dim + j] ?? 0) * (interest[j] ?? 0);
-  return dot + priorWeight * (prior?.[row] ?? 0);
+export function scoreRow(items: ItemRows, dim: number, interest: Float32Array, prior: Float32Array | null, priorWeight: number, row: number): number {
+  return asMatrix(items, dim).dot(row, interest) + priorWeight * (prior?.[row] ?? 0);
 }
 
 /**
@@ -111,34 +111,34 @@ export function topK(scores: Float32Array, k: number, excluded: ReadonlySet<numb
 }
 
 /**
- * @param items the item matrix, row-major.
+ * @param items the item matrix.
  * @param dim the dimension.
  * @param a one row.
  * @param b another row.
  * @returns their dot product (cosine, as rows are unit-length).
  */
-export function rowSimilarity(items: Float32Array, dim: number, a: number, b: number): number {
-  let dot = 0;
-  for (let j = 0; j < dim; j++) dot += (items[a * dim + j] ?? 0) * (items[b * dim + j] ?? 0);
-  return dot;
+export function rowSimilarity(items: ItemRows, dim: number, a: number, b: number): number {
+  const matrix = asMatrix(items, dim);
+  return matrix.dot(a, matrix.row(b));
 }
 
 /**
  * The cosines between some rows: their pairwise dot products divided by both lengths, so rows need
  * not be unit length (a sequence model's trained item table is not); a zero row has cosine 0.
- * @param items the item matrix, row-major.
+ * @param items the item matrix.
  * @param dim the dimension.
  * @param rows which rows, in the order of the result.
  * @returns rows.length² values, row-major: entry (a, b) is the cosine of rows[a] and rows[b].
  */
-export function gramMatrix(items: Float32Array, dim: number, rows: readonly number[]): Float32Array {
+export function gramMatrix(items: ItemRows, dim: number, rows: readonly number[]): Float32Array {
+  const matrix = asMatrix(items, dim);
   const n = rows.length;
-  const norms = rows.map((row) => Math.sqrt(rowSimilarity(items, dim, row, row)));
+  const norms = rows.map((row) => Math.sqrt(rowSimilarity(matrix, dim, row, row)));
   const gram = new Float32Array(n * n);
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
       const lengths = (norms[a] ?? 0) * (norms[b] ?? 0);
-      const value = lengths === 0 ? 0 : rowSimilarity(items, dim, rows[a] ?? 0, rows[b] ?? 0) / lengths;
+      const value = lengths === 0 ? 0 : rowSimilarity(matrix, dim, rows[a] ?? 0, rows[b] ?? 0) / lengths;
       gram[a * n + b] = value;
       gram[b * n + a] = value;
     }

@@ -18,6 +18,7 @@
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { toScore } from './ids.ts';
+import type { ItemRows } from './item-matrix.ts';
 import { arrangeGrid, explorationSlots, type ArrangedSource } from './list-quality.ts';
 import type { LiveCatalog } from './live-catalog.ts';
 import type { LoadedModel } from './model.ts';
@@ -38,7 +39,7 @@ export interface RankerOptions {
   readonly space: ItemSpace;
   readonly sequenceEncoder: SequenceEncoder | undefined;
   /** The item matrix the space holds (the model's, or a sequence model's trained table): the interest's space. */
-  readonly spaceVectors: Float32Array;
+  readonly spaceVectors: ItemRows;
   readonly backendReason: string | undefined;
   readonly gridSize: number;
   readonly explorationSeed: number;

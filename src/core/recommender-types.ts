@@ -8,6 +8,7 @@ import type { RecError } from './errors.ts';
 import type { Unsubscribe } from './events.ts';
 import type { ItemId, Score, SessionId } from './ids.ts';
 import type { InteractionInput, InteractionType } from './interactions.ts';
+import type { ItemRows } from './item-matrix.ts';
 import type { InPlaceOrder } from './in-place.ts';
 import type { AvailabilityChange } from './live-catalog.ts';
 import type { LoadedModel } from './model.ts';
@@ -198,10 +199,10 @@ export interface RecommenderDeps {
    */
   readonly sequenceEncoder?: SequenceEncoder;
   /**
-   * The item matrix the space holds when it is not `model.vectors` (a sequence model's trained
+   * The item matrix the space holds when it is not `model.matrix` (a sequence model's trained
    * table): the state rebuilt from stored events is folded over it, so it equals the live one.
    */
-  readonly spaceVectors?: Float32Array;
+  readonly spaceVectors?: ItemRows;
   readonly store: EventStore;
   /**
    * Told at start-up about a stored state or baseline that does not fit the model (its vector's

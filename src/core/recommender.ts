@@ -60,7 +60,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const terms = createTermSource(model, deps.loadEncoder);
   // A stored event is folded with core's reference math over the matrix the space holds, so the
   // rebuilt state equals the live one; a search whose query cannot be embedded now counts but moves nothing.
-  const reference = referenceUpdate(deps.spaceVectors ?? model.vectors, dim);
+  const reference = referenceUpdate(deps.spaceVectors ?? model.matrix, dim);
   const journal = createJournal({
     store,
     modelKey: modelKey(model.manifest),
@@ -82,7 +82,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     model,
     catalog,
     space,
-    spaceVectors: deps.spaceVectors ?? model.vectors,
+    spaceVectors: deps.spaceVectors ?? model.matrix,
     sequenceEncoder: deps.sequenceEncoder,
     backendReason: deps.backendReason,
     gridSize: deps.gridSize ?? DEFAULT_GRID_SIZE,
@@ -108,7 +108,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     find: (query) => searcher.find(query),
   });
 
-  const spaceVectors = deps.spaceVectors ?? model.vectors;
+  const spaceVectors = deps.spaceVectors ?? model.matrix;
   const placements = createPlacements({ model, catalog, space, spaceVectors, now });
 
   const unsubscribeSync = followOtherTabs(deps.sync, (message) => {

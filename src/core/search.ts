@@ -20,8 +20,10 @@
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { MAX_QUERY_LENGTH } from './interactions.ts';
+import { asMatrix, type ItemRows } from './item-matrix.ts';
 import type { LoadedModel } from './model.ts';
 import type { LexicalHit, LexicalIndex, SearchSuggestion } from './ports.ts';
+import { rowSimilarity } from './rank.ts';
 import { createSemanticScan, RETRIEVER_LIMIT, semanticRanking, type SemanticHit } from './semantic-scan.ts';
 
 /** The constant of reciprocal rank fusion (Cormack et al., 2009): damps the weight of the very first ranks. */
@@ -138,22 +140,18 @@ export function personaliseWithin<T extends { readonly row: number; readonly rel
 
 /**
  * @param interest the shopper's interest vector (any length but zero).
- * @param vectors the item matrix the interest lives in, row-major.
+ * @param vectors the item matrix the interest lives in.
  * @param dim its dimension.
  * @returns the cosine of the interest with a row (0 for a zero interest or row).
  */
-export function interestCosine(interest: Float32Array, vectors: Float32Array, dim: number): (row: number) => number {
+export function interestCosine(interest: Float32Array, vectors: ItemRows, dim: number): (row: number) => number {
+  const matrix = asMatrix(vectors, dim);
   let interestNorm = 0;
   for (const v of interest) interestNorm += v * v;
   interestNorm = Math.sqrt(interestNorm);
   return (row) => {
-    let dot = 0;
-    let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = vectors[row * dim + j] ?? 0;
-      dot += v * (interest[j] ?? 0);
-      norm += v * v;
-    }
+    const dot = matrix.dot(row, interest);
+    const norm = rowSimilarity(matrix, dim, row, row);
     return interestNorm === 0 || norm === 0 ? 0 : dot / (interestNorm * Math.sqrt(norm));
   };
 }
@@ -215,7 +213,7 @@ export interface Searcher {
 export function createSearcher(deps: SearcherDeps): Searcher {
   const { model } = deps;
   const floor = model.manifest.search?.semanticFloor ?? DEFAULT_SEMANTIC_FLOOR;
-  const scan = createSemanticScan(model.vectors, model.manifest.dim);
+  const scan = createSemanticScan(model.matrix, model.manifest.dim);
   let index: Promise<LexicalIndex> | null = null;
   const lexicalIndex = (): Promise<LexicalIndex> => {
     index ??= deps.loadLexicalIndex().catch((error: unknown) => {

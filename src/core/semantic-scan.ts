@@ -4,7 +4,9 @@
  * other rows only when their cosine reaches the model's semantic floor on its own.
  */
 import { RecError } from './errors.ts';
+import { asMatrix, type ItemRows } from './item-matrix.ts';
 import type { LexicalHit } from './ports.ts';
+import { rowSimilarity } from './rank.ts';
 
 /** Each retriever (the lexical index, the semantic scan) contributes at most this many ranked rows to the fusion. */
 export const RETRIEVER_LIMIT = 1000;
@@ -28,22 +30,15 @@ export interface SemanticScan {
   among(query: Float32Array, rows: readonly number[]): SemanticHit[];
 }
 
-export function createSemanticScan(vectors: Float32Array, dim: number): SemanticScan {
-  const count = vectors.length / dim;
-  const norms = new Float32Array(count);
-  for (let row = 0; row < count; row++) {
-    let sum = 0;
-    for (let j = row * dim; j < (row + 1) * dim; j++) sum += (vectors[j] ?? 0) ** 2;
-    norms[row] = Math.sqrt(sum);
-  }
+export function createSemanticScan(vectors: ItemRows, dim: number): SemanticScan {
+  const matrix = asMatrix(vectors, dim);
+  const norms = new Float32Array(matrix.count);
+  for (let row = 0; row < matrix.count; row++) norms[row] = Math.sqrt(rowSimilarity(matrix, dim, row, row));
   /** The cosine of `query` (of norm `queryNorm`, not zero) with a row; null for a zero row. */
   const cosine = (query: Float32Array, queryNorm: number, row: number): number | null => {
     const norm = norms[row] ?? 0;
     if (norm === 0) return null;
-    let dot = 0;
-    const base = row * dim;
-    for (let j = 0; j < dim; j++) dot += (vectors[base + j] ?? 0) * (query[j] ?? 0);
-    return dot / (norm * queryNorm);
+    return matrix.dot(row, query) / (norm * queryNorm);
   };
   const normOf = (query: Float32Array): number => {
     if (query.length !== dim) throw new RecError('INTERNAL', `the query vector has ${query.length} values, the item space ${dim}`);
@@ -63,7 +58,7 @@ export function createSemanticScan(vectors: Float32Array, dim: number): Semantic
     return best(hits);
   };
   return {
-    above: (query, floor, limit) => scanRows(query, allRows(count), floor).slice(0, limit),
+    above: (query, floor, limit) => scanRows(query, allRows(matrix.count), floor).slice(0, limit),
     among: (query, rows) => scanRows(query, rows, Number.NEGATIVE_INFINITY),
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { CatalogItem } from './catalog.ts';
 import { toItemId } from './ids.ts';
+import { float32Matrix } from './item-matrix.ts';
 import type { ModelManifest } from './manifest.ts';
 import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
@@ -51,6 +52,7 @@ export function makeFixtureModel(options: { count: number; dim: number; categori
   return {
     manifest,
     items,
+    matrix: float32Matrix(vectors, dim),
     vectors,
     popularity,
     projection: null,

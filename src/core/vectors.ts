@@ -3,10 +3,14 @@
  *  - float32: count*dim float32 values.
  *  - float16: count*dim IEEE half values.
  *  - int8:    count*dim int8 values, then count float32 per-row scales (value = int8 * scale).
- * The browser decodes any of them into one Float32Array; the builder encodes with the same code.
+ * The browser keeps int8 files as they are (item-matrix.ts) and decodes the others into one
+ * Float32Array; the builder encodes with the same code.
  */
 import { UNIT_NORM_TOLERANCE } from './constants.ts';
 import { RecError } from './errors.ts';
+import { asMatrix, float32Matrix, int8Matrix, type ItemMatrix, type ItemRows } from './item-matrix.ts';
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export const VECTOR_DTYPES = ['float32', 'float16', 'int8'] as const;
 export type VectorDtype = (typeof VECTOR_DTYPES)[number];
@@ -31,20 +35,20 @@ export function vectorFileBytes(count: number, dim: number, dtype: VectorDtype):
 /**
  * Checks that a row-major item matrix, and the per-item values that go with it, fit `dim`: what
  * every engine that takes a matrix (the interest engine, its scorers, the batch scorer) checks first.
- * @param vectors count*dim values.
+ * @param vectors count*dim values, or a matrix.
  * @param dim values per row.
  * @param perItem one value per row (the popularity prior), or null.
  * @returns count, the number of rows.
  * @throws RecError MODEL_DIMENSION_MISMATCH naming the field that does not fit (dim, vectors, popularity).
  */
-export function matrixRowCount(vectors: Float32Array, dim: number, perItem: Float32Array | null): number {
+export function matrixRowCount(vectors: ItemRows, dim: number, perItem: Float32Array | null): number {
   if (!Number.isInteger(dim) || dim < 1) {
     throw new RecError('MODEL_DIMENSION_MISMATCH', `dim must be a positive whole number, found ${dim}`, { field: 'dim' });
   }
-  if (vectors.length % dim !== 0) {
+  if (vectors instanceof Float32Array && vectors.length % dim !== 0) {
     throw new RecError('MODEL_DIMENSION_MISMATCH', `the item matrix has ${vectors.length} values, not a multiple of dim ${dim}`, { field: 'vectors' });
   }
-  const count = vectors.length / dim;
+  const count = asMatrix(vectors, dim).count;
   if (perItem !== null && perItem.length !== count) {
     throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${count} popularity values (one per item), found ${perItem.length}`, { field: 'popularity' });
   }
@@ -113,15 +117,44 @@ export function decodeVectors(bytes: Uint8Array, count: number, dim: number, dty
       }
       break;
   }
-  checkRows(out, count, dim, file, unitRows);
+  checkRows(float32Matrix(out, dim), file, unitRows);
   return out;
 }
 
-function checkRows(values: Float32Array, count: number, dim: number, file: string, unitRows: boolean): void {
+/**
+ * decodeVectors as a matrix, with the same checks: an int8 file is read in place (its values and,
+ * when they are 4-byte aligned, its scales are views of `bytes`), the other layouts decoded to float32.
+ * @param bytes the file contents.
+ * @param count rows declared by the manifest.
+ * @param dim dimension declared by the manifest.
+ * @param dtype storage type declared by the manifest.
+ * @param file the file name, for error messages.
+ */
+export function decodeMatrix(bytes: Uint8Array, count: number, dim: number, dtype: VectorDtype, file: string): ItemMatrix {
+  if (dtype !== 'int8') return float32Matrix(decodeVectors(bytes, count, dim, dtype, file), dim);
+  const expected = vectorFileBytes(count, dim, dtype);
+  if (bytes.byteLength !== expected) {
+    throw new RecError('MODEL_DIMENSION_MISMATCH', `expected ${expected} bytes for ${count} x ${dim} ${dtype}, found ${bytes.byteLength}`, { file });
+  }
+  const scalesAt = bytes.byteOffset + count * dim;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A Float32Array reads the platform's byte order: a view only where that is the file's (little-endian) and the offset aligned.
+  const scales =
+    LITTLE_ENDIAN && scalesAt % 4 === 0
+      ? new Float32Array(bytes.buffer, scalesAt, count)
+      : Float32Array.from({ length: count }, (_, row) => view.getFloat32(count * dim + row * 4, true));
+  const matrix = int8Matrix(new Int8Array(bytes.buffer, bytes.byteOffset, count * dim), scales, dim);
+  checkRows(matrix, file, true);
+  return matrix;
+}
+
+function checkRows(matrix: ItemMatrix, file: string, unitRows: boolean): void {
+  const { count, dim } = matrix;
   for (let row = 0; row < count; row++) {
+    const values = matrix.row(row);
     let sum = 0;
     for (let j = 0; j < dim; j++) {
-      const v = values[row * dim + j] ?? Number.NaN;
+      const v = values[j] ?? Number.NaN;
       if (!Number.isFinite(v)) {
         throw new RecError('MODEL_VECTORS_INVALID', `row ${row} column ${j} is ${v}, expected a finite number`, { file });
       }

@@ -11,6 +11,7 @@
  * webgl on it compiles shaders for seconds).
  */
 import { calibrationKey, chooseBackend, type BackendChoice, type CalibrationStore, type ChoiceRequest } from '../core/backend-choice.ts';
+import { asMatrix } from '../core/item-matrix.ts';
 import type { ItemSpace } from '../core/ports.ts';
 import type { ItemSpaceOptions } from './item-space.ts';
 import { createBackendProbe, type MeasureOptions } from './measure-backend.ts';
@@ -54,7 +55,7 @@ export async function createCalibratedItemSpace(
   const sequence = calibration.sequence?.spec.architecture;
   const cacheKey = calibrationKey({
     device: calibration.device,
-    count: options.vectors.length / options.dim,
+    count: asMatrix(options.vectors, options.dim).count,
     dim: options.dim,
     dtype: options.itemDtype ?? 'float32',
     ...(sequence === undefined ? {} : { sequence }),

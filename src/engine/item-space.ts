@@ -11,6 +11,7 @@
  */
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { RecError } from '../core/errors.ts';
+import { asMatrix, type ItemRows } from '../core/item-matrix.ts';
 import type { BackendName, ItemSpace } from '../core/ports.ts';
 import type { InterestTerm } from '../core/rank.ts';
 import { matrixRowCount, type VectorDtype } from '../core/vectors.ts';
@@ -21,11 +22,12 @@ import { openResident, type ResidentItems } from './resident.ts';
 /** Settings of createItemSpace. */
 export interface ItemSpaceOptions {
   /**
-   * The item matrix, row-major (count x dim): L2-normalised rows, or a sequence model's trained
-   * item table (scored against its interest as is). It is uploaded as is: the cpu
-   * and wasm backends may share the array rather than copy it, so do not mutate it afterwards.
+   * The item matrix (count x dim): L2-normalised rows, or a sequence model's trained item table
+   * (scored against its interest as is). Float32 values are uploaded as they are (the cpu and wasm
+   * backends may share the array rather than copy it, so do not mutate it afterwards); the wasm
+   * scorer takes an int8 matrix's rows into its module memory, where the matrix then reads them.
    */
-  readonly vectors: Float32Array;
+  readonly vectors: ItemRows;
   /** Values per item vector. */
   readonly dim: number;
   /** One popularity value per item (in [0, 1]; a sequence model's item bias), or null when the model has none. */
@@ -68,7 +70,7 @@ export async function createItemSpace(options: ItemSpaceOptions): Promise<ItemSp
   if (!Number.isFinite(priorWeight)) {
     throw new RecError('CONFIG_INVALID', `priorWeight must be a finite number, found ${priorWeight}`, { field: 'priorWeight' });
   }
-  const items: ResidentItems = { vectors, dim, count, popularity, priorWeight, itemDtype: options.itemDtype ?? 'float32' };
+  const items: ResidentItems = { vectors: asMatrix(vectors, dim), dim, count, popularity, priorWeight, itemDtype: options.itemDtype ?? 'float32' };
   const choose = (preferred: BackendName | null): Promise<BackendName> =>
     initBackend({
       preferred,

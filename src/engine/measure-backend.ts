@@ -10,6 +10,7 @@
  */
 import type { BackendProbe, BackendTrial } from '../core/backend-choice.ts';
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
+import { asMatrix } from '../core/item-matrix.ts';
 import type { LoadedSequenceModel } from '../core/model.ts';
 import type { ItemSpace, SequenceEncoder } from '../core/ports.ts';
 import { normalise, scoreAll, topK, updateInterest, type RankedRows } from '../core/rank.ts';
@@ -77,7 +78,7 @@ export function createBackendProbe(options: ItemSpaceOptions, measuring: Measure
 
 /** A fixed, seeded interaction on the model's own items, and what core's reference math makes of it. */
 function seededInteraction(options: ItemSpaceOptions, maxLength: number): Interaction {
-  const count = options.vectors.length / options.dim;
+  const count = asMatrix(options.vectors, options.dim).count;
   const random = seededRandom(count * 31 + options.dim);
   const start = normalise(Float32Array.from({ length: options.dim }, () => random() - 0.5));
   const row = Math.floor(random() * count);

@@ -5,6 +5,7 @@
  * cannot run) and the wasm scorer (wasm). A device loss replaces a resident as a whole
  * (device-loss-recovery.ts); the item space checks inputs before they get here.
  */
+import type { ItemMatrix } from '../core/item-matrix.ts';
 import type { BackendName, ItemSpaceMemory } from '../core/ports.ts';
 import type { InterestTerm, RankedRows } from '../core/rank.ts';
 import type { VectorDtype } from '../core/vectors.ts';
@@ -13,8 +14,8 @@ import { openTensorResident } from './tensor-resident.ts';
 
 /** The model's items as every resident needs them (checked by the item space). */
 export interface ResidentItems {
-  /** The item matrix, row-major (count x dim); shared, never modified. */
-  readonly vectors: Float32Array;
+  /** The item matrix (count x dim); shared, never modified (the wasm scorer may move an int8 one's rows into its memory). */
+  readonly vectors: ItemMatrix;
   readonly dim: number;
   readonly count: number;
   /** One popularity value per item, or null. */

@@ -3,8 +3,10 @@
 // no TF.js tensor and its update and topK dispatch none; answers are exactly core's.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isInt8Matrix } from '../core/item-matrix.ts';
 import { gramMatrix, normalise, scoreAll, topK, updateInterest, type InterestTerm, type RankedRows } from '../core/rank.ts';
 import { seededRandom } from '../core/test-support.ts';
+import { decodeMatrix, decodeVectors, encodeVectors } from '../core/vectors.ts';
 import { initBackend } from './backend.ts';
 import { createItemSpace } from './item-space.ts';
 
@@ -56,7 +58,7 @@ describe('the ItemSpace on wasm', () => {
     await expect(space.topK(interest, 1, new Set())).rejects.toThrow(/after dispose/);
   });
 
-  it('counts its memory: the float32 matrix and popularity it was given, three per-row bounds, the module memory for int8 rows, scales, prior, scores and interest', async () => {
+  it('counts its memory: the float32 matrix and popularity it was given, two per-row bounds, the module memory for int8 rows, scales, prior, scores and interest', async () => {
     const count = 3000;
     const dim = 64;
     const vectors = new Float32Array(count * dim);
@@ -65,10 +67,33 @@ describe('the ItemSpace on wasm', () => {
     const space = await createItemSpace({ vectors, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
     try {
       // int8 rows 192,000 + scales, prior and scores 3 x 12,000 + the int16 interest 128 = 228,128 bytes: four 64 KiB pages.
-      expect(space.memory()).toEqual({ matrixBytes: count * dim * 4 + count * 4, tableBytes: 3 * count * 4, backendBytes: 4 * 65_536 });
+      expect(space.memory()).toEqual({ matrixBytes: count * dim * 4 + count * 4, tableBytes: 2 * count * 4, backendBytes: 4 * 65_536 });
     } finally {
       space.dispose();
     }
     expect(space.memory()).toEqual({ matrixBytes: 0, tableBytes: 0, backendBytes: 0 });
+  });
+
+  it('takes an int8 matrix as it is: ranks as core does over the decoded rows, and holds the rows once, in its module memory', async () => {
+    const count = 3000;
+    const dim = 64;
+    const float32 = new Float32Array(count * dim);
+    for (let row = 0; row < count; row++) float32.set(normalise(randomVector(dim)), row * dim);
+    const file = encodeVectors(float32, count, dim, 'int8');
+    const decoded = decodeVectors(file, count, dim, 'int8', 'vectors.bin');
+    const matrix = decodeMatrix(file, count, dim, 'int8', 'vectors.bin');
+    const popularity = Float32Array.from({ length: count }, () => random());
+    const space = await createItemSpace({ vectors: matrix, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
+    try {
+      const interest = await space.update(normalise(randomVector(dim)), 0.8, [{ kind: 'row', row: 9, weight: 1 }]);
+      expect(await space.topK(interest, 24, new Set([9]))).toEqual(topK(scoreAll(decoded, dim, interest, popularity, 0.2), 24, new Set([9])));
+      // The rows now live in the module memory: the file's bytes are no longer read, and the heap holds the popularity and one bound per row.
+      expect(isInt8Matrix(matrix) && matrix.values().buffer !== file.buffer).toBe(true);
+      expect(matrix.heapBytes()).toBe(0);
+      expect(matrix.toFloat32()).toEqual(decoded);
+      expect(space.memory()).toEqual({ matrixBytes: count * 4, tableBytes: count * 4, backendBytes: 4 * 65_536 });
+    } finally {
+      space.dispose();
+    }
   });
 });

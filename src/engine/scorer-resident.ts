@@ -1,6 +1,7 @@
 /**
  * The item space on wasm (dim a multiple of 16): kernels/wasm-scorer.ts holds the items (int8 in
- * its module's memory; the float32 `vectors` for the exact re-rank) and the prior, and scores with
+ * its module's memory, where an int8 model's matrix is then read from; float32 rows stay in JS for
+ * the exact re-rank) and the prior, and scores with
  * a hand-written WebAssembly SIMD pass. It takes the interest on the CPU, so updates are core's
  * reference `updateInterest` in JS (for one vector a TF.js dispatch costs more than the math), and
  * similarities one TF.js matMul of the candidates' rows only (tensor-math.ts `unitGramOfRows`).
@@ -36,7 +37,7 @@ export async function openScorerResident(backend: BackendName, items: ResidentIt
     similarities: async (rows) => unitGramOfRows(vectors, dim, rows),
     memory() {
       if (scorer === null) return { matrixBytes: 0, tableBytes: 0, backendBytes: 0 };
-      return { matrixBytes: vectors.byteLength + (popularity?.byteLength ?? 0), tableBytes: scorer.ownBytes.tables, backendBytes: scorer.ownBytes.module };
+      return { matrixBytes: vectors.heapBytes() + (popularity?.byteLength ?? 0), tableBytes: scorer.ownBytes.tables, backendBytes: scorer.ownBytes.module };
     },
     release() {
       scorer = null;

@@ -6,6 +6,7 @@
  * backend.ts `onBackend`, and the synchronous ones inside `tf.tidy`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { asMatrix, type ItemRows } from '../core/item-matrix.ts';
 import type { InterestTerm } from '../core/rank.ts';
 
 /**
@@ -122,30 +123,35 @@ export function unitGram(items: tf.Tensor2D, rows: readonly number[]): tf.Tensor
  * candidates' rows scaled to unit length on the CPU (as core's `normalise`), then one matMul, handed
  * [K, D] and its transpose [D, K] because wasm's matMul is 5-10x slower with a transposed operand
  * (at 200 x 512 this takes ~2 ms in Node, the loop in JS ~15 ms). Call inside onBackend.
- * @param vectors the item matrix, row-major.
+ * @param vectors the item matrix.
  * @param dim values per row.
  * @param rows the candidates (checked).
  * @returns rows.length² values, row-major.
  */
-export async function unitGramOfRows(vectors: Float32Array, dim: number, rows: readonly number[]): Promise<Float32Array> {
+export async function unitGramOfRows(vectors: ItemRows, dim: number, rows: readonly number[]): Promise<Float32Array> {
+  const matrix = asMatrix(vectors, dim);
   const k = rows.length;
   const unit = new Float32Array(k * dim);
   const transposed = new Float32Array(dim * k);
   // Indexed loops into preallocated arrays: this runs on every re-rank, on the main thread, and a
   // copy and two closures per row cost more than the matMul (measured in the storefront's profile).
   for (let i = 0; i < k; i++) {
-    const start = (rows[i] ?? 0) * dim;
+    const start = i * dim;
+    matrix.readRow(rows[i] ?? 0, unit, start);
     let sum = 0;
     for (let j = 0; j < dim; j++) {
-      const value = vectors[start + j] ?? 0;
+      const value = unit[start + j] ?? 0;
       sum += value * value;
     }
-    // core's normalise, inlined: a row below ZERO_NORM stays zero (as allocated), else each value over the norm.
+    // core's normalise, inlined: a row below ZERO_NORM is zero, else each value over the norm.
     const norm = Math.sqrt(sum);
-    if (norm < ZERO_NORM) continue;
+    if (norm < ZERO_NORM) {
+      unit.fill(0, start, start + dim);
+      continue;
+    }
     for (let j = 0; j < dim; j++) {
-      const value = (vectors[start + j] ?? 0) / norm;
-      unit[i * dim + j] = value;
+      const value = (unit[start + j] ?? 0) / norm;
+      unit[start + j] = value;
       transposed[j * k + i] = value;
     }
   }

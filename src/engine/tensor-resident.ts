@@ -33,10 +33,12 @@ export async function openTensorResident(backend: BackendName, items: ResidentIt
   // Loaded only on webgpu: the module imports the webgpu backend package.
   const kernel = backend === 'webgpu' && kernelSupportsDim(dim) ? await import('./kernels/score-top-k-webgpu.ts') : null;
   // Created outside any tidy: these live until released.
+  // An int8 matrix is decoded for the upload; the backend keeps the copy (on cpu, TF.js may keep this very array).
+  const float32 = vectors.toFloat32();
   const resident = await onBackend(backend, () => ({
-    items: tf.tensor2d(vectors, [count, dim], 'float32'),
+    items: tf.tensor2d(float32, [count, dim], 'float32'),
     prior: prior === null ? null : tf.tensor2d(prior, [1, count], 'float32'),
-    kernelItems: kernel === null ? null : kernel.uploadKernelItems(packForKernel(encodeVectors(vectors, count, dim, itemDtype), count, dim, itemDtype), prior),
+    kernelItems: kernel === null ? null : kernel.uploadKernelItems(packForKernel(encodeVectors(float32, count, dim, itemDtype), count, dim, itemDtype), prior),
   }));
   const upload = (interest: Float32Array): tf.Tensor2D => tf.tensor2d(interest, [1, dim], 'float32');
   let released = false;
@@ -74,7 +76,7 @@ export async function openTensorResident(backend: BackendName, items: ResidentIt
       const kernelItems = resident.kernelItems;
       const kept = [resident.items, resident.prior, kernelItems?.values ?? null, kernelItems?.scales ?? null, kernelItems?.prior ?? null];
       return {
-        matrixBytes: vectors.byteLength + (items.popularity?.byteLength ?? 0),
+        matrixBytes: vectors.heapBytes() + (items.popularity?.byteLength ?? 0),
         tableBytes: 0,
         // Every tensor here is float32 or int32: 4 bytes a value. (On the cpu backend TF.js may keep the given array instead of a copy.)
         backendBytes: kept.reduce((sum, tensor) => sum + (tensor === null ? 0 : tensor.size * 4), 0),

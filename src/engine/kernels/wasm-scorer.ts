@@ -17,10 +17,14 @@
  * below T cannot be among the best k. The rest (a few more than k in practice; every row in the
  * worst case, which is then simply exact scoring) are scored with core's `scoreRow` and selected
  * with core's `topK`, so ties, exclusions and the scores are the reference's.
+ * An int8 matrix (the model's int8 file, read in place: core/item-matrix.ts) is scored as it is,
+ * with no rounding of its own, and its rows then move into the module's memory, where the matrix
+ * reads them from: the item space holds them once.
  * No TF.js here: the item space calls it with the interest vector it was given, on the CPU.
  */
 import { RecError } from '../../core/errors.ts';
 import { scoreRow, topK, type RankedRows } from '../../core/rank.ts';
+import { asMatrix, isInt8Matrix, type ItemMatrix, type ItemRows } from '../../core/item-matrix.ts';
 import { encodeVectors, matrixRowCount } from '../../core/vectors.ts';
 import { WASM_BASE64 } from './score-int8-wasm-bytes.ts';
 
@@ -33,14 +37,14 @@ export interface WasmScorer {
    * @param excluded rows never returned.
    */
   topK(interest: Float32Array, k: number, excluded: ReadonlySet<number>): RankedRows;
-  /** Bytes of its own: the module's memory, and the per-row bounds it keeps in JS (not the matrix it was given). */
+  /** Bytes of its own: the module's memory (which holds an int8 matrix's rows once they moved), and the per-row bounds it keeps in JS. */
   readonly ownBytes: { readonly module: number; readonly tables: number };
 }
 
 /** What the scorer scores: the item space's options. */
 export interface WasmScorerItems {
-  /** The item matrix, row-major (count x dim), kept by reference for the exact re-rank: do not mutate. */
-  readonly vectors: Float32Array;
+  /** The item matrix (count x dim), kept by reference for the exact re-rank: do not mutate. An int8 one's rows move into the module. */
+  readonly vectors: ItemRows;
   readonly dim: number;
   /** One popularity value per row, or null. */
   readonly popularity: Float32Array | null;
@@ -100,7 +104,8 @@ async function instantiate(): Promise<ScoreModule | null> {
 }
 
 /**
- * Quantises the matrix to int8, measures each row's rounding, and copies both into the module.
+ * Quantises the matrix to int8 (unless it is int8 already), measures each row's rounding, and
+ * copies both into the module.
  * @param items the matrix and the prior.
  * @returns the scorer, or null when the module cannot run here (the item space then scores with TF.js).
  * @throws RecError MODEL_DIMENSION_MISMATCH when the sizes do not fit.
@@ -111,28 +116,18 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
     throw new RecError('MODEL_DIMENSION_MISMATCH', `the wasm scorer needs dim to be a multiple of ${STEP_VALUES}, found ${dim}`, { field: 'dim' });
   }
   const count = matrixRowCount(vectors, dim, popularity);
+  const matrix = asMatrix(vectors, dim);
   const module = await instantiate();
   if (module === null) return null;
 
   // The int8 file layout: count * dim values, then one float32 scale per row.
-  const int8 = encodeVectors(vectors, count, dim, 'int8');
-  const values = new Int8Array(int8.buffer, 0, count * dim);
-  const scales = new Float32Array(int8.buffer.slice(count * dim));
+  const { values, scales, residual } = isInt8Matrix(matrix) ? { values: matrix.values(), scales: matrix.scales(), residual: null } : quantise(matrix, count);
   /** Half the L1 norm of each quantised row (scale * sum |q_j| / 2): the interest's rounding costs at most t times it. */
   const halfL1 = new Float32Array(count);
-  /** Each row's largest |v_j - q_j * scale|: its own rounding (0 when the model is int8 already). */
-  const residual = new Float32Array(count);
   for (let row = 0; row < count; row++) {
-    const scale = scales[row] ?? 0;
     let l1 = 0;
-    let largest = 0;
-    for (let j = row * dim; j < (row + 1) * dim; j++) {
-      const q = values[j] ?? 0;
-      l1 += Math.abs(q);
-      largest = Math.max(largest, Math.abs((vectors[j] ?? 0) - q * scale));
-    }
-    halfL1[row] = (scale * l1) / 2;
-    residual[row] = largest;
+    for (let j = row * dim; j < (row + 1) * dim; j++) l1 += Math.abs(values[j] ?? 0);
+    halfL1[row] = ((scales[row] ?? 0) * l1) / 2;
   }
 
   // The module's memory: the int8 values and scales, the weighted prior, the coarse scores and the
@@ -144,16 +139,20 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
   const pages = Math.ceil((userAt + dim * 2) / PAGE_BYTES) - module.memory.buffer.byteLength / PAGE_BYTES;
   if (pages > 0) module.memory.grow(pages);
   const memory = module.memory.buffer;
-  new Uint8Array(memory, 0, int8.byteLength).set(int8);
+  const residentValues = new Int8Array(memory, 0, count * dim);
+  const residentScales = new Float32Array(memory, scalesAt, count);
+  residentValues.set(values);
+  residentScales.set(scales);
+  if (isInt8Matrix(matrix)) matrix.moveTo(residentValues, residentScales);
   const prior = new Float32Array(memory, priorAt, count);
   if (popularity !== null) popularity.forEach((p, row) => (prior[row] = priorWeight * p));
   const coarse = new Float32Array(memory, outAt, count);
   const user = new Int16Array(memory, userAt, dim);
   const quantisationMax = interestQuantisationMax(dim);
-  const exactScore = (interest: Float32Array, row: number): number => Math.fround(scoreRow(vectors, dim, interest, popularity, priorWeight, row));
+  const exactScore = (interest: Float32Array, row: number): number => Math.fround(scoreRow(matrix, dim, interest, popularity, priorWeight, row));
 
   return {
-    ownBytes: { module: memory.byteLength, tables: scales.byteLength + halfL1.byteLength + residual.byteLength },
+    ownBytes: { module: memory.byteLength, tables: halfL1.byteLength + (residual?.byteLength ?? 0) },
     topK(interest, k, excluded) {
       if (interest.length !== dim)
         throw new RecError('MODEL_DIMENSION_MISMATCH', `the interest vector has ${interest.length} values, the model has dim ${dim}`);
@@ -177,7 +176,7 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
       for (let row = 0; row < count; row++) {
         const score = coarse[row] ?? 0;
         const bound =
-          userScale * (halfL1[row] ?? 0) + (residual[row] ?? 0) * residualFactor + ROUNDING_SLACK * (1 + Math.abs(score) + Math.abs(prior[row] ?? 0));
+          userScale * (halfL1[row] ?? 0) + (residual?.[row] ?? 0) * residualFactor + ROUNDING_SLACK * (1 + Math.abs(score) + Math.abs(prior[row] ?? 0));
         if (score + bound >= threshold && !excluded.has(row)) candidates.push(row);
       }
       // Candidates are in row order, so topK's ties (to the lower index) go to the lower row.
@@ -186,4 +185,24 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
       return { rows: best.rows.map((i) => candidates[i] ?? -1), scores: best.scores };
     },
   };
+}
+
+/**
+ * Float32 rows to the int8 file layout, with each row's own rounding.
+ * @returns the values and scales, and each row's largest |v_j - q_j * scale|.
+ */
+function quantise(matrix: ItemMatrix, count: number): { values: Int8Array; scales: Float32Array; residual: Float32Array } {
+  const { dim } = matrix;
+  const float32 = matrix.toFloat32();
+  const int8 = encodeVectors(float32, count, dim, 'int8');
+  const values = new Int8Array(int8.buffer, 0, count * dim);
+  const scales = new Float32Array(int8.buffer.slice(count * dim));
+  const residual = new Float32Array(count);
+  for (let row = 0; row < count; row++) {
+    const scale = scales[row] ?? 0;
+    let largest = 0;
+    for (let j = row * dim; j < (row + 1) * dim; j++) largest = Math.max(largest, Math.abs((float32[j] ?? 0) - (values[j] ?? 0) * scale));
+    residual[row] = largest;
+  }
+  return { values, scales, residual };
 }

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ParsedEvent } from '../lib/ingest/events-input.ts';
+import { float32Matrix } from '../../core/item-matrix.ts';
 import { makeFixtureModel } from '../../core/test-support.ts';
 import type { LoadedModel } from '../../core/model.ts';
 import { createBatchScorer } from '../../engine/batch-scorer.ts';
@@ -31,7 +32,7 @@ const TEXT = Float32Array.from({ length: ITEMS * 2 }, (_, i) => (i === 6 ? 0 : i
 
 function fixtureModel(): LoadedModel {
   const base = makeFixtureModel({ count: ITEMS, dim: 2, categories: 1 });
-  return { ...base, vectors: VECTORS, popularity: null };
+  return { ...base, matrix: float32Matrix(VECTORS, 2), vectors: VECTORS, popularity: null };
 }
 
 const disposables: RankingMethod[] = [];

@@ -1,0 +1,146 @@
+/**
+ * The item matrix as core reads it: a row at a time. Two layouts behind one interface: float32 rows,
+ * and the int8 file layout (core/vectors.ts: count x dim int8 values and a float32 scale per row)
+ * read in place, without a float32 copy. At a million 128-d items that is 132 MB instead of 512 MB,
+ * against an item space budget of 250 MB.
+ *
+ * Reads are exact: value j of an int8 row is Math.fround(q_j * scale), the float32 that decoding the
+ * file stores, so every score, interest update and cosine is the same to the bit in either layout.
+ */
+import { RecError } from './errors.ts';
+
+export interface ItemMatrix {
+  readonly count: number;
+  readonly dim: number;
+  readonly layout: 'float32' | 'int8';
+  /**
+   * @param row which row.
+   * @param vector dim values.
+   * @returns the sum over j of row_j * vector_j, in order, in float64 (as over the row decoded to float32).
+   */
+  dot(row: number, vector: Float32Array): number;
+  /** @returns the row's float32 values: a view of float32 rows, a new decoded array for int8 ones. Do not modify. */
+  row(row: number): Float32Array;
+  /** Copies the row's float32 values into `out` from index `at` (no allocation, for loops over many rows). */
+  readRow(row: number, out: Float32Array, at: number): void;
+  /** @returns every row as float32, row-major: the rows themselves, or a new decoded copy (count x dim x 4 bytes). */
+  toFloat32(): Float32Array;
+  /** Bytes its arrays take in the JavaScript heap (0 once int8 rows have moved into WebAssembly memory). */
+  heapBytes(): number;
+}
+
+/** The int8 layout, which the wasm scorer reads as it is. */
+export interface Int8ItemMatrix extends ItemMatrix {
+  readonly layout: 'int8';
+  /** count x dim values, row-major. */
+  values(): Int8Array;
+  /** One scale per row. */
+  scales(): Float32Array;
+  /**
+   * Reads from now on from copies of the same values kept elsewhere (the wasm scorer's module
+   * memory), so the rows are held once; their bytes are then counted there, not in heapBytes.
+   * @param values a copy of values().
+   * @param scales a copy of scales().
+   * @throws RecError INTERNAL when a copy has the wrong length.
+   */
+  moveTo(values: Int8Array, scales: Float32Array): void;
+}
+
+/** Where core's math accepts the item matrix: row-major float32 values, or an ItemMatrix. */
+export type ItemRows = Float32Array | ItemMatrix;
+
+/**
+ * @param values row-major float32 rows (kept, not copied: do not modify).
+ * @param dim values per row.
+ */
+export function float32Matrix(values: Float32Array, dim: number): ItemMatrix {
+  return {
+    count: values.length / dim,
+    dim,
+    layout: 'float32',
+    dot(row, vector) {
+      let sum = 0;
+      const start = row * dim;
+      for (let j = 0; j < dim; j++) sum += (values[start + j] ?? 0) * (vector[j] ?? 0);
+      return sum;
+    },
+    row: (row) => values.subarray(row * dim, (row + 1) * dim),
+    readRow: (row, out, at) => out.set(values.subarray(row * dim, (row + 1) * dim), at),
+    toFloat32: () => values,
+    heapBytes: () => values.byteLength,
+  };
+}
+
+/**
+ * @param values count x dim int8 values, row-major (kept, not copied).
+ * @param scales one float32 scale per row (kept, not copied).
+ * @param dim values per row.
+ */
+export function int8Matrix(values: Int8Array, scales: Float32Array, dim: number): Int8ItemMatrix {
+  const count = scales.length;
+  if (values.length !== count * dim) {
+    throw new RecError('INTERNAL', `an int8 matrix of ${count} rows x ${dim} needs ${count * dim} values, found ${values.length}`);
+  }
+  let q = values;
+  let s = scales;
+  let inHeap = true;
+  const decodeInto = (row: number, out: Float32Array, at: number): void => {
+    const scale = s[row] ?? 0;
+    const start = row * dim;
+    for (let j = 0; j < dim; j++) out[at + j] = (q[start + j] ?? 0) * scale;
+  };
+  return {
+    count,
+    dim,
+    layout: 'int8',
+    dot(row, vector) {
+      const scale = s[row] ?? 0;
+      const start = row * dim;
+      let sum = 0;
+      for (let j = 0; j < dim; j++) sum += Math.fround((q[start + j] ?? 0) * scale) * (vector[j] ?? 0);
+      return sum;
+    },
+    row(row) {
+      const out = new Float32Array(dim);
+      decodeInto(row, out, 0);
+      return out;
+    },
+    readRow: decodeInto,
+    toFloat32() {
+      const out = new Float32Array(count * dim);
+      for (let row = 0; row < count; row++) decodeInto(row, out, row * dim);
+      return out;
+    },
+    heapBytes: () => (inHeap ? q.byteLength + s.byteLength : 0),
+    values: () => q,
+    scales: () => s,
+    moveTo(movedValues, movedScales) {
+      if (movedValues.length !== q.length || movedScales.length !== s.length) {
+        throw new RecError(
+          'INTERNAL',
+          `moving an int8 matrix of ${q.length} values and ${s.length} scales, found ${movedValues.length} and ${movedScales.length}`,
+        );
+      }
+      q = movedValues;
+      s = movedScales;
+      inHeap = false;
+    },
+  };
+}
+
+/**
+ * @param rows float32 values or a matrix.
+ * @param dim values per row.
+ * @returns the matrix (float32 values wrapped, not copied).
+ * @throws RecError MODEL_DIMENSION_MISMATCH when a matrix has another dim.
+ */
+export function asMatrix(rows: ItemRows, dim: number): ItemMatrix {
+  if (rows instanceof Float32Array) return float32Matrix(rows, dim);
+  if (rows.dim !== dim) throw new RecError('MODEL_DIMENSION_MISMATCH', `the item matrix has dim ${rows.dim}, expected ${dim}`, { field: 'dim' });
+  return rows;
+}
+
+/** @returns whether the matrix is in the int8 layout (the wasm scorer then reads its values as they are). */
+export function isInt8Matrix(matrix: ItemMatrix): matrix is Int8ItemMatrix {
+  return matrix.layout === 'int8';
+}
