@@ -378,6 +378,8 @@ export default defineConfig(({ command }) => {
       // The second reporter writes the fault tests' report docs/reliability.md is made from.
       reporters: ['default', './e2e/unit-fault-reporter.ts'],
       environment: 'node',
+      // model.test.ts collects garbage to show that a loaded model keeps no file's bytes alive.
+      execArgv: ['--expose-gc'],
       testTimeout: 30_000,
     },
   };

@@ -138,21 +138,21 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const complements = complementsFile === undefined ? null : decodeNeighbours(bytesOf(complementsFile), manifest.itemCount, where(complementsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
   const rowOf = new Map(items.map((item, row) => [item.id, row]));
+  return withDecodedVectors({ manifest, items, matrix, popularity, projection, rowOf, rules, sequence, neighbours, complements });
+}
+
+/**
+ * The model with `vectors` decoded from its matrix on the first read. Made here, outside loadModel:
+ * a getter made there would share loadModel's closure scope, and with it every file's bytes, for
+ * as long as the model lives (at a million items, 265 MB the page no longer needs).
+ */
+function withDecodedVectors(model: Omit<LoadedModel, 'vectors'>): LoadedModel {
   let vectors: Float32Array | null = null;
   return {
-    manifest,
-    items,
-    matrix,
+    ...model,
     get vectors() {
-      return (vectors ??= matrix.toFloat32());
+      return (vectors ??= model.matrix.toFloat32());
     },
-    popularity,
-    projection,
-    rowOf,
-    rules,
-    sequence,
-    neighbours,
-    complements,
   };
 }
 
