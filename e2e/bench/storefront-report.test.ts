@@ -70,11 +70,7 @@ describe('the million-item figures of the storefront report', () => {
       ['storefront (1,000,000 items): bytes transferred, repeat visit', 99_000, true],
       ['storefront (1,000,000 items): first visit to first grid', 2_500, false],
       // One byte over 250 MB in all.
-      [
-        'storefront (1,000,000 items): item space memory (float32 matrix and tables in the JS heap, plus WebAssembly memory or TF.js tensors)',
-        250_000_001,
-        false,
-      ],
+      ['storefront (1,000,000 items): item space memory (its arrays in the JS heap, plus its WebAssembly memory or TF.js tensors)', 250_000_001, false],
     ]);
     expect(ofMillion.find(({ name }) => name.includes('first visit ('))?.shown).toBe('265.00 MB');
     expect(ofMillion.find(({ name }) => name.includes('repeat visit'))?.shown).toBe('99.0 kB');
@@ -97,13 +93,13 @@ describe('the million-item figures of the storefront report', () => {
     expect(lines).toContain('| bytes fetched by the first visit | 265.00 MB |');
     expect(lines).toContain('| bytes fetched by the repeat visit | 99.0 kB |');
     expect(table).toContain(
-      '| item space memory (float32 matrix and tables in the JS heap, plus WebAssembly memory or TF.js tensors) | n/a | 66.82 MB | 250.00 MB | <= 250 MB |',
+      '| item space memory (its arrays in the JS heap, plus its WebAssembly memory or TF.js tensors) | n/a | 66.82 MB | 250.00 MB | <= 250 MB |',
     );
     expect(lines).toContain(
-      '| item space: float32 matrix + popularity / own tables (JS heap) / WebAssembly memory or TF.js tensors | 51.60 MB / 1.20 MB / 14.02 MB |',
+      '| item space: the matrix it reads and the popularity / its own tables (JS heap) / WebAssembly memory or TF.js tensors | 51.60 MB / 1.20 MB / 14.02 MB |',
     );
     expect(lines).toContain(
-      '| item space: float32 matrix + popularity / own tables (JS heap) / WebAssembly memory or TF.js tensors | the developer overlay has no data-item-space-* attributes |',
+      '| item space: the matrix it reads and the popularity / its own tables (JS heap) / WebAssembly memory or TF.js tensors | the developer overlay has no data-item-space-* attributes |',
     );
   });
 

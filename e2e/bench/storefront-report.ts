@@ -139,7 +139,7 @@ const SCALE_FIGURES: readonly {
   },
   {
     perCatalogue: false,
-    name: 'item space memory (float32 matrix and tables in the JS heap, plus WebAssembly memory or TF.js tensors)',
+    name: 'item space memory (its arrays in the JS heap, plus its WebAssembly memory or TF.js tensors)',
     target: '<= 250 MB',
     limit: 250 * MB,
     of: itemSpaceTotal,
@@ -253,7 +253,7 @@ function scaleTable(runs: StorefrontRuns): string[] {
     `| figure | ${measuredOnes.map(([label]) => label).join(' | ')} | target at 1,000,000 |`,
     `| --- | ${measuredOnes.map(() => '---').join(' | ')} | --- |`,
     ...SCALE_FIGURES.map(({ name, target, of, show }) => `| ${name} | ${measuredOnes.map(([, result]) => cell(of(result), show)).join(' | ')} | ${target} |`),
-    `| JS heap + ArrayBuffers after the clicks (the whole page: catalogue and item vectors; WebAssembly memory not counted) | ${measuredOnes.map(([, result]) => memory(result)).join(' | ')} | - |`,
+    `| JS heap + ArrayBuffers after the clicks (the whole page: the catalogue, and the item vectors where they are float32; WebAssembly memory not counted) | ${measuredOnes.map(([, result]) => memory(result)).join(' | ')} | - |`,
     '',
     ...(runs.storefrontMillion !== undefined && 'failed' in runs.storefrontMillion
       ? [`1,000,000 items: not measured: ${runs.storefrontMillion.failed}`, '']
@@ -322,7 +322,7 @@ function storefrontRows(s: StorefrontResult): string[] {
   rows.push(`| measureUserAgentSpecificMemory | ${memoryCell(s.userAgentMemoryBytes)} |`);
   if (s.itemSpace !== undefined)
     rows.push(
-      `| item space: float32 matrix + popularity / own tables (JS heap) / WebAssembly memory or TF.js tensors | ${
+      `| item space: the matrix it reads and the popularity / its own tables (JS heap) / WebAssembly memory or TF.js tensors | ${
         typeof s.itemSpace === 'string'
           ? s.itemSpace
           : `${megabytes(s.itemSpace.matrixBytes)} / ${megabytes(s.itemSpace.tableBytes)} / ${megabytes(s.itemSpace.backendBytes)}`
