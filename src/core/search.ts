@@ -24,7 +24,7 @@ import { asMatrix, type ItemRows } from './item-matrix.ts';
 import type { LoadedModel } from './model.ts';
 import type { LexicalHit, LexicalIndex, SearchSuggestion } from './ports.ts';
 import { rowSimilarity } from './rank.ts';
-import { createSemanticScan, RETRIEVER_LIMIT, semanticRanking, type SemanticHit } from './semantic-scan.ts';
+import { createSemanticScan, RETRIEVER_LIMIT, semanticRanking, type SemanticHit, type SemanticScan } from './semantic-scan.ts';
 
 /** The constant of reciprocal rank fusion (Cormack et al., 2009): damps the weight of the very first ranks. */
 export const RRF_K = 60;
@@ -213,7 +213,10 @@ export interface Searcher {
 export function createSearcher(deps: SearcherDeps): Searcher {
   const { model } = deps;
   const floor = model.manifest.search?.semanticFloor ?? DEFAULT_SEMANTIC_FLOOR;
-  const scan = createSemanticScan(model.matrix, model.manifest.dim);
+  // Made on the first query with a vector: its norms are a pass over every row (at 1M items a
+  // second or so on the main thread), which a visit that never searches need not pay.
+  let scan: SemanticScan | null = null;
+  const semanticScan = (): SemanticScan => (scan ??= createSemanticScan(model.matrix, model.manifest.dim));
   let index: Promise<LexicalIndex> | null = null;
   const lexicalIndex = (): Promise<LexicalIndex> => {
     index ??= deps.loadLexicalIndex().catch((error: unknown) => {
@@ -241,9 +244,10 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         method === 'semantic' ? [] : lexicalIndex().then((found) => found.search(query, RETRIEVER_LIMIT)),
         method === 'lexical' ? null : embed(query),
       ]);
-      const semantic = vector === null ? [] : semanticRanking(scan, vector, floor, lexical);
+      const semantic = vector === null ? [] : semanticRanking(semanticScan(), vector, floor, lexical);
       const matches = fuseByReciprocalRank(lexical, semantic, semanticWeightFor(lexical, deps.minSemanticWeight ?? MIN_SEMANTIC_WEIGHT));
-      const suggestions = matches.length === 0 && vector !== null ? nearestCategories(model.items, scan.above(vector, -1, SUGGESTION_NEIGHBOURS)) : [];
+      const suggestions =
+        matches.length === 0 && vector !== null ? nearestCategories(model.items, semanticScan().above(vector, -1, SUGGESTION_NEIGHBOURS)) : [];
       return { query, matches, suggestions, semantic: vector !== null };
     },
     async suggest(partial, limit) {

@@ -6,7 +6,6 @@
 import { RecError } from './errors.ts';
 import { asMatrix, type ItemRows } from './item-matrix.ts';
 import type { LexicalHit } from './ports.ts';
-import { rowSimilarity } from './rank.ts';
 
 /** Each retriever (the lexical index, the semantic scan) contributes at most this many ranked rows to the fusion. */
 export const RETRIEVER_LIMIT = 1000;
@@ -33,7 +32,14 @@ export interface SemanticScan {
 export function createSemanticScan(vectors: ItemRows, dim: number): SemanticScan {
   const matrix = asMatrix(vectors, dim);
   const norms = new Float32Array(matrix.count);
-  for (let row = 0; row < matrix.count; row++) norms[row] = Math.sqrt(rowSimilarity(matrix, dim, row, row));
+  // One row at a time into one array: a new one per row would be a million allocations at 1M items.
+  const values = new Float32Array(dim);
+  for (let row = 0; row < matrix.count; row++) {
+    matrix.readRow(row, values, 0);
+    let sum = 0;
+    for (const value of values) sum += value * value;
+    norms[row] = Math.sqrt(sum);
+  }
   /** The cosine of `query` (of norm `queryNorm`, not zero) with a row; null for a zero row. */
   const cosine = (query: Float32Array, queryNorm: number, row: number): number | null => {
     const norm = norms[row] ?? 0;

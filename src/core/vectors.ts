@@ -150,8 +150,10 @@ export function decodeMatrix(bytes: Uint8Array, count: number, dim: number, dtyp
 
 function checkRows(matrix: ItemMatrix, file: string, unitRows: boolean): void {
   const { count, dim } = matrix;
+  // One row at a time into one array: a new one per row would be a million allocations at 1M items.
+  const values = new Float32Array(dim);
   for (let row = 0; row < count; row++) {
-    const values = matrix.row(row);
+    matrix.readRow(row, values, 0);
     let sum = 0;
     for (let j = 0; j < dim; j++) {
       const v = values[j] ?? Number.NaN;
