@@ -26,6 +26,10 @@ describe('an int8 item matrix', () => {
     const out = new Float32Array(DIM + 2);
     matrix.readRow(3, out, 2);
     expect([...out]).toEqual([0, 0, ...decoded.subarray(3 * DIM, 4 * DIM)]);
+    // Only the row's own values are written: what follows it stays.
+    const wide = new Float32Array(2 * DIM).fill(7);
+    matrix.readRow(3, wide, 0);
+    expect([...wide.subarray(DIM)]).toEqual(new Array<number>(DIM).fill(7));
   });
 
   it("gives core's scores, updates and cosines exactly as the decoded rows do", () => {
@@ -59,6 +63,12 @@ describe('an int8 item matrix', () => {
       expect.objectContaining({ code: 'INTERNAL', message: `an int8 matrix of ${COUNT} rows x ${DIM} needs ${COUNT * DIM} values, found ${COUNT * DIM - 1}` }),
     );
     const matrix = int8();
+    expect(() => matrix.moveTo(new Int8Array(COUNT * DIM + 1), new Float32Array(COUNT))).toThrow(
+      expect.objectContaining({
+        code: 'INTERNAL',
+        message: `moving an int8 matrix of ${COUNT * DIM} values and ${COUNT} scales, found ${COUNT * DIM + 1} and ${COUNT}`,
+      }),
+    );
     expect(() => matrix.moveTo(new Int8Array(COUNT * DIM), new Float32Array(COUNT - 1))).toThrow(
       expect.objectContaining({
         code: 'INTERNAL',
