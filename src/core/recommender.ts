@@ -25,10 +25,12 @@ import { createTermSource } from './query-terms.ts';
 import { randomId } from './random-id.ts';
 import { seedFromText } from './random.ts';
 import { createPlacements } from './placements.ts';
-import { createRanker } from './ranker.ts';
+import type { LoadedModel } from './model.ts';
+import type { ItemSpace } from './ports.ts';
+import { createRanker, type Ranker } from './ranker.ts';
 import type { Ranking, Recommender, RecommenderDeps, RecommenderEvents } from './recommender-types.ts';
 import { createSearcher } from './search.ts';
-import { createSession } from './session.ts';
+import { createSession, type Session } from './session.ts';
 import { followOtherTabs } from './tab-sync.ts';
 
 export type {
@@ -115,6 +117,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     session.fromOtherTab(message).catch((error: unknown) => emitter.emit('notice', toRecError(error)));
   });
 
+  let disposed = false;
   const recommender: Recommender = {
     get backend() {
       return space.backend;
@@ -124,6 +127,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       return store.kind;
     },
     itemSpaceMemory: () => space.memory(),
+    rehearse: () => rehearseClick({ session, ranker, space, model }, () => !disposed),
     ranking: () => session.current(),
     cart: () => catalog.itemsOf(session.state().cart),
     record: (input) => session.record(input),
@@ -158,6 +162,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       }),
     on: (name, listener) => emitter.on(name, listener),
     dispose() {
+      disposed = true;
       unsubscribeSync();
       deps.sync?.close();
       emitter.clear();
@@ -167,4 +172,19 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     },
   };
   return recommender;
+}
+
+/**
+ * Recommender.rehearse: a click's interest update and ranking, for a view of the first item on
+ * show, dropped. Both steps are pure: the state is copied, and the ranker only reads what it has shown.
+ * @param live false once the recommender is closed (it is called in idle time: the page may have closed it by then).
+ */
+async function rehearseClick(parts: { session: Session; ranker: Ranker; space: ItemSpace; model: LoadedModel }, live: () => boolean): Promise<void> {
+  const { session, ranker, space, model } = parts;
+  const state = session.state();
+  const first = session.current().items[0];
+  const row = first === undefined ? undefined : model.rowOf.get(first.item.id);
+  if (row === undefined || !live()) return;
+  const vector = await space.update(state.vector, 1, [{ kind: 'row', row, weight: 1 }]);
+  if (live()) await ranker.rank({ ...state, vector }, null);
 }
