@@ -224,9 +224,10 @@ test(
 
     await page.getByRole('button', { name: 'Your data' }).click();
     const panel = page.getByRole('dialog', { name: 'Your data' });
-    const details = await panel.locator('tbody tr td:last-child').allTextContents();
-    expect(details.some((d) => d.startsWith(xssImage.title))).toBe(true);
-    expect(details.some((d) => d.startsWith(markupId.title))).toBe(true);
+    // The panel reads the store after any write under way ("Reading what is stored…" until then).
+    const details = () => panel.locator('tbody tr td:last-child').allTextContents();
+    await expect.poll(async () => (await details()).some((d) => d.startsWith(xssImage.title))).toBe(true);
+    await expect.poll(async () => (await details()).some((d) => d.startsWith(markupId.title))).toBe(true);
 
     const found = await expectNothingRan(page);
     observe(
