@@ -174,7 +174,7 @@ function vitrineAssets(): Plugin {
     async writeBundle() {
       // The folder's stamp (what it was generated from) is for the generator, not the browser.
       await cp(await encoderDir(), join(outDir, 'encoder'), { recursive: true, filter: (src) => !src.endsWith('quantised-from.json') });
-      // The bench's synthetic catalogues (models/bench-100k, and models/bench-1m when asked for) are
+      // The bench's synthetic catalogues (models/bench-100k, and bench-10k and bench-1m when asked for) are
       // for the local bench, which the preview server's /models/ mount serves from models/: a
       // deployed build does not carry them (the 1M one is 265 MB).
       if (existsSync(MODELS_DIR))

@@ -210,30 +210,41 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
   }
 }
 
+/** The synthetic catalogues' folder names under models/: 100k always, 10k and 1M when asked for (null otherwise). */
+export interface SyntheticModels {
+  readonly large: string;
+  readonly tenThousand: string | null;
+  readonly million: string | null;
+}
+
 /**
- * The storefront on the demo (calibrating) and on the large catalogue, and the demo's first visit
- * with and without calibration, alternated (the median of FIRST_VISITS each).
- * @param largeModel the large catalogue's folder name under models/.
- * @param millionModel the 1,000,000-item catalogue's folder name, or null when not asked for.
+ * The storefront on the demo (calibrating) and on the synthetic catalogues, and the demo's first
+ * visit with and without calibration, alternated (the median of FIRST_VISITS each).
+ * @param models the synthetic catalogues' folders.
  */
-export async function benchStorefronts(
-  browser: Browser,
-  base: string,
-  clicks: number,
-  largeModel: string,
-  millionModel: string | null,
-): Promise<StorefrontRuns> {
+export async function benchStorefronts(browser: Browser, base: string, clicks: number, models: SyntheticModels): Promise<StorefrontRuns> {
+  const { large: largeModel, tenThousand: tenThousandModel, million: millionModel } = models;
   const failed = (error: unknown) => ({ failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) });
   console.log('bench: storefront ...');
   const storefront = await benchStorefront(browser, base, clicks).catch(failed);
   console.log('bench: storefront, first visits with and without calibration ...');
   const visits = await firstVisits(browser, base).catch(failed);
+  if (tenThousandModel !== null) console.log(`bench: storefront on models/${tenThousandModel} ...`);
+  const storefrontTenThousand =
+    tenThousandModel === null ? undefined : await benchStorefront(browser, base, clicks, `?models=${tenThousandModel}`).catch(failed);
   console.log(`bench: storefront on models/${largeModel} ...`);
   const storefrontLarge = await benchStorefront(browser, base, clicks, `?models=${largeModel}`).catch(failed);
   if (millionModel !== null) console.log(`bench: storefront on models/${millionModel} ...`);
   const storefrontMillion = millionModel === null ? undefined : await benchStorefront(browser, base, clicks, `?models=${millionModel}`).catch(failed);
   const [firstVisitCalibrated, firstVisitUncalibrated] = 'failed' in visits ? [visits, visits] : visits;
-  const runs = { storefront, storefrontLarge, firstVisitCalibrated, firstVisitUncalibrated, ...(storefrontMillion === undefined ? {} : { storefrontMillion }) };
+  const runs = {
+    storefront,
+    storefrontLarge,
+    firstVisitCalibrated,
+    firstVisitUncalibrated,
+    ...(storefrontTenThousand === undefined ? {} : { storefrontTenThousand }),
+    ...(storefrontMillion === undefined ? {} : { storefrontMillion }),
+  };
   for (const [name, result] of Object.entries(runs)) console.log(`  ${name}: ${JSON.stringify(result)}`);
   return runs;
 }

@@ -12,7 +12,7 @@
  * Flags: --full runs the whole grid (N 10k/100k/1M x D 64/128/256/512 x float32/float16/int8,
  * skipping matrices over MAX_MATRIX_BYTES); the default grid fits in about ten minutes here.
  * --storefront measures the storefront only and prints its figures, writing nothing (for work on
- * the app's speed). --catalog 1m adds the storefront on a 1,000,000-item synthetic catalogue.
+ * the app's speed). --catalog 1m adds the storefront on 10,000- and 1,000,000-item synthetic catalogues.
  * --from <run.json> re-renders the reports (chart, docs/benchmarks.md, the README's summary) from a
  * saved run without measuring.
  * Env: VITRINE_BENCH_PORT (default 4180; not 4190, which fetch and Chromium refuse as a "bad port"), VITRINE_CHROMIUM (as the e2e suite).
@@ -34,7 +34,7 @@ import type {
 import { replaceMarkedSection } from '../../src/offline/lib/marked-section.ts';
 import { measureEncoderBytes } from './bench-encoder.ts';
 import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun, type TargetFigure } from './bench-report.ts';
-import { benchStorefronts } from './bench-storefront.ts';
+import { benchStorefronts, type SyntheticModels } from './bench-storefront.ts';
 import { storefrontTargets } from './storefront-report.ts';
 import { ensureSyntheticCatalogue } from './synthetic-catalogue.ts';
 
@@ -46,7 +46,7 @@ const PORT = Number(process.env['VITRINE_BENCH_PORT'] ?? 4180);
 const BASE = `http://127.0.0.1:${PORT}`;
 const FULL = process.argv.includes('--full');
 const STOREFRONT_ONLY = process.argv.includes('--storefront');
-/** `--catalog 1m`: also measure the storefront on the 1,000,000-item synthetic catalogue (written to models/bench-1m first, about 35 s and 265 MB). */
+/** `--catalog 1m`: also measure the storefront on the 10,000- and 1,000,000-item synthetic catalogues (written to models/bench-10k and models/bench-1m first; the million takes about 35 s and 265 MB). */
 const CATALOG = process.argv.includes('--catalog') ? (process.argv[process.argv.indexOf('--catalog') + 1] ?? null) : null;
 /** `--from <run.json>`: only re-render the reports from a saved run. */
 const FROM = process.argv.includes('--from') ? (process.argv[process.argv.indexOf('--from') + 1] ?? null) : null;
@@ -260,15 +260,19 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date().toISOString();
   if (CATALOG !== null && CATALOG !== '1m') throw new Error(`--catalog takes 1m (the 1,000,000-item synthetic catalogue), found ${CATALOG}`);
-  const largeModel = await ensureSyntheticCatalogue(ROOT, '100k');
-  const millionModel = CATALOG === '1m' ? await ensureSyntheticCatalogue(ROOT, '1m') : null;
+  const models: SyntheticModels = {
+    large: await ensureSyntheticCatalogue(ROOT, '100k'),
+    // With the million, the report sets 10k, 100k and 1M side by side.
+    tenThousand: CATALOG === '1m' ? await ensureSyntheticCatalogue(ROOT, '10k') : null,
+    million: CATALOG === '1m' ? await ensureSyntheticCatalogue(ROOT, '1m') : null,
+  };
   await run(process.execPath, [VITE, 'build', '--logLevel', 'warn', '--outDir', DIST_DIR], { VITRINE_BENCH: '1' });
   const server = await startPreview();
   let browser: Browser | null = null;
   try {
     browser = await launch();
     if (STOREFRONT_ONLY) {
-      const runs = await benchStorefronts(browser, BASE, STOREFRONT_CLICKS, largeModel, millionModel);
+      const runs = await benchStorefronts(browser, BASE, STOREFRONT_CLICKS, models);
       for (const figure of storefrontTargets(runs)) console.log(targetLine(figure));
       return;
     }
@@ -281,7 +285,7 @@ async function main(): Promise<void> {
     const lexical = await benchLexical(browser).catch((error: unknown) => ({
       failed: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
     }));
-    const storefronts = await benchStorefronts(browser, BASE, STOREFRONT_CLICKS, largeModel, millionModel);
+    const storefronts = await benchStorefronts(browser, BASE, STOREFRONT_CLICKS, models);
     const result: BenchRun = {
       startedAt,
       finishedAt: new Date().toISOString(),

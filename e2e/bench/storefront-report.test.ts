@@ -49,6 +49,7 @@ const large = run({
   arrayBuffers: 60_000_000,
   itemSpace: { matrixBytes: 51_600_000, tableBytes: 1_200_000, backendBytes: 14_024_704 },
 });
+const tenThousand = run({ bytes: 3_100_000, repeatBytes: 4_000, firstGridMs: 300, clickP95: 44, heap: 40_000_000, arrayBuffers: 10_000_000 });
 const million = run({
   bytes: 265_000_000,
   repeatBytes: 99_000,
@@ -80,6 +81,15 @@ describe('the million-item figures of the storefront report', () => {
     const runs: StorefrontRuns = { storefront: demo, storefrontLarge: large };
     expect(storefrontTargets(runs).some(({ name }) => name.includes('1,000,000'))).toBe(false);
     expect(renderStorefrontSection(runs).join('\n')).not.toContain('million-item targets');
+  });
+
+  it('sets 10k, 100k and 1M beside the demo, in order, each with its own storefront section', () => {
+    const lines = renderStorefrontSection({ storefront: demo, storefrontTenThousand: tenThousand, storefrontLarge: large, storefrontMillion: million });
+    expect(lines).toContain('| figure | demo | 10,000 items | 100,000 items | 1,000,000 items | target at 1,000,000 |');
+    expect(lines).toContain('| bytes transferred, first visit (model + app, before any search) | 2.91 MB | 3.10 MB | 27.50 MB | 265.00 MB | <= 25 MB |');
+    expect(lines).toContain('## The storefront (10,000-item synthetic catalogue, int8 128-d, real app)');
+    const targets = storefrontTargets({ storefront: demo, storefrontTenThousand: tenThousand, storefrontLarge: large, storefrontMillion: million });
+    expect(targets.find(({ name }) => name === 'storefront (10,000 items): click to re-ranked grid painted, p95')?.value).toBe(44);
   });
 
   it('shows the figures of every catalogue side by side, downloads in MB and kB, the page memory (heap plus ArrayBuffers) in MiB', () => {

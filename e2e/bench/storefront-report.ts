@@ -68,6 +68,8 @@ export interface StorefrontRuns {
   readonly storefront: StorefrontResult | { readonly failed: string };
   /** The same on the 100,000-item synthetic catalogue (absent in older runs). */
   readonly storefrontLarge?: StorefrontResult | { readonly failed: string };
+  /** The same on the 10,000-item synthetic catalogue (only with `npm run bench -- --catalog 1m`). */
+  readonly storefrontTenThousand?: StorefrontResult | { readonly failed: string };
   /** The same on the 1,000,000-item synthetic catalogue (only with `npm run bench -- --catalog 1m`). */
   readonly storefrontMillion?: StorefrontResult | { readonly failed: string };
   /** The demo's first visit calibrating, median of a few fresh visits (absent in older runs). */
@@ -158,6 +160,7 @@ const SCALE_FIGURES: readonly {
 /** The catalogues a run measured, by the label the report gives them. */
 const catalogues = (runs: StorefrontRuns): readonly (readonly [string, StorefrontResult | null])[] => [
   ['demo', measured(runs.storefront)],
+  ['10,000 items', measured(runs.storefrontTenThousand)],
   ['100,000 items', measured(runs.storefrontLarge)],
   ['1,000,000 items', measured(runs.storefrontMillion)],
 ];
@@ -266,6 +269,7 @@ export function renderStorefrontSection(runs: StorefrontRuns): string[] {
   const lines: string[] = [...scaleTable(runs)];
   for (const [title, result] of [
     ['The storefront (demo model, real app)', runs.storefront],
+    ['The storefront (10,000-item synthetic catalogue, int8 128-d, real app)', runs.storefrontTenThousand],
     ['The storefront (100,000-item synthetic catalogue, int8 128-d, real app)', runs.storefrontLarge],
     ['The storefront (1,000,000-item synthetic catalogue, int8 128-d, real app)', runs.storefrontMillion],
   ] as const) {

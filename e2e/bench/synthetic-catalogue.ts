@@ -1,6 +1,6 @@
 /**
- * The bench's synthetic catalogues (100,000 items always; 1,000,000 with `--catalog 1m`): a model
- * folder (models/bench-100k, models/bench-1m) written with the builder's
+ * The bench's synthetic catalogues (100,000 items always; 10,000 and 1,000,000 with `--catalog 1m`):
+ * a model folder (models/bench-10k, models/bench-100k, models/bench-1m) written with the builder's
  * own writeModel (core's createManifest and loadModel behind it), so the storefront loads it as any
  * shop's. The items reuse the demo catalogue's titles, departments and prices in turn (numbered);
  * the vectors are synthetic: 128-d, one seeded cluster per department, so clicks still pull a
@@ -16,7 +16,7 @@ import { seededRandom, shuffledIndices } from '../../src/core/random.ts';
 import { writeModel, type ModelItemInput } from '../../src/offline/lib/write-model.ts';
 
 /** The sizes the bench generates, by the name in their folder (the storefront's `?models=bench-<size>`). */
-export const SYNTHETIC_SIZES = { '100k': 100_000, '1m': 1_000_000 } as const;
+export const SYNTHETIC_SIZES = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 } as const;
 export type SyntheticSize = keyof typeof SYNTHETIC_SIZES;
 const DIM = 128;
 /** How far an item strays from its department's centre (per coordinate, before normalising). */
