@@ -56,6 +56,13 @@ describe('an int8 item matrix', () => {
     scales[1] = 0;
     expect(matrix.row(1).every((value) => value === 0)).toBe(true);
     expect(matrix.dot(1, vector)).toBe(0);
+    // Back to arrays of its own: the same values, counted again, no longer the moved copies.
+    matrix.moveToHeap();
+    expect(matrix.heapBytes()).toBe(COUNT * DIM + COUNT * 4);
+    expect(matrix.values()).not.toBe(values);
+    expect(matrix.values()).toEqual(values);
+    scales[2] = 0;
+    expect(matrix.row(2)).toEqual(decoded.subarray(2 * DIM, 3 * DIM));
   });
 
   it('refuses values that do not fit its rows, and a move to copies of another size', () => {

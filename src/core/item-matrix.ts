@@ -44,6 +44,8 @@ export interface Int8ItemMatrix extends ItemMatrix {
    * @throws RecError INTERNAL when a copy has the wrong length.
    */
   moveTo(values: Int8Array, scales: Float32Array): void;
+  /** Copies the rows back into arrays of its own in the heap (their holder is going away), counted in heapBytes again. */
+  moveToHeap(): void;
 }
 
 /** Where core's math accepts the item matrix: row-major float32 values, or an ItemMatrix. */
@@ -124,6 +126,11 @@ export function int8Matrix(values: Int8Array, scales: Float32Array, dim: number)
       q = movedValues;
       s = movedScales;
       inHeap = false;
+    },
+    moveToHeap() {
+      q = q.slice();
+      s = s.slice();
+      inHeap = true;
     },
   };
 }

@@ -96,4 +96,23 @@ describe('the ItemSpace on wasm', () => {
       space.dispose();
     }
   });
+
+  it('gives an int8 matrix its rows back when it is released while holding them, and only then', async () => {
+    const count = 2000;
+    const dim = 32;
+    const float32 = new Float32Array(count * dim);
+    for (let row = 0; row < count; row++) float32.set(normalise(randomVector(dim)), row * dim);
+    const file = encodeVectors(float32, count, dim, 'int8');
+    const decoded = decodeVectors(file, count, dim, 'int8', 'vectors.bin');
+    const matrix = decodeMatrix(file, count, dim, 'int8', 'vectors.bin');
+    const options = { vectors: matrix, dim, popularity: null, backend: 'wasm', allowedBackends: ['wasm'] } as const;
+    // A second space takes the rows from the first (as a calibration's probe and then the chosen space would).
+    const first = await createItemSpace(options);
+    const second = await createItemSpace(options);
+    first.dispose();
+    expect(matrix.heapBytes()).toBe(0);
+    second.dispose();
+    expect(matrix.heapBytes()).toBe(count * dim + count * 4);
+    expect(matrix.toFloat32()).toEqual(decoded);
+  });
 });

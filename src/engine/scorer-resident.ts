@@ -8,6 +8,7 @@
  * No resident TF.js tensors.
  */
 import { RecError } from '../core/errors.ts';
+import { isInt8Matrix } from '../core/item-matrix.ts';
 import type { BackendName } from '../core/ports.ts';
 import { updateInterest } from '../core/rank.ts';
 import { createWasmScorer, wasmScorerSupportsDim, type WasmScorer } from './kernels/wasm-scorer.ts';
@@ -40,6 +41,9 @@ export async function openScorerResident(backend: BackendName, items: ResidentIt
       return { matrixBytes: vectors.heapBytes() + (popularity?.byteLength ?? 0), tableBytes: scorer.ownBytes.tables, backendBytes: scorer.ownBytes.module };
     },
     release() {
+      // A calibration that moves on to another backend releases this scorer: an int8 matrix reading
+      // its rows from the scorer's memory takes them back, so that memory can go.
+      if (scorer?.holdsRowsOf(vectors) === true && isInt8Matrix(vectors)) vectors.moveToHeap();
       scorer = null;
     },
   };

@@ -37,6 +37,8 @@ export interface WasmScorer {
    * @param excluded rows never returned.
    */
   topK(interest: Float32Array, k: number, excluded: ReadonlySet<number>): RankedRows;
+  /** @returns whether an int8 matrix reads its rows from this scorer's memory. */
+  holdsRowsOf(matrix: ItemMatrix): boolean;
   /** Bytes of its own: the module's memory (which holds an int8 matrix's rows once they moved), and the per-row bounds it keeps in JS. */
   readonly ownBytes: { readonly module: number; readonly tables: number };
 }
@@ -153,6 +155,7 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
 
   return {
     ownBytes: { module: memory.byteLength, tables: halfL1.byteLength + (residual?.byteLength ?? 0) },
+    holdsRowsOf: (other) => isInt8Matrix(other) && other.values().buffer === memory,
     topK(interest, k, excluded) {
       if (interest.length !== dim)
         throw new RecError('MODEL_DIMENSION_MISMATCH', `the interest vector has ${interest.length} values, the model has dim ${dim}`);
