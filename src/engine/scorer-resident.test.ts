@@ -13,6 +13,19 @@ import { createItemSpace } from './item-space.ts';
 const random = seededRandom(8);
 const randomVector = (dim: number): Float32Array => Float32Array.from({ length: dim }, () => random() - 0.5);
 
+/** count random unit rows of dim values, row-major. */
+function unitRows(count: number, dim: number): Float32Array {
+  const rows = new Float32Array(count * dim);
+  for (let row = 0; row < count; row++) rows.set(normalise(randomVector(dim)), row * dim);
+  return rows;
+}
+
+/** Random unit rows as an int8 model file: the file, what decoding it gives, and the matrix read in place. */
+function int8Rows(count: number, dim: number) {
+  const file = encodeVectors(unitRows(count, dim), count, dim, 'int8');
+  return { file, decoded: decodeVectors(file, count, dim, 'int8', 'vectors.bin'), matrix: decodeMatrix(file, count, dim, 'int8', 'vectors.bin') };
+}
+
 describe('the ItemSpace on wasm', () => {
   beforeAll(async () => {
     await initBackend({ preferred: 'wasm', allowed: ['wasm'] });
@@ -21,8 +34,7 @@ describe('the ItemSpace on wasm', () => {
   it("updates and ranks with core's math and the wasm scorer, exactly as core does, keeping no TF.js tensor", async () => {
     const count = 500;
     const dim = 64;
-    const vectors = new Float32Array(count * dim);
-    for (let row = 0; row < count; row++) vectors.set(normalise(randomVector(dim)), row * dim);
+    const vectors = unitRows(count, dim);
     const popularity = Float32Array.from({ length: count }, () => random());
     const tensors = tf.memory().numTensors;
     const space = await createItemSpace({ vectors, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
@@ -61,8 +73,7 @@ describe('the ItemSpace on wasm', () => {
   it('counts its memory: the float32 matrix and popularity it was given, two per-row bounds, the module memory for int8 rows, scales, prior, scores and interest', async () => {
     const count = 3000;
     const dim = 64;
-    const vectors = new Float32Array(count * dim);
-    for (let row = 0; row < count; row++) vectors.set(normalise(randomVector(dim)), row * dim);
+    const vectors = unitRows(count, dim);
     const popularity = Float32Array.from({ length: count }, () => random());
     const space = await createItemSpace({ vectors, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
     try {
@@ -77,11 +88,7 @@ describe('the ItemSpace on wasm', () => {
   it('takes an int8 matrix as it is: ranks as core does over the decoded rows, and holds the rows once, in its module memory', async () => {
     const count = 3000;
     const dim = 64;
-    const float32 = new Float32Array(count * dim);
-    for (let row = 0; row < count; row++) float32.set(normalise(randomVector(dim)), row * dim);
-    const file = encodeVectors(float32, count, dim, 'int8');
-    const decoded = decodeVectors(file, count, dim, 'int8', 'vectors.bin');
-    const matrix = decodeMatrix(file, count, dim, 'int8', 'vectors.bin');
+    const { file, decoded, matrix } = int8Rows(count, dim);
     const popularity = Float32Array.from({ length: count }, () => random());
     const space = await createItemSpace({ vectors: matrix, dim, popularity, priorWeight: 0.2, backend: 'wasm', allowedBackends: ['wasm'] });
     try {
@@ -100,11 +107,7 @@ describe('the ItemSpace on wasm', () => {
   it('gives an int8 matrix its rows back when it is released while holding them, and only then', async () => {
     const count = 2000;
     const dim = 32;
-    const float32 = new Float32Array(count * dim);
-    for (let row = 0; row < count; row++) float32.set(normalise(randomVector(dim)), row * dim);
-    const file = encodeVectors(float32, count, dim, 'int8');
-    const decoded = decodeVectors(file, count, dim, 'int8', 'vectors.bin');
-    const matrix = decodeMatrix(file, count, dim, 'int8', 'vectors.bin');
+    const { decoded, matrix } = int8Rows(count, dim);
     const options = { vectors: matrix, dim, popularity: null, backend: 'wasm', allowedBackends: ['wasm'] } as const;
     // A second space takes the rows from the first (as a calibration's probe and then the chosen space would).
     const first = await createItemSpace(options);
