@@ -7,7 +7,7 @@
  *   score_j = v_j . u_t + priorWeight * prior_j
  */
 
-import { asMatrix, type ItemRows } from './item-matrix.ts';
+import { asMatrix, float32Matrix, type ItemRows } from './item-matrix.ts';
 
 /** A contribution to the interest update: an item row of the matrix, or an outside vector (a query). */
 export type InterestTerm =
@@ -131,14 +131,18 @@ export function rowSimilarity(items: ItemRows, dim: number, a: number, b: number
  * @returns rows.length² values, row-major: entry (a, b) is the cosine of rows[a] and rows[b].
  */
 export function gramMatrix(items: ItemRows, dim: number, rows: readonly number[]): Float32Array {
-  const matrix = asMatrix(items, dim);
+  const source = asMatrix(items, dim);
   const n = rows.length;
-  const norms = rows.map((row) => Math.sqrt(rowSimilarity(matrix, dim, row, row)));
+  // Each row read once (an int8 row is decoded on every read), then paired from these float32 copies.
+  const picked = new Float32Array(n * dim);
+  rows.forEach((row, i) => source.readRow(row, picked, i * dim));
+  const matrix = float32Matrix(picked, dim);
+  const norms = rows.map((_, i) => Math.sqrt(rowSimilarity(matrix, dim, i, i)));
   const gram = new Float32Array(n * n);
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
       const lengths = (norms[a] ?? 0) * (norms[b] ?? 0);
-      const value = lengths === 0 ? 0 : rowSimilarity(matrix, dim, rows[a] ?? 0, rows[b] ?? 0) / lengths;
+      const value = lengths === 0 ? 0 : rowSimilarity(matrix, dim, a, b) / lengths;
       gram[a * n + b] = value;
       gram[b * n + a] = value;
     }
