@@ -13,3 +13,4 @@ export { BACKEND_LABELS, type StartupPhase } from './format.ts';
 export { usePlacement } from './use-placement.ts';
 export { placementHeading } from './format.ts';
 export { useImpressions, type Shown } from './use-impressions.ts';
+export { whenIdle, whenQuiet } from './page-idle.ts';

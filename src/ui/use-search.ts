@@ -1,10 +1,12 @@
 /**
  * The search box's glue: the text typed, completions while typing (the lexical index only,
  * debounced, newest answer wins), submitting a search, leaving it, and loading what a search needs
- * ahead of time (in idle time after the first grid, or as soon as the box gets focus).
+ * ahead of time (once the shopper leaves the page alone after the first grid, or as soon as the box
+ * gets focus).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SearchSuggestion } from '../core/index.ts';
+import { whenQuiet } from './page-idle.ts';
 import { useStorefront } from './storefront-context.ts';
 import type { InteractionKind } from './use-interactions.ts';
 
@@ -12,8 +14,12 @@ import type { InteractionKind } from './use-interactions.ts';
 export const SUGGEST_DEBOUNCE_MS = 120;
 /** Completions offered under the box. */
 export const SUGGESTION_LIMIT = 8;
-/** After the first grid, the search's files load once the page has been idle this long at most. */
-const PREPARE_IDLE_TIMEOUT_MS = 3_000;
+/**
+ * After the first grid, the search's files load once the shopper has left the page alone this long
+ * (loading the encoder holds the main thread about 100 ms: it must not land among a new shopper's
+ * first clicks).
+ */
+const PREPARE_QUIET_MS = 1_500;
 
 export interface SearchBox {
   readonly text: string;
@@ -40,15 +46,7 @@ export function useSearch(track: <T>(task: Promise<T>, kind: InteractionKind) =>
   const [searching, setSearching] = useState(false);
   const asked = useRef(0);
 
-  useEffect(() => {
-    // Safari has no requestIdleCallback: a timer stands in for it.
-    if (typeof requestIdleCallback !== 'function') {
-      const timer = setTimeout(() => recommender.prepareSearch(), PREPARE_IDLE_TIMEOUT_MS);
-      return () => clearTimeout(timer);
-    }
-    const handle = requestIdleCallback(() => recommender.prepareSearch(), { timeout: PREPARE_IDLE_TIMEOUT_MS });
-    return () => cancelIdleCallback(handle);
-  }, [recommender]);
+  useEffect(() => whenQuiet(() => recommender.prepareSearch(), PREPARE_QUIET_MS), [recommender]);
 
   useEffect(() => {
     const ask = ++asked.current;
