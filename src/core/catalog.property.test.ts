@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultTest } from './fault-test-support.ts';
-import { parseCatalog, type CatalogItem } from './catalog.ts';
+import { parseCatalog, parseCatalogWithRows, type CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { parseShopRules } from './shop-rules.ts';
 import { attemptRead } from './test-support.ts';
@@ -104,6 +104,27 @@ describe('parseCatalog (property)', () => {
       );
     }),
   );
+});
+
+describe('parseCatalogWithRows (property)', () => {
+  it('maps each item’s id to its row, in file order, and refuses a repeated id at its second row', () => {
+    fc.assert(
+      fc.property(catalogue, fc.nat(), fc.nat(), (items, from, to) => {
+        const { items: parsed, rowOf } = parseCatalogWithRows({ items }, items.length, FILE);
+        expect([...rowOf]).toEqual(parsed.map((item, row) => [item.id, row]));
+        expect(parsed.map((item) => item.id)).toEqual(items.map((item) => item.id));
+        fc.pre(items.length > 1);
+        const [first, second] = [from % items.length, to % items.length].sort((a, b) => a - b) as [number, number];
+        fc.pre(first !== second);
+        const repeated = items.map((row, i) => (i === second ? { ...row, id: items[first]?.id } : row));
+        const refused = attemptRead(() => parseCatalogWithRows({ items: repeated }, items.length, FILE));
+        expect(refused).toBeInstanceOf(RecError);
+        expectNamedRefusal(refused as RecError, new RegExp(`^items\\[${second}\\]\\.id$`));
+        expect((refused as RecError).message).toContain('a unique id');
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
 
 describe('parseShopRules (property)', () => {

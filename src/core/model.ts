@@ -3,7 +3,7 @@
  * manifest first, then every file checked for size and sha256 before it is decoded. The first
  * problem is reported precisely: which file, what was expected and what was found.
  */
-import { parseCatalog, type CatalogItem } from './catalog.ts';
+import { parseCatalogWithRows, type CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import type { ItemId } from './ids.ts';
@@ -125,8 +125,8 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const matrix = decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));
-  const items = parseCatalog(catalogJson, manifest.itemCount, catalogWhere);
-  const rules = parseShopRules(catalogJson, items, catalogWhere);
+  const { items, rowOf } = parseCatalogWithRows(catalogJson, manifest.itemCount, catalogWhere);
+  const rules = parseShopRules(catalogJson, items, catalogWhere, rowOf);
   const popularity = popularityFile === undefined ? null : decodePopularity(bytesOf(popularityFile), where(popularityFile));
   const projection =
     projectionFile === undefined ? null : decodeFloats(bytesOf(projectionFile), where(projectionFile), 'value', Number.isFinite, 'a finite number');
@@ -137,7 +137,6 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const neighbours = neighboursFile === undefined ? null : decodeNeighbours(bytesOf(neighboursFile), manifest.itemCount, where(neighboursFile));
   const complements = complementsFile === undefined ? null : decodeNeighbours(bytesOf(complementsFile), manifest.itemCount, where(complementsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  const rowOf = new Map(items.map((item, row) => [item.id, row]));
   return withDecodedVectors({ manifest, items, matrix, popularity, projection, rowOf, rules, sequence, neighbours, complements });
 }
 

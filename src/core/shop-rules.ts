@@ -130,10 +130,16 @@ export function firstRowSizeOf(rules: ShopRules): number {
  * @param catalogJson the parsed catalogue file (its root object holds `items` and `rules`).
  * @param items the catalogue's validated items (ids and categories that rules may name).
  * @param file where it came from, for messages.
+ * @param rowOf each item's row by id (parseCatalogWithRows's); made from `items` when not given.
  * @returns the rules with defaults filled in (DEFAULT_SHOP_RULES when there are none).
  * @throws RecError CATALOG_INVALID naming the first bad field, e.g. `rules.pin[0].item`.
  */
-export function parseShopRules(catalogJson: unknown, items: readonly CatalogItem[], file: string): ShopRules {
+export function parseShopRules(
+  catalogJson: unknown,
+  items: readonly CatalogItem[],
+  file: string,
+  rowOf: ReadonlyMap<string, number> = new Map(items.map((item, row) => [item.id, row])),
+): ShopRules {
   const reader: Reader = { code: 'CATALOG_INVALID', file };
   const value = readRecord(reader, catalogJson, '(root)')['rules'];
   if (value === undefined || value === null) return DEFAULT_SHOP_RULES;
@@ -141,7 +147,6 @@ export function parseShopRules(catalogJson: unknown, items: readonly CatalogItem
   for (const name of Object.keys(rules)) {
     if (!(RULE_NAMES as readonly string[]).includes(name)) fail(reader, `rules.${name}`, `a rule among ${RULE_NAMES.join(', ')}`, name);
   }
-  const rowOf = new Map(items.map((item, row) => [item.id as string, row]));
   const categories = new Set(items.map((item) => item.category));
   const target = (record: Record<string, unknown>, field: string): RuleTarget => {
     if ((record['item'] === undefined) === (record['category'] === undefined)) fail(reader, field, 'exactly one of "item" or "category"', record);
