@@ -99,8 +99,11 @@ async function cachedBytes(cache: Cache, url: string, file: ModelFile): Promise<
 /** Stores verified bytes and deletes the file's other versions; never rejects. */
 async function store(cache: Cache, url: string, bytes: Uint8Array): Promise<void> {
   try {
-    // Read bytes are backed by an ArrayBuffer (a SharedArrayBuffer is no body); Response copies them.
-    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>));
+    // Through a Blob, which the browser copies in one go and hands to the cache as a whole: a
+    // Response over the bytes themselves is streamed into the cache on the main thread, which held
+    // it about 230 ms for a 132 MB file here (70 ms through a Blob). Read bytes are backed by an
+    // ArrayBuffer (a SharedArrayBuffer is no Blob part).
+    await cache.put(url, new Response(new Blob([bytes as Uint8Array<ArrayBuffer>])));
     const unversioned = withoutQuery(url);
     const older = (await cache.keys()).filter((request) => request.url !== url && withoutQuery(request.url) === unversioned);
     await Promise.all(older.map((request) => cache.delete(request)));
