@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asMatrix, float32Matrix, int8Matrix, isInt8Matrix } from './item-matrix.ts';
 import { gramMatrix, normalise, scoreAll, updateInterest } from './rank.ts';
-import { seededRandom } from './test-support.ts';
+import { attemptRead, seededRandom } from './test-support.ts';
 import { decodeMatrix, decodeVectors, encodeVectors } from './vectors.ts';
 
 const random = seededRandom(3);
@@ -147,6 +148,36 @@ describe('decodeMatrix', () => {
     new DataView(nan.buffer).setFloat32(COUNT * DIM + 4 * 4, Number.NaN, true);
     expect(() => decodeMatrix(nan, COUNT, DIM, 'int8', 'm/vectors.bin')).toThrow(
       expect.objectContaining({ code: 'MODEL_VECTORS_INVALID', message: 'm/vectors.bin: row 4 column 0 is NaN, expected a finite number' }),
+    );
+  });
+
+  it('accepts and refuses int8 files exactly as the check of their decoded rows does, near the unit-length tolerance and with scales too large to decode', () => {
+    const dim = 8;
+    const row = fc.tuple(
+      fc.array(fc.integer({ min: -127, max: 127 }), { minLength: dim, maxLength: dim }),
+      fc.oneof(
+        // |norm - 1| from 0 to twice the tolerance, either side
+        { arbitrary: fc.double({ min: 0.98, max: 1.02, noNaN: true }), weight: 6 },
+        fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 1e37, 1e31, 0),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 4 }), (rows) => {
+        const count = rows.length;
+        const file = new Uint8Array(count * dim + count * 4);
+        const view = new DataView(file.buffer);
+        rows.forEach(([values, norm], r) => {
+          values.forEach((q, j) => view.setInt8(r * dim + j, q));
+          const length = Math.hypot(...values);
+          // `norm` is the row's target length; a special value is the scale itself
+          const scale = Number.isFinite(norm) && norm > 0.5 && norm < 2 ? (length === 0 ? 1 : norm / length) : norm;
+          view.setFloat32(count * dim + r * 4, scale, true);
+        });
+        const viaMatrix = attemptRead(() => Array.from(decodeMatrix(file, count, dim, 'int8', 'm/vectors.bin').toFloat32()));
+        const viaDecoded = attemptRead(() => Array.from(decodeVectors(file, count, dim, 'int8', 'm/vectors.bin')));
+        expect(viaMatrix instanceof Error ? viaMatrix.message : viaMatrix).toEqual(viaDecoded instanceof Error ? viaDecoded.message : viaDecoded);
+      }),
+      { numRuns: 400 },
     );
   });
 });
