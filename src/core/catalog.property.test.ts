@@ -127,6 +127,19 @@ describe('parseCatalogWithRows (property)', () => {
   });
 });
 
+describe('parseCatalog', () => {
+  it.each([
+    ['id', { id: ' ', title: 'Lamp' }],
+    ['title', { id: 'p1', title: '\t ' }],
+    ['group', { id: 'p1', title: 'Lamp', group: '' }],
+  ])('refuses a blank %s, naming it', (field, record) => {
+    const refused = attemptRead(() => parseCatalog({ items: [record] }, 1, FILE));
+    expect(refused).toBeInstanceOf(RecError);
+    expectNamedRefusal(refused as RecError, new RegExp(`^items\\[0\\]\\.${field}$`));
+    expect((refused as RecError).message).toContain('a non-empty string');
+  });
+});
+
 describe('parseShopRules (property)', () => {
   const items: CatalogItem[] = parseCatalog(
     {
