@@ -34,6 +34,40 @@ describe('createHttpModelSource', () => {
     expect(source.location).toBe('/models/demo');
   });
 
+  it('reads the body into the size the manifest gives, and returns exactly the bytes that came when more or fewer come', async () => {
+    const entry = (bytes: number) => ({ path: 'vectors.bin', bytes, sha256: '0'.repeat(64) });
+    const read = async (chunks: number[][], bytes: number) => {
+      const source = createHttpModelSource('/m', { fetch: fakeFetch(() => chunked(chunks.map((chunk) => Uint8Array.from(chunk)))) });
+      const progress: number[] = [];
+      const body = await source.read('vectors.bin', (n) => progress.push(n), entry(bytes));
+      return { bytes: Array.from(body), length: body.byteLength, progress };
+    };
+    expect(
+      await read(
+        [
+          [1, 2, 3],
+          [4, 5],
+        ],
+        5,
+      ),
+    ).toEqual({ bytes: [1, 2, 3, 4, 5], length: 5, progress: [3, 5] });
+    // More than the manifest said (it will fail its check): every byte, in order.
+    expect(
+      await read(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6, 7],
+        ],
+        3,
+      ),
+    ).toEqual({ bytes: [1, 2, 3, 4, 5, 6, 7], length: 7, progress: [2, 4, 7] });
+    // Fewer: only what came, no padding.
+    expect(await read([[1, 2]], 6)).toEqual({ bytes: [1, 2], length: 2, progress: [2] });
+    // A size no array can have (a broken manifest): read as chunks instead.
+    expect(await read([[9], [8]], Number.MAX_SAFE_INTEGER)).toEqual({ bytes: [9, 8], length: 2, progress: [1, 2] });
+  });
+
   it('names the URL and the status of a 404', async () => {
     const source = createHttpModelSource('/models/nope', { fetch: fakeFetch(() => new Response('not found', { status: 404, statusText: 'Not Found' })) });
     const error = await source.read('manifest.json', () => {}).catch((e: unknown) => e);
