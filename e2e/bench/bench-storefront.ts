@@ -166,8 +166,11 @@ export async function benchStorefront(browser: Browser, base: string, clicks: nu
     const byInteraction = new Map<number, number>();
     for (const { id, duration } of marks.events) byInteraction.set(id, Math.max(duration, byInteraction.get(id) ?? 0));
     // ArrayBuffer backing stores are outside performance.memory's heap: the decoded item vectors
-    // live there (WebAssembly memories are counted in neither).
+    // live there (WebAssembly memories are counted in neither). Garbage is collected first: what is
+    // measured is what the page keeps, not when V8 last collected (the model files' bytes, dead once
+    // read, stayed uncollected for seconds in some runs and not in others: 20 or 292 MB at 1M).
     const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
     const arrayBufferBytes = (await cdp.send('Runtime.getHeapUsage')).backingStorageSize;
     await cdp.detach();
     const memory = await page.evaluate(async () => {
