@@ -32,6 +32,9 @@ export default {
     'src/offline/lib/co-occurrence.ts',
     'src/offline/lib/semantic-floor.ts',
     'src/search/**/*.ts',
+    // The app's and the UI's modules that run in Node: the model files' reader, the idle scheduling.
+    'src/app/http-model-source.ts',
+    'src/ui/page-idle.ts',
     ...NOT_TESTS,
     // Barrels and type-only modules have nothing to mutate but would still be instrumented.
     '!src/**/index.ts',

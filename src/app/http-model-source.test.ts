@@ -40,7 +40,7 @@ describe('createHttpModelSource', () => {
       const source = createHttpModelSource('/m', { fetch: fakeFetch(() => chunked(chunks.map((chunk) => Uint8Array.from(chunk)))) });
       const progress: number[] = [];
       const body = await source.read('vectors.bin', (n) => progress.push(n), entry(bytes));
-      return { bytes: Array.from(body), length: body.byteLength, progress };
+      return { bytes: Array.from(body), length: body.byteLength, progress, held: body.buffer.byteLength };
     };
     expect(
       await read(
@@ -50,7 +50,7 @@ describe('createHttpModelSource', () => {
         ],
         5,
       ),
-    ).toEqual({ bytes: [1, 2, 3, 4, 5], length: 5, progress: [3, 5] });
+    ).toEqual({ bytes: [1, 2, 3, 4, 5], length: 5, progress: [3, 5], held: 5 });
     // More than the manifest said (it will fail its check): every byte, in order.
     expect(
       await read(
@@ -61,11 +61,11 @@ describe('createHttpModelSource', () => {
         ],
         3,
       ),
-    ).toEqual({ bytes: [1, 2, 3, 4, 5, 6, 7], length: 7, progress: [2, 4, 7] });
-    // Fewer: only what came, no padding.
-    expect(await read([[1, 2]], 6)).toEqual({ bytes: [1, 2], length: 2, progress: [2] });
+    ).toEqual({ bytes: [1, 2, 3, 4, 5, 6, 7], length: 7, progress: [2, 4, 7], held: 7 });
+    // Fewer: only what came, no padding (a view of the array it was read into; its size check refuses it next).
+    expect(await read([[1, 2]], 6)).toEqual({ bytes: [1, 2], length: 2, progress: [2], held: 6 });
     // A size no array can have (a broken manifest): read as chunks instead.
-    expect(await read([[9], [8]], Number.MAX_SAFE_INTEGER)).toEqual({ bytes: [9, 8], length: 2, progress: [1, 2] });
+    expect(await read([[9], [8]], Number.MAX_SAFE_INTEGER)).toEqual({ bytes: [9, 8], length: 2, progress: [1, 2], held: 2 });
   });
 
   it('names the URL and the status of a 404', async () => {
@@ -98,5 +98,63 @@ describe('createHttpModelSource', () => {
     await createHttpModelSource('/m', { fetch: recording }).read('manifest.json', () => {});
     await createHttpModelSource('/m', { fetch: recording, cache: 'reload' }).read('manifest.json', () => {});
     expect(modes).toEqual(['no-cache', 'reload']);
+  });
+
+  it('says what a 404 most likely means, and gives any other status as it came', async () => {
+    const status = (code: number, text: string) =>
+      createHttpModelSource('/m', { fetch: fakeFetch(() => new Response('', { status: code, statusText: text })) })
+        .read('manifest.json', () => {})
+        .catch((e: unknown) => (e as RecError).message);
+    expect(await status(404, 'Not Found')).toBe(
+      '/m/manifest.json: expected HTTP 200, found HTTP 404 Not Found: the model is not built here or its name is wrong (build it with `npm run models:demo`)',
+    );
+    expect(await status(503, '')).toBe('/m/manifest.json: expected HTTP 200, found HTTP 503');
+  });
+
+  it('names the network failure and a body that breaks off, keeping each cause', async () => {
+    const offline = new TypeError('Failed to fetch');
+    const unreachable = await createHttpModelSource('/m', { fetch: () => Promise.reject(offline) })
+      .read('vectors.bin', () => {})
+      .catch((e: unknown) => e as RecError);
+    expect(unreachable.message).toBe('/m/vectors.bin: could not be fetched (Failed to fetch); is the server running?');
+    expect(unreachable.cause).toBe(offline);
+
+    const reset = new Error('connection reset');
+    let pulls = 0;
+    const broken = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(new Uint8Array(3));
+        else controller.error(reset);
+      },
+    });
+    const cut = await createHttpModelSource('/m', { fetch: fakeFetch(() => new Response(broken)) })
+      .read('vectors.bin', () => {})
+      .catch((e: unknown) => e as RecError);
+    expect(cut.message).toBe('/m/vectors.bin: the download stopped after 3 bytes (connection reset)');
+    expect(cut.cause).toBe(reset);
+  });
+
+  it('compares the body with Content-Length only when it is a plain byte count and the body was not content-encoded', async () => {
+    const read = (headers: Record<string, string>) =>
+      createHttpModelSource('/m', { fetch: fakeFetch(() => chunked([new Uint8Array(3)], headers)) })
+        .read('vectors.bin', () => {})
+        .then((bytes) => bytes.byteLength);
+    expect(await read({ 'content-length': '10', 'content-encoding': 'gzip' })).toBe(3);
+    expect(await read({ 'content-length': 'ten' })).toBe(3);
+    expect(await read({ 'content-length': '3' })).toBe(3);
+  });
+
+  it('reads a body-less answer as no bytes, and asks with same-origin credentials under a base without its trailing slashes', async () => {
+    const asked: Array<{ url: string; credentials: RequestCredentials | undefined }> = [];
+    const source = createHttpModelSource('/models/demo//', {
+      fetch: (input, init) => {
+        asked.push({ url: String(input), credentials: init?.credentials });
+        return Promise.resolve(new Response(null, { status: 200 }));
+      },
+    });
+    const progress: number[] = [];
+    expect(Array.from(await source.read('availability.json', (n) => progress.push(n)))).toEqual([]);
+    expect(progress).toEqual([0]);
+    expect(asked).toEqual([{ url: '/models/demo/availability.json', credentials: 'same-origin' }]);
   });
 });
