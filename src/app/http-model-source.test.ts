@@ -10,6 +10,16 @@ function fakeFetch(response: () => Response, asked: string[] = []): typeof fetch
   };
 }
 
+/** The RecError a read rejects with (the test fails if it resolves). */
+function failure(read: Promise<Uint8Array>): Promise<RecError> {
+  return read.then(
+    () => {
+      throw new Error('expected the read to fail');
+    },
+    (error: unknown) => error as RecError,
+  );
+}
+
 function chunked(chunks: readonly Uint8Array[], headers: Record<string, string> = {}): Response {
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -99,12 +109,16 @@ describe('createHttpModelSource', () => {
     await createHttpModelSource('/m', { fetch: recording, cache: 'reload' }).read('manifest.json', () => {});
     expect(modes).toEqual(['no-cache', 'reload']);
   });
+});
 
+describe('createHttpModelSource: messages and headers', () => {
   it('says what a 404 most likely means, and gives any other status as it came', async () => {
-    const status = (code: number, text: string) =>
-      createHttpModelSource('/m', { fetch: fakeFetch(() => new Response('', { status: code, statusText: text })) })
-        .read('manifest.json', () => {})
-        .catch((e: unknown) => (e as RecError).message);
+    const status = async (code: number, text: string) =>
+      (
+        await failure(
+          createHttpModelSource('/m', { fetch: fakeFetch(() => new Response('', { status: code, statusText: text })) }).read('manifest.json', () => {}),
+        )
+      ).message;
     expect(await status(404, 'Not Found')).toBe(
       '/m/manifest.json: expected HTTP 200, found HTTP 404 Not Found: the model is not built here or its name is wrong (build it with `npm run models:demo`)',
     );
@@ -113,9 +127,7 @@ describe('createHttpModelSource', () => {
 
   it('names the network failure and a body that breaks off, keeping each cause', async () => {
     const offline = new TypeError('Failed to fetch');
-    const unreachable = await createHttpModelSource('/m', { fetch: () => Promise.reject(offline) })
-      .read('vectors.bin', () => {})
-      .catch((e: unknown) => e as RecError);
+    const unreachable = await failure(createHttpModelSource('/m', { fetch: () => Promise.reject(offline) }).read('vectors.bin', () => {}));
     expect(unreachable.message).toBe('/m/vectors.bin: could not be fetched (Failed to fetch); is the server running?');
     expect(unreachable.cause).toBe(offline);
 
@@ -127,9 +139,7 @@ describe('createHttpModelSource', () => {
         else controller.error(reset);
       },
     });
-    const cut = await createHttpModelSource('/m', { fetch: fakeFetch(() => new Response(broken)) })
-      .read('vectors.bin', () => {})
-      .catch((e: unknown) => e as RecError);
+    const cut = await failure(createHttpModelSource('/m', { fetch: fakeFetch(() => new Response(broken)) }).read('vectors.bin', () => {}));
     expect(cut.message).toBe('/m/vectors.bin: the download stopped after 3 bytes (connection reset)');
     expect(cut.cause).toBe(reset);
   });
