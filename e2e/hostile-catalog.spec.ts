@@ -34,6 +34,8 @@ function probe(page: Page): Promise<Probe> {
 }
 
 async function expectNothingRan(page: Page): Promise<Probe> {
+  // An image asks for its picture after the next paint: every one is read once it has.
+  await expect.poll(() => page.evaluate(() => [...document.images].every((img) => img.hasAttribute('src')))).toBe(true);
   const found = await probe(page);
   expect(found.flag, 'a payload ran').toBeUndefined();
   expect(found.payloadElements, 'elements created from catalogue text').toEqual([]);

@@ -11,9 +11,8 @@ import { StrictMode } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { toRecError, type Recommender } from '../core/index.ts';
-import { App, ErrorBoundary, ErrorView, FallbackView, LoadingView, StartingView, StorefrontContext } from '../ui/index.ts';
+import { afterNextPaint, App, ErrorBoundary, ErrorView, FallbackView, LoadingView, StartingView, StorefrontContext } from '../ui/index.ts';
 import '../ui/styles.css';
-import { afterNextPaint } from './after-next-paint.ts';
 // The wasm binaries and the encoder are this build's own (asset-urls.ts).
 import './bundled-assets.ts';
 import { firstGrid, keepGrid, type GridStore } from './first-grid.ts';

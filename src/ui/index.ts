@@ -14,3 +14,4 @@ export { usePlacement } from './use-placement.ts';
 export { placementHeading } from './format.ts';
 export { useImpressions, type Shown } from './use-impressions.ts';
 export { whenIdle, whenQuiet } from './page-idle.ts';
+export { afterNextPaint } from './after-next-paint.ts';

@@ -1,7 +1,10 @@
 /**
- * `afterNextPaint`: the storefront's `yieldToPaint` (core/recommender.ts). The recommender ranks an
- * interaction after it, so the frame that answers a click carries only the click's own work, and
- * the ranking lands in a later one (Interaction to Next Paint measures the first).
+ * `afterNextPaint`: work held until the browser has painted.
+ * - The storefront's `yieldToPaint` (core/recommender.ts): the recommender ranks an interaction
+ *   after it, so the frame that answers a click carries only the click's own work, and the ranking
+ *   lands in a later one (Interaction to Next Paint measures the first).
+ * - A product image's request (ProductImage.tsx): a grid's new cards are painted in their places
+ *   first, and their pictures load after.
  */
 
 /** A hidden page paints no frames: go on after this long at most (timers there are throttled anyway). */
