@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decayFactor, gramMatrix, normalise, scoreAll, topK, updateInterest } from './rank.ts';
+import { decayFactor, gramMatrix, normalise, scanAbove, scoreAll, topK, updateInterest, type RowsAbove } from './rank.ts';
 import { seededRandom } from './test-support.ts';
 
 describe('topK', () => {
@@ -21,6 +21,36 @@ describe('topK', () => {
     expect(topK(scores, 3, new Set()).rows).toEqual([1, 2, 0]);
     expect(topK(scores, 10, new Set([1])).rows).toEqual([2, 0, 3]);
     expect(topK(scores, 0, new Set()).rows).toEqual([]);
+  });
+
+  it('asks its RowsAbove only once k are kept, from the row after the last one read, with the k-th kept score', () => {
+    const scores = Float32Array.from([5, 1, 3, 2, 9, 0, 4, 7]);
+    const asked: Array<[number, number]> = [];
+    const recording: RowsAbove = (from, threshold) => {
+      asked.push([from, threshold]);
+      return scanAbove(scores)(from, threshold);
+    };
+    expect(topK(scores, 2, new Set([4]), recording)).toEqual({ rows: [7, 0], scores: [7, 5] });
+    // Kept 5 and 1 (rows 0, 1) without asking; then it finds 3 (row 2), 9 (row 4: excluded, so the
+    // k-th stays 3), 4 (row 6) and 7 (row 7), the last row, after which there is nothing to ask.
+    expect(asked).toEqual([
+      [2, 1],
+      [3, 3],
+      [5, 3],
+      [7, 4],
+    ]);
+  });
+});
+
+describe('scanAbove', () => {
+  it('finds the first row at or after `from` strictly above the threshold, never a NaN, or the length', () => {
+    const above = scanAbove(Float32Array.from([1, Number.NaN, 2, 2, Number.POSITIVE_INFINITY]));
+    expect(above(0, 1)).toBe(2);
+    expect(above(3, 2)).toBe(4);
+    expect(above(0, Number.POSITIVE_INFINITY)).toBe(5);
+    expect(above(0, Number.NaN)).toBe(5);
+    expect(above(5, Number.NEGATIVE_INFINITY)).toBe(5);
+    expect(above(1, Number.NEGATIVE_INFINITY)).toBe(2);
   });
 });
 

@@ -83,29 +83,52 @@ export function scoreRow(items: ItemRows, dim: number, interest: Float32Array, p
 }
 
 /**
+ * @returns the first row at or after `from` whose score is above `threshold` (NaN never is), or the
+ *   number of scores when there is none.
+ */
+export type RowsAbove = (from: number, threshold: number) => number;
+
+/** RowsAbove over scores in the JS heap, one row at a time. */
+export function scanAbove(scores: Float32Array): RowsAbove {
+  return (from, threshold) => {
+    let row = from;
+    while (row < scores.length && !((scores[row] as number) > threshold)) row++;
+    return row;
+  };
+}
+
+/**
  * The k best rows, best first; ties go to the lower row so rankings are deterministic.
  * @param scores one score per row.
  * @param k how many.
  * @param excluded rows never returned (e.g. purchased items).
+ * @param rowsAbove finds the next row above the k-th kept score: once k are kept, the rows it
+ *   passes over cannot enter. Another one may search faster (the wasm scorer's, four rows at a time
+ *   in its module), with the same answers.
  */
-export function topK(scores: Float32Array, k: number, excluded: ReadonlySet<number>): RankedRows {
-  // A bounded sorted list: k is a grid (tens), N can be 10^5; reading N scores and selecting here is
-  // faster than tf.topk on webgpu (see ENVIRONMENT.md), and ties keep the earlier row.
+export function topK(scores: Float32Array, k: number, excluded: ReadonlySet<number>, rowsAbove: RowsAbove = scanAbove(scores)): RankedRows {
+  // A bounded sorted list: k is a grid (tens to a few hundred), N up to 10^6; reading N scores and
+  // selecting here is faster than tf.topk on webgpu (see ENVIRONMENT.md), and ties keep the earlier row.
   const rows: number[] = [];
   const kept: number[] = [];
-  for (let row = 0; row < scores.length; row++) {
-    const score = scores[row] ?? Number.NEGATIVE_INFINITY;
-    // Most rows fail this test once k are kept: it comes before the set lookup, which costs more.
-    if (rows.length === k && !(score > (kept[k - 1] ?? Number.POSITIVE_INFINITY))) continue;
-    if (excluded.has(row)) continue;
-    if (rows.length === k) {
-      rows.pop();
-      kept.pop();
+  let row = 0;
+  while (row < scores.length) {
+    // Once k are kept, only a score above the k-th can enter: most rows are passed over here, before
+    // the set lookup, which costs more.
+    if (rows.length === k) row = rowsAbove(row, kept[k - 1] ?? Number.POSITIVE_INFINITY);
+    if (row >= scores.length) break;
+    const score = scores[row] as number;
+    if (!excluded.has(row)) {
+      if (rows.length === k) {
+        rows.pop();
+        kept.pop();
+      }
+      let at = rows.length;
+      while (at > 0 && (kept[at - 1] ?? 0) < score) at--;
+      rows.splice(at, 0, row);
+      kept.splice(at, 0, score);
     }
-    let at = rows.length;
-    while (at > 0 && (kept[at - 1] ?? 0) < score) at--;
-    rows.splice(at, 0, row);
-    kept.splice(at, 0, score);
+    row++;
   }
   return { rows, scores: kept };
 }

@@ -45,4 +45,29 @@
               (f32.mul (f32.load (i32.add (local.get $scales) (i32.shl (local.get $row) (i32.const 2)))) (local.get $userScale)))
             (f32.load (i32.add (local.get $prior) (i32.shl (local.get $row) (i32.const 2))))))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
-        (br_if $rows (i32.lt_u (local.get $row) (local.get $count)))))))
+        (br_if $rows (i32.lt_u (local.get $row) (local.get $count))))))
+  ;; The first r in [from, count) with values[r] > threshold (float32; NaN is never above), or count
+  ;; when there is none: four rows per step, then one at a time within the step that holds it. The
+  ;; caller's top-k selection passes over the rows below its k-th score with it (core/rank.ts topK).
+  (func (export "above")
+    (param $values i32) (param $from i32) (param $count i32) (param $threshold f32) (result i32)
+    (local $row i32) (local $limit v128)
+    (local.set $row (local.get $from))
+    (local.set $limit (f32x4.splat (local.get $threshold)))
+    (block $found
+      (loop $fours
+        ;; Four rows left at least: row + 4 <= count (signed, as count < 4 leaves none).
+        (br_if $found (i32.gt_s (i32.add (local.get $row) (i32.const 4)) (local.get $count)))
+        (br_if $found
+          (v128.any_true
+            (f32x4.gt (v128.load (i32.add (local.get $values) (i32.shl (local.get $row) (i32.const 2)))) (local.get $limit))))
+        (local.set $row (i32.add (local.get $row) (i32.const 4)))
+        (br $fours)))
+    (block $done
+      (loop $ones
+        (br_if $done (i32.ge_u (local.get $row) (local.get $count)))
+        (br_if $done (f32.gt (f32.load (i32.add (local.get $values) (i32.shl (local.get $row) (i32.const 2)))) (local.get $threshold)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $ones)))
+    (local.get $row)))
+

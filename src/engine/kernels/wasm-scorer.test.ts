@@ -4,9 +4,10 @@
 // ties included. The item space's use of it on the TF.js wasm backend: ../scorer-resident.test.ts.
 import { describe, expect, it } from 'vitest';
 import { isRecError } from '../../core/errors.ts';
-import { normalise, scoreAll, topK, type RankedRows } from '../../core/rank.ts';
+import { normalise, scanAbove, scoreAll, topK, type RankedRows } from '../../core/rank.ts';
 import { seededRandom } from '../../core/test-support.ts';
 import { decodeVectors, encodeVectors } from '../../core/vectors.ts';
+import { WASM_BASE64 } from './score-int8-wasm-bytes.ts';
 import { createWasmScorer, interestQuantisationMax, wasmScorerSupportsDim, type WasmScorerItems } from './wasm-scorer.ts';
 
 const random = seededRandom(8);
@@ -97,5 +98,26 @@ describe('createWasmScorer', () => {
       'MODEL_DIMENSION_MISMATCH:vectors',
     );
     expect(await failure(createWasmScorer({ vectors, dim: 16, popularity: new Float32Array(9), priorWeight: 0 }))).toBe('MODEL_DIMENSION_MISMATCH:popularity');
+  });
+});
+
+describe('the module’s above', () => {
+  it('finds what scanAbove finds, from every row, for every threshold among the values, NaN, infinities and signed zeros', async () => {
+    const { instance } = await WebAssembly.instantiate(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
+    const { memory, above } = instance.exports as unknown as {
+      memory: WebAssembly.Memory;
+      above: (at: number, from: number, count: number, t: number) => number;
+    };
+    // Offset 8: the module reads four rows a step from any row, aligned or not.
+    const at = 8;
+    const specials = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0];
+    for (const count of [0, 1, 3, 4, 5, 9, 23]) {
+      const values = new Float32Array(memory.buffer, at, count);
+      values.set(Float32Array.from({ length: count }, (_, i) => (i % 5 === 4 ? (specials[i % specials.length] ?? 0) : Math.round(8 * random()) / 4)));
+      const expected = scanAbove(values);
+      for (const threshold of [...new Set([...values, ...specials, 1e9, -1e9])])
+        for (let from = 0; from <= count; from++)
+          expect([count, threshold, from, above(at, from, count, threshold)]).toEqual([count, threshold, from, expected(from, threshold)]);
+    }
   });
 });

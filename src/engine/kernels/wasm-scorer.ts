@@ -16,14 +16,16 @@
  * threshold T that the k-th best exact score reaches; a row whose coarse score plus its bound is
  * below T cannot be among the best k. The rest (a few more than k in practice; every row in the
  * worst case, which is then simply exact scoring) are scored with core's `scoreRow` and selected
- * with core's `topK`, so ties, exclusions and the scores are the reference's.
+ * with core's `topK`, so ties, exclusions and the scores are the reference's. Both passes over the
+ * coarse scores (the first guess's best k, then the rows whose bound can reach T) skip ahead with the
+ * module's `above`, four rows a step: at a million rows the two took about 6 ms in JS of the 14.
  * An int8 matrix (the model's int8 file, read in place: core/item-matrix.ts) is scored as it is,
  * with no rounding of its own, and its rows then move into the module's memory, where the matrix
  * reads them from: the item space holds them once.
  * No TF.js here: the item space calls it with the interest vector it was given, on the CPU.
  */
 import { RecError } from '../../core/errors.ts';
-import { scoreRow, topK, type RankedRows } from '../../core/rank.ts';
+import { scoreRow, topK, type RankedRows, type RowsAbove } from '../../core/rank.ts';
 import { asMatrix, isInt8Matrix, type ItemMatrix, type ItemRows } from '../../core/item-matrix.ts';
 import { encodeVectors, matrixRowCount } from '../../core/vectors.ts';
 import { WASM_BASE64 } from './score-int8-wasm-bytes.ts';
@@ -57,6 +59,8 @@ export interface WasmScorerItems {
 interface ScoreModule {
   readonly memory: WebAssembly.Memory;
   score(items: number, scales: number, prior: number, user: number, out: number, count: number, dim: number, userScale: number): void;
+  /** The first row at or after `from` whose float32 value is above `threshold`, or `count` (core/rank.ts RowsAbove). */
+  above(values: number, from: number, count: number, threshold: number): number;
 }
 
 /** int8 values per step of the module: one 128-bit vector. */
@@ -149,6 +153,12 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
   const prior = new Float32Array(memory, priorAt, count);
   if (popularity !== null) popularity.forEach((p, row) => (prior[row] = priorWeight * p));
   const coarse = new Float32Array(memory, outAt, count);
+  /** The coarse scores' RowsAbove, in the module: four rows a step instead of one in JS. */
+  const coarseAbove: RowsAbove = (from, threshold) => module.above(outAt, from, count, threshold);
+  // Each per-row term of the bound at its largest, for the scan's first test.
+  const largestHalfL1 = largestOf(halfL1);
+  const largestResidual = residual === null ? 0 : largestOf(residual);
+  const largestPrior = largestOf(prior);
   const user = new Int16Array(memory, userAt, dim);
   const quantisationMax = interestQuantisationMax(dim);
   const exactScore = (interest: Float32Array, row: number): number => Math.fround(scoreRow(matrix, dim, interest, popularity, priorWeight, row));
@@ -169,14 +179,17 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
       for (let j = 0; j < dim; j++) user[j] = largest === 0 ? 0 : Math.round((interest[j] ?? 0) / userScale);
       module.score(0, scalesAt, priorAt, userAt, outAt, count, dim, userScale);
 
-      const firstGuess = topK(coarse, k, excluded);
+      const firstGuess = topK(coarse, k, excluded, coarseAbove);
       if (firstGuess.rows.length === 0) return firstGuess;
       let threshold = Number.POSITIVE_INFINITY;
       for (const row of firstGuess.rows) threshold = Math.min(threshold, exactScore(interest, row));
       // |coarse - exact| <= t * halfL1 + residual * (|u|_1 + dim * t) + rounding (see the header).
       const residualFactor = l1 + dim * userScale;
+      // The module passes over the rows whose coarse score is below `floor`, which none of their
+      // bounds can lift to the threshold; the rest get their own bound here.
+      const floor = candidateFloor(threshold, userScale * largestHalfL1 + largestResidual * residualFactor + ROUNDING_SLACK * (1 + largestPrior));
       const candidates: number[] = [];
-      for (let row = 0; row < count; row++) {
+      for (let row = coarseAbove(0, floor); row < count; row = coarseAbove(row + 1, floor)) {
         const score = coarse[row] ?? 0;
         const bound =
           userScale * (halfL1[row] ?? 0) + (residual?.[row] ?? 0) * residualFactor + ROUNDING_SLACK * (1 + Math.abs(score) + Math.abs(prior[row] ?? 0));
@@ -188,6 +201,41 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
       return { rows: best.rows.map((i) => candidates[i] ?? -1), scores: best.scores };
     },
   };
+}
+
+/**
+ * A float32 value below which no row's coarse score can meet the threshold: a row is a candidate when
+ * score + bound >= threshold, with bound = rowPart + ROUNDING_SLACK * |score|, and rowPart at most
+ * `widest`. So score (1 ± ROUNDING_SLACK) >= threshold - widest, whatever the score's sign, and a
+ * score below the smaller of the two quotients cannot be one. A margin far above float64's rounding
+ * of those sums, and a float32 rounded down, keep the floor at or below the exact one.
+ * @param threshold the k-th best exact score of the first guess.
+ * @param widest the largest rowPart any row has.
+ */
+function candidateFloor(threshold: number, widest: number): number {
+  const reach = threshold - widest;
+  const exact = Math.min(reach / (1 + ROUNDING_SLACK), reach / (1 - ROUNDING_SLACK));
+  const floor = exact - 1e-9 * (1 + Math.abs(threshold) + widest);
+  const float32 = Math.fround(floor);
+  // `above` finds scores strictly above: one float32 step down lets a score equal to the floor through.
+  return nextFloat32Down(float32 > floor ? nextFloat32Down(float32) : float32);
+}
+
+/** The float32 just below a float32 value (-Infinity stays itself: every finite score is above it). */
+function nextFloat32Down(value: number): number {
+  if (value === Number.NEGATIVE_INFINITY) return value;
+  if (value === 0) return -(2 ** -149);
+  const bits = new Float32Array([value]);
+  const word = new Int32Array(bits.buffer);
+  word[0] = (word[0] as number) + (value > 0 ? -1 : 1);
+  return bits[0] as number;
+}
+
+/** @returns the largest |value| (0 for none). */
+function largestOf(values: Float32Array): number {
+  let largest = 0;
+  for (const value of values) largest = Math.max(largest, Math.abs(value));
+  return largest;
 }
 
 /**
