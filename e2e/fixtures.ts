@@ -136,6 +136,29 @@ export class Storefront {
     await expect(this.grid).toHaveAttribute('data-mode', 'for-you');
     await expect(this.grid).toHaveAttribute('aria-busy', 'false');
   }
+
+  /**
+   * Clicks the first card's "Add to cart" `times` times from inside the page, `gapMs` apart: a
+   * pointerdown, then the DOM click through React's handlers, as a shopper's click. No Playwright
+   * round trip comes between clicks, so two tabs' clicks really interleave and no gap grows longer
+   * than asked.
+   */
+  clickAddToCartInPage(times: number, gapMs: number): Promise<void> {
+    return this.page.evaluate(
+      async ({ times, gapMs }) => {
+        for (let i = 0; i < times; i++) {
+          const button = [...document.querySelectorAll('[aria-label="Recommended products"] [data-item-id] button')].find(
+            (b) => b.textContent?.trim() === 'Add to cart',
+          );
+          if (!(button instanceof HTMLButtonElement)) throw new Error('no "Add to cart" button on the cards');
+          button.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+          button.click();
+          await new Promise((resolve) => setTimeout(resolve, gapMs));
+        }
+      },
+      { times, gapMs },
+    );
+  }
 }
 
 /** A Content-Security-Policy violation, as the page's `securitypolicyviolation` event reported it. */

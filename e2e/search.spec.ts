@@ -119,24 +119,12 @@ async function secondShopper(browser: Browser): Promise<Storefront> {
 
 test('the search’s encoder is not loaded among a new shopper’s first clicks, and is loaded once they stop, without a search', async ({
   storefront,
-  page,
   requests,
 }) => {
   await storefront.open('?backend=wasm');
   const encoderRequests = () => requests.filter((request) => new URL(request.url()).pathname.startsWith('/encoder/'));
-  // Twelve clicks on the cards' "Add to cart", 250 ms apart, dispatched in the page (pointerdown
-  // then click, as a shopper's), so no Playwright round trip can stretch a gap into a quiet spell.
-  await page.evaluate(async () => {
-    for (let click = 0; click < 12; click++) {
-      const button = [...document.querySelectorAll('[aria-label="Recommended products"] [data-item-id] button')].find(
-        (b) => b.textContent?.trim() === 'Add to cart',
-      );
-      if (!(button instanceof HTMLButtonElement)) throw new Error('no "Add to cart" button on the cards');
-      button.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
-      button.click();
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  });
+  // Twelve clicks on the cards' "Add to cart", 250 ms apart, well inside the 1.5 s quiet spell.
+  await storefront.clickAddToCartInPage(12, 250);
   expect(encoderRequests().map((request) => request.url())).toEqual([]);
   await expect.poll(() => encoderRequests().some((request) => request.url().endsWith('/model.json')), { timeout: 20_000 }).toBe(true);
 });

@@ -6,18 +6,6 @@ import type { Page } from '@playwright/test';
 import { expect, fault, observe, Storefront, test } from './fixtures.ts';
 import { accountedEvents, readStored, type StoredSummary } from './stored.ts';
 
-/** Runs in the page: clicks the first card's "Add to cart" `times` times, yielding between clicks. */
-async function clickAddToCart(times: number): Promise<void> {
-  for (let i = 0; i < times; i++) {
-    const button = [...document.querySelectorAll('[aria-label="Recommended products"] [data-item-id] button')].find(
-      (b) => b.textContent?.trim() === 'Add to cart',
-    );
-    if (!(button instanceof HTMLButtonElement)) throw new Error('no "Add to cart" button on the first cards');
-    button.click();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-}
-
 const firstAddToCart = (page: Page) =>
   page.getByRole('region', { name: 'Recommended products' }).locator('[data-item-id]').first().getByRole('button', { name: 'Add to cart' });
 
@@ -29,9 +17,9 @@ test(
     const tabs = [new Storefront(await context.newPage()), new Storefront(await context.newPage())];
     for (const tab of tabs) await tab.open('?backend=wasm&limit=4');
 
-    // Both tabs click at the same time, from inside each page (DOM clicks through React's handlers),
-    // so their writes really interleave; Playwright's per-click round trips would serialise them.
-    await Promise.all(tabs.map((tab) => tab.page.evaluate(clickAddToCart, 500)));
+    // Both tabs click at the same time, from inside each page, so their writes really interleave;
+    // Playwright's per-click round trips would serialise them.
+    await Promise.all(tabs.map((tab) => tab.clickAddToCartInPage(500, 0)));
 
     const [first, second] = tabs as [Storefront, Storefront];
     await expect.poll(async () => (await readStored(first.page)).byType['add_to_cart'], { timeout: 120_000 }).toBe(1000);
