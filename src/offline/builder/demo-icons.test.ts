@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ICON_DIR, DEMO_TYPE_ICONS, demoTypeIcon } from './demo-icons.ts';
+import { DEMO_ICON_DIR, demoTypeIcon } from './demo-icons.ts';
+import { DEMO_TYPE_ICONS } from './demo-type-icons.ts';
 import { DEMO_DEPARTMENTS } from './demo-vocab.ts';
 
 const types = DEMO_DEPARTMENTS.flatMap((department) => department.nouns.map(({ noun }) => noun));
