@@ -5,6 +5,7 @@
  * holds from the next ranking on. Items the model does not have (new since its build) cannot be
  * ranked without a vector: they are reported and left out until the next build.
  */
+import { changedItem } from './card-shards.ts';
 import type { CatalogItem } from './catalog.ts';
 import { toItemId, type ItemId } from './ids.ts';
 import type { LoadedModel } from './model.ts';
@@ -60,11 +61,10 @@ export function createLiveCatalog(model: LoadedModel): LiveCatalog {
           unknown.push(change.item);
           continue;
         }
-        next[row] = {
-          ...item,
+        next[row] = changedItem(item, {
           ...(change.inStock === undefined ? {} : { inStock: change.inStock }),
           ...(change.price === undefined ? {} : { price: change.price }),
-        };
+        });
       }
       items = next;
       outOfStock = outOfStockRows(items);

@@ -3,7 +3,9 @@
  * manifest first, then every file checked for size and sha256 before it is decoded. The first
  * problem is reported precisely: which file, what was expected and what was found.
  */
-import { parseCatalogWithRows, type CatalogItem } from './catalog.ts';
+import { createCardStore, WHOLE_CATALOG_CARDS, type CardStore } from './card-shards.ts';
+import { parseCatalogWithRows, type CatalogItem, type CatalogWithRows } from './catalog.ts';
+import { isShardedCatalog, parseCatalogColumns } from './catalog-columns.ts';
 import { RecError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import type { ItemId } from './ids.ts';
@@ -45,6 +47,11 @@ export interface LoadProgress {
 export interface LoadedModel {
   readonly manifest: ModelManifest;
   readonly items: readonly CatalogItem[];
+  /**
+   * Where the items' cards (title, description, price, image) come from: a sharded catalogue's are
+   * fetched by shard (card-shards.ts), so load the rows' cards before reading those fields.
+   */
+  readonly cards: CardStore;
   /** The item vectors, L2-normalised, as the file holds them (int8 read in place: item-matrix.ts). */
   readonly matrix: ItemMatrix;
   /**
@@ -125,7 +132,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const matrix = decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));
-  const { items, rowOf } = parseCatalogWithRows(catalogJson, manifest.itemCount, catalogWhere);
+  const { items, rowOf, cards } = readCatalogue(source, catalogJson, manifest.itemCount, catalogWhere);
   const rules = parseShopRules(catalogJson, items, catalogWhere, rowOf);
   const popularity = popularityFile === undefined ? null : decodePopularity(bytesOf(popularityFile), where(popularityFile));
   const projection =
@@ -137,7 +144,23 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const neighbours = neighboursFile === undefined ? null : decodeNeighbours(bytesOf(neighboursFile), manifest.itemCount, where(neighboursFile));
   const complements = complementsFile === undefined ? null : decodeNeighbours(bytesOf(complementsFile), manifest.itemCount, where(complementsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  return withDecodedVectors({ manifest, items, matrix, popularity, projection, rowOf, rules, sequence, neighbours, complements });
+  return withDecodedVectors({ manifest, items, cards, matrix, popularity, projection, rowOf, rules, sequence, neighbours, complements });
+}
+
+/**
+ * The catalogue's items and where their cards come from. Made here, outside loadModel, for the
+ * reason withDecodedVectors gives: the card store lives as long as the model.
+ * @param source where the model's files are (a sharded catalogue's shards are read from it later).
+ * @param json catalog.json, parsed: whole or sharded (catalog-columns.ts).
+ */
+function readCatalogue(source: ModelSource, json: unknown, itemCount: number, file: string): CatalogWithRows & { readonly cards: CardStore } {
+  if (!isShardedCatalog(json)) return { ...parseCatalogWithRows(json, itemCount, file), cards: WHOLE_CATALOG_CARDS };
+  let store: ReturnType<typeof createCardStore> | null = null;
+  const catalogue = parseCatalogColumns(json, itemCount, file, () => store as NonNullable<typeof store>);
+  const readVerified = async (shard: ModelFile): Promise<Uint8Array> =>
+    verifyModelFile(source, shard, await source.read(shard.path, () => {}, shard), 'catalog.json');
+  store = createCardStore(catalogue.shards, itemCount, readVerified, source.location);
+  return { items: catalogue.items, rowOf: catalogue.rowOf, cards: store };
 }
 
 /**
@@ -181,20 +204,21 @@ function readSequenceModel(manifest: ModelManifest, specBytes: Uint8Array, specF
  * @param source where the file was read from, for messages.
  * @param file the manifest's entry for it.
  * @param bytes what was read.
+ * @param listedIn where the entry is, for messages: the manifest, or catalog.json for a card shard.
  * @returns the same bytes.
  * @throws RecError MODEL_FILE_SIZE_MISMATCH or MODEL_CHECKSUM_MISMATCH, naming the file.
  */
-export async function verifyModelFile(source: ModelSource, file: ModelFile, bytes: Uint8Array): Promise<Uint8Array> {
+export async function verifyModelFile(source: ModelSource, file: ModelFile, bytes: Uint8Array, listedIn = 'manifest'): Promise<Uint8Array> {
   const where = { file: `${source.location}/${file.path}` };
   if (bytes.byteLength !== file.bytes) {
     const hint = bytes.byteLength < file.bytes ? ' (truncated?)' : '';
-    throw new RecError('MODEL_FILE_SIZE_MISMATCH', `expected ${file.bytes} bytes (manifest), found ${bytes.byteLength}${hint}`, where);
+    throw new RecError('MODEL_FILE_SIZE_MISMATCH', `expected ${file.bytes} bytes (${listedIn}), found ${bytes.byteLength}${hint}`, where);
   }
   const sha256 = await sha256Hex(bytes);
   if (sha256 !== file.sha256) {
     throw new RecError(
       'MODEL_CHECKSUM_MISMATCH',
-      `expected sha256 ${file.sha256} (manifest), found ${sha256}: the file is corrupted or from another build`,
+      `expected sha256 ${file.sha256} (${listedIn}), found ${sha256}: the file is corrupted or from another build`,
       where,
     );
   }

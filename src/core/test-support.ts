@@ -2,6 +2,7 @@
  * Test support shared by unit tests (never imported by app code): a seeded fixture model with
  * clustered vectors, and an ItemSpace that runs core's reference math (rank.ts).
  */
+import { WHOLE_CATALOG_CARDS } from './card-shards.ts';
 import type { CatalogItem } from './catalog.ts';
 import { toItemId } from './ids.ts';
 import { float32Matrix } from './item-matrix.ts';
@@ -52,6 +53,7 @@ export function makeFixtureModel(options: { count: number; dim: number; categori
   return {
     manifest,
     items,
+    cards: WHOLE_CATALOG_CARDS,
     matrix: float32Matrix(vectors, dim),
     vectors,
     popularity,

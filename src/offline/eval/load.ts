@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { RecError } from '../../core/errors.ts';
 import { toItemId } from '../../core/ids.ts';
-import { loadModel, type LoadedModel } from '../../core/model.ts';
+import type { LoadedModel } from '../../core/model.ts';
 import { MANIFEST_FILE } from '../../core/manifest.ts';
 import { BUILD_OPTIONS_FIELD, parseBuildOptions, type RecordedBuild } from '../lib/build-options.ts';
 import { embedTexts } from '../lib/embed.ts';
@@ -19,7 +19,7 @@ import { readEvents, type ParsedEvent } from '../lib/ingest/events-input.ts';
 import { createProblemLog } from '../lib/ingest/problems.ts';
 import { loadNodeSentenceEncoder } from '../lib/node-encoder.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
-import { createFsModelSource } from '../lib/write-model.ts';
+import { verifyModelDir } from '../lib/write-model.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 
 /** The model and the log it was built from, as the builder read them. */
@@ -62,7 +62,7 @@ export interface LoadOptions {
  */
 export async function loadModelInputs(modelDir: string, options: Pick<LoadOptions, 'allowMissingItems'> = {}): Promise<ModelInputs> {
   const dir = resolve(modelDir);
-  const model = await loadModel(createFsModelSource(dir));
+  const model = await verifyModelDir(dir);
   const manifestSha256 = createHash('sha256')
     .update(await readFile(join(dir, MANIFEST_FILE)))
     .digest('hex');

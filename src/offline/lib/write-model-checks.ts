@@ -38,6 +38,9 @@ export function checkInputs(options: WriteModelOptions, dtype: VectorDtype, enco
       bad(`expected ${items.length} x ${slots.perItem} ${role} slots, found ${slots.rows.length}`);
     }
   }
+  const rowsPerShard = options.rowsPerShard ?? null;
+  if (rowsPerShard !== null && (!Number.isInteger(rowsPerShard) || rowsPerShard < 1))
+    bad(`rowsPerShard must be a positive integer or null, found ${rowsPerShard}`, 'CONFIG_INVALID');
   if (!(VECTOR_DTYPES as readonly string[]).includes(dtype)) bad(`unknown dtype ${dtype}`);
   if (!Number.isInteger(encoderDim) || encoderDim < 1) bad(`encoder.dim must be a positive integer, found ${encoderDim}`);
   const projection = options.projection ?? null;

@@ -32,6 +32,7 @@ import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
 import { encodeVectors, type VectorDtype } from '../../core/vectors.ts';
 import { RecError } from '../../core/errors.ts';
+import { writeCatalog } from './write-catalog.ts';
 import { checkInputs, checkRelativePath } from './write-model-checks.ts';
 import { checkReplaceable, markTempFolder, publish, recoverLeftovers, tempFolderFor, unmarkTempFolder } from './publish-folder.ts';
 
@@ -86,6 +87,11 @@ export interface WriteModelOptions {
   /** Each item's most co-bought items (lib/complements.ts), written as complements.bin; none when absent. */
   readonly complements?: ItemNeighbours | null;
   readonly assets?: readonly ModelAsset[];
+  /**
+   * Rows a card shard holds (core/card-shards.ts), or null for the whole catalogue in catalog.json;
+   * default: sharded only when the whole file would be over SHARD_ABOVE_BYTES (write-catalog.ts).
+   */
+  readonly rowsPerShard?: number | null;
   /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
   readonly rules?: ShopRulesJson;
   /** Recorded as `createdAt` (default: now). */
@@ -135,7 +141,9 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
     await markTempFolder(temp);
     const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile; neighbours?: ModelFile; complements?: ModelFile } = {
       vectors: await writeTracked(temp, `vectors.${dtype}.bin`, encodeVectors(vectors, items.length, dim, dtype)),
-      catalog: await writeTracked(temp, 'catalog.json', new TextEncoder().encode(catalogJson(items, options.rules))),
+      catalog: await writeCatalog(temp, items, options.rules, options.rowsPerShard === undefined ? 'auto' : options.rowsPerShard, (path, bytes) =>
+        writeTracked(temp, path, bytes),
+      ),
     };
     if (popularity !== null) files.popularity = await writeTracked(temp, 'popularity.f32', encodeFloat32(popularity));
     if (projection !== null) files.projection = await writeTracked(temp, 'projection.f32', encodeFloat32(projection));
@@ -170,7 +178,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
     await writeFile(join(temp, AVAILABILITY_FILE), '[]\n');
     await unmarkTempFolder(temp);
 
-    const loaded = await loadModel(createFsModelSource(temp));
+    const loaded = await verifyModelDir(temp);
     await publish(temp, dir);
     const modelBytes = Buffer.byteLength(manifestText) + Object.values(files).reduce((sum, file) => sum + file.bytes, 0);
     return { dir, manifest, modelBytes, assetBytes, loaded };
@@ -236,30 +244,15 @@ export function createFsModelSource(dir: string): ModelSource {
 }
 
 /**
- * Loads and fully verifies a model folder (manifest, sizes, checksums, vectors, catalogue).
+ * Loads and fully verifies a model folder (manifest, sizes, checksums, vectors, catalogue, and every
+ * card shard of a sharded catalogue, so Node's tools can read every item's card).
  * @param dir the model folder.
  * @throws RecError when anything is missing or wrong.
  */
-export function verifyModelDir(dir: string): Promise<LoadedModel> {
-  return loadModel(createFsModelSource(resolve(dir)));
-}
-
-/** The catalogue file: `{"items":[...], "rules": {...}}` with one item per line, so diffs stay readable. */
-function catalogJson(items: readonly ModelItemInput[], rules: ShopRulesJson | undefined): string {
-  const rows = items.map((item) =>
-    JSON.stringify({
-      id: item.id,
-      title: item.title,
-      category: item.category ?? '',
-      description: item.description ?? '',
-      price: item.price ?? null,
-      image: item.image ?? null,
-      ...(item.group === undefined || item.group === null ? {} : { group: item.group }),
-      ...(item.inStock === false ? { inStock: false } : {}),
-    }),
-  );
-  const rulesPart = rules === undefined ? '' : `,\n"rules":${JSON.stringify(rules)}`;
-  return `{"items":[\n${rows.join(',\n')}\n]${rulesPart}}\n`;
+export async function verifyModelDir(dir: string): Promise<LoadedModel> {
+  const model = await loadModel(createFsModelSource(resolve(dir)));
+  await model.cards.loadAll();
+  return model;
 }
 
 /** Little-endian float32 values: the layout of popularity.f32 and projection.f32 (core's float32 vectors layout). */

@@ -11,9 +11,9 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { RecError } from '../../../core/errors.ts';
 import { toItemId } from '../../../core/ids.ts';
-import { loadModel, type LoadedModel } from '../../../core/model.ts';
+import type { LoadedModel } from '../../../core/model.ts';
 import { semanticFloor } from '../../lib/semantic-floor.ts';
-import { createFsModelSource } from '../../lib/write-model.ts';
+import { verifyModelDir } from '../../lib/write-model.ts';
 import type { NamedEncoder } from './embedders.ts';
 import { fromRepo, readInput, readRecordedBuild } from '../load.ts';
 
@@ -41,7 +41,7 @@ export interface SearchFolder {
  */
 export async function loadSearchFolder(modelDir: string): Promise<SearchFolder> {
   const dir = resolve(modelDir);
-  const model = await loadModel(createFsModelSource(dir));
+  const model = await verifyModelDir(dir);
   const base = { dir, name: basename(dir), model };
   const reportFile = join(dir, 'build-report.json');
   if (await exists(reportFile)) {
