@@ -13,6 +13,7 @@
  * ignored when the catalogue changed (keyed by the catalogue file's sha256).
  */
 import type { CatalogItem } from '../core/catalog.ts';
+import { loadShownCards } from '../core/shown-cards.ts';
 import type { ItemId } from '../core/ids.ts';
 import type { InteractionType } from '../core/interactions.ts';
 import type { ItemRows } from '../core/item-matrix.ts';
@@ -72,8 +73,9 @@ function keyOf(modelUrl: string): string {
  */
 export async function firstGrid(source: FirstGridSource, store: GridStore | null, modelUrl: string): Promise<FirstGrid> {
   const kept = readKept(store, modelUrl, source.model);
-  if (kept !== null) return kept;
-  return { contents: { ...(await popularGrid(source)), backend: 'starting' }, cartCount: 0 };
+  const grid = kept ?? { contents: { ...(await popularGrid(source)), backend: 'starting' as const }, cartCount: 0 };
+  await loadShownCards(source.model, grid.contents.items);
+  return grid;
 }
 
 /**

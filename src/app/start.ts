@@ -46,6 +46,11 @@ import { createHttpModelSource } from './http-model-source.ts';
 import { loadModelRetryingMismatch } from './model-load.ts';
 import { assetUrls } from './asset-urls.ts';
 
+/** The longest a verified model file waits for an idle moment to be copied into Cache Storage. */
+const STORE_IDLE_TIMEOUT_MS = 5_000;
+
+const storeWhenIdle = (task: () => void): void => void whenIdle(task, STORE_IDLE_TIMEOUT_MS);
+
 /** The longest the first click's rehearsal waits for an idle moment. */
 const REHEARSAL_IDLE_TIMEOUT_MS = 2_000;
 
@@ -125,8 +130,8 @@ export async function startWithConfig(
     // copies (either may hold the other deploy's, or a copy damaged on the device).
     (attempt) =>
       attempt === 'fresh'
-        ? withModelFileCache(createHttpModelSource(config.modelUrl, { cache: 'reload' }), { lookup: false })
-        : withModelFileCache(createHttpModelSource(config.modelUrl)),
+        ? withModelFileCache(createHttpModelSource(config.modelUrl, { cache: 'reload' }), { lookup: false, later: storeWhenIdle })
+        : withModelFileCache(createHttpModelSource(config.modelUrl), { later: storeWhenIdle }),
     (progress) => {
       bytes = { loadedBytes: progress.loadedBytes, totalBytes: progress.totalBytes };
       onProgress(progress);
@@ -220,6 +225,8 @@ export async function startWithConfig(
       // shopper's clicks are not held up while a large catalogue is indexed.
       loadLexicalIndex: async () => {
         const { createLexicalIndexInSlices } = await import('../search/lexical-index.ts');
+        // A sharded catalogue's every card: the index is of every item's words (docs/decisions/catalogue-shards.md).
+        await model.cards.loadAll();
         return createLexicalIndexInSlices(model.items);
       },
       session: toSessionId(randomId()),

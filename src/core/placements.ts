@@ -16,6 +16,7 @@
  *    or a variant of either. With an empty cart, or nothing that goes with it, `trending`.
  * A placement's list says which placement it shows (`shows`), so a fallback is labelled as what it is.
  */
+import { loadShownCards } from './shown-cards.ts';
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import { toItemId, toScore, type ItemId } from './ids.ts';
@@ -205,11 +206,13 @@ export function createPlacements(options: PlacementOptions) {
      */
     async list(state: InterestState, request: PlacementRequest, limit: number): Promise<PlacementList> {
       const facts = { placement: request.kind, eventCount: state.eventCount, personalised: state.vector.some((v) => v !== 0) };
-      const items = await own(state, request, limit);
+      const ownItems = await own(state, request, limit);
       // Recently viewed, buy again and complements can be empty (no history, nothing due, an empty
       // cart, a catalogue without categories): trending stands in.
-      if (items.length > 0 || request.kind === 'similar' || request.kind === 'trending') return { ...facts, shows: request.kind, items };
-      return { ...facts, shows: 'trending', items: trending(state, null, limit) };
+      const shows = ownItems.length > 0 || request.kind === 'similar' || request.kind === 'trending' ? request.kind : 'trending';
+      const items = shows === request.kind ? ownItems : trending(state, null, limit);
+      await loadShownCards(model, items);
+      return { ...facts, shows, items };
     },
   };
 }

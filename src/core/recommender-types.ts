@@ -184,8 +184,12 @@ export interface Recommender {
    * @param limit at most this many.
    */
   suggest(partial: string, limit: number): Promise<readonly SearchSuggestion[]>;
-  /** Starts loading what a search needs (the index, the encoder) ahead of time; never rejects. */
-  prepareSearch(): void;
+  /**
+   * Starts loading what a search needs (the index, the encoder) ahead of time; never rejects.
+   * @param moment 'asked' (default): the shopper turned to the search box; 'quiet': the page is idle,
+   *   and a sharded catalogue's index, which needs every card downloaded, waits to be asked for.
+   */
+  prepareSearch(moment?: 'asked' | 'quiet'): void;
   exportData(): Promise<StoredData>;
   /** Erases everything stored and returns the first-visit ranking. */
   erase(): Promise<Ranking>;

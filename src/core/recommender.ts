@@ -149,8 +149,10 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       return { ranking: await session.refresh(), ignored };
     },
     suggest: (partial, limit) => searcher.suggest(partial, limit),
-    prepareSearch() {
+    prepareSearch(moment = 'asked') {
       terms.prepare();
+      // A sharded catalogue's index is made from every card: downloaded only once the shopper turns to search.
+      if (moment === 'quiet' && !model.cards.whole) return;
       searcher.prepare().catch((error: unknown) => emitter.emit('notice', toRecError(error)));
     },
     exportData: () => session.serial(() => store.exportAll()),

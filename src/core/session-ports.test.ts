@@ -57,6 +57,7 @@ async function harness(
     rankSearch: async (basis) => grid(basis.eventCount),
     interestOf: async (basis) => ({ interest: basis.vector, interestModel: 'decay' }),
     show: (ranking, startedAt) => (h.shownAt.push(startedAt), { ...ranking, tookMs: 0 }),
+    upcoming: () => [],
     countInteractions: () => undefined,
     reset: () => undefined,
   };

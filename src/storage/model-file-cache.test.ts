@@ -163,3 +163,35 @@ describe('withModelFileCache', () => {
     expect(reads).toEqual(['manifest.json', 'vectors.bin', 'catalog.json', 'popularity.f32']);
   });
 });
+
+describe('withModelFileCache: when and how copies are stored', () => {
+  it('stores a verified copy only when `later` runs it, and stored() waits for it', async () => {
+    const files = await fixture();
+    const { storage, entries } = memoryCaches();
+    const waiting: (() => void)[] = [];
+    const cached = withModelFileCache(memoryModelSource(files), { caches: storage, origin: ORIGIN, later: (task) => waiting.push(task) });
+    await loadModel(cached);
+    expect(waiting).toHaveLength(3);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(entries.size).toBe(0);
+    for (const task of waiting) task();
+    await cached.stored();
+    expect(entries.size).toBe(3);
+  });
+
+  it('keeps older copies of other files when it stores a file named by its content, without listing the cache', async () => {
+    const { storage, entries } = memoryCaches();
+    const bytes = new TextEncoder().encode('{"cards":[]}');
+    const sha256 = 'c'.repeat(64);
+    const older = `${ORIGIN}/models/fixture/cards/${'d'.repeat(64)}.json?sha256=${'d'.repeat(64)}`;
+    entries.set(older, bytes);
+    const cache = await storage.open(MODEL_CACHE_NAME);
+    const keys = vi.spyOn(cache, 'keys');
+    const source = withModelFileCache({ location: '/models/fixture', read: () => Promise.resolve(bytes) }, { caches: storage, origin: ORIGIN });
+    const file = { path: `cards/${sha256}.json`, bytes: bytes.byteLength, sha256 };
+    source.verified?.(file, await source.read(file.path, () => {}, file));
+    await source.stored();
+    expect([...entries.keys()].sort()).toEqual([`${ORIGIN}/models/fixture/cards/${sha256}.json?sha256=${sha256}`, older]);
+    expect(keys).not.toHaveBeenCalled();
+  });
+});

@@ -26,6 +26,12 @@ export interface ModelFileCacheOptions {
   readonly origin?: string;
   /** False for a read that must come from the server (it still stores what it reads). Default true. */
   readonly lookup?: boolean;
+  /**
+   * Runs a store of a verified copy: at once by default; the app passes an idle moment, because
+   * copying the bytes into Cache Storage takes the main thread (a Blob and the put: 15-25 ms for a
+   * click's two dozen card shards, measured in a profile), and a click's cards must not wait for it.
+   */
+  readonly later?: (task: () => void) => void;
 }
 
 /** A model source answered from the device's copies where it has them. */
@@ -43,6 +49,7 @@ export function withModelFileCache(network: ModelSource, options: ModelFileCache
   const storage = 'caches' in options ? options.caches : browserCaches();
   const origin = options.origin ?? (typeof location === 'undefined' ? 'http://localhost' : location.origin);
   const lookup = options.lookup ?? true;
+  const later = options.later ?? ((task: () => void) => task());
   let opened: Promise<Cache | null> | null = null;
   // Opened on the first file, not the manifest, so a model that fails early opens nothing.
   const open = (): Promise<Cache | null> => (opened ??= storage === undefined ? Promise.resolve(null) : storage.open(MODEL_CACHE_NAME).catch(() => null));
@@ -70,7 +77,8 @@ export function withModelFileCache(network: ModelSource, options: ModelFileCache
       if (!downloaded.has(bytes)) return;
       downloaded.delete(bytes);
       const url = entryUrl(origin, network.location, file);
-      storing.push(open().then((cache) => (cache === null ? undefined : store(cache, url, bytes))));
+      const contentNamed = file.path.includes(file.sha256);
+      storing.push(new Promise<void>((done) => later(done)).then(open).then((cache) => (cache === null ? undefined : store(cache, url, bytes, contentNamed))));
     },
     async stored() {
       await Promise.all(storing);
@@ -96,14 +104,18 @@ async function cachedBytes(cache: Cache, url: string, file: ModelFile): Promise<
   }
 }
 
-/** Stores verified bytes and deletes the file's other versions; never rejects. */
-async function store(cache: Cache, url: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Stores verified bytes and deletes the file's other versions (a file named by its content, as a card
+ * shard is, has none: its path changes with its bytes); never rejects.
+ */
+async function store(cache: Cache, url: string, bytes: Uint8Array, contentNamed: boolean): Promise<void> {
   try {
     // Through a Blob, which the browser copies in one go and hands to the cache as a whole: a
     // Response over the bytes themselves is streamed into the cache on the main thread, which held
     // it about 230 ms for a 132 MB file here (70 ms through a Blob). Read bytes are backed by an
     // ArrayBuffer (a SharedArrayBuffer is no Blob part).
     await cache.put(url, new Response(new Blob([bytes as Uint8Array<ArrayBuffer>])));
+    if (contentNamed) return;
     const unversioned = withoutQuery(url);
     const older = (await cache.keys()).filter((request) => request.url !== url && withoutQuery(request.url) === unversioned);
     await Promise.all(older.map((request) => cache.delete(request)));

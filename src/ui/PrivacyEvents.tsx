@@ -21,7 +21,8 @@ export function PrivacyEvents({ events }: PrivacyEventsProps) {
 
   const titleOf = (id: ItemId): string => {
     const row = recommender.model.rowOf.get(id);
-    return (row === undefined ? undefined : recommender.model.items[row]?.title) ?? id;
+    // A sharded catalogue's card may not be on hand (an item seen on another visit): its id stands in.
+    return (row === undefined || !recommender.model.cards.has(row) ? undefined : recommender.model.items[row]?.title) ?? id;
   };
   const impressions = events.filter((event) => event.type === 'impression').length;
   const latest = events

@@ -46,7 +46,7 @@ export function useSearch(track: <T>(task: Promise<T>, kind: InteractionKind) =>
   const [searching, setSearching] = useState(false);
   const asked = useRef(0);
 
-  useEffect(() => whenQuiet(() => recommender.prepareSearch(), PREPARE_QUIET_MS), [recommender]);
+  useEffect(() => whenQuiet(() => recommender.prepareSearch('quiet'), PREPARE_QUIET_MS), [recommender]);
 
   useEffect(() => {
     const ask = ++asked.current;
