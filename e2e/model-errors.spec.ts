@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { vectorFileBytes, type VectorDtype } from '../src/core/vectors.ts';
 import { expect, fault, observe, test, type Storefront } from './fixtures.ts';
+import { rewrite } from './rewrite-response.ts';
 
 const MODEL_DIR = resolve(import.meta.dirname, '..', 'models', 'demo');
 
@@ -53,18 +54,6 @@ function demo(): DemoModel {
 
 /** `text` as a regular expression that matches it literally. */
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Serves `glob` with its body rewritten (and Content-Length to match). */
-async function rewrite(page: Page, glob: string, edit: (body: Buffer) => Buffer): Promise<void> {
-  await page.route(glob, async (route) => {
-    const response = await route.fetch();
-    const body = edit(await response.body());
-    // The body is given decoded: drop any content-encoding and give its real length.
-    const headers: Record<string, string> = { ...response.headers(), 'content-length': String(body.byteLength) };
-    delete headers['content-encoding'];
-    await route.fulfill({ response, body, headers });
-  });
-}
 
 /** Rewrites the demo manifest's JSON. */
 async function editManifest(page: Page, edit: (manifest: Record<string, unknown>) => void): Promise<void> {

@@ -1,0 +1,90 @@
+// A sharded catalogue (src/core/card-shards.ts) in the storefront: the first visit fetches the card
+// shards of what it shows, not the catalogue; clicks, the cart and search show real cards; a shard
+// damaged on the way is refused, naming it. Which shards were fetched comes from the request log.
+import type { Request } from '@playwright/test';
+import { expect, fault, test, type Storefront } from './fixtures.ts';
+import { rewrite } from './rewrite-response.ts';
+import { buildShardedModel, ROWS_PER_SHARD, SHARDED_MODEL, type ShardedFixture } from './sharded-model.ts';
+
+let fixture: ShardedFixture;
+
+test.beforeAll(async () => {
+  fixture = await buildShardedModel();
+});
+
+/** The card shards requested so far, by path. */
+const shardsFetched = (requests: Request[]): Set<string> =>
+  new Set(requests.map((request) => new URL(request.url()).pathname).filter((path) => path.startsWith(`/models/${SHARDED_MODEL}/cards/`)));
+
+const GRID = 24;
+
+/** The shard index of each card on the grid. */
+async function shardsShown(storefront: Storefront): Promise<Set<number>> {
+  const ids = await storefront.topIds(100);
+  return new Set(ids.map((id) => Math.floor((fixture.items.get(id)?.row ?? -1) / ROWS_PER_SHARD)));
+}
+
+/** A shard's path, from the catalogue's list. */
+const shardPathOf = (index: number): string => `/models/${SHARDED_MODEL}/${fixture.shardPaths[index] ?? '(none)'}`;
+
+/** Every card's title next to the catalogue's title for its id. */
+async function titlesShown(storefront: Storefront): Promise<{ shown: string[]; catalogue: string[] }> {
+  const ids = await storefront.topIds(100);
+  const shown = await storefront.cards.evaluateAll((cards) => cards.map((card) => card.querySelector('.card__title')?.textContent ?? ''));
+  return { shown, catalogue: ids.map((id) => fixture.items.get(id)?.title ?? `(no item ${id})`) };
+}
+
+test('a first visit fetches the shards of the cards on show, not the whole catalogue, and clicks show real cards', async ({ storefront, page, requests }) => {
+  const encoderModel = page.waitForRequest((request) => new URL(request.url()).pathname.startsWith('/encoder/'));
+  await storefront.open(`?models=${SHARDED_MODEL}&backend=wasm`);
+  const { shown, catalogue } = await titlesShown(storefront);
+  expect(shown).toEqual(catalogue);
+  expect(shown).toHaveLength(24);
+  const needed = await shardsShown(storefront);
+  const fetched = shardsFetched(requests);
+  expect([...needed].every((shard) => fetched.has(shardPathOf(shard)))).toBe(true);
+  // Besides the engine's grid: the first grid's cards (it may differ by its exploration slots) and
+  // the three grids' worth ranked below the grid, fetched ahead; at most one shard a card.
+  expect(fetched.size).toBeLessThanOrEqual(needed.size + GRID + 3 * GRID);
+
+  const [first] = await storefront.topIds(1);
+  await storefront.viewAndAddToCart(first ?? '');
+  const after = await titlesShown(storefront);
+  expect(after.shown).toEqual(after.catalogue);
+  await page.getByRole('button', { name: /^Cart \(/ }).click();
+  await expect(page.getByRole('dialog')).toContainText(fixture.items.get(first ?? '')?.title ?? '(none)');
+  await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+
+  // Left alone, the page prepares the search's encoder, but not the index, which needs every card.
+  await encoderModel;
+  expect(shardsFetched(requests).size).toBeLessThan(fixture.shardCount);
+});
+
+test('a search fetches every card for its index and shows the matches with their titles', async ({ storefront, requests }) => {
+  await storefront.open(`?models=${SHARDED_MODEL}&backend=wasm`);
+  const [, second] = await storefront.topIds(2);
+  const title = fixture.items.get(second ?? '')?.title ?? '';
+  await storefront.search(title);
+  expect(await storefront.mode()).toBe('search');
+  expect(shardsFetched(requests).size).toBe(fixture.shardCount);
+  const { shown, catalogue } = await titlesShown(storefront);
+  expect(shown).toEqual(catalogue);
+  expect(shown).toContain(title);
+});
+
+test(
+  'a shard damaged on the way is refused, naming the shard and the checksum catalog.json lists',
+  fault('Model files', 'A card shard of a sharded catalogue corrupted: one character changed'),
+  async ({ page }) => {
+    // One letter of the first title changed: the same size, another sha256.
+    await rewrite(page, `**/models/${SHARDED_MODEL}/cards/*.json`, (body) =>
+      Buffer.from(body.toString('utf8').replace(/"title":"(.)/, (_, letter: string) => `"title":"${letter === 'X' ? 'Y' : 'X'}`)),
+    );
+    await page.goto(`/?models=${SHARDED_MODEL}&backend=wasm`);
+    const alert = page.getByRole('alert');
+    await expect(alert).toHaveAttribute('data-error-code', 'MODEL_CHECKSUM_MISMATCH');
+    await expect(alert).toContainText(
+      new RegExp(`/models/${SHARDED_MODEL}/cards/[0-9a-f]{64}\\.json: expected sha256 [0-9a-f]{64} \\(catalog\\.json\\), found [0-9a-f]{64}`),
+    );
+  },
+);

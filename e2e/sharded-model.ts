@@ -1,0 +1,63 @@
+// The demo catalogue written sharded (src/core/card-shards.ts), in shards of 8 rows, so the
+// storefront's sharded path runs on real titles and pictures at a size the e2e suite can afford
+// (300 shards: a grid, the first grid and the cards fetched ahead reach at most 120 of them).
+// Written with the repository's own builder into models/e2e-sharded (gitignored); the pictures stay
+// in the demo's folder, named by their path from the site's root.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ShopRulesJson } from '../src/core/shop-rules.ts';
+import { verifyModelDir, writeModel } from '../src/offline/lib/write-model.ts';
+
+export const SHARDED_MODEL = 'e2e-sharded';
+export const ROWS_PER_SHARD = 8;
+const MODELS_DIR = resolve(import.meta.dirname, '..', 'models');
+
+/** What the tests check the page against. */
+export interface ShardedFixture {
+  /** Each item's row and title, by id. */
+  readonly items: ReadonlyMap<string, { readonly row: number; readonly title: string }>;
+  readonly shardCount: number;
+  /** Each shard's path in the model folder, by index. */
+  readonly shardPaths: readonly string[];
+}
+
+/** Writes models/e2e-sharded from models/demo. */
+export async function buildShardedModel(): Promise<ShardedFixture> {
+  const demo = await verifyModelDir(resolve(MODELS_DIR, 'demo'));
+  const { rules } = JSON.parse(await readFile(resolve(MODELS_DIR, 'demo', 'catalog.json'), 'utf8')) as { rules?: ShopRulesJson };
+  const items = demo.items.map(({ id, title, category, description, price, image, group, inStock }) => ({
+    id,
+    title,
+    category,
+    description,
+    price,
+    image: image === null ? null : `/models/demo/${image}`,
+    group,
+    inStock,
+  }));
+  const written = await writeModel({
+    outDir: resolve(MODELS_DIR, SHARDED_MODEL),
+    catalogId: SHARDED_MODEL,
+    items,
+    vectors: demo.vectors,
+    dim: demo.manifest.dim,
+    dtype: demo.manifest.dtype,
+    popularity: demo.popularity,
+    projection: demo.projection,
+    encoder: demo.manifest.encoder,
+    ...(demo.manifest.search === undefined ? {} : { search: demo.manifest.search }),
+    ...(rules === undefined ? {} : { rules }),
+    rowsPerShard: ROWS_PER_SHARD,
+    createdAt: new Date(0),
+  });
+  return {
+    items: new Map(items.map((item, row) => [item.id, { row, title: item.title }])),
+    shardCount: Math.ceil(items.length / ROWS_PER_SHARD),
+    shardPaths: await shardPathsOf(written.dir),
+  };
+}
+
+async function shardPathsOf(dir: string): Promise<string[]> {
+  const catalog = JSON.parse(await readFile(resolve(dir, 'catalog.json'), 'utf8')) as { cards: { shards: { path: string }[] } };
+  return catalog.cards.shards.map((shard) => shard.path);
+}
