@@ -141,7 +141,7 @@ export async function startWithConfig(
     const { error: recError, source } = loaded;
     // Only a problem with the model's files can leave a usable catalogue behind.
     if (recError.kind !== 'input' && recError.code !== 'MODEL_FETCH_FAILED') throw recError;
-    const catalog = await loadFallbackCatalog(source).catch((bug: unknown) => {
+    const catalog = await loadFallbackCatalog(source, config.gridSize).catch((bug: unknown) => {
       console.error('Vitrine: salvaging the catalogue failed', bug);
       return null;
     });

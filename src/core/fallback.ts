@@ -10,10 +10,12 @@
  *    the file matches that entry, since nothing else could vouch for it.
  * The vectors are never needed, so a missing or corrupted vectors file still leaves a full grid.
  */
-import { parseCatalog, type CatalogItem } from './catalog.ts';
+import type { CatalogItem, CatalogWithRows } from './catalog.ts';
+import type { CardStore } from './card-shards.ts';
+import { DEFAULT_GRID_SIZE } from './constants.ts';
 import { isRecError } from './errors.ts';
 import { MANIFEST_FILE, parseManifest, parseModelFile, type ModelFile, type ModelManifest } from './manifest.ts';
-import { decodePopularity, verifyModelFile, type ModelSource } from './model.ts';
+import { decodePopularity, readCatalogue, verifyModelFile, type ModelSource } from './model.ts';
 import { parseJson, readRecord, type Reader } from './validate.ts';
 
 /** The catalogue file's name when there is no manifest to name it (the builder always writes this). */
@@ -34,27 +36,37 @@ export interface FallbackCatalog {
  * Salvages the catalogue of a model that failed to load. Reads the manifest again (it may be the
  * part that failed) and then only the catalogue and popularity files, never the vectors.
  * @param source where the model's files are (the same source loadModel was given).
+ * @param shown how many of the most popular items are shown: a sharded catalogue's cards are loaded for those.
  * @returns the items to show and how they were checked, or null when there is no usable catalogue
  *   (missing, truncated, corrupted, invalid or empty).
  * @throws only what is not a RecError (a programmer error); every file problem gives null or less.
  */
-export async function loadFallbackCatalog(source: ModelSource): Promise<FallbackCatalog | null> {
+export async function loadFallbackCatalog(source: ModelSource, shown: number = DEFAULT_GRID_SIZE): Promise<FallbackCatalog | null> {
   const manifestJson = await attempt(async () =>
     parseJson({ code: 'MANIFEST_INVALID', file: where(source, MANIFEST_FILE) }, decode(await source.read(MANIFEST_FILE, ignore))),
   );
   const manifest = manifestJson === null ? null : await attempt(() => Promise.resolve(parseManifest(manifestJson, where(source, MANIFEST_FILE))));
-  return manifest === null ? fromCatalogAlone(source, manifestJson) : fromManifest(source, manifest);
+  const salvaged = await (manifest === null ? fromCatalogAlone(source, manifestJson) : fromManifest(source, manifest));
+  if (salvaged === null) return null;
+  const { catalogue, ...fallback } = salvaged;
+  const rows = fallback.items.slice(0, shown).map((item) => catalogue.rowOf.get(item.id) ?? -1);
+  // A shard that cannot be shown leaves no grid to show.
+  return (await attempt(() => catalogue.cards.load(rows))) === null ? null : fallback;
 }
 
+/** What a salvage found, with the catalogue it read (its rows and cards). */
+type Salvaged = FallbackCatalog & { readonly catalogue: Catalogue };
+type Catalogue = CatalogWithRows & { readonly cards: CardStore };
+
 /** A valid manifest: the catalogue must verify; popularity is used when it verifies too. */
-async function fromManifest(source: ModelSource, manifest: ModelManifest): Promise<FallbackCatalog | null> {
+async function fromManifest(source: ModelSource, manifest: ModelManifest): Promise<Salvaged | null> {
   const { catalog: catalogFile, popularity: popularityFile } = manifest.files;
-  const [items, popularity] = await Promise.all([
+  const [catalogue, popularity] = await Promise.all([
     attempt(async () => readCatalog(source, catalogFile.path, await readVerified(source, catalogFile), manifest.itemCount)),
     popularityFile === undefined ? null : attempt(async () => decodePopularity(await readVerified(source, popularityFile), where(source, popularityFile.path))),
   ]);
-  if (items === null) return null;
-  return ordered(items, popularity, { verified: true, catalogId: manifest.catalogId });
+  if (catalogue === null) return null;
+  return ordered(catalogue, popularity, { verified: true, catalogId: manifest.catalogId });
 }
 
 /**
@@ -62,18 +74,19 @@ async function fromManifest(source: ModelSource, manifest: ModelManifest): Promi
  * only against a checksum entry that survives in an otherwise unreadable manifest.
  * @param manifestJson the manifest as parsed JSON, or null when it could not be read or parsed.
  */
-async function fromCatalogAlone(source: ModelSource, manifestJson: unknown): Promise<FallbackCatalog | null> {
-  const items = await attempt(async () => {
+async function fromCatalogAlone(source: ModelSource, manifestJson: unknown): Promise<Salvaged | null> {
+  const catalogue = await attempt(async () => {
     const bytes = await source.read(FALLBACK_CATALOG_FILE, ignore);
     return readCatalog(source, FALLBACK_CATALOG_FILE, bytes, null);
   });
-  if (items === null) return null;
+  if (catalogue === null) return null;
   const popularityFile = manifestJson === null ? null : await attempt(() => Promise.resolve(popularityEntry(source, manifestJson)));
   const popularity =
     popularityFile === null
       ? null
       : await attempt(async () => decodePopularity(await readVerified(source, popularityFile), where(source, popularityFile.path)));
-  return ordered(items, popularity !== null && popularity.length === items.length ? popularity : null, { verified: false, catalogId: null });
+  const matching = popularity !== null && popularity.length === catalogue.items.length ? popularity : null;
+  return ordered(catalogue, matching, { verified: false, catalogId: null });
 }
 
 /** The manifest's `files.popularity` entry, checked on its own; null when there is none. */
@@ -90,32 +103,35 @@ async function readVerified(source: ModelSource, file: ModelFile): Promise<Uint8
 /**
  * @param expectedCount the manifest's itemCount, or null to take the file's own count (unverified).
  */
-function readCatalog(source: ModelSource, path: string, bytes: Uint8Array, expectedCount: number | null): CatalogItem[] {
+function readCatalog(source: ModelSource, path: string, bytes: Uint8Array, expectedCount: number | null): Catalogue {
   const file = where(source, path);
   const value = parseJson({ code: 'CATALOG_INVALID', file }, decode(bytes));
   // Without a manifest, the count is the file's own; parseCatalog still rejects a non-object root
   // or a missing items array before the count matters.
   const count = expectedCount ?? ownCount(value);
-  return parseCatalog(value, count, file);
+  return readCatalogue(source, value, count, file);
 }
 
+/** The items a catalogue file lists (a sharded one's ids), or 0. */
 function ownCount(value: unknown): number {
   if (typeof value !== 'object' || value === null) return 0;
-  const items = (value as Record<string, unknown>)['items'];
-  return Array.isArray(items) ? items.length : 0;
+  const { items, ids } = value as Record<string, unknown>;
+  const list = items ?? ids;
+  return Array.isArray(list) ? list.length : 0;
 }
 
 /** Sorts by popularity (descending, ties by row); null when there are no items to show. */
 function ordered(
-  items: readonly CatalogItem[],
+  catalogue: Catalogue,
   popularity: Float32Array | null,
   checked: { readonly verified: boolean; readonly catalogId: string | null },
-): FallbackCatalog | null {
+): Salvaged | null {
+  const { items } = catalogue;
   if (items.length === 0) return null;
-  if (popularity === null) return { items, order: 'catalogue', ...checked };
+  if (popularity === null) return { items, order: 'catalogue', ...checked, catalogue };
   const rows = items.map((_, row) => row);
   rows.sort((a, b) => (popularity[b] ?? 0) - (popularity[a] ?? 0) || a - b);
-  return { items: rows.map((row) => items[row] as CatalogItem), order: 'popularity', ...checked };
+  return { items: rows.map((row) => items[row] as CatalogItem), order: 'popularity', ...checked, catalogue };
 }
 
 /** Runs one salvage step: a RecError (a file problem) gives null, anything else is a bug and is thrown. */

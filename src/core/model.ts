@@ -152,8 +152,11 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
  * reason withDecodedVectors gives: the card store lives as long as the model.
  * @param source where the model's files are (a sharded catalogue's shards are read from it later).
  * @param json catalog.json, parsed: whole or sharded (catalog-columns.ts).
+ * @param itemCount how many items it must hold.
+ * @param file where it came from, for messages.
+ * @throws RecError CATALOG_INVALID naming the first bad field.
  */
-function readCatalogue(source: ModelSource, json: unknown, itemCount: number, file: string): CatalogWithRows & { readonly cards: CardStore } {
+export function readCatalogue(source: ModelSource, json: unknown, itemCount: number, file: string): CatalogWithRows & { readonly cards: CardStore } {
   if (!isShardedCatalog(json)) return { ...parseCatalogWithRows(json, itemCount, file), cards: WHOLE_CATALOG_CARDS };
   let store: ReturnType<typeof createCardStore> | null = null;
   const catalogue = parseCatalogColumns(json, itemCount, file, () => store as NonNullable<typeof store>);

@@ -9,6 +9,7 @@ import type { CatalogItem } from '../../core/catalog.ts';
 import { DEFAULT_PRIOR_WEIGHT } from '../../core/constants.ts';
 import { toItemId, toSessionId } from '../../core/ids.ts';
 import { createMemoryEventStore } from '../../core/memory-store.ts';
+import { loadFallbackCatalog } from '../../core/fallback.ts';
 import { loadModel, type LoadedModel } from '../../core/model.ts';
 import { createRecommender } from '../../core/recommender.ts';
 import { createReferenceSpace, createWordIndex } from '../../core/test-support.ts';
@@ -133,6 +134,33 @@ describe('writeModel: a sharded catalogue', () => {
     // Told to, the builder keeps even the large one whole.
     const told = await write(join(dir, 'told'), null, many);
     expect(await shape(told.dir)).toEqual(['items']);
+  });
+});
+
+describe('the fallback of a sharded catalogue whose vectors are broken', () => {
+  it('shows the most popular items with their cards, fetching only their shards, and nothing when one of those shards is refused', async () => {
+    const written = await writeModel({
+      outDir: join(dir, 'm'),
+      catalogId: 'shards',
+      items,
+      vectors: vectorsOf(COUNT, DIM),
+      dim: DIM,
+      encoder: { name: 't', version: '1' },
+      // Row 29 most popular, then 28, ...: the first five are rows 29-25, in shards 4 and 3.
+      popularity: Float32Array.from({ length: COUNT }, (_, row) => (row + 1) / COUNT),
+      rowsPerShard: ROWS_PER_SHARD,
+    });
+    const vectorsFile = join(written.dir, written.manifest.files.vectors.path);
+    await writeFile(vectorsFile, new Uint8Array(written.manifest.files.vectors.bytes));
+    await expect(verifyModelDir(written.dir)).rejects.toMatchObject({ code: 'MODEL_CHECKSUM_MISMATCH' });
+    const source = createFsModelSource(written.dir);
+    const reads: string[] = [];
+    const fallback = await loadFallbackCatalog({ location: source.location, read: (path, onBytes) => (reads.push(path), source.read(path, onBytes)) }, 5);
+    expect(fallback?.items.slice(0, 5).map((item) => item.title)).toEqual(['Item 29', 'Item 28', 'Item 27', 'Item 26', 'Item 25']);
+    expect(reads.filter((path) => path.startsWith('cards/'))).toHaveLength(2);
+    const catalog = JSON.parse(await readFile(join(written.dir, 'catalog.json'), 'utf8')) as { cards: { shards: { path: string }[] } };
+    await writeFile(join(written.dir, catalog.cards.shards[4]?.path ?? ''), '{"cards":[]}');
+    expect(await loadFallbackCatalog(createFsModelSource(written.dir), 5)).toBeNull();
   });
 });
 
