@@ -31,6 +31,7 @@ export default {
     'src/offline/lib/dense-product.ts',
     'src/offline/lib/co-occurrence.ts',
     'src/offline/lib/semantic-floor.ts',
+    'src/offline/lib/write-catalog.ts',
     'src/search/**/*.ts',
     // The app's and the UI's modules that run in Node: the model files' reader, the idle scheduling.
     'src/app/http-model-source.ts',

@@ -25,6 +25,7 @@ export default defineConfig({
       'src/offline/lib/dense-product.test.ts',
       'src/offline/lib/co-occurrence.test.ts',
       'src/offline/lib/semantic-floor.test.ts',
+      'src/offline/lib/write-catalog.test.ts',
       'src/search/**/*.test.ts',
       'src/app/http-model-source.test.ts',
       'src/ui/page-idle.test.ts',

@@ -36,8 +36,8 @@ interface DemoItem {
  */
 export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize): Promise<string> {
   const name = `bench-${size}`;
-  // v2: the builder's default shards a catalogue whose whole file is over 32 MB (write-catalog.ts): the million's.
-  const catalogId = `${name}-v2`;
+  // v3: the builder's default shards a catalogue whose whole file is over 32 MB (write-catalog.ts): the million's.
+  const catalogId = `${name}-v3`;
   const count = SYNTHETIC_SIZES[size];
   const dir = join(root, 'models', name);
   const manifestFile = join(dir, 'manifest.json');
