@@ -26,6 +26,14 @@ describe('parseCardShards', () => {
     expect(error.message).toContain('2 shards');
   });
 
+  it('names the part of the entry that is not what it should be', () => {
+    expect(thrownRecError(() => parseCardShards(reader, 'shards', 5)).message).toMatch(/: cards: expected/);
+    expect(thrownRecError(() => parseCardShards(reader, { rowsPerShard: 4, shards: {} }, 5)).message).toMatch(/: cards\.shards: expected/);
+    expect(thrownRecError(() => parseCardShards(reader, { rowsPerShard: 4, shards: [shardFile('a'), 'b'] }, 5)).message).toMatch(
+      /: cards\.shards\[1\]: expected/,
+    );
+  });
+
   it('refuses a shard not named by its sha256, and a rows-per-shard that is not a positive integer', () => {
     const misnamed = { ...shardFile('a'), path: 'cards/other.json' };
     const error = thrownRecError(() => parseCardShards(reader, { rowsPerShard: 4, shards: [shardFile('b'), misnamed] }, 5));
@@ -45,7 +53,16 @@ describe('parseCardShard', () => {
     ]);
   });
 
+  it('reads null optional fields as missing ones', () => {
+    expect(parseCardShard({ cards: [{ title: 'A', description: null, price: null, image: null }] }, 1, 'f')).toEqual([
+      { title: 'A', description: '', price: null, image: null },
+    ]);
+  });
+
   it('names the card and field that is wrong, and a count that is not the rows the shard must hold', () => {
+    expect(thrownRecError(() => parseCardShard({ cards: [{ title: '' }] }, 1, 'f')).message).toContain('cards[0].title');
+    expect(thrownRecError(() => parseCardShard([], 0, 'f')).message).toMatch(/: \(root\): expected/);
+    expect(thrownRecError(() => parseCardShard({ cards: 'none' }, 0, 'f')).message).toMatch(/: cards: expected/);
     const missing = thrownRecError(() => parseCardShard({ cards: [{ title: 'A' }, { price: 1 }] }, 2, 'cards/x.json'));
     expect(missing.code).toBe('CATALOG_INVALID');
     expect(missing.location?.file).toBe('cards/x.json');
@@ -75,6 +92,7 @@ function storeOf(itemCount: number, rowsPerShard: number, fail: (file: ModelFile
 describe('createCardStore', () => {
   it('fetches only the shards of the rows asked for, each once however many ask at once', async () => {
     const { store, reads } = storeOf(10, 4);
+    expect(store.whole).toBe(false);
     expect(store.has(5)).toBe(false);
     await Promise.all([store.load([5, 6]), store.load([4, 9])]);
     expect(reads.sort()).toEqual(['b', 'c']);
@@ -83,6 +101,12 @@ describe('createCardStore', () => {
     expect(store.card(9).title).toBe('row 9');
     await store.load([7]);
     expect(reads).toHaveLength(2);
+  });
+
+  it('leaves rows outside the catalogue alone', async () => {
+    const { store, reads } = storeOf(10, 4);
+    await store.load([-1, 10, 12, -5]);
+    expect(reads).toEqual([]);
   });
 
   it('says plainly when a card is read before its shard is loaded', async () => {
@@ -107,7 +131,11 @@ describe('createCardStore', () => {
   it('refuses a shard whose bytes are not JSON, naming the shard', async () => {
     const shards: CardShards = { rowsPerShard: 2, shards: [shardFile('a')] };
     const store = createCardStore(shards, 2, () => Promise.resolve(new TextEncoder().encode('{"cards": [')), 'models/x');
-    await expect(store.load([0])).rejects.toMatchObject({ code: 'CATALOG_INVALID', location: { file: `models/x/${cardShardPath(sha('a'))}` } });
+    await expect(store.load([0])).rejects.toMatchObject({
+      code: 'CATALOG_INVALID',
+      message: expect.stringContaining('not valid JSON'),
+      location: { file: `models/x/${cardShardPath(sha('a'))}` },
+    });
   });
 
   it('loads every shard for loadAll', async () => {

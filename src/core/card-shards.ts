@@ -153,7 +153,7 @@ export function createCardStore(
   return {
     whole: false,
     has: (row) => loaded.has(shardOf(row)),
-    load: (rows) => load(Array.from(rows, shardOf).filter((index) => index >= 0 && index < shards.shards.length)),
+    load: (rows) => load(Array.from(rows).flatMap((row) => (row >= 0 && row < itemCount ? [shardOf(row)] : []))),
     loadAll: () => load(shards.shards.keys()),
     card(row) {
       const card = loaded.get(shardOf(row))?.[row % shards.rowsPerShard];

@@ -32,6 +32,11 @@ describe('parseCatalogColumns', () => {
     expect(shards.shards).toHaveLength(2);
   });
 
+  it('takes an empty category name as the catalogue not saying', () => {
+    const { items } = parseCatalogColumns({ ...valid, categories: ['', 'Toys'] }, 4, FILE, noCards);
+    expect(items.map((item) => item.category)).toEqual(['', 'Toys', '', '']);
+  });
+
   it('reads a catalogue without groups or stock columns as every item ungrouped and in stock', () => {
     const { items } = parseCatalogColumns({ ids: ['a', 'b', 'c'], categories: ['C'], category: [0, 0, 0], cards }, 3, FILE, noCards);
     expect(items.every((item) => item.group === null && item.inStock)).toBe(true);
@@ -46,6 +51,12 @@ describe('parseCatalogColumns', () => {
     ['a fractional index', { ...valid, category: [0, 0.5, 0, 0] }, 'category[1]', 'an integer'],
     ['an out-of-stock row past the items', { ...valid, outOfStock: [4] }, 'outOfStock[0]', '4'],
     ['a blank group name', { ...valid, groups: [''] }, 'groups[0]', 'non-empty'],
+    ['group indices without the group names', { ...valid, groups: undefined }, 'groups', 'an array'],
+    ['group names without the indices', { ...valid, group: undefined }, 'group', 'an array'],
+    ['categories that are not a list', { ...valid, categories: 'Toys' }, 'categories', 'an array'],
+    ['a category name that is not text', { ...valid, categories: ['Toys', 3] }, 'categories[1]', 'a string'],
+    ['a fractional out-of-stock row', { ...valid, outOfStock: [1.5] }, 'outOfStock[0]', 'an integer'],
+    ['out-of-stock rows that are not a list', { ...valid, outOfStock: 2 }, 'outOfStock', 'an array'],
   ])('refuses %s, naming %s', (_, value, field, expected) => {
     const error = thrownRecError(() => parseCatalogColumns(value, 4, FILE, noCards));
     expect(error.code).toBe('CATALOG_INVALID');

@@ -5,7 +5,7 @@ import { toItemId } from './ids.ts';
 import { loadShownCards } from './shown-cards.ts';
 import { makeFixtureModel } from './test-support.ts';
 
-const fixture = makeFixtureModel({ count: 10, dim: 2, categories: 2 });
+const fixture = makeFixtureModel({ count: 12, dim: 2, categories: 2 });
 
 function storeLoading(loaded: number[][]): CardStore {
   return { whole: false, has: () => false, load: (rows) => (loaded.push([...rows]), Promise.resolve()), loadAll: () => Promise.resolve() };
@@ -21,7 +21,7 @@ describe('loadShownCards', () => {
       [
         { item: item(1), reason: { kind: 'similar', to: item(7), via: 'view' } },
         { item: item(2), reason: { kind: 'bought-together', with: item(8) } },
-        { item: item(3), reason: { kind: 'goes-with', with: item(1) } },
+        { item: item(3), reason: { kind: 'goes-with', with: item(10) } },
         { item: item(4), reason: { kind: 'like', to: item(9) } },
         { item: item(5), reason: { kind: 'popular' } },
         { item: item(6), reason: null },
@@ -29,6 +29,7 @@ describe('loadShownCards', () => {
       [toItemId('i0'), toItemId('not-in-the-model'), toItemId('i2')],
     );
     expect(loaded).toHaveLength(1);
-    expect([...(loaded[0] ?? [])].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Row 11 is in none of them.
+    expect([...(loaded[0] ?? [])].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 });

@@ -88,6 +88,9 @@ describe('writeModel: a sharded catalogue', () => {
     const whole = await verifyModelDir((await write(join(dir, 'whole'), null)).dir);
     const sharded = await verifyModelDir((await write(join(dir, 'sharded'), ROWS_PER_SHARD)).dir);
     expect(sharded.items.map(plain)).toEqual(whole.items.map(plain));
+    // Shards that divide the items exactly: no empty shard at the end.
+    const even = await verifyModelDir((await write(join(dir, 'even'), COUNT / 3)).dir);
+    expect(even.items.map(plain)).toEqual(whole.items.map(plain));
     expect(sharded.rules).toEqual(whole.rules);
     expect([...sharded.rowOf]).toEqual([...whole.rowOf]);
     expect(whole.items[11]?.inStock).toBe(false);
@@ -134,6 +137,36 @@ describe('writeModel: a sharded catalogue', () => {
     // Told to, the builder keeps even the large one whole.
     const told = await write(join(dir, 'told'), null, many);
     expect(await shape(told.dir)).toEqual(['items']);
+  });
+});
+
+describe('writeModel: the catalogue files’ text', () => {
+  const few: ModelItemInput[] = [
+    { id: 'a', title: 'A' },
+    { id: 'b', title: 'B', category: 'Toys', description: '', price: null, image: null, group: null, inStock: true },
+    { id: 'c', title: 'C', category: 'Toys', description: 'd', price: 1, image: 'c.png', group: 'g', inStock: false },
+  ];
+
+  it('writes a shard without the fields an item lacks, and no group or stock column that no item needs', async () => {
+    const written = await write(join(dir, 'm'), 3, few);
+    const catalog = JSON.parse(await readFile(join(written.dir, 'catalog.json'), 'utf8')) as Record<string, unknown> & {
+      cards: { shards: { path: string }[] };
+    };
+    expect(await readFile(join(written.dir, catalog.cards.shards[0]?.path ?? ''), 'utf8')).toBe(
+      '{"cards":[\n{"title":"A"},\n{"title":"B"},\n{"title":"C","description":"d","price":1,"image":"c.png"}\n]}\n',
+    );
+    expect(catalog).toMatchObject({ ids: ['a', 'b', 'c'], categories: ['', 'Toys'], category: [0, 1, 1], groups: ['g'], group: [-1, -1, 0], outOfStock: [2] });
+    const plainOnes = await write(join(dir, 'plain'), 3, few.slice(0, 2));
+    expect(Object.keys(JSON.parse(await readFile(join(plainOnes.dir, 'catalog.json'), 'utf8')) as object)).toEqual(['ids', 'categories', 'category', 'cards']);
+  });
+
+  it('writes the whole catalogue one item a line, with a group and stock only where they say something', async () => {
+    const written = await write(join(dir, 'm'), null, few);
+    expect((await readFile(join(written.dir, 'catalog.json'), 'utf8')).split('\n').slice(1, 4)).toEqual([
+      '{"id":"a","title":"A","category":"","description":"","price":null,"image":null},',
+      '{"id":"b","title":"B","category":"Toys","description":"","price":null,"image":null},',
+      '{"id":"c","title":"C","category":"Toys","description":"d","price":1,"image":"c.png","group":"g","inStock":false}',
+    ]);
   });
 });
 
