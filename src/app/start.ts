@@ -225,7 +225,7 @@ export async function startWithConfig(
       // shopper's clicks are not held up while a large catalogue is indexed.
       loadLexicalIndex: async () => {
         const { createLexicalIndexInSlices } = await import('../search/lexical-index.ts');
-        // A sharded catalogue's every card: the index is of every item's words (docs/decisions/catalogue-shards.md).
+        // The index is of every item's words: a sharded catalogue fetches every card first (docs/decisions/catalogue-shards.md).
         await model.cards.loadAll();
         return createLexicalIndexInSlices(model.items);
       },

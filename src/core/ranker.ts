@@ -59,7 +59,8 @@ export interface RankerOptions {
 
 export interface Ranker {
   /**
-   * The grid for `basis`; it changes nothing the ranker keeps (`show` makes it the grid).
+   * The grid for `basis`; it changes nothing the ranker keeps (`show` makes it the grid, and its
+   * candidates below the grid the `upcoming` ones).
    * @param basis the state to rank for.
    * @param queryVector the session's last query in the item space, for the cards' reasons.
    */
@@ -77,8 +78,9 @@ export interface Ranker {
    */
   show(ranking: UnshownRanking, startedAt: number): Ranking;
   /**
-   * The rows ranked just below the grid on show (its candidates that are not on it), best first, a
-   * grid's worth: the likeliest cards of the next grid, whose cards a sharded catalogue fetches ahead.
+   * The rows ranked just below the grid on show (its candidates that are not on it), best first,
+   * UPCOMING_GRIDS grids' worth: the likeliest cards of the next grid, which a sharded catalogue
+   * fetches ahead. None below a search's grid.
    */
   upcoming(): readonly number[];
   /**
