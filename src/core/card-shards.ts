@@ -15,7 +15,7 @@ import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import type { ItemId } from './ids.ts';
 import { parseModelFile, type ModelFile } from './manifest.ts';
-import { fail, readArray, readNumber, readRecord, readString, type Reader } from './validate.ts';
+import { fail, parseJson, readArray, readNumber, readRecord, readString, type Reader } from './validate.ts';
 
 /** What a card shows and ranking never reads. */
 export interface ItemCard {
@@ -129,12 +129,7 @@ export function createCardStore(
     const pending = readVerified(file)
       .then((bytes) => {
         const where = `${location}/${file.path}`;
-        let json: unknown;
-        try {
-          json = JSON.parse(new TextDecoder().decode(bytes));
-        } catch (error) {
-          throw new RecError('CATALOG_INVALID', `not valid JSON: ${(error as Error).message}`, { file: where });
-        }
+        const json = parseJson({ code: 'CATALOG_INVALID', file: where }, new TextDecoder().decode(bytes));
         loaded.set(index, parseCardShard(json, shardRows(shards, itemCount, index), where));
       })
       .finally(() => loading.delete(index));
