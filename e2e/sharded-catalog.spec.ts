@@ -4,6 +4,7 @@
 import type { Request } from '@playwright/test';
 import { expect, fault, test, type Storefront } from './fixtures.ts';
 import { rewrite } from './rewrite-response.ts';
+import { ShopPage } from './shop-page.ts';
 import { buildShardedModel, ROWS_PER_SHARD, SHARDED_MODEL, type ShardedFixture } from './sharded-model.ts';
 
 let fixture: ShardedFixture;
@@ -70,6 +71,39 @@ test('a search fetches every card for its index and shows the matches with their
   const { shown, catalogue } = await titlesShown(storefront);
   expect(shown).toEqual(catalogue);
   expect(shown).toContain(title);
+});
+
+test('the shop page’s embedded grids on a sharded catalogue show real cards, and re-rank after a click', async ({ page, requests }) => {
+  await page.route('**/shop/', async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text())
+      .replaceAll('models="/models/demo"', `models="/models/${SHARDED_MODEL}"`)
+      .replaceAll('<vitrine-grid id=', '<vitrine-grid backend="wasm" id=');
+    await route.fulfill({ response, body: html });
+  });
+  const shop = new ShopPage(page);
+  const grid = await shop.open();
+  const before = await titlesShown(grid);
+  expect(before.shown).toEqual(before.catalogue);
+  expect(before.shown).toHaveLength(8);
+  // A placement's list (trending) is a section of its own element.
+  const trending = page.locator(`vitrine-grid#trending section[data-placement] [data-item-id]`);
+  await expect(trending).toHaveCount(4);
+  const trendingIds = await trending.evaluateAll((cards) => cards.map((card) => card.getAttribute('data-item-id') ?? ''));
+  const trendingTitles = await trending.evaluateAll((cards) => cards.map((card) => card.querySelector('.card__title')?.textContent ?? ''));
+  expect(trendingTitles).toEqual(trendingIds.map((id) => fixture.items.get(id)?.title ?? `(no item ${id})`));
+
+  const [first] = await grid.topIds(1);
+  await grid.afterRerank(() =>
+    grid.grid
+      .locator(`[data-item-id="${first ?? ''}"]`)
+      .getByRole('button', { name: 'Add to cart' })
+      .click(),
+  );
+  const after = await titlesShown(grid);
+  expect(after.shown).toEqual(after.catalogue);
+  // The cards came from the sharded model's shards (the demo's whole catalogue has the same titles).
+  expect(shardsFetched(requests).size).toBeGreaterThan(0);
 });
 
 test(
