@@ -4,7 +4,7 @@
  * events, and an erase. It derives skips (impressed cards above a clicked one) and remembers the
  * last query's vector for the cards' reasons.
  */
-import { loadShownCards } from './shown-cards.ts';
+import { fetchAhead, withShownCards } from './shown-cards.ts';
 import type { ItemId, SessionId } from './ids.ts';
 import { checkInput, type InteractionEvent, type InteractionInput, type ItemEvent } from './interactions.ts';
 import type { Journal } from './journal.ts';
@@ -77,7 +77,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   /** The search on show: its matches are the grid until the shopper leaves it. */
   let activeSearch: SearchMatches | null = null;
   const rankFor = (basis: InterestState): Promise<UnshownRanking> =>
-    withCards(model, basis, activeSearch === null ? ranker.rank(basis, queryVector) : ranker.rankSearch(basis, activeSearch));
+    withShownCards(model, basis, activeSearch === null ? ranker.rank(basis, queryVector) : ranker.rankSearch(basis, activeSearch));
   let current = ranker.show(await rankFor(state), options.monotonic());
   let impressed = new Set<ItemId>();
   /** The last `seq` given or seen (see InteractionEvent.seq): the next event's is above it and the state's eventCount. */
@@ -285,23 +285,4 @@ function skipsBefore(
     .filter((card) => card.position < clickedAt && impressed.has(card.item.id) && card.item.id !== input.item)
     .slice(-MAX_SKIPS_PER_CLICK)
     .map((card) => ({ id: newEventId(), time, session, type: 'skip', item: card.item.id, position: card.position }) as ItemEvent);
-}
-
-/**
- * Loads the cards of `rows` (the ones ranked just below the grid) once the grid has painted, when
- * the catalogue is sharded, so the next click's grid finds most of its cards on hand. A shard that
- * fails here is fetched again, and reported, by the load that needs it.
- */
-function fetchAhead(model: LoadedModel, rows: readonly number[], afterPaint: () => Promise<void>): void {
-  if (rows.length === 0 || model.cards.whole) return;
-  void afterPaint()
-    .then(() => model.cards.load(rows))
-    .catch(() => undefined);
-}
-
-/** The ranking once the cards it shows, and the cart's, are on hand (shown-cards.ts). */
-async function withCards(model: LoadedModel, basis: InterestState, ranked: Promise<UnshownRanking>): Promise<UnshownRanking> {
-  const ranking = await ranked;
-  await loadShownCards(model, ranking.items, basis.cart);
-  return ranking;
 }

@@ -2,11 +2,13 @@
  * The cards a list shows, loaded before it is shown: a sharded catalogue's cards are fetched by shard
  * (card-shards.ts), and a grid whose titles were not there yet could not be painted. Every list the
  * recommender hands out (the grid, a search's matches, a placement) comes through here, with the
- * cart, whose items the header's cart shows.
+ * cart, whose items the header's cart shows; and the cards ranked just below a grid are fetched
+ * ahead once it has painted.
  */
 import type { ItemId } from './ids.ts';
 import type { LoadedModel } from './model.ts';
-import type { RankedItem, Reason } from './recommender-types.ts';
+import type { RankedItem, Reason, UnshownRanking } from './recommender-types.ts';
+import type { InterestState } from './state.ts';
 
 /**
  * @param model the model: its card store and rows by id.
@@ -29,4 +31,27 @@ function namedItem(reason: Reason | null): ItemId | null {
   if (reason.kind === 'similar' || reason.kind === 'like') return reason.to.id;
   if (reason.kind === 'bought-together' || reason.kind === 'goes-with') return reason.with.id;
   return null;
+}
+
+/**
+ * Loads the cards of `rows` (the ones ranked just below the grid) once the grid has painted, when
+ * the catalogue is sharded, so the next click's grid finds most of its cards on hand. A shard that
+ * fails here is fetched again, and reported, by the load that needs it.
+ */
+export function fetchAhead(model: Pick<LoadedModel, 'cards'>, rows: readonly number[], afterPaint: () => Promise<void>): void {
+  if (rows.length === 0 || model.cards.whole) return;
+  void afterPaint()
+    .then(() => model.cards.load(rows))
+    .catch(() => undefined);
+}
+
+/** The ranking once the cards it shows, and the cart's, are on hand. */
+export async function withShownCards(
+  model: Pick<LoadedModel, 'cards' | 'rowOf'>,
+  basis: InterestState,
+  ranked: Promise<UnshownRanking>,
+): Promise<UnshownRanking> {
+  const ranking = await ranked;
+  await loadShownCards(model, ranking.items, basis.cart);
+  return ranking;
 }
