@@ -15,7 +15,7 @@ import type { CardStore } from './card-shards.ts';
 import { DEFAULT_GRID_SIZE } from './constants.ts';
 import { isRecError } from './errors.ts';
 import { MANIFEST_FILE, parseManifest, parseModelFile, type ModelFile, type ModelManifest } from './manifest.ts';
-import { decodePopularity, readCatalogue, verifyModelFile, type ModelSource } from './model.ts';
+import { decodePopularity, readCatalogue, readVerifiedFile, type ModelSource } from './model.ts';
 import { parseJson, readRecord, type Reader } from './validate.ts';
 
 /** The catalogue file's name when there is no manifest to name it (the builder always writes this). */
@@ -62,8 +62,10 @@ type Catalogue = CatalogWithRows & { readonly cards: CardStore };
 async function fromManifest(source: ModelSource, manifest: ModelManifest): Promise<Salvaged | null> {
   const { catalog: catalogFile, popularity: popularityFile } = manifest.files;
   const [catalogue, popularity] = await Promise.all([
-    attempt(async () => readCatalog(source, catalogFile.path, await readVerified(source, catalogFile), manifest.itemCount)),
-    popularityFile === undefined ? null : attempt(async () => decodePopularity(await readVerified(source, popularityFile), where(source, popularityFile.path))),
+    attempt(async () => readCatalog(source, catalogFile.path, await readVerifiedFile(source, catalogFile), manifest.itemCount)),
+    popularityFile === undefined
+      ? null
+      : attempt(async () => decodePopularity(await readVerifiedFile(source, popularityFile), where(source, popularityFile.path))),
   ]);
   if (catalogue === null) return null;
   return ordered(catalogue, popularity, { verified: true, catalogId: manifest.catalogId });
@@ -84,7 +86,7 @@ async function fromCatalogAlone(source: ModelSource, manifestJson: unknown): Pro
   const popularity =
     popularityFile === null
       ? null
-      : await attempt(async () => decodePopularity(await readVerified(source, popularityFile), where(source, popularityFile.path)));
+      : await attempt(async () => decodePopularity(await readVerifiedFile(source, popularityFile), where(source, popularityFile.path)));
   const matching = popularity !== null && popularity.length === catalogue.items.length ? popularity : null;
   return ordered(catalogue, matching, { verified: false, catalogId: null });
 }
@@ -96,18 +98,14 @@ function popularityEntry(source: ModelSource, manifestJson: unknown): ModelFile 
   return files['popularity'] === undefined ? null : parseModelFile(reader, files['popularity'], 'files.popularity');
 }
 
-async function readVerified(source: ModelSource, file: ModelFile): Promise<Uint8Array> {
-  return verifyModelFile(source, file, await source.read(file.path, ignore, file));
-}
-
 /**
  * @param expectedCount the manifest's itemCount, or null to take the file's own count (unverified).
  */
 function readCatalog(source: ModelSource, path: string, bytes: Uint8Array, expectedCount: number | null): Catalogue {
   const file = where(source, path);
   const value = parseJson({ code: 'CATALOG_INVALID', file }, decode(bytes));
-  // Without a manifest, the count is the file's own; parseCatalog still rejects a non-object root
-  // or a missing items array before the count matters.
+  // Without a manifest, the count is the file's own; the catalogue's parser still rejects a
+  // non-object root or a missing items (or ids) array before the count matters.
   const count = expectedCount ?? ownCount(value);
   return readCatalogue(source, value, count, file);
 }

@@ -160,9 +160,7 @@ export function readCatalogue(source: ModelSource, json: unknown, itemCount: num
   if (!isShardedCatalog(json)) return { ...parseCatalogWithRows(json, itemCount, file), cards: WHOLE_CATALOG_CARDS };
   let store: ReturnType<typeof createCardStore> | null = null;
   const catalogue = parseCatalogColumns(json, itemCount, file, () => store as NonNullable<typeof store>);
-  const readVerified = async (shard: ModelFile): Promise<Uint8Array> =>
-    verifyModelFile(source, shard, await source.read(shard.path, () => {}, shard), 'catalog.json');
-  store = createCardStore(catalogue.shards, itemCount, readVerified, source.location);
+  store = createCardStore(catalogue.shards, itemCount, (shard) => readVerifiedFile(source, shard, 'catalog.json'), source.location);
   return { items: catalogue.items, rowOf: catalogue.rowOf, cards: store };
 }
 
@@ -227,6 +225,15 @@ export async function verifyModelFile(source: ModelSource, file: ModelFile, byte
   }
   source.verified?.(file, bytes);
   return bytes;
+}
+
+/**
+ * Reads one file and verifies it against its entry (verifyModelFile), without progress: the
+ * fallback's files and a sharded catalogue's shards.
+ * @param listedIn where the entry is, for messages.
+ */
+export async function readVerifiedFile(source: ModelSource, file: ModelFile, listedIn = 'manifest'): Promise<Uint8Array> {
+  return verifyModelFile(source, file, await source.read(file.path, () => {}, file), listedIn);
 }
 
 /**
