@@ -140,6 +140,20 @@ describe('writeModel: a sharded catalogue', () => {
   });
 });
 
+describe('writeModel: the 32 MB rule, to the byte', () => {
+  it('keeps a catalogue whose whole file is exactly SHARD_ABOVE_BYTES whole, and shards one a byte larger', async () => {
+    const withDescription = (length: number): ModelItemInput[] => [{ id: 'm0', title: 'M 0', description: 'x'.repeat(length) }];
+    const probe = await write(join(dir, 'probe'), null, withDescription(1000));
+    const overhead = (await readFile(join(probe.dir, 'catalog.json'))).byteLength - 1000;
+    const shape = async (folder: string) => Object.keys(JSON.parse(await readFile(join(folder, 'catalog.json'), 'utf8')) as object);
+    const exact = await write(join(dir, 'exact'), 'default', withDescription(SHARD_ABOVE_BYTES - overhead));
+    expect((await readFile(join(exact.dir, 'catalog.json'))).byteLength).toBe(SHARD_ABOVE_BYTES);
+    expect(await shape(exact.dir)).toEqual(['items']);
+    const over = await write(join(dir, 'over'), 'default', withDescription(SHARD_ABOVE_BYTES - overhead + 1));
+    expect(await shape(over.dir)).toContain('cards');
+  });
+});
+
 describe('writeModel: the catalogue files’ text', () => {
   const few: ModelItemInput[] = [
     { id: 'a', title: 'A' },
