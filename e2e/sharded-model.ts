@@ -16,8 +16,7 @@ const MODELS_DIR = resolve(import.meta.dirname, '..', 'models');
 export interface ShardedFixture {
   /** Each item's row and title, by id. */
   readonly items: ReadonlyMap<string, { readonly row: number; readonly title: string }>;
-  readonly shardCount: number;
-  /** Each shard's path in the model folder, by index. */
+  /** Each shard's path in the model folder, by index (as catalog.json lists them). */
   readonly shardPaths: readonly string[];
 }
 
@@ -52,7 +51,6 @@ export async function buildShardedModel(): Promise<ShardedFixture> {
   });
   return {
     items: new Map(items.map((item, row) => [item.id, { row, title: item.title }])),
-    shardCount: Math.ceil(items.length / ROWS_PER_SHARD),
     shardPaths: await shardPathsOf(written.dir),
   };
 }
