@@ -15,6 +15,7 @@ import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
 import type { ItemId } from './ids.ts';
 import { parseModelFile, type ModelFile } from './manifest.ts';
+import { createRowShards } from './row-shards.ts';
 import { fail, parseJson, readArray, readNumber, readRecord, readString, type Reader } from './validate.ts';
 
 /** What a card shows and ranking never reads. */
@@ -57,11 +58,6 @@ export function parseCardShards(reader: Reader, value: unknown, itemCount: numbe
     return file;
   });
   return { rowsPerShard, shards };
-}
-
-/** The number of rows shard `index` holds. */
-function shardRows(shards: CardShards, itemCount: number, index: number): number {
-  return Math.min(shards.rowsPerShard, itemCount - index * shards.rowsPerShard);
 }
 
 /**
@@ -122,36 +118,18 @@ export function createCardStore(
   readVerified: (file: ModelFile) => Promise<Uint8Array>,
   location: string,
 ): CardStore & { card(row: number): ItemCard } {
-  const loaded = new Map<number, readonly ItemCard[]>();
-  const loading = new Map<number, Promise<void>>();
-  const loadShard = (index: number): Promise<void> => {
-    const file = shards.shards[index] as ModelFile;
-    const pending = readVerified(file)
-      .then((bytes) => {
-        const where = `${location}/${file.path}`;
-        const json = parseJson({ code: 'CATALOG_INVALID', file: where }, new TextDecoder().decode(bytes));
-        loaded.set(index, parseCardShard(json, shardRows(shards, itemCount, index), where));
-      })
-      .finally(() => loading.delete(index));
-    loading.set(index, pending);
-    return pending;
-  };
-  const load = async (indices: Iterable<number>): Promise<void> => {
-    const waits: Promise<void>[] = [];
-    for (const index of new Set(indices)) {
-      if (loaded.has(index)) continue;
-      waits.push(loading.get(index) ?? loadShard(index));
-    }
-    await Promise.all(waits);
-  };
-  const shardOf = (row: number): number => Math.floor(row / shards.rowsPerShard);
+  const store = createRowShards(shards.shards, shards.rowsPerShard, itemCount, readVerified, (bytes, file, rows) => {
+    const where = `${location}/${file.path}`;
+    return parseCardShard(parseJson({ code: 'CATALOG_INVALID', file: where }, new TextDecoder().decode(bytes)), rows, where);
+  });
   return {
     whole: false,
-    has: (row) => loaded.has(shardOf(row)),
-    load: (rows) => load(Array.from(rows).flatMap((row) => (row >= 0 && row < itemCount ? [shardOf(row)] : []))),
-    loadAll: () => load(shards.shards.keys()),
+    has: (row) => store.has(row),
+    load: (rows) => store.load(rows),
+    loadAll: () => store.loadAll(),
     card(row) {
-      const card = loaded.get(shardOf(row))?.[row % shards.rowsPerShard];
+      const held = store.held(row);
+      const card = held?.shard[held.index];
       if (card === undefined) throw new RecError('INTERNAL', `the card of row ${row} was read before its shard was loaded`);
       return card;
     },

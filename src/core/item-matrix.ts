@@ -12,7 +12,8 @@ import { RecError } from './errors.ts';
 export interface ItemMatrix {
   readonly count: number;
   readonly dim: number;
-  readonly layout: 'float32' | 'int8';
+  /** 'paged': rows fetched by page as they are needed (vector-pages.ts). */
+  readonly layout: 'float32' | 'int8' | 'paged';
   /**
    * @param row which row.
    * @param vector dim values.

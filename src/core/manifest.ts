@@ -4,8 +4,12 @@
  * before using it. Written by src/offline/lib/write-model.ts, read by the browser; this module is the single definition.
  */
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './constants.ts';
+
+export { parseModelFile, type ModelFile } from './model-file.ts';
 import { readNumber, readOneOf, readRecord, readString, fail, type Reader } from './validate.ts';
 import { NEIGHBOUR_SLOT_BYTES } from './neighbours.ts';
+import { parseModelFile, type ModelFile } from './model-file.ts';
+import { parsePaged, type PagedLayout } from './vector-pages.ts';
 import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
 
 /**
@@ -16,18 +20,24 @@ import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
  * that computes the interest vector from the shopper's latest items instead of the decay rule.
  * `neighbours` (optional, core/neighbours.ts): each item's behaviour neighbours, which join the
  * decay rule's ranking. `complements` (optional, same layout): each item's most co-bought items,
- * for the `complements` placement (core/complements.ts).
+ * for the `complements` placement (core/complements.ts). `codes`, `codebooks` and `vectorPages` come
+ * together, with `paged`: a paged item space (core/vector-pages.ts), whose browser downloads the codes
+ * and fetches vectors by page instead of the whole `vectors` file.
  */
-export const MODEL_FILE_ROLES = ['vectors', 'catalog', 'popularity', 'projection', 'sequence', 'sequenceWeights', 'neighbours', 'complements'] as const;
+export const MODEL_FILE_ROLES = [
+  'vectors',
+  'catalog',
+  'popularity',
+  'projection',
+  'sequence',
+  'sequenceWeights',
+  'neighbours',
+  'complements',
+  'codes',
+  'codebooks',
+  'vectorPages',
+] as const;
 export type ModelFileRole = (typeof MODEL_FILE_ROLES)[number];
-
-export interface ModelFile {
-  /** Path relative to the manifest. */
-  readonly path: string;
-  readonly bytes: number;
-  /** Lower-case hex sha256 of the file's bytes. */
-  readonly sha256: string;
-}
 
 export interface ModelManifest {
   readonly format: typeof MODEL_FORMAT;
@@ -48,9 +58,14 @@ export interface ModelManifest {
     readonly sequenceWeights?: ModelFile;
     readonly neighbours?: ModelFile;
     readonly complements?: ModelFile;
+    readonly codes?: ModelFile;
+    readonly codebooks?: ModelFile;
+    readonly vectorPages?: ModelFile;
   };
   /** On-device search's calibration; absent in folders built before the builder wrote it. */
   readonly search?: SearchCalibration;
+  /** A paged item space's layout (core/vector-pages.ts); absent when the browser downloads the vectors whole. */
+  readonly paged?: PagedLayout;
 }
 
 /** How on-device search tells a match from noise, calibrated by the builder on this model's vectors. */
@@ -152,12 +167,14 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
           semanticFloor: readNumber(reader, searchRecord['semanticFloor'], 'search.semanticFloor', { min: -1, max: 1 }),
           calibration: readString(reader, searchRecord['calibration'], 'search.calibration', { nonEmpty: true }),
         };
+  const paged = parsePaged(reader, root['paged'], filesRecord, itemCount, dim);
   const optionalFiles = {
     ...(popularity === undefined ? {} : { popularity }),
     ...(projection === undefined ? {} : { projection }),
     ...(sequence === undefined || sequenceWeights === undefined ? {} : { sequence, sequenceWeights }),
     ...(neighbours === undefined ? {} : { neighbours }),
     ...(complements === undefined ? {} : { complements }),
+    ...(paged === undefined ? {} : paged.files),
   };
   return {
     format: MODEL_FORMAT,
@@ -170,6 +187,7 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
     encoder,
     files: { vectors, catalog, ...optionalFiles },
     ...(search === undefined ? {} : { search }),
+    ...(paged === undefined ? {} : { paged: paged.layout }),
   };
 }
 
@@ -184,6 +202,7 @@ export interface ManifestInput {
   readonly encoder: ModelManifest['encoder'];
   readonly files: ModelManifest['files'];
   readonly search?: SearchCalibration;
+  readonly paged?: PagedLayout;
 }
 
 /**
@@ -216,25 +235,6 @@ export function withSequenceModel(manifest: ModelManifest, sequence: ModelFile, 
  */
 export function formatManifest(manifest: ModelManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
-}
-
-/**
- * Validates one entry of the manifest's `files` (path inside the model folder, byte size, sha256).
- * Also used on its own to salvage a checksum from a manifest that is otherwise unreadable.
- * @param reader the error code and file to report.
- * @param value the entry, as parsed.
- * @param field its field path, e.g. "files.popularity".
- */
-export function parseModelFile(reader: Reader, value: unknown, field: string): ModelFile {
-  const record = readRecord(reader, value, field);
-  const path = readString(reader, record['path'], `${field}.path`, { nonEmpty: true });
-  if (path.includes('..') || path.startsWith('/') || /^[a-z]+:/i.test(path)) {
-    fail(reader, `${field}.path`, 'a relative path inside the model folder', path);
-  }
-  const bytes = readNumber(reader, record['bytes'], `${field}.bytes`, { integer: true, min: 0 });
-  const sha256 = readString(reader, record['sha256'], `${field}.sha256`);
-  if (!/^[0-9a-f]{64}$/.test(sha256)) fail(reader, `${field}.sha256`, '64 lower-case hex digits', sha256);
-  return { path, bytes, sha256 };
 }
 
 /**

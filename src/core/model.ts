@@ -17,6 +17,7 @@ import { parseShopRules, type ShopRules } from './shop-rules.ts';
 import { parseJson } from './validate.ts';
 import type { ItemMatrix } from './item-matrix.ts';
 import { decodeMatrix } from './vectors.ts';
+import { createPagedMatrix, readPagedItems, type PagedItems } from './vector-pages.ts';
 
 /** Where model files come from. */
 export interface ModelSource {
@@ -72,6 +73,18 @@ export interface LoadedModel {
   readonly neighbours?: ItemNeighbours | null;
   /** Each item's most co-bought items (core/complements.ts); absent or null when the log had no baskets. */
   readonly complements?: ItemNeighbours | null;
+  /** A paged item space's codes and page list (vector-pages.ts); absent or null when the model has none. */
+  readonly paged?: PagedItems | null;
+}
+
+/** How loadModel reads the item vectors. */
+export interface LoadOptions {
+  /**
+   * True: a paged model's vectors are fetched by page as they are needed (the browser), and
+   * `matrix` reads only loaded pages. False (default): the whole vectors file is read, as the
+   * offline tools need it.
+   */
+  readonly pagedVectors?: boolean;
 }
 
 export interface LoadedSequenceModel {
@@ -84,7 +97,7 @@ export interface LoadedSequenceModel {
  * @param source where the files are.
  * @param onProgress called as bytes arrive and phases change.
  */
-export async function loadModel(source: ModelSource, onProgress: (progress: LoadProgress) => void = () => {}): Promise<LoadedModel> {
+export async function loadModel(source: ModelSource, onProgress: (progress: LoadProgress) => void = () => {}, options: LoadOptions = {}): Promise<LoadedModel> {
   onProgress({ phase: 'manifest', loadedBytes: 0, totalBytes: 0 });
   const manifestFile = `${source.location}/${MANIFEST_FILE}`;
   const manifestBytes = await source.read(MANIFEST_FILE, () => {});
@@ -99,10 +112,24 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
     sequenceWeights: sequenceWeightsFile,
     neighbours: neighboursFile,
     complements: complementsFile,
+    codes: codesFile,
+    codebooks: codebooksFile,
+    vectorPages: vectorPagesFile,
   } = manifest.files;
-  const files = [vectorsFile, catalogFile, popularityFile, projectionFile, sequenceFile, sequenceWeightsFile, neighboursFile, complementsFile].filter(
-    (file) => file !== undefined,
-  );
+  const paged = manifest.paged !== undefined && options.pagedVectors === true;
+  const files = [
+    paged ? undefined : vectorsFile,
+    catalogFile,
+    popularityFile,
+    projectionFile,
+    sequenceFile,
+    sequenceWeightsFile,
+    neighboursFile,
+    complementsFile,
+    codesFile,
+    codebooksFile,
+    vectorPagesFile,
+  ].filter((file) => file !== undefined);
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const loadedPerFile = new Map<string, number>();
   const report = (): void => {
@@ -129,7 +156,19 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   onProgress({ phase: 'verifying', loadedBytes: totalBytes, totalBytes });
 
   const where = (file: ModelFile): string => `${source.location}/${file.path}`;
-  const matrix = decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
+  const pagedItems = readPagedItems(manifest, bytesOf, where);
+  const matrix =
+    paged && pagedItems !== null
+      ? createPagedMatrix(
+          pagedItems.pages,
+          manifest.itemCount,
+          pagedItems.layout,
+          manifest.dim,
+          manifest.dtype,
+          (page) => readVerifiedFile(source, page, manifest.files.vectorPages?.path),
+          source.location,
+        )
+      : decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));
   const { items, rowOf, cards } = readCatalogue(source, catalogJson, manifest.itemCount, catalogWhere);
@@ -144,7 +183,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const neighbours = neighboursFile === undefined ? null : decodeNeighbours(bytesOf(neighboursFile), manifest.itemCount, where(neighboursFile));
   const complements = complementsFile === undefined ? null : decodeNeighbours(bytesOf(complementsFile), manifest.itemCount, where(complementsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  return withDecodedVectors({ manifest, items, cards, matrix, popularity, projection, rowOf, rules, sequence, neighbours, complements });
+  return withDecodedVectors({ manifest, items, cards, matrix, popularity, projection, rowOf, rules, sequence, neighbours, complements, paged: pagedItems });
 }
 
 /**

@@ -1,0 +1,33 @@
+/**
+ * One file of a built model as a listing names it: the manifest's `files`, a sharded catalogue's
+ * card shards, a paged item space's vector pages. The browser refuses a file whose size or sha256
+ * differs from its entry (model.ts verifyModelFile).
+ */
+import { fail, readNumber, readRecord, readString, type Reader } from './validate.ts';
+
+export interface ModelFile {
+  /** Path relative to the manifest. */
+  readonly path: string;
+  readonly bytes: number;
+  /** Lower-case hex sha256 of the file's bytes. */
+  readonly sha256: string;
+}
+
+/**
+ * Validates one entry of the manifest's `files` (path inside the model folder, byte size, sha256).
+ * Also used on its own to salvage a checksum from a manifest that is otherwise unreadable.
+ * @param reader the error code and file to report.
+ * @param value the entry, as parsed.
+ * @param field its field path, e.g. "files.popularity".
+ */
+export function parseModelFile(reader: Reader, value: unknown, field: string): ModelFile {
+  const record = readRecord(reader, value, field);
+  const path = readString(reader, record['path'], `${field}.path`, { nonEmpty: true });
+  if (path.includes('..') || path.startsWith('/') || /^[a-z]+:/i.test(path)) {
+    fail(reader, `${field}.path`, 'a relative path inside the model folder', path);
+  }
+  const bytes = readNumber(reader, record['bytes'], `${field}.bytes`, { integer: true, min: 0 });
+  const sha256 = readString(reader, record['sha256'], `${field}.sha256`);
+  if (!/^[0-9a-f]{64}$/.test(sha256)) fail(reader, `${field}.sha256`, '64 lower-case hex digits', sha256);
+  return { path, bytes, sha256 };
+}

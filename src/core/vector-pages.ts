@@ -1,0 +1,217 @@
+/**
+ * A paged item space: a catalogue whose vectors are too many for every shopper to download (a
+ * million 128-d items are 132 MB as int8). The model then also holds
+ *  - `codes`: every item's product-quantisation codes (product-quantiser.ts), `subspaces` bytes an
+ *    item, and `codebooks`: what the codes name. Every item is scored from these, on the device.
+ *  - `vectorPages`: the list of vector pages, 32 bytes (a sha256) per page. Page p holds rows
+ *    [p * rowsPerPage, (p + 1) * rowsPerPage) in the vectors file's own layout (vectors.ts), and is
+ *    the file `vectors/<sha256>.bin`: named by its content, so caches keep it for good and a rebuild
+ *    changes only the pages whose rows changed. The manifest's checksum of the list covers every page.
+ * The browser fetches the pages of the rows it needs exactly (the best candidates of the codes, to
+ * re-rank them; the items the shopper acts on; the items shown), verifies each as any model file,
+ * and keeps it. The whole vectors file stays in the folder for the offline tools.
+ */
+import { RecError } from './errors.ts';
+import type { ItemMatrix } from './item-matrix.ts';
+import type { ModelManifest } from './manifest.ts';
+import { parseModelFile, type ModelFile } from './model-file.ts';
+import { PQ_CENTROIDS, type ProductQuantiser } from './product-quantiser.ts';
+import { createRowShards, type RowShards } from './row-shards.ts';
+import { fail, readNumber, readRecord, type Reader } from './validate.ts';
+import { decodeMatrix, vectorFileBytes, type VectorDtype } from './vectors.ts';
+
+/** The folder of a model that holds its vector pages. */
+export const VECTOR_PAGE_FOLDER = 'vectors';
+/** Bytes a page's entry takes in the list: its sha256. */
+export const PAGE_DIGEST_BYTES = 32;
+
+/** How a paged model's item space is laid out and served (the manifest's `paged`). */
+export interface PagedLayout {
+  /** Product-quantisation slices per item (divides dim): the codes file holds that many bytes an item. */
+  readonly subspaces: number;
+  /** Rows a vector page holds. */
+  readonly rowsPerPage: number;
+  /** How many of the codes' best candidates are re-scored from their pages (docs/decisions/compressed-item-space.md). */
+  readonly rerank: number;
+}
+
+/**
+ * Validates the manifest's `paged` layout and its three files, all or none; each file's size is
+ * checked against the layout.
+ * @param value the manifest's `paged`; @param filesRecord its `files`.
+ * @throws RecError MANIFEST_INVALID, or MODEL_DIMENSION_MISMATCH for a file of the wrong size, naming the field.
+ */
+export function parsePaged(
+  reader: Reader,
+  value: unknown,
+  filesRecord: Record<string, unknown>,
+  itemCount: number,
+  dim: number,
+): { layout: PagedLayout; files: { codes: ModelFile; codebooks: ModelFile; vectorPages: ModelFile } } | undefined {
+  const roles = ['codes', 'codebooks', 'vectorPages'] as const;
+  if (value === undefined) {
+    const stray = roles.find((role) => filesRecord[role] !== undefined);
+    if (stray !== undefined) fail(reader, 'paged', `a paged layout beside files.${stray}`, undefined);
+    return undefined;
+  }
+  const record = readRecord(reader, value, 'paged');
+  const subspaces = readNumber(reader, record['subspaces'], 'paged.subspaces', { integer: true, min: 1, max: dim });
+  if (dim % subspaces !== 0) fail(reader, 'paged.subspaces', `a divisor of dim ${dim}`, subspaces);
+  const layout: PagedLayout = {
+    subspaces,
+    rowsPerPage: readNumber(reader, record['rowsPerPage'], 'paged.rowsPerPage', { integer: true, min: 1 }),
+    rerank: readNumber(reader, record['rerank'], 'paged.rerank', { integer: true, min: 0 }),
+  };
+  const sized = (role: (typeof roles)[number], bytes: number, what: string): ModelFile => {
+    const file = parseModelFile(reader, filesRecord[role], `files.${role}`);
+    if (file.bytes !== bytes) fail({ ...reader, code: 'MODEL_DIMENSION_MISMATCH' }, `files.${role}.bytes`, `${bytes} (${what})`, file.bytes);
+    return file;
+  };
+  return {
+    layout,
+    files: {
+      codes: sized('codes', itemCount * subspaces, `${itemCount} items x ${subspaces} codes`),
+      codebooks: sized('codebooks', PQ_CENTROIDS * dim * 4, `${PQ_CENTROIDS} centroids x ${dim} float32`),
+      vectorPages: sized('vectorPages', pageCount(itemCount, layout.rowsPerPage) * PAGE_DIGEST_BYTES, 'one sha256 per page'),
+    },
+  };
+}
+
+/** @param sha256 the page's checksum. @returns its path in the model folder. */
+export function vectorPagePath(sha256: string): string {
+  return `${VECTOR_PAGE_FOLDER}/${sha256}.bin`;
+}
+
+/** @returns how many pages hold `itemCount` rows. */
+export function pageCount(itemCount: number, rowsPerPage: number): number {
+  return Math.ceil(itemCount / rowsPerPage);
+}
+
+/** @param digests each page's sha256 (hex), in row order. @returns the list file's bytes. */
+export function encodePageList(digests: readonly string[]): Uint8Array {
+  const bytes = new Uint8Array(digests.length * PAGE_DIGEST_BYTES);
+  digests.forEach((hex, page) => {
+    for (let i = 0; i < PAGE_DIGEST_BYTES; i++) bytes[page * PAGE_DIGEST_BYTES + i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  });
+  return bytes;
+}
+
+/**
+ * @param bytes the list file (verified against the manifest, which fixed its length).
+ * @param itemCount rows in all; @param layout the manifest's; @param dim and @param dtype the vectors'.
+ * @returns each page's entry, as a model file to read and verify.
+ */
+export function decodePageList(bytes: Uint8Array, itemCount: number, layout: PagedLayout, dim: number, dtype: VectorDtype): ModelFile[] {
+  return Array.from({ length: pageCount(itemCount, layout.rowsPerPage) }, (_, page) => {
+    let sha256 = '';
+    for (let i = 0; i < PAGE_DIGEST_BYTES; i++) sha256 += (bytes[page * PAGE_DIGEST_BYTES + i] ?? 0).toString(16).padStart(2, '0');
+    const rows = Math.min(layout.rowsPerPage, itemCount - page * layout.rowsPerPage);
+    return { path: vectorPagePath(sha256), bytes: vectorFileBytes(rows, dim, dtype), sha256 };
+  });
+}
+
+/**
+ * @param bytes the codebooks file (its length checked by the manifest).
+ * @param file where it came from, for messages.
+ * @throws RecError MODEL_VECTORS_INVALID naming the first value that is not finite.
+ */
+export function decodeCodebooks(bytes: Uint8Array, dim: number, subspaces: number, file: string): ProductQuantiser {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const codebooks = new Float32Array(PQ_CENTROIDS * dim);
+  for (let i = 0; i < codebooks.length; i++) {
+    const value = view.getFloat32(i * 4, true);
+    if (!Number.isFinite(value)) throw new RecError('MODEL_VECTORS_INVALID', `codebook value ${i} is ${value}, expected a finite number`, { file });
+    codebooks[i] = value;
+  }
+  return { dim, subspaces, codebooks };
+}
+
+/** The item matrix of a paged model: a row can be read once its page is loaded. */
+export interface PagedItemMatrix extends ItemMatrix {
+  readonly layout: 'paged';
+  /** Whether the row's page is on hand. */
+  has(row: number): boolean;
+  /**
+   * Fetches, verifies and keeps the pages of these rows that are not on hand.
+   * @throws RecError as the model's files are refused (fetch failed, size, checksum, a row not unit length).
+   */
+  load(rows: Iterable<number>): Promise<void>;
+}
+
+/** @returns whether the matrix reads its rows from pages fetched on demand. */
+export function isPagedMatrix(matrix: ItemMatrix): matrix is PagedItemMatrix {
+  return matrix.layout === 'paged';
+}
+
+/**
+ * @param pages the pages' entries (decodePageList).
+ * @param readVerified reads a page file, its size and sha256 verified.
+ * @param location the model folder, for messages.
+ */
+export function createPagedMatrix(
+  pages: readonly ModelFile[],
+  itemCount: number,
+  layout: PagedLayout,
+  dim: number,
+  dtype: VectorDtype,
+  readVerified: (file: ModelFile) => Promise<Uint8Array>,
+  location: string,
+): PagedItemMatrix {
+  const store: RowShards<ItemMatrix> = createRowShards(pages, layout.rowsPerPage, itemCount, readVerified, (bytes, file, rows) =>
+    decodeMatrix(bytes, rows, dim, dtype, `${location}/${file.path}`),
+  );
+  const held = (row: number): { readonly shard: ItemMatrix; readonly index: number } => {
+    const page = row >= 0 && row < itemCount ? store.held(row) : null;
+    if (page === null) throw new RecError('INTERNAL', `the vector of row ${row} was read before its page was loaded`);
+    return page;
+  };
+  return {
+    count: itemCount,
+    dim,
+    layout: 'paged',
+    dot(row, vector) {
+      const { shard, index } = held(row);
+      return shard.dot(index, vector);
+    },
+    row(row) {
+      const { shard, index } = held(row);
+      return shard.row(index).slice();
+    },
+    readRow(row, out, at) {
+      const { shard, index } = held(row);
+      shard.readRow(index, out, at);
+    },
+    toFloat32() {
+      throw new RecError('INTERNAL', `a paged item matrix (${itemCount} rows) is never whole on the device`);
+    },
+    heapBytes() {
+      let bytes = 0;
+      for (const page of store.loaded()) bytes += page.heapBytes();
+      return bytes;
+    },
+    has: (row) => store.has(row),
+    load: (rows) => store.load(rows),
+  };
+}
+
+/** What a paged model adds: every item's codes, and where its vector pages are. */
+export interface PagedItems {
+  readonly layout: PagedLayout;
+  readonly quantiser: ProductQuantiser;
+  /** itemCount x layout.subspaces codes. */
+  readonly codes: Uint8Array;
+  /** Each page's entry, in row order. */
+  readonly pages: readonly ModelFile[];
+}
+
+/** A paged model's codes, codebooks and page list, decoded; null for a model without them. */
+export function readPagedItems(manifest: ModelManifest, bytesOf: (file: ModelFile) => Uint8Array, where: (file: ModelFile) => string): PagedItems | null {
+  const { paged: layout, files } = manifest;
+  if (layout === undefined || files.codes === undefined || files.codebooks === undefined || files.vectorPages === undefined) return null;
+  return {
+    layout,
+    quantiser: decodeCodebooks(bytesOf(files.codebooks), manifest.dim, layout.subspaces, where(files.codebooks)),
+    codes: bytesOf(files.codes),
+    pages: decodePageList(bytesOf(files.vectorPages), manifest.itemCount, layout, manifest.dim, manifest.dtype),
+  };
+}
