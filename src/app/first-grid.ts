@@ -20,6 +20,7 @@ import type { ItemRows } from '../core/item-matrix.ts';
 import { arrangeGrid } from '../core/list-quality.ts';
 import type { LoadedModel } from '../core/model.ts';
 import { gramMatrix, topK } from '../core/rank.ts';
+import { loadVectorRows } from '../core/vector-pages.ts';
 import type { Ranking, Reason } from '../core/recommender-types.ts';
 import { outOfStockRows, unavailableRows } from '../core/availability.ts';
 import type { GridContents } from '../ui/ProductGrid.tsx';
@@ -165,7 +166,10 @@ async function popularGrid(source: FirstGridSource): Promise<Omit<GridContents<G
   const scores = Float32Array.from({ length: model.items.length }, (_, row) => priorWeight * (prior?.[row] ?? 0));
   const space = {
     topK: (_interest: Float32Array, k: number, excluded: ReadonlySet<number>) => Promise.resolve(topK(scores, k, excluded)),
-    similarities: (rows: readonly number[]) => Promise.resolve(gramMatrix(vectors, dim, rows)),
+    similarities: async (rows: readonly number[]) => {
+      await loadVectorRows(vectors, rows);
+      return gramMatrix(vectors, dim, rows);
+    },
   };
   const { grid } = await arrangeGrid(space, new Float32Array(dim), {
     size: gridSize,

@@ -34,7 +34,7 @@ export async function loadModelRetryingMismatch(
 
 async function attempt(source: ModelSource, onProgress: (progress: LoadProgress) => void): Promise<ModelLoad> {
   try {
-    return { kind: 'loaded', model: await loadModel(source, onProgress) };
+    return { kind: 'loaded', model: await loadModel(source, onProgress, { pagedVectors: true }) };
   } catch (error) {
     return { kind: 'failed', error: toRecError(error), source };
   }

@@ -16,6 +16,10 @@
  */
 import {
   createMemoryEventStore,
+  createPagedItemSpace,
+  isPagedMatrix,
+  type BackendChoice,
+  type ItemSpace,
   createRecommender,
   decodeSequenceItemTable,
   loadFallbackCatalog,
@@ -165,21 +169,22 @@ export async function startWithConfig(
   const [spaceResult, storeResult] = await Promise.allSettled([
     // Without a backend in the config, the space goes where a short measurement on this device
     // says it is fastest and correct (core/backend-choice.ts), remembered in localStorage.
-    describeDevice().then(async (device) => {
-      return createCalibratedItemSpace(
-        {
-          ...(sequenceTable === null
-            ? // The model's own dtype: the scoring kernels read int8/float16 as the file stores them.
-              { vectors: model.matrix, popularity: model.popularity, itemDtype: model.manifest.dtype }
-            : { vectors: sequenceTable.vectors, popularity: sequenceTable.bias, priorWeight: 1 }),
-          dim: model.manifest.dim,
-          backend: config.backend,
-          wasmPaths: { ...assetUrls().wasmPaths },
-          onBackendSkip: (backend, reason) => skipped.set(backend, reason),
-        },
-        { device, ...calibrationStore(), ...(model.sequence === null ? {} : { sequence: model.sequence }) },
-      );
-    }),
+    pagedSpace(model) ??
+      describeDevice().then(async (device) => {
+        return createCalibratedItemSpace(
+          {
+            ...(sequenceTable === null
+              ? // The model's own dtype: the scoring kernels read int8/float16 as the file stores them.
+                { vectors: model.matrix, popularity: model.popularity, itemDtype: model.manifest.dtype }
+              : { vectors: sequenceTable.vectors, popularity: sequenceTable.bias, priorWeight: 1 }),
+            dim: model.manifest.dim,
+            backend: config.backend,
+            wasmPaths: { ...assetUrls().wasmPaths },
+            onBackendSkip: (backend, reason) => skipped.set(backend, reason),
+          },
+          { device, ...calibrationStore(), ...(model.sequence === null ? {} : { sequence: model.sequence }) },
+        );
+      }),
     openStore(notices),
   ]);
   if (spaceResult.status === 'rejected') {
@@ -278,4 +283,18 @@ async function openStore(notices: string[]): Promise<EventStore> {
     notices.push(`Your browsing can't be saved on this device (${recError.message}), so it is kept in memory for this visit only.`);
     return createMemoryEventStore();
   }
+}
+
+/**
+ * A paged model's space (core/paged-item-space.ts), scored from its codes in JavaScript: there is
+ * no whole matrix to upload to a backend or to measure one with. Null for any other model.
+ */
+function pagedSpace(model: LoadedModel): Promise<{ space: ItemSpace; choice: BackendChoice }> | null {
+  const { matrix, paged } = model;
+  if (!isPagedMatrix(matrix) || paged === undefined || paged === null) return null;
+  const space = createPagedItemSpace({ matrix, ...paged, rerank: paged.layout.rerank, prior: model.popularity, priorWeight: DEFAULT_PRIOR_WEIGHT });
+  return Promise.resolve({
+    space,
+    choice: { backend: space.backend, reason: 'a paged catalogue is scored from its codes, with its best candidates re-scored from their pages' },
+  });
 }

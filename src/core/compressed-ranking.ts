@@ -1,21 +1,21 @@
 /**
  * Ranking over a product-quantised item space (product-quantiser.ts): every item is scored from
  * its codes (plus the popularity prior), and the best `rerank` candidates are scored again exactly
- * from their full vectors, which fixes the order the codes blur. The interest update and the
- * similarities stay the exact space's. With `rerank` in the hundreds this keeps the exact top 50
- * on the measured catalogues (docs/decisions/compressed-item-space.md) while only the codes (16
- * bytes an item at 16 subspaces) need be resident for every item.
+ * from their full vectors, which fixes the order the codes blur. With `rerank` in the hundreds this
+ * keeps the exact top 50 on the measured catalogues (docs/decisions/compressed-item-space.md) while
+ * only the codes (16 bytes an item at 16 subspaces) need be resident for every item.
  */
+import type { ItemRows } from './item-matrix.ts';
 import type { ItemSpace } from './ports.ts';
 import { dotTable, scoreCodes, type ProductQuantiser } from './product-quantiser.ts';
-import { scoreRow, topK } from './rank.ts';
+import { scoreRow, topK, type RankedRows } from './rank.ts';
 
 export interface CompressedItems {
   readonly quantiser: ProductQuantiser;
   /** itemCount × subspaces codes. */
   readonly codes: Uint8Array;
   /** itemCount × dim, the vectors the candidates are re-scored from. */
-  readonly vectors: Float32Array;
+  readonly vectors: ItemRows;
   readonly prior: Float32Array | null;
   readonly priorWeight: number;
   /** How many of the codes' best are re-scored exactly (at least the k asked for). */
@@ -25,12 +25,37 @@ export interface CompressedItems {
 const NONE: ReadonlySet<number> = new Set();
 
 /**
+ * The best k rows for an interest: the codes' best `rerank` candidates, re-scored exactly.
+ * @param items the codes, the vectors and the prior.
+ * @param loadRows makes the candidates' vectors readable first (a paged matrix fetches their pages).
+ */
+export async function rankFromCodes(
+  items: CompressedItems,
+  interest: Float32Array,
+  k: number,
+  excludedRows: ReadonlySet<number>,
+  loadRows: (rows: readonly number[]) => Promise<void> = () => Promise.resolve(),
+): Promise<RankedRows> {
+  const { quantiser, codes, vectors, prior, priorWeight, rerank } = items;
+  const table = dotTable(quantiser, interest);
+  const approximate = scoreCodes(table, codes, quantiser.subspaces);
+  if (prior !== null) for (let row = 0; row < approximate.length; row++) approximate[row] = (approximate[row] ?? 0) + priorWeight * (prior[row] ?? 0);
+  // No interest (a new shopper): every code scores exactly 0, so the codes' ranking is the exact one.
+  if (table.every((value) => value === 0)) return topK(approximate, k, excludedRows);
+  const candidates = topK(approximate, Math.max(k, rerank), excludedRows).rows;
+  await loadRows(candidates);
+  const exact = Float32Array.from(candidates, (row) => scoreRow(vectors, quantiser.dim, interest, prior, priorWeight, row));
+  const best = topK(exact, k, NONE);
+  return { rows: best.rows.map((i) => candidates[i] ?? -1), scores: best.scores };
+}
+
+/**
  * @param space the exact item space (its update, similarities and backend are kept).
  * @param items the codes, the full vectors and the prior.
  * @returns the same space with topK from the codes and an exact re-rank.
  */
 export function withCompressedRanking(space: ItemSpace, items: CompressedItems): ItemSpace {
-  const { quantiser, codes, vectors, prior, priorWeight, rerank } = items;
+  const { quantiser, codes } = items;
   return {
     get backend() {
       return space.backend;
@@ -42,13 +67,6 @@ export function withCompressedRanking(space: ItemSpace, items: CompressedItems):
       return { ...exact, tableBytes: exact.tableBytes + codes.byteLength + quantiser.codebooks.byteLength };
     },
     dispose: () => space.dispose(),
-    topK(interest, k, excludedRows) {
-      const approximate = scoreCodes(dotTable(quantiser, interest), codes, quantiser.subspaces);
-      if (prior !== null) for (let row = 0; row < approximate.length; row++) approximate[row] = (approximate[row] ?? 0) + priorWeight * (prior[row] ?? 0);
-      const candidates = topK(approximate, Math.max(k, rerank), excludedRows).rows;
-      const exact = Float32Array.from(candidates, (row) => scoreRow(vectors, quantiser.dim, interest, prior, priorWeight, row));
-      const best = topK(exact, k, NONE);
-      return Promise.resolve({ rows: best.rows.map((i) => candidates[i] ?? -1), scores: best.scores });
-    },
+    topK: (interest, k, excludedRows) => rankFromCodes(items, interest, k, excludedRows),
   };
 }

@@ -4,6 +4,7 @@
  * state rebuilt from stored events and a compaction's baseline (core's reference math), events from
  * another tab, and the offline evaluation's replay. Defined once, so they cannot drift apart.
  */
+import { isPagedMatrix } from './vector-pages.ts';
 import type { InteractionEvent } from './interactions.ts';
 import type { ItemRows } from './item-matrix.ts';
 import { decayFactor, updateInterest, type InterestTerm } from './rank.ts';
@@ -79,5 +80,11 @@ export async function foldEvents(
  * @returns core's reference update (core/rank.ts `updateInterest`) over it.
  */
 export function referenceUpdate(vectors: ItemRows, dim: number): InterestUpdate {
-  return (interest, decay, terms) => updateInterest(interest, decay, terms, vectors, dim);
+  const update: InterestUpdate = (interest, decay, terms) => updateInterest(interest, decay, terms, vectors, dim);
+  if (vectors instanceof Float32Array || !isPagedMatrix(vectors)) return update;
+  // A paged matrix reads only the rows whose pages are on hand: the terms' first.
+  return async (interest, decay, terms) => {
+    await vectors.load(terms.flatMap((term) => (term.kind === 'row' ? [term.row] : [])));
+    return update(interest, decay, terms);
+  };
 }

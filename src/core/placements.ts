@@ -16,6 +16,7 @@
  *    or a variant of either. With an empty cart, or nothing that goes with it, `trending`.
  * A placement's list says which placement it shows (`shows`), so a fallback is labelled as what it is.
  */
+import { loadVectorRows } from './vector-pages.ts';
 import { loadShownCards } from './shown-cards.ts';
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
@@ -139,7 +140,9 @@ export function createPlacements(options: PlacementOptions) {
     const excluded = unavailable(state);
     // The item itself and its variants.
     for (const variant of substitutesOf([row], index)) excluded.add(variant);
+    await loadVectorRows(spaceVectors, [row]);
     const found = await space.topK(asMatrix(spaceVectors, dim).row(row), limit * SIMILAR_CANDIDATES_PER_SLOT, excluded);
+    await loadVectorRows(spaceVectors, found.rows);
     const nearest = found.rows.map((candidate, rank) => ({ row: candidate, relevance: found.scores[rank] ?? 0 }));
     const personal = state.vector.some((v) => v !== 0) ? interestCosine(state.vector, spaceVectors, dim) : null;
     return entries(onePerGroup(personaliseWithin(nearest, personal), model.items), limit, () => ({ kind: 'like', to: anchor }));
@@ -152,10 +155,12 @@ export function createPlacements(options: PlacementOptions) {
     const excluded = unavailable(state);
     for (const row of substitutesOf([...anchors, ...inCart], index)) excluded.add(row);
     const bought = boughtTogether(model.complements ?? null, anchors, excluded);
+    await loadVectorRows(spaceVectors, anchors);
     const fallback = bought.length >= limit * SIMILAR_CANDIDATES_PER_SLOT ? null : goesWithQuery(anchors, index, spaceVectors, dim);
     let text: Complement[] = [];
     if (fallback !== null) {
       const found = await space.topK(fallback.query, limit * SIMILAR_CANDIDATES_PER_SLOT, new Set([...excluded, ...fallback.sameCategory]));
+      await loadVectorRows(spaceVectors, found.rows);
       text = goesWith(found, anchors, spaceVectors, dim);
     }
     const chosen = onePerGroup(mergeComplements(bought, text, limit * SIMILAR_CANDIDATES_PER_SLOT), model.items);

@@ -26,6 +26,7 @@ import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { seededRandom } from './random.ts';
 import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommender-types.ts';
 import { explainRow } from './explain.ts';
+import { loadVectorRows } from './vector-pages.ts';
 import { latestItemRows, withNeighbours } from './neighbours.ts';
 import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
 import { unavailableRows } from './availability.ts';
@@ -123,6 +124,8 @@ export function createRanker(options: RankerOptions): Ranker {
     return rows.length === 0 ? null : sequenceEncoder.interest(rows.slice(-sequenceEncoder.maxLength));
   };
 
+  const recentRows = (basis: InterestState): number[] => basis.recent.flatMap(({ item }) => model.rowOf.get(item) ?? []);
+
   const reasonFor = (row: number, source: ArrangedSource, basis: InterestState, isPersonal: boolean, queryVector: Float32Array | null): Reason | null => {
     if (source === 'pinned' || source === 'explore') return { kind: source };
     return isPersonal ? explainRow(model, row, basis, queryVector) : { kind: 'popular' };
@@ -162,6 +165,11 @@ export function createRanker(options: RankerOptions): Ranker {
         items,
       );
       const facts = common(basis, interestModel);
+      if (facts.personalised)
+        await loadVectorRows(
+          options.spaceVectors,
+          available.map(({ row }) => row),
+        );
       const ordered = personaliseWithin(available, facts.personalised ? interestCosine(interest, options.spaceVectors, model.manifest.dim) : null);
       const reason: Reason = { kind: 'search', query: found.query };
       const entries = ordered.slice(0, gridSize).map(({ row, relevance }, position) => ({
@@ -194,6 +202,8 @@ export function createRanker(options: RankerOptions): Ranker {
       checkFinite(candidates.scores, "the item space's scores");
       const facts = common(basis, interestModel);
       const isPersonal = facts.personalised;
+      // The reasons compare each card's vector with the shopper's recent items'.
+      if (isPersonal) await loadVectorRows(model.matrix, [...grid.map(({ row }) => row), ...recentRows(basis)]);
       const entries = grid.map(({ row, score, source }, position) => ({
         item: items[row] as CatalogItem,
         row,

@@ -24,6 +24,8 @@ import { asMatrix, type ItemRows } from './item-matrix.ts';
 import type { LoadedModel } from './model.ts';
 import type { LexicalHit, LexicalIndex, SearchSuggestion } from './ports.ts';
 import { rowSimilarity } from './rank.ts';
+import { createPagedSemanticScan } from './paged-semantic-scan.ts';
+import { isPagedMatrix } from './vector-pages.ts';
 import { createSemanticScan, RETRIEVER_LIMIT, semanticRanking, type SemanticHit, type SemanticScan } from './semantic-scan.ts';
 
 /** The constant of reciprocal rank fusion (Cormack et al., 2009): damps the weight of the very first ranks. */
@@ -216,7 +218,16 @@ export function createSearcher(deps: SearcherDeps): Searcher {
   // Made on the first query with a vector: its norms are a pass over every row (at 1M items a
   // second or so on the main thread), which a visit that never searches need not pay.
   let scan: SemanticScan | null = null;
-  const semanticScan = (): SemanticScan => (scan ??= createSemanticScan(model.matrix, model.manifest.dim));
+  const pagedScan = isPagedMatrix(model.matrix) && model.paged ? createPagedSemanticScan(model.matrix, model.paged) : null;
+  /** The scan for a query: a paged model's reads only the query's candidates and the rows its words matched, fetched first. */
+  const scanFor = (vector: Float32Array, lexical: readonly LexicalHit[]): Promise<SemanticScan> =>
+    pagedScan === null
+      ? Promise.resolve((scan ??= createSemanticScan(model.matrix, model.manifest.dim)))
+      : pagedScan(
+          vector,
+          lexical.map(({ row }) => row),
+          RETRIEVER_LIMIT,
+        );
   let index: Promise<LexicalIndex> | null = null;
   const lexicalIndex = (): Promise<LexicalIndex> => {
     index ??= deps.loadLexicalIndex().catch((error: unknown) => {
@@ -244,10 +255,13 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         method === 'semantic' ? [] : lexicalIndex().then((found) => found.search(query, RETRIEVER_LIMIT)),
         method === 'lexical' ? null : embed(query),
       ]);
-      const semantic = vector === null ? [] : semanticRanking(semanticScan(), vector, floor, lexical);
+      const vectorScan = vector === null ? null : await scanFor(vector, lexical);
+      const semantic = vector === null || vectorScan === null ? [] : semanticRanking(vectorScan, vector, floor, lexical);
       const matches = fuseByReciprocalRank(lexical, semantic, semanticWeightFor(lexical, deps.minSemanticWeight ?? MIN_SEMANTIC_WEIGHT));
       const suggestions =
-        matches.length === 0 && vector !== null ? nearestCategories(model.items, semanticScan().above(vector, -1, SUGGESTION_NEIGHBOURS)) : [];
+        matches.length === 0 && vector !== null && vectorScan !== null
+          ? nearestCategories(model.items, vectorScan.above(vector, -1, SUGGESTION_NEIGHBOURS))
+          : [];
       return { query, matches, suggestions, semantic: vector !== null };
     },
     async suggest(partial, limit) {

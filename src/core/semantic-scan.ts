@@ -36,9 +36,7 @@ export function createSemanticScan(vectors: ItemRows, dim: number): SemanticScan
   const values = new Float32Array(dim);
   for (let row = 0; row < matrix.count; row++) {
     matrix.readRow(row, values, 0);
-    let sum = 0;
-    for (const value of values) sum += value * value;
-    norms[row] = Math.sqrt(sum);
+    norms[row] = euclideanNorm(values);
   }
   /** The cosine of `query` (of norm `queryNorm`, not zero) with a row; null for a zero row. */
   const cosine = (query: Float32Array, queryNorm: number, row: number): number | null => {
@@ -48,9 +46,7 @@ export function createSemanticScan(vectors: ItemRows, dim: number): SemanticScan
   };
   const normOf = (query: Float32Array): number => {
     if (query.length !== dim) throw new RecError('INTERNAL', `the query vector has ${query.length} values, the item space ${dim}`);
-    let sum = 0;
-    for (const v of query) sum += v * v;
-    return Math.sqrt(sum);
+    return euclideanNorm(query);
   };
   const best = (hits: SemanticHit[]): SemanticHit[] => hits.sort((a, b) => b.similarity - a.similarity || a.row - b.row);
   const scanRows = (query: Float32Array, rows: Iterable<number>, floor: number): SemanticHit[] => {
@@ -67,6 +63,13 @@ export function createSemanticScan(vectors: ItemRows, dim: number): SemanticScan
     above: (query, floor, limit) => scanRows(query, allRows(matrix.count), floor).slice(0, limit),
     among: (query, rows) => scanRows(query, rows, Number.NEGATIVE_INFINITY),
   };
+}
+
+/** @returns the vector's length, summed in order (the scans' one definition, so whole and paged models agree to the bit). */
+export function euclideanNorm(values: Float32Array): number {
+  let sum = 0;
+  for (const value of values) sum += value * value;
+  return Math.sqrt(sum);
 }
 
 function* allRows(count: number): Generator<number> {

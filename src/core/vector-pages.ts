@@ -12,7 +12,7 @@
  * and keeps it. The whole vectors file stays in the folder for the offline tools.
  */
 import { RecError } from './errors.ts';
-import type { ItemMatrix } from './item-matrix.ts';
+import type { ItemMatrix, ItemRows } from './item-matrix.ts';
 import type { ModelManifest } from './manifest.ts';
 import { parseModelFile, type ModelFile } from './model-file.ts';
 import { PQ_CENTROIDS, type ProductQuantiser } from './product-quantiser.ts';
@@ -62,6 +62,7 @@ export function parsePaged(
     rowsPerPage: readNumber(reader, record['rowsPerPage'], 'paged.rowsPerPage', { integer: true, min: 1 }),
     rerank: readNumber(reader, record['rerank'], 'paged.rerank', { integer: true, min: 0 }),
   };
+  if (filesRecord['sequence'] !== undefined) fail(reader, 'files.sequence', 'no sequence model beside a paged item space (not supported)', 'a sequence model');
   const sized = (role: (typeof roles)[number], bytes: number, what: string): ModelFile => {
     const file = parseModelFile(reader, filesRecord[role], `files.${role}`);
     if (file.bytes !== bytes) fail({ ...reader, code: 'MODEL_DIMENSION_MISMATCH' }, `files.${role}.bytes`, `${bytes} (${what})`, file.bytes);
@@ -214,4 +215,13 @@ export function readPagedItems(manifest: ModelManifest, bytesOf: (file: ModelFil
     codes: bytesOf(files.codes),
     pages: decodePageList(bytesOf(files.vectorPages), manifest.itemCount, layout, manifest.dim, manifest.dtype),
   };
+}
+
+/**
+ * Makes rows of an item matrix readable: a paged matrix fetches their pages; any other has every row.
+ * @param matrix the matrix, or float32 rows.
+ * @param rows the rows about to be read.
+ */
+export function loadVectorRows(matrix: ItemRows, rows: Iterable<number>): Promise<void> {
+  return !(matrix instanceof Float32Array) && isPagedMatrix(matrix) ? matrix.load(rows) : Promise.resolve();
 }

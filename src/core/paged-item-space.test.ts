@@ -1,0 +1,102 @@
+// The paged item space against core's reference space over the whole vectors: with a re-rank as deep
+// as the catalogue the codes only choose what is fetched, so every answer must be the exact one.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
+import { createPagedItemSpace } from './paged-item-space.ts';
+import { createPagedSemanticScan } from './paged-semantic-scan.ts';
+import { loggingSource, pagedModelFiles } from './paged-test-support.ts';
+import { loadModel, type LoadedModel } from './model.ts';
+import { gramMatrix, updateInterest } from './rank.ts';
+import { createSemanticScan } from './semantic-scan.ts';
+import { createReferenceSpace, memoryModelSource } from './test-support.ts';
+import { isPagedMatrix, type PagedItemMatrix, type PagedItems } from './vector-pages.ts';
+
+const COUNT = 120;
+const DIM = 8;
+
+async function models(rerank: number) {
+  const { files, pagePaths } = await pagedModelFiles({ count: COUNT, dim: DIM, layout: { subspaces: 4, rowsPerPage: 16, rerank } });
+  const source = loggingSource(files);
+  const paged = await loadModel(source, undefined, { pagedVectors: true });
+  const whole = await loadModel(memoryModelSource(files));
+  const matrix = paged.matrix as PagedItemMatrix;
+  if (!isPagedMatrix(matrix) || paged.paged === undefined || paged.paged === null) throw new Error('the fixture is not paged');
+  const items: PagedItems = paged.paged;
+  const space = createPagedItemSpace({ matrix, ...items, rerank, prior: paged.popularity, priorWeight: DEFAULT_PRIOR_WEIGHT });
+  const pagesRead = (): number => source.reads.filter((path) => pagePaths.includes(path)).length;
+  return { paged, whole, matrix, items, space, pagesRead, reference: createReferenceSpace(whole, DEFAULT_PRIOR_WEIGHT) };
+}
+
+const interestOf = (model: LoadedModel, rows: readonly number[]): Float32Array =>
+  updateInterest(
+    new Float32Array(DIM),
+    0,
+    rows.map((row) => ({ kind: 'row', row, weight: 1 }) as const),
+    model.vectors,
+    DIM,
+  );
+
+describe('createPagedItemSpace', () => {
+  it('ranks exactly as the whole space when the re-rank covers the catalogue', async () => {
+    const { whole, space, reference } = await models(COUNT);
+    for (const rows of [[3], [10, 77], [5, 6, 100]]) {
+      const interest = interestOf(whole, rows);
+      const excluded = new Set(rows);
+      expect(await space.topK(interest, 10, excluded)).toEqual(await reference.topK(interest, 10, excluded));
+    }
+  });
+
+  it('re-scores the codes’ best candidates from their pages, so a shallow re-rank fetches fewer pages', async () => {
+    const deep = await models(COUNT);
+    const shallow = await models(10);
+    const interest = interestOf(deep.whole, [42]);
+    await deep.space.topK(interest, 5, new Set());
+    await shallow.space.topK(interest, 5, new Set());
+    expect(deep.pagesRead()).toBe(8);
+    expect(shallow.pagesRead()).toBeLessThan(8);
+    expect(shallow.pagesRead()).toBeGreaterThan(0);
+  });
+
+  it('ranks a new shopper (no interest) by the prior without fetching a page', async () => {
+    const { space, reference, pagesRead } = await models(COUNT);
+    const none = new Float32Array(DIM);
+    expect(await space.topK(none, 12, new Set())).toEqual(await reference.topK(none, 12, new Set()));
+    expect(pagesRead()).toBe(0);
+  });
+
+  it('moves the interest as the reference does, fetching only the pages of the rows it names', async () => {
+    const { whole, space, pagesRead } = await models(COUNT);
+    const start = interestOf(whole, [1]);
+    const terms = [
+      { kind: 'row', row: 70, weight: 2 },
+      { kind: 'vector', vector: interestOf(whole, [2]), weight: 0.5 },
+    ] as const;
+    expect(await space.update(start, 0.7, terms)).toEqual(updateInterest(start, 0.7, terms, whole.vectors, DIM));
+    expect(pagesRead()).toBe(1);
+  });
+
+  it('gives the rows’ cosines as the reference does', async () => {
+    const { whole, space } = await models(COUNT);
+    expect(await space.similarities([0, 50, 119])).toEqual(gramMatrix(whole.vectors, DIM, [0, 50, 119]));
+  });
+
+  it('counts the loaded pages and the codes in its memory', async () => {
+    const { space, matrix, items } = await models(COUNT);
+    await matrix.load([0, 17]);
+    const memory = space.memory();
+    expect(memory.matrixBytes).toBe(2 * 16 * DIM * 4 + COUNT * 4);
+    expect(memory.tableBytes).toBe(COUNT * 4 + items.quantiser.codebooks.byteLength);
+  });
+});
+
+describe('createPagedSemanticScan', () => {
+  it('finds the whole scan’s rows above the floor, and the cosines of the rows asked for', async () => {
+    const { whole, matrix, items } = await models(COUNT);
+    const exact = createSemanticScan(whole.matrix, DIM);
+    const prepare = createPagedSemanticScan(matrix, items);
+    const query = interestOf(whole, [9, 60]);
+    const scan = await prepare(query, [4, 110], 30);
+    expect(scan.above(query, 0.2, 30)).toEqual(exact.above(query, 0.2, 30));
+    expect(scan.among(query, [4, 110])).toEqual(exact.among(query, [4, 110]));
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The item space of a paged model (vector-pages.ts), in plain JavaScript on the main thread: every
+ * item is scored from its codes, and the codes' best candidates exactly from their vector pages,
+ * fetched as they are needed (compressed-ranking.ts). The interest update and the similarities read
+ * the rows they name, whose pages are fetched first. Nothing of it goes to a compute backend: at a
+ * million items the codes are 16 MB, and scoring them is table look-ups, not matrix products.
+ */
+import { rankFromCodes } from './compressed-ranking.ts';
+import type { ItemSpace } from './ports.ts';
+import type { ProductQuantiser } from './product-quantiser.ts';
+import { gramMatrix } from './rank.ts';
+import { referenceUpdate } from './fold.ts';
+import type { PagedItemMatrix } from './vector-pages.ts';
+
+export interface PagedSpaceItems {
+  readonly matrix: PagedItemMatrix;
+  readonly quantiser: ProductQuantiser;
+  /** itemCount × subspaces codes. */
+  readonly codes: Uint8Array;
+  readonly prior: Float32Array | null;
+  readonly priorWeight: number;
+  /** How many of the codes' best are re-scored from their pages. */
+  readonly rerank: number;
+}
+
+/** @returns core's ItemSpace over a paged model; its backend is 'cpu' (this module's own loops). */
+export function createPagedItemSpace(items: PagedSpaceItems): ItemSpace {
+  const { matrix, quantiser, codes, prior } = items;
+  const compressed = { ...items, vectors: matrix };
+  const load = (rows: readonly number[]): Promise<void> => matrix.load(rows);
+  // Loads the terms' pages first.
+  const reference = referenceUpdate(matrix, matrix.dim);
+  return {
+    backend: 'cpu',
+    update: async (interest, decay, terms) => reference(interest, decay, terms),
+    topK: (interest, k, excludedRows) => rankFromCodes(compressed, interest, k, excludedRows, load),
+    async similarities(rows) {
+      await load(rows);
+      return gramMatrix(matrix, matrix.dim, rows);
+    },
+    memory: () => ({
+      matrixBytes: matrix.heapBytes() + (prior?.byteLength ?? 0),
+      tableBytes: codes.byteLength + quantiser.codebooks.byteLength,
+      backendBytes: 0,
+    }),
+    dispose: () => {},
+  };
+}

@@ -1,0 +1,125 @@
+// A paged model as the browser loads it: its vectors by page, as rows are asked for, each page
+// verified; and the manifest's paged layout checked against its files.
+import { describe, expect, it } from 'vitest';
+import { RecError } from './errors.ts';
+import { sha256Hex } from './hash.ts';
+import { loadModel } from './model.ts';
+import { pagedAndWhole, pagedModelFiles } from './paged-test-support.ts';
+import { memoryModelSource } from './test-support.ts';
+import { decodePageList, encodePageList, isPagedMatrix, loadVectorRows } from './vector-pages.ts';
+
+const LAYOUT = { subspaces: 4, rowsPerPage: 16, rerank: 40 };
+
+async function rejection(promise: Promise<unknown>): Promise<RecError> {
+  const error: unknown = await promise.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof RecError)) throw new Error(`expected a RecError, got ${String(error)}`);
+  return error;
+}
+
+describe('the page list', () => {
+  it('names each page by its sha256 and sizes the last page by the rows left', async () => {
+    const digests = await Promise.all([1, 2, 3].map((n) => sha256Hex(Uint8Array.of(n))));
+    const pages = decodePageList(encodePageList(digests), 35, LAYOUT, 8, 'int8');
+    expect(pages.map((page) => page.sha256)).toEqual(digests);
+    expect(pages.map((page) => page.path)).toEqual(digests.map((sha256) => `vectors/${sha256}.bin`));
+    // 16, 16 and 3 rows of 8 int8 values and a float32 scale.
+    expect(pages.map((page) => page.bytes)).toEqual([16 * 12, 16 * 12, 3 * 12]);
+  });
+});
+
+describe('loadModel with pagedVectors', () => {
+  it('reads the codes and the page list, not the whole vectors file, and no page before one is asked for', async () => {
+    const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
+    const { paged, reads } = await pagedAndWhole(files);
+    expect(reads).not.toContain('vectors.bin');
+    expect(reads).toEqual(expect.arrayContaining(['codes.pq.bin', 'codebooks.f32', 'vector-pages.bin']));
+    expect(reads.filter((path) => path.startsWith('vectors/'))).toEqual([]);
+    expect(paged.paged?.codes.length).toBe(50 * LAYOUT.subspaces);
+  });
+
+  it('refuses to read a row before its page is loaded, naming the row', async () => {
+    const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
+    const { paged } = await pagedAndWhole(files);
+    expect(() => paged.matrix.row(17)).toThrow(/row 17 was read before its page was loaded/);
+  });
+
+  it('reads a loaded page’s rows exactly as the whole file holds them, fetching each page once', async () => {
+    const { files, pagePaths } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
+    const { paged, whole, reads } = await pagedAndWhole(files);
+    await Promise.all([loadVectorRows(paged.matrix, [17, 20]), loadVectorRows(paged.matrix, [31, 49])]);
+    // Rows 17, 20 and 31 are on page 1; row 49 on page 3 (of 2 rows).
+    expect(reads.filter((path) => path.startsWith('vectors/'))).toEqual([pagePaths[1], pagePaths[3]]);
+    for (const row of [16, 17, 31, 48, 49]) expect(paged.matrix.row(row)).toEqual(whole.matrix.row(row));
+    expect(isPagedMatrix(paged.matrix) && paged.matrix.has(32)).toBe(false);
+    expect(paged.matrix.heapBytes()).toBe((16 + 2) * 8 * 4);
+  });
+
+  it('refuses a damaged page, naming it and the list that holds its checksum, and fetches it again on the next load', async () => {
+    const { files, pagePaths } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
+    const path = pagePaths[2] as string;
+    const good = files.get(path) as Uint8Array;
+    const damaged = good.slice();
+    damaged[5] = (damaged[5] ?? 0) ^ 1;
+    files.set(path, damaged);
+    const { paged } = await pagedAndWhole(files);
+    const error = await rejection(loadVectorRows(paged.matrix, [40]));
+    expect(error.code).toBe('MODEL_CHECKSUM_MISMATCH');
+    expect(error.location.file).toBe(`models/fixture/${path}`);
+    expect(error.message).toContain('(vector-pages.bin)');
+    files.set(path, good);
+    await loadVectorRows(paged.matrix, [40]);
+    expect(paged.matrix.row(40)).toHaveLength(8);
+  });
+
+  it('reads the whole vectors file when not asked for pages, as the offline tools need', async () => {
+    const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
+    const { whole } = await pagedAndWhole(files);
+    expect(whole.matrix.layout).toBe('float32');
+    expect(whole.paged?.layout).toEqual(LAYOUT);
+  });
+});
+
+describe('the manifest’s paged layout', () => {
+  const withManifest = async (change: (manifest: Record<string, unknown>) => void): Promise<RecError> => {
+    const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
+    const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as Record<string, unknown>;
+    change(manifest);
+    files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+    return rejection(loadModel(memoryModelSource(files), undefined, { pagedVectors: true }));
+  };
+  const filesOf = (manifest: Record<string, unknown>) => manifest['files'] as Record<string, { bytes: number }>;
+
+  it('refuses the paged files without a layout', async () => {
+    const error = await withManifest((manifest) => delete manifest['paged']);
+    expect(error.message).toMatch(/manifest\.json: paged: expected a paged layout beside files\.codes/);
+  });
+
+  it('refuses a layout whose subspaces do not divide the dimension', async () => {
+    const error = await withManifest((manifest) => (manifest['paged'] = { ...LAYOUT, subspaces: 3 }));
+    expect(error.message).toMatch(/manifest\.json: paged\.subspaces: expected a divisor of dim 8/);
+  });
+
+  it('refuses a codes file of the wrong size, naming the sizes', async () => {
+    const error = await withManifest((manifest) => (filesOf(manifest)['codes'] = { ...filesOf(manifest)['codes'], bytes: 199 } as { bytes: number }));
+    expect(error.code).toBe('MODEL_DIMENSION_MISMATCH');
+    expect(error.message).toMatch(/manifest\.json: files\.codes\.bytes: expected 200 \(50 items x 4 codes\)/);
+  });
+
+  it('refuses a page list that does not hold one checksum per page', async () => {
+    const error = await withManifest((manifest) => (manifest['paged'] = { ...LAYOUT, rowsPerPage: 10 }));
+    expect(error.message).toMatch(/manifest\.json: files\.vectorPages\.bytes: expected 160 \(one sha256 per page\)/);
+  });
+
+  it('refuses a sequence model beside a paged item space', async () => {
+    const error = await withManifest((manifest) =>
+      Object.assign(filesOf(manifest), {
+        sequence: { path: 's.json', bytes: 1, sha256: 'c'.repeat(64) },
+        sequenceWeights: { path: 's.bin', bytes: 1, sha256: 'd'.repeat(64) },
+      }),
+    );
+    expect(error.message).toMatch(/manifest\.json: files\.sequence: expected no sequence model beside a paged item space/);
+  });
+});
