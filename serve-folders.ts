@@ -2,7 +2,8 @@
 // serve: decoded once, refused when the escape is malformed, and kept inside the folder. A root file
 // of its own so a unit test (src/serve-folders.test.ts) can drive it without starting Vite; root
 // config files import no src module (eslint.config.js).
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Connect } from 'vite';
 
@@ -35,6 +36,29 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   return header !== undefined && header.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
 }
 
+/** Whether an Accept-Encoding header takes gzip (and does not refuse it with q=0). */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((coding) => {
+    const [name, ...params] = coding.trim().split(';');
+    return (name === 'gzip' || name === '*') && !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param));
+  });
+}
+
+/** JSON files are sent gzipped, as a static host or CDN sends them (Vite's preview does for the app's own files); binary model files do not shrink. */
+const COMPRESSED_EXTENSIONS = new Set(['.json']);
+/** Each file's gzip, by path, for the version its ETag names: compressed once, not per request (a million items' catalog.json is 15 MB). */
+const gzipCache = new Map<string, { readonly etag: string; readonly bytes: Buffer }>();
+
+/** @returns the file gzipped (cached for this version), or null for a file that is not sent compressed. */
+function compressed(file: string, etag: string): Buffer | null {
+  if (!COMPRESSED_EXTENSIONS.has(extname(file))) return null;
+  const cached = gzipCache.get(file);
+  if (cached?.etag === etag) return cached.bytes;
+  const bytes = gzipSync(readFileSync(file));
+  gzipCache.set(file, { etag, bytes });
+  return bytes;
+}
+
 /** A folder served under a URL prefix; the folder may be found (or generated) on first use. */
 export interface ServedFolder {
   /** e.g. `/models/`. */
@@ -52,7 +76,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * @param folders what to serve, by URL prefix.
  * @returns a middleware that sends their files, with Content-Length so the browser can show real
- *   load progress, and an ETag so an unchanged file is answered 304; 404 outside them, 400 (a short message, no stack or server path) for a URL whose
+ *   load progress (JSON gzipped when the browser takes it), and an ETag so an unchanged file is answered 304; 404 outside them, 400 (a short message, no stack or server path) for a URL whose
  *   percent-escapes are malformed, whichever path it names.
  */
 export function serveFolders(folders: readonly ServedFolder[]): Connect.NextHandleFunction {
@@ -89,6 +113,14 @@ export function serveFolders(folders: readonly ServedFolder[]): Connect.NextHand
         return;
       }
       res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+      res.setHeader('Vary', 'Accept-Encoding');
+      const gzipped = acceptsGzip(req.headers['accept-encoding']) ? compressed(file, etag) : null;
+      if (gzipped !== null) {
+        res.setHeader('Content-Encoding', 'gzip');
+        res.setHeader('Content-Length', gzipped.byteLength);
+        res.end(gzipped);
+        return;
+      }
       res.setHeader('Content-Length', size);
       createReadStream(file).pipe(res);
     }, next);

@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,35 @@ describe('serveFolders', () => {
     // Another size: another tag, so the old one no longer matches.
     writeFileSync(file, '{"items":[1]}');
     expect(await get(port, '/models/demo/catalog.json', { 'if-none-match': etag ?? '' })).toMatchObject({ status: 200, body: '{"items":[1]}' });
+  });
+
+  it('sends JSON gzipped to a browser that takes gzip, and binary files and other browsers as they are', async () => {
+    const json = `{"items":[${'"a long repeated title",'.repeat(200)}1]}`;
+    writeFileSync(join(models, 'demo', 'big.json'), json);
+    writeFileSync(join(models, 'demo', 'vectors.bin'), json);
+    const raw = (path: string, encoding: string) =>
+      new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+        const sent = request({ host: '127.0.0.1', port, path, headers: { 'accept-encoding': encoding } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        });
+        sent.on('error', reject);
+        sent.end();
+      });
+    const gzipped = await raw('/models/demo/big.json', 'br, gzip;q=0.8');
+    expect(gzipped.encoding).toBe('gzip');
+    expect(gunzipSync(gzipped.body).toString()).toBe(json);
+    expect(gzipped.body.byteLength).toBeLessThan(json.length / 10);
+    for (const [path, encoding] of [
+      ['/models/demo/big.json', 'identity'],
+      ['/models/demo/big.json', 'gzip;q=0'],
+      ['/models/demo/vectors.bin', 'gzip'],
+    ] as const) {
+      const plain = await raw(path, encoding);
+      expect(plain.encoding, `${path} ${encoding}`).toBeUndefined();
+      expect(plain.body.toString(), `${path} ${encoding}`).toBe(json);
+    }
   });
 
   it(
