@@ -2,11 +2,15 @@
  * The bench's synthetic catalogues (100,000 items always; 10,000 and 1,000,000 with `--catalog 1m`):
  * a model folder (models/bench-10k, models/bench-100k, models/bench-1m) written with the builder's
  * own writeModel (core's createManifest and loadModel behind it), so the storefront loads it as any
- * shop's. The items reuse the demo catalogue's titles, departments and prices in turn (numbered);
- * the vectors are synthetic: 128-d, one seeded cluster per department, so clicks still pull a
- * department up; popularity is Zipf-like over a seeded shuffle. Stored as int8, as the builder
- * stores a large catalogue when its recall allows. Written once: kept while its catalogue id (which
- * names the generator's version) matches.
+ * shop's. The vectors are synthetic, 128-d and clustered as a real catalogue's are: a seeded centre
+ * per department of the demo catalogue, leaf clusters of about 1,000 items around it, and each item
+ * near its leaf's centre, so clicks still pull a department up and an item's nearest neighbours are
+ * mostly its leaf's. A leaf's items are consecutive rows, leaf after leaf and department after
+ * department, as a catalogue exported by category is, so the pages of a paged item space (the
+ * builder pages the million's 132 MB of vectors: write-pages.ts) follow the leaves. Each row reuses,
+ * numbered, the title and price of its department's demo items in turn. Popularity is Zipf-like over
+ * a seeded shuffle. Stored as int8, as the builder stores a large catalogue when its recall allows.
+ * Written once: kept while its catalogue id (which names the generator's version) matches.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,8 +23,16 @@ import { writeModel, type ModelItemInput } from '../../src/offline/lib/write-mod
 export const SYNTHETIC_SIZES = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 } as const;
 export type SyntheticSize = keyof typeof SYNTHETIC_SIZES;
 const DIM = 128;
-/** How far an item strays from its department's centre (per coordinate, before normalising). */
+/** How far an item strays from its leaf's centre (per coordinate, before normalising). */
 const SPREAD = 0.35;
+/**
+ * How far a leaf's centre lies from its department's (per coordinate, before normalising): about 0.8
+ * in all against the unit centre, so a department's leaves are clusters of their own yet closer to
+ * each other (cosine about 0.6) than to another department's (about 0).
+ */
+const LEAF_OFFSET = 0.25;
+/** About how many items a leaf holds. */
+const LEAF_ITEMS = 1000;
 
 interface DemoItem {
   readonly title: string;
@@ -36,24 +48,36 @@ interface DemoItem {
  */
 export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize): Promise<string> {
   const name = `bench-${size}`;
-  // v3: the builder's default shards a catalogue whose whole file is over 32 MB (write-catalog.ts): the million's.
-  const catalogId = `${name}-v3`;
+  // v4: leaf clusters of consecutive rows in each department, and the builder pages the million's vectors (write-pages.ts).
+  const catalogId = `${name}-v4`;
   const count = SYNTHETIC_SIZES[size];
   const dir = join(root, 'models', name);
   const manifestFile = join(dir, 'manifest.json');
   if (existsSync(manifestFile) && (JSON.parse(await readFile(manifestFile, 'utf8')) as { catalogId?: string }).catalogId === catalogId) return name;
   const demo = (JSON.parse(await readFile(join(root, 'models/demo/catalog.json'), 'utf8')) as { items: DemoItem[] }).items;
+  const departments = new Map<string, DemoItem[]>();
+  for (const item of demo) departments.set(item.category ?? '', [...(departments.get(item.category ?? '') ?? []), item]);
   const random = seededRandom(count + DIM);
-  const departments = [...new Set(demo.map((item) => item.category ?? ''))];
-  const centres = new Map(departments.map((name) => [name, normalise(Float32Array.from({ length: DIM }, () => random() - 0.5))]));
+  const noise = (scale: number): Float32Array => Float32Array.from({ length: DIM }, () => scale * (random() - 0.5));
+  const near = (centre: Float32Array, scale: number): Float32Array => normalise(noise(scale).map((value, j) => value + (centre[j] ?? 0)));
   const items: ModelItemInput[] = [];
   const vectors = new Float32Array(count * DIM);
-  for (let row = 0; row < count; row++) {
-    const source = demo[row % demo.length] as DemoItem;
-    items.push({ id: `s${String(row).padStart(6, '0')}`, title: `${source.title} ${row}`, category: source.category ?? '', price: source.price ?? null });
-    const centre = centres.get(source.category ?? '') as Float32Array;
-    vectors.set(normalise(Float32Array.from(centre, (value) => value + SPREAD * (random() - 0.5))), row * DIM);
-  }
+  [...departments].forEach(([category, sources], d) => {
+    const centre = normalise(noise(1));
+    // The department's share of the rows, cut into leaves of about LEAF_ITEMS.
+    const first = Math.floor((d * count) / departments.size);
+    const rows = Math.floor(((d + 1) * count) / departments.size) - first;
+    const leaves = Math.max(1, Math.round(rows / LEAF_ITEMS));
+    for (let leaf = 0; leaf < leaves; leaf++) {
+      const leafCentre = near(centre, LEAF_OFFSET);
+      for (let k = Math.floor((leaf * rows) / leaves); k < Math.floor(((leaf + 1) * rows) / leaves); k++) {
+        const row = first + k;
+        const source = sources[k % sources.length] as DemoItem;
+        items.push({ id: `s${String(row).padStart(6, '0')}`, title: `${source.title} ${row}`, category, price: source.price ?? null });
+        vectors.set(near(leafCentre, SPREAD), row * DIM);
+      }
+    }
+  });
   // Which row gets which popularity rank.
   const ranks = shuffledIndices(count, random);
   const popularity = new Float32Array(count);

@@ -1,9 +1,10 @@
 /**
  * Writes a built model folder: `vectors.<dtype>.bin`, `catalog.json`, optional `popularity.f32`,
  * optional `projection.f32` (encoder.dim x dim, when the item vectors are fused or reduced rather
- * than raw encoder vectors), any extra assets (images, build info) and `manifest.json` in core's
- * format, with every file's byte size and sha256 computed by core's `sha256Hex` (the same function
- * the browser checks with).
+ * than raw encoder vectors), a paged item space's codes and vector pages when the vectors are too
+ * large to download whole (write-pages.ts), any extra assets (images, build info) and
+ * `manifest.json` in core's format, with every file's byte size and sha256 computed by core's
+ * `sha256Hex` (the same function the browser checks with).
  *
  * Two guarantees, because the browser trusts only what it can verify:
  *  - Atomic: everything is written into a sibling temporary folder, which replaces the target only
@@ -32,8 +33,10 @@ import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
 import { encodeVectors, type VectorDtype } from '../../core/vectors.ts';
 import { RecError } from '../../core/errors.ts';
-import { writeCatalog } from './write-catalog.ts';
+import type { PagedLayout } from '../../core/vector-pages.ts';
+import { writeCatalog, type WriteFile } from './write-catalog.ts';
 import { checkInputs, checkRelativePath } from './write-model-checks.ts';
+import { pagedLayoutFor, verifyPages, writePages } from './write-pages.ts';
 import { checkReplaceable, markTempFolder, publish, recoverLeftovers, tempFolderFor, unmarkTempFolder } from './publish-folder.ts';
 
 /** A catalogue record as the builder receives it; missing optional fields are written as ''/null. */
@@ -92,6 +95,11 @@ export interface WriteModelOptions {
    * default: sharded only when the whole file would be over SHARD_ABOVE_BYTES (write-catalog.ts).
    */
   readonly rowsPerShard?: number | null;
+  /**
+   * A paged item space's layout (core/vector-pages.ts), or null for vectors downloaded whole; default:
+   * paged in DEFAULT_PAGED_LAYOUT only when the whole vectors file would be over PAGE_ABOVE_BYTES (write-pages.ts).
+   */
+  readonly paged?: PagedLayout | null;
   /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
   readonly rules?: ShopRulesJson;
   /** Recorded as `createdAt` (default: now). */
@@ -107,7 +115,7 @@ export interface WrittenModel {
   /** The published folder (absolute). */
   readonly dir: string;
   readonly manifest: ModelManifest;
-  /** Bytes of the files the manifest lists (what the browser downloads), manifest included. */
+  /** Bytes of the files the manifest lists, manifest included (a paged model's whole vectors file among them, which the browser does not download). */
   readonly modelBytes: number;
   /** Bytes of the extra assets. */
   readonly assetBytes: number;
@@ -132,6 +140,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
   checkInputs(options, dtype, encoderDim);
 
   const dir = resolve(options.outDir);
+  const layout = pagedLayoutFor(options.paged, items.length, dim, dtype, dir);
   await checkReplaceable(dir);
   const warn = options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
   await recoverLeftovers(dir, { verify: verifyModelDir, warn });
@@ -139,18 +148,19 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
   await mkdir(temp, { recursive: true });
   try {
     await markTempFolder(temp);
-    const files: { vectors: ModelFile; catalog: ModelFile; popularity?: ModelFile; projection?: ModelFile; neighbours?: ModelFile; complements?: ModelFile } = {
-      vectors: await writeTracked(temp, `vectors.${dtype}.bin`, encodeVectors(vectors, items.length, dim, dtype)),
-      catalog: await writeCatalog(temp, items, options.rules, options.rowsPerShard === undefined ? 'auto' : options.rowsPerShard, (path, bytes) =>
-        writeTracked(temp, path, bytes),
-      ),
+    const track: WriteFile = (path, bytes) => writeTracked(temp, path, bytes);
+    const vectorsFile = { path: `vectors.${dtype}.bin`, bytes: encodeVectors(vectors, items.length, dim, dtype) };
+    const files: { -readonly [Role in keyof ModelManifest['files']]: ModelManifest['files'][Role] } = {
+      vectors: await track(vectorsFile.path, vectorsFile.bytes),
+      catalog: await writeCatalog(temp, items, options.rules, options.rowsPerShard === undefined ? 'auto' : options.rowsPerShard, track),
     };
-    if (popularity !== null) files.popularity = await writeTracked(temp, 'popularity.f32', encodeFloat32(popularity));
-    if (projection !== null) files.projection = await writeTracked(temp, 'projection.f32', encodeFloat32(projection));
+    if (layout !== null) Object.assign(files, await writePages(temp, vectors, vectorsFile, dim, dtype, layout, track));
+    if (popularity !== null) files.popularity = await track('popularity.f32', encodeFloat32(popularity));
+    if (projection !== null) files.projection = await track('projection.f32', encodeFloat32(projection));
     const neighbours = options.neighbours ?? null;
-    if (neighbours !== null) files.neighbours = await writeTracked(temp, 'neighbours.bin', encodeNeighbours(neighbours));
+    if (neighbours !== null) files.neighbours = await track('neighbours.bin', encodeNeighbours(neighbours));
     const complements = options.complements ?? null;
-    if (complements !== null) files.complements = await writeTracked(temp, 'complements.bin', encodeNeighbours(complements));
+    if (complements !== null) files.complements = await track('complements.bin', encodeNeighbours(complements));
     let assetBytes = 0;
     for (const asset of options.assets ?? []) {
       checkRelativePath(asset.path, 'asset');
@@ -169,6 +179,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
         encoder: { name: encoder.name, version: encoder.version, dim: encoderDim },
         files,
         ...(options.search === undefined || options.search === null ? {} : { search: options.search }),
+        ...(layout === null ? {} : { paged: layout }),
       },
       join(temp, MANIFEST_FILE),
     );
@@ -203,6 +214,8 @@ export async function addSequenceModel(dir: string, spec: SequenceModelSpec, wei
   const manifestPath = join(folder, MANIFEST_FILE);
   const previousText = await readFile(manifestPath, 'utf8');
   const previous = parseManifest(JSON.parse(previousText) as unknown, manifestPath);
+  // A sequence model's item table (itemCount x dim) is downloaded whole: what paging the vectors avoids.
+  if (previous.paged !== undefined) throw new RecError('CONFIG_INVALID', 'a paged item space does not take a sequence model', { file: folder });
   const tag = (await sha256Hex(weights)).slice(0, 12);
   const weightsFile = await writeTracked(folder, `sequence.${tag}.bin`, weights);
   const specValue = { ...spec, weightsManifest: [{ ...spec.weightsManifest[0], paths: [weightsFile.path] }] };
@@ -244,14 +257,17 @@ export function createFsModelSource(dir: string): ModelSource {
 }
 
 /**
- * Loads and fully verifies a model folder (manifest, sizes, checksums, vectors, catalogue, and every
- * card shard of a sharded catalogue, so Node's tools can read every item's card).
+ * Loads and fully verifies a model folder (manifest, sizes, checksums, vectors, catalogue, every
+ * card shard of a sharded catalogue, so Node's tools can read every item's card, and every vector
+ * page of a paged item space against the whole vectors file).
  * @param dir the model folder.
  * @throws RecError when anything is missing or wrong.
  */
 export async function verifyModelDir(dir: string): Promise<LoadedModel> {
-  const model = await loadModel(createFsModelSource(resolve(dir)));
+  const source = createFsModelSource(resolve(dir));
+  const model = await loadModel(source);
   await model.cards.loadAll();
+  await verifyPages(source, model);
   return model;
 }
 

@@ -1,0 +1,141 @@
+/**
+ * A paged item space's files (core/vector-pages.ts), written beside the whole vectors file when that
+ * file is too large for every shopper to download: every item's product-quantisation codes, their
+ * codebooks, one file per page of consecutive rows, and the list of the pages' checksums. By default
+ * a model is paged when its whole vectors file would be over PAGE_ABOVE_BYTES, as a catalogue is
+ * sharded over write-catalog.ts's SHARD_ABOVE_BYTES. Checked on the read-back by verifyPages.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RecError } from '../../core/errors.ts';
+import { sha256Hex } from '../../core/hash.ts';
+import type { ModelFile } from '../../core/manifest.ts';
+import { readVerifiedFile, type LoadedModel, type ModelSource } from '../../core/model.ts';
+import { encodeWithQuantiser, PQ_CENTROIDS } from '../../core/product-quantiser.ts';
+import { encodePageList, pageCount, VECTOR_PAGE_FOLDER, vectorPagePath, type PagedLayout } from '../../core/vector-pages.ts';
+import { isInt8Matrix, type ItemMatrix } from '../../core/item-matrix.ts';
+import { decodeMatrix, decodeVectors, encodeVectors, vectorFileBytes, type VectorDtype } from '../../core/vectors.ts';
+import { trainProductQuantiser } from './train-pq.ts';
+import type { WriteFile } from './write-catalog.ts';
+
+/** A model whose whole vectors file would be larger than this is paged unless the builder is told otherwise. */
+export const PAGE_ABOVE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The layout of a model paged by default. 16 subspaces and a re-rank of the codes' best 1,000 are
+ * docs/decisions/compressed-item-space.md's choice for a million items: 16 MB of codes, and 1,000
+ * candidates keep 0.98 of the exact top 50 on the synthetic million where 500 keep 0.73. 32 rows a
+ * page: an int8 page of 128-d rows is 4.2 kB, so fetching a candidate's page costs little more than
+ * its own row, and a million items' page list is 1 MB (31,250 sha256s).
+ */
+export const DEFAULT_PAGED_LAYOUT: PagedLayout = { subspaces: 16, rowsPerPage: 32, rerank: 1000 };
+
+/** The files a paged item space adds to the manifest (the pages' entries are in the list). */
+export interface PagedFiles {
+  readonly codes: ModelFile;
+  readonly codebooks: ModelFile;
+  readonly vectorPages: ModelFile;
+}
+
+/**
+ * @param option the builder's choice: a layout (always paged), null (never) or undefined (paged when
+ *   the whole vectors file would be over PAGE_ABOVE_BYTES, in DEFAULT_PAGED_LAYOUT with its subspaces,
+ *   or the largest divisor of dim below them when they do not divide it).
+ * @param where the model folder, for messages.
+ * @returns the layout to write, or null for a model whose vectors are downloaded whole.
+ * @throws RecError CONFIG_INVALID for a layout the items cannot take, naming what is wrong.
+ */
+export function pagedLayoutFor(option: PagedLayout | null | undefined, count: number, dim: number, dtype: VectorDtype, where: string): PagedLayout | null {
+  if (option === null) return null;
+  if (option !== undefined) return checkLayout(option, count, dim, where);
+  if (vectorFileBytes(count, dim, dtype) <= PAGE_ABOVE_BYTES) return null;
+  let subspaces = DEFAULT_PAGED_LAYOUT.subspaces;
+  while (dim % subspaces !== 0) subspaces--;
+  return checkLayout({ ...DEFAULT_PAGED_LAYOUT, subspaces }, count, dim, where);
+}
+
+function checkLayout(layout: PagedLayout, count: number, dim: number, where: string): PagedLayout {
+  const bad = (message: string): never => {
+    throw new RecError('CONFIG_INVALID', message, { file: where });
+  };
+  const { subspaces, rowsPerPage, rerank } = layout;
+  if (!Number.isInteger(subspaces) || subspaces < 1 || dim % subspaces !== 0) bad(`paged.subspaces must divide the dimension ${dim}, found ${subspaces}`);
+  if (!Number.isInteger(rowsPerPage) || rowsPerPage < 1) bad(`paged.rowsPerPage must be a positive integer, found ${rowsPerPage}`);
+  if (!Number.isInteger(rerank) || rerank < 0) bad(`paged.rerank must be a non-negative integer, found ${rerank}`);
+  if (count < PQ_CENTROIDS) bad(`a paged item space needs at least ${PQ_CENTROIDS} items (one per centroid), found ${count}`);
+  return layout;
+}
+
+/**
+ * Trains the quantiser, encodes every item and writes the codes, codebooks, pages and page list.
+ * @param dir the model folder being written.
+ * @param vectors count x dim, row-major, as the builder was given them.
+ * @param file the vectors file as written: its path and bytes (encodeVectors of `vectors`).
+ * @param write writes a file into `dir` and returns its manifest entry.
+ */
+export async function writePages(
+  dir: string,
+  vectors: Float32Array,
+  file: { readonly path: string; readonly bytes: Uint8Array },
+  dim: number,
+  dtype: VectorDtype,
+  layout: PagedLayout,
+  write: WriteFile,
+): Promise<PagedFiles> {
+  const count = vectors.length / dim;
+  // The codes stand for the vectors the pages hold, rounded as stored, not as they were given.
+  const stored = dtype === 'float32' ? vectors : decodeVectors(file.bytes, count, dim, dtype, join(dir, file.path));
+  const quantiser = trainProductQuantiser(stored, count, dim, { subspaces: layout.subspaces });
+  const codes = await write('codes.pq.bin', encodeWithQuantiser(quantiser, stored, count));
+  const codebooks = await write('codebooks.f32', encodeVectors(quantiser.codebooks, 1, quantiser.codebooks.length, 'float32'));
+  await mkdir(join(dir, VECTOR_PAGE_FOLDER), { recursive: true });
+  const digests: string[] = [];
+  for (let page = 0; page < pageCount(count, layout.rowsPerPage); page++) {
+    const first = page * layout.rowsPerPage;
+    const rows = Math.min(layout.rowsPerPage, count - first);
+    // Each row is encoded on its own, so these are the vectors file's bytes of the page's rows.
+    const bytes = encodeVectors(vectors.subarray(first * dim, (first + rows) * dim), rows, dim, dtype);
+    digests.push((await write(vectorPagePath(await sha256Hex(bytes)), bytes)).sha256);
+  }
+  return { codes, codebooks, vectorPages: await write('vector-pages.bin', encodePageList(digests)) };
+}
+
+/**
+ * Checks that every page of a paged model, read and verified through `source`, holds exactly the
+ * rows of the whole vectors file it stands for. One page at a time: at a million items, 31,250 of 4 kB.
+ * @param model the model as loadModel read it whole (its matrix is the whole vectors file).
+ * @throws RecError as a page is refused (missing, size, checksum, values), or MODEL_VECTORS_INVALID
+ *   naming a page whose rows differ from the vectors file's.
+ */
+export async function verifyPages(source: ModelSource, model: LoadedModel): Promise<void> {
+  const { paged, matrix, manifest } = model;
+  if (paged === null || paged === undefined) return;
+  for (const [index, file] of paged.pages.entries()) {
+    const first = index * paged.layout.rowsPerPage;
+    const rows = Math.min(paged.layout.rowsPerPage, manifest.itemCount - first);
+    const where = `${source.location}/${file.path}`;
+    const page = decodeMatrix(await readVerifiedFile(source, file, manifest.files.vectorPages?.path), rows, manifest.dim, manifest.dtype, where);
+    if (!sameRows(page, matrix, first)) {
+      throw new RecError('MODEL_VECTORS_INVALID', `page ${index} does not hold rows ${first}-${first + rows - 1} of ${manifest.files.vectors.path}`, {
+        file: where,
+      });
+    }
+  }
+}
+
+/** Whether the page's rows are the whole matrix's from row `first` on, as stored: bit for bit. */
+function sameRows(page: ItemMatrix, whole: ItemMatrix, first: number): boolean {
+  const { count, dim } = page;
+  if (isInt8Matrix(page) && isInt8Matrix(whole)) {
+    return (
+      equalBytes(page.values(), whole.values().subarray(first * dim, (first + count) * dim)) &&
+      equalBytes(page.scales(), whole.scales().subarray(first, first + count))
+    );
+  }
+  // Decoding float16 to float32 is one-to-one, so equal float32 bits are equal file bytes.
+  return equalBytes(page.toFloat32(), whole.toFloat32().subarray(first * dim, (first + count) * dim));
+}
+
+function equalBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
