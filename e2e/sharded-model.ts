@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ShopRulesJson } from '../src/core/shop-rules.ts';
-import { verifyModelDir, writeModel } from '../src/offline/lib/write-model.ts';
+import { verifyModelDir, writeModel, type WriteModelOptions } from '../src/offline/lib/write-model.ts';
 
 export const SHARDED_MODEL = 'e2e-sharded';
 export const ROWS_PER_SHARD = 8;
@@ -21,7 +21,15 @@ export interface ShardedFixture {
 }
 
 /** Writes models/e2e-sharded from models/demo. */
-export async function buildShardedModel(): Promise<ShardedFixture> {
+export function buildShardedModel(): Promise<ShardedFixture> {
+  return writeDemoAs(SHARDED_MODEL, {});
+}
+
+/**
+ * Writes the demo catalogue into models/<name>, its cards in shards of ROWS_PER_SHARD rows.
+ * @param options more of writeModel's options (a paged layout).
+ */
+export async function writeDemoAs(name: string, options: Pick<WriteModelOptions, 'paged'>): Promise<ShardedFixture> {
   const demo = await verifyModelDir(resolve(MODELS_DIR, 'demo'));
   const { rules } = JSON.parse(await readFile(resolve(MODELS_DIR, 'demo', 'catalog.json'), 'utf8')) as { rules?: ShopRulesJson };
   const items = demo.items.map(({ id, title, category, description, price, image, group, inStock }) => ({
@@ -35,8 +43,8 @@ export async function buildShardedModel(): Promise<ShardedFixture> {
     inStock,
   }));
   const written = await writeModel({
-    outDir: resolve(MODELS_DIR, SHARDED_MODEL),
-    catalogId: SHARDED_MODEL,
+    outDir: resolve(MODELS_DIR, name),
+    catalogId: name,
     items,
     vectors: demo.vectors,
     dim: demo.manifest.dim,
@@ -48,6 +56,7 @@ export async function buildShardedModel(): Promise<ShardedFixture> {
     ...(rules === undefined ? {} : { rules }),
     rowsPerShard: ROWS_PER_SHARD,
     createdAt: new Date(0),
+    ...options,
   });
   return {
     items: new Map(items.map((item, row) => [item.id, { row, title: item.title }])),
