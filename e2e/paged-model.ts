@@ -8,7 +8,7 @@ import { decodePageList, type PagedLayout } from '../src/core/vector-pages.ts';
 import { writeDemoAs, type ShardedFixture } from './sharded-model.ts';
 
 export const PAGED_MODEL = 'e2e-paged';
-export const PAGED_LAYOUT: PagedLayout = { subspaces: 16, rowsPerPage: 8, rerank: 200 };
+export const PAGED_LAYOUT: PagedLayout = { subspaces: 16, rowsPerPage: 8, rerank: 200, hotRows: 256 };
 const MODELS_DIR = resolve(import.meta.dirname, '..', 'models');
 
 export interface PagedFixture extends ShardedFixture {

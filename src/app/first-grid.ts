@@ -20,7 +20,7 @@ import type { ItemRows } from '../core/item-matrix.ts';
 import { arrangeGrid } from '../core/list-quality.ts';
 import type { LoadedModel } from '../core/model.ts';
 import { gramMatrix, topK } from '../core/rank.ts';
-import { loadVectorRows } from '../core/vector-pages.ts';
+import { loadVectorRows } from '../core/paged-matrix.ts';
 import type { Ranking, Reason } from '../core/recommender-types.ts';
 import { outOfStockRows, unavailableRows } from '../core/availability.ts';
 import type { GridContents } from '../ui/ProductGrid.tsx';

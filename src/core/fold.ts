@@ -4,7 +4,7 @@
  * state rebuilt from stored events and a compaction's baseline (core's reference math), events from
  * another tab, and the offline evaluation's replay. Defined once, so they cannot drift apart.
  */
-import { isPagedMatrix } from './vector-pages.ts';
+import { isPagedMatrix } from './paged-matrix.ts';
 import type { InteractionEvent } from './interactions.ts';
 import type { ItemRows } from './item-matrix.ts';
 import { decayFactor, updateInterest, type InterestTerm } from './rank.ts';

@@ -14,7 +14,8 @@ export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from
 export type { ModelFile } from './manifest.ts';
 export type { ItemMatrix, ItemRows } from './item-matrix.ts';
 export { createPagedItemSpace } from './paged-item-space.ts';
-export { isPagedMatrix, type PagedItemMatrix, type PagedItems } from './vector-pages.ts';
+export { isPagedMatrix, type PagedItemMatrix } from './paged-matrix.ts';
+export type { PagedItems } from './vector-pages.ts';
 export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';
 export { parseStorefrontConfig, type StorefrontConfig } from './config.ts';
 export { AVAILABILITY_FILE, parseAvailabilityChanges, type AvailabilityChange } from './live-catalog.ts';

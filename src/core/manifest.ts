@@ -20,7 +20,7 @@ import { VECTOR_DTYPES, vectorFileBytes, type VectorDtype } from './vectors.ts';
  * that computes the interest vector from the shopper's latest items instead of the decay rule.
  * `neighbours` (optional, core/neighbours.ts): each item's behaviour neighbours, which join the
  * decay rule's ranking. `complements` (optional, same layout): each item's most co-bought items,
- * for the `complements` placement (core/complements.ts). `codes`, `codebooks` and `vectorPages` come
+ * for the `complements` placement (core/complements.ts). `codes`, `codebooks`, `vectorPages` and `hotRows` come
  * together, with `paged`: a paged item space (core/vector-pages.ts), whose browser downloads the codes
  * and fetches vectors by page instead of the whole `vectors` file.
  */
@@ -36,6 +36,7 @@ export const MODEL_FILE_ROLES = [
   'codes',
   'codebooks',
   'vectorPages',
+  'hotRows',
 ] as const;
 export type ModelFileRole = (typeof MODEL_FILE_ROLES)[number];
 
@@ -61,6 +62,7 @@ export interface ModelManifest {
     readonly codes?: ModelFile;
     readonly codebooks?: ModelFile;
     readonly vectorPages?: ModelFile;
+    readonly hotRows?: ModelFile;
   };
   /** On-device search's calibration; absent in folders built before the builder wrote it. */
   readonly search?: SearchCalibration;
@@ -167,7 +169,7 @@ export function parseManifest(value: unknown, file: string = MANIFEST_FILE): Mod
           semanticFloor: readNumber(reader, searchRecord['semanticFloor'], 'search.semanticFloor', { min: -1, max: 1 }),
           calibration: readString(reader, searchRecord['calibration'], 'search.calibration', { nonEmpty: true }),
         };
-  const paged = parsePaged(reader, root['paged'], filesRecord, itemCount, dim);
+  const paged = parsePaged(reader, root['paged'], filesRecord, itemCount, dim, dtype);
   const optionalFiles = {
     ...(popularity === undefined ? {} : { popularity }),
     ...(projection === undefined ? {} : { projection }),

@@ -17,7 +17,8 @@ import { parseShopRules, type ShopRules } from './shop-rules.ts';
 import { parseJson } from './validate.ts';
 import type { ItemMatrix } from './item-matrix.ts';
 import { decodeMatrix } from './vectors.ts';
-import { createPagedMatrix, readPagedItems, type PagedItems } from './vector-pages.ts';
+import { createPagedMatrix } from './paged-matrix.ts';
+import { readPagedItems, type PagedItems } from './vector-pages.ts';
 
 /** Where model files come from. */
 export interface ModelSource {
@@ -115,6 +116,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
     codes: codesFile,
     codebooks: codebooksFile,
     vectorPages: vectorPagesFile,
+    hotRows: hotRowsFile,
   } = manifest.files;
   const paged = manifest.paged !== undefined && options.pagedVectors === true;
   const files = [
@@ -129,6 +131,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
     codesFile,
     codebooksFile,
     vectorPagesFile,
+    hotRowsFile,
   ].filter((file) => file !== undefined);
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const loadedPerFile = new Map<string, number>();
@@ -159,15 +162,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const pagedItems = readPagedItems(manifest, bytesOf, where);
   const matrix =
     paged && pagedItems !== null
-      ? createPagedMatrix(
-          pagedItems.pages,
-          manifest.itemCount,
-          pagedItems.layout,
-          manifest.dim,
-          manifest.dtype,
-          (page) => readVerifiedFile(source, page, manifest.files.vectorPages?.path),
-          source.location,
-        )
+      ? createPagedMatrix(pagedItems, manifest, (page) => readVerifiedFile(source, page, manifest.files.vectorPages?.path), source.location)
       : decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));

@@ -9,13 +9,14 @@ import { loadModel, type LoadedModel } from './model.ts';
 import { gramMatrix, updateInterest } from './rank.ts';
 import { createSemanticScan } from './semantic-scan.ts';
 import { createReferenceSpace, memoryModelSource } from './test-support.ts';
-import { isPagedMatrix, type PagedItemMatrix, type PagedItems } from './vector-pages.ts';
+import { isPagedMatrix, type PagedItemMatrix } from './paged-matrix.ts';
+import type { PagedItems } from './vector-pages.ts';
 
 const COUNT = 120;
 const DIM = 8;
 
 async function models(rerank: number) {
-  const { files, pagePaths } = await pagedModelFiles({ count: COUNT, dim: DIM, layout: { subspaces: 4, rowsPerPage: 16, rerank } });
+  const { files, pagePaths } = await pagedModelFiles({ count: COUNT, dim: DIM, layout: { subspaces: 4, rowsPerPage: 16, rerank, hotRows: 0 } });
   const source = loggingSource(files);
   const paged = await loadModel(source, undefined, { pagedVectors: true });
   const whole = await loadModel(memoryModelSource(files));

@@ -10,7 +10,7 @@ import type { ItemSpace } from './ports.ts';
 import type { ProductQuantiser } from './product-quantiser.ts';
 import { gramMatrix } from './rank.ts';
 import { referenceUpdate } from './fold.ts';
-import type { PagedItemMatrix } from './vector-pages.ts';
+import type { PagedItemMatrix } from './paged-matrix.ts';
 
 export interface PagedSpaceItems {
   readonly matrix: PagedItemMatrix;

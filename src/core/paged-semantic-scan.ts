@@ -7,7 +7,8 @@
 import { rankFromCodes } from './compressed-ranking.ts';
 import { RecError } from './errors.ts';
 import { euclideanNorm, type SemanticHit, type SemanticScan } from './semantic-scan.ts';
-import type { PagedItemMatrix, PagedItems } from './vector-pages.ts';
+import type { PagedItemMatrix } from './paged-matrix.ts';
+import type { PagedItems } from './vector-pages.ts';
 
 /** Prepares a scan for one query: fetches what it will read. */
 export type PreparedScan = (query: Float32Array, wordRows: readonly number[], limit: number) => Promise<SemanticScan>;

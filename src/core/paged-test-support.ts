@@ -8,7 +8,7 @@ import { loadModel, type LoadedModel, type ModelSource } from './model.ts';
 import { encodeWithQuantiser, PQ_CENTROIDS, type ProductQuantiser } from './product-quantiser.ts';
 import { seededRandom } from './random.ts';
 import { fixtureModelFiles, memoryModelSource } from './test-support.ts';
-import { encodePageList, type PagedLayout } from './vector-pages.ts';
+import { encodeHotRows, encodePageList, type PagedLayout } from './vector-pages.ts';
 import { decodeVectors, encodeVectors } from './vectors.ts';
 
 export interface PagedFixture {
@@ -39,14 +39,22 @@ export async function pagedModelFiles(options: { count: number; dim: number; lay
     pagePaths.push(`vectors/${sha256}.bin`);
     files.set(`vectors/${sha256}.bin`, bytes);
   }
+  const popularity = new Float32Array((files.get('popularity.f32') as Uint8Array).slice().buffer);
+  // The most popular rows, as the builder picks them (ties to the lower row).
+  const hot = Array.from({ length: count }, (_, row) => row)
+    .sort((a, b) => (popularity[b] ?? 0) - (popularity[a] ?? 0) || a - b)
+    .slice(0, layout.hotRows);
+  const hotVectors = new Float32Array(hot.length * dim);
+  hot.forEach((row, i) => hotVectors.set(vectors.subarray(row * dim, (row + 1) * dim), i * dim));
   const added = {
+    hotRows: encodeHotRows(hot, encodeVectors(hotVectors, hot.length, dim, 'float32')),
     codes: encodeWithQuantiser(quantiser, vectors, count),
     codebooks: new Uint8Array(quantiser.codebooks.buffer.slice(0)),
     vectorPages: encodePageList(digests),
   };
-  const paths = { codes: 'codes.pq.bin', codebooks: 'codebooks.f32', vectorPages: 'vector-pages.bin' };
+  const paths = { codes: 'codes.pq.bin', codebooks: 'codebooks.f32', vectorPages: 'vector-pages.bin', hotRows: 'hot-rows.bin' };
   const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { files: Record<string, unknown> };
-  for (const role of ['codes', 'codebooks', 'vectorPages'] as const) {
+  for (const role of ['codes', 'codebooks', 'vectorPages', 'hotRows'] as const) {
     files.set(paths[role], added[role]);
     manifest.files[role] = { path: paths[role], bytes: added[role].byteLength, sha256: await sha256Hex(added[role]) };
   }

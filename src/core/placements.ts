@@ -16,7 +16,7 @@
  *    or a variant of either. With an empty cart, or nothing that goes with it, `trending`.
  * A placement's list says which placement it shows (`shows`), so a fallback is labelled as what it is.
  */
-import { loadVectorRows } from './vector-pages.ts';
+import { loadVectorRows } from './paged-matrix.ts';
 import { loadShownCards } from './shown-cards.ts';
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';

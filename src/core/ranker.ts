@@ -26,7 +26,7 @@ import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { seededRandom } from './random.ts';
 import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommender-types.ts';
 import { explainRow } from './explain.ts';
-import { loadVectorRows } from './vector-pages.ts';
+import { loadVectorRows } from './paged-matrix.ts';
 import { latestItemRows, withNeighbours } from './neighbours.ts';
 import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
 import { unavailableRows } from './availability.ts';

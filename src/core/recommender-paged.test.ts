@@ -27,7 +27,7 @@ const shown = (ranking: Ranking) => ranking.items.map(({ item, reason }) => [ite
 
 describe('a recommender over a paged model', () => {
   it('ranks, explains, places and restores as over the whole model', async () => {
-    const { files } = await pagedModelFiles({ count: 90, dim: 8, layout: { subspaces: 4, rowsPerPage: 8, rerank: 10 } });
+    const { files } = await pagedModelFiles({ count: 90, dim: 8, layout: { subspaces: 4, rowsPerPage: 8, rerank: 10, hotRows: 0 } });
     const whole = await loadModel(memoryModelSource(files));
     const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as Record<string, unknown>;
     const rebuilt = new Map([...files, ['manifest.json', new TextEncoder().encode(JSON.stringify({ ...manifest, catalogId: 'fixture-rebuilt' }))]]);

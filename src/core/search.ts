@@ -25,7 +25,7 @@ import type { LoadedModel } from './model.ts';
 import type { LexicalHit, LexicalIndex, SearchSuggestion } from './ports.ts';
 import { rowSimilarity } from './rank.ts';
 import { createPagedSemanticScan } from './paged-semantic-scan.ts';
-import { isPagedMatrix } from './vector-pages.ts';
+import { isPagedMatrix } from './paged-matrix.ts';
 import { createSemanticScan, RETRIEVER_LIMIT, semanticRanking, type SemanticHit, type SemanticScan } from './semantic-scan.ts';
 
 /** The constant of reciprocal rank fusion (Cormack et al., 2009): damps the weight of the very first ranks. */

@@ -6,9 +6,11 @@ import { sha256Hex } from './hash.ts';
 import { loadModel } from './model.ts';
 import { pagedAndWhole, pagedModelFiles } from './paged-test-support.ts';
 import { memoryModelSource } from './test-support.ts';
-import { decodePageList, encodePageList, isPagedMatrix, loadVectorRows } from './vector-pages.ts';
+import { isPagedMatrix, loadVectorRows } from './paged-matrix.ts';
+import { decodeHotRows, decodePageList, encodeHotRows, encodePageList } from './vector-pages.ts';
+import { encodeVectors } from './vectors.ts';
 
-const LAYOUT = { subspaces: 4, rowsPerPage: 16, rerank: 40 };
+const LAYOUT = { subspaces: 4, rowsPerPage: 16, rerank: 40, hotRows: 0 };
 
 async function rejection(promise: Promise<unknown>): Promise<RecError> {
   const error: unknown = await promise.then(
@@ -27,6 +29,22 @@ describe('the page list', () => {
     expect(pages.map((page) => page.path)).toEqual(digests.map((sha256) => `vectors/${sha256}.bin`));
     // 16, 16 and 3 rows of 8 int8 values and a float32 scale.
     expect(pages.map((page) => page.bytes)).toEqual([16 * 12, 16 * 12, 3 * 12]);
+  });
+});
+
+describe('the hot rows file', () => {
+  const vectors = encodeVectors(Float32Array.of(1, 0, 0, 1), 2, 2, 'float32');
+  it('gives each listed row’s vector, and refuses a row out of range or listed twice, naming it', () => {
+    const hot = decodeHotRows(encodeHotRows([7, 2], vectors), 2, 10, 2, 'float32', 'hot-rows.bin');
+    expect([...hot.indexOf]).toEqual([
+      [7, 0],
+      [2, 1],
+    ]);
+    expect(Array.from(hot.matrix.row(1))).toEqual([0, 1]);
+    expect(() => decodeHotRows(encodeHotRows([7, 10], vectors), 2, 10, 2, 'float32', 'hot-rows.bin')).toThrow(
+      /hot-rows\.bin: hot row 1 is 10, expected a row below 10 not listed before/,
+    );
+    expect(() => decodeHotRows(encodeHotRows([7, 7], vectors), 2, 10, 2, 'float32', 'hot-rows.bin')).toThrow(/hot row 1 is 7/);
   });
 });
 

@@ -12,11 +12,10 @@
  * and keeps it. The whole vectors file stays in the folder for the offline tools.
  */
 import { RecError } from './errors.ts';
-import type { ItemMatrix, ItemRows } from './item-matrix.ts';
+import type { ItemMatrix } from './item-matrix.ts';
 import type { ModelManifest } from './manifest.ts';
 import { parseModelFile, type ModelFile } from './model-file.ts';
 import { PQ_CENTROIDS, type ProductQuantiser } from './product-quantiser.ts';
-import { createRowShards, type RowShards } from './row-shards.ts';
 import { fail, readNumber, readRecord, type Reader } from './validate.ts';
 import { decodeMatrix, vectorFileBytes, type VectorDtype } from './vectors.ts';
 
@@ -33,6 +32,11 @@ export interface PagedLayout {
   readonly rowsPerPage: number;
   /** How many of the codes' best candidates are re-scored from their pages (docs/decisions/compressed-item-space.md). */
   readonly rerank: number;
+  /**
+   * How many of the most popular rows the `hotRows` file holds: a new shopper's grid is drawn from
+   * them and reads their vectors (for its diversity), which would otherwise be a page each.
+   */
+  readonly hotRows: number;
 }
 
 /**
@@ -47,8 +51,9 @@ export function parsePaged(
   filesRecord: Record<string, unknown>,
   itemCount: number,
   dim: number,
-): { layout: PagedLayout; files: { codes: ModelFile; codebooks: ModelFile; vectorPages: ModelFile } } | undefined {
-  const roles = ['codes', 'codebooks', 'vectorPages'] as const;
+  dtype: VectorDtype,
+): { layout: PagedLayout; files: { codes: ModelFile; codebooks: ModelFile; vectorPages: ModelFile; hotRows: ModelFile } } | undefined {
+  const roles = ['codes', 'codebooks', 'vectorPages', 'hotRows'] as const;
   if (value === undefined) {
     const stray = roles.find((role) => filesRecord[role] !== undefined);
     if (stray !== undefined) fail(reader, 'paged', `a paged layout beside files.${stray}`, undefined);
@@ -61,6 +66,7 @@ export function parsePaged(
     subspaces,
     rowsPerPage: readNumber(reader, record['rowsPerPage'], 'paged.rowsPerPage', { integer: true, min: 1 }),
     rerank: readNumber(reader, record['rerank'], 'paged.rerank', { integer: true, min: 0 }),
+    hotRows: readNumber(reader, record['hotRows'], 'paged.hotRows', { integer: true, min: 0, max: itemCount }),
   };
   if (filesRecord['sequence'] !== undefined) fail(reader, 'files.sequence', 'no sequence model beside a paged item space (not supported)', 'a sequence model');
   const sized = (role: (typeof roles)[number], bytes: number, what: string): ModelFile => {
@@ -74,8 +80,48 @@ export function parsePaged(
       codes: sized('codes', itemCount * subspaces, `${itemCount} items x ${subspaces} codes`),
       codebooks: sized('codebooks', PQ_CENTROIDS * dim * 4, `${PQ_CENTROIDS} centroids x ${dim} float32`),
       vectorPages: sized('vectorPages', pageCount(itemCount, layout.rowsPerPage) * PAGE_DIGEST_BYTES, 'one sha256 per page'),
+      hotRows: sized('hotRows', hotRowsBytes(layout.hotRows, dim, dtype), `${layout.hotRows} rows and their vectors`),
     },
   };
+}
+
+/** @returns the size of a hot rows file: the rows (uint32 each), then their vectors in the vectors file's layout. */
+export function hotRowsBytes(count: number, dim: number, dtype: VectorDtype): number {
+  return count * 4 + vectorFileBytes(count, dim, dtype);
+}
+
+/** The most popular rows' vectors, on hand from the start (PagedLayout.hotRows). */
+export interface HotRows {
+  /** Each row's index in `matrix`. */
+  readonly indexOf: ReadonlyMap<number, number>;
+  readonly matrix: ItemMatrix;
+}
+
+/** @param rows the rows, in the file's order. @param vectors their vectors. @returns the hot rows file's bytes. */
+export function encodeHotRows(rows: readonly number[], vectors: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(rows.length * 4 + vectors.byteLength);
+  const view = new DataView(bytes.buffer);
+  rows.forEach((row, i) => view.setUint32(i * 4, row, true));
+  bytes.set(vectors, rows.length * 4);
+  return bytes;
+}
+
+/**
+ * @param bytes the hot rows file (verified against the manifest, which fixed its length).
+ * @param file where it came from, for messages.
+ * @throws RecError MODEL_VECTORS_INVALID naming a row out of range or listed twice, or a vector not unit length.
+ */
+export function decodeHotRows(bytes: Uint8Array, count: number, itemCount: number, dim: number, dtype: VectorDtype, file: string): HotRows {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const indexOf = new Map<number, number>();
+  for (let i = 0; i < count; i++) {
+    const row = view.getUint32(i * 4, true);
+    if (row >= itemCount || indexOf.has(row)) {
+      throw new RecError('MODEL_VECTORS_INVALID', `hot row ${i} is ${row}, expected a row below ${itemCount} not listed before`, { file });
+    }
+    indexOf.set(row, i);
+  }
+  return { indexOf, matrix: decodeMatrix(bytes.subarray(count * 4), count, dim, dtype, file) };
 }
 
 /** @param sha256 the page's checksum. @returns its path in the model folder. */
@@ -127,74 +173,6 @@ export function decodeCodebooks(bytes: Uint8Array, dim: number, subspaces: numbe
   return { dim, subspaces, codebooks };
 }
 
-/** The item matrix of a paged model: a row can be read once its page is loaded. */
-export interface PagedItemMatrix extends ItemMatrix {
-  readonly layout: 'paged';
-  /** Whether the row's page is on hand. */
-  has(row: number): boolean;
-  /**
-   * Fetches, verifies and keeps the pages of these rows that are not on hand.
-   * @throws RecError as the model's files are refused (fetch failed, size, checksum, a row not unit length).
-   */
-  load(rows: Iterable<number>): Promise<void>;
-}
-
-/** @returns whether the matrix reads its rows from pages fetched on demand. */
-export function isPagedMatrix(matrix: ItemMatrix): matrix is PagedItemMatrix {
-  return matrix.layout === 'paged';
-}
-
-/**
- * @param pages the pages' entries (decodePageList).
- * @param readVerified reads a page file, its size and sha256 verified.
- * @param location the model folder, for messages.
- */
-export function createPagedMatrix(
-  pages: readonly ModelFile[],
-  itemCount: number,
-  layout: PagedLayout,
-  dim: number,
-  dtype: VectorDtype,
-  readVerified: (file: ModelFile) => Promise<Uint8Array>,
-  location: string,
-): PagedItemMatrix {
-  const store: RowShards<ItemMatrix> = createRowShards(pages, layout.rowsPerPage, itemCount, readVerified, (bytes, file, rows) =>
-    decodeMatrix(bytes, rows, dim, dtype, `${location}/${file.path}`),
-  );
-  const held = (row: number): { readonly shard: ItemMatrix; readonly index: number } => {
-    const page = row >= 0 && row < itemCount ? store.held(row) : null;
-    if (page === null) throw new RecError('INTERNAL', `the vector of row ${row} was read before its page was loaded`);
-    return page;
-  };
-  return {
-    count: itemCount,
-    dim,
-    layout: 'paged',
-    dot(row, vector) {
-      const { shard, index } = held(row);
-      return shard.dot(index, vector);
-    },
-    row(row) {
-      const { shard, index } = held(row);
-      return shard.row(index).slice();
-    },
-    readRow(row, out, at) {
-      const { shard, index } = held(row);
-      shard.readRow(index, out, at);
-    },
-    toFloat32() {
-      throw new RecError('INTERNAL', `a paged item matrix (${itemCount} rows) is never whole on the device`);
-    },
-    heapBytes() {
-      let bytes = 0;
-      for (const page of store.loaded()) bytes += page.heapBytes();
-      return bytes;
-    },
-    has: (row) => store.has(row),
-    load: (rows) => store.load(rows),
-  };
-}
-
 /** What a paged model adds: every item's codes, and where its vector pages are. */
 export interface PagedItems {
   readonly layout: PagedLayout;
@@ -203,25 +181,19 @@ export interface PagedItems {
   readonly codes: Uint8Array;
   /** Each page's entry, in row order. */
   readonly pages: readonly ModelFile[];
+  readonly hot: HotRows;
 }
 
 /** A paged model's codes, codebooks and page list, decoded; null for a model without them. */
 export function readPagedItems(manifest: ModelManifest, bytesOf: (file: ModelFile) => Uint8Array, where: (file: ModelFile) => string): PagedItems | null {
   const { paged: layout, files } = manifest;
-  if (layout === undefined || files.codes === undefined || files.codebooks === undefined || files.vectorPages === undefined) return null;
+  if (layout === undefined || files.codes === undefined || files.codebooks === undefined || files.vectorPages === undefined || files.hotRows === undefined)
+    return null;
   return {
     layout,
     quantiser: decodeCodebooks(bytesOf(files.codebooks), manifest.dim, layout.subspaces, where(files.codebooks)),
     codes: bytesOf(files.codes),
     pages: decodePageList(bytesOf(files.vectorPages), manifest.itemCount, layout, manifest.dim, manifest.dtype),
+    hot: decodeHotRows(bytesOf(files.hotRows), layout.hotRows, manifest.itemCount, manifest.dim, manifest.dtype, where(files.hotRows)),
   };
-}
-
-/**
- * Makes rows of an item matrix readable: a paged matrix fetches their pages; any other has every row.
- * @param matrix the matrix, or float32 rows.
- * @param rows the rows about to be read.
- */
-export function loadVectorRows(matrix: ItemRows, rows: Iterable<number>): Promise<void> {
-  return !(matrix instanceof Float32Array) && isPagedMatrix(matrix) ? matrix.load(rows) : Promise.resolve();
 }

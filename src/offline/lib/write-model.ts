@@ -154,7 +154,7 @@ export async function writeModel(options: WriteModelOptions): Promise<WrittenMod
       vectors: await track(vectorsFile.path, vectorsFile.bytes),
       catalog: await writeCatalog(temp, items, options.rules, options.rowsPerShard === undefined ? 'auto' : options.rowsPerShard, track),
     };
-    if (layout !== null) Object.assign(files, await writePages(temp, vectors, vectorsFile, dim, dtype, layout, track));
+    if (layout !== null) Object.assign(files, await writePages(temp, vectors, vectorsFile, dim, dtype, layout, track, popularity));
     if (popularity !== null) files.popularity = await track('popularity.f32', encodeFloat32(popularity));
     if (projection !== null) files.projection = await track('projection.f32', encodeFloat32(projection));
     const neighbours = options.neighbours ?? null;

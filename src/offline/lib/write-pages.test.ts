@@ -13,7 +13,8 @@ import { seededRandom } from '../../core/random.ts';
 import { normalise } from '../../core/rank.ts';
 import { SEQUENCE_FORMAT, SEQUENCE_FORMAT_VERSION } from '../../core/sequence-spec.ts';
 import { thrownRecError } from '../../core/test-support.ts';
-import { isPagedMatrix, PAGE_DIGEST_BYTES, type PagedItemMatrix, type PagedLayout } from '../../core/vector-pages.ts';
+import { isPagedMatrix, type PagedItemMatrix } from '../../core/paged-matrix.ts';
+import { PAGE_DIGEST_BYTES, type PagedLayout } from '../../core/vector-pages.ts';
 import type { VectorDtype } from '../../core/vectors.ts';
 import { trainProductQuantiser } from './train-pq.ts';
 import { addSequenceModel, createFsModelSource, verifyModelDir, writeModel, type ModelItemInput } from './write-model.ts';
@@ -21,7 +22,7 @@ import { DEFAULT_PAGED_LAYOUT, PAGE_ABOVE_BYTES, pagedLayoutFor } from './write-
 
 const COUNT = 700;
 const DIM = 16;
-const LAYOUT: PagedLayout = { subspaces: 4, rowsPerPage: 64, rerank: 50 };
+const LAYOUT: PagedLayout = { subspaces: 4, rowsPerPage: 64, rerank: 50, hotRows: 0 };
 /** 700 rows in pages of 64: ten full pages and one of 60. */
 const PAGES = 11;
 
@@ -180,7 +181,7 @@ describe('pagedLayoutFor: when a model is paged', () => {
     expect(pagedLayoutFor(undefined, PAGE_ABOVE_BYTES / 128, 124, 'int8', 'm')).toBeNull();
     expect(pagedLayoutFor(undefined, PAGE_ABOVE_BYTES / 128 + 1, 124, 'int8', 'm')).toEqual({ ...DEFAULT_PAGED_LAYOUT, subspaces: 4 });
     expect(pagedLayoutFor(undefined, 1_000_000, 100, 'int8', 'm')?.subspaces).toBe(10);
-    expect(DEFAULT_PAGED_LAYOUT).toEqual({ subspaces: 16, rowsPerPage: 32, rerank: 1000 });
+    expect(DEFAULT_PAGED_LAYOUT).toEqual({ subspaces: 16, rowsPerPage: 32, rerank: 1000, hotRows: 1024 });
   });
 
   it('never pages when told null, and always pages with a layout it is given', () => {
@@ -196,5 +197,49 @@ describe('pagedLayoutFor: when a model is paged', () => {
     expect(refused({ ...LAYOUT, rerank: -1 }).message).toContain('paged.rerank must be a non-negative integer, found -1');
     expect(refused(LAYOUT, PQ_CENTROIDS - 1).message).toContain(`needs at least ${PQ_CENTROIDS} items (one per centroid), found ${PQ_CENTROIDS - 1}`);
     expect(refused(LAYOUT, PQ_CENTROIDS - 1)).toMatchObject({ code: 'CONFIG_INVALID', location: { file: 'models/m' } });
+  });
+});
+
+describe('writeModel: the hot rows of a paged item space', () => {
+  it('keeps the most popular rows’ vectors on hand from the start, ties to the lower row, and checks them against the whole file', async () => {
+    // Row 5 most popular, then rows 9 and 3 tied (3 first), then the rest at 0 in row order.
+    const popularity = Float32Array.from({ length: COUNT }, (_, row) => (row === 5 ? 1 : row === 9 || row === 3 ? 0.5 : 0));
+    const written = await writeModel({
+      outDir: join(root, 'hot'),
+      catalogId: 'hot',
+      items,
+      vectors,
+      dim: DIM,
+      dtype: 'int8',
+      popularity,
+      encoder: { name: 't', version: '1' },
+      paged: { ...LAYOUT, hotRows: 5 },
+    });
+    const paged = await loadModel(createFsModelSource(written.dir), undefined, { pagedVectors: true });
+    const whole = await loadModel(createFsModelSource(written.dir));
+    expect([...(paged.paged?.hot.indexOf.keys() ?? [])]).toEqual([5, 3, 9, 0, 1]);
+    const matrix = pagedMatrix(paged);
+    // On hand without a page: row 5's page (page 0) is not loaded.
+    for (const row of [5, 3, 9, 0, 1]) expect(Array.from(matrix.row(row))).toEqual(Array.from(whole.matrix.row(row)));
+    expect(() => matrix.row(2)).toThrow(/row 2 was read before its page was loaded/);
+
+    // A hot row whose vector differs from the whole file's is refused by the read-back.
+    const file = join(written.dir, 'hot-rows.bin');
+    const bytes = new Uint8Array(await readFile(file));
+    // The first row's first int8 value (after 5 uint32 rows), changed.
+    bytes[5 * 4] = (bytes[5 * 4] ?? 0) ^ 1;
+    await writeFile(file, bytes);
+    const manifestFile = join(written.dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { files: { hotRows: { sha256: string } } };
+    manifest.files.hotRows.sha256 = await sha256Hex(bytes);
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    const error = await verifyModelDir(written.dir).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toMatchObject({
+      code: 'MODEL_VECTORS_INVALID',
+      message: expect.stringContaining('hot row 0 (row 5) differs from row 5 of vectors.int8.bin'),
+    });
   });
 });

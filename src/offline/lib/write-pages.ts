@@ -12,8 +12,8 @@ import { sha256Hex } from '../../core/hash.ts';
 import type { ModelFile } from '../../core/manifest.ts';
 import { readVerifiedFile, type LoadedModel, type ModelSource } from '../../core/model.ts';
 import { encodeWithQuantiser, PQ_CENTROIDS } from '../../core/product-quantiser.ts';
-import { encodePageList, pageCount, VECTOR_PAGE_FOLDER, vectorPagePath, type PagedLayout } from '../../core/vector-pages.ts';
-import { isInt8Matrix, type ItemMatrix } from '../../core/item-matrix.ts';
+import { encodeHotRows, encodePageList, pageCount, VECTOR_PAGE_FOLDER, vectorPagePath, type PagedLayout } from '../../core/vector-pages.ts';
+import { float32Matrix, int8Matrix, isInt8Matrix, type ItemMatrix } from '../../core/item-matrix.ts';
 import { decodeMatrix, decodeVectors, encodeVectors, vectorFileBytes, type VectorDtype } from '../../core/vectors.ts';
 import { trainProductQuantiser } from './train-pq.ts';
 import type { WriteFile } from './write-catalog.ts';
@@ -26,15 +26,19 @@ export const PAGE_ABOVE_BYTES = 32 * 1024 * 1024;
  * docs/decisions/compressed-item-space.md's choice for a million items: 16 MB of codes, and 1,000
  * candidates keep 0.98 of the exact top 50 on the synthetic million where 500 keep 0.73. 32 rows a
  * page: an int8 page of 128-d rows is 4.2 kB, so fetching a candidate's page costs little more than
- * its own row, and a million items' page list is 1 MB (31,250 sha256s).
+ * its own row, and a million items' page list is 1 MB (31,250 sha256s). The 1,024 most popular rows
+ * are on hand from the start (135 kB at 128-d int8): a new shopper's grid weighs its best 200
+ * candidates' similarities (the shop rules' default), which scattered over the pages would be 200
+ * requests on the first visit.
  */
-export const DEFAULT_PAGED_LAYOUT: PagedLayout = { subspaces: 16, rowsPerPage: 32, rerank: 1000 };
+export const DEFAULT_PAGED_LAYOUT: PagedLayout = { subspaces: 16, rowsPerPage: 32, rerank: 1000, hotRows: 1024 };
 
 /** The files a paged item space adds to the manifest (the pages' entries are in the list). */
 export interface PagedFiles {
   readonly codes: ModelFile;
   readonly codebooks: ModelFile;
   readonly vectorPages: ModelFile;
+  readonly hotRows: ModelFile;
 }
 
 /**
@@ -51,7 +55,7 @@ export function pagedLayoutFor(option: PagedLayout | null | undefined, count: nu
   if (vectorFileBytes(count, dim, dtype) <= PAGE_ABOVE_BYTES) return null;
   let subspaces = DEFAULT_PAGED_LAYOUT.subspaces;
   while (dim % subspaces !== 0) subspaces--;
-  return checkLayout({ ...DEFAULT_PAGED_LAYOUT, subspaces }, count, dim, where);
+  return checkLayout({ ...DEFAULT_PAGED_LAYOUT, subspaces, hotRows: Math.min(DEFAULT_PAGED_LAYOUT.hotRows, count) }, count, dim, where);
 }
 
 function checkLayout(layout: PagedLayout, count: number, dim: number, where: string): PagedLayout {
@@ -62,6 +66,8 @@ function checkLayout(layout: PagedLayout, count: number, dim: number, where: str
   if (!Number.isInteger(subspaces) || subspaces < 1 || dim % subspaces !== 0) bad(`paged.subspaces must divide the dimension ${dim}, found ${subspaces}`);
   if (!Number.isInteger(rowsPerPage) || rowsPerPage < 1) bad(`paged.rowsPerPage must be a positive integer, found ${rowsPerPage}`);
   if (!Number.isInteger(rerank) || rerank < 0) bad(`paged.rerank must be a non-negative integer, found ${rerank}`);
+  if (!Number.isInteger(layout.hotRows) || layout.hotRows < 0 || layout.hotRows > count)
+    bad(`paged.hotRows must be a whole number from 0 to the ${count} items, found ${layout.hotRows}`);
   if (count < PQ_CENTROIDS) bad(`a paged item space needs at least ${PQ_CENTROIDS} items (one per centroid), found ${count}`);
   return layout;
 }
@@ -72,6 +78,7 @@ function checkLayout(layout: PagedLayout, count: number, dim: number, where: str
  * @param vectors count x dim, row-major, as the builder was given them.
  * @param file the vectors file as written: its path and bytes (encodeVectors of `vectors`).
  * @param write writes a file into `dir` and returns its manifest entry.
+ * @param popularity the prior that orders a new shopper's grid (its best rows are the hot rows), or null: the first rows.
  */
 export async function writePages(
   dir: string,
@@ -81,6 +88,7 @@ export async function writePages(
   dtype: VectorDtype,
   layout: PagedLayout,
   write: WriteFile,
+  popularity: Float32Array | null,
 ): Promise<PagedFiles> {
   const count = vectors.length / dim;
   // The codes stand for the vectors the pages hold, rounded as stored, not as they were given.
@@ -97,7 +105,22 @@ export async function writePages(
     const bytes = encodeVectors(vectors.subarray(first * dim, (first + rows) * dim), rows, dim, dtype);
     digests.push((await write(vectorPagePath(await sha256Hex(bytes)), bytes)).sha256);
   }
-  return { codes, codebooks, vectorPages: await write('vector-pages.bin', encodePageList(digests)) };
+  const hot = hottestRows(popularity, count, layout.hotRows);
+  const hotVectors = new Float32Array(hot.length * dim);
+  hot.forEach((row, i) => hotVectors.set(vectors.subarray(row * dim, (row + 1) * dim), i * dim));
+  return {
+    codes,
+    codebooks,
+    vectorPages: await write('vector-pages.bin', encodePageList(digests)),
+    hotRows: await write('hot-rows.bin', encodeHotRows(hot, encodeVectors(hotVectors, hot.length, dim, dtype))),
+  };
+}
+
+/** The `count` rows a new shopper's grid ranks first: by the prior, the lower row first among equals (core/rank.ts topK's order). */
+function hottestRows(popularity: Float32Array | null, itemCount: number, count: number): number[] {
+  const rows = Array.from({ length: itemCount }, (_, row) => row);
+  if (popularity !== null) rows.sort((a, b) => (popularity[b] ?? 0) - (popularity[a] ?? 0) || a - b);
+  return rows.slice(0, count);
 }
 
 /**
@@ -110,6 +133,13 @@ export async function writePages(
 export async function verifyPages(source: ModelSource, model: LoadedModel): Promise<void> {
   const { paged, matrix, manifest } = model;
   if (paged === null || paged === undefined) return;
+  for (const [row, index] of paged.hot.indexOf) {
+    if (!sameRows(rowOf(paged.hot.matrix, index), matrix, row)) {
+      throw new RecError('MODEL_VECTORS_INVALID', `hot row ${index} (row ${row}) differs from row ${row} of ${manifest.files.vectors.path}`, {
+        file: `${source.location}/${manifest.files.hotRows?.path ?? ''}`,
+      });
+    }
+  }
   for (const [index, file] of paged.pages.entries()) {
     const first = index * paged.layout.rowsPerPage;
     const rows = Math.min(paged.layout.rowsPerPage, manifest.itemCount - first);
@@ -121,6 +151,12 @@ export async function verifyPages(source: ModelSource, model: LoadedModel): Prom
       });
     }
   }
+}
+
+/** One row of a matrix as a matrix of its own, stored as it is. */
+function rowOf(matrix: ItemMatrix, row: number): ItemMatrix {
+  if (!isInt8Matrix(matrix)) return float32Matrix(matrix.row(row), matrix.dim);
+  return int8Matrix(matrix.values().subarray(row * matrix.dim, (row + 1) * matrix.dim), matrix.scales().subarray(row, row + 1), matrix.dim);
 }
 
 /** Whether the page's rows are the whole matrix's from row `first` on, as stored: bit for bit. */
