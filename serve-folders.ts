@@ -4,7 +4,7 @@
 // config files import no src module (eslint.config.js).
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { extname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Connect } from 'vite';
 
 /**
@@ -43,6 +43,9 @@ function acceptsGzip(header: string | undefined): boolean {
     return (name === 'gzip' || name === '*') && !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param));
   });
 }
+
+/** A file named by its own sha256, as a model's card shards and vector pages are. */
+const CONTENT_NAMED = /^[0-9a-f]{64}\.[a-z0-9]+$/;
 
 /** JSON files are sent gzipped, as a static host or CDN sends them (Vite's preview does for the app's own files); binary model files do not shrink. */
 const COMPRESSED_EXTENSIONS = new Set(['.json']);
@@ -103,9 +106,10 @@ export function serveFolders(folders: readonly ServedFolder[]): Connect.NextHand
       }
       const { size, mtimeMs } = statSync(file);
       // Revalidated on every use (no-cache) and answered 304 while unchanged, so a repeat visit's
-      // images and manifest cost a round trip, not their bytes again.
+      // images and manifest cost a round trip, not their bytes again; a file named by its sha256 (a
+      // card shard, a vector page) never changes, so the browser keeps it without asking.
       const etag = `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
-      res.setHeader('Cache-Control', 'no-cache');
+      res.setHeader('Cache-Control', CONTENT_NAMED.test(basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache');
       res.setHeader('ETag', etag);
       if (matchesEtag(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;

@@ -61,6 +61,24 @@ describe('serveFolders', () => {
     expect((await get(port, '/index.html')).status).toBe(418);
   });
 
+  it('lets the browser keep a file named by its sha256 for good, and revalidate any other', async () => {
+    const named = `${'ab'.repeat(32)}.bin`;
+    writeFileSync(join(models, 'demo', named), 'page');
+    writeFileSync(join(models, 'demo', `x${named}`), 'not named by its checksum');
+    const cacheControl = (path: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const sent = request({ host: '127.0.0.1', port, path }, (response) => {
+          response.resume();
+          resolve(response.headers['cache-control']);
+        });
+        sent.on('error', reject);
+        sent.end();
+      });
+    expect(await cacheControl(`/models/demo/${named}`)).toBe('public, max-age=31536000, immutable');
+    expect(await cacheControl('/models/demo/manifest.json')).toBe('no-cache');
+    expect(await cacheControl(`/models/demo/x${named}`)).toBe('no-cache');
+  });
+
   it('answers a revalidation of an unchanged file with 304 and no body, and of a changed one with the file', async () => {
     const file = join(models, 'demo', 'catalog.json');
     writeFileSync(file, '{"items":[]}');

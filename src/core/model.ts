@@ -162,7 +162,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const pagedItems = readPagedItems(manifest, bytesOf, where);
   const matrix =
     paged && pagedItems !== null
-      ? createPagedMatrix(pagedItems, manifest, (page) => readVerifiedFile(source, page, manifest.files.vectorPages?.path), source.location)
+      ? createPagedMatrix(pagedItems, manifest, (page) => readPage(source, page, manifest.files.vectorPages?.path), source.location)
       : decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));
@@ -268,6 +268,16 @@ export async function verifyModelFile(source: ModelSource, file: ModelFile, byte
  */
 export async function readVerifiedFile(source: ModelSource, file: ModelFile, listedIn = 'manifest'): Promise<Uint8Array> {
   return verifyModelFile(source, file, await source.read(file.path, () => {}, file), listedIn);
+}
+
+/**
+ * Reads a vector page and verifies it, without its entry, so a source that keeps copies (the
+ * browser's Cache Storage) neither looks it up nor stores it: a click fetches a hundred pages of
+ * 4 kB, and a copy each cost more than the fetch. A page is named by its content, so the HTTP cache
+ * keeps it for good instead.
+ */
+async function readPage(source: ModelSource, file: ModelFile, listedIn: string | undefined): Promise<Uint8Array> {
+  return verifyModelFile(source, file, await source.read(file.path, () => {}), listedIn);
 }
 
 /**
