@@ -38,8 +38,7 @@ export async function rankFromCodes(
 ): Promise<RankedRows> {
   const { quantiser, codes, vectors, prior, priorWeight, rerank } = items;
   const table = dotTable(quantiser, interest);
-  const approximate = scoreCodes(table, codes, quantiser.subspaces);
-  if (prior !== null) for (let row = 0; row < approximate.length; row++) approximate[row] = (approximate[row] ?? 0) + priorWeight * (prior[row] ?? 0);
+  const approximate = scoreCodes(table, codes, quantiser.subspaces, prior, priorWeight);
   // No interest (a new shopper): every code scores exactly 0, so the codes' ranking is the exact one.
   if (table.every((value) => value === 0)) return topK(approximate, k, excludedRows);
   const candidates = topK(approximate, Math.max(k, rerank), excludedRows).rows;

@@ -68,5 +68,8 @@ describe('product quantiser', () => {
         5,
       );
     }
+    const prior = Float32Array.from({ length: 20 }, (_, row) => row / 20);
+    const withPrior = scoreCodes(dotTable(pq, interest), codes, 4, prior, 0.5);
+    for (let row = 0; row < 20; row++) expect(withPrior[row]).toBeCloseTo((scores[row] ?? 0) + 0.5 * (prior[row] ?? 0), 6);
   });
 });
