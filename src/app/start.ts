@@ -239,7 +239,9 @@ export async function startWithConfig(
       yieldToPaint: afterNextPaint,
     });
     await applyAvailabilityFile(recommender, availability, config.modelUrl);
-    whenIdle(() => void rehearse(recommender), REHEARSAL_IDLE_TIMEOUT_MS);
+    // Not on a paged model: its rehearsed click would fetch that click's candidates' vector pages
+    // (a megabyte or more at a million items) for a click the shopper may never make.
+    if (!isPagedMatrix(model.matrix)) whenIdle(() => void rehearse(recommender), REHEARSAL_IDLE_TIMEOUT_MS);
     return { kind: 'storefront', config, recommender, notices };
   } catch (error) {
     space.dispose();

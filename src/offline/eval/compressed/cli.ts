@@ -78,6 +78,8 @@ interface Space {
   readonly name: string;
   readonly space: ItemVectors;
   readonly sessions: number[][];
+  /** A paged model's own quantiser and codes, which the browser ranks with. */
+  readonly served?: { readonly quantiser: ProductQuantiser; readonly codes: Uint8Array };
 }
 
 function fromModel(dir: string, model: LoadedModel, request: Request): Space {
@@ -88,6 +90,7 @@ function fromModel(dir: string, model: LoadedModel, request: Request): Space {
     name: `${basename(dir)} (${count.toLocaleString('en-US')} × ${dim}, ${model.manifest.dtype} decoded)`,
     space: { vectors: model.vectors, count, dim },
     sessions,
+    ...(model.paged === undefined || model.paged === null ? {} : { served: { quantiser: model.paged.quantiser, codes: model.paged.codes } }),
   };
 }
 
@@ -102,7 +105,7 @@ function synthetic(count: number, request: Request): Space {
   };
 }
 
-function measure({ name, space, sessions }: Space, request: Request): string[] {
+function measure({ name, space, sessions, served }: Space, request: Request): string[] {
   let shards: Shards | null = null;
   const touches: string[] = [];
   const rows = [
@@ -111,6 +114,15 @@ function measure({ name, space, sessions }: Space, request: Request): string[] {
     `| subspaces | bytes per item | codes at 1M items | ${request.reranks.map((r) => (r === 0 ? `recall@${request.k}` : `re-rank ${r}`)).join(' | ')} |`,
   ];
   rows.push(`| ---: | ---: | ---: | ${request.reranks.map(() => '---:').join(' | ')} |`);
+  if (served !== undefined) {
+    const { quantiser, codes } = served;
+    const recalls = meanRecall(space, sessions, request.k, request.reranks, (interest, k, rerank) =>
+      compressedTop(space, quantiser, codes, interest, k, rerank),
+    );
+    rows.push(
+      `| ${quantiser.subspaces}, the model's own codes (as served) | ${quantiser.subspaces} | ${quantiser.subspaces} MB | ${recalls.map((r) => r.toFixed(3)).join(' | ')} |`,
+    );
+  }
   for (const subspaces of request.subspaces) {
     if (space.dim % subspaces !== 0) {
       rows.push(`| ${subspaces} | – | – | ${request.reranks.map(() => `does not divide ${space.dim}`).join(' | ')} |`);
