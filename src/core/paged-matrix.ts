@@ -27,7 +27,8 @@ export function isPagedMatrix(matrix: ItemMatrix): matrix is PagedItemMatrix {
 }
 
 /**
- * @param pages the pages' entries (decodePageList).
+ * @param paged the pages' entries (decodePageList), the layout and the hot rows.
+ * @param shape the model's rows, dimension and stored type.
  * @param readVerified reads a page file, its size and sha256 verified.
  * @param location the model folder, for messages.
  */
