@@ -75,6 +75,11 @@ export class Storefront {
   }
 
   /** Opens a product page from the grid, adds it to the cart there, and closes it. */
+  /** Adds a card's item to the cart from the grid's own button, and waits for the re-ranked grid. */
+  async addToCart(itemId: string): Promise<void> {
+    await this.afterRerank(() => this.grid.locator(`[data-item-id="${itemId}"]`).getByRole('button', { name: 'Add to cart' }).click());
+  }
+
   async viewAndAddToCart(itemId: string): Promise<void> {
     const card = this.grid.locator(`[data-item-id="${itemId}"]`);
     await this.afterRerank(() => card.getByRole('heading').first().click());

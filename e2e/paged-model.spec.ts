@@ -65,20 +65,9 @@ test('a search on a paged model shows the item whose title it names', async ({ s
 });
 
 test('the shop page’s embedded grids on a paged model re-rank after a click', async ({ page, requests }) => {
-  await page.route('**/shop/', async (route) => {
-    const response = await route.fetch();
-    const html = (await response.text()).replaceAll('models="/models/demo"', `models="/models/${PAGED_MODEL}"`);
-    await route.fulfill({ response, body: html });
-  });
-  const shop = new ShopPage(page);
-  const grid = await shop.open();
+  const grid = await new ShopPage(page).open(undefined, `/models/${PAGED_MODEL}`);
   const [first] = await grid.topIds(1);
-  await grid.afterRerank(() =>
-    grid.grid
-      .locator(`[data-item-id="${first ?? ''}"]`)
-      .getByRole('button', { name: 'Add to cart' })
-      .click(),
-  );
+  await grid.addToCart(first ?? '');
   expect(pagesFetched(requests).size).toBeGreaterThan(0);
   expect(paths(requests).filter((path) => path.endsWith('.int8.bin'))).toEqual([]);
 });

@@ -74,15 +74,7 @@ test('a search fetches every card for its index and shows the matches with their
 });
 
 test('the shop page’s embedded grids on a sharded catalogue show real cards, and re-rank after a click', async ({ page, requests }) => {
-  await page.route('**/shop/', async (route) => {
-    const response = await route.fetch();
-    const html = (await response.text())
-      .replaceAll('models="/models/demo"', `models="/models/${SHARDED_MODEL}"`)
-      .replaceAll('<vitrine-grid id=', '<vitrine-grid backend="wasm" id=');
-    await route.fulfill({ response, body: html });
-  });
-  const shop = new ShopPage(page);
-  const grid = await shop.open();
+  const grid = await new ShopPage(page).open('wasm', `/models/${SHARDED_MODEL}`);
   const before = await titlesShown(grid);
   expect(before.shown).toEqual(before.catalogue);
   expect(before.shown).toHaveLength(8);
@@ -94,12 +86,7 @@ test('the shop page’s embedded grids on a sharded catalogue show real cards, a
   expect(trendingTitles).toEqual(trendingIds.map((id) => fixture.items.get(id)?.title ?? `(no item ${id})`));
 
   const [first] = await grid.topIds(1);
-  await grid.afterRerank(() =>
-    grid.grid
-      .locator(`[data-item-id="${first ?? ''}"]`)
-      .getByRole('button', { name: 'Add to cart' })
-      .click(),
-  );
+  await grid.addToCart(first ?? '');
   const after = await titlesShown(grid);
   expect(after.shown).toEqual(after.catalogue);
   // The cards came from the sharded model's shards (the demo's whole catalogue has the same titles).

@@ -14,16 +14,21 @@ export class ShopPage {
     this.page = page;
   }
 
-  /** @param backend added to each of the page's <vitrine-grid> and <vitrine-list> elements as it is served, or the page as it is. */
-  async open(backend?: string): Promise<Storefront> {
-    if (backend !== undefined) {
+  /**
+   * @param backend added to each of the page's <vitrine-grid> and <vitrine-list> elements as it is served, or the page as it is.
+   * @param models the model folder's URL the elements load instead of the demo's, e.g. /models/e2e-paged.
+   */
+  async open(backend?: string, models?: string): Promise<Storefront> {
+    if (backend !== undefined || models !== undefined) {
       await this.page.route(`**${SHOP}`, async (route) => {
         const response = await route.fetch();
-        const html = await response.text();
-        await route.fulfill({
-          response,
-          body: html.replaceAll('<vitrine-grid id=', `<vitrine-grid backend="${backend}" id=`).replace('<vitrine-list ', `<vitrine-list backend="${backend}" `),
-        });
+        let html = await response.text();
+        if (backend !== undefined)
+          html = html
+            .replaceAll('<vitrine-grid id=', `<vitrine-grid backend="${backend}" id=`)
+            .replace('<vitrine-list ', `<vitrine-list backend="${backend}" `);
+        if (models !== undefined) html = html.replaceAll('models="/models/demo"', `models="${models}"`);
+        await route.fulfill({ response, body: html });
       });
     }
     await this.page.goto(SHOP);

@@ -99,5 +99,20 @@ describe('createPagedSemanticScan', () => {
     const scan = await prepare(query, [4, 110], 30);
     expect(scan.above(query, 0.2, 30)).toEqual(exact.above(query, 0.2, 30));
     expect(scan.among(query, [4, 110])).toEqual(exact.among(query, [4, 110]));
+    // The floor is inclusive, and at most the number asked for come back.
+    const third = exact.above(query, -1, 3)[2]?.similarity ?? Number.NaN;
+    expect(scan.above(query, third, 30)).toEqual(exact.above(query, third, 30));
+    expect(scan.above(query, third, 30)).toHaveLength(3);
+    expect(scan.above(query, -1, 2)).toEqual(exact.above(query, -1, 2));
+  });
+
+  it('finds nothing for a zero query, fetching no page, and refuses a query of the wrong length', async () => {
+    const { matrix, items, pagesRead } = await models(COUNT);
+    const prepare = createPagedSemanticScan(matrix, items);
+    const scan = await prepare(new Float32Array(DIM), [], 30);
+    expect(scan.above(new Float32Array(DIM), -1, 30)).toEqual([]);
+    expect(scan.among(new Float32Array(DIM), [1, 2])).toEqual([]);
+    expect(pagesRead()).toBe(0);
+    await expect(prepare(new Float32Array(DIM + 1), [], 30)).rejects.toThrow(/the query vector has 9 values, the item space 8/);
   });
 });

@@ -26,8 +26,8 @@ async function recommenderOver(model: LoadedModel, whole: LoadedModel, store: Ev
 const shown = (ranking: Ranking) => ranking.items.map(({ item, reason }) => [item.id, reason?.kind ?? null, reason?.kind === 'similar' ? reason.to.id : null]);
 
 describe('a recommender over a paged model', () => {
-  it('ranks, explains, places and restores as over the whole model', async () => {
-    const { files } = await pagedModelFiles({ count: 90, dim: 8, layout: { subspaces: 4, rowsPerPage: 8, rerank: 10, hotRows: 0 } });
+  it('ranks, explains, places, orders a host’s list and restores as over the whole model', async () => {
+    const { files } = await pagedModelFiles({ count: 400, dim: 8, layout: { subspaces: 4, rowsPerPage: 8, rerank: 10, hotRows: 0 } });
     const whole = await loadModel(memoryModelSource(files));
     const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as Record<string, unknown>;
     const rebuilt = new Map([...files, ['manifest.json', new TextEncoder().encode(JSON.stringify({ ...manifest, catalogId: 'fixture-rebuilt' }))]]);
@@ -43,9 +43,16 @@ describe('a recommender over a paged model', () => {
       // A new visit after a rebuild of the model (a new key): the state is rebuilt from the stored
       // events, over a model with no page loaded.
       const second = await recommenderOver(await loadModel(memoryModelSource(rebuilt), undefined, { pagedVectors }), whole, store);
+      const listed = await second.rankItems(['i399', 'i250', 'i3', 'i101', 'i333', 'i177'].map(toItemId));
       const restored = await second.record({ type: 'view', item: toItemId('i12') });
       second.dispose();
-      results.push({ afterCart: shown(afterCart), similar: similar.items.map(({ item }) => item.id), searched: shown(searched), restored: shown(restored) });
+      results.push({
+        afterCart: shown(afterCart),
+        similar: similar.items.map(({ item }) => item.id),
+        listed: JSON.stringify(listed),
+        searched: shown(searched),
+        restored: shown(restored),
+      });
     }
     expect(results[0]).toEqual(results[1]);
     // Not an empty agreement: the reasons name the recent items.

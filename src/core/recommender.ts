@@ -9,6 +9,7 @@
  * commits; it is shown, and the events published, only once the write has settled (stored, or kept
  * in memory with a notice). If the write fails otherwise, nothing is shown and the call rejects.
  */
+import { loadVectorRows } from './paged-matrix.ts';
 import { DEFAULT_GRID_SIZE, DEFAULT_HALF_LIFE_MS, DEFAULT_RETENTION_MS } from './constants.ts';
 import { RecError, toRecError } from './errors.ts';
 import { createEmitter } from './events.ts';
@@ -138,6 +139,12 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     async rankItems(ids) {
       const state = session.state();
       const personal = state.vector.some((v) => v !== 0) ? (await ranker.interestOf(state)).interest : null;
+      // The interest and the reasons read the listed items' vectors and the recent ones'.
+      if (personal !== null)
+        await loadVectorRows(
+          model.matrix,
+          [...ids, ...state.recent.map(({ item }) => item)].flatMap((id) => model.rowOf.get(id) ?? []),
+        );
       return orderInPlace(ids, {
         rowOf: model.rowOf,
         interestIn: personal === null ? null : (row) => scoreRow(spaceVectors, dim, personal, null, 0, row),

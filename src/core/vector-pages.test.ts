@@ -92,6 +92,39 @@ describe('loadModel with pagedVectors', () => {
     expect(paged.matrix.row(40)).toHaveLength(8);
   });
 
+  it('reads the hot rows without a page, and fetches only the pages of the other rows asked for', async () => {
+    const { files, pagePaths } = await pagedModelFiles({ count: 50, dim: 8, layout: { ...LAYOUT, hotRows: 3 } });
+    const { paged, whole, reads } = await pagedAndWhole(files);
+    const hot = [...(paged.paged?.hot.indexOf.keys() ?? [])];
+    expect(hot).toHaveLength(3);
+    const matrix = paged.matrix;
+    if (!isPagedMatrix(matrix)) throw new Error('not paged');
+    for (const row of hot) {
+      expect(matrix.has(row)).toBe(true);
+      expect(matrix.row(row)).toEqual(whole.matrix.row(row));
+    }
+    await loadVectorRows(matrix, hot);
+    expect(reads.filter((path) => path.startsWith('vectors/'))).toEqual([]);
+    const cold = [0, 1, 2, 3].find((row) => !hot.includes(row)) ?? -1;
+    expect(matrix.has(cold)).toBe(false);
+    await loadVectorRows(matrix, [cold]);
+    expect(reads.filter((path) => path.startsWith('vectors/'))).toEqual([pagePaths[0]]);
+    expect(matrix.heapBytes()).toBe((3 + 16) * 8 * 4);
+  });
+
+  it('refuses to read outside the catalogue or to hand over every row at once', async () => {
+    const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
+    const { paged } = await pagedAndWhole(files);
+    await loadVectorRows(paged.matrix, [49]);
+    expect(() => paged.matrix.row(50)).toThrow(/row 50 was read before its page was loaded/);
+    expect(() => paged.matrix.row(-1)).toThrow(/row -1 was read before its page was loaded/);
+    expect(() => paged.matrix.toFloat32()).toThrow(/a paged item matrix \(50 rows\) is never whole on the device/);
+    // A row read is the reader's own: changing it leaves the page as it was.
+    const row = paged.matrix.row(49);
+    row[0] = 123;
+    expect(paged.matrix.row(49)[0]).not.toBe(123);
+  });
+
   it('reads the whole vectors file when not asked for pages, as the offline tools need', async () => {
     const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
     const { whole } = await pagedAndWhole(files);
@@ -129,6 +162,25 @@ describe('the manifest’s paged layout', () => {
   it('refuses a page list that does not hold one checksum per page', async () => {
     const error = await withManifest((manifest) => (manifest['paged'] = { ...LAYOUT, rowsPerPage: 10 }));
     expect(error.message).toMatch(/manifest\.json: files\.vectorPages\.bytes: expected 160 \(one sha256 per page\)/);
+  });
+
+  it('refuses each layout field out of its range, naming it', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ subspaces: 0 }, /paged\.subspaces: expected a number in \[1, 8\], found number 0/],
+      [{ subspaces: 16 }, /paged\.subspaces: expected a number in \[1, 8\], found number 16/],
+      [{ subspaces: 2.5 }, /paged\.subspaces: expected an integer/],
+      [{ rowsPerPage: 0 }, /paged\.rowsPerPage: expected a number in \[1, Infinity\]/],
+      [{ rowsPerPage: 1.5 }, /paged\.rowsPerPage: expected an integer/],
+      [{ rerank: -1 }, /paged\.rerank: expected a number in \[0, Infinity\]/],
+      [{ rerank: 0.5 }, /paged\.rerank: expected an integer/],
+      [{ hotRows: 51 }, /paged\.hotRows: expected a number in \[0, 50\]/],
+      [{ hotRows: 1.5 }, /paged\.hotRows: expected an integer/],
+    ];
+    for (const [change, message] of cases) {
+      const error = await withManifest((manifest) => (manifest['paged'] = { ...LAYOUT, ...change }));
+      expect(error.code, JSON.stringify(change)).toBe('MANIFEST_INVALID');
+      expect(error.message, JSON.stringify(change)).toMatch(message);
+    }
   });
 
   it('refuses a sequence model beside a paged item space', async () => {

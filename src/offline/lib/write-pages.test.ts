@@ -197,6 +197,21 @@ describe('pagedLayoutFor: when a model is paged', () => {
     expect(refused({ ...LAYOUT, rerank: -1 }).message).toContain('paged.rerank must be a non-negative integer, found -1');
     expect(refused(LAYOUT, PQ_CENTROIDS - 1).message).toContain(`needs at least ${PQ_CENTROIDS} items (one per centroid), found ${PQ_CENTROIDS - 1}`);
     expect(refused(LAYOUT, PQ_CENTROIDS - 1)).toMatchObject({ code: 'CONFIG_INVALID', location: { file: 'models/m' } });
+    expect(refused({ ...LAYOUT, subspaces: 1.5 }).message).toContain('paged.subspaces must divide the dimension 16, found 1.5');
+    expect(refused({ ...LAYOUT, subspaces: 3 }).message).toContain('found 3');
+    expect(refused({ ...LAYOUT, rerank: 0.5 }).message).toContain('paged.rerank must be a non-negative integer, found 0.5');
+    expect(refused({ ...LAYOUT, hotRows: -1 }).message).toContain(`paged.hotRows must be a whole number from 0 to the ${COUNT} items, found -1`);
+    expect(refused({ ...LAYOUT, hotRows: 2.5 }).message).toContain('found 2.5');
+    expect(refused({ ...LAYOUT, hotRows: COUNT + 1 }).message).toContain(`found ${COUNT + 1}`);
+  });
+
+  it('takes every layout at the edges of what the items allow', () => {
+    const edges: PagedLayout[] = [
+      { subspaces: 1, rowsPerPage: 1, rerank: 0, hotRows: 0 },
+      { subspaces: DIM, rowsPerPage: COUNT, rerank: COUNT, hotRows: COUNT },
+    ];
+    for (const layout of edges) expect(pagedLayoutFor(layout, COUNT, DIM, 'int8', 'm')).toBe(layout);
+    expect(pagedLayoutFor(LAYOUT, PQ_CENTROIDS, DIM, 'int8', 'm')).toBe(LAYOUT);
   });
 });
 
