@@ -17,7 +17,9 @@ import { foldEvents, foldStep, referenceUpdate } from './fold.ts';
 import type { ItemId } from './ids.ts';
 import type { InteractionEvent } from './interactions.ts';
 import { explainRow } from './explain.ts';
-import { orderInPlace } from './in-place.ts';
+import { orderInPlace, type InPlaceOrder } from './in-place.ts';
+import type { ItemRows } from './item-matrix.ts';
+import type { InterestState } from './state.ts';
 import { scoreRow } from './rank.ts';
 import { createJournal } from './journal.ts';
 import { createLiveCatalog } from './live-catalog.ts';
@@ -136,21 +138,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     search: (query) => session.search(query),
     clearSearch: () => session.clearSearch(),
     placement: (request, limit) => placements.list(session.state(), request, limit),
-    async rankItems(ids) {
-      const state = session.state();
-      const personal = state.vector.some((v) => v !== 0) ? (await ranker.interestOf(state)).interest : null;
-      // The interest and the reasons read the listed items' vectors and the recent ones'.
-      if (personal !== null)
-        await loadVectorRows(
-          model.matrix,
-          [...ids, ...state.recent.map(({ item }) => item)].flatMap((id) => model.rowOf.get(id) ?? []),
-        );
-      return orderInPlace(ids, {
-        rowOf: model.rowOf,
-        interestIn: personal === null ? null : (row) => scoreRow(spaceVectors, dim, personal, null, 0, row),
-        reasonFor: (row) => explainRow(model, row, state, null),
-      });
-    },
+    rankItems: (ids) => rankInPlace(ids, { state: session.state(), ranker, model, spaceVectors }),
     async setAvailability(changes) {
       const ignored = catalog.apply(changes);
       return { ranking: await session.refresh(), ignored };
@@ -181,6 +169,26 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     },
   };
   return recommender;
+}
+
+/** Recommender.rankItems: the host's list in the order of the shopper's interest. */
+async function rankInPlace(
+  ids: readonly ItemId[],
+  parts: { state: InterestState; ranker: Ranker; model: LoadedModel; spaceVectors: ItemRows },
+): Promise<InPlaceOrder> {
+  const { state, ranker, model, spaceVectors } = parts;
+  const personal = state.vector.some((v) => v !== 0) ? (await ranker.interestOf(state)).interest : null;
+  // The interest and the reasons read the listed items' vectors and the recent ones'.
+  if (personal !== null)
+    await loadVectorRows(
+      model.matrix,
+      [...ids, ...state.recent.map(({ item }) => item)].flatMap((id) => model.rowOf.get(id) ?? []),
+    );
+  return orderInPlace(ids, {
+    rowOf: model.rowOf,
+    interestIn: personal === null ? null : (row) => scoreRow(spaceVectors, model.manifest.dim, personal, null, 0, row),
+    reasonFor: (row) => explainRow(model, row, state, null),
+  });
 }
 
 /**
