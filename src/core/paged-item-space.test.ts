@@ -85,6 +85,9 @@ describe('createPagedItemSpace', () => {
     const { space, matrix, items } = await models(COUNT);
     await matrix.load([0, 17]);
     const memory = space.memory();
+    // Plain JavaScript on the page's thread: no compute backend holds anything.
+    expect(space.backend).toBe('cpu');
+    expect(memory.backendBytes).toBe(0);
     expect(memory.matrixBytes).toBe(2 * 16 * DIM * 4 + COUNT * 4);
     expect(memory.tableBytes).toBe(COUNT * 4 + items.quantiser.codebooks.byteLength);
   });
