@@ -22,6 +22,10 @@ test('a first visit downloads the codes, not the vectors, and clicks pull a depa
   await storefront.open(`?models=${PAGED_MODEL}&backend=wasm`);
   await expect(storefront.cards).toHaveCount(24);
   expect(await storefront.grid.getAttribute('data-backend')).toBe('cpu');
+  // The page asked for wasm: the notice says why it is not used, not that the browser lacks it.
+  await expect(storefront.page.getByRole('status').first()).toContainText(
+    'WebAssembly is not used for this catalogue: it is paged, and scored from its codes in JavaScript (CPU).',
+  );
   const fetched = paths(requests);
   expect(fetched).toContain(`/models/${PAGED_MODEL}/codes.pq.bin`);
   expect(fetched).toContain(`/models/${PAGED_MODEL}/vector-pages.bin`);

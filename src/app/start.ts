@@ -200,7 +200,9 @@ export async function startWithConfig(
   if (config.backend !== null && space.backend !== config.backend) {
     const why = skipped.get(config.backend);
     notices.push(
-      `${BACKEND_LABELS[config.backend]} is not available in this browser${why === undefined ? '' : ` (${why})`}: recommendations run on ${BACKEND_LABELS[space.backend]} instead.`,
+      isPagedMatrix(model.matrix)
+        ? `${BACKEND_LABELS[config.backend]} is not used for this catalogue: it is paged, and scored from its codes in JavaScript (${BACKEND_LABELS[space.backend]}).`
+        : `${BACKEND_LABELS[config.backend]} is not available in this browser${why === undefined ? '' : ` (${why})`}: recommendations run on ${BACKEND_LABELS[space.backend]} instead.`,
     );
   }
 

@@ -7,9 +7,11 @@
  *    [p * rowsPerPage, (p + 1) * rowsPerPage) in the vectors file's own layout (vectors.ts), and is
  *    the file `vectors/<sha256>.bin`: named by its content, so caches keep it for good and a rebuild
  *    changes only the pages whose rows changed. The manifest's checksum of the list covers every page.
+ *  - `hotRows`: the most popular rows and their vectors, on hand from the start.
  * The browser fetches the pages of the rows it needs exactly (the best candidates of the codes, to
  * re-rank them; the items the shopper acts on; the items shown), verifies each as any model file,
- * and keeps it. The whole vectors file stays in the folder for the offline tools.
+ * and keeps it for the visit (paged-matrix.ts). The whole vectors file stays in the folder for the
+ * offline tools.
  */
 import { RecError } from './errors.ts';
 import type { ItemMatrix } from './item-matrix.ts';
@@ -40,7 +42,7 @@ export interface PagedLayout {
 }
 
 /**
- * Validates the manifest's `paged` layout and its three files, all or none; each file's size is
+ * Validates the manifest's `paged` layout and its four files, all or none; each file's size is
  * checked against the layout.
  * @param value the manifest's `paged`; @param filesRecord its `files`.
  * @throws RecError MANIFEST_INVALID, or MODEL_DIMENSION_MISMATCH for a file of the wrong size, naming the field.
