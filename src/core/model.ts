@@ -113,26 +113,10 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
     sequenceWeights: sequenceWeightsFile,
     neighbours: neighboursFile,
     complements: complementsFile,
-    codes: codesFile,
-    codebooks: codebooksFile,
-    vectorPages: vectorPagesFile,
-    hotRows: hotRowsFile,
   } = manifest.files;
   const paged = manifest.paged !== undefined && options.pagedVectors === true;
-  const files = [
-    paged ? undefined : vectorsFile,
-    catalogFile,
-    popularityFile,
-    projectionFile,
-    sequenceFile,
-    sequenceWeightsFile,
-    neighboursFile,
-    complementsFile,
-    codesFile,
-    codebooksFile,
-    vectorPagesFile,
-    hotRowsFile,
-  ].filter((file) => file !== undefined);
+  // Every file the manifest lists, but a paged model's whole vectors file when it is read by page.
+  const files = Object.entries(manifest.files).flatMap(([role, file]) => (paged && role === 'vectors' ? [] : [file]));
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const loadedPerFile = new Map<string, number>();
   const report = (): void => {
