@@ -16,10 +16,8 @@
  */
 import {
   createMemoryEventStore,
-  createPagedItemSpace,
-  isPagedMatrix,
-  type BackendChoice,
-  type ItemSpace,
+  PAGED_SPACE_REASON,
+  pagedSpaceOf,
   createRecommender,
   decodeSequenceItemTable,
   loadFallbackCatalog,
@@ -166,10 +164,12 @@ export async function startWithConfig(
     prior: sequenceTable?.bias ?? model.popularity,
     priorWeight: sequenceTable === null ? DEFAULT_PRIOR_WEIGHT : 1,
   }).catch((bug: unknown) => console.error('Vitrine: the first grid could not be painted', bug));
+  const paged = pagedSpaceOf(model, DEFAULT_PRIOR_WEIGHT);
+  const pagedSpace = paged === null ? null : Promise.resolve({ space: paged, choice: { backend: paged.backend, reason: PAGED_SPACE_REASON } });
   const [spaceResult, storeResult] = await Promise.allSettled([
     // Without a backend in the config, the space goes where a short measurement on this device
     // says it is fastest and correct (core/backend-choice.ts), remembered in localStorage.
-    pagedSpace(model) ??
+    pagedSpace ??
       describeDevice().then(async (device) => {
         return createCalibratedItemSpace(
           {
@@ -200,7 +200,7 @@ export async function startWithConfig(
   if (config.backend !== null && space.backend !== config.backend) {
     const why = skipped.get(config.backend);
     notices.push(
-      isPagedMatrix(model.matrix)
+      paged !== null
         ? `${BACKEND_LABELS[config.backend]} is not used for this catalogue: it is paged, and scored from its codes in JavaScript (${BACKEND_LABELS[space.backend]}).`
         : `${BACKEND_LABELS[config.backend]} is not available in this browser${why === undefined ? '' : ` (${why})`}: recommendations run on ${BACKEND_LABELS[space.backend]} instead.`,
     );
@@ -243,7 +243,7 @@ export async function startWithConfig(
     await applyAvailabilityFile(recommender, availability, config.modelUrl);
     // Not on a paged model: its rehearsed click would fetch that click's candidates' vector pages
     // (a megabyte or more at a million items) for a click the shopper may never make.
-    if (!isPagedMatrix(model.matrix)) whenIdle(() => void rehearse(recommender), REHEARSAL_IDLE_TIMEOUT_MS);
+    if (paged === null) whenIdle(() => void rehearse(recommender), REHEARSAL_IDLE_TIMEOUT_MS);
     return { kind: 'storefront', config, recommender, notices };
   } catch (error) {
     space.dispose();
@@ -287,18 +287,4 @@ async function openStore(notices: string[]): Promise<EventStore> {
     notices.push(`Your browsing can't be saved on this device (${recError.message}), so it is kept in memory for this visit only.`);
     return createMemoryEventStore();
   }
-}
-
-/**
- * A paged model's space (core/paged-item-space.ts), scored from its codes in JavaScript: there is
- * no whole matrix to upload to a backend or to measure one with. Null for any other model.
- */
-function pagedSpace(model: LoadedModel): Promise<{ space: ItemSpace; choice: BackendChoice }> | null {
-  const { matrix, paged } = model;
-  if (!isPagedMatrix(matrix) || paged === undefined || paged === null) return null;
-  const space = createPagedItemSpace({ matrix, ...paged, rerank: paged.layout.rerank, prior: model.popularity, priorWeight: DEFAULT_PRIOR_WEIGHT });
-  return Promise.resolve({
-    space,
-    choice: { backend: space.backend, reason: 'a paged catalogue is scored from its codes, with its best candidates re-scored from their pages' },
-  });
 }

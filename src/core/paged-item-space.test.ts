@@ -2,7 +2,7 @@
 // as the catalogue the codes only choose what is fetched, so every answer must be the exact one.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
-import { createPagedItemSpace } from './paged-item-space.ts';
+import { pagedSpaceOf } from './paged-item-space.ts';
 import { createPagedSemanticScan } from './paged-semantic-scan.ts';
 import { loggingSource, pagedModelFiles } from './paged-test-support.ts';
 import { loadModel, type LoadedModel } from './model.ts';
@@ -23,7 +23,9 @@ async function models(rerank: number) {
   const matrix = paged.matrix as PagedItemMatrix;
   if (!isPagedMatrix(matrix) || paged.paged === undefined || paged.paged === null) throw new Error('the fixture is not paged');
   const items: PagedItems = paged.paged;
-  const space = createPagedItemSpace({ matrix, ...items, rerank, prior: paged.popularity, priorWeight: DEFAULT_PRIOR_WEIGHT });
+  // As the storefront makes it: the re-rank is the layout's.
+  const space = pagedSpaceOf(paged, DEFAULT_PRIOR_WEIGHT);
+  if (space === null) throw new Error('the fixture has no paged space');
   const pagesRead = (): number => source.reads.filter((path) => pagePaths.includes(path)).length;
   return { paged, whole, matrix, items, space, pagesRead, reference: createReferenceSpace(whole, DEFAULT_PRIOR_WEIGHT) };
 }
@@ -37,7 +39,12 @@ const interestOf = (model: LoadedModel, rows: readonly number[]): Float32Array =
     DIM,
   );
 
-describe('createPagedItemSpace', () => {
+describe('pagedSpaceOf', () => {
+  it('gives no paged space for a model read whole', async () => {
+    const { whole } = await models(COUNT);
+    expect(pagedSpaceOf(whole, DEFAULT_PRIOR_WEIGHT)).toBeNull();
+  });
+
   it('ranks exactly as the whole space when the re-rank covers the catalogue', async () => {
     const { whole, space, reference } = await models(COUNT);
     for (const rows of [[3], [10, 77], [5, 6, 100]]) {

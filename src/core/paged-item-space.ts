@@ -10,7 +10,8 @@ import type { ItemSpace } from './ports.ts';
 import type { ProductQuantiser } from './product-quantiser.ts';
 import { gramMatrix } from './rank.ts';
 import { referenceUpdate } from './fold.ts';
-import type { PagedItemMatrix } from './paged-matrix.ts';
+import { isPagedMatrix, type PagedItemMatrix } from './paged-matrix.ts';
+import type { LoadedModel } from './model.ts';
 
 export interface PagedSpaceItems {
   readonly matrix: PagedItemMatrix;
@@ -45,4 +46,19 @@ export function createPagedItemSpace(items: PagedSpaceItems): ItemSpace {
     }),
     dispose: () => {},
   };
+}
+
+/** Why a paged model's space computes where it does, as the storefront says it. */
+export const PAGED_SPACE_REASON = 'a paged catalogue is scored from its codes, with its best candidates re-scored from their pages';
+
+/**
+ * @param model a loaded model.
+ * @param priorWeight how much the popularity prior adds to a score.
+ * @returns its space when its matrix is paged (there is no whole matrix to upload to a backend, or
+ *   to measure one with), or null for any other model.
+ */
+export function pagedSpaceOf(model: Pick<LoadedModel, 'matrix' | 'paged' | 'popularity'>, priorWeight: number): ItemSpace | null {
+  const { matrix, paged } = model;
+  if (!isPagedMatrix(matrix) || paged === undefined || paged === null) return null;
+  return createPagedItemSpace({ matrix, ...paged, rerank: paged.layout.rerank, prior: model.popularity, priorWeight });
 }
