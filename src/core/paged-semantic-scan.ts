@@ -2,12 +2,11 @@
  * The semantic side of search over a paged model (vector-pages.ts), whose rows are not all on the
  * device: the query's candidates are the codes' best (compressed-ranking.ts, re-ranked exactly from
  * their pages), and the rows the words matched have their pages fetched too; the scan then reads
- * only those rows, exactly as semantic-scan.ts reads every row of a whole model.
+ * only those rows, with the cosines semantic-scan.ts gives a whole model.
  */
 import { rankFromCodes } from './compressed-ranking.ts';
-import { RecError } from './errors.ts';
-import { euclideanNorm, type SemanticHit, type SemanticScan } from './semantic-scan.ts';
 import type { PagedItemMatrix } from './paged-matrix.ts';
+import { checkQuery, cosineHits, euclideanNorm, type SemanticScan } from './semantic-scan.ts';
 import type { PagedItems } from './vector-pages.ts';
 
 /** Prepares a scan for one query: fetches what it will read. */
@@ -18,37 +17,27 @@ export type PreparedScan = (query: Float32Array, wordRows: readonly number[], li
  * @returns a function preparing a scan for a query and the rows its words matched.
  */
 export function createPagedSemanticScan(matrix: PagedItemMatrix, paged: PagedItems): PreparedScan {
+  // Each row's length, computed when it is first read: a float32, as the whole model's scan keeps them.
   const norms = new Map<number, number>();
   const values = new Float32Array(matrix.dim);
-  const normOf = (row: number): number => {
-    let norm = norms.get(row);
-    if (norm === undefined) {
+  const norm = (row: number): number => {
+    let length = norms.get(row);
+    if (length === undefined) {
       matrix.readRow(row, values, 0);
-      // A float32, as the whole model's scan keeps its norms.
-      norm = Math.fround(euclideanNorm(values));
-      norms.set(row, norm);
+      length = Math.fround(euclideanNorm(values));
+      norms.set(row, length);
     }
-    return norm;
+    return length;
   };
   const load = (rows: readonly number[]): Promise<void> => matrix.load(rows);
+  const items = { quantiser: paged.quantiser, codes: paged.codes, vectors: matrix, prior: null, priorWeight: 0, rerank: paged.layout.rerank };
   return async (query, wordRows, limit) => {
-    if (query.length !== matrix.dim) throw new RecError('INTERNAL', `the query vector has ${query.length} values, the item space ${matrix.dim}`);
-    const queryNorm = euclideanNorm(query);
-    const items = { quantiser: paged.quantiser, codes: paged.codes, vectors: matrix, prior: null, priorWeight: 0, rerank: paged.layout.rerank };
-    const candidates = queryNorm === 0 ? [] : (await rankFromCodes(items, query, limit, new Set(), load)).rows;
+    checkQuery(query, matrix.dim);
+    const candidates = euclideanNorm(query) === 0 ? [] : (await rankFromCodes(items, query, limit, new Set(), load)).rows;
     await load(wordRows);
-    const cosines = (rows: readonly number[], floor: number): SemanticHit[] => {
-      if (queryNorm === 0) return [];
-      const hits = rows.flatMap((row) => {
-        const norm = normOf(row);
-        const similarity = norm === 0 ? Number.NaN : matrix.dot(row, query) / (norm * queryNorm);
-        return similarity >= floor ? [{ row, similarity }] : [];
-      });
-      return hits.sort((a, b) => b.similarity - a.similarity || a.row - b.row);
-    };
     return {
-      above: (_query, floor, atMost) => cosines(candidates, floor).slice(0, atMost),
-      among: (_query, rows) => cosines(rows, Number.NEGATIVE_INFINITY),
+      above: (_query, floor, atMost) => cosineHits(matrix, norm, query, candidates, floor).slice(0, atMost),
+      among: (_query, rows) => cosineHits(matrix, norm, query, rows, Number.NEGATIVE_INFINITY),
     };
   };
 }

@@ -255,13 +255,11 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         method === 'semantic' ? [] : lexicalIndex().then((found) => found.search(query, RETRIEVER_LIMIT)),
         method === 'lexical' ? null : embed(query),
       ]);
-      const vectorScan = vector === null ? null : await scanFor(vector, lexical);
-      const semantic = vector === null || vectorScan === null ? [] : semanticRanking(vectorScan, vector, floor, lexical);
+      const scanned = vector === null ? null : { vector, scan: await scanFor(vector, lexical) };
+      const semantic = scanned === null ? [] : semanticRanking(scanned.scan, scanned.vector, floor, lexical);
       const matches = fuseByReciprocalRank(lexical, semantic, semanticWeightFor(lexical, deps.minSemanticWeight ?? MIN_SEMANTIC_WEIGHT));
       const suggestions =
-        matches.length === 0 && vector !== null && vectorScan !== null
-          ? nearestCategories(model.items, vectorScan.above(vector, -1, SUGGESTION_NEIGHBOURS))
-          : [];
+        matches.length === 0 && scanned !== null ? nearestCategories(model.items, scanned.scan.above(scanned.vector, -1, SUGGESTION_NEIGHBOURS)) : [];
       return { query, matches, suggestions, semantic: vector !== null };
     },
     async suggest(partial, limit) {

@@ -4,7 +4,7 @@
  * other rows only when their cosine reaches the model's semantic floor on its own.
  */
 import { RecError } from './errors.ts';
-import { asMatrix, type ItemRows } from './item-matrix.ts';
+import { asMatrix, type ItemMatrix, type ItemRows } from './item-matrix.ts';
 import type { LexicalHit } from './ports.ts';
 
 /** Each retriever (the lexical index, the semantic scan) contributes at most this many ranked rows to the fusion. */
@@ -38,31 +38,37 @@ export function createSemanticScan(vectors: ItemRows, dim: number): SemanticScan
     matrix.readRow(row, values, 0);
     norms[row] = euclideanNorm(values);
   }
-  /** The cosine of `query` (of norm `queryNorm`, not zero) with a row; null for a zero row. */
-  const cosine = (query: Float32Array, queryNorm: number, row: number): number | null => {
-    const norm = norms[row] ?? 0;
-    if (norm === 0) return null;
-    return matrix.dot(row, query) / (norm * queryNorm);
-  };
-  const normOf = (query: Float32Array): number => {
-    if (query.length !== dim) throw new RecError('INTERNAL', `the query vector has ${query.length} values, the item space ${dim}`);
-    return euclideanNorm(query);
-  };
-  const best = (hits: SemanticHit[]): SemanticHit[] => hits.sort((a, b) => b.similarity - a.similarity || a.row - b.row);
-  const scanRows = (query: Float32Array, rows: Iterable<number>, floor: number): SemanticHit[] => {
-    const queryNorm = normOf(query);
-    const hits: SemanticHit[] = [];
-    if (queryNorm === 0) return hits;
-    for (const row of rows) {
-      const similarity = cosine(query, queryNorm, row);
-      if (similarity !== null && similarity >= floor) hits.push({ row, similarity });
-    }
-    return best(hits);
-  };
+  const norm = (row: number): number => norms[row] ?? 0;
   return {
-    above: (query, floor, limit) => scanRows(query, allRows(matrix.count), floor).slice(0, limit),
-    among: (query, rows) => scanRows(query, rows, Number.NEGATIVE_INFINITY),
+    above: (query, floor, limit) => cosineHits(matrix, norm, query, allRows(matrix.count), floor).slice(0, limit),
+    among: (query, rows) => cosineHits(matrix, norm, query, rows, Number.NEGATIVE_INFINITY),
   };
+}
+
+/**
+ * The cosines of `query` with some rows: the ones at least `floor`, best first (ties to the lower
+ * row); none for a zero query, and a zero row is never a hit.
+ * @param matrix the rows' vectors (a paged matrix's must be on hand).
+ * @param norm each row's length.
+ * @throws RecError INTERNAL when the query does not have the matrix's dimension.
+ */
+export function cosineHits(matrix: ItemMatrix, norm: (row: number) => number, query: Float32Array, rows: Iterable<number>, floor: number): SemanticHit[] {
+  checkQuery(query, matrix.dim);
+  const queryNorm = euclideanNorm(query);
+  const hits: SemanticHit[] = [];
+  if (queryNorm === 0) return hits;
+  for (const row of rows) {
+    const rowNorm = norm(row);
+    if (rowNorm === 0) continue;
+    const similarity = matrix.dot(row, query) / (rowNorm * queryNorm);
+    if (similarity >= floor) hits.push({ row, similarity });
+  }
+  return hits.sort((a, b) => b.similarity - a.similarity || a.row - b.row);
+}
+
+/** @throws RecError INTERNAL when the query does not have the item space's dimension. */
+export function checkQuery(query: Float32Array, dim: number): void {
+  if (query.length !== dim) throw new RecError('INTERNAL', `the query vector has ${query.length} values, the item space ${dim}`);
 }
 
 /** @returns the vector's length, summed in order (the scans' one definition, so whole and paged models agree to the bit). */
