@@ -63,6 +63,15 @@ describe('withCompressedRanking', () => {
     expect(top.scores[0]).toBeCloseTo(1.34, 5);
   });
 
+  it('re-scores the rows `rescored` adds to the candidates, never an excluded one', async () => {
+    // The codes' best 2 are items 0 and 1; their "page" brings items 2 and 3, and item 2 is the best exactly (.84).
+    const page = (): number[] => [0, 1, 2, 3];
+    const items = { quantiser: QUANTISER, codes: CODES, vectors: VECTORS, prior: null, priorWeight: 0, rerank: 2, rescored: page };
+    const space = withCompressedRanking(exactSpace(), items);
+    expect((await space.topK(interest, 1, new Set())).rows).toEqual([2]);
+    expect((await space.topK(interest, 2, new Set([2]))).rows).toEqual([0, 1]);
+  });
+
   it('keeps the exact space’s update, similarities, backend and dispose', async () => {
     const exact = exactSpace();
     const space = withCompressedRanking(exact, { quantiser: QUANTISER, codes: CODES, vectors: VECTORS, prior: null, priorWeight: 0, rerank: 2 });

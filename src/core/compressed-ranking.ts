@@ -20,12 +20,18 @@ export interface CompressedItems {
   readonly priorWeight: number;
   /** How many of the codes' best are re-scored exactly (at least the k asked for). */
   readonly rerank: number;
+  /**
+   * The rows re-scored for these candidates, the candidates among them: with a paged matrix, every
+   * row their pages bring (paged-matrix.ts `fetchedWith`). Without it, the candidates alone.
+   */
+  readonly rescored?: (candidates: readonly number[]) => readonly number[];
 }
 
 const NONE: ReadonlySet<number> = new Set();
 
 /**
- * The best k rows for an interest: the codes' best `rerank` candidates, re-scored exactly.
+ * The best k rows for an interest: the codes' best `rerank` candidates (and the rows `rescored` adds
+ * to them), re-scored exactly.
  * @param items the codes, the vectors and the prior.
  * @param loadRows makes the candidates' vectors readable first (a paged matrix fetches their pages).
  */
@@ -36,16 +42,33 @@ export async function rankFromCodes(
   excludedRows: ReadonlySet<number>,
   loadRows: (rows: readonly number[]) => Promise<void> = () => Promise.resolve(),
 ): Promise<RankedRows> {
-  const { quantiser, codes, vectors, prior, priorWeight, rerank } = items;
+  const { quantiser, codes, prior, priorWeight, rerank } = items;
   const table = dotTable(quantiser, interest);
   const approximate = scoreCodes(table, codes, quantiser.subspaces, prior, priorWeight);
   // No interest (a new shopper): every code scores exactly 0, so the codes' ranking is the exact one.
   if (table.every((value) => value === 0)) return topK(approximate, k, excludedRows);
   const candidates = topK(approximate, Math.max(k, rerank), excludedRows).rows;
   await loadRows(candidates);
-  const exact = Float32Array.from(candidates, (row) => scoreRow(vectors, quantiser.dim, interest, prior, priorWeight, row));
+  return rerankExactly(items, interest, k, candidates, excludedRows);
+}
+
+/**
+ * The second stage of rankFromCodes: the best k of the candidates (and the rows `rescored` adds) by
+ * exact score.
+ * @param candidates rows whose vectors are readable, none of them excluded.
+ */
+export function rerankExactly(
+  items: Pick<CompressedItems, 'vectors' | 'quantiser' | 'prior' | 'priorWeight' | 'rescored'>,
+  interest: Float32Array,
+  k: number,
+  candidates: readonly number[],
+  excludedRows: ReadonlySet<number>,
+): RankedRows {
+  const { quantiser, vectors, prior, priorWeight, rescored } = items;
+  const rows = rescored === undefined ? candidates : rescored(candidates).filter((row) => !excludedRows.has(row));
+  const exact = Float32Array.from(rows, (row) => scoreRow(vectors, quantiser.dim, interest, prior, priorWeight, row));
   const best = topK(exact, k, NONE);
-  return { rows: best.rows.map((i) => candidates[i] ?? -1), scores: best.scores };
+  return { rows: best.rows.map((i) => rows[i] ?? -1), scores: best.scores };
 }
 
 /**

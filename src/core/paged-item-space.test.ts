@@ -6,7 +6,8 @@ import { pagedSpaceOf } from './paged-item-space.ts';
 import { createPagedSemanticScan } from './paged-semantic-scan.ts';
 import { loggingSource, pagedModelFiles } from './paged-test-support.ts';
 import { loadModel, type LoadedModel } from './model.ts';
-import { gramMatrix, updateInterest } from './rank.ts';
+import { dotTable, scoreCodes } from './product-quantiser.ts';
+import { gramMatrix, scoreAll, topK, updateInterest } from './rank.ts';
 import { createSemanticScan } from './semantic-scan.ts';
 import { createReferenceSpace, memoryModelSource } from './test-support.ts';
 import { isPagedMatrix, type PagedItemMatrix } from './paged-matrix.ts';
@@ -63,6 +64,27 @@ describe('pagedSpaceOf', () => {
     expect(deep.pagesRead()).toBe(8);
     expect(shallow.pagesRead()).toBeLessThan(8);
     expect(shallow.pagesRead()).toBeGreaterThan(0);
+  });
+
+  it('re-scores every row of the pages it fetched, not only the codes’ candidates', async () => {
+    // A re-rank of 1: the codes' best row alone is a candidate, and its page of 16 rows is fetched.
+    const { whole, items, space, pagesRead } = await models(1);
+    const prior = whole.popularity;
+    const exact = scoreAll(whole.vectors, DIM, Float32Array.of(0), null, 0);
+    let pageBeatCandidate = 0;
+    for (const rows of [[3], [10, 77], [5, 6, 100], [33], [90, 91]]) {
+      const interest = interestOf(whole, rows);
+      const codes = scoreCodes(dotTable(items.quantiser, interest), items.codes, items.quantiser.subspaces, prior, DEFAULT_PRIOR_WEIGHT);
+      const [candidate = -1] = topK(codes, 1, new Set()).rows;
+      exact.set(scoreAll(whole.vectors, DIM, interest, prior, DEFAULT_PRIOR_WEIGHT));
+      const page = Array.from({ length: 16 }, (_, i) => Math.floor(candidate / 16) * 16 + i);
+      const best = page.reduce((a, b) => ((exact[b] ?? 0) > (exact[a] ?? 0) ? b : a));
+      expect((await space.topK(interest, 1, new Set())).rows).toEqual([best]);
+      if (best !== candidate) pageBeatCandidate++;
+    }
+    // The fixture must hold cases where the page's best is not the codes' candidate, or this shows nothing.
+    expect(pageBeatCandidate).toBeGreaterThan(0);
+    expect(pagesRead()).toBeLessThanOrEqual(5);
   });
 
   it('ranks a new shopper (no interest) by the prior without fetching a page', async () => {

@@ -6,7 +6,7 @@ import { RecError } from './errors.ts';
 import type { ItemMatrix, ItemRows } from './item-matrix.ts';
 import type { ModelFile } from './model-file.ts';
 import { createRowShards, type RowShards } from './row-shards.ts';
-import type { PagedItems } from './vector-pages.ts';
+import { rowsFetchedWith, type PagedItems } from './vector-pages.ts';
 import { decodeMatrix, type VectorDtype } from './vectors.ts';
 
 /** The item matrix of a paged model: a row can be read once its page is loaded. */
@@ -19,6 +19,8 @@ export interface PagedItemMatrix extends ItemMatrix {
    * @throws RecError as the model's files are refused (fetch failed, size, checksum, a row not unit length).
    */
   load(rows: Iterable<number>): Promise<void>;
+  /** The rows that loading these rows makes readable (rowsFetchedWith): their pages' rows, or a hot row alone. */
+  fetchedWith(rows: Iterable<number>): number[];
 }
 
 /** @returns whether the matrix reads its rows from pages fetched on demand. */
@@ -76,6 +78,7 @@ export function createPagedMatrix(
     },
     has: (row) => hot.indexOf.has(row) || store.has(row),
     load: (rows) => store.load(Array.from(rows).filter((row) => !hot.indexOf.has(row))),
+    fetchedWith: (rows) => rowsFetchedWith(rows, layout.rowsPerPage, itemCount, (row) => hot.indexOf.has(row)),
   };
 }
 

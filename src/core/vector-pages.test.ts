@@ -7,7 +7,7 @@ import { loadModel } from './model.ts';
 import { pagedAndWhole, pagedModelFiles } from './paged-test-support.ts';
 import { memoryModelSource } from './test-support.ts';
 import { isPagedMatrix, loadVectorRows } from './paged-matrix.ts';
-import { decodeHotRows, decodePageList, encodeHotRows, encodePageList } from './vector-pages.ts';
+import { decodeHotRows, decodePageList, encodeHotRows, encodePageList, rowsFetchedWith } from './vector-pages.ts';
 import { encodeVectors } from './vectors.ts';
 
 const LAYOUT = { subspaces: 4, rowsPerPage: 16, rerank: 40, hotRows: 0 };
@@ -29,6 +29,20 @@ describe('the page list', () => {
     expect(pages.map((page) => page.path)).toEqual(digests.map((sha256) => `vectors/${sha256}.bin`));
     // 16, 16 and 3 rows of 8 int8 values and a float32 scale.
     expect(pages.map((page) => page.bytes)).toEqual([16 * 12, 16 * 12, 3 * 12]);
+  });
+});
+
+describe('rowsFetchedWith', () => {
+  it('brings every row of a row’s page once, a hot row alone, and the last page only as far as the rows go', () => {
+    const hot = new Set([20]);
+    // Pages of 8 over 19 rows: 0-7, 8-15, 16-18. Row 20 is out of any page read: hot rows are never fetched by page.
+    const rows = rowsFetchedWith([9, 17, 12, 20], 8, 19, (row) => hot.has(row));
+    expect(rows).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20]);
+  });
+
+  it('does not bring a hot row’s page', () => {
+    expect(rowsFetchedWith([3], 4, 12, (row) => row === 3)).toEqual([3]);
+    expect(rowsFetchedWith([3], 4, 12, () => false)).toEqual([0, 1, 2, 3]);
   });
 });
 

@@ -136,6 +136,32 @@ export function pageCount(itemCount: number, rowsPerPage: number): number {
   return Math.ceil(itemCount / rowsPerPage);
 }
 
+/**
+ * The rows whose vectors come with these rows': every row of the page of a row that is not hot (its
+ * page is fetched whole), a hot row alone (it is on hand without its page). The re-rank scores them
+ * all: a page's other rows cost no more bytes, and where the builder wrote similar items as
+ * neighbours they are the candidates' likeliest rivals.
+ * @param rows the rows read (each below itemCount).
+ * @param rowsPerPage the layout's page size; @param itemCount the model's rows.
+ * @param isHot whether a row is among the hot rows.
+ * @returns each such row once, the pages in the order their first row was given.
+ */
+export function rowsFetchedWith(rows: Iterable<number>, rowsPerPage: number, itemCount: number, isHot: (row: number) => boolean): number[] {
+  const found = new Set<number>();
+  const pages = new Set<number>();
+  for (const row of rows) {
+    if (isHot(row)) {
+      found.add(row);
+      continue;
+    }
+    const page = Math.floor(row / rowsPerPage);
+    if (pages.has(page)) continue;
+    pages.add(page);
+    for (let next = page * rowsPerPage; next < Math.min(itemCount, (page + 1) * rowsPerPage); next++) found.add(next);
+  }
+  return [...found];
+}
+
 /** @param digests each page's sha256 (hex), in row order. @returns the list file's bytes. */
 export function encodePageList(digests: readonly string[]): Uint8Array {
   const bytes = new Uint8Array(digests.length * PAGE_DIGEST_BYTES);

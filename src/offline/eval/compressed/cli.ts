@@ -8,7 +8,9 @@
  * (shards.ts); with --residual, the re-rank from a second code of the residuals (residual.ts).
  */
 import { basename } from 'node:path';
+import type { CompressedItems } from '../../../core/compressed-ranking.ts';
 import type { LoadedModel } from '../../../core/model.ts';
+import { rowsFetchedWith, type PagedItems } from '../../../core/vector-pages.ts';
 import { encodeWithQuantiser, PQ_CENTROIDS, type ProductQuantiser } from '../../../core/product-quantiser.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { integerOption, parseOptions, readCommandLine, runWhenScript, UsageError } from '../../lib/cli-args.ts';
@@ -79,7 +81,7 @@ interface Space {
   readonly space: ItemVectors;
   readonly sessions: number[][];
   /** A paged model's own quantiser and codes, which the browser ranks with. */
-  readonly served?: { readonly quantiser: ProductQuantiser; readonly codes: Uint8Array };
+  readonly served?: { readonly quantiser: ProductQuantiser; readonly codes: Uint8Array; readonly rescored: CompressedItems['rescored'] };
 }
 
 function fromModel(dir: string, model: LoadedModel, request: Request): Space {
@@ -90,8 +92,14 @@ function fromModel(dir: string, model: LoadedModel, request: Request): Space {
     name: `${basename(dir)} (${count.toLocaleString('en-US')} × ${dim}, ${model.manifest.dtype} decoded)`,
     space: { vectors: model.vectors, count, dim },
     sessions,
-    ...(model.paged === undefined || model.paged === null ? {} : { served: { quantiser: model.paged.quantiser, codes: model.paged.codes } }),
+    ...(model.paged === undefined || model.paged === null ? {} : { served: servedRanking(model.paged, count) }),
   };
+}
+
+/** A paged model's codes, and the rows its pages bring to the re-rank, as the browser ranks. */
+function servedRanking(paged: PagedItems, count: number): NonNullable<Space['served']> {
+  const { quantiser, codes, layout, hot } = paged;
+  return { quantiser, codes, rescored: (candidates) => rowsFetchedWith(candidates, layout.rowsPerPage, count, (row) => hot.indexOf.has(row)) };
 }
 
 function synthetic(count: number, request: Request): Space {
@@ -115,12 +123,12 @@ function measure({ name, space, sessions, served }: Space, request: Request): st
   ];
   rows.push(`| ---: | ---: | ---: | ${request.reranks.map(() => '---:').join(' | ')} |`);
   if (served !== undefined) {
-    const { quantiser, codes } = served;
+    const { quantiser, codes, rescored } = served;
     const recalls = meanRecall(space, sessions, request.k, request.reranks, (interest, k, rerank) =>
-      compressedTop(space, quantiser, codes, interest, k, rerank),
+      compressedTop(space, quantiser, codes, interest, k, rerank, rescored),
     );
     rows.push(
-      `| ${quantiser.subspaces}, the model's own codes (as served) | ${quantiser.subspaces} | ${quantiser.subspaces} MB | ${recalls.map((r) => r.toFixed(3)).join(' | ')} |`,
+      `| ${quantiser.subspaces}, the model's own codes, re-ranked with their candidates' pages (as served) | ${quantiser.subspaces} | ${quantiser.subspaces} MB | ${recalls.map((r) => r.toFixed(3)).join(' | ')} |`,
     );
   }
   for (const subspaces of request.subspaces) {

@@ -56,6 +56,16 @@ describe('compressed recall', () => {
     expect(rerankAll).toBe(1);
   });
 
+  it('re-ranks the rows `rescored` brings with the candidates: bringing every row gives the exact top', () => {
+    const pq = trainProductQuantiser(space.vectors, COUNT, DIM, { subspaces: 2, iterations: 2 });
+    const codes = encodeWithQuantiser(pq, space.vectors, COUNT);
+    const interest = sessionInterest(space, [5, 9]);
+    const exact = exactScores(space, interest);
+    const expected = [...exact.keys()].sort((a, b) => (exact[b] ?? 0) - (exact[a] ?? 0)).slice(0, 10);
+    expect(compressedTop(space, pq, codes, interest, 10, 11)).not.toEqual(expected);
+    expect(compressedTop(space, pq, codes, interest, 10, 11, () => [...exact.keys()])).toEqual(expected);
+  });
+
   it('with a re-rank, returns the exact order of the candidates, best first', () => {
     const pq = trainProductQuantiser(space.vectors, COUNT, DIM, { subspaces: 2, iterations: 2 });
     const codes = encodeWithQuantiser(pq, space.vectors, COUNT);

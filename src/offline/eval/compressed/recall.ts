@@ -5,6 +5,7 @@
  * most), with and without an exact re-rank of the best `rerank` candidates (the fuller vectors of
  * a few hundred items, fetched on demand in the browser).
  */
+import { rerankExactly, type CompressedItems } from '../../../core/compressed-ranking.ts';
 import { dotTable, scoreCodes, type ProductQuantiser } from '../../../core/product-quantiser.ts';
 import { normalise, topK } from '../../../core/rank.ts';
 
@@ -51,7 +52,7 @@ export function recall(expected: readonly number[], found: readonly number[]): n
 
 /**
  * The k best rows by the codes' scores, or, with `rerank` > 0, the k best by exact score among the
- * codes' best `rerank`.
+ * codes' best `rerank` (and the rows `rescored` adds to them: a paged model's pages, as served).
  */
 export function compressedTop(
   space: ItemVectors,
@@ -60,17 +61,13 @@ export function compressedTop(
   interest: Float32Array,
   k: number,
   rerank: number,
+  rescored?: CompressedItems['rescored'],
 ): readonly number[] {
   const approximate = scoreCodes(dotTable(pq, interest), codes, pq.subspaces);
   if (rerank <= k) return topK(approximate, k, NONE).rows;
   const candidates = topK(approximate, rerank, NONE).rows;
-  const exact = new Float32Array(candidates.length);
-  candidates.forEach((row, i) => {
-    let dot = 0;
-    for (let j = 0; j < space.dim; j++) dot += (space.vectors[row * space.dim + j] ?? 0) * (interest[j] ?? 0);
-    exact[i] = dot;
-  });
-  return topK(exact, k, NONE).rows.map((i) => candidates[i] ?? -1);
+  const items = { quantiser: pq, vectors: space.vectors, prior: null, priorWeight: 0, ...(rescored === undefined ? {} : { rescored }) };
+  return rerankExactly(items, interest, k, candidates, NONE).rows;
 }
 
 /** A compressed ranking: the k best rows for an interest, re-ranking the best `rerank` (0: none). */
