@@ -72,4 +72,19 @@ describe('product quantiser', () => {
     const withPrior = scoreCodes(dotTable(pq, interest), codes, 4, prior, 0.5);
     for (let row = 0; row < 20; row++) expect(withPrior[row]).toBeCloseTo((scores[row] ?? 0) + 0.5 * (prior[row] ?? 0), 6);
   });
+
+  it('scores 16 subspaces (written out) exactly as the loop over any count: the same look-ups, summed in the same order', () => {
+    const random = seededRandom(10);
+    const count = 50;
+    const table = Float32Array.from({ length: 16 * PQ_CENTROIDS }, () => random() - 0.5);
+    const codes = Uint8Array.from({ length: count * 16 }, () => Math.floor(random() * PQ_CENTROIDS));
+    const prior = Float32Array.from({ length: count }, () => random());
+    const inOrder = (row: number): number => {
+      let score = 0;
+      for (let s = 0; s < 16; s++) score += table[s * PQ_CENTROIDS + (codes[row * 16 + s] ?? 0)] ?? 0;
+      return score;
+    };
+    expect(scoreCodes(table, codes, 16)).toEqual(Float32Array.from({ length: count }, (_, row) => inOrder(row)));
+    expect(scoreCodes(table, codes, 16, prior, 0.3)).toEqual(Float32Array.from({ length: count }, (_, row) => inOrder(row) + 0.3 * (prior[row] ?? 0)));
+  });
 });

