@@ -48,8 +48,8 @@ interface DemoItem {
  */
 export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize): Promise<string> {
   const name = `bench-${size}`;
-  // v7: leaf clusters of consecutive rows in each department; the builder pages the million's vectors (write-pages.ts).
-  const catalogId = `${name}-v7`;
+  // v8: leaf clusters of consecutive rows in each department; the builder pages the million's vectors (write-pages.ts), 128 rows a page.
+  const catalogId = `${name}-v8`;
   const count = SYNTHETIC_SIZES[size];
   const dir = join(root, 'models', name);
   const manifestFile = join(dir, 'manifest.json');

@@ -181,7 +181,7 @@ describe('pagedLayoutFor: when a model is paged', () => {
     expect(pagedLayoutFor(undefined, PAGE_ABOVE_BYTES / 128, 124, 'int8', 'm')).toBeNull();
     expect(pagedLayoutFor(undefined, PAGE_ABOVE_BYTES / 128 + 1, 124, 'int8', 'm')).toEqual({ ...DEFAULT_PAGED_LAYOUT, subspaces: 4 });
     expect(pagedLayoutFor(undefined, 1_000_000, 100, 'int8', 'm')?.subspaces).toBe(10);
-    expect(DEFAULT_PAGED_LAYOUT).toEqual({ subspaces: 16, rowsPerPage: 32, rerank: 1000, hotRows: 1024 });
+    expect(DEFAULT_PAGED_LAYOUT).toEqual({ subspaces: 16, rowsPerPage: 128, rerank: 400, hotRows: 1024 });
   });
 
   it('never pages when told null, and always pages with a layout it is given', () => {

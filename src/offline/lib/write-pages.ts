@@ -22,19 +22,17 @@ import type { WriteFile } from './write-catalog.ts';
 export const PAGE_ABOVE_BYTES = 32 * 1024 * 1024;
 
 /**
- * The layout of a model paged by default. 16 subspaces and a re-rank of the codes' best 1,000 are
- * docs/decisions/compressed-item-space.md's choice for a million items: 16 MB of codes, and 1,000
- * candidates keep 0.98 of the exact top 50 on the synthetic million where 500 keep 0.73. 32 rows a
- * page (4.2 kB of int8 128-d rows; a million items' page list is 1 MB): a click fetches the pages of
- * its 1,000 candidates, and where they are scattered over the rows that is a page each, so the page
- * bounds a click's bytes (measured on the bench's million, a first click: about 330 pages, 1.4 MB at
- * 32 rows a page, 5.6 MB at 128). Where similar items are neighbouring rows, larger pages would
- * need fewer requests. The 1,024 most popular rows
- * are on hand from the start (135 kB at 128-d int8): a new shopper's grid weighs its best 200
- * candidates' similarities (the shop rules' default), which scattered over the pages would be 200
- * requests on the first visit.
+ * The layout of a model paged by default (docs/decisions/compressed-item-space.md, "Page size"). 16
+ * subspaces: 16 MB of codes at a million items. The re-rank scores every row of the pages fetched
+ * for the codes' best candidates, so the page and the re-rank were chosen together, on validation
+ * sessions of the bench's million (seed 11, not the reported seed 7): 128 rows a page (16.9 kB of
+ * int8 128-d rows) and 400 candidates kept 0.962 of the exact top 50 in about 210 pages (3.6 MB) a
+ * first click, against 0.965 in 660 pages (2.8 MB) at 32 rows and 1,000 candidates: a third of the
+ * requests, which set a click's time there. The 1,024 most popular rows are on hand from the start
+ * (135 kB at 128-d int8): a new shopper's grid weighs its best 200 candidates' similarities (the
+ * shop rules' default), which scattered over the pages would be 200 requests on the first visit.
  */
-export const DEFAULT_PAGED_LAYOUT: PagedLayout = { subspaces: 16, rowsPerPage: 32, rerank: 1000, hotRows: 1024 };
+export const DEFAULT_PAGED_LAYOUT: PagedLayout = { subspaces: 16, rowsPerPage: 128, rerank: 400, hotRows: 1024 };
 
 /** The files a paged item space adds to the manifest (the pages' entries are in the list). */
 export interface PagedFiles {
