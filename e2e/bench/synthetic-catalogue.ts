@@ -5,11 +5,11 @@
  * shop's. The vectors are synthetic, 128-d and clustered as a real catalogue's are: a seeded centre
  * per department of the demo catalogue, leaf clusters of about 1,000 items around it, and each item
  * near its leaf's centre, so clicks still pull a department up and an item's nearest neighbours are
- * mostly its leaf's. A leaf's items are consecutive rows, leaf after leaf and department after
- * department, as a catalogue exported by category is, so the pages of a paged item space (the
- * builder pages the million's 132 MB of vectors: write-pages.ts) follow the leaves. Each row reuses,
- * numbered, the title and price of its department's demo items in turn. Popularity is Zipf-like over
- * a seeded shuffle. Stored as int8, as the builder stores a large catalogue when its recall allows.
+ * mostly its leaf's. The items come in a seeded shuffle, as a catalogue exported by id or date does,
+ * not leaf by leaf: a paged item space (the builder pages the million's 132 MB of vectors:
+ * write-pages.ts) has to find the leaves itself to write similar items as neighbours (row-order.ts).
+ * Each row reuses, numbered, the title and price of its department's demo items in turn. Popularity
+ * is Zipf-like over a seeded shuffle. Stored as int8, as the builder stores a large catalogue when its recall allows.
  * Written once: kept while its catalogue id (which names the generator's version) matches.
  */
 import { existsSync } from 'node:fs';
@@ -48,8 +48,8 @@ interface DemoItem {
  */
 export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize): Promise<string> {
   const name = `bench-${size}`;
-  // v8: leaf clusters of consecutive rows in each department; the builder pages the million's vectors (write-pages.ts), 128 rows a page.
-  const catalogId = `${name}-v8`;
+  // v10: the rows shuffled; the builder pages the million's vectors (write-pages.ts) in its own order (row-order.ts), cards in shards of 128.
+  const catalogId = `${name}-v10`;
   const count = SYNTHETIC_SIZES[size];
   const dir = join(root, 'models', name);
   const manifestFile = join(dir, 'manifest.json');
@@ -60,8 +60,10 @@ export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize
   const random = seededRandom(count + DIM);
   const noise = (scale: number): Float32Array => Float32Array.from({ length: DIM }, () => scale * (random() - 0.5));
   const near = (centre: Float32Array, scale: number): Float32Array => normalise(noise(scale).map((value, j) => value + (centre[j] ?? 0)));
-  const items: ModelItemInput[] = [];
+  const items: ModelItemInput[] = new Array<ModelItemInput>(count);
   const vectors = new Float32Array(count * DIM);
+  // Where each generated item goes: the leaves' items are spread over the rows.
+  const place = shuffledIndices(count, random);
   [...departments].forEach(([category, sources], d) => {
     const centre = normalise(noise(1));
     // The department's share of the rows, cut into leaves of about LEAF_ITEMS.
@@ -71,9 +73,9 @@ export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize
     for (let leaf = 0; leaf < leaves; leaf++) {
       const leafCentre = near(centre, LEAF_OFFSET);
       for (let k = Math.floor((leaf * rows) / leaves); k < Math.floor(((leaf + 1) * rows) / leaves); k++) {
-        const row = first + k;
+        const row = place[first + k] as number;
         const source = sources[k % sources.length] as DemoItem;
-        items.push({ id: `s${String(row).padStart(6, '0')}`, title: `${source.title} ${row}`, category, price: source.price ?? null });
+        items[row] = { id: `s${String(row).padStart(6, '0')}`, title: `${source.title} ${row}`, category, price: source.price ?? null };
         vectors.set(near(leafCentre, SPREAD), row * DIM);
       }
     }

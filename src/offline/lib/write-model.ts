@@ -36,6 +36,7 @@ import { RecError } from '../../core/errors.ts';
 import type { PagedLayout } from '../../core/vector-pages.ts';
 import { writeCatalog, type WriteFile } from './write-catalog.ts';
 import { checkInputs, checkRelativePath } from './write-model-checks.ts';
+import { localityOrder, reorderRows } from './row-order.ts';
 import { pagedLayoutFor, verifyPages, writePages } from './write-pages.ts';
 import { checkReplaceable, markTempFolder, publish, recoverLeftovers, tempFolderFor, unmarkTempFolder } from './publish-folder.ts';
 
@@ -98,6 +99,7 @@ export interface WriteModelOptions {
   /**
    * A paged item space's layout (core/vector-pages.ts), or null for vectors downloaded whole; default:
    * paged in DEFAULT_PAGED_LAYOUT only when the whole vectors file would be over PAGE_ABOVE_BYTES (write-pages.ts).
+   * A paged model's rows are written with similar items as neighbours (row-order.ts), not in `items`' order.
    */
   readonly paged?: PagedLayout | null;
   /** The shop's rules (core/shop-rules.ts), written into catalog.json and validated on the read-back. */
@@ -131,16 +133,19 @@ export interface WrittenModel {
  * load back, or CONFIG_INVALID when `outDir` holds something other than a model or nothing, or no
  * folder can be made next to it (see publish-folder.ts); the target folder is then left as it was.
  */
-export async function writeModel(options: WriteModelOptions): Promise<WrittenModel> {
-  const { items, vectors, dim, catalogId, encoder } = options;
-  const dtype = options.dtype ?? 'float32';
-  const popularity = options.popularity ?? null;
-  const projection = options.projection ?? null;
+export async function writeModel(given: WriteModelOptions): Promise<WrittenModel> {
+  const { dim, catalogId, encoder } = given;
+  const dtype = given.dtype ?? 'float32';
+  const projection = given.projection ?? null;
   const encoderDim = encoder.dim ?? dim;
-  checkInputs(options, dtype, encoderDim);
+  checkInputs(given, dtype, encoderDim);
 
-  const dir = resolve(options.outDir);
-  const layout = pagedLayoutFor(options.paged, items.length, dim, dtype, dir);
+  const dir = resolve(given.outDir);
+  const layout = pagedLayoutFor(given.paged, given.items.length, dim, dtype, dir);
+  // A paged model's rows go in an order where similar items share pages (row-order.ts).
+  const options = layout === null ? given : reorderRows(given, localityOrder(given.vectors, given.items.length, dim, layout.rowsPerPage, 1), dim);
+  const { items, vectors } = options;
+  const popularity = options.popularity ?? null;
   await checkReplaceable(dir);
   const warn = options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
   await recoverLeftovers(dir, { verify: verifyModelDir, warn });

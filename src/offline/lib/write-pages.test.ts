@@ -96,6 +96,29 @@ describe('writeModel: a paged item space', () => {
     expect(matrix.has(64)).toBe(false);
   });
 
+  it('writes the rows in locality order (row-order.ts), each item with its own vector and popularity', async () => {
+    const popularity = Float32Array.from({ length: COUNT }, (_, i) => i / COUNT);
+    const written = await writeModel({
+      outDir: join(root, 'o'),
+      catalogId: 'o',
+      items,
+      vectors,
+      popularity,
+      dim: DIM,
+      encoder: { name: 't', version: '1' },
+      paged: LAYOUT,
+    });
+    const loaded = await verifyModelDir(written.dir);
+    const ids = loaded.items.map((item) => item.id);
+    expect(ids).not.toEqual(items.map((item) => item.id));
+    expect([...ids].sort()).toEqual(items.map((item) => item.id).sort());
+    ids.forEach((id, row) => {
+      const was = Number(id.slice(1));
+      expect(loaded.vectors.subarray(row * DIM, (row + 1) * DIM)).toEqual(vectors.subarray(was * DIM, (was + 1) * DIM));
+      expect(loaded.popularity?.[row]).toBe(popularity[was]);
+    });
+  });
+
   it.each<VectorDtype>(['float32', 'float16'])('writes %s pages that verify against the whole file, and codes of the values as stored', async (dtype) => {
     const written = await write(dtype, dtype);
     const loaded = await verifyModelDir(written.dir);
@@ -217,7 +240,7 @@ describe('pagedLayoutFor: when a model is paged', () => {
 
 describe('writeModel: the hot rows of a paged item space', () => {
   it('keeps the most popular rows’ vectors on hand from the start, ties to the lower row, and checks them against the whole file', async () => {
-    // Row 5 most popular, then rows 9 and 3 tied (3 first), then the rest at 0 in row order.
+    // Item p5 most popular, then p9 and p3 tied (the lower row first), then the rest at 0 in row order.
     const popularity = Float32Array.from({ length: COUNT }, (_, row) => (row === 5 ? 1 : row === 9 || row === 3 ? 0.5 : 0));
     const written = await writeModel({
       outDir: join(root, 'hot'),
@@ -232,11 +255,17 @@ describe('writeModel: the hot rows of a paged item space', () => {
     });
     const paged = await loadModel(createFsModelSource(written.dir), undefined, { pagedVectors: true });
     const whole = await loadModel(createFsModelSource(written.dir));
-    expect([...(paged.paged?.hot.indexOf.keys() ?? [])]).toEqual([5, 3, 9, 0, 1]);
+    // The rows were written in locality order: where each item went.
+    const rowOf = new Map<string, number>(whole.items.map((item, row) => [item.id, row]));
+    const [five, three, nine] = ['p5', 'p3', 'p9'].map((id) => rowOf.get(id) ?? -1);
+    const zeros = [0, 1, 2, 3, 4].filter((row) => ![five, three, nine].includes(row)).slice(0, 2);
+    const hot = [five, Math.min(three ?? -1, nine ?? -1), Math.max(three ?? -1, nine ?? -1), ...zeros];
+    expect([...(paged.paged?.hot.indexOf.keys() ?? [])]).toEqual(hot);
     const matrix = pagedMatrix(paged);
-    // On hand without a page: row 5's page (page 0) is not loaded.
-    for (const row of [5, 3, 9, 0, 1]) expect(Array.from(matrix.row(row))).toEqual(Array.from(whole.matrix.row(row)));
-    expect(() => matrix.row(2)).toThrow(/row 2 was read before its page was loaded/);
+    // On hand without a page: no page is loaded.
+    for (const row of hot) expect(Array.from(matrix.row(row ?? -1))).toEqual(Array.from(whole.matrix.row(row ?? -1)));
+    const cold = [0, 1, 2, 3, 4, 5, 6, 7].find((row) => !hot.includes(row)) ?? -1;
+    expect(() => matrix.row(cold)).toThrow(`row ${cold} was read before its page was loaded`);
 
     // A hot row whose vector differs from the whole file's is refused by the read-back.
     const file = join(written.dir, 'hot-rows.bin');
@@ -254,7 +283,7 @@ describe('writeModel: the hot rows of a paged item space', () => {
     );
     expect(error).toMatchObject({
       code: 'MODEL_VECTORS_INVALID',
-      message: expect.stringContaining('hot row 0 (row 5) differs from row 5 of vectors.int8.bin'),
+      message: expect.stringContaining(`hot row 0 (row ${five}) differs from row ${five} of vectors.int8.bin`),
     });
   });
 });
