@@ -47,8 +47,12 @@ function acceptsGzip(header: string | undefined): boolean {
 /** A file named by its own sha256, as a model's card shards and vector pages are. */
 const CONTENT_NAMED = /^[0-9a-f]{64}\.[a-z0-9]+$/;
 
-/** JSON files are sent gzipped, as a static host or CDN sends them (Vite's preview does for the app's own files); binary model files do not shrink. */
-const COMPRESSED_EXTENSIONS = new Set(['.json']);
+/**
+ * Files sent gzipped, as a static host or CDN set up to compress them sends them (Vite's preview does
+ * for the app's own files): JSON, and float32 arrays, whose bytes shrink about a tenth (a million
+ * items' popularity.f32: 4.00 MB to 3.57 MB). Codes, int8 vectors and pages shrink by 3% or less.
+ */
+export const COMPRESSED_EXTENSIONS: ReadonlySet<string> = new Set(['.json', '.f32']);
 /** Each file's gzip, by path, for the version its ETag names: compressed once, not per request (a million items' catalog.json is 15 MB). */
 const gzipCache = new Map<string, { readonly etag: string; readonly bytes: Buffer }>();
 

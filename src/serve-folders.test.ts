@@ -92,9 +92,10 @@ describe('serveFolders', () => {
     expect(await get(port, '/models/demo/catalog.json', { 'if-none-match': etag ?? '' })).toMatchObject({ status: 200, body: '{"items":[1]}' });
   });
 
-  it('sends JSON gzipped to a browser that takes gzip, and binary files and other browsers as they are', async () => {
+  it('sends JSON and float32 files gzipped to a browser that takes gzip, other binary files and other browsers as they are', async () => {
     const json = `{"items":[${'"a long repeated title",'.repeat(200)}1]}`;
     writeFileSync(join(models, 'demo', 'big.json'), json);
+    writeFileSync(join(models, 'demo', 'popularity.f32'), json);
     writeFileSync(join(models, 'demo', 'vectors.bin'), json);
     const raw = (path: string, encoding: string) =>
       new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
@@ -110,6 +111,9 @@ describe('serveFolders', () => {
     expect(gzipped.encoding).toBe('gzip');
     expect(gunzipSync(gzipped.body).toString()).toBe(json);
     expect(gzipped.body.byteLength).toBeLessThan(json.length / 10);
+    const floats = await raw('/models/demo/popularity.f32', 'gzip');
+    expect(floats.encoding).toBe('gzip');
+    expect(gunzipSync(floats.body).toString()).toBe(json);
     for (const [path, encoding] of [
       ['/models/demo/big.json', 'identity'],
       ['/models/demo/big.json', 'gzip;q=0'],
