@@ -5,7 +5,7 @@
  * keeps the exact top 50 on the measured catalogues (docs/decisions/compressed-item-space.md) while
  * only the codes (16 bytes an item at 16 subspaces) need be resident for every item.
  */
-import type { ItemRows } from './item-matrix.ts';
+import { asMatrix, type ItemRows } from './item-matrix.ts';
 import type { ItemSpace } from './ports.ts';
 import { dotTable, scoreCodes, type ProductQuantiser } from './product-quantiser.ts';
 import { scoreRow, topK, type RankedRows } from './rank.ts';
@@ -64,7 +64,9 @@ export function rerankExactly(
   candidates: readonly number[],
   excludedRows: ReadonlySet<number>,
 ): RankedRows {
-  const { quantiser, vectors, prior, priorWeight, rescored } = items;
+  const { quantiser, prior, priorWeight, rescored } = items;
+  // Wrapped once: float32 rows given as they are would be wrapped again for every row scored.
+  const vectors = asMatrix(items.vectors, quantiser.dim);
   const rows = rescored === undefined ? candidates : rescored(candidates).filter((row) => !excludedRows.has(row));
   const exact = Float32Array.from(rows, (row) => scoreRow(vectors, quantiser.dim, interest, prior, priorWeight, row));
   const best = topK(exact, k, NONE);

@@ -70,13 +70,12 @@ describe('pagedSpaceOf', () => {
     // A re-rank of 1: the codes' best row alone is a candidate, and its page of 16 rows is fetched.
     const { whole, items, space, pagesRead } = await models(1);
     const prior = whole.popularity;
-    const exact = scoreAll(whole.vectors, DIM, Float32Array.of(0), null, 0);
     let pageBeatCandidate = 0;
     for (const rows of [[3], [10, 77], [5, 6, 100], [33], [90, 91]]) {
       const interest = interestOf(whole, rows);
       const codes = scoreCodes(dotTable(items.quantiser, interest), items.codes, items.quantiser.subspaces, prior, DEFAULT_PRIOR_WEIGHT);
       const [candidate = -1] = topK(codes, 1, new Set()).rows;
-      exact.set(scoreAll(whole.vectors, DIM, interest, prior, DEFAULT_PRIOR_WEIGHT));
+      const exact = scoreAll(whole.vectors, DIM, interest, prior, DEFAULT_PRIOR_WEIGHT);
       const page = Array.from({ length: 16 }, (_, i) => Math.floor(candidate / 16) * 16 + i);
       const best = page.reduce((a, b) => ((exact[b] ?? 0) > (exact[a] ?? 0) ? b : a));
       expect((await space.topK(interest, 1, new Set())).rows).toEqual([best]);

@@ -2,10 +2,11 @@
  * The item space of a paged model (vector-pages.ts), in plain JavaScript on the main thread: every
  * item is scored from its codes, and the codes' best candidates exactly from their vector pages,
  * fetched as they are needed (compressed-ranking.ts), with every other row those pages hold: they
- * cost no more bytes, and on a catalogue written with similar items as neighbours they are what the
- * codes blurred (on the bench's million, recall@50 0.79 to 0.95 at the same pages). The interest update and the similarities read
- * the rows they name, whose pages are fetched first. Nothing of it goes to a compute backend: at a
- * million items the codes are 16 MB, and scoring them is table look-ups, not matrix products.
+ * cost no more bytes, and as the builder writes similar items as neighbours (row-order.ts) they are
+ * what the codes blurred (on the bench's million, recall@50 0.79 to 0.95 at the same pages). The
+ * interest update and the similarities read the rows they name, whose pages are fetched first.
+ * Nothing of it goes to a compute backend: at a million items the codes are 16 MB, and scoring them
+ * is table look-ups, not matrix products.
  */
 import { rankFromCodes } from './compressed-ranking.ts';
 import type { ItemSpace } from './ports.ts';
