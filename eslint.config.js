@@ -71,7 +71,8 @@ const ROOMS = [
   {
     folder: 'src/offline/lib',
     what: "the Node wing's shared library",
-    folders: ['src/core', 'src/engine'],
+    // src/search: a sharded catalogue's search index is the browser's own index, prebuilt.
+    folders: ['src/core', 'src/engine', 'src/search'],
     // The readers of item vectors a shop brings as Parquet or Arrow, a Parquet writer for the
     // example vectors and the readers' fixtures, and DuckDB for the SQL stages over the event log
     // (a dialect parser checks in tests that the stages are portable).

@@ -1,6 +1,6 @@
 // A sharded catalogue (src/core/card-shards.ts) in the storefront: the first visit fetches the card
-// shards of what it shows, not the catalogue; clicks, the cart and search show real cards; a shard
-// damaged on the way is refused, naming it. Which shards were fetched comes from the request log.
+// shards of what it shows, not the catalogue; clicks, the cart and search show real cards; search
+// reads the prebuilt index's files, not every card; a shard damaged on the way is refused, naming it. Which shards were fetched comes from the request log.
 import type { Request } from '@playwright/test';
 import { expect, fault, test, type Storefront } from './fixtures.ts';
 import { rewrite } from './rewrite-response.ts';
@@ -56,22 +56,49 @@ test('a first visit fetches the shards of the cards on show, not the whole catal
   await expect(page.getByRole('dialog')).toContainText(fixture.items.get(first ?? '')?.title ?? '(none)');
   await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
-  // Left alone, the page prepares the search's encoder, but not the index, which needs every card.
+  // Left alone, the page prepares the search's encoder, but not the index.
   await encoderModel;
   expect(shardsFetched(requests).size).toBeLessThan(fixture.shardPaths.length);
 });
 
-test('a search fetches every card for its index and shows the matches with their titles', async ({ storefront, requests }) => {
+/** The prebuilt search index's files requested so far, by path. */
+const searchFilesFetched = (requests: Request[]): string[] =>
+  requests.map((request) => new URL(request.url()).pathname).filter((path) => path.startsWith(`/models/${SHARDED_MODEL}/search/`));
+
+test('a search answers from the prebuilt index’s files, fetching only the cards it shows, with their titles', async ({ storefront, requests }) => {
   await storefront.open(`?models=${SHARDED_MODEL}&backend=wasm`);
   const [, second] = await storefront.topIds(2);
   const title = fixture.items.get(second ?? '')?.title ?? '';
+  const cardsBefore = shardsFetched(requests);
   await storefront.search(title);
   expect(await storefront.mode()).toBe('search');
-  expect(shardsFetched(requests).size).toBe(fixture.shardPaths.length);
   const { shown, catalogue } = await titlesShown(storefront);
   expect(shown).toEqual(catalogue);
   expect(shown).toContain(title);
+  // The vocabulary and the shards of the title's words, not all of them.
+  const searchFiles = new Set(searchFilesFetched(requests));
+  expect(searchFiles.size).toBeGreaterThan(1);
+  expect(searchFiles.size).toBeLessThan(fixture.searchPaths.length);
+  // The cards the search brought: at most a shard a match shown (and those fetched ahead of them), never the catalogue.
+  const cardsAfter = shardsFetched(requests);
+  expect(cardsAfter.size - cardsBefore.size).toBeLessThanOrEqual(shown.length + 3 * GRID);
+  expect(cardsAfter.size).toBeLessThan(fixture.shardPaths.length);
 });
+
+test(
+  'a search index shard damaged on the way is refused, naming it and the checksum catalog.json lists',
+  fault('Model files', 'A shard of a sharded catalogue’s search index corrupted: one byte changed'),
+  async ({ storefront, page }) => {
+    await rewrite(page, `**/models/${SHARDED_MODEL}/search/*.bin`, (body) => Buffer.from(body.map((byte, at) => (at === 0 ? byte ^ 1 : byte))));
+    await storefront.open(`?models=${SHARDED_MODEL}&backend=wasm`);
+    await storefront.searchBox.fill('ceramic teapot');
+    await storefront.searchBox.press('Enter');
+    await expect(page.getByRole('status').filter({ hasText: 'Could not search' })).toContainText(
+      new RegExp(`/models/${SHARDED_MODEL}/search/[0-9a-f]{64}\\.bin: expected sha256 [0-9a-f]{64} \\(catalog\\.json\\), found [0-9a-f]{64}`),
+    );
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+  },
+);
 
 test('the shop page’s embedded grids on a sharded catalogue show real cards, and re-rank after a click', async ({ page, requests }) => {
   const grid = await new ShopPage(page).open('wasm', `/models/${SHARDED_MODEL}`);

@@ -18,6 +18,8 @@ export interface ShardedFixture {
   readonly items: ReadonlyMap<string, { readonly row: number; readonly title: string }>;
   /** Each shard's path in the model folder, by index (as catalog.json lists them). */
   readonly shardPaths: readonly string[];
+  /** The search index's files (its vocabulary, then its shards) in the model folder. */
+  readonly searchPaths: readonly string[];
 }
 
 /** Writes models/e2e-sharded from models/demo. */
@@ -60,11 +62,17 @@ export async function writeDemoAs(name: string, options: Pick<WriteModelOptions,
   });
   return {
     items: new Map(items.map((item, row) => [item.id, { row, title: item.title }])),
-    shardPaths: await shardPathsOf(written.dir),
+    ...(await pathsOf(written.dir)),
   };
 }
 
-async function shardPathsOf(dir: string): Promise<string[]> {
-  const catalog = JSON.parse(await readFile(resolve(dir, 'catalog.json'), 'utf8')) as { cards: { shards: { path: string }[] } };
-  return catalog.cards.shards.map((shard) => shard.path);
+async function pathsOf(dir: string): Promise<Pick<ShardedFixture, 'shardPaths' | 'searchPaths'>> {
+  const catalog = JSON.parse(await readFile(resolve(dir, 'catalog.json'), 'utf8')) as {
+    cards: { shards: { path: string }[] };
+    search: { vocabulary: { path: string }; shards: { path: string }[] };
+  };
+  return {
+    shardPaths: catalog.cards.shards.map((shard) => shard.path),
+    searchPaths: [catalog.search.vocabulary, ...catalog.search.shards].map((file) => file.path),
+  };
 }

@@ -48,8 +48,8 @@ interface DemoItem {
  */
 export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize): Promise<string> {
   const name = `bench-${size}`;
-  // v10: the rows shuffled; the builder pages the million's vectors (write-pages.ts) in its own order (row-order.ts), cards in shards of 128.
-  const catalogId = `${name}-v10`;
+  // v11: the rows shuffled; the builder pages the million's vectors (write-pages.ts) in its own order (row-order.ts), cards in shards of 128, and prebuilds the sharded catalogue's search index.
+  const catalogId = `${name}-v11`;
   const count = SYNTHETIC_SIZES[size];
   const dir = join(root, 'models', name);
   const manifestFile = join(dir, 'manifest.json');

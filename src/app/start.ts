@@ -27,6 +27,7 @@ import {
   toSessionId,
   type EventStore,
   type FallbackCatalog,
+  type LexicalIndex,
   type ItemRows,
   type LoadedModel,
   type Recommender,
@@ -227,15 +228,7 @@ export async function startWithConfig(
         const { encoderUrl, wasmPaths } = assetUrls();
         return createQueryEncoder(encoderUrl, { wasmPaths: { ...wasmPaths } });
       },
-      // Built from the catalogue already loaded (docs/decisions/search-index.md), with its library
-      // in a chunk of its own, on the first search, suggestion or prepareSearch; in idle moments, so the
-      // shopper's clicks are not held up while a large catalogue is indexed.
-      loadLexicalIndex: async () => {
-        const { createLexicalIndexInSlices } = await import('../search/lexical-index.ts');
-        // The index is of every item's words: a sharded catalogue fetches every card first (docs/decisions/catalogue-shards.md).
-        await model.cards.loadAll();
-        return createLexicalIndexInSlices(model.items);
-      },
+      loadLexicalIndex: () => loadLexicalIndex(model, config.modelUrl),
       session: toSessionId(randomId()),
       gridSize: config.gridSize,
       yieldToPaint: afterNextPaint,
@@ -287,4 +280,22 @@ async function openStore(notices: string[]): Promise<EventStore> {
     notices.push(`Your browsing can't be saved on this device (${recError.message}), so it is kept in memory for this visit only.`);
     return createMemoryEventStore();
   }
+}
+
+/**
+ * The catalogue's full-text index, with its library in a chunk of its own, on the first search,
+ * suggestion or prepareSearch. A whole catalogue's is built from the items already loaded
+ * (docs/decisions/search-index.md), in idle moments, so the shopper's clicks are not held up while
+ * a large catalogue is indexed. A sharded catalogue's is prebuilt and fetched by the words searched
+ * (docs/decisions/catalogue-shards.md); one from an older builder, without it, is built from every card.
+ */
+async function loadLexicalIndex(model: LoadedModel, location: string): Promise<LexicalIndex> {
+  const files = model.searchIndex;
+  if (files !== undefined) {
+    const { loadShardedLexicalIndex } = await import('../search/sharded-lexical-index.ts');
+    return loadShardedLexicalIndex({ files, items: model.items, loadCards: (rows) => model.cards.load(rows), location });
+  }
+  const { createLexicalIndexInSlices } = await import('../search/lexical-index.ts');
+  await model.cards.loadAll();
+  return createLexicalIndexInSlices(model.items);
 }

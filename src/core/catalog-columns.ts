@@ -5,6 +5,7 @@
  *     "groups": [names], "group": [index per row, -1 for none],    (both absent when no item has one)
  *     "outOfStock": [rows],                                          (absent when none)
  *     "cards": { "rowsPerShard": n, "shards": [{path, bytes, sha256}, ...] },
+ *     "search": { "vocabulary": {path, bytes, sha256}, "shards": [...] },   (search-index-files.ts; absent when not built)
  *     "rules": {...} }
  *
  * A name is written once however many items share it, so the file is a small fraction of the
@@ -13,6 +14,7 @@
 import type { CatalogWithRows } from './catalog.ts';
 import { parseCardShards, ShardedItem, type CardShards, type ItemCard } from './card-shards.ts';
 import { toItemId, type ItemId } from './ids.ts';
+import { parseSearchIndexEntry, type SearchIndexFiles } from './search-index-files.ts';
 import { fail, readArray, readNumber, readRecord, readString, type Reader } from './validate.ts';
 
 /** Whether a parsed catalog.json is in the sharded shape (it has `cards`) rather than the whole one. */
@@ -33,7 +35,7 @@ export function parseCatalogColumns(
   expectedCount: number,
   file: string,
   cards: () => { card(row: number): ItemCard },
-): CatalogWithRows & { readonly shards: CardShards } {
+): CatalogWithRows & { readonly shards: CardShards; readonly search: Pick<SearchIndexFiles, 'vocabulary' | 'shards'> | null } {
   const reader: Reader = { code: 'CATALOG_INVALID', file };
   const root = readRecord(reader, value, '(root)');
   const ids = readColumn(reader, root['ids'], 'ids', expectedCount);
@@ -50,6 +52,7 @@ export function parseCatalogColumns(
         ),
   );
   const shards = parseCardShards(reader, root['cards'], expectedCount);
+  const search = root['search'] === undefined ? null : parseSearchIndexEntry(reader, root['search']);
   const rowOf = new Map<ItemId, number>();
   const store = { card: (row: number) => cards().card(row) };
   const items = ids.map((raw, row) => {
@@ -66,7 +69,7 @@ export function parseCatalogColumns(
       store,
     );
   });
-  return { items, rowOf, shards };
+  return { items, rowOf, shards, search };
 }
 
 function readColumn(reader: Reader, value: unknown, field: string, count: number): readonly unknown[] {

@@ -14,6 +14,7 @@ import { decodeNeighbours, type ItemNeighbours } from './neighbours.ts';
 import { decodeSequenceTensors } from './sequence-items.ts';
 import { parseSequenceSpec, sequenceWeightBytes, type SequenceModelSpec } from './sequence-spec.ts';
 import { parseShopRules, type ShopRules } from './shop-rules.ts';
+import type { SearchIndexFiles } from './search-index-files.ts';
 import { parseJson } from './validate.ts';
 import type { ItemMatrix } from './item-matrix.ts';
 import { decodeMatrix } from './vectors.ts';
@@ -54,6 +55,11 @@ export interface LoadedModel {
    * fetched by shard (card-shards.ts), so load the rows' cards before reading those fields.
    */
   readonly cards: CardStore;
+  /**
+   * A sharded catalogue's prebuilt full-text index, fetched by the words searched; absent when the
+   * catalogue has none (the index is then built from the cards: search-index-files.ts).
+   */
+  readonly searchIndex?: SearchIndexFiles;
   /** The item vectors, L2-normalised, as the file holds them (int8 read in place: item-matrix.ts). */
   readonly matrix: ItemMatrix;
   /**
@@ -150,7 +156,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
       : decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));
-  const { items, rowOf, cards } = readCatalogue(source, catalogJson, manifest.itemCount, catalogWhere);
+  const { items, rowOf, cards, searchIndex } = readCatalogue(source, catalogJson, manifest.itemCount, catalogWhere);
   const rules = parseShopRules(catalogJson, items, catalogWhere, rowOf);
   const popularity = popularityFile === undefined ? null : decodePopularity(bytesOf(popularityFile), where(popularityFile));
   const projection =
@@ -162,7 +168,8 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const neighbours = neighboursFile === undefined ? null : decodeNeighbours(bytesOf(neighboursFile), manifest.itemCount, where(neighboursFile));
   const complements = complementsFile === undefined ? null : decodeNeighbours(bytesOf(complementsFile), manifest.itemCount, where(complementsFile));
   onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
-  return withDecodedVectors({ manifest, items, cards, matrix, popularity, projection, rowOf, rules, sequence, neighbours, complements, paged: pagedItems });
+  const model = { manifest, items, cards, matrix, popularity, projection, rowOf, rules, sequence, neighbours, complements, paged: pagedItems };
+  return withDecodedVectors(searchIndex === null ? model : { ...model, searchIndex });
 }
 
 /**
@@ -174,12 +181,19 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
  * @param file where it came from, for messages.
  * @throws RecError CATALOG_INVALID naming the first bad field.
  */
-export function readCatalogue(source: ModelSource, json: unknown, itemCount: number, file: string): CatalogWithRows & { readonly cards: CardStore } {
-  if (!isShardedCatalog(json)) return { ...parseCatalogWithRows(json, itemCount, file), cards: WHOLE_CATALOG_CARDS };
+export function readCatalogue(
+  source: ModelSource,
+  json: unknown,
+  itemCount: number,
+  file: string,
+): CatalogWithRows & { readonly cards: CardStore; readonly searchIndex: SearchIndexFiles | null } {
+  if (!isShardedCatalog(json)) return { ...parseCatalogWithRows(json, itemCount, file), cards: WHOLE_CATALOG_CARDS, searchIndex: null };
   let store: ReturnType<typeof createCardStore> | null = null;
   const catalogue = parseCatalogColumns(json, itemCount, file, () => store as NonNullable<typeof store>);
   store = createCardStore(catalogue.shards, itemCount, (shard) => readVerifiedFile(source, shard, 'catalog.json'), source.location);
-  return { items: catalogue.items, rowOf: catalogue.rowOf, cards: store };
+  const read = (shard: ModelFile) => readVerifiedFile(source, shard, 'catalog.json');
+  const searchIndex = catalogue.search === null ? null : { ...catalogue.search, read };
+  return { items: catalogue.items, rowOf: catalogue.rowOf, cards: store, searchIndex };
 }
 
 /**

@@ -110,15 +110,15 @@ export interface LexicalIndex {
   /**
    * @param query the shopper's words.
    * @param limit at most this many hits.
-   * @returns the matching rows, best first.
+   * @returns the matching rows, best first (a sharded index fetches the shards of the query's words first).
    */
-  search(query: string, limit: number): readonly LexicalHit[];
+  search(query: string, limit: number): readonly LexicalHit[] | Promise<readonly LexicalHit[]>;
   /**
    * @param partial what has been typed so far (its last word may be incomplete).
    * @param limit at most this many suggestions.
    * @returns categories and titles that complete it, best first.
    */
-  suggest(partial: string, limit: number): readonly SearchSuggestion[];
+  suggest(partial: string, limit: number): readonly SearchSuggestion[] | Promise<readonly SearchSuggestion[]>;
 }
 
 /** Everything stored about the shopper, as exported by the privacy panel. */

@@ -146,7 +146,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     suggest: (partial, limit) => searcher.suggest(partial, limit),
     prepareSearch(moment = 'asked') {
       terms.prepare();
-      // A sharded catalogue's index is made from every card: downloaded only once the shopper turns to search.
+      // A sharded catalogue's index (its vocabulary, or every card without a prebuilt one) is
+      // downloaded only once the shopper turns to search.
       if (moment === 'quiet' && !model.cards.whole) return;
       searcher.prepare().catch((error: unknown) => emitter.emit('notice', toRecError(error)));
     },

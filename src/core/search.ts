@@ -264,7 +264,7 @@ export function createSearcher(deps: SearcherDeps): Searcher {
     },
     async suggest(partial, limit) {
       const query = normaliseQuery(partial);
-      return query === '' ? [] : (await lexicalIndex()).suggest(query, limit);
+      return query === '' ? [] : await (await lexicalIndex()).suggest(query, limit);
     },
     async prepare() {
       await lexicalIndex();

@@ -4,13 +4,22 @@
  * one tokeniser for texts and queries (tokens.ts), field weights, prefix and typo matching only for
  * words long enough to bear it, and a relevance floor, so that gibberish finds nothing.
  */
-import MiniSearch, { type SearchOptions } from 'minisearch';
+import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
 import type { CatalogItem } from '../core/catalog.ts';
 import type { LexicalHit, LexicalIndex, SearchSuggestion } from '../core/ports.ts';
 import { allowsPrefix, contentWord, coverage, editDistance, meetsFloor, queryWords, words, type QueryWords } from './tokens.ts';
 
 /** A catalogue text field the index can hold. */
 export type LexicalField = 'title' | 'category' | 'description';
+
+/** What the index reads of an item. */
+export type Searched = Pick<CatalogItem, LexicalField>;
+
+/** The whole catalogue's index, in memory: it answers a search at once. */
+export interface WholeLexicalIndex extends LexicalIndex {
+  search(query: string, limit: number): readonly LexicalHit[];
+  suggest(partial: string, limit: number): readonly SearchSuggestion[];
+}
 
 export interface LexicalIndexOptions {
   /** The fields to index (default: all three). The evaluation leaves out `category` for its category-name queries. */
@@ -21,12 +30,12 @@ export interface LexicalIndexOptions {
 const BOOST: Readonly<Record<LexicalField, number>> = { title: 3, category: 2, description: 1 };
 const ALL_FIELDS: readonly LexicalField[] = ['title', 'category', 'description'];
 
-interface Doc {
+export interface Doc {
   readonly row: number;
-  readonly item: CatalogItem;
+  readonly item: Searched;
 }
 
-interface Category {
+export interface Category {
   readonly name: string;
   /** The name's words, normalised as the query's are. */
   readonly words: readonly string[];
@@ -47,7 +56,7 @@ const IDLE_TIMEOUT_MS = 1000;
  * @param items the catalogue; a hit's `row` is the index of its item here.
  * @param options which fields to index.
  */
-export function createLexicalIndex(items: readonly CatalogItem[], options: LexicalIndexOptions = {}): LexicalIndex {
+export function createLexicalIndex(items: readonly CatalogItem[], options: LexicalIndexOptions = {}): WholeLexicalIndex {
   const { index, documents, finish } = emptyIndex(items, options);
   index.addAll(documents);
   return finish();
@@ -62,7 +71,7 @@ export function createLexicalIndex(items: readonly CatalogItem[], options: Lexic
  * @param options which fields to index.
  * @param slice documents per slice.
  */
-export async function createLexicalIndexInSlices(items: readonly CatalogItem[], options: LexicalIndexOptions = {}, slice = INDEX_SLICE): Promise<LexicalIndex> {
+export async function createLexicalIndexInSlices(items: readonly CatalogItem[], options: LexicalIndexOptions = {}, slice = INDEX_SLICE): Promise<WholeLexicalIndex> {
   const { index, documents, finish } = emptyIndex(items, options);
   let next = 0;
   while (next < documents.length) {
@@ -84,76 +93,130 @@ function idleMoment(): Promise<IdleDeadline | null> {
 }
 
 /** The index without its documents, the documents, and what makes the searchable index once they are in. */
-function emptyIndex(items: readonly CatalogItem[], options: LexicalIndexOptions): { index: MiniSearch<Doc>; documents: Doc[]; finish: () => LexicalIndex } {
+function emptyIndex(items: readonly CatalogItem[], options: LexicalIndexOptions): { index: MiniSearch<Doc>; documents: Doc[]; finish: () => WholeLexicalIndex } {
   const fields = ALL_FIELDS.filter((field) => (options.fields ?? ALL_FIELDS).includes(field));
   /** Every indexed word: a query word found here as it is is not also matched fuzzily. */
   const vocabulary = new Set<string>();
-  const index = new MiniSearch<Doc>({
+  const index = new MiniSearch<Doc>(miniSearchOptions(fields, (word) => vocabulary.add(word)));
+  return {
+    index,
+    documents: items.map((item, row) => ({ row, item })),
+    finish: () => {
+      const categories = categoriesOf(items);
+      const search = (query: QueryWords, searchFields: readonly LexicalField[], limit: number) => searchIndex(index, vocabulary, query, searchFields, limit);
+      return {
+        search: (query, limit) => search(queryWords(query), fields, limit),
+        suggest(partial, limit) {
+          const query = queryWords(partial);
+          return suggestionsFor(categories, query, limit, search(query, ['title'], titleHitsFor(limit)), (row) => items[row]?.title ?? '');
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The index's MiniSearch options: its fields, the catalogue row as the id, and the one tokeniser.
+ * @param fields the indexed fields.
+ * @param seen told every content word indexed (the vocabulary a typo's "known word" check reads).
+ */
+export function miniSearchOptions(fields: readonly LexicalField[], seen: (word: string) => void = () => undefined): Options<Doc> {
+  return {
     fields: [...fields],
     idField: 'row',
     extractField: (doc, field) => (field === 'row' ? doc.row : doc.item[field as LexicalField]),
     tokenize: words,
     processTerm: (word) => {
       const content = contentWord(word);
-      if (content !== null) vocabulary.add(content);
+      if (content !== null) seen(content);
       return content;
-    },
-  });
-  return { index, documents: items.map((item, row) => ({ row, item })), finish: () => lexicalSearch(index, vocabulary, items, fields) };
-}
-
-/** Searching an index whose documents are in. */
-function lexicalSearch(index: MiniSearch<Doc>, vocabulary: ReadonlySet<string>, items: readonly CatalogItem[], fields: readonly LexicalField[]): LexicalIndex {
-  const categories = categoriesOf(items);
-
-  /** Rows of `searchFields` that pass the relevance floor for `query`, best first. */
-  function matches(query: QueryWords, searchFields: readonly LexicalField[], limit: number): LexicalHit[] {
-    if (query.all.length === 0 || limit <= 0) return [];
-    const searchOptions: SearchOptions = {
-      fields: [...searchFields],
-      boost: BOOST,
-      combineWith: 'OR',
-      // Only the last word may be unfinished (the shopper is typing it); earlier words are whole, so a
-      // stray "adj" in the middle of a query does not find every "adjustable".
-      prefix: (term, position, terms) => position === terms.length - 1 && allowsPrefix(term),
-      fuzzy: (term) => editDistance(term, vocabulary.has(term)) || false,
-      // The query is already split and normalised; its words are searched as they are.
-      tokenize: (text) => text.split(' '),
-      processTerm: (term) => term,
-    };
-    const hits: LexicalHit[] = [];
-    for (const result of index.search(query.all.join(' '), searchOptions)) {
-      const matched = new Set(result.queryTerms);
-      if (!meetsFloor(matched, query)) continue;
-      hits.push({ row: Number(result.id), score: result.score, coverage: coverage(matched, query) });
-      if (hits.length === limit) break;
-    }
-    return hits;
-  }
-
-  return {
-    search: (query, limit) => matches(queryWords(query), fields, limit),
-    suggest(partial, limit) {
-      const query = queryWords(partial);
-      if (query.all.length === 0 || limit <= 0) return [];
-      const suggestions: SearchSuggestion[] = matchingCategories(categories, query.all)
-        .slice(0, limit)
-        .map((name) => ({ text: name, kind: 'category', row: null }));
-      const seen = new Set(suggestions.map((s) => s.text.toLowerCase()));
-      // Titles are searched on the title alone: a completion must complete the title's own words.
-      for (const hit of matches(query, ['title'], limit * 4)) {
-        if (suggestions.length >= limit) break;
-        const title = items[hit.row]?.title ?? '';
-        if (seen.has(title.toLowerCase())) continue;
-        seen.add(title.toLowerCase());
-        suggestions.push({ text: title, kind: 'title', row: hit.row });
-      }
-      return suggestions;
     },
   };
 }
 
-function categoriesOf(items: readonly CatalogItem[]): Category[] {
+/**
+ * The whole index, serialised: what the builder cuts into a large catalogue's shards (index-shards.ts).
+ * @param items the catalogue; each document's id is its row.
+ * @param options which fields to index.
+ */
+export function indexJson(items: readonly Searched[], options: LexicalIndexOptions = {}): { json: ReturnType<MiniSearch['toJSON']>; fields: LexicalField[] } {
+  const fields = ALL_FIELDS.filter((field) => (options.fields ?? ALL_FIELDS).includes(field));
+  const index = new MiniSearch<Doc>(miniSearchOptions(fields));
+  index.addAll(items.map((item, row) => ({ row, item })));
+  return { json: index.toJSON(), fields };
+}
+
+/**
+ * Rows of `searchFields` that pass the relevance floor for `query`, best first.
+ * @param index the index (whole, or the part a sharded index fetched for this query).
+ * @param vocabulary whether the catalogue holds a word as it is (such a word is not matched fuzzily).
+ */
+export function searchIndex(
+  index: MiniSearch<Doc>,
+  vocabulary: { has(word: string): boolean },
+  query: QueryWords,
+  searchFields: readonly LexicalField[],
+  limit: number,
+): LexicalHit[] {
+  if (query.all.length === 0 || limit <= 0) return [];
+  const hits: LexicalHit[] = [];
+  for (const result of index.search(query.all.join(' '), searchOptions(vocabulary, searchFields))) {
+    const matched = new Set(result.queryTerms);
+    if (!meetsFloor(matched, query)) continue;
+    hits.push({ row: Number(result.id), score: result.score, coverage: coverage(matched, query) });
+    if (hits.length === limit) break;
+  }
+  return hits;
+}
+
+/** How a query is searched: the fields' weights, and which words may match by prefix or typo. */
+export function searchOptions(vocabulary: { has(word: string): boolean }, searchFields: readonly LexicalField[]): SearchOptions {
+  return {
+    fields: [...searchFields],
+    boost: BOOST,
+    combineWith: 'OR',
+    // Only the last word may be unfinished (the shopper is typing it); earlier words are whole, so a
+    // stray "adj" in the middle of a query does not find every "adjustable".
+    prefix: (term, position, terms) => position === terms.length - 1 && allowsPrefix(term),
+    fuzzy: (term) => editDistance(term, vocabulary.has(term)) || false,
+    // The query is already split and normalised; its words are searched as they are.
+    tokenize: (text) => text.split(' '),
+    processTerm: (term) => term,
+  };
+}
+
+/**
+ * Categories naming the typed words first, then titles that complete them.
+ * @param titleHits the query's rows searched on the title alone (a completion must complete the
+ *   title's own words), at least `limit` of them when there are: repeated titles are offered once.
+ * @param titleOf a row's title (its card on hand).
+ */
+export function suggestionsFor(
+  categories: readonly Category[],
+  query: QueryWords,
+  limit: number,
+  titleHits: readonly LexicalHit[],
+  titleOf: (row: number) => string,
+): SearchSuggestion[] {
+  if (query.all.length === 0 || limit <= 0) return [];
+  const suggestions: SearchSuggestion[] = matchingCategories(categories, query.all)
+    .slice(0, limit)
+    .map((name) => ({ text: name, kind: 'category', row: null }));
+  const seen = new Set(suggestions.map((s) => s.text.toLowerCase()));
+  for (const hit of titleHits) {
+    if (suggestions.length >= limit) break;
+    const title = titleOf(hit.row);
+    if (seen.has(title.toLowerCase())) continue;
+    seen.add(title.toLowerCase());
+    suggestions.push({ text: title, kind: 'title', row: hit.row });
+  }
+  return suggestions;
+}
+
+/** How many title hits a suggestion list of `limit` reads: repeated titles are skipped. */
+export const titleHitsFor = (limit: number): number => limit * 4;
+
+export function categoriesOf(items: readonly CatalogItem[]): Category[] {
   const names = [...new Set(items.map((item) => item.category.trim()).filter((name) => name.length > 0))];
   return names.map((name) => {
     const nameWords = words(name);

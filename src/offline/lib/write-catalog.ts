@@ -13,6 +13,7 @@ import { sha256Hex } from '../../core/hash.ts';
 import type { ModelFile } from '../../core/manifest.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
 import type { ModelItemInput } from './write-model.ts';
+import { writeSearchIndex } from './write-search-index.ts';
 
 /** A catalogue whose whole catalog.json would be larger than this is sharded unless the builder is told otherwise. */
 export const SHARD_ABOVE_BYTES = 32 * 1024 * 1024;
@@ -71,9 +72,10 @@ async function writeSharded(
     );
     shards.push(await write(cardShardPath(await sha256Hex(bytes)), bytes));
   }
+  const search = await writeSearchIndex(dir, items, write);
   return write(
     'catalog.json',
-    encode(`${JSON.stringify({ ...columns(items), cards: { rowsPerShard, shards }, ...(rules === undefined ? {} : { rules }) })}\n`),
+    encode(`${JSON.stringify({ ...columns(items), cards: { rowsPerShard, shards }, search, ...(rules === undefined ? {} : { rules }) })}\n`),
   );
 }
 

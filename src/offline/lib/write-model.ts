@@ -263,8 +263,8 @@ export function createFsModelSource(dir: string): ModelSource {
 
 /**
  * Loads and fully verifies a model folder (manifest, sizes, checksums, vectors, catalogue, every
- * card shard of a sharded catalogue, so Node's tools can read every item's card, and every vector
- * page of a paged item space against the whole vectors file).
+ * card shard of a sharded catalogue, so Node's tools can read every item's card, each file of its
+ * search index, and every vector page of a paged item space against the whole vectors file).
  * @param dir the model folder.
  * @throws RecError when anything is missing or wrong.
  */
@@ -272,6 +272,8 @@ export async function verifyModelDir(dir: string): Promise<LoadedModel> {
   const source = createFsModelSource(resolve(dir));
   const model = await loadModel(source);
   await model.cards.loadAll();
+  const search = model.searchIndex;
+  if (search !== undefined) for (const file of [search.vocabulary, ...search.shards]) await search.read(file);
   await verifyPages(source, model);
   return model;
 }

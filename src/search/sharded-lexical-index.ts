@@ -1,0 +1,139 @@
+/**
+ * The lexical index of a large catalogue, fetched by the words searched instead of built from every
+ * card (index-shards.ts has the files). For each query it fetches the vocabulary once, then the
+ * shards of the words the query can reach (itself, its prefixes' completions, its typos' neighbours,
+ * found in the vocabulary as MiniSearch would find them in the whole index), and loads exactly those
+ * words' postings into a MiniSearch of its own. That index reaches the same words with the same
+ * statistics, so it returns the whole index's hits in the same order with the same scores (up to the
+ * last bits: a prefix's completions are summed in the order its smaller radix tree walks them).
+ */
+import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
+import type { CatalogItem } from '../core/catalog.ts';
+import type { LexicalIndex } from '../core/ports.ts';
+import { createRowShards } from '../core/row-shards.ts';
+import type { SearchIndexFiles } from '../core/search-index-files.ts';
+import { parseJson } from '../core/validate.ts';
+import { decodeShard, hashedShardOf, isHashedTerm, parseVocabulary, type FieldPostings, type IndexJson, type IndexVocabulary } from './index-shards.ts';
+import { categoriesOf, miniSearchOptions, searchIndex, suggestionsFor, titleHitsFor, type Doc } from './lexical-index.ts';
+import { allowsPrefix, editDistance, queryWords, type QueryWords } from './tokens.ts';
+
+export interface ShardedIndexSource {
+  readonly files: SearchIndexFiles;
+  /** The catalogue (a suggested title is read from its card). */
+  readonly items: readonly CatalogItem[];
+  /** Fetches the cards of these rows (the titles a suggestion shows). */
+  readonly loadCards: (rows: Iterable<number>) => Promise<void>;
+  /** The model folder, for messages. */
+  readonly location: string;
+}
+
+/**
+ * Fetches and checks the vocabulary; the shards come as queries need them.
+ * @throws RecError as a model file is refused, or CATALOG_INVALID naming what is wrong in the vocabulary.
+ */
+export async function loadShardedLexicalIndex(source: ShardedIndexSource): Promise<LexicalIndex> {
+  const { files, items, location } = source;
+  const where = `${location}/${files.vocabulary.path}`;
+  const text = new TextDecoder().decode(await files.read(files.vocabulary));
+  const vocabulary = parseVocabulary(parseJson({ code: 'CATALOG_INVALID', file: where }, text), files.shards.length, where);
+  const listed = listedWords(vocabulary);
+  const tree = SearchableMap.from<number>(vocabulary.terms.map((term, order) => [term, order]));
+  const shards = createRowShards(files.shards, 1, files.shards.length, files.read, (bytes, file) => decodeShard(bytes, `${location}/${file.path}`));
+  const categories = categoriesOf(items);
+  const known = { has: (word: string) => listed.has(word) };
+
+  /** The part of the whole index that answers this query. */
+  const partialIndex = async (query: QueryWords): Promise<MiniSearch<Doc>> => {
+    const reached = reachedWords(query, tree, known);
+    const wanted = new Map<string, number>();
+    for (const word of reached) {
+      const shard = isHashedTerm(word)
+        ? vocabulary.hashedShards === 0
+          ? null
+          : vocabulary.termShards.length + hashedShardOf(word, vocabulary.hashedShards)
+        : (listed.get(word)?.shard ?? null);
+      if (shard !== null) wanted.set(word, shard);
+    }
+    await shards.load(wanted.values());
+    const postings = [...wanted]
+      // In the whole index's order, so the words a prefix or typo reaches are walked in the same order.
+      .sort(([a], [b]) => (listed.get(a)?.order ?? Number.MAX_SAFE_INTEGER) - (listed.get(b)?.order ?? Number.MAX_SAFE_INTEGER))
+      .flatMap(([word, shard]): [string, readonly FieldPostings[]][] => {
+        const found = shards.held(shard)?.shard.get(word);
+        return found === undefined ? [] : [[word, found]];
+      });
+    return MiniSearch.loadJS(partialJson(vocabulary, postings), miniSearchOptions(vocabulary.fields));
+  };
+
+  return {
+    async search(raw, limit) {
+      const query = queryWords(raw);
+      if (query.all.length === 0 || limit <= 0) return [];
+      return searchIndex(await partialIndex(query), known, query, vocabulary.fields, limit);
+    },
+    async suggest(partial, limit) {
+      const query = queryWords(partial);
+      if (query.all.length === 0 || limit <= 0) return [];
+      const hits = vocabulary.fields.includes('title') ? searchIndex(await partialIndex(query), known, query, ['title'], titleHitsFor(limit)) : [];
+      await source.loadCards(hits.map(({ row }) => row));
+      return suggestionsFor(categories, query, limit, hits, (row) => items[row]?.title ?? '');
+    },
+  };
+}
+
+/** Each listed word's shard and its place in the whole index's order. */
+function listedWords(vocabulary: IndexVocabulary): Map<string, { shard: number; order: number }> {
+  const listed = new Map<string, { shard: number; order: number }>();
+  let order = 0;
+  vocabulary.termShards.forEach((count, shard) => {
+    for (const end = order + count; order < end; order++) listed.set(vocabulary.terms[order] as string, { shard, order });
+  });
+  return listed;
+}
+
+/**
+ * The words of the index a query can reach, as MiniSearch reaches them (searchOptions in
+ * lexical-index.ts): each word itself, the last word's completions, and each word's typo neighbours.
+ */
+function reachedWords(query: QueryWords, tree: SearchableMap<number>, known: { has(word: string): boolean }): Set<string> {
+  const reached = new Set<string>();
+  query.all.forEach((word, position) => {
+    reached.add(word);
+    if (position === query.all.length - 1 && allowsPrefix(word)) for (const [term] of tree.atPrefix(word)) reached.add(term);
+    const distance = editDistance(word, known.has(word));
+    if (distance > 0) for (const term of tree.fuzzyGet(word, distance).keys()) reached.add(term);
+  });
+  return reached;
+}
+
+/** MiniSearch's serialisation of an index holding only these words, with the whole index's statistics. */
+function partialJson(vocabulary: IndexVocabulary, postings: readonly [string, readonly FieldPostings[]][]): IndexJson {
+  const documentIds: Record<number, number> = {};
+  const fieldLength: Record<number, number[]> = {};
+  const index = postings.map(([word, fields]): IndexJson['index'][number] => {
+    const data: Record<number, Record<number, number>> = {};
+    for (const { fieldId, rows, counts, lengths } of fields) {
+      const counted: Record<number, number> = {};
+      rows.forEach((row, i) => {
+        counted[row] = counts[i] as number;
+        documentIds[row] = row;
+        (fieldLength[row] ??= vocabulary.fields.map(() => 0))[fieldId] = lengths[i] as number;
+      });
+      data[fieldId] = counted;
+    }
+    return [word, data];
+  });
+  return {
+    documentCount: vocabulary.documentCount,
+    nextId: vocabulary.documentCount,
+    documentIds,
+    fieldIds: Object.fromEntries(vocabulary.fields.map((field, id) => [field, id])),
+    fieldLength,
+    averageFieldLength: [...vocabulary.averageFieldLength],
+    storedFields: {},
+    dirtCount: 0,
+    index,
+    serializationVersion: 2,
+  };
+}
