@@ -75,7 +75,11 @@ export function hashedShardOf(term: string, hashedShards: number): number {
  * @param fields the indexed fields, in the index's field-id order.
  * @param targetBytes the size at which a shard is closed.
  */
-export function splitIndex(json: IndexJson, fields: readonly LexicalField[], targetBytes = SHARD_TARGET_BYTES): { vocabulary: Uint8Array; shards: Uint8Array[] } {
+export function splitIndex(
+  json: IndexJson,
+  fields: readonly LexicalField[],
+  targetBytes = SHARD_TARGET_BYTES,
+): { vocabulary: Uint8Array; shards: Uint8Array[] } {
   const listed: { term: string; bytes: Uint8Array }[] = [];
   const hashed: { term: string; bytes: Uint8Array }[] = [];
   let hashedBytes = 0;
@@ -88,7 +92,7 @@ export function splitIndex(json: IndexJson, fields: readonly LexicalField[], tar
   }
   const shards: Uint8Array[] = [];
   const termShards: number[] = [];
-  for (let first = 0; first < listed.length; ) {
+  for (let first = 0; first < listed.length;) {
     let end = first;
     let size = 0;
     while (end < listed.length && (end === first || size + (listed[end]?.bytes.length ?? 0) <= targetBytes)) size += listed[end++]?.bytes.length ?? 0;

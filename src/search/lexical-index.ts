@@ -71,7 +71,11 @@ export function createLexicalIndex(items: readonly CatalogItem[], options: Lexic
  * @param options which fields to index.
  * @param slice documents per slice.
  */
-export async function createLexicalIndexInSlices(items: readonly CatalogItem[], options: LexicalIndexOptions = {}, slice = INDEX_SLICE): Promise<WholeLexicalIndex> {
+export async function createLexicalIndexInSlices(
+  items: readonly CatalogItem[],
+  options: LexicalIndexOptions = {},
+  slice = INDEX_SLICE,
+): Promise<WholeLexicalIndex> {
   const { index, documents, finish } = emptyIndex(items, options);
   let next = 0;
   while (next < documents.length) {
@@ -93,7 +97,10 @@ function idleMoment(): Promise<IdleDeadline | null> {
 }
 
 /** The index without its documents, the documents, and what makes the searchable index once they are in. */
-function emptyIndex(items: readonly CatalogItem[], options: LexicalIndexOptions): { index: MiniSearch<Doc>; documents: Doc[]; finish: () => WholeLexicalIndex } {
+function emptyIndex(
+  items: readonly CatalogItem[],
+  options: LexicalIndexOptions,
+): { index: MiniSearch<Doc>; documents: Doc[]; finish: () => WholeLexicalIndex } {
   const fields = ALL_FIELDS.filter((field) => (options.fields ?? ALL_FIELDS).includes(field));
   /** Every indexed word: a query word found here as it is is not also matched fuzzily. */
   const vocabulary = new Set<string>();

@@ -14,9 +14,11 @@ import { words } from './tokens.ts';
 
 /** The demo catalogue with a few items whose titles carry codes and sizes (words found only as themselves). */
 const demo = parseCatalog({ items: generateDemoCatalog().items }, DEMO_ITEM_COUNT, 'demo catalogue');
-const coded = ['Label Maker 429561', 'USB 3 Hub 2m', 'Air Fryer AF-5000 4 l', 'Brooch 429561 silver', 'Kettle 1.7 l 2200w'].map(
-  (title, i): CatalogItem => ({ ...(demo[i] as CatalogItem), id: `coded-${i}` as CatalogItem['id'], title }),
-);
+const coded = ['Label Maker 429561', 'USB 3 Hub 2m', 'Air Fryer AF-5000 4 l', 'Brooch 429561 silver', 'Kettle 1.7 l 2200w'].map((title, i): CatalogItem => ({
+  ...(demo[i] as CatalogItem),
+  id: `coded-${i}` as CatalogItem['id'],
+  title,
+}));
 const items = [...demo, ...coded];
 const whole = createLexicalIndex(items);
 

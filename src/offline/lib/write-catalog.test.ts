@@ -171,7 +171,13 @@ describe('writeModel: the catalogue files’ text', () => {
     );
     expect(catalog).toMatchObject({ ids: ['a', 'b', 'c'], categories: ['', 'Toys'], category: [0, 1, 1], groups: ['g'], group: [-1, -1, 0], outOfStock: [2] });
     const plainOnes = await write(join(dir, 'plain'), 3, few.slice(0, 2));
-    expect(Object.keys(JSON.parse(await readFile(join(plainOnes.dir, 'catalog.json'), 'utf8')) as object)).toEqual(['ids', 'categories', 'category', 'cards', 'search']);
+    expect(Object.keys(JSON.parse(await readFile(join(plainOnes.dir, 'catalog.json'), 'utf8')) as object)).toEqual([
+      'ids',
+      'categories',
+      'category',
+      'cards',
+      'search',
+    ]);
   });
 
   it('writes the whole catalogue one item a line, with a group and stock only where they say something', async () => {

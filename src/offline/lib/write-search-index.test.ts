@@ -37,7 +37,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const write = () => writeModel({ outDir: join(dir, 'm'), catalogId: 'search', items, vectors, dim: DIM, encoder: { name: 't', version: '1' }, rowsPerShard: 64 });
+const write = () =>
+  writeModel({ outDir: join(dir, 'm'), catalogId: 'search', items, vectors, dim: DIM, encoder: { name: 't', version: '1' }, rowsPerShard: 64 });
 
 describe('writeModel: a sharded catalogue’s search index', () => {
   it('answers as an index of every card does, reading the index’s files and no card', async () => {

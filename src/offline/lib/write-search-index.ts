@@ -18,7 +18,11 @@ import type { ModelItemInput } from './write-model.ts';
  * @param items the catalogue, in row order.
  * @returns catalog.json's `search` entry.
  */
-export async function writeSearchIndex(dir: string, items: readonly ModelItemInput[], write: WriteFile): Promise<{ vocabulary: ModelFile; shards: ModelFile[] }> {
+export async function writeSearchIndex(
+  dir: string,
+  items: readonly ModelItemInput[],
+  write: WriteFile,
+): Promise<{ vocabulary: ModelFile; shards: ModelFile[] }> {
   await mkdir(join(dir, SEARCH_INDEX_FOLDER), { recursive: true });
   const { json, fields } = indexJson(items.map(asSearched));
   const { vocabulary, shards } = splitIndex(json, fields);
