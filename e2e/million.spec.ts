@@ -17,6 +17,12 @@ const FIRST_VISIT_BUDGET = 25_000_000;
  * 1.2 MB measured on this catalogue.
  */
 const INTERACTION_BUDGET = 2_000_000;
+/**
+ * What a search may download of the model: the index's vocabulary and the shards of the query's
+ * words (a word in 80,000 titles is a 270 kB shard) and the cards shown; 0.42 MB measured for a
+ * title's four words. The semantic side reads the codes, so no vector page.
+ */
+const SEARCH_BUDGET = 2_000_000;
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -90,4 +96,27 @@ test('the shop page’s embedded grid on a million items loads within the budget
   await grid.addToCart(first ?? '');
   expect(await grid.topIds(8)).not.toEqual(before);
   expect(modelPaths(requests).filter((path) => path.endsWith('.int8.bin'))).toEqual([]);
+});
+
+test('a search on a million items answers from the prebuilt index’s files: the item it names among the results, its model bytes within the search budget, and no card beyond the matches', async ({
+  storefront,
+  requests,
+}) => {
+  await storefront.open(`?models=${MODEL}&backend=wasm`);
+  await expect(storefront.cards).toHaveCount(24);
+  const [first] = await storefront.topIds(1);
+  const title = (await storefront.cards.first().locator('.card__title').textContent()) ?? '';
+  const requestsBefore = requests.length;
+  await storefront.search(title);
+  // Among the first results, not necessarily first: the search's own interest term re-orders the
+  // matches, and this catalogue's query projection is random, so that term's order means nothing here.
+  expect(await storefront.topIds(24)).toContain(first);
+  const searched = requests.slice(requestsBefore).filter((request) => new URL(request.url()).pathname.startsWith(`/models/${MODEL}/`));
+  const searchBytes = await transferred(searched);
+  expect(searchBytes.total, `largest: ${searchBytes.largest.path}`).toBeLessThanOrEqual(SEARCH_BUDGET);
+  const paths = modelPaths(searched);
+  expect(paths.filter((path) => path.startsWith(`/models/${MODEL}/search/`)).length).toBeGreaterThan(1);
+  expect(paths.filter((path) => path.startsWith(`/models/${MODEL}/vectors/`))).toEqual([]);
+  // The cards of the matches shown and of the matches ranked just below them, fetched ahead: a shard each at most.
+  expect(paths.filter((path) => path.startsWith(`/models/${MODEL}/cards/`)).length).toBeLessThanOrEqual(4 * 24);
 });

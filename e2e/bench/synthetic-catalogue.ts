@@ -17,12 +17,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normalise } from '../../src/core/rank.ts';
 import { seededRandom, shuffledIndices } from '../../src/core/random.ts';
-import { writeModel, type ModelItemInput } from '../../src/offline/lib/write-model.ts';
+import { writeModel, type ModelItemInput, type WriteModelOptions } from '../../src/offline/lib/write-model.ts';
 
 /** The sizes the bench generates, by the name in their folder (the storefront's `?models=bench-<size>`). */
 export const SYNTHETIC_SIZES = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 } as const;
 export type SyntheticSize = keyof typeof SYNTHETIC_SIZES;
 const DIM = 128;
+/** What the storefront's search encoder (the Universal Sentence Encoder) gives. */
+const QUERY_ENCODER_DIM = 512;
 /** How far an item strays from its leaf's centre (per coordinate, before normalising). */
 const SPREAD = 0.35;
 /**
@@ -48,7 +50,8 @@ interface DemoItem {
  */
 export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize): Promise<string> {
   const name = `bench-${size}`;
-  // v11: the rows shuffled; the builder pages the million's vectors (write-pages.ts) in its own order (row-order.ts), cards in shards of 128, and prebuilds the sharded catalogue's search index.
+  // v11: the rows shuffled; the builder pages the million's vectors (write-pages.ts) in its own order (row-order.ts), cards in shards
+  // of 128, and prebuilds the sharded catalogue's search index; a query projection.
   const catalogId = `${name}-v11`;
   const count = SYNTHETIC_SIZES[size];
   const dir = join(root, 'models', name);
@@ -85,6 +88,29 @@ export async function ensureSyntheticCatalogue(root: string, size: SyntheticSize
   const popularity = new Float32Array(count);
   ranks.forEach((row, rank) => (popularity[row] = 1 / (1 + rank) ** 0.8));
   console.log(`bench: writing the ${count.toLocaleString()}-item synthetic catalogue to models/${name} ...`);
-  await writeModel({ outDir: dir, catalogId, items, vectors, dim: DIM, dtype: 'int8', popularity, encoder: { name: 'synthetic', version: '1' } });
+  await writeModel({
+    outDir: dir,
+    catalogId,
+    items,
+    vectors,
+    dim: DIM,
+    dtype: 'int8',
+    popularity,
+    ...queryProjection(count),
+  });
   return name;
+}
+
+/**
+ * A seeded random map from the search encoder's space into the synthetic one, so a search embeds
+ * its query and reads its candidates' vectors as it would on a shop's model (what a search costs);
+ * the synthetic vectors have no meaning, so neither has the semantic side's order here.
+ */
+function queryProjection(count: number): Pick<WriteModelOptions, 'encoder' | 'projection'> {
+  const random = seededRandom(count + QUERY_ENCODER_DIM);
+  const scale = 2 / Math.sqrt(QUERY_ENCODER_DIM);
+  return {
+    encoder: { name: 'synthetic', version: '1', dim: QUERY_ENCODER_DIM },
+    projection: Float32Array.from({ length: QUERY_ENCODER_DIM * DIM }, () => scale * (random() - 0.5)),
+  };
 }

@@ -6,9 +6,8 @@ import { pagedSpaceOf } from './paged-item-space.ts';
 import { createPagedSemanticScan } from './paged-semantic-scan.ts';
 import { loggingSource, pagedModelFiles } from './paged-test-support.ts';
 import { loadModel, type LoadedModel } from './model.ts';
-import { dotTable, scoreCodes } from './product-quantiser.ts';
+import { codeCosine, dotTable, scoreCodes } from './product-quantiser.ts';
 import { gramMatrix, scoreAll, topK, updateInterest } from './rank.ts';
-import { createSemanticScan } from './semantic-scan.ts';
 import { createReferenceSpace, memoryModelSource } from './test-support.ts';
 import { isPagedMatrix, type PagedItemMatrix } from './paged-matrix.ts';
 import type { PagedItems } from './vector-pages.ts';
@@ -122,28 +121,35 @@ describe('pagedSpaceOf', () => {
 });
 
 describe('createPagedSemanticScan', () => {
-  it('finds the whole scan’s rows above the floor, and the cosines of the rows asked for', async () => {
-    const { whole, matrix, items } = await models(COUNT);
-    const exact = createSemanticScan(whole.matrix, DIM);
-    const prepare = createPagedSemanticScan(matrix, items);
+  it('gives the codes’ cosines of the codes’ best rows above the floor, and of the rows asked for, fetching no page', async () => {
+    const { whole, items, pagesRead } = await models(COUNT);
     const query = interestOf(whole, [9, 60]);
-    const scan = await prepare(query, [4, 110], 30);
-    expect(scan.above(query, 0.2, 30)).toEqual(exact.above(query, 0.2, 30));
-    expect(scan.among(query, [4, 110])).toEqual(exact.among(query, [4, 110]));
-    // The floor is inclusive, and at most the number asked for come back.
-    const third = exact.above(query, -1, 3)[2]?.similarity ?? Number.NaN;
-    expect(scan.above(query, third, 30)).toEqual(exact.above(query, third, 30));
-    expect(scan.above(query, third, 30)).toHaveLength(3);
-    expect(scan.above(query, -1, 2)).toEqual(exact.above(query, -1, 2));
+    const scan = createPagedSemanticScan(items)(query, COUNT);
+    const cosine = codeCosine(items.quantiser, items.codes, query);
+    const byCosine = (rows: readonly number[]) =>
+      rows.map((row) => ({ row, similarity: cosine(row) })).sort((a, b) => b.similarity - a.similarity || a.row - b.row);
+    const all = byCosine(Array.from({ length: COUNT }, (_, row) => row));
+    // Every row is a candidate here: the floor is inclusive, and at most the number asked for come back.
+    const third = all[2]?.similarity ?? Number.NaN;
+    expect(scan.above(query, third, 30)).toEqual(all.slice(0, 3));
+    expect(scan.above(query, 0.2, 30)).toEqual(all.filter(({ similarity }) => similarity >= 0.2).slice(0, 30));
+    expect(scan.above(query, -1, 2)).toEqual(all.slice(0, 2));
+    expect(scan.among(query, [110, 4])).toEqual(byCosine([110, 4]));
+    // Fewer candidates than rows: the codes' best by dot product, ordered by cosine.
+    const dots = scoreCodes(dotTable(items.quantiser, query), items.codes, items.quantiser.subspaces);
+    const bestTen = Array.from({ length: COUNT }, (_, row) => row)
+      .sort((a, b) => (dots[b] ?? 0) - (dots[a] ?? 0) || a - b)
+      .slice(0, 10);
+    expect(createPagedSemanticScan(items)(query, 10).above(query, -1, 10)).toEqual(byCosine(bestTen));
+    expect(pagesRead()).toBe(0);
   });
 
-  it('finds nothing for a zero query, fetching no page, and refuses a query of the wrong length', async () => {
-    const { matrix, items, pagesRead } = await models(COUNT);
-    const prepare = createPagedSemanticScan(matrix, items);
-    const scan = await prepare(new Float32Array(DIM), [], 30);
+  it('finds nothing for a zero query, and refuses a query of the wrong length', async () => {
+    const { items } = await models(COUNT);
+    const prepare = createPagedSemanticScan(items);
+    const scan = prepare(new Float32Array(DIM), 30);
     expect(scan.above(new Float32Array(DIM), -1, 30)).toEqual([]);
     expect(scan.among(new Float32Array(DIM), [1, 2])).toEqual([]);
-    expect(pagesRead()).toBe(0);
-    await expect(prepare(new Float32Array(DIM + 1), [], 30)).rejects.toThrow(/the query vector has 9 values, the item space 8/);
+    expect(() => prepare(new Float32Array(DIM + 1), 30)).toThrow(/the query vector has 9 values, the item space 8/);
   });
 });

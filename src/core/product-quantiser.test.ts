@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWithQuantiser, dotTable, encodeWithQuantiser, nearestCentroid, PQ_CENTROIDS, scoreCodes, type ProductQuantiser } from './product-quantiser.ts';
+import {
+  codeCosine,
+  decodeWithQuantiser,
+  dotTable,
+  encodeWithQuantiser,
+  nearestCentroid,
+  PQ_CENTROIDS,
+  scoreCodes,
+  type ProductQuantiser,
+} from './product-quantiser.ts';
 import { seededRandom } from './random.ts';
 
 /** Codebooks of `subspaces` slices of `width`, every value drawn from the seed. */
@@ -86,5 +95,20 @@ describe('product quantiser', () => {
     };
     expect(scoreCodes(table, codes, 16)).toEqual(Float32Array.from({ length: count }, (_, row) => inOrder(row)));
     expect(scoreCodes(table, codes, 16, prior, 0.3)).toEqual(Float32Array.from({ length: count }, (_, row) => inOrder(row) + 0.3 * (prior[row] ?? 0)));
+  });
+
+  it('gives each row’s cosine with a vector as the cosine with the centroids its codes name, and 0 for a zero vector', () => {
+    const pq = randomQuantiser(8, 4, 21);
+    const random = seededRandom(22);
+    const codes = Uint8Array.from({ length: 30 * 4 }, () => Math.floor(random() * PQ_CENTROIDS));
+    const vector = Float32Array.from({ length: 8 }, () => random() - 0.5);
+    const cosine = codeCosine(pq, codes, vector);
+    for (let row = 0; row < 30; row++) {
+      const centroids = reconstruct(pq, codes, row);
+      let dot = 0;
+      for (let j = 0; j < 8; j++) dot += (centroids[j] ?? 0) * (vector[j] ?? 0);
+      expect(cosine(row)).toBeCloseTo(dot / (Math.hypot(...centroids) * Math.hypot(...vector)), 6);
+    }
+    expect(codeCosine(pq, codes, new Float32Array(8))(3)).toBe(0);
   });
 });

@@ -147,3 +147,35 @@ function scoreSixteenCodes(table: Float32Array, codes: Uint8Array, prior: Float3
   }
   return scores;
 }
+
+/**
+ * Cosines from the codes alone, for rows whose vectors are not on hand: each row stands for the
+ * centroids its codes name, whose squared length is the sum of theirs (the slices do not overlap).
+ * @param pq the codebooks; @param codes count × subspaces.
+ * @param vector a dim-long vector.
+ * @returns the cosine of `vector` with a row's centroids (0 for a zero vector or row).
+ */
+export function codeCosine(pq: ProductQuantiser, codes: Uint8Array, vector: Float32Array): (row: number) => number {
+  const table = dotTable(pq, vector);
+  const width = sliceDim(pq);
+  // Each centroid's squared length, at the same place as its dot product in the table.
+  const lengths = new Float32Array(pq.subspaces * PQ_CENTROIDS);
+  for (let cell = 0; cell < lengths.length; cell++) {
+    let sum = 0;
+    for (let j = 0; j < width; j++) sum += (pq.codebooks[cell * width + j] ?? 0) ** 2;
+    lengths[cell] = sum;
+  }
+  let vectorLength = 0;
+  for (const value of vector) vectorLength += value * value;
+  vectorLength = Math.sqrt(vectorLength);
+  return (row) => {
+    let dot = 0;
+    let squared = 0;
+    for (let s = 0, at = row * pq.subspaces; s < pq.subspaces; s++) {
+      const cell = s * PQ_CENTROIDS + (codes[at + s] ?? 0);
+      dot += table[cell] ?? 0;
+      squared += lengths[cell] ?? 0;
+    }
+    return vectorLength === 0 || squared === 0 ? 0 : dot / (vectorLength * Math.sqrt(squared));
+  };
+}

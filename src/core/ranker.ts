@@ -26,7 +26,8 @@ import type { ItemSpace, SequenceEncoder } from './ports.ts';
 import { seededRandom } from './random.ts';
 import type { InterestModel, Ranking, Reason, UnshownRanking } from './recommender-types.ts';
 import { explainRow } from './explain.ts';
-import { loadVectorRows } from './paged-matrix.ts';
+import { isPagedMatrix, loadVectorRows } from './paged-matrix.ts';
+import { codeCosine } from './product-quantiser.ts';
 import { latestItemRows, withNeighbours } from './neighbours.ts';
 import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
 import { unavailableRows } from './availability.ts';
@@ -165,12 +166,7 @@ export function createRanker(options: RankerOptions): Ranker {
         items,
       );
       const facts = common(basis, interestModel);
-      if (facts.personalised)
-        await loadVectorRows(
-          options.spaceVectors,
-          available.map(({ row }) => row),
-        );
-      const ordered = personaliseWithin(available, facts.personalised ? interestCosine(interest, options.spaceVectors, model.manifest.dim) : null);
+      const ordered = personaliseWithin(available, facts.personalised ? await interestInMatches(model, options.spaceVectors, interest, available) : null);
       const reason: Reason = { kind: 'search', query: found.query };
       const entries = ordered.slice(0, gridSize).map(({ row, relevance }, position) => ({
         item: items[row] as CatalogItem,
@@ -246,4 +242,25 @@ function checkFinite(values: ArrayLike<number>, what: string): void {
     const v = values[i];
     if (v === undefined || !Number.isFinite(v)) throw new RecError('INTERNAL', `${what} has ${v} at index ${i}, expected finite numbers`);
   }
+}
+
+/**
+ * The shopper's interest in each of a search's matches. A paged model's are read from the codes
+ * (codeCosine): a common word matches a thousand rows in as many pages, which a bounded nudge to
+ * the order is not worth fetching.
+ */
+async function interestInMatches(
+  model: LoadedModel,
+  spaceVectors: ItemRows,
+  interest: Float32Array,
+  matches: readonly { row: number }[],
+): Promise<(row: number) => number> {
+  const { paged } = model;
+  if (paged !== null && paged !== undefined && !(spaceVectors instanceof Float32Array) && isPagedMatrix(spaceVectors))
+    return codeCosine(paged.quantiser, paged.codes, interest);
+  await loadVectorRows(
+    spaceVectors,
+    matches.map(({ row }) => row),
+  );
+  return interestCosine(interest, spaceVectors, model.manifest.dim);
 }

@@ -218,16 +218,10 @@ export function createSearcher(deps: SearcherDeps): Searcher {
   // Made on the first query with a vector: its norms are a pass over every row (at 1M items a
   // second or so on the main thread), which a visit that never searches need not pay.
   let scan: SemanticScan | null = null;
-  const pagedScan = isPagedMatrix(model.matrix) && model.paged ? createPagedSemanticScan(model.matrix, model.paged) : null;
-  /** The scan for a query: a paged model's reads only the query's candidates and the rows its words matched, fetched first. */
-  const scanFor = (vector: Float32Array, lexical: readonly LexicalHit[]): Promise<SemanticScan> =>
-    pagedScan === null
-      ? Promise.resolve((scan ??= createSemanticScan(model.matrix, model.manifest.dim)))
-      : pagedScan(
-          vector,
-          lexical.map(({ row }) => row),
-          RETRIEVER_LIMIT,
-        );
+  const pagedScan = isPagedMatrix(model.matrix) && model.paged ? createPagedSemanticScan(model.paged) : null;
+  /** The scan for a query: a paged model's reads its codes (paged-semantic-scan.ts). */
+  const scanFor = (vector: Float32Array): SemanticScan =>
+    pagedScan === null ? (scan ??= createSemanticScan(model.matrix, model.manifest.dim)) : pagedScan(vector, RETRIEVER_LIMIT);
   let index: Promise<LexicalIndex> | null = null;
   const lexicalIndex = (): Promise<LexicalIndex> => {
     index ??= deps.loadLexicalIndex().catch((error: unknown) => {
@@ -255,7 +249,7 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         method === 'semantic' ? [] : lexicalIndex().then((found) => found.search(query, RETRIEVER_LIMIT)),
         method === 'lexical' ? null : embed(query),
       ]);
-      const scanned = vector === null ? null : { vector, scan: await scanFor(vector, lexical) };
+      const scanned = vector === null ? null : { vector, scan: scanFor(vector) };
       const semantic = scanned === null ? [] : semanticRanking(scanned.scan, scanned.vector, floor, lexical);
       const matches = fuseByReciprocalRank(lexical, semantic, semanticWeightFor(lexical, deps.minSemanticWeight ?? MIN_SEMANTIC_WEIGHT));
       const suggestions =
