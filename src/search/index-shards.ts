@@ -19,6 +19,7 @@ import type MiniSearch from 'minisearch';
 import { RecError } from '../core/errors.ts';
 import { fail, readArray, readNumber, readOneOf, readRecord, readString, type Reader } from '../core/validate.ts';
 import type { LexicalField } from './lexical-index.ts';
+import { concatBytes } from '../core/bytes.ts';
 
 /** MiniSearch's plain-object serialisation of an index. */
 export type IndexJson = ReturnType<MiniSearch['toJSON']>;
@@ -96,14 +97,14 @@ export function splitIndex(
     let end = first;
     let size = 0;
     while (end < listed.length && (end === first || size + (listed[end]?.bytes.length ?? 0) <= targetBytes)) size += listed[end++]?.bytes.length ?? 0;
-    shards.push(concat(listed.slice(first, end).map((entry) => entry.bytes)));
+    shards.push(concatBytes(listed.slice(first, end).map((entry) => entry.bytes)));
     termShards.push(end - first);
     first = end;
   }
   const hashedShards = hashed.length === 0 ? 0 : Math.ceil(hashedBytes / targetBytes);
   const buckets = Array.from({ length: hashedShards }, (): Uint8Array[] => []);
   for (const { term, bytes } of hashed) buckets[hashedShardOf(term, hashedShards)]?.push(bytes);
-  shards.push(...buckets.map(concat));
+  shards.push(...buckets.map(concatBytes));
   const vocabulary: IndexVocabulary = {
     fields,
     documentCount: json.documentCount,
@@ -228,14 +229,4 @@ function readVarint(cursor: Cursor): number {
 
 function truncated(cursor: Cursor): never {
   throw new RecError('CATALOG_INVALID', `${cursor.file}: a search index shard ends inside a record (at byte ${cursor.at} of ${cursor.bytes.length})`);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

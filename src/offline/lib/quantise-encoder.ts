@@ -11,6 +11,7 @@
  */
 import type { io } from '@tensorflow/tfjs-core';
 import { RecError } from '../../core/errors.ts';
+import { concatBytes } from '../../core/bytes.ts';
 
 /** How the float32 weights are stored. */
 export interface QuantiseScheme {
@@ -81,7 +82,7 @@ export function quantiseGraphModel(model: GraphModelFiles, scheme: QuantiseSchem
     weights.push({ ...spec, quantization: { dtype: scheme.dtype, min, scale } });
   }
   if (offset !== weightData.byteLength) fail(`the manifest describes ${offset} bytes of weights, the shards hold ${weightData.byteLength}`);
-  const data = concat(parts);
+  const data = concatBytes(parts);
   const count = Math.max(1, Math.ceil(data.byteLength / SHARD_BYTES));
   const shards = Array.from({ length: count }, (_, i) => ({
     name: `group1-shard${i + 1}of${count}`,
@@ -132,16 +133,6 @@ function weightByteLength(spec: io.WeightsManifestEntry, data: Uint8Array, offse
     length += 4 + view.getUint32(offset + length, true);
   }
   return length;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }
 
 function fail(message: string): never {
