@@ -6,7 +6,7 @@ import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
 import { toItemId } from './ids.ts';
 import { createMemoryEventStore } from './memory-store.ts';
 import { loadModel, type LoadedModel } from './model.ts';
-import { pagedModelFiles } from './paged-test-support.ts';
+import { pagedAndWhole, pagedModelFiles } from './paged-test-support.ts';
 import { createRecommender } from './recommender.ts';
 import { deps } from './recommender-test-support.ts';
 import type { Ranking } from './recommender-types.ts';
@@ -57,5 +57,20 @@ describe('a recommender over a paged model', () => {
     expect(results[0]).toEqual(results[1]);
     // Not an empty agreement: the reasons name the recent items.
     expect(JSON.stringify(results[0])).toContain('"similar"');
+  });
+
+  it('orders a personalised search’s matches from the codes, fetching no vector page for them', async () => {
+    const { files } = await pagedModelFiles({ count: 400, dim: 8, layout: { subspaces: 4, rowsPerPage: 8, rerank: 10, hotRows: 0 } });
+    const { paged, whole, reads } = await pagedAndWhole(files);
+    const recommender = await recommenderOver(paged, whole, createMemoryEventStore());
+    await recommender.record({ type: 'view', item: toItemId('i4') });
+    const before = reads.filter((path) => path.startsWith('vectors/')).length;
+    // Every item is titled "Item n": the words match all 400, whose pages the exact cosines would need.
+    const searched = await recommender.search('item');
+    expect(searched.mode).toBe('search');
+    expect(searched.search?.resultCount).toBe(400);
+    expect(searched.personalised).toBe(true);
+    expect(reads.filter((path) => path.startsWith('vectors/')).length).toBe(before);
+    recommender.dispose();
   });
 });
