@@ -32,6 +32,7 @@ export default {
     'src/offline/lib/co-occurrence.ts',
     'src/offline/lib/semantic-floor.ts',
     'src/offline/lib/write-catalog.ts',
+    'src/offline/lib/write-search-index.ts',
     'src/offline/lib/write-pages.ts',
     'src/search/**/*.ts',
     // The app's and the UI's modules that run in Node: the model files' reader, the idle scheduling.

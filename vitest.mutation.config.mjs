@@ -26,6 +26,7 @@ export default defineConfig({
       'src/offline/lib/co-occurrence.test.ts',
       'src/offline/lib/semantic-floor.test.ts',
       'src/offline/lib/write-catalog.test.ts',
+      'src/offline/lib/write-search-index.test.ts',
       'src/offline/lib/write-pages.test.ts',
       'src/search/**/*.test.ts',
       'src/app/http-model-source.test.ts',

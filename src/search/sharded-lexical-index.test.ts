@@ -7,7 +7,7 @@ import type { LexicalHit } from '../core/ports.ts';
 import { seededRandom } from '../core/random.ts';
 import { searchIndexPath, type SearchIndexFiles } from '../core/search-index-files.ts';
 import { DEMO_ITEM_COUNT, generateDemoCatalog } from '../offline/builder/demo-catalog.ts';
-import { decodeShard, hashedShardOf, isHashedTerm, splitIndex } from './index-shards.ts';
+import { decodeShard, hashedShardOf, isHashedTerm, parseVocabulary, splitIndex } from './index-shards.ts';
 import { createLexicalIndex, indexJson } from './lexical-index.ts';
 import { loadShardedLexicalIndex } from './sharded-lexical-index.ts';
 import { words } from './tokens.ts';
@@ -23,7 +23,7 @@ const items = [...demo, ...coded];
 const whole = createLexicalIndex(items);
 
 /** The whole index cut into small shards (2 kB), served from memory; `reads` lists what was fetched. */
-async function sharded(targetBytes = 2048) {
+async function sharded(targetBytes = 2048, loadCards: (rows: Iterable<number>) => Promise<void> = () => Promise.resolve()) {
   const { json, fields } = indexJson(items);
   const { vocabulary, shards } = splitIndex(json, fields, targetBytes);
   const entry = async (bytes: Uint8Array, extension: 'json' | 'bin'): Promise<ModelFile> => {
@@ -46,8 +46,8 @@ async function sharded(targetBytes = 2048) {
       return Promise.resolve(contents.get(file.path) as Uint8Array);
     },
   };
-  const index = await loadShardedLexicalIndex({ files: source, items, loadCards: () => Promise.resolve(), location: 'models/test' });
-  return { index, reads, source, shardCount: shards.length, vocabulary, shards };
+  const index = await loadShardedLexicalIndex({ files: source, items, loadCards, location: 'models/test' });
+  return { index, reads, source, shardCount: shards.length, vocabulary, shards, contents };
 }
 
 /** Queries of every kind the matching rules treat apart: whole words, typos, a prefix being typed, codes, gibberish. */
@@ -81,9 +81,14 @@ describe('a sharded lexical index', () => {
     for (const query of queries()) expect({ query, hits: rounded(await index.search(query, 60)) }).toEqual({ query, hits: rounded(whole.search(query, 60)) });
   });
 
-  it('suggests what the whole index suggests', async () => {
-    const { index } = await sharded();
-    for (const typed of ['gar', 'label ma', 'ceramic tea', 'outdo', '4295']) expect(await index.suggest(typed, 6)).toEqual(whole.suggest(typed, 6));
+  it('suggests what the whole index suggests, loading the cards of the titles it read', async () => {
+    const loaded: number[] = [];
+    const { index } = await sharded(2048, (rows) => (loaded.push(...rows), Promise.resolve()));
+    for (const typed of ['gar', 'label ma', 'ceramic tea', 'outdo', '4295', '']) expect(await index.suggest(typed, 6)).toEqual(whole.suggest(typed, 6));
+    const titles = await index.suggest('label ma', 6);
+    const rows = titles.flatMap((suggestion) => (suggestion.row === null ? [] : [suggestion.row]));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(loaded).toContain(row);
   });
 
   it('fetches the vocabulary once, then only the shards the query’s words reach', async () => {
@@ -99,15 +104,36 @@ describe('a sharded lexical index', () => {
     expect(reads.length).toBeLessThan(1 + shardCount / 4);
   });
 
+  it('expands a prefix for the last word only, so a finished word fetches only its own shards', async () => {
+    const last = await sharded();
+    await last.index.search('kettle gar', 10);
+    const first = await sharded();
+    await first.index.search('gar kettle', 10);
+    // "gar" last reaches garden, gardening, garlic... in shards of their own; first, it is a word alone.
+    expect(first.reads.length).toBeLessThan(last.reads.length);
+  });
+
   it('files codes, sizes and two-letter words under their hash, and lists every other word', async () => {
-    expect(['429561', '2m', '3', 'af', '5000', '2200w'].map(isHashedTerm)).toEqual([true, true, true, true, true, true]);
-    expect(['usb3', 'jacket', 'af5', 'x200', '12ab'].map(isHashedTerm)).toEqual([false, false, false, false, false]);
+    expect(['429561', '2m', '3', 'af', '5000', '2200w', '1a2b3', '123'].map(isHashedTerm)).toEqual([true, true, true, true, true, true, true, true]);
+    expect(['usb3', 'jacket', 'af5', 'x200', '12ab', '12a', 'a123'].map(isHashedTerm)).toEqual([false, false, false, false, false, false, false]);
+    // FNV-1a's published 32-bit values, so a hash the builder and the page compute alike is still the named one.
+    expect(hashedShardOf('a', 2 ** 32)).toBe(0xe40c292c);
+    expect(hashedShardOf('foobar', 2 ** 32)).toBe(0xbf9cf968);
     const { vocabulary, shards } = await sharded();
     const parsed = JSON.parse(new TextDecoder().decode(vocabulary)) as { terms: string[]; termShards: number[]; hashedShards: number };
     expect(parsed.terms).toContain('refillable');
     expect(parsed.terms).not.toContain('429561');
     const bucket = parsed.termShards.length + hashedShardOf('429561', parsed.hashedShards);
     expect([...decodeShard(shards[bucket] as Uint8Array, 'bucket').keys()]).toContain('429561');
+  });
+
+  it('fills each listed shard up to the target size, and makes a word larger than it a shard of its own', async () => {
+    const { vocabulary, shards } = await sharded(2048);
+    const parsed = JSON.parse(new TextDecoder().decode(vocabulary)) as { termShards: number[] };
+    const listedSizes = shards.slice(0, parsed.termShards.length).map((shard) => shard.length);
+    listedSizes.forEach((size, s) => expect(size <= 2048 || parsed.termShards[s] === 1, `shard ${s}: ${size} bytes`).toBe(true));
+    // Greedy: the next shard's first word did not fit, so no two neighbours would fit in one.
+    for (let s = 1; s < listedSizes.length; s++) expect((listedSizes[s - 1] ?? 0) + (listedSizes[s] ?? 0)).toBeGreaterThan(2048);
   });
 
   it('refuses a vocabulary that does not account for the listed shards, naming the field', async () => {
@@ -122,5 +148,32 @@ describe('a sharded lexical index', () => {
     const bytes = new TextEncoder().encode('\u0006jacket\u0001\u0000\u0005\u0001');
     expect(() => decodeShard(bytes, 'models/test/search/x.bin')).toThrow(RecError);
     expect(() => decodeShard(bytes, 'models/test/search/x.bin')).toThrow(/models\/test\/search\/x\.bin: a search index shard ends inside a record/u);
+  });
+
+  it('refuses a vocabulary of another format, with averages that do not match its fields, or counts that do not match its words, naming the field', async () => {
+    const { vocabulary, shardCount } = await sharded();
+    const parsed = JSON.parse(new TextDecoder().decode(vocabulary)) as Record<string, unknown> & { termShards: number[] };
+    const refused = (changes: Record<string, unknown>) => () => parseVocabulary({ ...parsed, ...changes }, shardCount, 'models/test/search/v.json');
+    expect(refused({ format: 2 })).toThrow(/models\/test\/search\/v\.json.*format.*1/u);
+    expect(refused({ averageFieldLength: [1, 2] })).toThrow(/averageFieldLength.*3 numbers/u);
+    expect(refused({ termShards: [...parsed.termShards.slice(1), (parsed.termShards[0] ?? 0) + 1] })).toThrow(/termShards.*counts summing to/u);
+    expect(() => parseVocabulary(parsed, shardCount, 'v.json')).not.toThrow();
+  });
+
+  it('refuses a vocabulary that is not JSON, and a shard cut short, naming the file', async () => {
+    const { source, contents } = await sharded();
+    const broken = (path: string, bytes: Uint8Array): SearchIndexFiles => ({
+      ...source,
+      read: (file) => Promise.resolve(file.path === path ? bytes : (contents.get(file.path) as Uint8Array)),
+    });
+    const load = (files: SearchIndexFiles) => loadShardedLexicalIndex({ files, items, loadCards: () => Promise.resolve(), location: 'models/test' });
+    await expect(load(broken(source.vocabulary.path, new TextEncoder().encode('{"format": 1,')))).rejects.toMatchObject({
+      code: 'CATALOG_INVALID',
+      message: expect.stringContaining(`models/test/${source.vocabulary.path}`),
+    });
+    const parsed = JSON.parse(new TextDecoder().decode(contents.get(source.vocabulary.path))) as { termShards: number[]; hashedShards: number };
+    const shard = source.shards[parsed.termShards.length + hashedShardOf('429561', parsed.hashedShards)] as ModelFile;
+    const index = await load(broken(shard.path, (contents.get(shard.path) as Uint8Array).subarray(0, 5)));
+    await expect(index.search('429561', 5)).rejects.toThrow(`models/test/${shard.path}: a search index shard ends inside a record`);
   });
 });

@@ -5,7 +5,8 @@
  * found in the vocabulary as MiniSearch would find them in the whole index), and loads exactly those
  * words' postings into a MiniSearch of its own. That index reaches the same words with the same
  * statistics, so it returns the whole index's hits in the same order with the same scores (up to the
- * last bits: a prefix's completions are summed in the order its smaller radix tree walks them).
+ * last bits: a prefix's completions are summed in the order its smaller radix tree walks them, which
+ * inserting them in the whole index's order does not make the same).
  */
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
@@ -45,36 +46,28 @@ export async function loadShardedLexicalIndex(source: ShardedIndexSource): Promi
 
   /** The part of the whole index that answers this query. */
   const partialIndex = async (query: QueryWords): Promise<MiniSearch<Doc>> => {
-    const reached = reachedWords(query, tree, known);
-    const wanted = new Map<string, number>();
-    for (const word of reached) {
-      const shard = isHashedTerm(word)
-        ? vocabulary.hashedShards === 0
-          ? null
-          : vocabulary.termShards.length + hashedShardOf(word, vocabulary.hashedShards)
-        : (listed.get(word)?.shard ?? null);
-      if (shard !== null) wanted.set(word, shard);
-    }
-    await shards.load(wanted.values());
-    const postings = [...wanted]
-      // In the whole index's order, so the words a prefix or typo reaches are walked in the same order.
-      .sort(([a], [b]) => (listed.get(a)?.order ?? Number.MAX_SAFE_INTEGER) - (listed.get(b)?.order ?? Number.MAX_SAFE_INTEGER))
-      .flatMap(([word, shard]): [string, readonly FieldPostings[]][] => {
-        const found = shards.held(shard)?.shard.get(word);
-        return found === undefined ? [] : [[word, found]];
-      });
+    const wanted = [...reachedWords(query, tree, known)].flatMap((word): [string, number][] => {
+      if (!isHashedTerm(word)) {
+        const shard = listed.get(word);
+        return shard === undefined ? [] : [[word, shard]];
+      }
+      return vocabulary.hashedShards === 0 ? [] : [[word, vocabulary.termShards.length + hashedShardOf(word, vocabulary.hashedShards)]];
+    });
+    await shards.load(wanted.map(([, shard]) => shard));
+    const postings = wanted.flatMap(([word, shard]): [string, readonly FieldPostings[]][] => {
+      const found = shards.held(shard)?.shard.get(word);
+      return found === undefined ? [] : [[word, found]];
+    });
     return MiniSearch.loadJS(partialJson(vocabulary, postings), miniSearchOptions(vocabulary.fields));
   };
 
   return {
     async search(raw, limit) {
       const query = queryWords(raw);
-      if (query.all.length === 0 || limit <= 0) return [];
       return searchIndex(await partialIndex(query), known, query, vocabulary.fields, limit);
     },
     async suggest(partial, limit) {
       const query = queryWords(partial);
-      if (query.all.length === 0 || limit <= 0) return [];
       const hits = vocabulary.fields.includes('title') ? searchIndex(await partialIndex(query), known, query, ['title'], titleHitsFor(limit)) : [];
       await source.loadCards(hits.map(({ row }) => row));
       return suggestionsFor(categories, query, limit, hits, (row) => items[row]?.title ?? '');
@@ -82,12 +75,12 @@ export async function loadShardedLexicalIndex(source: ShardedIndexSource): Promi
   };
 }
 
-/** Each listed word's shard and its place in the whole index's order. */
-function listedWords(vocabulary: IndexVocabulary): Map<string, { shard: number; order: number }> {
-  const listed = new Map<string, { shard: number; order: number }>();
-  let order = 0;
+/** Each listed word's shard. */
+function listedWords(vocabulary: IndexVocabulary): Map<string, number> {
+  const listed = new Map<string, number>();
+  let next = 0;
   vocabulary.termShards.forEach((count, shard) => {
-    for (const end = order + count; order < end; order++) listed.set(vocabulary.terms[order] as string, { shard, order });
+    for (const end = next + count; next < end; next++) listed.set(vocabulary.terms[next] as string, shard);
   });
   return listed;
 }
@@ -101,8 +94,7 @@ function reachedWords(query: QueryWords, tree: SearchableMap<number>, known: { h
   query.all.forEach((word, position) => {
     reached.add(word);
     if (position === query.all.length - 1 && allowsPrefix(word)) for (const [term] of tree.atPrefix(word)) reached.add(term);
-    const distance = editDistance(word, known.has(word));
-    if (distance > 0) for (const term of tree.fuzzyGet(word, distance).keys()) reached.add(term);
+    for (const term of tree.fuzzyGet(word, editDistance(word, known.has(word))).keys()) reached.add(term);
   });
   return reached;
 }
@@ -118,7 +110,7 @@ function partialJson(vocabulary: IndexVocabulary, postings: readonly [string, re
       rows.forEach((row, i) => {
         counted[row] = counts[i] as number;
         documentIds[row] = row;
-        (fieldLength[row] ??= vocabulary.fields.map(() => 0))[fieldId] = lengths[i] as number;
+        (fieldLength[row] ??= [])[fieldId] = lengths[i] as number;
       });
       data[fieldId] = counted;
     }
