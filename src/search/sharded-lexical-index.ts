@@ -1,12 +1,12 @@
 /**
  * The lexical index of a large catalogue, fetched by the words searched instead of built from every
- * card (index-shards.ts has the files). For each query it fetches the vocabulary once, then the
+ * card (index-shards.ts has the files). It fetches the vocabulary when loaded; for each query, the
  * shards of the words the query can reach (itself, its prefixes' completions, its typos' neighbours,
  * found in the vocabulary as MiniSearch would find them in the whole index), and loads exactly those
  * words' postings into a MiniSearch of its own. That index reaches the same words with the same
  * statistics, so it returns the whole index's hits in the same order with the same scores (up to the
- * last bits: a prefix's completions are summed in the order its smaller radix tree walks them, which
- * inserting them in the whole index's order does not make the same).
+ * last bits: a prefix's completions are summed in the order a smaller radix tree walks them, which
+ * is not always the whole tree's).
  */
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
