@@ -97,12 +97,12 @@ const ROOMS: Readonly<Record<string, Room>> = {
   bench: { file: 'src/bench/probe.ts', folders: ['src/core', 'src/engine', 'src/search'], packages: [...TF, 'client-vector-search', 'voy-search'] },
   'offline/lib': {
     file: 'src/offline/lib/probe.ts',
-    folders: ['src/core', 'src/engine'],
+    folders: ['src/core', 'src/engine', 'src/search'],
     packages: [...OFFLINE, 'hyparquet', 'apache-arrow', 'hyparquet-writer'],
   },
   'offline/lib tests': {
     file: 'src/offline/lib/probe.test.ts',
-    folders: ['src/core', 'src/engine'],
+    folders: ['src/core', 'src/engine', 'src/search'],
     packages: [...OFFLINE, 'hyparquet', 'apache-arrow', 'vitest', 'fast-check', 'hyparquet-writer'],
   },
 
