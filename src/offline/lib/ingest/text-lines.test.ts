@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { faultTest } from '../../../core/fault-test-support.ts';
 import { forEachLine, MAX_LINE_BYTES, type LineVisitor } from './text-lines.ts';
+import { concatBytes } from '../../../core/bytes.ts';
 
 type Call = ['line', string, number] | ['blank', string, number] | ['invalid', number, string] | ['tooLong', number, number] | ['progress', number];
 
@@ -28,16 +29,8 @@ function recorder(options: { blank?: boolean; progress?: boolean } = {}): { visi
 }
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-const raw = (...parts: (string | number[] | Uint8Array)[]): Uint8Array => {
-  const chunks = parts.map((part) => (typeof part === 'string' ? utf8(part) : Uint8Array.from(part)));
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-};
+const raw = (...parts: (string | number[] | Uint8Array)[]): Uint8Array =>
+  concatBytes(parts.map((part) => (typeof part === 'string' ? utf8(part) : Uint8Array.from(part))));
 /** @returns `length` bytes of "x". */
 const xs = (length: number): Uint8Array => new Uint8Array(length).fill(0x78);
 

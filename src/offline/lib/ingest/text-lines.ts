@@ -9,6 +9,7 @@
  * needs that much, and a file without line breaks (a dump, a binary) would otherwise be decoded
  * and parsed as one giant string until the process runs out of memory, with no line to point at.
  */
+import { concatBytes } from '../../../core/bytes.ts';
 
 /** The longest line (and CSV record) read, in bytes: 1 MiB. */
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -96,7 +97,7 @@ export function forEachLine(input: LineInput, visitor: LineVisitor): number {
       carried += block.length;
       continue;
     }
-    const buffer = carried === 0 ? block : concat([...carry, block], carried + block.length);
+    const buffer = carried === 0 ? block : concatBytes([...carry, block]);
     const ended = buffer.length - (block.length - lastNewline - 1);
     const start = skipByteOrderMark(buffer, before);
     visit(buffer, start, Math.max(ended, start));
@@ -106,7 +107,7 @@ export function forEachLine(input: LineInput, visitor: LineVisitor): number {
   }
   // The last line, without a line break.
   if (carried > 0) {
-    const buffer = concat(carry, carried);
+    const buffer = concatBytes(carry);
     visit(buffer, skipByteOrderMark(buffer, before), buffer.length);
     before += buffer.length;
   }
@@ -117,16 +118,6 @@ export function forEachLine(input: LineInput, visitor: LineVisitor): number {
 /** @returns 3 when `buffer` starts the file with a UTF-8 byte order mark, else 0. */
 function skipByteOrderMark(buffer: Uint8Array, offset: number): number {
   return offset === 0 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-}
-
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }
 
 function firstInvalidByte(bytes: Uint8Array): number {
