@@ -27,7 +27,6 @@ import {
   toSessionId,
   type EventStore,
   type FallbackCatalog,
-  type LexicalIndex,
   type ItemRows,
   type LoadedModel,
   type Recommender,
@@ -48,6 +47,7 @@ import { applyAvailabilityFile, fetchAvailabilityFile } from './availability-fil
 import { createHttpModelSource } from './http-model-source.ts';
 import { loadModelRetryingMismatch } from './model-load.ts';
 import { assetUrls } from './asset-urls.ts';
+import { loadLexicalIndex } from './lexical-index-loader.ts';
 
 /** The longest a verified model file waits for an idle moment to be copied into Cache Storage. */
 const STORE_IDLE_TIMEOUT_MS = 5_000;
@@ -280,22 +280,4 @@ async function openStore(notices: string[]): Promise<EventStore> {
     notices.push(`Your browsing can't be saved on this device (${recError.message}), so it is kept in memory for this visit only.`);
     return createMemoryEventStore();
   }
-}
-
-/**
- * The catalogue's full-text index, with its library in a chunk of its own, on the first search,
- * suggestion or prepareSearch. A whole catalogue's is built from the items already loaded
- * (docs/decisions/search-index.md), in idle moments, so the shopper's clicks are not held up while
- * a large catalogue is indexed. A sharded catalogue's is prebuilt and fetched by the words searched
- * (docs/decisions/catalogue-shards.md); one from an older builder, without it, is built from every card.
- */
-async function loadLexicalIndex(model: LoadedModel, location: string): Promise<LexicalIndex> {
-  const files = model.searchIndex;
-  if (files !== undefined) {
-    const { loadShardedLexicalIndex } = await import('../search/sharded-lexical-index.ts');
-    return loadShardedLexicalIndex({ files, items: model.items, loadCards: (rows) => model.cards.load(rows), location });
-  }
-  const { createLexicalIndexInSlices } = await import('../search/lexical-index.ts');
-  await model.cards.loadAll();
-  return createLexicalIndexInSlices(model.items);
 }
