@@ -30,6 +30,9 @@ export interface LexicalIndexOptions {
 const BOOST: Readonly<Record<LexicalField, number>> = { title: 3, category: 2, description: 1 };
 const ALL_FIELDS: readonly LexicalField[] = ['title', 'category', 'description'];
 
+/** The fields the options name, in the index's field order (its field ids). */
+const indexedFields = (options: LexicalIndexOptions): LexicalField[] => ALL_FIELDS.filter((field) => (options.fields ?? ALL_FIELDS).includes(field));
+
 export interface Doc {
   readonly row: number;
   readonly item: Searched;
@@ -101,7 +104,7 @@ function emptyIndex(
   items: readonly CatalogItem[],
   options: LexicalIndexOptions,
 ): { index: MiniSearch<Doc>; documents: Doc[]; finish: () => WholeLexicalIndex } {
-  const fields = ALL_FIELDS.filter((field) => (options.fields ?? ALL_FIELDS).includes(field));
+  const fields = indexedFields(options);
   /** Every indexed word: a query word found here as it is is not also matched fuzzily. */
   const vocabulary = new Set<string>();
   const index = new MiniSearch<Doc>(miniSearchOptions(fields, (word) => vocabulary.add(word)));
@@ -147,7 +150,7 @@ export function miniSearchOptions(fields: readonly LexicalField[], seen: (word: 
  * @param options which fields to index.
  */
 export function indexJson(items: readonly Searched[], options: LexicalIndexOptions = {}): { json: ReturnType<MiniSearch['toJSON']>; fields: LexicalField[] } {
-  const fields = ALL_FIELDS.filter((field) => (options.fields ?? ALL_FIELDS).includes(field));
+  const fields = indexedFields(options);
   const index = new MiniSearch<Doc>(miniSearchOptions(fields));
   index.addAll(items.map((item, row) => ({ row, item })));
   return { json: index.toJSON(), fields };
