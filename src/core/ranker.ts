@@ -29,7 +29,7 @@ import { explainRow } from './explain.ts';
 import { isPagedMatrix, loadVectorRows } from './paged-matrix.ts';
 import { codeCosine } from './product-quantiser.ts';
 import { latestItemRows, withNeighbours } from './neighbours.ts';
-import { interestCosine, personaliseWithin, type SearchMatches } from './search.ts';
+import { interestCosine, personaliseWithin, wholeQueryTier, type SearchMatches } from './search.ts';
 import { unavailableRows } from './availability.ts';
 import { onePerGroup } from './catalog.ts';
 import type { InterestState } from './state.ts';
@@ -166,7 +166,11 @@ export function createRanker(options: RankerOptions): Ranker {
         items,
       );
       const facts = common(basis, interestModel);
-      const ordered = personaliseWithin(available, facts.personalised ? await interestInMatches(model, options.spaceVectors, interest, available) : null);
+      const ordered = personaliseWithin(
+        available,
+        facts.personalised ? await interestInMatches(model, options.spaceVectors, interest, available) : null,
+        wholeQueryTier,
+      );
       const reason: Reason = { kind: 'search', query: found.query };
       const entries = ordered.slice(0, gridSize).map(({ row, relevance }, position) => ({
         item: items[row] as CatalogItem,

@@ -8,19 +8,20 @@ import {
   normaliseQuery,
   PERSONAL_WEIGHT,
   personaliseWithin,
+  wholeQueryTier,
   RRF_K,
   semanticWeightFor,
   type SearchMatch,
 } from './search.ts';
 
-const match = (row: number, relevance: number): SearchMatch => ({ row, relevance, lexicalRank: 0, semanticRank: null });
+const match = (row: number, relevance: number, coverage = 1): SearchMatch => ({ row, relevance, coverage, lexicalRank: 0, semanticRank: null });
 
 describe('fuseByReciprocalRank', () => {
   it('sums 1 / (k + rank) over the retrievers that found an item, so agreement ranks first', () => {
     const fused = fuseByReciprocalRank(
       [
         { row: 7, score: 9, coverage: 1 },
-        { row: 3, score: 5, coverage: 1 },
+        { row: 3, score: 5, coverage: 0.5 },
       ],
       [
         { row: 3, similarity: 0.9 },
@@ -29,9 +30,9 @@ describe('fuseByReciprocalRank', () => {
       0.5,
     );
     expect(fused.map((m) => m.row)).toEqual([3, 7, 5]);
-    expect(fused[0]).toEqual({ row: 3, relevance: 1 / (RRF_K + 2) + 0.5 / (RRF_K + 1), lexicalRank: 1, semanticRank: 0 });
-    expect(fused[1]).toEqual({ row: 7, relevance: 1 / (RRF_K + 1), lexicalRank: 0, semanticRank: null });
-    expect(fused[2]).toEqual({ row: 5, relevance: 0.5 / (RRF_K + 2), lexicalRank: null, semanticRank: 1 });
+    expect(fused[0]).toEqual({ row: 3, relevance: 1 / (RRF_K + 2) + 0.5 / (RRF_K + 1), coverage: 0.5, lexicalRank: 1, semanticRank: 0 });
+    expect(fused[1]).toEqual({ row: 7, relevance: 1 / (RRF_K + 1), coverage: 1, lexicalRank: 0, semanticRank: null });
+    expect(fused[2]).toEqual({ row: 5, relevance: 0.5 / (RRF_K + 2), coverage: 0, lexicalRank: null, semanticRank: 1 });
   });
 
   it('weighs the semantic ranking by the weight given', () => {
@@ -68,12 +69,12 @@ describe('fuseByReciprocalRank', () => {
     const fused = fuseByReciprocalRank(
       [
         { row: 1, score: 2, coverage: 1 },
-        { row: 1, score: 1, coverage: 1 },
+        { row: 1, score: 1, coverage: 0.5 },
       ],
       [],
       1,
     );
-    expect(fused).toEqual([{ row: 1, relevance: 1 / (RRF_K + 1), lexicalRank: 0, semanticRank: null }]);
+    expect(fused).toEqual([{ row: 1, relevance: 1 / (RRF_K + 1), coverage: 1, lexicalRank: 0, semanticRank: null }]);
   });
 });
 
@@ -97,6 +98,17 @@ describe('personaliseWithin', () => {
   it('lets the interest decide between matches of similar relevance', () => {
     const interest = (row: number) => (row === 1 ? 0.9 : 0);
     expect(personaliseWithin(matches, interest).map((m) => m.row)).toEqual([1, 0, 2]);
+  });
+
+  it('keeps the matches holding every word of the query above the rest, the interest deciding within each', () => {
+    // Row 0 holds all the words; rows 1 and 2 hold some, nearly as relevant and far closer to the interest.
+    const tiered = [match(0, 1), match(1, 0.99, 0.75), match(2, 0.98, 0.75), match(3, 0.97)];
+    const interest = (row: number) => (row === 0 ? -0.5 : row === 2 ? 0.9 : 0);
+    expect(personaliseWithin(tiered, interest, wholeQueryTier).map((m) => m.row)).toEqual([3, 0, 2, 1]);
+    // Without tiers the interest lifts the partial matches over both whole ones.
+    expect(personaliseWithin(tiered, interest).map((m) => m.row)).toEqual([2, 1, 3, 0]);
+    // Without an interest the fused order stands, tiers or not.
+    expect(personaliseWithin(tiered, null, wholeQueryTier).map((m) => m.row)).toEqual([0, 1, 2, 3]);
   });
 
   it('never lifts a match below 1 - 2 x PERSONAL_WEIGHT of the best relevance over it', () => {

@@ -15,7 +15,8 @@
  *
  * The shopper's interest then re-orders within the matches (`personaliseWithin`): it adds a bounded
  * amount to each match's relevance, so it decides between matches of similar relevance and never
- * lifts a weak match over a strong one by much, nor brings in an item that does not match.
+ * lifts a weak match over a strong one by much, nor brings in an item that does not match. The
+ * matches holding every product word of the query stay above the others (`wholeQueryTier`).
  */
 import type { CatalogItem } from './catalog.ts';
 import { RecError } from './errors.ts';
@@ -56,6 +57,8 @@ export type SearchMethod = 'hybrid' | 'lexical' | 'semantic';
 export interface SearchMatch {
   readonly row: number;
   readonly relevance: number;
+  /** The share of the query's product words the row holds (0 when the words did not find it). */
+  readonly coverage: number;
   readonly lexicalRank: number | null;
   readonly semanticRank: number | null;
 }
@@ -93,22 +96,23 @@ export function normaliseQuery(query: string): string {
  *   meaning's weight 0) in the semantic ranking's order, then lower row first.
  */
 export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: readonly SemanticHit[], semanticWeight: number): SearchMatch[] {
-  const byRow = new Map<number, { relevance: number; lexicalRank: number | null; semanticRank: number | null }>();
+  const byRow = new Map<number, { relevance: number; coverage: number; lexicalRank: number | null; semanticRank: number | null }>();
   const entry = (row: number) => {
     let found = byRow.get(row);
     if (found === undefined) {
-      found = { relevance: 0, lexicalRank: null, semanticRank: null };
+      found = { relevance: 0, coverage: 0, lexicalRank: null, semanticRank: null };
       byRow.set(row, found);
     }
     return found;
   };
   // Equal lexical scores share the better rank, so the words alone never order rows they cannot tell apart.
   let tiedRank = 0;
-  lexical.forEach(({ row, score }, rank) => {
+  lexical.forEach(({ row, score, coverage }, rank) => {
     if (rank > 0 && score !== lexical[rank - 1]?.score) tiedRank = rank;
     const found = entry(row);
     if (found.lexicalRank !== null) return;
     found.lexicalRank = tiedRank;
+    found.coverage = coverage;
     found.relevance += 1 / (RRF_K + tiedRank + 1);
   });
   semantic.forEach(({ row }, rank) => {
@@ -128,17 +132,28 @@ export function fuseByReciprocalRank(lexical: readonly LexicalHit[], semantic: r
  * shopper's interest in each (a search's matches, or the items like a given one: placements.ts).
  * @param matches most relevant first.
  * @param interestIn the cosine of the shopper's interest with a row, in [-1, 1]; null when the shopper has none yet.
+ * @param tierOf when given, a match of a higher tier stays above every match of a lower one and the
+ *   interest decides within a tier (a search: the matches holding every word of the query first).
  * @returns the same matches in the personalised order (unchanged without an interest).
  */
 export function personaliseWithin<T extends { readonly row: number; readonly relevance: number }>(
   matches: readonly T[],
   interestIn: ((row: number) => number) | null,
+  tierOf: (match: T) => number = () => 0,
 ): T[] {
   const best = matches[0]?.relevance ?? 0;
   if (interestIn === null || best <= 0) return [...matches];
-  const scored = matches.map((match) => ({ match, score: match.relevance / best + PERSONAL_WEIGHT * interestIn(match.row) }));
-  return scored.sort((a, b) => b.score - a.score || a.match.row - b.match.row).map(({ match }) => match);
+  const scored = matches.map((match) => ({ match, tier: tierOf(match), score: match.relevance / best + PERSONAL_WEIGHT * interestIn(match.row) }));
+  return scored.sort((a, b) => b.tier - a.tier || b.score - a.score || a.match.row - b.match.row).map(({ match }) => match);
 }
+
+/**
+ * A search match's tier for personaliseWithin: 1 when it holds every product word of the query.
+ * Reciprocal rank fusion leaves the first rank 1/61 of relevance against 1/62 for the second, so
+ * without tiers the interest's nudge (up to PERSONAL_WEIGHT) moved matches of three words of four
+ * over the one that held all four, an exact title and SKU out of the first grid (the bench's million).
+ */
+export const wholeQueryTier = (match: SearchMatch): number => (match.coverage === 1 ? 1 : 0);
 
 /**
  * @param interest the shopper's interest vector (any length but zero).

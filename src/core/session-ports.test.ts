@@ -16,7 +16,7 @@ import { makeFixtureModel } from './test-support.ts';
 
 const model = makeFixtureModel({ count: 8, dim: 2, categories: 2 });
 const id = (row: number): ItemId => toItemId(`i${row}`);
-const MATCH: SearchMatch = { row: 1, relevance: 1, lexicalRank: 0, semanticRank: 0 };
+const MATCH: SearchMatch = { row: 1, relevance: 1, coverage: 1, lexicalRank: 0, semanticRank: 0 };
 const queryVector = (query: string): Float32Array => Float32Array.from([query.length, 1]);
 
 function grid(eventCount: number): UnshownRanking {
