@@ -156,7 +156,12 @@ const roomConfigs = ROOMS.flatMap((room) => [
 
 // Small rooms (STYLE.md), counted in code lines: data tables and generated code are exempt; tests and
 // the e2e suite are held to the same sizes.
-const GENERATED_OR_DATA = ['src/engine/kernels/score-int8-wasm-bytes.ts', 'src/offline/builder/demo-vocab.ts', 'src/offline/builder/demo-type-icons.ts'];
+const GENERATED_OR_DATA = [
+  'src/engine/kernels/score-int8-wasm-bytes.ts',
+  'src/engine/kernels/score-codes-wasm-bytes.ts',
+  'src/offline/builder/demo-vocab.ts',
+  'src/offline/builder/demo-type-icons.ts',
+];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'models', 'test-results', 'playwright-report', '.cache', 'bench-results', '.stryker-tmp', 'reports'] },

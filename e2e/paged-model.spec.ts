@@ -19,12 +19,13 @@ const paths = (requests: Request[]): string[] => requests.map((request) => new U
 const pagesFetched = (requests: Request[]): Set<string> => new Set(paths(requests).filter((path) => path.startsWith(`/models/${PAGED_MODEL}/vectors/`)));
 
 test('a first visit downloads the codes, not the vectors, and clicks pull a department up from the pages they fetch', async ({ storefront, requests }) => {
-  await storefront.open(`?models=${PAGED_MODEL}&backend=wasm`);
+  await storefront.open(`?models=${PAGED_MODEL}&backend=webgpu`);
   await expect(storefront.cards).toHaveCount(24);
-  expect(await storefront.grid.getAttribute('data-backend')).toBe('cpu');
-  // The page asked for wasm: the notice says why it is not used, not that the browser lacks it.
+  // Its codes are scored in the WebAssembly kernel, whatever backend the page asked for.
+  expect(await storefront.grid.getAttribute('data-backend')).toBe('wasm');
+  // The page asked for WebGPU: the notice says why it is not used, not that the browser lacks it.
   await expect(storefront.page.getByRole('status').first()).toContainText(
-    'WebAssembly is not used for this catalogue: it is paged, and scored from its codes in JavaScript (CPU).',
+    'WebGPU is not used for this catalogue: it is paged, and scored from its codes (WebAssembly).',
   );
   const fetched = paths(requests);
   expect(fetched).toContain(`/models/${PAGED_MODEL}/codes.pq.bin`);

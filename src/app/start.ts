@@ -16,8 +16,7 @@
  */
 import {
   createMemoryEventStore,
-  PAGED_SPACE_REASON,
-  pagedSpaceOf,
+  pagedPartsOf,
   createRecommender,
   decodeSequenceItemTable,
   loadFallbackCatalog,
@@ -40,6 +39,7 @@ import {
 import { DEFAULT_PRIOR_WEIGHT } from '../core/constants.ts';
 import { describeDevice } from '../engine/backend.ts';
 import { createCalibratedItemSpace } from '../engine/calibrated-item-space.ts';
+import { openPagedItemSpace } from '../engine/paged-item-space.ts';
 import { createSequenceEncoder } from '../engine/sequence-encoder.ts';
 import { createBroadcastSync, openEventStore, withModelFileCache } from '../storage/index.ts';
 import { afterNextPaint, BACKEND_LABELS, whenIdle, type StartupPhase } from '../ui/index.ts';
@@ -165,13 +165,14 @@ export async function startWithConfig(
     prior: sequenceTable?.bias ?? model.popularity,
     priorWeight: sequenceTable === null ? DEFAULT_PRIOR_WEIGHT : 1,
   }).catch((bug: unknown) => console.error('Vitrine: the first grid could not be painted', bug));
-  const paged = pagedSpaceOf(model, DEFAULT_PRIOR_WEIGHT);
-  const pagedSpace = paged === null ? null : Promise.resolve({ space: paged, choice: { backend: paged.backend, reason: PAGED_SPACE_REASON } });
+  const paged = pagedPartsOf(model) !== null;
   const [spaceResult, storeResult] = await Promise.allSettled([
-    // Without a backend in the config, the space goes where a short measurement on this device
-    // says it is fastest and correct (core/backend-choice.ts), remembered in localStorage.
-    pagedSpace ??
-      describeDevice().then(async (device) => {
+    // A paged model is scored from its codes (engine/paged-item-space.ts). Any other: without a
+    // backend in the config, the space goes where a short measurement on this device says it is
+    // fastest and correct (core/backend-choice.ts), remembered in localStorage.
+    openPagedItemSpace(model, DEFAULT_PRIOR_WEIGHT).then(async (paged) => {
+      if (paged !== null) return paged;
+      return describeDevice().then(async (device) => {
         return createCalibratedItemSpace(
           {
             ...(sequenceTable === null
@@ -185,7 +186,8 @@ export async function startWithConfig(
           },
           { device, ...calibrationStore(), ...(model.sequence === null ? {} : { sequence: model.sequence }) },
         );
-      }),
+      });
+    }),
     openStore(notices),
   ]);
   if (spaceResult.status === 'rejected') {
@@ -201,8 +203,8 @@ export async function startWithConfig(
   if (config.backend !== null && space.backend !== config.backend) {
     const why = skipped.get(config.backend);
     notices.push(
-      paged !== null
-        ? `${BACKEND_LABELS[config.backend]} is not used for this catalogue: it is paged, and scored from its codes in JavaScript (${BACKEND_LABELS[space.backend]}).`
+      paged
+        ? `${BACKEND_LABELS[config.backend]} is not used for this catalogue: it is paged, and scored from its codes (${BACKEND_LABELS[space.backend]}).`
         : `${BACKEND_LABELS[config.backend]} is not available in this browser${why === undefined ? '' : ` (${why})`}: recommendations run on ${BACKEND_LABELS[space.backend]} instead.`,
     );
   }
@@ -236,7 +238,7 @@ export async function startWithConfig(
     await applyAvailabilityFile(recommender, availability, config.modelUrl);
     // Not on a paged model: its rehearsed click would fetch that click's candidates' vector pages
     // (a megabyte or more at a million items) for a click the shopper may never make.
-    if (paged === null) whenIdle(() => void rehearse(recommender), REHEARSAL_IDLE_TIMEOUT_MS);
+    if (!paged) whenIdle(() => void rehearse(recommender), REHEARSAL_IDLE_TIMEOUT_MS);
     return { kind: 'storefront', config, recommender, notices };
   } catch (error) {
     space.dispose();

@@ -7,7 +7,7 @@
  */
 import { asMatrix, type ItemRows } from './item-matrix.ts';
 import type { ItemSpace } from './ports.ts';
-import { dotTable, scoreCodes, type ProductQuantiser } from './product-quantiser.ts';
+import { dotTable, scoreCodes, type CodeScorer, type ProductQuantiser } from './product-quantiser.ts';
 import { scoreRow, topK, type RankedRows } from './rank.ts';
 
 export interface CompressedItems {
@@ -25,6 +25,8 @@ export interface CompressedItems {
    * row their pages bring (paged-matrix.ts `fetchedWith`). Without it, the candidates alone.
    */
   readonly rescored?: (candidates: readonly number[]) => readonly number[];
+  /** Scores the codes with this prior and weight in a kernel; without it, core's scoreCodes in JS. */
+  readonly scorer?: CodeScorer;
 }
 
 const NONE: ReadonlySet<number> = new Set();
@@ -42,9 +44,10 @@ export async function rankFromCodes(
   excludedRows: ReadonlySet<number>,
   loadRows: (rows: readonly number[]) => Promise<void> = () => Promise.resolve(),
 ): Promise<RankedRows> {
-  const { quantiser, codes, prior, priorWeight, rerank } = items;
+  const { quantiser, codes, prior, priorWeight, rerank, scorer } = items;
   const table = dotTable(quantiser, interest);
-  const approximate = scoreCodes(table, codes, quantiser.subspaces, prior, priorWeight);
+  // Read before any await below: a kernel's scores live until its next call.
+  const approximate = scorer === undefined ? scoreCodes(table, codes, quantiser.subspaces, prior, priorWeight) : scorer.score(table);
   // No interest (a new shopper): every code scores exactly 0, so the codes' ranking is the exact one.
   if (table.every((value) => value === 0)) return topK(approximate, k, excludedRows);
   const candidates = topK(approximate, Math.max(k, rerank), excludedRows).rows;

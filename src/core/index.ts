@@ -13,7 +13,7 @@ export { createMemoryEventStore } from './memory-store.ts';
 export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
 export type { ModelFile } from './manifest.ts';
 export type { ItemMatrix, ItemRows } from './item-matrix.ts';
-export { PAGED_SPACE_REASON, pagedSpaceOf } from './paged-item-space.ts';
+export { pagedPartsOf, pagedSpaceOf } from './paged-item-space.ts';
 export { isPagedMatrix, type PagedItemMatrix } from './paged-matrix.ts';
 export type { PagedItems } from './vector-pages.ts';
 export { loadFallbackCatalog, type FallbackCatalog } from './fallback.ts';

@@ -5,37 +5,52 @@
  * cost no more bytes, and as the builder writes similar items as neighbours (row-order.ts) they are
  * what the codes blurred (on the bench's million, recall@50 0.79 to 0.95 at the same pages). The
  * interest update and the similarities read the rows they name, whose pages are fetched first.
- * Nothing of it goes to a compute backend: at a million items the codes are 16 MB, and scoring them
- * is table look-ups, not matrix products.
+ * Nothing of it goes to a TF.js backend: at a million items the codes are 16 MB, and scoring them
+ * is table look-ups, not matrix products; the engine gives a WebAssembly kernel for those look-ups
+ * (its `scorer`), which holds the codes then.
  */
 import { rankFromCodes } from './compressed-ranking.ts';
 import type { ItemSpace } from './ports.ts';
-import type { ProductQuantiser } from './product-quantiser.ts';
+import type { CodeScorer } from './product-quantiser.ts';
 import { gramMatrix } from './rank.ts';
 import { referenceUpdate } from './fold.ts';
 import { isPagedMatrix, type PagedItemMatrix } from './paged-matrix.ts';
 import type { LoadedModel } from './model.ts';
+import type { PagedItems } from './vector-pages.ts';
 
 export interface PagedSpaceItems {
   readonly matrix: PagedItemMatrix;
-  readonly quantiser: ProductQuantiser;
-  /** itemCount × subspaces codes. */
-  readonly codes: Uint8Array;
+  /** The codes and codebooks (the codes read at each use: a kernel may hold them, PagedItems.moveCodes). */
+  readonly paged: Pick<PagedItems, 'quantiser' | 'codes'>;
   readonly prior: Float32Array | null;
   readonly priorWeight: number;
   /** How many of the codes' best are re-scored from their pages. */
   readonly rerank: number;
+  /** Scores the codes with this prior and weight (the engine's WebAssembly kernel); without it, core's loop in JS. */
+  readonly scorer?: CodeScorer;
 }
 
-/** @returns core's ItemSpace over a paged model; its backend is 'cpu' (this module's own loops). */
+/** @returns core's ItemSpace over a paged model; its backend is 'wasm' with a kernel scorer, else 'cpu' (this module's own loops). */
 export function createPagedItemSpace(items: PagedSpaceItems): ItemSpace {
-  const { matrix, quantiser, codes, prior } = items;
-  const compressed = { ...items, vectors: matrix, rescored: (candidates: readonly number[]) => matrix.fetchedWith(candidates) };
+  const { matrix, paged, prior, priorWeight, rerank, scorer } = items;
+  const { quantiser } = paged;
+  const compressed = {
+    quantiser,
+    get codes() {
+      return paged.codes;
+    },
+    vectors: matrix,
+    prior,
+    priorWeight,
+    rerank,
+    ...(scorer === undefined ? {} : { scorer }),
+    rescored: (candidates: readonly number[]) => matrix.fetchedWith(candidates),
+  };
   const load = (rows: readonly number[]): Promise<void> => matrix.load(rows);
   // Loads the terms' pages first.
   const reference = referenceUpdate(matrix, matrix.dim);
   return {
-    backend: 'cpu',
+    backend: scorer === undefined ? 'cpu' : 'wasm',
     update: async (interest, decay, terms) => reference(interest, decay, terms),
     topK: (interest, k, excludedRows) => rankFromCodes(compressed, interest, k, excludedRows, load),
     async similarities(rows) {
@@ -44,24 +59,42 @@ export function createPagedItemSpace(items: PagedSpaceItems): ItemSpace {
     },
     memory: () => ({
       matrixBytes: matrix.heapBytes() + (prior?.byteLength ?? 0),
-      tableBytes: codes.byteLength + quantiser.codebooks.byteLength,
-      backendBytes: 0,
+      tableBytes: (scorer === undefined ? paged.codes.byteLength : 0) + quantiser.codebooks.byteLength,
+      backendBytes: scorer?.bytes ?? 0,
     }),
     dispose: () => {},
   };
 }
 
 /** Why a paged model's space computes where it does, as the storefront says it. */
-export const PAGED_SPACE_REASON = 'a paged catalogue is scored from its codes, with its best candidates re-scored from their pages';
+export function pagedSpaceReason(scorer: CodeScorer | undefined): string {
+  const where = scorer === undefined ? 'in JavaScript' : 'in a WebAssembly kernel';
+  return `a paged catalogue is scored from its codes (${where}), with its best candidates re-scored from their pages`;
+}
+
+/** @returns a model's paged matrix and its codes, or null for a model whose matrix is not paged. */
+export function pagedPartsOf(model: Pick<LoadedModel, 'matrix' | 'paged'>): { matrix: PagedItemMatrix; paged: PagedItems } | null {
+  const { matrix, paged } = model;
+  return isPagedMatrix(matrix) && paged !== undefined && paged !== null ? { matrix, paged } : null;
+}
 
 /**
  * @param model a loaded model.
  * @param priorWeight how much the popularity prior adds to a score.
+ * @param scorer scores the model's codes with its popularity and this weight (the engine's kernel), if any.
  * @returns its space when its matrix is paged (there is no whole matrix to upload to a backend, or
  *   to measure one with), or null for any other model.
  */
-export function pagedSpaceOf(model: Pick<LoadedModel, 'matrix' | 'paged' | 'popularity'>, priorWeight: number): ItemSpace | null {
-  const { matrix, paged } = model;
-  if (!isPagedMatrix(matrix) || paged === undefined || paged === null) return null;
-  return createPagedItemSpace({ matrix, ...paged, rerank: paged.layout.rerank, prior: model.popularity, priorWeight });
+export function pagedSpaceOf(model: Pick<LoadedModel, 'matrix' | 'paged' | 'popularity'>, priorWeight: number, scorer?: CodeScorer): ItemSpace | null {
+  const parts = pagedPartsOf(model);
+  if (parts === null) return null;
+  const { matrix, paged } = parts;
+  return createPagedItemSpace({
+    matrix,
+    paged,
+    rerank: paged.layout.rerank,
+    prior: model.popularity,
+    priorWeight,
+    ...(scorer === undefined ? {} : { scorer }),
+  });
 }

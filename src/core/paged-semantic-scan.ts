@@ -18,9 +18,11 @@ export type PreparedScan = (query: Float32Array, limit: number) => SemanticScan;
  * @returns a function preparing a scan for a query: its `limit` candidates are the rows the codes
  *   score highest, and every cosine it gives is the codes'.
  */
-export function createPagedSemanticScan(paged: PagedItems): PreparedScan {
-  const { quantiser, codes } = paged;
+export function createPagedSemanticScan(paged: Pick<PagedItems, 'quantiser' | 'codes'>): PreparedScan {
+  const { quantiser } = paged;
   return (query, limit) => {
+    // Read at each query: the codes may have moved into a scoring kernel's memory since (PagedItems.moveCodes).
+    const { codes } = paged;
     checkQuery(query, quantiser.dim);
     if (euclideanNorm(query) === 0) return { above: () => [], among: () => [] };
     const cosine = codeCosine(quantiser, codes, query);

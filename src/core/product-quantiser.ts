@@ -118,6 +118,20 @@ export function scoreCodes(table: Float32Array, codes: Uint8Array, subspaces: nu
 }
 
 /**
+ * Scores every item's codes as scoreCodes does, with the prior and its weight it was made with, to
+ * the same float32 scores (the engine's WebAssembly kernel: wasm-code-scorer.ts).
+ */
+export interface CodeScorer {
+  /**
+   * @param table dotTable's output.
+   * @returns one score per item, valid until the next call (the kernel's memory).
+   */
+  score(table: Float32Array): Float32Array;
+  /** The bytes it holds: the codes (moved there, PagedItems.moveCodes), a copy of the prior and the scores. */
+  readonly bytes: number;
+}
+
+/**
  * scoreCodes for 16 subspaces (the builder's default), written out: the same look-ups summed in the
  * same order, so the same scores, in about a third of the loop's time (a million items: 11 ms
  * against 29 in Node here), which a click at that size waits for.

@@ -147,6 +147,19 @@ describe('loadModel with pagedVectors', () => {
   });
 });
 
+describe('moving the codes', () => {
+  it('reads the codes from the copy they moved to, and refuses a copy of another length', async () => {
+    const { files } = await pagedModelFiles({ count: 40, dim: 8, layout: LAYOUT });
+    const model = await loadModel(memoryModelSource(files), undefined, { pagedVectors: true });
+    const paged = model.paged;
+    if (paged === undefined || paged === null) throw new Error('the fixture is not paged');
+    const copy = paged.codes.slice();
+    expect(() => paged.moveCodes(copy.subarray(1))).toThrow(/moving 160 codes, found a copy of 159/);
+    paged.moveCodes(copy);
+    expect(paged.codes).toBe(copy);
+  });
+});
+
 describe('the manifest’s paged layout', () => {
   const withManifest = async (change: (manifest: Record<string, unknown>) => void): Promise<RecError> => {
     const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });

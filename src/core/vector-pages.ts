@@ -205,11 +205,37 @@ export function decodeCodebooks(bytes: Uint8Array, dim: number, subspaces: numbe
 export interface PagedItems {
   readonly layout: PagedLayout;
   readonly quantiser: ProductQuantiser;
-  /** itemCount x layout.subspaces codes. */
+  /** itemCount x layout.subspaces codes. Read here at each use: a scoring kernel may take them (moveCodes). */
   readonly codes: Uint8Array;
+  /**
+   * Reads the codes from now on from a copy of them kept elsewhere (a scoring kernel's memory), so
+   * the item space holds them once.
+   * @param copy the same bytes as `codes`.
+   * @throws RecError INTERNAL when the copy has the wrong length.
+   */
+  moveCodes(copy: Uint8Array): void;
   /** Each page's entry, in row order. */
   readonly pages: readonly ModelFile[];
   readonly hot: HotRows;
+}
+
+/** @returns the paged items over these parts, their codes movable (PagedItems.moveCodes). */
+export function pagedItems(parts: Omit<PagedItems, 'moveCodes'>): PagedItems {
+  const { layout, quantiser, pages, hot } = parts;
+  let codes = parts.codes;
+  return {
+    layout,
+    quantiser,
+    pages,
+    hot,
+    get codes() {
+      return codes;
+    },
+    moveCodes(copy) {
+      if (copy.length !== codes.length) throw new RecError('INTERNAL', `moving ${codes.length} codes, found a copy of ${copy.length}`);
+      codes = copy;
+    },
+  };
 }
 
 /** A paged model's codes, codebooks and page list, decoded; null for a model without them. */
@@ -217,11 +243,11 @@ export function readPagedItems(manifest: ModelManifest, bytesOf: (file: ModelFil
   const { paged: layout, files } = manifest;
   if (layout === undefined || files.codes === undefined || files.codebooks === undefined || files.vectorPages === undefined || files.hotRows === undefined)
     return null;
-  return {
+  return pagedItems({
     layout,
     quantiser: decodeCodebooks(bytesOf(files.codebooks), manifest.dim, layout.subspaces, where(files.codebooks)),
     codes: bytesOf(files.codes),
     pages: decodePageList(bytesOf(files.vectorPages), manifest.itemCount, layout, manifest.dim, manifest.dtype),
     hot: decodeHotRows(bytesOf(files.hotRows), layout.hotRows, manifest.itemCount, manifest.dim, manifest.dtype, where(files.hotRows)),
-  };
+  });
 }

@@ -28,6 +28,7 @@ import { RecError } from '../../core/errors.ts';
 import { scoreRow, topK, type RankedRows, type RowsAbove } from '../../core/rank.ts';
 import { asMatrix, isInt8Matrix, type ItemMatrix, type ItemRows } from '../../core/item-matrix.ts';
 import { encodeVectors, matrixRowCount } from '../../core/vectors.ts';
+import { instantiateKernel } from './instantiate-kernel.ts';
 import { WASM_BASE64 } from './score-int8-wasm-bytes.ts';
 
 /** The item matrix and its prior, resident in the module's memory (int8) and in JS (exact). */
@@ -94,22 +95,6 @@ export function interestQuantisationMax(dim: number): number {
 }
 
 /**
- * @returns the module, or null where it cannot run: a WebAssembly without SIMD, or a page whose
- *   Content-Security-Policy forbids compiling WebAssembly (no 'wasm-unsafe-eval').
- */
-async function instantiate(): Promise<ScoreModule | null> {
-  const binary = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-  if (!WebAssembly.validate(binary)) return null;
-  try {
-    const { instance } = await WebAssembly.instantiate(binary);
-    return instance.exports as unknown as ScoreModule;
-  } catch (error) {
-    if (error instanceof WebAssembly.CompileError) return null;
-    throw error;
-  }
-}
-
-/**
  * Quantises the matrix to int8 (unless it is int8 already), measures each row's rounding, and
  * copies both into the module.
  * @param items the matrix and the prior.
@@ -123,7 +108,7 @@ export async function createWasmScorer(items: WasmScorerItems): Promise<WasmScor
   }
   const count = matrixRowCount(vectors, dim, popularity);
   const matrix = asMatrix(vectors, dim);
-  const module = await instantiate();
+  const module = await instantiateKernel<ScoreModule>(WASM_BASE64);
   if (module === null) return null;
 
   // The int8 file layout: count * dim values, then one float32 scale per row.

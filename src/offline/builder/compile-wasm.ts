@@ -1,6 +1,6 @@
 /**
  * `npm run build:wasm`: compiles the engine's hand-written WebAssembly (the `.wat` text of the wasm
- * scoring kernel) into a TypeScript module holding the binary, so the browser bundle, Vitest and the
+ * scoring kernels) into a TypeScript module holding the binary, so the browser bundle, Vitest and the
  * Node CLIs (tsx) all import it as plain code, with no loader for `.wasm` files and no WebAssembly
  * toolchain at run time. The generated module is committed; compile-wasm.test.ts fails when it no
  * longer matches its `.wat`, so the two cannot drift.
@@ -16,6 +16,10 @@ export const WASM_MODULES = [
   {
     wat: resolve(REPO_ROOT, 'src/engine/kernels/score-int8.wat'),
     generated: resolve(REPO_ROOT, 'src/engine/kernels/score-int8-wasm-bytes.ts'),
+  },
+  {
+    wat: resolve(REPO_ROOT, 'src/engine/kernels/score-codes.wat'),
+    generated: resolve(REPO_ROOT, 'src/engine/kernels/score-codes-wasm-bytes.ts'),
   },
 ] as const;
 
