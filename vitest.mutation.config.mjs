@@ -14,6 +14,8 @@ export default defineConfig({
       'src/engine/item-space-inputs.test.ts',
       'src/engine/tensor-math.test.ts',
       'src/engine/kernels/kernel-layout.test.ts',
+      'src/engine/kernels/wasm-code-scorer.test.ts',
+      'src/engine/paged-item-space.test.ts',
       'src/offline/lib/ingest/**/*.test.ts',
       'src/offline/builder/quantise-check.test.ts',
       'src/offline/builder/choose-dtype.test.ts',

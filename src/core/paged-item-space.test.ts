@@ -2,7 +2,7 @@
 // as the catalogue the codes only choose what is fetched, so every answer must be the exact one.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
-import { pagedSpaceOf } from './paged-item-space.ts';
+import { pagedSpaceOf, pagedSpaceReason } from './paged-item-space.ts';
 import { createPagedSemanticScan } from './paged-semantic-scan.ts';
 import { loggingSource, pagedModelFiles } from './paged-test-support.ts';
 import { loadModel, type LoadedModel } from './model.ts';
@@ -106,6 +106,32 @@ describe('pagedSpaceOf', () => {
   it('gives the rows’ cosines as the reference does', async () => {
     const { whole, space } = await models(COUNT);
     expect(await space.similarities([0, 50, 119])).toEqual(gramMatrix(whole.vectors, DIM, [0, 50, 119]));
+  });
+
+  it('scores the codes with the scorer it is given, once a ranking, and counts its memory instead of the codes', async () => {
+    const { whole, paged, reference } = await models(COUNT);
+    const tables: Float32Array[] = [];
+    const codes = paged.paged?.codes ?? new Uint8Array(0);
+    const quantiser = paged.paged?.quantiser;
+    if (quantiser === undefined) throw new Error('the fixture is not paged');
+    const scorer = {
+      bytes: 12_345,
+      score(table: Float32Array) {
+        tables.push(table);
+        return scoreCodes(table, codes, quantiser.subspaces, whole.popularity, DEFAULT_PRIOR_WEIGHT);
+      },
+    };
+    const space = pagedSpaceOf(paged, DEFAULT_PRIOR_WEIGHT, scorer);
+    if (space === null) throw new Error('the fixture has no paged space');
+    expect(space.backend).toBe('wasm');
+    const interest = interestOf(whole, [3, 40]);
+    expect(await space.topK(interest, 10, new Set())).toEqual(await reference.topK(interest, 10, new Set()));
+    expect(tables).toEqual([dotTable(quantiser, interest)]);
+    expect(space.memory()).toMatchObject({ tableBytes: quantiser.codebooks.byteLength, backendBytes: 12_345 });
+    expect(pagedSpaceReason(scorer)).toBe(
+      'a paged catalogue is scored from its codes (in a WebAssembly kernel), with its best candidates re-scored from their pages',
+    );
+    expect(pagedSpaceReason(undefined)).toBe('a paged catalogue is scored from its codes (in JavaScript), with its best candidates re-scored from their pages');
   });
 
   it('counts the loaded pages and the codes in its memory', async () => {

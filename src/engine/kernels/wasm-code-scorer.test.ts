@@ -67,7 +67,17 @@ describe('createWasmCodeScorer', () => {
     const { paged, table } = fixture(10, 16);
     const refused = await createWasmCodeScorer(paged, new Float32Array(9), 1).catch((error: unknown) => error);
     expect(isRecError(refused) && refused.code === 'MODEL_DIMENSION_MISMATCH' && refused.location.field === 'popularity').toBe(true);
+    expect((refused as Error).message).toBe("popularity: the prior has 9 values for 10 items' codes");
     const scorer = await scorerOf(paged, null, 0);
-    expect(() => scorer.score(table().subarray(1))).toThrow(/a table of 4095 values for 16 slices of 256 centroids/);
+    const wrongTable = (() => {
+      try {
+        scorer.score(table().subarray(1));
+        return null;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isRecError(wrongTable) && wrongTable.code === 'INTERNAL').toBe(true);
+    expect((wrongTable as Error).message).toBe('a table of 4095 values for 16 slices of 256 centroids');
   });
 });

@@ -43,9 +43,8 @@ export async function createWasmCodeScorer(
   const outAt = priorAt + count * 4;
   const codesAt = outAt + count * 4;
   const end = codesAt + count * subspaces;
-  // Grown once, here: growing again would detach the views below (and the moved codes).
-  const pages = Math.ceil(end / PAGE_BYTES) - module.memory.buffer.byteLength / PAGE_BYTES;
-  if (pages > 0) module.memory.grow(pages);
+  // Grown once, here (from its one page: end is never 0): growing again would detach the views below (and the moved codes).
+  module.memory.grow(Math.ceil(end / PAGE_BYTES) - module.memory.buffer.byteLength / PAGE_BYTES);
   const memory = module.memory.buffer;
   const codes = new Uint8Array(memory, codesAt, count * subspaces);
   codes.set(paged.codes);
