@@ -15,6 +15,7 @@ export default defineConfig({
       'src/engine/tensor-math.test.ts',
       'src/engine/kernels/kernel-layout.test.ts',
       'src/engine/kernels/wasm-code-scorer.test.ts',
+      'src/engine/kernels/instantiate-kernel.test.ts',
       'src/engine/paged-item-space.test.ts',
       'src/offline/lib/ingest/**/*.test.ts',
       'src/offline/builder/quantise-check.test.ts',
