@@ -54,9 +54,14 @@ export function pagedLayoutFor(option: PagedLayout | null | undefined, count: nu
   if (option === null) return null;
   if (option !== undefined) return checkLayout(option, count, dim, where);
   if (vectorFileBytes(count, dim, dtype) <= PAGE_ABOVE_BYTES) return null;
+  return checkLayout(defaultPagedLayout(count, dim), count, dim, where);
+}
+
+/** @returns DEFAULT_PAGED_LAYOUT fitted to a catalogue: the most subspaces up to its own that divide dim, no more hot rows than items. */
+export function defaultPagedLayout(count: number, dim: number): PagedLayout {
   let subspaces = DEFAULT_PAGED_LAYOUT.subspaces;
   while (dim % subspaces !== 0) subspaces--;
-  return checkLayout({ ...DEFAULT_PAGED_LAYOUT, subspaces, hotRows: Math.min(DEFAULT_PAGED_LAYOUT.hotRows, count) }, count, dim, where);
+  return { ...DEFAULT_PAGED_LAYOUT, subspaces, hotRows: Math.min(DEFAULT_PAGED_LAYOUT.hotRows, count) };
 }
 
 function checkLayout(layout: PagedLayout, count: number, dim: number, where: string): PagedLayout {

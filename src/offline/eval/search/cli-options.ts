@@ -26,6 +26,8 @@ export interface SearchEvalOptions {
   readonly seed: number;
   /** Also run semantic and hybrid search with the semantic floor off (a diagnostic of the floor). */
   readonly floorOff: boolean;
+  /** Also run semantic and hybrid search on each folder as a paged model holds it (its codes, no vector page). */
+  readonly paged: boolean;
   /** A Markdown file whose search section to replace, or null. */
   readonly write: string | null;
   /** The fusion's semantic weight when the words cover the query, to try instead of core's (tuning on validation queries), or null. */
@@ -45,6 +47,8 @@ hand-written query sets, and prints nDCG@10, HR@10, MRR@10 and the zero-result r
   --random <n>           random-character queries per folder (default ${DEFAULT_RANDOM_QUERIES})
   --seed <n>             seed of the generated sets (default ${DEFAULT_SEED})
   --floor-off            also run semantic and hybrid with the semantic floor off (a diagnostic)
+  --paged                also run semantic and hybrid as a paged model searches: cosines from
+                         product-quantisation codes trained as the builder trains a paged model's
   --min-semantic-weight <x>  the fusion's semantic weight when the words cover the query, instead of
                          core's MIN_SEMANTIC_WEIGHT (tune with another --seed than the reported
                          one: validation queries, never the test)
@@ -74,6 +78,7 @@ export function parseSearchEvalArgs(argv: readonly string[]): SearchEvalOptions 
     random: { type: 'string' },
     seed: { type: 'string' },
     'floor-off': { type: 'boolean' },
+    paged: { type: 'boolean' },
     write: { type: 'string' },
     'min-semantic-weight': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -89,6 +94,7 @@ export function parseSearchEvalArgs(argv: readonly string[]): SearchEvalOptions 
     randomQueries: integerOption('--random', values.random, DEFAULT_RANDOM_QUERIES, 1, 100_000),
     seed: integerOption('--seed', values.seed, DEFAULT_SEED, 0, 2 ** 32 - 1),
     floorOff: values['floor-off'] === true,
+    paged: values.paged === true,
     write: values.write ?? null,
     minSemanticWeight: weightOption(values['min-semantic-weight']),
   };

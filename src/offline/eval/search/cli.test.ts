@@ -101,6 +101,48 @@ describe('npm run eval:search', () => {
     for (const line of floorOffRows) expect(line).toMatch(/\| 0\.0% \| 12\.0 \|$/);
   }, 60_000);
 
+  it('with --paged, also runs semantic and hybrid search on the folder as a paged model holds it', async () => {
+    // Product quantisation needs a row per centroid: 256 items at least.
+    const words = ['amber', 'brass', 'cedar', 'denim', 'ember', 'frost', 'grove', 'haze', 'ivory', 'jade', 'karst', 'lilac', 'maple', 'north', 'olive'];
+    const many = Array.from({ length: 300 }, (_, i) => ({
+      id: `m${i}`,
+      title: `${words[i % 15] ?? ''} ${words[Math.floor(i / 15) % 15] ?? ''} lantern model ${i}`,
+      categories: ['Lights', `Shelf ${i % 4}`],
+    }));
+    const catalog = join(root, 'many.jsonl');
+    await writeFile(catalog, many.map((item) => JSON.stringify(item)).join('\n') + '\n');
+    const out = join(root, 'many');
+    const built = await build(
+      ['--catalog', catalog, '--out', out, '--category-field', 'categories', '--text-template', '{title}', '--dim', '4', '--workers', '1', '--quiet'],
+      {
+        encoder: { name: 'fake-encoder', version: 'fake@1' },
+        loadEncoder: () => encoder.load(),
+        cacheDir: join(root, 'cache'),
+      },
+    );
+    expect(built).toBe(0);
+    const doc = join(root, 'paged.md');
+    await writeFile(doc, '# Results\n');
+    const printed: string[] = [];
+    const print = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    const code = await main(['--models', out, '--sets', 'known-item', '--known-items', '4', '--encoders', 'float32', '--paged', '--write', doc], {
+      loadEncoder: () => encoder.load(),
+      log: () => {},
+    });
+    print.mockRestore();
+    expect(code).toBe(0);
+    const pagedTable = (text: string) =>
+      text
+        .slice(text.indexOf('As a paged model searches'))
+        .split('\n')
+        .filter((line) => line.startsWith('| many |'))
+        .map((line) => line.split(' | ').slice(1, 5).join(' '));
+    // No lexical rows: the words are the same either way.
+    const expected = ['known-item 4 semantic float32', 'known-item 4 hybrid float32'];
+    expect(pagedTable(printed.join('\n'))).toEqual(expected);
+    expect(pagedTable(await readFile(doc, 'utf8'))).toEqual(expected);
+  }, 120_000);
+
   it('exits 2 on a bad option', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await main(['--models', 'x', '--sets', 'colour'])).toBe(2);

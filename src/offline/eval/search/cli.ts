@@ -18,6 +18,7 @@ import { DEMO_QUERIES_FILE, parseDemoQueries } from './demo-types.ts';
 import { modelEmbedders, type NamedEncoder } from './embedders.ts';
 import { evaluateSearch } from './evaluate-search.ts';
 import { loadSearchFolder, withSemanticFloor } from './model-folder.ts';
+import { asPagedModel } from './paged-view.ts';
 import { planSets } from './plan-sets.ts';
 import { renderSearchMarkdown, renderTable, withSearchSection, type FolderReport } from './report.ts';
 
@@ -75,6 +76,7 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
       const rows = await evaluate(model);
       const floorOff = options.floorOff ? { ...model, manifest: { ...model.manifest, search: { semanticFloor: -1, calibration: 'off (diagnostic)' } } } : null;
       const floorOffRows = floorOff === null ? [] : (await evaluate(floorOff)).filter((row) => row.method !== 'lexical');
+      const pagedRows = options.paged ? (await evaluate(asPagedModel(model))).filter((row) => row.method !== 'lexical') : [];
       folders.push({
         name: folder.name,
         path,
@@ -87,9 +89,11 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
         skipped: plan.skipped,
         rows,
         floorOffRows,
+        pagedRows,
       });
     }
     console.log(renderTable(folders));
+    if (options.paged) console.log(`\nAs a paged model searches:\n\n${renderTable(folders, (folder) => folder.pagedRows)}`);
     if (options.write !== null) {
       const command = `npm run eval:search -- ${argv.join(' ')}`;
       const body = renderSearchMarkdown({ command, folders, notes, seconds: (performance.now() - started) / 1000, date: new Date().toISOString() });

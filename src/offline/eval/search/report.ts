@@ -37,6 +37,8 @@ export interface FolderReport {
   readonly rows: readonly SearchEvalRow[];
   /** Semantic and hybrid rows with the semantic floor off (a diagnostic: not what the browser does), or none. */
   readonly floorOffRows: readonly SearchEvalRow[];
+  /** Semantic and hybrid rows as a paged model searches (cosines from its codes: paged-view.ts), or none. */
+  readonly pagedRows: readonly SearchEvalRow[];
 }
 
 export interface SearchReport {
@@ -127,6 +129,14 @@ export function renderSearchMarkdown(report: SearchReport): string {
           'Diagnostic, not what the browser does: semantic and hybrid search with the semantic floor off (every item is a semantic match, ranked by cosine; lexical rows as above):',
           '',
           renderTable(report.folders, (folder) => folder.floorOffRows),
+          '',
+        ]
+      : []),
+    ...(report.folders.some((folder) => folder.pagedRows.length > 0)
+      ? [
+          "As a paged model searches (core/paged-semantic-scan.ts): the semantic side ranks by cosines from product-quantisation codes in the builder's default layout, trained as it trains a paged model's, and reads no vector page (lexical rows as above):",
+          '',
+          renderTable(report.folders, (folder) => folder.pagedRows),
           '',
         ]
       : []),
