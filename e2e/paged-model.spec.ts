@@ -60,6 +60,23 @@ test('a reload restores the ranking, its reasons reading the pages of the items 
   expect(after.slice(0, kept)).toEqual(before.slice(0, kept));
 });
 
+test('a returning shopper’s pages come from the HTTP cache without a request to the server', async ({ storefront, page }) => {
+  await storefront.open(`?models=${PAGED_MODEL}&backend=wasm`);
+  const [first] = await storefront.topIds(1);
+  await storefront.viewAndAddToCart(first ?? '');
+  // The next visit restores the interest, reading the pages of the items it names.
+  await page.reload();
+  await storefront.waitReady();
+  const pageReads = await page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((entry) => new URL(entry.name).pathname.includes('/vectors/'))
+      .map((entry) => entry.transferSize),
+  );
+  expect(pageReads.length).toBeGreaterThan(0);
+  // 0 bytes over the network: no body and no 304's headers either (a revalidation costs a round trip each).
+  expect(pageReads.filter((bytes) => bytes > 0)).toEqual([]);
+});
+
 test('a search on a paged model shows the item whose title it names', async ({ storefront }) => {
   await storefront.open(`?models=${PAGED_MODEL}&backend=wasm`);
   const [, second] = await storefront.topIds(2);

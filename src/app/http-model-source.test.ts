@@ -109,6 +109,21 @@ describe('createHttpModelSource', () => {
     await createHttpModelSource('/m', { fetch: recording, cache: 'reload' }).read('manifest.json', () => {});
     expect(modes).toEqual(['no-cache', 'reload']);
   });
+
+  it('lets the HTTP cache answer a file named by its sha256 without asking, unless the read must reach the server', async () => {
+    const modes: Array<RequestCache | undefined> = [];
+    const recording: typeof fetch = (_input, init) => {
+      modes.push(init?.cache);
+      return Promise.resolve(new Response(new Uint8Array(2)));
+    };
+    const sha = 'ab'.repeat(32);
+    const source = createHttpModelSource('/m', { fetch: recording });
+    for (const path of [`vectors/${sha}.bin`, `cards/${sha}.json`, `${sha}/manifest.json`, `vectors/${sha.slice(2)}.bin`, `vectors/${sha.toUpperCase()}.bin`])
+      await source.read(path, () => {});
+    await createHttpModelSource('/m', { fetch: recording, cache: 'reload' }).read(`vectors/${sha}.bin`, () => {});
+    // A folder named by a hash, a name one byte short and upper-case hex are not content names.
+    expect(modes).toEqual(['default', 'default', 'no-cache', 'no-cache', 'no-cache', 'reload']);
+  });
 });
 
 describe('createHttpModelSource: messages and headers', () => {

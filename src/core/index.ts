@@ -12,6 +12,7 @@ export {
 export { createMemoryEventStore } from './memory-store.ts';
 export { loadModel, type LoadedModel, type LoadProgress, type ModelSource } from './model.ts';
 export type { ModelFile } from './manifest.ts';
+export { isContentNamed } from './model-file.ts';
 export type { ItemMatrix, ItemRows } from './item-matrix.ts';
 export { pagedPartsOf, pagedSpaceOf } from './paged-item-space.ts';
 export { isPagedMatrix, type PagedItemMatrix } from './paged-matrix.ts';

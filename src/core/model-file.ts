@@ -13,6 +13,18 @@ export interface ModelFile {
   readonly sha256: string;
 }
 
+/** A file name that is the sha256 of the file's bytes (and an extension). */
+const CONTENT_NAME = /(?:^|\/)[0-9a-f]{64}\.[a-z0-9]+$/;
+
+/**
+ * @param path a model file's path (or its name).
+ * @returns whether its name is its sha256: a vector page, a card shard or a search shard, which never
+ *   change (a rebuild that changes one writes a new name), so caches may keep them without asking.
+ */
+export function isContentNamed(path: string): boolean {
+  return CONTENT_NAME.test(path);
+}
+
 /**
  * Validates one entry of the manifest's `files` (path inside the model folder, byte size, sha256).
  * Also used on its own to salvage a checksum from a manifest that is otherwise unreadable.
