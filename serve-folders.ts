@@ -6,7 +6,6 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { basename, extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Connect } from 'vite';
-import { isContentNamed } from './src/core/model-file.ts';
 
 /**
  * @param url a request's URL, e.g. `/models/demo/manifest.json?v=2`.
@@ -44,6 +43,13 @@ function acceptsGzip(header: string | undefined): boolean {
     return (name === 'gzip' || name === '*') && !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param));
   });
 }
+
+/**
+ * A file named by its own sha256, as a model's card shards, vector pages and search shards are: the
+ * rule the browser's model source keeps too (src/core/model-file.ts isContentNamed; a root file
+ * imports nothing from src).
+ */
+const CONTENT_NAMED = /^[0-9a-f]{64}\.[a-z0-9]+$/;
 
 /**
  * Files sent gzipped, as a static host or CDN set up to compress them sends them (Vite's preview does
@@ -111,7 +117,7 @@ export function serveFolders(folders: readonly ServedFolder[]): Connect.NextHand
       // images and manifest cost a round trip, not their bytes again; a file named by its sha256 (a
       // card shard, a vector page) never changes, so the browser keeps it without asking.
       const etag = `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
-      res.setHeader('Cache-Control', isContentNamed(basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('Cache-Control', CONTENT_NAMED.test(basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache');
       res.setHeader('ETag', etag);
       if (matchesEtag(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;
