@@ -12,9 +12,9 @@ export interface HttpModelSourceOptions {
   /**
    * The requests' cache mode. Default 'no-cache' (the cache may answer once the server confirms
    * the file), except for a file named by its sha256 (isContentNamed), which the HTTP cache answers
-   * without asking: at a million items a returning shopper's first click would otherwise revalidate
-   * some 200 vector pages one round trip each. 'reload' goes to the server for every file and
-   * refreshes the cache, for a second read after files that did not match their manifest.
+   * without asking: every vector page a returning shopper's ranking reads again would otherwise cost a
+   * round trip. 'reload' goes to the server for every file and refreshes the cache, for a second
+   * read after files that did not match their manifest.
    */
   readonly cache?: 'no-cache' | 'reload';
 }
