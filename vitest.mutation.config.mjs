@@ -33,6 +33,7 @@ export default defineConfig({
       'src/offline/lib/write-pages.test.ts',
       'src/search/**/*.test.ts',
       'src/app/http-model-source.test.ts',
+      'src/offline/eval/search/paged-view.test.ts',
       'src/ui/page-idle.test.ts',
     ],
     environment: 'node',

@@ -1,6 +1,7 @@
 // The evaluation's paged view of a whole model: a search on it ranks by the codes' cosines, as the
 // browser's paged search does, and any read of a vector page fails, naming the page.
 import { describe, expect, it } from 'vitest';
+import { isRecError } from '../../../core/errors.ts';
 import { loadModel } from '../../../core/model.ts';
 import { isPagedMatrix, loadVectorRows } from '../../../core/paged-matrix.ts';
 import { codeCosine } from '../../../core/product-quantiser.ts';
@@ -28,7 +29,9 @@ describe('asPagedModel', () => {
     expect(isPagedMatrix(view.matrix)).toBe(true);
     expect(view.paged?.layout).toEqual({ subspaces: 8, rowsPerPage: 128, rerank: 400, hotRows: 0 });
     expect(view.paged?.codes.length).toBe(COUNT * 8);
-    await expect(loadVectorRows(view.matrix, [130])).rejects.toThrow("the search read vectors/page-1.bin: a paged model's search reads only the codes");
+    const refused = await loadVectorRows(view.matrix, [130]).catch((error: unknown) => error);
+    expect(isRecError(refused) && refused.code === 'INTERNAL').toBe(true);
+    expect((refused as Error).message).toBe("the search read vectors/page-1.bin: a paged model's search reads only the codes");
   });
 
   it('answers a search by the codes’ cosines, reading no page', async () => {

@@ -12,7 +12,6 @@ import type { LoadedModel } from '../../../core/model.ts';
 import { createPagedMatrix } from '../../../core/paged-matrix.ts';
 import { encodeWithQuantiser } from '../../../core/product-quantiser.ts';
 import { pageCount, pagedItems } from '../../../core/vector-pages.ts';
-import { vectorFileBytes } from '../../../core/vectors.ts';
 import { trainProductQuantiser } from '../../lib/train-pq.ts';
 import { defaultPagedLayout } from '../../lib/write-pages.ts';
 
@@ -25,11 +24,8 @@ export function asPagedModel(model: LoadedModel): LoadedModel {
   // No hot rows: a search reads none, and no row should be readable without its page.
   const layout = { ...defaultPagedLayout(itemCount, dim), hotRows: 0 };
   const quantiser = trainProductQuantiser(model.vectors, itemCount, dim, { subspaces: layout.subspaces });
-  const pages = Array.from({ length: pageCount(itemCount, layout.rowsPerPage) }, (_, page) => ({
-    path: `vectors/page-${page}.bin`,
-    bytes: vectorFileBytes(Math.min(layout.rowsPerPage, itemCount - page * layout.rowsPerPage), dim, dtype),
-    sha256: '',
-  }));
+  // Entries that name each page and nothing more: a read of any of them fails (refuse, below).
+  const pages = Array.from({ length: pageCount(itemCount, layout.rowsPerPage) }, (_, page) => ({ path: `vectors/page-${page}.bin`, bytes: 0, sha256: '' }));
   const paged = pagedItems({
     layout,
     quantiser,
