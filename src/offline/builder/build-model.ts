@@ -12,14 +12,12 @@
  * encoder is injected, so the whole pipeline runs in tests with a fake one.
  */
 import { resolve } from 'node:path';
-import type { SearchCalibration } from '../../core/manifest.ts';
-import { decodeVectors, encodeVectors, type VectorDtype } from '../../core/vectors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import type { BuildOptionsRecord, RecordedBuild } from '../lib/build-options.ts';
 import { embedTexts, type EmbedResult, type Shard } from '../lib/embed.ts';
 import { applyTextCase } from '../lib/ingest/text-template.ts';
 import { checkReplaceable } from '../lib/publish-folder.ts';
-import { semanticFloor } from '../lib/semantic-floor.ts';
+import { floorOver, floorQueries, type FloorQueries } from '../lib/semantic-floor.ts';
 import type { InteractionPlan, SequenceGrouping } from '../lib/sequences.ts';
 import { writeModel, type WrittenModel } from '../lib/write-model.ts';
 import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
@@ -208,10 +206,12 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   // the vectors as the browser decodes them, and how well queries reach imported vectors.
   const projection = item.fused?.projection ?? null;
   const queryEncoder = await deps.loadQueryEncoder();
-  let search: SearchCalibration;
+  let floor: FloorQueries;
   let mapQuality: ImportMapQuality | null = null;
   try {
-    search = await run.timed('semantic floor', () => calibrateFloor(vectors, count, dim, dtype, projection, queryEncoder));
+    // The strings are embedded here, with the encoder; the floor is taken when the model is written,
+    // over the items as the browser's search scores them (a paged model's: its codes, decoded).
+    floor = await run.timed('semantic floor', () => floorQueries({ dim, projection, encoder: queryEncoder }));
     const space = item.importSpace;
     if (space !== null) {
       // Cased as the builder cases the texts it embeds (--text-case): a title in capitals is a
@@ -237,7 +237,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
       popularity,
       projection,
       ...itemLists,
-      search,
+      search: (scored) => floorOver(floor, scored, dim),
       encoder: { ...deps.encoder, dim: textDim },
       warn: (message) => run.loud(message),
     });
@@ -249,22 +249,6 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   await writeBuildReport(written.dir, final);
   run.log(summaryLines(final).join('\n'));
   return { exitCode: 0, report: final, written };
-}
-
-/**
- * The floor (lib/semantic-floor.ts) with the query encoder.
- * @param vectors the float32 item vectors, count x dim; calibrated on the values `dtype` stores.
- */
-function calibrateFloor(
-  vectors: Float32Array,
-  count: number,
-  dim: number,
-  dtype: VectorDtype,
-  projection: Float32Array | null,
-  encoder: SentenceEncoder,
-): Promise<SearchCalibration> {
-  const stored = decodeVectors(encodeVectors(vectors, count, dim, dtype), count, dim, dtype, `vectors.${dtype}.bin`);
-  return semanticFloor({ vectors: stored, dim, projection, encoder });
 }
 
 /**

@@ -94,13 +94,19 @@ export function maxCosines(queries: readonly Float32Array[], vectors: Float32Arr
   return best;
 }
 
+/** The calibration strings as queries in the item space, ready to be scored against any items (floorOver). */
+export interface FloorQueries {
+  readonly queries: readonly Float32Array[];
+  /** How many strings, for the calibration's description. */
+  readonly count: number;
+}
+
 /**
- * Calibrates the semantic floor of a model (see the module comment).
- * @param input the model's vectors and projection, and the query encoder.
- * @returns the manifest's `search` record: the floor just above every random string's best cosine.
+ * Embeds the calibration strings as the browser embeds a query (the encoder, then the projection).
+ * @param input the dimension and projection, the query encoder, and optionally the strings' seed and count.
  */
-export async function semanticFloor(input: SemanticFloorInput): Promise<SearchCalibration> {
-  const { vectors, dim, projection, encoder } = input;
+export async function floorQueries(input: Omit<SemanticFloorInput, 'vectors'>): Promise<FloorQueries> {
+  const { dim, projection, encoder } = input;
   const count = input.count ?? FLOOR_STRINGS;
   const strings = randomStrings(count, input.seed ?? FLOOR_SEED);
   const embedded = await encoder.embed(strings);
@@ -108,8 +114,27 @@ export async function semanticFloor(input: SemanticFloorInput): Promise<SearchCa
     const vector = embedded.subarray(i * encoder.dim, (i + 1) * encoder.dim);
     return projection === null ? vector : project(vector, projection, dim);
   });
-  const highest = Math.max(-1, ...maxCosines(queries, vectors, dim));
+  return { queries, count };
+}
+
+/**
+ * @param floor the embedded calibration strings.
+ * @param vectors the items as the browser's semantic side scores them: count x dim, row-major (the
+ *   stored vectors, or a paged model's codes as decoded: core/paged-semantic-scan.ts reads their cosines).
+ * @returns the manifest's `search` record: the floor just above every string's best cosine.
+ */
+export function floorOver(floor: FloorQueries, vectors: Float32Array, dim: number): SearchCalibration {
+  const highest = Math.max(-1, ...maxCosines(floor.queries, vectors, dim));
   // The next 4-decimal number above the maximum: readable in the manifest, and strictly above every
   // calibration string even after the browser's float32 arithmetic (differences of ~1e-6).
-  return { semanticFloor: Math.min(1, (Math.floor(highest * 1e4) + 1) / 1e4), calibration: `max cosine of ${count} random-character strings` };
+  return { semanticFloor: Math.min(1, (Math.floor(highest * 1e4) + 1) / 1e4), calibration: `max cosine of ${floor.count} random-character strings` };
+}
+
+/**
+ * Calibrates the semantic floor of a model (see the module comment).
+ * @param input the model's vectors and projection, and the query encoder.
+ * @returns the manifest's `search` record: the floor just above every random string's best cosine.
+ */
+export async function semanticFloor(input: SemanticFloorInput): Promise<SearchCalibration> {
+  return floorOver(await floorQueries(input), input.vectors, input.dim);
 }

@@ -31,7 +31,7 @@ import { AVAILABILITY_FILE } from '../../core/live-catalog.ts';
 import { loadModel, type LoadedModel, type ModelSource } from '../../core/model.ts';
 import type { SequenceModelSpec } from '../../core/sequence-spec.ts';
 import type { ShopRulesJson } from '../../core/shop-rules.ts';
-import { encodeVectors, type VectorDtype } from '../../core/vectors.ts';
+import { decodeVectors, encodeVectors, type VectorDtype } from '../../core/vectors.ts';
 import { RecError } from '../../core/errors.ts';
 import type { PagedLayout } from '../../core/vector-pages.ts';
 import { writeCatalog, type WriteFile } from './write-catalog.ts';
@@ -84,8 +84,12 @@ export interface WriteModelOptions {
    * in-browser search works over fused or reduced item vectors. Null/undefined for raw vectors.
    */
   readonly projection?: Float32Array | null;
-  /** On-device search's calibration (lib/semantic-floor.ts), recorded in the manifest; none when absent. */
-  readonly search?: SearchCalibration | null;
+  /**
+   * On-device search's calibration (lib/semantic-floor.ts), recorded in the manifest; none when
+   * absent. Or a calibration of the items as the browser's search scores them, given them: the
+   * stored vectors, or for a paged model its codes as decoded (lib/write-pages.ts).
+   */
+  readonly search?: SearchCalibration | ((scored: Float32Array) => SearchCalibration) | null;
   /** Each item's behaviour neighbours (lib/co-occurrence.ts), written as neighbours.bin; none when absent. */
   readonly neighbours?: ItemNeighbours | null;
   /** Each item's most co-bought items (lib/complements.ts), written as complements.bin; none when absent. */
@@ -159,7 +163,14 @@ export async function writeModel(given: WriteModelOptions): Promise<WrittenModel
       vectors: await track(vectorsFile.path, vectorsFile.bytes),
       catalog: await writeCatalog(temp, items, options.rules, options.rowsPerShard === undefined ? 'auto' : options.rowsPerShard, track),
     };
-    if (layout !== null) Object.assign(files, await writePages(temp, vectors, vectorsFile, dim, dtype, layout, track, popularity));
+    const pages = layout === null ? null : await writePages(temp, vectors, vectorsFile, dim, dtype, layout, track, popularity);
+    if (pages !== null) Object.assign(files, pages.files);
+    const search =
+      typeof options.search === 'function'
+        ? options.search(
+            pages?.decodedCodes() ?? (dtype === 'float32' ? vectors : decodeVectors(vectorsFile.bytes, items.length, dim, dtype, vectorsFile.path)),
+          )
+        : (options.search ?? null);
     if (popularity !== null) files.popularity = await track('popularity.f32', encodeFloat32(popularity));
     if (projection !== null) files.projection = await track('projection.f32', encodeFloat32(projection));
     const neighbours = options.neighbours ?? null;
@@ -183,7 +194,7 @@ export async function writeModel(given: WriteModelOptions): Promise<WrittenModel
         dtype,
         encoder: { name: encoder.name, version: encoder.version, dim: encoderDim },
         files,
-        ...(options.search === undefined || options.search === null ? {} : { search: options.search }),
+        ...(search === null ? {} : { search }),
         ...(layout === null ? {} : { paged: layout }),
       },
       join(temp, MANIFEST_FILE),

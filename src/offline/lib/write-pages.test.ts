@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../core/hash.ts';
 import { MANIFEST_FILE } from '../../core/manifest.ts';
 import { loadModel, type LoadedModel } from '../../core/model.ts';
-import { encodeWithQuantiser, PQ_CENTROIDS } from '../../core/product-quantiser.ts';
+import { decodeWithQuantiser, encodeWithQuantiser, PQ_CENTROIDS } from '../../core/product-quantiser.ts';
 import { seededRandom } from '../../core/random.ts';
 import { normalise } from '../../core/rank.ts';
 import { SEQUENCE_FORMAT, SEQUENCE_FORMAT_VERSION } from '../../core/sequence-spec.ts';
@@ -192,6 +192,38 @@ describe('writeModel: a paged item space', () => {
       location: { file: written.dir },
     });
     expect({ files: (await readdir(written.dir)).sort(), manifest: await readFile(join(written.dir, MANIFEST_FILE), 'utf8') }).toEqual(before);
+  });
+});
+
+describe('writeModel: the search calibration of what the browser scores', () => {
+  it('calibrates a paged model on its codes as decoded, and a whole one on its vectors as stored', async () => {
+    const seen = new Map<string, Float32Array>();
+    const calibrate = (name: string) => (scored: Float32Array) => {
+      seen.set(name, scored);
+      return { semanticFloor: 0.5, calibration: `spy ${name}` };
+    };
+    const writeWith = (name: string, paged: PagedLayout | null) =>
+      writeModel({
+        outDir: join(root, name),
+        catalogId: name,
+        items,
+        vectors,
+        dim: DIM,
+        dtype: 'int8',
+        encoder: { name: 't', version: '1' },
+        paged,
+        search: calibrate(name),
+      });
+    const paged = (await writeWith('paged', LAYOUT)).loaded;
+    const whole = (await writeWith('whole', null)).loaded;
+    expect(paged.manifest.search).toEqual({ semanticFloor: 0.5, calibration: 'spy paged' });
+    expect(whole.manifest.search).toEqual({ semanticFloor: 0.5, calibration: 'spy whole' });
+    const { quantiser, codes } = paged.paged ?? { quantiser: null, codes: new Uint8Array(0) };
+    if (quantiser === null) throw new Error('the model is not paged');
+    expect(seen.get('paged')).toEqual(decodeWithQuantiser(quantiser, codes, COUNT));
+    // The int8 file's values, not the float32 vectors given.
+    expect(seen.get('whole')).toEqual(whole.vectors);
+    expect(seen.get('whole')).not.toEqual(vectors);
   });
 });
 

@@ -11,7 +11,7 @@ import { RecError } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelFile } from '../../core/manifest.ts';
 import { readVerifiedFile, type LoadedModel, type ModelSource } from '../../core/model.ts';
-import { encodeWithQuantiser, PQ_CENTROIDS } from '../../core/product-quantiser.ts';
+import { decodeWithQuantiser, encodeWithQuantiser, PQ_CENTROIDS } from '../../core/product-quantiser.ts';
 import { encodeHotRows, encodePageList, pageCount, VECTOR_PAGE_FOLDER, vectorPagePath, type PagedLayout } from '../../core/vector-pages.ts';
 import { float32Matrix, int8Matrix, isInt8Matrix, type ItemMatrix } from '../../core/item-matrix.ts';
 import { decodeMatrix, decodeVectors, encodeVectors, vectorFileBytes, type VectorDtype } from '../../core/vectors.ts';
@@ -40,6 +40,13 @@ export interface PagedFiles {
   readonly codebooks: ModelFile;
   readonly vectorPages: ModelFile;
   readonly hotRows: ModelFile;
+}
+
+/** What writePages wrote: the manifest's entries, and the vectors the browser's search scores (its codes, decoded). */
+export interface WrittenPages {
+  readonly files: PagedFiles;
+  /** count x dim: each item as the centroids its codes name, whose cosines the browser's search reads (core/paged-semantic-scan.ts). */
+  decodedCodes(): Float32Array;
 }
 
 /**
@@ -95,12 +102,13 @@ export async function writePages(
   layout: PagedLayout,
   write: WriteFile,
   popularity: Float32Array | null,
-): Promise<PagedFiles> {
+): Promise<WrittenPages> {
   const count = vectors.length / dim;
   // The codes stand for the vectors the pages hold, rounded as stored, not as they were given.
   const stored = dtype === 'float32' ? vectors : decodeVectors(file.bytes, count, dim, dtype, join(dir, file.path));
   const quantiser = trainProductQuantiser(stored, count, dim, { subspaces: layout.subspaces });
-  const codes = await write('codes.pq.bin', encodeWithQuantiser(quantiser, stored, count));
+  const itemCodes = encodeWithQuantiser(quantiser, stored, count);
+  const codes = await write('codes.pq.bin', itemCodes);
   const codebooks = await write('codebooks.f32', encodeVectors(quantiser.codebooks, 1, quantiser.codebooks.length, 'float32'));
   await mkdir(join(dir, VECTOR_PAGE_FOLDER), { recursive: true });
   const digests: string[] = [];
@@ -115,10 +123,13 @@ export async function writePages(
   const hotVectors = new Float32Array(hot.length * dim);
   hot.forEach((row, i) => hotVectors.set(vectors.subarray(row * dim, (row + 1) * dim), i * dim));
   return {
-    codes,
-    codebooks,
-    vectorPages: await write('vector-pages.bin', encodePageList(digests)),
-    hotRows: await write('hot-rows.bin', encodeHotRows(hot, encodeVectors(hotVectors, hot.length, dim, dtype))),
+    files: {
+      codes,
+      codebooks,
+      vectorPages: await write('vector-pages.bin', encodePageList(digests)),
+      hotRows: await write('hot-rows.bin', encodeHotRows(hot, encodeVectors(hotVectors, hot.length, dim, dtype))),
+    },
+    decodedCodes: () => decodeWithQuantiser(quantiser, itemCodes, count),
   };
 }
 

@@ -48,7 +48,8 @@ hand-written query sets, and prints nDCG@10, HR@10, MRR@10 and the zero-result r
   --seed <n>             seed of the generated sets (default ${DEFAULT_SEED})
   --floor-off            also run semantic and hybrid with the semantic floor off (a diagnostic)
   --paged                also run semantic and hybrid as a paged model searches: cosines from
-                         product-quantisation codes trained as the builder trains a paged model's
+                         product-quantisation codes trained as the builder trains a paged model's,
+                         and the semantic floor taken over them
   --min-semantic-weight <x>  the fusion's semantic weight when the words cover the query, instead of
                          core's MIN_SEMANTIC_WEIGHT (tune with another --seed than the reported
                          one: validation queries, never the test)

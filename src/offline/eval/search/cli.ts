@@ -20,6 +20,7 @@ import { evaluateSearch } from './evaluate-search.ts';
 import { loadSearchFolder, withSemanticFloor } from './model-folder.ts';
 import { asPagedModel } from './paged-view.ts';
 import { planSets } from './plan-sets.ts';
+import { floorQueries } from '../../lib/semantic-floor.ts';
 import { renderSearchMarkdown, renderTable, withSearchSection, type FolderReport } from './report.ts';
 
 /** What main() can be given instead of the real encoders (tests). */
@@ -76,7 +77,8 @@ export async function main(argv: readonly string[], deps: SearchEvalMainDeps = {
       const rows = await evaluate(model);
       const floorOff = options.floorOff ? { ...model, manifest: { ...model.manifest, search: { semanticFloor: -1, calibration: 'off (diagnostic)' } } } : null;
       const floorOffRows = floorOff === null ? [] : (await evaluate(floorOff)).filter((row) => row.method !== 'lexical');
-      const pagedRows = options.paged ? (await evaluate(asPagedModel(model))).filter((row) => row.method !== 'lexical') : [];
+      const floorStrings = options.paged ? await floorQueries({ dim: model.manifest.dim, projection: model.projection, encoder: floorEncoder.encoder }) : null;
+      const pagedRows = floorStrings === null ? [] : (await evaluate(asPagedModel(model, floorStrings))).filter((row) => row.method !== 'lexical');
       folders.push({
         name: folder.name,
         path,

@@ -134,7 +134,7 @@ export function renderSearchMarkdown(report: SearchReport): string {
       : []),
     ...(report.folders.some((folder) => folder.pagedRows.length > 0)
       ? [
-          "As a paged model searches (core/paged-semantic-scan.ts): the semantic side ranks by cosines from product-quantisation codes in the builder's default layout, trained as it trains a paged model's, and reads no vector page (lexical rows as above):",
+          "As a paged model searches (core/paged-semantic-scan.ts): the semantic side ranks by cosines from product-quantisation codes in the builder's default layout, trained as it trains a paged model's, with the semantic floor taken over them as it takes a paged model's, and reads no vector page (lexical rows as above):",
           '',
           renderTable(report.folders, (folder) => folder.pagedRows),
           '',
