@@ -17,7 +17,7 @@ import { isPagedMatrix, type PagedItemMatrix } from '../../core/paged-matrix.ts'
 import { PAGE_DIGEST_BYTES, type PagedLayout } from '../../core/vector-pages.ts';
 import type { VectorDtype } from '../../core/vectors.ts';
 import { trainProductQuantiser } from './train-pq.ts';
-import { addSequenceModel, createFsModelSource, verifyModelDir, writeModel, type ModelItemInput } from './write-model.ts';
+import { addSequenceModel, createFsModelSource, verifyModelDir, writeModel, type ModelItemInput, type WriteModelOptions } from './write-model.ts';
 import { DEFAULT_PAGED_LAYOUT, PAGE_ABOVE_BYTES, pagedLayoutFor } from './write-pages.ts';
 
 const COUNT = 700;
@@ -39,9 +39,10 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Writes the items' model, paged in LAYOUT unless told otherwise ('default': the builder's rule). */
-const write = (name: string, dtype: VectorDtype = 'int8', paged: PagedLayout | null | 'default' = LAYOUT) =>
+/** Writes the items' model, paged in LAYOUT unless told otherwise ('default': the builder's rule), with any other options given. */
+const write = (name: string, dtype: VectorDtype = 'int8', paged: PagedLayout | null | 'default' = LAYOUT, more: Pick<WriteModelOptions, 'search'> = {}) =>
   writeModel({
+    ...more,
     outDir: join(root, name),
     catalogId: name,
     items,
@@ -202,18 +203,7 @@ describe('writeModel: the search calibration of what the browser scores', () => 
       seen.set(name, scored);
       return { semanticFloor: 0.5, calibration: `spy ${name}` };
     };
-    const writeWith = (name: string, paged: PagedLayout | null) =>
-      writeModel({
-        outDir: join(root, name),
-        catalogId: name,
-        items,
-        vectors,
-        dim: DIM,
-        dtype: 'int8',
-        encoder: { name: 't', version: '1' },
-        paged,
-        search: calibrate(name),
-      });
+    const writeWith = (name: string, paged: PagedLayout | null) => write(name, 'int8', paged, { search: calibrate(name) });
     const paged = (await writeWith('paged', LAYOUT)).loaded;
     const whole = (await writeWith('whole', null)).loaded;
     expect(paged.manifest.search).toEqual({ semanticFloor: 0.5, calibration: 'spy paged' });
