@@ -119,12 +119,14 @@ export async function floorQueries(input: Omit<SemanticFloorInput, 'vectors'>): 
 
 /**
  * @param floor the embedded calibration strings.
- * @param vectors the items as the browser's semantic side scores them: count x dim, row-major (the
- *   stored vectors, or a paged model's codes as decoded: core/paged-semantic-scan.ts reads their cosines).
+ * @param blocks the items as the browser's semantic side scores them, in blocks of rows (each
+ *   rows x dim, row-major): the stored vectors, or a paged model's codes as decoded a block at a
+ *   time (core/paged-semantic-scan.ts reads their cosines), which a million items need not hold at once.
  * @returns the manifest's `search` record: the floor just above every string's best cosine.
  */
-export function floorOver(floor: FloorQueries, vectors: Float32Array, dim: number): SearchCalibration {
-  const highest = Math.max(-1, ...maxCosines(floor.queries, vectors, dim));
+export function floorOver(floor: FloorQueries, blocks: Iterable<Float32Array>, dim: number): SearchCalibration {
+  let highest = -1;
+  for (const block of blocks) highest = Math.max(highest, ...maxCosines(floor.queries, block, dim));
   // The next 4-decimal number above the maximum: readable in the manifest, and strictly above every
   // calibration string even after the browser's float32 arithmetic (differences of ~1e-6).
   return { semanticFloor: Math.min(1, (Math.floor(highest * 1e4) + 1) / 1e4), calibration: `max cosine of ${floor.count} random-character strings` };
@@ -136,5 +138,5 @@ export function floorOver(floor: FloorQueries, vectors: Float32Array, dim: numbe
  * @returns the manifest's `search` record: the floor just above every random string's best cosine.
  */
 export async function semanticFloor(input: SemanticFloorInput): Promise<SearchCalibration> {
-  return floorOver(await floorQueries(input), input.vectors, input.dim);
+  return floorOver(await floorQueries(input), [input.vectors], input.dim);
 }

@@ -89,7 +89,7 @@ export interface WriteModelOptions {
    * absent. Or a calibration of the items as the browser's search scores them, given them: the
    * stored vectors, or for a paged model its codes as decoded (lib/write-pages.ts).
    */
-  readonly search?: SearchCalibration | ((scored: Float32Array) => SearchCalibration) | null;
+  readonly search?: SearchCalibration | ((scored: Iterable<Float32Array>) => SearchCalibration) | null;
   /** Each item's behaviour neighbours (lib/co-occurrence.ts), written as neighbours.bin; none when absent. */
   readonly neighbours?: ItemNeighbours | null;
   /** Each item's most co-bought items (lib/complements.ts), written as complements.bin; none when absent. */
@@ -168,7 +168,7 @@ export async function writeModel(given: WriteModelOptions): Promise<WrittenModel
     const search =
       typeof options.search === 'function'
         ? options.search(
-            pages?.decodedCodes() ?? (dtype === 'float32' ? vectors : decodeVectors(vectorsFile.bytes, items.length, dim, dtype, vectorsFile.path)),
+            pages?.decodedCodes() ?? [dtype === 'float32' ? vectors : decodeVectors(vectorsFile.bytes, items.length, dim, dtype, vectorsFile.path)],
           )
         : (options.search ?? null);
     if (popularity !== null) files.popularity = await track('popularity.f32', encodeFloat32(popularity));

@@ -18,7 +18,7 @@ import { PAGE_DIGEST_BYTES, type PagedLayout } from '../../core/vector-pages.ts'
 import type { VectorDtype } from '../../core/vectors.ts';
 import { trainProductQuantiser } from './train-pq.ts';
 import { addSequenceModel, createFsModelSource, verifyModelDir, writeModel, type ModelItemInput, type WriteModelOptions } from './write-model.ts';
-import { DEFAULT_PAGED_LAYOUT, PAGE_ABOVE_BYTES, pagedLayoutFor } from './write-pages.ts';
+import { decodedBlocks, DEFAULT_PAGED_LAYOUT, PAGE_ABOVE_BYTES, pagedLayoutFor } from './write-pages.ts';
 
 const COUNT = 700;
 const DIM = 16;
@@ -199,8 +199,8 @@ describe('writeModel: a paged item space', () => {
 describe('writeModel: the search calibration of what the browser scores', () => {
   it('calibrates a paged model on its codes as decoded, and a whole one on its vectors as stored', async () => {
     const seen = new Map<string, Float32Array>();
-    const calibrate = (name: string) => (scored: Float32Array) => {
-      seen.set(name, scored);
+    const calibrate = (name: string) => (scored: Iterable<Float32Array>) => {
+      seen.set(name, Float32Array.from([...scored].flatMap((block) => [...block])));
       return { semanticFloor: 0.5, calibration: `spy ${name}` };
     };
     const writeWith = (name: string, paged: PagedLayout | null) => write(name, 'int8', paged, { search: calibrate(name) });
@@ -214,6 +214,16 @@ describe('writeModel: the search calibration of what the browser scores', () => 
     // The int8 file's values, not the float32 vectors given.
     expect(seen.get('whole')).toEqual(whole.vectors);
     expect(seen.get('whole')).not.toEqual(vectors);
+  });
+});
+
+describe('decodedBlocks', () => {
+  it('decodes the codes a block of rows at a time, in row order, the last block holding the rest', () => {
+    const quantiser = trainProductQuantiser(vectors, COUNT, DIM, { subspaces: 4, seed: 1 });
+    const codes = encodeWithQuantiser(quantiser, vectors, COUNT);
+    const blocks = [...decodedBlocks(quantiser, codes, 300)];
+    expect(blocks.map((block) => block.length / DIM)).toEqual([300, 300, 100]);
+    expect(Float32Array.from(blocks.flatMap((block) => [...block]))).toEqual(decodeWithQuantiser(quantiser, codes, COUNT));
   });
 });
 

@@ -11,7 +11,7 @@ import { RecError } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelFile } from '../../core/manifest.ts';
 import { readVerifiedFile, type LoadedModel, type ModelSource } from '../../core/model.ts';
-import { decodeWithQuantiser, encodeWithQuantiser, PQ_CENTROIDS } from '../../core/product-quantiser.ts';
+import { decodeWithQuantiser, encodeWithQuantiser, PQ_CENTROIDS, type ProductQuantiser } from '../../core/product-quantiser.ts';
 import { encodeHotRows, encodePageList, pageCount, VECTOR_PAGE_FOLDER, vectorPagePath, type PagedLayout } from '../../core/vector-pages.ts';
 import { float32Matrix, int8Matrix, isInt8Matrix, type ItemMatrix } from '../../core/item-matrix.ts';
 import { decodeMatrix, decodeVectors, encodeVectors, vectorFileBytes, type VectorDtype } from '../../core/vectors.ts';
@@ -45,9 +45,16 @@ export interface PagedFiles {
 /** What writePages wrote: the manifest's entries, and the vectors the browser's search scores (its codes, decoded). */
 export interface WrittenPages {
   readonly files: PagedFiles;
-  /** count x dim: each item as the centroids its codes name, whose cosines the browser's search reads (core/paged-semantic-scan.ts). */
-  decodedCodes(): Float32Array;
+  /**
+   * Each item as the centroids its codes name, whose cosines the browser's search reads
+   * (core/paged-semantic-scan.ts), in blocks of DECODED_BLOCK_ROWS rows x dim: at a million 128-d
+   * items the whole would be 512 MB more in the build's most crowded step.
+   */
+  decodedCodes(): Iterable<Float32Array>;
 }
+
+/** Rows a block of decoded codes holds (32 MB at 128-d). */
+const DECODED_BLOCK_ROWS = 65_536;
 
 /**
  * @param option the builder's choice: a layout (always paged), null (never) or undefined (paged when
@@ -129,8 +136,21 @@ export async function writePages(
       vectorPages: await write('vector-pages.bin', encodePageList(digests)),
       hotRows: await write('hot-rows.bin', encodeHotRows(hot, encodeVectors(hotVectors, hot.length, dim, dtype))),
     },
-    decodedCodes: () => decodeWithQuantiser(quantiser, itemCodes, count),
+    decodedCodes: () => decodedBlocks(quantiser, itemCodes, DECODED_BLOCK_ROWS),
   };
+}
+
+/**
+ * @param quantiser the codebooks; @param codes count x subspaces.
+ * @param blockRows rows a block holds (the last holds the rest).
+ * @returns the codes decoded (decodeWithQuantiser), a block of rows at a time, in row order.
+ */
+export function* decodedBlocks(quantiser: ProductQuantiser, codes: Uint8Array, blockRows: number): Generator<Float32Array> {
+  const count = codes.length / quantiser.subspaces;
+  for (let first = 0; first < count; first += blockRows) {
+    const rows = Math.min(blockRows, count - first);
+    yield decodeWithQuantiser(quantiser, codes.subarray(first * quantiser.subspaces, (first + rows) * quantiser.subspaces), rows);
+  }
 }
 
 /** The `count` rows a new shopper's grid ranks first: by the prior, the lower row first among equals (core/rank.ts topK's order). */

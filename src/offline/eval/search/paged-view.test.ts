@@ -39,8 +39,8 @@ describe('asPagedModel', () => {
     // The floor is taken over the codes as decoded, as the builder takes a paged model's.
     const { quantiser, codes } = view.paged ?? { quantiser: null, codes: new Uint8Array(0) };
     if (quantiser === null) throw new Error('the view is not paged');
-    expect(view.manifest.search).toEqual(floorOver(floor, decodeWithQuantiser(quantiser, codes, COUNT), DIM));
-    expect(view.manifest.search).not.toEqual(floorOver(floor, model.vectors, DIM));
+    expect(view.manifest.search).toEqual(floorOver(floor, [decodeWithQuantiser(quantiser, codes, COUNT)], DIM));
+    expect(view.manifest.search).not.toEqual(floorOver(floor, [model.vectors], DIM));
     const refused = await loadVectorRows(view.matrix, [130]).catch((error: unknown) => error);
     expect(isRecError(refused) && refused.code === 'INTERNAL').toBe(true);
     expect((refused as Error).message).toBe("the search read vectors/page-1.bin: a paged model's search reads only the codes");

@@ -30,7 +30,7 @@ export function asPagedModel(model: LoadedModel, floor: FloorQueries): LoadedMod
   // Entries that name each page and nothing more: a read of any of them fails (refuse, below).
   const pages = Array.from({ length: pageCount(itemCount, layout.rowsPerPage) }, (_, page) => ({ path: `vectors/page-${page}.bin`, bytes: 0, sha256: '' }));
   const codes = encodeWithQuantiser(quantiser, model.vectors, itemCount);
-  const search = floorOver(floor, decodeWithQuantiser(quantiser, codes, itemCount), dim);
+  const search = floorOver(floor, [decodeWithQuantiser(quantiser, codes, itemCount)], dim);
   const paged = pagedItems({
     layout,
     quantiser,
