@@ -14,7 +14,7 @@
 import { resolve } from 'node:path';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
 import type { BuildOptionsRecord, RecordedBuild } from '../lib/build-options.ts';
-import { embedTexts, type EmbedResult, type Shard } from '../lib/embed.ts';
+import type { Shard } from '../lib/embed.ts';
 import { applyTextCase } from '../lib/ingest/text-template.ts';
 import { checkReplaceable } from '../lib/publish-folder.ts';
 import { floorOver, floorQueries, type FloorQueries } from '../lib/semantic-floor.ts';
@@ -22,9 +22,9 @@ import type { InteractionPlan, SequenceGrouping } from '../lib/sequences.ts';
 import { writeModel, type WrittenModel } from '../lib/write-model.ts';
 import { checkBuildInputs, readBuildInputs } from './build-inputs.ts';
 import { round, summaryLines, writeBuildReport, type BuildReport } from './build-report.ts';
-import { embeddingReport, modelReport } from './step-reports.ts';
+import { modelReport } from './step-reports.ts';
 import { createBuildRun, type BuildOutput, type BuildRun } from './build-run.ts';
-import { learnBehaviour, learnItemVectors } from './build-vectors.ts';
+import { learnVectors } from './build-vectors.ts';
 import { measureImportMap, type ImportMapQuality } from './import-map-quality.ts';
 import { chooseDtype, RECALL_K } from './choose-dtype.ts';
 import { popularityPrior } from './popularity.ts';
@@ -93,13 +93,6 @@ export interface BuildResult {
   readonly written: WrittenModel | null;
 }
 
-/** Where the build's embedding cache is: none with --no-cache, else --cache-dir, else the caller's, else the default. */
-export function embeddingCacheOption(options: BuildOptions, deps: Pick<BuildDeps, 'cacheDir'>): { cacheDir?: string | null } {
-  if (!options.cache) return { cacheDir: null };
-  const cacheDir = options.cacheDir ?? deps.cacheDir;
-  return cacheDir === undefined ? {} : { cacheDir };
-}
-
 /**
  * Runs the whole build.
  * @param options validated options.
@@ -142,35 +135,14 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   }
   if (plan !== null && plan.sequences.length === 0) run.loud(`no ${inputs.grouping} in the event log has a training event, so the model is text-only`);
 
-  // 3. Behaviour, before the text vectors: its co-occurrence matrix and eigensolver blocks are the
-  // build's largest (about 4 GB at a million items), and the text matrix (2 GB there) need not be
-  // in memory beside them.
+  // 3.-5. Behaviour, text embeddings, fusion (build-vectors.ts: the text matrix stays in its scope).
   const count = catalog.items.length;
-  const behaviour = await learnBehaviour(plan, count, inputs.window, options, run);
-
-  // 4. Text embeddings.
-  const embedding: EmbedResult = await run.timed('embed texts', () =>
-    embedTexts(catalog.texts, {
-      encoderVersion: deps.encoder.version,
-      loadEncoder: () => deps.loadEncoder(options.workers),
-      ...embeddingCacheOption(options, deps),
-      batchSize: options.batchSize,
-      progress: (total) => run.progress('embedding', total),
-    }),
-  );
-  const textDim = embedding.dim;
-  const tooWide = dimensionFailure(options, textDim, inputs.itemVectorsReport?.dim ?? null, plan !== null && plan.sequences.length > 0);
-  if (tooWide !== null) {
-    run.warn(`build:models: ${tooWide}`);
-    return { exitCode: 2, report: report({ status: 'failed', failure: tooWide }), written: null };
+  const learned = await learnVectors(inputs, options, deps, run);
+  if ('failure' in learned) {
+    run.warn(`build:models: ${learned.failure}`);
+    return { exitCode: 2, report: report({ status: 'failed', failure: learned.failure }), written: null };
   }
-  if (inputs.itemVectorsReport !== null && inputs.itemVectorsReport.missing > 0) {
-    const { missing, missingExamples } = inputs.itemVectorsReport;
-    run.loud(`${missing} catalogue item(s) have no imported vector and are placed by their text mapped into that space, e.g. ${missingExamples.join(', ')}`);
-  }
-
-  // 5. Fusion.
-  const item = await learnItemVectors(behaviour, inputs.window, embedding, inputs.itemVectors, options, run);
+  const { item, textDim, importText } = learned;
   const { vectors, dim } = item;
 
   // 6. Popularity prior from the training events.
@@ -182,7 +154,7 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   // 7. Quantisation check on real histories (or single items when there are none).
   const { dtype, report: quantisation } = await chooseDtype(vectors, count, dim, plan, options, run);
   const stepReports = {
-    embedding: embeddingReport(embedding, catalog.texts.length, options.workers),
+    embedding: learned.embedding,
     behaviour: item.behaviourReport,
     fusion: item.fusionReport,
     popularity:
@@ -213,11 +185,11 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
     // over the items as the browser's search scores them (a paged model's: its codes, decoded).
     floor = await run.timed('semantic floor', () => floorQueries({ dim, projection, encoder: queryEncoder }));
     const space = item.importSpace;
-    if (space !== null) {
+    if (space !== null && importText !== null) {
       // Cased as the builder cases the texts it embeds (--text-case): a title in capitals is a
       // different text to the encoder, and shoppers do not type in capitals.
       const titles = catalog.items.map((entry) => applyTextCase(entry.title, options.textCase));
-      mapQuality = await run.timed('import map quality', () => measureImportMap(space, embedding.vectors, textDim, titles, queryEncoder, options.seed));
+      mapQuality = await run.timed('import map quality', () => measureImportMap(space, importText, textDim, titles, queryEncoder, options.seed));
     }
   } finally {
     queryEncoder.dispose();
@@ -249,20 +221,6 @@ export async function buildModel(options: BuildOptions, deps: BuildDeps): Promis
   await writeBuildReport(written.dir, final);
   run.log(summaryLines(final).join('\n'));
   return { exitCode: 0, report: final, written };
-}
-
-/**
- * @param importedDim the imported vectors' dimension, or null without them.
- * @param withBehaviour whether fusion gets a behaviour half.
- * @returns why --dim cannot be built from the text (or imported) vectors, or null.
- */
-function dimensionFailure(options: BuildOptions, textDim: number, importedDim: number | null, withBehaviour: boolean): string | null {
-  if (importedDim === null) return options.dim > textDim ? `--dim ${options.dim} does not fit: the text encoder gives ${textDim}-d vectors` : null;
-  // The import space is at most the encoder's width (import-space.ts); fusion fills the text half from it.
-  const available = Math.min(importedDim, textDim);
-  const textPart = withBehaviour && options.behaviourWeight !== 0 ? options.dim / 2 : options.dim;
-  if (textPart <= available) return null;
-  return `--dim ${options.dim} needs ${textPart} dimensions from ${options.itemVectors?.file ?? '--item-vectors'}, whose vectors give ${available}; use --dim ${withBehaviour ? available * 2 : available} or less`;
 }
 
 /**

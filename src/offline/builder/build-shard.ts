@@ -8,7 +8,8 @@
  */
 import { embedShard, type Shard } from '../lib/embed.ts';
 import { readCatalogStep } from './build-inputs.ts';
-import { embeddingCacheOption, type BuildDeps, type BuildOptions } from './build-model.ts';
+import type { BuildDeps, BuildOptions } from './build-model.ts';
+import { embeddingCacheOption } from './build-vectors.ts';
 import { createBuildRun } from './build-run.ts';
 
 /**

@@ -1,16 +1,18 @@
 /**
  * The build's vector steps: behaviour embeddings from the training sequences (when there are any),
- * then fusion with the text vectors, or a PCA of the text alone (fuse.ts), unless the raw encoder
+ * the text embeddings, then fusion of the two, or a PCA of the text alone (fuse.ts), unless the raw encoder
  * vectors are kept (no events and --dim = the encoder's size). With the shop's own item vectors
  * (--item-vectors), those take the text's place in fusion (import-space.ts) and the query projection
  * goes through the map from the encoder's space into theirs.
  */
 import { learnBehaviourEmbeddings, type BehaviourEmbeddings } from '../lib/behaviour.ts';
-import type { EmbedResult } from '../lib/embed.ts';
+import { embedTexts, type EmbedResult } from '../lib/embed.ts';
 import type { InteractionPlan } from '../lib/sequences.ts';
-import type { BuildOptions } from './build-model.ts';
+import type { BuildInputs } from './build-inputs.ts';
+import type { BuildDeps, BuildOptions } from './build-model.ts';
 import type { BuildReport } from './build-report.ts';
 import type { BuildRun } from './build-run.ts';
+import { embeddingReport } from './step-reports.ts';
 import { project } from '../../core/rank.ts';
 import { PRODUCTS } from '../lib/dense-pca.ts';
 import { fuseEmbeddings, type FusedEmbeddings } from './fuse.ts';
@@ -29,6 +31,82 @@ export interface ItemVectors {
   readonly importSpace: ImportSpace | null;
 }
 
+/** What the vector steps hand on: the fused vectors, the embedding step's figures, and the text matrix only where a later step reads it. */
+export interface LearnedVectors {
+  readonly item: ItemVectors;
+  readonly embedding: NonNullable<BuildReport['embedding']>;
+  /** The encoder's dimension. */
+  readonly textDim: number;
+  /** The text vectors, for an imported space's map check (null without --item-vectors). */
+  readonly importText: Float32Array | null;
+}
+
+/**
+ * The build's steps 3 to 5: behaviour, before the text vectors (its co-occurrence matrix and
+ * eigensolver blocks are the build's largest, about 4 GB at a million items, and the text matrix, 2 GB
+ * there, need not be in memory beside them), the text embeddings, then fusion. The text matrix and
+ * the behaviour vectors live in this function's scope alone: an async function keeps its locals alive
+ * to its end, so in the pipeline's own scope they would weigh on every later step's peak.
+ * @param inputs what the build read.
+ * @param options validated options.
+ * @param deps the encoder and the cache.
+ * @param run progress and timings.
+ * @returns the vectors, or why --dim cannot be built (exit code 2).
+ */
+export async function learnVectors(
+  inputs: Pick<BuildInputs, 'catalog' | 'plan' | 'window' | 'itemVectors' | 'itemVectorsReport'>,
+  options: BuildOptions,
+  deps: Pick<BuildDeps, 'encoder' | 'loadEncoder' | 'cacheDir'>,
+  run: BuildRun,
+): Promise<LearnedVectors | { readonly failure: string }> {
+  const { catalog, plan } = inputs;
+  const behaviour = await learnBehaviour(plan, catalog.items.length, inputs.window, options, run);
+  const embedding: EmbedResult = await run.timed('embed texts', () =>
+    embedTexts(catalog.texts, {
+      encoderVersion: deps.encoder.version,
+      loadEncoder: () => deps.loadEncoder(options.workers),
+      ...embeddingCacheOption(options, deps),
+      batchSize: options.batchSize,
+      progress: (total) => run.progress('embedding', total),
+    }),
+  );
+  const textDim = embedding.dim;
+  const failure = dimensionFailure(options, textDim, inputs.itemVectorsReport?.dim ?? null, plan !== null && plan.sequences.length > 0);
+  if (failure !== null) return { failure };
+  if (inputs.itemVectorsReport !== null && inputs.itemVectorsReport.missing > 0) {
+    const { missing, missingExamples } = inputs.itemVectorsReport;
+    run.loud(`${missing} catalogue item(s) have no imported vector and are placed by their text mapped into that space, e.g. ${missingExamples.join(', ')}`);
+  }
+  const item = await learnItemVectors(behaviour, inputs.window, embedding, inputs.itemVectors, options, run);
+  return {
+    item,
+    embedding: embeddingReport(embedding, catalog.texts.length, options.workers),
+    textDim,
+    importText: item.importSpace === null ? null : embedding.vectors,
+  };
+}
+
+/** Where the build's embedding cache is: none with --no-cache, else --cache-dir, else the caller's, else the default. */
+export function embeddingCacheOption(options: BuildOptions, deps: Pick<BuildDeps, 'cacheDir'>): { cacheDir?: string | null } {
+  if (!options.cache) return { cacheDir: null };
+  const cacheDir = options.cacheDir ?? deps.cacheDir;
+  return cacheDir === undefined ? {} : { cacheDir };
+}
+
+/**
+ * @param importedDim the imported vectors' dimension, or null without them.
+ * @param withBehaviour whether fusion gets a behaviour half.
+ * @returns why --dim cannot be built from the text (or imported) vectors, or null.
+ */
+function dimensionFailure(options: BuildOptions, textDim: number, importedDim: number | null, withBehaviour: boolean): string | null {
+  if (importedDim === null) return options.dim > textDim ? `--dim ${options.dim} does not fit: the text encoder gives ${textDim}-d vectors` : null;
+  // The import space is at most the encoder's width (import-space.ts); fusion fills the text half from it.
+  const available = Math.min(importedDim, textDim);
+  const textPart = withBehaviour && options.behaviourWeight !== 0 ? options.dim / 2 : options.dim;
+  if (textPart <= available) return null;
+  return `--dim ${options.dim} needs ${textPart} dimensions from ${options.itemVectors?.file ?? '--item-vectors'}, whose vectors give ${available}; use --dim ${withBehaviour ? available * 2 : available} or less`;
+}
+
 /**
  * @param behaviour the behaviour embeddings (learnBehaviour), or null without training sequences.
  * @param window the behaviour context half-width (for the report).
@@ -37,7 +115,7 @@ export interface ItemVectors {
  * @param options dim, seed and behaviour weight.
  * @param run progress and timings.
  */
-export async function learnItemVectors(
+async function learnItemVectors(
   behaviour: BehaviourEmbeddings | null,
   window: number,
   embedding: EmbedResult,
@@ -126,7 +204,7 @@ function throughImportSpace(fused: FusedEmbeddings, space: ImportSpace, text: Fl
  * @param options dim and seed.
  * @param run progress and timings.
  */
-export async function learnBehaviour(
+async function learnBehaviour(
   plan: InteractionPlan | null,
   count: number,
   window: number,
