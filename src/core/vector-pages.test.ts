@@ -8,6 +8,7 @@ import { pagedAndWhole, pagedModelFiles } from './paged-test-support.ts';
 import { memoryModelSource } from './test-support.ts';
 import { isPagedMatrix, loadVectorRows } from './paged-matrix.ts';
 import { decodeHotRows, decodePageList, encodeHotRows, encodePageList, rowsFetchedWith } from './vector-pages.ts';
+import { dotTable, scoreCodes } from './product-quantiser.ts';
 import { encodeVectors } from './vectors.ts';
 
 const LAYOUT = { subspaces: 4, rowsPerPage: 16, rerank: 40, hotRows: 0 };
@@ -148,15 +149,23 @@ describe('loadModel with pagedVectors', () => {
 });
 
 describe('moving the codes', () => {
-  it('reads the codes from the copy they moved to, and refuses a copy of another length', async () => {
+  it('reads the codes from the copy they moved to and their dot products from its kernel, and refuses a copy of another length', async () => {
     const { files } = await pagedModelFiles({ count: 40, dim: 8, layout: LAYOUT });
     const model = await loadModel(memoryModelSource(files), undefined, { pagedVectors: true });
     const paged = model.paged;
     if (paged === undefined || paged === null) throw new Error('the fixture is not paged');
+    const table = dotTable(
+      paged.quantiser,
+      Float32Array.from({ length: 8 }, (_, i) => i - 3.5),
+    );
+    expect(paged.dotProducts(table)).toEqual(scoreCodes(table, paged.codes, paged.quantiser.subspaces));
     const copy = paged.codes.slice();
-    expect(() => paged.moveCodes(copy.subarray(1))).toThrow(/moving 160 codes, found a copy of 159/);
-    paged.moveCodes(copy);
+    const fromKernel = new Float32Array(40).fill(7);
+    expect(() => paged.moveCodes(copy.subarray(1), () => fromKernel)).toThrow(/moving 160 codes, found a copy of 159/);
+    expect(paged.dotProducts(table)).not.toBe(fromKernel);
+    paged.moveCodes(copy, () => fromKernel);
     expect(paged.codes).toBe(copy);
+    expect(paged.dotProducts(table)).toBe(fromKernel);
   });
 });
 

@@ -17,7 +17,7 @@ import { RecError } from './errors.ts';
 import type { ItemMatrix } from './item-matrix.ts';
 import type { ModelManifest } from './manifest.ts';
 import { parseModelFile, type ModelFile } from './model-file.ts';
-import { PQ_CENTROIDS, type ProductQuantiser } from './product-quantiser.ts';
+import { PQ_CENTROIDS, scoreCodes, type ProductQuantiser } from './product-quantiser.ts';
 import { fail, readNumber, readRecord, type Reader } from './validate.ts';
 import { decodeMatrix, vectorFileBytes, type VectorDtype } from './vectors.ts';
 
@@ -208,21 +208,30 @@ export interface PagedItems {
   /** itemCount x layout.subspaces codes. Read here at each use: a scoring kernel may take them (moveCodes). */
   readonly codes: Uint8Array;
   /**
+   * Every item's dot product with a vector as its codes give it (scoreCodes without a prior): core's
+   * loop, or the kernel the codes moved to.
+   * @param table dotTable's output for the vector.
+   * @returns one value per item, valid until the next call (it may be a kernel's memory).
+   */
+  dotProducts(table: Float32Array): Float32Array;
+  /**
    * Reads the codes from now on from a copy of them kept elsewhere (a scoring kernel's memory), so
-   * the item space holds them once.
+   * the item space holds them once, and has that kernel give dotProducts.
    * @param copy the same bytes as `codes`.
+   * @param dotProducts the kernel's dotProducts over the copy (the same values as core's loop).
    * @throws RecError INTERNAL when the copy has the wrong length.
    */
-  moveCodes(copy: Uint8Array): void;
+  moveCodes(copy: Uint8Array, dotProducts: (table: Float32Array) => Float32Array): void;
   /** Each page's entry, in row order. */
   readonly pages: readonly ModelFile[];
   readonly hot: HotRows;
 }
 
 /** @returns the paged items over these parts, their codes movable (PagedItems.moveCodes). */
-export function pagedItems(parts: Omit<PagedItems, 'moveCodes'>): PagedItems {
+export function pagedItems(parts: Omit<PagedItems, 'moveCodes' | 'dotProducts'>): PagedItems {
   const { layout, quantiser, pages, hot } = parts;
   let codes = parts.codes;
+  let dotProducts = (table: Float32Array): Float32Array => scoreCodes(table, codes, quantiser.subspaces);
   return {
     layout,
     quantiser,
@@ -231,9 +240,11 @@ export function pagedItems(parts: Omit<PagedItems, 'moveCodes'>): PagedItems {
     get codes() {
       return codes;
     },
-    moveCodes(copy) {
+    dotProducts: (table) => dotProducts(table),
+    moveCodes(copy, kernel) {
       if (copy.length !== codes.length) throw new RecError('INTERNAL', `moving ${codes.length} codes, found a copy of ${copy.length}`);
       codes = copy;
+      dotProducts = kernel;
     },
   };
 }

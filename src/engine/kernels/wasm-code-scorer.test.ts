@@ -1,6 +1,6 @@
 // The codes kernel against core's scoreCodes, in Node's WebAssembly: the same float32 scores, bit for
 // bit, for the written-out 16 slices and the general loop, with and without a prior; the codes move
-// into the module. The paged item space's use of it: ../paged-item-space.test.ts.
+// into the module, which then gives their dot products without the prior (search's semantic side). The paged item space's use of it: ../paged-item-space.test.ts.
 import { describe, expect, it } from 'vitest';
 import { isRecError } from '../../core/errors.ts';
 import { PQ_CENTROIDS, scoreCodes, type ProductQuantiser } from '../../core/product-quantiser.ts';
@@ -14,15 +14,17 @@ function fixture(count: number, subspaces: number) {
   const codes = Uint8Array.from({ length: count * subspaces }, () => Math.floor(random() * PQ_CENTROIDS));
   const quantiser: ProductQuantiser = { dim: subspaces * 2, subspaces, codebooks: new Float32Array(PQ_CENTROIDS * subspaces * 2) };
   const moved: Uint8Array[] = [];
+  const kernelDots: ((table: Float32Array) => Float32Array)[] = [];
   const paged = {
     quantiser,
     codes,
-    moveCodes(copy: Uint8Array) {
+    moveCodes(copy: Uint8Array, dotProducts: (table: Float32Array) => Float32Array) {
       moved.push(copy);
+      kernelDots.push(dotProducts);
     },
   };
   const table = () => Float32Array.from({ length: subspaces * PQ_CENTROIDS }, () => (random() - 0.5) * 3);
-  return { codes, paged, moved, table };
+  return { codes, paged, moved, kernelDots, table };
 }
 
 async function scorerOf(...args: Parameters<typeof createWasmCodeScorer>) {
@@ -48,6 +50,21 @@ describe('createWasmCodeScorer', () => {
       // Two tables in a row: the second call's scores are the second table's, not a mix.
       for (const values of [table(), table()]) expect(scorer.score(values)).toEqual(scoreCodes(values, codes, subspaces, withPrior, weight));
     }
+  });
+
+  it('gives the moved codes’ dot products without the prior it scores with', async () => {
+    const count = 777;
+    const { codes, paged, kernelDots, table } = fixture(count, 16);
+    const scorer = await scorerOf(
+      paged,
+      Float32Array.from({ length: count }, () => random()),
+      0.5,
+    );
+    const [dotProducts] = kernelDots;
+    const values = table();
+    expect(dotProducts?.(values)).toEqual(scoreCodes(values, codes, 16));
+    // The ranking's next call still adds the prior.
+    expect(scorer.score(values)).not.toEqual(scoreCodes(values, codes, 16));
   });
 
   it('moves the codes into its memory and counts that memory', async () => {
