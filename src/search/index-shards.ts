@@ -51,6 +51,7 @@ export interface FieldPostings {
   readonly lengths: readonly number[];
 }
 
+const UTF8 = new TextEncoder();
 const DIGIT = /\p{N}/gu;
 const LEADING_DIGIT = /^\p{N}/u;
 
@@ -70,6 +71,19 @@ export function hashedShardOf(term: string, hashedShards: number): number {
   return hash % hashedShards;
 }
 
+/** An index's words in its order, each with its postings encoded as a shard holds them (encodeTerm's bytes). */
+export interface EncodedTerms {
+  readonly terms: readonly string[];
+  bytesOf(index: number): Uint8Array;
+}
+
+/** The global figures BM25 reads, as MiniSearch keeps them. */
+export interface IndexStatistics {
+  readonly documentCount: number;
+  /** Per field id: its average length in words. */
+  readonly averageFieldLength: readonly number[];
+}
+
 /**
  * Cuts a whole index into the vocabulary and the shards.
  * @param json the whole index, serialised (its document ids are the catalogue's rows).
@@ -81,62 +95,94 @@ export function splitIndex(
   fields: readonly LexicalField[],
   targetBytes = SHARD_TARGET_BYTES,
 ): { vocabulary: Uint8Array; shards: Uint8Array[] } {
-  const listed: { term: string; bytes: Uint8Array }[] = [];
-  const hashed: { term: string; bytes: Uint8Array }[] = [];
+  const entries = json.index as [string, Record<string, Record<string, number>>][];
+  const encoded = entries.map(([term, byField]) => encodeTerm(term, postingsOf(byField, json.fieldLength)));
+  return assembleShards({ terms: entries.map(([term]) => term), bytesOf: (index) => encoded[index] as Uint8Array }, json, fields, targetBytes);
+}
+
+/**
+ * The vocabulary and the shards of an index's encoded words: the listed words in shards of
+ * consecutive words up to `targetBytes`, the hashed ones in the shards their hashes name.
+ * @param encoded the index's words, in its order, and their postings.
+ * @param statistics the whole index's document count and average field lengths.
+ * @param fields the indexed fields, in the index's field-id order.
+ * @param targetBytes the size at which a shard is closed.
+ */
+export function assembleShards(
+  encoded: EncodedTerms,
+  statistics: IndexStatistics,
+  fields: readonly LexicalField[],
+  targetBytes = SHARD_TARGET_BYTES,
+): { vocabulary: Uint8Array; shards: Uint8Array[] } {
+  const { terms, bytesOf } = encoded;
+  const listed: number[] = [];
+  const hashed: number[] = [];
   let hashedBytes = 0;
-  for (const [term, byField] of json.index as [string, Record<string, Record<string, number>>][]) {
-    const bytes = encodeTerm(term, byField, json.fieldLength);
+  terms.forEach((term, index) => {
     if (isHashedTerm(term)) {
-      hashed.push({ term, bytes });
-      hashedBytes += bytes.length;
-    } else listed.push({ term, bytes });
-  }
+      hashed.push(index);
+      hashedBytes += bytesOf(index).length;
+    } else listed.push(index);
+  });
   const shards: Uint8Array[] = [];
   const termShards: number[] = [];
   for (let first = 0; first < listed.length;) {
     let end = first;
     let size = 0;
-    while (end < listed.length && (end === first || size + (listed[end]?.bytes.length ?? 0) <= targetBytes)) size += listed[end++]?.bytes.length ?? 0;
-    shards.push(concatBytes(listed.slice(first, end).map((entry) => entry.bytes)));
+    while (end < listed.length && (end === first || size + bytesOf(listed[end] as number).length <= targetBytes))
+      size += bytesOf(listed[end++] as number).length;
+    shards.push(concatBytes(listed.slice(first, end).map(bytesOf)));
     termShards.push(end - first);
     first = end;
   }
   const hashedShards = hashed.length === 0 ? 0 : Math.ceil(hashedBytes / targetBytes);
   const buckets = Array.from({ length: hashedShards }, (): Uint8Array[] => []);
-  for (const { term, bytes } of hashed) buckets[hashedShardOf(term, hashedShards)]?.push(bytes);
+  for (const index of hashed) buckets[hashedShardOf(terms[index] as string, hashedShards)]?.push(bytesOf(index));
   shards.push(...buckets.map(concatBytes));
   const vocabulary: IndexVocabulary = {
     fields,
-    documentCount: json.documentCount,
-    averageFieldLength: json.averageFieldLength,
-    terms: listed.map((entry) => entry.term),
+    documentCount: statistics.documentCount,
+    averageFieldLength: statistics.averageFieldLength,
+    terms: listed.map((index) => terms[index] as string),
     termShards,
     hashedShards,
   };
   return { vocabulary: new TextEncoder().encode(`${JSON.stringify({ format: 1, ...vocabulary })}\n`), shards };
 }
 
-function encodeTerm(term: string, byField: Record<string, Record<string, number>>, fieldLength: Record<string, number[]>): Uint8Array {
+/**
+ * A word's postings as a shard holds them (the module header has the layout).
+ * @param term the word.
+ * @param fields its postings, by field id ascending, each field's rows ascending.
+ */
+export function encodeTerm(term: string, fields: readonly FieldPostings[]): Uint8Array {
   const out: number[] = [];
-  const text = new TextEncoder().encode(term);
+  const text = UTF8.encode(term);
   writeVarint(out, text.length);
   out.push(...text);
-  const fieldIds = Object.keys(byField);
-  writeVarint(out, fieldIds.length);
-  for (const fieldId of fieldIds) {
-    const counts = byField[fieldId] ?? {};
-    const rows = Object.keys(counts).map(Number);
-    writeVarint(out, Number(fieldId));
+  writeVarint(out, fields.length);
+  for (const { fieldId, rows, counts, lengths } of fields) {
+    writeVarint(out, fieldId);
     writeVarint(out, rows.length);
     let previous = 0;
-    for (const row of rows) {
+    rows.forEach((row, i) => {
       writeVarint(out, row - previous);
-      writeVarint(out, counts[row] ?? 0);
-      writeVarint(out, fieldLength[row]?.[Number(fieldId)] ?? 0);
+      writeVarint(out, counts[i] ?? 0);
+      writeVarint(out, lengths[i] ?? 0);
       previous = row;
-    }
+    });
   }
   return Uint8Array.from(out);
+}
+
+/** A serialised index's postings of one word (integer keys enumerate in ascending order: field ids, then rows). */
+function postingsOf(byField: Record<string, Record<string, number>>, fieldLength: Record<string, number[]>): FieldPostings[] {
+  return Object.keys(byField).map((key) => {
+    const fieldId = Number(key);
+    const counted = byField[key] ?? {};
+    const rows = Object.keys(counted).map(Number);
+    return { fieldId, rows, counts: rows.map((row) => counted[row] ?? 0), lengths: rows.map((row) => fieldLength[row]?.[fieldId] ?? 0) };
+  });
 }
 
 /**

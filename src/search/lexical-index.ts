@@ -31,7 +31,7 @@ const BOOST: Readonly<Record<LexicalField, number>> = { title: 3, category: 2, d
 const ALL_FIELDS: readonly LexicalField[] = ['title', 'category', 'description'];
 
 /** The fields the options name, in the index's field order (its field ids). */
-const indexedFields = (options: LexicalIndexOptions): LexicalField[] => ALL_FIELDS.filter((field) => (options.fields ?? ALL_FIELDS).includes(field));
+export const indexedFields = (options: LexicalIndexOptions): LexicalField[] => ALL_FIELDS.filter((field) => (options.fields ?? ALL_FIELDS).includes(field));
 
 export interface Doc {
   readonly row: number;

@@ -1,15 +1,16 @@
 /**
  * A sharded catalogue's full-text index, prebuilt: the same MiniSearch index the browser builds
  * from a whole catalogue, cut into a vocabulary and shards of postings (search/index-shards.ts) that
- * the browser fetches by the words a shopper searches, instead of every card.
+ * the browser fetches by the words a shopper searches, instead of every card. Written from the items'
+ * words directly (search/build-index-shards.ts): a million items' whole index does not fit V8's heap.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelFile } from '../../core/manifest.ts';
 import { SEARCH_INDEX_FOLDER, searchIndexPath } from '../../core/search-index-files.ts';
-import { splitIndex } from '../../search/index-shards.ts';
-import { indexJson, type Searched } from '../../search/lexical-index.ts';
+import { buildIndexShards } from '../../search/build-index-shards.ts';
+import type { Searched } from '../../search/lexical-index.ts';
 import type { WriteFile } from './write-catalog.ts';
 import type { ModelItemInput } from './write-model.ts';
 
@@ -24,8 +25,7 @@ export async function writeSearchIndex(
   write: WriteFile,
 ): Promise<{ vocabulary: ModelFile; shards: ModelFile[] }> {
   await mkdir(join(dir, SEARCH_INDEX_FOLDER), { recursive: true });
-  const { json, fields } = indexJson(items.map(asSearched));
-  const { vocabulary, shards } = splitIndex(json, fields);
+  const { vocabulary, shards } = buildIndexShards(items.map(asSearched));
   const files: ModelFile[] = [];
   for (const bytes of shards) files.push(await write(searchIndexPath(await sha256Hex(bytes), 'bin'), bytes));
   return { vocabulary: await write(searchIndexPath(await sha256Hex(vocabulary), 'json'), vocabulary), shards: files };
