@@ -2,11 +2,11 @@
  * The lexical index of a large catalogue, fetched by the words searched instead of built from every
  * card (index-shards.ts has the files). It fetches the vocabulary when loaded; for each query, the
  * shards of the words the query can reach (itself, its prefixes' completions, its typos' neighbours,
- * found in the vocabulary as MiniSearch would find them in the whole index), and loads exactly those
- * words' postings into a MiniSearch of its own. That index reaches the same words with the same
- * statistics, so it returns the whole index's hits in the same order with the same scores (up to the
- * last bits: a prefix's completions are summed in the order a smaller radix tree walks them, which
- * is not always the whole tree's).
+ * found in the vocabulary as MiniSearch would find them in the whole index), and adds those words'
+ * postings to a MiniSearch of its own, which keeps the words earlier queries added. That index
+ * reaches the same words with the same statistics, so it returns the whole index's hits in the same
+ * order with the same scores (up to the last bits: a prefix's completions are summed in the order a
+ * smaller radix tree walks them, which is not always the whole tree's).
  */
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
@@ -43,10 +43,16 @@ export async function loadShardedLexicalIndex(source: ShardedIndexSource): Promi
   const shards = createRowShards(files.shards, 1, files.shards.length, files.read, (bytes, file) => decodeShard(bytes, `${location}/${file.path}`));
   const categories = categoriesOf(items);
   const known = { has: (word: string) => listed.has(word) };
+  // One index for the page's life, with the whole index's statistics, holding every word a query has
+  // loaded so far: a word's postings become MiniSearch's maps once, not at every keystroke (at a
+  // million items a common word's hundred thousand postings took most of a keystroke's 200 ms).
+  const index = MiniSearch.loadJS(emptyIndexJson(vocabulary), miniSearchOptions(vocabulary.fields));
+  const held = new Set<string>();
 
-  /** The part of the whole index that answers this query. */
+  /** The index, holding every word of the whole index that this query can reach. */
   const partialIndex = async (query: QueryWords): Promise<MiniSearch<Doc>> => {
     const wanted = [...reachedWords(query, tree, known)].flatMap((word): [string, number][] => {
+      if (held.has(word)) return [];
       if (!isHashedTerm(word)) {
         const shard = listed.get(word);
         return shard === undefined ? [] : [[word, shard]];
@@ -54,11 +60,12 @@ export async function loadShardedLexicalIndex(source: ShardedIndexSource): Promi
       return vocabulary.hashedShards === 0 ? [] : [[word, vocabulary.termShards.length + hashedShardOf(word, vocabulary.hashedShards)]];
     });
     await shards.load(wanted.map(([, shard]) => shard));
-    const postings = wanted.flatMap(([word, shard]): [string, readonly FieldPostings[]][] => {
+    for (const [word, shard] of wanted) {
       const found = shards.held(shard)?.shard.get(word);
-      return found === undefined ? [] : [[word, found]];
-    });
-    return MiniSearch.loadJS(partialJson(vocabulary, postings), miniSearchOptions(vocabulary.fields));
+      if (found !== undefined && !held.has(word)) addWord(index, word, found);
+      held.add(word);
+    }
+    return index;
   };
 
   return {
@@ -99,33 +106,45 @@ function reachedWords(query: QueryWords, tree: SearchableMap<number>, known: { h
   return reached;
 }
 
-/** MiniSearch's serialisation of an index holding only these words, with the whole index's statistics. */
-function partialJson(vocabulary: IndexVocabulary, postings: readonly [string, readonly FieldPostings[]][]): IndexJson {
-  const documentIds: Record<number, number> = {};
-  const fieldLength: Record<number, number[]> = {};
-  const index = postings.map(([word, fields]): IndexJson['index'][number] => {
-    const data: Record<number, Record<number, number>> = {};
-    for (const { fieldId, rows, counts, lengths } of fields) {
-      const counted: Record<number, number> = {};
-      rows.forEach((row, i) => {
-        counted[row] = counts[i] as number;
-        documentIds[row] = row;
-        (fieldLength[row] ??= [])[fieldId] = lengths[i] as number;
-      });
-      data[fieldId] = counted;
-    }
-    return [word, data];
-  });
+/** The parts of MiniSearch's state that its own `loadJS` fills (minisearch 7's; the tests compare every hit with the whole index's). */
+interface MiniSearchState {
+  readonly _index: SearchableMap<Map<number, Map<number, number>>>;
+  readonly _documentIds: Map<number, number>;
+  readonly _idToShortId: Map<number, number>;
+  readonly _fieldLength: Map<number, number[]>;
+}
+
+/** Adds a word's postings to the index as `loadJS` would have read them (a document's id is its row). */
+function addWord(index: MiniSearch<Doc>, word: string, fields: readonly FieldPostings[]): void {
+  const state = index as unknown as MiniSearchState;
+  const byField = new Map<number, Map<number, number>>();
+  for (const { fieldId, rows, counts, lengths } of fields) {
+    const counted = new Map<number, number>();
+    rows.forEach((row, i) => {
+      counted.set(row, counts[i] as number);
+      state._documentIds.set(row, row);
+      state._idToShortId.set(row, row);
+      let rowLengths = state._fieldLength.get(row);
+      if (rowLengths === undefined) state._fieldLength.set(row, (rowLengths = []));
+      rowLengths[fieldId] = lengths[i] as number;
+    });
+    byField.set(fieldId, counted);
+  }
+  state._index.set(word, byField);
+}
+
+/** MiniSearch's serialisation of an index with the whole index's statistics and no word yet (addWord adds them). */
+function emptyIndexJson(vocabulary: IndexVocabulary): IndexJson {
   return {
     documentCount: vocabulary.documentCount,
     nextId: vocabulary.documentCount,
-    documentIds,
+    documentIds: {},
     fieldIds: Object.fromEntries(vocabulary.fields.map((field, id) => [field, id])),
-    fieldLength,
+    fieldLength: {},
     averageFieldLength: [...vocabulary.averageFieldLength],
     storedFields: {},
     dirtCount: 0,
-    index,
+    index: [],
     serializationVersion: 2,
   };
 }
