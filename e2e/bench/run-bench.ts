@@ -31,6 +31,7 @@ import type {
   LexicalBenchResult,
   SequenceBenchSpec,
 } from '../../src/bench/bench-types.ts';
+import { KEYSTROKE_CASE } from '../../src/offline/eval/search/keystroke-case.ts';
 import { replaceMarkedSection } from '../../src/offline/lib/marked-section.ts';
 import { measureEncoderBytes } from './bench-encoder.ts';
 import { renderChart, renderMarkdown, renderReadmeTargets, targetFigures, type BenchRun, type TargetFigure } from './bench-report.ts';
@@ -66,13 +67,8 @@ const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 /** The sequence model's shape as trained on Amazon Beauty (npm run train:sequence defaults), over a full 50-item history. */
 const SEQUENCE_CASE = { itemCount: 12_101, dim: 128, blocks: 2, heads: 2, maxLength: 50, length: 50, k: 24 };
 const TIMING = { minRuns: 5, maxRuns: 30, budgetMs: 2_000 };
-/** Search as you type: catalogue sizes, and the queries typed letter by letter (about 100 keystrokes a round). */
+/** Search as you type: the catalogue sizes of the index built in the page (KEYSTROKE_CASE: the keystrokes). */
 const LEXICAL_COUNTS = [10_000, 100_000];
-const LEXICAL_CASE = {
-  queries: ['warm jacket for hiking', 'ceramic teapot', 'wireless headphones', 'organic honey 1 kg', 'garden hose reel'],
-  rounds: 3,
-  suggestions: 8,
-};
 
 function scoreSpec(count: number, dim: number, dtype: BenchCaseSpec['dtype'], methods: readonly BenchMethod[]): BenchCaseSpec {
   return { mode: 'score', source: 'synthetic', count, dim, dtype, k: K, methods, seed: count + dim, ...TIMING };
@@ -217,7 +213,7 @@ async function benchLexical(browser: Browser): Promise<LexicalBenchResult[]> {
       await page.addInitScript('globalThis.__name = (fn) => fn');
       await page.goto(`${BASE}/src/bench/bench.html`);
       await page.waitForFunction(() => 'vitrineBench' in window);
-      const spec = { ...LEXICAL_CASE, count, seed: count };
+      const spec = { ...KEYSTROKE_CASE, count, seed: count };
       const r = await page.evaluate((s) => (window as unknown as { vitrineBench: BenchPageApi }).vitrineBench.runLexicalCase(s), spec);
       console.log(
         `  ${String(count).padEnd(8)} ${r.status === 'ok' ? `build ${r.buildMs?.toFixed(0)} ms, keystroke median ${r.keystrokeMedianMs?.toFixed(2)} ms, p95 ${r.keystrokeP95Ms?.toFixed(2)} ms` : `failed: ${r.reason ?? ''}`}`,

@@ -2,6 +2,7 @@
  * How the bench page times a method and scores its recall, the same way for every method.
  */
 import { scoreAll, topK, type RankedRows } from '../core/rank.ts';
+import { percentiles } from '../core/percentiles.ts';
 import { RECALL_QUERIES, type CaseData } from './bench-data.ts';
 import type { BenchCaseSpec } from './bench-types.ts';
 
@@ -20,16 +21,6 @@ export async function sample(
     times.push(performance.now() - t0);
   }
   return { runs: times.length, ...percentiles(times) };
-}
-
-/**
- * The median and the 95th percentile (nearest rank) of some timings; NaN for none.
- * @param times milliseconds, in any order (not modified).
- */
-export function percentiles(times: readonly number[]): { medianMs: number; p95Ms: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-  return { medianMs: at(0.5), p95Ms: at(0.95) };
 }
 
 function recallOf(returned: readonly number[], exact: RankedRows): number {

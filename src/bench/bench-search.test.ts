@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from '../core/catalog.ts';
 import { toItemId } from '../core/ids.ts';
-import { percentiles } from './bench-measure.ts';
+import { percentiles } from '../core/percentiles.ts';
 import { syntheticCatalogue, timeKeystrokes } from './bench-search.ts';
 
 const base: CatalogItem[] = ['a', 'b', 'c'].map((id) => ({

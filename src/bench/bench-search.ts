@@ -8,7 +8,8 @@ import { parseCatalog, type CatalogItem } from '../core/catalog.ts';
 import { toItemId } from '../core/ids.ts';
 import { seededRandom } from '../core/random.ts';
 import { createLexicalIndex } from '../search/lexical-index.ts';
-import { messageOf, percentiles } from './bench-measure.ts';
+import { percentiles } from '../core/percentiles.ts';
+import { messageOf } from './bench-measure.ts';
 import type { LexicalBenchResult, LexicalBenchSpec } from './bench-types.ts';
 
 /** Words a copy adds to its title, as a shop's variants and editions do. */
