@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from '../core/catalog.ts';
 import { toItemId } from '../core/ids.ts';
-import { percentiles } from '../core/percentiles.ts';
 import { syntheticCatalogue, timeKeystrokes } from './bench-search.ts';
 
 const base: CatalogItem[] = ['a', 'b', 'c'].map((id) => ({
@@ -44,14 +43,5 @@ describe('timeKeystrokes', () => {
     expect(typed).toEqual(['a', 'ab', 'x', 'xy', 'xyz', 'a', 'ab', 'x', 'xy', 'xyz']);
     expect(times).toHaveLength(10);
     for (const ms of times) expect(ms).toBeGreaterThanOrEqual(0);
-  });
-});
-
-describe('percentiles', () => {
-  it('takes the nearest-rank median and 95th percentile, whatever the order', () => {
-    const times = Array.from({ length: 100 }, (_, i) => 100 - i);
-    expect(percentiles(times)).toEqual({ medianMs: 50, p95Ms: 95 });
-    expect(percentiles([3])).toEqual({ medianMs: 3, p95Ms: 3 });
-    expect(percentiles([])).toEqual({ medianMs: Number.NaN, p95Ms: Number.NaN });
   });
 });

@@ -52,7 +52,6 @@ export async function loadShardedLexicalIndex(source: ShardedIndexSource): Promi
   /** The index, holding every word of the whole index that this query can reach. */
   const partialIndex = async (query: QueryWords): Promise<MiniSearch<Doc>> => {
     const wanted = [...reachedWords(query, tree, known)].flatMap((word): [string, number][] => {
-      if (held.has(word)) return [];
       if (!isHashedTerm(word)) {
         const shard = listed.get(word);
         return shard === undefined ? [] : [[word, shard]];
