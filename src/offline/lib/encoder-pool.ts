@@ -7,12 +7,12 @@
  *
  * Both sides of the message protocol are here (`createEncoderPool` in the main thread,
  * `serveEncoder` in a worker), typed as one discriminated union on `kind`. Workers start from
- * TypeScript sources through tsx's `tsImport` (the builder runs under tsx; worker threads do not
- * inherit its loader), which is why the worker entry is given as a module URL plus an export name.
+ * TypeScript sources (ts-worker.ts), so the worker entry is a module URL plus an export name.
  */
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { isMainThread, parentPort, type Worker } from 'node:worker_threads';
 import { RecError } from '../../core/errors.ts';
 import type { SentenceEncoder } from '../../engine/text-encoder.ts';
+import { startTsWorker, type WorkerEntry, type WorkerStartFailure } from './ts-worker.ts';
 
 /** Main thread -> worker. */
 type ToWorker = { readonly kind: 'embed'; readonly id: number; readonly texts: readonly string[] };
@@ -21,21 +21,8 @@ type ToWorker = { readonly kind: 'embed'; readonly id: number; readonly texts: r
 type FromWorker =
   | { readonly kind: 'ready'; readonly dim: number }
   | { readonly kind: 'embedded'; readonly id: number; readonly vectors: Float32Array }
-  | { readonly kind: 'failed'; readonly id: number | null; readonly message: string };
-
-/** What a worker is started with. */
-interface WorkerSetup {
-  /** The URL of tsx's ESM API. */
-  readonly tsx: string;
-  readonly module: string;
-  readonly entry: string;
-}
-
-/** The module and exported function a worker runs; the function must call serveEncoder(). */
-export interface WorkerEntry {
-  readonly module: URL;
-  readonly entry: string;
-}
+  | { readonly kind: 'failed'; readonly id: number; readonly message: string }
+  | WorkerStartFailure;
 
 export interface EncoderPoolOptions {
   /** Worker threads (>= 1). */
@@ -53,15 +40,6 @@ export interface EncoderPool extends SentenceEncoder {
   readonly size: number;
 }
 
-// Loads tsx's API, imports the worker module through it and runs its entry (an eval worker is a CommonJS script).
-const BOOTSTRAP = `
-const { workerData, parentPort } = require('node:worker_threads');
-import(workerData.tsx)
-  .then(({ tsImport }) => tsImport(workerData.module, workerData.module))
-  .then((mod) => mod[workerData.entry]())
-  .catch((error) => parentPort.postMessage({ kind: 'failed', id: null, message: String((error && error.stack) || error) }));
-`;
-
 /**
  * Starts `size` workers and waits until each has loaded its encoder.
  * @param options pool size, worker entry and chunk size.
@@ -71,12 +49,7 @@ export async function createEncoderPool(options: EncoderPoolOptions): Promise<En
   if (!Number.isInteger(options.size) || options.size < 1)
     throw new RecError('CONFIG_INVALID', `the encoder pool needs at least 1 worker, found ${options.size}`);
   const chunkSize = options.chunkSize ?? 64;
-  const setup: WorkerSetup = {
-    tsx: import.meta.resolve('tsx/esm/api'),
-    module: options.worker.module.href,
-    entry: options.worker.entry,
-  };
-  const workers = Array.from({ length: options.size }, () => new Worker(BOOTSTRAP, { eval: true, workerData: setup }));
+  const workers = Array.from({ length: options.size }, () => startTsWorker(options.worker));
   const stopAll = (): void => {
     for (const worker of workers) void worker.terminate();
   };
