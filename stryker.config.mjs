@@ -28,6 +28,10 @@ export default {
     'src/offline/lib/embedding-cache.ts',
     'src/offline/scale/generate-scale.ts',
     'src/offline/lib/train-pq.ts',
+    // The trainer's batching and data-parallel steps (its loss is checked against TF.js's own gradients).
+    'src/offline/train/batches.ts',
+    'src/offline/train/replica.ts',
+    'src/offline/train/replica-group.ts',
     'src/offline/lib/dense-product.ts',
     'src/offline/lib/co-occurrence.ts',
     'src/offline/lib/semantic-floor.ts',

@@ -25,6 +25,8 @@ export default defineConfig({
       'src/offline/lib/embed.test.ts',
       'src/offline/scale/generate-scale.test.ts',
       'src/offline/lib/train-pq.test.ts',
+      'src/offline/train/train-sequence.test.ts',
+      'src/offline/train/replica-group.test.ts',
       'src/offline/lib/dense-product.test.ts',
       'src/offline/lib/co-occurrence.test.ts',
       'src/offline/lib/semantic-floor.test.ts',

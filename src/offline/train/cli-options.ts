@@ -2,6 +2,7 @@
  * `npm run train:sequence`'s command line: the options, their defaults and validation (naming the
  * bad value), and the help text. cli.ts runs the training they describe.
  */
+import { availableParallelism } from 'node:os';
 import { integerOption, numberOption, parseOptions, UsageError } from '../lib/cli-args.ts';
 
 /** The help text. */
@@ -18,6 +19,8 @@ training part of the model's own log and adds it to the model folder.
   --learning-rate <x>        Adam's step size (default 0.001)
   --dropout <x>              dropout rate while training (default 0.5)
   --batch-positions <n>      training positions per step, about (default 1024)
+  --threads <n>              data-parallel training threads, one core each (default: the machine's cores, at
+                             most 8)
   --validation-limit <n>     validation users scored after each epoch: a random sample drawn with --seed, the
                              same users every epoch (default 3000; 0: none; at least the number of users: all)
   --resume                   start from the folder's sequence model instead of the fused vectors
@@ -38,6 +41,7 @@ export interface TrainCliOptions {
   readonly learningRate: number;
   readonly dropout: number;
   readonly batchPositions: number;
+  readonly threads: number;
   readonly validationLimit: number;
   readonly resume: boolean;
   readonly allowMissingItems: boolean;
@@ -45,6 +49,10 @@ export interface TrainCliOptions {
   readonly docs: boolean;
   readonly renderReport: boolean;
 }
+
+// Each thread holds a copy of the weights and Adam's state, and a share of a 1,024-position batch
+// much below 128 positions keeps a core more busy with messages than with arithmetic.
+const MAX_DEFAULT_THREADS = 8;
 
 /** The command line's options (values typed through `as const`). */
 const OPTIONS = {
@@ -56,6 +64,7 @@ const OPTIONS = {
   'learning-rate': { type: 'string' },
   dropout: { type: 'string' },
   'batch-positions': { type: 'string' },
+  threads: { type: 'string' },
   'validation-limit': { type: 'string' },
   resume: { type: 'boolean' },
   'allow-missing-items': { type: 'boolean' },
@@ -83,6 +92,7 @@ export function parseCommandLine(argv: readonly string[]): TrainCliOptions | 'he
     learningRate: numberOption('--learning-rate', values['learning-rate'], 0.001, 1e-9, 0.5),
     dropout: numberOption('--dropout', values.dropout, 0.5, 0, 0.95),
     batchPositions: integerOption('--batch-positions', values['batch-positions'], 1024, 1, 1_000_000),
+    threads: integerOption('--threads', values.threads, Math.min(availableParallelism(), MAX_DEFAULT_THREADS), 1, 64),
     validationLimit: integerOption('--validation-limit', values['validation-limit'], 3000, 0, Number.POSITIVE_INFINITY),
     resume: values.resume === true,
     allowMissingItems: values['allow-missing-items'] === true,

@@ -30,7 +30,7 @@ describe('npm run train:sequence', () => {
   it('adds a verified sequence model to a leave-one-out build, with a report, and the evaluation scores it alone and fused with the behaviour neighbours', async () => {
     const { code: built, out: model } = await buildFixtureModel(root, 'loo', ['--holdout-last', '2'], await writeFixtureData(root));
     expect(built).toBe(0);
-    expect(await train(['--models', model, ...small])).toBe(0);
+    expect(await train(['--models', model, ...small, '--threads', '2'])).toBe(0);
 
     const loaded = await verifyModelDir(model);
     expect(loaded.sequence?.spec.architecture).toEqual({ itemCount: 8, dim: 4, maxLength: 4, blocks: 1, heads: 2, ffnDim: 4 });
@@ -52,6 +52,7 @@ describe('npm run train:sequence', () => {
     await rm(join(model, 'sequence-report.md'));
     expect(await train(['--models', model, '--render-report'])).toBe(0); // re-renders from the JSON
     expect(await readFile(join(model, 'sequence-report.md'), 'utf8')).toMatch(/^## Sequence model training: [^]*\| 3 \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/m);
+    expect(await readFile(join(model, 'sequence-report.md'), 'utf8')).toContain('backend in Node, 2 training threads).');
 
     // Resumed: epoch 0 is the checkpoint it starts from, which a worse epoch does not replace.
     expect(await train(['--models', model, ...small, '--epochs', '1', '--resume'])).toBe(0);
@@ -82,6 +83,7 @@ describe('npm run train:sequence', () => {
     expect(await train([])).toBe(2);
     expect(await train(['--models', 'm', '--epochs', '0'])).toBe(2);
     expect(await train(['--models', 'm', '--dropout', '1'])).toBe(2);
+    expect(await train(['--models', 'm', '--threads', '0'])).toBe(2);
     expect(await train(['--models', 'm', '--no-docs'])).toBe(2);
   });
 

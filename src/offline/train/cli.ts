@@ -26,7 +26,8 @@ import { loadModelInputs } from '../eval/load.ts';
 import { updateResultsDocument } from '../eval/report.ts';
 import { createSequenceMethod } from '../eval/sequence-method.ts';
 import { parseCommandLine, USAGE, type TrainCliOptions } from './cli-options.ts';
-import { trainingPositions, trainSequenceModel, type EpochRecord } from './train-sequence.ts';
+import { trainingPositions } from './batches.ts';
+import { trainSequenceModel, type EpochRecord } from './train-sequence.ts';
 
 /**
  * @param argv the arguments after the script name.
@@ -62,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw new RecError('CONFIG_INVALID', `--heads ${options.heads} does not divide the model's dim ${architecture.dim}`, { field: '--heads' });
   const initialWeights = options.resume && model.sequence !== null ? decodeSequenceWeights(model.sequence.spec, model.sequence.weights) : null;
   log(
-    `${model.manifest.catalogId}: ${split.trainingByUser.length} training sequences (one per user), ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users (a sample drawn with --seed ${options.seed})`}${initialWeights === null ? '' : ", resumed from the folder's model"}`,
+    `${model.manifest.catalogId}: ${split.trainingByUser.length} training sequences (one per user), ${model.items.length} items, dim ${architecture.dim}, ${architecture.blocks} blocks x ${architecture.heads} heads, ${options.threads} training thread${options.threads === 1 ? '' : 's'}, ${validation === null ? 'no validation part' : `${validation.cases.length} validation users (a sample drawn with --seed ${options.seed})`}${initialWeights === null ? '' : ", resumed from the folder's model"}`,
   );
 
   // A resumed run must beat the checkpoint it started from to replace it (epoch 0 is that checkpoint).
@@ -84,6 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       createdAt: new Date().toISOString(),
       command: ['npm run train:sequence --', ...argv].join(' '),
       backend: tf.getBackend(),
+      threads: options.threads,
       architecture,
       parameters: parameterCount(architecture),
       trainingSequences: split.trainingByUser.length,
@@ -104,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     learningRate: options.learningRate,
     dropout: options.dropout,
     batchPositions: options.batchPositions,
+    threads: options.threads,
     seed: options.seed,
     onStep: (epoch, step, steps, loss) => process.stderr.write(`epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)}\r`),
     afterEpoch: async (weights, epochRecord) => {
@@ -153,6 +156,8 @@ interface TrainingReport {
   readonly createdAt: string;
   readonly command: string;
   readonly backend: string;
+  /** Data-parallel training threads (absent in reports written before there were several). */
+  readonly threads?: number;
   readonly architecture: SequenceArchitecture;
   readonly parameters: number;
   readonly trainingSequences: number;
@@ -190,7 +195,7 @@ function renderTrainingMarkdown(report: TrainingReport, catalogId: string, weigh
   return [
     `## Sequence model training: ${catalogId}`,
     '',
-    `Written by \`${report.command}\` (${report.createdAt}, TF.js ${report.backend} backend in Node).`,
+    `Written by \`${report.command}\` (${report.createdAt}, TF.js ${report.backend} backend in Node, ${report.threads ?? 1} training thread${(report.threads ?? 1) === 1 ? '' : 's'}).`,
     '',
     `- Architecture: ${a.blocks} causal self-attention blocks x ${a.heads} heads, ${a.dim}-d, feed-forward ${a.ffnDim}, the latest ${a.maxLength} items; item table tied to the output and started from the model's fused vectors; ${report.parameters.toLocaleString('en')} parameters.`,
     `- Download: ${(weightsBytes / 1e6).toFixed(2)} MB of weights (the item table as float16).`,

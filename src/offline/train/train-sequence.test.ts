@@ -7,7 +7,9 @@ import { seededRandom } from '../../core/test-support.ts';
 import { SEQUENCE_WEIGHTS } from '../../core/sequence-spec.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { sequenceInterest } from '../../engine/sequence-model.ts';
-import { planBatches, tiedSoftmaxCrossEntropy, trainingPositions, trainSequenceModel } from './train-sequence.ts';
+import { planBatches, trainingPositions } from './batches.ts';
+import { tiedSoftmaxCrossEntropy } from './step-loss.ts';
+import { trainSequenceModel } from './train-sequence.ts';
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm', allowed: ['wasm'] });
@@ -56,10 +58,26 @@ describe('planBatches', () => {
     expect(batches.every((batch) => batch.sequences.length * batch.length <= 6)).toBe(true);
     expect(trainingPositions([{ rows: [1, 2, 3, 4, 5] }, { rows: [6, 7, 8] }, { rows: [9] }, { rows: [1, 2, 3] }], 3)).toBe(3 + 2 + 0 + 2);
   });
+
+  it('trains on a sequence of two items (one position)', () => {
+    expect(planBatches([{ rows: [4, 5] }], 3, 6, seededRandom(1))).toEqual([{ length: 1, sequences: [[4, 5]] }]);
+  });
+
+  it('fills each batch up to the positions asked for, the last one with what is left', () => {
+    const nine = Array.from({ length: 9 }, (_, i) => ({ rows: [i, i + 1, i + 2] }));
+    expect(planBatches(nine, 3, 6, seededRandom(1)).map((batch) => batch.sequences.length)).toEqual([3, 3, 3]);
+    expect(planBatches(nine, 3, 8, seededRandom(1)).map((batch) => batch.sequences.length).sort()).toEqual([1, 4, 4]);
+  });
+
+  it('orders the batches by the seed', () => {
+    const nine = Array.from({ length: 9 }, (_, i) => ({ rows: [i, i + 1] }));
+    const firsts = new Set(Array.from({ length: 20 }, (_, seed) => planBatches(nine, 3, 1, seededRandom(seed + 1))[0]?.sequences[0]?.[0]));
+    expect(firsts.size).toBeGreaterThanOrEqual(5);
+  });
 });
 
 describe('trainSequenceModel', () => {
-  it('lowers the loss and learns the successor pattern, without leaking tensors', async () => {
+  it.each([1, 2])('lowers the loss and learns the successor pattern on %i thread(s), without leaking tensors', async (threads) => {
     const itemCount = 12;
     const dim = 8;
     const random = seededRandom(5);
@@ -69,7 +87,16 @@ describe('trainSequenceModel', () => {
     const training = Array.from({ length: 60 }, (_, i) => ({ rows: Array.from({ length: 4 + (i % 4) }, (_, j) => ((i % itemCount) + j) % itemCount) }));
     const architecture = { itemCount, dim, maxLength: 6, blocks: 1, heads: 2, ffnDim: dim };
     const tensors = tf.memory().numTensors;
-    const trained = await trainSequenceModel(training, { architecture, itemVectors, epochs: 30, learningRate: 0.01, dropout: 0, batchPositions: 64, seed: 1 });
+    const trained = await trainSequenceModel(training, {
+      architecture,
+      itemVectors,
+      epochs: 30,
+      learningRate: 0.01,
+      dropout: 0,
+      batchPositions: 64,
+      seed: 1,
+      threads,
+    });
     const losses = trained.history.map((record) => record.loss);
     expect(losses.at(-1)).toBeLessThan((losses[0] ?? 0) * 0.5);
     // The browser's path: the interest of [3, 4, 5] scored against the trained item table + bias.
