@@ -66,7 +66,11 @@ describe('planBatches', () => {
   it('fills each batch up to the positions asked for, the last one with what is left', () => {
     const nine = Array.from({ length: 9 }, (_, i) => ({ rows: [i, i + 1, i + 2] }));
     expect(planBatches(nine, 3, 6, seededRandom(1)).map((batch) => batch.sequences.length)).toEqual([3, 3, 3]);
-    expect(planBatches(nine, 3, 8, seededRandom(1)).map((batch) => batch.sequences.length).sort()).toEqual([1, 4, 4]);
+    expect(
+      planBatches(nine, 3, 8, seededRandom(1))
+        .map((batch) => batch.sequences.length)
+        .sort(),
+    ).toEqual([1, 4, 4]);
   });
 
   it('orders the batches by the seed', () => {
