@@ -2,7 +2,8 @@
  * Data-parallel training on several cores: replica 0 runs in the calling thread (it owns the
  * weights the caller checkpoints), the others in worker threads (TF.js's wasm backend uses one core
  * per thread in Node). Gradient shares travel through one SharedArrayBuffer, a region per replica;
- * messages only say "step", "apply" and "done". See replica.ts for why the replicas stay equal.
+ * messages carry only the batch, the order to apply, and the weights' fingerprint. See replica.ts
+ * for why the replicas stay equal.
  *
  * Both sides of the message protocol are here (`startReplicas` in the calling thread,
  * `serveReplica` in a worker), typed as one discriminated union on `kind`.
@@ -62,7 +63,7 @@ export async function startReplicas(
 ): Promise<ReplicaGroup> {
   const layout = gradientLayout(weights);
   const shares = new SharedArrayBuffer(count * layout.size * Float32Array.BYTES_PER_ELEMENT);
-  const regions = Array.from({ length: count }, (_, r) => new Float32Array(shares, r * layout.size * Float32Array.BYTES_PER_ELEMENT, layout.size));
+  const regions = shareRegions(shares, count, layout.size);
   const copies = [...weights].map(([name, variable]) => ({ name, shape: variable.shape, values: variable.dataSync() as Float32Array }));
   const workers = Array.from({ length: count - 1 }, (_, i) =>
     replyChannel(
@@ -107,6 +108,11 @@ export async function startReplicas(
       local.dispose();
     },
   };
+}
+
+/** Replica r's gradient share: the r-th of `count` runs of `size` floats in the shared buffer. */
+function shareRegions(shares: SharedArrayBuffer, count: number, size: number): Float32Array[] {
+  return Array.from({ length: count }, (_, r) => new Float32Array(shares, r * size * Float32Array.BYTES_PER_ELEMENT, size));
 }
 
 /** A worker whose replies are awaited in order; its failure rejects every wait, then and later. */
@@ -163,7 +169,7 @@ export async function serveReplica(setup: ReplicaSetup): Promise<void> {
   const weights = trainableWeights(starting);
   tf.dispose([...starting.values()]);
   const layout = gradientLayout(weights);
-  const regions = Array.from({ length: setup.count }, (_, r) => new Float32Array(setup.shares, r * layout.size * Float32Array.BYTES_PER_ELEMENT, layout.size));
+  const regions = shareRegions(setup.shares, setup.count, layout.size);
   const replica = createReplica(weights, setup.settings, setup.index, setup.count);
   const answer = (message: ToReplica): FromReplica => {
     switch (message.kind) {
