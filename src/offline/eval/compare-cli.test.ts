@@ -29,8 +29,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe('npm run eval:compare', () => {
-  it('compares two evaluated models method by method, refuses other splits and a model counted twice, and writes its docs section', async () => {
+const methods = ['--methods', 'popularity,text-last-item'];
+let built: Promise<{ seed1: string; seed2: string; runs: string[] }> | null = null;
+/** The fixture model built twice (two "seeds") and each evaluated with `methods`, once for every test. */
+const seeds = (): Promise<{ seed1: string; seed2: string; runs: string[] }> =>
+  (built ??= (async () => {
     const data = await writeFixtureData(root);
     const models = [];
     for (const name of ['seed1', 'seed2']) {
@@ -39,8 +42,12 @@ describe('npm run eval:compare', () => {
       models.push(out);
     }
     const [seed1, seed2] = models as [string, string];
-    const methods = ['--methods', 'popularity,text-last-item'];
-    const runs = [await evalRun(seed1, 'run1', methods), await evalRun(seed2, 'run2', methods)];
+    return { seed1, seed2, runs: [await evalRun(seed1, 'run1', methods), await evalRun(seed2, 'run2', methods)] };
+  })());
+
+describe('npm run eval:compare', () => {
+  it('compares two evaluated models method by method, refuses other splits and a model counted twice, and writes its docs section', async () => {
+    const { seed1, seed2, runs } = await seeds();
 
     const docsFile = join(root, 'results.md');
     await writeFile(docsFile, '# Evaluation results\n\nHand-written prose.\n');
@@ -75,12 +82,46 @@ describe('npm run eval:compare', () => {
     );
   });
 
+  it('names a recipe’s methods after it and keeps only the methods asked for', async () => {
+    const { runs } = await seeds();
+    expect(await compare([`six=${runs[0] ?? ''}`, `twelve=${runs[1] ?? ''}`, '--methods', 'text-last-item', '--resamples', '200'])).toBe(0);
+    const markdown = String(printed.mock.calls.at(-1)?.[0]);
+    const text = await ndcg10Of(runs[0] ?? '', 'text-last-item');
+    // Each recipe is one run of its own method; both builds rank alike, so the first listed leads the tie.
+    expect(markdown).toContain(`| **text-last-item (six)** | 1 | 1.0000 | ${text.toFixed(4)} |`);
+    expect(markdown).toContain(`| text-last-item (twelve) | 1 | 1.0000 | ${text.toFixed(4)} |`);
+    expect(markdown).not.toContain('popularity');
+    expect(markdown).toContain('Paired test of **text-last-item (six)** against the runner-up **text-last-item (twelve)**');
+    await expect(compare([runs[0] ?? '', '--methods', 'text-last-item,item-knn'])).rejects.toThrow(
+      /--methods names "item-knn", which no run evaluated \(they have popularity, text-last-item\)/,
+    );
+  });
+
   it('rejects bad usage with exit code 2 and reads a missing run as a request to evaluate first', async () => {
     expect(await compare([])).toBe(2);
     expect(await compare(['a', '--seed', '-1'])).toBe(2);
     expect(await compare(['a', './a'])).toBe(2);
     expect(await compare(['a', '--docs', '../x'])).toBe(2);
-    expect(parseCompareCommandLine(['a', 'b'])).toEqual({ runs: ['a', 'b'], bootstrap: { resamples: 10_000, seed: 1 }, docs: null });
+    expect(await compare(['a', '--methods', 'x,,y'])).toBe(2);
+    expect(parseCompareCommandLine(['a', 'b'])).toEqual({
+      runs: [
+        { path: 'a', recipe: null },
+        { path: 'b', recipe: null },
+      ],
+      methods: null,
+      bootstrap: { resamples: 10_000, seed: 1 },
+      docs: null,
+    });
+    // A recipe is a name before the first "="; anything else is part of the path.
+    expect(parseCompareCommandLine(['e12=runs/a=b', './x=y', '=z', '--methods', 'sequence, vitrine'])).toMatchObject({
+      runs: [
+        { path: 'runs/a=b', recipe: 'e12' },
+        { path: './x=y', recipe: null },
+        { path: '=z', recipe: null },
+      ],
+      methods: ['sequence', 'vitrine'],
+    });
+    expect(await compare(['six=a', 'twelve=./a'])).toBe(2);
     await expect(compare([join(root, 'nowhere')])).rejects.toThrow(
       /nowhere: cannot read the per-case results .*run npm run eval \(which writes per-case\.json beside report\.json\) first/,
     );
