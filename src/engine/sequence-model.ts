@@ -88,6 +88,15 @@ function causalMask(length: number): tf.Tensor {
 /** Dropout while training (rate 0 or not training: identity). */
 type Dropout = (x: tf.Tensor) => tf.Tensor;
 
+/**
+ * Dropout while training: its rate, and the seed its masks are drawn from (each dropout of a pass
+ * draws from `<seed>/<n>`, n counting the pass's dropouts), so a training run is the same twice.
+ */
+export interface DropoutMasks {
+  readonly rate: number;
+  readonly seed: string;
+}
+
 function attention(x: tf.Tensor, weights: SequenceWeights, block: number, architecture: SequenceArchitecture, dropout: Dropout): tf.Tensor {
   const n = blockWeightNames(block);
   const [batch = 1, length = 1] = x.shape;
@@ -110,31 +119,29 @@ function attention(x: tf.Tensor, weights: SequenceWeights, block: number, archit
  * @param inputs [B, L] int32 item rows, oldest first, L ≤ maxLength.
  * @param embed looks up item rows in the table (the trainer swaps in a lookup with a gradient that
  *   wasm supports); defaults to tf.gather.
- * @param dropoutRate while training; 0 for inference.
+ * @param dropout while training; null for inference.
  */
 export function sequenceHidden(
   weights: SequenceWeights,
   architecture: SequenceArchitecture,
   inputs: tf.Tensor2D,
   embed: (items: tf.Tensor, rows: tf.Tensor) => tf.Tensor = (items, rows) => tf.gather(items, rows),
-  dropoutRate = 0,
+  dropout: DropoutMasks | null = null,
 ): tf.Tensor3D {
   const [, length = 0] = inputs.shape;
   if (length < 1 || length > architecture.maxLength) {
     throw new RecError('INTERNAL', `a sequence of ${length} items; the model reads 1 to ${architecture.maxLength}`);
   }
-  const dropout: Dropout = (t) => (dropoutRate > 0 ? tf.dropout(t, dropoutRate) : t);
+  let drawn = 0;
+  const drop: Dropout = (t) => (dropout === null || dropout.rate === 0 ? t : tf.dropout(t, dropout.rate, undefined, `${dropout.seed}/${drawn++}`));
   const positions = tf.slice(weight(weights, SEQUENCE_WEIGHTS.positions), [architecture.maxLength - length, 0], [length, architecture.dim]);
-  let x = dropout(tf.add(tf.mul(embed(weight(weights, SEQUENCE_WEIGHTS.items), inputs), Math.sqrt(architecture.dim)), positions));
+  let x = drop(tf.add(tf.mul(embed(weight(weights, SEQUENCE_WEIGHTS.items), inputs), Math.sqrt(architecture.dim)), positions));
   for (let b = 0; b < architecture.blocks; b++) {
     const n = blockWeightNames(b);
-    x = tf.add(
-      x,
-      dropout(attention(layerNorm(x, weight(weights, n.attentionNormGamma), weight(weights, n.attentionNormBeta)), weights, b, architecture, dropout)),
-    );
+    x = tf.add(x, drop(attention(layerNorm(x, weight(weights, n.attentionNormGamma), weight(weights, n.attentionNormBeta)), weights, b, architecture, drop)));
     const normed = layerNorm(x, weight(weights, n.ffnNormGamma), weight(weights, n.ffnNormBeta));
-    const inner = dropout(tf.relu(dense(normed, weight(weights, n.ffnIn), weight(weights, n.ffnInBias))));
-    x = tf.add(x, dropout(dense(inner, weight(weights, n.ffnOut), weight(weights, n.ffnOutBias))));
+    const inner = drop(tf.relu(dense(normed, weight(weights, n.ffnIn), weight(weights, n.ffnInBias))));
+    x = tf.add(x, drop(dense(inner, weight(weights, n.ffnOut), weight(weights, n.ffnOutBias))));
   }
   return layerNorm(x, weight(weights, SEQUENCE_WEIGHTS.finalNormGamma), weight(weights, SEQUENCE_WEIGHTS.finalNormBeta)) as tf.Tensor3D;
 }

@@ -25,7 +25,7 @@ training part of the model's own log and adds it to the model folder.
                              same users every epoch (default 3000; 0: none; at least the number of users: all)
   --resume                   start from the folder's sequence model instead of the fused vectors
   --allow-missing-items      accept a model that lacks catalogue items (as npm run eval)
-  --seed <n>                 initialisation, shuffling and the validation sample (default 1)
+  --seed <n>                 initialisation, shuffling, dropout and the validation sample (default 1)
   --docs                     also write the model's training section of docs/results.md
   --render-report            only re-render sequence-report.md (and with --docs docs/results.md) from the
                              folder's sequence-report.json

@@ -18,7 +18,7 @@ beforeAll(async () => {
 const itemCount = 10;
 const dim = 8;
 const architecture = { itemCount, dim, maxLength: 4, blocks: 1, heads: 2, ffnDim: dim };
-const settings = { architecture, learningRate: 0.01, dropout: 0 };
+const settings = { architecture, learningRate: 0.01, dropout: 0, seed: 1 };
 
 function startingWeights(): Map<string, tf.Variable> {
   const random = seededRandom(7);
@@ -105,6 +105,27 @@ describe('createReplica', () => {
       expect(Math.max(...want.map(Math.abs))).toBeGreaterThan(1e-3);
     }
     for (const replica of [whole, ...shares]) replica.dispose();
+    tf.dispose([...weights.values()]);
+  });
+});
+
+describe('createReplica with dropout', () => {
+  it('draws its masks from the seed and the step: the same gradient twice, another with another seed or at the next step', () => {
+    const weights = startingWeights();
+    const size = gradientLayout(weights).size;
+    const batch = batches[0] as Batch;
+    /** The gradients of the first two steps on one batch (no step applied in between). */
+    const firstTwo = (seed: number): [Float32Array, Float32Array] => {
+      const replica = createReplica(weights, { ...settings, dropout: 0.5, seed }, 0, 1);
+      const gradients: [Float32Array, Float32Array] = [new Float32Array(size), new Float32Array(size)];
+      for (const out of gradients) replica.computeShare(batch, out);
+      replica.dispose();
+      return gradients;
+    };
+    const [first, second] = firstTwo(1);
+    expect(firstTwo(1)[0]).toEqual(first);
+    expect(firstTwo(2)[0]).not.toEqual(first);
+    expect(second).not.toEqual(first);
     tf.dispose([...weights.values()]);
   });
 });

@@ -17,6 +17,8 @@ export interface ReplicaSettings {
   readonly architecture: SequenceArchitecture;
   readonly learningRate: number;
   readonly dropout: number;
+  /** The training's seed: with the step and the replica it seeds the dropout masks, so a run is the same twice. */
+  readonly seed: number;
 }
 
 /**
@@ -84,8 +86,10 @@ export function createReplica(weights: ReadonlyMap<string, tf.Variable>, setting
   const variables = [...weights.values()];
   const variableName = (name: string): string => (weights.get(name) as tf.Variable).name;
   const optimizer = tf.train.adam(settings.learningRate);
+  let step = 0;
   return {
     computeShare(batch, out) {
+      const masks = { rate: settings.dropout, seed: `${settings.seed}/${step++}/${index}` };
       const share = batchShare(batch, index, count);
       const positions = share.sequences.length * share.length;
       if (positions === 0) {
@@ -95,10 +99,7 @@ export function createReplica(weights: ReadonlyMap<string, tf.Variable>, setting
       const fraction = positions / (batch.sequences.length * batch.length);
       const { inputs, targets } = batchTensors(share);
       try {
-        const { value, grads } = tf.variableGrads(
-          () => tf.mul(stepLoss(weights, settings.architecture, inputs, targets, settings.dropout), fraction),
-          variables,
-        );
+        const { value, grads } = tf.variableGrads(() => tf.mul(stepLoss(weights, settings.architecture, inputs, targets, masks), fraction), variables);
         for (const entry of layout.entries) out.set((grads[variableName(entry.name)] as tf.Tensor).dataSync(), entry.offset);
         const loss = value.dataSync()[0] ?? Number.NaN;
         tf.dispose([value, ...Object.values(grads)]);

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // the global registry tfjs-core reads (core's own ESM entry for them does not load in Node).
 import '@tensorflow/tfjs';
 import { SEQUENCE_WEIGHTS, type SequenceArchitecture } from '../../core/sequence-spec.ts';
-import { sequenceHidden, type SequenceWeights } from '../../engine/sequence-model.ts';
+import { sequenceHidden, type DropoutMasks, type SequenceWeights } from '../../engine/sequence-model.ts';
 import type { Batch } from './batches.ts';
 
 /**
@@ -95,9 +95,15 @@ export function batchTensors(batch: Batch): { readonly inputs: tf.Tensor2D; read
  * @param architecture the sizes.
  * @param inputs [B, L] item rows (batchTensors).
  * @param targets [B * L] next items (batchTensors).
- * @param dropout the dropout rate.
+ * @param dropout the dropout rate and the seed of its masks (null: none).
  */
-export function stepLoss(weights: SequenceWeights, architecture: SequenceArchitecture, inputs: tf.Tensor2D, targets: tf.Tensor1D, dropout: number): tf.Scalar {
+export function stepLoss(
+  weights: SequenceWeights,
+  architecture: SequenceArchitecture,
+  inputs: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  dropout: DropoutMasks | null,
+): tf.Scalar {
   const [batch = 0, length = 0] = inputs.shape;
   const hidden = sequenceHidden(weights, architecture, inputs, lookupWithScatterGradient, dropout);
   const items = weights.get(SEQUENCE_WEIGHTS.items) as tf.Tensor2D;

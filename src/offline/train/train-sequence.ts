@@ -64,7 +64,7 @@ export async function trainSequenceModel(training: readonly Sequence[], options:
   const initial = options.initialWeights ?? initialSequenceWeights(architecture, options.itemVectors, options.seed);
   const weights = trainableWeights(initial);
   if (options.initialWeights === undefined) for (const tensor of initial.values()) tensor.dispose();
-  const settings = { architecture, learningRate: options.learningRate, dropout: options.dropout };
+  const settings = { architecture, learningRate: options.learningRate, dropout: options.dropout, seed: options.seed };
   let replicas: ReplicaGroup | null = null;
   const history: EpochRecord[] = [];
   try {
