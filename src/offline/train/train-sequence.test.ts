@@ -117,4 +117,31 @@ describe('trainSequenceModel', () => {
     expect(tf.memory().numTensors).toBe(tensors + trained.weights.size);
     for (const weight of trained.weights.values()) weight.dispose();
   });
+
+  it('trains the same weights twice from one seed, dropout and two threads included, and others from another seed', async () => {
+    const itemCount = 12;
+    const dim = 8;
+    const random = seededRandom(5);
+    const itemVectors = Float32Array.from({ length: itemCount * dim }, () => random() - 0.5);
+    const training = Array.from({ length: 40 }, (_, i) => ({ rows: Array.from({ length: 3 + (i % 4) }, (_, j) => (i + j * 5) % itemCount) }));
+    const architecture = { itemCount, dim, maxLength: 6, blocks: 1, heads: 2, ffnDim: dim };
+    const run = async (seed: number): Promise<{ losses: number[]; items: Float32Array }> => {
+      const trained = await trainSequenceModel(training, {
+        architecture,
+        itemVectors,
+        epochs: 2,
+        learningRate: 0.01,
+        dropout: 0.3,
+        batchPositions: 32,
+        seed,
+        threads: 2,
+      });
+      const items = Float32Array.from((trained.weights.get(SEQUENCE_WEIGHTS.items) as tf.Tensor).dataSync());
+      for (const weight of trained.weights.values()) weight.dispose();
+      return { losses: trained.history.map((record) => record.loss), items };
+    };
+    const first = await run(1);
+    expect(await run(1)).toEqual(first);
+    expect((await run(2)).items).not.toEqual(first.items);
+  });
 });
