@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
 import { forceCloseDatabase } from 'fake-indexeddb';
-import { deleteDB, openDB } from 'idb';
+import { deleteDB, openDB, unwrap } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { faultTest } from '../core/fault-test-support.ts';
+import { openStoreConnection } from './connection.ts';
 import { DB_VERSION } from './schema.ts';
-import { closeOpenStores, freshStore, rejection, sampleState, viewEvent } from './test-support.ts';
+import { closeOpenStores, freshStore, rejection, sampleState, uniqueDbName, viewEvent } from './test-support.ts';
 
 afterEach(() => {
   closeOpenStores();
@@ -92,22 +93,58 @@ describe('after the browser closed the database (terminated)', () => {
   });
 
   it(
-    'rejects with the reason when opening again fails, and does not try again',
+    'rejects the waiting call with the reason when opening again fails twice, and the next call opens it',
     faultTest('Stored state', 'Opening the database again fails after the browser closed it', async () => {
       const { store, opens } = await watchedStoreWithHistory();
       await forceClose(opens.latest());
-      vi.mocked(indexedDB.open).mockImplementationOnce(() => {
+      const insecure = (): never => {
         throw new DOMException('The operation is insecure.', 'SecurityError');
-      });
+      };
+      vi.mocked(indexedDB.open).mockImplementationOnce(insecure).mockImplementationOnce(insecure);
       const error = await rejection(store.countEvents());
       expect(error.code).toBe('STORAGE_UNAVAILABLE');
       expect(error.message).toContain('the browser closed the database (site data cleared?)');
       expect(error.message).toContain('SecurityError');
-      const again = await rejection(store.append([viewEvent('d', 4)], sampleState('m1', 4)));
-      expect(again.message).toBe(error.message);
-      expect(opens.count()).toBe(2);
+      expect(opens.count()).toBe(3);
+      await store.append([viewEvent('d', 4)], sampleState('m1', 4));
+      expect(opens.count()).toBe(4);
+      expect(await store.countEvents()).toBe(4);
     }),
   );
+
+  it(
+    'makes a call again on a new connection when the browser aborted it while closing the database',
+    faultTest('Stored state', "The browser aborts a running transaction as it closes the database, and says 'close' just after", async () => {
+      const name = uniqueDbName();
+      const opens = watchOpens();
+      const connection = await openStoreConnection(name, {});
+      const seen: IDBDatabase[] = [];
+      const counted = await connection.run('count the stored events', async (db) => {
+        seen.push(unwrap(db));
+        if (seen.length === 1) {
+          // As Chromium does: the running transaction fails first, `close` is queued after it.
+          setTimeout(() => void forceClose(unwrap(db)), 0);
+          throw new DOMException('The connection was closed.', 'AbortError');
+        }
+        return db.count('events');
+      });
+      expect(counted).toBe(0);
+      expect(opens.count()).toBe(2);
+      expect(seen[1]).not.toBe(seen[0]);
+      connection.close();
+    }),
+  );
+
+  it('does not make a failed call again when the connection stayed open, or the quota was the reason', async () => {
+    const connection = await openStoreConnection(uniqueDbName(), {});
+    for (const name of ['AbortError', 'QuotaExceededError']) {
+      const body = vi.fn(() => Promise.reject(new DOMException(`failed: ${name}`, name)));
+      const error = await rejection(connection.run('save the interaction', body));
+      expect(error.message).toContain(`${name}: failed: ${name}`);
+      expect(body).toHaveBeenCalledTimes(1);
+    }
+    connection.close();
+  });
 });
 
 describe('a connection that is not opened again', () => {

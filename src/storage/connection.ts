@@ -7,11 +7,16 @@
  * (db.ts's toStorageError), naming what could not be done.
  *
  * When the browser closes the database under the page (site data cleared, storage evicted), the
- * next `run` opens it again, once for that loss (the schema upgrade recreates the stores if the data
- * was wiped), and every `run` waiting meanwhile shares that one open; if it fails, this and later
- * calls reject with the reason, until a reload. A connection closed for another tab's newer
- * version is not reopened (this page's code is the older one: it must reload), nor one its owner
- * closed.
+ * next `run` opens it again (the schema upgrade recreates the stores if the data was wiped), and
+ * every `run` waiting meanwhile shares that one open; if it fails, the calls waiting reject with
+ * the reason and the next call tries again. The browser's closing races the page: a transaction
+ * already running is aborted, `close` arrives just after, and an open made while the browser is
+ * still deleting is aborted too (both seen in Chromium when the site's data is cleared). So a call
+ * that fails for any reason but a full quota waits a moment, and if the browser turned out to have
+ * closed the database, is made once more on a new connection: every call is one transaction (or a
+ * delete-only one before it), so a failed one wrote nothing. A connection closed for another tab's
+ * newer version is not reopened (this page's code is the older one: it must reload), nor one its
+ * owner closed.
  *
  * A wiped database comes back empty while core's in-memory state still folds the history that was
  * in it. The next write stores that state with only the new events, so the stored state does not
@@ -20,7 +25,7 @@
  */
 import type { IDBPDatabase } from 'idb';
 import { RecError } from '../core/errors.ts';
-import { openVitrineDB, toStorageError, type ConnectionLoss } from './db.ts';
+import { isQuotaError, openVitrineDB, toStorageError, type ConnectionLoss } from './db.ts';
 import type { VitrineDB } from './schema.ts';
 
 /** The open database behind an event store. */
@@ -56,6 +61,9 @@ const WHY_GONE = {
   terminated: 'the browser closed the database (site data cleared?)',
 } as const;
 
+/** How long a failed call waits for the browser's `close` (queued after the aborts) before it is made again. */
+const CLOSE_GRACE_MS = 100;
+
 /**
  * Opens the database and keeps track of its connection.
  * @param name the database name.
@@ -80,21 +88,22 @@ export async function openStoreConnection(name: string, options: StoreConnection
   let link = await connect();
   /** Why the owner's close() found the store gone: the loss it came after, if any, comes first. */
   let closed: keyof typeof WHY_GONE | null = null;
-  /** The one open after the browser closed `link`: pending, or rejected for good when it failed. */
+  /** The one open pending after the browser closed `link`. */
   let reopening: Promise<Link> | null = null;
 
   const reopen = (): Promise<Link> =>
     connect().then(
       (fresh) => {
+        reopening = null;
         if (closed !== null) {
           fresh.db.close();
           throw gone(WHY_GONE[closed]);
         }
         link = fresh;
-        reopening = null;
         return fresh;
       },
       (error: unknown) => {
+        reopening = null;
         throw gone(`${WHY_GONE.terminated}, and opening it again failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       },
     );
@@ -109,10 +118,22 @@ export async function openStoreConnection(name: string, options: StoreConnection
     return (await reopening).db;
   };
 
+  /** Whether a call that failed with `error` met the browser closing the database, and is worth making again. */
+  const closedUnder = async (error: unknown): Promise<boolean> => {
+    if (closed !== null || isQuotaError(error)) return false;
+    await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
+    return closed === null && link.lost() === 'terminated';
+  };
+
   return {
     async run(action, body) {
       try {
-        return await body(await usable());
+        try {
+          return await body(await usable());
+        } catch (error) {
+          if (!(await closedUnder(error))) throw error;
+          return await body(await usable());
+        }
       } catch (error) {
         throw toStorageError(error, action);
       }
