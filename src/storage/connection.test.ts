@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { forceCloseDatabase } from 'fake-indexeddb';
-import { deleteDB, openDB, unwrap } from 'idb';
+import { deleteDB, openDB, unwrap, type IDBPDatabase } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { faultTest } from '../core/fault-test-support.ts';
 import { openStoreConnection } from './connection.ts';
-import { DB_VERSION } from './schema.ts';
+import { DB_VERSION, type VitrineDB } from './schema.ts';
 import { closeOpenStores, freshStore, rejection, sampleState, uniqueDbName, viewEvent } from './test-support.ts';
 
 afterEach(() => {
@@ -135,14 +135,26 @@ describe('after the browser closed the database (terminated)', () => {
     }),
   );
 
-  it('does not make a failed call again when the connection stayed open, or the quota was the reason', async () => {
+  it('does not make a failed call again when the connection stayed open', async () => {
     const connection = await openStoreConnection(uniqueDbName(), {});
-    for (const name of ['AbortError', 'QuotaExceededError']) {
-      const body = vi.fn(() => Promise.reject(new DOMException(`failed: ${name}`, name)));
-      const error = await rejection(connection.run('save the interaction', body));
-      expect(error.message).toContain(`${name}: failed: ${name}`);
-      expect(body).toHaveBeenCalledTimes(1);
-    }
+    const body = vi.fn(() => Promise.reject(new DOMException('failed: AbortError', 'AbortError')));
+    const error = await rejection(connection.run('save the interaction', body));
+    expect(error.message).toContain('AbortError: failed: AbortError');
+    expect(body).toHaveBeenCalledTimes(1);
+    connection.close();
+  });
+
+  it('does not make a call again that failed for a full quota, even as the browser closes the database', async () => {
+    const opens = watchOpens();
+    const connection = await openStoreConnection(uniqueDbName(), {});
+    const body = vi.fn(async (db: IDBPDatabase<VitrineDB>) => {
+      await forceClose(unwrap(db));
+      throw new DOMException('failed: QuotaExceededError', 'QuotaExceededError');
+    });
+    const error = await rejection(connection.run('save the interaction', body));
+    expect(error.code).toBe('STORAGE_QUOTA_EXCEEDED');
+    expect(body).toHaveBeenCalledTimes(1);
+    expect(opens.count()).toBe(1);
     connection.close();
   });
 });

@@ -118,11 +118,14 @@ export async function openStoreConnection(name: string, options: StoreConnection
     return (await reopening).db;
   };
 
-  /** Whether a call that failed with `error` met the browser closing the database, and is worth making again. */
+  /**
+   * Whether a call that failed with `error` met the browser closing the database, and is worth
+   * making again. A full origin is not that: the journal makes room and writes again at once.
+   */
   const closedUnder = async (error: unknown): Promise<boolean> => {
-    if (closed !== null || isQuotaError(error)) return false;
+    if (isQuotaError(error)) return false;
     await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
-    return closed === null && link.lost() === 'terminated';
+    return link.lost() === 'terminated';
   };
 
   return {
