@@ -5,10 +5,10 @@
  * keeps the exact top 50 on the measured catalogues (docs/decisions/compressed-item-space.md) while
  * only the codes (16 bytes an item at 16 subspaces) need be resident for every item.
  */
-import { asMatrix, type ItemRows } from './item-matrix.ts';
+import type { ItemRows } from './item-matrix.ts';
 import type { ItemSpace } from './ports.ts';
 import { dotTable, scoreCodes, type CodeScorer, type ProductQuantiser } from './product-quantiser.ts';
-import { scoreRow, topK, type RankedRows } from './rank.ts';
+import { scoreRows, topK, type RankedRows } from './rank.ts';
 
 export interface CompressedItems {
   readonly quantiser: ProductQuantiser;
@@ -68,10 +68,8 @@ export function rerankExactly(
   excludedRows: ReadonlySet<number>,
 ): RankedRows {
   const { quantiser, prior, priorWeight, rescored } = items;
-  // Wrapped once: float32 rows given as they are would be wrapped again for every row scored.
-  const vectors = asMatrix(items.vectors, quantiser.dim);
   const rows = rescored === undefined ? candidates : rescored(candidates).filter((row) => !excludedRows.has(row));
-  const exact = Float32Array.from(rows, (row) => scoreRow(vectors, quantiser.dim, interest, prior, priorWeight, row));
+  const exact = scoreRows(items.vectors, quantiser.dim, interest, prior, priorWeight, rows);
   const best = topK(exact, k, NONE);
   return { rows: best.rows.map((i) => rows[i] ?? -1), scores: best.scores };
 }

@@ -20,6 +20,13 @@ export interface ItemMatrix {
    * @returns the sum over j of row_j * vector_j, in order, in float64 (as over the row decoded to float32).
    */
   dot(row: number, vector: Float32Array): number;
+  /**
+   * Many rows' dot products: out[i] = dot(rows[i], vector), the same values to the bit. A loop that
+   * scores thousands of rows (a re-rank, a gram matrix) calls this once: four rows a pass keep four
+   * sums going at once, where a call a row waits on each sum's additions in turn.
+   * @param out at least rows.length values.
+   */
+  dotRows(rows: ArrayLike<number>, vector: Float32Array, out: Float64Array): void;
   /** @returns the row's float32 values: a view of float32 rows, a new decoded array for int8 ones. Do not modify. */
   row(row: number): Float32Array;
   /** Copies the row's float32 values into `out` from index `at` (no allocation, for loops over many rows). */
@@ -57,15 +64,41 @@ export type ItemRows = Float32Array | ItemMatrix;
  * @param dim values per row.
  */
 export function float32Matrix(values: Float32Array, dim: number): ItemMatrix {
+  const dot = (row: number, vector: Float32Array): number => {
+    let sum = 0;
+    const start = row * dim;
+    for (let j = 0; j < dim; j++) sum += (values[start + j] ?? 0) * (vector[j] ?? 0);
+    return sum;
+  };
   return {
     count: values.length / dim,
     dim,
     layout: 'float32',
-    dot(row, vector) {
-      let sum = 0;
-      const start = row * dim;
-      for (let j = 0; j < dim; j++) sum += (values[start + j] ?? 0) * (vector[j] ?? 0);
-      return sum;
+    dot,
+    dotRows(rows, vector, out) {
+      let i = 0;
+      for (; i + 3 < rows.length; i += 4) {
+        const a0 = (rows[i] ?? 0) * dim;
+        const a1 = (rows[i + 1] ?? 0) * dim;
+        const a2 = (rows[i + 2] ?? 0) * dim;
+        const a3 = (rows[i + 3] ?? 0) * dim;
+        let x0 = 0;
+        let x1 = 0;
+        let x2 = 0;
+        let x3 = 0;
+        for (let j = 0; j < dim; j++) {
+          const v = vector[j] ?? 0;
+          x0 += (values[a0 + j] ?? 0) * v;
+          x1 += (values[a1 + j] ?? 0) * v;
+          x2 += (values[a2 + j] ?? 0) * v;
+          x3 += (values[a3 + j] ?? 0) * v;
+        }
+        out[i] = x0;
+        out[i + 1] = x1;
+        out[i + 2] = x2;
+        out[i + 3] = x3;
+      }
+      for (; i < rows.length; i++) out[i] = dot(rows[i] ?? 0, vector);
     },
     row: (row) => values.subarray(row * dim, (row + 1) * dim),
     readRow: (row, out, at) => out.set(values.subarray(row * dim, (row + 1) * dim), at),
@@ -92,16 +125,50 @@ export function int8Matrix(values: Int8Array, scales: Float32Array, dim: number)
     const start = row * dim;
     for (let j = 0; j < dim; j++) out[at + j] = (q[start + j] ?? 0) * scale;
   };
+  const dot = (row: number, vector: Float32Array): number => {
+    const scale = s[row] ?? 0;
+    const start = row * dim;
+    let sum = 0;
+    for (let j = 0; j < dim; j++) sum += Math.fround((q[start + j] ?? 0) * scale) * (vector[j] ?? 0);
+    return sum;
+  };
   return {
     count,
     dim,
     layout: 'int8',
-    dot(row, vector) {
-      const scale = s[row] ?? 0;
-      const start = row * dim;
-      let sum = 0;
-      for (let j = 0; j < dim; j++) sum += Math.fround((q[start + j] ?? 0) * scale) * (vector[j] ?? 0);
-      return sum;
+    dot,
+    dotRows(rows, vector, out) {
+      let i = 0;
+      for (; i + 3 < rows.length; i += 4) {
+        const r0 = rows[i] ?? 0;
+        const r1 = rows[i + 1] ?? 0;
+        const r2 = rows[i + 2] ?? 0;
+        const r3 = rows[i + 3] ?? 0;
+        const s0 = s[r0] ?? 0;
+        const s1 = s[r1] ?? 0;
+        const s2 = s[r2] ?? 0;
+        const s3 = s[r3] ?? 0;
+        const a0 = r0 * dim;
+        const a1 = r1 * dim;
+        const a2 = r2 * dim;
+        const a3 = r3 * dim;
+        let x0 = 0;
+        let x1 = 0;
+        let x2 = 0;
+        let x3 = 0;
+        for (let j = 0; j < dim; j++) {
+          const v = vector[j] ?? 0;
+          x0 += Math.fround((q[a0 + j] ?? 0) * s0) * v;
+          x1 += Math.fround((q[a1 + j] ?? 0) * s1) * v;
+          x2 += Math.fround((q[a2 + j] ?? 0) * s2) * v;
+          x3 += Math.fround((q[a3 + j] ?? 0) * s3) * v;
+        }
+        out[i] = x0;
+        out[i + 1] = x1;
+        out[i + 2] = x2;
+        out[i + 3] = x3;
+      }
+      for (; i < rows.length; i++) out[i] = dot(rows[i] ?? 0, vector);
     },
     row(row) {
       const out = new Float32Array(dim);

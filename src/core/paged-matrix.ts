@@ -60,6 +60,31 @@ export function createPagedMatrix(
       const { shard, index } = held(row);
       return shard.dot(index, vector);
     },
+    dotRows(rows, vector, out) {
+      // A run of rows held together (a page's, as rowsFetchedWith lists them, or hot ones) is one
+      // call to their matrix's own dotRows; the run's first row is read as dot reads one, so a row
+      // not on hand throws the same error.
+      const indices = new Int32Array(rows.length);
+      let start = 0;
+      while (start < rows.length) {
+        const first = rows[start] ?? -1;
+        const { shard } = held(first);
+        const inHot = hot.indexOf.has(first);
+        const pageStart = first - (first % layout.rowsPerPage);
+        let end = start;
+        for (; end < rows.length; end++) {
+          const row = rows[end] ?? -1;
+          const hotIndex = hot.indexOf.get(row);
+          const together = inHot
+            ? hotIndex !== undefined
+            : hotIndex === undefined && row >= pageStart && row < Math.min(itemCount, pageStart + layout.rowsPerPage);
+          if (!together) break;
+          indices[end - start] = hotIndex ?? row - pageStart;
+        }
+        shard.dotRows(indices.subarray(0, end - start), vector, out.subarray(start, end));
+        start = end;
+      }
+    },
     row(row) {
       const { shard, index } = held(row);
       return shard.row(index).slice();

@@ -83,6 +83,26 @@ export function scoreRow(items: ItemRows, dim: number, interest: Float32Array, p
 }
 
 /**
+ * Some rows' scores, each as scoreRow computes it, stored as float32 (as scoreAll stores them), in
+ * one pass of the matrix's dotRows.
+ * @param rows which rows, in the order of the result.
+ */
+export function scoreRows(
+  items: ItemRows,
+  dim: number,
+  interest: Float32Array,
+  prior: Float32Array | null,
+  priorWeight: number,
+  rows: readonly number[],
+): Float32Array {
+  const dots = new Float64Array(rows.length);
+  asMatrix(items, dim).dotRows(rows, interest, dots);
+  const scores = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) scores[i] = (dots[i] ?? 0) + priorWeight * (prior?.[rows[i] ?? -1] ?? 0);
+  return scores;
+}
+
+/**
  * @returns the first row at or after `from` whose score is above `threshold` (NaN never is), or the
  *   number of scores when there is none.
  */
@@ -160,12 +180,19 @@ export function gramMatrix(items: ItemRows, dim: number, rows: readonly number[]
   const picked = new Float32Array(n * dim);
   rows.forEach((row, i) => source.readRow(row, picked, i * dim));
   const matrix = float32Matrix(picked, dim);
-  const norms = rows.map((_, i) => Math.sqrt(rowSimilarity(matrix, dim, i, i)));
+  const order = Int32Array.from(rows, (_, i) => i);
+  // Row a's dot products with rows a..n-1 in one dotRows call; the first is its own squared length.
+  const dots = rows.map((_, a) => {
+    const out = new Float64Array(n - a);
+    matrix.dotRows(order.subarray(a), picked.subarray(a * dim, (a + 1) * dim), out);
+    return out;
+  });
+  const norms = dots.map((out) => Math.sqrt(out[0] ?? 0));
   const gram = new Float32Array(n * n);
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
       const lengths = (norms[a] ?? 0) * (norms[b] ?? 0);
-      const value = lengths === 0 ? 0 : rowSimilarity(matrix, dim, a, b) / lengths;
+      const value = lengths === 0 ? 0 : (dots[a]?.[b - a] ?? 0) / lengths;
       gram[a * n + b] = value;
       gram[b * n + a] = value;
     }

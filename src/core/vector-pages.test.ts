@@ -127,6 +127,23 @@ describe('loadModel with pagedVectors', () => {
     expect(matrix.heapBytes()).toBe((3 + 16) * 8 * 4);
   });
 
+  it('gives many rows’ dot products as the whole file’s rows give them, across pages and hot rows, and refuses a row not on hand', async () => {
+    const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: { ...LAYOUT, hotRows: 3 } });
+    const { paged, whole } = await pagedAndWhole(files);
+    const matrix = paged.matrix;
+    if (!isPagedMatrix(matrix)) throw new Error('not paged');
+    const hot = [...(paged.paged?.hot.indexOf.keys() ?? [])];
+    // Pages 0, 1 and 3 (every row of them, so a hot row among them cannot leave its page unfetched).
+    await loadVectorRows(matrix, [...Array.from({ length: 32 }, (_, row) => row), 48, 49]);
+    // Runs of one page, hot rows between them, a page's rows out of order and the last, short page.
+    const rows = [...hot, 15, 0, 1, 16, 31, 17, hot[0] ?? -1, 48, 49, 2];
+    const vector = Float32Array.from({ length: 8 }, (_, j) => j / 8 - 0.4);
+    const out = new Float64Array(rows.length);
+    matrix.dotRows(rows, vector, out);
+    expect([...out]).toEqual(rows.map((row) => whole.matrix.dot(row, vector)));
+    expect(() => matrix.dotRows([16, 33], vector, new Float64Array(2))).toThrow(/row 33 was read before its page was loaded/);
+  });
+
   it('refuses to read outside the catalogue or to hand over every row at once', async () => {
     const { files } = await pagedModelFiles({ count: 50, dim: 8, layout: LAYOUT });
     const { paged } = await pagedAndWhole(files);
