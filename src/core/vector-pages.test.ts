@@ -45,6 +45,13 @@ describe('rowsFetchedWith', () => {
     expect(rowsFetchedWith([3], 4, 12, (row) => row === 3)).toEqual([3]);
     expect(rowsFetchedWith([3], 4, 12, () => false)).toEqual([0, 1, 2, 3]);
   });
+
+  it('lists a hot row once, whether it is given again or its page comes before or after it', () => {
+    const hot = new Set([2, 5]);
+    const isHot = (row: number) => hot.has(row);
+    // Row 2 given twice, then its page brought by row 1; row 5 given after its page came with row 4.
+    expect(rowsFetchedWith([2, 2, 1, 4, 5], 4, 12, isHot)).toEqual([2, 0, 1, 3, 4, 5, 6, 7]);
+  });
 });
 
 describe('the hot rows file', () => {

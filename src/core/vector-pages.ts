@@ -147,19 +147,24 @@ export function pageCount(itemCount: number, rowsPerPage: number): number {
  * @returns each such row once, the pages in the order their first row was given.
  */
 export function rowsFetchedWith(rows: Iterable<number>, rowsPerPage: number, itemCount: number, isHot: (row: number) => boolean): number[] {
-  const found = new Set<number>();
+  // Sets of the pages and of the hot rows given, not of every row found: a click's tens of thousands
+  // of rows then cost an array's pushes.
+  const found: number[] = [];
   const pages = new Set<number>();
+  const hotGiven = new Set<number>();
   for (const row of rows) {
+    const page = Math.floor(row / rowsPerPage);
     if (isHot(row)) {
-      found.add(row);
+      const listed = hotGiven.has(row) || (pages.has(page) && row < itemCount);
+      if (!listed) found.push(row);
+      hotGiven.add(row);
       continue;
     }
-    const page = Math.floor(row / rowsPerPage);
     if (pages.has(page)) continue;
     pages.add(page);
-    for (let next = page * rowsPerPage; next < Math.min(itemCount, (page + 1) * rowsPerPage); next++) found.add(next);
+    for (let next = page * rowsPerPage; next < Math.min(itemCount, (page + 1) * rowsPerPage); next++) if (!hotGiven.has(next)) found.push(next);
   }
-  return [...found];
+  return found;
 }
 
 /** @param digests each page's sha256 (hex), in row order. @returns the list file's bytes. */
