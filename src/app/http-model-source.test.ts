@@ -126,6 +126,21 @@ describe('createHttpModelSource', () => {
   });
 });
 
+describe('createHttpModelSource: priority', () => {
+  it('asks for a file read in the background at low priority, and leaves any other read to the browser', async () => {
+    const priorities: Array<RequestPriority | undefined> = [];
+    const recording: typeof fetch = (_input, init) => {
+      priorities.push(init?.priority);
+      return Promise.resolve(new Response(new Uint8Array(2)));
+    };
+    const source = createHttpModelSource('/m', { fetch: recording });
+    await source.read('vectors/a.bin', () => {}, undefined, { background: true });
+    await source.read('vectors/a.bin', () => {}, undefined, { background: false });
+    await source.read('vectors/a.bin', () => {});
+    expect(priorities).toEqual(['low', undefined, undefined]);
+  });
+});
+
 describe('createHttpModelSource: messages and headers', () => {
   it('says what a 404 most likely means, and gives any other status as it came', async () => {
     const status = async (code: number, text: string) =>

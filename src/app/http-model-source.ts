@@ -29,7 +29,7 @@ export function createHttpModelSource(baseUrl: string, options: HttpModelSourceO
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   return {
     location: base,
-    async read(path, onBytes, file) {
+    async read(path, onBytes, file, options) {
       const url = `${base}/${path}`;
       const fail = (message: string, cause?: unknown): RecError =>
         new RecError('MODEL_FETCH_FAILED', message, { file: url }, cause === undefined ? undefined : { cause });
@@ -37,7 +37,12 @@ export function createHttpModelSource(baseUrl: string, options: HttpModelSourceO
       let response: Response;
       try {
         // Same origin only: model files are served by this app (see vite.config.ts), never a CDN.
-        response = await doFetch(url, { credentials: 'same-origin', cache: cache === 'no-cache' && isContentNamed(path) ? 'default' : cache });
+        response = await doFetch(url, {
+          credentials: 'same-origin',
+          cache: cache === 'no-cache' && isContentNamed(path) ? 'default' : cache,
+          // A page read ahead waits, in the browser's queue, behind the ones a ranking awaits.
+          ...(options?.background === true ? { priority: 'low' } : {}),
+        });
       } catch (error) {
         throw fail(`could not be fetched (${error instanceof Error ? error.message : String(error)}); is the server running?`, error);
       }

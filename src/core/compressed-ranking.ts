@@ -31,11 +31,18 @@ export interface CompressedItems {
 
 const NONE: ReadonlySet<number> = new Set();
 
+/** rankFromCodes' answer: the best rows, and the rows the codes rank just below its candidates. */
+export interface CodesRanking extends RankedRows {
+  /** The codes' next `ahead` rows after the candidates, best first (none for a ranking without an interest). */
+  readonly upcoming: readonly number[];
+}
+
 /**
  * The best k rows for an interest: the codes' best `rerank` candidates (and the rows `rescored` adds
  * to them), re-scored exactly.
  * @param items the codes, the vectors and the prior.
  * @param loadRows makes the candidates' vectors readable first (a paged matrix fetches their pages).
+ * @param ahead how many rows below the candidates to name as `upcoming` (a paged space reads their pages ahead).
  */
 export async function rankFromCodes(
   items: CompressedItems,
@@ -43,16 +50,19 @@ export async function rankFromCodes(
   k: number,
   excludedRows: ReadonlySet<number>,
   loadRows: (rows: readonly number[]) => Promise<void> = () => Promise.resolve(),
-): Promise<RankedRows> {
+  ahead = 0,
+): Promise<CodesRanking> {
   const { quantiser, codes, prior, priorWeight, rerank, scorer } = items;
   const table = dotTable(quantiser, interest);
   // Read before any await below: a kernel's scores live until its next call.
   const approximate = scorer === undefined ? scoreCodes(table, codes, quantiser.subspaces, prior, priorWeight) : scorer.score(table);
   // No interest (a new shopper): every code scores exactly 0, so the codes' ranking is the exact one.
-  if (table.every((value) => value === 0)) return topK(approximate, k, excludedRows);
-  const candidates = topK(approximate, Math.max(k, rerank), excludedRows).rows;
+  if (table.every((value) => value === 0)) return { ...topK(approximate, k, excludedRows), upcoming: [] };
+  const depth = Math.max(k, rerank);
+  const ranked = topK(approximate, depth + ahead, excludedRows).rows;
+  const candidates = ranked.slice(0, depth);
   await loadRows(candidates);
-  return rerankExactly(items, interest, k, candidates, excludedRows);
+  return { ...rerankExactly(items, interest, k, candidates, excludedRows), upcoming: ranked.slice(depth) };
 }
 
 /**

@@ -60,6 +60,52 @@ export interface Int8ItemMatrix extends ItemMatrix {
 export type ItemRows = Float32Array | ItemMatrix;
 
 /**
+ * ItemMatrix.dotRows over row-major values: out[i] = the sum over j of fround(value_j * scale) *
+ * vector_j for row rows[i], added in order in float64, as both layouts' dot computes it (a float32
+ * row's scale is 1, which leaves each value as it is). Four rows a pass keep four sums going at once.
+ * @param scaleOf a row's scale.
+ */
+function scaledDotRows(
+  values: Int8Array | Float32Array,
+  scaleOf: (row: number) => number,
+  dim: number,
+  rows: ArrayLike<number>,
+  vector: Float32Array,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows.length; i += 4) {
+    const r0 = rows[i] ?? 0;
+    const r1 = rows[i + 1] ?? 0;
+    const r2 = rows[i + 2] ?? 0;
+    const r3 = rows[i + 3] ?? 0;
+    const [s0, s1, s2, s3] = [scaleOf(r0), scaleOf(r1), scaleOf(r2), scaleOf(r3)];
+    let x0 = 0;
+    let x1 = 0;
+    let x2 = 0;
+    let x3 = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = vector[j] ?? 0;
+      x0 += Math.fround((values[r0 * dim + j] ?? 0) * s0) * v;
+      x1 += Math.fround((values[r1 * dim + j] ?? 0) * s1) * v;
+      x2 += Math.fround((values[r2 * dim + j] ?? 0) * s2) * v;
+      x3 += Math.fround((values[r3 * dim + j] ?? 0) * s3) * v;
+    }
+    out[i] = x0;
+    out[i + 1] = x1;
+    out[i + 2] = x2;
+    out[i + 3] = x3;
+  }
+  for (; i < rows.length; i++) {
+    const row = rows[i] ?? 0;
+    const scale = scaleOf(row);
+    let sum = 0;
+    for (let j = 0; j < dim; j++) sum += Math.fround((values[row * dim + j] ?? 0) * scale) * (vector[j] ?? 0);
+    out[i] = sum;
+  }
+}
+
+/**
  * @param values row-major float32 rows (kept, not copied: do not modify).
  * @param dim values per row.
  */
@@ -75,31 +121,7 @@ export function float32Matrix(values: Float32Array, dim: number): ItemMatrix {
     dim,
     layout: 'float32',
     dot,
-    dotRows(rows, vector, out) {
-      let i = 0;
-      for (; i + 3 < rows.length; i += 4) {
-        const a0 = (rows[i] ?? 0) * dim;
-        const a1 = (rows[i + 1] ?? 0) * dim;
-        const a2 = (rows[i + 2] ?? 0) * dim;
-        const a3 = (rows[i + 3] ?? 0) * dim;
-        let x0 = 0;
-        let x1 = 0;
-        let x2 = 0;
-        let x3 = 0;
-        for (let j = 0; j < dim; j++) {
-          const v = vector[j] ?? 0;
-          x0 += (values[a0 + j] ?? 0) * v;
-          x1 += (values[a1 + j] ?? 0) * v;
-          x2 += (values[a2 + j] ?? 0) * v;
-          x3 += (values[a3 + j] ?? 0) * v;
-        }
-        out[i] = x0;
-        out[i + 1] = x1;
-        out[i + 2] = x2;
-        out[i + 3] = x3;
-      }
-      for (; i < rows.length; i++) out[i] = dot(rows[i] ?? 0, vector);
-    },
+    dotRows: (rows, vector, out) => scaledDotRows(values, () => 1, dim, rows, vector, out),
     row: (row) => values.subarray(row * dim, (row + 1) * dim),
     readRow: (row, out, at) => out.set(values.subarray(row * dim, (row + 1) * dim), at),
     toFloat32: () => values,
@@ -137,39 +159,7 @@ export function int8Matrix(values: Int8Array, scales: Float32Array, dim: number)
     dim,
     layout: 'int8',
     dot,
-    dotRows(rows, vector, out) {
-      let i = 0;
-      for (; i + 3 < rows.length; i += 4) {
-        const r0 = rows[i] ?? 0;
-        const r1 = rows[i + 1] ?? 0;
-        const r2 = rows[i + 2] ?? 0;
-        const r3 = rows[i + 3] ?? 0;
-        const s0 = s[r0] ?? 0;
-        const s1 = s[r1] ?? 0;
-        const s2 = s[r2] ?? 0;
-        const s3 = s[r3] ?? 0;
-        const a0 = r0 * dim;
-        const a1 = r1 * dim;
-        const a2 = r2 * dim;
-        const a3 = r3 * dim;
-        let x0 = 0;
-        let x1 = 0;
-        let x2 = 0;
-        let x3 = 0;
-        for (let j = 0; j < dim; j++) {
-          const v = vector[j] ?? 0;
-          x0 += Math.fround((q[a0 + j] ?? 0) * s0) * v;
-          x1 += Math.fround((q[a1 + j] ?? 0) * s1) * v;
-          x2 += Math.fround((q[a2 + j] ?? 0) * s2) * v;
-          x3 += Math.fround((q[a3 + j] ?? 0) * s3) * v;
-        }
-        out[i] = x0;
-        out[i + 1] = x1;
-        out[i + 2] = x2;
-        out[i + 3] = x3;
-      }
-      for (; i < rows.length; i++) out[i] = dot(rows[i] ?? 0, vector);
-    },
+    dotRows: (rows, vector, out) => scaledDotRows(q, (row) => s[row] ?? 0, dim, rows, vector, out),
     row(row) {
       const out = new Float32Array(dim);
       decodeInto(row, out, 0);

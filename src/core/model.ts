@@ -31,14 +31,21 @@ export interface ModelSource {
    * @param onBytes called with the bytes read so far, for progress.
    * @param file the manifest's entry for the file (size and sha256), when the caller has read the
    *   manifest: a source may then answer from a copy it keeps by content. The manifest has none.
+   * @param options `background`: nothing waits on the file yet (a page read ahead), so a source
+   *   may send it behind the reads that are awaited.
    * @throws RecError MODEL_FETCH_FAILED when it cannot be read.
    */
-  read(path: string, onBytes: (loaded: number) => void, file?: ModelFile): Promise<Uint8Array>;
+  read(path: string, onBytes: (loaded: number) => void, file?: ModelFile, options?: ReadOptions): Promise<Uint8Array>;
   /**
    * Told of each file read with its manifest entry once its bytes matched it (verifyModelFile
    * calls it), so a source that keeps copies stores only verified bytes, without hashing them again.
    */
   verified?(file: ModelFile, bytes: Uint8Array): void;
+}
+
+/** How a file is read (ModelSource.read). */
+export interface ReadOptions {
+  readonly background?: boolean;
 }
 
 export interface LoadProgress {
@@ -152,7 +159,7 @@ export async function loadModel(source: ModelSource, onProgress: (progress: Load
   const pagedItems = readPagedItems(manifest, bytesOf, where);
   const matrix =
     paged && pagedItems !== null
-      ? createPagedMatrix(pagedItems, manifest, (page) => readPage(source, page, manifest.files.vectorPages?.path), source.location)
+      ? createPagedMatrix(pagedItems, manifest, (page, options) => readPage(source, page, manifest.files.vectorPages?.path, options), source.location)
       : decodeMatrix(bytesOf(vectorsFile), manifest.itemCount, manifest.dim, manifest.dtype, where(vectorsFile));
   const catalogWhere = where(catalogFile);
   const catalogJson = parseJson({ code: 'CATALOG_INVALID', file: catalogWhere }, new TextDecoder().decode(bytesOf(catalogFile)));
@@ -274,8 +281,8 @@ export async function readVerifiedFile(source: ModelSource, file: ModelFile, lis
  * 4 kB, and a copy each cost more than the fetch. A page is named by its content, so the HTTP cache
  * keeps it for good instead.
  */
-async function readPage(source: ModelSource, file: ModelFile, listedIn: string | undefined): Promise<Uint8Array> {
-  return verifyModelFile(source, file, await source.read(file.path, () => {}), listedIn);
+async function readPage(source: ModelSource, file: ModelFile, listedIn: string | undefined, options: ReadOptions): Promise<Uint8Array> {
+  return verifyModelFile(source, file, await source.read(file.path, () => {}, undefined, options), listedIn);
 }
 
 /**

@@ -2,7 +2,7 @@
 // as the catalogue the codes only choose what is fetched, so every answer must be the exact one.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRIOR_WEIGHT } from './constants.ts';
-import { pagedSpaceOf, pagedSpaceReason } from './paged-item-space.ts';
+import { createPagedItemSpace, pagedSpaceOf, pagedSpaceReason } from './paged-item-space.ts';
 import { createPagedSemanticScan } from './paged-semantic-scan.ts';
 import { loggingSource, pagedModelFiles } from './paged-test-support.ts';
 import { loadModel, type LoadedModel } from './model.ts';
@@ -177,5 +177,39 @@ describe('createPagedSemanticScan', () => {
     expect(scan.above(new Float32Array(DIM), -1, 30)).toEqual([]);
     expect(scan.among(new Float32Array(DIM), [1, 2])).toEqual([]);
     expect(() => prepare(new Float32Array(DIM + 1), 30)).toThrow(/the query vector has 9 values, the item space 8/);
+  });
+});
+
+describe('a paged space reading ahead', () => {
+  it('reads ahead, once, the pages of the rows the codes rank just below its last ranking’s candidates', async () => {
+    const { files, pagePaths } = await pagedModelFiles({ count: COUNT, dim: DIM, layout: { subspaces: 4, rowsPerPage: 4, rerank: 6, hotRows: 0 } });
+    const source = loggingSource(files);
+    const paged = await loadModel(source, undefined, { pagedVectors: true });
+    const { matrix, paged: items } = paged as LoadedModel & { matrix: PagedItemMatrix; paged: PagedItems };
+    const prior = paged.popularity;
+    const space = createPagedItemSpace({ matrix, paged: items, prior, priorWeight: DEFAULT_PRIOR_WEIGHT, rerank: 6, readAhead: 5 });
+    const pagesRead = (): string[] => source.reads.filter((path) => pagePaths.includes(path));
+    await space.readAhead?.();
+    expect(pagesRead()).toEqual([]);
+
+    const interest = interestOf(await loadModel(memoryModelSource(files)), [42]);
+    const excluded = new Set([42, 43]);
+    await space.topK(interest, 3, excluded);
+    const byRanking = new Set(pagesRead());
+    const codes = scoreCodes(dotTable(items.quantiser, interest), items.codes, items.quantiser.subspaces, prior, DEFAULT_PRIOR_WEIGHT);
+    const below = topK(codes, 11, excluded).rows.slice(6);
+    const expected = new Set(below.map((row) => pagePaths[Math.floor(row / 4)] ?? '').filter((path) => !byRanking.has(path)));
+    expect(expected.size).toBeGreaterThan(0);
+    expect(source.background).toEqual([]);
+    await space.readAhead?.();
+    expect(new Set(pagesRead().slice(byRanking.size))).toEqual(expected);
+    // In the background: behind the pages a ranking waits for.
+    expect(new Set(source.background)).toEqual(expected);
+    // Once: a second call, and one after a ranking without an interest, read nothing.
+    const read = pagesRead().length;
+    await space.readAhead?.();
+    await space.topK(new Float32Array(DIM), 3, new Set());
+    await space.readAhead?.();
+    expect(pagesRead()).toHaveLength(read);
   });
 });

@@ -5,6 +5,7 @@
 import { RecError } from './errors.ts';
 import type { ItemMatrix, ItemRows } from './item-matrix.ts';
 import type { ModelFile } from './model-file.ts';
+import type { ReadOptions } from './model.ts';
 import { createRowShards, type RowShards } from './row-shards.ts';
 import { rowsFetchedWith, type PagedItems } from './vector-pages.ts';
 import { decodeMatrix, type VectorDtype } from './vectors.ts';
@@ -16,9 +17,10 @@ export interface PagedItemMatrix extends ItemMatrix {
   has(row: number): boolean;
   /**
    * Fetches, verifies and keeps the pages of these rows that are not on hand.
+   * @param options `background`: nothing waits on them yet (read ahead).
    * @throws RecError as the model's files are refused (fetch failed, size, checksum, a row not unit length).
    */
-  load(rows: Iterable<number>): Promise<void>;
+  load(rows: Iterable<number>, options?: ReadOptions): Promise<void>;
   /** The rows that loading these rows makes readable (rowsFetchedWith): their pages' rows, or a hot row alone. */
   fetchedWith(rows: Iterable<number>): number[];
 }
@@ -37,7 +39,7 @@ export function isPagedMatrix(matrix: ItemMatrix): matrix is PagedItemMatrix {
 export function createPagedMatrix(
   paged: Pick<PagedItems, 'pages' | 'layout' | 'hot'>,
   shape: { readonly itemCount: number; readonly dim: number; readonly dtype: VectorDtype },
-  readVerified: (file: ModelFile) => Promise<Uint8Array>,
+  readVerified: (file: ModelFile, options: ReadOptions) => Promise<Uint8Array>,
   location: string,
 ): PagedItemMatrix {
   const { pages, layout, hot } = paged;
@@ -102,7 +104,11 @@ export function createPagedMatrix(
       return bytes;
     },
     has: (row) => hot.indexOf.has(row) || store.has(row),
-    load: (rows) => store.load(Array.from(rows).filter((row) => !hot.indexOf.has(row))),
+    load: (rows, options) =>
+      store.load(
+        Array.from(rows).filter((row) => !hot.indexOf.has(row)),
+        options,
+      ),
     fetchedWith: (rows) => rowsFetchedWith(rows, layout.rowsPerPage, itemCount, (row) => hot.indexOf.has(row)),
   };
 }

@@ -63,10 +63,20 @@ export async function pagedModelFiles(options: { count: number; dim: number; lay
 }
 
 /** A memory source that logs the path of every read. */
-export function loggingSource(files: Map<string, Uint8Array>): ModelSource & { readonly reads: string[] } {
+export function loggingSource(files: Map<string, Uint8Array>): ModelSource & { readonly reads: string[]; readonly background: string[] } {
   const source = memoryModelSource(files);
   const reads: string[] = [];
-  return { ...source, reads, read: (path, onBytes, file) => (reads.push(path), source.read(path, onBytes, file)) };
+  const background: string[] = [];
+  return {
+    ...source,
+    reads,
+    background,
+    read: (path, onBytes, file, options) => {
+      reads.push(path);
+      if (options?.background === true) background.push(path);
+      return source.read(path, onBytes, file);
+    },
+  };
 }
 
 /** @returns the model loaded paged (as the browser loads it) and whole (as the offline tools do), from the same files. */

@@ -42,6 +42,12 @@ export interface ItemSpace {
    * @returns rows.length² values, row-major.
    */
   similarities(rows: readonly number[]): Promise<Float32Array>;
+  /**
+   * Fetches in the background what the next ranking is likely to read (a paged space: the pages of
+   * the rows its codes ranked just below the last ranking's candidates), once; a space that holds
+   * every row has none. A page that fails here is fetched again, and reported, by the ranking that needs it.
+   */
+  readAhead?(): Promise<void>;
   /** What the space holds now, in bytes (for developers and the bench; a device loss may move it). */
   memory(): ItemSpaceMemory;
   /** Frees the backend memory; the space is unusable afterwards. */

@@ -85,6 +85,8 @@ export interface Ranker {
    * fetches ahead. None below a search's grid.
    */
   upcoming(): readonly number[];
+  /** Fetches what the space reads ahead for the next ranking (ItemSpace.readAhead); null when the space has nothing to read ahead. */
+  readonly readAhead: (() => Promise<void>) | null;
   /**
    * The interest that scores the grid for `basis` (the sequence model's or the decay vector), in
    * the space's item matrix, and which model it comes from.
@@ -222,6 +224,7 @@ export function createRanker(options: RankerOptions): Ranker {
       return { ...ranking, tookMs: options.monotonic() - startedAt };
     },
     upcoming: () => upcoming,
+    readAhead: space.readAhead === undefined ? null : () => space.readAhead?.() ?? Promise.resolve(),
     countInteractions(count) {
       interactions += count;
     },

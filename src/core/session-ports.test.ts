@@ -43,21 +43,29 @@ interface Harness {
   readonly emitted: Ranking[];
   readonly moves: { events: readonly InteractionEvent[]; time: number; terms: readonly InterestTerm[] }[];
   readonly found: string[];
+  /** How many grids had been shown at each ranker.readAhead. */
+  readonly readAheads: number[];
 }
 
 async function harness(
-  options: { termsOf?: (event: InteractionEvent) => Promise<InterestTerm[]>; find?: (query: string) => Promise<SearchMatches> } = {},
+  options: {
+    termsOf?: (event: InteractionEvent) => Promise<InterestTerm[]>;
+    find?: (query: string) => Promise<SearchMatches>;
+    yieldToPaint?: () => Promise<void>;
+    readAhead?: () => Promise<void>;
+  } = {},
 ): Promise<Harness> {
   let clock = 1000;
   let monotonic = 0;
   let nextId = 0;
-  const h: Omit<Harness, 'session'> = { ranked: [], shownAt: [], persisted: [], published: [], emitted: [], moves: [], found: [] };
+  const h: Omit<Harness, 'session'> = { ranked: [], shownAt: [], persisted: [], published: [], emitted: [], moves: [], found: [], readAheads: [] };
   const ranker: Ranker = {
     rank: async (basis, vector) => (h.ranked.push(vector), grid(basis.eventCount)),
     rankSearch: async (basis) => grid(basis.eventCount),
     interestOf: async (basis) => ({ interest: basis.vector, interestModel: 'decay' }),
     show: (ranking, startedAt) => (h.shownAt.push(startedAt), { ...ranking, tookMs: 0 }),
     upcoming: () => [],
+    readAhead: async () => (h.readAheads.push(h.shownAt.length), await options.readAhead?.()),
     countInteractions: () => undefined,
     reset: () => undefined,
   };
@@ -70,7 +78,7 @@ async function harness(
     newEventId: () => `e${++nextId}`,
     now: () => (clock += 10),
     monotonic: () => (monotonic += 1),
-    yieldToPaint: async () => undefined,
+    yieldToPaint: options.yieldToPaint ?? (async () => undefined),
     publish: (message) => h.published.push(message),
     emit: (ranking) => h.emitted.push(ranking),
     move: async (events, time, state, terms): Promise<InterestState> => {
@@ -103,6 +111,42 @@ describe('the session: the query vector it ranks with', () => {
     expect(h.found).toEqual(['tea']);
     await expect(h.session.search('   ')).rejects.toMatchObject({ code: 'EVENT_INVALID' });
     expect(h.found).toEqual(['tea']);
+  });
+});
+
+describe('the session: reading ahead for the next click', () => {
+  it('has the ranker read ahead once for each grid an interaction brings, once that grid could paint (not for the first grid)', async () => {
+    const waiting: (() => void)[] = [];
+    const h = await harness({ yieldToPaint: () => new Promise<void>((done) => waiting.push(done)) });
+    const paint = async (): Promise<void> => {
+      for (const done of waiting.splice(0)) done();
+      await new Promise((done) => setTimeout(done, 0));
+    };
+    /** Paints the frames an interaction waits for (its own click's), until its grid is shown. */
+    const interact = async (item: ItemId): Promise<void> => {
+      let shown = false;
+      const recorded = h.session.record({ type: 'view', item }).then(() => (shown = true));
+      while (!shown) await paint();
+      await recorded;
+    };
+    await paint();
+    expect(h.readAheads).toEqual([]);
+    await interact(id(2));
+    expect(h.readAheads).toEqual([]);
+    await paint();
+    expect(h.readAheads).toEqual([2]);
+    await interact(id(3));
+    await paint();
+    expect(h.readAheads).toEqual([2, 3]);
+  });
+
+  it('loses nothing when reading ahead fails: the interaction is stored and its grid shown', async () => {
+    const h = await harness({ readAhead: async () => Promise.reject(new RecError('MODEL_FETCH_FAILED', 'offline')) });
+    const ranking = await h.session.record({ type: 'view', item: id(2) });
+    await new Promise((done) => setTimeout(done, 0));
+    expect(ranking.eventCount).toBe(1);
+    expect(h.persisted.at(-1)?.map((event) => event.type)).toEqual(['view']);
+    expect(h.readAheads).toEqual([2]);
   });
 });
 

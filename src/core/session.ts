@@ -85,11 +85,11 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, state.eventCount));
   const queue = serialQueue();
 
-  /** Makes a ranking the grid: impressions start afresh, and the cards ranked below it are fetched ahead. */
+  /** Makes a ranking the grid: impressions start afresh, and what the next click likely needs is fetched ahead. */
   const show = (ranking: UnshownRanking, startedAt: number): Ranking => {
     impressed = new Set();
     current = ranker.show(ranking, startedAt);
-    fetchAhead(model, ranker.upcoming(), options.yieldToPaint);
+    fetchAhead(model, ranker.upcoming(), options.yieldToPaint, ranker.readAhead);
     return current;
   };
 

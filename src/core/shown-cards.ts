@@ -34,14 +34,21 @@ function namedItem(reason: Reason | null): ItemId | null {
 }
 
 /**
- * Loads the cards of `rows` (the ones ranked just below the grid) once the grid has painted, when
- * the catalogue is sharded, so the next click's grid finds most of its cards on hand. A shard that
- * fails here is fetched again, and reported, by the load that needs it.
+ * Once the grid has painted, fetches what the next click's grid likely needs: the cards of `rows`
+ * (the ones ranked just below the grid) when the catalogue is sharded, and what the item space reads
+ * ahead (a paged space: vector pages). What fails here is fetched again, and reported, by the load that needs it.
+ * @param readAhead the ranker's (Ranker.readAhead), or null when its space reads nothing ahead.
  */
-export function fetchAhead(model: Pick<LoadedModel, 'cards'>, rows: readonly number[], afterPaint: () => Promise<void>): void {
-  if (rows.length === 0 || model.cards.whole) return;
+export function fetchAhead(
+  model: Pick<LoadedModel, 'cards'>,
+  rows: readonly number[],
+  afterPaint: () => Promise<void>,
+  readAhead: (() => Promise<void>) | null,
+): void {
+  const cards = rows.length > 0 && !model.cards.whole;
+  if (!cards && readAhead === null) return;
   void afterPaint()
-    .then(() => model.cards.load(rows))
+    .then(() => Promise.all([cards ? model.cards.load(rows) : undefined, readAhead?.()]))
     .catch(() => undefined);
 }
 

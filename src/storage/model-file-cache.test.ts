@@ -156,6 +156,21 @@ describe('withModelFileCache', () => {
     expect(entries.size).toBe(0);
   });
 
+  it('hands a read without a manifest entry (a vector page) to the network as it was asked, background or not', async () => {
+    const asked: unknown[] = [];
+    const network: ModelSource = {
+      location: '/m',
+      read: (path, _onBytes, file, options) => (asked.push([path, file, options]), Promise.resolve(new Uint8Array(1))),
+    };
+    const cached = withModelFileCache(network, { caches: memoryCaches().storage, origin: ORIGIN, lookup: true });
+    await cached.read('vectors/a.bin', () => {}, undefined, { background: true });
+    await cached.read('vectors/b.bin', () => {});
+    expect(asked).toEqual([
+      ['vectors/a.bin', undefined, { background: true }],
+      ['vectors/b.bin', undefined, undefined],
+    ]);
+  });
+
   it('without Cache Storage (an insecure context) reads everything from the network', async () => {
     const files = await fixture();
     const { source, reads } = countingSource(files);

@@ -58,8 +58,8 @@ export function withModelFileCache(network: ModelSource, options: ModelFileCache
   const downloaded = new WeakSet<Uint8Array>();
   return {
     location: network.location,
-    async read(path, onBytes, file) {
-      if (file === undefined) return network.read(path, onBytes);
+    async read(path, onBytes, file, options) {
+      if (file === undefined) return network.read(path, onBytes, undefined, options);
       const cache = await open();
       const url = entryUrl(origin, network.location, file);
       if (cache !== null && lookup) {
