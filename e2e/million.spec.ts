@@ -12,11 +12,14 @@ const MODEL = 'bench-1m';
 /** What a first visit may download in all: the app and the model, before any search. */
 const FIRST_VISIT_BUDGET = 25_000_000;
 /**
- * What an interaction may download of the model: the vector pages of its 1,000 candidates and the
- * card shards of its grid. Scattered candidates take a page each (4.2 kB): 4.2 MB at most; about
- * 1.2 MB measured on this catalogue.
+ * What an interaction may download of the model for its own grid: the vector pages of its 400
+ * candidates (128 rows, 16.9 kB, a page) and the card shards of its grid. The first one after the
+ * popular grid fetches about 210 pages, 3.5 MB, and the add to cart after it a few: a view and an
+ * add to cart come within twice this.
  */
 const INTERACTION_BUDGET = 2_000_000;
+/** What an interaction may read ahead for the next click: READ_AHEAD_PAGES (64) pages and their response headers. */
+const READ_AHEAD_BUDGET = 1_150_000;
 /**
  * What a search may download of the model: the index's vocabulary and the shards of the query's
  * words (a word in 80,000 titles is a 270 kB shard) and the cards shown; 0.42 MB measured for a
@@ -60,7 +63,7 @@ async function transferred(requests: readonly Request[]): Promise<{ total: numbe
 const modelPaths = (requests: readonly Request[]): string[] =>
   requests.map((request) => new URL(request.url()).pathname).filter((path) => path.startsWith(`/models/${MODEL}/`));
 
-test('the storefront on a million items: a first visit within 25 MB, without the vectors, and clicks that re-rank, each view and add to cart downloading at most 4 MB of the model', async ({
+test('the storefront on a million items: a first visit within 25 MB, without the vectors, and clicks that re-rank, each view and add to cart downloading at most 6.3 MB of the model, what they read ahead included', async ({
   storefront,
   requests,
 }) => {
@@ -81,7 +84,7 @@ test('the storefront on a million items: a first visit within 25 MB, without the
     // The model's files only: the search encoder's code may load in the same quiet moments, and is not the click's.
     const clickBytes = await transferred(requests.slice(requestsBefore).filter((request) => new URL(request.url()).pathname.startsWith(`/models/${MODEL}/`)));
     // A view, then an add to cart: two interactions.
-    expect(clickBytes.total, `click ${click}, largest: ${clickBytes.largest.path}`).toBeLessThanOrEqual(2 * INTERACTION_BUDGET);
+    expect(clickBytes.total, `click ${click}, largest: ${clickBytes.largest.path}`).toBeLessThanOrEqual(2 * (INTERACTION_BUDGET + READ_AHEAD_BUDGET));
   }
   // The clicks' candidates were re-ranked from their pages.
   expect(modelPaths(requests).some((path) => path.startsWith(`/models/${MODEL}/vectors/`))).toBe(true);

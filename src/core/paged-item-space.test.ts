@@ -181,35 +181,57 @@ describe('createPagedSemanticScan', () => {
 });
 
 describe('a paged space reading ahead', () => {
-  it('reads ahead, once, the pages of the rows the codes rank just below its last ranking’s candidates', async () => {
+  /** A paged space over pages of 4 rows, a re-rank of 6, and what it read; `interest` as a shopper who viewed row 42. */
+  async function space(readAhead: { rows: number; pages: number }) {
     const { files, pagePaths } = await pagedModelFiles({ count: COUNT, dim: DIM, layout: { subspaces: 4, rowsPerPage: 4, rerank: 6, hotRows: 0 } });
     const source = loggingSource(files);
     const paged = await loadModel(source, undefined, { pagedVectors: true });
     const { matrix, paged: items } = paged as LoadedModel & { matrix: PagedItemMatrix; paged: PagedItems };
     const prior = paged.popularity;
-    const space = createPagedItemSpace({ matrix, paged: items, prior, priorWeight: DEFAULT_PRIOR_WEIGHT, rerank: 6, readAhead: 5 });
-    const pagesRead = (): string[] => source.reads.filter((path) => pagePaths.includes(path));
-    await space.readAhead?.();
+    const interest = interestOf(await loadModel(memoryModelSource(files)), [42]);
+    const codes = scoreCodes(dotTable(items.quantiser, interest), items.codes, items.quantiser.subspaces, prior, DEFAULT_PRIOR_WEIGHT);
+    return {
+      space: createPagedItemSpace({ matrix, paged: items, prior, priorWeight: DEFAULT_PRIOR_WEIGHT, rerank: 6, readAhead }),
+      source,
+      interest,
+      /** The pages of rows in order, once each. */
+      pagesOf: (rows: readonly number[]) => [...new Set(rows.map((row) => pagePaths[Math.floor(row / 4)] ?? ''))],
+      pagesRead: (): string[] => source.reads.filter((path) => pagePaths.includes(path)),
+      codesRanking: (excluded: ReadonlySet<number>) => topK(codes, 20, excluded).rows,
+    };
+  }
+
+  it('reads ahead, once and in the background, the pages of the rows the codes rank just below its last ranking’s candidates', async () => {
+    const { space: paged, source, interest, pagesOf, pagesRead, codesRanking } = await space({ rows: 5, pages: 5 });
+    await paged.readAhead?.();
     expect(pagesRead()).toEqual([]);
 
-    const interest = interestOf(await loadModel(memoryModelSource(files)), [42]);
     const excluded = new Set([42, 43]);
-    await space.topK(interest, 3, excluded);
+    await paged.topK(interest, 3, excluded);
     const byRanking = new Set(pagesRead());
-    const codes = scoreCodes(dotTable(items.quantiser, interest), items.codes, items.quantiser.subspaces, prior, DEFAULT_PRIOR_WEIGHT);
-    const below = topK(codes, 11, excluded).rows.slice(6);
-    const expected = new Set(below.map((row) => pagePaths[Math.floor(row / 4)] ?? '').filter((path) => !byRanking.has(path)));
+    const expected = new Set(pagesOf(codesRanking(excluded).slice(6, 11)).filter((path) => !byRanking.has(path)));
     expect(expected.size).toBeGreaterThan(0);
     expect(source.background).toEqual([]);
-    await space.readAhead?.();
+    await paged.readAhead?.();
     expect(new Set(pagesRead().slice(byRanking.size))).toEqual(expected);
     // In the background: behind the pages a ranking waits for.
     expect(new Set(source.background)).toEqual(expected);
     // Once: a second call, and one after a ranking without an interest, read nothing.
     const read = pagesRead().length;
-    await space.readAhead?.();
-    await space.topK(new Float32Array(DIM), 3, new Set());
-    await space.readAhead?.();
+    await paged.readAhead?.();
+    await paged.topK(new Float32Array(DIM), 3, new Set());
+    await paged.readAhead?.();
     expect(pagesRead()).toHaveLength(read);
+  });
+
+  it('reads ahead at most its number of pages, those of the likeliest rows not on hand', async () => {
+    const { space: paged, source, interest, pagesOf, pagesRead, codesRanking } = await space({ rows: 14, pages: 2 });
+    await paged.topK(interest, 3, new Set());
+    const byRanking = new Set(pagesRead());
+    const notOnHand = pagesOf(codesRanking(new Set()).slice(6)).filter((path) => !byRanking.has(path));
+    // The rows below the candidates fall in more pages than the two read ahead.
+    expect(notOnHand.length).toBeGreaterThan(2);
+    await paged.readAhead?.();
+    expect(source.background).toEqual(notOnHand.slice(0, 2));
   });
 });

@@ -25,21 +25,27 @@ import type { PagedItems } from './vector-pages.ts';
  * items, as the bench clicks; a scratch script): a click after the first fetched a median of 6 pages
  * and 46 at the 90th percentile with nothing read ahead, 0 and 14 with 400 read ahead, 0 and 5 with
  * 800, for about 20 and 26 pages read ahead a click (116 and 187 after the first click, which
- * follows the popular grid). 800 would put the first click with its read-ahead near the e2e's 8 MB
- * for a view and an add to cart.
+ * follows the popular grid).
  */
 export const READ_AHEAD_ROWS = 400;
 
+/**
+ * At most this many pages read ahead after one ranking (about 1.1 MB at 128 int8 rows of 128): the
+ * pages of the likeliest rows first. It bounds what the first click after the popular grid adds
+ * to the 3.5 MB it fetches itself; later clicks read ahead fewer.
+ */
+export const READ_AHEAD_PAGES = 64;
+
 export interface PagedSpaceItems {
   readonly matrix: PagedItemMatrix;
-  /** The codes and codebooks (the codes read at each use: a kernel may hold them, PagedItems.moveCodes). */
-  readonly paged: Pick<PagedItems, 'quantiser' | 'codes'>;
+  /** The codes and codebooks (the codes read at each use: a kernel may hold them, PagedItems.moveCodes), and the layout. */
+  readonly paged: Pick<PagedItems, 'quantiser' | 'codes' | 'layout'>;
   readonly prior: Float32Array | null;
   readonly priorWeight: number;
   /** How many of the codes' best are re-scored from their pages. */
   readonly rerank: number;
-  /** How many rows below those `readAhead` fetches the pages of (READ_AHEAD_ROWS where the storefront makes it). */
-  readonly readAhead: number;
+  /** How many rows below those `readAhead` considers, and how many of their pages it fetches at most (READ_AHEAD_ROWS and READ_AHEAD_PAGES where the storefront makes it). */
+  readonly readAhead: { readonly rows: number; readonly pages: number };
   /** Scores the codes with this prior and weight (the engine's WebAssembly kernel); without it, core's loop in JS. */
   readonly scorer?: CodeScorer;
 }
@@ -69,12 +75,12 @@ export function createPagedItemSpace(items: PagedSpaceItems): ItemSpace {
     backend: scorer === undefined ? 'cpu' : 'wasm',
     update: async (interest, decay, terms) => reference(interest, decay, terms),
     async topK(interest, k, excludedRows) {
-      const ranked = await rankFromCodes(compressed, interest, k, excludedRows, load, readAhead);
+      const ranked = await rankFromCodes(compressed, interest, k, excludedRows, load, readAhead.rows);
       upcoming = ranked.upcoming;
       return { rows: ranked.rows, scores: ranked.scores };
     },
     readAhead() {
-      const rows = upcoming;
+      const rows = firstPagesOf(upcoming, matrix, paged.layout.rowsPerPage, readAhead.pages);
       upcoming = [];
       return matrix.load(rows, { background: true });
     },
@@ -89,6 +95,23 @@ export function createPagedItemSpace(items: PagedSpaceItems): ItemSpace {
     }),
     dispose: () => {},
   };
+}
+
+/**
+ * @param rows best first.
+ * @returns one row of each page not on hand among the first `pages` such pages the rows fall in, in the rows' order.
+ */
+function firstPagesOf(rows: readonly number[], matrix: PagedItemMatrix, rowsPerPage: number, pages: number): number[] {
+  const chosen = new Set<number>();
+  const picked: number[] = [];
+  for (const row of rows) {
+    if (chosen.size === pages) break;
+    const page = Math.floor(row / rowsPerPage);
+    if (matrix.has(row) || chosen.has(page)) continue;
+    chosen.add(page);
+    picked.push(row);
+  }
+  return picked;
 }
 
 /** Why a paged model's space computes where it does, as the storefront says it. */
@@ -118,7 +141,7 @@ export function pagedSpaceOf(model: Pick<LoadedModel, 'matrix' | 'paged' | 'popu
     matrix,
     paged,
     rerank: paged.layout.rerank,
-    readAhead: READ_AHEAD_ROWS,
+    readAhead: { rows: READ_AHEAD_ROWS, pages: READ_AHEAD_PAGES },
     prior: model.popularity,
     priorWeight,
     ...(scorer === undefined ? {} : { scorer }),
