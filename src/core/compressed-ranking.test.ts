@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withCompressedRanking } from './compressed-ranking.ts';
+import { rankFromCodes, withCompressedRanking } from './compressed-ranking.ts';
 import type { ItemSpace } from './ports.ts';
 import { PQ_CENTROIDS, type ProductQuantiser } from './product-quantiser.ts';
 import { scoreAll, topK } from './rank.ts';
@@ -86,5 +86,18 @@ describe('withCompressedRanking', () => {
     const space = withCompressedRanking(exactSpace(), { quantiser: QUANTISER, codes: CODES, vectors: VECTORS, prior: null, priorWeight: 0, rerank: 2 });
     // 4 one-byte codes; 256 centroids of 2 float32 values.
     expect(space.memory()).toEqual({ matrixBytes: 16, tableBytes: 8 + 4 + PQ_CENTROIDS * 2 * 4, backendBytes: 4 });
+  });
+});
+
+describe('rankFromCodes: the rows below its candidates', () => {
+  const items = { quantiser: QUANTISER, codes: CODES, vectors: VECTORS, prior: null, priorWeight: 0, rerank: 1 };
+
+  it('names the codes’ next rows after the candidates as upcoming, never an excluded one, and none without an interest', async () => {
+    // Codes: items 0 and 1 score 0.6 (0 first: ties go to the lower row), 2 and 3 score 0.
+    const interest = Float32Array.of(0.6, 0.8);
+    expect((await rankFromCodes(items, interest, 1, new Set(), undefined, 2)).upcoming).toEqual([1, 2]);
+    expect((await rankFromCodes(items, interest, 1, new Set([1]), undefined, 2)).upcoming).toEqual([2, 3]);
+    expect((await rankFromCodes(items, interest, 1, new Set(), undefined, 0)).upcoming).toEqual([]);
+    expect((await rankFromCodes(items, new Float32Array(2), 1, new Set(), undefined, 2)).upcoming).toEqual([]);
   });
 });

@@ -181,35 +181,40 @@ describe('createPagedSemanticScan', () => {
 });
 
 describe('a paged space reading ahead', () => {
-  /** A paged space over pages of 4 rows, a re-rank of 6, and what it read; `interest` as a shopper who viewed row 42. */
-  async function space(readAhead: { rows: number; pages: number }) {
-    const { files, pagePaths } = await pagedModelFiles({ count: COUNT, dim: DIM, layout: { subspaces: 4, rowsPerPage: 4, rerank: 6, hotRows: 0 } });
+  /** A paged space over pages of `rowsPerPage` rows, a re-rank of 6, and what it read; `interest` as a shopper who viewed one row. */
+  async function space(readAhead: { rows: number; pages: number }, rowsPerPage = 4, viewed = 42) {
+    const { files, pagePaths } = await pagedModelFiles({ count: COUNT, dim: DIM, layout: { subspaces: 4, rowsPerPage, rerank: 6, hotRows: 0 } });
     const source = loggingSource(files);
     const paged = await loadModel(source, undefined, { pagedVectors: true });
     const { matrix, paged: items } = paged as LoadedModel & { matrix: PagedItemMatrix; paged: PagedItems };
     const prior = paged.popularity;
-    const interest = interestOf(await loadModel(memoryModelSource(files)), [42]);
+    const interest = interestOf(await loadModel(memoryModelSource(files)), [viewed]);
     const codes = scoreCodes(dotTable(items.quantiser, interest), items.codes, items.quantiser.subspaces, prior, DEFAULT_PRIOR_WEIGHT);
     return {
       space: createPagedItemSpace({ matrix, paged: items, prior, priorWeight: DEFAULT_PRIOR_WEIGHT, rerank: 6, readAhead }),
+      bySpaceOf: pagedSpaceOf(paged, DEFAULT_PRIOR_WEIGHT),
       source,
       interest,
-      /** The pages of rows in order, once each. */
-      pagesOf: (rows: readonly number[]) => [...new Set(rows.map((row) => pagePaths[Math.floor(row / 4)] ?? ''))],
+      pageOf: (row: number) => pagePaths[Math.floor(row / rowsPerPage)] ?? '',
       pagesRead: (): string[] => source.reads.filter((path) => pagePaths.includes(path)),
       codesRanking: (excluded: ReadonlySet<number>) => topK(codes, 20, excluded).rows,
     };
   }
 
   it('reads ahead, once and in the background, the pages of the rows the codes rank just below its last ranking’s candidates', async () => {
-    const { space: paged, source, interest, pagesOf, pagesRead, codesRanking } = await space({ rows: 5, pages: 5 });
+    const { space: paged, source, interest, pageOf, pagesRead, codesRanking } = await space({ rows: 5, pages: 5 });
     await paged.readAhead?.();
     expect(pagesRead()).toEqual([]);
 
     const excluded = new Set([42, 43]);
     await paged.topK(interest, 3, excluded);
     const byRanking = new Set(pagesRead());
-    const expected = new Set(pagesOf(codesRanking(excluded).slice(6, 11)).filter((path) => !byRanking.has(path)));
+    const expected = new Set(
+      codesRanking(excluded)
+        .slice(6, 11)
+        .map(pageOf)
+        .filter((path) => !byRanking.has(path)),
+    );
     expect(expected.size).toBeGreaterThan(0);
     expect(source.background).toEqual([]);
     await paged.readAhead?.();
@@ -224,14 +229,29 @@ describe('a paged space reading ahead', () => {
     expect(pagesRead()).toHaveLength(read);
   });
 
-  it('reads ahead at most its number of pages, those of the likeliest rows not on hand', async () => {
-    const { space: paged, source, interest, pagesOf, pagesRead, codesRanking } = await space({ rows: 14, pages: 2 });
+  it('reads ahead at most its number of pages, those of the likeliest rows not on hand, each page once', async () => {
+    const { space: paged, source, interest, pageOf, pagesRead, codesRanking } = await space({ rows: 14, pages: 3 }, 6, 77);
     await paged.topK(interest, 3, new Set());
-    const byRanking = new Set(pagesRead());
-    const notOnHand = pagesOf(codesRanking(new Set()).slice(6)).filter((path) => !byRanking.has(path));
-    // The rows below the candidates fall in more pages than the two read ahead.
-    expect(notOnHand.length).toBeGreaterThan(2);
+    const onHand = new Set(pagesRead());
+    const below = codesRanking(new Set()).slice(6).map(pageOf);
+    const notOnHand = [...new Set(below.filter((path) => !onHand.has(path)))];
+    const beforeThird = below.slice(0, below.indexOf(notOnHand[2] ?? ''));
+    // The fixture must hold, among the likeliest rows, one whose page is on hand and two sharing a page, and more pages than the three read.
+    expect(beforeThird.some((path) => onHand.has(path))).toBe(true);
+    expect(new Set(beforeThird.filter((path) => !onHand.has(path))).size).toBeLessThan(beforeThird.filter((path) => !onHand.has(path)).length);
+    expect(notOnHand.length).toBeGreaterThan(3);
     await paged.readAhead?.();
-    expect(source.background).toEqual(notOnHand.slice(0, 2));
+    expect(source.background).toEqual(notOnHand.slice(0, 3));
+  });
+
+  it('as the storefront makes it, reads ahead every page the ranking left when the catalogue is smaller than what it reads ahead', async () => {
+    const { bySpaceOf, source, interest, pagesRead } = await space({ rows: 0, pages: 0 });
+    if (bySpaceOf === null) throw new Error('the fixture has no paged space');
+    await bySpaceOf.topK(interest, 3, new Set());
+    const byRanking = pagesRead().length;
+    expect(byRanking).toBeLessThan(COUNT / 4);
+    await bySpaceOf.readAhead?.();
+    // 400 rows below the candidates (READ_AHEAD_ROWS) reach every one of 30 pages, 64 of which (READ_AHEAD_PAGES) may be read.
+    expect(source.background).toHaveLength(COUNT / 4 - byRanking);
   });
 });
