@@ -38,7 +38,7 @@ describe('fetchAhead', () => {
   /** What happened, in order: each wait for the paint, each cards load, each read-ahead. */
   async function logOf(options: { whole: boolean; rows: number[]; readsAhead: boolean }): Promise<string[]> {
     const log: string[] = [];
-    const cards: CardStore = { ...storeLoading([]), whole: options.whole, load: (rows) => (log.push(`cards ${rows.join(',')}`), Promise.resolve()) };
+    const cards: CardStore = { ...storeLoading([]), whole: options.whole, load: (rows) => (log.push(`cards ${[...rows].join(',')}`), Promise.resolve()) };
     const readAhead = options.readsAhead ? () => (log.push('read ahead'), Promise.resolve()) : null;
     fetchAhead({ cards }, options.rows, () => (log.push('paint'), Promise.resolve()), readAhead);
     await new Promise((done) => setTimeout(done, 0));
