@@ -5,7 +5,8 @@
  * cost no more bytes, and as the builder writes similar items as neighbours (row-order.ts) they are
  * what the codes blurred (on the bench's million, recall@50 0.79 to 0.95 at the same pages). The
  * interest update and the similarities read the rows they name, whose pages are fetched first.
- * Nothing of it goes to a TF.js backend: at a million items the codes are 16 MB, and scoring them
+ * After a ranking, `readAhead` fetches in the background the pages of the rows the codes ranked
+ * next, which the next click's candidates mostly come from. Nothing of it goes to a TF.js backend: at a million items the codes are 16 MB, and scoring them
  * is table look-ups, not matrix products; the engine gives a WebAssembly kernel for those look-ups
  * (its `scorer`), which holds the codes then.
  */
@@ -30,8 +31,8 @@ import type { PagedItems } from './vector-pages.ts';
 export const READ_AHEAD_ROWS = 400;
 
 /**
- * At most this many pages read ahead after one ranking (about 1.1 MB at 128 int8 rows of 128): the
- * pages of the likeliest rows first. It bounds what the first click after the popular grid adds
+ * At most this many pages read ahead after one ranking (about 1.1 MB with pages of 128 int8 rows of
+ * 128 values): the pages of the likeliest rows first. It bounds what the first click after the popular grid adds
  * to the 3.5 MB it fetches itself; later clicks read ahead fewer.
  */
 export const READ_AHEAD_PAGES = 64;
