@@ -1,7 +1,7 @@
 /**
  * One file of a built model as a listing names it: the manifest's `files`, a sharded catalogue's
  * card shards, a paged item space's vector pages. The browser refuses a file whose size or sha256
- * differs from its entry (model.ts verifyModelFile).
+ * differs from its entry (model.ts verifyModelFile). Also where such files are read from (ModelSource).
  */
 import { fail, readNumber, readRecord, readString, type Reader } from './validate.ts';
 
@@ -11,6 +11,33 @@ export interface ModelFile {
   readonly bytes: number;
   /** Lower-case hex sha256 of the file's bytes. */
   readonly sha256: string;
+}
+
+/** Where model files come from. */
+export interface ModelSource {
+  /** The folder or base URL, for messages. */
+  readonly location: string;
+  /**
+   * Reads one file of the model.
+   * @param path relative to the model folder.
+   * @param onBytes called with the bytes read so far, for progress.
+   * @param file the manifest's entry for the file (size and sha256), when the caller has read the
+   *   manifest: a source may then answer from a copy it keeps by content. The manifest has none.
+   * @param options `background`: nothing waits on the file yet (a page read ahead), so a source
+   *   may send it behind the reads that are awaited.
+   * @throws RecError MODEL_FETCH_FAILED when it cannot be read.
+   */
+  read(path: string, onBytes: (loaded: number) => void, file?: ModelFile, options?: ReadOptions): Promise<Uint8Array>;
+  /**
+   * Told of each file read with its manifest entry once its bytes matched it (verifyModelFile
+   * calls it), so a source that keeps copies stores only verified bytes, without hashing them again.
+   */
+  verified?(file: ModelFile, bytes: Uint8Array): void;
+}
+
+/** How a file is read (ModelSource.read). */
+export interface ReadOptions {
+  readonly background?: boolean;
 }
 
 /** A file name that is the sha256 of the file's bytes (and an extension). */

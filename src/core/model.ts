@@ -20,33 +20,9 @@ import type { ItemMatrix } from './item-matrix.ts';
 import { decodeMatrix } from './vectors.ts';
 import { createPagedMatrix } from './paged-matrix.ts';
 import { readPagedItems, type PagedItems } from './vector-pages.ts';
+import type { ModelSource, ReadOptions } from './model-file.ts';
 
-/** Where model files come from. */
-export interface ModelSource {
-  /** The folder or base URL, for messages. */
-  readonly location: string;
-  /**
-   * Reads one file of the model.
-   * @param path relative to the model folder.
-   * @param onBytes called with the bytes read so far, for progress.
-   * @param file the manifest's entry for the file (size and sha256), when the caller has read the
-   *   manifest: a source may then answer from a copy it keeps by content. The manifest has none.
-   * @param options `background`: nothing waits on the file yet (a page read ahead), so a source
-   *   may send it behind the reads that are awaited.
-   * @throws RecError MODEL_FETCH_FAILED when it cannot be read.
-   */
-  read(path: string, onBytes: (loaded: number) => void, file?: ModelFile, options?: ReadOptions): Promise<Uint8Array>;
-  /**
-   * Told of each file read with its manifest entry once its bytes matched it (verifyModelFile
-   * calls it), so a source that keeps copies stores only verified bytes, without hashing them again.
-   */
-  verified?(file: ModelFile, bytes: Uint8Array): void;
-}
-
-/** How a file is read (ModelSource.read). */
-export interface ReadOptions {
-  readonly background?: boolean;
-}
+export type { ModelSource, ReadOptions } from './model-file.ts';
 
 export interface LoadProgress {
   readonly phase: 'manifest' | 'files' | 'verifying' | 'ready';

@@ -5,7 +5,7 @@
 import { RecError } from './errors.ts';
 import type { ItemMatrix, ItemRows } from './item-matrix.ts';
 import type { ModelFile } from './model-file.ts';
-import type { ReadOptions } from './model.ts';
+import type { ReadOptions } from './model-file.ts';
 import { createRowShards, type RowShards } from './row-shards.ts';
 import { rowsFetchedWith, type PagedItems } from './vector-pages.ts';
 import { decodeMatrix, type VectorDtype } from './vectors.ts';

@@ -5,7 +5,7 @@
  * it, verified by the caller's reader, decoded and kept.
  */
 import type { ModelFile } from './manifest.ts';
-import type { ReadOptions } from './model.ts';
+import type { ReadOptions } from './model-file.ts';
 
 export interface RowShards<T> {
   /** Whether the row's shard is on hand. */
